@@ -1,0 +1,89 @@
+"""Settings: the only place regchat reads the environment.
+
+Every setting is a ``REGCHAT_*`` environment variable (or a line in a ``.env``
+file in the working directory). Code below the edges receives a ``Settings``
+object; it never looks at ``os.environ`` itself.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _default_corpus_dir() -> Path:
+    shipped = PROJECT_ROOT / "corpus"
+    return shipped if shipped.is_dir() else Path("corpus")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REGCHAT_", env_file=".env", extra="ignore")
+
+    # --- corpus and index -------------------------------------------------
+    corpus_dir: Path = Field(default_factory=_default_corpus_dir, description="Folder of source documents")
+    data_dir: Path = Field(default=Path(".regchat"), description="Where the local index lives")
+    collection: str = Field(default="regchat", description="Chroma collection name")
+    chroma_host: str | None = Field(default=None, description="Chroma server host; unset = embedded")
+    chroma_port: int = 8000
+    embedder: str = Field(
+        default="e5",
+        description="e5 (multilingual-e5-small, bundled), minilm (all-MiniLM-L6-v2, bundled), "
+        "st:<path or name> (any local sentence-transformers model), hashing (tests only)",
+    )
+
+    # --- answering --------------------------------------------------------
+    llm: str | None = Field(
+        default=None,
+        description="Unset or 'offline' = offline extractive answers; otherwise the base URL "
+        "of an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1",
+    )
+    llm_model: str = "default"
+    llm_api_key: str = "not-needed"
+    llm_timeout: float = 60.0
+    holidays_dir: Path | None = Field(
+        default=None, description="Extra official holiday schedules (one JSON file a year)"
+    )
+
+    # --- server -----------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = 7860
+
+    # --- WeChat / WeCom ---------------------------------------------------
+    wechat_token: str | None = None
+    wechat_aes_key: str | None = None
+    wechat_app_id: str | None = None
+    wechat_app_secret: str | None = None
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    wecom_token: str | None = None
+    wecom_aes_key: str | None = None
+    wecom_corp_id: str | None = None
+    wecom_secret: str | None = None
+    wecom_agent_id: int | None = None
+    wecom_api_base: str = "https://qyapi.weixin.qq.com"
+
+    @field_validator("llm")
+    @classmethod
+    def _offline_means_none(cls, value: str | None) -> str | None:
+        if value is None or value.strip().lower() in {"", "offline", "off", "none"}:
+            return None
+        return value.strip()
+
+    @property
+    def mode(self) -> Literal["offline", "llm"]:
+        return "offline" if self.llm is None else "llm"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process (read once)."""
+    return Settings()
