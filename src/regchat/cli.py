@@ -1,0 +1,148 @@
+"""The ``regchat`` command line: ingest, search, ask, deadline, rules, serve.
+
+This is an edge: it reads settings, calls the core, and turns regchat's own
+errors into one-line messages (exit code 1) instead of tracebacks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import RegchatError
+from .settings import Settings, get_settings
+
+
+def _edge(func):
+    """Map regchat's errors to a clean CLI error at the edge."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except RegchatError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper
+
+
+def _parse_date(ctx, param, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="regchat")
+def main() -> None:
+    """regchat: cited answers and computed deadlines from immigration and
+    work-permit regulations for foreigners in mainland China and Macao."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--if-missing", is_flag=True, help="Only build the index if there is none yet.")
+@click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar.")
+@_edge
+def ingest(paths: tuple[Path, ...], if_missing: bool, progress: bool) -> None:
+    """Index documents (default: the shipped corpus). Unchanged documents are not re-embedded."""
+    from .index import index_exists, ingest as run_ingest
+
+    settings = get_settings()
+    if if_missing and index_exists(settings):
+        click.echo(f"Index already present in {settings.data_dir}; nothing to do.")
+        return
+    report = run_ingest(list(paths) or None, settings, progress=progress)
+    click.echo(str(report))
+
+
+@main.command()
+@click.argument("query")
+@click.option("-k", "--top", "k", default=5, show_default=True, type=click.IntRange(1, 50))
+@click.option("--mode", type=click.Choice(["hybrid", "bm25", "dense"]), default="hybrid", show_default=True)
+@click.option("--doc", "doc_id", default=None, help="Only search this document id.")
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+@_edge
+def search(query: str, k: int, mode: str, doc_id: str | None, as_json: bool) -> None:
+    """Show the provisions retrieval returns for QUERY."""
+    from .retrieval import open_retriever
+
+    retriever = open_retriever(get_settings())
+    hits = retriever.search(query, k=k, doc_id=doc_id, mode=mode)
+    if as_json:
+        click.echo(json.dumps([h.model_dump(mode="json") for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits or hits[0].score < retriever.min_score:
+        click.echo("Nothing relevant in the indexed documents.")
+    for hit in hits:
+        p = hit.provision
+        mark = "" if hit.score >= retriever.min_score else "  (below relevance threshold)"
+        click.echo(f"{hit.rank:>2}. {hit.score:.3f}  {p.label}{mark}")
+        click.echo(f"    {p.text[:160].replace(chr(10), ' ')}{'…' if len(p.text) > 160 else ''}")
+
+
+@main.command()
+@click.argument("question")
+@click.option("--today", callback=_parse_date, help="Reference date for relative dates (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole Answer as JSON.")
+@_edge
+def ask(question: str, today: dt.date | None, as_json: bool) -> None:
+    """Answer QUESTION with cited provisions and computed deadlines."""
+    from .answering import get_engine
+
+    result = get_engine(get_settings()).answer(question, today=today or dt.date.today())
+    if as_json:
+        click.echo(result.model_dump_json(indent=2))
+        return
+    click.echo(result.text)
+    for notice in result.notices:
+        click.echo(f"\nNote: {notice}", err=True)
+
+
+@main.command()
+@click.argument("rule_id")
+@click.argument("event_date", callback=_parse_date)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@_edge
+def deadline(rule_id: str, event_date: dt.date, lang: str, as_json: bool) -> None:
+    """Compute the deadline of RULE_ID from EVENT_DATE (YYYY-MM-DD); see `regchat rules`."""
+    from .deadlines import compute_deadline, format_deadline
+
+    result = compute_deadline(rule_id, event_date)
+    click.echo(result.model_dump_json(indent=2) if as_json else format_deadline(result, lang=lang))
+
+
+@main.command()
+@_edge
+def rules() -> None:
+    """List the deadline rules and the articles they come from."""
+    from .deadlines import load_rules
+
+    for rule in load_rules():
+        click.echo(f"{rule.id:<32} {rule.doc_id} Art. {rule.article}: {rule.summary_en}")
+
+
+@main.command()
+@click.option("--host", default=None, help="Default: REGCHAT_HOST or 127.0.0.1")
+@click.option("--port", default=None, type=int, help="Default: REGCHAT_PORT or 7860")
+def serve(host: str | None, port: int | None) -> None:
+    """Start the browser chat, JSON API, OpenAI-compatible API and webhooks on one port."""
+    import uvicorn
+
+    from .channels.server import create_app
+
+    settings = get_settings()
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
