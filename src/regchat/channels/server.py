@@ -1,0 +1,79 @@
+"""The one ASGI app: the JSON and OpenAI-compatible API, the WeChat / WeCom
+webhooks, and the Gradio browser chat at ``/``, all on one port.
+
+The app starts at once; the answer engine (index + embedding model) is built in
+a background thread at startup and on first use, with a log line either way.
+Without an index ``/healthz`` answers 503 and the chat says how to build it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+import gradio as gr
+from fastapi import FastAPI
+
+from regchat.channels import api, web
+from regchat.channels.engine import AnswerEngine, LazyEngine, today_in_region
+from regchat.settings import Settings, get_settings
+
+log = logging.getLogger("regchat.server")
+
+
+def create_app(
+    settings: Settings | None = None,
+    engine: AnswerEngine | None = None,
+    *,
+    clock: Callable[[], dt.date] = today_in_region,
+    warm_up: bool = True,
+) -> FastAPI:
+    """Build the app. ``engine`` defaults to ``regchat.answering.get_engine(settings)``, built lazily;
+    ``clock`` gives "today" for questions that do not state it; ``warm_up`` builds the engine at startup."""
+    settings = settings or get_settings()
+    lazy = engine if isinstance(engine, LazyEngine) else LazyEngine(settings, engine)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        log.info("regchat serving on http://%s:%s (%s mode)", settings.host, settings.port, settings.mode)
+        if warm_up and not lazy.ready:
+            lazy.warm_up()
+        yield
+
+    app = FastAPI(
+        title="regchat",
+        summary="Cited answers and computed deadlines from immigration and work-permit regulations "
+        "for foreigners in mainland China and Macao.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.engine = lazy
+    app.state.settings = settings
+    api.install_error_handlers(app)
+    app.include_router(api.build_router(lazy, settings, clock))
+    wechat = _wechat_router(settings, lazy)
+    if wechat is not None:
+        app.include_router(wechat)
+    # Gradio last: mounted at "/", it would otherwise shadow the routes above.
+    return gr.mount_gradio_app(
+        app,
+        web.build_chat(lazy, clock),
+        path="/",
+        theme=web.THEME,
+        footer_links=[],
+        ssr_mode=False,
+        show_error=False,
+        enable_monitoring=False,
+        mcp_server=False,
+    )
+
+
+def _wechat_router(settings: Settings, engine: AnswerEngine):
+    try:
+        from regchat.channels.wechat import build_router
+    except ImportError:  # TEMPORARY until the webhooks land
+        return None
+
+    return build_router(settings, engine)

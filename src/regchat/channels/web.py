@@ -1,0 +1,236 @@
+"""The browser chat: a Gradio ``ChatInterface`` that streams the answer, then
+shows, under it, a collapsible "Sources" message (each cited provision with its
+quoted text) and a collapsible "How this date was computed" message for each
+deadline.
+
+An edge: regchat's errors become friendly chat messages here; a person never
+sees a stack trace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import gradio as gr
+
+from regchat.channels.engine import AnswerEngine
+from regchat.documents import Answer, Citation, Deadline
+from regchat.errors import IndexNotReady, ModelError, RegchatError
+
+log = logging.getLogger("regchat.web")
+
+TITLE = "regchat"
+DESCRIPTION = (
+    "Questions about entry, residence and work permits for foreigners in mainland China and Macao, "
+    "answered from the regulation texts with the article cited and deadlines computed day by day. "
+    "Not legal advice: confirm with the exit-entry administration or your employer. "
+    "可用中文提问。"
+)
+EXAMPLES = [
+    "I entered China on 2 March 2026 on a Z visa. By when must I apply for a residence permit?",
+    "我的居留许可12月15日到期，最晚哪天申请延期？",
+    "My Foreigner's Work Permit card was lost. How do I get it reissued?",
+    "外国人在中国工作需要什么证件？",
+    "How do I renew a Macao non-resident worker's card (blue card)?",
+]
+
+SOURCES_TITLE = {"en": "Sources", "zh": "来源"}
+DEADLINE_TITLE = {"en": "How this date was computed", "zh": "日期计算过程"}
+
+MESSAGES = {
+    "index": {
+        "en": "regchat is not ready yet: the regulation index has not been built. "
+        "Run `regchat ingest` (or `make run`) on the server, then ask again.",
+        "zh": "regchat 尚未就绪：法规索引还没有建立。请在服务器上运行 `regchat ingest`（或 `make run`）后再提问。",
+    },
+    "model": {
+        "en": "The language model did not answer in time. Please try again in a moment.",
+        "zh": "语言模型暂时没有响应，请稍后再试。",
+    },
+    "other": {
+        "en": "Sorry, something went wrong while answering. Please try again, or rephrase the question.",
+        "zh": "抱歉，回答时出了问题。请重试或换一种问法。",
+    },
+}
+
+
+def _lang_of(text: str) -> str:
+    return "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
+
+
+def friendly_error(exc: BaseException, question: str) -> str:
+    """What the chat says when answering failed: one calm sentence, never a stack trace."""
+    lang = _lang_of(question)
+    if isinstance(exc, IndexNotReady):
+        return MESSAGES["index"][lang]
+    if isinstance(exc, ModelError):
+        return MESSAGES["model"][lang]
+    return MESSAGES["other"][lang]
+
+
+# --- turning an Answer into chat messages -------------------------------------------
+
+
+def _quote(text: str, limit: int = 700) -> str:
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + " …"
+    return "> " + text
+
+
+def format_sources(citations: Sequence[Citation]) -> str:
+    """Markdown: each cited provision's label in bold, its quoted text below."""
+    blocks = []
+    for c in citations:
+        block = f"**{c.label}**"
+        if c.quote.strip():
+            block += "\n\n" + _quote(c.quote)
+        blocks.append(block)
+    return "\n\n".join(blocks)
+
+
+def format_deadline(deadline: Deadline, lang: str = "en") -> str:
+    """Markdown: the steps of the computation, the day it lands on, the act-by day, any warning."""
+    zh = lang == "zh"
+    lines = [f"{i}. {step}" for i, step in enumerate(deadline.steps, 1)]
+    day = f"{deadline.date.isoformat()} ({deadline.weekday})"
+    if deadline.is_working_day:
+        lines.append(("结果：" if zh else "Result: ") + day + ("，工作日" if zh else ", a working day"))
+    else:
+        why = f" — {deadline.holiday}" if deadline.holiday else ""
+        lines.append(("结果：" if zh else "Result: ") + day + ("，非工作日" if zh else ", not a working day") + why)
+    if deadline.act_by is not None and deadline.act_by != deadline.date:
+        act_by = f"{deadline.act_by.isoformat()} ({deadline.act_by.strftime('%A')})"
+        lines.append(
+            f"**最晚办理的工作日：{act_by}**" if zh else f"**Act by (last working day on or before): {act_by}**"
+        )
+    if deadline.citation is not None:
+        lines.append(("依据：" if zh else "Rule: ") + deadline.citation.label)
+    if deadline.provisional:
+        reason = deadline.provisional_reason or (
+            "节假日安排尚未公布" if zh else "the official holiday schedule for that year is not published yet"
+        )
+        lines.append(("⚠️ 暂定结果：" if zh else "⚠️ Provisional: ") + reason)
+    return "\n".join(lines)
+
+
+def deadline_title(deadline: Deadline, lang: str = "en") -> str:
+    return f"{DEADLINE_TITLE.get(lang, DEADLINE_TITLE['en'])}: {deadline.date.isoformat()}"
+
+
+def answer_messages(answer: Answer) -> list[gr.ChatMessage]:
+    """The answer text, then "Sources", then one "How this date was computed" per deadline."""
+    lang = answer.lang
+    text = answer.text
+    if answer.notices:
+        text += "\n\n" + "\n".join(f"*{notice}*" for notice in answer.notices)
+    messages = [gr.ChatMessage(role="assistant", content=text)]
+    if answer.citations:
+        messages.append(
+            gr.ChatMessage(
+                role="assistant",
+                content=format_sources(answer.citations),
+                metadata={"title": SOURCES_TITLE.get(lang, "Sources"), "status": "done"},
+            )
+        )
+    for deadline in answer.deadlines:
+        messages.append(
+            gr.ChatMessage(
+                role="assistant",
+                content=format_deadline(deadline, lang),
+                metadata={"title": deadline_title(deadline, lang), "status": "done"},
+            )
+        )
+    return messages
+
+
+# --- history from the chat back to the engine ----------------------------------------
+
+
+def _text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text") or "")
+    if isinstance(content, (list, tuple)):
+        return "".join(_text_of(part) for part in content)
+    return ""
+
+
+def engine_history(history: Sequence[Any]) -> list[dict]:
+    """Gradio's chat history as the engine's ``{"role", "content"}`` turns, without the collapsible extras."""
+    turns = []
+    for item in history or ():
+        message = item if isinstance(item, dict) else getattr(item, "__dict__", {})
+        metadata = message.get("metadata") or {}
+        if metadata.get("title"):
+            continue  # a Sources or date-steps block, not part of the conversation
+        role, text = message.get("role"), _text_of(message.get("content")).strip()
+        if role in ("user", "assistant") and text:
+            turns.append({"role": role, "content": text})
+    return turns
+
+
+def respond(
+    engine: AnswerEngine, clock: Callable[[], dt.date]
+) -> Callable[[str, list], Iterator[list[gr.ChatMessage]]]:
+    """The chat function: stream the text, then replace it with the checked answer and its extras."""
+
+    def chat(message: str, history: list) -> Iterator[list[gr.ChatMessage]]:
+        question = (message or "").strip()
+        if not question:
+            yield [gr.ChatMessage(role="assistant", content="Please type a question. / 请输入问题。")]
+            return
+        text = ""
+        try:
+            for item in engine.stream(question, history=engine_history(history), today=clock()):
+                if isinstance(item, str):
+                    text += item
+                    yield [gr.ChatMessage(role="assistant", content=text)]
+                else:
+                    yield answer_messages(item)
+                    return
+        except RegchatError as exc:
+            log.warning("chat answer failed: %s", exc)
+            yield [gr.ChatMessage(role="assistant", content=friendly_error(exc, question))]
+        except Exception as exc:  # noqa: BLE001 - the edge: log it, show a calm sentence
+            log.exception("chat answer failed: %r", question[:200])
+            yield [gr.ChatMessage(role="assistant", content=friendly_error(exc, question))]
+
+    return chat
+
+
+def build_chat(engine: AnswerEngine, clock: Callable[[], dt.date]) -> gr.ChatInterface:
+    """The Gradio chat (a ``Blocks``), ready for ``gr.mount_gradio_app``."""
+    chatbot = gr.Chatbot(
+        label="regchat",
+        height="70vh",
+        placeholder="Ask about visas, residence permits, work permits and their deadlines.<br>"
+        "可以询问签证、居留许可、工作许可及其办理期限。",
+        buttons=["copy"],
+    )
+    return gr.ChatInterface(
+        respond(engine, clock),
+        chatbot=chatbot,
+        textbox=gr.Textbox(placeholder="Type a question in English or Chinese / 用中文或英文提问", submit_btn=True),
+        title=TITLE,
+        description=DESCRIPTION,
+        examples=EXAMPLES,
+        cache_examples=False,
+        flagging_mode="never",
+        analytics_enabled=False,
+        concurrency_limit=8,
+        fill_height=True,
+        api_visibility="undocumented",
+    )
+
+
+#: A theme without web fonts: the page must render on machines with no internet access.
+THEME = gr.themes.Soft(
+    primary_hue="teal",
+    font=["ui-sans-serif", "system-ui", "Segoe UI", "Noto Sans", "Noto Sans CJK SC", "PingFang SC", "sans-serif"],
+    font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"],
+)
