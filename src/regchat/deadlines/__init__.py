@@ -1,0 +1,33 @@
+"""Deadlines computed in code: calendars, date arithmetic, the rules catalogue, LangChain tools."""
+
+from regchat.deadlines.arithmetic import (
+    add_days,
+    add_hours,
+    add_months,
+    add_working_days,
+    days_before,
+    describe_day,
+    shift_months,
+    stay_period_end,
+    weekday_name,
+)
+from regchat.deadlines.calendars import Calendar, DayInfo, MacaoCalendar, MainlandCalendar, calendar_for
+from regchat.deadlines.formatting import format_deadline
+
+__all__ = [
+    "Calendar",
+    "DayInfo",
+    "MacaoCalendar",
+    "MainlandCalendar",
+    "add_days",
+    "add_hours",
+    "add_months",
+    "add_working_days",
+    "calendar_for",
+    "days_before",
+    "describe_day",
+    "format_deadline",
+    "shift_months",
+    "stay_period_end",
+    "weekday_name",
+]
