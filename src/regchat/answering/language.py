@@ -1,0 +1,100 @@
+"""The language of a question, and the words regchat needs in each language."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Lang = Literal["en", "zh"]
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def detect_language(text: str) -> Lang:
+    """'zh' when Chinese characters carry the question, else 'en'.
+
+    Mixed questions ("我的 residence permit 12月15日到期") count as Chinese when
+    they have clearly more Chinese characters than Latin words.
+    """
+    cjk = len(_CJK.findall(text))
+    latin = len(_LATIN_WORD.findall(text))
+    return "zh" if cjk >= 2 and cjk > 1.5 * latin else "en"
+
+
+WEEKDAYS_ZH = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"]
+
+# Chinese terms and the English words the (English) source texts use for them.
+# Used to match Chinese questions against English provisions sentence by sentence.
+ZH_TO_EN: dict[str, tuple[str, ...]] = {
+    "居留许可": ("residence permit", "residence"),
+    "居留证": ("residence permit", "residence"),
+    "居留": ("residence", "reside"),
+    "停留": ("stay",),
+    "停留证件": ("stay permit",),
+    "签证": ("visa",),
+    "延期": ("extension", "extend"),
+    "延长": ("extension", "extend"),
+    "到期": ("expiry", "expires"),
+    "届满": ("expiry",),
+    "入境": ("entry", "enter"),
+    "出境": ("exit", "leave china"),
+    "离境": ("leave china", "exit"),
+    "工作许可": ("work permit",),
+    "工作": ("work", "employ"),
+    "就业": ("employment", "work"),
+    "非法就业": ("unlawful employment",),
+    "护照": ("passport",),
+    "住宿": ("accommodation", "hotel"),
+    "酒店": ("hotel",),
+    "宾馆": ("hotel",),
+    "登记": ("registration", "register"),
+    "出生": ("born", "birth"),
+    "婴儿": ("infant", "born"),
+    "新生儿": ("infant", "born"),
+    "死亡": ("death", "decease"),
+    "变更": ("change", "alteration"),
+    "补发": ("reissue",),
+    "遗失": ("loss", "lost"),
+    "丢失": ("loss", "lost"),
+    "损毁": ("damage", "damaged"),
+    "永久居留": ("permanent residence",),
+    "难民": ("refugee",),
+    "健康证明": ("proof of health", "health"),
+    "体检": ("proof of health", "health"),
+    "受理回执": ("acknowledgement receipt", "acknowledgment receipt"),
+    "回执": ("acknowledgement receipt", "acknowledgment receipt"),
+    "工作日": ("working days",),
+    "申请": ("apply", "application"),
+    "审查": ("examination",),
+    "决定": ("decision",),
+    "驱逐": ("deport", "deportation"),
+    "遣返": ("repatriation",),
+    "限期出境": ("ordered to leave china", "exit period"),
+    "学生": ("student",),
+    "实习": ("internship", "work-study"),
+    "勤工助学": ("work-study",),
+    "免签": ("visa-exempt", "visa-free"),
+    "团聚": ("reunion",),
+    "私人事务": ("personal reason", "personal matters"),
+    "记者": ("journalist",),
+    "澳门": ("macao",),
+    "外地雇员": ("non-resident worker",),
+    "外地僱員": ("non-resident worker",),
+    "逗留": ("stay", "authorization to stay"),
+    "雇主": ("employer",),
+    "证明": ("certificate",),
+    "指纹": ("fingerprint", "biometric"),
+    "有效期": ("validity period",),
+    "种类": ("categorised", "types"),
+    "类别": ("categorised", "types"),
+}
+
+
+def english_terms(question: str) -> list[str]:
+    """English words standing for the Chinese terms in ``question``."""
+    out: list[str] = []
+    for zh, en in ZH_TO_EN.items():
+        if zh in question:
+            out.extend(en)
+    return out

@@ -1,0 +1,78 @@
+"""Explicit article references in a question: "Article 33", "Law Art. 30",
+"Regulations Article 13", "第32条", "第三十三条".
+
+A reference names a document only when the question says which one ("Law",
+"Regulations", "出入境管理法", "条例"); otherwise ``doc_id`` is ``None`` and the
+reference is answered for every document that has such an article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..documents import Provision
+from .dates import zh_number
+
+_EN_REF = re.compile(r"\b(?:articles?|arts?\.?)\s*(\d{1,3})\b", re.I)
+_ZH_REF = re.compile(r"第\s*([0-9零〇一二两三四五六七八九十百]+)\s*条")
+
+# Words that name a kind of instrument, matched against document titles.
+_KIND_WORDS = {
+    "law": ("law", "法"),
+    "regulation": ("regulation", "条例", "细则", "规定"),
+}
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    article: int
+    doc_id: str | None = None
+
+
+def _doc_kinds(provisions: Iterable[Provision]) -> dict[str, str]:
+    """doc_id -> 'law' | 'regulation' for documents whose title says which."""
+    kinds: dict[str, str] = {}
+    for p in provisions:
+        if p.doc_id in kinds or p.article is None:
+            continue
+        title = p.doc_title.lower()
+        if "regulation" in title:
+            kinds[p.doc_id] = "regulation"
+        elif "law" in title:
+            kinds[p.doc_id] = "law"
+    return kinds
+
+
+def _named_kind(question: str) -> str | None:
+    q = question.lower()
+    named = set()
+    if re.search(r"\bregulations?\b", q) or any(w in question for w in _KIND_WORDS["regulation"][1:]):
+        named.add("regulation")
+    # "法" alone is too common in Chinese ("办法", "方法"); look for the law's name.
+    if re.search(r"\blaw\b", q) or "出入境管理法" in question or "出境入境管理法" in question:
+        named.add("law")
+    return named.pop() if len(named) == 1 else None
+
+
+def find_article_refs(question: str, provisions: Iterable[Provision]) -> list[ArticleRef]:
+    """The articles the question names, each tied to a document when the question says which."""
+    numbers: list[int] = []
+    for m in _EN_REF.finditer(question):
+        numbers.append(int(m.group(1)))
+    for m in _ZH_REF.finditer(question):
+        n = zh_number(m.group(1))
+        if n is not None:
+            numbers.append(n)
+    if not numbers:
+        return []
+    kind = _named_kind(question)
+    doc_id = None
+    if kind:
+        matching = [d for d, k in _doc_kinds(provisions).items() if k == kind]
+        doc_id = matching[0] if len(matching) == 1 else None
+    seen: dict[int, ArticleRef] = {}
+    for n in numbers:
+        seen.setdefault(n, ArticleRef(n, doc_id))
+    return list(seen.values())
