@@ -1,0 +1,433 @@
+"""The Chroma index: building it (``ingest``) and opening it (``open_index``).
+
+Storage is an embedded ``chromadb.PersistentClient`` under
+``settings.chroma_path``, or a Chroma server (``chroma run``) through
+``chromadb.HttpClient`` when ``settings.chroma_host`` is set; the code is the
+same for both. Vectors are always computed by regchat's own embedder
+(``regchat.embeddings``) and handed to Chroma, which is also given an explicit
+embedding function wrapping that embedder, so Chroma never loads a model of
+its own.
+
+Versions and atomicity. Every ingest that changes anything writes a new
+collection ``<collection>-v<N>``: the stored vectors of unchanged documents
+are copied over, changed documents are embedded, and only when all of that
+has succeeded is the new collection marked complete; that mark is the switch.
+Readers open the newest complete version; older versions are then deleted.
+An ingest that fails part-way leaves the previous version untouched and in
+use, and its half-built collection is removed.
+
+Incremental. Each document's content hash (and the embedder spec) is stored
+with the index; a document whose hash is unchanged is never re-embedded, and
+an ingest in which nothing changed writes nothing and loads no model.
+
+What ``ingest`` adds or replaces:
+
+* ``ingest(None, settings)`` synchronises the index with ``settings.corpus_dir``:
+  new and changed files are (re-)indexed, documents whose files are gone are
+  removed.
+* ``ingest([paths...], settings)`` adds or updates the documents in those files
+  (files or folders) and keeps everything else already indexed.
+* A bad file (unreadable, empty, unsupported type, no text) is reported in
+  ``IngestReport.errors`` with its name and the reason; it is skipped, and
+  whatever was indexed from it before stays indexed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from regchat.documents import Document, Provision
+from regchat.embeddings import SpecEmbeddings, get_embedder
+from regchat.errors import DocumentError, IndexNotReady, RegchatError
+from regchat.parsing import SUPPORTED_SUFFIXES, load_provisions
+from regchat.settings import Settings, get_settings
+
+_BATCH = 64  # provisions embedded per call
+_ADD_BATCH = 2000  # records per Chroma write
+
+
+class IngestReport(BaseModel):
+    """What an ingest did, document by document."""
+
+    added: list[str] = Field(default_factory=list)
+    updated: list[str] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list)
+    errors: list[str] = Field(default_factory=list, description="'<file>: <reason>' per bad file")
+    embedded: int = Field(default=0, description="Provisions embedded in this run")
+    provisions: int = Field(default=0, description="Provisions in the index after the run")
+    embedder: str = ""
+    collection: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(self.added)} added",
+            f"{len(self.updated)} updated",
+            f"{len(self.unchanged)} unchanged",
+            f"{len(self.removed)} removed",
+            f"{self.embedded} provisions embedded",
+            f"{self.provisions} in the index",
+            f"{self.seconds:.2f} s",
+        ]
+        text = ", ".join(parts)
+        if self.errors:
+            text += "\n" + "\n".join(f"error: {e}" for e in self.errors)
+        return text
+
+
+@dataclass
+class IndexHandle:
+    """An opened index version: the collection and everything stored with it."""
+
+    collection: object  # chromadb Collection
+    name: str
+    embedder_spec: str
+    documents: dict[str, dict]
+    provisions: list[Provision] = field(default_factory=list)
+
+
+# --- Chroma plumbing ------------------------------------------------------------
+
+
+class ChromaEmbeddingFunction:
+    """Chroma's embedding-function protocol over a regchat embedder (passages side)."""
+
+    def __init__(self, embedder: SpecEmbeddings | None = None, spec: str = "e5") -> None:
+        self._embedder = embedder
+        self._spec = getattr(embedder, "spec", None) or spec
+
+    def __call__(self, input):  # noqa: A002 - Chroma's parameter name
+        embedder = self._embedder or get_embedder(self._spec)
+        return [np.asarray(v, dtype=np.float32) for v in embedder.embed_documents(list(input))]
+
+    def embed_query(self, input):  # noqa: A002
+        embedder = self._embedder or get_embedder(self._spec)
+        return [np.asarray(embedder.embed_query(t), dtype=np.float32) for t in input]
+
+    @staticmethod
+    def name() -> str:
+        return "regchat"
+
+    def get_config(self) -> dict:
+        return {"spec": self._spec}
+
+    @staticmethod
+    def build_from_config(config: dict) -> "ChromaEmbeddingFunction":
+        return ChromaEmbeddingFunction(spec=config.get("spec", "e5"))
+
+    def is_legacy(self) -> bool:
+        return False
+
+    def default_space(self) -> str:
+        return "cosine"
+
+    def supported_spaces(self) -> list[str]:
+        return ["cosine"]
+
+    @staticmethod
+    def validate_config(config: dict) -> None:
+        return None
+
+    def validate_config_update(self, old_config: dict, new_config: dict) -> None:
+        return None
+
+
+_clients: dict[tuple, object] = {}
+
+
+def chroma_client(settings: Settings):
+    """The Chroma client for these settings: embedded, or a server when ``chroma_host`` is set."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_host:
+        key = ("http", settings.chroma_host, settings.chroma_port)
+        if key not in _clients:
+            try:
+                client = chromadb.HttpClient(
+                    host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+                )
+                client.heartbeat()
+            except Exception as exc:  # connection errors come in many types from httpx/chromadb
+                raise IndexNotReady(
+                    f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} ({exc})"
+                ) from exc
+            _clients[key] = client
+        return _clients[key]
+    path = Path(settings.chroma_path).resolve()
+    key = ("local", str(path))
+    if key not in _clients:
+        path.mkdir(parents=True, exist_ok=True)
+        _clients[key] = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    return _clients[key]
+
+
+def _versions(client, base: str) -> list[tuple[int, str]]:
+    pattern = re.compile(rf"^{re.escape(base)}-v(\d+)$")
+    found = []
+    for item in client.list_collections():
+        name = item if isinstance(item, str) else item.name
+        if m := pattern.match(name):
+            found.append((int(m.group(1)), name))
+    return sorted(found)
+
+
+def _active(client, base: str, embedding_function=None):
+    """The newest complete version's collection, or None."""
+    for _, name in reversed(_versions(client, base)):
+        collection = client.get_collection(name, embedding_function=embedding_function or ChromaEmbeddingFunction())
+        if (collection.metadata or {}).get("complete"):
+            return collection
+    return None
+
+
+def index_exists(settings: Settings | None = None) -> bool:
+    """True when a complete index version exists for these settings."""
+    settings = settings or get_settings()
+    if not settings.chroma_host and not Path(settings.chroma_path).exists():
+        return False
+    try:
+        return _active(chroma_client(settings), settings.collection) is not None
+    except IndexNotReady:
+        return False
+
+
+def open_index(settings: Settings | None = None, *, embedder: SpecEmbeddings | None = None) -> IndexHandle:
+    """The active index version with its provisions; ``IndexNotReady`` when there is none."""
+    settings = settings or get_settings()
+    if not settings.chroma_host and not Path(settings.chroma_path).exists():
+        raise IndexNotReady(f"no index at {settings.chroma_path}: build it with `regchat ingest`")
+    client = chroma_client(settings)
+    collection = _active(client, settings.collection, ChromaEmbeddingFunction(embedder))
+    if collection is None:
+        raise IndexNotReady(f"no index in collection {settings.collection!r}: build it with `regchat ingest`")
+    meta = collection.metadata or {}
+    stored = collection.get(include=["documents", "metadatas"])
+    provisions = [_provision(text, m) for text, m in zip(stored["documents"], stored["metadatas"])]
+    provisions.sort(key=lambda p: (p.doc_id, p.ordinal))
+    return IndexHandle(
+        collection=collection,
+        name=collection.name,
+        embedder_spec=str(meta.get("embedder", "e5")),
+        documents=json.loads(meta.get("documents", "{}")),
+        provisions=provisions,
+    )
+
+
+def _metadata(provision: Provision, content_hash: str) -> dict:
+    return {
+        "doc_id": provision.doc_id,
+        "doc_title": provision.doc_title,
+        "jurisdiction": provision.jurisdiction,
+        "chapter": provision.chapter or "",
+        "section": provision.section or "",
+        "article": provision.article if provision.article is not None else -1,
+        "label": provision.label,
+        "ordinal": provision.ordinal,
+        "content_hash": content_hash,
+    }
+
+
+def _provision(text: str, meta: dict) -> Provision:
+    article = int(meta.get("article", -1))
+    return Provision(
+        doc_id=meta["doc_id"],
+        doc_title=meta["doc_title"],
+        jurisdiction=meta["jurisdiction"],
+        chapter=meta.get("chapter") or None,
+        section=meta.get("section") or None,
+        article=article if article >= 0 else None,
+        label=meta["label"],
+        text=text,
+        ordinal=int(meta.get("ordinal", 0)),
+    )
+
+
+def _document_record(document: Document) -> dict:
+    return document.model_dump(exclude={"text"})
+
+
+# --- ingest -------------------------------------------------------------------------
+
+
+def collect_files(paths: Sequence[Path | str]) -> tuple[list[Path], list[str]]:
+    """Expand folders into their supported files; returns (files, errors)."""
+    files: list[Path] = []
+    errors: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(
+                sorted(
+                    p for p in path.rglob("*")
+                    if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
+            )
+        elif path.exists():
+            files.append(path)
+        else:
+            errors.append(str(DocumentError(path, "no such file or folder")))
+    return files, errors
+
+
+def ingest(
+    paths: Sequence[Path | str] | None = None,
+    settings: Settings | None = None,
+    *,
+    embedder: SpecEmbeddings | None = None,
+    progress: bool = True,
+) -> IngestReport:
+    """Index documents (see the module docstring for what is added, kept and removed)."""
+    started = time.perf_counter()
+    settings = settings or get_settings()
+    sync = paths is None
+    files, errors = collect_files([settings.corpus_dir] if sync else paths)
+    spec = getattr(embedder, "spec", None) or settings.embedder
+    report = IngestReport(embedder=spec, errors=errors)
+
+    parsed: dict[str, tuple[Document, list[Provision]]] = {}
+    failed_paths: set[str] = set()
+    for path in files:
+        try:
+            document, provisions = load_provisions(path)
+        except DocumentError as exc:
+            report.errors.append(str(exc))
+            failed_paths.add(str(Path(path)))
+            continue
+        if document.doc_id in parsed:
+            other = parsed[document.doc_id][0].path
+            report.errors.append(str(DocumentError(path, f"doc_id {document.doc_id!r} is already used by {other}")))
+            continue
+        parsed[document.doc_id] = (document, provisions)
+
+    client = chroma_client(settings)
+    function = ChromaEmbeddingFunction(embedder, spec)
+    old = _active(client, settings.collection, function)
+    old_meta = (old.metadata or {}) if old is not None else {}
+    old_docs: dict[str, dict] = json.loads(old_meta.get("documents", "{}")) if old is not None else {}
+    same_embedder = old is not None and old_meta.get("embedder") == spec
+
+    keep: dict[str, dict] = {}  # doc_id -> stored document record, copied with its vectors
+    to_embed: dict[str, tuple[Document, list[Provision]]] = {}
+    for doc_id, (document, provisions) in parsed.items():
+        previous = old_docs.get(doc_id)
+        if previous is None:
+            report.added.append(doc_id)
+            to_embed[doc_id] = (document, provisions)
+        elif same_embedder and previous.get("content_hash") == document.content_hash:
+            report.unchanged.append(doc_id)
+            keep[doc_id] = _document_record(document)
+        else:
+            report.updated.append(doc_id)
+            to_embed[doc_id] = (document, provisions)
+    for doc_id, record in old_docs.items():
+        if doc_id in parsed:
+            continue
+        if sync and record.get("path") not in failed_paths:
+            report.removed.append(doc_id)
+        elif same_embedder:
+            keep[doc_id] = record  # kept as it is: not part of this run, or its file failed to parse
+        else:
+            report.errors.append(f"{record.get('path') or doc_id}: not re-embedded with {spec}; dropped")
+
+    if old is not None and not report.changed and same_embedder:
+        report.collection = old.name
+        report.provisions = old.count()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    embedder = embedder or get_embedder(spec)
+    version = (_versions(client, settings.collection) or [(0, "")])[-1][0] + 1
+    name = f"{settings.collection}-v{version}"
+    documents = {**keep, **{d: _document_record(doc) for d, (doc, _) in to_embed.items()}}
+    new = client.create_collection(
+        name,
+        embedding_function=function,
+        configuration={"hnsw": {"space": "cosine"}},
+        metadata={"embedder": spec, "complete": False, "documents": json.dumps(documents, ensure_ascii=False)},
+    )
+    try:
+        if keep and old is not None:
+            _copy(old, new, sorted(keep))
+        report.embedded = _embed_into(new, to_embed, embedder, progress)
+        report.provisions = new.count()
+        new.modify(metadata={**(new.metadata or {}), "complete": True})
+    except BaseException:
+        try:
+            client.delete_collection(name)
+        except Exception:  # best effort: an incomplete version is never read anyway
+            pass
+        raise
+    for _, stale in _versions(client, settings.collection):
+        if stale != name:
+            try:
+                client.delete_collection(stale)
+            except Exception:  # another process may have removed it already
+                pass
+    report.collection = name
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _copy(old, new, doc_ids: list[str]) -> None:
+    stored = old.get(where={"doc_id": {"$in": doc_ids}}, include=["embeddings", "documents", "metadatas"])
+    ids = stored["ids"]
+    for start in range(0, len(ids), _ADD_BATCH):
+        end = start + _ADD_BATCH
+        new.add(
+            ids=ids[start:end],
+            embeddings=np.asarray(stored["embeddings"][start:end], dtype=np.float32),
+            documents=stored["documents"][start:end],
+            metadatas=stored["metadatas"][start:end],
+        )
+
+
+def _embed_into(collection, to_embed: dict, embedder: SpecEmbeddings, progress: bool) -> int:
+    records = [
+        (provision, document.content_hash)
+        for document, provisions in to_embed.values()
+        for provision in provisions
+    ]
+    if not records:
+        return 0
+    from tqdm import tqdm
+
+    bar = tqdm(
+        total=len(records), desc="embedding", unit="provision",
+        disable=not progress or len(records) <= _BATCH, leave=False,
+    )
+    try:
+        for start in range(0, len(records), _BATCH):
+            batch = records[start:start + _BATCH]
+            vectors = np.asarray(embedder.embed_documents([p.embedding_text() for p, _ in batch]), dtype=np.float32)
+            if vectors.shape[0] != len(batch):
+                raise RegchatError(f"the embedder returned {vectors.shape[0]} vectors for {len(batch)} texts")
+            collection.add(
+                ids=[p.key for p, _ in batch],
+                embeddings=vectors,
+                documents=[p.text for p, _ in batch],
+                metadatas=[_metadata(p, h) for p, h in batch],
+            )
+            bar.update(len(batch))
+    finally:
+        bar.close()
+    return len(records)

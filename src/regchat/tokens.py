@@ -1,0 +1,52 @@
+"""Tokens for lexical matching (BM25, the hashing embedder): English words,
+lower-cased and lightly stemmed, and Chinese words segmented by jieba."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_STOPWORDS = frozenset(
+    """a an and are as at be been by can do does for from had has have he her his how i if in into is it its
+    me my of on or our shall she should so such than that the their them then there these they this those to
+    under upon was we were what when where which who whom will with within would you your 的 了 和 是 在 我 吗
+    呢 吧 啊 要 与 及 或 等 对 为 把 被 就 都 也 还 有 没有 什么 怎么 如何 哪 哪些 多少 可以 需要 应该 请问 一个 这个 那个""".split()
+)
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[\u4e00-\u9fff]+")
+
+
+@lru_cache(maxsize=8192)
+def _stem(word: str) -> str:
+    """Snowball (Porter 2) English stem: 'residing', 'reside', 'residence' -> 'resid'."""
+    return _stemmer().stemWord(word)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased, lightly stemmed English words and jieba-segmented Chinese words, stopwords removed."""
+    tokens: list[str] = []
+    for piece in _WORD.findall(text.lower().replace("’", "'")):
+        if "\u4e00" <= piece[0] <= "\u9fff":
+            tokens.extend(w for w in _jieba().lcut(piece) if w.strip() and w not in _STOPWORDS)
+        else:
+            piece = piece.split("'")[0]
+            if piece and piece not in _STOPWORDS:
+                tokens.append(_stem(piece))
+    return tokens
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
