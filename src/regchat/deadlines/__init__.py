@@ -13,9 +13,11 @@ from regchat.deadlines.arithmetic import (
 )
 from regchat.deadlines.calendars import Calendar, DayInfo, MacaoCalendar, MainlandCalendar, calendar_for
 from regchat.deadlines.formatting import format_deadline
+from regchat.deadlines.rules import Rule, compute_deadline, get_rule, load_rules, match_rules
 
 __all__ = [
     "Calendar",
+    "Rule",
     "DayInfo",
     "MacaoCalendar",
     "MainlandCalendar",
@@ -24,9 +26,13 @@ __all__ = [
     "add_months",
     "add_working_days",
     "calendar_for",
+    "compute_deadline",
     "days_before",
     "describe_day",
     "format_deadline",
+    "get_rule",
+    "load_rules",
+    "match_rules",
     "shift_months",
     "stay_period_end",
     "weekday_name",

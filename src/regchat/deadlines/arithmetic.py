@@ -125,6 +125,7 @@ class _Work:
         steps: list[str],
         *,
         window_start: dt.date | None = None,
+        find_act_by: bool = True,
     ) -> Deadline:
         """Describe ``target`` and, when it is not a working day, find the day to act by.
 
@@ -135,7 +136,7 @@ class _Work:
         info = self.day(target)
         steps = [*steps, _day_sentence(info, lang)]
         act_by = None
-        if not info.is_working_day:
+        if not info.is_working_day and find_act_by:
             candidate = target
             for _ in range(ACT_BY_SEARCH):
                 candidate -= dt.timedelta(days=1)
@@ -331,26 +332,50 @@ def add_months(
 
 
 def add_hours(
-    start: dt.datetime, hours: int, *, region: str = "CN", calendar: Calendar | None = None, lang: Lang = "en"
+    start: dt.datetime | dt.date,
+    hours: int,
+    *,
+    region: str = "CN",
+    calendar: Calendar | None = None,
+    lang: Lang = "en",
 ) -> Deadline:
-    """``hours`` clock hours after ``start`` (e.g. registration within 24 hours of arrival)."""
-    if not isinstance(start, dt.datetime):
-        raise DeadlineError(f"The start must be a date and time, not {start!r}.")
-    check_supported(start.date())
-    hours = _check_amount(hours, "The number of hours", 0, MAX_HOURS)
-    end = start + dt.timedelta(hours=hours)
-    check_supported(end.date())
-    work = _Work(_resolve(calendar, region), lang)
+    """``hours`` clock hours after ``start`` (e.g. registration within 24 hours of arrival).
+
+    Given only a date (time unknown), ``hours`` must be whole days' worth: the period ends
+    on the same clock time that many days later.
+    """
     fmt = "%Y-%m-%d %H:%M"
-    steps = [
-        _t(lang, f"Start: {start.strftime(fmt)} ({weekday_name(start.date())}).",
-           f"起算时间：{start.strftime(fmt)}（{weekday_name(start.date(), 'zh')}）。"),
-        _t(lang, f"{start.strftime(fmt)} + {hours} hours = {end.strftime(fmt)} ({weekday_name(end.date())}); "
-                 f"hours run through weekends and holidays.",
-           f"{start.strftime(fmt)} 加 {hours} 小时 = {end.strftime(fmt)}（{weekday_name(end.date(), 'zh')}）；"
-           f"小时连续计算，不因周末或节假日顺延。"),
-    ]
-    return work.finish(end.date(), "hours", steps, window_start=start.date())
+    if isinstance(start, dt.datetime):
+        check_supported(start.date())
+        hours = _check_amount(hours, "The number of hours", 0, MAX_HOURS)
+        end = start + dt.timedelta(hours=hours)
+        check_supported(end.date())
+        steps = [
+            _t(lang, f"Start: {start.strftime(fmt)} ({weekday_name(start.date())}).",
+               f"起算时间：{start.strftime(fmt)}（{weekday_name(start.date(), 'zh')}）。"),
+            _t(lang, f"{start.strftime(fmt)} + {hours} hours = {end.strftime(fmt)} ({weekday_name(end.date())}); "
+                     f"hours run through weekends and holidays.",
+               f"{start.strftime(fmt)} 加 {hours} 小时 = {end.strftime(fmt)}（{weekday_name(end.date(), 'zh')}）；"
+               f"小时连续计算，不因周末或节假日顺延。"),
+        ]
+        first, last = start.date(), end.date()
+    else:
+        first = _check_date(start, "The start")
+        hours = _check_amount(hours, "The number of hours", 0, MAX_HOURS)
+        if hours % 24:
+            raise DeadlineError(f"{hours} hours from a date without a time is ambiguous: give the time too.")
+        last = first + dt.timedelta(days=hours // 24)
+        check_supported(last)
+        steps = [
+            _t(lang, f"Start: {_d(first, lang)}, time of day not given.", f"起算日：{_d(first, lang)}，未给出具体时间。"),
+            _t(lang, f"{hours} hours later is the same time of day on {_d(last, lang)}; hours run through weekends "
+                     f"and holidays, so act on {first.isoformat()} itself to be safe.",
+               f"{hours}小时后是{_d(last, lang)}的同一时刻；小时连续计算，不因周末或节假日顺延，"
+               f"稳妥起见请在{first.isoformat()}当天办理。"),
+        ]
+    work = _Work(_resolve(calendar, region), lang)
+    # Hours run on non-working days too (police stations register every day): no act-by day.
+    return work.finish(last, "hours", steps, window_start=first, find_act_by=False)
 
 
 def stay_period_end(

@@ -1,0 +1,269 @@
+"""The rules catalogue (``corpus/rules.json``): each deadline rule of the corpus,
+tied to its article, and ``compute_deadline`` which applies one to an event date.
+
+A rule says what kind of period it is (``kind``), how long (``amount`` and
+``unit``), which event starts it, and quotes the phrase of the article it
+comes from, so every computed date carries its citation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from regchat.deadlines import arithmetic
+from regchat.deadlines.arithmetic import Lang
+from regchat.deadlines.calendars import Calendar, calendar_for
+from regchat.documents import Citation, Deadline, Jurisdiction
+from regchat.errors import DeadlineError, DocumentError
+from regchat.settings import PROJECT_ROOT
+
+RULES_FILE = "rules.json"
+DEFAULT_RULES_PATH = PROJECT_ROOT / "corpus" / RULES_FILE
+
+Kind = Literal["after_event", "before_expiry", "working_days", "months", "hours", "stay_period", "maximum"]
+Unit = Literal["days", "working_days", "months", "years", "hours"]
+
+_UNIT_WORDS = {
+    "days": ("days", "日"),
+    "working_days": ("working days", "个工作日"),
+    "months": ("months", "个月"),
+    "years": ("years", "年"),
+    "hours": ("hours", "小时"),
+}
+
+
+class Rule(BaseModel):
+    """One deadline rule, tied to the article it comes from."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    doc_id: str
+    article: int
+    kind: Kind
+    amount: int | None
+    unit: Unit
+    amount_is_maximum: bool = False  # "not more than N": a shorter amount may be passed in
+    minimum: int | None = None
+    minimum_unit: Unit | None = None
+    region: Jurisdiction = "CN"
+    event_en: str
+    event_zh: str
+    result_en: str
+    result_zh: str
+    phrase: str
+    summary_en: str
+    summary_zh: str
+    keywords: list[str]
+    label: str = ""  # 'Exit and Entry Administration Law, Art. 30', filled in by the loader
+    label_zh: str = ""  # '《出境入境管理法》第30条', filled in by the loader
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Rule":
+        if not re.fullmatch(r"[a-z]+-\d+-[a-z0-9-]+", self.id):
+            raise ValueError(f"rule id {self.id!r} must look like 'law-30-residence-permit'")
+        expected = {
+            "working_days": {"working_days"},
+            "months": {"months"},
+            "hours": {"hours"},
+            "after_event": {"days"},
+            "before_expiry": {"days"},
+            "stay_period": {"days"},
+            "maximum": {"days", "working_days", "months", "years"},
+        }[self.kind]
+        if self.unit not in expected:
+            raise ValueError(f"rule {self.id}: kind {self.kind} counts in {sorted(expected)}, not {self.unit}")
+        if self.amount is not None and self.amount <= 0:
+            raise ValueError(f"rule {self.id}: amount must be positive")
+        return self
+
+    @property
+    def variable(self) -> bool:
+        """True when the caller may (or must) give the amount."""
+        return self.amount is None or self.amount_is_maximum or self.kind == "maximum"
+
+    def citation(self) -> Citation:
+        return Citation(doc_id=self.doc_id, article=self.article, label=self.label, quote=self.phrase)
+
+    def amount_text(self, lang: Lang = "en") -> str:
+        if self.amount is None:
+            return "as given" if lang == "en" else "视具体情况"
+        en, zh = _UNIT_WORDS[self.unit]
+        return f"{self.amount} {en}" if lang == "en" else f"{self.amount}{zh}"
+
+
+def _parse(data: object, path: Path) -> list[Rule]:
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise DocumentError(path, "a rules file is a JSON object with a 'rules' list")
+    titles = data.get("documents") or {}
+    titles_zh = data.get("documents_zh") or {}
+    rules: list[Rule] = []
+    for index, record in enumerate(data["rules"]):
+        try:
+            rule = Rule.model_validate(record)
+        except ValidationError as exc:
+            name = record.get("id", index) if isinstance(record, dict) else index
+            raise DocumentError(path, f"rule {name}: {exc.errors()[0]['msg']}") from None
+        if not rule.label:
+            title = titles.get(rule.doc_id, rule.doc_id)
+            rule = rule.model_copy(update={"label": f"{title}, Art. {rule.article}"})
+        if not rule.label_zh:
+            title_zh = titles_zh.get(rule.doc_id, rule.label)
+            rule = rule.model_copy(update={"label_zh": f"《{title_zh}》第{rule.article}条"})
+        rules.append(rule)
+    ids = [r.id for r in rules]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise DocumentError(path, f"duplicate rule id {duplicates[0]}")
+    return rules
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, mtime: float) -> tuple[Rule, ...]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise DocumentError(path, f"cannot read the rules: {exc}") from None
+    return tuple(_parse(data, path))
+
+
+def load_rules(path: Path | str | None = None) -> list[Rule]:
+    """The rules catalogue; default ``corpus/rules.json`` of the project."""
+    path = Path(path) if path is not None else DEFAULT_RULES_PATH
+    if path.is_dir():
+        path = path / RULES_FILE
+    if not path.is_file():
+        raise DocumentError(path, "rules file not found")
+    return list(_load(path.resolve(), path.stat().st_mtime))
+
+
+def get_rule(rule_id: str, rules: list[Rule] | None = None) -> Rule:
+    """The rule with this id; ``DeadlineError`` naming the closest ids when there is none."""
+    rules = rules if rules is not None else load_rules()
+    wanted = (rule_id or "").strip().lower()
+    for rule in rules:
+        if rule.id == wanted:
+            return rule
+    ids = [r.id for r in rules]
+    close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.5)
+    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    raise DeadlineError(f"Unknown rule {rule_id!r}.{hint} Known rules: {', '.join(ids)}.")
+
+
+def match_rules(text: str, rules: list[Rule] | None = None, *, limit: int = 3) -> list[Rule]:
+    """Rules whose keywords occur in ``text`` (English, case-insensitive, or Chinese), best first.
+
+    A rule scores the summed length of its matched keywords, so specific phrases
+    ("residence permit expires") outweigh generic ones ("receipt").
+    """
+    rules = rules if rules is not None else load_rules()
+    lowered = text.lower()
+    scored = []
+    for order, rule in enumerate(rules):
+        score = sum(len(k) for k in rule.keywords if k.lower() in lowered)
+        if score:
+            scored.append((-score, order, rule))
+    return [rule for _, _, rule in sorted(scored)[:limit]]
+
+
+def compute_deadline(
+    rule: str | Rule,
+    event_date: dt.date | dt.datetime,
+    *,
+    calendar: Calendar | None = None,
+    amount: int | None = None,
+    lang: Lang = "en",
+    rules: list[Rule] | None = None,
+    holidays_dir: Path | None = None,
+) -> Deadline:
+    """Apply a rule to the date of its event; the result cites the rule's article.
+
+    ``holidays_dir``: extra schedule files (``Settings.holidays_dir``); ignored when
+    ``calendar`` is given. ``amount`` is required for rules whose length comes from the case (e.g. the visa's
+    duration of stay) and may shorten an upper bound ("not more than 15 days").
+    """
+    if isinstance(rule, str):
+        rule = get_rule(rule, rules)
+    if isinstance(event_date, dt.datetime) and rule.kind != "hours":
+        event_date = event_date.date()
+    if not isinstance(event_date, dt.date):
+        raise DeadlineError(f"The event date must be a date, not {event_date!r}.")
+    n = _amount(rule, amount)
+    cal = calendar if calendar is not None else calendar_for(rule.region, holidays_dir)
+    kw = {"calendar": cal, "lang": lang}
+    unit = rule.unit
+    if rule.kind == "hours":
+        result = arithmetic.add_hours(event_date, n, **kw)
+    elif rule.kind == "before_expiry":
+        result = arithmetic.days_before(event_date, n, **kw)
+    elif rule.kind == "stay_period":
+        result = arithmetic.stay_period_end(event_date, n, **kw)
+    elif unit == "working_days":
+        result = arithmetic.add_working_days(event_date, n, **kw)
+    elif unit == "months":
+        result = arithmetic.add_months(event_date, n, **kw)
+    elif unit == "years":
+        result = arithmetic.add_months(event_date, 12 * n, **kw)
+    else:
+        result = arithmetic.add_days(event_date, n, **kw)
+    head = _rule_steps(rule, event_date, n, lang)
+    return result.model_copy(
+        update={"rule_id": rule.id, "kind": rule.kind, "citation": rule.citation(), "steps": head + result.steps}
+    )
+
+
+def _amount(rule: Rule, amount: int | None) -> int:
+    if amount is None:
+        if rule.amount is None:
+            raise DeadlineError(
+                f"Rule {rule.id} needs an amount: {rule.event_en}. Give it in {_UNIT_WORDS[rule.unit][0]}."
+            )
+        return rule.amount
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise DeadlineError(f"The amount must be a positive whole number, not {amount!r}.")
+    if rule.amount is not None and amount != rule.amount:
+        if not rule.variable:
+            raise DeadlineError(
+                f"Rule {rule.id} has a fixed period of {rule.amount_text()}; it cannot be changed."
+            )
+        if amount > rule.amount:
+            raise DeadlineError(f"Rule {rule.id} allows at most {rule.amount_text()}, not {amount}.")
+    return amount
+
+
+def _rule_steps(rule: Rule, event: dt.date, n: int, lang: Lang) -> list[str]:
+    en_unit, zh_unit = _UNIT_WORDS[rule.unit]
+    if lang == "zh":
+        steps = [
+            f"依据{rule.label_zh}（{rule.label}）：\u201c{rule.phrase.rstrip('.')}\u201d。",
+            f"事件：{rule.event_zh}，{event.isoformat()}；期限：{n}{zh_unit}"
+            + ("（最长）" if rule.kind == "maximum" or rule.amount_is_maximum else "")
+            + f"；所求：{rule.result_zh}。",
+        ]
+        if rule.minimum:
+            steps.append(f"最短期限为{rule.minimum}{_UNIT_WORDS[rule.minimum_unit or 'days'][1]}。")
+        if rule.unit == "working_days":
+            steps.append("条例第三十六条：审批期限和受理回执有效期以工作日计算，不含法定节假日。")
+        return steps
+    steps = [
+        f"Rule {rule.id} ({rule.label}): \u201c{rule.phrase.rstrip('.')}\u201d.",
+        f"Event: {rule.event_en}, {event.isoformat()}; period: "
+        + ("at most " if rule.kind == "maximum" or rule.amount_is_maximum else "")
+        + f"{n} {en_unit}; result: {rule.result_en}.",
+    ]
+    if rule.minimum:
+        steps.append(f"The minimum is {rule.minimum} {_UNIT_WORDS[rule.minimum_unit or 'days'][0]}.")
+    if rule.unit == "working_days":
+        steps.append(
+            "Regulations Art. 36: examination periods and receipt validity are counted in working days, "
+            "excluding public holidays."
+        )
+    return steps
