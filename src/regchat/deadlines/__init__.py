@@ -14,6 +14,7 @@ from regchat.deadlines.arithmetic import (
 from regchat.deadlines.calendars import Calendar, DayInfo, MacaoCalendar, MainlandCalendar, calendar_for
 from regchat.deadlines.formatting import format_deadline
 from regchat.deadlines.rules import Rule, compute_deadline, get_rule, load_rules, match_rules
+from regchat.deadlines.tools import deadline_json, make_tools, parse_date
 
 __all__ = [
     "Calendar",
@@ -28,11 +29,14 @@ __all__ = [
     "calendar_for",
     "compute_deadline",
     "days_before",
+    "deadline_json",
     "describe_day",
     "format_deadline",
     "get_rule",
     "load_rules",
+    "make_tools",
     "match_rules",
+    "parse_date",
     "shift_months",
     "stay_period_end",
     "weekday_name",
