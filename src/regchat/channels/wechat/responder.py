@@ -1,0 +1,280 @@
+"""Answering pushed messages within WeChat's 5-second rule, exactly once.
+
+WeChat (and WeCom) wait 5 seconds for the reply to a pushed message, then drop
+the connection and push the same message again, three tries in all. A reply
+that arrives on a dropped connection is lost; an empty reply or ``success``
+ends the tries. So, for each message (keyed by MsgId, or FromUserName +
+CreateTime for events):
+
+* the first try starts one computation; later tries never start another;
+* a try answers passively as soon as the answer is ready, from the cache if a
+  previous try already computed it (a lost passive reply is simply served
+  again to the next try: WeChat shows at most one of them);
+* a try that is not the last one holds its connection until WeChat gives up
+  on it, so that WeChat retries;
+* the last try, if the answer is still not ready ``reply_within`` seconds
+  after it arrived, answers ``success`` and the answer is pushed through the
+  customer-service API when ready;
+* if WeChat stops retrying early (a lost retry), the answer is pushed once no
+  retry has come for ``platform_timeout + retry_grace`` seconds;
+* when the answer needs several messages, the first is the passive reply and
+  the rest are pushed, once, in order.
+
+Exactly one of "passive" and "push" is ever chosen for a message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+import anyio.to_thread
+
+from regchat.documents import Answer
+from regchat.errors import RegchatError
+
+from .delivery import DeliveryError, Pusher
+from .guards import RateLimiter
+from .memory import ConversationMemory
+from .messages import Inbound, plain_text, render_messages
+
+log = logging.getLogger("regchat.wechat")
+
+CHINA = dt.timezone(dt.timedelta(hours=8))
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+class AnswersQuestions(Protocol):
+    def answer(self, question: str, history: Sequence[dict] = (), today: dt.date | None = None) -> Answer: ...
+
+
+@dataclass(frozen=True)
+class Timing:
+    """The platform's retry rhythm and our margins, in seconds."""
+
+    reply_within: float = 4.5
+    """The last try answers passively only within this long of its arrival, else ``success`` + push."""
+    platform_timeout: float = 5.0
+    """WeChat drops a try after this long and retries."""
+    tries: int = 3
+    """WeChat's tries per message."""
+    retry_grace: float = 2.0
+    """After a dropped try, wait this much longer for the retry before pushing instead."""
+    remainder_delay: float = 0.5
+    """Pause between the passive reply and pushing the rest of a long answer, to keep the order."""
+    keep_results: float = 900.0
+    """How long a message's answer stays cached for retries."""
+
+    def __post_init__(self) -> None:
+        if not 0 < self.reply_within < self.platform_timeout:
+            raise ValueError("reply_within must be positive and shorter than platform_timeout.")
+        if self.tries < 1:
+            raise ValueError("tries must be at least 1.")
+
+
+TEXTS = {
+    "welcome": "Welcome! Ask me about visas, residence permits and work permits for foreigners in mainland China "
+    "and Macao, e.g. \"My residence permit expires on 15 December, when must I apply to extend it?\"\n"
+    "欢迎！您可以咨询外国人在中国内地和澳门的签证、居留许可和工作许可问题，例如：“我的居留许可12月15日到期，最晚哪天申请延期？”",
+    "text_only": "I can only read text (and voice messages WeChat transcribes). Please type your question.\n"
+    "我目前只能阅读文字消息（以及微信转写的语音）。请直接输入您的问题。",
+    "empty": "Please type your question about visas, residence or work permits.\n请输入您关于签证、居留或工作许可的问题。",
+    "rate_limited_en": "You are sending messages faster than I can answer them. Please wait about {s} seconds "
+    "and ask again.",
+    "rate_limited_zh": "您发送消息太快了，请约{s}秒后再提问。",
+    "failed_en": "Sorry, I could not answer that just now. Please try again in a moment.",
+    "failed_zh": "抱歉，暂时无法回答这个问题，请稍后再试。",
+    "too_slow": "This question is taking longer than usual. Please send it again in a minute.\n"
+    "这个问题需要较长时间处理，请一分钟后重新发送。",
+}
+SILENT_EVENTS = frozenset({"unsubscribe", "view", "location", "templatesendjobfinish", "masssendjobfinish",
+                           "enter_agent", "view_miniprogram"})
+
+
+def language_of(text: str) -> Literal["en", "zh"]:
+    return "zh" if _CJK.search(text) else "en"
+
+
+@dataclass
+class _Entry:
+    key: str
+    user: str
+    arrivals: list[float] = field(default_factory=list)
+    task: asyncio.Future[list[str]] | None = None
+    outcome: Literal["passive", "push"] | None = None
+    remainder_pushed: bool = False
+
+
+class Responder:
+    """Turns each pushed message into exactly one answer: a passive reply, or pushed messages.
+
+    ``engine.answer`` is synchronous and runs in a worker thread. ``pusher``
+    is ``None`` when the account has no push credentials; then a slow answer
+    gets a "please ask again" reply instead, and a long one is cut to its
+    first message.
+    """
+
+    def __init__(self, engine: AnswersQuestions, *, pusher: Pusher | None, clock: Callable[[], float],
+                 timing: Timing = Timing(), memory: ConversationMemory | None = None,
+                 limiter: RateLimiter | None = None, name: str = "wechat"):
+        self.engine, self.pusher, self.clock, self.timing, self.name = engine, pusher, clock, timing, name
+        self.memory = memory or ConversationMemory(clock)
+        self.limiter = limiter or RateLimiter(clock)
+        self._entries: OrderedDict[str, tuple[float, _Entry]] = OrderedDict()
+        self._background: set[asyncio.Future[Any]] = set()
+        self.stats = {"messages": 0, "tries": 0, "engine_calls": 0, "passive": 0, "pushed_answers": 0,
+                      "pushed_messages": 0, "push_failures": 0, "rate_limited": 0, "engine_failures": 0}
+
+    # -- public --------------------------------------------------------------
+    async def respond(self, inbound: Inbound) -> str | None:
+        """The passive reply for this try of ``inbound``, or ``None`` to answer ``success``."""
+        loop = asyncio.get_running_loop()
+        arrived = loop.time()
+        self.stats["tries"] += 1
+        entry = self._entry_for(inbound, arrived)
+        if entry is None:
+            return None
+        entry.arrivals.append(arrived)
+        if entry.outcome == "push":
+            return None
+        assert entry.task is not None
+        last = len(entry.arrivals) >= self.timing.tries
+        wait = self.timing.reply_within if last else self.timing.platform_timeout
+        await asyncio.wait({entry.task}, timeout=max(0.0, arrived + wait - loop.time()))
+        if entry.task.done():
+            return self._reply_passively(entry)
+        if last and entry.outcome is None:
+            if self.pusher is None:
+                entry.outcome = "passive"
+                entry.remainder_pushed = True  # nothing to push to
+                return TEXTS["too_slow"]
+            entry.outcome = "push"
+        return None  # a non-last try: WeChat has given up on this connection and will retry
+
+    async def drain(self) -> None:
+        """Wait for all background work (computations, pushes) to finish."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
+
+    # -- entries -------------------------------------------------------------
+    def _entry_for(self, inbound: Inbound, now: float) -> _Entry | None:
+        self._expire(now)
+        found = self._entries.get(inbound.dedup_key)
+        if found is not None:
+            return found[1]
+        immediate = self._immediate_reply(inbound)
+        if immediate is None and inbound.msg_type == "event":
+            return None  # events needing no reply: "success", and retries of them too
+        entry = _Entry(key=inbound.dedup_key, user=inbound.from_user)
+        self._entries[inbound.dedup_key] = (now, entry)
+        self.stats["messages"] += 1
+        if immediate is not None:
+            done: asyncio.Future[list[str]] = asyncio.get_running_loop().create_future()
+            done.set_result([immediate])
+            entry.task = done
+        else:
+            entry.task = self._spawn(self._compute(inbound.from_user, inbound.question))
+            entry.task.add_done_callback(lambda _t, e=entry: self._spawn(self._settle(e)))
+        return entry
+
+    def _immediate_reply(self, inbound: Inbound) -> str | None:
+        """A reply that needs no engine (events, non-text, rate limit), or None."""
+        if inbound.msg_type == "event":
+            if inbound.event == "subscribe":
+                return TEXTS["welcome"]
+            return None
+        if inbound.msg_type not in ("text", "voice"):
+            return TEXTS["text_only"]
+        if not inbound.question:
+            return TEXTS["text_only"] if inbound.msg_type == "voice" else TEXTS["empty"]
+        if not self.limiter.allow(inbound.from_user):
+            self.stats["rate_limited"] += 1
+            lang = language_of(inbound.question)
+            seconds = max(1, round(self.limiter.retry_after(inbound.from_user)))
+            return TEXTS[f"rate_limited_{lang}"].format(s=seconds)
+        return None
+
+    def _expire(self, now: float) -> None:
+        while self._entries:
+            created, entry = next(iter(self._entries.values()))
+            if now - created <= self.timing.keep_results or (entry.task is not None and not entry.task.done()):
+                break
+            self._entries.popitem(last=False)
+
+    # -- work ----------------------------------------------------------------
+    def _spawn(self, coro) -> asyncio.Task:
+        task = asyncio.ensure_future(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        return task
+
+    async def _compute(self, user: str, question: str) -> list[str]:
+        self.stats["engine_calls"] += 1
+        history = self.memory.history(user)
+        today = dt.datetime.fromtimestamp(self.clock(), CHINA).date()
+        call = functools.partial(self.engine.answer, question, history=history, today=today)
+        try:
+            answer = await anyio.to_thread.run_sync(call)
+        except Exception as exc:  # the edge: any engine failure still gets an answer
+            self.stats["engine_failures"] += 1
+            if not isinstance(exc, RegchatError):
+                log.exception("%s: engine failed", self.name)
+            else:
+                log.warning("%s: engine failed: %s", self.name, exc)
+            return [TEXTS[f"failed_{language_of(question)}"]]
+        self.memory.remember(user, question, plain_text(answer.text))
+        return render_messages(answer)
+
+    def _reply_passively(self, entry: _Entry) -> str | None:
+        if entry.outcome == "push":
+            return None
+        assert entry.task is not None
+        messages = entry.task.result()
+        if entry.outcome is None:
+            entry.outcome = "passive"
+            self.stats["passive"] += 1
+            if len(messages) > 1 and self.pusher is not None and not entry.remainder_pushed:
+                entry.remainder_pushed = True
+                self._spawn(self._push(entry, messages[1:], delay=self.timing.remainder_delay))
+        return messages[0]
+
+    async def _settle(self, entry: _Entry) -> None:
+        """After the computation: push the answer if no try will pick it up."""
+        loop = asyncio.get_running_loop()
+        while entry.outcome is None:
+            last_arrival = entry.arrivals[-1] if entry.arrivals else loop.time()
+            due = last_arrival + self.timing.platform_timeout + self.timing.retry_grace
+            if len(entry.arrivals) >= self.timing.tries:
+                due = last_arrival + self.timing.reply_within + self.timing.retry_grace
+            if loop.time() < due:
+                await asyncio.sleep(due - loop.time())
+                continue
+            if self.pusher is None:
+                log.warning("%s: answer for %s ready after WeChat stopped retrying; no push credentials",
+                            self.name, entry.key)
+                return
+            entry.outcome = "push"
+        if entry.outcome == "push":
+            assert entry.task is not None
+            await self._push(entry, entry.task.result(), delay=0.0)
+            self.stats["pushed_answers"] += 1
+
+    async def _push(self, entry: _Entry, messages: list[str], *, delay: float) -> None:
+        assert self.pusher is not None
+        if delay:
+            await asyncio.sleep(delay)
+        for content in messages:
+            try:
+                await self.pusher.send_text(entry.user, content)
+            except DeliveryError as exc:
+                self.stats["push_failures"] += 1
+                log.error("%s: could not push the answer to %s: %s", self.name, entry.key, exc)
+                return  # the rest would arrive out of order
+            self.stats["pushed_messages"] += 1

@@ -1,0 +1,253 @@
+"""The callback endpoints: ``/wechat`` (Official Account) and ``/wecom`` (WeCom app).
+
+Every request is checked before anything else happens: body size, timestamp
+window, nonce format, signature (constant-time), then decryption and the
+AppID / CorpID check, then safe XML parsing, then the nonce ledger. Any
+failure is a plain-text 403 (not authentic, stale, replayed) or 400
+(malformed), never a stack trace.
+
+Modes of an Official Account:
+
+* plaintext: only ``REGCHAT_WECHAT_TOKEN`` set; bodies are plain XML;
+* compatible and safe: ``REGCHAT_WECHAT_AES_KEY`` and ``REGCHAT_WECHAT_APP_ID``
+  set too; WeChat then adds ``encrypt_type=aes`` and ``msg_signature``, the
+  message is taken from the ``<Encrypt>`` element, and replies are encrypted.
+  Unencrypted pushes are refused once a key is configured.
+
+A WeCom app callback is always encrypted (token, AES key and CorpID required).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import httpx
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
+
+from regchat.settings import Settings
+
+from .crypto import CallbackRejected, MessageCrypto, signature_matches
+from .delivery import PushAccount, Pusher
+from .guards import NonceLedger, RateLimiter, check_nonce, check_timestamp
+from .memory import ConversationMemory
+from .messages import Inbound, parse_xml, text_reply_xml
+from .responder import AnswersQuestions, Responder, Timing
+
+log = logging.getLogger("regchat.wechat")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Request hardening and per-user limits."""
+
+    max_body: int = 64 * 1024
+    timestamp_window: float = 300.0
+    rate_limit: int = 10
+    rate_period: float = 60.0
+    memory_ttl: float = 1800.0
+    memory_turns: int = 6
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        raise CallbackRejected("request body too large", 400)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise CallbackRejected("request body too large", 400)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _refusal(exc: CallbackRejected) -> PlainTextResponse:
+    return PlainTextResponse("forbidden" if exc.status == 403 else "bad request", status_code=exc.status)
+
+
+class _Channel:
+    """The state behind one endpoint."""
+
+    def __init__(self, name: str, token: str, crypto: MessageCrypto | None, responder: Responder,
+                 ledger: NonceLedger, clock: Callable[[], float], limits: Limits):
+        self.name, self.token, self.crypto, self.responder = name, token, crypto, responder
+        self.ledger, self.clock, self.limits = ledger, clock, limits
+
+    def check_time(self, timestamp: str | None, nonce: str | None) -> tuple[str, str]:
+        check_timestamp(timestamp, self.clock(), self.limits.timestamp_window)
+        return str(timestamp), check_nonce(nonce)
+
+    async def answer(self, inbound: Inbound, timestamp: str, nonce: str) -> Response:
+        self.ledger.claim(timestamp, nonce, inbound.dedup_key)
+        reply = await self.responder.respond(inbound)
+        if reply is None:
+            return PlainTextResponse("success")
+        now = int(self.clock())
+        xml = text_reply_xml(inbound, reply, now)
+        if self.crypto is not None:
+            xml = self.crypto.encrypted_reply(xml, str(now), nonce)
+        return Response(xml, media_type="application/xml")
+
+
+class CallbackRouter(APIRouter):
+    """The callback routes, with the responders behind them (``None`` when an endpoint is disabled)."""
+
+    wechat: Responder | None = None
+    wecom: Responder | None = None
+
+    async def drain(self) -> None:
+        """Wait until every answer being computed or pushed is done."""
+        for responder in (self.wechat, self.wecom):
+            if responder is not None:
+                await responder.drain()
+
+
+def build_router(settings: Settings, engine: AnswersQuestions, *, http_client: httpx.AsyncClient | None = None,
+                 clock: Callable[[], float] = time.time, timing: Timing = Timing(),
+                 limits: Limits = Limits()) -> CallbackRouter:
+    """The ``/wechat`` and ``/wecom`` callback routes, answering with ``engine``.
+
+    An endpoint whose settings are missing answers 404 saying what to set.
+    ``http_client`` is used to push messages (one is created if not given);
+    ``clock`` gives the wall-clock time in seconds.
+    """
+    owns_client = http_client is None
+    client = http_client or httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
+
+    def responder(name: str, account: PushAccount | None) -> Responder:
+        return Responder(
+            engine, pusher=Pusher(account, client, clock) if account else None, clock=clock, timing=timing,
+            memory=ConversationMemory(clock, ttl=limits.memory_ttl, max_turns=limits.memory_turns),
+            limiter=RateLimiter(clock, limit=limits.rate_limit, period=limits.rate_period), name=name,
+        )
+
+    wechat: _Channel | None = None
+    if settings.wechat_token:
+        crypto = None
+        if settings.wechat_aes_key:
+            crypto = MessageCrypto(settings.wechat_token, settings.wechat_aes_key, settings.wechat_app_id or "")
+        account = None
+        if settings.wechat_app_id and settings.wechat_app_secret:
+            account = PushAccount("wechat", settings.wechat_api_base, settings.wechat_app_id,
+                                  settings.wechat_app_secret)
+        else:
+            log.warning("wechat: no REGCHAT_WECHAT_APP_ID/APP_SECRET; slow or long answers cannot be pushed")
+        wechat = _Channel("wechat", settings.wechat_token, crypto, responder("wechat", account),
+                          NonceLedger(clock, limits.timestamp_window), clock, limits)
+
+    wecom: _Channel | None = None
+    if settings.wecom_token and settings.wecom_aes_key and settings.wecom_corp_id:
+        crypto = MessageCrypto(settings.wecom_token, settings.wecom_aes_key, settings.wecom_corp_id)
+        account = None
+        if settings.wecom_secret and settings.wecom_agent_id is not None:
+            account = PushAccount("wecom", settings.wecom_api_base, settings.wecom_corp_id, settings.wecom_secret,
+                                  settings.wecom_agent_id)
+        else:
+            log.warning("wecom: no REGCHAT_WECOM_SECRET/AGENT_ID; slow or long answers cannot be pushed")
+        wecom = _Channel("wecom", settings.wecom_token, crypto, responder("wecom", account),
+                         NonceLedger(clock, limits.timestamp_window), clock, limits)
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        yield
+        await router.drain()
+        if owns_client:
+            await client.aclose()
+
+    router = CallbackRouter(lifespan=lifespan)
+    router.wechat = wechat.responder if wechat else None
+    router.wecom = wecom.responder if wecom else None
+
+    def disabled(what: str, needs: str) -> PlainTextResponse:
+        return PlainTextResponse(f"{what} callbacks are not enabled on this server: set {needs}.", status_code=404)
+
+    # -- Official Account -----------------------------------------------------
+    @router.get("/wechat", include_in_schema=False)
+    async def wechat_verify(request: Request) -> Response:
+        if wechat is None:
+            return disabled("WeChat Official Account", "REGCHAT_WECHAT_TOKEN")
+        q = request.query_params
+        try:
+            timestamp, nonce = wechat.check_time(q.get("timestamp"), q.get("nonce"))
+            if not signature_matches(q.get("signature"), wechat.token, timestamp, nonce):
+                raise CallbackRejected("bad signature")
+            echostr = q.get("echostr") or ""
+            if not echostr:
+                raise CallbackRejected("missing echostr", 400)
+            wechat.ledger.claim(timestamp, nonce, "verify:" + echostr)
+        except CallbackRejected as exc:
+            log.info("wechat: refused URL check: %s", exc.reason)
+            return _refusal(exc)
+        return PlainTextResponse(echostr)
+
+    @router.post("/wechat", include_in_schema=False)
+    async def wechat_message(request: Request) -> Response:
+        if wechat is None:
+            return disabled("WeChat Official Account", "REGCHAT_WECHAT_TOKEN")
+        q = request.query_params
+        try:
+            body = await _read_body(request, limits.max_body)
+            timestamp, nonce = wechat.check_time(q.get("timestamp"), q.get("nonce"))
+            if not signature_matches(q.get("signature"), wechat.token, timestamp, nonce):
+                raise CallbackRejected("bad signature")
+            encrypted = (q.get("encrypt_type") or "raw").lower() == "aes"
+            if wechat.crypto is not None:
+                if not encrypted:
+                    raise CallbackRejected("unencrypted message, but an EncodingAESKey is configured")
+                outer = parse_xml(body)
+                inner = wechat.crypto.verify_and_decrypt(q.get("msg_signature"), timestamp, nonce,
+                                                         outer.get("Encrypt", ""))
+                fields = parse_xml(inner.encode("utf-8"))
+            else:
+                if encrypted:
+                    raise CallbackRejected("encrypted message, but no EncodingAESKey is configured", 400)
+                fields = parse_xml(body)
+            inbound = Inbound.from_fields(fields)
+            return await wechat.answer(inbound, timestamp, nonce)
+        except CallbackRejected as exc:
+            log.info("wechat: refused message: %s", exc.reason)
+            return _refusal(exc)
+
+    # -- WeCom ------------------------------------------------------------------
+    @router.get("/wecom", include_in_schema=False)
+    async def wecom_verify(request: Request) -> Response:
+        if wecom is None:
+            return disabled("WeCom", "REGCHAT_WECOM_TOKEN, REGCHAT_WECOM_AES_KEY and REGCHAT_WECOM_CORP_ID")
+        assert wecom.crypto is not None
+        q = request.query_params
+        try:
+            timestamp, nonce = wecom.check_time(q.get("timestamp"), q.get("nonce"))
+            echostr = q.get("echostr") or ""
+            if not echostr:
+                raise CallbackRejected("missing echostr", 400)
+            plain = wecom.crypto.verify_and_decrypt(q.get("msg_signature"), timestamp, nonce, echostr)
+            wecom.ledger.claim(timestamp, nonce, "verify:" + echostr)
+        except CallbackRejected as exc:
+            log.info("wecom: refused URL check: %s", exc.reason)
+            return _refusal(exc)
+        return PlainTextResponse(plain)
+
+    @router.post("/wecom", include_in_schema=False)
+    async def wecom_message(request: Request) -> Response:
+        if wecom is None:
+            return disabled("WeCom", "REGCHAT_WECOM_TOKEN, REGCHAT_WECOM_AES_KEY and REGCHAT_WECOM_CORP_ID")
+        assert wecom.crypto is not None
+        q = request.query_params
+        try:
+            body = await _read_body(request, limits.max_body)
+            timestamp, nonce = wecom.check_time(q.get("timestamp"), q.get("nonce"))
+            outer = parse_xml(body)
+            inner = wecom.crypto.verify_and_decrypt(q.get("msg_signature"), timestamp, nonce,
+                                                    outer.get("Encrypt", ""))
+            inbound = Inbound.from_fields(parse_xml(inner.encode("utf-8")))
+            return await wecom.answer(inbound, timestamp, nonce)
+        except CallbackRejected as exc:
+            log.info("wecom: refused message: %s", exc.reason)
+            return _refusal(exc)
+
+    return router

@@ -1,0 +1,205 @@
+"""Test doubles for the WeChat callbacks: a scripted engine, a WeChat server
+simulator that retries like the real one, a loopback push API, and a way to
+run an ASGI app on a real 127.0.0.1 socket."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import httpx
+import uvicorn
+from fastapi import FastAPI, Request
+
+from regchat.channels.wechat.crypto import MessageCrypto, signature
+from regchat.channels.wechat.messages import parse_xml
+from regchat.documents import Answer, Citation, Deadline
+
+ACCOUNT = "gh_regchat"
+
+
+class ScriptedEngine:
+    """An engine whose choices are scripted: how long it thinks and what it says.
+
+    ``script(question) -> (seconds, Answer)``; the default answers every
+    question at once, citing Art. 30, with one computed date."""
+
+    def __init__(self, script: Callable[[str], tuple[float, Answer]] | None = None):
+        self.script = script or (lambda q: (0.0, sample_answer(q)))
+        self.calls: list[tuple[str, tuple, dt.date | None]] = []
+        self._lock = threading.Lock()
+
+    def answer(self, question, history=(), today=None) -> Answer:
+        with self._lock:
+            self.calls.append((question, tuple(history), today))
+        seconds, answer = self.script(question)
+        time.sleep(seconds)
+        return answer
+
+
+def sample_answer(question: str, *, text: str | None = None, lang: str = "en") -> Answer:
+    return Answer(
+        text=text or f"**Answer** to: {question}. Apply at least 30 days before the permit expires.",
+        lang=lang,
+        citations=[Citation(doc_id="cn-exit-entry-law", article=30,
+                            label="Exit and Entry Administration Law, Art. 30")],
+        deadlines=[Deadline(date=dt.date(2026, 11, 15), weekday="Sunday", is_working_day=False,
+                            act_by=dt.date(2026, 11, 13), kind="Apply to extend",
+                            steps=["2026-12-15 minus 30 days = 2026-11-15 (Sunday)"])],
+    )
+
+
+def text_xml(user: str, content: str, msg_id: str, create_time: int = 1_790_000_000) -> str:
+    return (f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><FromUserName><![CDATA[{user}]]></FromUserName>"
+            f"<CreateTime>{create_time}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+            f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId></xml>")
+
+
+def event_xml(user: str, event: str, create_time: int = 1_790_000_000) -> str:
+    return (f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><FromUserName><![CDATA[{user}]]></FromUserName>"
+            f"<CreateTime>{create_time}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+            f"<Event><![CDATA[{event}]]></Event></xml>")
+
+
+def media_xml(user: str, msg_type: str, msg_id: str, extra: str = "") -> str:
+    return (f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><FromUserName><![CDATA[{user}]]></FromUserName>"
+            f"<CreateTime>1790000000</CreateTime><MsgType><![CDATA[{msg_type}]]></MsgType>{extra}"
+            f"<MsgId>{msg_id}</MsgId></xml>")
+
+
+@dataclass
+class Delivery:
+    """What one push of a message by the simulator produced."""
+
+    tries: int = 0
+    reply: str | None = None  # the passive reply the user saw, if any
+    statuses: list[int] = field(default_factory=list)
+
+
+class WeChatSimulator:
+    """Pushes messages to a callback URL the way WeChat does: signs each try,
+    waits ``timeout`` seconds for it, retries up to ``tries`` times, and shows
+    the user the first passive reply that arrives in time."""
+
+    def __init__(self, client: httpx.AsyncClient, url: str, token: str, *, crypto: MessageCrypto | None = None,
+                 wecom: bool = False, timeout: float = 5.0, tries: int = 3, clock: Callable[[], float] = time.time):
+        self.client, self.url, self.token, self.crypto = client, url, token, crypto
+        self.wecom, self.timeout, self.tries, self.clock = wecom, timeout, tries, clock
+
+    def signed(self, xml: str, *, timestamp: str | None = None, nonce: str | None = None) -> tuple[dict, bytes]:
+        ts = timestamp or str(int(self.clock()))
+        nonce = nonce or secrets.token_hex(8)
+        params = {"timestamp": ts, "nonce": nonce}
+        if not self.wecom:
+            params["signature"] = signature(self.token, ts, nonce)
+        if self.crypto is None:
+            return params, xml.encode("utf-8")
+        encrypted = self.crypto.encrypt(xml)
+        params["msg_signature"] = self.crypto.msg_signature(ts, nonce, encrypted)
+        if not self.wecom:
+            params["encrypt_type"] = "aes"
+        body = f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
+        return params, body.encode("utf-8")
+
+    def read_reply(self, response: httpx.Response) -> str | None:
+        """The text the user sees from a callback response (None for ``success`` / empty)."""
+        if response.text in ("", "success"):
+            return None
+        fields = parse_xml(response.content)
+        if self.crypto is not None:
+            assert fields["MsgSignature"] == self.crypto.msg_signature(fields["TimeStamp"], fields["Nonce"],
+                                                                       fields["Encrypt"])
+            fields = parse_xml(self.crypto.decrypt(fields["Encrypt"]))
+        assert fields["MsgType"] == "text"
+        return fields["Content"]
+
+    async def push(self, xml: str, *, tries: int | None = None) -> Delivery:
+        delivery = Delivery()
+        for _ in range(tries or self.tries):
+            delivery.tries += 1
+            params, body = self.signed(xml)
+            try:
+                response = await asyncio.wait_for(self.client.post(self.url, params=params, content=body),
+                                                  self.timeout)
+            except TimeoutError:
+                continue
+            delivery.statuses.append(response.status_code)
+            assert response.status_code == 200, response.text
+            delivery.reply = self.read_reply(response)
+            return delivery
+        return delivery
+
+
+class PushApi:
+    """A loopback stand-in for api.weixin.qq.com / qyapi.weixin.qq.com: issues
+    access tokens, records pushed messages, and can be told to fail."""
+
+    def __init__(self):
+        self.sent: list[dict] = []
+        self.token_requests: list[dict] = []
+        self.fail_next: list[int] = []  # errcodes to answer the next sends with
+        self.expires_in = 7200
+        self._serial = 0
+        self.app = FastAPI()
+
+        @self.app.get("/cgi-bin/token")
+        async def token(request: Request):
+            return self._issue(dict(request.query_params))
+
+        @self.app.get("/cgi-bin/gettoken")
+        async def gettoken(request: Request):
+            return self._issue(dict(request.query_params))
+
+        @self.app.post("/cgi-bin/message/custom/send")
+        async def custom_send(request: Request):
+            return await self._send(request, "wechat")
+
+        @self.app.post("/cgi-bin/message/send")
+        async def app_send(request: Request):
+            return await self._send(request, "wecom")
+
+    def _issue(self, params: dict) -> dict:
+        self.token_requests.append(params)
+        self._serial += 1
+        return {"errcode": 0, "access_token": f"TOKEN-{self._serial}", "expires_in": self.expires_in}
+
+    async def _send(self, request: Request, platform: str) -> dict:
+        token = request.query_params.get("access_token")
+        if token != f"TOKEN-{self._serial}":
+            return {"errcode": 40001, "errmsg": "invalid credential"}
+        if self.fail_next:
+            code = self.fail_next.pop(0)
+            return {"errcode": code, "errmsg": "scripted failure"}
+        payload = await request.json()
+        self.sent.append({"platform": platform, "raw": (await request.body()).decode("utf-8"), **payload})
+        return {"errcode": 0, "errmsg": "ok"}
+
+    def texts_for(self, user: str) -> list[str]:
+        return [m["text"]["content"] for m in self.sent if m["touser"] == user]
+
+
+@contextmanager
+def serve(app) -> Iterator[tuple[str, asyncio.AbstractEventLoop]]:
+    """Run ``app`` with uvicorn on a free 127.0.0.1 port; yields (base URL, server loop)."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_until_complete, args=(server.serve(),), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("test server did not start")
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}", loop
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
