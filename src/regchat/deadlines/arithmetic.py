@@ -360,6 +360,8 @@ def add_hours(
         ]
         first, last = start.date(), end.date()
     else:
+        if not isinstance(start, dt.date):
+            raise DeadlineError(f"The start must be a date and time (or a date), not {start!r}.")
         first = _check_date(start, "The start")
         hours = _check_amount(hours, "The number of hours", 0, MAX_HOURS)
         if hours % 24:
