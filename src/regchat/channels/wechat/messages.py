@@ -229,14 +229,15 @@ def render_messages(answer: Answer, limit: int = MAX_MESSAGE_BYTES) -> list[str]
     header = "\n".join(deadline_line(d, lang) for d in answer.deadlines)
     labels = list(dict.fromkeys(c.label for c in answer.citations if c.label))
     footer = f"{t['sources']}{colon}{sep.join(labels)}" if labels else ""
-    # The first message must hold header and footer with room for the answer's start.
-    while footer and utf8_len(header) + utf8_len(footer) > limit // 2 and len(labels) > 1:
+    # The first message holds the dates and the citations, each in at most a third of it.
+    room = limit // 3
+    while footer and utf8_len(footer) > room and len(labels) > 1:
         labels.pop()
         footer = f"{t['sources']}{colon}{sep.join(labels)}{sep}…"
-    if utf8_len(header) > limit // 3:
-        header = split_text(header, limit // 3)[0]
-    if utf8_len(footer) > limit // 3:
-        footer = split_text(footer, limit // 3)[0]
+    if utf8_len(footer) > room:
+        footer = footer[: _fit(footer, room - 3)] + "…"
+    if utf8_len(header) > room:
+        header = header[: _fit(header, room - 3)] + "…"
 
     body = plain_text(answer.text)
     extras = [plain_text(n) for n in answer.notices if n.strip()]
