@@ -1,0 +1,162 @@
+"""Retrieval-only evaluation: recall@5 and MRR of gold citations, BM25 vs dense vs hybrid.
+
+    python evals/retrieval.py [--questions evals/questions.jsonl] [--embedder e5 minilm]
+                              [--modes bm25 dense hybrid] [--k 5] [--json artifacts/retrieval.json]
+
+Questions use the dev-set format (see evals/questions.jsonl): ``gold_citations``
+are ``{"doc": ..., "article": ...}`` (no article = any provision of the doc).
+Only questions with gold citations count. A follow-up question is searched
+together with the previous user turn (the question alone often names nothing).
+
+recall@k: per question, the share of gold citations found among the top k hits;
+MRR: per question, 1 / rank of the first hit matching any gold citation.
+Each embedder gets its own index in a temporary folder (built once per run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from regchat.index import ingest  # noqa: E402
+from regchat.retrieval import Retriever, open_retriever  # noqa: E402
+from regchat.settings import Settings  # noqa: E402
+
+
+def load_questions(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def search_text(question: dict) -> str:
+    history = [h["content"] for h in question.get("history") or [] if h.get("role") == "user"]
+    return f"{history[-1]}\n{question['question']}" if history else question["question"]
+
+
+def matches(hit, citation: dict) -> bool:
+    p = hit.provision
+    return p.doc_id == citation["doc"] and (citation.get("article") is None or p.article == citation["article"])
+
+
+def score_question(hits, gold: list[dict]) -> tuple[float, float]:
+    recall = sum(any(matches(h, g) for h in hits) for g in gold) / len(gold)
+    rr = next((1.0 / (i + 1) for i, h in enumerate(hits) if any(matches(h, g) for g in gold)), 0.0)
+    return recall, rr
+
+
+def evaluate(retriever: Retriever, questions: list[dict], mode: str, k: int) -> dict:
+    groups: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    latencies, misses = [], []
+    for q in questions:
+        gold = q.get("gold_citations") or []
+        if not gold:
+            continue
+        started = time.perf_counter()
+        hits = retriever.search(search_text(q), k=k, mode=mode)
+        latencies.append((time.perf_counter() - started) * 1000)
+        recall, rr = score_question(hits, gold)
+        for group in ("all", q.get("lang", "?")):
+            groups[group].append((recall, rr))
+        if recall < 1:
+            misses.append({"id": q["id"], "question": q["question"], "recall": recall,
+                           "retrieved": [h.provision.key for h in hits]})
+    out = {
+        group: {
+            "n": len(rows),
+            "recall_at_k": round(statistics.fmean(r for r, _ in rows), 4),
+            "mrr": round(statistics.fmean(rr for _, rr in rows), 4),
+        }
+        for group, rows in groups.items()
+    }
+    latencies.sort()
+    out["latency_ms"] = {
+        "p50": round(latencies[len(latencies) // 2], 2) if latencies else None,
+        "p95": round(latencies[int(len(latencies) * 0.95)], 2) if latencies else None,
+    }
+    out["misses"] = misses
+    return out
+
+
+def out_of_scope_scores(retriever: Retriever, questions: list[dict]) -> dict:
+    """Top hybrid scores of out-of-scope vs in-scope questions (to place ``min_score``)."""
+    top = {"out_of_scope": [], "in_scope": []}
+    for q in questions:
+        hits = retriever.search(search_text(q), k=1)
+        group = "out_of_scope" if q.get("category") == "out_of_scope" else "in_scope"
+        if group == "in_scope" and not q.get("gold_citations"):
+            continue
+        top[group].append((round(hits[0].score, 3) if hits else 0.0, q["id"]))
+    below = sum(s < retriever.min_score for s, _ in top["out_of_scope"])
+    above = sum(s >= retriever.min_score for s, _ in top["in_scope"])
+    return {
+        "min_score": retriever.min_score,
+        "out_of_scope_below": f"{below}/{len(top['out_of_scope'])}",
+        "in_scope_above": f"{above}/{len(top['in_scope'])}",
+        "out_of_scope_max": max(top["out_of_scope"], default=None),
+        "in_scope_lowest": sorted(top["in_scope"])[:5],
+    }
+
+
+def markdown(results: dict, k: int) -> str:
+    lines = [
+        f"| embedder | mode | recall@{k} | MRR | recall@{k} en | recall@{k} zh | MRR zh | p95 ms |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for embedder, modes in results.items():
+        for mode, r in modes.items():
+            if mode == "scope":
+                continue
+            lines.append(
+                f"| {embedder} | {mode} | {r['all']['recall_at_k']:.3f} | {r['all']['mrr']:.3f} | "
+                f"{r.get('en', {}).get('recall_at_k', float('nan')):.3f} | "
+                f"{r.get('zh', {}).get('recall_at_k', float('nan')):.3f} | "
+                f"{r.get('zh', {}).get('mrr', float('nan')):.3f} | {r['latency_ms']['p95']} |"
+            )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--questions", type=Path, default=ROOT / "evals" / "questions.jsonl")
+    parser.add_argument("--embedder", nargs="+", default=["e5", "minilm"])
+    parser.add_argument("--modes", nargs="+", default=["bm25", "dense", "hybrid"])
+    parser.add_argument("--k", type=int, default=5)
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    parser.add_argument("--json", type=Path, default=ROOT / "artifacts" / "retrieval.json")
+    parser.add_argument("--misses", action="store_true", help="print the questions not fully recalled")
+    args = parser.parse_args(argv)
+
+    questions = load_questions(args.questions)
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for spec in args.embedder:
+            settings = Settings(data_dir=Path(tmp) / spec, corpus_dir=args.corpus, embedder=spec)
+            ingest(None, settings, progress=False)
+            retriever = open_retriever(settings)
+            retriever.search("warm up", k=1)
+            results[spec] = {mode: evaluate(retriever, questions, mode, args.k) for mode in args.modes}
+            results[spec]["scope"] = out_of_scope_scores(retriever, questions)
+    print(markdown(results, args.k))
+    for spec, modes in results.items():
+        print(f"\n{spec} min_score: {json.dumps(modes['scope'], ensure_ascii=False)}")
+        if args.misses:
+            for miss in modes.get("hybrid", {}).get("misses", []):
+                print(f"  miss {miss['id']} {miss['recall']:.2f} {miss['question'][:70]} -> {miss['retrieved']}")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"questions": str(args.questions), "k": args.k, "results": results},
+                                    ensure_ascii=False, indent=2))
+    print(f"\nwritten {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

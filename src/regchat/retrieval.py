@@ -1,0 +1,326 @@
+"""Hybrid retrieval over the index: BM25 + dense vectors, exact article references,
+bilingual query expansion and a jurisdiction prior.
+
+``Retriever.search(query)`` ranks provisions by a fused score::
+
+    score = w_dense * dense_part + (1 - w_dense) * bm25_part   (+ jurisdiction prior)
+
+* ``bm25_part``: BM25 (over ``regchat.tokens``: stemmed English, jieba Chinese)
+  of the query expanded with the bilingual glossary, squashed to [0, 1) as
+  ``s / (s + bm25_half)`` so it is comparable across queries;
+* ``dense_part``: cosine similarity from Chroma, rescaled per embedder from
+  its "unrelated" level to its "close match" level and clipped to [0, 1];
+* the parts are absolute, not normalised per query, so ``Hit.score`` can tell
+  "nothing relevant" (below ``min_score``) from a match.
+
+Article references in the query ("Article 33", "Art. 33", "第三十三条",
+"第33条") put that article of every document that has it first, or only of
+the document the query names ("Regulations Art. 33", "出境入境管理法第三十条").
+
+Questions naming Macao (or its non-resident worker scheme) lift Macao
+material; other questions push it below mainland law.
+
+The weights were tuned with ``evals/retrieval.py`` on the dev set.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+import numpy as np
+
+from regchat.documents import Hit, Provision
+from regchat.embeddings import SpecEmbeddings, get_embedder
+from regchat.index import IndexHandle, open_index
+from regchat.parsing import ZH_NUMERAL, chinese_to_int
+from regchat.settings import Settings, get_settings
+from regchat.tokens import tokenize
+
+Mode = Literal["hybrid", "bm25", "dense"]
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Fusion parameters (chosen on the dev set with evals/retrieval.py)."""
+
+    w_dense: float = 0.5
+    bm25_half: float = 8.0  # BM25 score that maps to 0.5
+    dense_lo: float = 0.75  # cosine of an unrelated passage -> 0
+    dense_hi: float = 0.90  # cosine of a close match -> 1
+    macao_boost: float = 0.3
+    macao_penalty: float = 0.15
+    min_score: float = 0.35
+    dense_candidates: int = 60
+
+
+# Per-embedder cosine scales: e5 packs everything into ~0.7-0.9, MiniLM spreads 0-0.8.
+TUNINGS: dict[str, Tuning] = {
+    "e5": Tuning(),
+    "minilm": Tuning(dense_lo=0.15, dense_hi=0.70),
+    "hashing": Tuning(dense_lo=0.0, dense_hi=0.5),
+}
+
+
+def tuning_for(spec: str) -> Tuning:
+    return TUNINGS.get(spec, TUNINGS["minilm"] if spec.startswith("st:") else Tuning())
+
+
+# --- glossary -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Glossary:
+    terms: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # (zh variants, en terms)
+    en_synonyms: tuple[tuple[str, ...], ...]
+    macao_terms: tuple[str, ...]
+    document_aliases: dict[str, tuple[str, ...]]
+
+    def expand(self, query: str) -> str:
+        """The query plus the English terms of every glossary term it contains."""
+        lowered = query.lower()
+        extra: list[str] = []
+        covered: list[tuple[int, int]] = []
+        # Longest Chinese variants first, so 工作类居留许可 is not also read as 工作 + 居留.
+        for zh, en in sorted(self.terms, key=lambda t: -max(len(z) for z in t[0])):
+            for variant in sorted(zh, key=len, reverse=True):
+                start = lowered.find(variant)
+                if start < 0:
+                    continue
+                end = start + len(variant)
+                if any(s <= start and end <= e for s, e in covered):
+                    continue
+                covered.append((start, end))
+                extra.extend(en)
+                break
+        for group in self.en_synonyms:
+            if any(re.search(rf"\b{re.escape(term)}\b", lowered) for term in group):
+                extra.extend(group)
+        return query if not extra else f"{query} {' '.join(extra)}"
+
+    def names_macao(self, query: str) -> bool:
+        lowered = query.lower()
+        return any(
+            (re.search(rf"\b{re.escape(term)}\b", lowered) if term.isascii() else term in lowered)
+            for term in self.macao_terms
+        )
+
+
+@lru_cache(maxsize=1)
+def load_glossary() -> Glossary:
+    data = json.loads(resources.files("regchat").joinpath("data/glossary.json").read_text(encoding="utf-8"))
+    return Glossary(
+        terms=tuple((tuple(t["zh"]), tuple(t["en"])) for t in data["terms"]),
+        en_synonyms=tuple(tuple(g) for g in data.get("en_synonyms", [])),
+        macao_terms=tuple(t.lower() for t in data.get("macao_terms", [])),
+        document_aliases={k: tuple(v) for k, v in data.get("document_aliases", {}).items()},
+    )
+
+
+# --- article references ---------------------------------------------------------------
+
+_EN_REF = re.compile(r"\b(?:article|art\.?)\s*(\d{1,3})\b", re.IGNORECASE)
+_ZH_REF = re.compile(rf"第\s*({ZH_NUMERAL})\s*条")
+
+
+def article_references(query: str) -> list[tuple[int, int]]:
+    """(article number, position in the query) for each explicit article reference."""
+    refs = [(int(m.group(1)), m.start()) for m in _EN_REF.finditer(query)]
+    for m in _ZH_REF.finditer(query):
+        try:
+            refs.append((chinese_to_int(m.group(1)), m.start()))
+        except ValueError:
+            continue
+    return sorted(refs, key=lambda r: r[1])
+
+
+# --- the retriever -------------------------------------------------------------------
+
+
+class Retriever:
+    """Search, article lookup and provision access over one opened index version."""
+
+    def __init__(
+        self,
+        handle: IndexHandle,
+        embedder: SpecEmbeddings,
+        *,
+        tuning: Tuning | None = None,
+        glossary: Glossary | None = None,
+    ) -> None:
+        from rank_bm25 import BM25Okapi
+
+        self.handle = handle
+        self.embedder = embedder
+        self.tuning = tuning or tuning_for(getattr(embedder, "spec", handle.embedder_spec))
+        self.glossary = glossary or load_glossary()
+        self._provisions = list(handle.provisions)
+        self._by_key = {p.key: p for p in self._provisions}
+        self._position = {p.key: i for i, p in enumerate(self._provisions)}
+        self._doc_ids = np.array([p.doc_id for p in self._provisions])
+        self._macao = np.array([p.jurisdiction == "MO" for p in self._provisions])
+        self._bm25 = BM25Okapi([tokenize(self._lexical_text(p)) or ["∅"] for p in self._provisions])
+        self._aliases = self._document_aliases()
+
+    # -- public API ------------------------------------------------------------------
+
+    @property
+    def provisions(self) -> list[Provision]:
+        return list(self._provisions)
+
+    @property
+    def min_score(self) -> float:
+        return self.tuning.min_score
+
+    @property
+    def documents(self) -> dict[str, dict]:
+        """Stored metadata of every indexed document (title, source, updated, ...)."""
+        return dict(self.handle.documents)
+
+    def get(self, key: str) -> Provision | None:
+        return self._by_key.get(key)
+
+    def lookup(self, article: int, doc_id: str | None = None) -> list[Provision]:
+        """Article ``article`` of every document that has it (or of ``doc_id`` only)."""
+        return [
+            p for p in self._provisions
+            if p.article == article and (doc_id is None or p.doc_id == doc_id)
+        ]
+
+    def named_documents(self, query: str) -> list[str]:
+        """Doc ids the query names ("the Regulations", "出境入境管理法", ...), longest match first."""
+        lowered = query.lower()
+        found: list[tuple[int, str]] = []
+        for doc_id, aliases in self._aliases.items():
+            for alias in aliases:
+                hit = (
+                    re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", lowered) if alias.isascii()
+                    else (alias in lowered)
+                )
+                if hit:
+                    found.append((len(alias), doc_id))
+                    break
+        found.sort(reverse=True)
+        names = [d for _, d in found]
+        # "the law" inside "the Exit and Entry Administration Law" names one document, not two
+        return names[:1] if len(names) > 1 and found[0][0] > found[1][0] + 5 else names
+
+    def search(
+        self, query: str, k: int = 5, *, doc_id: str | None = None, mode: Mode = "hybrid"
+    ) -> list[Hit]:
+        """The ``k`` best provisions for ``query`` (exact article references first)."""
+        query = (query or "").strip()
+        if not query or not self._provisions:
+            return []
+        exact = self._exact(query, doc_id)
+        scores, bm25_part, dense_part = self._scores(query, doc_id, mode)
+        order = [i for i in np.argsort(-scores, kind="stable") if scores[i] > -np.inf]
+        hits: list[Hit] = []
+        seen: set[str] = set()
+        for provision in exact:
+            i = self._position[provision.key]
+            hits.append(self._hit(i, max(1.0, float(scores[i])), len(hits) + 1, bm25_part, dense_part, exact=True))
+            seen.add(provision.key)
+        for i in order:
+            if len(hits) >= max(k, len(exact)):
+                break
+            if self._provisions[i].key in seen:
+                continue
+            hits.append(self._hit(i, float(scores[i]), len(hits) + 1, bm25_part, dense_part))
+        return hits
+
+    # -- internals ---------------------------------------------------------------------
+
+    @staticmethod
+    def _lexical_text(p: Provision) -> str:
+        return f"{p.label}\n{p.section or ''}\n{p.text}"
+
+    def _document_aliases(self) -> dict[str, tuple[str, ...]]:
+        aliases: dict[str, tuple[str, ...]] = {}
+        for doc_id, record in self.handle.documents.items():
+            own = [str(record.get("short_title") or ""), str(record.get("title") or "")]
+            extra = self.glossary.document_aliases.get(doc_id, ())
+            aliases[doc_id] = tuple(a.lower() for a in (*own, *extra) if a)
+        return aliases
+
+    def _exact(self, query: str, doc_id: str | None) -> list[Provision]:
+        refs = article_references(query)
+        if not refs:
+            return []
+        named = [doc_id] if doc_id else self.named_documents(query)
+        out: list[Provision] = []
+        for number, _ in refs:
+            for provision in self.lookup(number):
+                if named and provision.doc_id not in named:
+                    continue
+                if provision not in out:
+                    out.append(provision)
+        return out
+
+    def _scores(self, query: str, doc_id: str | None, mode: Mode) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        t = self.tuning
+        n = len(self._provisions)
+        expanded = self.glossary.expand(query)
+        bm25_part = np.zeros(n)
+        dense_part = np.zeros(n)
+        if mode in ("hybrid", "bm25"):
+            raw = np.asarray(self._bm25.get_scores(tokenize(expanded)), dtype=float)
+            raw = np.maximum(raw, 0.0)
+            bm25_part = raw / (raw + t.bm25_half)
+        if mode in ("hybrid", "dense"):
+            dense_part = self._dense(query, doc_id)
+        if mode == "bm25":
+            scores = bm25_part.copy()
+        elif mode == "dense":
+            scores = dense_part.copy()
+        else:
+            scores = t.w_dense * dense_part + (1 - t.w_dense) * bm25_part
+        if self._macao.any():
+            if self.glossary.names_macao(query):
+                scores = scores + t.macao_boost * self._macao
+            else:
+                scores = scores - t.macao_penalty * self._macao
+        if doc_id is not None:
+            scores = np.where(self._doc_ids == doc_id, scores, -np.inf)
+        return scores, bm25_part, dense_part
+
+    def _dense(self, query: str, doc_id: str | None) -> np.ndarray:
+        t = self.tuning
+        n = len(self._provisions)
+        vector = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
+        result = self.handle.collection.query(
+            query_embeddings=[vector],
+            n_results=min(n, t.dense_candidates),
+            where={"doc_id": doc_id} if doc_id else None,
+            include=["distances"],
+        )
+        cosine = np.full(n, t.dense_lo)
+        for key, distance in zip(result["ids"][0], result["distances"][0]):
+            if key in self._position:
+                cosine[self._position[key]] = 1.0 - float(distance)
+        return np.clip((cosine - t.dense_lo) / (t.dense_hi - t.dense_lo), 0.0, 1.0)
+
+    def _hit(self, i: int, score: float, rank: int, bm25_part, dense_part, *, exact: bool = False) -> Hit:
+        return Hit(
+            provision=self._provisions[i],
+            score=round(score, 6),
+            rank=rank,
+            bm25=round(float(bm25_part[i]), 6),
+            dense=round(float(dense_part[i]), 6),
+            exact=exact,
+        )
+
+
+def open_retriever(settings: Settings | None = None, *, embedder: SpecEmbeddings | None = None) -> Retriever:
+    """A retriever over the active index; ``IndexNotReady`` (with what to do) when there is none.
+
+    The query embedder is the one the index was built with, unless one is passed.
+    """
+    settings = settings or get_settings()
+    handle = open_index(settings, embedder=embedder)
+    embedder = embedder or get_embedder(handle.embedder_spec)
+    return Retriever(handle, embedder)
