@@ -1,0 +1,166 @@
+"""The rules catalogue: every rule computes the dates of the issue, and quotes its article."""
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from regchat.deadlines import compute_deadline, format_deadline, get_rule, load_rules, match_rules
+from regchat.deadlines.rules import DEFAULT_RULES_PATH
+from regchat.errors import DeadlineError, DocumentError
+from regchat.parsing import load_provisions
+from regchat.settings import PROJECT_ROOT
+
+D = dt.date
+CORPUS = PROJECT_ROOT / "corpus"
+
+# rule id, event, amount (None = the rule's own), expected date, act_by, provisional
+CASES = [
+    ("law-29-extend-stay", D(2026, 12, 15), None, D(2026, 12, 8), None, False),
+    ("law-29-extension-limit", D(2026, 3, 31), 30, D(2026, 4, 30), None, False),
+    ("law-30-residence-permit", D(2026, 3, 2), None, D(2026, 4, 1), None, False),
+    ("law-30-decision", D(2026, 9, 28), None, D(2026, 10, 13), None, False),  # calendar days
+    ("law-30-work-permit-validity", D(2026, 3, 2), None, D(2031, 3, 2), D(2031, 2, 28), True),
+    ("law-30-non-work-permit-validity", D(2026, 3, 2), None, D(2031, 3, 2), D(2031, 2, 28), True),
+    ("law-32-extend-residence", D(2026, 12, 15), None, D(2026, 11, 15), D(2026, 11, 13), False),
+    ("law-33-change-registration", D(2026, 9, 25), None, D(2026, 10, 5), D(2026, 9, 30), False),
+    ("law-34-stay-permit-max", D(2026, 3, 2), None, D(2026, 8, 29), D(2026, 8, 28), False),
+    ("law-39-accommodation", D(2026, 3, 2), None, D(2026, 3, 3), None, False),
+    ("law-40-newborn", D(2026, 8, 1), None, D(2026, 9, 30), None, False),
+    ("reg-13-receipt", D(2026, 9, 28), None, D(2026, 10, 13), None, False),  # working days
+    ("reg-16-health-certificate", D(2026, 8, 31), None, D(2027, 2, 28), D(2027, 2, 26), True),
+    ("reg-18-receipt", D(2026, 9, 28), None, D(2026, 10, 23), None, False),
+    ("reg-33-exit-period", D(2026, 9, 28), None, D(2026, 10, 13), None, False),
+    ("reg-36-stay-period", D(2026, 3, 1), 30, D(2026, 3, 31), None, False),
+    ("reg-36-working-days", D(2026, 9, 28), 15, D(2026, 10, 23), None, False),
+]
+
+
+@pytest.mark.parametrize(("rule_id", "event", "amount", "date", "act_by", "provisional"), CASES)
+def test_every_rule_computes_its_deadline_with_its_citation(rule_id, event, amount, date, act_by, provisional):
+    result = compute_deadline(rule_id, event, amount=amount)
+    rule = get_rule(rule_id)
+    assert (result.date, result.act_by, result.provisional) == (date, act_by, provisional)
+    assert result.rule_id == rule_id and result.kind == rule.kind
+    assert result.citation.article == rule.article and result.citation.doc_id == rule.doc_id
+    assert result.citation.quote == rule.phrase
+    assert rule.phrase.rstrip(".") in result.steps[0]
+
+
+def test_the_table_covers_every_rule_of_the_catalogue():
+    assert {case[0] for case in CASES} == {rule.id for rule in load_rules()}
+
+
+def test_the_catalogue_has_the_rules_the_law_and_regulations_set():
+    articles = {(r.doc_id.split("-")[1], r.article) for r in load_rules()}
+    law = {("exit", a) for a in (29, 30, 32, 33, 34, 39, 40)}
+    regulations = {("foreigner", a) for a in (13, 16, 18, 33, 36)}
+    assert law | regulations <= articles
+    assert len([r for r in load_rules() if r.article == 30 and r.doc_id == "cn-exit-entry-law"]) >= 3
+
+
+def _provisions():
+    found = {}
+    for path in sorted(CORPUS.glob("*.md")):
+        document, provisions = load_provisions(path)
+        for provision in provisions:
+            found[(document.doc_id, provision.article)] = provision
+    return found
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.mark.parametrize("rule", load_rules(), ids=lambda r: r.id)
+def test_every_phrase_occurs_in_its_article_in_the_corpus(rule):
+    provision = _provisions().get((rule.doc_id, rule.article))
+    assert provision is not None, f"{rule.doc_id} Art. {rule.article} is not in the corpus"
+    assert _normal(rule.phrase) in _normal(provision.text)
+    assert rule.label == provision.label  # citations read the same as retrieval's labels
+
+
+def test_working_day_rules_are_the_regulations_periods_and_the_law_decision_is_calendar_days():
+    assert get_rule("reg-13-receipt").unit == get_rule("reg-18-receipt").unit == "working_days"
+    assert get_rule("law-30-decision").unit == "days"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("My residence permit expires on December 15, when must I apply to extend residence?", "law-32-extend-residence"),
+        ("我的居留许可12月15日到期，最晚哪天申请延期？", "law-32-extend-residence"),
+        ("I entered China on March 2 with a Z visa, by when do I need the residence permit?", "law-30-residence-permit"),
+        ("入境后多久要办理居留证件？", "law-30-residence-permit"),
+        ("How long is the health certificate valid?", "reg-16-health-certificate"),
+        ("我住在朋友家，需要多久内办理住宿登记？", "law-39-accommodation"),
+        ("Our baby was born in Shanghai, what do we need to do?", "law-40-newborn"),
+        ("申请居留证件后，受理回执的有效期是多少个工作日？", "reg-18-receipt"),
+        ("签证延期申请的受理回执有效期有几天？", "reg-13-receipt"),
+        ("How many working days is the acknowledgement receipt for my residence permit application valid?", "reg-18-receipt"),
+    ],
+)
+def test_keywords_recognise_the_rule_a_question_is_about(question, expected):
+    assert match_rules(question)[0].id == expected
+
+
+def test_match_rules_finds_nothing_in_an_unrelated_question():
+    assert match_rules("What is the capital of France?") == []
+
+
+def test_amounts_from_the_case():
+    with pytest.raises(DeadlineError, match="needs an amount"):
+        compute_deadline("reg-36-stay-period", D(2026, 3, 1))
+    with pytest.raises(DeadlineError, match="fixed period of 30 days"):
+        compute_deadline("law-30-residence-permit", D(2026, 3, 2), amount=20)
+    with pytest.raises(DeadlineError, match="at most 15 working days"):
+        compute_deadline("reg-18-receipt", D(2026, 9, 28), amount=20)
+    # 09-29, 09-30, 10-08, 10-09 and the make-up Saturday 10-10
+    assert compute_deadline("reg-18-receipt", D(2026, 9, 28), amount=5).date == D(2026, 10, 10)
+
+
+def test_unknown_rule_names_the_closest_ids():
+    with pytest.raises(DeadlineError, match="Did you mean .*law-32-extend-residence"):
+        compute_deadline("law-32-extend", D(2026, 12, 15))
+
+
+def test_accommodation_with_an_arrival_time():
+    result = compute_deadline("law-39-accommodation", dt.datetime(2026, 3, 2, 22, 30))
+    assert result.date == D(2026, 3, 3)
+    assert any("2026-03-03 22:30" in step for step in result.steps)
+
+
+def test_chinese_rendering_cites_the_article_in_chinese():
+    result = compute_deadline("law-32-extend-residence", D(2026, 12, 15), lang="zh")
+    text = format_deadline(result, lang="zh")
+    assert "《中华人民共和国出境入境管理法》第32条" in text
+    assert "最晚办理日：2026-11-13（星期五）" in text
+
+
+def test_terminal_rendering_shows_date_act_by_rule_and_steps():
+    text = format_deadline(compute_deadline("law-32-extend-residence", D(2026, 12, 15)))
+    lines = text.splitlines()
+    assert lines[0] == "2026-11-15 (Sunday), not a working day"
+    assert lines[1].startswith("Act by: 2026-11-13 (Friday)")
+    assert "Rule: law-32-extend-residence: Exit and Entry Administration Law, Art. 32" in text
+    assert "Steps:" in text and "  1. " in text
+    provisional = format_deadline(compute_deadline("reg-16-health-certificate", D(2026, 8, 31)))
+    assert "Provisional: the 2027 holiday schedule is not in the calendar data" in provisional
+
+
+def test_a_broken_rules_file_is_rejected_with_the_file_and_the_rule(tmp_path):
+    data = json.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
+    data["rules"][0]["kind"] = "fortnightly"
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(DocumentError, match="rule law-29-extend-stay"):
+        load_rules(path)
+    data = json.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
+    data["rules"].append(data["rules"][0])
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(DocumentError, match="duplicate rule id"):
+        load_rules(path)
+    with pytest.raises(DocumentError, match="not found"):
+        load_rules(Path(tmp_path / "missing.json"))
