@@ -1,0 +1,69 @@
+"""Shared fixtures.
+
+* ``shipped_settings``: Settings whose index (in a session temp folder) holds the
+  shipped corpus, built once per session with the default embedder.
+* ``retriever``: a ``Retriever`` over that index.
+* ``make_settings``: Settings for a fresh, empty index in a test's own folder
+  (hashing embedder unless told otherwise: instant, and it still ranks).
+
+No test reaches a model hub: Hugging Face libraries are told they are offline.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+
+from regchat.settings import PROJECT_ROOT, Settings  # noqa: E402
+
+CORPUS_DIR = PROJECT_ROOT / "corpus"
+DEFAULT_EMBEDDER = Settings.model_fields["embedder"].default
+
+
+def _settings(data_dir: Path, **overrides) -> Settings:
+    values = {
+        "data_dir": data_dir,
+        "corpus_dir": CORPUS_DIR,
+        "embedder": DEFAULT_EMBEDDER,
+        "chroma_host": None,
+        "llm": None,
+        "holidays_dir": None,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@pytest.fixture(scope="session")
+def shipped_settings(tmp_path_factory) -> Settings:
+    from regchat.index import ingest
+
+    settings = _settings(tmp_path_factory.mktemp("shipped-index"))
+    report = ingest(None, settings, progress=False)
+    assert report.ok, report.errors
+    return settings
+
+
+@pytest.fixture(scope="session")
+def retriever(shipped_settings):
+    from regchat.retrieval import open_retriever
+
+    return open_retriever(shipped_settings)
+
+
+@pytest.fixture
+def make_settings(tmp_path):
+    """``make_settings(**overrides)`` -> Settings with an empty index under this test's tmp_path."""
+
+    def make(**overrides) -> Settings:
+        overrides.setdefault("embedder", "hashing")
+        overrides.setdefault("data_dir", tmp_path / "data")
+        data_dir = overrides.pop("data_dir")
+        return _settings(Path(data_dir), **overrides)
+
+    return make
