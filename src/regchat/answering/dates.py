@@ -81,7 +81,8 @@ _EN_RELATIVE = re.compile(
     re.I,
 )
 _ZH_RELATIVE_WORDS = {"今天": 0, "今日": 0, "昨天": -1, "昨日": -1, "前天": -2, "明天": 1, "明日": 1, "后天": 2}
-_ZH_RELATIVE = re.compile(rf"(?P<word>今天|今日|昨天|昨日|前天|明天|明日|后天)|(?P<n>{_ZH_NUM})\s*(?P<unit>天|日|周|星期|个星期)(?P<dir>前|后|以前|以后|之前|之后)")
+# "三十日前" is legal language for "30 days before (an expiry)", not "30 days ago": only 天 counts here.
+_ZH_RELATIVE = re.compile(rf"(?P<word>今天|今日|昨天|昨日|前天|明天|明日|后天)|(?P<n>{_ZH_NUM})\s*(?P<unit>天|周|星期|个星期)(?P<dir>前|后|以前|以后|之前|之后)")
 
 
 @dataclass(frozen=True)
@@ -215,3 +216,26 @@ def dates_in(text: str, today: dt.date | None = None, prefer: Prefer = "nearest"
         if value:
             out.add(value)
     return out
+
+
+_TIME_24 = re.compile(r"(?<!\d)(?P<h>[01]?\d|2[0-3])[:：](?P<m>[0-5]\d)(?!\d)")
+_TIME_12 = re.compile(r"\b(?P<h>1[0-2]|0?[1-9])(?::(?P<m>[0-5]\d))?\s*(?P<ap>a\.?m\.?|p\.?m\.?)", re.I)
+_TIME_ZH = re.compile(rf"(?P<part>凌晨|早上|上午|中午|下午|傍晚|晚上|夜里)?\s*(?P<h>{_ZH_NUM})\s*[点點时](?:(?P<m>\d{{1,2}})分?|(?P<half>半))?")
+
+
+def find_time(text: str) -> dt.time | None:
+    """The first clock time in ``text``: '21:00', '9 pm', '9:30am', '晚上8点', '下午3点半'."""
+    if m := _TIME_24.search(text):
+        return dt.time(int(m["h"]), int(m["m"]))
+    if m := _TIME_12.search(text):
+        hour = int(m["h"]) % 12 + (12 if m["ap"].lower().startswith("p") else 0)
+        return dt.time(hour, int(m["m"] or 0))
+    if m := _TIME_ZH.search(text):
+        hour = zh_number(m["h"])
+        if hour is None or hour > 24:
+            return None
+        if m["part"] in {"下午", "傍晚", "晚上", "夜里"} and hour < 12:
+            hour += 12
+        minute = 30 if m["half"] else int(m["m"] or 0)
+        return dt.time(hour % 24, minute)
+    return None

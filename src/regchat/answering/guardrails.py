@@ -234,6 +234,11 @@ def render_markers(text: str, consulted: Mapping[str, Provision]) -> str:
 
     def label(m: re.Match[str]) -> str:
         p = consulted.get(m.group("key"))
-        return f"({p.label})" if p else ""
+        if p is None:
+            return ""
+        # Already named just before (a heading line): the marker adds nothing.
+        if p.label in m.string[max(0, m.start() - 400) : m.start()]:
+            return ""
+        return f"({p.label})"
 
-    return MARKER.sub(label, text)
+    return re.sub(r"[ \t]+(\n|$)", r"\1", MARKER.sub(label, text))

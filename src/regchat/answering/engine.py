@@ -1,0 +1,327 @@
+"""The answer engine: question -> retrieval -> scope -> deadline or quotes
+(offline) or a model with tools (LLM) -> guardrails -> ``Answer``.
+
+``Engine`` holds a retriever, the settings, the rules catalogue and, in LLM
+mode, a chat model. ``get_engine()`` builds the process-wide one; it is the
+only place the real clock is read (``today`` defaults to it there).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from ..deadlines import compute_deadline, describe_day, load_rules
+from ..documents import Answer, Hit, Provision, RetrievedItem
+from ..errors import DeadlineError, ModelError, RegchatError
+from ..settings import Settings, get_settings
+from .dates import dates_in
+from .guardrails import check_citations, check_dates, quote_in, render_markers
+from .offline import (
+    Draft,
+    SentencePicker,
+    choose_provisions,
+    compose_day,
+    compose_deadline,
+    compose_lookup,
+    compose_missing_articles,
+    compose_rule_without_date,
+)
+from .questions import Reading, choose_rule, event_date, read_question
+from .scope import judge_scope, refusal
+
+log = logging.getLogger(__name__)
+
+History = Sequence[Mapping[str, Any]]
+TOP_K = 5
+MODEL_FALLBACK_NOTICE = {
+    "en": "The language model could not be reached ({reason}); this answer was composed offline from the regulations.",
+    "zh": "语言模型暂时无法连接（{reason}），以下答案由离线模式直接根据法规原文生成。",
+}
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 2)
+
+
+class Engine:
+    """Answers questions from the regulations, citing what it relies on."""
+
+    def __init__(
+        self,
+        retriever,
+        settings: Settings | None = None,
+        chat_model=None,
+        *,
+        rules: Sequence | None = None,
+        clock: Callable[[], dt.date] | None = None,
+    ):
+        self.retriever = retriever
+        self.settings = settings or Settings()
+        self.rules = list(rules) if rules is not None else _load_rules(self.settings)
+        self.titles_zh = _titles_zh(self.settings)
+        self.picker = SentencePicker(retriever.provisions)
+        self.clock = clock
+        self._chat_model = chat_model
+
+    # -- public ------------------------------------------------------------------------
+
+    @property
+    def mode(self) -> str:
+        return "llm" if (self._chat_model is not None or self.settings.llm) else "offline"
+
+    def answer(self, question: str, history: History = (), today: dt.date | None = None) -> Answer:
+        """Answer one question (with the conversation so far); never raises for model failures."""
+        result: Answer | None = None
+        for item in self.stream(question, history, today):
+            if isinstance(item, Answer):
+                result = item
+        assert result is not None
+        return result
+
+    def stream(self, question: str, history: History = (), today: dt.date | None = None) -> Iterator[str | Answer]:
+        """Text deltas of the checked answer, then the final ``Answer``."""
+        answer = self._answer(question, history, self._today(today))
+        for line in answer.text.splitlines(keepends=True):
+            yield line
+        yield answer
+
+    # -- pipeline ----------------------------------------------------------------------
+
+    def _today(self, today: dt.date | None) -> dt.date:
+        if today is not None:
+            return today
+        if self.clock is None:
+            raise RegchatError("No date given: pass today= (or build the engine with get_engine()).")
+        return self.clock()
+
+    def _answer(self, question: str, history: History, today: dt.date) -> Answer:
+        timings: dict[str, float] = {}
+        start = time.perf_counter()
+        question = (question or "").strip()
+        reading = read_question(question, history, today, self.retriever.provisions)
+        t = time.perf_counter()
+        hits = self.retriever.search(reading.search_query, k=TOP_K) if question else []
+        timings["retrieve"] = _ms(t)
+        retrieved = [RetrievedItem.from_hit(h) for h in hits]
+
+        t = time.perf_counter()
+        top = hits[0].score if hits else None
+        decision = judge_scope(
+            question, top_score=top, min_score=self.retriever.min_score, follow_up_context=reading.follow_up
+        )
+        timings["scope"] = _ms(t)
+        if not question or (not decision.in_scope and not reading.refs):
+            timings["total"] = _ms(start)
+            return Answer(
+                text=refusal(reading.lang), refused=True, retrieved=retrieved, mode="offline",
+                lang=reading.lang, timings=timings,
+            )  # fmt: skip
+
+        t = time.perf_counter()
+        draft, consulted = self._offline_draft(reading, hits)
+        timings["compose"] = _ms(t)
+        notices: list[str] = []
+        mode = "offline"
+        text_check_articles = False
+        if self.mode == "llm":
+            t = time.perf_counter()
+            try:
+                from .agent import run_agent
+
+                agent_draft, agent_consulted = run_agent(
+                    self._model(), reading, hits, draft, self.retriever, self.rules, self.settings
+                )
+                consulted.update(agent_consulted)
+                draft = agent_draft
+                mode = "llm"
+                text_check_articles = True
+            except ModelError as exc:
+                log.warning("model failed, answering offline: %s", exc)
+                notices.append(MODEL_FALLBACK_NOTICE[reading.lang].format(reason=exc))
+            timings["model"] = _ms(t)
+
+        t = time.perf_counter()
+        answer = self._guard(reading, draft, consulted, history, check_named_articles=text_check_articles)
+        if mode == "llm" and not answer.citations:
+            # Nothing the model said survived the checks: fall back to the offline composition.
+            notices.append(
+                "The model's answer could not be verified against the regulations; showing the provisions instead."
+            )
+            offline, _ = self._offline_draft(reading, hits)
+            answer = self._guard(reading, offline, consulted, history, check_named_articles=False)
+            mode = "offline"
+        timings["guard"] = _ms(t)
+        timings["total"] = _ms(start)
+        return answer.model_copy(
+            update={
+                "retrieved": retrieved,
+                "mode": mode,
+                "lang": reading.lang,
+                "notices": notices + answer.notices,
+                "timings": timings,
+            }
+        )
+
+    def _offline_draft(self, reading: Reading, hits: list[Hit]) -> tuple[Draft, dict[str, Provision]]:
+        consulted: dict[str, Provision] = {h.provision.key: h.provision for h in hits}
+        # Articles the question names.
+        if reading.refs:
+            looked_up: list[Provision] = []
+            missing: list[int] = []
+            for ref in reading.refs:
+                found = self.retriever.lookup(ref.article, ref.doc_id)
+                looked_up.extend(p for p in found if p not in looked_up)
+                if not found:
+                    missing.append(ref.article)
+            consulted.update({p.key: p for p in looked_up})
+            draft = compose_lookup(reading, looked_up, self.picker, self.titles_zh, whole=True) if looked_up else Draft("")
+            if missing:
+                note = compose_missing_articles(reading, missing, self._article_ranges())
+                draft.text = f"{note}\n{draft.text}".strip()
+            if looked_up or missing:
+                return draft, consulted
+
+        # Deadlines.
+        rule, _ = choose_rule(reading, self.rules, hits)
+        if reading.asks_working_day and reading.dates:
+            day = reading.dates[0].resolve(reading.today)
+            if day is not None:
+                provision = self._working_day_provision()
+                if provision is not None:
+                    consulted[provision.key] = provision
+                try:
+                    described = describe_day(day, "CN", lang=reading.lang)
+                    return compose_day(reading, described, provision, self.picker), consulted
+                except DeadlineError as exc:
+                    log.info("cannot describe %s: %s", day, exc)
+        if rule is not None:
+            provision = self._provision_of(rule)
+            found, when = event_date(reading, rule.kind)
+            if provision is not None and when is not None:
+                consulted[provision.key] = provision
+                try:
+                    deadline = compute_deadline(
+                        rule, _with_time(reading, when, rule.kind), amount=self._amount(reading, rule),
+                        lang=reading.lang, holidays_dir=self.settings.holidays_dir,
+                    )  # fmt: skip
+                    return compose_deadline(reading, rule, deadline, provision, self.titles_zh), consulted
+                except DeadlineError as exc:
+                    log.info("no deadline for %s on %s: %s", rule.id, when, exc)
+            top_keys = [(h.provision.doc_id, h.provision.article) for h in hits[:3]]
+            if provision is not None and when is None and reading.asks_deadline and (rule.doc_id, rule.article) in top_keys:
+                consulted[provision.key] = provision
+                return compose_rule_without_date(reading, rule, provision, self.titles_zh), consulted
+
+        # Everything else: quote the provisions that answer it.
+        chosen = choose_provisions(reading, hits, [])
+        return compose_lookup(reading, chosen, self.picker, self.titles_zh), consulted
+
+    def _guard(
+        self, reading: Reading, draft: Draft, consulted: dict[str, Provision], history: History,
+        *, check_named_articles: bool,
+    ) -> Answer:  # fmt: skip
+        checked = check_citations(draft.text, consulted, check_named_articles=check_named_articles)
+        citations = []
+        for c in checked.citations:
+            quote = draft.quotes.get(c.key)
+            provision = consulted.get(c.key)
+            if quote and provision and all(quote_in(q, provision.text) for q in quote.split(" … ")):
+                c = c.model_copy(update={"quote": quote})
+            citations.append(c)
+        allowed = dates_in(reading.question, reading.today)
+        for turn in history:
+            allowed |= dates_in(str(turn.get("content", "")), reading.today)
+        for p in consulted.values():
+            allowed |= dates_in(p.text)
+        dated = check_dates(checked.text, allowed=allowed, deadlines=draft.deadlines, today=reading.today)
+        notices = [f"Removed: {line}." for line in checked.removed] + dated.notices
+        text = render_markers(dated.text, consulted)
+        return Answer(text=text, citations=citations, deadlines=draft.deadlines, notices=notices)
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _provision_of(self, rule) -> Provision | None:
+        found = self.retriever.lookup(rule.article, rule.doc_id)
+        return found[0] if found else None
+
+    def _working_day_provision(self) -> Provision | None:
+        for rule in self.rules:
+            if rule.kind == "working_days" and rule.amount is None:
+                return self._provision_of(rule)
+        return None
+
+    @staticmethod
+    def _amount(reading: Reading, rule) -> int | None:
+        if rule.kind == "stay_period":
+            return reading.stay_days
+        return None
+
+    def _article_ranges(self) -> dict[str, tuple[int, int]]:
+        ranges: dict[str, tuple[int, int]] = {}
+        for p in self.retriever.provisions:
+            if p.article is None:
+                continue
+            lo, hi = ranges.get(p.doc_id, (p.article, p.article))
+            ranges[p.doc_id] = (min(lo, p.article), max(hi, p.article))
+        return ranges
+
+    def _model(self):
+        if self._chat_model is None:
+            from .agent import build_chat_model
+
+            self._chat_model = build_chat_model(self.settings)
+        return self._chat_model
+
+
+def _with_time(reading: Reading, day: dt.date, kind: str) -> dt.date | dt.datetime:
+    """For hour-based rules, the clock time the question gives ("at 21:00", "晚上8点")."""
+    if kind != "hours":
+        return day
+    from .dates import find_time
+
+    clock = find_time(reading.question)
+    return dt.datetime.combine(day, clock) if clock else day
+
+
+def _load_rules(settings: Settings) -> list:
+    path = settings.corpus_dir / "rules.json"
+    return load_rules(path if path.is_file() else None)
+
+
+def _titles_zh(settings: Settings) -> dict[str, str]:
+    path = settings.corpus_dir / "rules.json"
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")).get("documents_zh") or {})
+    except (OSError, ValueError):
+        return {}
+
+
+# --------------------------------------------------------------------------- process-wide engine
+
+_engines: dict[str, Engine] = {}
+_lock = threading.Lock()
+
+
+def get_engine(settings: Settings | None = None) -> Engine:
+    """The engine for these settings, built once per process (opening the index takes a moment)."""
+    settings = settings or get_settings()
+    key = settings.model_dump_json()
+    with _lock:
+        engine = _engines.get(key)
+        if engine is None:
+            from ..retrieval import open_retriever
+
+            engine = Engine(open_retriever(settings), settings, clock=dt.date.today)
+            _engines[key] = engine
+    return engine
+
+
+def answer(question: str, history: History = (), today: dt.date | None = None) -> Answer:
+    """Answer with the process-wide engine (settings from the environment)."""
+    return get_engine().answer(question, history, today)

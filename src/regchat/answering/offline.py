@@ -1,0 +1,259 @@
+"""The offline answerer: no model, no network. It picks the provisions and
+the sentences that answer the question, quotes them with their labels, and
+frames them in the question's language; deadline questions get the computed
+date with its steps.
+
+The composer writes citation markers (``[cn-exit-entry-law#30]``) like a
+model would, so its text passes through the same guardrails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ..documents import Deadline, Hit, Provision
+from ..tokens import tokenize
+from .guardrails import marker, split_sentences
+from .language import WEEKDAYS_ZH, Lang, english_terms
+from .questions import Reading
+
+_BOTH_PLACES = re.compile(r"\bcompare\b|\bdifference\b|\bboth\b|\bversus\b|\bvs\.?\b|有什么不同|区别|比较|对比", re.I)
+_MACAO = re.compile(r"\bmaca[ou]\b|澳门", re.I)
+_MAINLAND = re.compile(r"\bmainland\b|内地|大陆", re.I)
+WHOLE_ARTICLE_CHARS = 900
+
+
+@dataclass
+class Draft:
+    """Text with citation markers, the quotes behind them, and computed deadlines."""
+
+    text: str
+    quotes: dict[str, str] = field(default_factory=dict)  # provision key -> quoted text
+    deadlines: list[Deadline] = field(default_factory=list)
+    cited: list[Provision] = field(default_factory=list)
+
+
+class SentencePicker:
+    """Chooses the sentences of a provision that answer a question (IDF-weighted word overlap)."""
+
+    def __init__(self, provisions: Sequence[Provision]):
+        counts: Counter[str] = Counter()
+        n = 0
+        for p in provisions:
+            for s in self.sentences(p):
+                counts.update(set(tokenize(s)))
+                n += 1
+        self._idf = {t: math.log(1 + n / c) for t, c in counts.items()}
+        self._default_idf = math.log(1 + n)
+
+    @staticmethod
+    def sentences(provision: Provision) -> list[str]:
+        out: list[str] = []
+        for paragraph in provision.text.split("\n"):
+            for s in split_sentences(paragraph):
+                s = s.strip()
+                if len(s) > 3:
+                    out.append(s)
+        return out
+
+    def pick(self, provision: Provision, question: str, *, most: int = 2) -> list[str]:
+        """Up to ``most`` sentences, in the provision's order; its opening one if none matches."""
+        sentences = self.sentences(provision)
+        if not sentences:
+            return [provision.text.strip()]
+        terms = set(tokenize(question + " " + " ".join(english_terms(question))))
+        scored = []
+        for i, s in enumerate(sentences):
+            overlap = terms & set(tokenize(s))
+            scored.append((sum(self._idf.get(t, self._default_idf) for t in overlap), i))
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        best = scored[0][0]
+        if best <= 0:
+            return sentences[:1]
+        chosen = [i for score, i in scored[:most] if score >= 0.6 * best]
+        return [sentences[i] for i in sorted(chosen)]
+
+
+# --------------------------------------------------------------------------- choosing provisions
+
+
+def choose_provisions(reading: Reading, hits: Sequence[Hit], looked_up: Sequence[Provision]) -> list[Provision]:
+    """The provisions to quote: those the question names, else the best hit (and a close second,
+    or the best of the other jurisdiction when the question spans mainland China and Macao)."""
+    if looked_up:
+        return list(looked_up)
+    if not hits:
+        return []
+    chosen = [hits[0].provision]
+    spans_both = bool(_MACAO.search(reading.question)) and (
+        bool(_MAINLAND.search(reading.question)) or bool(_BOTH_PLACES.search(reading.question))
+    )
+    if spans_both:
+        other = next((h.provision for h in hits[1:] if h.provision.jurisdiction != chosen[0].jurisdiction), None)
+        if other:
+            chosen.append(other)
+    elif _BOTH_PLACES.search(reading.question) and len(hits) > 1:
+        second = hits[1]
+        if hits[0].score > 0 and second.score >= 0.9 * hits[0].score:
+            chosen.append(second.provision)
+    return chosen
+
+
+# --------------------------------------------------------------------------- frames
+
+
+def _ref_zh(p: Provision) -> str:
+    return f"第{p.article}条" if p.article is not None else f"“{p.section or p.ref}”部分"
+
+
+def _title_zh(p: Provision, titles_zh: Mapping[str, str]) -> str:
+    return titles_zh.get(p.doc_id, p.doc_title)
+
+
+def _quote_block(p: Provision, sentences: list[str]) -> str:
+    return " ".join(f"“{s}”" for s in sentences) + f" {marker(p)}"
+
+
+def compose_lookup(
+    reading: Reading,
+    provisions: Sequence[Provision],
+    picker: SentencePicker,
+    titles_zh: Mapping[str, str],
+    *,
+    whole: bool = False,
+) -> Draft:
+    """Quote the answering sentences of each provision, framed in the question's language."""
+    draft = Draft(text="")
+    lines: list[str] = []
+    zh = reading.lang == "zh"
+    if len(provisions) > 1 and reading.refs and any(r.doc_id is None for r in reading.refs):
+        numbers = sorted({r.article for r in reading.refs})
+        if zh:
+            lines.append(f"{'、'.join(f'第{n}条' for n in numbers)}在{len(provisions)}部文件中都有，分别如下：")
+        else:
+            lines.append(
+                f"{' and '.join(f'Article {n}' for n in numbers)} exists in {len(provisions)} documents; here is each:"
+            )
+    for p in provisions:
+        if whole and len(p.text) <= WHOLE_ARTICLE_CHARS:
+            sentences = [" ".join(x.strip() for x in p.text.split("\n") if x.strip())]
+        elif whole:
+            sentences = SentencePicker.sentences(p)[:3]
+        else:
+            sentences = picker.pick(p, reading.context if reading.follow_up else reading.question)
+        quote = " … ".join(sentences)
+        draft.quotes[p.key] = quote
+        draft.cited.append(p)
+        if zh:
+            lines.append(f"根据《{_title_zh(p, titles_zh)}》{_ref_zh(p)}（{p.label}）：")
+        else:
+            lines.append(f"{p.label}:")
+        lines.append(_quote_block(p, sentences))
+    if zh:
+        lines.append("（引文为法规英文译本原文。）")
+    draft.text = "\n".join(lines)
+    return draft
+
+
+def _day_status(d: Deadline, lang: Lang) -> str:
+    if lang == "zh":
+        weekday = WEEKDAYS_ZH[d.date.weekday()]
+        status = "工作日" if d.is_working_day else "非工作日" + (f"（{d.holiday}）" if d.holiday else "")
+        text = f"{d.date.isoformat()}（{weekday}），{status}"
+        if d.act_by:
+            text += f"。该日不是工作日，请最晚在 {d.act_by.isoformat()}（{WEEKDAYS_ZH[d.act_by.weekday()]}）办理，即当日或之前的最后一个工作日"
+        return text
+    status = "a working day" if d.is_working_day else "not a working day" + (f" ({d.holiday})" if d.holiday else "")
+    text = f"{d.date.isoformat()} ({d.weekday}), {status}"
+    if d.act_by:
+        text += (
+            f". It is not a working day, so act by {d.act_by.isoformat()} ({d.act_by.strftime('%A')}), "
+            "the last working day on or before it"
+        )
+    return text
+
+
+def _steps(d: Deadline, lang: Lang) -> list[str]:
+    head = "计算步骤：" if lang == "zh" else "How it was computed:"
+    lines = [head] + [f"{n}. {s}" for n, s in enumerate(d.steps, 1)]
+    if d.provisional:
+        lines.append(("暂定：" if lang == "zh" else "Provisional: ") + (d.provisional_reason or ""))
+    return lines
+
+
+def compose_deadline(
+    reading: Reading, rule, deadline: Deadline, provision: Provision, titles_zh: Mapping[str, str]
+) -> Draft:
+    """The computed date first, then the rule it comes from (quoted), then the steps."""
+    zh = reading.lang == "zh"
+    phrase = _phrase_in(rule.phrase, provision)
+    if zh:
+        lines = [
+            f"{rule.result_zh}：{_day_status(deadline, 'zh')}。",
+            f"依据《{_title_zh(provision, titles_zh)}》{_ref_zh(provision)}（{provision.label}）：{rule.summary_zh}",
+            f"原文：“{phrase}” {marker(provision)}",
+        ]
+    else:
+        lines = [
+            f"{rule.result_en[:1].upper()}{rule.result_en[1:]}: {_day_status(deadline, 'en')}.",
+            f"{provision.label}: {rule.summary_en}",
+            f"The article says: “{phrase}” {marker(provision)}",
+        ]
+    lines += _steps(deadline, reading.lang)
+    return Draft(text="\n".join(lines), quotes={provision.key: phrase}, deadlines=[deadline], cited=[provision])
+
+
+def compose_day(reading: Reading, day: Deadline, provision: Provision | None, picker: SentencePicker) -> Draft:
+    """Whether a day is a working day, with the article that says periods count in working days."""
+    zh = reading.lang == "zh"
+    lines = [(f"{_day_status(day, 'zh')}。" if zh else f"{_day_status(day, 'en')}.")]
+    draft = Draft(text="", deadlines=[day])
+    if provision is not None:
+        sentences = [s for s in SentencePicker.sentences(provision) if "working day" in s.lower()][:1]
+        sentences = sentences or picker.pick(provision, "working days public holidays")
+        draft.quotes[provision.key] = sentences[0]
+        draft.cited.append(provision)
+        lines.append(("依据：" if zh else "Why it matters: ") + f"{provision.label}: “{sentences[0]}” {marker(provision)}")
+    lines += _steps(day, reading.lang)
+    draft.text = "\n".join(lines)
+    return draft
+
+
+def compose_rule_without_date(reading: Reading, rule, provision: Provision, titles_zh: Mapping[str, str]) -> Draft:
+    """The rule and its article, and what to give for a computed date."""
+    phrase = _phrase_in(rule.phrase, provision)
+    if reading.lang == "zh":
+        text = (
+            f"《{_title_zh(provision, titles_zh)}》{_ref_zh(provision)}（{provision.label}）：{rule.summary_zh}\n"
+            f"原文：“{phrase}” {marker(provision)}\n"
+            f"告诉我{rule.event_zh}的日期，我可以算出具体日期。"
+        )
+    else:
+        text = (
+            f"{provision.label}: {rule.summary_en}\nThe article says: “{phrase}” {marker(provision)}\n"
+            f"Tell me the date of {rule.event_en} and I will compute the exact date."
+        )
+    return Draft(text=text, quotes={provision.key: phrase}, cited=[provision])
+
+
+def compose_missing_articles(reading: Reading, missing: Sequence[int], known: Mapping[str, tuple[int, int]]) -> str:
+    """Say plainly that the documents have no such article."""
+    ranges = "; ".join(f"{doc}: Art. {lo}-{hi}" for doc, (lo, hi) in known.items())
+    numbers = ", ".join(str(n) for n in missing)
+    if reading.lang == "zh":
+        return f"所收录的法规中没有第{numbers}条（收录范围：{ranges}）。"
+    return f"None of the documents I hold has an Article {numbers} ({ranges})."
+
+
+def _phrase_in(phrase: str, provision: Provision) -> str:
+    """The rule's phrase as written in the provision (it is checked to occur there)."""
+    return phrase.rstrip(".")
+
+
+def today_note(today: dt.date, lang: Lang) -> str:
+    return f"（今天是 {today.isoformat()}）" if lang == "zh" else f"(Today is {today.isoformat()}.)"

@@ -1,0 +1,214 @@
+"""What a question asks: its language, the articles it names, whether it
+follows up an earlier turn, the deadline rule it is about and the event date.
+
+Everything here is pure; rules and provisions come in as arguments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..documents import Hit, Provision
+from ..tokens import tokenize
+from .dates import FoundDate, Prefer, find_dates
+from .language import Lang, detect_language, english_terms
+from .references import ArticleRef, find_article_refs
+from .scope import has_domain_words
+
+
+class RuleLike(Protocol):
+    id: str
+    doc_id: str
+    article: int | None
+    kind: str
+    keywords: Sequence[str]
+
+
+_FOLLOW_UP_CUE = re.compile(
+    r"^\s*(?:and|but|so|then|ok(?:ay)?[.,!]?\s*(?:then|and)?|what about|how about|what if|and if|also|"
+    r"那|那么|那如果|如果|还有|另外|再问)\b|\b(?:it|that|this|they|them|the other|instead)\b|它|这个|那个|他们|其",
+    re.I,
+)
+_PAST = re.compile(
+    r"\b(?:entered|arrived|came|was|were|got|received|issued|changed|born|applied|submitted|landed|moved|died)\b"
+    r"|了|已经|过",
+    re.I,
+)
+_DEADLINE_ASK = re.compile(
+    r"\b(?:when|by when|deadline|latest|last day|until|due|expire|how long|by what date|what date|which day)\b"
+    r"|最晚|截止|哪天|几号|什么时候|何时|到哪天|有效期|最后一天|期限",
+    re.I,
+)
+_WORKING_DAY_ASK = re.compile(r"\b(?:a )?working day\b|\bbusiness day\b|\bpublic holiday\b|工作日|节假日|放假|上班", re.I)
+_STAY_DAYS = re.compile(
+    r"(?P<n>\d{1,3})[- ]day stay|stay of (?P<n2>\d{1,3}) days|(?P<n3>\d{1,3}) days of stay|"
+    r"allows? (?:a )?(?P<n4>\d{1,3})[- ]days?|停留期\s*(?P<n5>\d{1,3})\s*[天日]|停留\s*(?P<n6>\d{1,3})\s*[天日]",
+    re.I,
+)
+_OTHER = re.compile(r"\bthe other\b|另一个|另外那个|另一部", re.I)
+
+
+@dataclass
+class Reading:
+    """What regchat reads in one question (with its conversation)."""
+
+    question: str
+    lang: Lang
+    today: dt.date
+    previous: str | None = None  # the previous user turn, when this question follows it up
+    refs: list[ArticleRef] = field(default_factory=list)
+    dates: list[FoundDate] = field(default_factory=list)
+    previous_dates: list[FoundDate] = field(default_factory=list)
+    stay_days: int | None = None
+    asks_deadline: bool = False
+    asks_working_day: bool = False
+    past_tense: bool = False
+
+    @property
+    def follow_up(self) -> bool:
+        return self.previous is not None
+
+    @property
+    def search_query(self) -> str:
+        """The text to retrieve with: a follow-up carries the turn it follows."""
+        base = self.question if self.lang == "en" else f"{self.question} {' '.join(english_terms(self.question))}"
+        return f"{self.previous} {base}" if self.previous else base
+
+    @property
+    def context(self) -> str:
+        """The question and, for a follow-up, the turn it follows up."""
+        return f"{self.previous}\n{self.question}" if self.previous else self.question
+
+
+def _previous_user_turn(history: Sequence[Mapping[str, Any]]) -> str | None:
+    for turn in reversed(history):
+        if turn.get("role") == "user" and str(turn.get("content", "")).strip():
+            return str(turn["content"])
+    return None
+
+
+def is_follow_up(question: str, previous: str | None) -> bool:
+    """A question follows up the previous turn when that turn was about the
+    regulations and this one leans on it ("And if ...", "What about ...", "it")."""
+    if not previous or not has_domain_words(previous):
+        return False
+    if _FOLLOW_UP_CUE.search(question):
+        return True
+    return not has_domain_words(question)
+
+
+def read_question(
+    question: str,
+    history: Sequence[Mapping[str, Any]],
+    today: dt.date,
+    provisions: Sequence[Provision],
+) -> Reading:
+    previous = _previous_user_turn(history)
+    follow = is_follow_up(question, previous)
+    reading = Reading(
+        question=question,
+        lang=detect_language(question),
+        today=today,
+        previous=previous if follow else None,
+        refs=find_article_refs(question, provisions),
+        dates=find_dates(question, today),
+        previous_dates=find_dates(previous, today) if follow and previous else [],
+        asks_deadline=bool(_DEADLINE_ASK.search(question)),
+        asks_working_day=bool(_WORKING_DAY_ASK.search(question)),
+        past_tense=bool(_PAST.search(question)),
+    )
+    m = _STAY_DAYS.search(question) or (_STAY_DAYS.search(previous) if follow and previous else None)
+    if m:
+        reading.stay_days = int(next(v for v in m.groupdict().values() if v))
+    if reading.refs and follow and previous and _OTHER.search(question):
+        # "the other Article 33": the document the previous turn did not name.
+        before = find_article_refs(previous, provisions)
+        named = {r.doc_id for r in before if r.doc_id}
+        docs = {p.doc_id for p in provisions for r in reading.refs if p.article == r.article}
+        others = sorted(docs - named)
+        if len(others) == 1:
+            reading.refs = [ArticleRef(r.article, others[0]) for r in reading.refs]
+    return reading
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _keyword_hits(keywords: Sequence[str], text: str, tokens: set[str]) -> float:
+    """Weight of the rule's keywords found in the text: longer phrases weigh more.
+
+    A Chinese keyword must appear as written; an English one matches when all
+    its (stemmed) words are in the text.
+    """
+    total = 0.0
+    for kw in keywords:
+        k = kw.strip()
+        if not k:
+            continue
+        if re.search(r"[\u4e00-\u9fff]", k):
+            if k in text:
+                total += 1.0 + 0.25 * (len(k) - 1)
+        else:
+            words = tokenize(k)
+            if words and all(w in tokens for w in words):
+                total += len(words)
+    return total
+
+
+def choose_rule(
+    reading: Reading, rules: Sequence[RuleLike], hits: Sequence[Hit]
+) -> tuple[RuleLike | None, float]:
+    """The deadline rule the question is about, or None.
+
+    Rules score by their keywords found in the question (a follow-up also
+    counts the previous turn at half weight), plus a bonus when retrieval
+    ranked the rule's article high, plus a bonus when the question names the
+    rule's document. Only a rule with at least one keyword hit can win.
+    """
+    q_tokens = set(tokenize(reading.question + " " + " ".join(english_terms(reading.question))))
+    prev = reading.previous or ""
+    p_tokens = set(tokenize(prev + " " + " ".join(english_terms(prev)))) if prev else set()
+    rank_of = {}
+    for h in hits:
+        rank_of.setdefault((h.provision.doc_id, h.provision.article), h.rank)
+    named_docs = {r.doc_id for r in reading.refs if r.doc_id}
+    named_kind = (
+        "regulation" if re.search(r"\bregulations?\b|条例|细则", reading.question, re.I) else
+        "law" if re.search(r"\blaw\b|出入境管理法", reading.question, re.I) else None
+    )  # fmt: skip
+    best, best_score = None, 0.0
+    for rule in rules:
+        own = _keyword_hits(rule.keywords, reading.question, q_tokens)
+        before = _keyword_hits(rule.keywords, prev, p_tokens) if prev else 0.0
+        if own + before <= 0:
+            continue
+        score = own + 0.5 * before
+        rank = rank_of.get((rule.doc_id, rule.article))
+        if rank is not None:
+            score += 1.5 / rank
+        if rule.doc_id in named_docs:
+            score += 1.0
+        if named_kind and named_kind in rule.doc_id:
+            score += 1.0
+        if score > best_score:
+            best, best_score = rule, score
+    return best, best_score
+
+
+def prefer_for(kind: str, reading: Reading) -> Prefer:
+    """Which year a date written without one most likely means, for this kind of rule."""
+    k = kind.lower().replace("_", " ")
+    if "before" in k or "expiry" in k:
+        return "future"
+    return "past" if reading.past_tense else "nearest"
+
+
+def event_date(reading: Reading, kind: str) -> tuple[FoundDate | None, dt.date | None]:
+    """The event date of the question (or, for a follow-up without one, of the turn it follows)."""
+    for found in (reading.dates or reading.previous_dates)[:1]:
+        return found, found.resolve(reading.today, prefer_for(kind, reading))
+    return None, None
