@@ -1,7 +1,9 @@
 """Shared fixtures.
 
 * ``shipped_settings``: Settings whose index (in a session temp folder) holds the
-  shipped corpus, built once per session with the default embedder.
+  shipped corpus, built with the default embedder. The build is kept between
+  runs in ``.regchat/test-cache`` (re-ingested incrementally, under a file lock,
+  then copied), so a run whose corpus is unchanged embeds nothing.
 * ``retriever``: a ``Retriever`` over that index.
 * ``make_settings``: Settings for a fresh, empty index in a test's own folder
   (hashing embedder unless told otherwise: instant, and it still ranks).
@@ -41,12 +43,20 @@ def _settings(data_dir: Path, **overrides) -> Settings:
 
 @pytest.fixture(scope="session")
 def shipped_settings(tmp_path_factory) -> Settings:
+    import fcntl
+    import shutil
+
     from regchat.index import ingest
 
-    settings = _settings(tmp_path_factory.mktemp("shipped-index"))
-    report = ingest(None, settings, progress=False)
-    assert report.ok, report.errors
-    return settings
+    cache = _settings(PROJECT_ROOT / ".regchat" / "test-cache" / DEFAULT_EMBEDDER)
+    cache.data_dir.mkdir(parents=True, exist_ok=True)
+    target = tmp_path_factory.mktemp("shipped-index")
+    with open(cache.data_dir / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        report = ingest(None, cache, progress=False)
+        assert report.ok, report.errors
+        shutil.copytree(cache.chroma_path, target / "chroma")
+    return _settings(target)
 
 
 @pytest.fixture(scope="session")
