@@ -1,0 +1,348 @@
+"""Speed and memory figures for regchat on this machine.
+
+    python evals/bench.py --out evals/results/bench.json           # full run
+    python evals/bench.py --out /tmp/bench.json --quick            # a small run, a few minutes
+
+What it measures, each in a fresh temporary index (your own index is not touched):
+
+1. ingest of the shipped corpus: cold (new index, embedding model loaded) and
+   unchanged re-ingest (nothing to embed);
+2. retrieval: BM25-only, dense-only and hybrid side by side on the dev-set
+   questions: first query (cold), p50 / p95 warm latency, ratios to BM25, and
+   recall@5 / MRR of each mode;
+3. offline answers through the same engine the apps use: first answer (cold),
+   p50 / p95 warm;
+4. peak memory (resident set size of this process after each phase);
+5. a scale run on synthetic corpora built from the real articles (default
+   1,000 / 5,000 / 20,000 article chunks): ingest throughput and retrieval
+   p50 / p95 per size. The scale run stores vectors from the hashing embedder at
+   the real embedder's dimension, so it measures the index (Chroma HNSW + BM25),
+   not the model; the model's own throughput is measured separately on the same
+   synthetic chunks and the report gives the projected model-embedding time.
+
+Writes the JSON report (``--out``) and a Markdown table next to it (``.md``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import re
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from regchat.documents import Answer, Provision, RetrievedItem
+from regchat.embeddings import HashingEmbeddings, get_embedder
+from regchat.evaluation import load_questions, percentile, score, summarize
+from regchat.index import ingest
+from regchat.parsing import load_provisions
+from regchat.settings import PROJECT_ROOT, Settings
+
+MODES = ("bm25", "dense", "hybrid")
+DEV_SET = PROJECT_ROOT / "evals" / "questions.jsonl"
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(func: Callable, *args, **kwargs) -> tuple[object, float]:
+    started = time.perf_counter()
+    value = func(*args, **kwargs)
+    return value, (time.perf_counter() - started) * 1000
+
+
+def latency_stats(samples_ms: Sequence[float]) -> dict[str, float | int | None]:
+    return {
+        "n": len(samples_ms),
+        "p50_ms": _round(percentile(samples_ms, 50)),
+        "p95_ms": _round(percentile(samples_ms, 95)),
+        "mean_ms": _round(sum(samples_ms) / len(samples_ms)) if samples_ms else None,
+    }
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def bench_settings(base: Settings, data_dir: Path, corpus_dir: Path | None = None, **changes) -> Settings:
+    """``base`` with its own embedded index in ``data_dir`` and offline answers."""
+    update = {"data_dir": data_dir, "chroma_host": None, "collection": "bench", "llm": None, **changes}
+    if corpus_dir is not None:
+        update["corpus_dir"] = corpus_dir
+    return base.model_copy(update=update)
+
+
+# --------------------------------------------------------------------------- phases
+
+
+def bench_ingest(settings: Settings, embedder) -> dict:
+    report, cold_ms = timed(ingest, None, settings, embedder=embedder, progress=False)
+    again, warm_ms = timed(ingest, None, settings, embedder=embedder, progress=False)
+    return {
+        "documents": len(report.added),
+        "provisions": report.provisions,
+        "cold_ms": round(cold_ms, 1),
+        "unchanged_reingest_ms": round(warm_ms, 1),
+        "reingest_embedded": again.embedded,
+        "errors": report.errors + again.errors,
+    }
+
+
+def bench_retrieval(retriever, questions, *, k: int = 5) -> dict:
+    """Every mode on the same questions; latency, ratios to BM25, recall@5 and MRR."""
+    out: dict[str, dict] = {}
+    for mode in MODES:
+        _, first_ms = timed(retriever.search, questions[0].question, k=k, mode=mode)
+        samples, results = [], []
+        for question in questions:
+            hits, ms = timed(retriever.search, question.question, k=k, mode=mode)
+            samples.append(ms)
+            answer = Answer(text="", retrieved=[RetrievedItem.from_hit(h) for h in hits])
+            results.append(score(question, answer))
+        quality = summarize(results)
+        out[mode] = {
+            "first_query_ms": round(first_ms, 2),
+            **latency_stats(samples),
+            "recall_at_5": _round(quality["retrieval_recall_at_5"], 3),
+            "mrr": _round(quality["mrr"], 3),
+        }
+    base = out["bm25"]["p50_ms"] or 1e-9
+    for mode in MODES:
+        out[mode]["p50_ratio_to_bm25"] = _round(out[mode]["p50_ms"] / base, 2)
+    return out
+
+
+def bench_answers(engine, questions) -> dict:
+    first = questions[0]
+    _, first_ms = timed(engine.answer, first.question, history=first.history_dicts(), today=first.today)
+    samples = []
+    for question in questions:
+        _, ms = timed(engine.answer, question.question, history=question.history_dicts(), today=question.today)
+        samples.append(ms)
+    return {"first_answer_ms": round(first_ms, 1), **latency_stats(samples)}
+
+
+# --------------------------------------------------------------------------- synthetic corpus
+
+_NUMBER = re.compile(r"\b\d+\b")
+
+
+def real_provisions(corpus_dir: Path) -> list[Provision]:
+    provisions = []
+    for path in sorted(corpus_dir.glob("*.md")):
+        provisions += load_provisions(path)[1]
+    return provisions
+
+
+def synthetic_corpus(target: Path, chunks: int, sources: Sequence[Provision], *, per_doc: int = 100, seed: int = 7) -> int:
+    """Write Markdown documents holding ``chunks`` articles in total, each an
+    altered copy of a real provision: its numbers changed, its sentences
+    rotated, and a document-specific place name added, so that no two chunks are
+    identical and lexical and dense search both have to rank. Returns the number
+    of articles written."""
+    rng = random.Random(seed)
+    target.mkdir(parents=True, exist_ok=True)
+    written = 0
+    doc = 0
+    while written < chunks:
+        count = min(per_doc, chunks - written)
+        jurisdiction = "MO" if doc % 5 == 4 else "CN"
+        lines = [
+            "---",
+            f"doc_id: syn-{doc:05d}",
+            f"title: Synthetic Regulation {doc} on Foreigners in District {doc}",
+            f"short_title: Synthetic Regulation {doc}",
+            f"jurisdiction: {jurisdiction}",
+            "language: en",
+            "---",
+            "",
+            f"# Synthetic Regulation {doc} on Foreigners in District {doc}",
+            "",
+        ]
+        for article in range(1, count + 1):
+            source = rng.choice(sources)
+            sentences = [s for s in re.split(r"(?<=[.;])\s+", " ".join(source.text.split())) if s]
+            turn = rng.randrange(len(sentences)) if sentences else 0
+            body = " ".join(sentences[turn:] + sentences[:turn])
+            body = _NUMBER.sub(lambda m: str(rng.randint(1, 365)), body)
+            lines += [f"Article {article} In District {doc}, {body}", ""]
+        (target / f"syn-{doc:05d}.md").write_text("\n".join(lines), encoding="utf-8")
+        written += count
+        doc += 1
+    return written
+
+
+def bench_scale(sizes: Sequence[int], workdir: Path, base: Settings, sources, queries, model_embedder) -> dict:
+    from regchat.retrieval import open_retriever
+
+    runs = []
+    dim = len(model_embedder.embed_query("dimension probe"))
+    for size in sizes:
+        corpus = workdir / f"corpus-{size}"
+        articles = synthetic_corpus(corpus, size, sources)
+        settings = bench_settings(base, workdir / f"index-{size}", corpus)
+        embedder = HashingEmbeddings(dim=dim)
+        report, ingest_ms = timed(ingest, None, settings, embedder=embedder, progress=False)
+        retriever, open_ms = timed(open_retriever, settings, embedder=embedder)
+        row = {
+            "chunks": articles,
+            "indexed_provisions": report.provisions,
+            "ingest_s": round(ingest_ms / 1000, 2),
+            "ingest_chunks_per_s": round(articles / (ingest_ms / 1000), 1),
+            "open_retriever_ms": round(open_ms, 1),
+        }
+        for mode in MODES:
+            samples = [timed(retriever.search, q, k=5, mode=mode)[1] for q in queries]
+            stats = latency_stats(samples)
+            row[f"{mode}_p50_ms"], row[f"{mode}_p95_ms"] = stats["p50_ms"], stats["p95_ms"]
+        row["peak_rss_mb"] = round(peak_rss_mb(), 1)
+        runs.append(row)
+        print(f"  scale {size}: ingest {row['ingest_s']} s, hybrid p95 {row['hybrid_p95_ms']} ms", file=sys.stderr)
+        del retriever
+
+    # the model's own cost on the same kind of chunks, to project a full-model ingest
+    sample = [p for p in load_provisions(next((workdir / f"corpus-{sizes[0]}").glob("*.md")))[1]][:32]
+    texts = [p.embedding_text() for p in sample]
+    model_embedder.embed_documents(texts[:2])  # loaded already; warm the session
+    _, embed_ms = timed(model_embedder.embed_documents, texts)
+    model_rate = len(texts) / (embed_ms / 1000)
+    return {
+        "vectors": f"hashing embedder at dimension {dim} (index cost only)",
+        "runs": runs,
+        "model_embedder": getattr(model_embedder, "spec", "?"),
+        "model_chunks_per_s": round(model_rate, 2),
+        "projected_model_embedding_s": {str(r["chunks"]): round(r["chunks"] / model_rate, 0) for r in runs},
+    }
+
+
+# --------------------------------------------------------------------------- output
+
+
+def markdown(report: dict) -> str:
+    meta, ing, ret, ans = report["meta"], report["ingest"], report["retrieval"], report["answer"]
+    lines = [
+        "# regchat benchmarks",
+        "",
+        f"{meta['finished']}, {meta['cpus']} CPUs, embedder `{meta['embedder']}`, command: `{meta['command']}`",
+        "",
+        "| measure | value |",
+        "|---|---:|",
+        f"| ingest, shipped corpus ({ing['documents']} documents, {ing['provisions']} provisions), cold | {ing['cold_ms'] / 1000:.2f} s |",
+        f"| re-ingest, nothing changed | {ing['unchanged_reingest_ms']:.0f} ms |",
+        f"| offline answer, first (cold) | {ans['first_answer_ms']:.0f} ms |",
+        f"| offline answer p50 / p95 (warm, {ans['n']} questions) | {ans['p50_ms']:.0f} / {ans['p95_ms']:.0f} ms |",
+        f"| peak memory (RSS) | {report['peak_rss_mb']:.0f} MB |",
+        "",
+        "| retrieval mode | first query ms | p50 ms | p95 ms | p50 / BM25 | recall@5 | MRR |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for mode in MODES:
+        r = ret[mode]
+        lines.append(
+            f"| {mode} | {r['first_query_ms']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
+            f"{r['p50_ratio_to_bm25']:.1f}x | {r['recall_at_5']:.3f} | {r['mrr']:.3f} |"
+        )
+    scale = report.get("scale")
+    if scale:
+        lines += [
+            "",
+            f"Scale run (synthetic article chunks; vectors: {scale['vectors']}; "
+            f"`{scale['model_embedder']}` itself embeds {scale['model_chunks_per_s']} chunks/s on this machine):",
+            "",
+            "| chunks | ingest s | chunks/s | + model embedding s (projected) | open ms | BM25 p95 ms | dense p95 ms | hybrid p50 ms | hybrid p95 ms | peak RSS MB |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in scale["runs"]:
+            projected = scale["projected_model_embedding_s"][str(r["chunks"])]
+            lines.append(
+                f"| {r['chunks']:,} | {r['ingest_s']} | {r['ingest_chunks_per_s']} | {projected:,.0f} | "
+                f"{r['open_retriever_ms']:.0f} | {r['bm25_p95_ms']} | {r['dense_p95_ms']} | "
+                f"{r['hybrid_p50_ms']} | {r['hybrid_p95_ms']} | {r['peak_rss_mb']} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Benchmark regchat: ingest, retrieval modes, answers, memory, scale.")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "evals" / "results" / "bench.json")
+    parser.add_argument("--quick", action="store_true", help="small run: 20 questions, scale 500 / 2,000")
+    parser.add_argument("--questions", type=Path, default=DEV_SET, help="questions to time (in-scope ones are used)")
+    parser.add_argument("--scale", default=None, help="comma-separated synthetic corpus sizes (default 1000,5000,20000)")
+    parser.add_argument("--scale-queries", type=int, default=None, help="queries per scale size (default 50; quick 15)")
+    parser.add_argument("--no-scale", action="store_true", help="skip the scale run")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None) -> int:
+    args = parse_args(argv)
+    base = settings or Settings()
+    limit = 20 if args.quick else None
+    sizes = [int(s) for s in (args.scale or ("500,2000" if args.quick else "1000,5000,20000")).split(",")]
+    scale_queries = args.scale_queries or (15 if args.quick else 50)
+
+    questions = [q for q in load_questions(args.questions) if q.in_scope]
+    timed_questions = questions[:limit] if limit else questions
+    started = dt.datetime.now(dt.timezone.utc)
+    report: dict = {}
+
+    from regchat.answering import Engine
+    from regchat.retrieval import open_retriever
+
+    with tempfile.TemporaryDirectory(prefix="regchat-bench-") as tmp:
+        workdir = Path(tmp)
+        corpus_settings = bench_settings(base, workdir / "index-corpus")
+        print("ingest...", file=sys.stderr)
+        embedder = get_embedder(corpus_settings.embedder)
+        report["ingest"] = bench_ingest(corpus_settings, embedder)
+        report["peak_rss_after_ingest_mb"] = round(peak_rss_mb(), 1)
+
+        print("retrieval...", file=sys.stderr)
+        retriever, open_ms = timed(open_retriever, corpus_settings, embedder=embedder)
+        report["open_retriever_ms"] = round(open_ms, 1)
+        report["retrieval"] = bench_retrieval(retriever, timed_questions)
+
+        print("answers...", file=sys.stderr)
+        engine = Engine(retriever, corpus_settings)
+        report["answer"] = bench_answers(engine, timed_questions)
+        report["peak_rss_mb"] = round(peak_rss_mb(), 1)
+
+        if not args.no_scale:
+            print("scale...", file=sys.stderr)
+            sources = real_provisions(corpus_settings.corpus_dir)
+            queries = [q.question for q in questions[:scale_queries]]
+            report["scale"] = bench_scale(sizes, workdir, base, sources, queries, embedder)
+
+    import os
+
+    report["meta"] = {
+        "started": started.isoformat(timespec="seconds"),
+        "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "cpus": os.cpu_count(),
+        "embedder": base.embedder,
+        "questions": str(args.questions),
+        "timed_questions": len(timed_questions),
+        "quick": args.quick,
+        "command": "python evals/bench.py " + " ".join(sys.argv[1:] if argv is None else argv),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    text = markdown(report)
+    args.out.with_suffix(".md").write_text(text, encoding="utf-8")
+    print(text)
+    print(f"wrote {args.out} and {args.out.with_suffix('.md')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
