@@ -37,7 +37,7 @@ def _parse_date(ctx, param, value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+        raise click.BadParameter(f"{value!r} is not a valid date (expected YYYY-MM-DD, e.g. 2026-03-02)") from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -110,14 +110,18 @@ def ask(question: str, today: dt.date | None, as_json: bool) -> None:
 @main.command()
 @click.argument("rule_id")
 @click.argument("event_date", callback=_parse_date)
+@click.option("--amount", type=click.IntRange(min=0), default=None,
+              help="Number of days for rules whose length the authority sets (e.g. reg-36-stay-period).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @_edge
-def deadline(rule_id: str, event_date: dt.date, lang: str, as_json: bool) -> None:
+def deadline(rule_id: str, event_date: dt.date, amount: int | None, lang: str, as_json: bool) -> None:
     """Compute the deadline of RULE_ID from EVENT_DATE (YYYY-MM-DD); see `regchat rules`."""
     from .deadlines import compute_deadline, format_deadline
 
-    result = compute_deadline(rule_id, event_date)
+    result = compute_deadline(
+        rule_id, event_date, amount=amount, lang=lang, holidays_dir=get_settings().holidays_dir
+    )
     click.echo(result.model_dump_json(indent=2) if as_json else format_deadline(result, lang=lang))
 
 
