@@ -148,6 +148,8 @@ class MessageCrypto:
 
     def verify_and_decrypt(self, msg_signature: str | None, timestamp: str, nonce: str, encrypted: str) -> str:
         """Check ``msg_signature`` over the encrypted payload, then decrypt it."""
+        if not encrypted:
+            raise CallbackRejected("no encrypted payload", 400)
         if not signature_matches(msg_signature, self.token, timestamp, nonce, encrypted):
             raise CallbackRejected("bad msg_signature")
         return self.decrypt(encrypted)

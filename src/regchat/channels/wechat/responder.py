@@ -10,8 +10,10 @@ CreateTime for events):
 * a try answers passively as soon as the answer is ready, from the cache if a
   previous try already computed it (a lost passive reply is simply served
   again to the next try: WeChat shows at most one of them);
-* a try that is not the last one holds its connection until WeChat gives up
-  on it, so that WeChat retries;
+* a try answers passively only within ``reply_within`` seconds of its
+  arrival, so that the reply reaches a connection WeChat still listens on;
+* a try that is not the last one, when the answer is not ready by then,
+  holds its connection until WeChat gives up on it, so that WeChat retries;
 * the last try, if the answer is still not ready ``reply_within`` seconds
   after it arrived, answers ``success`` and the answer is pushed through the
   customer-service API when ready;
@@ -60,11 +62,13 @@ class Timing:
     """The platform's retry rhythm and our margins, in seconds."""
 
     reply_within: float = 4.5
-    """The last try answers passively only within this long of its arrival, else ``success`` + push."""
+    """A try answers passively only within this long of its arrival; the last one then says ``success``."""
     platform_timeout: float = 5.0
     """WeChat drops a try after this long and retries."""
     tries: int = 3
     """WeChat's tries per message."""
+    hold_margin: float = 1.0
+    """A try that will be retried holds its connection this long past ``platform_timeout``."""
     retry_grace: float = 2.0
     """After a dropped try, wait this much longer for the retry before pushing instead."""
     remainder_delay: float = 0.5
@@ -146,17 +150,22 @@ class Responder:
             return None
         assert entry.task is not None
         last = len(entry.arrivals) >= self.timing.tries
-        wait = self.timing.reply_within if last else self.timing.platform_timeout
-        await asyncio.wait({entry.task}, timeout=max(0.0, arrived + wait - loop.time()))
+        await asyncio.wait({entry.task}, timeout=max(0.0, arrived + self.timing.reply_within - loop.time()))
         if entry.task.done():
             return self._reply_passively(entry)
-        if last and entry.outcome is None:
-            if self.pusher is None:
-                entry.outcome = "passive"
-                entry.remainder_pushed = True  # nothing to push to
-                return TEXTS["too_slow"]
-            entry.outcome = "push"
-        return None  # a non-last try: WeChat has given up on this connection and will retry
+        if last:
+            if entry.outcome is None:
+                if self.pusher is None:
+                    entry.outcome = "passive"
+                    return TEXTS["too_slow"]
+                entry.outcome = "push"
+            return None
+        # Not the last try: keep the connection open until the platform gives up on it and
+        # retries; the retry is answered from the cache. Replying now could land on a
+        # connection that is about to be dropped.
+        await asyncio.sleep(max(0.0, arrived + self.timing.platform_timeout + self.timing.hold_margin
+                                - loop.time()))
+        return None
 
     async def drain(self) -> None:
         """Wait for all background work (computations, pushes) to finish."""
@@ -240,7 +249,9 @@ class Responder:
         if entry.outcome is None:
             entry.outcome = "passive"
             self.stats["passive"] += 1
-            if len(messages) > 1 and self.pusher is not None and not entry.remainder_pushed:
+            if len(messages) > 1 and self.pusher is None:
+                log.warning("%s: answer to %s cut to its first message; no push credentials", self.name, entry.key)
+            elif len(messages) > 1 and not entry.remainder_pushed:
                 entry.remainder_pushed = True
                 self._spawn(self._push(entry, messages[1:], delay=self.timing.remainder_delay))
         return messages[0]
