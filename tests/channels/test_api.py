@@ -273,3 +273,79 @@ def test_sse_lines_follow_the_openai_wire_format(settings):
     assert events[-1] == "data: [DONE]"
     first = json.loads(events[0].removeprefix("data: "))
     assert first["object"] == "chat.completion.chunk" and first["choices"][0]["delta"]["role"] == "assistant"
+
+
+# --- the real engine over the shipped index -----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_server(shipped_settings):
+    app = create_app(shipped_settings, clock=lambda: dt.date(2026, 11, 22))
+    with live_server(app) as url:
+        yield url
+
+
+def test_ask_with_the_real_engine_computes_the_deadline_and_cites_the_article(shipped_settings):
+    with TestClient(create_app(shipped_settings, clock=lambda: dt.date(2026, 11, 22))) as client:
+        response = client.post("/api/ask", json={
+            "question": "I entered China on 2 March 2026 on a Z visa. By when must I apply for a residence permit?"})
+        health = client.get("/healthz")
+    assert response.status_code == 200, response.text
+    answer = Answer.model_validate(response.json())
+    assert [d.date for d in answer.deadlines] == [dt.date(2026, 4, 1)]
+    assert "2026-04-01" in answer.text
+    assert any(c.doc_id == "cn-exit-entry-law" and c.article == 30 for c in answer.citations)
+    assert health.status_code == 200 and health.json()["index"]["ready"] is True
+
+
+def test_openai_client_with_the_real_engine(real_server):
+    client = openai.OpenAI(base_url=f"{real_server}/v1", api_key="unused", max_retries=0)
+    question = "我的居留许可12月15日到期，最晚哪天申请延期？"
+    completion = client.chat.completions.create(model="regchat", messages=[{"role": "user", "content": question}])
+    text = completion.choices[0].message.content
+    extra = completion.model_extra["regchat"]
+    assert extra["lang"] == "zh" and extra["citations"]
+    assert "\n\n来源：\n- " + extra["citations"][0]["label"] in text
+    assert extra["deadlines"][0]["date"] in text
+
+    streamed = client.chat.completions.create(model="regchat", messages=[{"role": "user", "content": question}],
+                                              stream=True)
+    assert "".join(c.choices[0].delta.content or "" for c in streamed) == text
+
+
+def test_the_wechat_callbacks_share_the_app(real_server):
+    response = httpx.get(f"{real_server}/wechat")
+    assert response.status_code == 404
+    assert "REGCHAT_WECHAT_TOKEN" in response.text  # answered by the callback routes, not the chat page
+
+
+@pytest.mark.slow
+def test_python_app_py_serves_on_the_configured_port(shipped_settings):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from regchat.settings import PROJECT_ROOT
+
+    port = _closed_port()
+    env = {**os.environ, "REGCHAT_PORT": str(port), "REGCHAT_DATA_DIR": str(shipped_settings.data_dir),
+           "REGCHAT_LLM": "offline", "REGCHAT_EMBEDDER": shipped_settings.embedder}
+    process = subprocess.Popen([sys.executable, str(PROJECT_ROOT / "app.py")], env=env, cwd=PROJECT_ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=30)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, process.stdout.read()
+                assert time.monotonic() < deadline, "app.py did not start within 60 s"
+                time.sleep(0.2)
+        assert health.status_code == 200, health.text
+        assert httpx.get(f"http://127.0.0.1:{port}/", timeout=10).status_code == 200
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=20)
+    assert "answer engine ready" in output

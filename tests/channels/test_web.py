@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from regchat.channels import web
 from regchat.channels.engine import LazyEngine
@@ -187,10 +188,11 @@ def test_a_deadline_question_in_the_browser_shows_the_date_and_its_sources(brows
         sources.wait_for(timeout=120_000)
         answer = _answers(page).last
         assert "2026-04-01" in answer.inner_text()
-        sources.locator(".title").click()  # expand it
-        expanded = page.locator(".message.thought", has_text="Sources").first
-        page.wait_for_function("el => el.innerText.includes('Art.')", arg=expanded.element_handle(), timeout=10_000)
-        assert "Art." in expanded.inner_text()
+        sources.locator(".title").click()  # it opens folded; unfold it
+        quoted = sources.locator(".content")
+        expect(quoted).to_contain_text("Exit and Entry Administration Law, Art. 30", timeout=10_000)
+        expect(quoted.locator("blockquote")).to_contain_text("30 days")
+        page.wait_for_timeout(500)  # let the unfolding finish before the screenshot
         steps = page.locator(".thought-group", has_text="How this date was computed: 2026-04-01")
         assert steps.count() >= 1
         ARTIFACTS.mkdir(exist_ok=True)

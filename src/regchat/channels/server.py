@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 import gradio as gr
 from fastapi import FastAPI
 
-from regchat.channels import api, web
+from regchat.channels import api, wechat, web
 from regchat.channels.engine import AnswerEngine, LazyEngine, today_in_region
 from regchat.settings import Settings, get_settings
 
@@ -53,9 +53,7 @@ def create_app(
     app.state.settings = settings
     api.install_error_handlers(app)
     app.include_router(api.build_router(lazy, settings, clock))
-    wechat = _wechat_router(settings, lazy)
-    if wechat is not None:
-        app.include_router(wechat)
+    app.include_router(wechat.build_router(settings, lazy))
     # Gradio last: mounted at "/", it would otherwise shadow the routes above.
     return gr.mount_gradio_app(
         app,
@@ -69,11 +67,3 @@ def create_app(
         mcp_server=False,
     )
 
-
-def _wechat_router(settings: Settings, engine: AnswerEngine):
-    try:
-        from regchat.channels.wechat import build_router
-    except ImportError:  # TEMPORARY until the webhooks land
-        return None
-
-    return build_router(settings, engine)
