@@ -151,7 +151,7 @@ def real_provisions(corpus_dir: Path) -> list[Provision]:
 def synthetic_corpus(target: Path, chunks: int, sources: Sequence[Provision], *, per_doc: int = 100, seed: int = 7) -> int:
     """Write Markdown documents holding ``chunks`` articles in total, each an
     altered copy of a real provision: its numbers changed, its sentences
-    rotated, and a document-specific place name added, so that no two chunks are
+    rotated, and a place name and rule number added, so that no two chunks are
     identical and lexical and dense search both have to rank. Returns the number
     of articles written."""
     rng = random.Random(seed)
@@ -179,7 +179,7 @@ def synthetic_corpus(target: Path, chunks: int, sources: Sequence[Provision], *,
             turn = rng.randrange(len(sentences)) if sentences else 0
             body = " ".join(sentences[turn:] + sentences[:turn])
             body = _NUMBER.sub(lambda m: str(rng.randint(1, 365)), body)
-            lines += [f"Article {article} In District {doc}, {body}", ""]
+            lines += [f"Article {article} In District {doc}, under rule {doc}-{article}: {body}", ""]
         (target / f"syn-{doc:05d}.md").write_text("\n".join(lines), encoding="utf-8")
         written += count
         doc += 1
