@@ -79,6 +79,22 @@ ZH_TO_EN: dict[str, tuple[str, ...]] = {
     "私人事务": ("personal reason", "personal matters"),
     "记者": ("journalist",),
     "澳门": ("macao",),
+    "电话": ("tel", "phone"),
+    "地址": ("address", "location"),
+    "在哪": ("location", "where"),
+    "哪里": ("location", "where"),
+    "传真": ("fax",),
+    "邮箱": ("email",),
+    "网站": ("website",),
+    "二维码": ("code", "scanning"),
+    "续期": ("renewal", "renew"),
+    "更换": ("replacement", "replace"),
+    "补办": ("reissue",),
+    "取消": ("cancel", "cancellation"),
+    "费用": ("expenses",),
+    "责任": ("employ", "shall"),
+    "年龄": ("age",),
+    "携带": ("carry",),
     "外地雇员": ("non-resident worker",),
     "外地僱員": ("non-resident worker",),
     "逗留": ("stay", "authorization to stay"),
@@ -94,6 +110,7 @@ ZH_TO_EN: dict[str, tuple[str, ...]] = {
 def english_terms(question: str) -> list[str]:
     """English words standing for the Chinese terms in ``question``."""
     out: list[str] = []
+    question = question.replace("出入境", "・")  # the exit-entry administration, not "entry"
     for zh, en in ZH_TO_EN.items():
         if zh in question:
             out.extend(en)

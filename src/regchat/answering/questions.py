@@ -7,14 +7,16 @@ Everything here is pure; rules and provisions come in as arguments.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..documents import Hit, Provision
 from ..tokens import tokenize
-from .dates import FoundDate, Prefer, find_dates
+from .dates import FoundDate, Prefer, find_dates, zh_number
 from .language import Lang, detect_language, english_terms
 from .references import ArticleRef, find_article_refs
 from .scope import has_domain_words
@@ -29,8 +31,9 @@ class RuleLike(Protocol):
 
 
 _FOLLOW_UP_CUE = re.compile(
-    r"^\s*(?:and|but|so|then|ok(?:ay)?[.,!]?\s*(?:then|and)?|what about|how about|what if|and if|also|"
-    r"那|那么|那如果|如果|还有|另外|再问)\b|\b(?:it|that|this|they|them|the other|instead)\b|它|这个|那个|他们|其",
+    r"^\s*(?:and|but|so|then|ok(?:ay)?[.,!]?\s*(?:then|and)?|what about|how about|what if|and if|also)\b"
+    r"|\b(?:it|that|this|they|them|the other|instead)\b"
+    r"|^\s*(?:那|那么|如果|还有|另外|再问)|它|这个|那个|他们|其",
     re.I,
 )
 _PAST = re.compile(
@@ -43,7 +46,11 @@ _DEADLINE_ASK = re.compile(
     r"|最晚|截止|哪天|几号|什么时候|何时|到哪天|有效期|最后一天|期限",
     re.I,
 )
-_WORKING_DAY_ASK = re.compile(r"\b(?:a )?working day\b|\bbusiness day\b|\bpublic holiday\b|工作日|节假日|放假|上班", re.I)
+_WORKING_DAY_ASK = re.compile(
+    r"\bis\b[^?.]{0,40}\b(?:a )?(?:working|business|work) day\b|\bis\b[^?.]{0,40}\b(?:a )?public holiday\b"
+    r"|是(?:不是)?(?:工作日|节假日|法定节假日)|(?:工作日|上班|放假)吗",
+    re.I,
+)
 _STAY_DAYS = re.compile(
     r"(?P<n>\d{1,3})[- ]day stay|stay of (?P<n2>\d{1,3}) days|(?P<n3>\d{1,3}) days of stay|"
     r"allows? (?:a )?(?P<n4>\d{1,3})[- ]days?|停留期\s*(?P<n5>\d{1,3})\s*[天日]|停留\s*(?P<n6>\d{1,3})\s*[天日]",
@@ -138,25 +145,68 @@ def read_question(
 # --------------------------------------------------------------------------- rules
 
 
+# Compounds that contain a shorter keyword without meaning it: 出入境 (exit-entry) is not 入境 (entry).
+_ZH_MASK = re.compile(r"出入境|出境入境")
+
+
 def _keyword_hits(keywords: Sequence[str], text: str, tokens: set[str]) -> float:
     """Weight of the rule's keywords found in the text: longer phrases weigh more.
 
-    A Chinese keyword must appear as written; an English one matches when all
-    its (stemmed) words are in the text.
+    A Chinese keyword must appear as written (a keyword inside a longer
+    matched one counts once); an English one matches when all its (stemmed)
+    words are in the text.
     """
+    text = _ZH_MASK.sub("・", text)
     total = 0.0
+    zh_found: list[str] = []
     for kw in keywords:
         k = kw.strip()
         if not k:
             continue
         if re.search(r"[\u4e00-\u9fff]", k):
             if k in text:
-                total += 1.0 + 0.25 * (len(k) - 1)
+                zh_found.append(k)
         else:
             words = tokenize(k)
             if words and all(w in tokens for w in words):
                 total += len(words)
+    for k in zh_found:
+        if not any(k != other and k in other for other in zh_found):
+            total += 1.0 + 0.25 * (len(k) - 1)
     return total
+
+
+_AMOUNT = re.compile(
+    r"(?P<n>\d{1,3}|[一二两三四五六七八九十百]+)\s*-?\s*"
+    r"(?:working[- ]days?|business[- ]days?|days?|months?|hours?|years?|个工作日|工作日|日|天|个月|小时|年)",
+    re.I,
+)
+_SAME = {"entri": "enter"}  # stems that mean the same event ("entered" / "entry")
+
+
+def _tokens(text: str) -> set[str]:
+    return {_SAME.get(t, t) for t in tokenize(text)}
+
+
+def _sentence_around(text: str, pos: int) -> str:
+    """The sentence of ``text`` containing position ``pos``."""
+    starts = [m.end() for m in re.finditer(r"[.!?。！？；;，,]\s*", text[:pos])]
+    start = starts[-1] if starts else 0
+    m = re.search(r"[.!?。！？；;，,]", text[pos:])
+    end = pos + m.start() if m else len(text)
+    return _ZH_MASK.sub("・", text[start:end])
+
+
+def amounts_in(text: str) -> set[int]:
+    """Numbers of days, working days, months or hours the text mentions (dates left out)."""
+    for found in find_dates(text):
+        text = text.replace(found.text, " ")
+    out = set()
+    for m in _AMOUNT.finditer(text):
+        n = zh_number(m["n"])
+        if n:
+            out.add(n)
+    return out
 
 
 def choose_rule(
@@ -164,15 +214,28 @@ def choose_rule(
 ) -> tuple[RuleLike | None, float]:
     """The deadline rule the question is about, or None.
 
-    Rules score by their keywords found in the question (a follow-up also
-    counts the previous turn at half weight), plus a bonus when retrieval
-    ranked the rule's article high, plus a bonus when the question names the
-    rule's document. Only a rule with at least one keyword hit can win.
+    A rule needs at least one of its keywords in the question (or, for a
+    follow-up, in the turn it follows). It then scores by: its keywords found
+    (the previous turn's at half weight); the words its event and result
+    descriptions share with the question (weighted by how rare each word is
+    among the rules); the question naming its period ("7 working days"); its
+    article ranked high by retrieval; the question naming its document.
     """
-    q_tokens = set(tokenize(reading.question + " " + " ".join(english_terms(reading.question))))
+    # Keywords come in both languages: match them against the words as written.
+    kw_tokens = _tokens(reading.question)
+    q_tokens = _tokens(reading.question + " " + " ".join(english_terms(reading.question)))
     prev = reading.previous or ""
-    p_tokens = set(tokenize(prev + " " + " ".join(english_terms(prev)))) if prev else set()
-    rank_of = {}
+    p_tokens = _tokens(prev) if prev else set()
+    described = {rule.id: _tokens(f"{getattr(rule, 'event_en', '')} {getattr(rule, 'result_en', '')}") for rule in rules}
+    df: Counter[str] = Counter(t for toks in described.values() for t in toks)
+    n_rules = max(len(rules), 1)
+    amounts = amounts_in(reading.question)
+    # The sentence holding the event date says what the event was ("I entered on ...").
+    events = {rule.id: _tokens(f"{getattr(rule, 'event_en', '')} {getattr(rule, 'event_zh', '')}") for rule in rules}
+    ev_df: Counter[str] = Counter(t for toks in events.values() for t in toks)
+    event_tokens = _tokens(" ".join(_sentence_around(reading.question, d.start) for d in reading.dates[:1]))
+    event_tokens |= _tokens(" ".join(english_terms(" ".join(_sentence_around(reading.question, d.start) for d in reading.dates[:1]))))
+    rank_of: dict[tuple[str, int | None], int] = {}
     for h in hits:
         rank_of.setdefault((h.provision.doc_id, h.provision.article), h.rank)
     named_docs = {r.doc_id for r in reading.refs if r.doc_id}
@@ -180,13 +243,22 @@ def choose_rule(
         "regulation" if re.search(r"\bregulations?\b|条例|细则", reading.question, re.I) else
         "law" if re.search(r"\blaw\b|出入境管理法", reading.question, re.I) else None
     )  # fmt: skip
+    dated = bool(reading.dates or reading.previous_dates)
     best, best_score = None, 0.0
     for rule in rules:
-        own = _keyword_hits(rule.keywords, reading.question, q_tokens)
+        if dated and getattr(rule, "amount", 0) is None and not (rule.kind == "stay_period" and reading.stay_days):
+            continue  # a date was given, but this rule's period is not known: it cannot be computed
+        own = _keyword_hits(rule.keywords, reading.question, kw_tokens)
+        # English keywords reached only through the glossary (Chinese question) count half.
+        own += 0.5 * (_keyword_hits(rule.keywords, reading.question, q_tokens) - own)
         before = _keyword_hits(rule.keywords, prev, p_tokens) if prev else 0.0
         if own + before <= 0:
             continue
         score = own + 0.5 * before
+        score += 0.5 * sum(math.log(n_rules / df[t]) for t in q_tokens & described[rule.id])
+        score += 1.0 * sum(math.log(n_rules / ev_df[t]) for t in event_tokens & events[rule.id])
+        if getattr(rule, "amount", None) in amounts:
+            score += 2.0
         rank = rank_of.get((rule.doc_id, rule.article))
         if rank is not None:
             score += 1.5 / rank
