@@ -108,13 +108,20 @@ class TestQuestionFiles:
             ({"lang": "fr"}, "field 'lang'"),
             ({"gold_dates": ["2026-02-30"]}, "field 'gold_dates.0'"),
             ({"gold_citations": [{"article": 3}]}, "missing field 'gold_citations.0.doc'"),
-            ({"gold_citation": []}, "unknown field 'gold_citation'"),
+            ({"must_mentions": ["30"]}, "unknown field 'must_mentions' \\(did you mean 'must_mention'\\?\\)"),
+            ({"gold_citations": [{"doc": "x", "articel": 3}]}, "unknown field 'gold_citations.0.articel'"),
         ],
     )
     def test_malformed_fields_are_rejected_with_their_name(self, change, message):
         base = {"id": "a", "question": "x", "category": "lookup", "lang": "en", "gold_citations": []}
         with pytest.raises(QuestionFileError, match=message):
             parse_questions([json.dumps(base | change)])
+
+    def test_fields_outside_the_format_are_kept_out_of_the_way(self):
+        line = {"id": "a", "question": "x", "category": "lookup", "lang": "en", "gold_citations": [],
+                "notes": "asked by HR in March", "history": [{"role": "user", "content": "hi", "name": "amy"}]}
+        (q,) = parse_questions([json.dumps(line)])
+        assert q.history_dicts() == [{"role": "user", "content": "hi"}]
 
     def test_a_line_that_is_not_an_object_is_rejected(self):
         with pytest.raises(QuestionFileError, match="line 1: expected a JSON object"):

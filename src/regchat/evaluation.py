@@ -28,6 +28,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Sequence
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Literal
 
@@ -80,16 +81,17 @@ class Ref(BaseModel):
 
 
 class Turn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="ignore")
 
     role: Literal["user", "assistant"]
     content: str
 
 
 class Question(BaseModel):
-    """One line of a question file."""
+    """One line of a question file. Fields not in the format are ignored (a team's
+    own notes can stay in its file), unless they look like a misspelt field."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     id: str = Field(min_length=1)
     question: str = Field(min_length=1)
@@ -127,6 +129,9 @@ def parse_questions(lines: Iterable[str], source: Path | str = "<questions>") ->
             raise QuestionFileError(source, number, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
         if not isinstance(raw, dict):
             raise QuestionFileError(source, number, "expected a JSON object")
+        for key in raw:
+            if key not in Question.model_fields and (close := get_close_matches(key, list(Question.model_fields), 1, 0.75)):
+                raise QuestionFileError(source, number, f"unknown field {key!r} (did you mean {close[0]!r}?)")
         try:
             question = Question.model_validate(raw)
         except ValidationError as exc:
