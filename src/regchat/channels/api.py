@@ -339,13 +339,20 @@ def build_router(engine: LazyEngine, settings: Settings, clock: Callable[[], dt.
 
     @router.get("/healthz", tags=["regchat"], summary="Index and model status; 200 only when regchat can answer")
     def healthz() -> JSONResponse:
+        """``ok``: everything answers. ``degraded`` (still 200): the model endpoint is down, so answers are
+        composed offline from the regulations. ``unavailable`` (503): no index, nothing can be answered."""
         index = engine.status()
         model = probe_model(settings)
-        ok = index["ready"] and model["ready"]
-        body = {"status": "ok" if ok else "unavailable", "mode": settings.mode, "index": index, "model": model}
+        if not index["ready"]:
+            status = "unavailable"
+        else:
+            status = "ok" if model["ready"] else "degraded"
+        body = {"status": status, "mode": settings.mode, "index": index, "model": model}
         if not index["ready"]:
             body["hint"] = "Build the index with `regchat ingest` (or `make run`)."
-        return JSONResponse(body, status_code=200 if ok else 503)
+        elif not model["ready"]:
+            body["hint"] = "The model endpoint (REGCHAT_LLM) does not answer: answers are composed offline."
+        return JSONResponse(body, status_code=503 if status == "unavailable" else 200)
 
     @router.get("/v1/models", tags=["openai"], summary="OpenAI-compatible model list")
     def models() -> dict:
