@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import re
 import resource
@@ -237,7 +238,8 @@ def markdown(report: dict) -> str:
     lines = [
         "# regchat benchmarks",
         "",
-        f"{meta['finished']}, {meta['cpus']} CPUs, embedder `{meta['embedder']}`, command: `{meta['command']}`",
+        f"{meta['finished']}, {meta['cpus']} CPUs (load average {meta['load_average_start'][0]} at start, "
+        f"{meta['load_average_end'][0]} at end), embedder `{meta['embedder']}`, command: `{meta['command']}`",
         "",
         "| measure | value |",
         "|---|---:|",
@@ -261,7 +263,8 @@ def markdown(report: dict) -> str:
         lines += [
             "",
             f"Scale run (synthetic article chunks; vectors: {scale['vectors']}; "
-            f"`{scale['model_embedder']}` itself embeds {scale['model_chunks_per_s']} chunks/s on this machine):",
+            f"`{scale['model_embedder']}` itself embeds {scale['model_chunks_per_s']} chunks/s on this machine; "
+            "with the model, dense and hybrid queries also pay its query embedding, i.e. the dense p50 above):",
             "",
             "| chunks | ingest s | chunks/s | + model embedding s (projected) | open ms | BM25 p95 ms | dense p95 ms | hybrid p50 ms | hybrid p95 ms | peak RSS MB |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -300,6 +303,7 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
     questions = [q for q in load_questions(args.questions) if q.in_scope]
     timed_questions = questions[:limit] if limit else questions
     started = dt.datetime.now(dt.timezone.utc)
+    load_start = [round(x, 2) for x in os.getloadavg()]
     report: dict = {}
 
     from regchat.answering import Engine
@@ -329,12 +333,12 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
             queries = [q.question for q in questions[:scale_queries]]
             report["scale"] = bench_scale(sizes, workdir, base, sources, queries, embedder)
 
-    import os
-
     report["meta"] = {
         "started": started.isoformat(timespec="seconds"),
         "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "cpus": os.cpu_count(),
+        "load_average_start": load_start,
+        "load_average_end": [round(x, 2) for x in os.getloadavg()],
         "embedder": base.embedder,
         "questions": str(args.questions),
         "timed_questions": len(timed_questions),
