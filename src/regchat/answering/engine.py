@@ -30,7 +30,7 @@ from .offline import (
     compose_deadline,
     compose_lookup,
     compose_missing_articles,
-    compose_rule_without_date,
+    date_hint,
 )
 from .questions import Reading, choose_rule, event_date, read_question
 from .scope import judge_scope, refusal
@@ -106,7 +106,7 @@ class Engine:
         question = (question or "").strip()
         reading = read_question(question, history, today, self.retriever.provisions)
         t = time.perf_counter()
-        hits = self.retriever.search(reading.search_query, k=TOP_K) if question else []
+        hits = self._search(reading) if question else []
         timings["retrieve"] = _ms(t)
         retrieved = [RetrievedItem.from_hit(h) for h in hits]
 
@@ -188,7 +188,8 @@ class Engine:
                 return draft, consulted
 
         # Deadlines.
-        rule, _ = choose_rule(reading, self.rules, hits)
+        choice = choose_rule(reading, self.rules, hits)
+        rule = choice.rule
         if reading.asks_working_day and reading.dates:
             day = reading.dates[0].resolve(reading.today)
             if day is not None:
@@ -213,10 +214,15 @@ class Engine:
                     return compose_deadline(reading, rule, deadline, provision, self.titles_zh), consulted
                 except DeadlineError as exc:
                     log.info("no deadline for %s on %s: %s", rule.id, when, exc)
-            top_keys = [(h.provision.doc_id, h.provision.article) for h in hits[:3]]
-            if provision is not None and when is None and reading.asks_deadline and (rule.doc_id, rule.article) in top_keys:
+            # No date, but the question is plainly about this rule: quote its article.
+            top_keys = [(h.provision.doc_id, h.provision.article) for h in hits]
+            on_topic = choice.keywords >= 4 and (rule.doc_id, rule.article) in top_keys
+            if provision is not None and when is None and on_topic:
                 consulted[provision.key] = provision
-                return compose_rule_without_date(reading, rule, provision, self.titles_zh), consulted
+                draft = compose_lookup(reading, [provision], self.picker, self.titles_zh)
+                if reading.asks_deadline and rule.kind not in {"maximum"}:
+                    draft.text += "\n" + date_hint(rule, reading.lang)
+                return draft, consulted
 
         # Everything else: quote the provisions that answer it.
         chosen = choose_provisions(reading, hits, [])
@@ -245,6 +251,18 @@ class Engine:
         return Answer(text=text, citations=citations, deadlines=draft.deadlines, notices=notices)
 
     # -- helpers -----------------------------------------------------------------------
+
+    def _search(self, reading: Reading) -> list[Hit]:
+        """Retrieve for the question; a follow-up also with the turn it follows, best score per provision."""
+        hits = self.retriever.search(reading.search_query, k=TOP_K)
+        if not reading.follow_up:
+            return hits
+        best: dict[str, Hit] = {h.provision.key: h for h in hits}
+        for h in self.retriever.search(reading.standalone_query, k=TOP_K):
+            if h.provision.key not in best or h.score > best[h.provision.key].score:
+                best[h.provision.key] = h
+        ranked = sorted(best.values(), key=lambda h: -h.score)[:TOP_K]
+        return [h.model_copy(update={"rank": i}) for i, h in enumerate(ranked, 1)]
 
     def _provision_of(self, rule) -> Provision | None:
         found = self.retriever.lookup(rule.article, rule.doc_id)

@@ -94,6 +94,8 @@ ZH_TO_EN: dict[str, tuple[str, ...]] = {
     "费用": ("expenses",),
     "责任": ("employ", "shall"),
     "年龄": ("age",),
+    "施行": ("effective",),
+    "生效": ("effective",),
     "携带": ("carry",),
     "外地雇员": ("non-resident worker",),
     "外地僱員": ("non-resident worker",),
@@ -107,9 +109,35 @@ ZH_TO_EN: dict[str, tuple[str, ...]] = {
 }
 
 
+# English phrasings the (English) source texts put differently.
+EN_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "into force": ("effective",),
+    "in force": ("effective",),
+    "take effect": ("effective",),
+    "valid": ("validity",),
+    "hand in": ("submit",),
+    "bring": ("submit", "present"),
+    "phone": ("tel",),
+    "telephone": ("tel",),
+    "where": ("location",),
+    "office": ("location",),
+    "categories": ("categorised",),
+    "types": ("categorised",),
+    "kinds": ("categorised",),
+    "hire": ("employ",),
+    "costs": ("expenses",),
+    "pays": ("borne",),
+}
+
+
 def english_terms(question: str) -> list[str]:
-    """English words standing for the Chinese terms in ``question``."""
+    """Words standing for the question's terms in the source texts' English:
+    translations of Chinese terms, and the texts' own wording of common phrasings."""
     out: list[str] = []
+    lowered = question.lower()
+    for phrase, words in EN_SYNONYMS.items():
+        if re.search(rf"\b{re.escape(phrase)}\b", lowered):
+            out.extend(words)
     question = question.replace("出入境", "・")  # the exit-entry administration, not "entry"
     for zh, en in ZH_TO_EN.items():
         if zh in question:

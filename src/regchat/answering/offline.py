@@ -25,7 +25,8 @@ from .questions import Reading
 _BOTH_PLACES = re.compile(r"\bcompare\b|\bdifference\b|\bboth\b|\bversus\b|\bvs\.?\b|有什么不同|区别|比较|对比", re.I)
 _MACAO = re.compile(r"\bmaca[ou]\b|澳门", re.I)
 _MAINLAND = re.compile(r"\bmainland\b|内地|大陆", re.I)
-WHOLE_ARTICLE_CHARS = 900
+WHOLE_ARTICLE_CHARS = 900  # 'What does Article N say?': quote it whole up to this length
+SHORT_PROVISION_CHARS = 480  # any provision this short is quoted whole
 
 
 @dataclass
@@ -38,18 +39,29 @@ class Draft:
     cited: list[Provision] = field(default_factory=list)
 
 
+def _terms(text: str) -> set[str]:
+    """Words for matching sentences: stems cut to six letters ('register' ~ 'registration')."""
+    return {t[:6] for t in tokenize(text)}
+
+
 class SentencePicker:
-    """Chooses the sentences of a provision that answer a question (IDF-weighted word overlap)."""
+    """Chooses the sentences of a provision that answer a question: IDF-weighted word
+    overlap, normalised for sentence length (a short item that says it beats a long one
+    that mentions everything)."""
 
     def __init__(self, provisions: Sequence[Provision]):
         counts: Counter[str] = Counter()
         n = 0
+        lengths = 0
         for p in provisions:
             for s in self.sentences(p):
-                counts.update(set(tokenize(s)))
+                terms = _terms(s)
+                counts.update(terms)
+                lengths += len(terms)
                 n += 1
         self._idf = {t: math.log(1 + n / c) for t, c in counts.items()}
         self._default_idf = math.log(1 + n)
+        self._avg_len = lengths / n if n else 1.0
 
     @staticmethod
     def sentences(provision: Provision) -> list[str]:
@@ -61,22 +73,30 @@ class SentencePicker:
                     out.append(s)
         return out
 
-    def pick(self, provision: Provision, question: str, *, most: int = 2) -> list[str]:
-        """Up to ``most`` sentences, in the provision's order; its opening one if none matches."""
+    def pick(self, provision: Provision, question: str, *, most: int = 2, fallback: str | None = None) -> list[str]:
+        """Up to ``most`` sentences, in the provision's order, sharing the rarest words with
+        ``question`` (else with ``fallback``, e.g. the conversation); the opening one if none does."""
         sentences = self.sentences(provision)
         if not sentences:
             return [provision.text.strip()]
-        terms = set(tokenize(question + " " + " ".join(english_terms(question))))
-        scored = []
-        for i, s in enumerate(sentences):
-            overlap = terms & set(tokenize(s))
-            scored.append((sum(self._idf.get(t, self._default_idf) for t in overlap), i))
-        scored.sort(key=lambda x: (-x[0], x[1]))
+        scored = self._score(sentences, question)
+        if scored[0][0] <= 0 and fallback:
+            scored = self._score(sentences, fallback)
         best = scored[0][0]
         if best <= 0:
             return sentences[:1]
         chosen = [i for score, i in scored[:most] if score >= 0.6 * best]
         return [sentences[i] for i in sorted(chosen)]
+
+    def _score(self, sentences: list[str], question: str) -> list[tuple[float, int]]:
+        terms = _terms(question + " " + " ".join(english_terms(question)))
+        scored = []
+        for i, s in enumerate(sentences):
+            own = _terms(s)
+            weight = sum(self._idf.get(t, self._default_idf) for t in terms & own)
+            scored.append((weight / (0.5 + 0.5 * len(own) / self._avg_len), i))
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        return scored
 
 
 # --------------------------------------------------------------------------- choosing provisions
@@ -140,12 +160,12 @@ def compose_lookup(
                 f"{' and '.join(f'Article {n}' for n in numbers)} exists in {len(provisions)} documents; here is each:"
             )
     for p in provisions:
-        if whole and len(p.text) <= WHOLE_ARTICLE_CHARS:
+        if (whole and len(p.text) <= WHOLE_ARTICLE_CHARS) or len(p.text) <= SHORT_PROVISION_CHARS:
             sentences = [" ".join(x.strip() for x in p.text.split("\n") if x.strip())]
         elif whole:
             sentences = SentencePicker.sentences(p)[:3]
         else:
-            sentences = picker.pick(p, reading.context if reading.follow_up else reading.question)
+            sentences = picker.pick(p, reading.question, fallback=reading.context if reading.follow_up else None)
         quote = " … ".join(sentences)
         draft.quotes[p.key] = quote
         draft.cited.append(p)
@@ -224,21 +244,11 @@ def compose_day(reading: Reading, day: Deadline, provision: Provision | None, pi
     return draft
 
 
-def compose_rule_without_date(reading: Reading, rule, provision: Provision, titles_zh: Mapping[str, str]) -> Draft:
-    """The rule and its article, and what to give for a computed date."""
-    phrase = _phrase_in(rule.phrase, provision)
-    if reading.lang == "zh":
-        text = (
-            f"《{_title_zh(provision, titles_zh)}》{_ref_zh(provision)}（{provision.label}）：{rule.summary_zh}\n"
-            f"原文：“{phrase}” {marker(provision)}\n"
-            f"告诉我{rule.event_zh}的日期，我可以算出具体日期。"
-        )
-    else:
-        text = (
-            f"{provision.label}: {rule.summary_en}\nThe article says: “{phrase}” {marker(provision)}\n"
-            f"Tell me the date of {rule.event_en} and I will compute the exact date."
-        )
-    return Draft(text=text, quotes={provision.key: phrase}, cited=[provision])
+def date_hint(rule, lang: Lang) -> str:
+    """What to give for a computed date under ``rule``."""
+    if lang == "zh":
+        return f"告诉我具体日期（{rule.event_zh}），我可以算出{rule.result_zh}。"
+    return f"Tell me the date ({rule.event_en}) and I will compute the {rule.result_en}."
 
 
 def compose_missing_articles(reading: Reading, missing: Sequence[int], known: Mapping[str, tuple[int, int]]) -> str:

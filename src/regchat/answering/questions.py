@@ -80,10 +80,17 @@ class Reading:
         return self.previous is not None
 
     @property
+    def standalone_query(self) -> str:
+        """The question alone, dates left out (they only add noise to retrieval)."""
+        text = self.question
+        for found in self.dates:
+            text = text.replace(found.text, " ")
+        return re.sub(r"\s+", " ", text).strip() or self.question
+
+    @property
     def search_query(self) -> str:
         """The text to retrieve with: a follow-up carries the turn it follows."""
-        base = self.question if self.lang == "en" else f"{self.question} {' '.join(english_terms(self.question))}"
-        return f"{self.previous} {base}" if self.previous else base
+        return f"{self.previous} {self.standalone_query}" if self.previous else self.standalone_query
 
     @property
     def context(self) -> str:
@@ -178,9 +185,12 @@ def _keyword_hits(keywords: Sequence[str], text: str, tokens: set[str]) -> float
 
 _AMOUNT = re.compile(
     r"(?P<n>\d{1,3}|[一二两三四五六七八九十百]+)\s*-?\s*"
-    r"(?:working[- ]days?|business[- ]days?|days?|months?|hours?|years?|个工作日|工作日|日|天|个月|小时|年)",
+    r"(?P<unit>working[- ]days?|business[- ]days?|days?|months?|hours?|years?|个工作日|工作日|日|天|个月|小时|年)",
     re.I,
 )
+_UNITS = {"working": "working_days", "business": "working_days", "个工作日": "working_days", "工作日": "working_days",
+          "day": "days", "日": "days", "天": "days", "month": "months", "个月": "months", "hour": "hours",
+          "小时": "hours", "year": "years", "年": "years"}  # fmt: skip
 _SAME = {"entri": "enter"}  # stems that mean the same event ("entered" / "entry")
 
 
@@ -197,21 +207,28 @@ def _sentence_around(text: str, pos: int) -> str:
     return _ZH_MASK.sub("・", text[start:end])
 
 
-def amounts_in(text: str) -> set[int]:
-    """Numbers of days, working days, months or hours the text mentions (dates left out)."""
+def amounts_in(text: str) -> set[tuple[int, str]]:
+    """Periods the text mentions, as (number, unit): (7, 'working_days'), (15, 'days'); dates left out."""
     for found in find_dates(text):
         text = text.replace(found.text, " ")
     out = set()
     for m in _AMOUNT.finditer(text):
         n = zh_number(m["n"])
-        if n:
-            out.add(n)
+        unit = m["unit"].lower()
+        key = next((v for k, v in _UNITS.items() if unit.startswith(k)), None)
+        if n and key:
+            out.add((n, key))
     return out
 
 
-def choose_rule(
-    reading: Reading, rules: Sequence[RuleLike], hits: Sequence[Hit]
-) -> tuple[RuleLike | None, float]:
+@dataclass(frozen=True)
+class RuleChoice:
+    rule: RuleLike | None
+    score: float = 0.0
+    keywords: float = 0.0  # weight of the rule's own keywords found in the question itself
+
+
+def choose_rule(reading: Reading, rules: Sequence[RuleLike], hits: Sequence[Hit]) -> RuleChoice:
     """The deadline rule the question is about, or None.
 
     A rule needs at least one of its keywords in the question (or, for a
@@ -244,7 +261,7 @@ def choose_rule(
         "law" if re.search(r"\blaw\b|出入境管理法", reading.question, re.I) else None
     )  # fmt: skip
     dated = bool(reading.dates or reading.previous_dates)
-    best, best_score = None, 0.0
+    best = RuleChoice(None)
     for rule in rules:
         if dated and getattr(rule, "amount", 0) is None and not (rule.kind == "stay_period" and reading.stay_days):
             continue  # a date was given, but this rule's period is not known: it cannot be computed
@@ -257,7 +274,7 @@ def choose_rule(
         score = own + 0.5 * before
         score += 0.5 * sum(math.log(n_rules / df[t]) for t in q_tokens & described[rule.id])
         score += 1.0 * sum(math.log(n_rules / ev_df[t]) for t in event_tokens & events[rule.id])
-        if getattr(rule, "amount", None) in amounts:
+        if (getattr(rule, "amount", None), getattr(rule, "unit", None)) in amounts:
             score += 2.0
         rank = rank_of.get((rule.doc_id, rule.article))
         if rank is not None:
@@ -266,9 +283,9 @@ def choose_rule(
             score += 1.0
         if named_kind and named_kind in rule.doc_id:
             score += 1.0
-        if score > best_score:
-            best, best_score = rule, score
-    return best, best_score
+        if score > best.score:
+            best = RuleChoice(rule, score, own)
+    return best
 
 
 def prefer_for(kind: str, reading: Reading) -> Prefer:

@@ -21,7 +21,7 @@ _ZH_REF = re.compile(r"第\s*([0-9零〇一二两三四五六七八九十百]+)\
 # Words that name a kind of instrument, matched against document titles.
 _KIND_WORDS = {
     "law": ("law", "法"),
-    "regulation": ("regulation", "条例", "细则", "规定"),
+    "regulation": ("regulation", "条例", "细则"),
 }
 
 
