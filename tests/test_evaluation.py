@@ -30,6 +30,7 @@ LAW, REGS, CARD, MACAO = (
     "mo-non-resident-worker-card",
 )
 DEV_SET = Path(__file__).resolve().parents[1] / "evals" / "questions.jsonl"
+HELD_OUT = DEV_SET.with_name("heldout.jsonl")
 
 
 def make_question(**fields) -> Question:
@@ -164,6 +165,12 @@ class TestDevSet:
 
     def test_deadlines_reach_past_the_published_holiday_data(self, questions):
         assert any(day.year >= 2027 for q in questions for day in q.gold_dates)
+
+    def test_the_held_out_set_shares_no_question_with_the_dev_set(self, questions):
+        held_out = load_questions(HELD_OUT)
+        assert len(held_out) >= 50
+        assert not {q.id for q in held_out} & {q.id for q in questions}
+        assert not {q.question for q in held_out} & {q.question for q in questions}
 
 
 # --------------------------------------------------------------------------- retrieval
