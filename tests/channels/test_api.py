@@ -15,7 +15,7 @@ import openai
 import pytest
 from fastapi.testclient import TestClient
 
-from regchat.channels.api import MAX_QUESTION_CHARS
+from regchat.channels.api import MAX_BODY_BYTES, MAX_QUESTION_CHARS
 from regchat.channels.server import create_app
 from regchat.documents import Answer
 from regchat.errors import IndexNotReady, ModelError
@@ -99,6 +99,19 @@ def test_broken_json_is_a_400_naming_the_problem(settings):
     assert response.json()["error"]["code"] == "json_invalid"
     assert missing.status_code == 422
     assert missing.json()["error"]["message"] == "the request body is missing"
+
+
+def test_an_oversized_body_is_a_413_even_without_a_content_length(settings):
+    body = b'{"question": "' + b"x" * (2 * MAX_BODY_BYTES) + b'"}'
+    chunks = (body[i:i + 65536] for i in range(0, len(body), 65536))
+    engine = ScriptedEngine(z_visa_answer())
+    with live_server(create_app(settings, engine, warm_up=False)) as url:
+        declared = httpx.post(f"{url}/api/ask", content=body, headers={"content-type": "application/json"})
+        streamed = httpx.post(f"{url}/api/ask", content=chunks, headers={"content-type": "application/json"})
+    assert declared.status_code == 413
+    assert streamed.status_code == 413
+    assert streamed.json()["error"]["message"] == f"The request body is too large: at most {MAX_BODY_BYTES} bytes."
+    assert engine.calls == []
 
 
 def test_a_missing_index_is_a_503_that_says_what_to_do(settings):

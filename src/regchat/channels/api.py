@@ -38,6 +38,8 @@ MAX_QUESTION_CHARS = 2000
 MAX_TURN_CHARS = 8000
 #: Most earlier turns accepted in ``history`` (the OpenAI endpoint keeps the latest ones).
 MAX_HISTORY_TURNS = 40
+#: Largest request body accepted by the API routes, in bytes (a full history in Chinese fits).
+MAX_BODY_BYTES = 1024 * 1024
 
 MODEL_ID = "regchat"
 
@@ -215,11 +217,10 @@ async def _validation_handler(request: Request, exc: RequestValidationError) -> 
         )
     first = errors[0] if errors else {"loc": ("body",), "msg": "is invalid"}
     message = "; ".join(_describe(e) for e in errors) or "invalid request"
-    return JSONResponse(
-        error_body(message, type="invalid_request_error", param=_field_name(tuple(first.get("loc", ()))),
-                   code="invalid_request") | {"detail": errors and _plain(errors)},
-        status_code=422,
-    )
+    body = error_body(message, type="invalid_request_error", param=_field_name(tuple(first.get("loc", ()))),
+                      code="invalid_request")
+    body["detail"] = _plain(errors)  # FastAPI's usual list, for clients that read it
+    return JSONResponse(body, status_code=422)
 
 
 def _plain(errors: list[dict]) -> list[dict]:
@@ -236,7 +237,10 @@ async def _regchat_error_handler(request: Request, exc: RegchatError) -> JSONRes
 
 
 async def _http_error_handler(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    return JSONResponse(error_body(str(exc.detail), type="invalid_request_error"), status_code=exc.status_code,
+    message = str(exc.detail)
+    if exc.status_code == 413:
+        message = f"The request body is too large: at most {MAX_BODY_BYTES} bytes."
+    return JSONResponse(error_body(message, type="invalid_request_error"), status_code=exc.status_code,
                         headers=getattr(exc, "headers", None))
 
 
@@ -317,7 +321,7 @@ def probe_model(settings: Settings, timeout: float = 2.0) -> dict[str, Any]:
 
 def build_router(engine: LazyEngine, settings: Settings, clock: Callable[[], dt.date]) -> APIRouter:
     """The API routes, answering with ``engine``; ``clock`` gives today's date when a request has none."""
-    router = APIRouter()
+    router = APIRouter(max_body_size=MAX_BODY_BYTES)
 
     def ask_engine(question: str, history: list[dict], today: dt.date | None) -> Answer:
         try:
@@ -423,6 +427,7 @@ def build_router(engine: LazyEngine, settings: Settings, clock: Callable[[], dt.
 
 
 __all__ = [
-    "MAX_QUESTION_CHARS", "MAX_HISTORY_TURNS", "MAX_TURN_CHARS", "AskRequest", "ChatCompletionRequest",
+    "MAX_QUESTION_CHARS", "MAX_HISTORY_TURNS", "MAX_TURN_CHARS", "MAX_BODY_BYTES",
+    "AskRequest", "ChatCompletionRequest",
     "build_router", "install_error_handlers", "map_error", "sources_footer", "regchat_extra", "probe_model",
 ]
