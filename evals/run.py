@@ -112,7 +112,7 @@ def markdown(report: dict, *, max_failures: int = 40) -> str:
     lines = [
         "# regchat evaluation",
         "",
-        f"Questions: `{meta.get('questions')}` ({report['n']}), mode: {meta.get('mode')}, "
+        f"Questions: `{meta.get('questions')}` ({report['n']}), mode: {meta.get('mode')}, embedder: {meta.get('embedder')}, "
         f"run {meta.get('finished')}, command: `{meta.get('command')}`",
         "",
         "| | " + " | ".join(_header(k) for k in TABLE_COLUMNS) + " |",
@@ -205,10 +205,11 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None,
         questions = load_questions(args.questions)
         if args.limit is not None:
             questions = questions[: max(args.limit, 0)]
+        effective = settings_for(args.mode, settings)
         if engine is None:
             from regchat.answering import get_engine
 
-            engine = get_engine(settings_for(args.mode, settings))
+            engine = get_engine(effective)
         started = dt.datetime.now(dt.timezone.utc)
         results = run_questions(questions, engine, progress=args.progress)
     except RegchatError as exc:
@@ -218,6 +219,8 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None,
         results,
         questions=str(args.questions),
         mode=args.mode,
+        embedder=effective.embedder,
+        llm_model=effective.llm_model if args.mode == "llm" else None,
         limit=args.limit,
         started=started.isoformat(timespec="seconds"),
         finished=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
