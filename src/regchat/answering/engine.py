@@ -225,7 +225,7 @@ class Engine:
                 return draft, consulted
 
         # Everything else: quote the provisions that answer it.
-        chosen = choose_provisions(reading, hits, [])
+        chosen = choose_provisions(reading, hits, self.picker)
         return compose_lookup(reading, chosen, self.picker, self.titles_zh), consulted
 
     def _guard(

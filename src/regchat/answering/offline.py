@@ -88,6 +88,10 @@ class SentencePicker:
         chosen = [i for score, i in scored[:most] if score >= 0.6 * best]
         return [sentences[i] for i in sorted(chosen)]
 
+    def best_score(self, provision: Provision, question: str) -> float:
+        sentences = self.sentences(provision)
+        return self._score(sentences, question)[0][0] if sentences else 0.0
+
     def _score(self, sentences: list[str], question: str) -> list[tuple[float, int]]:
         terms = _terms(question + " " + " ".join(english_terms(question)))
         scored = []
@@ -102,13 +106,33 @@ class SentencePicker:
 # --------------------------------------------------------------------------- choosing provisions
 
 
-def choose_provisions(reading: Reading, hits: Sequence[Hit], looked_up: Sequence[Provision]) -> list[Provision]:
-    """The provisions to quote: those the question names, else the best hit (and a close second,
-    or the best of the other jurisdiction when the question spans mainland China and Macao)."""
-    if looked_up:
-        return list(looked_up)
+RERANK_WEIGHT = 0.2
+
+
+def rerank(reading: Reading, hits: Sequence[Hit], picker: SentencePicker) -> list[Hit]:
+    """Hits re-ordered by retrieval score plus how well their best sentence matches the question.
+
+    Retrieval scores whole provisions; an answer is usually one sentence. The
+    sentence match (scaled to the best hit's) breaks near-ties in favour of the
+    provision that says the thing asked.
+    """
+    if len(hits) < 2:
+        return list(hits)
+    best = [picker.best_score(h.provision, reading.question) for h in hits]
+    top = max(best) or 1.0
+    scored = sorted(zip(hits, best), key=lambda x: -(x[0].score + RERANK_WEIGHT * x[1] / top))
+    return [h for h, _ in scored]
+
+
+def choose_provisions(
+    reading: Reading, hits: Sequence[Hit], picker: SentencePicker | None = None
+) -> list[Provision]:
+    """The provisions to quote: the best hit (and a close second when the question compares,
+    or the best of the other jurisdiction when it spans mainland China and Macao)."""
     if not hits:
         return []
+    if picker is not None:
+        hits = rerank(reading, hits, picker)
     chosen = [hits[0].provision]
     spans_both = bool(_MACAO.search(reading.question)) and (
         bool(_MAINLAND.search(reading.question)) or bool(_BOTH_PLACES.search(reading.question))
@@ -119,7 +143,8 @@ def choose_provisions(reading: Reading, hits: Sequence[Hit], looked_up: Sequence
             chosen.append(other)
     elif _BOTH_PLACES.search(reading.question) and len(hits) > 1:
         second = hits[1]
-        if hits[0].score > 0 and second.score >= 0.9 * hits[0].score:
+        same_place = second.provision.jurisdiction == chosen[0].jurisdiction
+        if same_place and hits[0].score > 0 and second.score >= 0.9 * hits[0].score:
             chosen.append(second.provision)
     return chosen
 
