@@ -47,6 +47,13 @@ def test_an_answer_becomes_text_then_sources_then_date_steps():
     assert "2026-03-02 + 30 days = 2026-04-01" in messages[2].content
 
 
+def test_a_chinese_answer_gets_chinese_titles_and_its_notices():
+    answer = z_visa_answer().model_copy(update={"lang": "zh", "notices": ["语言模型暂时无法连接"]})
+    messages = web.answer_messages(answer)
+    assert [m.metadata.get("title") for m in messages] == [None, "来源", "日期计算过程：2026-04-01"]
+    assert messages[0].content.endswith("*语言模型暂时无法连接*")
+
+
 def test_a_deadline_on_a_holiday_shows_the_act_by_day_and_the_warning():
     deadline = Deadline(
         date=dt.date(2027, 10, 3), weekday="Sunday", is_working_day=False, holiday="National Day",

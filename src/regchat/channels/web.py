@@ -118,7 +118,8 @@ def format_deadline(deadline: Deadline, lang: str = "en") -> str:
 
 
 def deadline_title(deadline: Deadline, lang: str = "en") -> str:
-    return f"{DEADLINE_TITLE.get(lang, DEADLINE_TITLE['en'])}: {deadline.date.isoformat()}"
+    separator = "：" if lang == "zh" else ": "
+    return f"{DEADLINE_TITLE.get(lang, DEADLINE_TITLE['en'])}{separator}{deadline.date.isoformat()}"
 
 
 def answer_messages(answer: Answer) -> list[gr.ChatMessage]:
