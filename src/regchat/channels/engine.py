@@ -81,12 +81,16 @@ class LazyEngine:
         with self._lock:
             if self._engine is None:
                 started = time.perf_counter()
-                log.info("building the answer engine (index %s, %s mode)", self._index_location(), self.settings.mode)
+                retrying = self._error is not None  # log a failure once, not on every retry
+                if not retrying:
+                    log.info("building the answer engine (index %s, %s mode)", self._index_location(),
+                             self.settings.mode)
                 try:
                     engine = self._factory(self.settings)
                 except RegchatError as exc:
+                    if not retrying or str(exc) != str(self._error):
+                        log.warning("answer engine not available: %s", exc)
                     self._error = exc
-                    log.warning("answer engine not available: %s", exc)
                     raise
                 self.build_seconds = time.perf_counter() - started
                 self._engine, self._error = engine, None
