@@ -48,13 +48,16 @@ Mode = Literal["hybrid", "bm25", "dense"]
 class Tuning:
     """Fusion parameters (chosen on the dev set with evals/retrieval.py)."""
 
-    w_dense: float = 0.5
+    w_dense: float = 0.6
+    bm25_k1: float = 1.5
+    bm25_b: float = 0.75
     bm25_half: float = 8.0  # BM25 score that maps to 0.5
-    dense_lo: float = 0.75  # cosine of an unrelated passage -> 0
+    dense_lo: float = 0.70  # cosine of an unrelated passage -> 0
     dense_hi: float = 0.90  # cosine of a close match -> 1
-    macao_boost: float = 0.3
-    macao_penalty: float = 0.15
-    min_score: float = 0.35
+    macao_boost: float = 0.15
+    macao_penalty: float = 0.05
+    diversity: float = 0.1  # per extra hit from an already represented document
+    min_score: float = 0.5
     dense_candidates: int = 60
 
 
@@ -74,14 +77,32 @@ def tuning_for(spec: str) -> Tuning:
 
 
 @dataclass(frozen=True)
+class Signals:
+    """What one query contributes to ranking, before the tunable fusion."""
+
+    raw_bm25: np.ndarray
+    cosine: np.ndarray | None
+    names_macao: bool
+    names_mainland: bool
+    exact: tuple[Provision, ...]
+    doc_id: str | None
+
+
+@dataclass(frozen=True)
 class Glossary:
     terms: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # (zh variants, en terms)
     en_synonyms: tuple[tuple[str, ...], ...]
     macao_terms: tuple[str, ...]
+    mainland_terms: tuple[str, ...]
     document_aliases: dict[str, tuple[str, ...]]
 
     def expand(self, query: str) -> str:
         """The query plus the English terms of every glossary term it contains."""
+        extra = self.expansions(query)
+        return query if not extra else f"{query} {' '.join(extra)}"
+
+    def expansions(self, query: str) -> list[str]:
+        """The English terms of every glossary term in the query."""
         lowered = query.lower()
         extra: list[str] = []
         covered: list[tuple[int, int]] = []
@@ -100,14 +121,21 @@ class Glossary:
         for group in self.en_synonyms:
             if any(re.search(rf"\b{re.escape(term)}\b", lowered) for term in group):
                 extra.extend(group)
-        return query if not extra else f"{query} {' '.join(extra)}"
+        return extra
 
     def names_macao(self, query: str) -> bool:
-        lowered = query.lower()
-        return any(
-            (re.search(rf"\b{re.escape(term)}\b", lowered) if term.isascii() else term in lowered)
-            for term in self.macao_terms
-        )
+        return _mentions(query, self.macao_terms)
+
+    def names_mainland(self, query: str) -> bool:
+        return _mentions(query, self.mainland_terms)
+
+
+def _mentions(query: str, terms: tuple[str, ...]) -> bool:
+    lowered = query.lower()
+    return any(
+        (re.search(rf"\b{re.escape(term)}\b", lowered) if term.isascii() else term in lowered)
+        for term in terms
+    )
 
 
 @lru_cache(maxsize=1)
@@ -117,6 +145,7 @@ def load_glossary() -> Glossary:
         terms=tuple((tuple(t["zh"]), tuple(t["en"])) for t in data["terms"]),
         en_synonyms=tuple(tuple(g) for g in data.get("en_synonyms", [])),
         macao_terms=tuple(t.lower() for t in data.get("macao_terms", [])),
+        mainland_terms=tuple(t.lower() for t in data.get("mainland_terms", [])),
         document_aliases={k: tuple(v) for k, v in data.get("document_aliases", {}).items()},
     )
 
@@ -163,7 +192,8 @@ class Retriever:
         self._position = {p.key: i for i, p in enumerate(self._provisions)}
         self._doc_ids = np.array([p.doc_id for p in self._provisions])
         self._macao = np.array([p.jurisdiction == "MO" for p in self._provisions])
-        self._bm25 = BM25Okapi([tokenize(self._lexical_text(p)) or ["∅"] for p in self._provisions])
+        corpus = [tokenize(self._lexical_text(p)) or ["∅"] for p in self._provisions]
+        self._bm25 = BM25Okapi(corpus, k1=self.tuning.bm25_k1, b=self.tuning.bm25_b)
         self._aliases = self._document_aliases()
 
     # -- public API ------------------------------------------------------------------
@@ -216,20 +246,73 @@ class Retriever:
         query = (query or "").strip()
         if not query or not self._provisions:
             return []
-        exact = self._exact(query, doc_id)
-        scores, bm25_part, dense_part = self._scores(query, doc_id, mode)
-        order = [i for i in np.argsort(-scores, kind="stable") if scores[i] > -np.inf]
+        return self.rank(self.signals(query, doc_id, mode), k=k, mode=mode)
+
+    def signals(self, query: str, doc_id: str | None = None, mode: Mode = "hybrid") -> "Signals":
+        """Everything ranking needs from the query, computed once (raw BM25, cosines, references)."""
+        n = len(self._provisions)
+        raw_bm25 = np.zeros(n)
+        cosine = None
+        if mode in ("hybrid", "bm25"):
+            own = tokenize(query)
+            added = [tok for tok in tokenize(" ".join(self.glossary.expansions(query))) if tok not in own]
+            # the question's own words count double, the glossary's additions once (each distinct)
+            tokens = own * 2 + list(dict.fromkeys(added))
+            raw_bm25 = np.maximum(np.asarray(self._bm25.get_scores(tokens), dtype=float), 0.0) if tokens else raw_bm25
+        if mode in ("hybrid", "dense"):
+            cosine = self._cosines(query, doc_id)
+        return Signals(
+            raw_bm25=raw_bm25,
+            cosine=cosine,
+            names_macao=self.glossary.names_macao(query),
+            names_mainland=self.glossary.names_mainland(query),
+            exact=tuple(self._exact(query, doc_id)),
+            doc_id=doc_id,
+        )
+
+    def rank(self, signals: "Signals", *, k: int = 5, mode: Mode = "hybrid", tuning: Tuning | None = None) -> list[Hit]:
+        """Fuse the signals into scores and pick the top ``k`` (pure given the signals)."""
+        t = tuning or self.tuning
+        bm25_part = signals.raw_bm25 / (signals.raw_bm25 + t.bm25_half)
+        if signals.cosine is None:
+            dense_part = np.zeros(len(self._provisions))
+        else:
+            dense_part = np.clip((signals.cosine - t.dense_lo) / (t.dense_hi - t.dense_lo), 0.0, 1.0)
+        if mode == "bm25":
+            scores = bm25_part.copy()
+        elif mode == "dense":
+            scores = dense_part.copy()
+        else:
+            scores = t.w_dense * dense_part + (1 - t.w_dense) * bm25_part
+        if self._macao.any():
+            if signals.names_macao:
+                boost = t.macao_boost * (0.5 if signals.names_mainland else 1.0)
+                scores = scores + boost * self._macao
+            else:
+                scores = scores - t.macao_penalty * self._macao
+        if signals.doc_id is not None:
+            scores = np.where(self._doc_ids == signals.doc_id, scores, -np.inf)
+
         hits: list[Hit] = []
-        seen: set[str] = set()
-        for provision in exact:
+        taken: set[int] = set()
+        for provision in signals.exact:
             i = self._position[provision.key]
             hits.append(self._hit(i, max(1.0, float(scores[i])), len(hits) + 1, bm25_part, dense_part, exact=True))
-            seen.add(provision.key)
-        for i in order:
-            if len(hits) >= max(k, len(exact)):
-                break
-            if self._provisions[i].key in seen:
-                continue
+            taken.add(i)
+        # Greedy pick with a small penalty for a document already well represented,
+        # so one document's many sections do not crowd out the others.
+        per_doc: dict[str, int] = {}
+        for i in taken:
+            per_doc[self._doc_ids[i]] = per_doc.get(self._doc_ids[i], 0) + 1
+        candidates = [i for i in np.argsort(-scores, kind="stable")[: max(k, 1) * 4 + len(taken)]
+                      if i not in taken and scores[i] > -np.inf]
+        while len(hits) < max(k, len(signals.exact)) and candidates:
+            adjusted = [
+                scores[i] - t.diversity * max(0, per_doc.get(self._doc_ids[i], 0) - 1) for i in candidates
+            ]
+            best = int(np.argmax(adjusted))
+            i = candidates.pop(best)
+            per_doc[self._doc_ids[i]] = per_doc.get(self._doc_ids[i], 0) + 1
             hits.append(self._hit(i, float(scores[i]), len(hits) + 1, bm25_part, dense_part))
         return hits
 
@@ -261,34 +344,8 @@ class Retriever:
                     out.append(provision)
         return out
 
-    def _scores(self, query: str, doc_id: str | None, mode: Mode) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        t = self.tuning
-        n = len(self._provisions)
-        expanded = self.glossary.expand(query)
-        bm25_part = np.zeros(n)
-        dense_part = np.zeros(n)
-        if mode in ("hybrid", "bm25"):
-            raw = np.asarray(self._bm25.get_scores(tokenize(expanded)), dtype=float)
-            raw = np.maximum(raw, 0.0)
-            bm25_part = raw / (raw + t.bm25_half)
-        if mode in ("hybrid", "dense"):
-            dense_part = self._dense(query, doc_id)
-        if mode == "bm25":
-            scores = bm25_part.copy()
-        elif mode == "dense":
-            scores = dense_part.copy()
-        else:
-            scores = t.w_dense * dense_part + (1 - t.w_dense) * bm25_part
-        if self._macao.any():
-            if self.glossary.names_macao(query):
-                scores = scores + t.macao_boost * self._macao
-            else:
-                scores = scores - t.macao_penalty * self._macao
-        if doc_id is not None:
-            scores = np.where(self._doc_ids == doc_id, scores, -np.inf)
-        return scores, bm25_part, dense_part
-
-    def _dense(self, query: str, doc_id: str | None) -> np.ndarray:
+    def _cosines(self, query: str, doc_id: str | None) -> np.ndarray:
+        """Cosine similarity of the query to each provision (Chroma's nearest candidates; others at floor)."""
         t = self.tuning
         n = len(self._provisions)
         vector = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
@@ -298,11 +355,11 @@ class Retriever:
             where={"doc_id": doc_id} if doc_id else None,
             include=["distances"],
         )
-        cosine = np.full(n, t.dense_lo)
+        cosine = np.full(n, -1.0)
         for key, distance in zip(result["ids"][0], result["distances"][0]):
             if key in self._position:
                 cosine[self._position[key]] = 1.0 - float(distance)
-        return np.clip((cosine - t.dense_lo) / (t.dense_hi - t.dense_lo), 0.0, 1.0)
+        return cosine
 
     def _hit(self, i: int, score: float, rank: int, bm25_part, dense_part, *, exact: bool = False) -> Hit:
         return Hit(
