@@ -135,7 +135,7 @@ class Engine:
                 from .agent import run_agent
 
                 agent_draft, agent_consulted = run_agent(
-                    self._model(), reading, hits, draft, self.retriever, self.rules, self.settings
+                    self._model(), reading, hits, draft, self.retriever, self.rules, self.settings, history
                 )
                 consulted.update(agent_consulted)
                 draft = agent_draft
@@ -285,8 +285,8 @@ class Engine:
         for p in self.retriever.provisions:
             if p.article is None:
                 continue
-            lo, hi = ranges.get(p.doc_id, (p.article, p.article))
-            ranges[p.doc_id] = (min(lo, p.article), max(hi, p.article))
+            lo, hi = ranges.get(p.doc_title, (p.article, p.article))
+            ranges[p.doc_title] = (min(lo, p.article), max(hi, p.article))
         return ranges
 
     def _model(self):

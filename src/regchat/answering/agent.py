@@ -1,0 +1,198 @@
+"""LLM mode: a chat model behind any OpenAI-compatible endpoint answers from
+the retrieved provisions, with the deadline tools and a search tool.
+
+Retrieval runs first; the model sees the provisions with their ids (and any
+deadline already computed for the question), may call tools for a few rounds,
+and writes an answer with citation markers. The engine then runs the same
+guardrails as in offline mode. Endpoint failures and timeouts surface as
+``ModelError``; the engine answers offline instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+import httpx
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.tools import BaseTool, StructuredTool
+from pydantic import BaseModel, Field
+
+from ..deadlines import format_deadline
+from ..deadlines.tools import make_tools
+from ..documents import Deadline, Hit, Provision
+from ..errors import ModelError
+from ..settings import Settings
+from .offline import Draft
+from .questions import Reading
+
+log = logging.getLogger(__name__)
+
+MAX_ROUNDS = 4
+CONTEXT_PROVISIONS = 4
+CONTEXT_CHARS = 1200
+
+SYSTEM_PROMPT = """You answer questions about entry, stay, residence and work permits of foreigners \
+in mainland China and Macao, using only the provisions given to you.
+- After every statement, cite the provision it comes from with its id in square brackets, \
+for example [cn-exit-entry-law#30]. Use only ids given to you or returned by the search tool.
+- When you rely on the wording, quote it exactly in double quotes, in the provision's language.
+- Never calculate a date yourself. Use a date already computed for you, or call compute_deadline \
+(or another date tool) and state the date it returns.
+- If the provisions do not answer the question, say so in one sentence.
+- Answer in {language}, briefly."""
+
+LANGUAGE = {"en": "English", "zh": "Chinese (简体中文)"}
+
+
+class SearchArgs(BaseModel):
+    query: str = Field(description="What to look for in the regulations, in English or Chinese")
+
+
+def make_search_tool(retriever, k: int = 3) -> BaseTool:
+    """A tool that searches the regulations and returns provisions with the ids to cite."""
+
+    def search_regulations(query: str) -> tuple[str, list[Provision]]:
+        hits = retriever.search(query, k=k)
+        if not hits:
+            return "No provisions found.", []
+        provisions = [h.provision for h in hits]
+        return "\n\n".join(_provision_block(p) for p in provisions), provisions
+
+    return StructuredTool.from_function(
+        func=search_regulations,
+        name="search_regulations",
+        description="Search the regulations for provisions about a topic. Returns provisions, each with the id "
+        "to cite in square brackets, e.g. [cn-foreigner-entry-exit-regulations#18].",
+        args_schema=SearchArgs,
+        response_format="content_and_artifact",
+    )
+
+
+def build_chat_model(settings: Settings):
+    """A ChatOpenAI client for the endpoint in ``settings.llm``."""
+    from langchain_openai import ChatOpenAI
+
+    return ChatOpenAI(
+        base_url=settings.llm,
+        model=settings.llm_model,
+        api_key=settings.llm_api_key,
+        timeout=settings.llm_timeout,
+        max_retries=0,
+        temperature=0,
+    )
+
+
+def _provision_block(p: Provision) -> str:
+    text = p.text if len(p.text) <= CONTEXT_CHARS else p.text[:CONTEXT_CHARS] + " ..."
+    return f"[{p.key}] {p.label}\n{text}"
+
+
+def _context(reading: Reading, hits: Sequence[Hit], offline: Draft) -> str:
+    provisions: list[Provision] = list(offline.cited)
+    for h in hits:
+        if h.provision not in provisions:
+            provisions.append(h.provision)
+    parts = ["Provisions:"] + [_provision_block(p) for p in provisions[:CONTEXT_PROVISIONS]]
+    for d in offline.deadlines:
+        parts.append("Computed by the deadline calculator:\n" + format_deadline(d, reading.lang))
+    parts.append(f"Today is {reading.today.isoformat()}.")
+    parts.append(f"Question: {reading.question}")
+    return "\n\n".join(parts)
+
+
+def _history_messages(history: Sequence[Mapping[str, object]]) -> list[BaseMessage]:
+    out: list[BaseMessage] = []
+    for turn in list(history)[-4:]:
+        content = str(turn.get("content", ""))
+        out.append(HumanMessage(content) if turn.get("role") == "user" else AIMessage(content))
+    return out
+
+
+def _model_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [httpx.HTTPError, OSError, TimeoutError]
+    try:
+        import openai
+
+        errors.append(openai.APIError)
+    except ImportError:  # pragma: no cover - langchain-openai depends on openai
+        pass
+    return tuple(errors)
+
+
+def run_agent(
+    model,
+    reading: Reading,
+    hits: Sequence[Hit],
+    offline: Draft,
+    retriever,
+    rules: Sequence,
+    settings: Settings,
+    history: Sequence[Mapping[str, object]] = (),
+) -> tuple[Draft, dict[str, Provision]]:
+    """Let the model answer with tools; return its text (with markers), the deadlines the tools
+    computed, and the provisions it was shown or looked up (the ones it may cite)."""
+    tools = make_tools(rules=list(rules), holidays_dir=settings.holidays_dir, lang=reading.lang)
+    tools.append(make_search_tool(retriever))
+    by_name = {t.name: t for t in tools}
+    consulted: dict[str, Provision] = {p.key: p for p in offline.cited}
+    consulted.update({h.provision.key: h.provision for h in hits})
+    deadlines: list[Deadline] = []
+    messages: list[BaseMessage] = [
+        SystemMessage(SYSTEM_PROMPT.format(language=LANGUAGE[reading.lang])),
+        *_history_messages(history),
+        HumanMessage(_context(reading, hits, offline)),
+    ]
+    try:
+        bound = model.bind_tools(tools)
+    except NotImplementedError:
+        bound = model
+    reply: AIMessage | None = None
+    for _ in range(MAX_ROUNDS):
+        try:
+            reply = bound.invoke(messages)
+        except _model_errors() as exc:
+            raise ModelError(_describe(exc)) from exc
+        messages.append(reply)
+        if not reply.tool_calls:
+            break
+        for call in reply.tool_calls:
+            tool = by_name.get(call["name"])
+            if tool is None:
+                result = ToolMessage(f"Error: there is no tool {call['name']!r}.", tool_call_id=call["id"] or "")
+            else:
+                result = tool.invoke({**call, "type": "tool_call"})
+            artifact = getattr(result, "artifact", None)
+            if isinstance(artifact, Deadline):
+                deadlines.append(artifact)
+                if artifact.citation and artifact.citation.article is not None:
+                    for p in retriever.lookup(artifact.citation.article, artifact.citation.doc_id):
+                        consulted[p.key] = p
+            elif isinstance(artifact, list):
+                consulted.update({p.key: p for p in artifact if isinstance(p, Provision)})
+            messages.append(result)
+    text = _text(reply)
+    # Dates the calculator computed for this question before the model ran count as tool results
+    # when the model states them.
+    for d in offline.deadlines:
+        if d not in deadlines and (d.date.isoformat() in text or (d.act_by and d.act_by.isoformat() in text)):
+            deadlines.append(d)
+    return Draft(text=text, deadlines=deadlines), consulted
+
+
+def _text(reply: AIMessage | None) -> str:
+    if reply is None:
+        return ""
+    content = reply.content
+    if isinstance(content, list):
+        content = "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
+    return str(content or "").strip()
+
+
+def _describe(exc: BaseException) -> str:
+    name = type(exc).__name__
+    if "Timeout" in name:
+        return "timed out"
+    if "Connection" in name or isinstance(exc, (ConnectionError, httpx.ConnectError)):
+        return "connection failed"
+    return name
