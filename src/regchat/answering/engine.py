@@ -33,7 +33,8 @@ from .offline import (
     date_hint,
 )
 from .questions import Reading, choose_rule, event_date, read_question
-from .scope import judge_scope, refusal
+from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
+from .scope import has_domain_words, judge_scope, refusal
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +171,7 @@ class Engine:
 
     def _offline_draft(self, reading: Reading, hits: list[Hit]) -> tuple[Draft, dict[str, Provision]]:
         consulted: dict[str, Provision] = {h.provision.key: h.provision for h in hits}
+        note = ""
         # Articles the question names.
         if reading.refs:
             looked_up: list[Provision] = []
@@ -180,12 +182,23 @@ class Engine:
                 if not found:
                     missing.append(ref.article)
             consulted.update({p.key: p for p in looked_up})
-            draft = compose_lookup(reading, looked_up, self.picker, self.titles_zh, whole=True) if looked_up else Draft("")
             if missing:
                 note = compose_missing_articles(reading, missing, self._article_ranges())
+            if looked_up:
+                draft = compose_lookup(reading, looked_up, self.picker, self.titles_zh, whole=True)
                 draft.text = f"{note}\n{draft.text}".strip()
-            if looked_up or missing:
                 return draft, consulted
+            # Only articles that do not exist: say so, then answer the rest of the question, if any.
+            rest = EN_ARTICLE_REF.sub(" ", ZH_ARTICLE_REF.sub(" ", reading.question))
+            if not has_domain_words(rest):
+                return Draft(note), consulted
+            hits = [h for h in hits if not h.exact]
+        draft = self._answer_draft(reading, hits, consulted)
+        if note:
+            draft.text = f"{note}\n{draft.text}".strip()
+        return draft, consulted
+
+    def _answer_draft(self, reading: Reading, hits: list[Hit], consulted: dict[str, Provision]) -> Draft:
 
         # Deadlines.
         choice = choose_rule(reading, self.rules, hits)
@@ -198,7 +211,7 @@ class Engine:
                     consulted[provision.key] = provision
                 try:
                     described = describe_day(day, "CN", lang=reading.lang)
-                    return compose_day(reading, described, provision, self.picker), consulted
+                    return compose_day(reading, described, provision, self.picker)
                 except DeadlineError as exc:
                     log.info("cannot describe %s: %s", day, exc)
         if rule is not None:
@@ -211,7 +224,7 @@ class Engine:
                         rule, _with_time(reading, when, rule.kind), amount=self._amount(reading, rule),
                         lang=reading.lang, holidays_dir=self.settings.holidays_dir,
                     )  # fmt: skip
-                    return compose_deadline(reading, rule, deadline, provision, self.titles_zh), consulted
+                    return compose_deadline(reading, rule, deadline, provision, self.titles_zh)
                 except DeadlineError as exc:
                     log.info("no deadline for %s on %s: %s", rule.id, when, exc)
             # No date, but the question is plainly about this rule: quote its article.
@@ -222,11 +235,11 @@ class Engine:
                 draft = compose_lookup(reading, [provision], self.picker, self.titles_zh)
                 if reading.asks_deadline and rule.kind not in {"maximum"}:
                     draft.text += "\n" + date_hint(rule, reading.lang)
-                return draft, consulted
+                return draft
 
         # Everything else: quote the provisions that answer it.
         chosen = choose_provisions(reading, hits, self.picker)
-        return compose_lookup(reading, chosen, self.picker, self.titles_zh), consulted
+        return compose_lookup(reading, chosen, self.picker, self.titles_zh)
 
     def _guard(
         self, reading: Reading, draft: Draft, consulted: dict[str, Provision], history: History,

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from ..documents import Citation, Deadline, Provision
 from .dates import find_dates, zh_number
-from .references import _EN_REF, _ZH_REF
+from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +115,8 @@ def _citation(provision: Provision, quote: str) -> Citation:
 
 
 def _named_articles(sentence: str) -> set[int]:
-    numbers = {int(m.group(1)) for m in _EN_REF.finditer(sentence)}
-    numbers |= {n for m in _ZH_REF.finditer(sentence) if (n := zh_number(m.group(1))) is not None}
+    numbers = {int(m.group(1)) for m in EN_ARTICLE_REF.finditer(sentence)}
+    numbers |= {n for m in ZH_ARTICLE_REF.finditer(sentence) if (n := zh_number(m.group(1))) is not None}
     return numbers
 
 

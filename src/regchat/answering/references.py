@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from ..documents import Provision
 from .dates import zh_number
 
-_EN_REF = re.compile(r"\b(?:articles?|arts?\.?)\s*(\d{1,3})\b", re.I)
-_ZH_REF = re.compile(r"第\s*([0-9零〇一二两三四五六七八九十百]+)\s*条")
+EN_ARTICLE_REF = re.compile(r"\b(?:articles?|arts?\.?)\s*(\d{1,3})\b", re.I)
+ZH_ARTICLE_REF = re.compile(r"第\s*([0-9零〇一二两三四五六七八九十百]+)\s*条")
 
 # Words that name a kind of instrument, matched against document titles.
 _KIND_WORDS = {
@@ -59,9 +59,9 @@ def _named_kind(question: str) -> str | None:
 def find_article_refs(question: str, provisions: Iterable[Provision]) -> list[ArticleRef]:
     """The articles the question names, each tied to a document when the question says which."""
     numbers: list[int] = []
-    for m in _EN_REF.finditer(question):
+    for m in EN_ARTICLE_REF.finditer(question):
         numbers.append(int(m.group(1)))
-    for m in _ZH_REF.finditer(question):
+    for m in ZH_ARTICLE_REF.finditer(question):
         n = zh_number(m.group(1))
         if n is not None:
             numbers.append(n)
