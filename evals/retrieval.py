@@ -113,6 +113,36 @@ def tune(retriever: Retriever, questions: list[dict], k: int, grid: dict[str, li
     return results
 
 
+def scope_grid(retriever: Retriever, questions: list[dict], grid: dict[str, list]) -> list[dict]:
+    """For each setting: the best threshold and how well it separates out-of-scope questions.
+
+    Separation = out-of-scope questions below the threshold + in-scope questions
+    (with gold citations) at or above it, over all of them; the threshold sits
+    midway between the two neighbouring scores.
+    """
+    import dataclasses
+    import itertools
+
+    rows = [(q.get("category") == "out_of_scope", retriever.signals(search_text(q)))
+            for q in questions if q.get("category") == "out_of_scope" or q.get("gold_citations")]
+    out = []
+    keys = list(grid)
+    for values in itertools.product(*(grid[key] for key in keys)):
+        tuning = dataclasses.replace(retriever.tuning, **dict(zip(keys, values)))
+        scored = sorted((retriever.rank(s, k=1, tuning=tuning)[0].score, oos) for oos, s in rows)
+        best = (-1.0, 0.0)
+        for i in range(len(scored) + 1):
+            lo = scored[i - 1][0] if i else 0.0
+            hi = scored[i][0] if i < len(scored) else lo + 0.01
+            threshold = (lo + hi) / 2
+            right = sum((score < threshold) == oos for score, oos in scored)
+            in_ok = all(score >= threshold for score, oos in scored if not oos)
+            key = (right / len(scored) + (0.01 if in_ok else 0.0), threshold)
+            best = max(best, key)
+        out.append({**dict(zip(keys, values)), "separation": round(best[0], 4), "threshold": round(best[1], 3)})
+    return out
+
+
 def out_of_scope_scores(retriever: Retriever, questions: list[dict]) -> dict:
     """Top hybrid scores of out-of-scope vs in-scope questions (to place ``min_score``)."""
     top = {"out_of_scope": [], "in_scope": []}
@@ -161,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     parser.add_argument("--json", type=Path, default=ROOT / "artifacts" / "retrieval.json")
     parser.add_argument("--misses", action="store_true", help="print the questions not fully recalled")
-    parser.add_argument("--tune", action="store_true", help="grid-search the fusion parameters and print the best")
+    parser.add_argument("--tune", nargs="?", const="fusion", choices=["fusion", "scope"],
+                        help="grid-search the fusion parameters (or the scope parameters) and print the best")
     args = parser.parse_args(argv)
 
     questions = load_questions(args.questions)
@@ -182,6 +213,12 @@ def main(argv: list[str] | None = None) -> int:
                     "macao_penalty": [0.05, 0.1],
                     "diversity": [0.05, 0.1, 0.15],
                 }
+                if args.tune == "scope":
+                    grid = {"w_dense": [0.3, 0.5, 0.7], "bm25_half": [8.0, 12.0, 20.0], "dense_lo": [0.7, 0.75, 0.8]}
+                if args.tune == "scope":
+                    for row in scope_grid(retriever, questions, grid):
+                        print(" ", row)
+                    continue
                 ranked = tune(retriever, questions, args.k, grid)
                 print(f"{spec}: current {retriever.tuning}")
                 for row in ranked[:12]:

@@ -103,8 +103,13 @@ class Glossary:
 
     def expansions(self, query: str) -> list[str]:
         """The English terms of every glossary term in the query."""
+        return self.match(query)[0]
+
+    def match(self, query: str) -> tuple[list[str], list[str]]:
+        """(English terms to add, the query's own words that the glossary recognised)."""
         lowered = query.lower()
         extra: list[str] = []
+        sources: list[str] = []
         covered: list[tuple[int, int]] = []
         # Longest Chinese variants first, so 工作类居留许可 is not also read as 工作 + 居留.
         for zh, en in sorted(self.terms, key=lambda t: -max(len(z) for z in t[0])):
@@ -117,11 +122,14 @@ class Glossary:
                     continue
                 covered.append((start, end))
                 extra.extend(en)
+                sources.append(variant)
                 break
         for group in self.en_synonyms:
-            if any(re.search(rf"\b{re.escape(term)}\b", lowered) for term in group):
+            found = [term for term in group if re.search(rf"\b{re.escape(term)}\b", lowered)]
+            if found:
                 extra.extend(group)
-        return extra
+                sources.extend(found)
+        return extra, sources
 
     def names_macao(self, query: str) -> bool:
         return _mentions(query, self.macao_terms)
@@ -269,6 +277,7 @@ class Retriever:
             exact=tuple(self._exact(query, doc_id)),
             doc_id=doc_id,
         )
+
 
     def rank(self, signals: "Signals", *, k: int = 5, mode: Mode = "hybrid", tuning: Tuning | None = None) -> list[Hit]:
         """Fuse the signals into scores and pick the top ``k`` (pure given the signals)."""
