@@ -91,7 +91,7 @@ def int_to_chinese(number: int) -> str:
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _ARTICLE = re.compile(
     rf"^(?:#{{1,6}}\s*)?(?:\*\*)?(?:(?:Article|ARTICLE|Art\.?)\s*(\d+)|第\s*({ZH_NUMERAL})\s*条)(?:\*\*)?"
-    r"(?=[\s:：.、．]|$)[\s:：.、．]*"
+    r"(?=[\s:：.、．]|$)(?![ \t]+(?:of|to|and|or|in)\b)[\s:：.、．]*"  # "Article 60 of the Law" is a reference
 )
 _CHAPTER = re.compile(rf"^(?:#{{1,6}}\s*)?((?:Chapter|CHAPTER)\s+[0-9IVXLC]+\b.*|第\s*{ZH_NUMERAL}\s*章.*)$")
 _SECTION = re.compile(rf"^(?:#{{1,6}}\s*)?((?:Section|SECTION)\s+[0-9IVXLC]+\b.*|第\s*{ZH_NUMERAL}\s*节.*)$")
@@ -219,8 +219,12 @@ def _html_text(html: str) -> str:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "nav", "header", "footer", "aside", "form", "noscript", "button", "iframe"]):
+    page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    for tag in soup(["head", "script", "style", "nav", "header", "footer", "aside", "form", "noscript", "button",
+                     "iframe"]):
         tag.decompose()
+    if page_title and not soup.find("h1"):
+        soup.insert(0, f"# {page_title}\n")
     for level in range(1, 7):
         for heading in soup.find_all(f"h{level}"):
             heading.insert_before("\n" + "#" * level + " ")
