@@ -88,6 +88,15 @@ class SentencePicker:
         chosen = [i for score, i in scored[:most] if score >= 0.6 * best]
         return [sentences[i] for i in sorted(chosen)]
 
+    def coverage(self, provision: Provision, question: str) -> float:
+        """Share of the question's word weight (IDF) that the provision contains, 0..1."""
+        terms = _terms(question + " " + " ".join(english_terms(question)))
+        total = sum(self._idf.get(t, self._default_idf) for t in terms)
+        if not total:
+            return 0.0
+        own = _terms(provision.label + " " + provision.text)
+        return sum(self._idf.get(t, self._default_idf) for t in terms & own) / total
+
     def best_score(self, provision: Provision, question: str) -> float:
         sentences = self.sentences(provision)
         return self._score(sentences, question)[0][0] if sentences else 0.0
@@ -107,6 +116,7 @@ class SentencePicker:
 
 
 RERANK_WEIGHT = 0.2
+COVERAGE_WEIGHT = 0.2
 
 
 def rerank(reading: Reading, hits: Sequence[Hit], picker: SentencePicker) -> list[Hit]:
@@ -120,8 +130,12 @@ def rerank(reading: Reading, hits: Sequence[Hit], picker: SentencePicker) -> lis
         return list(hits)
     best = [picker.best_score(h.provision, reading.question) for h in hits]
     top = max(best) or 1.0
-    scored = sorted(zip(hits, best), key=lambda x: -(x[0].score + RERANK_WEIGHT * x[1] / top))
-    return [h for h, _ in scored]
+    cover = [picker.coverage(h.provision, reading.question) for h in hits]
+    rescored = [
+        h.model_copy(update={"score": h.score + RERANK_WEIGHT * b / top + COVERAGE_WEIGHT * c})
+        for h, b, c in zip(hits, best, cover)
+    ]
+    return sorted(rescored, key=lambda h: -h.score)
 
 
 def choose_provisions(
