@@ -165,3 +165,28 @@ def test_engine_needs_a_date_when_it_has_no_clock(engine):
 
     with pytest.raises(RegchatError):
         engine.answer("What does Article 30 say?")
+
+
+def test_stay_period_takes_its_length_from_the_question(engine):
+    answer = engine.answer(
+        "I entered China on 2026-03-01 with a visa that allows a 30-day stay. What is my last day of stay?", today=TODAY
+    )
+    assert [(d.date, d.rule_id) for d in answer.deadlines] == [(dt.date(2026, 3, 31), "reg-36-stay-period")]
+    assert answer.notices == []  # the offline composer never needs correcting
+
+
+def test_an_hour_rule_uses_the_clock_time(engine):
+    answer = engine.answer(
+        "A foreign friend arrived at my flat at 21:00 on 2026-11-22. By when must we register the accommodation?",
+        today=TODAY,
+    )
+    (deadline,) = answer.deadlines
+    assert deadline.date == dt.date(2026, 11, 23) and deadline.rule_id == "law-39-accommodation"
+    assert "24 hours" in answer.text
+
+
+def test_is_a_day_a_working_day(engine):
+    answer = engine.answer("Is 2026-10-10 a working day in mainland China?", today=TODAY)
+    (day,) = answer.deadlines
+    assert day.date == dt.date(2026, 10, 10) and day.is_working_day  # a make-up working day (调休)
+    assert [c.key for c in answer.citations] == ["cn-foreigner-entry-exit-regulations#36"]

@@ -67,6 +67,9 @@ class Engine:
         self.rules = list(rules) if rules is not None else _load_rules(self.settings)
         self.titles_zh = _titles_zh(self.settings)
         self.picker = SentencePicker(retriever.provisions)
+        self._rules_text = "\n".join(
+            f"{getattr(r, 'summary_en', '')}\n{getattr(r, 'summary_zh', '')}" for r in self.rules
+        )
         self.clock = clock
         self._chat_model = chat_model
 
@@ -258,6 +261,8 @@ class Engine:
             allowed |= dates_in(str(turn.get("content", "")), reading.today)
         for p in consulted.values():
             allowed |= dates_in(p.text)
+        # The rules catalogue is a source too: its summaries give worked examples.
+        allowed |= dates_in(self._rules_text, reading.today)
         dated = check_dates(checked.text, allowed=allowed, deadlines=draft.deadlines, today=reading.today)
         notices = [f"Removed: {line}." for line in checked.removed] + dated.notices
         text = render_markers(dated.text, consulted)
