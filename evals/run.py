@@ -1,7 +1,7 @@
 """Run a question file through regchat and score it.
 
     python evals/run.py --questions evals/questions.jsonl --report evals/results/dev.json
-    python evals/run.py --questions my_questions.jsonl --report out/mine.json --mode llm --limit 20
+    python evals/run.py --questions my_questions.jsonl --report out/mine.json --mode llm --sample 20
 
 Every question goes through the same ``answer()`` the chat UI, the API and the
 WeChat channels use (``regchat.answering.get_engine(settings).answer``), with
@@ -185,8 +185,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--mode", choices=["offline", "llm"], default="offline",
                         help="offline: extractive answers; llm: the model at REGCHAT_LLM (default: offline)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    parser.add_argument("--sample", type=int, default=None,
+                        help="only N questions spread evenly over the file (every category of a grouped file)")
     parser.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     return parser.parse_args(argv)
+
+
+def spread(items: Sequence, n: int) -> list:
+    """``n`` items evenly spaced over ``items`` (all of them if n >= len)."""
+    if n >= len(items):
+        return list(items)
+    return [items[i * len(items) // n] for i in range(max(n, 0))]
 
 
 def settings_for(mode: str, settings: Settings | None = None) -> Settings:
@@ -205,6 +214,8 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None,
         questions = load_questions(args.questions)
         if args.limit is not None:
             questions = questions[: max(args.limit, 0)]
+        if args.sample is not None:
+            questions = spread(questions, args.sample)
         effective = settings_for(args.mode, settings)
         if engine is None:
             from regchat.answering import get_engine
@@ -222,6 +233,7 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None,
         embedder=effective.embedder,
         llm_model=effective.llm_model if args.mode == "llm" else None,
         limit=args.limit,
+        sample=args.sample,
         started=started.isoformat(timespec="seconds"),
         finished=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         command="python evals/run.py " + " ".join(sys.argv[1:] if argv is None else argv),

@@ -116,6 +116,12 @@ def test_limit_takes_the_first_questions(run, shipped_settings, tmp_path):
     assert [r["id"] for r in report["results"]] == [q["id"] for q in _dev_lines()[:2]]
 
 
+def test_sample_spreads_over_the_file(run):
+    assert run.spread(list(range(10)), 3) == [0, 3, 6]
+    assert run.spread(list(range(4)), 9) == [0, 1, 2, 3]
+    assert run.spread(list(range(4)), 0) == []
+
+
 def test_a_bad_question_file_is_reported_with_its_line(run, shipped_settings, tmp_path, capsys):
     path = tmp_path / "bad.jsonl"
     path.write_text('{"id": "a", "question": "x", "category": "lookup", "lang": "en", "gold_citations": []}\n{oops\n')
