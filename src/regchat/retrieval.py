@@ -124,8 +124,10 @@ class Glossary:
                 extra.extend(en)
                 sources.append(variant)
                 break
+        stems = tokenize(query)
         for group in self.en_synonyms:
-            found = [term for term in group if re.search(rf"\b{re.escape(term)}\b", lowered)]
+            # compared as stems, so "entering" finds the group of "entered" / "entry"
+            found = [term for term in group if _contains(stems, _term_stems(term))]
             if found:
                 extra.extend(group)
                 sources.extend(found)
@@ -136,6 +138,19 @@ class Glossary:
 
     def names_mainland(self, query: str) -> bool:
         return _mentions(query, self.mainland_terms)
+
+
+@lru_cache(maxsize=1024)
+def _term_stems(term: str) -> tuple[str, ...]:
+    return tuple(tokenize(term))
+
+
+def _contains(tokens: list[str], run: tuple[str, ...]) -> bool:
+    """True when ``run`` occurs in ``tokens`` as a contiguous sequence."""
+    if not run:
+        return False
+    width = len(run)
+    return any(tuple(tokens[i:i + width]) == run for i in range(len(tokens) - width + 1))
 
 
 def _mentions(query: str, terms: tuple[str, ...]) -> bool:

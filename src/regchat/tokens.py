@@ -10,7 +10,8 @@ _STOPWORDS = frozenset(
     """a an and are as at be been by can do does for from had has have he her his how i if in into is it its
     me my of on or our shall she should so such than that the their them then there these they this those to
     under upon was we were what when where which who whom will with would you your 的 了 和 是 在 我 吗
-    呢 吧 啊 要 与 及 或 等 对 为 把 被 就 都 也 还 有 没有 什么 怎么 如何 哪 哪些 多少 可以 需要 应该 请问 一个 这个 那个""".split()
+    呢 吧 啊 要 与 及 或 等 对 为 把 被 就 都 也 还 有 没有 什么 怎么 如何 哪 哪些 多少 可以 需要 应该 请问 一个 这个 那个
+    china chinese foreigner foreigners foreign 中国 外国人""".split()
 )
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[\u4e00-\u9fff]+")
 
@@ -18,7 +19,23 @@ _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[\u4e00-\u9fff]+")
 @lru_cache(maxsize=8192)
 def _stem(word: str) -> str:
     """Snowball (Porter 2) English stem: 'residing', 'reside', 'residence' -> 'resid'."""
-    return _stemmer().stemWord(word)
+    stem = _stemmer().stemWord(word)
+    return _STEM_ALIASES.get(stem, stem)
+
+
+# Noun and verb of one idea that Porter stems apart ("entry" -> entri, "enter" -> enter).
+_STEM_ALIASES = {
+    "entri": "enter",
+    "applic": "appli",
+    "extens": "extend",
+    "issuanc": "issu",
+    "reissuanc": "reissu",
+    "registr": "regist",
+    "decis": "decid",
+    "expiri": "expir",
+    "arriv": "arriv",
+    "residenti": "resid",
+}
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,182 @@
+"""Retrieval over the shipped corpus (default embedder): exact articles, cross-lingual
+questions, Macao versus mainland, and a score that tells relevant from irrelevant."""
+
+from __future__ import annotations
+
+import pytest
+
+from regchat.retrieval import article_references, load_glossary
+
+LAW = "cn-exit-entry-law"
+REGS = "cn-foreigner-entry-exit-regulations"
+MACAO = "mo-non-resident-worker-card"
+
+
+def keys(hits):
+    return [h.provision.key for h in hits]
+
+
+class TestExactArticles:
+    @pytest.mark.parametrize("query", ["Article 33", "What does Art. 33 say?", "第三十三条", "第33条是什么？"])
+    def test_an_article_number_returns_that_article_of_every_document(self, retriever, query):
+        hits = retriever.search(query, k=5)
+        assert set(keys(hits[:2])) == {f"{LAW}#33", f"{REGS}#33"}
+        assert all(h.exact for h in hits[:2]) and not any(h.exact for h in hits[2:])
+        assert all(h.score >= retriever.min_score for h in hits[:2])
+
+    @pytest.mark.parametrize(
+        "query, key",
+        [
+            ("Regulations Art. 33", f"{REGS}#33"),
+            ("Article 41 of the Exit and Entry Administration Law", f"{LAW}#41"),
+            ("出境入境管理法第三十条", f"{LAW}#30"),
+            ("条例第16条", f"{REGS}#16"),
+            ("What does the law say in Article 30?", f"{LAW}#30"),
+        ],
+    )
+    def test_a_named_document_narrows_the_reference(self, retriever, query, key):
+        hits = retriever.search(query, k=5)
+        assert hits[0].provision.key == key and hits[0].exact
+        assert [h for h in hits if h.exact] == hits[:1]
+
+    def test_an_article_only_one_document_has(self, retriever):
+        hits = retriever.search("Article 45", k=3)
+        assert keys(hits[:1]) == [f"{LAW}#45"] and hits[0].exact and not hits[1].exact
+
+    def test_two_references_in_one_question(self, retriever):
+        hits = retriever.search("Compare Law Article 30 and Article 32 of the Law", k=5)
+        assert keys(hits[:2]) == [f"{LAW}#30", f"{LAW}#32"]
+
+    def test_lookup_and_get(self, retriever):
+        assert {p.doc_id for p in retriever.lookup(30)} == {LAW, REGS}
+        assert [p.key for p in retriever.lookup(30, doc_id=REGS)] == [f"{REGS}#30"]
+        assert retriever.lookup(45, doc_id=REGS) == []
+        assert retriever.get(f"{LAW}#32").label == "Exit and Entry Administration Law, Art. 32"
+        assert retriever.get("nope#1") is None
+        assert len(retriever.provisions) == 74
+
+    def test_reference_parsing(self):
+        assert [n for n, _ in article_references("Art. 5, Article 12 and 第一百零五条, 第7条")] == [5, 12, 105, 7]
+        assert article_references("30 days after entry") == []
+
+
+class TestTopicalSearch:
+    @pytest.mark.parametrize(
+        "query, key",
+        [
+            ("When must I apply for a residence permit after entering China?", f"{LAW}#30"),
+            ("How early must I apply to extend my residence permit before it expires?", f"{LAW}#32"),
+            ("Do hotels have to register foreign guests?", f"{LAW}#39"),
+            ("How long is the acknowledgement receipt for a residence permit application valid?", f"{REGS}#18"),
+            ("Which visa is issued to people working in China?", f"{REGS}#6"),
+        ],
+    )
+    def test_english_questions(self, retriever, query, key):
+        assert key in keys(retriever.search(query, k=3))
+
+    @pytest.mark.parametrize(
+        "query, key",
+        [
+            ("我的居留许可12月15日到期，最晚哪天申请延期？", f"{LAW}#32"),
+            ("外国人住酒店需要做住宿登记吗？", f"{LAW}#39"),
+            ("持Z签证入境后多久内要申请居留许可？", f"{LAW}#30"),
+            ("外国人居留许可分为哪几类？", f"{REGS}#15"),
+            ("孩子在中国出生，多久内要办停留居留登记？", f"{LAW}#40"),
+            ("什么情况属于外国人非法就业？", f"{LAW}#43"),
+        ],
+    )
+    def test_chinese_questions_find_english_provisions(self, retriever, query, key):
+        assert key in keys(retriever.search(query, k=3))
+
+    def test_hits_carry_scores_parts_and_metadata(self, retriever):
+        hits = retriever.search("residence permit extension", k=5)
+        assert [h.rank for h in hits] == [1, 2, 3, 4, 5]
+        assert all(h.bm25 is not None and h.dense is not None for h in hits)
+        top = hits[0].provision
+        assert top.doc_title and top.label and top.jurisdiction in ("CN", "MO") and top.text
+
+    def test_document_filter(self, retriever):
+        hits = retriever.search("residence permit", k=5, doc_id=REGS)
+        assert len(hits) == 5 and {h.provision.doc_id for h in hits} == {REGS}
+
+    @pytest.mark.parametrize("mode", ["bm25", "dense"])
+    def test_single_signal_modes(self, retriever, mode):
+        hits = retriever.search("Do hotels have to register foreign guests?", k=3, mode=mode)
+        assert f"{LAW}#39" in keys(hits)
+
+    def test_empty_query(self, retriever):
+        assert retriever.search("   ") == []
+
+
+class TestMacaoAndMainland:
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "My Macao non-resident worker's card was stolen. How do I get a new one?",
+            "澳门外雇证丢了怎么补办？",
+            "How do I renew my blue card after my employment authorization is renewed?",
+        ],
+    )
+    def test_questions_naming_macao_get_macao_material_first(self, retriever, query):
+        hits = retriever.search(query, k=5)
+        assert hits[0].provision.jurisdiction == "MO"
+
+    def test_macao_reissue_section(self, retriever):
+        assert f"{MACAO}#s4" in keys(retriever.search("澳门外雇证丢了怎么补办？", k=3))  # Reissue / Replacement
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "How do I get my lost residence permit reissued?",
+            "I changed employers. What do I need to report?",
+            "居留许可被偷了怎么办？",
+            "How do I renew my residence permit?",
+        ],
+    )
+    def test_mainland_questions_do_not_put_macao_above_mainland_law(self, retriever, query):
+        hits = retriever.search(query, k=5)
+        first_macao = next((h.rank for h in hits if h.provision.jurisdiction == "MO"), 99)
+        first_mainland_law = next(h.rank for h in hits if h.provision.doc_id in (LAW, REGS))
+        assert first_mainland_law < first_macao
+        assert hits[0].provision.jurisdiction == "CN"
+
+    def test_a_question_about_both_gets_both(self, retriever):
+        hits = retriever.search("Compare how a lost work card is reissued in mainland China and in Macao", k=5)
+        assert {h.provision.jurisdiction for h in hits} == {"CN", "MO"}
+
+
+class TestMinScore:
+    @pytest.mark.parametrize(
+        "query",
+        ["write me a poem", "Who won the football World Cup?", "What's the weather in Beijing tomorrow?",
+         "讲个笑话吧", "给我写一首关于月亮的诗", "What is the capital of Australia?"],
+    )
+    def test_unrelated_questions_score_below_min_score(self, retriever, query):
+        assert retriever.search(query, k=1)[0].score < retriever.min_score
+
+    @pytest.mark.parametrize(
+        "query",
+        ["When must I apply for a residence permit after entry?", "居留许可到期前多久申请延期？",
+         "Where do I apply for a Macao Non-resident Worker's card?", "What is a stay permit?",
+         "外国人永久居留资格什么情况下会被取消？"],
+    )
+    def test_relevant_questions_score_above_min_score(self, retriever, query):
+        assert retriever.search(query, k=1)[0].score >= retriever.min_score
+
+
+class TestGlossary:
+    def test_chinese_terms_expand_to_english(self):
+        glossary = load_glossary()
+        expanded = glossary.expand("工作类居留许可怎么延期")
+        assert "work-type residence permit" in expanded and "extension" in expanded
+
+    def test_longest_chinese_term_wins(self):
+        extra, sources = load_glossary().match("外地雇员身份认别证")
+        assert sources[0] == "外地雇员身份认别证"
+        assert "Non-resident Worker's Identification Card" in extra
+
+    def test_macao_and_mainland_names(self):
+        glossary = load_glossary()
+        assert glossary.names_macao("澳门外雇证") and glossary.names_macao("I am a non-resident worker")
+        assert not glossary.names_macao("My residence permit in Shanghai")
+        assert glossary.names_mainland("mainland China and Macao")
