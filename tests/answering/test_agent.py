@@ -3,12 +3,15 @@ the guardrails hold on whatever the model says; a dead or silent endpoint
 falls back to an offline answer."""
 
 import datetime as dt
+import json
+import re
 import socket
 import threading
 
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
+from langchain_core.messages import AIMessage, AIMessageChunk
+from langchain_core.outputs import ChatGenerationChunk
 
 from regchat.answering import Engine
 
@@ -17,10 +20,27 @@ NEWBORN = "How long do we have to register our newborn baby born in China?"
 
 
 class ScriptedModel(GenericFakeChatModel):
-    """Plays back queued replies; tools are 'bound' by ignoring them."""
+    """Plays back queued replies; tools are 'bound' by ignoring them. Streams text word by
+    word, and a tool call as one chunk (the base class streams only text)."""
 
     def bind_tools(self, tools, **kwargs):
         return self
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        message = next(self.messages)
+        if message.tool_calls:
+            yield ChatGenerationChunk(
+                message=AIMessageChunk(
+                    content="",
+                    tool_call_chunks=[
+                        {"name": c["name"], "args": json.dumps(c["args"]), "id": c["id"], "index": i}
+                        for i, c in enumerate(message.tool_calls)
+                    ],
+                )
+            )
+            return
+        for token in re.split(r"(\s)", message.content):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=token))
 
 
 def scripted(*replies: AIMessage) -> ScriptedModel:
@@ -169,3 +189,21 @@ def test_a_silent_endpoint_times_out_and_falls_back(retriever, shipped_settings)
     assert answer.mode == "offline" and accepted
     assert "timed out" in answer.notices[0]
     assert [c.key for c in answer.citations] == ["cn-exit-entry-law#34"]
+
+
+def test_streamed_sentences_are_checked_before_they_are_shown(engine_with):
+    model = scripted(
+        tool_call("compute_deadline", rule_id="law-40-newborn", event_date="2026-11-10"),
+        AIMessage(
+            content="Register the baby by 2027-01-09 [cn-exit-entry-law#40]. "
+            "Article 99 lets the baby stay forever [cn-exit-entry-law#99]. "
+            "Parents act within 60 days [cn-exit-entry-law#40]."
+        ),
+    )
+    items = list(engine_with(model).stream(NEWBORN, today=TODAY))
+    deltas, final = items[:-1], items[-1]
+    assert len(deltas) >= 2  # sentence by sentence, not all at the end
+    shown = "".join(deltas)
+    assert "2027-01-09" in shown and "within 60 days" in shown
+    assert "99" not in shown and "forever" not in shown
+    assert final.mode == "llm" and "99" not in final.text

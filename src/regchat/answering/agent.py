@@ -11,7 +11,8 @@ guardrails as in offline mode. Endpoint failures and timeouts surface as
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import httpx
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
@@ -120,7 +121,25 @@ def _model_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
-def run_agent(
+NEW_ROUND = object()  # marks the start of a model call: text streamed before it was a tool round's
+
+
+@dataclass
+class AgentState:
+    """What the agent has gathered so far: provisions it may cite, computed deadlines, its final text."""
+
+    consulted: dict[str, Provision] = field(default_factory=dict)
+    deadlines: list[Deadline] = field(default_factory=list)
+    text: str = ""
+
+    @classmethod
+    def start(cls, hits: Sequence[Hit], offline: Draft) -> "AgentState":
+        consulted = {p.key: p for p in offline.cited}
+        consulted.update({h.provision.key: h.provision for h in hits})
+        return cls(consulted=consulted)
+
+
+def agent_events(
     model,
     reading: Reading,
     hits: Sequence[Hit],
@@ -129,15 +148,14 @@ def run_agent(
     rules: Sequence,
     settings: Settings,
     history: Sequence[Mapping[str, object]] = (),
-) -> tuple[Draft, dict[str, Provision]]:
-    """Let the model answer with tools; return its text (with markers), the deadlines the tools
-    computed, and the provisions it was shown or looked up (the ones it may cite)."""
+    state: AgentState | None = None,
+) -> Iterator[object]:
+    """Run the model with tools, yielding its text as it streams (and ``NEW_ROUND`` before each
+    model call); ``state`` collects the provisions it may cite, the tools' deadlines and the final text."""
+    state = state if state is not None else AgentState.start(hits, offline)
     tools = make_tools(rules=list(rules), holidays_dir=settings.holidays_dir, lang=reading.lang)
     tools.append(make_search_tool(retriever))
     by_name = {t.name: t for t in tools}
-    consulted: dict[str, Provision] = {p.key: p for p in offline.cited}
-    consulted.update({h.provision.key: h.provision for h in hits})
-    deadlines: list[Deadline] = []
     messages: list[BaseMessage] = [
         SystemMessage(SYSTEM_PROMPT.format(language=LANGUAGE[reading.lang])),
         *_history_messages(history),
@@ -149,10 +167,18 @@ def run_agent(
         bound = model
     reply: AIMessage | None = None
     for _ in range(MAX_ROUNDS):
+        yield NEW_ROUND
+        reply = None
         try:
-            reply = bound.invoke(messages)
+            gathered = None
+            for chunk in bound.stream(messages):
+                gathered = chunk if gathered is None else gathered + chunk
+                piece = _text(chunk, strip=False)
+                if piece:
+                    yield piece
         except _model_errors() as exc:
             raise ModelError(_describe(exc)) from exc
+        reply = AIMessage(content=gathered.content, tool_calls=gathered.tool_calls) if gathered else AIMessage("")
         messages.append(reply)
         if not reply.tool_calls:
             break
@@ -164,29 +190,38 @@ def run_agent(
                 result = tool.invoke({**call, "type": "tool_call"})
             artifact = getattr(result, "artifact", None)
             if isinstance(artifact, Deadline):
-                deadlines.append(artifact)
+                state.deadlines.append(artifact)
                 if artifact.citation and artifact.citation.article is not None:
                     for p in retriever.lookup(artifact.citation.article, artifact.citation.doc_id):
-                        consulted[p.key] = p
+                        state.consulted[p.key] = p
             elif isinstance(artifact, list):
-                consulted.update({p.key: p for p in artifact if isinstance(p, Provision)})
+                state.consulted.update({p.key: p for p in artifact if isinstance(p, Provision)})
             messages.append(result)
-    text = _text(reply)
-    # Dates the calculator computed for this question before the model ran count as tool results
-    # when the model states them.
+    state.text = _text(reply)
+    # Dates the calculator computed for this question before the model ran count as tool
+    # results when the model states them.
     for d in offline.deadlines:
-        if d not in deadlines and (d.date.isoformat() in text or (d.act_by and d.act_by.isoformat() in text)):
-            deadlines.append(d)
-    return Draft(text=text, deadlines=deadlines), consulted
+        stated = d.date.isoformat() in state.text or (d.act_by and d.act_by.isoformat() in state.text)
+        if d not in state.deadlines and stated:
+            state.deadlines.append(d)
 
 
-def _text(reply: AIMessage | None) -> str:
+def run_agent(model, reading, hits, offline, retriever, rules, settings, history=()) -> tuple[Draft, dict[str, Provision]]:
+    """The agent without streaming: its final text (with markers), deadlines and citable provisions."""
+    state = AgentState.start(hits, offline)
+    for _ in agent_events(model, reading, hits, offline, retriever, rules, settings, history, state):
+        pass
+    return Draft(text=state.text, deadlines=state.deadlines), state.consulted
+
+
+def _text(reply, strip: bool = True) -> str:
     if reply is None:
         return ""
     content = reply.content
     if isinstance(content, list):
         content = "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
-    return str(content or "").strip()
+    content = str(content or "")
+    return content.strip() if strip else content
 
 
 def _describe(exc: BaseException) -> str:

@@ -21,7 +21,7 @@ from ..documents import Answer, Hit, Provision, RetrievedItem
 from ..errors import DeadlineError, ModelError, RegchatError
 from ..settings import Settings, get_settings
 from .dates import dates_in
-from .guardrails import check_citations, check_dates, quote_in, render_markers
+from .guardrails import check_citations, check_dates, quote_in, render_markers, split_sentences
 from .offline import (
     Draft,
     SentencePicker,
@@ -82,17 +82,29 @@ class Engine:
     def answer(self, question: str, history: History = (), today: dt.date | None = None) -> Answer:
         """Answer one question (with the conversation so far); never raises for model failures."""
         result: Answer | None = None
-        for item in self.stream(question, history, today):
+        for item in self._answer(question, history, self._today(today)):
             if isinstance(item, Answer):
                 result = item
         assert result is not None
         return result
 
     def stream(self, question: str, history: History = (), today: dt.date | None = None) -> Iterator[str | Answer]:
-        """Text deltas of the checked answer, then the final ``Answer``."""
-        answer = self._answer(question, history, self._today(today))
-        for line in answer.text.splitlines(keepends=True):
-            yield line
+        """Text deltas, then the final ``Answer`` (whose text replaces the deltas).
+
+        In LLM mode the deltas are the model's sentences as they arrive, each
+        already through the guardrails; offline, the answer's lines.
+        """
+        answer: Answer | None = None
+        streamed = False
+        for item in self._answer(question, history, self._today(today)):
+            if isinstance(item, Answer):
+                answer = item
+            else:
+                streamed = True
+                yield item
+        assert answer is not None
+        if not streamed:
+            yield from answer.text.splitlines(keepends=True)
         yield answer
 
     # -- pipeline ----------------------------------------------------------------------
@@ -104,7 +116,7 @@ class Engine:
             raise RegchatError("No date given: pass today= (or build the engine with get_engine()).")
         return self.clock()
 
-    def _answer(self, question: str, history: History, today: dt.date) -> Answer:
+    def _answer(self, question: str, history: History, today: dt.date) -> Iterator[str | Answer]:
         timings: dict[str, float] = {}
         start = time.perf_counter()
         question = (question or "").strip()
@@ -122,10 +134,11 @@ class Engine:
         timings["scope"] = _ms(t)
         if not question or (not decision.in_scope and not reading.refs):
             timings["total"] = _ms(start)
-            return Answer(
+            yield Answer(
                 text=refusal(reading.lang), refused=True, retrieved=retrieved, mode="offline",
                 lang=reading.lang, timings=timings,
             )  # fmt: skip
+            return
 
         t = time.perf_counter()
         draft, consulted = self._offline_draft(reading, hits)
@@ -136,13 +149,15 @@ class Engine:
         if self.mode == "llm":
             t = time.perf_counter()
             try:
-                from .agent import run_agent
+                from .agent import AgentState, agent_events
 
-                agent_draft, agent_consulted = run_agent(
-                    self._model(), reading, hits, draft, self.retriever, self.rules, self.settings, history
+                state = AgentState.start(hits, draft)
+                events = agent_events(
+                    self._model(), reading, hits, draft, self.retriever, self.rules, self.settings, history, state
                 )
-                consulted.update(agent_consulted)
-                draft = agent_draft
+                yield from self._guarded_deltas(reading, events, state, history)
+                consulted.update(state.consulted)
+                draft = Draft(text=state.text, deadlines=state.deadlines)
                 mode = "llm"
                 text_check_articles = True
             except ModelError as exc:
@@ -162,7 +177,7 @@ class Engine:
             mode = "offline"
         timings["guard"] = _ms(t)
         timings["total"] = _ms(start)
-        return answer.model_copy(
+        yield answer.model_copy(
             update={
                 "retrieved": retrieved,
                 "mode": mode,
@@ -171,6 +186,34 @@ class Engine:
                 "timings": timings,
             }
         )
+
+    def _guarded_deltas(self, reading: Reading, events, state, history: History) -> Iterator[str]:
+        """The model's text, sentence by sentence, each through the guardrails before it is shown."""
+        from .agent import NEW_ROUND
+
+        buffer = ""
+        for event in events:
+            if event is NEW_ROUND:
+                buffer = ""
+                continue
+            buffer += event
+            parts = split_sentences(buffer)
+            for piece in parts[:-1]:
+                shown = self._guard_piece(reading, piece, state, history)
+                if shown:
+                    yield shown
+            buffer = parts[-1] if parts else ""
+        if buffer.strip():
+            shown = self._guard_piece(reading, buffer, state, history)
+            if shown:
+                yield shown
+
+    def _guard_piece(self, reading: Reading, piece: str, state, history: History) -> str:
+        draft = Draft(text=piece, deadlines=list(state.deadlines))
+        checked = self._guard(reading, draft, dict(state.consulted), history, check_named_articles=True)
+        if not checked.text.strip():
+            return ""
+        return checked.text + ("\n" if piece.endswith("\n") else " ")
 
     def _offline_draft(self, reading: Reading, hits: list[Hit]) -> tuple[Draft, dict[str, Provision]]:
         consulted: dict[str, Provision] = {h.provision.key: h.provision for h in hits}
