@@ -14,7 +14,7 @@ import pytest
 from fastapi import FastAPI
 from wechat_harness import ScriptedEngine, WeChatSimulator, sample_answer, serve, text_xml
 
-from regchat.channels.wechat import Timing, build_router
+from regchat.channels.wechat import Limits, Timing, build_router
 from regchat.channels.wechat.crypto import MessageCrypto
 from regchat.settings import Settings
 
@@ -43,7 +43,7 @@ class Platform:
         settings = Settings(_env_file=None, wechat_token=TOKEN, wechat_app_id=APP_ID,
                             wechat_app_secret="secret" if can_push else None,
                             wechat_api_base=push_url, **extra)
-        self.router = build_router(settings, self.engine, timing=TIMING)
+        self.router = build_router(settings, self.engine, timing=TIMING, limits=Limits(engine_threads=32))
         self.app = FastAPI()
         self.app.include_router(self.router)
         self.crypto = MessageCrypto(TOKEN, AES_KEY, APP_ID) if encrypted else None

@@ -37,6 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+import anyio
 import anyio.to_thread
 
 from regchat.documents import Answer
@@ -127,8 +128,11 @@ class Responder:
 
     def __init__(self, engine: AnswersQuestions, *, pusher: Pusher | None, clock: Callable[[], float],
                  timing: Timing = Timing(), memory: ConversationMemory | None = None,
-                 limiter: RateLimiter | None = None, name: str = "wechat"):
+                 limiter: RateLimiter | None = None, engine_threads: int = 4, name: str = "wechat"):
         self.engine, self.pusher, self.clock, self.timing, self.name = engine, pusher, clock, timing, name
+        # Few engine threads: the answers are CPU-bound, and a crowd of threads would starve the
+        # event loop of the GIL and make replies miss WeChat's 5 seconds.
+        self._threads = anyio.CapacityLimiter(engine_threads)
         self.memory = memory or ConversationMemory(clock)
         self.limiter = limiter or RateLimiter(clock)
         self._entries: OrderedDict[str, tuple[float, _Entry]] = OrderedDict()
@@ -230,7 +234,7 @@ class Responder:
         today = dt.datetime.fromtimestamp(self.clock(), CHINA).date()
         call = functools.partial(self.engine.answer, question, history=history, today=today)
         try:
-            answer = await anyio.to_thread.run_sync(call)
+            answer = await anyio.to_thread.run_sync(call, limiter=self._threads)
         except Exception as exc:  # the edge: any engine failure still gets an answer
             self.stats["engine_failures"] += 1
             if not isinstance(exc, RegchatError):
@@ -271,6 +275,8 @@ class Responder:
                 log.warning("%s: answer for %s ready after WeChat stopped retrying; no push credentials",
                             self.name, entry.key)
                 return
+            log.info("%s: no further try of %s %.1f s after try %d; pushing the answer", self.name, entry.key,
+                     loop.time() - last_arrival, len(entry.arrivals))
             entry.outcome = "push"
         if entry.outcome == "push":
             assert entry.task is not None

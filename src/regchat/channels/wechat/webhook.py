@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
+from starlette.requests import ClientDisconnect
 
 from regchat.settings import Settings
 
@@ -51,6 +52,7 @@ class Limits:
     rate_period: float = 60.0
     memory_ttl: float = 1800.0
     memory_turns: int = 6
+    engine_threads: int = 4
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -58,11 +60,14 @@ async def _read_body(request: Request, limit: int) -> bytes:
     if declared is not None and (not declared.isdigit() or int(declared) > limit):
         raise CallbackRejected("request body too large", 400)
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise CallbackRejected("request body too large", 400)
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise CallbackRejected("request body too large", 400)
+            chunks.append(chunk)
+    except ClientDisconnect as exc:
+        raise CallbackRejected("the client went away while sending", 400) from exc
     return b"".join(chunks)
 
 
@@ -123,7 +128,8 @@ def build_router(settings: Settings, engine: AnswersQuestions, *, http_client: h
         return Responder(
             engine, pusher=Pusher(account, client, clock) if account else None, clock=clock, timing=timing,
             memory=ConversationMemory(clock, ttl=limits.memory_ttl, max_turns=limits.memory_turns),
-            limiter=RateLimiter(clock, limit=limits.rate_limit, period=limits.rate_period), name=name,
+            limiter=RateLimiter(clock, limit=limits.rate_limit, period=limits.rate_period),
+            engine_threads=limits.engine_threads, name=name,
         )
 
     wechat: _Channel | None = None
