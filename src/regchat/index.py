@@ -76,6 +76,9 @@ class IngestReport(BaseModel):
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed)
 
+    def __str__(self) -> str:
+        return self.summary()
+
     def summary(self) -> str:
         parts = [
             f"{len(self.added)} added",
