@@ -146,3 +146,29 @@ def test_without_push_credentials_a_hopeless_wait_gets_an_apology_not_silence(pu
     delivery = p.run(lambda sim: sim.push(text_xml("o_nopush", "3.0s renew?", "7")))
     assert delivery.tries == 3 and "taking longer than usual" in delivery.reply
     assert api.sent == []
+
+
+def test_wecom_slow_answer_is_pushed_as_an_app_message(push_api):
+    api, url = push_api
+    corp, key = "wwregchat0001", AES_KEY
+    engine = ScriptedEngine(script)
+    settings = Settings(_env_file=None, wecom_token=TOKEN, wecom_aes_key=key, wecom_corp_id=corp,
+                        wecom_secret="corpsecret", wecom_agent_id=1000002, wecom_api_base=url)
+    router = build_router(settings, engine, timing=TIMING, limits=Limits(engine_threads=8))
+    app = FastAPI()
+    app.include_router(router)
+    with serve(app) as (base, loop):
+        async def main():
+            async with httpx.AsyncClient(base_url=base) as client:
+                sim = WeChatSimulator(client, "/wecom", TOKEN, crypto=MessageCrypto(TOKEN, key, corp), wecom=True,
+                                      timeout=TIMING.platform_timeout)
+                return await asyncio.gather(sim.push(text_xml("zhangsan", "3.0s S visa?", "801")),
+                                            sim.push(text_xml("lisi", "0.05s Z visa?", "802")))
+
+        slow, fast = asyncio.run(main())
+        asyncio.run_coroutine_threadsafe(router.drain(), loop).result(timeout=20)
+    assert slow.reply is None and "Z visa?" in fast.reply
+    [pushed] = api.sent
+    assert pushed["platform"] == "wecom" and pushed["touser"] == "zhangsan" and pushed["agentid"] == 1000002
+    assert "S visa?" in pushed["text"]["content"]
+    assert api.token_requests == [{"corpid": corp, "corpsecret": "corpsecret"}]

@@ -294,3 +294,29 @@ class TestConversation:
         h = Harness(settings(wechat_token=TOKEN), engine=ScriptedEngine(script))
         delivery = run(h.wechat().push(text_xml("o_g", "你好，请问签证问题", "7001")))
         assert delivery.reply == TEXTS["failed_zh"] and delivery.statuses == [200]
+
+
+def test_retried_event_gets_the_same_single_welcome():
+    h = Harness(settings(wechat_token=TOKEN))
+    sim = h.wechat()
+
+    async def scenario():
+        return [await sim.push(event_xml("o_new", "subscribe", create_time=1_790_000_100)) for _ in range(2)]
+
+    first, retry = run(scenario())
+    assert first.reply == retry.reply == TEXTS["welcome"]
+    assert h.router.wechat.stats["messages"] == 1 and h.engine.calls == []
+
+
+def test_mounted_on_the_regchat_app():
+    from regchat.channels.server import create_app
+
+    app = create_app(settings(wechat_token=TOKEN), ScriptedEngine(), warm_up=False)
+
+    async def scenario():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://wx.test") as client:
+            delivery = await WeChatSimulator(client, "/wechat", TOKEN).push(text_xml("o_app", "Via the app?", "8801"))
+            return delivery, await client.get("/wecom")
+
+    delivery, wecom = run(scenario())
+    assert "Via the app?" in delivery.reply and wecom.status_code == 404
