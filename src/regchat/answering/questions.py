@@ -191,11 +191,17 @@ _AMOUNT = re.compile(
 _UNITS = {"working": "working_days", "business": "working_days", "个工作日": "working_days", "工作日": "working_days",
           "day": "days", "日": "days", "天": "days", "month": "months", "个月": "months", "hour": "hours",
           "小时": "hours", "year": "years", "年": "years"}  # fmt: skip
+RANK_BONUS = 0.75  # a rule whose article retrieval ranks first gains this much (second: half, ...)
 _SAME = {"entri": "enter"}  # stems that mean the same event ("entered" / "entry")
 
 
 def _tokens(text: str) -> set[str]:
     return {_SAME.get(t, t) for t in tokenize(text)}
+
+
+def _plain(text: str) -> str:
+    """A rule description without its parenthetical notes ("(new, extension, ...)", "(amount = ...)")."""
+    return re.sub(r"[(（][^)）]*[)）]", " ", text)
 
 
 def _sentence_around(text: str, pos: int) -> str:
@@ -243,12 +249,12 @@ def choose_rule(reading: Reading, rules: Sequence[RuleLike], hits: Sequence[Hit]
     q_tokens = _tokens(reading.question + " " + " ".join(english_terms(reading.question)))
     prev = reading.previous or ""
     p_tokens = _tokens(prev) if prev else set()
-    described = {rule.id: _tokens(f"{getattr(rule, 'event_en', '')} {getattr(rule, 'result_en', '')}") for rule in rules}
+    described = {rule.id: _tokens(_plain(f"{getattr(rule, 'event_en', '')} {getattr(rule, 'result_en', '')}")) for rule in rules}
     df: Counter[str] = Counter(t for toks in described.values() for t in toks)
     n_rules = max(len(rules), 1)
     amounts = amounts_in(reading.question)
     # The sentence holding the event date says what the event was ("I entered on ...").
-    events = {rule.id: _tokens(f"{getattr(rule, 'event_en', '')} {getattr(rule, 'event_zh', '')}") for rule in rules}
+    events = {rule.id: _tokens(_plain(f"{getattr(rule, 'event_en', '')} {getattr(rule, 'event_zh', '')}")) for rule in rules}
     ev_df: Counter[str] = Counter(t for toks in events.values() for t in toks)
     event_tokens = _tokens(" ".join(_sentence_around(reading.question, d.start) for d in reading.dates[:1]))
     event_tokens |= _tokens(" ".join(english_terms(" ".join(_sentence_around(reading.question, d.start) for d in reading.dates[:1]))))
@@ -278,7 +284,7 @@ def choose_rule(reading: Reading, rules: Sequence[RuleLike], hits: Sequence[Hit]
             score += 2.0
         rank = rank_of.get((rule.doc_id, rule.article))
         if rank is not None:
-            score += 1.5 / rank
+            score += RANK_BONUS / rank
         if rule.doc_id in named_docs:
             score += 1.0
         if named_kind and named_kind in rule.doc_id:
