@@ -85,7 +85,9 @@ class Reading:
         text = self.question
         for found in self.dates:
             text = text.replace(found.text, " ")
-        return re.sub(r"\s+", " ", text).strip() or self.question
+        text = re.sub(r"\s+", " ", text).strip() or self.question
+        extra = english_terms(self.question)
+        return f"{text} {' '.join(extra)}" if extra else text
 
     @property
     def search_query(self) -> str:
