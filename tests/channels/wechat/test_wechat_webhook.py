@@ -6,10 +6,9 @@ import datetime as dt
 import time
 
 import httpx
-import pytest
 from fastapi import FastAPI
 from wechat_harness import (
-    ScriptedEngine, WeChatSimulator, event_xml, media_xml, sample_answer, text_xml,
+    BILLION_LAUGHS, ScriptedEngine, WeChatSimulator, event_xml, media_xml, text_xml,
 )
 from wechatpy.crypto import WeChatCrypto as WechatpyAppCrypto
 from wechatpy.enterprise.crypto import WeChatCrypto as WechatpyCorpCrypto
@@ -19,7 +18,6 @@ from regchat.channels.wechat.crypto import MessageCrypto, signature
 from regchat.channels.wechat.messages import parse_xml
 from regchat.channels.wechat.responder import TEXTS
 from regchat.settings import Settings
-from test_wechat_messages import BILLION_LAUGHS
 
 TOKEN, APP_ID, AES_KEY = "regchat-token", "wx2c2769f8efd9abc2", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 NOW = 1_790_000_000.0  # 2026-09-21 22:13 in Beijing

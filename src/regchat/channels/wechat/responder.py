@@ -99,10 +99,6 @@ TEXTS = {
     "too_slow": "This question is taking longer than usual. Please send it again in a minute.\n"
     "这个问题需要较长时间处理，请一分钟后重新发送。",
 }
-SILENT_EVENTS = frozenset({"unsubscribe", "view", "location", "templatesendjobfinish", "masssendjobfinish",
-                           "enter_agent", "view_miniprogram"})
-
-
 def language_of(text: str) -> Literal["en", "zh"]:
     return "zh" if _CJK.search(text) else "en"
 
