@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 History = Sequence[Mapping[str, Any]]
 TOP_K = 5
+FOLLOW_UP_DISCOUNT = 0.85
 MODEL_FALLBACK_NOTICE = {
     "en": "The language model could not be reached ({reason}); this answer was composed offline from the regulations.",
     "zh": "语言模型暂时无法连接（{reason}），以下答案由离线模式直接根据法规原文生成。",
@@ -318,7 +319,8 @@ class Engine:
         hits = self.retriever.search(reading.search_query, k=TOP_K)
         if not reading.follow_up:
             return hits
-        best: dict[str, Hit] = {h.provision.key: h for h in hits}
+        # The question's own words count a little more than the turn it follows.
+        best: dict[str, Hit] = {h.provision.key: h.model_copy(update={"score": h.score * FOLLOW_UP_DISCOUNT}) for h in hits}
         for h in self.retriever.search(reading.standalone_query, k=TOP_K):
             if h.provision.key not in best or h.score > best[h.provision.key].score:
                 best[h.provision.key] = h
