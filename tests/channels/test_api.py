@@ -262,6 +262,28 @@ def test_openai_streaming_delivers_the_same_text_in_chunks(scripted_server):
     assert chunks[-1].model_extra["regchat"]["deadlines"][0]["date"] == "2026-04-01"
 
 
+class RetractingEngine(ScriptedEngine):
+    """Streams a draft, then ends with a checked answer that does not start with it."""
+
+    def stream(self, question, history=(), today=None):
+        answer = self._next(question, history, today)
+        yield "An unchecked draft sentence. "
+        yield answer.model_copy(update={"notices": ["The model's answer could not be verified."]})
+
+
+def test_a_stream_whose_text_the_checks_replaced_ends_with_the_checked_answer(settings):
+    with live_server(create_app(settings, RetractingEngine(z_visa_answer()), warm_up=False)) as url:
+        client = openai.OpenAI(base_url=f"{url}/v1", api_key="unused", max_retries=0)
+        chunks = list(client.chat.completions.create(
+            model="regchat", messages=[{"role": "user", "content": "When?"}], stream=True))
+    text = "".join(c.choices[0].delta.content or "" for c in chunks)
+    assert text == (
+        "An unchecked draft sentence. \n\n---\nChecked answer:\n" + z_visa_answer().text
+        + "\n\n(The model's answer could not be verified.)"
+        + "\n\nSources:\n- Administrative Regulations on Entry and Exit of Foreigners, Art. 15"
+    )
+
+
 def test_openai_client_sees_bad_requests_as_errors(scripted_server):
     _, client = scripted_server
     with pytest.raises(openai.UnprocessableEntityError, match="at most 2000 characters"):

@@ -256,12 +256,17 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def sources_footer(answer: Answer) -> str:
-    """The citations as a plain-text list, appended to the OpenAI message text."""
-    if not answer.citations:
-        return ""
-    head = "来源：" if answer.lang == "zh" else "Sources:"
-    lines = [f"- {c.label}" for c in answer.citations]
-    return "\n\n" + head + "\n" + "\n".join(lines)
+    """The answer's notices, then its citations as a plain-text list: what follows the answer text
+    in an OpenAI message."""
+    footer = "".join(f"\n\n({notice})" for notice in answer.notices)
+    if answer.citations:
+        head = "来源：" if answer.lang == "zh" else "Sources:"
+        footer += "\n\n" + head + "\n" + "\n".join(f"- {c.label}" for c in answer.citations)
+    return footer
+
+
+#: Between streamed text the checks later replaced and the checked answer (a stream cannot take text back).
+REPLACED = {"en": "\n\n---\nChecked answer:\n", "zh": "\n\n---\n核对后的答案：\n"}
 
 
 def regchat_extra(answer: Answer) -> dict[str, Any]:
@@ -405,7 +410,7 @@ def build_router(engine: LazyEngine, settings: Settings, clock: Callable[[], dt.
                     if answer.text.startswith(sent):
                         rest = answer.text[len(sent):]
                     else:  # the checks changed the text after it was streamed: send the checked one
-                        rest = "\n\n---\n" + answer.text
+                        rest = REPLACED.get(answer.lang, REPLACED["en"]) + answer.text
                     tail = rest + sources_footer(answer)
                     if tail:
                         yield chunk({"content": tail})
