@@ -104,6 +104,7 @@ class IndexHandle:
     embedder_spec: str
     documents: dict[str, dict]
     provisions: list[Provision] = field(default_factory=list)
+    vectors: np.ndarray | None = None  # one row per provision (same order), when loaded
 
 
 # --- Chroma plumbing ------------------------------------------------------------
@@ -213,8 +214,11 @@ def index_exists(settings: Settings | None = None) -> bool:
         return False
 
 
-def open_index(settings: Settings | None = None, *, embedder: SpecEmbeddings | None = None) -> IndexHandle:
-    """The active index version with its provisions; ``IndexNotReady`` when there is none."""
+def open_index(
+    settings: Settings | None = None, *, embedder: SpecEmbeddings | None = None, vectors: bool = False
+) -> IndexHandle:
+    """The active index version with its provisions (and their vectors if asked);
+    ``IndexNotReady`` when there is none."""
     settings = settings or get_settings()
     if not settings.chroma_host and not Path(settings.chroma_path).exists():
         raise IndexNotReady(f"no index at {settings.chroma_path}: build it with `regchat ingest`")
@@ -223,15 +227,19 @@ def open_index(settings: Settings | None = None, *, embedder: SpecEmbeddings | N
     if collection is None:
         raise IndexNotReady(f"no index in collection {settings.collection!r}: build it with `regchat ingest`")
     meta = collection.metadata or {}
-    stored = collection.get(include=["documents", "metadatas"])
+    stored = collection.get(include=["documents", "metadatas", *(["embeddings"] if vectors else [])])
     provisions = [_provision(text, m) for text, m in zip(stored["documents"], stored["metadatas"])]
-    provisions.sort(key=lambda p: (p.doc_id, p.ordinal))
+    order = sorted(range(len(provisions)), key=lambda i: (provisions[i].doc_id, provisions[i].ordinal))
+    matrix = None
+    if vectors:
+        matrix = np.asarray(stored["embeddings"], dtype=np.float32)[order] if order else None
     return IndexHandle(
         collection=collection,
         name=collection.name,
         embedder_spec=str(meta.get("embedder", "e5")),
         documents=json.loads(meta.get("documents", "{}")),
-        provisions=provisions,
+        provisions=[provisions[i] for i in order],
+        vectors=matrix,
     )
 
 

@@ -369,13 +369,19 @@ class Retriever:
         return out
 
     def _cosines(self, query: str, doc_id: str | None) -> np.ndarray:
-        """Cosine similarity of the query to each provision (Chroma's nearest candidates; others at floor)."""
-        t = self.tuning
-        n = len(self._provisions)
+        """Cosine similarity of the query to each provision.
+
+        With the vectors in memory (embedded index) every provision gets its exact
+        cosine; against a Chroma server the server answers the nearest-neighbour
+        query and provisions beyond its candidates get the floor (-1).
+        """
         vector = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
+        if self.handle.vectors is not None:
+            return self.handle.vectors @ vector
+        n = len(self._provisions)
         result = self.handle.collection.query(
             query_embeddings=[vector],
-            n_results=min(n, t.dense_candidates),
+            n_results=min(n, self.tuning.dense_candidates),
             where={"doc_id": doc_id} if doc_id else None,
             include=["distances"],
         )
@@ -400,8 +406,10 @@ def open_retriever(settings: Settings | None = None, *, embedder: SpecEmbeddings
     """A retriever over the active index; ``IndexNotReady`` (with what to do) when there is none.
 
     The query embedder is the one the index was built with, unless one is passed.
+    An embedded index keeps its vectors in memory (exact cosines, no per-query
+    store round trip); a Chroma server answers each dense query itself.
     """
     settings = settings or get_settings()
-    handle = open_index(settings, embedder=embedder)
+    handle = open_index(settings, embedder=embedder, vectors=not settings.chroma_host)
     embedder = embedder or get_embedder(handle.embedder_spec)
     return Retriever(handle, embedder)
