@@ -388,3 +388,16 @@ def test_python_app_py_serves_on_the_configured_port(shipped_settings):
         process.terminate()
         output, _ = process.communicate(timeout=20)
     assert "answer engine ready" in output
+
+
+def test_with_the_model_endpoint_down_answers_still_come_offline_and_health_says_degraded(shipped_settings):
+    settings = shipped_settings.model_copy(update={"llm": f"http://127.0.0.1:{_closed_port()}/v1", "llm_timeout": 5})
+    with TestClient(create_app(settings, clock=lambda: dt.date(2026, 11, 22))) as client:
+        response = client.post("/api/ask", json={
+            "question": "I entered China on 2 March 2026 on a Z visa. By when must I apply for a residence permit?"})
+        health = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["mode"] == "offline" and body["deadlines"][0]["date"] == "2026-04-01"
+    assert any("could not be reached" in notice for notice in body["notices"])
+    assert health.status_code == 200 and health.json()["status"] == "degraded"
