@@ -5,13 +5,17 @@ bilingual query expansion and a jurisdiction prior.
 
     score = w_dense * dense_part + (1 - w_dense) * bm25_part   (+ jurisdiction prior)
 
-* ``bm25_part``: BM25 (over ``regchat.tokens``: stemmed English, jieba Chinese)
-  of the query expanded with the bilingual glossary, squashed to [0, 1) as
+* ``bm25_part``: BM25 over ``regchat.tokens`` (stemmed English, jieba Chinese) of
+  the question's own words (counted twice) plus the English terms the bilingual
+  glossary (``data/glossary.json``) adds, squashed to [0, 1) as
   ``s / (s + bm25_half)`` so it is comparable across queries;
-* ``dense_part``: cosine similarity from Chroma, rescaled per embedder from
-  its "unrelated" level to its "close match" level and clipped to [0, 1];
+* ``dense_part``: cosine similarity to the stored vectors, rescaled per embedder
+  from its "unrelated" level to its "close match" level and clipped to [0, 1];
 * the parts are absolute, not normalised per query, so ``Hit.score`` can tell
   "nothing relevant" (below ``min_score``) from a match.
+
+Hits are picked greedily with a small penalty per extra hit from a document
+already represented, so one guide's many sections do not crowd out the law.
 
 Article references in the query ("Article 33", "Art. 33", "第三十三条",
 "第33条") put that article of every document that has it first, or only of
@@ -20,7 +24,10 @@ the document the query names ("Regulations Art. 33", "出境入境管理法第�
 Questions naming Macao (or its non-resident worker scheme) lift Macao
 material; other questions push it below mainland law.
 
-The weights were tuned with ``evals/retrieval.py`` on the dev set.
+The parameters were tuned with ``evals/retrieval.py --tune`` on the dev set
+(evals/questions.jsonl, 210 questions with gold articles): hybrid recall@5 0.986
+(English 0.978, Chinese 1.000), MRR 0.851, against 0.914 / 0.848 for BM25 / dense
+alone with the e5 embedder.
 """
 
 from __future__ import annotations
