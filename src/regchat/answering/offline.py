@@ -119,6 +119,22 @@ RERANK_WEIGHT = 0.2
 COVERAGE_WEIGHT = 0.2
 
 
+GUIDE_PENALTY = 0.3
+
+
+def names_subject(reading: Reading, provision: Provision) -> bool:
+    """Whether the question names what a mainland guide (a document without articles) is about:
+    two consecutive words of its title ("work permit"). Articles of laws and regulations always
+    pass; Macao material is already weighed by retrieval's jurisdiction prior."""
+    if provision.article is not None:
+        return True
+    title = tokenize(provision.doc_title)
+    pairs = {f"{a} {b}" for a, b in zip(title, title[1:])}
+    words = tokenize(reading.context + " " + " ".join(english_terms(reading.context)))
+    asked = {f"{a} {b}" for a, b in zip(words, words[1:])}
+    return bool(pairs & asked) or provision.jurisdiction != "CN"
+
+
 def rerank(reading: Reading, hits: Sequence[Hit], picker: SentencePicker) -> list[Hit]:
     """Hits re-ordered by retrieval score plus how well their best sentence matches the question.
 
@@ -132,7 +148,12 @@ def rerank(reading: Reading, hits: Sequence[Hit], picker: SentencePicker) -> lis
     top = max(best) or 1.0
     cover = [picker.coverage(h.provision, reading.question) for h in hits]
     rescored = [
-        h.model_copy(update={"score": h.score + RERANK_WEIGHT * b / top + COVERAGE_WEIGHT * c})
+        h.model_copy(
+            update={
+                "score": h.score + RERANK_WEIGHT * b / top + COVERAGE_WEIGHT * c
+                - (GUIDE_PENALTY if not names_subject(reading, h.provision) else 0.0)
+            }
+        )
         for h, b, c in zip(hits, best, cover)
     ]
     return sorted(rescored, key=lambda h: -h.score)
