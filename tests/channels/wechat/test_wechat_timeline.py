@@ -86,11 +86,18 @@ def test_slow_answer_is_served_to_a_retry_from_the_cache(platform):
     assert api.sent == [] and p.stats["engine_calls"] == 1 and p.stats["passive"] == 1
 
 
-def test_answer_ready_during_the_last_try_is_its_passive_reply(platform):
+def test_answer_ready_before_the_last_try_is_its_passive_reply(platform):
     p, api = platform
-    delivery = p.run(lambda sim: sim.push(text_xml("o_late", "2.2s renew?", "3")))
-    assert delivery.tries == 3 and "Answer to: 2.2s renew?" in delivery.reply
+    delivery = p.run(lambda sim: sim.push(text_xml("o_late", "1.6s renew?", "3")))
+    assert delivery.tries == 3 and "Answer to: 1.6s renew?" in delivery.reply
     assert api.sent == [] and p.stats["engine_calls"] == 1
+
+
+def test_answer_not_ready_when_the_last_try_arrives_is_pushed_not_risked(platform):
+    p, api = platform
+    delivery = p.run(lambda sim: sim.push(text_xml("o_later", "2.2s renew?", "33")))
+    assert delivery.tries == 3 and delivery.reply is None
+    assert len(api.texts_for("o_later")) == 1 and p.stats["passive"] == 0
 
 
 def test_too_slow_for_every_try_says_success_then_pushes_once(platform):
@@ -124,7 +131,7 @@ def test_many_concurrent_messages_each_answered_exactly_once(push_api):
     api, url = push_api
     p = Platform(url, encrypted=True)
     rng = random.Random(7)
-    delays = [rng.choice(["0.05", "0.7", "2.2", "3.0"]) for _ in range(24)]
+    delays = [rng.choice(["0.05", "0.7", "1.6", "2.2", "3.0"]) for _ in range(24)]
 
     async def scenario(sim):
         return await asyncio.gather(*(

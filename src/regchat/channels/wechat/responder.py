@@ -14,9 +14,10 @@ CreateTime for events):
   arrival, so that the reply reaches a connection WeChat still listens on;
 * a try that is not the last one, when the answer is not ready by then,
   holds its connection until WeChat gives up on it, so that WeChat retries;
-* the last try, if the answer is still not ready ``reply_within`` seconds
-  after it arrived, answers ``success`` and the answer is pushed through the
-  customer-service API when ready;
+* the last try gets the answer if it is ready when the try arrives; if not,
+  it answers ``success`` at once and the answer is pushed through the
+  customer-service API when ready (a reply computed while the last try waits
+  could miss its 5 seconds under load, with no retry left to catch it);
 * if WeChat stops retrying early (a lost retry), the answer is pushed once no
   retry has come for ``platform_timeout + retry_grace`` seconds;
 * when the answer needs several messages, the first is the passive reply and
@@ -63,7 +64,7 @@ class Timing:
     """The platform's retry rhythm and our margins, in seconds."""
 
     reply_within: float = 4.5
-    """A try answers passively only within this long of its arrival; the last one then says ``success``."""
+    """A try answers passively only within this long of its arrival (the last try: only at once)."""
     platform_timeout: float = 5.0
     """WeChat drops a try after this long and retries."""
     tries: int = 3
@@ -150,7 +151,10 @@ class Responder:
             return None
         assert entry.task is not None
         last = len(entry.arrivals) >= self.timing.tries
-        await asyncio.wait({entry.task}, timeout=max(0.0, arrived + self.timing.reply_within - loop.time()))
+        # The last try is answered from the cache or not at all: a reply computed while it waits
+        # could miss its 5 seconds, with no retry left to catch it. The answer is pushed instead.
+        window = self.timing.reply_within if not last or self.pusher is None else 0.0
+        await asyncio.wait({entry.task}, timeout=max(0.0, arrived + window - loop.time()))
         if entry.task.done():
             return self._reply_passively(entry)
         if last:
