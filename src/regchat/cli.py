@@ -140,12 +140,9 @@ def rules() -> None:
 @click.option("--port", default=None, type=int, help="Default: REGCHAT_PORT or 7860")
 def serve(host: str | None, port: int | None) -> None:
     """Start the browser chat, JSON API, OpenAI-compatible API and webhooks on one port."""
-    import uvicorn
+    from .channels.server import serve as run_server
 
-    from .channels.server import create_app
-
-    settings = get_settings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    run_server(get_settings(), host=host, port=port)
 
 
 if __name__ == "__main__":  # pragma: no cover

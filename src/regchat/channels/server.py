@@ -67,3 +67,12 @@ def create_app(
         mcp_server=False,
     )
 
+
+
+def serve(settings: Settings | None = None, *, host: str | None = None, port: int | None = None) -> None:
+    """Run the app with uvicorn (``python app.py`` and ``regchat serve``)."""
+    import uvicorn
+
+    settings = settings or get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
