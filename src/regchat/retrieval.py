@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -225,6 +226,8 @@ class Retriever:
         corpus = [tokenize(self._lexical_text(p)) or ["∅"] for p in self._provisions]
         self._bm25 = BM25Okapi(corpus, k1=self.tuning.bm25_k1, b=self.tuning.bm25_b)
         self._aliases = self._document_aliases()
+        self._recent: dict[str, np.ndarray] = {}
+        self._recent_lock = threading.Lock()
 
     # -- public API ------------------------------------------------------------------
 
@@ -375,6 +378,18 @@ class Retriever:
                     out.append(provision)
         return out
 
+    def _query_vector(self, query: str) -> np.ndarray:
+        """The query's embedding; the last few are kept, as one question is often searched twice."""
+        with self._recent_lock:
+            vector = self._recent.pop(query, None)
+        if vector is None:
+            vector = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
+        with self._recent_lock:
+            self._recent[query] = vector
+            while len(self._recent) > 256:
+                self._recent.pop(next(iter(self._recent)))
+        return vector
+
     def _cosines(self, query: str, doc_id: str | None) -> np.ndarray:
         """Cosine similarity of the query to each provision.
 
@@ -382,7 +397,7 @@ class Retriever:
         cosine; against a Chroma server the server answers the nearest-neighbour
         query and provisions beyond its candidates get the floor (-1).
         """
-        vector = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
+        vector = self._query_vector(query)
         if self.handle.vectors is not None:
             return self.handle.vectors @ vector
         n = len(self._provisions)
