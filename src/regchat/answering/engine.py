@@ -276,7 +276,7 @@ class Engine:
                     log.info("no deadline for %s on %s: %s", rule.id, when, exc)
             # No date, but the question is plainly about this rule: quote its article.
             top_keys = [(h.provision.doc_id, h.provision.article) for h in hits]
-            on_topic = choice.keywords >= 4 and (rule.doc_id, rule.article) in top_keys
+            on_topic = choice.keywords >= 4 and (rule.doc_id, rule.article) in top_keys[:2]
             if provision is not None and when is None and on_topic:
                 consulted[provision.key] = provision
                 draft = compose_lookup(reading, [provision], self.picker, self.titles_zh)

@@ -115,8 +115,8 @@ class SentencePicker:
 # --------------------------------------------------------------------------- choosing provisions
 
 
-RERANK_WEIGHT = 0.2
-COVERAGE_WEIGHT = 0.2
+RERANK_WEIGHT = 0.1
+COVERAGE_WEIGHT = 0.1
 
 
 GUIDE_PENALTY = 0.3
