@@ -206,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     timing = Timing()
+    load_before = os.getloadavg()
     load_started = time.perf_counter()
     engine = FixedDelayEngine(args.scripted) if args.scripted is not None else real_engine(args.data_dir)
     cold_started = time.perf_counter()
@@ -267,7 +268,8 @@ def main(argv: list[str] | None = None) -> int:
 
     report = {
         "meta": {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                 "python": platform.python_version(), "cpus": os.cpu_count(), "mode": args.mode,
+                 "python": platform.python_version(), "cpus": os.cpu_count(),
+                 "load_average_before": [round(x, 2) for x in load_before], "mode": args.mode,
                  "engine": f"fixed delay {args.scripted} s" if args.scripted is not None else "offline (real)",
                  "messages": args.messages, "engine_threads": args.engine_threads,
                  "timing": timing.__dict__},
