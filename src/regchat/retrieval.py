@@ -378,6 +378,11 @@ class Retriever:
                     out.append(provision)
         return out
 
+    def clear_cache(self) -> None:
+        """Forget the kept query embeddings (for honest timing)."""
+        with self._recent_lock:
+            self._recent.clear()
+
     def _query_vector(self, query: str) -> np.ndarray:
         """The query's embedding; the last few are kept, as one question is often searched twice."""
         with self._recent_lock:
