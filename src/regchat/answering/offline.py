@@ -25,6 +25,8 @@ from .questions import Reading
 _BOTH_PLACES = re.compile(r"\bcompare\b|\bdifference\b|\bboth\b|\bversus\b|\bvs\.?\b|有什么不同|区别|比较|对比", re.I)
 _MACAO = re.compile(r"\bmaca[ou]\b|澳门", re.I)
 _MAINLAND = re.compile(r"\bmainland\b|内地|大陆", re.I)
+_CHINA = re.compile(r"\bchina\b|\bchinese\b|\bmainland\b|\bprc\b|中国|内地|大陆|在华|来华", re.I)
+OTHER_PLACE = 0.8  # the other jurisdiction's best hit is quoted too when this close (question names neither)
 WHOLE_ARTICLE_CHARS = 900  # 'What does Article N say?': quote it whole up to this length
 SHORT_PROVISION_CHARS = 480  # any provision this short is quoted whole
 
@@ -172,10 +174,16 @@ def choose_provisions(
     spans_both = bool(_MACAO.search(reading.question)) and (
         bool(_MAINLAND.search(reading.question)) or bool(_BOTH_PLACES.search(reading.question))
     )
+    names_neither = not _MACAO.search(reading.context) and not _CHINA.search(reading.context)
     if spans_both:
         other = next((h.provision for h in hits[1:] if h.provision.jurisdiction != chosen[0].jurisdiction), None)
         if other:
             chosen.append(other)
+    elif names_neither:
+        # "I lost my work card": mainland China or Macao? Answer for both when both come up close.
+        other = next((h for h in hits[1:3] if h.provision.jurisdiction != chosen[0].jurisdiction), None)
+        if other and other.score >= OTHER_PLACE * hits[0].score:
+            chosen.append(other.provision)
     elif _BOTH_PLACES.search(reading.question) and len(hits) > 1:
         second = hits[1]
         same_place = second.provision.jurisdiction == chosen[0].jurisdiction
