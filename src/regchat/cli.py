@@ -61,7 +61,10 @@ def ingest(paths: tuple[Path, ...], if_missing: bool, progress: bool) -> None:
         click.echo(f"Index already present in {settings.data_dir}; nothing to do.")
         return
     report = run_ingest(list(paths) or None, settings, progress=progress)
-    click.echo(str(report))
+    if not report.ok:
+        # What could be indexed was; the bad files are named and the exit code says so.
+        raise click.ClickException(report.summary())
+    click.echo(report.summary())
 
 
 @main.command()
