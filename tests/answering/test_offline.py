@@ -190,3 +190,27 @@ def test_is_a_day_a_working_day(engine):
     (day,) = answer.deadlines
     assert day.date == dt.date(2026, 10, 10) and day.is_working_day  # a make-up working day (调休)
     assert [c.key for c in answer.citations] == ["cn-foreigner-entry-exit-regulations#36"]
+
+
+def test_a_deadline_already_past_is_called_out(engine):
+    answer = engine.answer(
+        "My residence permit expires on 2026-12-15. What is the latest day to apply for an extension?",
+        today=dt.date(2026, 11, 22),
+    )
+    assert answer.deadlines[0].date == dt.date(2026, 11, 15)
+    assert "already past" in answer.text and "2026-11-22" in answer.text
+
+
+def test_a_deadline_still_ahead_carries_no_past_note(engine):
+    answer = engine.answer(
+        "My residence permit expires on 2027-03-20. What is the latest day to apply for an extension?",
+        today=dt.date(2026, 11, 22),
+    )
+    assert answer.deadlines[0].date == dt.date(2027, 2, 18)
+    assert "already past" not in answer.text
+
+
+def test_chinese_past_deadline_note(engine):
+    answer = engine.answer("我的居留许可12月15日到期，最晚哪天申请延期？", today=dt.date(2026, 11, 22))
+    assert answer.deadlines[0].act_by == dt.date(2026, 11, 13)
+    assert "已经过去" in answer.text

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ..deadlines import compute_deadline, describe_day, load_rules
+from ..deadlines import calendar_for, compute_deadline, describe_day, load_rules
 from ..documents import Answer, Hit, Provision, RetrievedItem
 from ..errors import DeadlineError, ModelError, RegchatError
 from ..settings import Settings, get_settings
@@ -257,7 +257,9 @@ class Engine:
                 if provision is not None:
                     consulted[provision.key] = provision
                 try:
-                    described = describe_day(day, "CN", lang=reading.lang)
+                    described = describe_day(
+                        day, "CN", lang=reading.lang, calendar=calendar_for("CN", self.settings.holidays_dir)
+                    )
                     return compose_day(reading, described, provision, self.picker)
                 except DeadlineError as exc:
                     log.info("cannot describe %s: %s", day, exc)

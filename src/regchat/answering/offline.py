@@ -254,13 +254,13 @@ def _day_status(d: Deadline, lang: Lang) -> str:
         status = "工作日" if d.is_working_day else "非工作日" + (f"（{d.holiday}）" if d.holiday else "")
         text = f"{d.date.isoformat()}（{weekday}），{status}"
         if d.act_by:
-            text += f"。该日不是工作日，请最晚在 {d.act_by.isoformat()}（{WEEKDAYS_ZH[d.act_by.weekday()]}）办理，即当日或之前的最后一个工作日"
+            text += f"；请最晚在 {d.act_by.isoformat()}（{WEEKDAYS_ZH[d.act_by.weekday()]}）办理，即当日或之前的最后一个工作日"
         return text
     status = "a working day" if d.is_working_day else "not a working day" + (f" ({d.holiday})" if d.holiday else "")
     text = f"{d.date.isoformat()} ({d.weekday}), {status}"
     if d.act_by:
         text += (
-            f". It is not a working day, so act by {d.act_by.isoformat()} ({d.act_by.strftime('%A')}), "
+            f"; act by {d.act_by.isoformat()} ({d.act_by.strftime('%A')}), "
             "the last working day on or before it"
         )
     return text
@@ -292,8 +292,29 @@ def compose_deadline(
             f"{provision.label}: {rule.summary_en}",
             f"The article says: “{phrase}” {marker(provision)}",
         ]
+    passed = past_note(deadline, rule.kind, reading.today, reading.lang)
+    if passed:
+        lines.insert(1, passed)
     lines += _steps(deadline, reading.lang)
     return Draft(text="\n".join(lines), quotes={provision.key: phrase}, deadlines=[deadline], cited=[provision])
+
+
+FILING_KINDS = {"after_event", "before_expiry"}
+
+
+def past_note(deadline: Deadline, kind: str, today: dt.date, lang: Lang) -> str | None:
+    """Say so when the computed day is already behind us."""
+    if deadline.date >= today:
+        return None
+    if lang == "zh":
+        note = f"注意：该日期已经过去（今天是 {today.isoformat()}）。"
+        if kind in FILING_KINDS:
+            note += "如尚未办理，请尽快联系当地公安机关出入境管理机构。"
+        return note
+    note = f"Note: that date is already past (today is {today.isoformat()})."
+    if kind in FILING_KINDS:
+        note += " If you have not applied yet, contact the local exit/entry administration without delay."
+    return note
 
 
 def compose_day(reading: Reading, day: Deadline, provision: Provision | None, picker: SentencePicker) -> Draft:
