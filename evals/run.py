@@ -120,7 +120,11 @@ def markdown(report: dict, *, max_failures: int = 40) -> str:
     ]
     for name, group in summary_rows(report):
         lines.append(f"| {name} | " + " | ".join(_cell(k, group[k]) for k in TABLE_COLUMNS) + " |")
+    modes = ", ".join(f"{name} {count}" for name, count in report.get("answer_modes", {}).items())
     lines += [
+        "",
+        f"Answers made: {modes or '-'}; with a notice (e.g. a model fallback): {report.get('answers_with_notices', 0)}; "
+        f"engine errors: {report.get('errors', 0)}.",
         "",
         "recall@5: share of gold citations in the top 5 retrieved (mean over questions with gold); "
         "MRR: reciprocal rank of the first gold provision; cite P / cite R: cited provisions that are gold or "

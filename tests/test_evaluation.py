@@ -379,6 +379,16 @@ class TestAggregates:
         assert (r.recall_at_5, r.dates_ok, r.refused) == (0.0, False, False)
         assert summarize([r])["errors"] == 1
 
+    def test_answer_modes_and_notices_are_counted(self):
+        results = [
+            score(make_question(id="a"), Answer(text="", mode="llm")),
+            score(make_question(id="b"), Answer(text="", mode="offline", notices=["model unreachable: offline answer"])),
+        ]
+        totals = summarize(results)
+        assert totals["answer_modes"] == {"llm": 1, "offline": 1}
+        assert totals["answers_with_notices"] == 1
+        assert results[1].notices == ["model unreachable: offline answer"]
+
     def test_an_empty_result_list_summarizes_to_none(self):
         totals = summarize([])
         assert totals["n"] == 0

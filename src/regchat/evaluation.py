@@ -27,6 +27,7 @@ import datetime as dt
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from difflib import get_close_matches
 from pathlib import Path
@@ -231,6 +232,8 @@ class QuestionResult(BaseModel):
     citations: list[str] = Field(default_factory=list)
     dates: list[dt.date] = Field(default_factory=list)
     refused: bool = False
+    mode: str = Field(default="offline", description="How the answer was made: offline, or llm")
+    notices: list[str] = Field(default_factory=list, description="The answer's notices, e.g. a model fallback")
     latency_ms: float = 0.0
     error: str | None = None
     # the counts every aggregate is computed from
@@ -308,6 +311,8 @@ def score(question: Question, answer: Answer | None, *, latency_ms: float = 0.0,
         citations=[f"{d}#{a if a is not None else s}" for d, a, s in cited],
         dates=sorted(stated),
         refused=answer.refused,
+        mode=answer.mode,
+        notices=list(answer.notices),
         latency_ms=latency_ms,
         error=error,
         gold_n=len(gold),
@@ -378,6 +383,8 @@ def summarize(results: Sequence[QuestionResult]) -> dict[str, float | int | None
         "latency_p95_ms": percentile(latencies, 95),
         "pass_rate": _mean(float(r.ok) for r in results),
         "errors": sum(1 for r in results if r.error),
+        "answers_with_notices": sum(1 for r in results if r.notices),
+        "answer_modes": dict(Counter(r.mode for r in results)),
     }
 
 
