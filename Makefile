@@ -37,10 +37,11 @@ system-test-deps:
 index: install
 	$(VENV)/bin/regchat ingest --if-missing
 
-eval: install
+eval: install index
 	$(PY) evals/run.py --questions evals/questions.jsonl --report evals/results/dev.json
+	$(PY) evals/run.py --questions evals/heldout.jsonl --report evals/results/heldout.json
 
-bench: install
+bench: install index
 	$(PY) evals/bench.py --out evals/results/bench.json
 	$(PY) evals/bench_http.py
 	$(PY) evals/bench_wechat.py
