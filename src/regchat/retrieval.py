@@ -42,6 +42,7 @@ from typing import Literal
 
 import numpy as np
 
+from regchat.bm25 import OkapiBM25
 from regchat.documents import Hit, Provision
 from regchat.embeddings import SpecEmbeddings, get_embedder
 from regchat.index import IndexHandle, open_index
@@ -212,8 +213,6 @@ class Retriever:
         tuning: Tuning | None = None,
         glossary: Glossary | None = None,
     ) -> None:
-        from rank_bm25 import BM25Okapi
-
         self.handle = handle
         self.embedder = embedder
         self.tuning = tuning or tuning_for(getattr(embedder, "spec", handle.embedder_spec))
@@ -224,7 +223,7 @@ class Retriever:
         self._doc_ids = np.array([p.doc_id for p in self._provisions])
         self._macao = np.array([p.jurisdiction == "MO" for p in self._provisions])
         corpus = [tokenize(self._lexical_text(p)) or ["∅"] for p in self._provisions]
-        self._bm25 = BM25Okapi(corpus, k1=self.tuning.bm25_k1, b=self.tuning.bm25_b)
+        self._bm25 = OkapiBM25(corpus, k1=self.tuning.bm25_k1, b=self.tuning.bm25_b)
         self._aliases = self._document_aliases()
         self._recent: dict[str, np.ndarray] = {}
         self._recent_lock = threading.Lock()
@@ -291,7 +290,7 @@ class Retriever:
             added = [tok for tok in tokenize(" ".join(self.glossary.expansions(query))) if tok not in own]
             # the question's own words count double, the glossary's additions once (each distinct)
             tokens = own * 2 + list(dict.fromkeys(added))
-            raw_bm25 = np.maximum(np.asarray(self._bm25.get_scores(tokens), dtype=float), 0.0) if tokens else raw_bm25
+            raw_bm25 = np.maximum(self._bm25.scores(tokens), 0.0) if tokens else raw_bm25
         if mode in ("hybrid", "dense"):
             cosine = self._cosines(query, doc_id)
         return Signals(
