@@ -98,7 +98,10 @@ class Deadline(BaseModel):
         default=None, description="When the date is not a working day: the last working day on or before it"
     )
     region: Jurisdiction = "CN"
-    kind: str = ""
+    kind: str = Field(default="", description="after_event, before_expiry, working_days, months, hours, ...")
+    what: str | None = Field(
+        default=None, description="What the date is, in the answer's language: 'last day to apply for ...'"
+    )
     rule_id: str | None = None
     citation: Citation | None = None
     steps: list[str] = Field(default_factory=list)

@@ -221,7 +221,13 @@ def compute_deadline(
         result = arithmetic.add_days(event_date, n, **kw)
     head = _rule_steps(rule, event_date, n, lang)
     return result.model_copy(
-        update={"rule_id": rule.id, "kind": rule.kind, "citation": rule.citation(), "steps": head + result.steps}
+        update={
+            "rule_id": rule.id,
+            "kind": rule.kind,
+            "what": rule.result_zh if lang == "zh" else rule.result_en,
+            "citation": rule.citation(),
+            "steps": head + result.steps,
+        }
     )
 
 

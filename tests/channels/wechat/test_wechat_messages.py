@@ -132,7 +132,8 @@ def answer(text: str, lang="en", n_citations=1) -> Answer:
         citations=[Citation(doc_id="cn-exit-entry-law", article=30 + i,
                             label=f"Exit and Entry Administration Law, Art. {30 + i}") for i in range(n_citations)],
         deadlines=[Deadline(date=dt.date(2026, 11, 15), weekday="Sunday", is_working_day=False,
-                            act_by=dt.date(2026, 11, 13), kind="Apply to extend", region="CN",
+                            act_by=dt.date(2026, 11, 13), kind="before_expiry",
+                            what="last day to apply to extend the residence permit", region="CN",
                             steps=["2026-12-15 minus 30 days = 2026-11-15", "Sunday: act by Friday 2026-11-13"])],
     )
 
@@ -140,7 +141,11 @@ def answer(text: str, lang="en", n_citations=1) -> Answer:
 class TestRenderAnswer:
     def test_short_answer_is_one_message_with_date_text_and_citation(self):
         [message] = render_messages(answer("You must apply **30 days** before expiry."))
-        assert message.startswith("Date: Apply to extend: 2026-11-15 (Sunday), not a working day; act by 2026-11-13")
+        assert message.startswith(
+            "Date: Last day to apply to extend the residence permit: 2026-11-15 (Sunday), not a working day; "
+            "act by 2026-11-13"
+        )
+        assert "before_expiry" not in message
         assert "You must apply 30 days before expiry." in message
         assert "Sources: Exit and Entry Administration Law, Art. 30" in message
         assert "**" not in message
@@ -170,3 +175,16 @@ class TestRenderAnswer:
         d = Deadline(date=dt.date(2026, 11, 13), weekday="Friday", is_working_day=True)
         assert deadline_line(d) == "Date: 2026-11-13 (Friday)"
         assert deadline_line(d, "zh") == "日期：2026-11-13（星期五）"
+
+
+class TestRenderComputedDeadline:
+    """The first message names the date in words, as the deadline calculator describes it."""
+
+    @pytest.mark.parametrize("lang, what", [("en", "Latest day to apply to extend"), ("zh", "申请延长居留期限")])
+    def test_the_date_line_says_what_the_date_is_never_an_internal_code(self, lang, what):
+        from regchat.deadlines import compute_deadline
+
+        deadline = compute_deadline("law-32-extend-residence", dt.date(2027, 1, 31), lang=lang)
+        message = render_messages(Answer(text="…", lang=lang, deadlines=[deadline]))[0]
+        assert what in message.splitlines()[0]
+        assert deadline.kind not in message

@@ -65,7 +65,7 @@ def sample_answer(question: str, *, text: str | None = None, lang: str = "en") -
         citations=[Citation(doc_id="cn-exit-entry-law", article=30,
                             label="Exit and Entry Administration Law, Art. 30")],
         deadlines=[Deadline(date=dt.date(2026, 11, 15), weekday="Sunday", is_working_day=False,
-                            act_by=dt.date(2026, 11, 13), kind="Apply to extend",
+                            act_by=dt.date(2026, 11, 13), kind="before_expiry",
                             steps=["2026-12-15 minus 30 days = 2026-11-15 (Sunday)"])],
     )
 

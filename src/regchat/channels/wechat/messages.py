@@ -148,13 +148,14 @@ def deadline_line(deadline: Deadline, lang: str = "en") -> str:
     d, act = deadline.date.isoformat(), deadline.act_by
     late = act is not None and act != deadline.date
     if lang == "zh":
-        line = f"日期：{deadline.kind + '：' if deadline.kind else ''}{d}（{_WEEKDAYS_ZH.get(deadline.weekday, deadline.weekday)}）"
+        line = f"日期：{deadline.what + '：' if deadline.what else ''}{d}（{_WEEKDAYS_ZH.get(deadline.weekday, deadline.weekday)}）"
         if not deadline.is_working_day:
             line += "，非工作日" + (f"（{deadline.holiday}）" if deadline.holiday else "")
             if late:
                 line += f"；最迟办理日：{act.isoformat()}"
         return line + ("（暂定）" if deadline.provisional else "")
-    line = f"Date: {deadline.kind + ': ' if deadline.kind else ''}{d} ({deadline.weekday})"
+    what = deadline.what[:1].upper() + deadline.what[1:] if deadline.what else ""
+    line = f"Date: {what + ': ' if what else ''}{d} ({deadline.weekday})"
     if not deadline.is_working_day:
         line += ", not a working day" + (f" ({deadline.holiday})" if deadline.holiday else "")
         if late:
