@@ -40,6 +40,24 @@ def _parse_date(ctx, param, value: str | None) -> dt.date | None:
         raise click.BadParameter(f"{value!r} is not a valid date (expected YYYY-MM-DD, e.g. 2026-03-02)") from None
 
 
+def _parse_moment(ctx, param, value: str) -> dt.date | dt.datetime:
+    """A date, or a date and time for rules counted in hours (2026-12-31T23:00)."""
+    if len(value) <= 10:
+        return _parse_date(ctx, param, value)
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a valid date or date-time (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM)"
+        ) from None
+
+
+def _question(ctx, param, value: str) -> str:
+    if not value.strip():
+        raise click.BadParameter("the question is empty")
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="regchat")
 def main() -> None:
@@ -61,10 +79,12 @@ def ingest(paths: tuple[Path, ...], if_missing: bool, progress: bool) -> None:
         click.echo(f"Index already present in {settings.data_dir}; nothing to do.")
         return
     report = run_ingest(list(paths) or None, settings, progress=progress)
+    click.echo(str(report).splitlines()[0])
     if not report.ok:
-        # What could be indexed was; the bad files are named and the exit code says so.
-        raise click.ClickException(report.summary())
-    click.echo(report.summary())
+        # What could be indexed was; each bad file is named, and the exit code says so.
+        for error in report.errors:
+            click.echo(f"Error: {error}", err=True)
+        raise SystemExit(1)
 
 
 @main.command()
@@ -93,7 +113,7 @@ def search(query: str, k: int, mode: str, doc_id: str | None, as_json: bool) -> 
 
 
 @main.command()
-@click.argument("question")
+@click.argument("question", callback=_question)
 @click.option("--today", callback=_parse_date, help="Reference date for relative dates (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole Answer as JSON.")
 @_edge
@@ -112,14 +132,15 @@ def ask(question: str, today: dt.date | None, as_json: bool) -> None:
 
 @main.command()
 @click.argument("rule_id")
-@click.argument("event_date", callback=_parse_date)
+@click.argument("event_date", callback=_parse_moment)
 @click.option("--amount", type=click.IntRange(min=0), default=None,
               help="Number of days for rules whose length the authority sets (e.g. reg-36-stay-period).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @_edge
-def deadline(rule_id: str, event_date: dt.date, amount: int | None, lang: str, as_json: bool) -> None:
-    """Compute the deadline of RULE_ID from EVENT_DATE (YYYY-MM-DD); see `regchat rules`."""
+def deadline(rule_id: str, event_date: dt.date | dt.datetime, amount: int | None, lang: str, as_json: bool) -> None:
+    """Compute the deadline of RULE_ID from EVENT_DATE (YYYY-MM-DD, or YYYY-MM-DDTHH:MM for
+    rules counted in hours); `regchat rules` lists the rules."""
     from .deadlines import compute_deadline, format_deadline
 
     result = compute_deadline(

@@ -238,14 +238,22 @@ def _html_text(html: str) -> str:
 def _pdf_text(path: Path, data: bytes) -> str:
     import io
 
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    # pypdf logs its repairs as warnings; a broken file is reported once, as a DocumentError.
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
+    pypdf_log.setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data))
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise DocumentError(path, f"unreadable PDF ({exc})") from exc
+    finally:
+        pypdf_log.setLevel(level)
     text = "\n\n".join(pages)
     if not text.strip():
         raise DocumentError(path, "no text extracted (scanned or empty PDF?)")

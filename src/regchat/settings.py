@@ -22,12 +22,20 @@ def _default_corpus_dir() -> Path:
     return shipped if shipped.is_dir() else Path("corpus")
 
 
+def _default_data_dir() -> Path:
+    """The checkout's own ``.regchat`` folder, so every command finds the same index
+    whatever the working directory; an installed package uses the user's data folder."""
+    if (PROJECT_ROOT / "corpus").is_dir():
+        return PROJECT_ROOT / ".regchat"
+    return Path.home() / ".local" / "share" / "regchat"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REGCHAT_", env_file=".env", extra="ignore")
 
     # --- corpus and index -------------------------------------------------
     corpus_dir: Path = Field(default_factory=_default_corpus_dir, description="Folder of source documents")
-    data_dir: Path = Field(default=Path(".regchat"), description="Where the local index lives")
+    data_dir: Path = Field(default_factory=_default_data_dir, description="Where the local index lives")
     collection: str = Field(default="regchat", description="Chroma collection name")
     chroma_host: str | None = Field(default=None, description="Chroma server host; unset = embedded")
     chroma_port: int = 8000
