@@ -77,3 +77,16 @@ def make_settings(tmp_path):
         return _settings(Path(data_dir), **overrides)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def unavailable():
+    """``unavailable(reason)``: a real part (browser, model server) is missing. Skip on a
+    developer's machine; fail in CI, where `make test` must have installed it."""
+
+    def report(reason: str) -> None:
+        if os.environ.get("CI"):
+            pytest.fail(f"required for CI: {reason}")
+        pytest.skip(reason)
+
+    return report

