@@ -3,6 +3,8 @@ truly; dates must come from the question, a provision or a computation."""
 
 import datetime as dt
 
+import pytest
+
 from regchat.answering.guardrails import (
     UNVERIFIED,
     check_citations,
@@ -135,3 +137,59 @@ def test_uncomputed_date_is_flagged_when_there_is_nothing_to_correct_it_from():
     result = check_dates("Apply by 2026-05-05.", allowed=set(), deadlines=[], today=TODAY)
     assert result.text == f"Apply by 2026-05-05 {UNVERIFIED}."
     assert result.notices
+
+
+@pytest.mark.parametrize(
+    "sentence, written",
+    [
+        ("File it before 12/06/2026.", "12/06/2026"),
+        ("The office closes on 8.10.2026.", "8.10.2026"),
+        ("The card expires on 09-11-2026.", "09-11-2026"),
+        ("请于二〇二六年七月九日之前提交材料。", "二〇二六年七月九日"),
+        ("请于2026年七月九号之前提交材料。", "2026年七月九号"),
+        ("最晚７月９日。", "７月９日"),
+        ("Submit it by 2026.7.9.", "2026.7.9"),
+        ("Submit it by 9 Jul. 2026.", "9 Jul. 2026"),
+        ("Submit it by July the 9th.", "July the 9th"),
+        ("Submit it by 9th July.", "9th July"),
+        ("Submit it by 09-Jul-2026.", "09-Jul-2026"),
+        ("Submit it by 7/19.", "7/19"),
+        ("Submit it by 2026-06-31.", "2026-06-31"),
+    ],
+)
+def test_a_date_in_any_written_form_is_flagged_when_nothing_vouches_for_it(sentence, written):
+    result = check_dates(sentence, allowed=set(), deadlines=[], today=TODAY)
+    assert f"{written} {UNVERIFIED}" in result.text
+    assert len(result.notices) == 1
+
+
+def test_a_date_in_any_written_form_is_corrected_to_the_single_computed_deadline():
+    for sentence in ("Apply by 03/04/2026.", "请在二〇二六年四月三日前申请。", "Apply by 3rd April."):
+        result = check_dates(sentence, allowed=set(), deadlines=[COMPUTED], today=TODAY)
+        assert "2026-04-01" in result.text and result.notices
+
+
+def test_an_ambiguous_date_stands_when_either_reading_is_vouched_for():
+    flagged = check_dates("You must file by 01/04/2026.", allowed={dt.date(2026, 4, 2)}, deadlines=[], today=TODAY)
+    assert UNVERIFIED in flagged.text
+    for day in (dt.date(2026, 4, 1), dt.date(2026, 1, 4)):
+        result = check_dates("You must file by 01/04/2026.", allowed={day}, deadlines=[], today=TODAY)
+        assert result.text == "You must file by 01/04/2026." and result.notices == []
+
+
+def test_the_same_date_in_other_forms_stands_when_vouched_for():
+    allowed = {dt.date(2026, 3, 2)}
+    for sentence in ("You entered on 02.03.2026.", "你于二〇二六年三月二日入境。", "You entered on 2/3."):
+        result = check_dates(sentence, allowed=allowed, deadlines=[], today=TODAY)
+        assert result.notices == [], sentence
+
+
+def test_an_impossible_date_from_the_question_may_be_quoted_to_say_it_is_impossible():
+    text = "2027-02-29 does not exist: 2027 is not a leap year."
+    assert check_dates(text, allowed=set(), deadlines=[], today=TODAY, written={"2027-02-29"}).notices == []
+    assert check_dates(text, allowed=set(), deadlines=[], today=TODAY).notices
+
+
+def test_numbers_that_are_not_dates_are_left_alone():
+    text = "Support is open 24/7; see paragraph 1.2.3 and 3/4 of the fee."
+    assert check_dates(text, allowed=set(), deadlines=[], today=TODAY).text == text

@@ -2,10 +2,14 @@
 
 Forms understood (English and Chinese):
 
-* ISO and numeric: ``2026-03-02``, ``2026/3/2``, ``2026.03.02``
-* English: ``2 March 2026``, ``2nd of March, 2026``, ``March 2, 2026``, ``Mar 2``,
-  ``2 March`` (no year)
-* Chinese: ``2026年3月2日``, ``3月2日`` / ``3月2号`` (no year)
+* Year first: ``2026-03-02``, ``2026/3/2``, ``2026.03.02``
+* Year last, day and month as numbers: ``02/03/2026``, ``2.3.2026``,
+  ``02-03-2026``, ``02/03/26`` (see "Ambiguous dates" below); without a year
+  only after a word that introduces a date: ``by 2/3``
+* English: ``2 March 2026``, ``2nd of March, 2026``, ``02-Mar-2026``,
+  ``March 2, 2026``, ``March the 2nd``, ``Mar 2``, ``2 March`` (no year)
+* Chinese: ``2026年3月2日``, ``二〇二六年三月二日``, ``3月2日`` / ``三月二号``
+  (no year); full-width digits read as ASCII ones
 * Relative, against ``today``: ``today``, ``yesterday``, ``tomorrow``,
   ``3 days ago``, ``in 2 weeks``, ``last Friday``; ``今天``, ``昨天``, ``前天``,
   ``明天``, ``后天``, ``三天前``, ``3天后``
@@ -14,6 +18,16 @@ A date written without a year is kept as a :class:`FoundDate` with
 ``year_given=False``; :func:`resolve` picks the year relative to ``today``,
 preferring the past for events that already happened (entry, birth) and the
 future for expiries.
+
+Ambiguous and impossible dates
+    When day and month are both numbers and both orders give different real
+    dates ("02/03/2026"), the text does not say which is meant: regchat does
+    not guess (a deadline from the wrong reading is weeks off) but reports a
+    :class:`DateProblem` naming both readings, so the answer can ask. A day
+    the calendar lacks ("2026-02-29", "30 February 2027") is a
+    :class:`DateProblem` too. :func:`find_dates` returns neither;
+    :func:`date_problems` returns both, and :func:`describe_date_problem` says
+    in one sentence what is wrong.
 """
 
 from __future__ import annotations
@@ -60,18 +74,41 @@ def zh_number(text: str) -> int | None:
 
 
 _ZH_NUM = r"[0-9零〇一二两三四五六七八九十百]+"
+_ZH_SMALL = r"[0-9零〇一二两三四五六七八九十]{1,3}"  # a month or a day: 4, 12, 四, 十二, 三十一
+_ZH_YEAR = r"(?:\d{4}|[零〇一二三四五六七八九]{4})"  # 2026, 二〇二六, 二零二六
+
+# Full-width digits and separators read as their ASCII twins (same length: offsets stay true).
+_WIDE = str.maketrans("０１２３４５６７８９／－．", "0123456789/-.")
 
 # Order matters: longer, more specific forms first; spans already taken are skipped.
 _ABSOLUTE = [
-    re.compile(r"(?<!\d)(?P<year>\d{4})[-/.](?P<mon>\d{1,2})[-/.](?P<day>\d{1,2})(?!\d)"),
-    re.compile(r"(?P<year>\d{4})\s*年\s*(?P<mon>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]?"),
-    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I),
-    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),
+    # Year first: 2026-04-05, 2026/4/5, 2026.4.5 (year-day-month is not a form anyone writes).
+    re.compile(r"(?<![\d.])(?P<year>\d{4})[-/.](?P<mon>\d{1,2})[-/.](?P<day>\d{1,2})(?![\d])"),
+    # 2026年4月5日, 2026年4月5号, 二〇二六年四月五日, 2026年四月五日
+    re.compile(rf"(?P<year>{_ZH_YEAR})\s*年\s*(?P<mon>{_ZH_SMALL})\s*月\s*(?P<day>{_ZH_SMALL})\s*[日号]?"),
+    # 5 April 2026, 5th of April, 2026, 05-Apr-2026, 5 Apr. 2026
+    re.compile(rf"\b(?:the\s+)?{_DAY}(?:\s+|-)(?:of\s+)?{_MONTH}(?:,?\s+|-){_YEAR}\b", re.I),
+    # April 5, 2026, Apr 5th 2026, April the 5th, 2026
+    re.compile(rf"\b{_MONTH}\s+(?:the\s+)?{_DAY},?\s+{_YEAR}\b", re.I),
 ]
+# Day and month as numbers with the year last: 04/05/2026, 5.4.2026, 05-04-2026, 04/05/26.
+# Which number is the month is not known from the text alone (see :class:`DateProblem`).
+_NUMERIC_YEAR_LAST = re.compile(
+    r"(?<![\d./-])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|(?<=/)\d{2})(?![\d/-]|\.\d)"
+)
+# A day and month as numbers without a year, only right after a word that introduces a date: "by 4/5".
+_NUMERIC_YEARLESS = re.compile(
+    r"\b(?:on|by|before|until|till|from|after|since|due|deadline:?|expires?|expiring)\s+"
+    r"(?P<date>(?P<a>\d{1,2})/(?P<b>\d{1,2}))(?![\d/])",
+    re.I,
+)
 _YEARLESS = [
-    re.compile(r"(?<![\d年])(?P<mon>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]"),
-    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!\s*,?\s*\d{{4}})", re.I),
-    re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*,?\s*\d{{4}})(?!\s*(?:days?|weeks?|months?|hours?))", re.I),
+    re.compile(rf"(?<![\d年零〇一二两三四五六七八九十])(?P<mon>{_ZH_SMALL})\s*月\s*(?P<day>{_ZH_SMALL})\s*[日号]"),
+    re.compile(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!\s*,?\s*\d{{4}})", re.I),
+    re.compile(
+        rf"\b{_MONTH}\s+(?:the\s+)?{_DAY}\b(?!\s*,?\s*\d{{4}})(?!\s*(?:days?|weeks?|months?|hours?|years?))",
+        re.I,
+    ),
 ]
 _EN_RELATIVE = re.compile(
     r"\b(?:today|yesterday|tomorrow|the day before yesterday|the day after tomorrow"
@@ -107,6 +144,37 @@ class FoundDate:
         return resolve_yearless(self.month, self.day, today, prefer)
 
 
+ProblemKind = Literal["ambiguous", "nonexistent"]
+
+
+@dataclass(frozen=True)
+class DateProblem:
+    """Something written like a date that cannot be taken as one date.
+
+    ``ambiguous``: day and month both written as numbers, and both orders give
+    a real, different date ("02/03/2026": 2 March or 3 February). regchat does
+    not guess: it names both readings and asks which one is meant, because a
+    deadline computed from the wrong one is wrong by weeks. ``readings`` holds
+    the day-first reading, then the month-first one (for a date written
+    without a year, in the year nearest ``today``). When only one order gives
+    a real date ("13/02/2026") or both give the same ("05/05/2026"), it is
+    simply a date.
+
+    ``nonexistent``: a day the calendar does not have ("2026-02-29",
+    "30 February 2027", "4月31日"). ``year``/``month``/``day`` are as written
+    (``year`` None when no year was written); ``readings`` is empty.
+    """
+
+    kind: ProblemKind
+    text: str
+    start: int
+    end: int
+    year: int | None
+    month: int
+    day: int
+    readings: tuple[dt.date, ...] = ()
+
+
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
     try:
         return dt.date(year, month, day)
@@ -133,17 +201,40 @@ def resolve_yearless(month: int, day: int, today: dt.date, prefer: Prefer = "nea
     return min(candidates, key=lambda d: abs((d - today).days))
 
 
-def _month_of(text: str) -> int:
-    return int(text) if text.isdigit() else MONTHS[text.lower().rstrip(".")]
+def _month_of(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if text.lower().rstrip(".") in MONTHS:
+        return MONTHS[text.lower().rstrip(".")]
+    return zh_number(text)
 
 
-def find_dates(text: str, today: dt.date | None = None) -> list[FoundDate]:
-    """Every date written in ``text``, in order of appearance.
+def _year_of(text: str) -> int | None:
+    if text.isdigit():
+        return int(text) if len(text) == 4 else 2000 + int(text)
+    digits = [_ZH_DIGITS.get(ch) for ch in text]
+    return None if None in digits else int("".join(str(d) for d in digits))
 
-    Relative forms ("yesterday", "昨天") are found only when ``today`` is given.
-    Impossible dates ("2026-02-30") are left out.
+
+def _shaped(month: int | None, day: int | None) -> bool:
+    """Whether the numbers could be a month and a day of some month (12 and 31 at most)."""
+    return month is not None and day is not None and 1 <= month <= 12 and 1 <= day <= 31
+
+
+def _exists_yearless(month: int, day: int) -> bool:
+    return _safe_date(2024, month, day) is not None  # 2024: a leap year admits 29 Feb
+
+
+def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate], list[DateProblem]]:
+    """Every date written in ``text``, and everything written like a date that is not one date.
+
+    Both lists are in order of appearance. Relative forms ("yesterday",
+    "昨天") are read only when ``today`` is given; so are the readings of an
+    ambiguous date written without a year.
     """
+    text = text.translate(_WIDE)
     found: list[FoundDate] = []
+    problems: list[DateProblem] = []
     taken: list[tuple[int, int]] = []
 
     def free(start: int, end: int) -> bool:
@@ -153,22 +244,75 @@ def find_dates(text: str, today: dt.date | None = None) -> list[FoundDate]:
         found.append(fd)
         taken.append((fd.start, fd.end))
 
+    def problem(p: DateProblem) -> None:
+        problems.append(p)
+        taken.append((p.start, p.end))
+
+    def span(m: re.Match[str], group: int | str = 0) -> tuple[str, int, int]:
+        start, end = m.span(group)
+        raw = m.group(group)
+        stripped = raw.rstrip()
+        return stripped.strip(), start + (len(raw) - len(raw.lstrip())), start + len(stripped)
+
+    def numeric(m: re.Match[str], group: int | str, year: int | None) -> None:
+        """Two numbers, day and month in an order the text does not say."""
+        written, start, end = span(m, group)
+        a, b = int(m["a"]), int(m["b"])
+        orders = [(mon, day) for mon, day in ((b, a), (a, b)) if _shaped(mon, day)]  # day first, then month first
+        if not orders:
+            return
+        real = [
+            (mon, day) for mon, day in orders
+            if (_safe_date(year, mon, day) if year is not None else _exists_yearless(mon, day))
+        ]  # fmt: skip
+        real = list(dict.fromkeys(real))
+        if len(real) == 1:
+            (mon, day), = real
+            add(FoundDate(written, start, end, mon, day, year))
+        elif len(real) == 2:
+            if year is not None:
+                readings = tuple(dt.date(year, mon, day) for mon, day in real)
+            elif today is not None:
+                readings = tuple(d for mon, day in real if (d := resolve_yearless(mon, day, today)))
+            else:
+                readings = ()
+            problem(DateProblem("ambiguous", written, start, end, year, real[0][0], real[0][1], readings))
+        else:
+            mon, day = orders[0]
+            problem(DateProblem("nonexistent", written, start, end, year, mon, day))
+
     for pattern in _ABSOLUTE:
         for m in pattern.finditer(text):
             if not free(m.start(), m.end()):
                 continue
-            month, day, year = _month_of(m["mon"]), int(m["day"]), int(m["year"])
+            written, start, end = span(m)
+            month, day, year = _month_of(m["mon"]), zh_number(m["day"]), _year_of(m["year"])
+            if year is None or not _shaped(month, day):
+                continue
             if _safe_date(year, month, day):
-                add(FoundDate(m.group(0).strip(), m.start(), m.end(), month, day, year))
+                add(FoundDate(written, start, end, month, day, year))
+            else:
+                problem(DateProblem("nonexistent", written, start, end, year, month, day))
+    for m in _NUMERIC_YEAR_LAST.finditer(text):
+        if free(m.start(), m.end()):
+            numeric(m, 0, _year_of(m["year"]))
+    for m in _NUMERIC_YEARLESS.finditer(text):
+        if free(m.start("date"), m.end("date")):
+            numeric(m, "date", None)
     for pattern in _YEARLESS:
         for m in pattern.finditer(text):
             if not free(m.start(), m.end()):
                 continue
             if m.group("mon") == "may":  # the verb, not the month ("we may 2 ...")
                 continue
-            month, day = _month_of(m["mon"]), int(m["day"])
-            if 1 <= month <= 12 and _safe_date(2024, month, day):  # 2024: a leap year admits 29 Feb
-                add(FoundDate(m.group(0).strip(), m.start(), m.end(), month, day, None))
+            written, start, end = span(m)
+            month, day = _month_of(m["mon"]), zh_number(m["day"])
+            if not _shaped(month, day):
+                continue
+            if _exists_yearless(month, day):
+                add(FoundDate(written, start, end, month, day, None))
+            else:
+                problem(DateProblem("nonexistent", written, start, end, None, month, day))
     if today is not None:
         for m in _EN_RELATIVE.finditer(text):
             if not free(m.start(), m.end()):
@@ -182,7 +326,73 @@ def find_dates(text: str, today: dt.date | None = None) -> list[FoundDate]:
             value = _zh_relative(m, today)
             if value:
                 add(FoundDate(m.group(0), m.start(), m.end(), value.month, value.day, value.year, relative=True))
-    return sorted(found, key=lambda f: f.start)
+    return sorted(found, key=lambda f: f.start), sorted(problems, key=lambda p: p.start)
+
+
+def find_dates(text: str, today: dt.date | None = None) -> list[FoundDate]:
+    """Every date written in ``text``, in order of appearance.
+
+    Relative forms ("yesterday", "昨天") are found only when ``today`` is given.
+    Impossible dates ("2026-02-30") and ambiguous ones ("02/03/2026") are left
+    out: :func:`date_problems` reports them.
+    """
+    return scan_dates(text, today)[0]
+
+
+def date_problems(text: str, today: dt.date | None = None) -> list[DateProblem]:
+    """What in ``text`` is written like a date but cannot be taken as one:
+    day and month in an unknown order, or a day the calendar does not have."""
+    return scan_dates(text, today)[1]
+
+
+_MONTH_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+             "October", "November", "December"]  # fmt: skip
+
+
+def _en(d: dt.date) -> str:
+    return f"{d.day} {_MONTH_EN[d.month - 1]} {d.year}"
+
+
+def _zh(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _why_not(problem: DateProblem, lang: str) -> str:
+    """Why the day does not exist: a leap year, or the length of the month."""
+    month, year = problem.month, problem.year
+    if month == 2 and problem.day == 29 and year is not None:
+        return f"{year}年不是闰年，2月只有28天" if lang == "zh" else f"{year} is not a leap year"
+    if month == 2:
+        if year is None:
+            return "2月最多只有29天" if lang == "zh" else "February has at most 29 days"
+        days = 29 if _safe_date(year, 2, 29) else 28
+        return f"{year}年2月只有{days}天" if lang == "zh" else f"February {year} has {days} days"
+    days = 30 if month in (4, 6, 9, 11) else 31
+    return f"{month}月只有{days}天" if lang == "zh" else f"{_MONTH_EN[month - 1]} has {days} days"
+
+
+def describe_date_problem(problem: DateProblem, lang: str) -> str:
+    """One sentence (``lang`` "zh" for Chinese, otherwise English) saying what is wrong with a date
+    in the question and what to write instead."""
+    zh = lang == "zh"
+    if problem.kind == "nonexistent":
+        if zh:
+            return f"{problem.text} 这个日期不存在：{_why_not(problem, 'zh')}。请核对日期后再问我。"
+        return f"{problem.text} does not exist: {_why_not(problem, 'en')}. Please check the date and ask again."
+    if len(problem.readings) == 2:
+        show = _zh if zh else _en
+        if problem.year is None:  # no year written: none is shown
+            show = (lambda d: f"{d.month}月{d.day}日") if zh else (lambda d: f"{d.day} {_MONTH_EN[d.month - 1]}")
+        first, second = (show(d) for d in problem.readings)
+        if zh:
+            return f"{problem.text} 既可以理解为{first}，也可以理解为{second}。请告诉我是哪一天（例如用“年月日”写明）。"
+        return (
+            f"{problem.text} could be {first} or {second}. Which one do you mean? "
+            "(Writing the month in words avoids the doubt.)"
+        )
+    if zh:
+        return f"{problem.text} 中哪个数字是月份并不清楚。请用“年月日”写明日期。"
+    return f"In {problem.text} it is not clear which number is the month. Please write the month in words."
 
 
 def _en_relative(phrase: str, today: dt.date) -> dt.date | None:
@@ -207,14 +417,21 @@ def _zh_relative(m: re.Match[str], today: dt.date) -> dt.date | None:
 
 
 def dates_in(text: str, today: dt.date | None = None, prefer: Prefer = "nearest") -> set[dt.date]:
-    """The resolved dates written in ``text`` (yearless ones resolved against ``today``)."""
+    """The resolved dates written in ``text`` (yearless ones resolved against ``today``).
+
+    A date whose day and month order is unknown ("02/03/2026") gives both
+    readings: either may be repeated back without being a new date.
+    """
+    found, problems = scan_dates(text, today)
     out: set[dt.date] = set()
-    for fd in find_dates(text, today):
+    for fd in found:
         if fd.year is None and today is None:
             continue
         value = fd.resolve(today, prefer) if today else fd.resolve(dt.date.min)
         if value:
             out.add(value)
+    for p in problems:
+        out.update(p.readings)
     return out
 
 

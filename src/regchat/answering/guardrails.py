@@ -28,11 +28,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ..documents import Citation, Deadline, Provision
-from .dates import find_dates, zh_number
+from .dates import DateProblem, FoundDate, find_dates, scan_dates, zh_number
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 
 log = logging.getLogger(__name__)
@@ -201,32 +201,57 @@ def check_dates(
     allowed: set[dt.date],
     deadlines: list[Deadline],
     today: dt.date,
+    written: Collection[str] = (),
 ) -> DateCheck:
-    """Correct or flag every date in ``text`` that is neither ``allowed`` nor computed."""
+    """Correct or flag every date in ``text`` that is neither ``allowed`` nor computed.
+
+    Every form a date can be written in counts (see :mod:`.dates`): numeric
+    ones with the year last ("04/05/2026", "5.4.2026"), Chinese numerals
+    ("二〇二六年四月五日"), dates without a year ("4月5日", "April 5th"). A date
+    whose day and month order is unknown stands when either reading is
+    permitted. A day the calendar does not have ("2026-02-30") never stands,
+    unless its text is among ``written`` (date texts from the question, which
+    an answer may quote to say what is wrong with them).
+    """
     permitted = set(allowed) | deadline_dates(deadlines) | {today}
+    found, problems = scan_dates(text, today)
+    items: list[FoundDate | DateProblem] = sorted([*found, *problems], key=lambda f: f.start)
     notices: list[str] = []
     pieces: list[str] = []
     pos = 0
-    for found in find_dates(text, today):
-        value = found.resolve(today)
-        if value is None or value in permitted:
+    for item in items:
+        if _date_stands(item, permitted, today, set(written)):
             continue
-        # A yearless date is fine when any year's reading of it is permitted.
-        if found.year is None and any((p.month, p.day) == (found.month, found.day) for p in permitted):
-            continue
-        pieces.append(text[pos : found.start])
+        pieces.append(text[pos : item.start])
         if len(deadlines) == 1:
             pieces.append(deadlines[0].date.isoformat())
             notices.append(
-                f"Corrected a date ({found.text}) to the computed deadline {deadlines[0].date.isoformat()}."
+                f"Corrected a date ({item.text}) to the computed deadline {deadlines[0].date.isoformat()}."
             )
         else:
-            pieces.append(f"{found.text} {UNVERIFIED}")
-            notices.append(f"The date {found.text} was not computed by the deadline calculator; check it.")
-        log.warning("guardrail date: %r not from the question, a provision or a computation", found.text)
-        pos = found.end
+            pieces.append(f"{text[item.start : item.end]} {UNVERIFIED}")
+            notices.append(f"The date {item.text} was not computed by the deadline calculator; check it.")
+        log.warning("guardrail date: %r not from the question, a provision or a computation", item.text)
+        pos = item.end
     pieces.append(text[pos:])
     return DateCheck("".join(pieces), notices)
+
+
+def _date_stands(item: FoundDate | DateProblem, permitted: set[dt.date], today: dt.date, written: set[str]) -> bool:
+    """Whether a date found in an answer may stay as written."""
+    if isinstance(item, DateProblem):
+        if item.kind == "nonexistent":
+            return item.text in written
+        if item.year is None:  # either reading, in any year
+            return any((p.month, p.day) in {(r.month, r.day) for r in item.readings} for p in permitted) or (
+                item.text in written
+            )
+        return any(r in permitted for r in item.readings)
+    value = item.resolve(today)
+    if value is None or value in permitted:
+        return True
+    # A yearless date is fine when any year's reading of it is permitted.
+    return item.year is None and any((p.month, p.day) == (item.month, item.day) for p in permitted)
 
 
 def render_markers(text: str, consulted: Mapping[str, Provision]) -> str:
