@@ -214,3 +214,96 @@ def test_chinese_past_deadline_note(engine):
     answer = engine.answer("我的居留许可12月15日到期，最晚哪天申请延期？", today=dt.date(2026, 11, 22))
     assert answer.deadlines[0].act_by == dt.date(2026, 11, 13)
     assert "已经过去" in answer.text
+
+
+# --------------------------------------------------------------------------- choosing the rule by its event
+
+
+@pytest.mark.parametrize(
+    "question, rule_id, day",
+    [
+        # The stay a visa gives runs out: Art. 29 (7 days before), not the stay permit's 180-day maximum.
+        ("The stay on my L visa runs out on 15 January 2027. By when do I have to request an extension?",
+         "law-29-extend-stay", dt.date(2027, 1, 8)),
+        ("签证停留期2027年1月15日届满，我最晚什么时候申请延长？", "law-29-extend-stay", dt.date(2027, 1, 8)),
+        # A certificate issued on a day is not an entry on that day: Reg. Art. 16 (valid six months).
+        ("The hospital issued my health check certificate on 10 October 2026. Until when can I hand it in "
+         "with my residence permit application?", "reg-16-health-certificate", dt.date(2027, 4, 10)),
+        ("我的体检证明是2026年10月10日开具的，办居留许可时能用到哪天？", "reg-16-health-certificate", dt.date(2027, 4, 10)),
+        # The residence permit (居留) expiring is still Art. 32.
+        ("我的居留证件2027年3月20日到期，最晚哪天申请延期？", "law-32-extend-residence", dt.date(2027, 2, 18)),
+    ],
+)  # fmt: skip
+def test_the_rule_is_the_one_whose_event_and_subject_the_question_names(engine, question, rule_id, day):
+    answer = engine.answer(question, today=TODAY)
+    (deadline,) = answer.deadlines
+    assert (deadline.rule_id, deadline.date) == (rule_id, day)
+
+
+# --------------------------------------------------------------------------- jurisdiction
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I came to Macau on 5 January 2027 to work for a local employer. What is the deadline to apply for the worker card?",
+        "我2027年1月5日入境澳门做外地雇员，最晚哪天要申请外地雇员身份认别证？",
+    ],
+)
+def test_a_macao_question_never_gets_a_mainland_deadline(engine, retriever, question):
+    answer = engine.answer(question, today=TODAY)
+    assert answer.deadlines == []
+    assert answer.citations and all(c.doc_id.startswith("mo-") for c in answer.citations)
+    assert ("no deadline" in answer.text) or ("没有规定" in answer.text)
+    assert "2027-02-04" not in answer.text  # what the mainland's 30 days would give
+    assert_quotes_are_true(answer, retriever)
+
+
+def test_a_mainland_question_still_gets_its_deadline(engine):
+    answer = engine.answer("I arrived in mainland China on 5 January 2027 on a Z visa. When must I apply for residence?", today=TODAY)
+    assert [d.rule_id for d in answer.deadlines] == ["law-30-residence-permit"]
+
+
+# --------------------------------------------------------------------------- follow-ups that change the topic
+
+
+def test_a_follow_up_on_another_aspect_is_a_lookup_not_the_earlier_deadline(engine):
+    first = "I landed in China with a work visa on 12 April 2026; by when do I need to apply for my residence permit?"
+    earlier = engine.answer(first, today=TODAY)
+    assert [d.rule_id for d in earlier.deadlines] == ["law-30-residence-permit"]
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": earlier.text}]
+    answer = engine.answer("Which papers should I bring along for that?", history=history, today=TODAY)
+    assert answer.deadlines == []
+    assert set(keys(answer)) & {"cn-exit-entry-law#30", "cn-foreigner-entry-exit-regulations#16"}
+    # The same conversation asking about the date again still reuses the rule.
+    again = engine.answer("So what was the last day again?", history=history, today=TODAY)
+    assert [d.rule_id for d in again.deadlines] == ["law-30-residence-permit"]
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def test_sentences_are_not_cut_at_abbreviations_or_inside_quotes():
+    from regchat.answering.offline import quotable_sentences
+
+    text = (
+        'Holders of a "P.R.C. Travel Permit" may apply (e.g. No. 3 of Art. 5 applies). '
+        "Mr. J. Smith signs. 1.2. Employers with valid authorization; done."
+    )
+    parts = quotable_sentences(text)
+    assert "".join(parts) == text
+    assert [p.strip() for p in parts] == [
+        'Holders of a "P.R.C. Travel Permit" may apply (e.g. No. 3 of Art. 5 applies).',
+        "Mr. J. Smith signs.",
+        "1.2. Employers with valid authorization; done.",
+    ]
+    assert all(p.count('"') % 2 == 0 for p in parts)
+
+
+def test_a_macao_question_quotes_whole_sentences_from_the_macao_guide(engine, retriever):
+    answer = engine.answer("Working in Macau as a non-resident worker: can my spouse and children join me?", today=TODAY)
+    assert answer.citations and all(c.doc_id.startswith("mo-") for c in answer.citations)
+    for c in answer.citations:
+        for piece in c.quote.split(" … "):
+            assert piece.count('"') % 2 == 0, piece
+    assert_quotes_are_true(answer, retriever)

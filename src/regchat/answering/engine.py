@@ -31,6 +31,7 @@ from .offline import (
     compose_lookup,
     compose_missing_articles,
     date_hint,
+    no_deadline_note,
 )
 from .questions import Reading, choose_rule, event_date, read_question
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
@@ -286,6 +287,18 @@ class Engine:
                     draft.text += "\n" + date_hint(rule, reading.lang)
                 return draft
 
+        # A deadline asked about in a place whose documents set none (a mainland rule would
+        # have answered it): say so, and quote what that place's documents do say.
+        if rule is None and reading.region and reading.asks_deadline:
+            elsewhere = choose_rule(reading, self.rules, hits, any_region=True).rule
+            from_elsewhere = elsewhere is not None and getattr(elsewhere, "region", None) != reading.region
+            local = [h for h in hits if h.provision.jurisdiction == reading.region]
+            if (from_elsewhere or reading.dates) and local:
+                chosen = choose_provisions(reading, local, self.picker)
+                draft = compose_lookup(reading, chosen, self.picker, self.titles_zh)
+                draft.text = no_deadline_note(reading, reading.region) + "\n" + draft.text
+                return draft
+
         # Everything else: quote the provisions that answer it.
         chosen = choose_provisions(reading, hits, self.picker)
         return compose_lookup(reading, chosen, self.picker, self.titles_zh)
@@ -321,8 +334,17 @@ class Engine:
         hits = self.retriever.search(reading.search_query, k=TOP_K)
         if not reading.follow_up:
             return hits
+        if reading.carried_subject:
+            # The question names no subject of its own ("What documents do I need for it?"):
+            # a provision must fit both the earlier turn (its main subject) and the question
+            # with that subject ("... residence permit"), so the two searches are averaged.
+            pair = f"{reading.standalone_query} {reading.carried_subject}"
+            best = _averaged(self.retriever.search(reading.search_query, k=2 * TOP_K),
+                             self.retriever.search(pair, k=2 * TOP_K))  # fmt: skip
+            ranked = sorted(best.values(), key=lambda h: -h.score)[:TOP_K]
+            return [h.model_copy(update={"rank": i}) for i, h in enumerate(ranked, 1)]
         # The question's own words count a little more than the turn it follows.
-        best: dict[str, Hit] = {h.provision.key: h.model_copy(update={"score": h.score * FOLLOW_UP_DISCOUNT}) for h in hits}
+        best = {h.provision.key: h.model_copy(update={"score": h.score * FOLLOW_UP_DISCOUNT}) for h in hits}
         for h in self.retriever.search(reading.standalone_query, k=TOP_K):
             if h.provision.key not in best or h.score > best[h.provision.key].score:
                 best[h.provision.key] = h
@@ -360,6 +382,19 @@ class Engine:
 
             self._chat_model = build_chat_model(self.settings)
         return self._chat_model
+
+
+def _averaged(first: Sequence[Hit], second: Sequence[Hit]) -> dict[str, Hit]:
+    """Per provision, the mean of its scores in two searches (one it is missing from gives it
+    that search's lowest score)."""
+    floor = [min((h.score for h in hits), default=0.0) for hits in (first, second)]
+    scores = [{h.provision.key: h for h in hits} for hits in (first, second)]
+    out: dict[str, Hit] = {}
+    for key in scores[0].keys() | scores[1].keys():
+        hit = scores[0].get(key) or scores[1][key]
+        mean = sum(s[key].score if key in s else f for s, f in zip(scores, floor)) / 2
+        out[key] = hit.model_copy(update={"score": mean})
+    return out
 
 
 def _with_time(reading: Reading, day: dt.date, kind: str) -> dt.date | dt.datetime:

@@ -20,7 +20,7 @@ from ..documents import Deadline, Hit, Provision
 from ..tokens import tokenize
 from .guardrails import marker, split_sentences
 from .language import WEEKDAYS_ZH, Lang, english_terms
-from .questions import Reading
+from .questions import Reading, main_subject_of_text, subject_of
 
 _BOTH_PLACES = re.compile(r"\bcompare\b|\bdifference\b|\bboth\b|\bversus\b|\bvs\.?\b|有什么不同|区别|比较|对比", re.I)
 _MACAO = re.compile(r"\bmaca[ou]\b|澳门", re.I)
@@ -39,6 +39,40 @@ class Draft:
     quotes: dict[str, str] = field(default_factory=dict)  # provision key -> quoted text
     deadlines: list[Deadline] = field(default_factory=list)
     cited: list[Provision] = field(default_factory=list)
+
+
+# A full stop that does not end a sentence: after an abbreviation ("P.R.C.", "e.g.", "No.",
+# "Art.", "para."), a single capital ("J. Smith") or a list number ("1.", "1.2.").
+_NOT_AN_END = re.compile(
+    r"(?:\b(?:[A-Za-z]\.){2,}|\b(?:e\.g|i\.e|etc|No|Nos|Art|Arts|para|Para|paras|cf|vs|Mr|Mrs|Ms|Dr|St|Co|Ltd|Inc)\."
+    r"|\b[A-Z]\.|(?:^|\s|\()(?:\d{1,3}\.)+)$"
+)
+_END = re.compile(r"[.!?]+(?=\s)|[。！？]")
+_QUOTE_CHARS = re.compile(r'["“”]')
+
+
+def quotable_sentences(text: str) -> list[str]:
+    """Sentences of one paragraph, cut where a sentence really ends: not at an
+    abbreviation, a single capital or a list number, and never inside a quotation
+    (so every piece has its quotation marks balanced). Joining them gives ``text`` back."""
+    parts: list[str] = []
+    start = 0
+    for m in _END.finditer(text):
+        end = m.end()
+        piece = text[start:end]
+        if m.group().startswith(".") and _NOT_AN_END.search(text[start:end]):
+            continue
+        if len(_QUOTE_CHARS.findall(piece)) % 2:
+            continue  # inside "..." : the sentence goes on after the closing mark
+        if not text[start:end].strip():
+            continue
+        ws = re.match(r"\s*", text[end:])
+        end += ws.end() if ws else 0
+        parts.append(text[start:end])
+        start = end
+    if start < len(text):
+        parts.append(text[start:])
+    return parts
 
 
 def _terms(text: str) -> set[str]:
@@ -69,7 +103,7 @@ class SentencePicker:
     def sentences(provision: Provision) -> list[str]:
         out: list[str] = []
         for paragraph in provision.text.split("\n"):
-            for s in split_sentences(paragraph):
+            for s in quotable_sentences(paragraph):
                 s = s.strip()
                 if len(s) > 3:
                     out.append(s)
@@ -122,6 +156,7 @@ COVERAGE_WEIGHT = 0.1
 
 
 GUIDE_PENALTY = 0.3
+SUBJECT_WEIGHT = 0.05  # a provision mostly about the thing the question names (residence permit, visa, ...)
 
 
 def names_subject(reading: Reading, provision: Provision) -> bool:
@@ -137,23 +172,42 @@ def names_subject(reading: Reading, provision: Provision) -> bool:
     return bool(pairs & asked) or provision.jurisdiction != "CN"
 
 
+_PLACE_WORDS = re.compile(r"\b(?:maca[ou]|mainland|china|prc)\b|澳门|内地|大陆|中国", re.I)
+
+
+def topic_of(reading: Reading) -> str:
+    """What a question is about, for matching sentences: a follow-up that names no subject
+    carries the earlier turn's; once its place is known (and the provisions are that
+    place's), naming the place ("I work in Macao") says nothing more."""
+    question = reading.question
+    if reading.carried_subject:
+        question = f"{question} {reading.carried_subject}"  # "What documents do I need for it?" (it = ...)
+    if not reading.region:
+        return question
+    return _PLACE_WORDS.sub(" ", question)
+
+
 def rerank(reading: Reading, hits: Sequence[Hit], picker: SentencePicker) -> list[Hit]:
     """Hits re-ordered by retrieval score plus how well their best sentence matches the question.
 
     Retrieval scores whole provisions; an answer is usually one sentence. The
     sentence match (scaled to the best hit's) breaks near-ties in favour of the
-    provision that says the thing asked.
+    provision that says the thing asked; for a follow-up about "it", so does a
+    provision being mostly about the thing "it" is (a residence permit rather than a visa).
     """
     if len(hits) < 2:
         return list(hits)
-    best = [picker.best_score(h.provision, reading.question) for h in hits]
+    topic = topic_of(reading)
+    best = [picker.best_score(h.provision, topic) for h in hits]
     top = max(best) or 1.0
-    cover = [picker.coverage(h.provision, reading.question) for h in hits]
+    cover = [picker.coverage(h.provision, topic) for h in hits]
+    asked = subject_of(topic) if reading.carried_subject else None  # "what do I need for it?" (it = ...)
     rescored = [
         h.model_copy(
             update={
                 "score": h.score + RERANK_WEIGHT * b / top + COVERAGE_WEIGHT * c
                 - (GUIDE_PENALTY if not names_subject(reading, h.provision) else 0.0)
+                + (SUBJECT_WEIGHT if asked and main_subject_of_text(h.provision.text) == asked else 0.0)
             }
         )
         for h, b, c in zip(hits, best, cover)
@@ -168,6 +222,10 @@ def choose_provisions(
     or the best of the other jurisdiction when it spans mainland China and Macao)."""
     if not hits:
         return []
+    if reading.region and reading.refs == []:
+        # A question about one place is answered from that place's documents when they come up.
+        local = [h for h in hits if h.provision.jurisdiction == reading.region]
+        hits = local or list(hits)
     if picker is not None:
         hits = rerank(reading, hits, picker)
     chosen = [hits[0].provision]
@@ -233,7 +291,7 @@ def compose_lookup(
         elif whole:
             sentences = SentencePicker.sentences(p)[:3]
         else:
-            sentences = picker.pick(p, reading.question, fallback=reading.context if reading.follow_up else None)
+            sentences = picker.pick(p, topic_of(reading), fallback=reading.context if reading.follow_up else None)
         quote = " … ".join(sentences)
         draft.quotes[p.key] = quote
         draft.cited.append(p)
@@ -338,6 +396,21 @@ def date_hint(rule, lang: Lang) -> str:
     if lang == "zh":
         return f"告诉我具体日期（{rule.event_zh}），我可以算出{rule.result_zh}。"
     return f"Tell me the date ({rule.event_en}) and I will compute the {rule.result_en}."
+
+
+_PLACE = {"MO": ("Macao", "澳门"), "CN": ("mainland China", "中国内地")}
+
+
+def no_deadline_note(reading: Reading, region: str) -> str:
+    """Say plainly that the documents for ``region`` set no deadline for what is asked."""
+    en, zh = _PLACE.get(region, (region, region))
+    other_en, other_zh = next(v for k, v in _PLACE.items() if k != region)
+    if reading.lang == "zh":
+        return f"所收录的{zh}文件没有规定办理此事的期限（天数），因此无法计算日期；{other_zh}的期限规定不适用于{zh}。相关内容如下："
+    return (
+        f"The documents I hold for {en} set no deadline (number of days) for this, so there is no date to compute; "
+        f"the time limits of {other_en} do not apply in {en}. What they do say:"
+    )
 
 
 def compose_missing_articles(reading: Reading, missing: Sequence[int], known: Mapping[str, tuple[int, int]]) -> str:

@@ -56,7 +56,25 @@ _STAY_DAYS = re.compile(
     r"allows? (?:a )?(?P<n4>\d{1,3})[- ]days?|停留期\s*(?P<n5>\d{1,3})\s*[天日]|停留\s*(?P<n6>\d{1,3})\s*[天日]",
     re.I,
 )
+_THING = re.compile(r"\b(?:it|that|this|one)\b|它|这个|那个|该证|此", re.I)  # a thing, not people ("they")
 _OTHER = re.compile(r"\bthe other\b|另一个|另外那个|另一部", re.I)
+_MACAO = re.compile(r"\bmaca[ou]\b|澳门", re.I)
+_MAINLAND = re.compile(r"\bmainland\b|\bchina\b|\bprc\b|中国|内地|大陆|在华|来华|中华人民共和国", re.I)
+
+
+def place_of(text: str) -> str | None:
+    """'MO' for text about Macao alone, 'CN' for mainland China alone, else None.
+    ("Macao, China" and the Macao guide's own "P.R.C. Permit" are Macao.)"""
+    macao = bool(_MACAO.search(text))
+    rest = _MACAO.sub(" ", text)
+    mainland = bool(re.search(r"\bmainland\b|内地|大陆", rest, re.I)) or (
+        not macao and bool(_MAINLAND.search(rest))
+    )
+    if macao and not mainland:
+        return "MO"
+    if mainland and not macao:
+        return "CN"
+    return None
 
 
 @dataclass
@@ -80,6 +98,28 @@ class Reading:
         return self.previous is not None
 
     @property
+    def reuses_previous(self) -> bool:
+        """A follow-up carries the earlier turn's rule and date only when it gives a new date
+        or asks about the date again ("And if I entered on 10 May?", "那截止日期是哪天？");
+        otherwise ("What documents do I need for it?") the earlier turn is context for a lookup."""
+        return self.follow_up and bool(self.dates or self.asks_deadline or _STAY_DAYS.search(self.question))
+
+    @property
+    def carried_subject(self) -> str | None:
+        """For a follow-up that names no subject of its own but points at a thing ("What
+        documents do I need for it?"), the words of the subject of the turn it follows
+        ("residence permit")."""
+        if not self.previous or subject_of(self.question) or not _THING.search(self.question):
+            return None
+        return subject_phrase(self.previous)
+
+    @property
+    def region(self) -> str | None:
+        """'MO' when the question (or the turn it follows) is about Macao alone, 'CN' when about
+        mainland China alone, None when it names neither or both."""
+        return place_of(self.context)
+
+    @property
     def standalone_query(self) -> str:
         """The question alone, dates left out (they only add noise to retrieval)."""
         text = self.question
@@ -91,7 +131,14 @@ class Reading:
 
     @property
     def search_query(self) -> str:
-        """The text to retrieve with: a follow-up carries the turn it follows."""
+        """The text to retrieve with: a follow-up carries the turn it follows, or only that
+        turn's main subject when it names none of its own ("What documents do I need for it?"
+        is about the residence permit, not the visa the earlier turn also mentioned)."""
+        if self.carried_subject and self.previous:
+            previous = self.previous
+            for found in self.previous_dates:
+                previous = previous.replace(found.text, " ")
+            return f"{main_subject_only(previous)} {self.standalone_query}"
         return f"{self.previous} {self.standalone_query}" if self.previous else self.standalone_query
 
     @property
@@ -229,6 +276,125 @@ def amounts_in(text: str) -> set[tuple[int, str]]:
     return out
 
 
+# --------------------------------------------------------------------------- events and subjects
+
+# What happened on the question's date. A rule's event description is read with the
+# same words; a question's sentence also with looser everyday ones ("got", "received").
+_EVENT_WORDS: dict[str, str] = {
+    "entry": r"\b(?:enter(?:ed|ing|s)?|entry|landed)\b|入境|来华|进入中国",
+    "expiry": r"\b(?:expir\w*|ends?|ended|ending|end of|runs? out|ran out|valid until|lapses?|lapsed)\b"
+    r"|到期|届满|期满|结束|过期",
+    "issue": r"\b(?:issued|issue date|granted)\b|签发|开具|出具|颁发",
+    "received": r"\b(?:received|accepted)\b|受理|\breceipt\b.*\bissued\b",  # a receipt is issued on receiving
+    "birth": r"\b(?:born|birth|gave birth)\b|出生|生了|生下",
+    "change": r"\b(?:changed|change|altered|alteration|switched|new passport)\b|变更|更换|换了",
+    "order": r"\b(?:ordered|order to leave)\b|责令|限期出境",
+    "arrival": r"\b(?:arriv\w*|moved in|checked in|check-in)\b|入住|住进|搬进|抵达",
+}
+_QUESTION_EVENT_WORDS: dict[str, str] = {
+    "entry": r"\b(?:came to|arrived in|arrived at the border|flew in|got to) (?:china|the country|beijing|shanghai)\b",
+    "issue": r"\b(?:got|received|obtained|dated|done|taken|had|accepted)\b|拿到|做的|做了|受理",
+    "received": r"\b(?:submitted|applied|filed|lodged|handed in|accepted)\b|递交|提交|申请了|受理",
+}
+# What the event happened to, most specific first: a medical report is not the residence
+# permit it is for, and a stay permit (停留证件) is not the stay a visa gives (停留期).
+_SUBJECTS: dict[str, str] = {
+    "health": r"\b(?:health certificate|health check|medical|physical exam\w*|proof of health)\b|体检|健康证明|健康",
+    "receipt": r"\b(?:receipt|acknowledge?ment)\b|回执",
+    "stay_permit": r"\bstay permit\b|停留证",
+    "residence": r"\bresidence(?: permits?)?\b|居留(?:许可|证件|证)?",
+    "stay": r"\b(?:(?:[A-Z]\d?|work|working|study|student|tourist|business|family|visit) )?(?:stay|visas?)\b|停留|[A-Z]?\d?签证",
+    "baby": r"\b(?:baby|newborn|infant|child)\b|婴儿|新生儿|孩子",
+    "lodging": r"\b(?:accommodation|domicile|apartment|flat|house|friends?)\b|住宿|住所|住处",
+}
+EVENT_MATCH = 2.5  # the rule's event is what happened on the question's date
+EVENT_MISMATCH = 3.0  # ... or plainly something else
+SUBJECT_MATCH = 1.5
+SUBJECT_MISMATCH = 2.0
+
+
+def events_in(text: str, *, loose: bool = False) -> set[str]:
+    """The kinds of event ``text`` speaks of (entry, expiry, issue, ...)."""
+    text = _ZH_MASK.sub("・", text)
+    found = {kind for kind, pattern in _EVENT_WORDS.items() if re.search(pattern, text, re.I)}
+    if loose:
+        found |= {kind for kind, pattern in _QUESTION_EVENT_WORDS.items() if re.search(pattern, text, re.I)}
+    return found
+
+
+def subject_of(text: str) -> str | None:
+    """The most specific thing ``text`` names (health certificate, receipt, stay permit, residence, stay, ...)."""
+    text = _ZH_MASK.sub("・", text)
+    return next((kind for kind, pattern in _SUBJECTS.items() if re.search(pattern, text, re.I)), None)
+
+
+def subject_phrase(text: str) -> str | None:
+    """The words naming the most specific thing ``text`` is about ("residence", "体检")."""
+    text = _ZH_MASK.sub("・", text)
+    for pattern in _SUBJECTS.values():
+        m = re.search(pattern, text, re.I)
+        if m:
+            return m.group(0)
+    return None
+
+
+def main_subject_only(text: str) -> str:
+    """``text`` without the things it names besides its most specific subject
+    ("... on a Z visa, when must I apply for my residence permit?" keeps the residence permit)."""
+    masked = _ZH_MASK.sub("・", text)
+    kinds = list(_SUBJECTS)
+    main = subject_of(text)
+    if main is None:
+        return text
+    for kind in kinds[kinds.index(main) + 1 :]:
+        masked = re.sub(_SUBJECTS[kind], " ", masked, flags=re.I)
+    return re.sub(r"\s+", " ", masked).strip()
+
+
+def main_subject_of_text(text: str) -> str | None:
+    """The thing a passage mostly speaks of: the subject it names most often (a more
+    specific name hiding the words it contains); None for a tie or none."""
+    text = _ZH_MASK.sub("・", text)
+    counts: Counter[str] = Counter()
+    for kind, pattern in _SUBJECTS.items():
+        counts[kind] = len(re.findall(pattern, text, re.I))
+        text = re.sub(pattern, " ", text, flags=re.I)
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
+
+
+def subjects_in(text: str) -> set[str]:
+    """Every thing ``text`` names, a more specific name hiding the words it contains
+    ("stay permit" is a stay permit, not also a stay)."""
+    text = _ZH_MASK.sub("・", text)
+    found = set()
+    for kind, pattern in _SUBJECTS.items():
+        if re.search(pattern, text, re.I):
+            found.add(kind)
+            text = re.sub(pattern, " ", text, flags=re.I)
+    return found
+
+
+def _rule_event(rule: RuleLike) -> tuple[set[str], set[str]]:
+    """The rule's events and subjects, read from its event description (parenthetical notes left out)."""
+    text = _plain(f"{getattr(rule, 'event_en', '')}")
+    return events_in(text), subjects_in(text)
+
+
+def _event_fit(asked_events: set[str], asked_subject: str | None, rule: RuleLike) -> tuple[float, bool]:
+    """Score for how the rule's event fits the question's dated event, and whether both event and subject agree."""
+    events, subjects = _rule_event(rule)
+    score = 0.0
+    if asked_events and events:
+        score += EVENT_MATCH if asked_events & events else -EVENT_MISMATCH
+    if asked_subject and subjects:
+        score += SUBJECT_MATCH if asked_subject in subjects else -SUBJECT_MISMATCH
+    agree = bool(asked_events & events) and asked_subject in subjects
+    return score, agree
+
+
 @dataclass(frozen=True)
 class RuleChoice:
     rule: RuleLike | None
@@ -236,7 +402,9 @@ class RuleChoice:
     keywords: float = 0.0  # weight of the rule's own keywords found in the question itself
 
 
-def choose_rule(reading: Reading, rules: Sequence[RuleLike], hits: Sequence[Hit]) -> RuleChoice:
+def choose_rule(
+    reading: Reading, rules: Sequence[RuleLike], hits: Sequence[Hit], *, any_region: bool = False
+) -> RuleChoice:
     """The deadline rule the question is about, or None.
 
     A rule needs at least one of its keywords in the question (or, for a
@@ -244,12 +412,18 @@ def choose_rule(reading: Reading, rules: Sequence[RuleLike], hits: Sequence[Hit]
     (the previous turn's at half weight); the words its event and result
     descriptions share with the question (weighted by how rare each word is
     among the rules); the question naming its period ("7 working days"); its
-    article ranked high by retrieval; the question naming its document.
+    article ranked high by retrieval; the question naming its document; and
+    whether its event and what that event happens to (entry, expiry of a
+    stay or of a residence permit, issue of a health certificate, ...) are
+    what the sentence holding the question's date speaks of. A question about
+    Macao alone gets only Macao rules (``any_region`` lifts that, to tell
+    whether a mainland rule would have applied).
     """
     # Keywords come in both languages: match them against the words as written.
     kw_tokens = _tokens(reading.question)
     q_tokens = _tokens(reading.question + " " + " ".join(english_terms(reading.question)))
-    prev = reading.previous or ""
+    prev = reading.previous if reading.reuses_previous else ""
+    prev = prev or ""
     p_tokens = _tokens(prev) if prev else set()
     described = {rule.id: _tokens(_plain(f"{getattr(rule, 'event_en', '')} {getattr(rule, 'result_en', '')}")) for rule in rules}
     df: Counter[str] = Counter(t for toks in described.values() for t in toks)
@@ -268,18 +442,28 @@ def choose_rule(reading: Reading, rules: Sequence[RuleLike], hits: Sequence[Hit]
         "regulation" if re.search(r"\bregulations?\b|条例|细则", reading.question, re.I) else
         "law" if re.search(r"\blaw\b|出入境管理法", reading.question, re.I) else None
     )  # fmt: skip
-    dated = bool(reading.dates or reading.previous_dates)
+    previous_dates = reading.previous_dates if reading.reuses_previous else []
+    dated = bool(reading.dates or previous_dates)
+    sentence = " ".join(_sentence_around(reading.question, d.start) for d in reading.dates[:1])
+    if not sentence and prev and previous_dates:
+        sentence = _sentence_around(prev, previous_dates[0].start)
+    asked_events = events_in(sentence, loose=True) if sentence else set()
+    asked_subject = subject_of(sentence) if sentence else None
+    region = None if any_region else reading.region
     best = RuleChoice(None)
     for rule in rules:
+        if region and getattr(rule, "region", region) != region:
+            continue  # a question about Macao never gets a mainland rule (and the other way round)
         if dated and getattr(rule, "amount", 0) is None and not (rule.kind == "stay_period" and reading.stay_days):
             continue  # a date was given, but this rule's period is not known: it cannot be computed
         own = _keyword_hits(rule.keywords, reading.question, kw_tokens)
         # English keywords reached only through the glossary (Chinese question) count half.
         own += 0.5 * (_keyword_hits(rule.keywords, reading.question, q_tokens) - own)
         before = _keyword_hits(rule.keywords, prev, p_tokens) if prev else 0.0
-        if own + before <= 0:
+        fit, agrees = _event_fit(asked_events, asked_subject, rule) if sentence else (0.0, False)
+        if own + before <= 0 and not agrees:
             continue
-        score = own + 0.5 * before
+        score = own + 0.5 * before + fit
         score += 0.5 * sum(math.log(n_rules / df[t]) for t in q_tokens & described[rule.id])
         score += 1.0 * sum(math.log(n_rules / ev_df[t]) for t in event_tokens & events[rule.id])
         if (getattr(rule, "amount", None), getattr(rule, "unit", None)) in amounts:
@@ -305,7 +489,7 @@ def prefer_for(kind: str, reading: Reading) -> Prefer:
 
 
 def event_date(reading: Reading, kind: str) -> tuple[FoundDate | None, dt.date | None]:
-    """The event date of the question (or, for a follow-up without one, of the turn it follows)."""
-    for found in (reading.dates or reading.previous_dates)[:1]:
+    """The event date of the question (or, for a follow-up that asks about the date again, of the turn it follows)."""
+    for found in (reading.dates or (reading.previous_dates if reading.reuses_previous else []))[:1]:
         return found, found.resolve(reading.today, prefer_for(kind, reading))
     return None, None
