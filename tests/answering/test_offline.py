@@ -275,6 +275,7 @@ def test_a_follow_up_on_another_aspect_is_a_lookup_not_the_earlier_deadline(engi
     answer = engine.answer("Which papers should I bring along for that?", history=history, today=TODAY)
     assert answer.deadlines == []
     assert set(keys(answer)) & {"cn-exit-entry-law#30", "cn-foreigner-entry-exit-regulations#16"}
+    assert "passport" in answer.text  # the general list, not only one kind of permit's extra proof
     # The same conversation asking about the date again still reuses the rule.
     again = engine.answer("So what was the last day again?", history=history, today=TODAY)
     assert [d.rule_id for d in again.deadlines] == ["law-30-residence-permit"]
@@ -307,3 +308,11 @@ def test_a_macao_question_quotes_whole_sentences_from_the_macao_guide(engine, re
         for piece in c.quote.split(" … "):
             assert piece.count('"') % 2 == 0, piece
     assert_quotes_are_true(answer, retriever)
+
+
+def test_quoting_a_numbered_item_quotes_the_rule_it_belongs_to(engine):
+    answer = engine.answer("For a study residence permit, what proof is needed?", today=TODAY)
+    assert "cn-foreigner-entry-exit-regulations#16" in keys(answer)
+    quote = answer.citations[keys(answer).index("cn-foreigner-entry-exit-regulations#16")].quote
+    assert quote.startswith("Foreigners applying for a foreigner residence permit shall submit")
+    assert "(2) Foreigners applying for a study residence permit" in quote

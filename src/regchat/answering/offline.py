@@ -49,6 +49,7 @@ _NOT_AN_END = re.compile(
 )
 _END = re.compile(r"[.!?]+(?=\s)|[。！？]")
 _QUOTE_CHARS = re.compile(r'["“”]')
+_ITEM = re.compile(r"\s*(?:\(\d{1,2}\)|（[一二三四五六七八九十]+）|\d{1,2}\.\d|[一二三四五六七八九十]+、)")
 
 
 def quotable_sentences(text: str) -> list[str]:
@@ -122,6 +123,12 @@ class SentencePicker:
         if best <= 0:
             return sentences[:1]
         chosen = [i for score, i in scored[:most] if score >= 0.6 * best]
+        # Items "(1) ...", "(2) ..." are cases of the rule the provision opens with: quoting an
+        # item, quote that opening too when it speaks to the question at all.
+        score_of = {i: score for score, i in scored}
+        if 0 not in chosen and score_of[0] > 0 and not _ITEM.match(sentences[0]):
+            if any(_ITEM.match(sentences[i]) for i in chosen):
+                chosen = [0] + chosen[: max(most - 1, 1)]
         return [sentences[i] for i in sorted(chosen)]
 
     def coverage(self, provision: Provision, question: str) -> float:
