@@ -422,8 +422,7 @@ def choose_rule(
     # Keywords come in both languages: match them against the words as written.
     kw_tokens = _tokens(reading.question)
     q_tokens = _tokens(reading.question + " " + " ".join(english_terms(reading.question)))
-    prev = reading.previous if reading.reuses_previous else ""
-    prev = prev or ""
+    prev = (reading.previous or "") if reading.reuses_previous else ""
     p_tokens = _tokens(prev) if prev else set()
     described = {rule.id: _tokens(_plain(f"{getattr(rule, 'event_en', '')} {getattr(rule, 'result_en', '')}")) for rule in rules}
     df: Counter[str] = Counter(t for toks in described.values() for t in toks)
