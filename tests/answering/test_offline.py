@@ -316,3 +316,33 @@ def test_quoting_a_numbered_item_quotes_the_rule_it_belongs_to(engine):
     quote = answer.citations[keys(answer).index("cn-foreigner-entry-exit-regulations#16")].quote
     assert quote.startswith("Foreigners applying for a foreigner residence permit shall submit")
     assert "(2) Foreigners applying for a study residence permit" in quote
+
+
+class TestDatesThatCannotBeRead:
+    """No date is guessed: the answer says why none was computed and quotes the rule."""
+
+    def test_day_and_month_in_unknown_order_are_asked_about(self, engine):
+        answer = engine.answer(
+            "We arrived on 04/06/2026 on Z visas. What is the last day to apply for residence permits?",
+            today=dt.date(2026, 11, 22),
+        )
+        assert answer.deadlines == []
+        assert "4 June 2026" in answer.text and "6 April 2026" in answer.text
+        assert any(c.doc_id == "cn-exit-entry-law" and c.article == 30 for c in answer.citations)
+        assert not any("unverified" in n for n in answer.notices)
+
+    def test_a_day_the_calendar_lacks_is_named(self, engine):
+        answer = engine.answer("签证停留期2026年6月31日届满，最晚哪天申请延期？", today=dt.date(2026, 11, 22))
+        assert answer.deadlines == []
+        assert "不存在" in answer.text
+
+
+def test_an_article_number_does_not_bring_another_country_into_scope(engine):
+    answer = engine.answer("What does Article 6 of the US Immigration and Nationality Act say?", today=dt.date(2026, 11, 22))
+    assert answer.refused and answer.citations == []
+
+
+def test_family_in_macao_finds_the_reuniting_kindred_text(engine):
+    answer = engine.answer("在澳门打工的外地雇员，配偶可以过来一起住吗？", today=dt.date(2026, 11, 22))
+    assert any(c.doc_id == "mo-non-resident-worker-card" for c in answer.citations)
+    assert "kindred" in answer.text

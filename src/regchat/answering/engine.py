@@ -20,7 +20,7 @@ from ..deadlines import calendar_for, compute_deadline, describe_day, load_rules
 from ..documents import Answer, Hit, Provision, RetrievedItem
 from ..errors import DeadlineError, ModelError, RegchatError
 from ..settings import Settings, get_settings
-from .dates import dates_in
+from .dates import dates_in, describe_date_problem
 from .guardrails import check_citations, check_dates, quote_in, render_markers, split_sentences
 from .offline import (
     Draft,
@@ -134,7 +134,7 @@ class Engine:
             question, top_score=top, min_score=self.retriever.min_score, follow_up_context=reading.follow_up
         )
         timings["scope"] = _ms(t)
-        if not question or (not decision.in_scope and not reading.refs):
+        if not question or (not decision.in_scope and (decision.firm or not reading.refs)):
             timings["total"] = _ms(start)
             yield Answer(
                 text=refusal(reading.lang), refused=True, retrieved=retrieved, mode="offline",
@@ -144,6 +144,10 @@ class Engine:
 
         t = time.perf_counter()
         draft, consulted = self._offline_draft(reading, hits)
+        if reading.date_problems and not draft.deadlines:
+            # A date that is ambiguous or does not exist: say why no date was computed.
+            said = " ".join(describe_date_problem(p, reading.lang) for p in reading.date_problems)
+            draft.text = said + "\n" + draft.text
         timings["compose"] = _ms(t)
         notices: list[str] = []
         mode = "offline"
@@ -280,6 +284,8 @@ class Engine:
             # No date, but the question is plainly about this rule: quote its article.
             top_keys = [(h.provision.doc_id, h.provision.article) for h in hits]
             on_topic = choice.keywords >= 4 and (rule.doc_id, rule.article) in top_keys[:2]
+            # A deadline question whose date could not be read is still about this rule.
+            on_topic = on_topic or bool(reading.date_problems and reading.asks_deadline)
             if provision is not None and when is None and on_topic:
                 consulted[provision.key] = provision
                 draft = compose_lookup(reading, [provision], self.picker, self.titles_zh)
@@ -322,7 +328,10 @@ class Engine:
             allowed |= dates_in(p.text)
         # The rules catalogue is a source too: its summaries give worked examples.
         allowed |= dates_in(self._rules_text, reading.today)
-        dated = check_dates(checked.text, allowed=allowed, deadlines=draft.deadlines, today=reading.today)
+        dated = check_dates(
+            checked.text, allowed=allowed, deadlines=draft.deadlines, today=reading.today,
+            written={p.text for p in reading.date_problems},
+        )  # fmt: skip
         notices = [f"Removed: {line}." for line in checked.removed] + dated.notices
         text = render_markers(dated.text, consulted)
         return Answer(text=text, citations=citations, deadlines=draft.deadlines, notices=notices)

@@ -27,6 +27,11 @@ WEEKDAYS_ZH = ["星期一", "星期二", "星期三", "星期四", "星期五", 
 # Chinese terms and the English words the (English) source texts use for them.
 # Used to match Chinese questions against English provisions sentence by sentence.
 ZH_TO_EN: dict[str, tuple[str, ...]] = {
+    "家人": ("family", "kindred", "relatives"),
+    "家属": ("family", "kindred", "relatives"),
+    "亲属": ("family", "kindred", "relatives"),
+    "配偶": ("spouse", "family", "kindred"),
+    "子女": ("children", "family", "kindred"),
     "居留许可": ("residence permit", "residence"),
     "居留证": ("residence permit", "residence"),
     "居留": ("residence", "reside"),
@@ -126,6 +131,7 @@ ZH_TO_EN: dict[str, tuple[str, ...]] = {
 
 # English phrasings the (English) source texts put differently.
 EN_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "family": ("kindred",),
     "into force": ("effective",),
     "in force": ("effective",),
     "take effect": ("effective",),

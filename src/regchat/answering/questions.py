@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from ..documents import Hit, Provision
 from ..tokens import tokenize
-from .dates import FoundDate, Prefer, find_dates, zh_number
+from .dates import DateProblem, FoundDate, Prefer, find_dates, scan_dates, zh_number
 from .language import Lang, detect_language, english_terms
 from .references import ArticleRef, find_article_refs
 from .scope import has_domain_words
@@ -87,6 +87,7 @@ class Reading:
     previous: str | None = None  # the previous user turn, when this question follows it up
     refs: list[ArticleRef] = field(default_factory=list)
     dates: list[FoundDate] = field(default_factory=list)
+    date_problems: list[DateProblem] = field(default_factory=list)  # ambiguous or impossible dates
     previous_dates: list[FoundDate] = field(default_factory=list)
     stay_days: int | None = None
     asks_deadline: bool = False
@@ -172,13 +173,15 @@ def read_question(
 ) -> Reading:
     previous = _previous_user_turn(history)
     follow = is_follow_up(question, previous)
+    found, problems = scan_dates(question, today)
     reading = Reading(
         question=question,
         lang=detect_language(question),
         today=today,
         previous=previous if follow else None,
         refs=find_article_refs(question, provisions),
-        dates=find_dates(question, today),
+        dates=found,
+        date_problems=problems,
         previous_dates=find_dates(previous, today) if follow and previous else [],
         asks_deadline=bool(_DEADLINE_ASK.search(question)),
         asks_working_day=bool(_WORKING_DAY_ASK.search(question)),

@@ -151,6 +151,7 @@ _DOMAIN_ZH = re.compile(
 class ScopeDecision:
     in_scope: bool
     reason: str
+    firm: bool = False  # refused for its subject: an article number in the question does not save it
 
 
 def has_domain_words(text: str) -> bool:
@@ -191,9 +192,9 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
         # ("go to Thailand: do I need a visa?" asks about Thailand's visa).
         governed = governed and bool(_CHINA_ANCHOR.search(rest))
         if not governed:
-            return ScopeDecision(False, "another country's or region's rules")
+            return ScopeDecision(False, "another country's or region's rules", firm=True)
     if off_topic(rest) and not governed:
-        return ScopeDecision(False, "topic the regulations do not treat")
+        return ScopeDecision(False, "topic the regulations do not treat", firm=True)
     if governed:
         return ScopeDecision(True, "a subject the regulations govern")
     if follow_up_context:
