@@ -191,3 +191,29 @@ def test_problems_are_described_in_the_language_of_the_question():
     assert describe_date_problem(yearless, "en") == (
         "9/10 could be 9 October or 10 September. Which one do you mean? (Writing the month in words avoids the doubt.)"
     )
+
+
+class TestYearStatedApart:
+    """A year written once on its own applies to the dates written without one."""
+
+    TODAY = dt.date(2026, 11, 22)
+
+    @pytest.mark.parametrize(
+        "text, expected",
+        [
+            ("停留期7月9日到期（2026年），什么时候要办延期？", dt.date(2026, 7, 9)),
+            ("Back in 2025 my residence permit ran out on 3 June.", dt.date(2025, 6, 3)),
+            ("2027年的1月4日入境", dt.date(2027, 1, 4)),
+        ],
+    )
+    def test_the_lone_year_dates_the_yearless_day(self, text, expected):
+        [found] = find_dates(text, self.TODAY)
+        assert found.resolve(self.TODAY) == expected
+
+    def test_a_year_belonging_to_another_date_is_not_lent(self):
+        dates = find_dates("I entered on 3 March 2026 and my permit expires on 5 May.", self.TODAY)
+        assert dates[1].year is None
+
+    def test_two_different_lone_years_lend_nothing(self):
+        [found] = find_dates("Between 2025 and 2027, the stay ended on 5 May.", self.TODAY)
+        assert found.year is None

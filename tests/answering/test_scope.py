@@ -151,3 +151,32 @@ def test_engine_refuses_outside_subjects_without_citations(engine, question):
     assert answer.refused
     assert answer.citations == [] and answer.deadlines == []
     assert answer.text in REFUSAL.values()
+
+
+class TestCreativeWriting:
+    """A poem about visas is still a poem: refused whatever its subject."""
+
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "Compose a short poem about residence permits.",
+            "Can you write me a song about Z visas?",
+            "Tell me a joke about the exit-entry administration.",
+            "写一首关于签证的诗",
+            "给我编个关于居留许可的笑话",
+        ],
+    )
+    def test_refused_firmly(self, question):
+        decision = judge_scope(question, top_score=0.9, min_score=0.385, follow_up_context=False)
+        assert not decision.in_scope and decision.firm
+
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "Can you tell me how to apply for a residence permit?",
+            "Write down the documents I need for a Z visa.",
+            "请告诉我居留许可延期要写什么申请材料？",
+        ],
+    )
+    def test_ordinary_requests_to_tell_or_write_stay_in_scope(self, question):
+        assert judge_scope(question, top_score=0.9, min_score=0.385, follow_up_context=False).in_scope

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import dateparser
@@ -326,7 +326,27 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
             value = _zh_relative(m, today)
             if value:
                 add(FoundDate(m.group(0), m.start(), m.end(), value.month, value.day, value.year, relative=True))
+    year = _stated_year(text, taken)
+    if year is not None:
+        # "5月8日届满（2026年）", "on 8 May (in 2026)": the year stated once applies to the yearless dates.
+        found = [
+            replace(f, year=year) if f.year is None and _safe_date(year, f.month, f.day) else f for f in found
+        ]
     return sorted(found, key=lambda f: f.start), sorted(problems, key=lambda p: p.start)
+
+
+# A year written on its own: "2026年" not followed by a month, "(2026)", "in 2026".
+_LONE_YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})(?:\s*年(?!\s*\d{1,2}\s*月|[一二三四五六七八九十]+月)|(?!\d))")
+
+
+def _stated_year(text: str, taken: list[tuple[int, int]]) -> int | None:
+    """The one year the text states apart from its dates (None when none, or several)."""
+    years = {
+        int(m["year"])
+        for m in _LONE_YEAR.finditer(text)
+        if all(m.end() <= s or m.start() >= e for s, e in taken)
+    }
+    return years.pop() if len(years) == 1 else None
 
 
 def find_dates(text: str, today: dt.date | None = None) -> list[FoundDate]:

@@ -178,6 +178,20 @@ def off_topic(text: str) -> bool:
     return bool(_OFF_TOPIC_EN.search(text) or _OFF_TOPIC_ZH.search(text))
 
 
+# Requests for writing of another kind (a poem about visas is still a poem).
+_CREATIVE = re.compile(
+    r"\b(?:write|compose|make up|give me|tell me|create|generate)\b.{0,40}?"
+    r"\b(?:poems?|poetry|haikus?|limericks?|songs?|lyrics|rap|sonnets?|stor(?:y|ies)|jokes?|essays?|slogans?)\b"
+    r"|(?:写|作|编|来)(?:一|几|首|个|篇|段)*.{0,10}?(?:诗|词|歌|故事|笑话|段子|作文|对联|顺口溜)",
+    re.I,
+)
+
+
+def creative_request(text: str) -> bool:
+    """A request for a poem, song, story or joke, whatever it is about."""
+    return bool(_CREATIVE.search(text))
+
+
 def judge_scope(question: str, *, top_score: float | None, min_score: float, follow_up_context: bool) -> ScopeDecision:
     """Decide from the question's subject and the best retrieval score.
 
@@ -185,6 +199,8 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
     short follow-up without the domain's words ("Can it be taken away later?")
     still counts.
     """
+    if creative_request(question):
+        return ScopeDecision(False, "a request for creative writing", firm=True)
     rest = without_foreign_subjects(question)
     governed = has_subject(rest)
     if rest != question:
