@@ -183,15 +183,34 @@ def load_schedules(*dirs: Path | None) -> list[Schedule]:
 # --- mainland China ---------------------------------------------------------
 
 
-class MainlandCalendar:
+class _CachedCalendar:
+    """What both regions share: a checked date, looked up once (``_lookup``), then cached."""
+
+    def __init__(self) -> None:
+        self._cache: dict[dt.date, DayInfo] = {}
+
+    def is_working_day(self, day: dt.date) -> bool:
+        return self.day(day).is_working_day
+
+    def day(self, day: dt.date) -> DayInfo:
+        check_supported(day)
+        if day not in self._cache:
+            self._cache[day] = self._lookup(day)
+        return self._cache[day]
+
+    def _lookup(self, day: dt.date) -> DayInfo:
+        raise NotImplementedError
+
+
+class MainlandCalendar(_CachedCalendar):
     """Mainland China: schedule files, then ``chinesecalendar``, then rule-based ``holidays`` CN."""
 
     region: Jurisdiction = "CN"
 
     def __init__(self, schedules: list[Schedule] | None = None):
+        super().__init__()
         self._explicit: dict[dt.date, DayInfo] = {}
         self._complete_years: set[int] = set()
-        self._cache: dict[dt.date, DayInfo] = {}
         self._rule_based: dict[int, holidays_lib.HolidayBase] = {}
         for schedule in schedules or []:
             if schedule.region != "CN":
@@ -202,15 +221,6 @@ class MainlandCalendar:
                 self._explicit[day] = DayInfo(day, False, en, zh)
             for day, (en, zh) in schedule.workdays.items():
                 self._explicit[day] = DayInfo(day, True, en, zh, makeup=day.weekday() >= 5)
-
-    def is_working_day(self, day: dt.date) -> bool:
-        return self.day(day).is_working_day
-
-    def day(self, day: dt.date) -> DayInfo:
-        check_supported(day)
-        if day not in self._cache:
-            self._cache[day] = self._lookup(day)
-        return self._cache[day]
 
     def _lookup(self, day: dt.date) -> DayInfo:
         if day in self._explicit:
@@ -254,23 +264,14 @@ class MainlandCalendar:
 # --- Macao ---------------------------------------------------------------------
 
 
-class MacaoCalendar:
+class MacaoCalendar(_CachedCalendar):
     """Macao: public and government holidays from ``holidays`` MO; weekends are rest days."""
 
     region: Jurisdiction = "MO"
 
     def __init__(self) -> None:
+        super().__init__()
         self._years: dict[int, tuple[holidays_lib.HolidayBase, holidays_lib.HolidayBase]] = {}
-        self._cache: dict[dt.date, DayInfo] = {}
-
-    def is_working_day(self, day: dt.date) -> bool:
-        return self.day(day).is_working_day
-
-    def day(self, day: dt.date) -> DayInfo:
-        check_supported(day)
-        if day not in self._cache:
-            self._cache[day] = self._lookup(day)
-        return self._cache[day]
 
     def _lookup(self, day: dt.date) -> DayInfo:
         if day.year not in self._years:
