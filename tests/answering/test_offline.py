@@ -346,3 +346,12 @@ def test_family_in_macao_finds_the_reuniting_kindred_text(engine):
     answer = engine.answer("在澳门打工的外地雇员，配偶可以过来一起住吗？", today=dt.date(2026, 11, 22))
     assert any(c.doc_id == "mo-non-resident-worker-card" for c in answer.citations)
     assert "kindred" in answer.text
+
+
+def test_a_date_in_a_year_without_a_published_schedule_is_marked_provisional_up_front(engine):
+    answer = engine.answer(
+        "My residence permit expires on 2027-10-20. What is the latest day to apply for an extension?",
+        today=dt.date(2026, 11, 22),
+    )
+    assert answer.deadlines[0].provisional
+    assert "provisional" in answer.text.splitlines()[0]

@@ -182,3 +182,10 @@ def test_month_shift_keeps_the_day_or_clamps_to_month_end(start, n):
     end = shift_months(start, n)
     assert (end.year * 12 + end.month) - (start.year * 12 + start.month) == n
     assert end.day == start.day or (end.day < start.day and (end + dt.timedelta(days=1)).day == 1)
+
+
+def test_holiday_names_follow_the_language():
+    english = days_before(dt.date(2027, 5, 8), 7)
+    chinese = days_before(dt.date(2027, 5, 8), 7, lang="zh")
+    assert english.holiday == "Labor Day"
+    assert chinese.holiday == "劳动节"

@@ -320,6 +320,8 @@ def _day_status(d: Deadline, lang: Lang) -> str:
         text = f"{d.date.isoformat()}（{weekday}），{status}"
         if d.act_by:
             text += f"；请最晚在 {d.act_by.isoformat()}（{WEEKDAYS_ZH[d.act_by.weekday()]}）办理，即当日或之前的最后一个工作日"
+        if d.provisional:
+            text += "（暂定：该年节假日安排尚未公布，见下文）"
         return text
     status = "a working day" if d.is_working_day else "not a working day" + (f" ({d.holiday})" if d.holiday else "")
     text = f"{d.date.isoformat()} ({d.weekday}), {status}"
@@ -328,6 +330,8 @@ def _day_status(d: Deadline, lang: Lang) -> str:
             f"; act by {d.act_by.isoformat()} ({d.act_by.strftime('%A')}), "
             "the last working day on or before it"
         )
+    if d.provisional:
+        text += " (provisional: that year's holiday schedule is not yet published, see below)"
     return text
 
 

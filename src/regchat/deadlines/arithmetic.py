@@ -112,6 +112,9 @@ class _Work:
         self.lang = lang
         self.reasons: dict[int, str] = {}
 
+    def holiday_name(self, info: DayInfo) -> str | None:
+        return (info.holiday_zh or info.holiday) if self.lang == "zh" else info.holiday
+
     def day(self, day: dt.date) -> DayInfo:
         info = self.calendar.day(day)
         if info.provisional:
@@ -170,7 +173,7 @@ class _Work:
             date=target,
             weekday=weekday_name(target),
             is_working_day=info.is_working_day,
-            holiday=None if info.is_working_day else info.holiday,
+            holiday=None if info.is_working_day else self.holiday_name(info),
             act_by=act_by,
             region=self.calendar.region,
             kind=kind,
