@@ -355,3 +355,13 @@ def test_a_date_in_a_year_without_a_published_schedule_is_marked_provisional_up_
     )
     assert answer.deadlines[0].provisional
     assert "provisional" in answer.text.splitlines()[0]
+
+
+def test_without_steps_keeps_the_answer_and_drops_only_the_computation(engine):
+    from regchat.answering.offline import without_steps
+
+    answer = engine.answer("签证停留期2027年5月8日届满，最晚哪天去办延期手续？", today=dt.date(2026, 11, 22))
+    short = without_steps(answer.text)
+    assert "计算步骤" not in short and "暂定：日历" not in short
+    assert short.splitlines()[0] == answer.text.splitlines()[0]
+    assert "原文：" in short

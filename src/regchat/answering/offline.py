@@ -335,12 +335,31 @@ def _day_status(d: Deadline, lang: Lang) -> str:
     return text
 
 
+STEPS_HEADING = {"en": "How it was computed:", "zh": "计算步骤："}
+PROVISIONAL_LEAD = {"en": "Provisional: ", "zh": "暂定："}
+
+
 def _steps(d: Deadline, lang: Lang) -> list[str]:
-    head = "计算步骤：" if lang == "zh" else "How it was computed:"
-    lines = [head] + [f"{n}. {s}" for n, s in enumerate(d.steps, 1)]
+    lines = [STEPS_HEADING[lang]] + [f"{n}. {s}" for n, s in enumerate(d.steps, 1)]
     if d.provisional:
-        lines.append(("暂定：" if lang == "zh" else "Provisional: ") + (d.provisional_reason or ""))
+        lines.append(PROVISIONAL_LEAD[lang] + (d.provisional_reason or ""))
     return lines
+
+
+def without_steps(text: str) -> str:
+    """The answer text without its blocks of computation steps, for a medium that shows
+    each deadline's steps apart (the browser chat's "How this date was computed")."""
+    kept: list[str] = []
+    in_steps = False
+    for line in text.splitlines():
+        if line.strip() in STEPS_HEADING.values():
+            in_steps = True
+            continue
+        if in_steps and (re.match(r"\d+\. ", line) or line.startswith(tuple(PROVISIONAL_LEAD.values()))):
+            continue
+        in_steps = False
+        kept.append(line)
+    return "\n".join(kept).strip()
 
 
 def compose_deadline(

@@ -16,6 +16,7 @@ from typing import Any
 
 import gradio as gr
 
+from regchat.answering.offline import without_steps
 from regchat.channels.engine import AnswerEngine
 from regchat.documents import Answer, Citation, Deadline
 from regchat.errors import IndexNotReady, ModelError, RegchatError
@@ -125,7 +126,8 @@ def deadline_title(deadline: Deadline, lang: str = "en") -> str:
 def answer_messages(answer: Answer) -> list[gr.ChatMessage]:
     """The answer text, then "Sources", then one "How this date was computed" per deadline."""
     lang = answer.lang
-    text = answer.text
+    # Each deadline's steps have their own collapsible message below: keep the answer short.
+    text = without_steps(answer.text) if answer.deadlines else answer.text
     if answer.notices:
         text += "\n\n" + "\n".join(f"*{notice}*" for notice in answer.notices)
     messages = [gr.ChatMessage(role="assistant", content=text)]
