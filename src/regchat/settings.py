@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     wecom_secret: str | None = None
     wecom_agent_id: int | None = None
     wecom_api_base: str = "https://qyapi.weixin.qq.com"
+    wechat_rate_limit: int = Field(default=10, ge=1, description="Questions a user may ask per period")
+    wechat_rate_period: float = Field(default=60.0, gt=0, description="Rate-limit period, seconds")
+    wechat_memory_ttl: float = Field(default=1800.0, gt=0, description="Seconds a user's conversation is kept")
 
     @field_validator("llm")
     @classmethod

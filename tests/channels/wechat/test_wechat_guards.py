@@ -99,3 +99,14 @@ class TestMemory:
         for user in ("a", "b", "c"):
             memory.remember(user, "q", "a")
         assert memory.history("a") == () and len(memory) == 2
+
+
+def test_rate_limit_and_memory_come_from_the_settings():
+    from regchat.channels.wechat import build_router
+    from regchat.settings import Settings
+
+    settings = Settings(_env_file=None, wechat_token="tok", wechat_rate_limit=3, wechat_rate_period=30,
+                        wechat_memory_ttl=120)
+    router = build_router(settings, engine=None)
+    limiter, memory = router.wechat.limiter, router.wechat.memory
+    assert (limiter.limit, limiter.period, memory.ttl) == (3, 30, 120)

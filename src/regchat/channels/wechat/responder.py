@@ -130,8 +130,8 @@ class Responder:
         # Few engine threads: the answers are CPU-bound, and a crowd of threads would starve the
         # event loop of the GIL and make replies miss WeChat's 5 seconds.
         self._threads = anyio.CapacityLimiter(engine_threads)
-        self.memory = memory or ConversationMemory(clock)
-        self.limiter = limiter or RateLimiter(clock)
+        self.memory = memory if memory is not None else ConversationMemory(clock)
+        self.limiter = limiter if limiter is not None else RateLimiter(clock)
         self._entries: OrderedDict[str, tuple[float, _Entry]] = OrderedDict()
         self._background: set[asyncio.Future[Any]] = set()
         self.stats = {"messages": 0, "tries": 0, "engine_calls": 0, "passive": 0, "pushed_answers": 0,

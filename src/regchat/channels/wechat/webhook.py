@@ -114,13 +114,19 @@ class CallbackRouter(APIRouter):
 
 def build_router(settings: Settings, engine: AnswersQuestions, *, http_client: httpx.AsyncClient | None = None,
                  clock: Callable[[], float] = time.time, timing: Timing = Timing(),
-                 limits: Limits = Limits()) -> CallbackRouter:
+                 limits: Limits | None = None) -> CallbackRouter:
     """The ``/wechat`` and ``/wecom`` callback routes, answering with ``engine``.
 
     An endpoint whose settings are missing answers 404 saying what to set.
     ``http_client`` is used to push messages (one is created if not given);
-    ``clock`` gives the wall-clock time in seconds.
+    ``clock`` gives the wall-clock time in seconds; ``limits`` default to the
+    rate-limit and memory settings.
     """
+    limits = limits or Limits(
+        rate_limit=settings.wechat_rate_limit,
+        rate_period=settings.wechat_rate_period,
+        memory_ttl=settings.wechat_memory_ttl,
+    )
     owns_client = http_client is None
     client = http_client or httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
 
