@@ -35,22 +35,13 @@ from pathlib import Path
 import httpx
 
 from regchat.evaluation import percentile
-from regchat.settings import PROJECT_ROOT, Settings
+from regchat.settings import PROJECT_ROOT
+from shipped_index import offline_settings
 
 
 def index_dir(data_dir: Path | None) -> Path:
     """A data folder holding an index of the shipped corpus (built in a temporary folder if needed)."""
-    from regchat.index import index_exists, ingest
-
-    settings = Settings(llm=None)
-    if data_dir is not None:
-        settings = settings.model_copy(update={"data_dir": data_dir})
-    if not index_exists(settings):
-        tmp = Path(tempfile.mkdtemp(prefix="regchat-bench-http-"))
-        settings = settings.model_copy(update={"data_dir": tmp, "chroma_host": None})
-        print(f"no index found; building one in {tmp}", file=sys.stderr)
-        ingest(None, settings, progress=False)
-    return settings.data_dir.resolve()
+    return offline_settings(data_dir, "http").data_dir.resolve()
 
 
 def questions(n: int) -> list[str]:

@@ -30,7 +30,6 @@ import platform
 import re
 import secrets
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -45,6 +44,7 @@ from regchat.channels.wechat.messages import parse_xml
 from regchat.documents import Answer
 from regchat.evaluation import percentile
 from regchat.settings import PROJECT_ROOT, Settings
+from shipped_index import offline_settings
 
 TOKEN, APP_ID, AES_KEY = "bench-token", "wxbench000000001", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 PART = re.compile(r"[（(](\d+)/(\d+)[）)]$")
@@ -63,17 +63,8 @@ class FixedDelayEngine:
 
 def real_engine(data_dir: Path | None):
     from regchat.answering import get_engine
-    from regchat.index import index_exists, ingest
 
-    settings = Settings(llm=None)
-    if data_dir is not None:
-        settings = settings.model_copy(update={"data_dir": data_dir})
-    if not index_exists(settings):
-        tmp = Path(tempfile.mkdtemp(prefix="regchat-bench-wechat-"))
-        settings = settings.model_copy(update={"data_dir": tmp, "chroma_host": None})
-        print(f"no index found; building one in {tmp}", file=sys.stderr)
-        ingest(None, settings, progress=False)
-    return get_engine(settings)
+    return get_engine(offline_settings(data_dir, "wechat"))
 
 
 def questions(n: int) -> list[str]:
