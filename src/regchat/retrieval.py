@@ -142,6 +142,12 @@ class Glossary:
                 sources.extend(found)
         return extra, sources
 
+    def without_expansion(self) -> "Glossary":
+        """The same glossary with no query expansion (for measuring what expansion adds):
+        place names and document aliases stay, the term mappings go."""
+        return Glossary(terms=(), en_synonyms=(), macao_terms=self.macao_terms,
+                        mainland_terms=self.mainland_terms, document_aliases=self.document_aliases)
+
     def names_macao(self, query: str) -> bool:
         return _mentions(query, self.macao_terms)
 
@@ -222,7 +228,11 @@ class Retriever:
         self._position = {p.key: i for i, p in enumerate(self._provisions)}
         self._doc_ids = np.array([p.doc_id for p in self._provisions])
         self._macao = np.array([p.jurisdiction == "MO" for p in self._provisions])
-        corpus = [tokenize(self._lexical_text(p)) or ["∅"] for p in self._provisions]
+        # One record per provision and language (the official Chinese text, the English
+        # translation): each is scored on its own, a provision gets its best record's score.
+        records = handle.records or [(i, "en", p.text) for i, p in enumerate(self._provisions)]
+        self._owners = np.array([r[0] for r in records], dtype=np.int64)
+        corpus = [tokenize(self._lexical_text(self._provisions[i], lang, text)) or ["∅"] for i, lang, text in records]
         self._bm25 = OkapiBM25(corpus, k1=self.tuning.bm25_k1, b=self.tuning.bm25_b)
         self._aliases = self._document_aliases()
         self._recent: dict[str, np.ndarray] = {}
@@ -290,7 +300,8 @@ class Retriever:
             added = [tok for tok in tokenize(" ".join(self.glossary.expansions(query))) if tok not in own]
             # the question's own words count double, the glossary's additions once (each distinct)
             tokens = own * 2 + list(dict.fromkeys(added))
-            raw_bm25 = np.maximum(self._bm25.scores(tokens), 0.0) if tokens else raw_bm25
+            if tokens:
+                raw_bm25 = self._best_per_provision(np.maximum(self._bm25.scores(tokens), 0.0), 0.0)
         if mode in ("hybrid", "dense"):
             cosine = self._cosines(query, doc_id)
         return Signals(
@@ -352,8 +363,17 @@ class Retriever:
     # -- internals ---------------------------------------------------------------------
 
     @staticmethod
-    def _lexical_text(p: Provision) -> str:
-        return f"{p.label}\n{p.section or ''}\n{p.text}"
+    def _lexical_text(p: Provision, lang: str = "en", text: str | None = None) -> str:
+        if lang == "zh":
+            return f"{p.label_zh}\n{p.section_zh or ''}\n{text if text is not None else p.text}"
+        zh_title = p.doc_title_zh if "zh" not in p.languages else None  # a guide known by its Chinese title
+        return f"{p.label}\n{zh_title or ''}\n{p.section or ''}\n{text if text is not None else p.text}"
+
+    def _best_per_provision(self, values: np.ndarray, floor: float) -> np.ndarray:
+        """Per provision, the best of its records' values."""
+        out = np.full(len(self._provisions), floor, dtype=np.float64)
+        np.maximum.at(out, self._owners, values)
+        return out
 
     def _document_aliases(self) -> dict[str, tuple[str, ...]]:
         aliases: dict[str, tuple[str, ...]] = {}
@@ -403,7 +423,7 @@ class Retriever:
         """
         vector = self._query_vector(query)
         if self.handle.vectors is not None:
-            return self.handle.vectors @ vector
+            return self._best_per_provision(self.handle.vectors @ vector, -1.0)
         n = len(self._provisions)
         result = self.handle.collection.query(
             query_embeddings=[vector],
@@ -412,9 +432,11 @@ class Retriever:
             include=["distances"],
         )
         cosine = np.full(n, -1.0)
-        for key, distance in zip(result["ids"][0], result["distances"][0]):
+        for record_id, distance in zip(result["ids"][0], result["distances"][0]):
+            key = record_id.split("|")[0]
             if key in self._position:
-                cosine[self._position[key]] = 1.0 - float(distance)
+                i = self._position[key]
+                cosine[i] = max(cosine[i], 1.0 - float(distance))
         return cosine
 
     def _hit(self, i: int, score: float, rank: int, bm25_part, dense_part, *, exact: bool = False) -> Hit:
