@@ -297,7 +297,7 @@ class Retriever:
                     break
         found.sort(reverse=True)
         names = [d for _, d in found]
-        # "the law" inside "the Exit and Entry Administration Law" names one document, not two
+        # "the law" inside the Law's full title names one document, not two
         return names[:1] if len(names) > 1 and found[0][0] > found[1][0] + 5 else names
 
     def search(

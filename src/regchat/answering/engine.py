@@ -350,7 +350,7 @@ class Engine:
         if not reading.follow_up:
             return hits
         if reading.carried_subject:
-            # The question names no subject of its own ("What documents do I need for it?"):
+            # The question names no subject of its own ("And which papers does that take?"):
             # a provision must fit both the earlier turn (its main subject) and the question
             # with that subject ("... residence permit"), so the two searches are averaged.
             pair = f"{reading.standalone_query} {reading.carried_subject}"

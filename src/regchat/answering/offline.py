@@ -219,7 +219,7 @@ def topic_of(reading: Reading) -> str:
     place's), naming the place ("I work in Macao") says nothing more."""
     question = reading.question
     if reading.carried_subject:
-        question = f"{question} {reading.carried_subject}"  # "What documents do I need for it?" (it = ...)
+        question = f"{question} {reading.carried_subject}"  # "which papers does that take?" (that = ...)
     if not reading.region:
         return question
     return _PLACE_WORDS.sub(" ", question)

@@ -32,8 +32,8 @@ DESCRIPTION = (
 )
 EXAMPLES = [
     "I entered China on 2 March 2026 on a Z visa. By when must I apply for a residence permit?",
-    "我的居留许可12月15日到期，最晚哪天申请延期？",
-    "My Foreigner's Work Permit card was lost. How do I get it reissued?",
+    "我的居留证件2027年1月20日到期，最迟什么时候要递交延期申请？",
+    "My Foreigner's Work Permit card is damaged. What must I do to get a new one?",
     "外国人在中国工作需要什么证件？",
     "How do I renew a Macao non-resident worker's card (blue card)?",
 ]

@@ -88,7 +88,7 @@ class Timing:
 TEXTS = {
     "welcome": "Welcome! Ask me about visas, residence permits and work permits for foreigners in mainland China "
     "and Macao, e.g. \"My residence permit expires on 15 December, when must I apply to extend it?\"\n"
-    "欢迎！您可以咨询外国人在中国内地和澳门的签证、居留许可和工作许可问题，例如：“我的居留许可12月15日到期，最晚哪天申请延期？”",
+    "欢迎！您可以咨询外国人在中国内地和澳门的签证、居留许可和工作许可问题，例如：“我的居留证件2027年1月20日到期，最迟什么时候要递交延期申请？”",
     "text_only": "I can only read text (and voice messages WeChat transcribes). Please type your question.\n"
     "我目前只能阅读文字消息（以及微信转写的语音）。请直接输入您的问题。",
     "empty": "Please type your question about visas, residence or work permits.\n请输入您关于签证、居留或工作许可的问题。",
