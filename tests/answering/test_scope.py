@@ -85,7 +85,7 @@ class TestSubjects:
         assert not has_subject("Which foreigner-friendly hospital is in Beijing?")
 
     def test_off_topic_subjects(self):
-        assert off_topic("Which telecom gives the cheapest SIM?")
+        assert off_topic("Which mobile operator has the cheapest phone plans?")
         assert off_topic("外国人怎么办信用卡？")
         assert not off_topic("Does the exit-entry office phone my employer to check?")
 
