@@ -1,18 +1,38 @@
 """What regchat refuses: the question's subject decides, not the place names or nationalities around it."""
 
 import datetime as dt
+import json
+import re
+from importlib import resources
+from pathlib import Path
 
+import babel
 import pytest
 
 from regchat.answering import Engine
 from regchat.answering.scope import (
+    NEIGHBOUR_NOTE,
     REFUSAL,
+    foreign_matters,
     foreign_subjects,
+    has_domain_words,
     has_subject,
     judge_scope,
     off_topic,
+    refusal,
     without_foreign_subjects,
 )
+from regchat.answering.territories import HOME, NEIGHBOURS
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+_SKIP = HOME | NEIGHBOURS | {"ZZ", "XA", "XB", "UN", "EZ", "QO"}
+# Réunion is the one CLDR name that is also an ordinary word of the corpus ("family reunion",
+# data/places.json "not_places"): a question about it is left to retrieval.
+_NOT_RECOGNISED = {"RE"}
+EN_NAMES = babel.Locale("en").territories
+ZH_NAMES = babel.Locale("zh").territories
+ZH_HANT_NAMES = babel.Locale("zh", "Hant").territories
+FOREIGN_CODES = sorted(c for c in EN_NAMES if c.isalpha() and c not in _SKIP)
 
 TODAY = dt.date(2026, 11, 22)
 MIN = 0.4
@@ -89,6 +109,21 @@ class TestSubjects:
         assert off_topic("外国人怎么办信用卡？")
         assert not off_topic("Does the exit-entry office phone my employer to check?")
 
+    def test_no_off_topic_term_occurs_in_the_corpus(self):
+        # A category the documents never treat: none of its words can hide a provision.
+        text = " ".join(p.read_text(encoding="utf-8") for p in CORPUS.glob("*.md"))
+        data = json.loads(resources.files("regchat").joinpath("data/off_topic.json").read_text(encoding="utf-8"))
+        en = [t for c in data["categories"] for t in c["en"]]
+        zh = [t for c in data["categories"] for t in c["zh"]]
+        assert [t for t in en if re.search(rf"\b{re.escape(t)}\b", text, re.I)] == []
+        assert [t for t in zh if t in text] == []
+        assert all(off_topic(t) for t in en + zh)
+
+    def test_a_typo_of_a_corpus_term_is_still_the_subject(self):
+        assert has_subject("residnce permit renewal?")
+        assert has_subject("居流许可怎么延期")
+        assert has_domain_words("pasport")
+
 
 class TestJudgeScope:
     @pytest.mark.parametrize("question", GOVERNED_WITH_DISTRACTIONS)
@@ -113,6 +148,136 @@ class TestJudgeScope:
 
     def test_a_place_name_alone_proves_nothing(self):
         assert not in_scope("What should a foreigner see first in Beijing?", top_score=LOW)
+
+
+class TestEveryCountry:
+    """Every CLDR territory but mainland China, Macao, Hong Kong and Taiwan, named in English,
+    simplified or traditional Chinese: its visa is another country's matter, its nationals'
+    questions about China's permits are China's."""
+
+    @pytest.mark.parametrize("code", FOREIGN_CODES)
+    def test_its_visa_is_refused_in_english_and_chinese(self, code):
+        if code in _NOT_RECOGNISED:
+            pytest.skip("Réunion: an ordinary word of the corpus")
+        for question in (
+            f"How do I apply for a {EN_NAMES[code]} visa?",
+            f"{ZH_NAMES[code]}签证怎么办理？",
+            f"{ZH_HANT_NAMES[code]}簽證怎麼辦理？",
+            f"I want to move to {EN_NAMES[code]} and need a work permit there.",
+        ):
+            decision = judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False)
+            assert not decision.in_scope and decision.firm, question
+
+    @pytest.mark.parametrize("code", FOREIGN_CODES)
+    def test_its_nationals_asking_about_chinese_permits_stay_in_scope(self, code):
+        for question in (
+            f"I am a citizen of {EN_NAMES[code]}; within how many days of entry must I apply for a residence permit?",
+            f"{EN_NAMES[code]} passport holders: can we extend our stay in China?",
+            f"我是{ZH_NAMES[code]}人，入境后多少天内要申请居留证件？",
+            f"我持{ZH_NAMES[code]}护照，工作许可丢了怎么补办？",
+        ):
+            assert in_scope(question, top_score=LOW), question
+
+
+class TestNationalityAndForeignMatters:
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "I'm Brazilian, when must I apply for my residence permit?",
+            "As a Norwegian, may I apply for an extension of my stay permit?",
+            "Our Mexican engineer lost his work permit card; how is it reissued?",
+            "我是墨西哥人，工作类居留许可到期前多久要申请延期？",
+            "挪威员工的工作许可丢了怎么办？",
+            "I hold a Dutch passport and an S1 visa. Do I need a residence permit?",
+        ],
+    )
+    def test_an_adjective_of_nationality_beside_a_chinese_permit_is_in_scope(self, question):
+        assert in_scope(question, top_score=LOW)
+
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "Is a Brazilian visa hard to get?",
+            "How long does a Norwegian work permit take?",
+            "Mexican residence permit requirements",
+            "Do I need a Schengen visa for Spain?",
+            "墨西哥签证要准备什么材料？",
+            "去挪威需要签证吗？",
+            "Can I transfer my H-1B visa to a new employer?",
+            "How do I apply for an F-1 visa?",
+        ],
+    )
+    def test_another_countrys_visa_by_adjective_or_letter_is_refused(self, question):
+        assert not in_scope(question, top_score=HIGH)
+
+    @pytest.mark.parametrize("question", ["Is a Q1 visa needed for family reunion?", "J2签证怎么申请？", "X1 visa: how long?"])
+    def test_the_visa_letters_china_issues_are_chinas(self, question):
+        assert foreign_matters(question) == []
+
+    def test_a_place_inside_a_longer_chinese_word_is_no_place(self):
+        assert foreign_subjects("内蒙古的居留许可") == []  # 蒙古 (Mongolia) inside 内蒙古 (Inner Mongolia)
+
+    def test_accents_and_full_width_brackets_are_read(self):
+        assert foreign_subjects("A Côte d’Ivoire visa") != []
+        assert foreign_subjects("刚果（金）签证") != []
+
+
+class TestHongKongTaiwanAndMacao:
+    @pytest.mark.parametrize(
+        "question",
+        ["How do I get a Hong Kong work visa?", "香港工作签证怎么办？", "台湾通行证怎么办？", "Taiwan entry permit for mainland residents"],
+    )
+    def test_hong_kong_and_taiwan_matters_are_refused_with_a_one_line_reason(self, question):
+        decision = judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False)
+        assert not decision.in_scope and decision.note == NEIGHBOUR_NOTE
+        assert refusal("en", decision) == REFUSAL["en"] + "\n" + NEIGHBOUR_NOTE["en"]
+        assert len(NEIGHBOUR_NOTE["en"].splitlines()) == 1
+
+    def test_another_countrys_refusal_has_no_hong_kong_line(self):
+        decision = judge_scope("Mexican visa?", top_score=HIGH, min_score=MIN, follow_up_context=False)
+        assert refusal("zh", decision) == REFUSAL["zh"]
+
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "我在澳门工作，往来港澳通行证丢了，外地雇员身份认别证怎么办？",
+            "I lost my Permit for Travelling to and from Hong Kong and Macao; what does the Macao guide say?",
+        ],
+    )
+    def test_a_document_the_macao_guide_deals_with_is_not_a_foreign_matter(self, question):
+        assert foreign_subjects(question) == []
+        assert in_scope(question, top_score=LOW)
+
+
+class TestNearDomainAndShortQuestions:
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "Is there a fee for the residence permit extension?",
+            "Does my salary affect whether I get a work permit?",
+            "居留许可办理要交多少钱？",
+            "Can my employer deduct tax from me while my work permit is pending?",
+        ],
+    )
+    def test_a_near_domain_fact_about_a_governed_subject_is_in_scope(self, question):
+        assert in_scope(question, top_score=LOW)
+
+    @pytest.mark.parametrize("question", ["How much income tax does a foreign employee pay?", "外国人在北京怎么开银行账户？"])
+    def test_an_off_topic_subject_alone_is_refused(self, question):
+        assert not in_scope(question, top_score=HIGH)
+
+    @pytest.mark.parametrize("question", ["Can you recommend a good hotel in Hangzhou?", "推荐一家深圳的餐馆"])
+    def test_a_recommendation_is_refused_unless_it_is_about_a_governed_subject(self, question):
+        assert not in_scope(question, top_score=HIGH)
+        assert in_scope("Can you recommend which visa category fits a visiting scholar?", top_score=LOW)
+
+    @pytest.mark.parametrize("question", ["residnce permit?", "居流许可", "签症过期", "pasport lost, visa?"])
+    def test_a_terse_message_with_a_typo_is_read(self, question):
+        assert in_scope(question, top_score=LOW)
+
+    def test_no_domain_subject_and_a_low_score_is_refused_whatever_the_length(self):
+        assert not in_scope("Who won?", top_score=LOW)
+        assert not in_scope("Which river is the longest one on the continent and how long is it exactly?", top_score=LOW)
 
 
 @pytest.fixture(scope="module")

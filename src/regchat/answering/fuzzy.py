@@ -5,9 +5,9 @@ read as the term it misspells. The terms are the corpus's own
 (``data/domain_terms.json``: each English term as the documents write it, with
 its Chinese renderings), and the tolerance is small:
 
-* an English word of 5 to 8 letters may be one edit (insertion, deletion,
+* an English word of 5 to 9 letters may be one edit (insertion, deletion,
   substitution or swap of two neighbours) from a term's word, a longer word
-  two edits; the first letter must be right (typos rarely hit it, and it keeps
+  two edits ("residents" is a word of its own, not "residence" misspelled); the first letter must be right (typos rarely hit it, and it keeps
   "hermit" from becoming "permit");
 * a Chinese term of three or more characters may have one character wrong;
   a two-character term only a character of the same pinyin (the usual
@@ -68,10 +68,10 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 
 
 def allowed_edits(word: str) -> int:
-    """How many edits a word of this length may carry: 0 below 5 letters, 1 up to 8, 2 beyond."""
+    """How many edits a word of this length may carry: 0 below 5 letters, 1 up to 9, 2 beyond."""
     if len(word) < MIN_EN:
         return 0
-    return 1 if len(word) <= 8 else 2
+    return 1 if len(word) <= 9 else 2
 
 
 def nearest_en(word: str, lexicon: Lexicon) -> str | None:

@@ -57,7 +57,7 @@ from .territories import HOME, NEIGHBOURS, gazetteer
 _FOREIGN_MATTER_EN = (
     r"(?:visas?|e-?visas?|work permits?|residence permits?|residency|residence|permanent residen\w*|green card|"
     r"citizenship|naturali[sz]ation|immigration|immigrant status|entry permits?|travel permits?|work passe?s?|"
-    r"work authori[sz]ation|blue card|working holiday)"
+    r"work authori[sz]ation|blue card|working holiday|id cards?|identity cards?)"
 )
 _GAP_EN = (  # up to two qualifiers ("H-1B", "skilled worker"), never a clause ("citizen on a Z visa")
     r"(?:(?!(?:passports?|citizens?|nationals?|nationality|and|or|but|with|who|which|that|a|an|the|on|in|at|for|"
@@ -70,8 +70,9 @@ _TRAVEL_EN = (
     r"immigrat\w* to|emigrat\w* to|settle in|work in|study in)"
 )
 _FOREIGN_MATTER_ZH = r"(?:签证|工签|工作许可|工作准证|准证|居留|永住|永居|移民|入籍|入境|通行证|通行證|簽證)"
-# A nationality or a passport after the place describes the asker (巴西人, 美国护照, 日本籍).
-_NOT_A_MATTER_ZH = r"护照|護照|籍|人|公民|居民|身份证|持|有|拿|用"
+# A nationality, a passport or a person after the place describes the asker (巴西人, 美国护照, 日本籍,
+# 挪威员工的工作许可: the permit is the employee's).
+_NOT_A_MATTER_ZH = r"护照|護照|籍|人|公民|居民|身份证|持|有|拿|用|的|员工|雇员|同事|朋友|学生|家属|配偶|子女|孩子|妻子|丈夫"
 _TRAVEL_ZH = r"(?:去|到|赴|前往|移民|移居|飞|飛)(?:到)?"
 # The visa letters China issues (Regulations Article 6); any other lettered visa is another country's.
 _LETTERED_EN = re.compile(r"\b([A-Z]{1,2})-?(\d[A-Z]?)(?:/[A-Z]{1,2}-?\d)?\s+visas?\b")
@@ -97,8 +98,13 @@ def _plain(text: str) -> str:
     (so that spans found in it are spans of ``text``): "Côte d’Ivoire" -> "Cote d'Ivoire"."""
     out = []
     for ch in text:
-        base = "".join(c for c in unicodedata.normalize("NFKD", ch.replace("’", "'")) if not unicodedata.combining(c))
-        out.append(base if len(base) == 1 else ch)
+        if ch == "’":
+            out.append("'")
+        elif "\u00c0" <= ch <= "\u024f":  # Latin letters with diacritics only (full-width （ stays as it is)
+            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+            out.append(base if len(base) == 1 else ch)
+        else:
+            out.append(ch)
     return "".join(out)
 
 
@@ -206,7 +212,7 @@ _SUBJECT_EN = re.compile(
     r"(?:mainland\s+)?(?:china|macao|macau|the prc|the country)|exit ban|"
     r"deport\w*|repatriat\w*|expel\w*|expulsion|overstay\w*|"
     r"illegal(?:ly)? (?:stay\w*|entry|enter\w*|employ\w*|work\w*|resid\w*|immigra\w*)|"
-    r"(?:period|duration|length|extension|extend\w*|end) (?:of )?(?:my |the |a |his |her |their )?stay|"
+    r"(?:period|duration|length|extension|extend\w*|end) (?:of )?(?:my |the |a |his |her |their |our |your )?stay|"
     r"permanent residen\w*|refugees?|asylum|fingerprint\w*|health certificates?|"
     r"accommodation registration|regist\w* (?:of )?(?:my |the |a )?(?:accommodation|residence|stay)|"
     r"public security (?:organs?|bureaus?|authorit\w+)|exit-entry (?:administration|office|bureau)s?)\b",

@@ -68,10 +68,10 @@ def fold(text: str) -> str:
 def name_variants(name: str) -> set[str]:
     """The ways one English territory name is written.
 
-    "Myanmar (Burma)" -> Myanmar, Burma; "Congo - Kinshasa" -> Congo - Kinshasa, Congo;
+    "Myanmar (Burma)" -> Myanmar, Burma; "Korea, Republic of" -> Korea; "Congo - Kinshasa" -> Congo - Kinshasa, Congo;
     "St. Kitts & Nevis" -> ... and, Saint ...; "Hong Kong SAR China" -> Hong Kong.
     """
-    out = {name}
+    out = {name, name.split(",")[0]}  # "Korea, Republic of" -> Korea
     m = re.fullmatch(r"(.+?)\s*\((.+)\)", name)
     if m:
         out |= {m.group(1), m.group(2)}
@@ -84,14 +84,14 @@ def name_variants(name: str) -> set[str]:
 
 
 def zh_variants(name: str) -> set[str]:
-    """"中国香港特别行政区" -> 香港 (and the full name); "刚果（金）" -> 刚果; "巴勒斯坦领土" -> 巴勒斯坦."""
+    """"中国香港特别行政区" -> 香港 (and the full name); "刚果（金）" -> 刚果; "巴勒斯坦领土" -> 巴勒斯坦."""  # noqa: D300
     out = {name}
     m = re.fullmatch(r"中[国國](.+?)特[别別]行政[区區]", name)
     if m:
         out.add(m.group(1))
-    m = re.fullmatch(r"(.+?)[（(].+[)）]", name)
+    m = re.fullmatch(r"(.+?)[（(].+?[)）](.*)", name)
     if m:
-        out.add(m.group(1))
+        out.add(m.group(1) + m.group(2))  # 科科斯（基林）群岛 -> 科科斯群岛
     if name.endswith("领土") or name.endswith("領土"):
         out.add(name[:-2])
     return out
