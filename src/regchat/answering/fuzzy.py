@@ -39,10 +39,25 @@ class Lexicon:
     en_words: frozenset[str]
     zh_terms: frozenset[str]
 
+    def zh_wildcards(self, n: int) -> dict[tuple[int, str], tuple[str, ...]]:
+        """For the terms of ``n`` characters: (position, term without that character) -> terms."""
+        return _wildcards(self.zh_terms, n)
+
     @classmethod
     def from_terms(cls, en_terms: Iterable[str], zh_terms: Iterable[str]) -> Lexicon:
         words = {w.lower() for t in en_terms for w in re.split(r"[\s/]+", t) if w}
         return cls(frozenset(words), frozenset(zh_terms))
+
+
+@lru_cache(maxsize=64)
+def _wildcards(terms: frozenset[str], n: int) -> dict[tuple[int, str], tuple[str, ...]]:
+    index: dict[tuple[int, str], tuple[str, ...]] = {}
+    for term in terms:
+        if len(term) == n:
+            for k in range(n):
+                key = (k, term[:k] + term[k + 1 :])
+                index[key] = (*index.get(key, ()), term)
+    return index
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -124,14 +139,14 @@ def correct_zh(text: str, lexicon: Lexicon, is_word: Callable[[str], bool] | Non
         return text
     is_word = is_word or chinese_word
     out = text
-    for term in sorted(lexicon.zh_terms, key=len, reverse=True):
-        n = len(term)
-        if n < 2:
-            continue
+    for n in sorted({len(t) for t in lexicon.zh_terms if len(t) >= 2}, reverse=True):
+        wildcards = lexicon.zh_wildcards(n)
         i = 0
         while i + n <= len(out):
             window = out[i : i + n]
-            if zh_near(window, term, is_word) and not _inside_term(out, i, n, lexicon):
+            candidates = (t for k in range(n) for t in wildcards.get((k, window[:k] + window[k + 1 :]), ()))
+            term = next((t for t in candidates if zh_near(window, t, is_word)), None)
+            if term and not _inside_term(out, i, n, lexicon):
                 out = out[:i] + term + out[i + n :]
                 i += n
             else:

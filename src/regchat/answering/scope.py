@@ -108,29 +108,24 @@ def _plain(text: str) -> str:
     return "".join(out)
 
 
+# What joins a place to an immigration matter, read around each place the gazetteer finds.
+_AFTER_EN = re.compile(rf"(?:'s)?\s+{_GAP_EN}{_FOREIGN_MATTER_EN}\b", re.I)  # "Brazilian (work) visa"
+_BEFORE_EN = re.compile(rf"\b{_FOREIGN_MATTER_EN}\s+(?:for|to|in|into|of)\s+(?:the\s+)?$", re.I)  # "visa for Norway"
+_TRAVEL_BEFORE_EN = re.compile(rf"\b{_TRAVEL_EN}\s+(?:the\s+)?$", re.I)  # "travel to Mexico"
+_AFTER_ZH = re.compile(rf"的?(?:(?!{_NOT_A_MATTER_ZH})[^\s，。？！、；,.?!;]){{0,4}}?{_FOREIGN_MATTER_ZH}")
+_TRAVEL_BEFORE_ZH = re.compile(rf"{_TRAVEL_ZH}$")
+_FROM_BEFORE_ZH = re.compile(r"[从自由經经]$")  # 从墨西哥入境: Mexico is where the trip starts
+_LOOK_BACK = 60
+
+
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+def _patterns() -> tuple[re.Pattern, re.Pattern]:
     g = gazetteer()
-    place = rf"(?<![\w.])(?P<place>(?-i:{g.en_exact_pattern})|{g.en_pattern})(?![\w])"
-    place2 = place.replace("?P<place>", "?P<place2>")
-    place3 = place.replace("?P<place>", "?P<place3>")
-    foreign_en = re.compile(
-        rf"{place}(?:'s)?\s+{_GAP_EN}{_FOREIGN_MATTER_EN}\b"
-        rf"|\b{_FOREIGN_MATTER_EN}\s+(?:for|to|in|into|of)\s+(?:the\s+)?{place2}"
-        rf"|\b{_TRAVEL_EN}\s+(?:the\s+)?{place3}",
-        re.I,
-    )
-    zh_place = rf"(?P<place>{g.zh_pattern})"
-    foreign_zh = re.compile(
-        rf"(?<![从自由經经]){zh_place}的?(?:(?!{_NOT_A_MATTER_ZH})[^\s，。？！、；,.?!;]){{0,4}}?{_FOREIGN_MATTER_ZH}"
-        rf"|{_TRAVEL_ZH}{zh_place.replace('?P<place>', '?P<place2>')}"
-    )
-    documents = [*g.documents_en, *g.documents_zh]
-    corpus_docs = re.compile("|".join(re.escape(d) for d in sorted(documents, key=len, reverse=True)) or r"(?!)", re.I)
-    neighbour_docs = re.compile(
-        "|".join(re.escape(d) for d in sorted(g.neighbour_documents, key=len, reverse=True)) or r"(?!)", re.I
-    )
-    return foreign_en, foreign_zh, corpus_docs, neighbour_docs
+
+    def alternation(forms) -> re.Pattern:
+        return re.compile("|".join(re.escape(d) for d in sorted(forms, key=len, reverse=True)) or r"(?!)", re.I)
+
+    return alternation([*g.documents_en, *g.documents_zh]), alternation(g.neighbour_documents)
 
 
 def _token_starts(text: str) -> list[int]:
@@ -153,32 +148,40 @@ def _whole_words(starts: list[int], begin: int, end: int) -> bool:
 def mask_corpus_documents(text: str) -> str:
     """``text`` with the documents the corpus itself names (往来港澳通行证 ...) blanked out: naming
     one is no other region's immigration matter."""
-    return _patterns()[2].sub(lambda m: " " * len(m.group(0)), text)
+    return _patterns()[0].sub(lambda m: " " * len(m.group(0)), text)
 
 
 def foreign_matters(text: str) -> list[ForeignMatter]:
     """The spans of ``text`` about another country's or region's visas or immigration."""
-    foreign_en, foreign_zh, _, neighbour_docs = _patterns()
+    _, neighbour_docs = _patterns()
     g = gazetteer()
     plain = mask_corpus_documents(_plain(text))
     found: list[ForeignMatter] = []
-    for m in foreign_en.finditer(plain):
-        name = next(v for v in (m.group("place"), m.group("place2"), m.group("place3")) if v)
-        code = g.code_en(name)
+
+    def add(start: int, end: int, code: str | None) -> None:
+        found.append(ForeignMatter(text[start:end], start, end, code))
+
+    for start, end, code in g.find_en(plain):
         if code in HOME:
             continue
-        found.append(ForeignMatter(text[m.start() : m.end()], m.start(), m.end(), code))
+        back = max(0, start - _LOOK_BACK)
+        if m := _AFTER_EN.match(plain, end):
+            add(start, m.end(), code)
+        elif m := (_BEFORE_EN.search(plain, back, start) or _TRAVEL_BEFORE_EN.search(plain, back, start)):
+            add(m.start(), end, code)
     if re.search(r"[\u4e00-\u9fff]", plain):
         starts: list[int] | None = None
-        for m in foreign_zh.finditer(plain):
-            key = "place" if m.group("place") else "place2"
-            code = g.code_zh(m.group(key))
-            if code is None or code in HOME:
+        for start, end, code in g.find_zh(plain):
+            if code in HOME:
                 continue
             starts = starts if starts is not None else _token_starts(plain)
-            if not _whole_words(starts, m.start(key), m.end(key)):
+            if not _whole_words(starts, start, end):
                 continue
-            found.append(ForeignMatter(text[m.start() : m.end()], m.start(), m.end(), code))
+            back = max(0, start - _LOOK_BACK)
+            if (m := _AFTER_ZH.match(plain, end)) and not _FROM_BEFORE_ZH.search(plain, back, start):
+                add(start, m.end(), code)
+            elif m := _TRAVEL_BEFORE_ZH.search(plain, back, start):
+                add(m.start(), end, code)
     for pattern in (_LETTERED_EN, _LETTERED_ZH):
         for m in pattern.finditer(plain):
             if (m.group(1) + m.group(2)).upper() not in _china_visa_categories():
@@ -293,7 +296,7 @@ def has_domain_words(text: str) -> bool:
 
 
 def _domain_words(text: str) -> bool:
-    return bool(_DOMAIN_EN.search(text) or _DOMAIN_ZH.search(text) or _patterns()[2].search(text))
+    return bool(_DOMAIN_EN.search(text) or _DOMAIN_ZH.search(text) or _patterns()[0].search(text))
 
 
 def has_subject(text: str) -> bool:
@@ -303,7 +306,7 @@ def has_subject(text: str) -> bool:
 
 
 def _subject(text: str) -> bool:
-    return bool(_SUBJECT_EN.search(text) or _SUBJECT_ZH.search(text) or _patterns()[2].search(text))
+    return bool(_SUBJECT_EN.search(text) or _SUBJECT_ZH.search(text) or _patterns()[0].search(text))
 
 
 def off_topic(text: str) -> bool:

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 HOME = frozenset({"CN", "MO"})  # what the documents govern
@@ -145,17 +145,47 @@ class Gazetteer:
     documents_zh: tuple[str, ...]
     neighbour_documents: dict[str, str]  # Hong Kong, Macao and Taiwan residents' documents -> code
 
-    @property
-    def en_pattern(self) -> str:
-        return _alternation(self.en)
+    @cached_property
+    def _en_lengths(self) -> list[int]:
+        return sorted({len(f) for f in (*self.en, *self.en_exact)}, reverse=True)
 
-    @property
-    def en_exact_pattern(self) -> str:
-        return _alternation(self.en_exact)
+    @cached_property
+    def _zh_lengths(self) -> list[int]:
+        return sorted({len(f) for f in self.zh}, reverse=True)
 
-    @property
-    def zh_pattern(self) -> str:
-        return _alternation(self.zh)
+    def find_en(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, code) of each English place name or adjective in ``text``, longest first,
+        as whole words. ``text`` should have its accents removed (the forms are folded)."""
+        found: list[tuple[int, int, str]] = []
+        low = text.lower()
+        i, n = 0, len(text)
+        while i < n:
+            if text[i].isalpha() and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_.")):
+                for length in self._en_lengths:
+                    j = i + length
+                    if j > n or (j < n and (text[j].isalnum() or text[j] == "_")):
+                        continue
+                    code = self.en_exact.get(text[i:j]) or self.en.get(low[i:j])
+                    if code:
+                        found.append((i, j, code))
+                        i = j - 1
+                        break
+            i += 1
+        return found
+
+    def find_zh(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, code) of each Chinese place name in ``text``, longest first."""
+        found: list[tuple[int, int, str]] = []
+        i, n = 0, len(text)
+        while i < n:
+            for length in self._zh_lengths:
+                code = self.zh.get(text[i : i + length]) if i + length <= n else None
+                if code:
+                    found.append((i, i + length, code))
+                    i += length - 1
+                    break
+            i += 1
+        return found
 
     def code_en(self, text: str) -> str | None:
         return self.en_exact.get(text) or self.en.get(fold(text).removesuffix("'s"))
@@ -165,10 +195,6 @@ class Gazetteer:
 
     def neighbour_document(self, text: str) -> str | None:
         return next((c for d, c in self.neighbour_documents.items() if d.lower() == text.lower()), None)
-
-
-def _alternation(forms) -> str:
-    return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
 
 
 def _load_data() -> dict:
