@@ -107,7 +107,7 @@ class TestSubjects:
     def test_off_topic_subjects(self):
         assert off_topic("Which mobile operator has the cheapest phone plans?")
         assert off_topic("外国人怎么办信用卡？")
-        assert not off_topic("Does the exit-entry office phone my employer to check?")
+        assert not off_topic("Will the exit-entry administration call my employer to verify?")
 
     def test_no_off_topic_term_occurs_in_the_corpus(self):
         # A category the documents never treat: none of its words can hide a provision.
@@ -160,7 +160,7 @@ class TestEveryCountry:
         if code in _NOT_RECOGNISED:
             pytest.skip("Réunion: an ordinary word of the corpus")
         for question in (
-            f"How do I apply for a {EN_NAMES[code]} visa?",
+            f"What does it take to obtain a {EN_NAMES[code]} visa?",
             f"{ZH_NAMES[code]}签证怎么办理？",
             f"{ZH_HANT_NAMES[code]}簽證怎麼辦理？",
             f"I want to move to {EN_NAMES[code]} and need a work permit there.",
@@ -183,12 +183,12 @@ class TestNationalityAndForeignMatters:
     @pytest.mark.parametrize(
         "question",
         [
-            "I'm Brazilian, when must I apply for my residence permit?",
+            "Brazilian here: by which day after landing do I file for my residence permit?",
             "As a Norwegian, may I apply for an extension of my stay permit?",
             "Our Mexican engineer lost his work permit card; how is it reissued?",
             "我是墨西哥人，工作类居留许可到期前多久要申请延期？",
             "挪威员工的工作许可丢了怎么办？",
-            "I hold a Dutch passport and an S1 visa. Do I need a residence permit?",
+            "With a Dutch passport and an S1 visa, is a residence permit required?",
         ],
     )
     def test_an_adjective_of_nationality_beside_a_chinese_permit_is_in_scope(self, question):
@@ -225,7 +225,7 @@ class TestNationalityAndForeignMatters:
 class TestHongKongTaiwanAndMacao:
     @pytest.mark.parametrize(
         "question",
-        ["How do I get a Hong Kong work visa?", "香港工作签证怎么办？", "台湾通行证怎么办？", "Taiwan entry permit for mainland residents"],
+        ["How do I get a Hong Kong work visa?", "香港工作签证怎么办？", "大陆居民往来台湾通行证的签注在哪里办理？", "Taiwan entry permit for mainland residents"],
     )
     def test_hong_kong_and_taiwan_matters_are_refused_with_a_one_line_reason(self, question):
         decision = judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False)
@@ -240,7 +240,7 @@ class TestHongKongTaiwanAndMacao:
     @pytest.mark.parametrize(
         "question",
         [
-            "我在澳门工作，往来港澳通行证丢了，外地雇员身份认别证怎么办？",
+            "在澳门打工的内地居民遗失了往来港澳通行证，还能办外地雇员的证明吗？",
             "I lost my Permit for Travelling to and from Hong Kong and Macao; what does the Macao guide say?",
         ],
     )
@@ -266,7 +266,7 @@ class TestNearDomainAndShortQuestions:
     def test_an_off_topic_subject_alone_is_refused(self, question):
         assert not in_scope(question, top_score=HIGH)
 
-    @pytest.mark.parametrize("question", ["Can you recommend a good hotel in Hangzhou?", "推荐一家深圳的餐馆"])
+    @pytest.mark.parametrize("question", ["Any hotel you would recommend near the lake in Hangzhou?", "推荐一家深圳的餐馆"])
     def test_a_recommendation_is_refused_unless_it_is_about_a_governed_subject(self, question):
         assert not in_scope(question, top_score=HIGH)
         assert in_scope("Can you recommend which visa category fits a visiting scholar?", top_score=LOW)

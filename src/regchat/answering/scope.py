@@ -350,7 +350,7 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
     """Decide from the question's subject and the best retrieval score.
 
     ``follow_up_context``: the conversation so far was about the domain, so a
-    short follow-up without the domain's words ("Can it be taken away later?")
+    short follow-up without the domain's words ("And after that?")
     still counts. Nothing here depends on the question's length: a terse
     message with a typo ("residnce permit?") is read like a long one.
     """
