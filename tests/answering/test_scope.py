@@ -210,6 +210,22 @@ class TestNationalityAndForeignMatters:
     def test_another_countrys_visa_by_adjective_or_letter_is_refused(self, question):
         assert not in_scope(question, top_score=HIGH)
 
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "Where can a Chinese visa be applied for when I live in Peru?",
+            "May a Z visa be issued in Japan?",
+            "The Indian engineer work permit renewal: what is needed?",
+            "An American Z visa holder wants to stay longer.",
+            "在加拿大办中国签证要带什么？",
+            "人在英国，可以申请X1字签证吗？",
+            "Arriving from Singapore visa-free, how many days may I remain?",
+        ],
+    )
+    def test_chinas_matter_named_abroad_or_held_by_a_foreign_person_is_chinas(self, question):
+        assert foreign_subjects(question) == []
+        assert in_scope(question, top_score=LOW)
+
     @pytest.mark.parametrize("question", ["Is a Q1 visa needed for family reunion?", "J2签证怎么申请？", "X1 visa: how long?"])
     def test_the_visa_letters_china_issues_are_chinas(self, question):
         assert foreign_matters(question) == []

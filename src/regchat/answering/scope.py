@@ -55,7 +55,7 @@ from .territories import HOME, NEIGHBOURS, gazetteer
 
 # The immigration matters of a place (a passport or a nationality is not one: it describes the asker).
 _FOREIGN_MATTER_EN = (
-    r"(?:visas?|e-?visas?|work permits?|residence permits?|residency|residence|permanent residen\w*|green card|"
+    r"(?:visas?(?!-free|-exempt)|e-?visas?|work permits?|residence permits?|residency|residence|permanent residen\w*|green card|"
     r"citizenship|naturali[sz]ation|immigration|immigrant status|entry permits?|travel permits?|work passe?s?|"
     r"work authori[sz]ation|blue card|working holiday|id cards?|identity cards?)"
 )
@@ -63,7 +63,12 @@ _GAP_EN = (  # up to two qualifiers ("H-1B", "skilled worker"), never a clause (
     r"(?:(?!(?:passports?|citizens?|nationals?|nationality|and|or|but|with|who|which|that|a|an|the|on|in|at|for|"
     r"to|from|of|by|my|his|her|their|our|your|hold(?:s|ing)?|ha(?:s|ve|ving|d)|got|get|is|am|are|was|were|"
     r"need(?:s|ed)?|require[sd]?|want(?:s|ed)?|apply|applie[sd]|use[sd]?|do|does|did|can|may|must|should|"
-    r"i|we|he|she|they)\b)[\w-]+\s+){0,2}"
+    r"i|we|he|she|they|"
+    # people: "an Indian employee's work permit" is the employee's, not India's
+    r"employees?|staff|engineers?|teachers?|colleagues?|wife|husband|spouses?|child|children|sons?|daughters?|"
+    r"parents?|friends?|managers?|expats?|hires?|"
+    # China's own visa letters: "an American Z visa holder" holds China's Z visa
+    r"(?-i:[CDFGJLMQRSXZ][12]?))\b)[\w-]+\s+){0,2}"
 )
 _TRAVEL_EN = (
     r"(?:enter(?:ing)?|travel(?:l?ing|s)? to|go(?:ing)? to|fly(?:ing)? to|mov(?:e|ing) to|visit(?:ing)?|"
@@ -72,7 +77,11 @@ _TRAVEL_EN = (
 _FOREIGN_MATTER_ZH = r"(?:签证|工签|工作许可|工作准证|准证|居留|永住|永居|移民|入籍|入境|通行证|通行證|簽證)"
 # A nationality, a passport or a person after the place describes the asker (巴西人, 美国护照, 日本籍,
 # 挪威员工的工作许可: the permit is the employee's).
-_NOT_A_MATTER_ZH = r"护照|護照|籍|人|公民|居民|身份证|持|有|拿|用|的|员工|雇员|同事|朋友|学生|家属|配偶|子女|孩子|妻子|丈夫"
+_NOT_A_MATTER_ZH = (
+    r"护照|護照|籍|人|公民|居民|身份证|持|有|拿|用|的|员工|雇员|同事|朋友|学生|家属|配偶|子女|孩子|妻子|丈夫"
+    # China's own matter in between: 在美国办中国签证, 在美国申请Z字签证
+    r"|中国|中國|华|華|澳门|澳門|[CDFGJLMQRSXZ]"
+)
 _TRAVEL_ZH = r"(?:去|到|赴|前往|移民|移居|飞|飛)(?:到)?"
 # The visa letters China issues (Regulations Article 6); any other lettered visa is another country's.
 _LETTERED_EN = re.compile(r"\b([A-Z]{1,2})-?(\d[A-Z]?)(?:/[A-Z]{1,2}-?\d)?\s+visas?\b")
@@ -111,6 +120,10 @@ def _plain(text: str) -> str:
 # What joins a place to an immigration matter, read around each place the gazetteer finds.
 _AFTER_EN = re.compile(rf"(?:'s)?\s+{_GAP_EN}{_FOREIGN_MATTER_EN}\b", re.I)  # "Brazilian (work) visa"
 _BEFORE_EN = re.compile(rf"\b{_FOREIGN_MATTER_EN}\s+(?:for|to|in|into|of)\s+(?:the\s+)?$", re.I)  # "visa for Norway"
+# "a Chinese visa in the US", "a Z visa in Japan": China's matter, applied for abroad.
+_HOME_QUALIFIED = re.compile(
+    r"(?:\b(?i:china|chinese|prc|macao|macau|mainland)|\b[CDFGJLMQRSXZ][12]?)[\s-]+(?:[\w-]+\s+)?$"
+)
 _TRAVEL_BEFORE_EN = re.compile(rf"\b{_TRAVEL_EN}\s+(?:the\s+)?$", re.I)  # "travel to Mexico"
 _AFTER_ZH = re.compile(rf"的?(?:(?!{_NOT_A_MATTER_ZH})[^\s，。？！、；,.?!;]){{0,4}}?{_FOREIGN_MATTER_ZH}")
 _TRAVEL_BEFORE_ZH = re.compile(rf"{_TRAVEL_ZH}$")
@@ -167,7 +180,9 @@ def foreign_matters(text: str) -> list[ForeignMatter]:
         back = max(0, start - _LOOK_BACK)
         if m := _AFTER_EN.match(plain, end):
             add(start, m.end(), code)
-        elif m := (_BEFORE_EN.search(plain, back, start) or _TRAVEL_BEFORE_EN.search(plain, back, start)):
+        elif (m := _BEFORE_EN.search(plain, back, start)) and not _HOME_QUALIFIED.search(plain, back, m.start()):
+            add(m.start(), end, code)
+        elif m := _TRAVEL_BEFORE_EN.search(plain, back, start):
             add(m.start(), end, code)
     if re.search(r"[\u4e00-\u9fff]", plain):
         starts: list[int] | None = None
