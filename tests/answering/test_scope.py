@@ -291,6 +291,10 @@ class TestNearDomainAndShortQuestions:
     def test_a_terse_message_with_a_typo_is_read(self, question):
         assert in_scope(question, top_score=LOW)
 
+    def test_a_question_without_a_word_of_the_domain_is_refused_whatever_retrieval_scores(self):
+        assert not in_scope("How should a resignation letter be worded?", top_score=HIGH)
+        assert in_scope("How should a foreign employee's resignation be handled?", top_score=HIGH)
+
     def test_no_domain_subject_and_a_low_score_is_refused_whatever_the_length(self):
         assert not in_scope("Who won?", top_score=LOW)
         assert not in_scope("Which river is the longest one on the continent and how long is it exactly?", top_score=LOW)

@@ -26,9 +26,10 @@ of questions:
   recommendation, refuses unless a Chinese-system subject is there too.
 * Otherwise the domain's weaker words (foreigner, work, apply, passport,
   hotel ...) and place names prove nothing alone: the question is in scope when
-  retrieval finds a provision at or above ``min_score``, or when it follows up
-  a conversation about the regulations. A question with neither is refused,
-  whatever its length; a short one is judged like a long one.
+  it has one of them *and* retrieval finds a provision at or above
+  ``min_score``, or when it follows up a conversation about the regulations.
+  Any other question is refused, whatever its length; a short one is judged
+  like a long one.
 
 The engine lets a question that names an existing article through anyway.
 """
@@ -390,8 +391,10 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
         return ScopeDecision(True, "a subject the regulations govern")
     if follow_up_context:
         return ScopeDecision(True, "follow-up in a conversation about the regulations")
-    if top_score is not None and top_score >= min_score:
+    if top_score is not None and top_score >= min_score and has_domain_words(rest):
         return ScopeDecision(True, "retrieval found relevant provisions")
+    if top_score is not None and top_score >= min_score:
+        return ScopeDecision(False, "no word of the domain, whatever retrieval found")
     return ScopeDecision(False, "nothing relevant in the documents")
 
 
