@@ -282,10 +282,21 @@ class TestNearDomainAndShortQuestions:
     def test_an_off_topic_subject_alone_is_refused(self, question):
         assert not in_scope(question, top_score=HIGH)
 
-    @pytest.mark.parametrize("question", ["Any hotel you would recommend near the lake in Hangzhou?", "推荐一家深圳的餐馆"])
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "Any hotel you would recommend near the lake in Hangzhou?",
+            "推荐一家深圳的餐馆",
+            "What's the cheapest gym membership for expats in Chengdu?",
+            "Which coworking space in Shenzhen is best for foreigners?",
+            "外国人用哪家快递公司最便宜？",
+        ],
+    )
     def test_a_recommendation_is_refused_unless_it_is_about_a_governed_subject(self, question):
         assert not in_scope(question, top_score=HIGH)
         assert in_scope("Can you recommend which visa category fits a visiting scholar?", top_score=LOW)
+        assert in_scope("Which visa is best for a visiting scholar?", top_score=LOW)
+        assert in_scope("Which one is cheapest?", top_score=LOW, follow_up=True)
 
     @pytest.mark.parametrize("question", ["residnce permit?", "居流许可", "签症过期", "pasport lost, visa?"])
     def test_a_terse_message_with_a_typo_is_read(self, question):
@@ -365,3 +376,12 @@ class TestCreativeWriting:
     )
     def test_ordinary_requests_to_tell_or_write_stay_in_scope(self, question):
         assert judge_scope(question, top_score=0.9, min_score=0.385, follow_up_context=False).in_scope
+
+
+def test_warm_up_builds_what_the_first_question_would_wait_for():
+    from regchat.answering import fuzzy, scope, territories
+
+    scope.warm_up()
+    assert territories.gazetteer.cache_info().currsize == 1
+    assert fuzzy.default_lexicon.cache_info().currsize == 1
+    assert scope._patterns.cache_info().currsize == 1

@@ -344,14 +344,22 @@ def creative_request(text: str) -> bool:
     return bool(_CREATIVE.search(text))
 
 
-# Requests for a recommendation (a hotel, a restaurant, a school): the regulations state duties and
-# procedures and never recommend, so such a request is outside them unless it asks about a subject
-# they govern ("recommend which visa I should apply for" stays in scope).
-_RECOMMENDATION = re.compile(r"\brecommend\w*|\bsuggest(?:ion)?s?\b.{0,20}\b(?:good|nice|best|cheap\w*)\b|推荐|推薦", re.I)
+# Requests for a recommendation or a ranking (a hotel, a phone plan, a school: "recommend ...",
+# "what's the best ...", "哪家最划算"): the regulations state duties and procedures and never rank
+# or recommend, so such a request is outside them unless it asks about a subject they govern
+# ("which visa is best for a visiting scholar?" stays in scope).
+_RECOMMENDATION = re.compile(
+    r"\brecommend\w*|\bsuggest(?:ion)?s?\b.{0,20}\b(?:good|nice|best|cheap\w*)\b"
+    r"|\b(?:what|which)(?:'s|\s+is|\s+are)?\s+(?:the\s+)?(?:best|cheapest|nicest|most\s+(?:affordable|popular))\b"
+    r"|\bwhich\s+[\w\s-]{1,30}?\s+(?:is|are)\s+(?:the\s+)?(?:best|cheapest)\b"
+    r"|推荐|推薦|哪(?:家|个|個|种|種|些)[^，。？！?!]{0,10}?(?:最好|最划算|最便宜|最实惠|比较好)",
+    re.I,
+)
 
 
 def recommendation_request(text: str) -> bool:
-    """A request for a recommendation ("recommend a good ...", "推荐一下 ...")."""
+    """A request for a recommendation or a ranking ("recommend a good ...", "what's the best ...",
+    "推荐一下 ...", "哪家最便宜")."""
     return bool(_RECOMMENDATION.search(text))
 
 
@@ -385,17 +393,29 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
             return ScopeDecision(False, "another country's or region's rules", firm=True)
     if off_topic(rest) and not governed:
         return ScopeDecision(False, "topic the regulations do not treat", firm=True)
-    if recommendation_request(rest) and not governed:
-        return ScopeDecision(False, "a request for a recommendation", firm=True)
     if governed:
         return ScopeDecision(True, "a subject the regulations govern")
     if follow_up_context:
         return ScopeDecision(True, "follow-up in a conversation about the regulations")
+    if recommendation_request(rest):
+        return ScopeDecision(False, "a request for a recommendation", firm=True)
     if top_score is not None and top_score >= min_score and has_domain_words(rest):
         return ScopeDecision(True, "retrieval found relevant provisions")
     if top_score is not None and top_score >= min_score:
         return ScopeDecision(False, "no word of the domain, whatever retrieval found")
     return ScopeDecision(False, "nothing relevant in the documents")
+
+
+def warm_up() -> None:
+    """Build what the first question would otherwise wait for (the gazetteer, the patterns, the
+    typo lexicon, the pinyin table): call once when an engine starts."""
+    from .fuzzy import _pinyin, default_lexicon
+
+    gazetteer()
+    _patterns()
+    _off_topic()
+    default_lexicon()
+    _pinyin("证")
 
 
 REFUSAL = {
