@@ -76,6 +76,11 @@ class TestShippedGazetteer:
     def test_irregular_adjectives_come_from_the_data_file(self, adjective):
         assert gazetteer().code_en(adjective) not in (None, *HOME)
 
+    def test_everyday_names_of_the_data_file_take_the_stem_rule_too(self):
+        g = gazetteer()
+        assert g.code_en("European") == "EU" and g.code_en("American") == "US"
+        assert g.code_en("English") is None  # the language of half the questions is no place
+
     def test_every_data_entry_says_why_and_names_a_cldr_territory(self):
         codes = set(babel.Locale("en").territories)
         entries = [e for key in ("irregular_adjectives", "names_en", "names_zh", "neighbour_documents") for e in DATA[key]]

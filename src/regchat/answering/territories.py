@@ -35,7 +35,7 @@ _GENERIC = frozenset(
     "and of the united states kingdom republic democratic people's peoples federal federative islamic "
     "south north east west new saint st st. sint central equatorial island islands isle isles is "
     "commonwealth principality grand duchy plurinational state union territory territories outlying "
-    "arab sar china minor british french dutch us u.s. virgin sovereign".split()
+    "arab sar china minor british french dutch us u.s. virgin sovereign area".split()
 )
 
 # Endings of adjectives of nationality, added to a name's stem: Brazil-ian, Mexic-an, Japan-ese,
@@ -232,6 +232,10 @@ def build_gazetteer(
             exact[entry["form"]] = entry["code"]
         else:
             en.setdefault(fold(entry["form"]), entry["code"])
+    for entry in data.get("names_en", []):  # everyday names take the rule too: Europe -> European
+        if not entry.get("case_sensitive") and entry["code"] not in HOME:
+            for adj in adjectives(entry["form"]):
+                derived.setdefault(adj, entry["code"])
     for form, code in derived.items():
         en.setdefault(form, code)
     for entry in data.get("not_places", []):
