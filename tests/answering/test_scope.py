@@ -26,9 +26,6 @@ from regchat.answering.territories import HOME, NEIGHBOURS
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 _SKIP = HOME | NEIGHBOURS | {"ZZ", "XA", "XB", "UN", "EZ", "QO"}
-# Réunion is the one CLDR name that is also an ordinary word of the corpus ("family reunion",
-# data/places.json "not_places"): a question about it is left to retrieval.
-_NOT_RECOGNISED = {"RE"}
 EN_NAMES = babel.Locale("en").territories
 ZH_NAMES = babel.Locale("zh").territories
 ZH_HANT_NAMES = babel.Locale("zh", "Hant").territories
@@ -157,8 +154,6 @@ class TestEveryCountry:
 
     @pytest.mark.parametrize("code", FOREIGN_CODES)
     def test_its_visa_is_refused_in_english_and_chinese(self, code):
-        if code in _NOT_RECOGNISED:
-            pytest.skip("Réunion: an ordinary word of the corpus")
         for question in (
             f"What does it take to obtain a {EN_NAMES[code]} visa?",
             f"{ZH_NAMES[code]}签证怎么办理？",
@@ -229,6 +224,10 @@ class TestNationalityAndForeignMatters:
     @pytest.mark.parametrize("question", ["Is a Q1 visa needed for family reunion?", "J2签证怎么申请？", "X1 visa: how long?"])
     def test_the_visa_letters_china_issues_are_chinas(self, question):
         assert foreign_matters(question) == []
+
+    def test_a_place_name_that_is_an_ordinary_word_of_the_corpus_is_a_place_only_as_a_proper_noun(self):
+        assert foreign_subjects("Réunion visa") != []
+        assert foreign_subjects("a family reunion visa for my parents") == []
 
     def test_a_place_inside_a_longer_chinese_word_is_no_place(self):
         assert foreign_subjects("内蒙古的居留许可") == []  # 蒙古 (Mongolia) inside 内蒙古 (Inner Mongolia)

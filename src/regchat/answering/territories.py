@@ -239,7 +239,10 @@ def build_gazetteer(
     for form, code in derived.items():
         en.setdefault(form, code)
     for entry in data.get("not_places", []):
-        en.pop(entry["form"], None)
+        # An ordinary word of the corpus is a place only as a proper noun: "Reunion", not "reunion".
+        code = en.pop(entry["form"], None)
+        if code:
+            exact.setdefault(entry["form"].capitalize(), code)
     zh: dict[str, str] = {}
     for code, name in zh_names:
         if code not in _NOT_PLACES:
