@@ -36,7 +36,7 @@ from .offline import (
 )
 from .questions import Reading, choose_rule, event_date, read_question
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
-from .scope import has_domain_words, judge_scope, refusal
+from .scope import has_domain_words, judge_scope, refusal, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,7 @@ class Engine:
         )
         self.clock = clock
         self._chat_model = chat_model
+        warm_up()  # the place-name and lexicon tables, built once here rather than on the first question
 
     # -- public ------------------------------------------------------------------------
 
@@ -138,7 +139,7 @@ class Engine:
         if not question or (not decision.in_scope and (decision.firm or not reading.refs)):
             timings["total"] = _ms(start)
             yield Answer(
-                text=refusal(reading.lang), refused=True, retrieved=retrieved, mode="offline",
+                text=refusal(reading.lang, decision), refused=True, retrieved=retrieved, mode="offline",
                 lang=reading.lang, timings=timings,
             )  # fmt: skip
             return

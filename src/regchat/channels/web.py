@@ -34,8 +34,8 @@ EXAMPLES = [
     "I entered China on 2 March 2026 on a Z visa. By when must I apply for a residence permit?",
     "我的居留证件2027年1月20日到期，最迟什么时候要递交延期申请？",
     "My Foreigner's Work Permit card is damaged. What must I do to get a new one?",
-    "外国人在中国工作需要什么证件？",
-    "How do I renew a Macao non-resident worker's card (blue card)?",
+    "外籍员工来华上班，要办哪些证件？",
+    "My Macao blue card (non-resident worker card) expires soon: how is it renewed?",
 ]
 
 SOURCES_TITLE = {"en": "Sources", "zh": "来源"}
