@@ -86,9 +86,16 @@ def format_sources(citations: Sequence[Citation]) -> str:
     """Markdown: each cited provision's label in bold, its quoted text below."""
     blocks = []
     for c in citations:
-        block = f"**{c.label}**"
+        label = c.label
+        if c.pinpoint and c.article is not None:
+            chinese = any("\u4e00" <= ch <= "\u9fff" for ch in c.pinpoint)
+            label = f"{c.label} ({c.pinpoint})" if chinese else f"{c.label.rsplit(', Art.', 1)[0]}, {c.pinpoint}"
+        block = f"**{label}**" + (" (unofficial translation)" if c.translation else "")
         if c.quote.strip():
             block += "\n\n" + _quote(c.quote)
+        if c.original.strip():
+            block += "\n\nOfficial Chinese text" + (f" (version {c.version})" if c.version else "") + ":\n\n"
+            block += _quote(c.original)
         blocks.append(block)
     return "\n\n".join(blocks)
 
