@@ -64,10 +64,10 @@ def _is_chinese(text: str) -> bool:
 class Tuning:
     """Fusion parameters (chosen on the dev set with evals/retrieval.py)."""
 
-    w_dense: float = 0.45
+    w_dense: float = 0.65
     bm25_k1: float = 1.5
     bm25_b: float = 0.75
-    bm25_half: float = 12.0  # BM25 score that maps to 0.5
+    bm25_half: float = 20.0  # BM25 score that maps to 0.5
     dense_lo: float = 0.75  # cosine of an unrelated passage -> 0
     dense_hi: float = 0.90  # cosine of a close match -> 1
     macao_boost: float = 0.2
