@@ -137,15 +137,32 @@ def ask(question: str, today: dt.date | None, as_json: bool) -> None:
               help="Number of days for rules whose length the authority sets (e.g. reg-36-stay-period).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--ics", "ics_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+              help="Also write the deadline as an iCalendar file (- for standard output).")
+@click.option("--remind", type=click.IntRange(0, 60), default=None,
+              help="Calendar reminder, working days before the day to act (default: REGCHAT_ICS_REMINDER_DAYS).")
 @_edge
-def deadline(rule_id: str, event_date: dt.date | dt.datetime, amount: int | None, lang: str, as_json: bool) -> None:
+def deadline(rule_id: str, event_date: dt.date | dt.datetime, amount: int | None, lang: str, as_json: bool,
+             ics_file: Path | None, remind: int | None) -> None:
     """Compute the deadline of RULE_ID from EVENT_DATE (YYYY-MM-DD, or YYYY-MM-DDTHH:MM for
     rules counted in hours); `regchat rules` lists the rules."""
-    from .deadlines import compute_deadline, format_deadline
+    from .deadlines import calendar_for, compute_deadline, format_deadline
 
-    result = compute_deadline(
-        rule_id, event_date, amount=amount, lang=lang, holidays_dir=get_settings().holidays_dir
-    )
+    settings = get_settings()
+    result = compute_deadline(rule_id, event_date, amount=amount, lang=lang, holidays_dir=settings.holidays_dir)
+    if ics_file is not None:
+        from .calendar_export import deadline_ics
+
+        body = deadline_ics(
+            result, lang=lang, now=dt.datetime.now(dt.timezone.utc),
+            reminder_working_days=settings.ics_reminder_days if remind is None else remind,
+            calendar=calendar_for(result.region, settings.holidays_dir),
+        )
+        if str(ics_file) == "-":
+            click.get_binary_stream("stdout").write(body)
+            return
+        ics_file.write_bytes(body)
+        click.echo(f"Wrote {ics_file}", err=True)
     click.echo(result.model_dump_json(indent=2) if as_json else format_deadline(result, lang=lang))
 
 

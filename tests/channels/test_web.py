@@ -45,6 +45,8 @@ def test_an_answer_becomes_text_then_sources_then_date_steps():
     assert "**Administrative Regulations on Entry and Exit of Foreigners, Art. 15**" in sources
     assert "> Foreigners holding work-type visas shall apply" in sources
     assert "2026-03-02 + 30 days = 2026-04-01" in messages[2].content
+    assert "[📅 Add 2026-04-01 to your calendar (.ics)](/calendar/deadline.ics?day=2026-04-01&region=CN)" in \
+        messages[0].content
 
 
 def test_a_chinese_answer_gets_chinese_titles_and_its_notices():
@@ -70,7 +72,8 @@ def test_a_deadline_on_a_holiday_shows_the_act_by_day_and_the_warning():
 def test_history_for_the_engine_leaves_out_the_collapsible_blocks():
     history = [
         {"role": "user", "content": [{"type": "text", "text": "I hold a Z visa."}]},
-        {"role": "assistant", "content": "Noted.", "metadata": None},
+        {"role": "assistant", "content": "Noted.\n\n[📅 Add 2026-04-01 to your calendar (.ics)](/calendar/x.ics)",
+         "metadata": None},
         {"role": "assistant", "content": "**Law, Art. 3**", "metadata": {"title": "Sources"}},
         {"role": "assistant", "content": "", "metadata": {}},
     ]

@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 import gradio as gr
 from fastapi import FastAPI
 
-from regchat.channels import api, wechat, web
+from regchat.channels import api, calendar, wechat, web
 from regchat.channels.engine import AnswerEngine, LazyEngine, today_in_region
 from regchat.settings import Settings, get_settings
 
@@ -53,6 +53,7 @@ def create_app(
     app.state.settings = settings
     api.install_error_handlers(app)
     app.include_router(api.build_router(lazy, settings, clock))
+    app.include_router(calendar.build_router(settings))
     app.include_router(wechat.build_router(settings, lazy))
     # Gradio last: mounted at "/", it would otherwise shadow the routes above.
     return gr.mount_gradio_app(

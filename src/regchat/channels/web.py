@@ -17,6 +17,7 @@ from typing import Any
 import gradio as gr
 
 from regchat.answering.offline import without_steps
+from regchat.calendar_export import CHAT_ICS_PATH, ics_link
 from regchat.channels.engine import AnswerEngine
 from regchat.documents import Answer, Citation, Deadline
 from regchat.errors import IndexNotReady, ModelError, RegchatError
@@ -39,6 +40,7 @@ EXAMPLES = [
 ]
 
 SOURCES_TITLE = {"en": "Sources", "zh": "来源"}
+CALENDAR_LINK = {"en": "📅 Add {date} to your calendar (.ics)", "zh": "📅 将 {date} 加入日历（.ics）"}
 DEADLINE_TITLE = {"en": "How this date was computed", "zh": "日期计算过程"}
 
 MESSAGES = {
@@ -118,6 +120,12 @@ def format_deadline(deadline: Deadline, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
+def calendar_link(deadline: Deadline, lang: str = "en") -> str:
+    """Markdown: a link to download the deadline as an iCalendar file (one line, starting with the calendar icon)."""
+    label = CALENDAR_LINK.get(lang, CALENDAR_LINK["en"]).format(date=deadline.date.isoformat())
+    return f"[{label}]({ics_link(deadline, lang, CHAT_ICS_PATH)})"
+
+
 def deadline_title(deadline: Deadline, lang: str = "en") -> str:
     separator = "：" if lang == "zh" else ": "
     return f"{DEADLINE_TITLE.get(lang, DEADLINE_TITLE['en'])}{separator}{deadline.date.isoformat()}"
@@ -128,6 +136,8 @@ def answer_messages(answer: Answer) -> list[gr.ChatMessage]:
     lang = answer.lang
     # Each deadline's steps have their own collapsible message below: keep the answer short.
     text = without_steps(answer.text) if answer.deadlines else answer.text
+    if answer.deadlines:
+        text += "\n\n" + "\n".join(calendar_link(d, lang) for d in answer.deadlines)
     if answer.notices:
         text += "\n\n" + "\n".join(f"*{notice}*" for notice in answer.notices)
     messages = [gr.ChatMessage(role="assistant", content=text)]
@@ -163,6 +173,10 @@ def _text_of(content: Any) -> str:
     return ""
 
 
+def _without_calendar_links(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.startswith("[📅")).strip()
+
+
 def engine_history(history: Sequence[Any]) -> list[dict]:
     """Gradio's chat history as the engine's ``{"role", "content"}`` turns, without the collapsible extras."""
     turns = []
@@ -171,7 +185,7 @@ def engine_history(history: Sequence[Any]) -> list[dict]:
         metadata = message.get("metadata") or {}
         if metadata.get("title"):
             continue  # a Sources or date-steps block, not part of the conversation
-        role, text = message.get("role"), _text_of(message.get("content")).strip()
+        role, text = message.get("role"), _without_calendar_links(_text_of(message.get("content")))
         if role in ("user", "assistant") and text:
             turns.append({"role": role, "content": text})
     return turns
