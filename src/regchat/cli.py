@@ -1,4 +1,4 @@
-"""The ``regchat`` command line: ingest, search, ask, deadline, rules, serve.
+"""The ``regchat`` command line: ingest, search, ask, deadline, rules, serve, feedback, hash-password.
 
 This is an edge: it reads settings, calls the core, and turns regchat's own
 errors into one-line messages (exit code 1) instead of tracebacks.
@@ -176,9 +176,22 @@ def rules() -> None:
         click.echo(f"{rule.id:<32} {rule.doc_id} Art. {rule.article}: {rule.summary_en}")
 
 
+@main.command("hash-password")
+@click.argument("user")
+@click.password_option(help="The password (asked for when not given).")
+def hash_password(user: str, password: str) -> None:
+    """Print USER:HASH for REGCHAT_UI_USERS, so that the settings hold no plain password."""
+    from .channels.auth import hash_password as make_hash
+
+    if ":" in user or "," in user or not user.strip():
+        raise click.BadParameter("a user name cannot be empty or contain ':' or ','", param_hint="USER")
+    click.echo(f"{user.strip()}:{make_hash(password)}")
+
+
 @main.command()
 @click.option("--host", default=None, help="Default: REGCHAT_HOST or 127.0.0.1")
 @click.option("--port", default=None, type=int, help="Default: REGCHAT_PORT or 7860")
+@_edge
 def serve(host: str | None, port: int | None) -> None:
     """Start the browser chat, JSON API, OpenAI-compatible API and webhooks on one port."""
     from .channels.server import serve as run_server

@@ -208,3 +208,24 @@ def test_a_deadline_question_in_the_browser_shows_the_date_and_its_sources(brows
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
         page.close()
+
+
+@pytest.mark.slow
+def test_with_chat_users_the_browser_logs_in_first(browser, tmp_path):
+    settings = Settings(llm="offline", data_dir=tmp_path, ui_users="alice:s3cret")
+    app = create_app(settings, ScriptedEngine(z_visa_answer()), clock=lambda: dt.date(2026, 11, 22), warm_up=False)
+    with live_server(app) as url:
+        page = browser.new_page()
+        page.goto(url)
+        assert "/login" in page.url
+        page.fill("#username", "alice")
+        page.fill("#password", "wrong")
+        page.click("button[type=submit]")
+        expect(page.get_by_text("Wrong user name or password")).to_be_visible()
+        page.fill("#username", "alice")
+        page.fill("#password", "s3cret")
+        page.click("button[type=submit]")
+        page.get_by_test_id("textbox").wait_for(timeout=30_000)
+        _ask(page, Z_VISA_QUESTION)
+        expect(_answers(page).last).to_contain_text("2026-04-01", timeout=30_000)
+        page.close()

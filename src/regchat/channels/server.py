@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 import gradio as gr
 from fastapi import FastAPI
 
-from regchat.channels import api, calendar, wechat, web
+from regchat.channels import api, auth, calendar, wechat, web
 from regchat.channels.engine import AnswerEngine, LazyEngine, today_in_region
 from regchat.settings import Settings, get_settings
 
@@ -34,10 +34,13 @@ def create_app(
     ``clock`` gives "today" for questions that do not state it; ``warm_up`` builds the engine at startup."""
     settings = settings or get_settings()
     lazy = engine if isinstance(engine, LazyEngine) else LazyEngine(settings, engine)
+    access = auth.Access.from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         log.info("regchat serving on http://%s:%s (%s mode)", settings.host, settings.port, settings.mode)
+        if warning := auth.open_access_warning(settings):
+            log.warning(warning)
         if warm_up and not lazy.ready:
             lazy.warm_up()
         yield
@@ -54,6 +57,9 @@ def create_app(
     api.install_error_handlers(app)
     app.include_router(api.build_router(lazy, settings, clock))
     app.include_router(calendar.build_router(settings))
+    if access.users:
+        app.include_router(auth.build_router(access))
+    app.add_middleware(auth.AccessControl, access=access)
     app.include_router(wechat.build_router(settings, lazy))
     # Gradio last: mounted at "/", it would otherwise shadow the routes above.
     return gr.mount_gradio_app(
@@ -66,6 +72,7 @@ def create_app(
         show_error=False,
         enable_monitoring=False,
         mcp_server=False,
+        auth_dependency=access.session_user if access.users else None,
     )
 
 
@@ -75,5 +82,6 @@ def serve(settings: Settings | None = None, *, host: str | None = None, port: in
     import uvicorn
 
     settings = settings or get_settings()
+    settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
