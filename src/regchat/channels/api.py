@@ -336,7 +336,7 @@ def build_router(engine: LazyEngine, settings: Settings, clock: Callable[[], dt.
         except RegchatError as exc:
             raise map_error(exc) from exc
         except Exception:
-            log.exception("answering failed: %r", question[:200])
+            log.exception("answering failed")  # the question is not logged: personal data
             raise ApiError(500, "regchat failed while answering; the server log has the details.",
                            type="server_error", code="internal_error") from None
 
@@ -422,7 +422,7 @@ def build_router(engine: LazyEngine, settings: Settings, clock: Callable[[], dt.
                 err = map_error(exc)
                 yield _sse(error_body(err.message, type=err.type, code=err.code))
             except Exception:
-                log.exception("streaming an answer failed: %r", question[:200])
+                log.exception("streaming an answer failed")
                 yield _sse(error_body("regchat failed while answering; the server log has the details.",
                                       type="server_error", code="internal_error"))
             yield _sse("[DONE]")
