@@ -82,6 +82,7 @@ def test_api_keys_guard_the_api_and_nothing_else(tmp_path):
         assert client.get("/v1/models").status_code == 401
         assert client.get("/api/deadline.ics", params={"day": "2026-04-01"}).status_code == 401
         assert client.get("/healthz").status_code != 401  # open without a metrics key
+        assert client.get("/metrics").status_code == 200
         assert client.get("/wechat").status_code == 404  # not enabled; but not refused for a key
         assert client.get("/", headers={"Accept": "text/html"}).status_code == 200  # no chat users: open
 
@@ -89,6 +90,8 @@ def test_api_keys_guard_the_api_and_nothing_else(tmp_path):
 def test_the_metrics_key_guards_metrics_and_health(tmp_path):
     with TestClient(app_for(tmp_path, metrics_key="m-key")) as client:
         assert client.get("/healthz").status_code == 401
+        assert client.get("/metrics").status_code == 401
+        assert client.get("/metrics", headers={"Authorization": "Bearer m-key"}).status_code == 200
         assert client.get("/healthz", headers={"Authorization": "Bearer m-key"}).status_code in (200, 503)
         assert client.post("/api/ask", json=QUESTION).status_code == 200  # the API has no keys here
 
