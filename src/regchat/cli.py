@@ -202,7 +202,8 @@ def feedback_list(rating: str | None, limit: int | None) -> None:
         question = question[:70] + ("…" if len(question) > 70 else "")
         comment = f"  [{item.comment}]" if item.comment else ""
         corrected = "  (corrected)" if item.correction else ""
-        click.echo(f"{item.id:>5} {item.created:%Y-%m-%d %H:%M} {mark} {item.channel:<7} {question}{comment}{corrected}")
+        when = f"{item.created:%Y-%m-%d %H:%M}"
+        click.echo(f"{item.id:>5} {when} {mark} {item.channel:<7} {question}{comment}{corrected}")
 
 
 @feedback.command("export")

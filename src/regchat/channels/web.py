@@ -145,7 +145,8 @@ def answer_messages(answer: Answer) -> list[gr.ChatMessage]:
     if answer.notices:
         text += "\n\n" + "\n".join(f"*{notice}*" for notice in answer.notices)
     # The answer's id (for the thumbs up / down) rides on its first message.
-    messages = [gr.ChatMessage(role="assistant", content=text, metadata={"log": ANSWER_ID_TAG + answer.id} if answer.id else {})]
+    tag = {"log": ANSWER_ID_TAG + answer.id} if answer.id else {}
+    messages = [gr.ChatMessage(role="assistant", content=text, metadata=tag)]
     if answer.citations:
         messages.append(
             gr.ChatMessage(
