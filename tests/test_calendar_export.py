@@ -38,6 +38,16 @@ def test_the_reminder_counts_back_working_days_over_the_mid_autumn_holiday():
     assert reminder_day(deadline, 0) == dt.date(2026, 9, 30)
 
 
+def test_the_reminder_is_never_before_the_event_the_period_counts_from():
+    hours = compute_deadline("law-39-accommodation", dt.datetime(2026, 3, 2, 22, 30))  # within 24 hours
+    assert hours.date == dt.date(2026, 3, 3)
+    assert reminder_day(hours, 3) == dt.date(2026, 3, 2)
+    cal = icalendar.Calendar.from_ical(deadline_ics(hours, now=NOW, reminder_working_days=3))
+    [event] = cal.walk("VEVENT")
+    midnight = dt.datetime.combine(dt.date(2026, 3, 3), dt.time())
+    assert midnight + event.walk("VALARM")[0].decoded("trigger") == dt.datetime(2026, 3, 2, 9, 0)
+
+
 def test_icalendar_reads_an_all_day_event_the_act_by_day_and_the_reminder():
     cal = icalendar.Calendar.from_ical(deadline_ics(national_day_deadline(), now=NOW, reminder_working_days=3))
     assert str(cal["x-wr-timezone"]) == "Asia/Shanghai"

@@ -75,7 +75,8 @@ def action_day(deadline: Deadline) -> dt.date:
 
 
 def reminder_day(deadline: Deadline, working_days: int, calendar: Calendar | None = None) -> dt.date:
-    """The working day ``working_days`` working days before the day to act (0: the day itself)."""
+    """The working day ``working_days`` working days before the day to act (0: the day itself),
+    but never before the event the period counts from (a 24-hour period is reminded of on its first day)."""
     if not 0 <= working_days <= MAX_REMINDER_DAYS:
         raise DeadlineError(f"The reminder must be 0 to {MAX_REMINDER_DAYS} working days before, not {working_days}.")
     cal = calendar if calendar is not None else calendar_for(deadline.region)
@@ -85,6 +86,9 @@ def reminder_day(deadline: Deadline, working_days: int, calendar: Calendar | Non
         day -= dt.timedelta(days=1)
         if cal.is_working_day(day):
             left -= 1
+    event = deadline.event.date() if isinstance(deadline.event, dt.datetime) else deadline.event
+    if event is not None and event <= action_day(deadline):
+        day = max(day, event)
     return day
 
 
