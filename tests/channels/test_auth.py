@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from regchat.channels.auth import Sessions, hash_password, open_access_warning, parse_users, verify_password
+from regchat.channels.auth import Access, ApiKeys, Sessions, hash_password, open_access_warning, parse_users, verify_password
 from regchat.channels.server import create_app
 from regchat.cli import main
 from regchat.errors import ConfigError
@@ -132,6 +132,30 @@ def test_the_chat_needs_a_login_and_the_api_does_not(tmp_path):
         assert client.post("/api/ask", json=QUESTION).status_code == 200  # no API keys set
         client.get("/logout")
         assert client.get("/", headers={"Accept": "text/html"}).status_code == 303
+
+
+def test_repeated_failed_logins_are_slowed_down(tmp_path):
+    app = app_for(tmp_path, ui_users="alice:s3cret,bob:hunter2")
+    with TestClient(app, follow_redirects=False) as client:
+        for _ in range(5):
+            assert client.post("/login", data={"username": "alice", "password": "guess"}).status_code == 401
+        locked = client.post("/login", data={"username": "alice", "password": "s3cret"})
+        assert locked.status_code == 429 and "Too many failed logins: try again in 5 minute(s)" in locked.text
+        assert "regchat_session" not in client.cookies
+        assert client.post("/login", data={"username": "bob", "password": "hunter2"}).status_code == 303
+
+
+def test_a_login_lockout_ends_after_the_window():
+    now = [0.0]
+    access = Access(api_keys=ApiKeys([]), users=parse_users("alice:s3cret"), metrics_key=ApiKeys([]),
+                    sessions=Sessions(), clock=lambda: now[0])
+    for _ in range(5):
+        access.login_failed("alice", "10.0.0.1")
+    assert access.login_wait("alice", "10.0.0.2") == 300  # the user name is locked from anywhere
+    now[0] = 200
+    assert access.login_wait("alice", "10.0.0.1") == 100
+    now[0] = 301
+    assert access.login_wait("alice", "10.0.0.1") == 0
 
 
 def test_listening_beyond_loopback_with_nothing_set_is_warned_about(tmp_path, caplog):

@@ -27,7 +27,8 @@ import json
 import secrets
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
@@ -41,6 +42,9 @@ SESSION_COOKIE = "regchat_session"
 SESSION_SECONDS = 12 * 3600
 LOGIN_PATH, LOGOUT_PATH = "/login", "/logout"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+#: Failed logins allowed per user name, and per client address, within ``LOGIN_WINDOW`` seconds.
+LOGIN_FAILURES = {"user": 5, "client": 20}
+LOGIN_WINDOW = 300.0
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
@@ -174,6 +178,8 @@ class Access:
     users: dict[str, str]
     metrics_key: ApiKeys
     sessions: Sessions
+    clock: Callable[[], float] = time.monotonic
+    _failures: dict[str, deque] = field(default_factory=dict)
 
     @classmethod
     def from_settings(cls, settings: Settings, sessions: Sessions | None = None) -> "Access":
@@ -190,6 +196,24 @@ class Access:
             verify_password(password, hash_password("-"))  # same time for unknown users
             return False
         return verify_password(password, stored)
+
+    def login_wait(self, user: str, client: str) -> float:
+        """Seconds before ``user`` may try again from ``client`` (0: now), after too many failures."""
+        now, wait = self.clock(), 0.0
+        for kind, key in (("user", user), ("client", client)):
+            times = self._failures.get(f"{kind}:{key}")
+            while times and now - times[0] > LOGIN_WINDOW:
+                times.popleft()
+            if times and len(times) >= LOGIN_FAILURES[kind]:
+                wait = max(wait, LOGIN_WINDOW - (now - times[0]))
+        return wait
+
+    def login_failed(self, user: str, client: str) -> None:
+        for kind, key in (("user", user), ("client", client)):
+            self._failures.setdefault(f"{kind}:{key}", deque(maxlen=LOGIN_FAILURES[kind])).append(self.clock())
+        if len(self._failures) > 10_000:  # forget the oldest entries rather than grow without end
+            for stale in list(self._failures)[:5_000]:
+                del self._failures[stale]
 
     def session_user(self, request: Request) -> str | None:
         """The logged-in user of a request (``None`` without a valid session)."""
@@ -301,7 +325,14 @@ def build_router(access: Access) -> APIRouter:
         form = await request.form()
         user, password = str(form.get("username", "")), str(form.get("password", ""))
         target = _safe_next(str(form.get("next", "/")))
+        client = request.client.host if request.client else "-"
+        wait = access.login_wait(user, client)
+        if wait:
+            minutes = max(1, round(wait / 60))
+            return HTMLResponse(login_page(target, f"Too many failed logins: try again in {minutes} minute(s). / "
+                                                   f"登录失败次数过多，请{minutes}分钟后再试。"), status_code=429)
         if not access.check_login(user, password):
+            access.login_failed(user, client)
             return HTMLResponse(login_page(target, "Wrong user name or password. / 用户名或密码错误。"),
                                 status_code=401)
         response = RedirectResponse(quote(target, safe="/?=&%:.-_~"), status_code=303)
