@@ -221,6 +221,13 @@ class Deadline(BaseModel):
     steps: list[str] = Field(default_factory=list)
     provisional: bool = False
     provisional_reason: str | None = None
+    event: dt.date | dt.datetime | None = Field(
+        default=None, description="The date (or time) a rule's period counts from, for deadlines computed from a rule"
+    )
+    amount: int | None = Field(default=None, description="The period's length when the case gave it (not the rule's)")
+    ics: str | None = Field(
+        default=None, description="Link to this deadline as an iCalendar file, relative to the server (set by the API)"
+    )
 
 
 class RetrievedItem(BaseModel):
@@ -241,6 +248,7 @@ Outcome = Literal["answered", "not_stated", "clarify", "refused"]
 
 
 class Answer(BaseModel):
+    id: str | None = Field(default=None, description="Set by the server: the id feedback refers to")
     text: str
     outcome: Outcome = Field(
         default="answered",

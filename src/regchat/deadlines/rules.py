@@ -232,6 +232,8 @@ def compute_deadline(
             "what": rule.result_zh if lang == "zh" else rule.result_en,
             "citation": rule.citation(),
             "steps": head + result.steps,
+            "event": event_date,
+            "amount": amount,
         }
     )
 

@@ -59,6 +59,14 @@ class AnswersQuestions(Protocol):
     def answer(self, question: str, history: Sequence[dict] = (), today: dt.date | None = None) -> Answer: ...
 
 
+class RatesAnswers(Protocol):
+    """Ratings typed right after an answer ("👎", "不对"): ``regchat.feedback.ChatFeedback``."""
+
+    def answered(self, channel: str, user: str, answer_id: str) -> None: ...
+
+    def reply(self, channel: str, user: str, text: str) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class Timing:
     """The platform's retry rhythm and our margins, in seconds."""
@@ -125,8 +133,10 @@ class Responder:
 
     def __init__(self, engine: AnswersQuestions, *, pusher: Pusher | None, clock: Callable[[], float],
                  timing: Timing = Timing(), memory: ConversationMemory | None = None,
-                 limiter: RateLimiter | None = None, engine_threads: int = 4, name: str = "wechat"):
+                 limiter: RateLimiter | None = None, engine_threads: int = 4, name: str = "wechat",
+                 feedback: RatesAnswers | None = None):
         self.engine, self.pusher, self.clock, self.timing, self.name = engine, pusher, clock, timing, name
+        self.feedback = feedback
         # Few engine threads: the answers are CPU-bound, and a crowd of threads would starve the
         # event loop of the GIL and make replies miss WeChat's 5 seconds.
         self._threads = anyio.CapacityLimiter(engine_threads)
@@ -207,6 +217,10 @@ class Responder:
             return TEXTS["text_only"]
         if not inbound.question:
             return TEXTS["text_only"] if inbound.msg_type == "voice" else TEXTS["empty"]
+        if self.feedback is not None:  # a rating of the answer just given, not a question
+            thanks = self.feedback.reply(self.name, inbound.from_user, inbound.question)
+            if thanks is not None:
+                return thanks
         if not self.limiter.allow(inbound.from_user):
             self.stats["rate_limited"] += 1
             lang = language_of(inbound.question)
@@ -243,6 +257,8 @@ class Responder:
                 log.warning("%s: engine failed: %s", self.name, exc)
             return [TEXTS[f"failed_{language_of(question)}"]]
         self.memory.remember(user, question, plain_text(answer.text))
+        if self.feedback is not None and answer.id:
+            self.feedback.answered(self.name, user, answer.id)
         return render_messages(answer)
 
     def _reply_passively(self, entry: _Entry) -> str | None:
