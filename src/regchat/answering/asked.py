@@ -77,3 +77,43 @@ def not_stated_line(missing: list[Kind], lang: Lang) -> str:
 def where_to_ask(region: str | None, lang: Lang) -> str:
     places = _data()["where_to_ask"]
     return places.get(region or "CN", places["CN"])[lang]
+
+
+# --------------------------------------------------------------------------- first-line answers
+
+_EN_FIGURE = re.compile(
+    r"\b(\d[\d,]*|one|two|three|five|six|seven|ten|fifteen|thirty|sixty|ninety)\s+"
+    r"(working days?|days?|hours?|months?|years?|yuan)\b", re.I
+)
+_ZH_FIGURE = re.compile(r"([零〇一二两三四五六七八九十百千万0-9]+)(个工作日|工作日|周岁|个月|小时|元|日|天|年)")
+
+
+def short_answer(question: str, quoted: str, lang: Lang) -> str | None:
+    """A first line stating what the question asks for, as the quoted text gives it: the visa
+    letters of a 'which visa' question, the periods or amounts of a 'how long' or 'how much'
+    question (in digits). None when the question asks none of these or the text states none."""
+    answers = _data().get("answers", {})
+    for name in ("visa", "amount", "period"):
+        record = answers.get(name)
+        if not record or not any(re.search(p, question, re.I) for p in record["asks"]):
+            continue
+        if name == "visa":
+            found = []
+            for pattern in record["finds"]:
+                found += [m.group(1) for m in re.finditer(pattern, quoted)]
+            found = list(dict.fromkeys(found))
+        else:
+            found = _figures(quoted, lang, money=name == "amount")
+        if found:
+            joined = ("、" if lang == "zh" else ", ").join(found[:4])
+            return record[lang].format(found=joined)
+    return None
+
+
+def _figures(text: str, lang: Lang, *, money: bool) -> list[str]:
+    from .quoting import figures_in
+
+    found = figures_in(text, lang) + [f"{m.group(1)} {m.group(2).lower()}" for m in _EN_FIGURE.finditer(text)]
+    is_money = [f.endswith(("yuan", "元")) for f in found]
+    found = [f for f, m in zip(found, is_money) if m == money and "age" not in f and "周岁" not in f]
+    return list(dict.fromkeys(found))

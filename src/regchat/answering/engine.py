@@ -20,7 +20,7 @@ from ..deadlines import calendar_for, compute_deadline, describe_day, load_rules
 from ..documents import Answer, Hit, Provision, RetrievedItem
 from ..errors import DeadlineError, ModelError, RegchatError
 from ..settings import Settings, get_settings
-from .asked import not_stated_line, unstated, where_to_ask
+from .asked import not_stated_line, short_answer, unstated, where_to_ask
 from .dates import dates_in, describe_date_problem
 from .guardrails import check_citations, check_dates, quote_in, render_markers, split_sentences
 from .offline import (
@@ -408,6 +408,9 @@ def _say_what_is_not_stated(reading: Reading, draft: Draft) -> Draft:
     texts = [t.text for p in draft.cited for t in p.texts] + [p.text for p in draft.cited]
     missing = unstated(reading.question, texts)
     if not missing:
+        first = short_answer(reading.question, " ".join(draft.quotes.values()), reading.lang)
+        if first:
+            draft.text = f"{first}\n{draft.text}"
         return draft
     region = next((p.jurisdiction for p in draft.cited), None) if reading.region is None else reading.region
     draft.text = f"{not_stated_line(missing, reading.lang)}\n{draft.text}\n{where_to_ask(region, reading.lang)}"

@@ -85,6 +85,14 @@ def _terms(text: str) -> set[str]:
     return {t[:6] for t in tokenize(text)}
 
 
+def lexicon_terms(question: str) -> list[str]:
+    """The words the bilingual lexicon adds to a question (the same lexicon retrieval expands
+    with): the texts' own words for what the user wrote, in both languages."""
+    from ..retrieval import load_glossary
+
+    return load_glossary().expansions(question)
+
+
 def _reader_text(provision: Provision, question: str) -> tuple[str, bool]:
     """The provision's text in the question's language when it has one (and whether it does)."""
     lang = detect_language(question)
@@ -151,7 +159,7 @@ class SentencePicker:
         """Share of the question's word weight (IDF) that the provision contains, 0..1 (read in the
         question's language when the provision has a text in it)."""
         text, same_language = _reader_text(provision, question)
-        terms = _terms(question if same_language else question + " " + " ".join(english_terms(question)))
+        terms = _terms(question + " " + " ".join(lexicon_terms(question)))
         total = sum(self._idf.get(t, self._default_idf) for t in terms)
         if not total:
             return 0.0
@@ -161,7 +169,7 @@ class SentencePicker:
     def scorer(self, question: str):
         """``score(text)``: how well a piece of text answers ``question`` (IDF-weighted shared words,
         normalised for length), for choosing the part of a provision to quote."""
-        terms = _terms(question + " " + " ".join(english_terms(question)))
+        terms = _terms(question + " " + " ".join(lexicon_terms(question)))
 
         def score(text: str) -> float:
             own = _terms(text)
