@@ -20,6 +20,7 @@ from ..deadlines import calendar_for, compute_deadline, describe_day, load_rules
 from ..documents import Answer, Hit, Provision, RetrievedItem
 from ..errors import DeadlineError, ModelError, RegchatError
 from ..settings import Settings, get_settings
+from .clarify import compare_actions, compose_clarification
 from .dates import dates_in, describe_date_problem
 from .guardrails import check_citations, check_dates, quote_in, render_markers, split_sentences
 from .offline import (
@@ -268,9 +269,13 @@ class Engine:
                     return compose_day(reading, described, provision, self.picker)
                 except DeadlineError as exc:
                     log.info("cannot describe %s: %s", day, exc)
+        if choice.abstains:  # the question does not clearly date one rule's event: ask which
+            provisions = {c.rule.id: self._provision_of(c.rule) for c in choice.candidates}
+            consulted.update({p.key: p for p in provisions.values() if p is not None})
+            return compose_clarification(reading, choice, provisions)
         if rule is not None:
             provision = self._provision_of(rule)
-            found, when = event_date(reading, rule.kind)
+            found, when = event_date(reading, rule)
             if provision is not None and when is not None:
                 consulted[provision.key] = provision
                 try:
@@ -278,7 +283,8 @@ class Engine:
                         rule, _with_time(reading, when, rule.kind), amount=self._amount(reading, rule),
                         lang=reading.lang, holidays_dir=self.settings.holidays_dir,
                     )  # fmt: skip
-                    return compose_deadline(reading, rule, deadline, provision, self.titles_zh)
+                    draft = compose_deadline(reading, rule, deadline, provision, self.titles_zh)
+                    return compare_actions(reading, rule, deadline, draft)
                 except DeadlineError as exc:
                     log.info("no deadline for %s on %s: %s", rule.id, when, exc)
             # No date, but the question is plainly about this rule: quote its article.

@@ -1,0 +1,143 @@
+"""Answers that ask back instead of guessing, and dates the user gives that are
+compared with a computed deadline.
+
+:func:`compose_clarification`
+    When the rule matcher abstains (the question does not clearly date one rule's
+    event), the answer is a short question in the question's language naming the
+    candidate rules: what each gives, in plain words, from which event, and its
+    article (quoted, so the citation can be checked). No date is computed.
+
+:func:`compare_actions`
+    When the question also says when the user filed or did the thing the deadline is
+    for ("I applied on 10 October"), the answer says whether that was in time:
+    "Filed on 10 October 2026: one day after the last day, 9 October 2026, so late."
+
+Pure: provisions and rules come in as arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ..documents import Deadline, Provision
+from .dates import ACTION_ROLES, describe_comparison, find_cues, load_role_cues
+from .guardrails import marker
+from .offline import Draft
+from .questions import Reading, RuleChoice, RuleLike, action_dates, dated_roles, rule_role
+
+_ASK = {
+    "en": "Which deadline do you mean?",
+    "zh": "请问您问的是哪一个期限？",
+}
+_WHY = {
+    "close": {
+        "en": "Your question fits more than one rule, and a date computed under the wrong one would be wrong, so none is computed yet:",
+        "zh": "您的问题可能涉及以下几条规定，按错误的规定算出的日期也是错的，因此暂不计算：",
+    },
+    "low_score": {
+        "en": "Your question does not make clear which rule it is about, so no date is computed yet. It may be one of these:",
+        "zh": "从问题中看不出是哪一条规定，因此暂不计算日期。可能是以下之一：",
+    },
+    "role": {
+        "en": "“{date}” reads as {role}, but {result} counts from {event}, so no date is computed yet. The rules that may be meant:",
+        "zh": "“{date}”看来是{role}，而{result}是从“{event}”起算的，因此暂不计算日期。可能涉及的规定：",
+    },
+}
+_TELL = {
+    "en": "Tell me which one you mean and the date of its event, and I will compute the day.",
+    "zh": "请告诉我是哪一项，以及对应事件的日期，我再为您计算具体日期。",
+}
+
+
+def _period(rule: RuleLike, lang: str) -> str:
+    amount = rule.amount_text(lang) if hasattr(rule, "amount_text") else str(getattr(rule, "amount", ""))
+    kind = getattr(rule, "kind", "")
+    if lang == "zh":
+        event = getattr(rule, "event_zh", "")
+        if kind == "before_expiry":
+            return f"{event}前{amount}"
+        if kind == "maximum":
+            return f"自{event}起最长{amount}"
+        return f"自{event}起{amount}"
+    event = getattr(rule, "event_en", "")
+    if kind == "before_expiry":
+        return f"{amount} before {event}"
+    if kind == "maximum":
+        return f"at most {amount} from {event}"
+    return f"{amount} from {event}"
+
+
+def _label(rule: RuleLike, lang: str) -> str:
+    if lang == "zh":
+        return f"{getattr(rule, 'label_zh', '')}（{getattr(rule, 'label', '')}）"
+    return str(getattr(rule, "label", rule.id))
+
+
+def compose_clarification(
+    reading: Reading, choice: RuleChoice, provisions: Mapping[str, Provision | None]
+) -> Draft:
+    """A short question naming the rules the question may mean (``choice.candidates``);
+    ``provisions``: rule id -> the provision of its article (to quote and cite)."""
+    lang = "zh" if reading.lang == "zh" else "en"
+    rules = [c.rule for c in choice.candidates]
+    why = _WHY.get(choice.reason, _WHY["close"])[lang]
+    if choice.reason == "role" and rules:
+        roled = next((r for r in dated_roles(reading) if r.role), None)
+        top = rules[0]
+        result = top.result_zh if lang == "zh" else top.result_en
+        event = top.event_zh if lang == "zh" else top.event_en
+        role = load_role_cues().label(roled.role, lang) if roled and roled.role else ""
+        why = why.format(date=roled.text if roled else "", role=role, result=result, event=event)
+    lines = [f"{_ASK[lang]} {why}"]
+    draft = Draft(text="")
+    for n, rule in enumerate(rules, 1):
+        result = rule.result_zh if lang == "zh" else rule.result_en
+        result = result[:1].upper() + result[1:] if lang == "en" else result
+        line = f"{n}. {result}（{_period(rule, lang)}）：{_label(rule, lang)}" if lang == "zh" else (
+            f"{n}. {result} ({_period(rule, lang)}): {_label(rule, lang)}"
+        )
+        provision = provisions.get(rule.id)
+        if provision is not None:
+            phrase = rule.phrase.rstrip(".")
+            line += f" “{phrase}” {marker(provision)}"
+            draft.quotes.setdefault(provision.key, phrase)
+            if provision not in draft.cited:
+                draft.cited.append(provision)
+        lines.append(line)
+    lines.append(_TELL[lang])
+    draft.text = "\n".join(lines)
+    return draft
+
+
+def asks_user_action(rule: RuleLike) -> bool:
+    """Whether the rule's result is a step the user takes (apply, register), not the
+    authority's (decide) or a validity: only then is a date the user acted compared with it."""
+    roles = {c.role for c in find_cues(str(getattr(rule, "result_en", "")))}
+    return bool(roles & ACTION_ROLES) and "decision" not in roles
+
+
+_DONE = {
+    "filing": {"en": "Filed", "zh": "申请递交日期"},
+    "action": {"en": "Done", "zh": "办理日期"},
+}
+
+
+def compare_actions(reading: Reading, rule: RuleLike, deadline: Deadline, draft: Draft) -> Draft:
+    """The draft with, after its first line, one sentence per date on which the user says
+    they filed or acted, saying how it stands against the computed last day."""
+    if not asks_user_action(rule) or rule_role(rule) in ACTION_ROLES:
+        return draft
+    notes = []
+    for roled, day in action_dates(reading, rule):
+        what = _DONE.get(roled.role or "action", _DONE["action"])[reading.lang if reading.lang == "zh" else "en"]
+        notes.append(describe_comparison(day, deadline.date, reading.lang, what=what))
+    if not notes:
+        return draft
+    first, _, rest = draft.text.partition("\n")
+    draft.text = "\n".join([first, *notes, rest] if rest else [first, *notes])
+    return draft
+
+
+def provisions_for(rules: Sequence[RuleLike], lookup) -> dict[str, Provision | None]:
+    """Rule id -> its article's provision, through ``lookup(rule)``."""
+    return {rule.id: lookup(rule) for rule in rules}
