@@ -17,13 +17,14 @@ Pure: provisions and rules come in as arguments.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from ..documents import Deadline, Provision
-from .dates import ACTION_ROLES, describe_comparison, find_cues, load_role_cues
+from .dates import ACTION_ROLES, describe_comparison, load_role_cues
 from .guardrails import marker
 from .offline import Draft
-from .questions import Reading, RuleChoice, RuleLike, action_dates, dated_roles, rule_role
+from .questions import Reading, RuleChoice, RuleLike, action_dates, asks_user_action, dated_roles, rule_role
 
 _ASK = {
     "en": "Which deadline do you mean?",
@@ -67,6 +68,11 @@ def _period(rule: RuleLike, lang: str) -> str:
     return f"{amount} from {event}"
 
 
+def _plain(event: str) -> str:
+    """'the date of entry into China' as asked about: notes in brackets left out."""
+    return re.sub(r"\s*[(（][^)）]*[)）]", "", event).strip()
+
+
 def _label(rule: RuleLike, lang: str) -> str:
     if lang == "zh":
         return f"{getattr(rule, 'label_zh', '')}（{getattr(rule, 'label', '')}）"
@@ -88,7 +94,16 @@ def compose_clarification(
         event = top.event_zh if lang == "zh" else top.event_en
         role = load_role_cues().label(roled.role, lang) if roled and roled.role else ""
         why = why.format(date=roled.text if roled else "", role=role, result=result, event=event)
-    lines = [f"{_ASK[lang]} {why}"]
+    ask = _ASK[lang]
+    if choice.reason == "role" and len(rules) == 1:
+        # One rule, but no date of its event: ask for that date.
+        event = rules[0].event_zh if lang == "zh" else rules[0].event_en
+        event = _plain(event)
+        if lang == "en" and not event.startswith("the date"):
+            event = f"the date of {event}"
+        ask = f"请问{event}是哪一天？" if lang == "zh" else f"What is {event}?"
+        why = why.replace(" The rules that may be meant:", "").replace("可能涉及的规定：", "")
+    lines = [f"{ask} {why}"]
     draft = Draft(text="")
     for n, rule in enumerate(rules, 1):
         result = rule.result_zh if lang == "zh" else rule.result_en
@@ -107,13 +122,6 @@ def compose_clarification(
     lines.append(_TELL[lang])
     draft.text = "\n".join(lines)
     return draft
-
-
-def asks_user_action(rule: RuleLike) -> bool:
-    """Whether the rule's result is a step the user takes (apply, register), not the
-    authority's (decide) or a validity: only then is a date the user acted compared with it."""
-    roles = {c.role for c in find_cues(str(getattr(rule, "result_en", "")))}
-    return bool(roles & ACTION_ROLES) and "decision" not in roles
 
 
 _DONE = {
@@ -141,3 +149,14 @@ def compare_actions(reading: Reading, rule: RuleLike, deadline: Deadline, draft:
 def provisions_for(rules: Sequence[RuleLike], lookup) -> dict[str, Provision | None]:
     """Rule id -> its article's provision, through ``lookup(rule)``."""
     return {rule.id: lookup(rule) for rule in rules}
+
+
+def merge_drafts(first: Draft, more: Sequence[Draft]) -> Draft:
+    """One answer for several deadlines asked in one question: each draft's text in turn."""
+    for other in more:
+        first.text = f"{first.text}\n\n{other.text}"
+        first.deadlines.extend(other.deadlines)
+        for key, quote in other.quotes.items():
+            first.quotes.setdefault(key, quote)
+        first.cited.extend(p for p in other.cited if p not in first.cited)
+    return first

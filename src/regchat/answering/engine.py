@@ -20,7 +20,7 @@ from ..deadlines import calendar_for, compute_deadline, describe_day, load_rules
 from ..documents import Answer, Hit, Provision, RetrievedItem
 from ..errors import DeadlineError, ModelError, RegchatError
 from ..settings import Settings, get_settings
-from .clarify import compare_actions, compose_clarification
+from .clarify import compare_actions, compose_clarification, merge_drafts
 from .dates import dates_in, describe_date_problem
 from .guardrails import check_citations, check_dates, quote_in, render_markers, split_sentences
 from .offline import (
@@ -34,7 +34,7 @@ from .offline import (
     date_hint,
     no_deadline_note,
 )
-from .questions import Reading, choose_rule, event_date, read_question
+from .questions import Reading, choose_rule, event_date, read_question, resolve_for
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import has_domain_words, judge_scope, refusal
 
@@ -284,7 +284,8 @@ class Engine:
                         lang=reading.lang, holidays_dir=self.settings.holidays_dir,
                     )  # fmt: skip
                     draft = compose_deadline(reading, rule, deadline, provision, self.titles_zh)
-                    return compare_actions(reading, rule, deadline, draft)
+                    more = [self._deadline_draft(reading, r, d, consulted) for r, d in choice.also]
+                    return merge_drafts(compare_actions(reading, rule, deadline, draft), [m for m in more if m])
                 except DeadlineError as exc:
                     log.info("no deadline for %s on %s: %s", rule.id, when, exc)
             # No date, but the question is plainly about this rule: quote its article.
@@ -314,6 +315,22 @@ class Engine:
         # Everything else: quote the provisions that answer it.
         chosen = choose_provisions(reading, hits, self.picker)
         return compose_lookup(reading, chosen, self.picker, self.titles_zh)
+
+    def _deadline_draft(self, reading: Reading, rule, roled, consulted: dict[str, Provision]) -> Draft | None:
+        """The computed deadline of a further rule the question asks about, from its own date."""
+        provision, when = self._provision_of(rule), resolve_for(reading, rule, roled)
+        if provision is None or when is None:
+            return None
+        try:
+            deadline = compute_deadline(
+                rule, _with_time(reading, when, rule.kind), amount=self._amount(reading, rule),
+                lang=reading.lang, holidays_dir=self.settings.holidays_dir,
+            )  # fmt: skip
+        except DeadlineError as exc:
+            log.info("no deadline for %s on %s: %s", rule.id, when, exc)
+            return None
+        consulted[provision.key] = provision
+        return compose_deadline(reading, rule, deadline, provision, self.titles_zh)
 
     def _guard(
         self, reading: Reading, draft: Draft, consulted: dict[str, Provision], history: History,

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from ..documents import Hit, Provision
 from ..tokens import tokenize
-from ..deadlines.matching import ZH_MASK, Candidate, Evidence, decide, keyword_weight, rank_rules
+from ..deadlines.matching import MIN_SCORE, ZH_MASK, Candidate, Evidence, decide, keyword_weight, rank_rules, same_result
 from .dates import (
     ACTION_ROLES,
     DateProblem,
@@ -25,6 +25,7 @@ from .dates import (
     Prefer,
     RoledDate,
     event_role,
+    find_cues,
     find_dates,
     read_roles,
     scan_dates,
@@ -352,6 +353,7 @@ class RuleChoice:
     candidates: tuple[Candidate, ...] = ()
     margin: float = 0.0
     event: RoledDate | None = None
+    also: tuple[tuple[RuleLike, RoledDate], ...] = ()  # further rules the question asks, each with its own date
 
     @property
     def abstains(self) -> bool:
@@ -422,10 +424,60 @@ def choose_rule(
             decision.candidates, ranking.margin,
         )  # fmt: skip
     chosen = next(c for c in ranking.candidates if c.rule is decision.rule)
+    event = date_for(decision.rule, roled)
     return RuleChoice(
         decision.rule, chosen.score, chosen.evidence.keywords, "", decision.candidates, ranking.margin,
-        date_for(decision.rule, roled),
+        event, more_rules(ranking.candidates, decision.rule, event, roled),
     )  # fmt: skip
+
+
+def asks_user_action(rule: RuleLike) -> bool:
+    """Whether the rule's result is a step the user takes (apply, register), not the
+    authority's (decide) or a validity: only then is a date the user acted compared with it."""
+    roles = {c.role for c in find_cues(str(getattr(rule, "result_en", "")))}
+    return bool(roles & ACTION_ROLES) and "decision" not in roles
+
+
+def more_rules(
+    candidates: Sequence[Candidate], chosen: RuleLike, event: RoledDate | None, roled: Sequence[RoledDate]
+) -> tuple[tuple[RuleLike, RoledDate], ...]:
+    """Other rules one question asks about, each with a date of its own ("I entered on ...
+    and the health check was on ...; when must I apply, and until when is it valid?"):
+    a rule the asking sentence names, with a result of its own, whose event is the
+    nearest-cued role of a date no other chosen rule uses. A date the user filed or acted
+    on is compared with the chosen rule's deadline, not taken as another rule's event."""
+    used = [event] if event is not None else []
+    picked: list[tuple[RuleLike, RoledDate]] = []
+    compare = asks_user_action(chosen)
+    for c in candidates:
+        rule = c.rule
+        if c.evidence.asked_keywords <= 0 or c.evidence.role_fit < 1 or c.score < MIN_SCORE:
+            continue
+        if same_result(rule, chosen) or any(same_result(rule, r) for r, _ in picked):
+            continue
+        date = date_for(rule, roled)
+        if date is None or date.role != rule_role(rule) or any(date is u for u in used):
+            continue
+        if compare and date.role in ACTION_ROLES:
+            continue
+        picked.append((rule, date))
+        used.append(date)
+    return tuple(picked)
+
+
+_SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
+
+
+def asking_part(question: str) -> str:
+    """The sentences of ``question`` that ask (a question mark, or words asking for a date);
+    the whole question when none or all do."""
+    sentences = [m.group(0).strip() for m in _SENTENCE.finditer(question) if m.group(0).strip()]
+    asking = [s for s in sentences if s.endswith(("?", "？")) or _DEADLINE_ASK.search(s)]
+    if not asking or len(asking) == len(sentences):
+        return question
+    joined = " ".join(asking)
+    # "Until when is it valid?": the sentence asks about the thing the story is about.
+    return question if _THING.search(joined) else joined
 
 
 def rule_evidence(
@@ -463,6 +515,10 @@ def rule_evidence(
         "law" if re.search(r"\blaw\b|出入境管理法", reading.question, re.I) else None
     )  # fmt: skip
     region = None if any_region else reading.region
+    asking = asking_part(reading.question)
+    asking_tokens = _tokens(asking)
+    asked_subject = subject_of(asking)
+    role_counts = Counter(rule_role(rule) for rule in rules)
     out: dict[str, Evidence] = {}
     for rule in rules:
         if region and getattr(rule, "region", region) != region:
@@ -470,6 +526,7 @@ def rule_evidence(
         if roled and getattr(rule, "amount", 0) is None and not (rule.kind == "stay_period" and reading.stay_days):
             continue  # a date was given, but this rule's period is not known: it cannot be computed
         own = keyword_weight(rule.keywords, reading.question, kw_tokens)
+        asked = keyword_weight(rule.keywords, asking, asking_tokens) if asking != reading.question else own
         # English keywords reached only through the glossary (Chinese question) count half.
         own += 0.5 * (keyword_weight(rule.keywords, reading.question, q_tokens) - own)
         before = keyword_weight(rule.keywords, prev, p_tokens) if prev else 0.0
@@ -478,11 +535,14 @@ def rule_evidence(
         clause_tokens = _tokens(clause) | _tokens(" ".join(english_terms(clause))) if clause else set()
         subject = subject_of(clause) if clause else None
         rule_subjects = subjects_in(_plain(str(getattr(rule, "event_en", ""))))
+        result_subjects = subjects_in(_plain(str(getattr(rule, "result_en", ""))))
         subject_fit = 0.0
         if subject and rule_subjects:
             subject_fit = 1.0 if subject in rule_subjects else -1.0
         out[rule.id] = Evidence(
             keywords=own,
+            asked_keywords=asked,
+            asks_subject=bool(asked_subject and asked_subject in rule_subjects | result_subjects),
             previous_keywords=before,
             described=sum(math.log(n_rules / df[t]) for t in q_tokens & described[rule.id]),
             event_words=sum(math.log(n_rules / ev_df[t]) for t in clause_tokens & events[rule.id]),
@@ -493,6 +553,7 @@ def rule_evidence(
             document_named=rule.doc_id in named_docs,
             kind_named=bool(named_kind and named_kind in rule.doc_id),
             datable=date is not None,
+            role_unique=role_counts[rule_role(rule)] == 1,
         )
     return out
 
@@ -503,6 +564,11 @@ def prefer_for(kind: str, reading: Reading) -> Prefer:
     if "before" in k or "expiry" in k:
         return "future"
     return "past" if reading.past_tense else "nearest"
+
+
+def resolve_for(reading: Reading, rule: RuleLike, roled: RoledDate) -> dt.date | None:
+    """The day ``roled`` names, its year (when not written) chosen for the rule's kind."""
+    return roled.found.resolve(reading.today, prefer_for(rule.kind, reading))
 
 
 def event_date(reading: Reading, rule: RuleLike | str) -> tuple[FoundDate | None, dt.date | None]:

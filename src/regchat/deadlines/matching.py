@@ -54,6 +54,8 @@ class Evidence:
     rule may take as its event (its role fits, or it has none)."""
 
     keywords: float = 0.0
+    asked_keywords: float = 0.0  # ... in the sentence that asks (the rest may only tell the story)
+    asks_subject: bool = False  # the sentence that asks names what the rule's event happens to
     previous_keywords: float = 0.0
     described: float = 0.0
     event_words: float = 0.0
@@ -64,11 +66,16 @@ class Evidence:
     document_named: bool = False
     kind_named: bool = False
     datable: bool = False
+    role_unique: bool = False  # no other rule's event has the role of the date it would take
 
     @property
     def named(self) -> bool:
-        """Whether the question (or the turn it follows) points at the rule at all."""
-        return self.keywords + self.previous_keywords > 0 or (self.role_fit > 0 and self.subject_fit > 0)
+        """Whether the question (or the turn it follows) points at the rule at all: its
+        keywords, or a date whose role is its event and either what that event happens to
+        or a role no other rule's event has (a birth date points at the birth rule)."""
+        return self.keywords + self.previous_keywords > 0 or (
+            self.role_fit > 0 and (self.subject_fit > 0 or self.role_unique)
+        )
 
 
 def score(e: Evidence, weights: Mapping[str, float] = WEIGHTS) -> float:
@@ -177,7 +184,9 @@ def decide(
 
     Without a date nothing is computed, so the top rule is kept (its article may be quoted).
     With one, the decision abstains when the top rule's score is below ``min_score``
-    (``low_score``), when every date's role differs from its event (``role``), or when a
+    (``low_score``), when every date's role differs from its event or the sentence that
+    asks names (its keywords, by ``min_margin`` more, and what its event happens to) a rule
+    whose event no date has (``role``), or when a
     rule with another result that the question could also date is within ``min_margin``
     (``close``). An abstention names the top rule and the close ones, or for ``role`` the
     rules whose events the dates do have.
@@ -187,6 +196,18 @@ def decide(
         return Decision(None, "no_rule", (), ranking)
     if not dated:
         return Decision(top.rule, "", (top,), ranking)
+    def asked_weight(c: Candidate) -> float:
+        return c.evidence.asked_keywords if c.evidence.asks_subject else 0.0
+
+    asked = max(ranking.candidates, key=lambda c: (asked_weight(c), c.score))
+    if (
+        not same_result(asked.rule, top.rule)
+        and asked.evidence.role_fit < 0
+        and asked_weight(asked) - asked_weight(top) >= min_margin
+    ):
+        # The sentence that asks names one rule, the date is of another rule's event
+        # ("I entered on ...; when must I renew?"): which of the two is meant?
+        return Decision(None, "role", tuple(_distinct([asked, top])), ranking)
     if top.evidence.role_fit < 0 or not top.evidence.datable:
         fitting = [c for c in ranking.candidates if c.evidence.role_fit > 0]
         return Decision(None, "role", tuple(_distinct([top, *fitting]))[:MAX_NAMED], ranking)
