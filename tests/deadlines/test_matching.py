@@ -74,6 +74,36 @@ def test_two_close_rules_with_different_results_abstain_and_name_both():
     assert {c.id for c in decision.candidates} == {"entry-rule", "expiry-rule"}
 
 
+def test_the_asking_sentence_naming_the_top_rule_too_keeps_it():
+    ranking = rank_rules(
+        {
+            "entry-rule": Evidence(keywords=8.0, asked_action=1.0, asks_subject=True, role_fit=1.0, datable=True),
+            "expiry-rule": Evidence(keywords=5.0, asked_action=4.0, asks_subject=True, role_fit=-1.0),
+        },
+        RULES,
+    )
+    assert decide(ranking, dated=True).rule is ENTRY
+
+
+def test_the_asking_sentence_must_name_what_the_rule_is_about_too():
+    # "expire" asked about a receipt is not the residence permit's expiry.
+    ranking = rank_rules(
+        {
+            "entry-rule": Evidence(keywords=8.0, asked_keywords=1.0, role_fit=1.0, datable=True),
+            "expiry-rule": Evidence(keywords=5.0, asked_keywords=5.0, asked_action=5.0, asks_subject=False, role_fit=-1.0),
+        },
+        RULES,
+    )
+    assert decide(ranking, dated=True).rule is ENTRY
+
+
+def test_the_margin_needed_grows_with_the_score():
+    strong = {"entry-rule": Evidence(keywords=20.0, datable=True), "expiry-rule": Evidence(keywords=18.5, datable=True)}
+    weak = {"entry-rule": Evidence(keywords=6.0, datable=True), "expiry-rule": Evidence(keywords=4.5, datable=True)}
+    assert decide(rank_rules(strong, RULES), dated=True).reason == "close"  # 1.5 behind 20
+    assert decide(rank_rules(weak, RULES), dated=True).rule is ENTRY  # 1.5 behind 6
+
+
 def test_a_weak_lead_abstains():
     ranking = rank_rules({"entry-rule": Evidence(keywords=MIN_SCORE - 1, datable=True)}, RULES)
     decision = decide(ranking, dated=True)
@@ -90,8 +120,8 @@ def test_the_asking_sentence_naming_a_rule_whose_event_has_no_date_abstains():
     # The story dates one rule's event; the question asks about another rule.
     ranking = rank_rules(
         {
-            "entry-rule": Evidence(keywords=8.0, asked_keywords=1.0, role_fit=1.0, datable=True),
-            "expiry-rule": Evidence(keywords=5.0, asked_keywords=5.0, role_fit=-1.0),
+            "entry-rule": Evidence(keywords=8.0, asked_keywords=3.0, asked_action=0.0, asks_subject=True, role_fit=1.0, datable=True),
+            "expiry-rule": Evidence(keywords=5.0, asked_keywords=5.0, asked_action=2.0, asks_subject=True, role_fit=-1.0),
         },
         RULES,
     )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from ..documents import Deadline, Provision
 from .dates import ACTION_ROLES, describe_comparison, load_role_cues
@@ -79,9 +80,28 @@ def _label(rule: RuleLike, lang: str) -> str:
     return str(getattr(rule, "label", rule.id))
 
 
+@dataclass
+class Clarification(Draft):
+    """A draft that asks which rule is meant; ``candidates`` are the rules it names."""
+
+    candidates: list[RuleLike] = field(default_factory=list)
+
+    def for_model(self) -> str:
+        """What a language model answering the same question is told instead of a date."""
+        lines = [
+            "The deadline calculator computed no date: the question does not clearly say which rule's "
+            "event its date is. The rules it may mean (rule id: result, event, article):"
+        ]
+        lines += [f"- {r.id}: {r.result_en}; counted from {r.event_en}; {getattr(r, 'label', '')}" for r in self.candidates]
+        lines.append(
+            "Ask the user which one they mean and the date of its event. Do not compute a date for a rule you guess."
+        )
+        return "\n".join(lines)
+
+
 def compose_clarification(
     reading: Reading, choice: RuleChoice, provisions: Mapping[str, Provision | None]
-) -> Draft:
+) -> Clarification:
     """A short question naming the rules the question may mean (``choice.candidates``);
     ``provisions``: rule id -> the provision of its article (to quote and cite)."""
     lang = "zh" if reading.lang == "zh" else "en"
@@ -104,7 +124,7 @@ def compose_clarification(
         ask = f"请问{event}是哪一天？" if lang == "zh" else f"What is {event}?"
         why = why.replace(" The rules that may be meant:", "").replace("可能涉及的规定：", "")
     lines = [f"{ask} {why}"]
-    draft = Draft(text="")
+    draft = Clarification(text="", candidates=list(rules))
     for n, rule in enumerate(rules, 1):
         result = rule.result_zh if lang == "zh" else rule.result_en
         result = result[:1].upper() + result[1:] if lang == "en" else result

@@ -311,6 +311,26 @@ def main_subject_only(text: str) -> str:
     return re.sub(r"\s+", " ", masked).strip()
 
 
+@lru_cache(maxsize=64)
+def _action_keywords(keywords: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(k for k in keywords if without_subjects(k).strip(" ・"))
+
+
+def action_keywords(rule: RuleLike) -> tuple[str, ...]:
+    """The rule's keywords that say more than the name of a thing ("renew residence permit",
+    "续签"; not "residence permit", "居留证件"): what is asked to be done, or to happen."""
+    return _action_keywords(tuple(rule.keywords))
+
+
+def without_subjects(text: str) -> str:
+    """``text`` without the words naming things (residence permit, visa, receipt, ...): what
+    it says is done to them ("when must I renew my ...?")."""
+    masked = _ZH_MASK.sub("・", text)
+    for pattern in _SUBJECTS.values():
+        masked = re.sub(pattern, " ", masked, flags=re.I)
+    return masked
+
+
 def main_subject_of_text(text: str) -> str | None:
     """The thing a passage mostly speaks of: the subject it names most often (a more
     specific name hiding the words it contains); None for a tie or none."""
@@ -542,6 +562,7 @@ def rule_evidence(
         out[rule.id] = Evidence(
             keywords=own,
             asked_keywords=asked,
+            asked_action=keyword_weight(action_keywords(rule), asking, asking_tokens),
             asks_subject=bool(asked_subject and asked_subject in rule_subjects | result_subjects),
             previous_keywords=before,
             described=sum(math.log(n_rules / df[t]) for t in q_tokens & described[rule.id]),

@@ -40,7 +40,8 @@ WEIGHTS: Mapping[str, float] = {
     "kind_named": 1.0,  # "the Law" / "the Regulations"
 }
 MIN_SCORE = 3.0  # below this, no rule is clearly meant
-MIN_MARGIN = 1.0  # a rule with another result this close behind makes the choice unclear
+MIN_MARGIN = 1.0  # a rule with another result this close behind makes the choice unclear ...
+RELATIVE_MARGIN = 0.1  # ... or this share of the top score, when that is more
 MAX_NAMED = 3  # a clarifying question names at most this many rules
 
 Reason = Literal["", "no_rule", "low_score", "close", "role"]
@@ -56,6 +57,7 @@ class Evidence:
     keywords: float = 0.0
     asked_keywords: float = 0.0  # ... in the sentence that asks (the rest may only tell the story)
     asks_subject: bool = False  # the sentence that asks names what the rule's event happens to
+    asked_action: float = 0.0  # keywords in the asking sentence once the things it names are left out ("renew")
     previous_keywords: float = 0.0
     described: float = 0.0
     event_words: float = 0.0
@@ -185,11 +187,12 @@ def decide(
     Without a date nothing is computed, so the top rule is kept (its article may be quoted).
     With one, the decision abstains when the top rule's score is below ``min_score``
     (``low_score``), when every date's role differs from its event or the sentence that
-    asks names (its keywords, by ``min_margin`` more, and what its event happens to) a rule
+    asks names (by ``min_margin`` more of its keywords besides the things named, and what
+    its event happens to) a rule
     whose event no date has (``role``), or when a
     rule with another result that the question could also date is within ``min_margin``
-    (``close``). An abstention names the top rule and the close ones, or for ``role`` the
-    rules whose events the dates do have.
+    or a tenth of the top score, whichever is more (``close``). An abstention names the
+    top rule and the close ones, or for ``role`` the rules whose events the dates do have.
     """
     top = ranking.top
     if top is None:
@@ -197,13 +200,14 @@ def decide(
     if not dated:
         return Decision(top.rule, "", (top,), ranking)
     def asked_weight(c: Candidate) -> float:
-        return c.evidence.asked_keywords if c.evidence.asks_subject else 0.0
+        return c.evidence.asked_action if c.evidence.asks_subject else 0.0
 
     asked = max(ranking.candidates, key=lambda c: (asked_weight(c), c.score))
     if (
         not same_result(asked.rule, top.rule)
         and asked.evidence.role_fit < 0
-        and asked_weight(asked) - asked_weight(top) >= min_margin
+        and top.evidence.asked_action == 0
+        and asked_weight(asked) >= min_margin
     ):
         # The sentence that asks names one rule, the date is of another rule's event
         # ("I entered on ...; when must I renew?"): which of the two is meant?
@@ -213,8 +217,9 @@ def decide(
         return Decision(None, "role", tuple(_distinct([top, *fitting]))[:MAX_NAMED], ranking)
     if top.score < min_score:
         return Decision(None, "low_score", tuple(_distinct(ranking.candidates))[:MAX_NAMED], ranking)
-    if ranking.margin < min_margin:
-        close = [c for c in ranking.candidates if top.score - c.score < min_margin and c.evidence.role_fit >= 0]
+    needed = max(min_margin, RELATIVE_MARGIN * top.score)
+    if ranking.margin < needed:
+        close = [c for c in ranking.candidates if top.score - c.score < needed and c.evidence.role_fit >= 0]
         return Decision(None, "close", tuple(_distinct(close))[:MAX_NAMED], ranking)
     return Decision(top.rule, "", (top,), ranking)
 

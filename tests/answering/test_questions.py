@@ -1,0 +1,124 @@
+"""Rule choice: one clear rule with a date of its event gives a date; otherwise the choice
+abstains and names the rules it hesitates between. Dates feed the rules whose events
+they are the dates of."""
+
+import datetime as dt
+
+import pytest
+
+from regchat.answering.questions import (
+    action_dates,
+    asking_part,
+    asks_user_action,
+    choose_rule,
+    date_for,
+    event_date,
+    read_question,
+    rule_role,
+)
+from regchat.deadlines import get_rule, load_rules
+
+TODAY = dt.date(2026, 11, 22)
+RULES = load_rules()
+
+
+def choose(question: str, history=()):
+    reading = read_question(question, list(history), TODAY, [])
+    return reading, choose_rule(reading, RULES, [])
+
+
+@pytest.mark.parametrize(
+    "question, rule_id, day",
+    [
+        ("I entered China on 2026-09-01 with a Z visa. When must I apply for my residence permit?",
+         "law-30-residence-permit", dt.date(2026, 9, 1)),
+        ("Our son was born in Guangzhou on 2026-10-05. By when must we register his residence?",
+         "law-40-newborn", dt.date(2026, 10, 5)),
+        ("我的居留证件2027年3月1日到期，最晚哪天申请延长居留？", "law-32-extend-residence", dt.date(2027, 3, 1)),
+        ("我2026年9月25日换了新护照，居留证件登记事项变更最晚哪天办？", "law-33-change-registration", dt.date(2026, 9, 25)),
+        ("签证停留期12/27到期，最晚什么时候申请延长停留？", "law-29-extend-stay", dt.date(2026, 12, 27)),
+    ],
+)  # fmt: skip
+def test_one_clear_rule_with_a_date_of_its_event_gives_that_rule_and_date(question, rule_id, day):
+    reading, choice = choose(question)
+    assert not choice.abstains
+    assert choice.rule.id == rule_id
+    assert event_date(reading, choice.rule)[1] == day
+
+
+def test_a_date_of_another_event_is_not_used_the_rule_is_asked_about():
+    # The visa's "enter before" limit is not a day of entry.
+    _, choice = choose("My Z visa says enter before 2026-12-15. When must I apply for the residence permit?")
+    assert choice.rule is None and choice.reason == "role"
+    assert [c.rule.id for c in choice.candidates] == ["law-30-residence-permit"]
+
+
+def test_an_entry_date_is_never_an_expiry():
+    # The question asks about renewing (counted back from the expiry) but dates only the entry.
+    _, choice = choose("I entered China on 2026-09-01 on a Z visa. By when do I have to renew my residence permit?")
+    assert choice.rule is None and choice.reason == "role"
+    assert "law-32-extend-residence" in {c.rule.id for c in choice.candidates}
+
+
+def test_a_date_three_weeks_ago_that_was_an_arrival_does_not_become_the_end_of_a_stay():
+    reading, choice = choose("I arrived three weeks ago on a 30-day stay. When is the last day to apply to extend my stay?")
+    assert [r.role for r in reading.roles] == ["entry"]
+    # Counted from the end of the stay, the extension rule needs that end: an arrival is not it.
+    assert choice.rule is None or choice.rule.id != "law-29-extend-stay"
+    _, choice = choose("I arrived three weeks ago. When must I apply to extend my stay?")
+    assert choice.rule is None and choice.reason == "role"
+    assert "law-29-extend-stay" in {c.rule.id for c in choice.candidates}
+
+
+def test_two_plausible_rules_and_no_clear_event_abstain_naming_both():
+    # A receipt date and a question that fits both receipts (visa extension: 7 working
+    # days; residence permit: 15 working days) without saying which.
+    _, choice = choose("I got the acceptance receipt (回执) on 2026-10-09. When does it run out?")
+    assert choice.rule is None and choice.abstains
+    assert {c.rule.id for c in choice.candidates} >= {"reg-13-receipt", "reg-18-receipt"}
+
+
+def test_several_rules_asked_in_one_question_each_get_their_own_date():
+    reading, choice = choose(
+        "I entered on 2026-03-02 and my health check was done on 2026-02-20. "
+        "When must I apply for the residence permit, and until when is the health certificate valid?"
+    )
+    chosen = {choice.rule.id: choice.event.found.text, **{r.id: d.found.text for r, d in choice.also}}
+    assert chosen == {"reg-16-health-certificate": "2026-02-20", "law-30-residence-permit": "2026-03-02"}
+
+
+def test_a_filing_date_is_compared_not_counted_from():
+    reading, choice = choose("My residence permit expires on 2026-12-15. I applied to renew it on 2026-11-20. Was I on time?")
+    assert choice.rule.id == "law-32-extend-residence"
+    assert choice.event.found.text == "2026-12-15" and choice.also == ()
+    assert [(r.found.text, day) for r, day in action_dates(reading, choice.rule)] == [("2026-11-20", dt.date(2026, 11, 20))]
+
+
+def test_a_follow_up_giving_only_a_date_keeps_the_rule_of_the_turn_it_follows():
+    history = [{"role": "user", "content": "My residence permit expires on 2027-05-10. When must I apply to extend it?"},
+               {"role": "assistant", "content": "..."}]  # fmt: skip
+    reading, choice = choose("And if it expires on 2027-06-30?", history)
+    assert choice.rule.id == "law-32-extend-residence"
+    assert event_date(reading, choice.rule)[1] == dt.date(2027, 6, 30)
+
+
+def test_the_role_of_each_rule_event_decides_which_date_it_takes():
+    reading = read_question("I entered on 2026-03-02 and my residence permit expires on 2027-03-01.", [], TODAY, [])
+    assert date_for(get_rule("law-30-residence-permit"), reading.roles).found.text == "2026-03-02"
+    assert date_for(get_rule("law-32-extend-residence"), reading.roles).found.text == "2027-03-01"
+    assert date_for(get_rule("law-40-newborn"), reading.roles) is None
+    assert rule_role(get_rule("reg-18-receipt")) == "filing"
+
+
+def test_only_a_step_the_user_takes_is_compared_with_a_date_they_acted():
+    assert asks_user_action(get_rule("law-32-extend-residence"))
+    assert asks_user_action(get_rule("law-40-newborn"))
+    assert not asks_user_action(get_rule("law-30-decision"))  # the authority decides
+    assert not asks_user_action(get_rule("reg-16-health-certificate"))  # a validity
+
+
+def test_the_asking_sentence_is_told_from_the_story():
+    assert asking_part("I entered on 1 May. When must I renew my residence permit?") == "When must I renew my residence permit?"
+    # "it" points back at the story: the whole question is what is asked about.
+    story = "My health certificate was issued on 1 May. Until when is it valid?"
+    assert asking_part(story) == story
