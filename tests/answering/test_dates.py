@@ -8,9 +8,13 @@ from regchat.answering.dates import (
     date_problems,
     dates_in,
     describe_comparison,
+    FoundDate,
+    RoledDate,
+    derived_date,
     describe_date_problem,
     event_role,
     find_dates,
+    find_offsets,
     read_roles,
     resolve_yearless,
     zh_number,
@@ -404,3 +408,31 @@ def test_every_role_reaches_text_of_the_corpus():
 def test_a_filing_date_is_compared_with_the_last_day(done, lang, expected):
     what = "Filed" if lang == "en" else "申请递交日期"
     assert describe_comparison(done, dt.date(2026, 10, 9), lang, what=what) == expected
+
+
+# --------------------------------------------------------------------------- dates counted from an earlier one
+
+
+@pytest.mark.parametrize(
+    "text, anchor, expected",
+    [
+        ("My wife's permit expires a month after mine.", dt.date(2027, 5, 10), dt.date(2027, 6, 10)),
+        ("He entered two weeks after me.", dt.date(2026, 11, 1), dt.date(2026, 11, 15)),
+        ("Hers ends 10 days before mine.", dt.date(2027, 1, 31), dt.date(2027, 1, 21)),
+        ("我太太的比我晚一个月到期", dt.date(2027, 5, 10), dt.date(2027, 6, 10)),
+        ("他比我早3天入境", dt.date(2026, 11, 4), dt.date(2026, 11, 1)),
+        ("她的居留证比我的晚半个月到期", dt.date(2027, 1, 31), dt.date(2027, 2, 15)),
+        ("his expires a month after mine", dt.date(2027, 1, 31), dt.date(2027, 2, 28)),  # clamped to the month's end
+    ],
+)
+def test_a_date_counted_from_an_earlier_one(text, anchor, expected):
+    (offset,) = find_offsets(text)
+    earlier = RoledDate(FoundDate("x", 0, 1, anchor.month, anchor.day, anchor.year), "expiry", ("expiry",))
+    derived = derived_date(offset, earlier, TODAY)
+    assert derived.found.resolve(TODAY) == expected
+    assert derived.role == "expiry"  # the same event, for another person
+
+
+def test_words_that_are_not_an_offset_from_an_earlier_date():
+    assert find_offsets("I entered two weeks ago") == []
+    assert find_offsets("apply 30 days before the expiry") == []

@@ -122,3 +122,34 @@ def test_the_asking_sentence_is_told_from_the_story():
     # "it" points back at the story: the whole question is what is asked about.
     story = "My health certificate was issued on 1 May. Until when is it valid?"
     assert asking_part(story) == story
+
+
+def _turns(first: str):
+    return [{"role": "user", "content": first}, {"role": "assistant", "content": "..."}]
+
+
+@pytest.mark.parametrize(
+    "first, follow, rule_id, day",
+    [
+        ("My residence permit expires on 2027-05-10. When must I apply to extend it?",
+         "My wife's permit expires a month after mine. When must she apply?",
+         "law-32-extend-residence", dt.date(2027, 6, 10)),
+        ("我的居留证件2027年5月10日到期，最晚哪天申请延期？", "我太太的比我晚一个月到期，她最晚哪天申请？",
+         "law-32-extend-residence", dt.date(2027, 6, 10)),
+        ("I entered China on 2026-11-01 with a Z visa. When must I apply for the residence permit?",
+         "My colleague entered two weeks after me. What about him?",
+         "law-30-residence-permit", dt.date(2026, 11, 15)),
+    ],
+)  # fmt: skip
+def test_another_person_a_set_time_after_mine_gets_the_same_rule_and_a_derived_date(first, follow, rule_id, day):
+    reading, choice = choose(follow, _turns(first))
+    assert reading.follow_up
+    assert choice.rule.id == rule_id
+    assert event_date(reading, choice.rule)[1] == day
+
+
+def test_a_follow_up_giving_only_a_date_keeps_the_rule_and_the_role():
+    reading, choice = choose("那11月15号呢？", _turns("我2026年11月1日入境，居留证件最晚什么时候申请？"))
+    assert [r.role for r in reading.roles] == ["entry"]
+    assert choice.rule.id == "law-30-residence-permit"
+    assert event_date(reading, choice.rule)[1] == dt.date(2026, 11, 15)

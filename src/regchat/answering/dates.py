@@ -758,3 +758,73 @@ def describe_comparison(done: dt.date, last: dt.date, lang: str, *, what: str | 
     if gap < 0:
         return head + f"{days(-gap)} before the last day, {_en(last)}, so in time."
     return head + f"{days(gap)} after the last day, {_en(last)}, so late."
+
+
+# --------------------------------------------------------------------------- dates derived from an earlier one
+
+# "a month after mine", "two weeks before his", "比我晚一个月", "比她的早10天": a date stated as an
+# offset from a date given earlier in the conversation (another person's same event).
+_EN_DERIVED = re.compile(
+    rf"\b(?P<n>{_EN_COUNT_WORD})\s+(?P<unit>day|week|month|year)s?\s+(?P<dir>after|before|later than|earlier than)\s+"
+    r"(?P<ref>mine|my own|me|his|hers|ours|theirs|yours|that|that date|the first|the other)\b",
+    re.I,
+)
+_ZH_DERIVED = re.compile(
+    rf"比(?P<ref>我|他|她|我们|他们|你|那个|前者)的?\S{{0,6}}?(?P<dir>晚|早)(?P<n>{_ZH_NUM}|半)\s*(?P<unit>天|日|周|星期|个星期|个月|年)"
+)
+
+
+@dataclass(frozen=True)
+class Offset:
+    """A date written as an offset from an earlier one: ``sign`` * ``amount`` ``unit``."""
+
+    text: str
+    start: int
+    end: int
+    amount: int
+    unit: Literal["day", "week", "month", "year"]
+    sign: int
+
+    def apply(self, anchor: dt.date) -> dt.date:
+        if self.unit == "month":
+            return _add_months(anchor, self.sign * self.amount)
+        if self.unit == "year":
+            return _add_months(anchor, 12 * self.sign * self.amount)
+        return anchor + dt.timedelta(days=self.sign * self.amount * (7 if self.unit == "week" else 1))
+
+
+_ZH_UNITS = {"天": "day", "日": "day", "周": "week", "星期": "week", "个星期": "week", "个月": "month", "年": "year"}
+
+
+def find_offsets(text: str) -> list[Offset]:
+    """Dates written as offsets from an earlier date: "a month after mine", "比我晚一个月"."""
+    text = text.translate(_WIDE)
+    out = []
+    for m in _EN_DERIVED.finditer(text):
+        raw = m["n"].lower()
+        n = int(raw) if raw.isdigit() else _EN_COUNT[raw]
+        sign = 1 if m["dir"].lower() in {"after", "later than"} else -1
+        out.append(Offset(m.group(0), m.start(), m.end(), n, m["unit"].lower(), sign))  # type: ignore[arg-type]
+    for m in _ZH_DERIVED.finditer(text):
+        unit = _ZH_UNITS[m["unit"]]
+        if m["n"] == "半":
+            if unit != "month":
+                continue
+            n, unit = 15, "day"
+        else:
+            n = zh_number(m["n"])
+            if not n:
+                continue
+        out.append(Offset(m.group(0), m.start(), m.end(), n, unit, 1 if m["dir"] == "晚" else -1))  # type: ignore[arg-type]
+    return sorted(out, key=lambda o: o.start)
+
+
+def derived_date(offset: Offset, anchor: RoledDate, today: dt.date, prefer: Prefer = "nearest") -> RoledDate | None:
+    """The date ``offset`` names from ``anchor`` (a dated event of an earlier turn), with the
+    anchor's role: "her permit expires a month after mine" is an expiry."""
+    base = anchor.found.resolve(today, prefer)
+    if base is None:
+        return None
+    day = offset.apply(base)
+    found = FoundDate(offset.text, offset.start, offset.end, day.month, day.day, day.year, relative=True)
+    return RoledDate(found, anchor.role, anchor.roles, anchor.cue)

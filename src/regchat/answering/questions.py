@@ -24,9 +24,11 @@ from .dates import (
     FoundDate,
     Prefer,
     RoledDate,
+    derived_date,
     event_role,
     find_cues,
     find_dates,
+    find_offsets,
     read_roles,
     scan_dates,
     zh_number,
@@ -188,7 +190,9 @@ def read_question(
     provisions: Sequence[Provision],
 ) -> Reading:
     previous = _previous_user_turn(history)
-    follow = is_follow_up(question, previous)
+    offsets = find_offsets(question)
+    # "Hers expires a month after mine": a date counted from one given earlier follows that turn up.
+    follow = is_follow_up(question, previous) or bool(offsets and previous and find_dates(previous, today))
     found, problems = scan_dates(question, today)
     reading = Reading(
         question=question,
@@ -206,6 +210,23 @@ def read_question(
     )
     if reading.previous_dates and previous:
         reading.previous_roles = read_roles(previous, reading.previous_dates)
+        anchor = next((r for r in reading.previous_roles if r.role), reading.previous_roles[0])
+        prefer: Prefer = "future" if anchor.role == "expiry" else "nearest"
+        if anchor.role:
+            # "And if it was 10 May?": a new date the words do not place replaces the earlier one.
+            reading.roles = [
+                RoledDate(r.found, anchor.role, anchor.roles, None) if r.role is None else r for r in reading.roles
+            ]
+        taken = [(f.start, f.end) for f in reading.dates]
+        for offset in offsets:
+            if any(offset.start < e and s < offset.end for s, e in taken):
+                continue
+            derived = derived_date(offset, anchor, today, prefer)
+            if derived is not None:
+                reading.dates.append(derived.found)
+                reading.roles.append(derived)
+        reading.dates.sort(key=lambda f: f.start)
+        reading.roles.sort(key=lambda r: r.found.start)
     m = _STAY_DAYS.search(question) or (_STAY_DAYS.search(previous) if follow and previous else None)
     if m:
         reading.stay_days = int(next(v for v in m.groupdict().values() if v))
@@ -539,6 +560,8 @@ def rule_evidence(
     asking_tokens = _tokens(asking)
     asked_subject = subject_of(asking)
     role_counts = Counter(rule_role(rule) for rule in rules)
+    # A follow-up that names no rule of its own ("那11月15号呢？") carries the earlier turn's whole.
+    carried = bool(prev) and not any(keyword_weight(rule.keywords, reading.question, kw_tokens) for rule in rules)
     out: dict[str, Evidence] = {}
     for rule in rules:
         if region and getattr(rule, "region", region) != region:
@@ -559,6 +582,8 @@ def rule_evidence(
         subject_fit = 0.0
         if subject and rule_subjects:
             subject_fit = 1.0 if subject in rule_subjects else -1.0
+        if carried:
+            own, before = before, 0.0
         out[rule.id] = Evidence(
             keywords=own,
             asked_keywords=asked,
