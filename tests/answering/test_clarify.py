@@ -82,12 +82,20 @@ def test_an_action_in_time_in_chinese():
     assert draft.text.splitlines()[1] == "办理日期2026年9月20日：比最后一天（2026年9月30日）早10天，未逾期。"
 
 
-def test_no_comparison_for_a_deadline_the_authority_keeps():
+def test_the_filing_date_that_starts_the_authoritys_deadline_is_not_compared_with_it():
     rule = get_rule("law-30-decision")
     reading = read_question("I applied on 2026-10-01; when must they decide?", [], TODAY, [])
     deadline = compute_deadline(rule, dt.date(2026, 10, 1))
     draft = compare_actions(reading, rule, deadline, Draft(text="Last day: 2026-10-16."))
     assert draft.text == "Last day: 2026-10-16."
+
+
+def test_the_day_the_authority_decided_is_compared_with_its_last_day():
+    rule = get_rule("law-30-decision")
+    reading = read_question("I applied on 2026-10-01 and they decided on 2026-10-20. Were they late?", [], TODAY, [])
+    deadline = compute_deadline(rule, dt.date(2026, 10, 1))
+    draft = compare_actions(reading, rule, deadline, Draft(text="Last day: 2026-10-16."))
+    assert draft.text.splitlines()[1] == "Decided on 20 October 2026: 4 days after the last day, 16 October 2026, so late."
 
 
 def test_several_drafts_make_one_answer():
@@ -139,3 +147,11 @@ def test_the_model_is_given_the_candidates_not_a_date(provisions):
     assert "Computed by the deadline calculator" not in context
     assert "reg-13-receipt" in context and "reg-18-receipt" in context
     assert "Do not compute a date for a rule you guess." in context
+
+
+def test_the_engine_chains_the_end_of_a_stay_into_the_extension_deadline(engine):
+    answer = engine.answer("I arrived on 2026-11-01 on a 30-day stay. When must I apply to extend my stay?", today=TODAY)
+    assert [d.rule_id for d in answer.deadlines] == ["law-29-extend-stay", "reg-36-stay-period"]
+    assert answer.deadlines[1].date.isoformat() == "2026-12-01"  # the stay's last day
+    assert answer.deadlines[0].date.isoformat() == "2026-11-24"  # seven days before it
+    assert answer.text.startswith("Latest day to apply for an extension of stay: 2026-11-24")

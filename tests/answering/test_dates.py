@@ -236,6 +236,7 @@ class TestYearStatedApart:
         ("my stay permit expires 12/27", dt.date(2026, 12, 27)),
         ("签证停留期12/27到期", dt.date(2026, 12, 27)),
         ("我12.13入境", dt.date(2026, 12, 13)),
+        ("entered on 12-13 with a Z visa", dt.date(2026, 12, 13)),
         ("居留证件31/05/2027到期", dt.date(2027, 5, 31)),
         ("I arrived Jan 11th", dt.date(2027, 1, 11)),
         ("我明年4月5号入境", dt.date(2027, 4, 5)),
@@ -277,6 +278,7 @@ def test_a_bare_day_and_month_that_could_be_either_order_is_asked_about():
     [
         "Article 3.2 of the rules",  # an article number
         "it takes 2.5 days",  # an amount
+        "it takes 3-5 working days",  # a range
         "the fee went up 3/4 of a point",  # a fraction
         "open 24/7",
         "第3.2条",

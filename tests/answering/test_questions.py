@@ -11,9 +11,11 @@ from regchat.answering.questions import (
     asking_part,
     asks_user_action,
     choose_rule,
+    compared_roles,
     date_for,
     event_date,
     read_question,
+    result_role,
     rule_role,
 )
 from regchat.deadlines import get_rule, load_rules
@@ -110,11 +112,25 @@ def test_the_role_of_each_rule_event_decides_which_date_it_takes():
     assert rule_role(get_rule("reg-18-receipt")) == "filing"
 
 
-def test_only_a_step_the_user_takes_is_compared_with_a_date_they_acted():
+def test_what_a_deadline_is_compared_with_is_read_from_its_result():
     assert asks_user_action(get_rule("law-32-extend-residence"))
     assert asks_user_action(get_rule("law-40-newborn"))
-    assert not asks_user_action(get_rule("law-30-decision"))  # the authority decides
-    assert not asks_user_action(get_rule("reg-16-health-certificate"))  # a validity
+    assert compared_roles(get_rule("law-39-accommodation")) == {"filing", "action"}
+    assert compared_roles(get_rule("law-30-decision")) == {"decision"}  # the authority decides
+    assert compared_roles(get_rule("reg-16-health-certificate")) == frozenset()  # a validity
+    assert compared_roles(get_rule("law-30-work-permit-validity")) == frozenset()  # a longest period
+
+
+def test_the_day_the_authority_decided_is_compared_with_its_deadline():
+    reading = read_question(
+        "We filed the residence permit application on 2026-10-01 and the exit-entry office decided on 2026-10-20.",
+        [], TODAY, [],
+    )  # fmt: skip
+    assert [(r.found.text, r.role) for r in reading.roles] == [("2026-10-01", "filing"), ("2026-10-20", "decision")]
+    rule = get_rule("law-30-decision")
+    assert date_for(rule, reading.roles).found.text == "2026-10-01"
+    assert [r.found.text for r, _ in action_dates(reading, rule)] == ["2026-10-20"]
+    assert action_dates(reading, get_rule("reg-16-health-certificate")) == []
 
 
 def test_the_asking_sentence_is_told_from_the_story():
@@ -153,3 +169,27 @@ def test_a_follow_up_giving_only_a_date_keeps_the_rule_and_the_role():
     assert [r.role for r in reading.roles] == ["entry"]
     assert choice.rule.id == "law-30-residence-permit"
     assert event_date(reading, choice.rule)[1] == dt.date(2026, 11, 15)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I arrived on 2026-11-01 on a 30-day stay. When must I apply to extend my stay?",
+        "我2026年11月1日入境，签证停留期30天，最晚哪天申请延长停留？",
+    ],
+)
+def test_a_rule_counting_from_the_end_of_a_stay_takes_it_from_the_entry_and_the_days_of_stay(question):
+    reading, choice = choose(question)
+    assert choice.rule.id == "law-29-extend-stay"
+    via, date = choice.via
+    assert via.id == "reg-36-stay-period" and date.role == "entry"
+
+
+def test_without_the_days_of_stay_there_is_nothing_to_chain_and_the_question_is_asked_back():
+    _, choice = choose("I arrived on 2026-11-01. When must I apply to extend my stay?")
+    assert choice.rule is None and choice.via is None and choice.reason == "role"
+
+
+def test_what_a_computed_date_is_the_date_of():
+    assert result_role(get_rule("reg-36-stay-period")) == "expiry"
+    assert result_role(get_rule("law-30-residence-permit")) != "expiry"

@@ -22,10 +22,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..documents import Deadline, Provision
-from .dates import ACTION_ROLES, describe_comparison, load_role_cues
+from .dates import describe_comparison, load_role_cues
 from .guardrails import marker
 from .offline import Draft
-from .questions import Reading, RuleChoice, RuleLike, action_dates, asks_user_action, dated_roles, rule_role
+from .questions import Reading, RuleChoice, RuleLike, action_dates, dated_roles
 
 _ASK = {
     "en": "Which deadline do you mean?",
@@ -147,14 +147,14 @@ def compose_clarification(
 _DONE = {
     "filing": {"en": "Filed", "zh": "申请递交日期"},
     "action": {"en": "Done", "zh": "办理日期"},
+    "decision": {"en": "Decided", "zh": "作出决定的日期"},
 }
 
 
 def compare_actions(reading: Reading, rule: RuleLike, deadline: Deadline, draft: Draft) -> Draft:
-    """The draft with, after its first line, one sentence per date on which the user says
-    they filed or acted, saying how it stands against the computed last day."""
-    if not asks_user_action(rule) or rule_role(rule) in ACTION_ROLES:
-        return draft
+    """The draft with, after its first line, one sentence per date on which the step the
+    deadline is for was taken (the user filed or acted, the authority decided), saying how
+    it stands against the computed last day."""
     notes = []
     for roled, day in action_dates(reading, rule):
         what = _DONE.get(roled.role or "action", _DONE["action"])[reading.lang if reading.lang == "zh" else "en"]

@@ -120,9 +120,9 @@ _EN_RELATIVE_MONTH = re.compile(
 )
 _EN_YEAR_AFTER = re.compile(r"\s*,?\s*(?P<rel>next|this|last)\s+year\b", re.I)
 _EN_YEAR_OFFSET = {"last": -1, "this": 0, "next": 1}
-# Day and month as bare numbers, no year, no introducing word: "12.13", "12/27", "3/2". Read as a
+# Day and month as bare numbers, no year, no introducing word: "12.13", "12/27", "12-13", "3/2". Read as a
 # date only when the words around it speak of a dated event (see :func:`_date_context`).
-_NUMERIC_BARE = re.compile(r"(?<![A-Za-z0-9./:-])(?P<date>(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2}))(?![0-9]|[./-]\d)")
+_NUMERIC_BARE = re.compile(r"(?<![A-Za-z0-9./:-])(?P<date>(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2}))(?![0-9]|[./-]\d)")
 _NOT_A_DATE_AFTER = re.compile(
     r"\s*(?:of\b|%|percent|per\b|x\b|times\b|points?\b|yuan|rmb|usd|mop|元|块|倍|分|"
     r"(?:working |business )?days?\b|weeks?\b|months?\b|years?\b|hours?\b|km|kg|a\.?m\.?|p\.?m\.?|"

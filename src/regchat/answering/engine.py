@@ -276,6 +276,9 @@ class Engine:
         if rule is not None:
             provision = self._provision_of(rule)
             found, when = event_date(reading, rule)
+            step = self._deadline_draft(reading, *choice.via, consulted) if choice.via else None
+            if step is not None and when is None:  # this rule counts from another's computed date
+                when = step.deadlines[0].date
             if provision is not None and when is not None:
                 consulted[provision.key] = provision
                 try:
@@ -284,7 +287,7 @@ class Engine:
                         lang=reading.lang, holidays_dir=self.settings.holidays_dir,
                     )  # fmt: skip
                     draft = compose_deadline(reading, rule, deadline, provision, self.titles_zh)
-                    more = [self._deadline_draft(reading, r, d, consulted) for r, d in choice.also]
+                    more = [step] + [self._deadline_draft(reading, r, d, consulted) for r, d in choice.also]
                     return merge_drafts(compare_actions(reading, rule, deadline, draft), [m for m in more if m])
                 except DeadlineError as exc:
                     log.info("no deadline for %s on %s: %s", rule.id, when, exc)

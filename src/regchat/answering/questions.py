@@ -395,6 +395,7 @@ class RuleChoice:
     margin: float = 0.0
     event: RoledDate | None = None
     also: tuple[tuple[RuleLike, RoledDate], ...] = ()  # further rules the question asks, each with its own date
+    via: tuple[RuleLike, RoledDate] | None = None  # a rule whose computed date is this rule's event
 
     @property
     def abstains(self) -> bool:
@@ -459,6 +460,15 @@ def choose_rule(
     roled = dated_roles(reading)
     decision = decide(ranking, dated=bool(roled))
     top = ranking.top
+    if decision.reason == "role" and decision.candidates:
+        # No date of the asked rule's event, but another rule computes that event from the
+        # dates given (the end of a stay from the entry and the days of stay): chain the two.
+        asked = decision.candidates[0]
+        via = chain_for(asked.rule, rules, reading, roled)
+        if via is not None:
+            return RuleChoice(
+                asked.rule, asked.score, asked.evidence.keywords, "", (asked,), ranking.margin, None, (), via
+            )
     if decision.rule is None:
         return RuleChoice(
             None, top.score if top else 0.0, top.evidence.keywords if top else 0.0, decision.reason,
@@ -472,11 +482,58 @@ def choose_rule(
     )  # fmt: skip
 
 
+@lru_cache(maxsize=256)
+def _result_role(description: str) -> str | None:
+    return event_role(description)
+
+
+def result_role(rule: RuleLike) -> str | None:
+    """What the rule's computed date is the date of, read from its result ("last day of the
+    period of stay" -> expiry)."""
+    return _result_role(str(getattr(rule, "result_en", "")))
+
+
+def chain_for(
+    rule: RuleLike, rules: Sequence[RuleLike], reading: Reading, roled: Sequence[RoledDate]
+) -> tuple[RuleLike, RoledDate] | None:
+    """A rule whose computed date is the event ``rule`` counts from (its result has the role
+    of ``rule``'s event and names the same thing), computable from a date of the question
+    whose role is its own event; None when there is none."""
+    need = rule_role(rule)
+    things = subjects_in(_plain(str(getattr(rule, "event_en", ""))))
+    if need is None or not things:
+        return None
+    region = reading.region
+    for other in rules:
+        if other is rule or result_role(other) != need:
+            continue
+        if region and getattr(other, "region", region) != region:
+            continue
+        if not things & subjects_in(_plain(str(getattr(other, "result_en", "")))):
+            continue
+        if getattr(other, "amount", None) is None and not (other.kind == "stay_period" and reading.stay_days):
+            continue
+        date = date_for(other, roled)
+        if date is not None and date.role == rule_role(other):
+            return other, date
+    return None
+
+
+def compared_roles(rule: RuleLike) -> frozenset[str]:
+    """The roles of dates to compare with the rule's computed last day, read from its result:
+    a step the user takes (apply, register) is compared with the dates the user filed or
+    acted on; a decision the authority must make, with the date it decided. A validity or a
+    longest period compares nothing."""
+    roles = {c.role for c in find_cues(str(getattr(rule, "result_en", "")))}
+    if "decision" in roles:
+        return frozenset({"decision"})
+    return ACTION_ROLES if roles & ACTION_ROLES else frozenset()
+
+
 def asks_user_action(rule: RuleLike) -> bool:
     """Whether the rule's result is a step the user takes (apply, register), not the
-    authority's (decide) or a validity: only then is a date the user acted compared with it."""
-    roles = {c.role for c in find_cues(str(getattr(rule, "result_en", "")))}
-    return bool(roles & ACTION_ROLES) and "decision" not in roles
+    authority's (decide) or a validity."""
+    return compared_roles(rule) == ACTION_ROLES
 
 
 def more_rules(
@@ -506,12 +563,12 @@ def more_rules(
     return tuple(picked)
 
 
-_SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
+_SENTENCE = re.compile(r"[^.!?。！？\n,，;；]+[.!?。！？,，;；]*")  # sentences, and clauses within them
 
 
 def asking_part(question: str) -> str:
-    """The sentences of ``question`` that ask (a question mark, or words asking for a date);
-    the whole question when none or all do."""
+    """The clauses of ``question`` that ask (ending with a question mark, or with words asking
+    for a date); the whole question when none or all do."""
     sentences = [m.group(0).strip() for m in _SENTENCE.finditer(question) if m.group(0).strip()]
     asking = [s for s in sentences if s.endswith(("?", "？")) or _DEADLINE_ASK.search(s)]
     if not asking or len(asking) == len(sentences):
@@ -632,12 +689,14 @@ def event_date(reading: Reading, rule: RuleLike | str) -> tuple[FoundDate | None
 
 
 def action_dates(reading: Reading, rule: RuleLike) -> list[tuple[RoledDate, dt.date]]:
-    """Dates of the question that record something the user did (filed, registered) and
-    are not the rule's own event: each is compared with the computed deadline."""
+    """Dates of the question recording the step the rule's deadline is for (the user filed or
+    registered; the authority decided), other than the rule's own event: each is compared
+    with the computed deadline."""
     event = date_for(rule, dated_roles(reading))
+    wanted = compared_roles(rule)
     out = []
     for r in reading.roles:
-        if r is event or r.role not in ACTION_ROLES:
+        if r is event or r.role not in wanted:
             continue
         day = r.found.resolve(reading.today, "past" if reading.past_tense else "nearest")
         if day is not None:
