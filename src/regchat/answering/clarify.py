@@ -10,7 +10,8 @@ compared with a computed deadline.
 :func:`compare_actions`
     When the question also says when the user filed or did the thing the deadline is
     for ("I applied on 10 October"), the answer says whether that was in time:
-    "Filed on 10 October 2026: one day after the last day, 9 October 2026, so late."
+    "Filed on 10 October 2026: one day after the last day, 9 October 2026, so late.",
+    first, then the computed deadline.
 
 Pure: provisions and rules come in as arguments.
 """
@@ -152,17 +153,17 @@ _DONE = {
 
 
 def compare_actions(reading: Reading, rule: RuleLike, deadline: Deadline, draft: Draft) -> Draft:
-    """The draft with, after its first line, one sentence per date on which the step the
-    deadline is for was taken (the user filed or acted, the authority decided), saying how
-    it stands against the computed last day."""
+    """The draft with, first, one sentence per date on which the step the deadline is for
+    was taken (the user filed or acted, the authority decided), saying how it stands
+    against the computed last day."""
     notes = []
     for roled, day in action_dates(reading, rule):
         what = _DONE.get(roled.role or "action", _DONE["action"])[reading.lang if reading.lang == "zh" else "en"]
         notes.append(describe_comparison(day, deadline.date, reading.lang, what=what))
     if not notes:
         return draft
-    first, _, rest = draft.text.partition("\n")
-    draft.text = "\n".join([first, *notes, rest] if rest else [first, *notes])
+    # "Was I on time?" is answered first; the computed last day and its rule follow.
+    draft.text = "\n".join([*notes, draft.text])
     return draft
 
 
