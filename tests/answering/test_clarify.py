@@ -159,3 +159,17 @@ def test_the_engine_chains_the_end_of_a_stay_into_the_extension_deadline(engine)
     assert answer.deadlines[1].date.isoformat() == "2026-12-01"  # the stay's last day
     assert answer.deadlines[0].date.isoformat() == "2026-11-24"  # seven days before it
     assert answer.text.startswith("Latest day to apply for an extension of stay: 2026-11-24")
+
+
+def test_a_date_counted_from_an_earlier_one_says_how_it_was_read():
+    history = [{"role": "user", "content": "My residence permit expires on 2027-05-10. When must I apply to extend it?"},
+               {"role": "assistant", "content": "..."}]  # fmt: skip
+    reading = read_question("My wife's permit expires a month after mine. When must she apply?", history, TODAY, [])
+    rule = get_rule("law-32-extend-residence")
+    deadline = compute_deadline(rule, dt.date(2027, 6, 10))
+    draft = compare_actions(reading, rule, deadline, Draft(text="Latest day: 2027-05-11.\nThe article says ..."))
+    assert draft.text.splitlines() == [
+        "Latest day: 2027-05-11.",
+        "“a month after mine”: 10 June 2027 (counted from 10 May 2027).",
+        "The article says ...",
+    ]

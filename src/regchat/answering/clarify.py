@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..documents import Deadline, Provision
-from .dates import describe_comparison, load_role_cues
+from .dates import describe_comparison, describe_derived, load_role_cues
 from .guardrails import marker
 from .offline import Draft
 from .questions import Reading, RuleChoice, RuleLike, action_dates, dated_roles
@@ -155,7 +155,12 @@ _DONE = {
 def compare_actions(reading: Reading, rule: RuleLike, deadline: Deadline, draft: Draft) -> Draft:
     """The draft with, first, one sentence per date on which the step the deadline is for
     was taken (the user filed or acted, the authority decided), saying how it stands
-    against the computed last day."""
+    against the computed last day; and after the computed day, how a date counted from an
+    earlier one was read ("a month after mine")."""
+    derived = [note for r in reading.roles if (note := describe_derived(r, reading.lang))]
+    if derived:
+        first, _, rest = draft.text.partition("\n")
+        draft.text = "\n".join([first, *derived, rest] if rest else [first, *derived])
     notes = []
     for roled, day in action_dates(reading, rule):
         what = _DONE.get(roled.role or "action", _DONE["action"])[reading.lang if reading.lang == "zh" else "en"]

@@ -661,6 +661,7 @@ class RoledDate:
     role: str | None
     roles: tuple[str, ...] = ()
     cue: str | None = None
+    base: dt.date | None = None  # for a date counted from an earlier one ("a month after mine"): that date
 
     @property
     def text(self) -> str:
@@ -827,4 +828,17 @@ def derived_date(offset: Offset, anchor: RoledDate, today: dt.date, prefer: Pref
         return None
     day = offset.apply(base)
     found = FoundDate(offset.text, offset.start, offset.end, day.month, day.day, day.year, relative=True)
-    return RoledDate(found, anchor.role, anchor.roles, anchor.cue)
+    return RoledDate(found, anchor.role, anchor.roles, anchor.cue, base)
+
+
+def describe_derived(roled: RoledDate, lang: str) -> str | None:
+    """How a date counted from an earlier one was read: "“a month after mine”: 10 June 2027
+    (from 10 May 2027)."; None for a date written as such."""
+    if roled.base is None:
+        return None
+    day = roled.found.resolve(roled.base)
+    if day is None:
+        return None
+    if lang == "zh":
+        return f"“{roled.text}”：按{_zh(roled.base)}推算为{_zh(day)}。"
+    return f"“{roled.text}”: {_en(day)} (counted from {_en(roled.base)})."
