@@ -173,3 +173,20 @@ def test_a_date_counted_from_an_earlier_one_says_how_it_was_read():
         "“a month after mine”: 10 June 2027 (counted from 10 May 2027).",
         "The article says ...",
     ]
+
+
+@pytest.mark.parametrize(
+    "reply, rule_id, day",
+    [
+        ("It was for my residence permit application.", "reg-18-receipt", "2026-10-29"),
+        ("The visa extension one.", "reg-13-receipt", "2026-10-19"),
+    ],
+)
+def test_a_reply_to_the_clarifying_question_picks_a_rule_and_keeps_the_date(engine, reply, rule_id, day):
+    first_question = "I got the acceptance receipt on 2026-10-09. When does it run out?"
+    first = engine.answer(first_question, today=TODAY)
+    assert first.deadlines == []
+    history = [{"role": "user", "content": first_question}, {"role": "assistant", "content": first.text}]
+    answer = engine.answer(reply, history, today=TODAY)
+    (deadline,) = answer.deadlines
+    assert (deadline.rule_id, deadline.date.isoformat()) == (rule_id, day)

@@ -193,3 +193,24 @@ def test_without_the_days_of_stay_there_is_nothing_to_chain_and_the_question_is_
 def test_what_a_computed_date_is_the_date_of():
     assert result_role(get_rule("reg-36-stay-period")) == "expiry"
     assert result_role(get_rule("law-30-residence-permit")) != "expiry"
+
+
+def test_a_reply_to_a_question_asked_back_chooses_among_the_rules_it_named():
+    asked = (
+        "Which deadline do you mean? ...\n"
+        "1. Latest day to apply to extend the residence permit (...): Exit and Entry Administration Law, Art. 32\n"
+        "2. Last day to apply for the residence permit (...): Exit and Entry Administration Law, Art. 30"
+    )
+    history = [{"role": "user", "content": "I entered China on 2026-09-01. By when must I renew my residence permit?"},
+               {"role": "assistant", "content": asked}]  # fmt: skip
+    reading, choice = choose("I meant the first application after entry.", history)
+    assert reading.follow_up and reading.replied_to == asked
+    assert choice.rule.id == "law-30-residence-permit"
+    assert event_date(reading, choice.rule)[1] == dt.date(2026, 9, 1)
+
+
+def test_an_answer_that_did_not_ask_is_not_replied_to():
+    history = [{"role": "user", "content": "My residence permit expires on 2027-05-10. When must I apply to extend it?"},
+               {"role": "assistant", "content": "Latest day to apply to extend the residence permit: 2027-04-10."}]  # fmt: skip
+    reading, _ = choose("What documents do I need for an employment residence permit?", history)
+    assert reading.replied_to is None

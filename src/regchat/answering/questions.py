@@ -111,6 +111,7 @@ class Reading:
     asks_deadline: bool = False
     asks_working_day: bool = False
     past_tense: bool = False
+    replied_to: str | None = None  # the answer that asked back, when this message replies to it
 
     @property
     def follow_up(self) -> bool:
@@ -121,7 +122,9 @@ class Reading:
         """A follow-up carries the earlier turn's rule and date only when it gives a new date
         or asks about the date again ("And if I entered on 10 May?", "那截止日期是哪天？");
         otherwise ("What documents do I need for it?") the earlier turn is context for a lookup."""
-        return self.follow_up and bool(self.dates or self.asks_deadline or _STAY_DAYS.search(self.question))
+        return self.follow_up and bool(
+            self.dates or self.asks_deadline or _STAY_DAYS.search(self.question) or self.replied_to
+        )
 
     @property
     def carried_subject(self) -> str | None:
@@ -166,6 +169,23 @@ class Reading:
         return f"{self.previous}\n{self.question}" if self.previous else self.question
 
 
+def _last_assistant_turn(history: Sequence[Mapping[str, Any]]) -> str:
+    for turn in reversed(history):
+        if turn.get("role") == "assistant":
+            return str(turn.get("content", ""))
+        if turn.get("role") == "user":
+            return ""
+    return ""
+
+
+def asked_back(history: Sequence[Mapping[str, Any]]) -> str | None:
+    """The last answer, when its first line asked the user something ("Which deadline do
+    you mean?"): the next message replies to it."""
+    answer = _last_assistant_turn(history)
+    first = answer.strip().split("\n", 1)[0]
+    return answer if re.search(r"[?？]", first) else None
+
+
 def _previous_user_turn(history: Sequence[Mapping[str, Any]]) -> str | None:
     for turn in reversed(history):
         if turn.get("role") == "user" and str(turn.get("content", "")).strip():
@@ -191,8 +211,14 @@ def read_question(
 ) -> Reading:
     previous = _previous_user_turn(history)
     offsets = find_offsets(question)
-    # "Hers expires a month after mine": a date counted from one given earlier follows that turn up.
-    follow = is_follow_up(question, previous) or bool(offsets and previous and find_dates(previous, today))
+    question_asked = asked_back(history) if previous and has_domain_words(previous) else None
+    # "Hers expires a month after mine": a date counted from one given earlier follows that turn up;
+    # so does a reply to a question regchat asked.
+    follow = (
+        is_follow_up(question, previous)
+        or bool(offsets and previous and find_dates(previous, today))
+        or question_asked is not None
+    )
     found, problems = scan_dates(question, today)
     reading = Reading(
         question=question,
@@ -207,6 +233,7 @@ def read_question(
         asks_deadline=bool(_DEADLINE_ASK.search(question)),
         asks_working_day=bool(_WORKING_DAY_ASK.search(question)),
         past_tense=bool(_PAST.search(question)),
+        replied_to=question_asked,
     )
     if reading.previous_dates and previous:
         reading.previous_roles = read_roles(previous, reading.previous_dates)
@@ -619,10 +646,19 @@ def rule_evidence(
     role_counts = Counter(rule_role(rule) for rule in rules)
     # A follow-up that names no rule of its own ("那11月15号呢？") carries the earlier turn's whole.
     carried = bool(prev) and not any(keyword_weight(rule.keywords, reading.question, kw_tokens) for rule in rules)
+    # A reply to "which one do you mean?" chooses among the rules that question named.
+    named = {
+        rule.id for rule in rules
+        if reading.replied_to and any(
+            label and label in reading.replied_to for label in (getattr(rule, "label", ""), getattr(rule, "label_zh", ""))
+        )
+    }  # fmt: skip
     out: dict[str, Evidence] = {}
     for rule in rules:
         if region and getattr(rule, "region", region) != region:
             continue  # a question about Macao never gets a mainland rule (and the other way round)
+        if named and rule.id not in named:
+            continue
         if roled and getattr(rule, "amount", 0) is None and not (rule.kind == "stay_period" and reading.stay_days):
             continue  # a date was given, but this rule's period is not known: it cannot be computed
         own = keyword_weight(rule.keywords, reading.question, kw_tokens)
