@@ -172,11 +172,6 @@ def compare_actions(reading: Reading, rule: RuleLike, deadline: Deadline, draft:
     return draft
 
 
-def provisions_for(rules: Sequence[RuleLike], lookup) -> dict[str, Provision | None]:
-    """Rule id -> its article's provision, through ``lookup(rule)``."""
-    return {rule.id: lookup(rule) for rule in rules}
-
-
 def merge_drafts(first: Draft, more: Sequence[Draft]) -> Draft:
     """One answer for several deadlines asked in one question: each draft's text in turn."""
     for other in more:

@@ -271,6 +271,7 @@ def read_question(
 # --------------------------------------------------------------------------- rules
 
 
+# Compounds that contain a shorter keyword without meaning it: 出入境 (exit-entry) is not 入境 (entry).
 _ZH_MASK = ZH_MASK
 
 
