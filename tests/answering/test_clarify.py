@@ -49,7 +49,7 @@ def test_two_close_rules_are_named_with_their_results_and_articles(provisions):
 
 
 def test_the_clarifying_question_is_in_the_language_of_the_question(provisions):
-    _, draft = clarify("我2026年9月1日入境。居留证件最晚哪天续签？", provisions)
+    _, draft = clarify("我是2026年9月3日入境的。居留证件最迟哪一天续签？", provisions)
     first = draft.text.splitlines()[0]
     assert first.startswith("请问")
     assert "入境日期" in first  # the date read as the entry, not as the expiry the renewal counts from
@@ -67,23 +67,23 @@ def test_a_date_of_the_wrong_event_asks_for_the_right_one(provisions):
 def test_a_filing_date_is_compared_with_the_deadline():
     rule = get_rule("law-32-extend-residence")
     reading = read_question(
-        "My residence permit expires on 2026-12-15. I applied to renew it on 2026-11-20. Was I on time?", [], TODAY, []
+        "Her residence permit lapses on 2026-12-17. She applied to renew it on 2026-11-20. In time?", [], TODAY, []
     )
-    deadline = compute_deadline(rule, dt.date(2026, 12, 15))
-    draft = compare_actions(reading, rule, deadline, Draft(text="Latest day: 2026-11-15.\nThe article says ..."))
+    deadline = compute_deadline(rule, dt.date(2026, 12, 17))
+    draft = compare_actions(reading, rule, deadline, Draft(text="Latest day: 2026-11-17.\nThe article says ..."))
     assert draft.text.splitlines() == [
-        "Filed on 20 November 2026: 5 days after the last day, 15 November 2026, so late.",
-        "Latest day: 2026-11-15.",
+        "Filed on 20 November 2026: 3 days after the last day, 17 November 2026, so late.",
+        "Latest day: 2026-11-17.",
         "The article says ...",
     ]
 
 
 def test_an_action_in_time_in_chinese():
     rule = get_rule("law-40-newborn")
-    reading = read_question("孩子2026年8月1日出生，我们2026年9月20日登记了，晚了吗？", [], TODAY, [])
-    deadline = compute_deadline(rule, dt.date(2026, 8, 1), lang="zh")
-    draft = compare_actions(reading, rule, deadline, Draft(text="最后一天：2026-09-30。"))
-    assert draft.text.splitlines()[0] == "办理日期2026年9月20日：比最后一天（2026年9月30日）早10天，未逾期。"
+    reading = read_question("宝宝是2026年8月3日出生的，我们2026年9月20日登记了，晚了吗？", [], TODAY, [])
+    deadline = compute_deadline(rule, dt.date(2026, 8, 3), lang="zh")
+    draft = compare_actions(reading, rule, deadline, Draft(text="最后一天：2026-10-02。"))
+    assert draft.text.splitlines()[0] == "办理日期2026年9月20日：比最后一天（2026年10月2日）早12天，未逾期。"
 
 
 def test_the_filing_date_that_starts_the_authoritys_deadline_is_not_compared_with_it():
@@ -162,7 +162,7 @@ def test_the_engine_chains_the_end_of_a_stay_into_the_extension_deadline(engine)
 
 
 def test_a_date_counted_from_an_earlier_one_says_how_it_was_read():
-    history = [{"role": "user", "content": "My residence permit expires on 2027-05-10. When must I apply to extend it?"},
+    history = [{"role": "user", "content": "The residence permit I hold lapses on 2027-05-10. When must I apply to extend it?"},
                {"role": "assistant", "content": "..."}]  # fmt: skip
     reading = read_question("My wife's permit expires a month after mine. When must she apply?", history, TODAY, [])
     rule = get_rule("law-32-extend-residence")

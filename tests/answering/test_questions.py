@@ -32,13 +32,13 @@ def choose(question: str, history=()):
 @pytest.mark.parametrize(
     "question, rule_id, day",
     [
-        ("I entered China on 2026-09-01 with a Z visa. When must I apply for my residence permit?",
-         "law-30-residence-permit", dt.date(2026, 9, 1)),
-        ("Our son was born in Guangzhou on 2026-10-05. By when must we register his residence?",
-         "law-40-newborn", dt.date(2026, 10, 5)),
-        ("我的居留证件2027年3月1日到期，最晚哪天申请延长居留？", "law-32-extend-residence", dt.date(2027, 3, 1)),
-        ("我2026年9月25日换了新护照，居留证件登记事项变更最晚哪天办？", "law-33-change-registration", dt.date(2026, 9, 25)),
-        ("签证停留期12/27到期，最晚什么时候申请延长停留？", "law-29-extend-stay", dt.date(2026, 12, 27)),
+        ("I entered China on 2026-09-03 holding a Z visa. By what day must the residence permit application be lodged?",
+         "law-30-residence-permit", dt.date(2026, 9, 3)),
+        ("Our daughter was born at a Hangzhou hospital on 2026-10-07. By when do we register her residence?",
+         "law-40-newborn", dt.date(2026, 10, 7)),
+        ("她的居留证件2027年3月3日期满，延长居留最迟要在哪一天申请？", "law-32-extend-residence", dt.date(2027, 3, 3)),
+        ("他2026年9月23日换发了护照，居留证件的登记事项变更最迟哪一天办？", "law-33-change-registration", dt.date(2026, 9, 23)),
+        ("签证停留期12/26届满，延长停留最迟哪一天提出？", "law-29-extend-stay", dt.date(2026, 12, 26)),
     ],
 )  # fmt: skip
 def test_one_clear_rule_with_a_date_of_its_event_gives_that_rule_and_date(question, rule_id, day):
@@ -63,10 +63,11 @@ def test_an_entry_date_is_never_an_expiry():
 
 
 def test_a_date_three_weeks_ago_that_was_an_arrival_does_not_become_the_end_of_a_stay():
-    reading, choice = choose("I arrived three weeks ago on a 30-day stay. When is the last day to apply to extend my stay?")
+    reading, choice = choose("I arrived three weeks ago on a 30-day stay. Until which day can I ask to extend it?")
     assert [r.role for r in reading.roles] == ["entry"]
-    # Counted from the end of the stay, the extension rule needs that end: an arrival is not it.
-    assert choice.rule is None or choice.rule.id != "law-29-extend-stay"
+    # Counted from the end of the stay, the extension rule needs that end: an arrival is not it
+    # (it may only be reached through the stay's own end, computed from the arrival).
+    assert choice.rule is None or choice.rule.id != "law-29-extend-stay" or choice.via is not None
     _, choice = choose("I arrived three weeks ago. When must I apply to extend my stay?")
     assert choice.rule is None and choice.reason == "role"
     assert "law-29-extend-stay" in {c.rule.id for c in choice.candidates}
@@ -90,14 +91,14 @@ def test_several_rules_asked_in_one_question_each_get_their_own_date():
 
 
 def test_a_filing_date_is_compared_not_counted_from():
-    reading, choice = choose("My residence permit expires on 2026-12-15. I applied to renew it on 2026-11-20. Was I on time?")
+    reading, choice = choose("Her residence permit lapses on 2026-12-17. She applied to renew it on 2026-11-20. In time?")
     assert choice.rule.id == "law-32-extend-residence"
-    assert choice.event.found.text == "2026-12-15" and choice.also == ()
+    assert choice.event.found.text == "2026-12-17" and choice.also == ()
     assert [(r.found.text, day) for r, day in action_dates(reading, choice.rule)] == [("2026-11-20", dt.date(2026, 11, 20))]
 
 
 def test_a_follow_up_giving_only_a_date_keeps_the_rule_of_the_turn_it_follows():
-    history = [{"role": "user", "content": "My residence permit expires on 2027-05-10. When must I apply to extend it?"},
+    history = [{"role": "user", "content": "The residence permit I hold lapses on 2027-05-10. When must I apply to extend it?"},
                {"role": "assistant", "content": "..."}]  # fmt: skip
     reading, choice = choose("And if it expires on 2027-06-30?", history)
     assert choice.rule.id == "law-32-extend-residence"
@@ -136,7 +137,7 @@ def test_the_day_the_authority_decided_is_compared_with_its_deadline():
 def test_the_asking_sentence_is_told_from_the_story():
     assert asking_part("I entered on 1 May. When must I renew my residence permit?") == "When must I renew my residence permit?"
     # "it" points back at the story: the whole question is what is asked about.
-    story = "My health certificate was issued on 1 May. Until when is it valid?"
+    story = "The medical certificate is dated 1 May. Until when can it be used?"
     assert asking_part(story) == story
 
 
@@ -147,10 +148,10 @@ def _turns(first: str):
 @pytest.mark.parametrize(
     "first, follow, rule_id, day",
     [
-        ("My residence permit expires on 2027-05-10. When must I apply to extend it?",
+        ("The residence permit I hold lapses on 2027-05-10. When must I apply to extend it?",
          "My wife's permit expires a month after mine. When must she apply?",
          "law-32-extend-residence", dt.date(2027, 6, 10)),
-        ("我的居留证件2027年5月10日到期，最晚哪天申请延期？", "我太太的比我晚一个月到期，她最晚哪天申请？",
+        ("我持有的居留证件2027年5月10日期满，延期最迟哪一天申请？", "我太太的比我晚一个月到期，她最迟哪一天申请？",
          "law-32-extend-residence", dt.date(2027, 6, 10)),
         ("I entered China on 2026-11-01 with a Z visa. When must I apply for the residence permit?",
          "My colleague entered two weeks after me. What about him?",
@@ -165,7 +166,7 @@ def test_another_person_a_set_time_after_mine_gets_the_same_rule_and_a_derived_d
 
 
 def test_a_follow_up_giving_only_a_date_keeps_the_rule_and_the_role():
-    reading, choice = choose("那11月15号呢？", _turns("我2026年11月1日入境，居留证件最晚什么时候申请？"))
+    reading, choice = choose("那11月15号呢？", _turns("我是2026年11月2日入境的，居留证件最迟哪一天要申请？"))
     assert [r.role for r in reading.roles] == ["entry"]
     assert choice.rule.id == "law-30-residence-permit"
     assert event_date(reading, choice.rule)[1] == dt.date(2026, 11, 15)
@@ -175,7 +176,7 @@ def test_a_follow_up_giving_only_a_date_keeps_the_rule_and_the_role():
     "question",
     [
         "I arrived on 2026-11-01 on a 30-day stay. When must I apply to extend my stay?",
-        "我2026年11月1日入境，签证停留期30天，最晚哪天申请延长停留？",
+        "他是2026年11月1日入境的，签证停留期30天，延长停留最迟哪一天提出？",
     ],
 )
 def test_a_rule_counting_from_the_end_of_a_stay_takes_it_from_the_entry_and_the_days_of_stay(question):
@@ -210,7 +211,7 @@ def test_a_reply_to_a_question_asked_back_chooses_among_the_rules_it_named():
 
 
 def test_an_answer_that_did_not_ask_is_not_replied_to():
-    history = [{"role": "user", "content": "My residence permit expires on 2027-05-10. When must I apply to extend it?"},
+    history = [{"role": "user", "content": "The residence permit I hold lapses on 2027-05-10. When must I apply to extend it?"},
                {"role": "assistant", "content": "Latest day to apply to extend the residence permit: 2027-04-10."}]  # fmt: skip
-    reading, _ = choose("What documents do I need for an employment residence permit?", history)
+    reading, _ = choose("Which papers are required for an employment residence permit?", history)
     assert reading.replied_to is None
