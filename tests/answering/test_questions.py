@@ -215,3 +215,11 @@ def test_an_answer_that_did_not_ask_is_not_replied_to():
                {"role": "assistant", "content": "Latest day to apply to extend the residence permit: 2027-04-10."}]  # fmt: skip
     reading, _ = choose("Which papers are required for an employment residence permit?", history)
     assert reading.replied_to is None
+
+
+def test_the_longest_validity_of_a_permit_is_never_taken_as_its_expiry():
+    # Renewal counts back from the real expiry; the five-year maximum is not it.
+    _, choice = choose("My work residence permit was issued on 2026-03-05. By when must I apply to renew it?")
+    assert choice.via is None
+    assert choice.rule is None or choice.rule.id != "law-30-work-permit-validity"
+    assert choice.rule is None or choice.rule.id != "law-32-extend-residence"

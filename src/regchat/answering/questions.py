@@ -525,8 +525,9 @@ def chain_for(
     rule: RuleLike, rules: Sequence[RuleLike], reading: Reading, roled: Sequence[RoledDate]
 ) -> tuple[RuleLike, RoledDate] | None:
     """A rule whose computed date is the event ``rule`` counts from (its result has the role
-    of ``rule``'s event and names the same thing), computable from a date of the question
-    whose role is its own event; None when there is none."""
+    of ``rule``'s event and names the same thing, and is that day, not an upper bound),
+    computable from a date of the question whose role is its own event; None when there
+    is none."""
     need = rule_role(rule)
     things = subjects_in(_plain(str(getattr(rule, "event_en", ""))))
     if need is None or not things:
@@ -535,6 +536,8 @@ def chain_for(
     for other in rules:
         if other is rule or result_role(other) != need:
             continue
+        if other.kind == "maximum":
+            continue  # the longest a permit may run is not the day it does end
         if region and getattr(other, "region", region) != region:
             continue
         if not things & subjects_in(_plain(str(getattr(other, "result_en", "")))):
