@@ -223,3 +223,10 @@ def test_the_longest_validity_of_a_permit_is_never_taken_as_its_expiry():
     assert choice.via is None
     assert choice.rule is None or choice.rule.id != "law-30-work-permit-validity"
     assert choice.rule is None or choice.rule.id != "law-32-extend-residence"
+
+
+def test_an_abstaining_choice_still_tells_which_rule_is_likeliest():
+    _, choice = choose("My Z visa says enter before 2026-12-16. When must I apply for the residence permit?")
+    assert choice.rule is None and choice.best.id == "law-30-residence-permit"
+    _, none = choose("What is the weather like in Beijing on 2026-12-16?")
+    assert none.best is None

@@ -306,7 +306,7 @@ class Engine:
         # A deadline asked about in a place whose documents set none (a mainland rule would
         # have answered it): say so, and quote what that place's documents do say.
         if rule is None and reading.region and reading.asks_deadline:
-            elsewhere = choose_rule(reading, self.rules, hits, any_region=True).rule
+            elsewhere = choose_rule(reading, self.rules, hits, any_region=True).best
             from_elsewhere = elsewhere is not None and getattr(elsewhere, "region", None) != reading.region
             local = [h for h in hits if h.provision.jurisdiction == reading.region]
             if (from_elsewhere or reading.dates) and local:

@@ -429,6 +429,12 @@ class RuleChoice:
     def abstains(self) -> bool:
         return self.reason not in ("", "no_rule")
 
+    @property
+    def best(self) -> RuleLike | None:
+        """The chosen rule, or when the choice abstains the likeliest candidate (to tell
+        whether the question is about a deadline at all, never to compute one)."""
+        return self.rule or (self.candidates[0].rule if self.candidates else None)
+
 
 @lru_cache(maxsize=256)
 def _rule_role(description: str) -> str | None:
