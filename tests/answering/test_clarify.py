@@ -190,3 +190,11 @@ def test_a_reply_to_the_clarifying_question_picks_a_rule_and_keeps_the_date(engi
     answer = engine.answer(reply, history, today=TODAY)
     (deadline,) = answer.deadlines
     assert (deadline.rule_id, deadline.date.isoformat()) == (rule_id, day)
+
+
+def test_a_date_the_words_do_not_place_is_asked_about(provisions):
+    _, draft = clarify("Something happened on 2026-12-18. When is the last day to apply to extend my residence permit?", provisions)
+    assert draft.text.splitlines()[0] == (
+        "What is the date of the expiry of the residence permit? The question does not say whether "
+        "“2026-12-18” is the expiry of the residence permit, so no date is computed yet."
+    )

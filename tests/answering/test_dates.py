@@ -318,6 +318,10 @@ def roles_of(text: str) -> list[tuple[str, str | None]]:
         ("A friend moved into my flat on 2026-11-20.", [("2026-11-20", "arrival")]),
         ("We registered her on 2026-10-03.", [("2026-10-03", "action")]),
         ("I arrived three weeks ago.", [("three weeks ago", "entry")]),
+        ("We came in on 2026-11-06 with an F visa.", [("2026-11-06", "entry")]),
+        ("On 2026-11-04 he was told to leave within a set time.", [("2026-11-04", "decision")]),
+        ("The office decided on 2026-10-21.", [("2026-10-21", "decision")]),
+        ("Our stay began 2026-11-09.", [("2026-11-09", "entry")]),
         ("Nothing special happened on 2026-10-10.", [("2026-10-10", None)]),
     ],
 )

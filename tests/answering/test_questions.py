@@ -230,3 +230,10 @@ def test_an_abstaining_choice_still_tells_which_rule_is_likeliest():
     assert choice.rule is None and choice.best.id == "law-30-residence-permit"
     _, none = choose("What is the weather like in Beijing on 2026-12-16?")
     assert none.best is None
+
+
+def test_a_date_whose_words_say_nothing_is_not_counted_back_from():
+    reading, choice = choose("Something happened on 2026-12-18. When is the last day to apply to extend my residence permit?")
+    assert [r.role for r in reading.roles] == [None]
+    assert choice.rule is None and choice.reason == "role"
+    assert [c.rule.id for c in choice.candidates] == ["law-32-extend-residence"]

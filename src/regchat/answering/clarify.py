@@ -46,6 +46,10 @@ _WHY = {
         "zh": "“{date}”看来是{role}，而{result}是从“{event}”起算的，因此暂不计算日期。可能涉及的规定：",
     },
 }
+_UNREAD = {
+    "en": "The question does not say whether “{date}” is {event}, so no date is computed yet.",
+    "zh": "问题没有说明“{date}”是否为{event}，因此暂不计算日期。",
+}
 _TELL = {
     "en": "Tell me which one you mean and the date of its event, and I will compute the day.",
     "zh": "请告诉我是哪一项，以及对应事件的日期，我再为您计算具体日期。",
@@ -109,12 +113,16 @@ def compose_clarification(
     rules = [c.rule for c in choice.candidates]
     why = _WHY.get(choice.reason, _WHY["close"])[lang]
     if choice.reason == "role" and rules:
-        roled = next((r for r in dated_roles(reading) if r.role), None)
+        dates = dated_roles(reading)
+        roled = next((r for r in dates if r.role), None)
         top = rules[0]
         result = top.result_zh if lang == "zh" else top.result_en
         event = top.event_zh if lang == "zh" else top.event_en
-        role = load_role_cues().label(roled.role, lang) if roled and roled.role else ""
-        why = why.format(date=roled.text if roled else "", role=role, result=result, event=event)
+        if roled is None and dates:  # the words do not say what the date is the date of
+            why = _UNREAD[lang].format(date=dates[0].text, event=_plain(event))
+        else:
+            role = load_role_cues().label(roled.role, lang) if roled and roled.role else ""
+            why = why.format(date=roled.text if roled else "", role=role, result=result, event=event)
     ask = _ASK[lang]
     if choice.reason == "role" and len(rules) == 1:
         # One rule, but no date of its event: ask for that date.

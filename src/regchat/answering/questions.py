@@ -701,7 +701,9 @@ def rule_evidence(
             retrieval_rank=rank_of.get((rule.doc_id, rule.article)),
             document_named=rule.doc_id in named_docs,
             kind_named=bool(named_kind and named_kind in rule.doc_id),
-            datable=date is not None,
+            # Counting back from a date is right only when it is the end: a date whose words do
+            # not say what it is (more often a start) is not taken as an expiry.
+            datable=date is not None and (date.role is not None or rule.kind != "before_expiry"),
             role_unique=role_counts[rule_role(rule)] == 1,
         )
     return out
