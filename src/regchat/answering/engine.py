@@ -21,6 +21,7 @@ from ..documents import Answer, Hit, Provision, RetrievedItem
 from ..errors import DeadlineError, ModelError, RegchatError
 from ..settings import Settings, get_settings
 from .asked import not_stated_line, short_answer, unstated, where_to_ask
+from .clarify import compare_actions, compose_clarification, merge_drafts
 from .dates import dates_in, describe_date_problem
 from .guardrails import check_citations, check_dates, quote_in, render_markers, split_sentences
 from .offline import (
@@ -34,7 +35,7 @@ from .offline import (
     date_hint,
     no_deadline_note,
 )
-from .questions import Reading, choose_rule, event_date, read_question
+from .questions import Reading, choose_rule, event_date, read_question, resolve_for
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import has_domain_words, judge_scope, refusal, warm_up
 
@@ -270,9 +271,16 @@ class Engine:
                     return compose_day(reading, described, provision, self.picker)
                 except DeadlineError as exc:
                     log.info("cannot describe %s: %s", day, exc)
+        if choice.abstains:  # the question does not clearly date one rule's event: ask which
+            provisions = {c.rule.id: self._provision_of(c.rule) for c in choice.candidates}
+            consulted.update({p.key: p for p in provisions.values() if p is not None})
+            return compose_clarification(reading, choice, provisions)
         if rule is not None:
             provision = self._provision_of(rule)
-            found, when = event_date(reading, rule.kind)
+            found, when = event_date(reading, rule)
+            step = self._deadline_draft(reading, *choice.via, consulted) if choice.via else None
+            if step is not None and when is None:  # this rule counts from another's computed date
+                when = step.deadlines[0].date
             if provision is not None and when is not None:
                 consulted[provision.key] = provision
                 try:
@@ -280,7 +288,9 @@ class Engine:
                         rule, _with_time(reading, when, rule.kind), amount=self._amount(reading, rule),
                         lang=reading.lang, holidays_dir=self.settings.holidays_dir,
                     )  # fmt: skip
-                    return compose_deadline(reading, rule, deadline, provision, self.titles_zh)
+                    draft = compose_deadline(reading, rule, deadline, provision, self.titles_zh)
+                    more = [step] + [self._deadline_draft(reading, r, d, consulted) for r, d in choice.also]
+                    return merge_drafts(compare_actions(reading, rule, deadline, draft), [m for m in more if m])
                 except DeadlineError as exc:
                     log.info("no deadline for %s on %s: %s", rule.id, when, exc)
             # No date, but the question is plainly about this rule: quote its article.
@@ -298,7 +308,7 @@ class Engine:
         # A deadline asked about in a place whose documents set none (a mainland rule would
         # have answered it): say so, and quote what that place's documents do say.
         if rule is None and reading.region and reading.asks_deadline:
-            elsewhere = choose_rule(reading, self.rules, hits, any_region=True).rule
+            elsewhere = choose_rule(reading, self.rules, hits, any_region=True).best
             from_elsewhere = elsewhere is not None and getattr(elsewhere, "region", None) != reading.region
             local = [h for h in hits if h.provision.jurisdiction == reading.region]
             if (from_elsewhere or reading.dates) and local:
@@ -310,6 +320,22 @@ class Engine:
         # Everything else: quote the provisions that answer it.
         chosen = choose_provisions(reading, hits, self.picker)
         return compose_lookup(reading, chosen, self.picker, self.titles_zh)
+
+    def _deadline_draft(self, reading: Reading, rule, roled, consulted: dict[str, Provision]) -> Draft | None:
+        """The computed deadline of a further rule the question asks about, from its own date."""
+        provision, when = self._provision_of(rule), resolve_for(reading, rule, roled)
+        if provision is None or when is None:
+            return None
+        try:
+            deadline = compute_deadline(
+                rule, _with_time(reading, when, rule.kind), amount=self._amount(reading, rule),
+                lang=reading.lang, holidays_dir=self.settings.holidays_dir,
+            )  # fmt: skip
+        except DeadlineError as exc:
+            log.info("no deadline for %s on %s: %s", rule.id, when, exc)
+            return None
+        consulted[provision.key] = provision
+        return compose_deadline(reading, rule, deadline, provision, self.titles_zh)
 
     def _guard(
         self, reading: Reading, draft: Draft, consulted: dict[str, Provision], history: History,

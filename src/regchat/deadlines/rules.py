@@ -164,24 +164,14 @@ def get_rule(rule_id: str, rules: list[Rule] | None = None) -> Rule:
 
 
 def match_rules(text: str, rules: list[Rule] | None = None, *, limit: int = 3) -> list[Rule]:
-    """Rules whose keywords occur in ``text`` (English, case-insensitive, or Chinese), best first.
+    """Rules whose keywords occur in ``text`` (English or Chinese), best first: the ranked
+    matcher of :mod:`regchat.deadlines.matching` on keyword evidence alone (the question
+    reader adds dates, roles and retrieval to the same matcher)."""
+    from regchat.deadlines.matching import Evidence, keyword_weight, rank_rules
 
-    A rule scores the summed length of its matched keywords (a Chinese character
-    counts three, about one English word), so specific phrases ("residence permit
-    expires") outweigh generic ones ("receipt").
-    """
     rules = rules if rules is not None else load_rules()
-    lowered = text.lower()
-    scored = []
-    for order, rule in enumerate(rules):
-        score = sum(_weight(k) for k in rule.keywords if k.lower() in lowered)
-        if score:
-            scored.append((-score, order, rule))
-    return [rule for _, _, rule in sorted(scored)[:limit]]
-
-
-def _weight(keyword: str) -> int:
-    return sum(3 if "\u4e00" <= ch <= "\u9fff" else 1 for ch in keyword)
+    evidence = {rule.id: Evidence(keywords=keyword_weight(rule.keywords, text)) for rule in rules}
+    return [c.rule for c in rank_rules(evidence, rules).candidates[:limit]]
 
 
 def compute_deadline(
