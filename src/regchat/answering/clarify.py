@@ -143,6 +143,8 @@ def compose_clarification(
         provision = provisions.get(rule.id)
         if provision is not None:
             phrase = rule.phrase.rstrip(".")
+            if lang == "zh" and getattr(rule, "phrase_zh", "") and "zh" in provision.languages:
+                phrase = rule.phrase_zh  # a Chinese reader gets the official text
             line += f" “{phrase}” {marker(provision)}"
             draft.quotes.setdefault(provision.key, phrase)
             if provision not in draft.cited:

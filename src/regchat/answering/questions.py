@@ -121,7 +121,7 @@ class Reading:
     def reuses_previous(self) -> bool:
         """A follow-up carries the earlier turn's rule and date only when it gives a new date
         or asks about the date again ("And if I entered on 10 May?", "那截止日期是哪天？");
-        otherwise ("What documents do I need for it?") the earlier turn is context for a lookup."""
+        otherwise ("Which papers does that take?") the earlier turn is context for a lookup."""
         return self.follow_up and bool(
             self.dates or self.asks_deadline or _STAY_DAYS.search(self.question) or self.replied_to
         )
@@ -129,7 +129,7 @@ class Reading:
     @property
     def carried_subject(self) -> str | None:
         """For a follow-up that names no subject of its own but points at a thing ("What
-        documents do I need for it?"), the words of the subject of the turn it follows
+        papers does that take?"), the words of the subject of the turn it follows
         ("residence permit")."""
         if not self.previous or subject_of(self.question) or not _THING.search(self.question):
             return None
@@ -147,14 +147,14 @@ class Reading:
         text = self.question
         for found in self.dates:
             text = text.replace(found.text, " ")
-        text = re.sub(r"\s+", " ", text).strip() or self.question
-        extra = english_terms(self.question)
-        return f"{text} {' '.join(extra)}" if extra else text
+        # No words are added here: retrieval expands the question with the bilingual lexicon itself,
+        # and a Chinese question now meets the official Chinese text in its own words.
+        return re.sub(r"\s+", " ", text).strip() or self.question
 
     @property
     def search_query(self) -> str:
         """The text to retrieve with: a follow-up carries the turn it follows, or only that
-        turn's main subject when it names none of its own ("What documents do I need for it?"
+        turn's main subject when it names none of its own ("Which papers does that take?"
         is about the residence permit, not the visa the earlier turn also mentioned)."""
         if self.carried_subject and self.previous:
             previous = self.previous
@@ -349,7 +349,7 @@ def subject_phrase(text: str) -> str | None:
 
 def main_subject_only(text: str) -> str:
     """``text`` without the things it names besides its most specific subject
-    ("... on a Z visa, when must I apply for my residence permit?" keeps the residence permit)."""
+    ("... arrived on a Z visa; by when is the residence permit due?" keeps the residence permit)."""
     masked = _ZH_MASK.sub("・", text)
     kinds = list(_SUBJECTS)
     main = subject_of(text)
