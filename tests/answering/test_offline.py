@@ -416,3 +416,18 @@ class TestWhatTheDocumentsDoNotSay:
         answer = engine.answer("外国人非法就业，罚款多少？", today=TODAY)
         assert answer.outcome == "answered"
         assert "元" in " ".join(c.quote for c in answer.citations)
+
+
+class TestReadingMoreForms:
+    def test_traditional_characters_are_read_as_simplified(self, engine):
+        answer = engine.answer("外地僱員身份認別證續期要幾多錢？", today=TODAY)
+        assert not answer.refused and answer.outcome == "not_stated"
+        assert answer.citations and answer.citations[0].doc_id == "mo-non-resident-worker-card"
+
+    def test_a_figure_no_quoted_text_states_is_not_stated(self, engine):
+        answer = engine.answer("外国留学生勤工助学每周最多能工作多少小时？", today=TODAY)
+        assert answer.outcome == "not_stated" and answer.text.startswith("所收录的文件没有规定")
+
+    def test_an_ambiguous_date_is_answered_by_asking(self, engine):
+        answer = engine.answer("居留证3/2到期，最晚哪天去续？", today=TODAY)
+        assert answer.outcome == "clarify" and not answer.deadlines

@@ -57,9 +57,15 @@ def kinds() -> tuple[Kind, ...]:
     return tuple(out)
 
 
+GENERIC = "quantity"  # asked only when no more specific kind is
+
+
 def asked(question: str) -> list[Kind]:
-    """The kinds of fact ``question`` asks for (none for most questions)."""
-    return [k for k in kinds() if k.asked_in(question)]
+    """The kinds of fact ``question`` asks for (none for most questions); a question asking for a
+    fee or a processing time is not also counted as asking for some figure."""
+    found = [k for k in kinds() if k.asked_in(question)]
+    specific = [k for k in found if k.name != GENERIC]
+    return specific or found
 
 
 def unstated(question: str, texts: Iterable[str]) -> list[Kind]:

@@ -90,6 +90,7 @@ class Clarification(Draft):
     """A draft that asks which rule is meant; ``candidates`` are the rules it names."""
 
     candidates: list[RuleLike] = field(default_factory=list)
+    outcome: str = "clarify"
 
     def for_model(self) -> str:
         """What a language model answering the same question is told instead of a date."""

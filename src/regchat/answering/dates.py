@@ -822,7 +822,7 @@ def find_offsets(text: str) -> list[Offset]:
 
 def derived_date(offset: Offset, anchor: RoledDate, today: dt.date, prefer: Prefer = "nearest") -> RoledDate | None:
     """The date ``offset`` names from ``anchor`` (a dated event of an earlier turn), with the
-    anchor's role: "her permit expires a month after mine" is an expiry."""
+    anchor's role: "his card runs out one month later than mine" is an expiry."""
     base = anchor.found.resolve(today, prefer)
     if base is None:
         return None

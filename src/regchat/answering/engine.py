@@ -23,6 +23,7 @@ from ..settings import Settings, get_settings
 from .asked import not_stated_line, short_answer, unstated, where_to_ask
 from .clarify import compare_actions, compose_clarification, merge_drafts
 from .dates import dates_in, describe_date_problem
+from .language import simplified
 from .guardrails import check_citations, check_dates, quote_in, render_markers, split_sentences
 from .offline import (
     Draft,
@@ -124,7 +125,9 @@ class Engine:
     def _answer(self, question: str, history: History, today: dt.date) -> Iterator[str | Answer]:
         timings: dict[str, float] = {}
         start = time.perf_counter()
-        question = (question or "").strip()
+        # Traditional characters are read as simplified ones: the official texts and the lexicon use those.
+        question = simplified((question or "").strip())
+        history = [{**turn, "content": simplified(str(turn.get("content", "")))} for turn in history]
         reading = read_question(question, history, today, self.retriever.provisions)
         t = time.perf_counter()
         hits = self._search(reading) if question else []
@@ -151,6 +154,7 @@ class Engine:
             # A date that is ambiguous or does not exist: say why no date was computed.
             said = " ".join(describe_date_problem(p, reading.lang) for p in reading.date_problems)
             draft.text = said + "\n" + draft.text
+            draft.outcome = "clarify"
         timings["compose"] = _ms(t)
         notices: list[str] = []
         mode = "offline"
