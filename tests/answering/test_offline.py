@@ -431,3 +431,16 @@ class TestReadingMoreForms:
     def test_an_ambiguous_date_is_answered_by_asking(self, engine):
         answer = engine.answer("居留证3/2到期，最晚哪天去续？", today=TODAY)
         assert answer.outcome == "clarify" and not answer.deadlines
+
+    def test_a_number_two_documents_have_is_the_one_the_rest_of_the_question_is_about(self, engine):
+        answer = engine.answer("Article 33: within how many days must a change of passport be reported?", today=TODAY)
+        assert keys(answer) == ["cn-exit-entry-law#33"]
+        assert answer.text.splitlines()[0] == "The text quoted below states: 10 days."
+
+    def test_a_bare_article_number_keeps_every_document_that_has_it(self, engine):
+        answer = engine.answer("What does Article 33 say?", today=TODAY)
+        assert sorted(keys(answer)) == ["cn-exit-entry-law#33", "cn-foreigner-entry-exit-regulations#33"]
+
+    def test_the_law_named_by_its_everyday_short_name(self, engine):
+        answer = engine.answer("出入境法38条讲的是什么？", today=TODAY)
+        assert keys(answer) == ["cn-exit-entry-law#38"]

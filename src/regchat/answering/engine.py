@@ -244,9 +244,10 @@ class Engine:
             if missing:
                 note = compose_missing_articles(reading, missing, self._article_ranges())
             if looked_up:
+                looked_up = self._the_one_meant(reading, looked_up)
                 draft = compose_lookup(reading, looked_up, self.picker, self.titles_zh, whole=True)
                 draft.text = f"{note}\n{draft.text}".strip()
-                return draft, consulted
+                return _say_what_is_not_stated(reading, draft), consulted
             # Only articles that do not exist: say so, then answer the rest of the question, if any.
             rest = EN_ARTICLE_REF.sub(" ", ZH_ARTICLE_REF.sub(" ", reading.question))
             if not has_domain_words(rest):
@@ -396,6 +397,20 @@ class Engine:
                 best[h.provision.key] = h
         ranked = sorted(best.values(), key=lambda h: -h.score)[:TOP_K]
         return [h.model_copy(update={"rank": i}) for i, h in enumerate(ranked, 1)]
+
+    def _the_one_meant(self, reading: Reading, found: list[Provision]) -> list[Provision]:
+        """An article number several documents have, named without its document: when the rest of
+        the question says what it is about, the article whose text retrieval finds for that rest is
+        the one meant; a bare "What does Article 33 say?" keeps every document's."""
+        if len(found) < 2 or any(r.doc_id for r in reading.refs):
+            return found
+        rest = EN_ARTICLE_REF.sub(" ", ZH_ARTICLE_REF.sub(" ", reading.question))
+        if not has_domain_words(rest):
+            return found
+        ranked = [h.provision.key for h in self.retriever.search(rest, k=10) if not h.exact]
+        keys = [p.key for p in found]
+        best = next((k for k in ranked if k in keys), None)
+        return [p for p in found if p.key == best] if best else found
 
     def _provision_of(self, rule) -> Provision | None:
         found = self.retriever.lookup(rule.article, rule.doc_id)
