@@ -94,7 +94,7 @@ _EN_FIGURE = re.compile(
 _ZH_FIGURE = re.compile(r"([零〇一二两三四五六七八九十百千万0-9]+)(个工作日|工作日|周岁|个月|小时|元|日|天|年)")
 
 
-def short_answer(question: str, quoted: str, lang: Lang) -> str | None:
+def short_answer(question: str, quoted: str, lang: Lang, *, parts: list[str] | None = None, score=None) -> str | None:
     """A first line stating what the question asks for, as the quoted text gives it: the visa
     letters of a 'which visa' question, the periods or amounts of a 'how long' or 'how much'
     question (in digits). None when the question asks none of these or the text states none."""
@@ -104,10 +104,7 @@ def short_answer(question: str, quoted: str, lang: Lang) -> str | None:
         if not record or not any(re.search(p, question, re.I) for p in record["asks"]):
             continue
         if name == "visa":
-            found = []
-            for pattern in record["finds"]:
-                found += [m.group(1) for m in re.finditer(pattern, quoted)]
-            found = list(dict.fromkeys(found))
+            found = _visa_letters(parts or [quoted], record["finds"], score)
         else:
             found = _figures(quoted, lang, money=name == "amount")
         if found:
@@ -123,3 +120,22 @@ def _figures(text: str, lang: Lang, *, money: bool) -> list[str]:
     is_money = [f.endswith(("yuan", "元")) for f in found]
     found = [f for f, m in zip(found, is_money) if m == money and "age" not in f and "周岁" not in f]
     return list(dict.fromkeys(found))
+
+
+def _visa_letters(parts: list[str], patterns: list[str], score) -> list[str]:
+    """The visa letters of the clause that answers: the parts quoted (the item first) are cut at
+    semicolons, each clause naming its visas ("X1 ... long-term course; X2 ... short-term course");
+    the clause matching the question best gives the letters, all of them when none stands out."""
+    clauses = [c for part in parts for c in re.split(r"[;；]", part)]
+    named = []
+    for clause in clauses:
+        letters = list(dict.fromkeys(m.group(1) for p in patterns for m in re.finditer(p, clause)))
+        if letters:
+            named.append((score(clause) if score else 0.0, letters))
+    if not named:
+        return []
+    best = max(s for s, _ in named)
+    top = [letters for s, letters in named if s == best]
+    if best > 0 and len(top) == 1:
+        return top[0]
+    return list(dict.fromkeys(letter for _, letters in named for letter in letters))

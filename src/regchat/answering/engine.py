@@ -453,7 +453,9 @@ def _say_what_is_not_stated(reading: Reading, draft: Draft) -> Draft:
     texts = [t.text for p in draft.cited for t in p.texts] + [p.text for p in draft.cited]
     missing = unstated(reading.question, texts)
     if not missing:
-        first = short_answer(reading.question, " ".join(draft.quotes.values()), reading.lang)
+        items = [piece for q in draft.quoted.values() for piece in (q.pieces[1:] if q.pinpoint and len(q.pieces) > 1 else q.pieces)]
+        score = SentencePicker.clause_scorer(reading.question)
+        first = short_answer(reading.question, " ".join(draft.quotes.values()), reading.lang, parts=items, score=score)
         if first:
             draft.text = f"{first}\n{draft.text}"
         return draft

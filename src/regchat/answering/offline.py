@@ -166,6 +166,17 @@ class SentencePicker:
         own = _terms(provision.label + " " + text)
         return sum(self._idf.get(t, self._default_idf) for t in terms & own) / total
 
+    @staticmethod
+    def clause_scorer(question: str):
+        """``score(text)``: how many of the question's words (and the lexicon's words for them) a
+        short clause shares, for telling apart the clauses of one item."""
+        terms = _terms(question + " " + " ".join(english_terms(question)) + " " + " ".join(lexicon_terms(question)))
+
+        def score(text: str) -> float:
+            return float(len(terms & _terms(text)))
+
+        return score
+
     def scorer(self, question: str):
         """``score(text)``: how well a piece of text answers ``question`` (IDF-weighted shared words,
         normalised for length), for choosing the part of a provision to quote."""
