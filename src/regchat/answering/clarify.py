@@ -143,7 +143,7 @@ def compose_clarification(
         )
         provision = provisions.get(rule.id)
         if provision is not None:
-            phrase = rule.phrase.rstrip(".")
+            phrase = (rule.phrase or rule.phrase_zh).rstrip(".")
             if lang == "zh" and getattr(rule, "phrase_zh", "") and "zh" in provision.languages:
                 phrase = rule.phrase_zh  # a Chinese reader gets the official text
             line += f" “{phrase}” {marker(provision)}"

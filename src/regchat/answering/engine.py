@@ -448,7 +448,7 @@ class Engine:
 def _say_what_is_not_stated(reading: Reading, draft: Draft) -> Draft:
     """A question asking for a kind of fact (a fee, a processing time, an office's contact) that no
     quoted provision states: the first line says so, the provisions follow, then where to ask."""
-    if draft.deadlines or not draft.cited:
+    if draft.deadlines or not draft.cited or draft.outcome == "clarify":
         return draft
     texts = [t.text for p in draft.cited for t in p.texts] + [p.text for p in draft.cited]
     missing = unstated(reading.question, texts)

@@ -445,7 +445,7 @@ def compose_deadline(
 ) -> Draft:
     """The computed date first, then the rule it comes from (quoted), then the steps."""
     zh = reading.lang == "zh"
-    phrase = _phrase_in(rule.phrase, provision)
+    phrase = _phrase_in(rule.phrase or getattr(rule, "phrase_zh", ""), provision)
     if zh and getattr(rule, "phrase_zh", "") and "zh" in provision.languages:
         phrase = rule.phrase_zh
     if zh:

@@ -332,7 +332,9 @@ def has_subject(text: str) -> bool:
 
 
 def _subject(text: str) -> bool:
-    return bool(_SUBJECT_EN.search(text) or _SUBJECT_ZH.search(text) or _patterns()[0].search(text))
+    return bool(
+        _SUBJECT_EN.search(text) or _SUBJECT_ZH.search(text) or _patterns()[0].search(text) or _lexicon_term(text)
+    )
 
 
 def off_topic(text: str) -> bool:

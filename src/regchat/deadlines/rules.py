@@ -95,7 +95,7 @@ class Rule(BaseModel):
         return self.amount is None or self.amount_is_maximum or self.kind == "maximum"
 
     def citation(self) -> Citation:
-        return Citation(doc_id=self.doc_id, article=self.article, label=self.label, quote=self.phrase)
+        return Citation(doc_id=self.doc_id, article=self.article, label=self.label, quote=self.phrase or self.phrase_zh)
 
     def amount_text(self, lang: Lang = "en") -> str:
         if self.amount is None:
@@ -264,7 +264,7 @@ def _rule_steps(rule: Rule, event: dt.date, n: int, lang: Lang) -> list[str]:
             steps.append("条例第三十六条：审批期限和受理回执有效期以工作日计算，不含法定节假日。")
         return steps
     steps = [
-        f"Rule {rule.id} ({rule.label}): \u201c{rule.phrase.rstrip('.')}\u201d.",
+        f"Rule {rule.id} ({rule.label}): \u201c{(rule.phrase or rule.phrase_zh).rstrip('.。')}\u201d.",
         f"Event: {rule.event_en}, {event.isoformat()}; period: "
         + ("at most " if rule.kind == "maximum" or rule.amount_is_maximum else "")
         + f"{n} {en_unit}; result: {rule.result_en}.",
