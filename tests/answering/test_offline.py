@@ -444,3 +444,11 @@ class TestReadingMoreForms:
     def test_the_law_named_by_its_everyday_short_name(self, engine):
         answer = engine.answer("出入境法38条讲的是什么？", today=TODAY)
         assert keys(answer) == ["cn-exit-entry-law#38"]
+
+
+def test_a_message_asking_two_things_gets_a_provision_for_each(engine):
+    answer = engine.answer(
+        "Where do I report a lost Macao worker card? And how many days after entry do I have to apply "
+        "for a mainland residence permit?", today=TODAY)
+    docs = {c.doc_id for c in answer.citations}
+    assert "mo-non-resident-worker-card" in docs and "cn-exit-entry-law" in docs

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 
 History = Sequence[Mapping[str, Any]]
 TOP_K = 5
+MOST_PARTS = 3  # provisions quoted for a question that asks several things
 FOLLOW_UP_DISCOUNT = 0.85
 MODEL_FALLBACK_NOTICE = {
     "en": "The language model could not be reached ({reason}); this answer was composed offline from the regulations.",
@@ -322,9 +324,17 @@ class Engine:
                 draft.text = no_deadline_note(reading, reading.region) + "\n" + draft.text
                 return draft
 
-        # Everything else: quote the provisions that answer it.
+        # Everything else: quote the provisions that answer it; a question asking several things
+        # gets the provision that answers each.
         chosen = choose_provisions(reading, hits, self.picker)
-        return compose_lookup(reading, chosen, self.picker, self.titles_zh)
+        for part in question_parts(reading.question)[1:]:
+            found = self.retriever.search(part, k=TOP_K)
+            if reading.region:
+                found = [h for h in found if h.provision.jurisdiction == reading.region] or found
+            if found and found[0].score >= self.retriever.min_score and found[0].provision not in chosen:
+                chosen.append(found[0].provision)
+                consulted[found[0].provision.key] = found[0].provision
+        return compose_lookup(reading, chosen[:MOST_PARTS], self.picker, self.titles_zh)
 
     def _deadline_draft(self, reading: Reading, rule, roled, consulted: dict[str, Provision]) -> Draft | None:
         """The computed deadline of a further rule the question asks about, from its own date."""
@@ -443,6 +453,17 @@ class Engine:
 
             self._chat_model = build_chat_model(self.settings)
         return self._chat_model
+
+
+_ASKS = re.compile(r"[^?？]*[?？]")
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions a message asks, each ending with a question mark ("Where do I apply? And
+    what do I bring?"); one part when it asks one thing (or has no question mark)."""
+    parts = [m.group().strip() for m in _ASKS.finditer(question)]
+    parts = [p for p in parts if len(p) >= 8]
+    return parts if len(parts) > 1 else [question]
 
 
 def _say_what_is_not_stated(reading: Reading, draft: Draft) -> Draft:
