@@ -1,4 +1,4 @@
-"""The ``regchat`` command line: ingest, search, ask, deadline, rules, serve.
+"""The ``regchat`` command line: ingest, search, ask, deadline, rules, serve, outbox.
 
 This is an edge: it reads settings, calls the core, and turns regchat's own
 errors into one-line messages (exit code 1) instead of tracebacks.
@@ -167,6 +167,31 @@ def serve(host: str | None, port: int | None) -> None:
     from .channels.server import serve as run_server
 
     run_server(get_settings(), host=host, port=port)
+
+
+@main.command()
+@click.option("--all", "show_all", is_flag=True, help="Also list answers delivered or answered passively.")
+@click.option("--json", "as_json", is_flag=True, help="Print the items as JSON.")
+@_edge
+def outbox(show_all: bool, as_json: bool) -> None:
+    """List WeChat / WeCom answers not delivered yet, and failed ones (kept for a person to act on)."""
+    from .channels.wechat.outbox import describe
+    from .state import UNDELIVERED, open_store
+
+    store = open_store(get_settings())
+    try:
+        statuses = ("computing", "held", "ready", "failed", "delivered", "answered") if show_all else UNDELIVERED
+        items = store.outbox_list(statuses)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps([i.__dict__ for i in items], ensure_ascii=False, indent=2))
+        return
+    if not items:
+        click.echo("The outbox is empty: every answer was delivered." if not show_all else "The outbox is empty.")
+        return
+    for line in describe(items):
+        click.echo(line)
 
 
 if __name__ == "__main__":  # pragma: no cover

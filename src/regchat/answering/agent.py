@@ -77,7 +77,7 @@ def build_chat_model(settings: Settings):
     return ChatOpenAI(
         base_url=settings.llm,
         model=settings.llm_model,
-        api_key=settings.llm_api_key,
+        api_key=settings.llm_api_key.get_secret_value(),
         timeout=settings.llm_timeout,
         max_retries=0,
         temperature=0,

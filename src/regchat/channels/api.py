@@ -47,6 +47,16 @@ MODEL_ID = "regchat"
 # --- request and response models -------------------------------------------
 
 
+def _unicode_text(value: Any) -> Any:
+    """Refuse text that cannot be written as UTF-8 (lone surrogates from ``\\ud800`` escapes)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("must be valid Unicode text (it contains a lone surrogate)") from None
+    return value
+
+
 def _iso_date(value: Any) -> Any:
     """Accept only ``YYYY-MM-DD`` strings (pydantic alone would also take numbers as timestamps)."""
     if value is None or isinstance(value, dt.date):
@@ -66,6 +76,11 @@ class Turn(BaseModel):
 
     role: Literal["user", "assistant"]
     content: str = Field(max_length=MAX_TURN_CHARS)
+
+    @field_validator("content")
+    @classmethod
+    def _unicode(cls, value: str) -> str:
+        return _unicode_text(value)
 
 
 class AskRequest(BaseModel):
@@ -97,7 +112,7 @@ class AskRequest(BaseModel):
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("must not be blank")
-        return value.strip()
+        return _unicode_text(value.strip())
 
     @field_validator("today", mode="before")
     @classmethod
@@ -117,6 +132,15 @@ class ChatMessageIn(BaseModel):
 
     role: Literal["system", "developer", "user", "assistant", "tool", "function"]
     content: str | list[ContentPart] | None = None
+
+    @field_validator("content")
+    @classmethod
+    def _unicode(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            for part in value:
+                _unicode_text(part.text)
+            return value
+        return _unicode_text(value)
 
     @property
     def text(self) -> str:
@@ -314,7 +338,7 @@ def probe_model(settings: Settings, timeout: float = 2.0) -> dict[str, Any]:
     status: dict[str, Any] = {"mode": "llm", "endpoint": settings.llm, "model": settings.llm_model}
     try:
         response = httpx.get(settings.llm.rstrip("/") + "/models", timeout=timeout,
-                             headers={"Authorization": f"Bearer {settings.llm_api_key}"})
+                             headers={"Authorization": f"Bearer {settings.llm_api_key.get_secret_value()}"})
         status["ready"] = response.status_code < 500
         if not status["ready"]:
             status["error"] = f"HTTP {response.status_code}"

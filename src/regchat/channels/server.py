@@ -18,6 +18,7 @@ from fastapi import FastAPI
 
 from regchat.channels import api, wechat, web
 from regchat.channels.engine import AnswerEngine, LazyEngine, today_in_region
+from regchat.logs import install_redaction
 from regchat.settings import Settings, get_settings
 
 log = logging.getLogger("regchat.server")
@@ -33,6 +34,7 @@ def create_app(
     """Build the app. ``engine`` defaults to ``regchat.answering.get_engine(settings)``, built lazily;
     ``clock`` gives "today" for questions that do not state it; ``warm_up`` builds the engine at startup."""
     settings = settings or get_settings()
+    install_redaction(settings.secret_values())
     lazy = engine if isinstance(engine, LazyEngine) else LazyEngine(settings, engine)
 
     @asynccontextmanager

@@ -7,11 +7,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import secrets
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import uvicorn
@@ -22,6 +24,11 @@ from regchat.channels.wechat.messages import parse_xml
 from regchat.documents import Answer, Citation, Deadline
 
 ACCOUNT = "gh_regchat"
+
+
+def fresh_state_dir() -> Path:
+    """A data directory of its own, so that each router starts with an empty state store."""
+    return Path(tempfile.mkdtemp(prefix="regchat-wechat-state-"))
 
 BILLION_LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE lolz [
