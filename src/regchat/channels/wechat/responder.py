@@ -43,7 +43,8 @@ import anyio
 import anyio.to_thread
 
 from regchat.documents import Answer
-from regchat.errors import RegchatError
+from regchat.bounds import check_question
+from regchat.errors import QuestionTooLong, RegchatError
 
 from regchat.state import OutboxItem, SqliteStore, StateStore, StoredMemory, StoredRateLimiter
 
@@ -256,6 +257,10 @@ class Responder:
             return TEXTS["text_only"]
         if not inbound.question:
             return TEXTS["text_only"] if inbound.msg_type == "voice" else TEXTS["empty"]
+        try:
+            check_question(inbound.question)
+        except QuestionTooLong as exc:
+            return str(exc)
         if not self.limiter.allow(inbound.from_user):
             self.stats["rate_limited"] += 1
             lang = language_of(inbound.question)
