@@ -55,7 +55,12 @@ def _parse_moment(ctx, param, value: str) -> dt.date | dt.datetime:
 def _question(ctx, param, value: str) -> str:
     if not value.strip():
         raise click.BadParameter("the question is empty")
-    return value
+    from .bounds import check_question
+
+    try:
+        return check_question(value)
+    except RegchatError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

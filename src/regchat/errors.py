@@ -6,6 +6,7 @@ chat UI, WeChat webhooks) turn them into messages for people.
     ├── DocumentError        a source file cannot be used (names the file and why)
     ├── IndexNotReady        no index yet, or the index store cannot be reached
     ├── DeadlineError        bad input to the date calculator (not a date, unknown rule, ...)
+    ├── QuestionTooLong      a question over the length bounds (``regchat.bounds``)
     ├── ModelError           the language-model endpoint failed or timed out
     └── StateError           the state store (SQLite file or Redis) cannot be used
 """
@@ -44,3 +45,9 @@ class ModelError(RegchatError):
 
 class StateError(RegchatError):
     pass
+
+
+class QuestionTooLong(RegchatError):
+    def __init__(self, message: str, *, chars: int, size: int):
+        self.chars, self.size = chars, size
+        super().__init__(message)

@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     # --- server -----------------------------------------------------------
     host: str = "127.0.0.1"
     port: int = 7860
+    header_timeout: float = Field(default=10.0, gt=0, description="Seconds a client may take to send request headers")
+    body_timeout: float = Field(default=15.0, gt=0, description="Seconds a client may take to send a request body")
 
     # --- WeChat / WeCom ---------------------------------------------------
     wechat_token: SecretStr | None = None

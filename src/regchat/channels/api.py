@@ -27,13 +27,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from regchat.channels.engine import LazyEngine
 from regchat.documents import Answer
-from regchat.errors import ConfigError, DeadlineError, IndexNotReady, ModelError, RegchatError
+from regchat import bounds
+from regchat.errors import ConfigError, DeadlineError, IndexNotReady, ModelError, QuestionTooLong, RegchatError
 from regchat.settings import Settings
 
 log = logging.getLogger("regchat.api")
 
-#: Longest question accepted, in characters (a long e-mail fits; a pasted document does not).
-MAX_QUESTION_CHARS = 2000
+#: Longest question accepted, in characters and UTF-8 bytes: the bounds every channel shares.
+MAX_QUESTION_CHARS = bounds.MAX_QUESTION_CHARS
+MAX_QUESTION_BYTES = bounds.MAX_QUESTION_BYTES
 #: Longest earlier turn accepted in ``history``, in characters.
 MAX_TURN_CHARS = 8000
 #: Most earlier turns accepted in ``history`` (the OpenAI endpoint keeps the latest ones).
@@ -112,7 +114,11 @@ class AskRequest(BaseModel):
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("must not be blank")
-        return _unicode_text(value.strip())
+        value = _unicode_text(value.strip())
+        try:
+            return bounds.check_question(value)
+        except QuestionTooLong as exc:
+            raise ValueError(str(exc)) from None
 
     @field_validator("today", mode="before")
     @classmethod
@@ -193,6 +199,8 @@ def map_error(exc: RegchatError) -> ApiError:
         return ApiError(502, f"The language model failed: {exc}", type="upstream_error", code="model_error")
     if isinstance(exc, DeadlineError):
         return ApiError(422, str(exc), code="deadline_error")
+    if isinstance(exc, QuestionTooLong):
+        return ApiError(422, str(exc), param="question", code="question_too_long")
     if isinstance(exc, ConfigError):
         return ApiError(500, f"regchat is misconfigured: {exc}", type="server_error", code="config_error")
     return ApiError(500, str(exc), type="server_error", code="regchat_error")
@@ -312,9 +320,11 @@ def _question_and_history(request: ChatCompletionRequest) -> tuple[str, list[dic
     question = last.text.strip()
     if not question:
         raise ApiError(422, "the last user message has no text", param="messages")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise ApiError(422, f"the question is too long: at most {MAX_QUESTION_CHARS} characters (got {len(question)})",
-                       param="messages", code="question_too_long")
+    try:
+        bounds.check_question(question)
+    except QuestionTooLong as exc:
+        raise ApiError(422, f"{exc} (got {exc.chars} characters, {exc.size} bytes)", param="messages",
+                       code="question_too_long") from None
     history = [
         {"role": m.role, "content": m.text[:MAX_TURN_CHARS]}
         for m in request.messages[:-1]
@@ -456,7 +466,7 @@ def build_router(engine: LazyEngine, settings: Settings, clock: Callable[[], dt.
 
 
 __all__ = [
-    "MAX_QUESTION_CHARS", "MAX_HISTORY_TURNS", "MAX_TURN_CHARS", "MAX_BODY_BYTES",
+    "MAX_QUESTION_CHARS", "MAX_QUESTION_BYTES", "MAX_HISTORY_TURNS", "MAX_TURN_CHARS", "MAX_BODY_BYTES",
     "AskRequest", "ChatCompletionRequest",
     "build_router", "install_error_handlers", "map_error", "sources_footer", "regchat_extra", "probe_model",
 ]

@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 import gradio as gr
 from fastapi import FastAPI
 
-from regchat.channels import api, wechat, web
+from regchat.channels import api, hardening, wechat, web
 from regchat.channels.engine import AnswerEngine, LazyEngine, today_in_region
 from regchat.logs import install_redaction
 from regchat.settings import Settings, get_settings
@@ -56,6 +56,8 @@ def create_app(
     api.install_error_handlers(app)
     app.include_router(api.build_router(lazy, settings, clock))
     app.include_router(wechat.build_router(settings, lazy))
+    hardening.refuse_uploads(app)
+    app.add_middleware(hardening.BodyTimeout, timeout=settings.body_timeout, max_body=api.MAX_BODY_BYTES)
     # Gradio last: mounted at "/", it would otherwise shadow the routes above.
     return gr.mount_gradio_app(
         app,
@@ -77,4 +79,5 @@ def serve(settings: Settings | None = None, *, host: str | None = None, port: in
 
     settings = settings or get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info",
+                http=hardening.header_timeout_protocol(settings.header_timeout), timeout_keep_alive=5)
