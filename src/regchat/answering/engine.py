@@ -20,8 +20,9 @@ from ..deadlines import calendar_for, compute_deadline, describe_day, load_rules
 from ..documents import Answer, Hit, Provision, RetrievedItem
 from ..errors import DeadlineError, ModelError, RegchatError
 from ..settings import Settings, get_settings
+from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
 from .dates import dates_in, describe_date_problem
-from .guardrails import check_citations, check_dates, quote_in, render_markers, split_sentences
+from .guardrails import MARKER, check_citations, check_dates, quote_in, render_markers, split_sentences
 from .offline import (
     Draft,
     SentencePicker,
@@ -314,27 +315,69 @@ class Engine:
         *, check_named_articles: bool,
     ) -> Answer:  # fmt: skip
         checked = check_citations(draft.text, consulted, check_named_articles=check_named_articles)
+        # Claim by claim: numbers, periods, dates, articles, laws, links (the same checks offline,
+        # where they never fire). ``check_named_articles`` marks a model's text.
+        model_text = check_named_articles
+        claims = check_claims(
+            checked.text, consulted, deadlines=draft.deadlines, library=self._library(),
+            asked_articles=set() if model_text else {r.article for r in reading.refs},
+            trusted_numbers=set() if model_text else self._composer_numbers(),
+        )  # fmt: skip
+        allowed: set[dt.date] = set()
+        if not model_text:
+            # The offline composer repeats the question's dates; a model's text may not.
+            allowed |= dates_in(reading.question, reading.today)
+            for turn in history:
+                allowed |= dates_in(str(turn.get("content", "")), reading.today)
+            # The rules catalogue is a source too: its summaries give worked examples.
+            allowed |= dates_in(self._rules_text, reading.today)
+        for p in consulted.values():
+            allowed |= dates_in(p.text)
+        dated = check_dates(
+            claims.text, allowed=allowed, deadlines=draft.deadlines, today=reading.today,
+            written={p.text for p in reading.date_problems},
+        )  # fmt: skip
+        removed = checked.removed + claims.removed
+        dated_text, date_notices = dated.text, dated.notices
+        if model_text:
+            kept = drop_unverified(dated_text)
+            dated_text, removed = kept.text, removed + kept.removed
+            date_notices = [n for n in date_notices if not n.startswith("The date ")]
+        still_cited = {consulted[m.group("key")].label for m in MARKER.finditer(dated_text)
+                       if m.group("key") in consulted}
         citations = []
         for c in checked.citations:
+            if c.label not in still_cited:
+                continue  # its statement was removed
             quote = draft.quotes.get(c.key)
             provision = consulted.get(c.key)
             if quote and provision and all(quote_in(q, provision.text) for q in quote.split(" … ")):
                 c = c.model_copy(update={"quote": quote})
             citations.append(c)
-        allowed = dates_in(reading.question, reading.today)
-        for turn in history:
-            allowed |= dates_in(str(turn.get("content", "")), reading.today)
-        for p in consulted.values():
-            allowed |= dates_in(p.text)
-        # The rules catalogue is a source too: its summaries give worked examples.
-        allowed |= dates_in(self._rules_text, reading.today)
-        dated = check_dates(
-            checked.text, allowed=allowed, deadlines=draft.deadlines, today=reading.today,
-            written={p.text for p in reading.date_problems},
-        )  # fmt: skip
-        notices = [f"Removed: {line}." for line in checked.removed] + dated.notices
-        text = render_markers(dated.text, consulted)
+        notices = [f"Removed: {line}." for line in removed] + date_notices
+        text = render_markers(dated_text, consulted)
+        if model_text and citations:
+            text = with_deadlines_shown(text, draft.deadlines, reading.lang)
         return Answer(text=text, citations=citations, deadlines=draft.deadlines, notices=notices)
+
+    def _composer_numbers(self) -> set[float]:
+        """Numbers the offline composer's own sentences may state: article numbers and ranges,
+        document counts, the rules catalogue's worked examples."""
+        numbers = getattr(self, "_composer_numbers_cache", None)
+        if numbers is None:
+            library = self._library()
+            numbers = numbers_in(self._rules_text) | numbers_in(" ".join(self.titles_zh.values()))
+            numbers |= {float(n) for arts in library.articles.values() for n in arts}
+            numbers |= {float(n) for n in range(len(library.articles) + 1)}
+            numbers |= numbers_in(" ".join(library.names))
+            self._composer_numbers_cache = numbers
+        return numbers
+
+    def _library(self) -> Library:
+        library = getattr(self, "_library_cache", None)
+        if library is None:
+            library = self._library_cache = Library.of(self.retriever.provisions, self.titles_zh)
+        return library
 
     # -- helpers -----------------------------------------------------------------------
 
