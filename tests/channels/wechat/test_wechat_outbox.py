@@ -96,7 +96,7 @@ def test_refusals_that_cannot_pass_are_final_and_kept_for_a_person(push_api, sto
     assert "FAILED" in describe([failed])[0] and str(errcode) in describe([failed])[0]
 
 
-@pytest.mark.parametrize("fault", [-1, "http500", "malformed", "stall"])
+@pytest.mark.parametrize("fault", [-1, "http500", "malformed", "no errcode", "stall"])
 def test_faults_that_may_pass_are_retried_until_delivered_once(push_api, store_factory, fault):
     api, url = push_api
     api.fail_next = [fault] * (3 if fault == -1 else 1)  # "busy" is first retried within the call

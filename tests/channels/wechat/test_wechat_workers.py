@@ -133,7 +133,7 @@ def test_sigkill_while_an_answer_is_pending_then_restart_delivers_it_once(push_a
         worker.stop()
     [pushed] = api.texts_for("o_killed")
     assert "Answer to: 2.5s When must I renew?" in pushed
-    assert "taking over wechat:msg:o_killed:7001" in (tmp_path / "worker.log").read_text()
+    assert "taking over wechat:msg:o_killed:7001 (computing" in (tmp_path / "worker.log").read_text()
 
 
 def test_rolling_restart_does_not_push_twice(push_api, tmp_path):

@@ -167,7 +167,8 @@ class PushApi:
     def __init__(self):
         self.sent: list[dict] = []
         self.token_requests: list[dict] = []
-        # How to answer the next sends: an errcode, "http500", "malformed" (a ``[]`` body) or
+        # How to answer the next sends: an errcode, "http500", "malformed" (a ``[]`` body),
+        # "no errcode" (an HTTP 422 with some other JSON) or
         # "stall" (no answer for ``stall_seconds``); nothing is recorded as sent for these.
         self.fail_next: list[int | str] = []
         self.fail_rate = 0.0  # beyond fail_next: this share of sends fails at random (seeded)
@@ -211,6 +212,8 @@ class PushApi:
             return JSONResponse({"errcode": -1, "errmsg": "internal"}, status_code=500)
         if fault == "malformed":
             return JSONResponse([])
+        if fault == "no errcode":
+            return JSONResponse({"detail": "not what the platform answers"}, status_code=422)
         if fault == "stall":
             await asyncio.sleep(self.stall_seconds)
             return JSONResponse({"errcode": -1, "errmsg": "too late"})

@@ -171,13 +171,13 @@ class Pusher:
                 continue
             except httpx.HTTPError as exc:  # outcome unknown: the outbox tries again later
                 raise DeliveryError(f"push outcome unknown ({type(exc).__name__})") from exc
-            if response.status_code >= 500:
+            if response.status_code != 200:
                 raise DeliveryError(f"push answered HTTP {response.status_code}")
             try:
                 data = response.json()
-                code = int(data.get("errcode", 0) or 0)
-            except (ValueError, TypeError, AttributeError) as exc:
-                raise DeliveryError(f"push answered HTTP {response.status_code} without a JSON object") from exc
+                code = int(data["errcode"])
+            except (ValueError, TypeError, KeyError, IndexError) as exc:
+                raise DeliveryError("push answered without a JSON object with an errcode") from exc
             if code == 0:
                 self.sent += 1
                 return

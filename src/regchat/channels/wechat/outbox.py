@@ -49,6 +49,8 @@ class OutboxPolicy:
     """How often the worker looks for due items."""
     keep: float = 7 * 86400.0
     """How long delivered and answered items are kept."""
+    batch: int = 32
+    """Items one worker handles at once."""
 
     def __post_init__(self) -> None:
         if self.attempts < 1 or self.backoff <= 0 or self.lease <= 0 or self.poll <= 0:
@@ -139,12 +141,17 @@ class Outbox:
     async def run_once(self) -> int:
         """Handle every item due now; how many were handled."""
         now = self.clock()
-        items = self.store.outbox_lease(now=now, until=now + self.policy.lease, owner=self.owner)
-        for item in items:
+        items = self.store.outbox_lease(now=now, until=now + self.policy.lease, owner=self.owner,
+                                        limit=self.policy.batch)
+
+        async def handle(item: OutboxItem) -> None:
             try:
                 await self._handle(item)
             except RegchatError as exc:  # the store went away mid-way: the lease brings it back
                 log.error("outbox: %s: %s", item.key, exc)
+
+        # Side by side: a recomputation or a stalled push must not hold up the others' leases.
+        await asyncio.gather(*(handle(item) for item in items))
         return len(items)
 
     async def run_forever(self) -> None:
@@ -179,7 +186,7 @@ class Outbox:
         if item.status in ("computing", "held"):
             # Its worker went away before deciding; WeChat's tries are long over: push it.
             self.stats["taken_over"] += 1
-            log.info("outbox: taking over %s (%s, left by %s)", item.key, item.status, item.owner)
+            log.info("outbox: taking over %s (%s; its worker went away)", item.key, item.status)
             messages = item.messages if item.status == "held" else await channel.recompute(item)
             if messages is None:
                 item.status = "answered"

@@ -163,7 +163,11 @@ class Responder:
         keep = self.timing.keep_results
         try_number = self.store.incr("try:" + key, ttl=keep)
         self._expire(arrived)
-        entry = self._start(inbound, key, arrived) if try_number == 1 else self._local(key)
+        entry = self._local(key)
+        if entry is None and (try_number == 1 or self._abandoned(key)):
+            # The first try; or a retry of a message whose first try was cut off (its worker was
+            # killed) before anything was recorded: start it now.
+            entry = self._start(inbound, key, arrived)
         if entry is not None:
             entry.arrivals.append(arrived)
         outcome = self.store.get("outcome:" + key)
@@ -211,6 +215,9 @@ class Responder:
         found = self._entries.get(key)
         return found[1] if found else None
 
+    def _abandoned(self, key: str) -> bool:
+        return self.store.get("answer:" + key) is None and self.store.outbox_get(key) is None
+
     def _start(self, inbound: Inbound, key: str, now: float) -> _Entry | None:
         """The first try of a message, on whichever worker it landed."""
         keep = self.timing.keep_results
@@ -226,8 +233,7 @@ class Responder:
             done: asyncio.Future[list[str]] = asyncio.get_running_loop().create_future()
             done.set_result([immediate])
             entry.task = done
-        else:
-            self.outbox.open(key, self.name, inbound.from_user, inbound.question)
+        elif self.outbox.open(key, self.name, inbound.from_user, inbound.question):
             entry.task = self._spawn(self._compute(inbound.from_user, inbound.question))
             entry.task.add_done_callback(lambda _t, e=entry: self._spawn(self._settle(e)))
         return entry
