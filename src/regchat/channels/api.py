@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -25,9 +26,10 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from regchat import bounds
+from regchat.answering.guardrails import split_sentences
 from regchat.channels.engine import LazyEngine
 from regchat.documents import Answer
-from regchat import bounds
 from regchat.errors import ConfigError, DeadlineError, IndexNotReady, ModelError, QuestionTooLong, RegchatError
 from regchat.settings import Settings
 
@@ -301,6 +303,23 @@ def sources_footer(answer: Answer) -> str:
 REPLACED = {"en": "\n\n---\nChecked answer:\n", "zh": "\n\n---\n核对后的答案：\n"}
 
 
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def stream_tail(sent: str, final: str) -> str | None:
+    """What to send after the streamed ``sent`` so that the reader sees ``final`` once: the
+    sentences of ``final`` not already shown (spacing aside), or None when ``sent`` holds
+    something ``final`` does not (the checks took it back)."""
+    if final.startswith(sent):
+        return final[len(sent):]
+    shown, whole = _squeeze(sent), _squeeze(final)
+    if any(_squeeze(part) not in whole for part in split_sentences(sent) if _squeeze(part)):
+        return None
+    missing = [part for part in split_sentences(final) if _squeeze(part) and _squeeze(part) not in shown]
+    return ("\n\n" + "".join(missing).strip()) if missing else ""
+
+
 def regchat_extra(answer: Answer) -> dict[str, Any]:
     """The extra ``regchat`` field of an OpenAI response: everything a front end needs to show sources."""
     return {
@@ -441,9 +460,8 @@ def build_router(engine: LazyEngine, settings: Settings, clock: Callable[[], dt.
                             yield chunk({"content": item})
                         continue
                     answer = item
-                    if answer.text.startswith(sent):
-                        rest = answer.text[len(sent):]
-                    else:  # the checks changed the text after it was streamed: send the checked one
+                    rest = stream_tail(sent, answer.text)
+                    if rest is None:  # the checks took back text already shown: send the checked one
                         rest = REPLACED.get(answer.lang, REPLACED["en"]) + answer.text
                     tail = rest + sources_footer(answer)
                     if tail:
