@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     llm_model: str = "default"
     llm_api_key: SecretStr = SecretStr("not-needed")
     llm_timeout: float = 60.0
+    answer_budget: float = Field(
+        default=30.0, gt=0,
+        description="Seconds one answer may take in model mode; past it the answer is composed offline",
+    )
     holidays_dir: Path | None = Field(
         default=None, description="Extra official holiday schedules (one JSON file a year)"
     )

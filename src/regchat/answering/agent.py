@@ -78,7 +78,7 @@ def build_chat_model(settings: Settings):
         base_url=settings.llm,
         model=settings.llm_model,
         api_key=settings.llm_api_key.get_secret_value(),
-        timeout=settings.llm_timeout,
+        timeout=min(settings.llm_timeout, settings.answer_budget),
         max_retries=0,
         temperature=0,
     )

@@ -162,7 +162,8 @@ class Engine:
                 events = agent_events(
                     self._model(), reading, hits, draft, self.retriever, self.rules, self.settings, history, state
                 )
-                yield from self._guarded_deltas(reading, events, state, history)
+                budget_ends = start + self.settings.answer_budget
+                yield from self._guarded_deltas(reading, events, state, history, budget_ends)
                 consulted.update(state.consulted)
                 draft = Draft(text=state.text, deadlines=state.deadlines)
                 mode = "llm"
@@ -194,12 +195,17 @@ class Engine:
             }
         )
 
-    def _guarded_deltas(self, reading: Reading, events, state, history: History) -> Iterator[str]:
-        """The model's text, sentence by sentence, each through the guardrails before it is shown."""
+    def _guarded_deltas(
+        self, reading: Reading, events, state, history: History, budget_ends: float = float("inf")
+    ) -> Iterator[str]:
+        """The model's text, sentence by sentence, each through the guardrails before it is shown.
+        Past ``budget_ends`` (``time.perf_counter``) the model is given up on: ``ModelError``."""
         from .agent import NEW_ROUND
 
         buffer = ""
         for event in events:
+            if time.perf_counter() > budget_ends:
+                raise ModelError(f"no answer within the {self.settings.answer_budget:g} s time budget")
             if event is NEW_ROUND:
                 buffer = ""
                 continue
