@@ -74,16 +74,24 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--if-missing", is_flag=True, help="Only build the index if there is none yet.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar.")
+@click.option("--rebuild", is_flag=True, help="Build the index again from the corpus, without reading the old one "
+              "(the fix for a damaged index).")
+@click.option("--replace", is_flag=True, help="Let a file replace a document of the same doc id from another file.")
 @_edge
-def ingest(paths: tuple[Path, ...], if_missing: bool, progress: bool) -> None:
+def ingest(paths: tuple[Path, ...], if_missing: bool, progress: bool, rebuild: bool, replace: bool) -> None:
     """Index documents (default: the shipped corpus). Unchanged documents are not re-embedded."""
-    from .index import index_exists, ingest as run_ingest
+    from .index import index_exists, ingest as run_ingest, rebuild as run_rebuild
 
     settings = get_settings()
-    if if_missing and index_exists(settings):
+    if rebuild and paths:
+        raise click.UsageError("--rebuild rebuilds from the corpus; give no paths with it.")
+    if if_missing and not rebuild and index_exists(settings):
         click.echo(f"Index already present in {settings.data_dir}; nothing to do.")
         return
-    report = run_ingest(list(paths) or None, settings, progress=progress)
+    if rebuild:
+        report = run_rebuild(settings, progress=progress)
+    else:
+        report = run_ingest(list(paths) or None, settings, progress=progress, replace=replace)
     click.echo(str(report).splitlines()[0])
     if not report.ok:
         # What could be indexed was; each bad file is named, and the exit code says so.
