@@ -109,3 +109,32 @@ def test_old_vector_folders_are_removed_once_a_new_version_is_live(built):
         live = {row[0] for row in db.execute("SELECT id FROM segments")}
     folders = {p.name for p in built.chroma_path.iterdir() if p.is_dir()}
     assert folders and folders <= live
+
+
+@pytest.fixture
+def read_only_copy(built, tmp_path, unavailable):
+    """The built data folder, bind-mounted read-only elsewhere (as a read-only volume would be)."""
+    import subprocess
+
+    mount_point = tmp_path / "ro"
+    mount_point.mkdir()
+    done = subprocess.run(["mount", "--bind", str(built.data_dir), str(mount_point)], capture_output=True)
+    if done.returncode != 0:
+        unavailable(f"cannot bind-mount here: {done.stderr.decode().strip()}")
+    try:
+        remount = subprocess.run(["mount", "-o", "remount,bind,ro", str(mount_point)], capture_output=True)
+        if remount.returncode != 0:
+            unavailable(f"cannot remount read-only here: {remount.stderr.decode().strip()}")
+        yield built.model_copy(update={"data_dir": mount_point})
+    finally:
+        index_module.forget_client(built.model_copy(update={"data_dir": mount_point}))
+        subprocess.run(["umount", str(mount_point)], check=True)
+
+
+def test_an_index_on_a_read_only_mount_opens_for_reading(built, read_only_copy):
+    with pytest.raises(OSError):
+        (read_only_copy.chroma_path / "probe").write_text("x")
+    expected = [p.key for p in open_index(built).provisions]
+    assert [p.key for p in open_index(read_only_copy).provisions] == expected
+    with pytest.raises(IndexNotReady, match="read-only"):
+        ingest(None, read_only_copy, progress=False)

@@ -36,7 +36,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import shutil
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -182,9 +185,32 @@ def chroma_client(settings: Settings):
     path = Path(settings.chroma_path).resolve()
     key = ("local", str(path))
     if key not in _clients:
-        path.mkdir(parents=True, exist_ok=True)
-        _clients[key] = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        opened = path
+        if path.exists() and not os.access(path, os.W_OK):
+            opened = _readable_copy(path)
+        else:
+            path.mkdir(parents=True, exist_ok=True)
+        _clients[key] = chromadb.PersistentClient(path=str(opened), settings=chroma_settings)
     return _clients[key]
+
+
+_copies: dict[str, tempfile.TemporaryDirectory] = {}
+
+
+def is_read_only(settings: Settings) -> bool:
+    path = Path(settings.chroma_path)
+    return not settings.chroma_host and path.exists() and not os.access(path, os.W_OK)
+
+
+def _readable_copy(path: Path) -> Path:
+    """A private copy of an index on a read-only mount (Chroma writes to its folder even to read),
+    kept for the life of the process."""
+    if str(path) not in _copies:
+        folder = tempfile.TemporaryDirectory(prefix="regchat-index-")
+        shutil.copytree(path, Path(folder.name) / "chroma")
+        _copies[str(path)] = folder
+        log.info("the index at %s is read-only: reading a private copy", path)
+    return Path(_copies[str(path)].name) / "chroma"
 
 
 def forget_client(settings: Settings) -> None:
@@ -362,6 +388,9 @@ def ingest(
     ``errors``, the indexed document kept) unless ``replace`` is given."""
     started = time.perf_counter()
     settings = settings or get_settings()
+    if is_read_only(settings):
+        raise IndexNotReady(f"the index at {settings.chroma_path} is on a read-only file system: it can be read, "
+                            "not changed; ingest where REGCHAT_DATA_DIR can be written")
     sync = paths is None
     files, errors = collect_files([settings.corpus_dir] if sync else paths)
     spec = getattr(embedder, "spec", None) or settings.embedder
@@ -469,7 +498,6 @@ _SEGMENT_DIR = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
 def remove_stale_folders(settings: Settings) -> list[str]:
     """Delete the vector folders of deleted index versions (Chroma leaves them on disk);
     the names of the folders removed."""
-    import shutil
     import sqlite3
 
     root = Path(settings.chroma_path)
@@ -491,8 +519,6 @@ def rebuild(settings: Settings | None = None, *, embedder: SpecEmbeddings | None
     """Build the index again from the corpus without reading the existing store (which may be
     damaged): the local store is moved aside, rebuilt, and the old one deleted once the new one
     is complete; on a Chroma server every version of the collection is dropped first."""
-    import shutil
-
     settings = settings or get_settings()
     if settings.chroma_host:
         client = chroma_client(settings)
