@@ -287,6 +287,15 @@ def index_exists(settings: Settings | None = None) -> bool:
         return False
 
 
+def active_version(settings: Settings | None = None) -> str | None:
+    """The name of the index version readers should use now (None when there is none)."""
+    settings = settings or get_settings()
+    if not settings.chroma_host and not Path(settings.chroma_path).exists():
+        return None
+    collection = _read_guard(settings, lambda: _active(chroma_client(settings), settings.collection))
+    return collection.name if collection is not None else None
+
+
 def open_index(
     settings: Settings | None = None, *, embedder: SpecEmbeddings | None = None, vectors: bool = False
 ) -> IndexHandle:
