@@ -287,6 +287,8 @@ def run_scenario(name: str, users: int, fail_rate: float, timeout: float, workdi
     time.sleep(3.0)  # a late duplicate would show now
     answered, lost, duplicated = outcome()
     seconds = round(time.monotonic() - started, 1)
+    unanswered = [i for i in range(users) if not replies[i] and not api.sent.get(f"o_user{i:04d}")]
+    states = describe_unanswered(env, unanswered)
     for w in workers:
         w.stop()
     api_server.should_exit = True
@@ -300,8 +302,30 @@ def run_scenario(name: str, users: int, fail_rate: float, timeout: float, workdi
         "passive_replies": sum(1 for r in replies if r),
         "pushed_users": sum(1 for i in range(users) if api.sent.get(f"o_user{i:04d}")),
         "push_calls": api.attempts, "push_faults_injected": api.faults, "kills": len(kills),
-        "seconds": seconds,
+        "seconds": seconds, "unanswered": states,
     }
+
+
+def describe_unanswered(env: dict[str, str], indexes: list[int]) -> list[str]:
+    """What the store says about each message nobody saw an answer to (for diagnosis)."""
+    if not indexes:
+        return []
+    from regchat.settings import Settings
+    from regchat.state import open_store
+
+    store = open_store(Settings(_env_file=None, data_dir=env["REGCHAT_DATA_DIR"],
+                                state_url=env.get("REGCHAT_STATE_URL")))
+    out = []
+    for i in indexes:
+        key = f"wechat:msg:o_user{i:04d}:{i}"
+        item = store.outbox_get(key)
+        tries = store.get("try:" + key)
+        outcome = store.get("outcome:" + key)
+        state = "no outbox record" if item is None else (
+            f"{item.status}, {item.attempts} attempts, {item.sent}/{len(item.messages)} sent, {item.last_error}")
+        out.append(f"{key}: tries {tries}, outcome {outcome}, {state}")
+    store.close()
+    return out
 
 
 def main() -> None:

@@ -187,7 +187,9 @@ class Outbox:
             # Its worker went away before deciding; WeChat's tries are long over: push it.
             self.stats["taken_over"] += 1
             log.info("outbox: taking over %s (%s; its worker went away)", item.key, item.status)
-            messages = item.messages if item.status == "held" else await channel.recompute(item)
+            # The channel knows whether a try took the answer passively meanwhile, and reuses an
+            # answer already computed.
+            messages = await channel.recompute(item)
             if messages is None:
                 item.status = "answered"
                 self.store.outbox_save(item)
