@@ -210,3 +210,15 @@ def test_an_oversized_body_is_413(live):
 
 def run(coro):
     return asyncio.run(coro)
+
+
+def test_a_replayed_msgid_from_another_sender_is_not_given_the_first_senders_answer(client):
+    def message(user, nonce):
+        xml = (f"<xml><ToUserName>gh</ToUserName><FromUserName>{user}</FromUserName><CreateTime>{NOW}</CreateTime>"
+               f"<MsgType>text</MsgType><Content>When must I renew, {user}?</Content><MsgId>777</MsgId></xml>")
+        return client.post("/wechat", params=signed(nonce), content=xml.encode())
+
+    assert message("o_alice", "n-a").status_code == 200
+    assert message("o_mallory", "n-m").status_code == 200
+    assert [c["question"] for c in client.engine.calls] == ["When must I renew, o_alice?",
+                                                             "When must I renew, o_mallory?"]
