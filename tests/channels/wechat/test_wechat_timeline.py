@@ -179,3 +179,20 @@ def test_wecom_slow_answer_is_pushed_as_an_app_message(push_api):
     assert pushed["platform"] == "wecom" and pushed["touser"] == "zhangsan" and pushed["agentid"] == 1000002
     assert "S visa?" in pushed["text"]["content"]
     assert api.token_requests == [{"corpid": corp, "corpsecret": "corpsecret"}]
+
+
+def test_a_passive_reply_lost_on_the_way_is_pushed_on_the_last_try(platform):
+    """WeChat tries again only when a reply did not reach it in time; when every reply is lost,
+    the answer is pushed once the last try comes."""
+    p, api = platform
+
+    async def scenario(sim):
+        xml = text_xml("o_unlucky", "0.05s renew?", "41")
+        for _ in range(TIMING.tries):
+            params, body = sim.signed(xml)
+            response = await sim.client.post(sim.url, params=params, content=body)
+            assert response.status_code == 200  # the reply is lost on the way: WeChat tries again
+
+    p.run(scenario)
+    [pushed] = api.texts_for("o_unlucky")
+    assert "Answer to: 0.05s renew?" in pushed and p.stats["engine_calls"] == 1

@@ -142,7 +142,7 @@ def test_rolling_restart_does_not_push_twice(push_api, tmp_path):
     old = WorkerProcess(env, tmp_path / "old.log").start()
     new = WorkerProcess(env, tmp_path / "new.log").start()
     try:
-        replies = asyncio.run(wechat_tries([old.url, new.url], text_xml("o_rolling", "2.2s renew?", "7002")))
+        replies = asyncio.run(wechat_tries([old.url, new.url], text_xml("o_rolling", "3.5s renew?", "7002")))
         assert replies == []  # not ready at the last try: pushed
         old.stop()  # the old worker is retired while the push is due
         store = SqliteStore(tmp_path / "data" / "state.sqlite3")
@@ -153,8 +153,10 @@ def test_rolling_restart_does_not_push_twice(push_api, tmp_path):
     assert len(api.texts_for("o_rolling")) == 1
 
 
-@pytest.mark.parametrize("question, passive", [("0.05s fast?", True), ("0.7s mid?", True), ("2.2s slow?", False),
-                                               ("3.0s slower?", False)])
+# Tries come at about 0, 1 and 2 seconds; an answer ready by the third is a passive reply, one
+# ready well after it is pushed.
+@pytest.mark.parametrize("question, passive", [("0.05s fast?", True), ("0.7s mid?", True), ("3.5s slow?", False),
+                                               ("4.5s slower?", False)])
 def test_two_workers_on_one_redis_answer_once_and_push_once(push_api, tmp_path, redis_url, question, passive):
     api, push_url = push_api
     env = worker_env(push_url, tmp_path / "data", REGCHAT_STATE_URL=redis_url)

@@ -174,11 +174,17 @@ class Responder:
         if outcome == "push":
             return None
         last = try_number >= self.timing.tries
+        if outcome == "passive" and last and self.pusher is not None:
+            # WeChat tries again only when a reply did not reach it in time: the passive reply
+            # taken earlier was never shown. With no try left to catch another loss, push it.
+            self._push_lost_reply(key, inbound.from_user)
+            return None
         # The last try is answered from the cache or not at all: a reply computed while it waits
         # could miss its 5 seconds, with no retry left to catch it. The answer is pushed instead.
         window = self.timing.reply_within if not last or self.pusher is None else 0.0
         messages = await self._wait_for_answer(key, entry, arrived + window)
-        if messages is not None:
+        # A reply found late (a busy process) could miss the platform's wait: not passively then.
+        if messages is not None and loop.time() - arrived <= self.timing.reply_within:
             return self._reply_passively(key, messages)
         if last:
             if self.pusher is None:
@@ -193,6 +199,19 @@ class Responder:
         await asyncio.sleep(max(0.0, arrived + self.timing.platform_timeout + self.timing.hold_margin
                                 - loop.time()))
         return None
+
+    def _push_lost_reply(self, key: str, user: str) -> None:
+        """Push the first message of an answer whose passive reply was lost (once)."""
+        stored = self.store.get("answer:" + key)
+        if not stored or not self.store.claim("lost-reply:" + key, "1", ttl=self.timing.keep_results):
+            return
+        messages = json.loads(stored)
+        if not messages:
+            return
+        log.info("%s: the passive reply to %s was lost; pushing it", self.name, key)
+        item = self.outbox.push(key + "#reply", messages[:1], channel=self.name, user=user, local=True)
+        if item is not None:
+            self._spawn(self.outbox.deliver_leased(item))
 
     async def drain(self) -> None:
         """Wait for all background work (computations, pushes) to finish."""
