@@ -16,8 +16,9 @@ from regchat.channels.engine import LazyEngine
 from regchat.cli import main as cli
 from regchat.errors import IndexNotReady
 from regchat.index import ingest, open_index, rebuild
+from regchat.settings import PROJECT_ROOT
 
-from conftest import CORPUS_DIR
+CORPUS_DIR = PROJECT_ROOT / "corpus"
 
 
 @pytest.fixture

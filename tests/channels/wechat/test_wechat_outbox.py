@@ -219,3 +219,28 @@ def test_a_computation_left_by_a_dead_worker_is_done_again_and_pushed(push_api, 
     assert "Answer to: When must I renew?" in pushed
     assert alive.responder.stats["engine_calls"] == 1 and alive.outbox.stats["taken_over"] == 1
     assert store.outbox_get("wechat:msg:o_user:9").status == "delivered"
+
+
+def test_regchat_outbox_lists_undelivered_and_failed_answers(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from regchat.cli import main as cli
+    from regchat.settings import Settings
+
+    settings = Settings(_env_file=None, data_dir=tmp_path)
+    def item(key, **kw):
+        return OutboxItem(key=key, channel="wechat", user="o", question="q", created=1.0, **kw)
+
+    store = SqliteStore(tmp_path / "state.sqlite3")
+    store.outbox_add(item("wechat:msg:o_a:1", status="failed", attempts=1, last_error="push refused: errcode 45015"))
+    store.outbox_add(item("wechat:msg:o_b:2", status="ready", messages=["a", "b"], sent=1, attempts=3,
+                          last_error="push answered HTTP 502"))
+    store.outbox_add(item("wechat:msg:o_c:3", status="delivered", messages=["a"], sent=1))
+    store.close()
+    monkeypatch.setattr("regchat.cli.get_settings", lambda: settings)
+    shown = CliRunner().invoke(cli, ["outbox"])
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    assert len(lines) == 2 and "FAILED" in lines[0] and "errcode 45015" in lines[0]
+    assert "queued for a push" in lines[1] and "1/2 sent" in lines[1] and "HTTP 502" in lines[1]
+    assert len(CliRunner().invoke(cli, ["outbox", "--all"]).output.splitlines()) == 3
