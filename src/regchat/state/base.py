@@ -104,7 +104,8 @@ class StateStore(Protocol):
     def outbox_list(self, statuses: tuple[str, ...] = UNDELIVERED) -> list[OutboxItem]: ...
 
     def outbox_purge(self, *, before: float) -> int:
-        """Forget delivered and answered items created before ``before``; how many were removed."""
+        """Forget delivered and answered items created before ``before`` (and any other record
+        that expired); how many outbox items were removed."""
         ...
 
     def close(self) -> None: ...

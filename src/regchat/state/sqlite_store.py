@@ -178,6 +178,7 @@ class SqliteStore:
     def outbox_purge(self, *, before: float) -> int:
         def run(db: sqlite3.Connection) -> int:
             db.execute("DELETE FROM kv WHERE expires <= ?", (self._clock(),))
+            db.execute("DELETE FROM events WHERE at < ?", (before,))  # users who never came back
             return db.execute("DELETE FROM outbox WHERE status IN ('delivered', 'answered') AND created < ?",
                               (before,)).rowcount
 
