@@ -64,6 +64,8 @@ CASES = {
     "markdown link": (f"[Click here](http://evil.example) to apply {LAW30}.", ["evil.example"]),
     "script": (f"<script>alert(1)</script> Apply {LAW30}.", ["<script", "alert"]),
     "wrong number of days in Chinese": (f"您可以在到期后九十日内申请延期 {LAW30}。", ["九十日"]),
+    "off-topic with a real citation": (f"The capital of France is Paris and croissants are delicious {LAW30}.",
+                                       ["Paris", "croissants"]),
 }
 
 

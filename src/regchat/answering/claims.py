@@ -16,7 +16,9 @@ text) and removes each sentence that
   or names ("Article 88", "Section 88");
 * names a law or regulation regchat does not hold;
 * says something is not needed, fine or allowed without quoting the provision
-  that says so.
+  that says so;
+* (in English) has no word in common with the provisions it cites: an answer about
+  something else wearing a real citation.
 
 Dates the scanner reads are left to ``check_dates``; for a model's text the
 caller permits only computed dates and dates in the provisions, never dates
@@ -288,6 +290,13 @@ def _unsupported(
     if quoted and not re.search(r"\w", _QUOTED.sub(" ", body)) and all(
             any(quote_in(q, p.text) for p in support) for q in quoted):
         return None
+    # A sentence must be about what it cites: an English one shares a word with it.
+    if cited and not _CJK.search(body):
+        from ..tokens import tokenize
+
+        words = {w for w in tokenize(body) if not w.isdigit() and len(w) > 2}
+        if len(words) >= 4 and not any(words & set(tokenize(p.text)) for p in cited):
+            return "statement has nothing in common with the provision it cites"
     # Links, images, markup and account numbers: only verbatim from a cited provision.
     undated = _blank_dates(body)
     for pattern, what in ((_MD_LINK, "a link or image"), (_HTML, "HTML"), (_LINK, "a link"),
@@ -383,6 +392,7 @@ def _period_in_context(value: float, sentence: str, support: Iterable[Provision]
 _UNIT_WORDS = {"day", "week", "month", "year", "hour", "within", "period", "日", "天", "月", "年", "小时", "个", "内",
                "以内", "之内", "期限", "期间"}
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _QUOTED = re.compile(r"[“\"]([^”\"]{8,})[”\"]")
 _DEICTIC = {"these", "this", "the", "such", "said", "present", "above", "above-mentioned", "relevant", "other",
             "those", "that", "same"}
