@@ -42,6 +42,7 @@ from typing import Literal
 
 import numpy as np
 
+from regchat.bounds import MAX_EMBED_CHARS
 from regchat.bm25 import OkapiBM25
 from regchat.documents import Hit, Provision
 from regchat.embeddings import SpecEmbeddings, get_embedder
@@ -448,7 +449,7 @@ class Retriever:
         with self._recent_lock:
             vector = self._recent.pop(query, None)
         if vector is None:
-            vector = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
+            vector = np.asarray(self.embedder.embed_query(query[:MAX_EMBED_CHARS]), dtype=np.float32)
         with self._recent_lock:
             self._recent[query] = vector
             while len(self._recent) > 256:

@@ -78,8 +78,8 @@ def build_chat_model(settings: Settings):
     return ChatOpenAI(
         base_url=settings.llm,
         model=settings.llm_model,
-        api_key=settings.llm_api_key,
-        timeout=settings.llm_timeout,
+        api_key=settings.llm_api_key.get_secret_value(),
+        timeout=min(settings.llm_timeout, settings.answer_budget),
         max_retries=0,
         temperature=0,
     )

@@ -23,9 +23,10 @@ from ..errors import DeadlineError, ModelError, RegchatError
 from ..settings import Settings, get_settings
 from .asked import not_stated_line, short_answer, unstated, where_to_ask
 from .clarify import compare_actions, compose_clarification, merge_drafts
+from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
 from .dates import dates_in, describe_date_problem
+from .guardrails import MARKER, check_citations, check_dates, quote_in, render_markers, split_sentences
 from .language import simplified
-from .guardrails import check_citations, check_dates, quote_in, render_markers, split_sentences
 from .offline import (
     Draft,
     SentencePicker,
@@ -170,7 +171,8 @@ class Engine:
                 events = agent_events(
                     self._model(), reading, hits, draft, self.retriever, self.rules, self.settings, history, state
                 )
-                yield from self._guarded_deltas(reading, events, state, history)
+                budget_ends = start + self.settings.answer_budget
+                yield from self._guarded_deltas(reading, events, state, history, budget_ends)
                 consulted.update(state.consulted)
                 draft = Draft(text=state.text, deadlines=state.deadlines)
                 mode = "llm"
@@ -202,12 +204,17 @@ class Engine:
             }
         )
 
-    def _guarded_deltas(self, reading: Reading, events, state, history: History) -> Iterator[str]:
-        """The model's text, sentence by sentence, each through the guardrails before it is shown."""
+    def _guarded_deltas(
+        self, reading: Reading, events, state, history: History, budget_ends: float = float("inf")
+    ) -> Iterator[str]:
+        """The model's text, sentence by sentence, each through the guardrails before it is shown.
+        Past ``budget_ends`` (``time.perf_counter``) the model is given up on: ``ModelError``."""
         from .agent import NEW_ROUND
 
         buffer = ""
         for event in events:
+            if time.perf_counter() > budget_ends:
+                raise ModelError(f"no answer within the {self.settings.answer_budget:g} s time budget")
             if event is NEW_ROUND:
                 buffer = ""
                 continue
@@ -357,8 +364,41 @@ class Engine:
         *, check_named_articles: bool,
     ) -> Answer:  # fmt: skip
         checked = check_citations(draft.text, consulted, check_named_articles=check_named_articles)
+        # Claim by claim: numbers, periods, dates, articles, laws, links (the same checks offline,
+        # where they never fire). ``check_named_articles`` marks a model's text.
+        model_text = check_named_articles
+        claims = check_claims(
+            checked.text, consulted, deadlines=draft.deadlines, library=self._library(),
+            asked_articles=set() if model_text else {r.article for r in reading.refs},
+            trusted_numbers=set() if model_text else self._composer_numbers(),
+        )  # fmt: skip
+        allowed: set[dt.date] = set()
+        if not model_text:
+            # The offline composer repeats the question's dates; a model's text may not.
+            allowed |= dates_in(reading.question, reading.today)
+            for turn in history:
+                allowed |= dates_in(str(turn.get("content", "")), reading.today)
+            # The rules catalogue is a source too: its summaries give worked examples.
+            allowed |= dates_in(self._rules_text, reading.today)
+        for p in consulted.values():
+            allowed |= dates_in(p.text)
+            allowed |= {day for t in p.texts for day in (t.in_force, t.until) if day is not None}
+        dated = check_dates(
+            claims.text, allowed=allowed, deadlines=draft.deadlines, today=reading.today,
+            written={p.text for p in reading.date_problems},
+        )  # fmt: skip
+        removed = checked.removed + claims.removed
+        dated_text, date_notices = dated.text, dated.notices
+        if model_text:
+            kept = drop_unverified(dated_text)
+            dated_text, removed = kept.text, removed + kept.removed
+            date_notices = [n for n in date_notices if not n.startswith("The date ")]
+        still_cited = {consulted[m.group("key")].label for m in MARKER.finditer(dated_text)
+                       if m.group("key") in consulted}
         citations = []
         for c in checked.citations:
+            if c.label not in still_cited:
+                continue  # its statement was removed
             quote = draft.quotes.get(c.key)
             provision = consulted.get(c.key)
             if quote and provision and all(quote_in(q, provision.all_text()) for q in quote.split(" … ")):
@@ -366,23 +406,32 @@ class Engine:
             elif provision is not None:
                 c = c.model_copy(update={"languages": provision.languages})
             citations.append(c)
-        allowed = dates_in(reading.question, reading.today)
-        for turn in history:
-            allowed |= dates_in(str(turn.get("content", "")), reading.today)
-        for p in consulted.values():
-            allowed |= dates_in(p.text)
-            allowed |= {day for t in p.texts for day in (t.in_force, t.until) if day is not None}
-        # The rules catalogue is a source too: its summaries give worked examples.
-        allowed |= dates_in(self._rules_text, reading.today)
-        dated = check_dates(
-            checked.text, allowed=allowed, deadlines=draft.deadlines, today=reading.today,
-            written={p.text for p in reading.date_problems},
-        )  # fmt: skip
-        notices = [f"Removed: {line}." for line in checked.removed] + dated.notices
-        text = render_markers(dated.text, consulted)
+        notices = [f"Removed: {line}." for line in removed] + date_notices
+        text = render_markers(dated_text, consulted)
+        if model_text and citations:
+            text = with_deadlines_shown(text, draft.deadlines, reading.lang)
         return Answer(
             text=text, citations=citations, deadlines=draft.deadlines, notices=notices, outcome=draft.outcome
         )
+
+    def _composer_numbers(self) -> set[float]:
+        """Numbers the offline composer's own sentences may state: article numbers and ranges,
+        document counts, the rules catalogue's worked examples."""
+        numbers = getattr(self, "_composer_numbers_cache", None)
+        if numbers is None:
+            library = self._library()
+            numbers = numbers_in(self._rules_text) | numbers_in(" ".join(self.titles_zh.values()))
+            numbers |= {float(n) for arts in library.articles.values() for n in arts}
+            numbers |= {float(n) for n in range(len(library.articles) + 1)}
+            numbers |= numbers_in(" ".join(library.names))
+            self._composer_numbers_cache = numbers
+        return numbers
+
+    def _library(self) -> Library:
+        library = getattr(self, "_library_cache", None)
+        if library is None:
+            library = self._library_cache = Library.of(self.retriever.provisions, self.titles_zh)
+        return library
 
     # -- helpers -----------------------------------------------------------------------
 

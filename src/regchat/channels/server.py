@@ -16,11 +16,11 @@ from contextlib import asynccontextmanager
 import gradio as gr
 from fastapi import FastAPI
 
-from regchat.channels import api, auth, calendar, support, wechat, web
+from regchat.channels import api, auth, calendar, hardening, support, wechat, web
 from regchat.channels.engine import AnswerEngine, LazyEngine, today_in_region
 from regchat.channels.observed import ChannelEngine, index_info
 from regchat.feedback import FeedbackStore
-from regchat.logs import configure_logging, uvicorn_log_config
+from regchat.logs import configure_logging, install_redaction, uvicorn_log_config
 from regchat.metrics import Metrics
 from regchat.settings import Settings, get_settings
 
@@ -37,6 +37,7 @@ def create_app(
     """Build the app. ``engine`` defaults to ``regchat.answering.get_engine(settings)``, built lazily;
     ``clock`` gives "today" for questions that do not state it; ``warm_up`` builds the engine at startup."""
     settings = settings or get_settings()
+    install_redaction(settings.secret_values())
     lazy = engine if isinstance(engine, LazyEngine) else LazyEngine(settings, engine)
     access = auth.Access.from_settings(settings)
     metrics = Metrics()
@@ -78,6 +79,8 @@ def create_app(
     metrics.watch_wechat(lambda: {name: responder for name, responder in
                                   (("wechat", callbacks.wechat), ("wecom", callbacks.wecom)) if responder})
     metrics.watch_index(lambda: index_info(lazy))
+    hardening.refuse_uploads(app)
+    app.add_middleware(hardening.BodyTimeout, timeout=settings.body_timeout, max_body=api.MAX_BODY_BYTES)
     # Gradio last: mounted at "/", it would otherwise shadow the routes above.
     return gr.mount_gradio_app(
         app,
@@ -102,4 +105,5 @@ def serve(settings: Settings | None = None, *, host: str | None = None, port: in
     settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
     configure_logging(settings)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
-                log_config=uvicorn_log_config(settings) or uvicorn.config.LOGGING_CONFIG)
+                log_config=uvicorn_log_config(settings) or uvicorn.config.LOGGING_CONFIG,
+                http=hardening.header_timeout_protocol(settings.header_timeout), timeout_keep_alive=5)
