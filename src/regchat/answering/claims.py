@@ -266,7 +266,7 @@ def check_claims(
 
 
 def _verbatim(fragment: str, provisions: Iterable[Provision]) -> bool:
-    return any(fragment.lower() in p.text.lower() for p in provisions)
+    return any(fragment.lower() in p.all_text().lower() for p in provisions)
 
 
 def _unsupported(
@@ -284,18 +284,18 @@ def _unsupported(
     body = MARKER.sub(" ", sentence)
     # A provision's own words, quoted: supported by definition.
     core = body.strip().strip("“”\"'‘’「」『』 \t\n")
-    if len(core) >= 12 and any(quote_in(core, p.text) for p in support):
+    if len(core) >= 12 and any(quote_in(core, p.all_text()) for p in support):
         return None
     quoted = _QUOTED.findall(body)
     if quoted and not re.search(r"\w", _QUOTED.sub(" ", body)) and all(
-            any(quote_in(q, p.text) for p in support) for q in quoted):
+            any(quote_in(q, p.all_text()) for p in support) for q in quoted):
         return None
     # A sentence must be about what it cites: an English one shares a word with it.
     if cited and not _CJK.search(body):
         from ..tokens import tokenize
 
         words = {w for w in tokenize(body) if not w.isdigit() and len(w) > 2}
-        if len(words) >= 4 and not any(words & set(tokenize(p.text)) for p in cited):
+        if len(words) >= 4 and not any(words & set(tokenize(p.all_text())) for p in cited):
             return "statement has nothing in common with the provision it cites"
     # Links, images, markup and account numbers: only verbatim from a cited provision.
     undated = _blank_dates(body)
@@ -328,7 +328,8 @@ def _unsupported(
     # Laws and regulations regchat does not hold.
     for name in _laws_named(body):
         norm = _norm_name(name)
-        if set(norm.split()[:-1]) <= _DEICTIC:
+        words = norm.split()
+        if (len(words) > 1 and set(words[:-1]) <= _DEICTIC) or norm in {"law", "regulation", "regulations"}:
             continue  # "these Regulations", "the Law": the document at hand
         if not any(norm in held or held in norm for held in library.names if held):
             return f"statement names {name}, which regchat does not hold"
@@ -337,7 +338,7 @@ def _unsupported(
     if stated:
         allowed = set(computed_numbers)
         for p in support:
-            allowed |= numbers_in(p.text)
+            allowed |= numbers_in(p.all_text())
             if p.article is not None:
                 allowed.add(float(p.article))
         unsupported = sorted(stated - allowed)
@@ -353,7 +354,7 @@ def _unsupported(
     # "Not needed", "fine", "allowed without": only with the provision's own words.
     if _PERMISSION.search(body):
         quotes = [m.group("q") for m in _QUOTE.finditer(sentence)]
-        if not any(quote_in(q, p.text) for q in quotes for p in cited):
+        if not any(quote_in(q, p.all_text()) for q in quotes for p in cited):
             return "statement says something is not needed or is fine without quoting a provision that says so"
     return None
 
@@ -381,7 +382,7 @@ def _period_in_context(value: float, sentence: str, support: Iterable[Provision]
 
     words = {w for w in tokenize(MARKER.sub(" ", sentence)) if not w.isdigit()} - _UNIT_WORDS
     for p in support:
-        for piece in re.split(r"(?<=[.;。；])\s*", p.text):
+        for piece in re.split(r"(?<=[.;。；])\s*", p.all_text()):
             if value in numbers_in(piece):
                 shared = words & ({w for w in tokenize(piece) if not w.isdigit()} - _UNIT_WORDS)
                 if len(shared) >= 2:

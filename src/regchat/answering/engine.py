@@ -424,6 +424,9 @@ class Engine:
             numbers |= {float(n) for arts in library.articles.values() for n in arts}
             numbers |= {float(n) for n in range(len(library.articles) + 1)}
             numbers |= numbers_in(" ".join(library.names))
+            # Where to ask (the 12367 hotline) and item numbers of a pinpoint ("Art. 6(13)").
+            numbers |= numbers_in(" ".join(where_to_ask(region, lang) for region in ("CN", "MO") for lang in ("en", "zh")))
+            numbers |= {float(n) for n in range(1, 21)}
             self._composer_numbers_cache = numbers
         return numbers
 
