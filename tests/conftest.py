@@ -142,3 +142,22 @@ def redis_url(redis_server):
     with redis.Redis.from_url(redis_server) as client:
         client.flushdb()
     return redis_server
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was():
+    """A test that configures logging (the server's format, secret redaction) leaves it as it
+    found it, so that the next test's captured log is its own."""
+    import logging
+
+    from regchat import logs
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    factory = logging.getLogRecordFactory()
+    installed = list(logs._installed)
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    logging.setLogRecordFactory(factory)
+    logs._installed[:] = installed

@@ -73,7 +73,7 @@ def server_settings(chroma_server, tmp_path_factory):
 
 def test_ingest_and_search_through_the_server(server_settings):
     report = ingest(None, server_settings, progress=False)
-    assert report.ok and report.provisions == 74 and report.embedded == 74
+    assert report.ok and report.provisions == 146 and report.embedded == 146
     assert not (server_settings.data_dir / "chroma").exists()  # nothing was written locally
 
     retriever = open_retriever(server_settings)
@@ -88,7 +88,7 @@ def test_reingest_through_the_server_is_incremental(server_settings):
     ingest(None, server_settings, progress=False)
     report = ingest(None, server_settings, progress=False)
     assert report.embedded == 0 and len(report.unchanged) == 4
-    assert len(open_index(server_settings).provisions) == 74
+    assert len(open_index(server_settings).provisions) == 146
 
 
 def test_unreachable_server_is_index_not_ready(server_settings):

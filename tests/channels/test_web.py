@@ -192,7 +192,7 @@ def test_a_deadline_question_in_the_browser_shows_the_date_and_its_sources(brows
     with live_server(app) as url:
         page = browser.new_page(viewport={"width": 1200, "height": 1000})
         page.goto(url)
-        page.get_by_text("我的居留许可12月15日到期").first.wait_for()  # the Chinese example is offered
+        page.get_by_text("我的居留证件2027年1月20日到期").first.wait_for()  # the Chinese example is offered
         _ask(page, Z_VISA_QUESTION)
         sources = page.locator(".thought-group", has_text="Sources").first
         sources.wait_for(timeout=120_000)
@@ -201,7 +201,8 @@ def test_a_deadline_question_in_the_browser_shows_the_date_and_its_sources(brows
         sources.locator(".title").click()  # it opens folded; unfold it
         quoted = sources.locator(".content")
         expect(quoted).to_contain_text("Exit and Entry Administration Law, Art. 30", timeout=10_000)
-        expect(quoted.locator("blockquote")).to_contain_text("30 days")
+        expect(quoted.locator("blockquote").first).to_contain_text("30 days")
+        expect(quoted.locator("blockquote").nth(1)).to_contain_text("三十日内")  # the official original under it
         page.wait_for_timeout(500)  # let the unfolding finish before the screenshot
         steps = page.locator(".thought-group", has_text="How this date was computed: 2026-04-01")
         assert steps.count() >= 1
