@@ -45,7 +45,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from regchat.documents import Document, Provision
-from regchat.embeddings import SpecEmbeddings, get_embedder
+from regchat.embeddings import SpecEmbeddings, canonical_spec, embed_batches, get_embedder
 from regchat.errors import DocumentError, IndexNotReady, RegchatError
 from regchat.parsing import SUPPORTED_SUFFIXES, load_provisions
 from regchat.settings import Settings, get_settings
@@ -312,7 +312,7 @@ def ingest(
     settings = settings or get_settings()
     sync = paths is None
     files, errors = collect_files([settings.corpus_dir] if sync else paths)
-    spec = getattr(embedder, "spec", None) or settings.embedder
+    spec = getattr(embedder, "spec", None) or canonical_spec(settings.embedder)
     report = IngestReport(embedder=spec, errors=errors)
 
     parsed: dict[str, tuple[Document, list[Provision]]] = {}
@@ -366,7 +366,10 @@ def ingest(
         report.seconds = time.perf_counter() - started
         return report
 
-    embedder = embedder or get_embedder(spec)
+    # An embedder passed in is used as it is, in this process; one built here from the
+    # settings embeds in ``settings.embed_workers`` processes.
+    workers = 1 if embedder is not None else settings.embed_workers
+    embedder = embedder or get_embedder(spec, cache_dir=settings.models_path)
     version = (_versions(client, settings.collection) or [(0, "")])[-1][0] + 1
     name = f"{settings.collection}-v{version}"
     documents = {**keep, **{d: _document_record(doc) for d, (doc, _) in to_embed.items()}}
@@ -379,7 +382,7 @@ def ingest(
     try:
         if keep and old is not None:
             _copy(old, new, sorted(keep))
-        report.embedded = _embed_into(new, to_embed, embedder, progress)
+        report.embedded = _embed_into(new, to_embed, embedder, progress, workers)
         report.provisions = new.count()
         new.modify(metadata={**(new.metadata or {}), "complete": True})
     except BaseException:
@@ -412,7 +415,7 @@ def _copy(old, new, doc_ids: list[str]) -> None:
         )
 
 
-def _embed_into(collection, to_embed: dict, embedder: SpecEmbeddings, progress: bool) -> int:
+def _embed_into(collection, to_embed: dict, embedder: SpecEmbeddings, progress: bool, workers: int = 1) -> int:
     records = [
         (provision, document.content_hash)
         for document, provisions in to_embed.values()
@@ -422,14 +425,19 @@ def _embed_into(collection, to_embed: dict, embedder: SpecEmbeddings, progress: 
         return 0
     from tqdm import tqdm
 
+    if not getattr(embedder, "parallel", False) or len(records) <= 2 * _BATCH:
+        workers = 1  # starting processes and loading the model in each costs more than it saves
+    if hasattr(embedder, "prepare"):
+        embedder.prepare(progress=progress)  # a one-time conversion, here rather than raced by workers
+    batches = [records[start:start + _BATCH] for start in range(0, len(records), _BATCH)]
     bar = tqdm(
         total=len(records), desc="embedding", unit="provision",
         disable=not progress or len(records) <= _BATCH, leave=False,
     )
     try:
-        for start in range(0, len(records), _BATCH):
-            batch = records[start:start + _BATCH]
-            vectors = np.asarray(embedder.embed_documents([p.embedding_text() for p, _ in batch]), dtype=np.float32)
+        texts = [[p.embedding_text() for p, _ in batch] for batch in batches]
+        for batch, vectors in zip(batches, embed_batches(embedder, texts, workers)):
+            vectors = np.asarray(vectors, dtype=np.float32)
             if vectors.shape[0] != len(batch):
                 raise RegchatError(f"the embedder returned {vectors.shape[0]} vectors for {len(batch)} texts")
             collection.add(
