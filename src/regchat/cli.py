@@ -162,11 +162,13 @@ def rules() -> None:
 @main.command()
 @click.option("--host", default=None, help="Default: REGCHAT_HOST or 127.0.0.1")
 @click.option("--port", default=None, type=int, help="Default: REGCHAT_PORT or 7860")
-def serve(host: str | None, port: int | None) -> None:
+@click.option("--workers", default=None, type=click.IntRange(1, 64),
+              help="Server processes sharing the port and the index. Default: REGCHAT_WORKERS or 1")
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Start the browser chat, JSON API, OpenAI-compatible API and webhooks on one port."""
     from .channels.server import serve as run_server
 
-    run_server(get_settings(), host=host, port=port)
+    run_server(get_settings(), host=host, port=port, workers=workers)
 
 
 if __name__ == "__main__":  # pragma: no cover

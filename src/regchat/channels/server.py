@@ -69,10 +69,30 @@ def create_app(
 
 
 
-def serve(settings: Settings | None = None, *, host: str | None = None, port: int | None = None) -> None:
-    """Run the app with uvicorn (``python app.py`` and ``regchat serve``)."""
+def app_from_environment() -> FastAPI:
+    """The app with this process's settings: what each ``--workers`` process runs."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return create_app(get_settings())
+
+
+def serve(
+    settings: Settings | None = None, *, host: str | None = None, port: int | None = None, workers: int | None = None
+) -> None:
+    """Run the app with uvicorn (``python app.py`` and ``regchat serve``).
+
+    With ``workers`` > 1 (default ``settings.workers``), uvicorn runs that many
+    processes on one port, each with its own engine over the same index (answers
+    then use more than the one core a Python process can keep busy). Each worker
+    reads its settings from the environment (``REGCHAT_*``), as ``get_settings``
+    does."""
     import uvicorn
 
     settings = settings or get_settings()
+    workers = workers or settings.workers
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
+    host, port = host or settings.host, port or settings.port
+    if workers > 1:
+        uvicorn.run("regchat.channels.server:app_from_environment", factory=True, workers=workers,
+                    host=host, port=port, log_level="info")
+    else:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
