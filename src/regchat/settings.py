@@ -55,6 +55,9 @@ class Settings(BaseSettings):
         "(all-MiniLM-L6-v2, bundled), st:<path or name> (any local sentence-transformers model), "
         "hashing (tests only)",
     )
+    models_dir: Path | None = Field(
+        default=None, description="Where models converted on this machine are kept; unset = <data_dir>/models"
+    )
     embed_workers: int = Field(
         default_factory=usable_cores, ge=1,
         description="Processes embedding in parallel during ingest, one thread each (default: usable cores)",
@@ -112,7 +115,7 @@ class Settings(BaseSettings):
     @property
     def models_path(self) -> Path:
         """Where models converted on this machine are kept (the e5 int8 model)."""
-        return self.data_dir / "models"
+        return self.models_dir or self.data_dir / "models"
 
 
 @lru_cache(maxsize=1)
