@@ -92,6 +92,9 @@ def serve(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     host, port = host or settings.host, port or settings.port
     if workers > 1:
+        if settings.wechat_token or settings.wecom_token:
+            log.warning("%d server processes: WeChat / WeCom conversation memory and rate limits are kept "
+                        "in each process, not shared", workers)
         uvicorn.run("regchat.channels.server:app_from_environment", factory=True, workers=workers,
                     host=host, port=port, log_level="info")
     else:
