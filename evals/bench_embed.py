@@ -210,26 +210,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "evals" / "results" / "bench_embed.json")
     args = parser.parse_args(argv)
 
-    report: dict = {"load_average_start": [round(x, 2) for x in os.getloadavg()], "cpus": usable_cores()}
+    report: dict = {"load_average_start": [round(x, 2) for x in os.getloadavg()], "cpus": usable_cores(),
+                    "command": "python evals/bench_embed.py " + " ".join(sys.argv[1:] if argv is None else argv)}
     started = time.perf_counter()
+
+    def save() -> None:  # after every phase, so that a failure later keeps what was measured
+        report["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+        report["seconds"] = round(time.perf_counter() - started, 1)
+        report["date"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
     with tempfile.TemporaryDirectory(prefix="regchat-bench-embed-") as tmp:
         workdir = Path(tmp)
         cache = workdir / "models"
         print("passages...", file=sys.stderr)
         report["passages"] = bench_passages(synthetic_texts(args.provisions, workdir / "corpus"), args.rounds,
                                             args.workers, cache)
+        save()
         print("queries...", file=sys.stderr)
         report["queries"] = bench_queries(cache)
+        save()
         if not args.no_http:
             print("/api/ask...", file=sys.stderr)
             report["api_ask"] = bench_http(workdir, args.workers, [int(c) for c in args.concurrency.split(",")],
                                            args.requests, args.repeats)
-    report["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
-    report["seconds"] = round(time.perf_counter() - started, 1)
-    report["date"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    report["command"] = "python evals/bench_embed.py " + " ".join(sys.argv[1:] if argv is None else argv)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+            save()
     print(json.dumps(report, indent=2))
     return 0
 

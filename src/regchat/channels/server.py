@@ -95,7 +95,9 @@ def serve(
         if settings.wechat_token or settings.wecom_token:
             log.warning("%d server processes: WeChat / WeCom conversation memory and rate limits are kept "
                         "in each process, not shared", workers)
+        # uvicorn restarts a worker that misses a health ping for this long; importing the app
+        # and answering under load can hold the interpreter longer than its default 5 s
         uvicorn.run("regchat.channels.server:app_from_environment", factory=True, workers=workers,
-                    host=host, port=port, log_level="info")
+                    host=host, port=port, log_level="info", timeout_worker_healthcheck=120)
     else:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
