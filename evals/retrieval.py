@@ -198,6 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     parser.add_argument("--json", type=Path, default=ROOT / "artifacts" / "retrieval.json")
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="with one embedder: build (or reuse, when unchanged) the index there instead of a temporary one")
+    parser.add_argument("--no-ablation", action="store_true", help="skip the hybrid run without the glossary")
     parser.add_argument("--misses", action="store_true", help="print the questions not fully recalled")
     parser.add_argument("--tune", nargs="?", const="fusion", choices=["fusion", "scope"],
                         help="grid-search the fusion parameters (or the scope parameters) and print the best")
@@ -207,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for spec in args.embedder:
-            settings = Settings(data_dir=Path(tmp) / spec, corpus_dir=args.corpus, embedder=spec)
+            data_dir = args.data_dir if args.data_dir and len(args.embedder) == 1 else Path(tmp) / spec
+            settings = Settings(data_dir=data_dir, corpus_dir=args.corpus, embedder=spec)
             ingest(None, settings, progress=False)
             retriever = open_retriever(settings)
             retriever.search("warm up", k=1)
@@ -232,6 +236,10 @@ def main(argv: list[str] | None = None) -> int:
                 for row in ranked[:12]:
                     print(f"  {row[0]:.4f} mrr={row[1]:.4f} recall={row[2]} zh={row[3]} {row[4]}")
             results[spec] = {mode: evaluate(retriever, questions, mode, args.k) for mode in args.modes}
+            if "hybrid" in args.modes and not args.no_ablation:
+                # The same index and fusion without the bilingual glossary's query expansion.
+                bare = Retriever(retriever.handle, retriever.embedder, glossary=retriever.glossary.without_expansion())
+                results[spec]["hybrid, no glossary"] = evaluate(bare, questions, "hybrid", args.k)
             results[spec]["scope"] = out_of_scope_scores(retriever, questions)
     print(markdown(results, args.k))
     if hasattr(os, "getloadavg"):

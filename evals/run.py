@@ -28,7 +28,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from regchat.errors import RegchatError
-from regchat.evaluation import METRICS, Question, QuestionResult, build_report, load_questions, score
+from regchat.evaluation import (
+    METRICS,
+    Question,
+    QuestionResult,
+    build_report,
+    grade_summary,
+    load_questions,
+    score,
+)
 from regchat.settings import Settings
 
 LABELS = {
@@ -40,6 +48,9 @@ LABELS = {
     "must_mention_rate": "mentions",
     "refusal_accuracy": "refusals",
     "over_refusal_rate": "over-refusal",
+    "not_stated_accuracy": "not stated",
+    "clarify_accuracy": "which one?",
+    "quote_language_match": "quote lang",
 }
 TABLE_COLUMNS = ("n", *METRICS, "latency_p50_ms", "latency_p95_ms")
 
@@ -170,11 +181,47 @@ def chart(report: dict, path: Path) -> None:
     plt.close(fig)
 
 
+DROP_POINTS = 0.05
+
+
+def compare(report: dict, baseline: dict) -> dict:
+    """Each metric of ``report`` beside the baseline's; a drop of more than 5 points is flagged
+    (for over-refusal, a rise)."""
+    out = {}
+    for key in (*METRICS, "pass_rate"):
+        ours, theirs = report.get(key), baseline.get(key)
+        if ours is None or theirs is None:
+            continue
+        worse = (ours - theirs) if key == "over_refusal_rate" else (theirs - ours)
+        out[key] = {"this": ours, "baseline": theirs, "drop": round(worse, 4), "flag": worse > DROP_POINTS}
+    return out
+
+
+def extra_lines(report: dict) -> list[str]:
+    """Hand grades and the comparison with a baseline, as text lines (Markdown)."""
+    lines: list[str] = []
+    if report.get("grades"):
+        lines += ["", "Hand grades (2 satisfying, 1 unhelpful, 0 wrong), with 95% intervals:", "",
+                  "| | n | 2 | 1 | 0 | share 2 | share 0 |", "|---|---:|---:|---:|---:|---|---|"]
+        for name, g in report["grades"].items():
+            def share(k):
+                ci = g[f"ci95_{k}"]
+                return "-" if g[f"share_{k}"] is None else f"{g[f'share_{k}']:.2f} [{ci[0]:.2f}, {ci[1]:.2f}]"
+            lines.append(f"| {name} | {g['n']} | {g['grade_2']} | {g['grade_1']} | {g['grade_0']} | {share(2)} | {share(0)} |")
+    if report.get("versus"):
+        lines += ["", f"Against {report['meta'].get('baseline')}:", "", "| metric | this | baseline | drop | |",
+                  "|---|---:|---:|---:|---|"]
+        for key, v in report["versus"].items():
+            lines.append(f"| {LABELS.get(key, key)} | {v['this']:.3f} | {v['baseline']:.3f} | {v['drop']:+.3f} | "
+                         f"{'more than 5 points worse' if v['flag'] else ''} |")
+    return lines
+
+
 def write_outputs(report: dict, json_path: Path) -> tuple[Path, Path, Path]:
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     md_path, png_path = json_path.with_suffix(".md"), json_path.with_suffix(".png")
-    md_path.write_text(markdown(report), encoding="utf-8")
+    md_path.write_text(markdown(report) + "\n".join(extra_lines(report)) + "\n", encoding="utf-8")
     chart(report, png_path)
     return json_path, md_path, png_path
 
@@ -191,6 +238,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--limit", type=int, default=None, help="only the first N questions")
     parser.add_argument("--sample", type=int, default=None,
                         help="only N questions spread evenly over the file (every category of a grouped file)")
+    parser.add_argument("--grades", type=Path, default=None,
+                        help="hand grades, one JSON line per question: {\"id\", \"grade\": 0|1|2, \"note\"} "
+                             "(default: REPORT with .grades.jsonl, when it exists)")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="another report (e.g. the dev set's, for a rewording): metrics side by side, "
+                             "drops of more than 5 points flagged")
     parser.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     return parser.parse_args(argv)
 
@@ -242,7 +295,17 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None,
         finished=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         command="python evals/run.py " + " ".join(sys.argv[1:] if argv is None else argv),
     )
+    grades_path = args.grades or args.report.with_suffix(".grades.jsonl")
+    if grades_path.is_file():
+        grades = [json.loads(line) for line in grades_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        report["grades"] = grade_summary(grades, results)
+        report["meta"]["grades"] = str(grades_path)
+    if args.baseline is not None:
+        report["versus"] = compare(report, json.loads(args.baseline.read_text(encoding="utf-8")))
+        report["meta"]["baseline"] = str(args.baseline)
     print_table(report)
+    for line in extra_lines(report):
+        print(line)
     paths = write_outputs(report, args.report)
     print("wrote " + ", ".join(str(p) for p in paths))
     if report["errors"]:

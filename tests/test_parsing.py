@@ -44,7 +44,7 @@ class TestShippedCorpus:
     def test_every_document_carries_its_metadata(self):
         for path in CORPUS.glob("*.md"):
             doc = read_document(path)
-            assert doc.title and doc.short_title and doc.source and doc.language == "en"
+            assert doc.title and doc.short_title and doc.source and doc.language == ("zh" if ".zh." in path.name else "en")
             assert doc.jurisdiction == ("MO" if doc.doc_id.startswith("mo-") else "CN")
             assert doc.content_hash and len(doc.content_hash) == 64
 

@@ -53,7 +53,7 @@ class TestExactArticles:
         assert retriever.lookup(45, doc_id=REGS) == []
         assert retriever.get(f"{LAW}#32").label == "Exit and Entry Administration Law, Art. 32"
         assert retriever.get("nope#1") is None
-        assert len(retriever.provisions) == 74
+        assert len(retriever.provisions) == 146
 
     def test_reference_parsing(self):
         assert [n for n, _ in article_references("Art. 5, Article 12 and 第一百零五条, 第7条")] == [5, 12, 105, 7]

@@ -1,4 +1,4 @@
-"""The ``regchat`` command line: ingest, search, ask, deadline, rules, serve.
+"""The ``regchat`` command line: ingest, search, ask, deadline, rules, serve, feedback, hash-password.
 
 This is an edge: it reads settings, calls the core, and turns regchat's own
 errors into one-line messages (exit code 1) instead of tracebacks.
@@ -142,15 +142,32 @@ def ask(question: str, today: dt.date | None, as_json: bool) -> None:
               help="Number of days for rules whose length the authority sets (e.g. reg-36-stay-period).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--ics", "ics_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+              help="Also write the deadline as an iCalendar file (- for standard output).")
+@click.option("--remind", type=click.IntRange(0, 60), default=None,
+              help="Calendar reminder, working days before the day to act (default: REGCHAT_ICS_REMINDER_DAYS).")
 @_edge
-def deadline(rule_id: str, event_date: dt.date | dt.datetime, amount: int | None, lang: str, as_json: bool) -> None:
+def deadline(rule_id: str, event_date: dt.date | dt.datetime, amount: int | None, lang: str, as_json: bool,
+             ics_file: Path | None, remind: int | None) -> None:
     """Compute the deadline of RULE_ID from EVENT_DATE (YYYY-MM-DD, or YYYY-MM-DDTHH:MM for
     rules counted in hours); `regchat rules` lists the rules."""
-    from .deadlines import compute_deadline, format_deadline
+    from .deadlines import calendar_for, compute_deadline, format_deadline
 
-    result = compute_deadline(
-        rule_id, event_date, amount=amount, lang=lang, holidays_dir=get_settings().holidays_dir
-    )
+    settings = get_settings()
+    result = compute_deadline(rule_id, event_date, amount=amount, lang=lang, holidays_dir=settings.holidays_dir)
+    if ics_file is not None:
+        from .calendar_export import deadline_ics
+
+        body = deadline_ics(
+            result, lang=lang, now=dt.datetime.now(dt.timezone.utc),
+            reminder_working_days=settings.ics_reminder_days if remind is None else remind,
+            calendar=calendar_for(result.region, settings.holidays_dir),
+        )
+        if str(ics_file) == "-":
+            click.get_binary_stream("stdout").write(body)
+            return
+        ics_file.write_bytes(body)
+        click.echo(f"Wrote {ics_file}", err=True)
     click.echo(result.model_dump_json(indent=2) if as_json else format_deadline(result, lang=lang))
 
 
@@ -164,12 +181,128 @@ def rules() -> None:
         click.echo(f"{rule.id:<32} {rule.doc_id} Art. {rule.article}: {rule.summary_en}")
 
 
+@main.group()
+def feedback() -> None:
+    """Ratings of answers (thumbs up / down) for review, and as evaluation questions."""
+
+
+def _feedback_store():
+    from .feedback import FeedbackStore
+
+    return FeedbackStore(get_settings().feedback_path)
+
+
+@feedback.command("list")
+@click.option("--rating", type=click.Choice(["up", "down"]), default=None, help="Only this rating.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many (oldest first).")
+@_edge
+def feedback_list(rating: str | None, limit: int | None) -> None:
+    """One line per rating: id, date, rating, channel, question, comment."""
+    items = _feedback_store().list(rating=rating, limit=limit)
+    if not items:
+        click.echo("No feedback yet.")
+    for item in items:
+        mark = "+" if item.rating == "up" else "-"
+        question = " ".join(item.answer.question.split())
+        question = question[:70] + ("…" if len(question) > 70 else "")
+        comment = f"  [{item.comment}]" if item.comment else ""
+        corrected = "  (corrected)" if item.correction else ""
+        when = f"{item.created:%Y-%m-%d %H:%M}"
+        click.echo(f"{item.id:>5} {when} {mark} {item.channel:<7} {question}{comment}{corrected}")
+
+
+@feedback.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--rating", type=click.Choice(["up", "down"]), default=None, help="Only this rating.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default="-",
+              show_default=True, help="Output file.")
+@_edge
+def feedback_export(fmt: str, rating: str | None, out: Path) -> None:
+    """Every rating with its question, conversation, answer, citations and deadlines."""
+    from .feedback import export_csv, export_jsonl
+
+    items = _feedback_store().list(rating=rating)
+    text = export_csv(items) if fmt == "csv" else export_jsonl(items)
+    if str(out) == "-":
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8", newline="")
+        click.echo(f"Wrote {len(items)} rating(s) to {out}", err=True)
+
+
+@feedback.command("correct")
+@click.argument("feedback_id", type=int)
+@click.option("--cite", "cites", multiple=True, metavar="DOC[#ARTICLE]",
+              help="A provision the answer should cite, e.g. cn-exit-entry-law#32 (repeatable).")
+@click.option("--date", "dates", multiple=True, callback=lambda c, p, v: [_parse_date(c, p, d) for d in v],
+              help="A date the answer should state, YYYY-MM-DD (repeatable).")
+@click.option("--mention", "mentions", multiple=True, help="A word or number the answer must mention (repeatable).")
+@click.option("--out-of-scope", is_flag=True, help="The question should have been refused.")
+@click.option("--note", default=None, help="The reviewer's note.")
+@_edge
+def feedback_correct(feedback_id: int, cites: tuple[str, ...], dates: list[dt.date], mentions: tuple[str, ...],
+                     out_of_scope: bool, note: str | None) -> None:
+    """Give the right answer for a rating: the gold of its evaluation question."""
+    from .feedback import Correction, GoldRef
+
+    refs = []
+    for cite in cites:
+        doc, _, article = cite.partition("#")
+        if not doc or (article and not article.isdigit()):
+            raise click.BadParameter(f"{cite!r} is not DOC or DOC#ARTICLE", param_hint="--cite")
+        refs.append(GoldRef(doc=doc, article=int(article) if article else None))
+    if not (refs or dates or mentions or out_of_scope):
+        raise click.UsageError("Say what the answer should have been: --cite, --date, --mention or --out-of-scope.")
+    item = _feedback_store().correct(feedback_id, Correction(gold_citations=refs, gold_dates=dates,
+                                                             must_mention=list(mentions), out_of_scope=out_of_scope,
+                                                             note=note))
+    click.echo(f"Feedback {item.id} corrected.")
+
+
+@feedback.command("to-eval")
+@click.argument("out", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@_edge
+def feedback_to_eval(out: Path) -> None:
+    """Write the rated questions as an evaluation file (JSON Lines) for evals/run.py: a thumbs-up
+    keeps the answer given as the gold, a thumbs-down needs a correction (`regchat feedback correct`)."""
+    from .feedback import eval_questions
+
+    questions, waiting = eval_questions(_feedback_store().list())
+    text = "".join(json.dumps(q, ensure_ascii=False) + "\n" for q in questions)
+    if str(out) == "-":
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {len(questions)} question(s) to {out}", err=True)
+    if waiting:
+        ids = ", ".join(str(f.id) for f in waiting)
+        click.echo(f"{len(waiting)} thumbs-down without a correction left out (feedback {ids}); "
+                   "give one with `regchat feedback correct ID --cite DOC#ARTICLE`.", err=True)
+
+
+@main.command("hash-password")
+@click.argument("user")
+@click.password_option(help="The password (asked for when not given).")
+def hash_password(user: str, password: str) -> None:
+    """Print USER:HASH for REGCHAT_UI_USERS, so that the settings hold no plain password."""
+    from .channels.auth import hash_password as make_hash
+
+    if ":" in user or "," in user or not user.strip():
+        raise click.BadParameter("a user name cannot be empty or contain ':' or ','", param_hint="USER")
+    click.echo(f"{user.strip()}:{make_hash(password)}")
+
+
 @main.command()
 @click.option("--host", default=None, help="Default: REGCHAT_HOST or 127.0.0.1")
 @click.option("--port", default=None, type=int, help="Default: REGCHAT_PORT or 7860")
+<<<<<<< HEAD
 @click.option("--workers", default=None, type=click.IntRange(1, 64),
               help="Server processes sharing the port and the index. Default: REGCHAT_WORKERS or 1")
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
+=======
+@_edge
+def serve(host: str | None, port: int | None) -> None:
+>>>>>>> main
     """Start the browser chat, JSON API, OpenAI-compatible API and webhooks on one port."""
     from .channels.server import serve as run_server
 

@@ -32,10 +32,40 @@ class Document(BaseModel):
     text: str
     content_hash: str = ""
     path: str | None = None
+    title_zh: str | None = Field(default=None, description="The document's title in Chinese, when its text is not")
+    official: bool = Field(default=True, description="The authentic text (False for a translation)")
+    version: str | None = Field(default=None, description="The version this text is, e.g. its promulgation date")
+    in_force: dt.date | None = Field(default=None, description="The day this version came into force")
+    translation_of: str | None = Field(
+        default=None, description="For a translation: the version of the official text it follows"
+    )
+
+
+class ProvisionText(BaseModel):
+    """One provision's text in one language and one version."""
+
+    model_config = ConfigDict(frozen=True)
+
+    lang: str
+    text: str
+    official: bool = True
+    version: str | None = None
+    in_force: dt.date | None = None
+    until: dt.date | None = Field(default=None, description="Last day in force (None: still in force)")
+    follows: str | None = Field(default=None, description="For a translation: the official version it follows")
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return (self.in_force is None or self.in_force <= day) and (self.until is None or day <= self.until)
 
 
 class Provision(BaseModel):
-    """One citable unit: an article, or a section of a document without articles."""
+    """One citable unit: an article, or a section of a document without articles.
+
+    ``text`` is the text regchat reads by default: the English translation when
+    there is one, else the official text. ``texts`` holds every language and
+    version (official Chinese texts with the days they are in force, and
+    translations with the version they follow); ``text_in`` picks one.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -48,11 +78,83 @@ class Provision(BaseModel):
     label: str = Field(description="e.g. 'Exit and Entry Administration Law, Art. 30'")
     text: str
     ordinal: int = Field(default=0, description="Position of the provision in its document")
+    texts: tuple[ProvisionText, ...] = ()
+    doc_title_zh: str | None = Field(default=None, description="The document's Chinese title, when it has one")
+    chapter_zh: str | None = None
+    section_zh: str | None = None
+
+    @property
+    def languages(self) -> list[str]:
+        """Languages this provision has a text in (the default text's first)."""
+        found = [t.lang for t in self.texts]
+        return list(dict.fromkeys(found)) or ["en"]
+
+    def text_in(self, lang: str, on: dt.date | None = None) -> ProvisionText | None:
+        """The text in ``lang`` in force on ``on`` (the latest version when ``on`` is None).
+
+        A translation is returned whatever version it follows: compare its
+        ``follows`` with the official version in force (``translation_outdated``).
+        """
+        candidates = [t for t in self.texts if t.lang == lang]
+        if not candidates:
+            return None
+        official = [t for t in candidates if t.official]
+        if official and on is not None:
+            current = [t for t in official if t.in_force_on(on)]
+            if current:
+                return current[-1]
+            return official[0] if on < (official[0].in_force or on) else official[-1]
+        return (official or candidates)[-1]
+
+    def official_text(self, on: dt.date | None = None) -> ProvisionText | None:
+        """The authentic text in force on ``on`` (latest when None)."""
+        for lang in dict.fromkeys(t.lang for t in self.texts if t.official):
+            return self.text_in(lang, on)
+        return None
+
+    def translation_outdated(self, lang: str, on: dt.date | None = None) -> bool:
+        """Whether the translation in ``lang`` follows an official version whose text differs
+        from the one in force on ``on``."""
+        translation = self.text_in(lang)
+        official = self.official_text(on)
+        if translation is None or translation.official or official is None or translation.follows is None:
+            return False
+        followed = next((t for t in self.texts if t.official and t.version == translation.follows), None)
+        return followed is not None and _normalised(followed.text) != _normalised(official.text)
+
+    def versions(self) -> list[ProvisionText]:
+        """The official texts, oldest first."""
+        return [t for t in self.texts if t.official]
+
+    def as_of(self, day: dt.date) -> "Provision":
+        """This provision as in force on ``day``: ``texts`` keeps one official version (the one
+        in force that day) and the translations."""
+        official = self.official_text(day)
+        if official is None or len(self.versions()) < 2:
+            return self
+        kept = tuple(t for t in self.texts if not t.official or t is official)
+        return self.model_copy(update={"texts": kept})
+
+    def all_text(self) -> str:
+        """Every language's text (for checking that a quote is verbatim in either)."""
+        seen = dict.fromkeys([self.text, *(t.text for t in self.texts)])
+        return "\n".join(seen)
 
     @property
     def key(self) -> str:
         """Stable id: 'cn-exit-entry-law#30' or 'mo-non-resident-worker-card#3'."""
         return f"{self.doc_id}#{self.article if self.article is not None else f's{self.ordinal}'}"
+
+    @property
+    def label_zh(self) -> str:
+        """'《中华人民共和国出境入境管理法》第三十条', or the section's name for a guide."""
+        from .parsing import int_to_chinese
+
+        title = self.doc_title_zh or self.doc_title
+        if self.article is None:
+            return f"《{title}》“{self.section or self.ref}”部分"
+        number = int_to_chinese(self.article) if 0 < self.article < 1000 else str(self.article)
+        return f"《{title}》第{number}条"
 
     @property
     def ref(self) -> str:
@@ -62,6 +164,12 @@ class Provision(BaseModel):
     def embedding_text(self) -> str:
         """What gets embedded: document title and label give the vector its context."""
         return f"{self.doc_title}\n{self.label}\n{self.text}"
+
+
+def _normalised(text: str) -> str:
+    """Text compared across versions: bracket width and spacing do not count."""
+    table = str.maketrans({"(": "（", ")": "）", ":": "：", ";": "；", ",": "，"})
+    return "".join(text.translate(table).split())
 
 
 class Hit(BaseModel):
@@ -81,6 +189,12 @@ class Citation(BaseModel):
     section: str | None = None
     label: str
     quote: str = ""
+    pinpoint: str | None = Field(default=None, description="The part quoted: 'Art. 6(12)', '第六条第（十三）项'")
+    quote_lang: str | None = Field(default=None, description="Language of the quote")
+    translation: bool = Field(default=False, description="The quote is from an unofficial translation")
+    original: str = Field(default="", description="The official text of the quoted part, when the quote is a translation")
+    version: str | None = Field(default=None, description="Version of the official text the answer relies on")
+    languages: list[str] = Field(default_factory=list, description="Languages the provision has a text in")
 
     @property
     def key(self) -> str:
@@ -107,6 +221,13 @@ class Deadline(BaseModel):
     steps: list[str] = Field(default_factory=list)
     provisional: bool = False
     provisional_reason: str | None = None
+    event: dt.date | dt.datetime | None = Field(
+        default=None, description="The date (or time) a rule's period counts from, for deadlines computed from a rule"
+    )
+    amount: int | None = Field(default=None, description="The period's length when the case gave it (not the rule's)")
+    ics: str | None = Field(
+        default=None, description="Link to this deadline as an iCalendar file, relative to the server (set by the API)"
+    )
 
 
 class RetrievedItem(BaseModel):
@@ -123,8 +244,17 @@ class RetrievedItem(BaseModel):
         return cls(key=p.key, doc_id=p.doc_id, article=p.article, section=p.section, label=p.label, score=hit.score)
 
 
+Outcome = Literal["answered", "not_stated", "clarify", "refused"]
+
+
 class Answer(BaseModel):
+    id: str | None = Field(default=None, description="Set by the server: the id feedback refers to")
     text: str
+    outcome: Outcome = Field(
+        default="answered",
+        description="answered; not_stated (the documents do not say what was asked); clarify (regchat asks "
+        "which case is meant); refused (outside what the documents cover)",
+    )
     citations: list[Citation] = Field(default_factory=list)
     deadlines: list[Deadline] = Field(default_factory=list)
     refused: bool = False

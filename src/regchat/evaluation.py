@@ -38,7 +38,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .documents import Answer
 from .errors import RegchatError
 
-Category = Literal["lookup", "deadline", "procedure", "out_of_scope", "ambiguous", "followup"]
+Category = Literal[
+    "lookup", "deadline", "procedure", "out_of_scope", "ambiguous", "followup", "not_stated", "multi"
+]
+Expect = Literal["answer", "refuse", "not_stated", "clarify"]
 METRICS = (
     "retrieval_recall_at_5",
     "mrr",
@@ -48,6 +51,9 @@ METRICS = (
     "must_mention_rate",
     "refusal_accuracy",
     "over_refusal_rate",
+    "not_stated_accuracy",
+    "clarify_accuracy",
+    "quote_language_match",
 )
 RECALL_K = 5
 
@@ -100,14 +106,20 @@ class Question(BaseModel):
     lang: Literal["en", "zh"]
     today: dt.date | None = None
     history: list[Turn] = Field(default_factory=list)
-    gold_citations: list[Ref]
+    expect: Expect | None = None
+    gold_citations: list[Ref] = Field(default_factory=list)
     acceptable_citations: list[Ref] = Field(default_factory=list)
     gold_dates: list[dt.date] = Field(default_factory=list)
     must_mention: list[str] = Field(default_factory=list)
 
     @property
+    def expected(self) -> Expect:
+        """What a good answer does: answer, refuse, say the documents do not state it, or ask which case."""
+        return self.expect or ("refuse" if self.category == "out_of_scope" else "answer")
+
+    @property
     def in_scope(self) -> bool:
-        return self.category != "out_of_scope"
+        return self.expected != "refuse"
 
     def history_dicts(self) -> list[dict[str, str]]:
         return [turn.model_dump() for turn in self.history]
@@ -232,6 +244,9 @@ class QuestionResult(BaseModel):
     citations: list[str] = Field(default_factory=list)
     dates: list[dt.date] = Field(default_factory=list)
     refused: bool = False
+    expected: str = "answer"
+    outcome: str = "answered"
+    quote_lang_ok: bool | None = None
     mode: str = Field(default="offline", description="How the answer was made: offline, or llm")
     notices: list[str] = Field(default_factory=list, description="The answer's notices, e.g. a model fallback")
     latency_ms: float = 0.0
@@ -293,12 +308,18 @@ def score(question: Question, answer: Answer | None, *, latency_ms: float = 0.0,
     mention_ok = (not missing) if question.must_mention else None
 
     refusal_ok = answer.refused == (not question.in_scope)
+    expected = question.expected
+    outcome = "refused" if answer.refused else answer.outcome
+    quoted = [c for c in answer.citations if c.quote and c.quote_lang and question.lang in c.languages]
+    quote_lang_ok = all(c.quote_lang == question.lang for c in quoted) if quoted else None
     passed: dict[str, bool | None] = {
         "retrieval": None if recall is None else recall == 1.0,
         "citations": (gold_cited == len(gold) and cited_correct == len(cited)) if gold else (len(cited) == 0 if not question.in_scope else None),
         "dates": dates_ok,
         "must_mention": mention_ok,
         "refusal": refusal_ok,
+        "outcome": (outcome == expected) if expected in ("not_stated", "clarify") else None,
+        "quote_language": quote_lang_ok,
     }
     return QuestionResult(
         id=question.id,
@@ -311,6 +332,9 @@ def score(question: Question, answer: Answer | None, *, latency_ms: float = 0.0,
         citations=[f"{d}#{a if a is not None else s}" for d, a, s in cited],
         dates=sorted(stated),
         refused=answer.refused,
+        expected=expected,
+        outcome=outcome,
+        quote_lang_ok=quote_lang_ok,
         mode=answer.mode,
         notices=list(answer.notices),
         latency_ms=latency_ms,
@@ -379,6 +403,9 @@ def summarize(results: Sequence[QuestionResult]) -> dict[str, float | int | None
         "must_mention_rate": _mean(float(r.mention_ok) for r in results if r.mention_ok is not None),
         "refusal_accuracy": _mean(float(r.refused) for r in out_scope),
         "over_refusal_rate": _mean(float(r.refused) for r in in_scope),
+        "not_stated_accuracy": _mean(float(r.outcome == "not_stated") for r in results if r.expected == "not_stated"),
+        "clarify_accuracy": _mean(float(r.outcome == "clarify") for r in results if r.expected == "clarify"),
+        "quote_language_match": _mean(float(r.quote_lang_ok) for r in results if r.quote_lang_ok is not None),
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p95_ms": percentile(latencies, 95),
         "pass_rate": _mean(float(r.ok) for r in results),
@@ -386,6 +413,54 @@ def summarize(results: Sequence[QuestionResult]) -> dict[str, float | int | None
         "answers_with_notices": sum(1 for r in results if r.notices),
         "answer_modes": dict(Counter(r.mode for r in results)),
     }
+
+
+def wilson(successes: float, n: int, z: float = 1.96) -> tuple[float, float] | None:
+    """The Wilson score interval (95% by default) of a proportion; None when n is 0."""
+    if n <= 0:
+        return None
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def intervals(results: Sequence[QuestionResult]) -> dict[str, tuple[float, float] | None]:
+    """95% confidence intervals of the proportion metrics (for small question sets)."""
+    gold = [r for r in results if r.gold_n]
+    dated = [r for r in results if r.dates_ok is not None]
+    out_scope = [r for r in results if not r.in_scope]
+    in_scope = [r for r in results if r.in_scope]
+    return {
+        "citation_precision": wilson(sum(r.cited_correct_n for r in results), sum(r.cited_n for r in results)),
+        "citation_recall": wilson(sum(r.gold_cited_n for r in gold), sum(r.gold_n for r in gold)),
+        "date_accuracy": wilson(sum(r.dates_ok for r in dated), len(dated)),
+        "refusal_accuracy": wilson(sum(r.refused for r in out_scope), len(out_scope)),
+        "over_refusal_rate": wilson(sum(r.refused for r in in_scope), len(in_scope)),
+        "pass_rate": wilson(sum(r.ok for r in results), len(results)),
+    }
+
+
+def grade_summary(grades: Iterable[dict], results: Sequence[QuestionResult]) -> dict:
+    """Hand grades (``{"id": ..., "grade": 0|1|2, "note": ...}`` per line of grades.jsonl)
+    counted overall and per language, each share with its 95% interval."""
+    lang = {r.id: r.lang for r in results}
+    groups: dict[str, list[int]] = {"all": []}
+    for g in grades:
+        if g.get("id") not in lang or g.get("grade") not in (0, 1, 2):
+            continue
+        groups["all"].append(g["grade"])
+        groups.setdefault(lang[g["id"]], []).append(g["grade"])
+    out = {}
+    for name, values in groups.items():
+        n = len(values)
+        out[name] = {
+            "n": n,
+            **{f"grade_{k}": values.count(k) for k in (2, 1, 0)},
+            **{f"share_{k}": (values.count(k) / n if n else None) for k in (2, 0)},
+            **{f"ci95_{k}": wilson(values.count(k), n) for k in (2, 0)},
+        }
+    return out
 
 
 def group_by(results: Sequence[QuestionResult], field: Literal["category", "lang"]) -> dict[str, dict]:
@@ -401,6 +476,7 @@ def build_report(results: Sequence[QuestionResult], **meta) -> dict:
     ``meta`` (mode, question file, timestamps...) goes under ``"meta"``."""
     return {
         **summarize(results),
+        "ci95": intervals(results),
         "by_category": group_by(results, "category"),
         "by_lang": group_by(results, "lang"),
         "meta": meta,

@@ -34,6 +34,7 @@ What ``ingest`` adds or replaces:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -44,6 +45,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, Field
 
+from regchat.assembly import assemble
 from regchat.documents import Document, Provision
 from regchat.embeddings import SpecEmbeddings, canonical_spec, embed_batches, get_embedder
 from regchat.errors import DocumentError, IndexNotReady, RegchatError
@@ -104,7 +106,13 @@ class IndexHandle:
     embedder_spec: str
     documents: dict[str, dict]
     provisions: list[Provision] = field(default_factory=list)
-    vectors: np.ndarray | None = None  # one row per provision (same order), when loaded
+    vectors: np.ndarray | None = None  # one row per record (same order as ``records``), when loaded
+    records: list[tuple[int, str, str]] = field(default_factory=list)  # (provision position, lang, text)
+
+    @property
+    def owners(self) -> np.ndarray:
+        """For each record, the position of its provision."""
+        return np.array([r[0] for r in self.records], dtype=np.int64)
 
 
 # --- Chroma plumbing ------------------------------------------------------------
@@ -240,8 +248,15 @@ def open_index(
         raise IndexNotReady(f"no index in collection {settings.collection!r}: build it with `regchat ingest`")
     meta = collection.metadata or {}
     stored = collection.get(include=["documents", "metadatas", *(["embeddings"] if vectors else [])])
-    provisions = [_provision(text, m) for text, m in zip(stored["documents"], stored["metadatas"])]
-    order = sorted(range(len(provisions)), key=lambda i: (provisions[i].doc_id, provisions[i].ordinal))
+    by_key: dict[str, Provision] = {}
+    raw: list[tuple[str, str, str]] = []  # (provision key, lang, text) per record
+    for record_id, text, m in zip(stored["ids"], stored["documents"], stored["metadatas"]):
+        provision = _provision(text, m)
+        by_key.setdefault(provision.key, provision)
+        raw.append((provision.key, str(m.get("lang") or "en"), text))
+    provisions = sorted(by_key.values(), key=lambda p: (p.doc_id, p.ordinal))
+    position = {p.key: i for i, p in enumerate(provisions)}
+    order = sorted(range(len(raw)), key=lambda i: (position[raw[i][0]], raw[i][1]))
     matrix = None
     if vectors:
         matrix = np.asarray(stored["embeddings"], dtype=np.float32)[order] if order else None
@@ -250,13 +265,16 @@ def open_index(
         name=collection.name,
         embedder_spec=str(meta.get("embedder", "e5")),
         documents=json.loads(meta.get("documents", "{}")),
-        provisions=[provisions[i] for i in order],
+        provisions=provisions,
         vectors=matrix,
+        records=[(position[raw[i][0]], raw[i][1], raw[i][2]) for i in order],
     )
 
 
-def _metadata(provision: Provision, content_hash: str) -> dict:
+def _metadata(provision: Provision, content_hash: str, lang: str) -> dict:
     return {
+        "lang": lang,
+        "provision": provision.model_dump_json(),
         "doc_id": provision.doc_id,
         "doc_title": provision.doc_title,
         "jurisdiction": provision.jurisdiction,
@@ -270,6 +288,8 @@ def _metadata(provision: Provision, content_hash: str) -> dict:
 
 
 def _provision(text: str, meta: dict) -> Provision:
+    if meta.get("provision"):
+        return Provision.model_validate_json(meta["provision"])
     article = int(meta.get("article", -1))
     return Provision(
         doc_id=meta["doc_id"],
@@ -327,7 +347,7 @@ def ingest(
     spec = getattr(embedder, "spec", None) or canonical_spec(settings.embedder)
     report = IngestReport(embedder=spec, errors=errors)
 
-    parsed: dict[str, tuple[Document, list[Provision]]] = {}
+    by_doc: dict[str, list[tuple[Document, list[Provision]]]] = {}
     failed_paths: set[str] = set()
     for path in files:
         try:
@@ -336,11 +356,14 @@ def ingest(
             report.errors.append(str(exc))
             failed_paths.add(str(Path(path)))
             continue
-        if document.doc_id in parsed:
-            other = parsed[document.doc_id][0].path
-            report.errors.append(str(DocumentError(path, f"doc_id {document.doc_id!r} is already used by {other}")))
-            continue
-        parsed[document.doc_id] = (document, provisions)
+        by_doc.setdefault(document.doc_id, []).append((document, provisions))
+    parsed: dict[str, tuple[Document, list[Provision]]] = {}
+    for doc_id, doc_files in by_doc.items():
+        try:
+            parsed[doc_id] = (_combined(doc_files), assemble(doc_files))
+        except DocumentError as exc:
+            report.errors.append(str(exc))
+            failed_paths.update(str(Path(d.path)) for d, _ in doc_files if d.path)
 
     client = chroma_client(settings)
     function = ChromaEmbeddingFunction(embedder, spec)
@@ -374,7 +397,7 @@ def ingest(
 
     if old is not None and not report.changed and same_embedder:
         report.collection = old.name
-        report.provisions = old.count()
+        report.provisions = _provision_count(old)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -395,7 +418,7 @@ def ingest(
         if keep and old is not None:
             _copy(old, new, sorted(keep))
         report.embedded = _embed_into(new, to_embed, embedder, progress, workers)
-        report.provisions = new.count()
+        report.provisions = _provision_count(new)
         new.modify(metadata={**(new.metadata or {}), "complete": True})
     except BaseException:
         try:
@@ -414,6 +437,44 @@ def ingest(
     return report
 
 
+def _provision_count(collection) -> int:
+    """Provisions in a collection (a provision has one record per language)."""
+    return len({record_id.split("|")[0] for record_id in collection.get(include=[])["ids"]})
+
+
+def _combined(files: Sequence[tuple[Document, list[Provision]]]) -> Document:
+    """The one record stored for a document that comes as several files (official versions,
+    translations): the first translation's metadata (else the official text's), one content
+    hash over every file, and every file's path."""
+    ordered = sorted(files, key=lambda f: (f[0].official, f[0].path or ""))
+    first = ordered[0][0]
+    if len(files) == 1:
+        return first
+    digest = hashlib.sha256("".join(sorted(d.content_hash for d, _ in files)).encode()).hexdigest()
+    paths = sorted(d.path for d, _ in files if d.path)
+    return first.model_copy(update={"content_hash": digest, "path": paths[0] if paths else None})
+
+
+def _records(provision: Provision) -> list[tuple[str, str, str]]:
+    """(lang, stored text, embedded text) for each language of a provision: the text in force
+    now, with the document's title and the article's label in that language."""
+    out = []
+    for lang in provision.languages:
+        version = provision.text_in(lang)
+        if version is None:
+            continue
+        if lang == "zh":
+            head = provision.label_zh
+        else:
+            # A document with no Chinese text still has its Chinese title: Chinese questions find it by that.
+            zh_title = provision.doc_title_zh if "zh" not in provision.languages else None
+            head = f"{provision.doc_title}\n{zh_title or ''}\n{provision.label}"
+        out.append((lang, version.text, f"{head}\n{version.text}"))
+    if not out:
+        out.append(("en", provision.text, provision.embedding_text()))
+    return out
+
+
 def _copy(old, new, doc_ids: list[str]) -> None:
     stored = old.get(where={"doc_id": {"$in": doc_ids}}, include=["embeddings", "documents", "metadatas"])
     ids = stored["ids"]
@@ -429,9 +490,10 @@ def _copy(old, new, doc_ids: list[str]) -> None:
 
 def _embed_into(collection, to_embed: dict, embedder: SpecEmbeddings, progress: bool, workers: int = 1) -> int:
     records = [
-        (provision, document.content_hash)
+        (provision, document.content_hash, lang, text, embedded)
         for document, provisions in to_embed.values()
         for provision in provisions
+        for lang, text, embedded in _records(provision)
     ]
     if not records:
         return 0
@@ -443,22 +505,22 @@ def _embed_into(collection, to_embed: dict, embedder: SpecEmbeddings, progress: 
         embedder.prepare(progress=progress)  # a one-time conversion, here rather than raced by workers
     batches = [records[start:start + _BATCH] for start in range(0, len(records), _BATCH)]
     bar = tqdm(
-        total=len(records), desc="embedding", unit="provision",
+        total=len(records), desc="embedding", unit="text",
         disable=not progress or len(records) <= _BATCH, leave=False,
     )
     try:
-        texts = [[p.embedding_text() for p, _ in batch] for batch in batches]
+        texts = [[r[4] for r in batch] for batch in batches]
         for batch, vectors in zip(batches, embed_batches(embedder, texts, workers)):
             vectors = np.asarray(vectors, dtype=np.float32)
             if vectors.shape[0] != len(batch):
                 raise RegchatError(f"the embedder returned {vectors.shape[0]} vectors for {len(batch)} texts")
             collection.add(
-                ids=[p.key for p, _ in batch],
+                ids=[f"{p.key}|{lang}" for p, _, lang, _, _ in batch],
                 embeddings=vectors,
-                documents=[p.text for p, _ in batch],
-                metadatas=[_metadata(p, h) for p, h in batch],
+                documents=[text for _, _, _, text, _ in batch],
+                metadatas=[_metadata(p, h, lang) for p, h, lang, _, _ in batch],
             )
             bar.update(len(batch))
     finally:
         bar.close()
-    return len(records)
+    return len({p.key for p, *_ in records})

@@ -168,6 +168,7 @@ def parse_text(text: str, *, path: Path | str, content_hash: str | None = None) 
     """Build a ``Document`` from text (front matter optional)."""
     path = Path(path)
     meta, body = _front_matter(text)
+    body = re.sub(r"<!--.*?-->", "", body, flags=re.DOTALL)
     lines = [ln.replace("\u00a0", " ").rstrip() for ln in body.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     lines = [ln for ln in lines if not is_debris(ln)]
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
@@ -190,7 +191,35 @@ def parse_text(text: str, *, path: Path | str, content_hash: str | None = None) 
         text=body,
         content_hash=content_hash or hashlib.sha256(text.encode("utf-8")).hexdigest(),
         path=str(path),
+        title_zh=meta.get("title_zh") or None,
+        official=_flag(meta.get("official"), default=not meta.get("translation_of")),
+        version=_first_word(meta.get("version")),
+        in_force=_day(path, "in_force", meta.get("in_force")),
+        translation_of=_first_word(meta.get("translation_of")),
     )
+
+
+def _flag(value: str | None, *, default: bool) -> bool:
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() in ("true", "yes", "1")
+
+
+def _first_word(value: str | None) -> str | None:
+    """'2025-08-07 (current text)' -> '2025-08-07'."""
+    return value.split()[0] if value and value.split() else None
+
+
+def _day(path: Path, key: str, value: str | None):
+    import datetime as dt
+
+    word = _first_word(value)
+    if word is None:
+        return None
+    try:
+        return dt.date.fromisoformat(word)
+    except ValueError:
+        raise DocumentError(path, f"front matter {key}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def load_provisions(path: Path | str) -> tuple[Document, list[Provision]]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,6 +81,26 @@ class Settings(BaseSettings):
     port: int = 7860
     workers: int = Field(default=1, ge=1, description="Server processes (each with its own engine)")
 
+    # --- access, feedback, calendar, metrics, logs --------------------------
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="Keys for /api/* and /v1/* (comma-separated); when set, requests need 'Authorization: Bearer KEY'",
+    )
+    ui_users: SecretStr | None = Field(
+        default=None,
+        description="Browser chat login: 'user:password' pairs, comma-separated; a password may be given as its "
+        "hash (`regchat hash-password`)",
+    )
+    metrics_key: SecretStr | None = Field(
+        default=None, description="When set, /metrics and /healthz need 'Authorization: Bearer KEY'"
+    )
+    feedback_db: Path | None = Field(default=None, description="Feedback SQLite file; default DATA_DIR/feedback.sqlite3")
+    ics_reminder_days: int = Field(
+        default=3, ge=0, le=60, description="Calendar reminders: working days before the day to act"
+    )
+    log_format: Literal["text", "json"] = "text"
+    log_questions: bool = Field(default=False, description="Write the questions asked to the log")
+
     # --- WeChat / WeCom ---------------------------------------------------
     wechat_token: str | None = None
     wechat_aes_key: str | None = None
@@ -103,6 +123,17 @@ class Settings(BaseSettings):
         if value is None or value.strip().lower() in {"", "offline", "off", "none"}:
             return None
         return value.strip()
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [key.strip() for key in value.split(",") if key.strip()]
+        return value
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.feedback_db or self.data_dir / "feedback.sqlite3"
 
     @property
     def mode(self) -> Literal["offline", "llm"]:

@@ -56,7 +56,8 @@ def test_deadline_from_each_date_form(engine, question):
     assert deadline.rule_id == "law-30-residence-permit"
     assert "2026-04-01" in answer.text
     assert keys(answer) == ["cn-exit-entry-law#30"]
-    assert answer.citations[0].quote == "within 30 days from the date of their entry"
+    expected = "应当自入境之日起三十日内" if answer.lang == "zh" else "within 30 days from the date of their entry"
+    assert answer.citations[0].quote == expected  # in the reader's language: the official text for Chinese
 
 
 def test_relative_date_counts_from_today(engine):
@@ -72,8 +73,9 @@ def test_chinese_question_gets_a_chinese_frame_and_the_act_by_day(engine):
     assert "2026-11-15" in answer.text and "2026-11-13" in answer.text
     assert "依据" in answer.text and "计算步骤" in answer.text
     assert keys(answer) == ["cn-exit-entry-law#32"]
-    # The quote stays in the source language.
-    assert "within 30 days prior to the expiry" in answer.citations[0].quote
+    # A Chinese reader gets the official Chinese text, not the translation.
+    assert answer.citations[0].quote == "应当在居留证件有效期限届满三十日前"
+    assert answer.citations[0].quote_lang == "zh" and not answer.citations[0].translation
 
 
 def test_working_days_skip_the_national_day_holiday(engine):
@@ -365,3 +367,53 @@ def test_without_steps_keeps_the_answer_and_drops_only_the_computation(engine):
     assert "计算步骤" not in short and "暂定：日历" not in short
     assert short.splitlines()[0] == answer.text.splitlines()[0]
     assert "原文：" in short
+
+
+class TestTheLawInItsOwnWords:
+    def test_a_chinese_lookup_quotes_the_official_text_and_names_the_instrument(self, engine):
+        answer = engine.answer("外国人入境后多少天内要申请居留证件？", today=TODAY)
+        assert "《中华人民共和国出境入境管理法》第三十条" in answer.text
+        (citation,) = [c for c in answer.citations if c.article == 30]
+        assert citation.quote_lang == "zh" and "三十日内" in citation.quote
+        assert "英文译本" not in answer.text
+
+    def test_an_english_lookup_quotes_the_translation_and_offers_the_original(self, engine):
+        answer = engine.answer("Within how many days of entry must a foreigner apply for a residence permit?", today=TODAY)
+        (citation,) = [c for c in answer.citations if c.article == 30]
+        assert citation.quote_lang == "en" and citation.translation
+        assert "三十日内" in citation.original
+        assert "unofficial English translation" in answer.text
+
+    def test_an_article_without_translation_is_quoted_in_chinese_with_its_figures_in_digits(self, engine):
+        answer = engine.answer("What does Article 78 of the Exit and Entry Administration Law say?", today=TODAY)
+        assert "no English translation" in answer.text
+        assert "500 yuan" in answer.text and "10,000 yuan" in answer.text
+        (citation,) = [c for c in answer.citations if c.article == 78]
+        assert citation.quote_lang == "zh"
+
+    def test_an_item_is_pinpointed_in_the_numbering_in_force_with_the_official_item(self, engine):
+        answer = engine.answer("Which visa is issued to people who come to China for a long-term course of study?",
+                               today=TODAY)
+        (citation,) = [c for c in answer.citations if c.article == 6]
+        assert citation.pinpoint == "Art. 6(12)"  # item (11) of the 2013 translation
+        assert "follows an earlier version" in answer.text
+        assert "（十二）X1字签证" in answer.text
+
+    def test_a_version_before_the_revision_applies_to_an_event_before_it(self, engine):
+        answer = engine.answer("As the Regulations stood on 2025-09-01, which visa category was for a long course of study?",
+                               today=TODAY)
+        (citation,) = [c for c in answer.citations if c.article == 6]
+        assert citation.pinpoint == "Art. 6(11)" and "follows an earlier version" not in answer.text
+
+
+class TestWhatTheDocumentsDoNotSay:
+    def test_a_fee_no_text_states_is_said_to_be_not_stated_first(self, engine):
+        answer = engine.answer("How much does it cost to apply for a residence permit?", today=TODAY)
+        assert answer.outcome == "not_stated"
+        assert answer.text.splitlines()[0].startswith("The documents I hold do not state the fee")
+        assert "12367" in answer.text
+
+    def test_a_fine_the_law_states_is_answered(self, engine):
+        answer = engine.answer("外国人非法就业，罚款多少？", today=TODAY)
+        assert answer.outcome == "answered"
+        assert "元" in " ".join(c.quote for c in answer.citations)

@@ -1,18 +1,35 @@
 """What regchat refuses: the question's subject decides, not the place names or nationalities around it."""
 
 import datetime as dt
+import json
+import re
+from importlib import resources
+from pathlib import Path
 
+import babel
 import pytest
 
 from regchat.answering import Engine
 from regchat.answering.scope import (
+    NEIGHBOUR_NOTE,
     REFUSAL,
+    foreign_matters,
     foreign_subjects,
+    has_domain_words,
     has_subject,
     judge_scope,
     off_topic,
+    refusal,
     without_foreign_subjects,
 )
+from regchat.answering.territories import HOME, NEIGHBOURS
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+_SKIP = HOME | NEIGHBOURS | {"ZZ", "XA", "XB", "UN", "EZ", "QO"}
+EN_NAMES = babel.Locale("en").territories
+ZH_NAMES = babel.Locale("zh").territories
+ZH_HANT_NAMES = babel.Locale("zh", "Hant").territories
+FOREIGN_CODES = sorted(c for c in EN_NAMES if c.isalpha() and c not in _SKIP)
 
 TODAY = dt.date(2026, 11, 22)
 MIN = 0.4
@@ -85,9 +102,24 @@ class TestSubjects:
         assert not has_subject("Which foreigner-friendly hospital is in Beijing?")
 
     def test_off_topic_subjects(self):
-        assert off_topic("Which telecom gives the cheapest SIM?")
+        assert off_topic("Which mobile operator has the cheapest phone plans?")
         assert off_topic("外国人怎么办信用卡？")
-        assert not off_topic("Does the exit-entry office phone my employer to check?")
+        assert not off_topic("Will the exit-entry administration call my employer to verify?")
+
+    def test_no_off_topic_term_occurs_in_the_corpus(self):
+        # A category the documents never treat: none of its words can hide a provision.
+        text = " ".join(p.read_text(encoding="utf-8") for p in CORPUS.glob("*.md"))
+        data = json.loads(resources.files("regchat").joinpath("data/off_topic.json").read_text(encoding="utf-8"))
+        en = [t for c in data["categories"] for t in c["en"]]
+        zh = [t for c in data["categories"] for t in c["zh"]]
+        assert [t for t in en if re.search(rf"\b{re.escape(t)}\b", text, re.I)] == []
+        assert [t for t in zh if t in text] == []
+        assert all(off_topic(t) for t in en + zh)
+
+    def test_a_typo_of_a_corpus_term_is_still_the_subject(self):
+        assert has_subject("residnce permit renewal?")
+        assert has_subject("居流许可怎么延期")
+        assert has_domain_words("pasport")
 
 
 class TestJudgeScope:
@@ -113,6 +145,169 @@ class TestJudgeScope:
 
     def test_a_place_name_alone_proves_nothing(self):
         assert not in_scope("What should a foreigner see first in Beijing?", top_score=LOW)
+
+
+class TestEveryCountry:
+    """Every CLDR territory but mainland China, Macao, Hong Kong and Taiwan, named in English,
+    simplified or traditional Chinese: its visa is another country's matter, its nationals'
+    questions about China's permits are China's."""
+
+    @pytest.mark.parametrize("code", FOREIGN_CODES)
+    def test_its_visa_is_refused_in_english_and_chinese(self, code):
+        for question in (
+            f"What does it take to obtain a {EN_NAMES[code]} visa?",
+            f"{ZH_NAMES[code]}签证怎么办理？",
+            f"{ZH_HANT_NAMES[code]}簽證怎麼辦理？",
+            f"I want to move to {EN_NAMES[code]} and need a work permit there.",
+        ):
+            decision = judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False)
+            assert not decision.in_scope and decision.firm, question
+
+    @pytest.mark.parametrize("code", FOREIGN_CODES)
+    def test_its_nationals_asking_about_chinese_permits_stay_in_scope(self, code):
+        for question in (
+            f"I am a citizen of {EN_NAMES[code]}; within how many days of entry must I apply for a residence permit?",
+            f"{EN_NAMES[code]} passport holders: can we extend our stay in China?",
+            f"我是{ZH_NAMES[code]}人，入境后多少天内要申请居留证件？",
+            f"我持{ZH_NAMES[code]}护照，工作许可丢了怎么补办？",
+        ):
+            assert in_scope(question, top_score=LOW), question
+
+
+class TestNationalityAndForeignMatters:
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "Brazilian here: by which day after landing do I file for my residence permit?",
+            "As a Norwegian, may I apply for an extension of my stay permit?",
+            "Our Mexican engineer lost his work permit card; how is it reissued?",
+            "我是墨西哥人，工作类居留许可到期前多久要申请延期？",
+            "挪威员工的工作许可丢了怎么办？",
+            "With a Dutch passport and an S1 visa, is a residence permit required?",
+        ],
+    )
+    def test_an_adjective_of_nationality_beside_a_chinese_permit_is_in_scope(self, question):
+        assert in_scope(question, top_score=LOW)
+
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "Is a Brazilian visa hard to get?",
+            "How long does a Norwegian work permit take?",
+            "Mexican residence permit requirements",
+            "Do I need a Schengen visa for Spain?",
+            "墨西哥签证要准备什么材料？",
+            "去挪威需要签证吗？",
+            "Can I transfer my H-1B visa to a new employer?",
+            "How do I apply for an F-1 visa?",
+        ],
+    )
+    def test_another_countrys_visa_by_adjective_or_letter_is_refused(self, question):
+        assert not in_scope(question, top_score=HIGH)
+
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "Where can a Chinese visa be applied for when I live in Peru?",
+            "May a Z visa be issued in Japan?",
+            "The Indian engineer work permit renewal: what is needed?",
+            "An American Z visa holder wants to stay longer.",
+            "在加拿大办中国签证要带什么？",
+            "人在英国，可以申请X1字签证吗？",
+            "Arriving from Singapore visa-free, how many days may I remain?",
+        ],
+    )
+    def test_chinas_matter_named_abroad_or_held_by_a_foreign_person_is_chinas(self, question):
+        assert foreign_subjects(question) == []
+        assert in_scope(question, top_score=LOW)
+
+    @pytest.mark.parametrize("question", ["Is a Q1 visa needed for family reunion?", "J2签证怎么申请？", "X1 visa: how long?"])
+    def test_the_visa_letters_china_issues_are_chinas(self, question):
+        assert foreign_matters(question) == []
+
+    def test_a_place_name_that_is_an_ordinary_word_of_the_corpus_is_a_place_only_as_a_proper_noun(self):
+        assert foreign_subjects("Réunion visa") != []
+        assert foreign_subjects("a family reunion visa for my parents") == []
+
+    def test_a_place_inside_a_longer_chinese_word_is_no_place(self):
+        assert foreign_subjects("内蒙古的居留许可") == []  # 蒙古 (Mongolia) inside 内蒙古 (Inner Mongolia)
+
+    def test_accents_and_full_width_brackets_are_read(self):
+        assert foreign_subjects("A Côte d’Ivoire visa") != []
+        assert foreign_subjects("刚果（金）签证") != []
+
+
+class TestHongKongTaiwanAndMacao:
+    @pytest.mark.parametrize(
+        "question",
+        ["How do I get a Hong Kong work visa?", "香港工作签证怎么办？", "大陆居民往来台湾通行证的签注在哪里办理？", "Taiwan entry permit for mainland residents"],
+    )
+    def test_hong_kong_and_taiwan_matters_are_refused_with_a_one_line_reason(self, question):
+        decision = judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False)
+        assert not decision.in_scope and decision.note == NEIGHBOUR_NOTE
+        assert refusal("en", decision) == REFUSAL["en"] + "\n" + NEIGHBOUR_NOTE["en"]
+        assert len(NEIGHBOUR_NOTE["en"].splitlines()) == 1
+
+    def test_another_countrys_refusal_has_no_hong_kong_line(self):
+        decision = judge_scope("Mexican visa?", top_score=HIGH, min_score=MIN, follow_up_context=False)
+        assert refusal("zh", decision) == REFUSAL["zh"]
+
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "在澳门打工的内地居民遗失了往来港澳通行证，还能办外地雇员的证明吗？",
+            "I lost my Permit for Travelling to and from Hong Kong and Macao; what does the Macao guide say?",
+        ],
+    )
+    def test_a_document_the_macao_guide_deals_with_is_not_a_foreign_matter(self, question):
+        assert foreign_subjects(question) == []
+        assert in_scope(question, top_score=LOW)
+
+
+class TestNearDomainAndShortQuestions:
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "Is there a fee for the residence permit extension?",
+            "Does my salary affect whether I get a work permit?",
+            "居留许可办理要交多少钱？",
+            "Can my employer deduct tax from me while my work permit is pending?",
+        ],
+    )
+    def test_a_near_domain_fact_about_a_governed_subject_is_in_scope(self, question):
+        assert in_scope(question, top_score=LOW)
+
+    @pytest.mark.parametrize("question", ["How much income tax does a foreign employee pay?", "外国人在北京怎么开银行账户？"])
+    def test_an_off_topic_subject_alone_is_refused(self, question):
+        assert not in_scope(question, top_score=HIGH)
+
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "Any hotel you would recommend near the lake in Hangzhou?",
+            "推荐一家深圳的餐馆",
+            "What's the cheapest gym membership for expats in Chengdu?",
+            "Which coworking space in Shenzhen is best for foreigners?",
+            "外国人用哪家快递公司最便宜？",
+        ],
+    )
+    def test_a_recommendation_is_refused_unless_it_is_about_a_governed_subject(self, question):
+        assert not in_scope(question, top_score=HIGH)
+        assert in_scope("Can you recommend which visa category fits a visiting scholar?", top_score=LOW)
+        assert in_scope("Which visa is best for a visiting scholar?", top_score=LOW)
+        assert in_scope("Which one is cheapest?", top_score=LOW, follow_up=True)
+
+    @pytest.mark.parametrize("question", ["residnce permit?", "居流许可", "签症过期", "pasport lost, visa?"])
+    def test_a_terse_message_with_a_typo_is_read(self, question):
+        assert in_scope(question, top_score=LOW)
+
+    def test_a_question_without_a_word_of_the_domain_is_refused_whatever_retrieval_scores(self):
+        assert not in_scope("How should a resignation letter be worded?", top_score=HIGH)
+        assert in_scope("How should a foreign employee's resignation be handled?", top_score=HIGH)
+
+    def test_no_domain_subject_and_a_low_score_is_refused_whatever_the_length(self):
+        assert not in_scope("Who won?", top_score=LOW)
+        assert not in_scope("Which river is the longest one on the continent and how long is it exactly?", top_score=LOW)
 
 
 @pytest.fixture(scope="module")
@@ -180,3 +375,12 @@ class TestCreativeWriting:
     )
     def test_ordinary_requests_to_tell_or_write_stay_in_scope(self, question):
         assert judge_scope(question, top_score=0.9, min_score=0.385, follow_up_context=False).in_scope
+
+
+def test_warm_up_builds_what_the_first_question_would_wait_for():
+    from regchat.answering import fuzzy, scope, territories
+
+    scope.warm_up()
+    assert territories.gazetteer.cache_info().currsize == 1
+    assert fuzzy.default_lexicon.cache_info().currsize == 1
+    assert scope._patterns.cache_info().currsize == 1

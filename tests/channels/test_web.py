@@ -45,6 +45,8 @@ def test_an_answer_becomes_text_then_sources_then_date_steps():
     assert "**Administrative Regulations on Entry and Exit of Foreigners, Art. 15**" in sources
     assert "> Foreigners holding work-type visas shall apply" in sources
     assert "2026-03-02 + 30 days = 2026-04-01" in messages[2].content
+    assert "[Add 2026-04-01 to your calendar (.ics)](/calendar/deadline.ics?day=2026-04-01&region=CN)" in \
+        messages[0].content
 
 
 def test_a_chinese_answer_gets_chinese_titles_and_its_notices():
@@ -70,7 +72,8 @@ def test_a_deadline_on_a_holiday_shows_the_act_by_day_and_the_warning():
 def test_history_for_the_engine_leaves_out_the_collapsible_blocks():
     history = [
         {"role": "user", "content": [{"type": "text", "text": "I hold a Z visa."}]},
-        {"role": "assistant", "content": "Noted.", "metadata": None},
+        {"role": "assistant", "content": "Noted.\n\n[Add 2026-04-01 to your calendar (.ics)](/calendar/deadline.ics?day=2026-04-01)",
+         "metadata": None},
         {"role": "assistant", "content": "**Law, Art. 3**", "metadata": {"title": "Sources"}},
         {"role": "assistant", "content": "", "metadata": {}},
     ]
@@ -204,4 +207,66 @@ def test_a_deadline_question_in_the_browser_shows_the_date_and_its_sources(brows
         assert steps.count() >= 1
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
+        page.close()
+
+
+@pytest.mark.slow
+def test_with_chat_users_the_browser_logs_in_first(browser, tmp_path):
+    settings = Settings(llm="offline", data_dir=tmp_path, ui_users="alice:s3cret")
+    app = create_app(settings, ScriptedEngine(z_visa_answer()), clock=lambda: dt.date(2026, 11, 22), warm_up=False)
+    with live_server(app) as url:
+        page = browser.new_page()
+        page.goto(url)
+        assert "/login" in page.url
+        page.fill("#username", "alice")
+        page.fill("#password", "wrong")
+        page.click("button[type=submit]")
+        expect(page.get_by_text("Wrong user name or password")).to_be_visible()
+        page.fill("#username", "alice")
+        page.fill("#password", "s3cret")
+        page.click("button[type=submit]")
+        page.get_by_test_id("textbox").wait_for(timeout=30_000)
+        _ask(page, Z_VISA_QUESTION)
+        expect(_answers(page).last).to_contain_text("2026-04-01", timeout=30_000)
+        page.close()
+
+
+@pytest.mark.slow
+def test_a_reader_rates_an_answer_comments_and_gets_the_deadline_as_a_calendar_file(browser, shipped_settings):
+    import icalendar
+
+    app = create_app(shipped_settings, clock=lambda: dt.date(2026, 3, 5))
+    store = app.state.feedback
+    with live_server(app) as url:
+        page = browser.new_page(viewport={"width": 1200, "height": 1000})
+        page.goto(url)
+        _ask(page, Z_VISA_QUESTION)
+        page.locator(".thought-group", has_text="Sources").first.wait_for(timeout=120_000)
+        link = page.get_by_role("link", name="Add 2026-04-01 to your calendar (.ics)")
+        expect(link).to_be_visible()
+        href = link.get_attribute("href")
+        assert href == "/calendar/deadline.ics?rule=law-30-residence-permit&date=2026-03-02"
+        calendar_file = page.request.get(url + href)
+        assert calendar_file.ok and calendar_file.headers["content-type"].startswith("text/calendar")
+        [event] = icalendar.Calendar.from_ical(calendar_file.body()).walk("VEVENT")
+        assert event.decoded("dtstart") == dt.date(2026, 4, 1)
+
+        page.get_by_label("Dislike").last.click()  # the thumbs-down under the answer
+        expect(page.locator("#feedback-note")).to_contain_text("What was wrong or missing?", timeout=10_000)
+        [rated] = store.list()
+        assert rated.rating == "down" and rated.channel == "web" and rated.answer.question == Z_VISA_QUESTION
+        assert rated.answer.answer.deadlines[0].date == dt.date(2026, 4, 1)
+        assert rated.answer.index_version and rated.answer.index_version.startswith(shipped_settings.collection)
+        comment = page.locator("#feedback-comment textarea")
+        comment.fill("Please also say which office takes the application.")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "chat-support.png"), full_page=True)
+        page.locator("#feedback-send").click()
+        expect(page.locator("#feedback-note")).to_contain_text("your comment is saved", timeout=10_000)
+        assert store.get(rated.id).comment == "Please also say which office takes the application."
+
+        page.get_by_label("Like").last.click()  # changing one's mind replaces the rating
+        expect(page.locator("#feedback-note")).to_contain_text("Anything to add?", timeout=10_000)
+        [changed] = store.list()
+        assert changed.id == rated.id and changed.rating == "up"
         page.close()

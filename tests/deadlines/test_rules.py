@@ -10,6 +10,7 @@ import pytest
 from regchat.deadlines import compute_deadline, format_deadline, get_rule, load_rules, match_rules
 from regchat.deadlines.rules import DEFAULT_RULES_PATH
 from regchat.errors import DeadlineError, DocumentError
+from regchat.assembly import assemble
 from regchat.parsing import load_provisions
 from regchat.settings import PROJECT_ROOT
 
@@ -62,12 +63,11 @@ def test_the_catalogue_has_the_rules_the_law_and_regulations_set():
 
 
 def _provisions():
-    found = {}
+    files: dict[str, list] = {}
     for path in sorted(CORPUS.glob("*.md")):
         document, provisions = load_provisions(path)
-        for provision in provisions:
-            found[(document.doc_id, provision.article)] = provision
-    return found
+        files.setdefault(document.doc_id, []).append((document, provisions))
+    return {(p.doc_id, p.article): p for parts in files.values() for p in assemble(parts)}
 
 
 def _normal(text: str) -> str:
@@ -78,8 +78,24 @@ def _normal(text: str) -> str:
 def test_every_phrase_occurs_in_its_article_in_the_corpus(rule):
     provision = _provisions().get((rule.doc_id, rule.article))
     assert provision is not None, f"{rule.doc_id} Art. {rule.article} is not in the corpus"
-    assert _normal(rule.phrase) in _normal(provision.text)
+    assert _normal(rule.phrase) in _normal(provision.text_in("en").text)
     assert rule.label == provision.label  # citations read the same as retrieval's labels
+
+
+@pytest.mark.parametrize("rule", [r for r in load_rules() if r.region == "CN"], ids=lambda r: r.id)
+def test_every_mainland_rule_rests_on_a_phrase_of_the_official_chinese_text(rule):
+    provision = _provisions()[(rule.doc_id, rule.article)]
+    assert rule.phrase_zh, f"{rule.id} has no phrase_zh"
+    assert _normal(rule.phrase_zh) in _normal(provision.text_in("zh").text)
+    assert rule.label_zh == provision.label_zh
+
+
+def test_where_the_translation_misleads_the_chinese_reading_is_in_the_steps():
+    rule = get_rule("law-32-extend-residence")
+    assert "届满三十日前" in rule.phrase_zh and rule.reading_en and rule.reading_zh
+    steps = compute_deadline(rule, dt.date(2026, 12, 15), lang="zh").steps
+    assert any("届满三十日前" in s for s in steps)
+    assert compute_deadline(rule, dt.date(2026, 12, 15)).date == dt.date(2026, 11, 15)
 
 
 def test_working_day_rules_are_the_regulations_periods_and_the_law_decision_is_calendar_days():
@@ -135,7 +151,7 @@ def test_accommodation_with_an_arrival_time():
 def test_chinese_rendering_cites_the_article_in_chinese():
     result = compute_deadline("law-32-extend-residence", D(2026, 12, 15), lang="zh")
     text = format_deadline(result, lang="zh")
-    assert "《中华人民共和国出境入境管理法》第32条" in text
+    assert "《中华人民共和国出境入境管理法》第三十二条" in text
     assert "最晚办理日：2026-11-13（星期五）" in text
 
 

@@ -85,8 +85,20 @@ def build_chat_model(settings: Settings):
 
 
 def _provision_block(p: Provision) -> str:
-    text = p.text if len(p.text) <= CONTEXT_CHARS else p.text[:CONTEXT_CHARS] + " ..."
-    return f"[{p.key}] {p.label}\n{text}"
+    """Each text of the provision: the official Chinese text (authentic) and the English translation
+    where there is one; a quote in either language is checked verbatim."""
+    def cut(text: str) -> str:
+        return text if len(text) <= CONTEXT_CHARS else text[:CONTEXT_CHARS] + " ..."
+
+    blocks = []
+    for lang in p.languages:
+        version = p.text_in(lang)
+        if version is None:
+            continue
+        what = "official text" if version.official else "unofficial translation"
+        blocks.append(f"({lang}, {what}{', version ' + version.version if version.version else ''})\n{cut(version.text)}")
+    body = "\n".join(blocks) or cut(p.text)
+    return f"[{p.key}] {p.label} / {p.label_zh}\n{body}"
 
 
 def _context(reading: Reading, hits: Sequence[Hit], offline: Draft) -> str:

@@ -20,6 +20,7 @@ from ..deadlines import calendar_for, compute_deadline, describe_day, load_rules
 from ..documents import Answer, Hit, Provision, RetrievedItem
 from ..errors import DeadlineError, ModelError, RegchatError
 from ..settings import Settings, get_settings
+from .asked import not_stated_line, unstated, where_to_ask
 from .dates import dates_in, describe_date_problem
 from .guardrails import check_citations, check_dates, quote_in, render_markers, split_sentences
 from .offline import (
@@ -35,7 +36,7 @@ from .offline import (
 )
 from .questions import Reading, choose_rule, event_date, read_question
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
-from .scope import has_domain_words, judge_scope, refusal
+from .scope import has_domain_words, judge_scope, refusal, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ class Engine:
         )
         self.clock = clock
         self._chat_model = chat_model
+        warm_up()  # the place-name and lexicon tables, built once here rather than on the first question
 
     # -- public ------------------------------------------------------------------------
 
@@ -137,7 +139,7 @@ class Engine:
         if not question or (not decision.in_scope and (decision.firm or not reading.refs)):
             timings["total"] = _ms(start)
             yield Answer(
-                text=refusal(reading.lang), refused=True, retrieved=retrieved, mode="offline",
+                text=refusal(reading.lang, decision), refused=True, retrieved=retrieved, mode="offline",
                 lang=reading.lang, timings=timings,
             )  # fmt: skip
             return
@@ -248,7 +250,7 @@ class Engine:
         draft = self._answer_draft(reading, hits, consulted)
         if note:
             draft.text = f"{note}\n{draft.text}".strip()
-        return draft, consulted
+        return _say_what_is_not_stated(reading, draft), consulted
 
     def _answer_draft(self, reading: Reading, hits: list[Hit], consulted: dict[str, Provision]) -> Draft:
 
@@ -318,14 +320,17 @@ class Engine:
         for c in checked.citations:
             quote = draft.quotes.get(c.key)
             provision = consulted.get(c.key)
-            if quote and provision and all(quote_in(q, provision.text) for q in quote.split(" … ")):
-                c = c.model_copy(update={"quote": quote})
+            if quote and provision and all(quote_in(q, provision.all_text()) for q in quote.split(" … ")):
+                c = c.model_copy(update={"quote": quote, **_quote_fields(draft.quoted.get(c.key), provision)})
+            elif provision is not None:
+                c = c.model_copy(update={"languages": provision.languages})
             citations.append(c)
         allowed = dates_in(reading.question, reading.today)
         for turn in history:
             allowed |= dates_in(str(turn.get("content", "")), reading.today)
         for p in consulted.values():
             allowed |= dates_in(p.text)
+            allowed |= {day for t in p.texts for day in (t.in_force, t.until) if day is not None}
         # The rules catalogue is a source too: its summaries give worked examples.
         allowed |= dates_in(self._rules_text, reading.today)
         dated = check_dates(
@@ -334,7 +339,9 @@ class Engine:
         )  # fmt: skip
         notices = [f"Removed: {line}." for line in checked.removed] + dated.notices
         text = render_markers(dated.text, consulted)
-        return Answer(text=text, citations=citations, deadlines=draft.deadlines, notices=notices)
+        return Answer(
+            text=text, citations=citations, deadlines=draft.deadlines, notices=notices, outcome=draft.outcome
+        )
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -344,7 +351,7 @@ class Engine:
         if not reading.follow_up:
             return hits
         if reading.carried_subject:
-            # The question names no subject of its own ("What documents do I need for it?"):
+            # The question names no subject of its own ("And which papers does that take?"):
             # a provision must fit both the earlier turn (its main subject) and the question
             # with that subject ("... residence permit"), so the two searches are averaged.
             pair = f"{reading.standalone_query} {reading.carried_subject}"
@@ -391,6 +398,36 @@ class Engine:
 
             self._chat_model = build_chat_model(self.settings)
         return self._chat_model
+
+
+def _say_what_is_not_stated(reading: Reading, draft: Draft) -> Draft:
+    """A question asking for a kind of fact (a fee, a processing time, an office's contact) that no
+    quoted provision states: the first line says so, the provisions follow, then where to ask."""
+    if draft.deadlines or not draft.cited:
+        return draft
+    texts = [t.text for p in draft.cited for t in p.texts] + [p.text for p in draft.cited]
+    missing = unstated(reading.question, texts)
+    if not missing:
+        return draft
+    region = next((p.jurisdiction for p in draft.cited), None) if reading.region is None else reading.region
+    draft.text = f"{not_stated_line(missing, reading.lang)}\n{draft.text}\n{where_to_ask(region, reading.lang)}"
+    draft.outcome = "not_stated"
+    return draft
+
+
+def _quote_fields(quote, provision: Provision) -> dict:
+    """What a citation records about its quote: the part, the language, whether it is a translation,
+    the official original, the version relied on and the languages the provision has."""
+    fields: dict = {"languages": provision.languages}
+    if quote is None:
+        return fields
+    return fields | {
+        "pinpoint": quote.pinpoint,
+        "quote_lang": quote.lang,
+        "translation": quote.translation,
+        "original": quote.original,
+        "version": quote.version,
+    }
 
 
 def _averaged(first: Sequence[Hit], second: Sequence[Hit]) -> dict[str, Hit]:

@@ -144,7 +144,7 @@ def check_citations(
         quotes = [m.group("q") for m in _QUOTE.finditer(sentence)] if keys else []
         quote_for: dict[str, str] = {}
         for q in quotes:
-            owner = next((p for p in good if quote_in(q, p.text)), None)
+            owner = next((p for p in good if quote_in(q, p.all_text())), None)
             if owner is None:
                 removed.append(f"quote \"{q[:60]}\" is not in the text of {', '.join(keys) or 'any cited provision'}")
                 drop = True

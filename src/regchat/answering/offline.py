@@ -17,9 +17,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..documents import Deadline, Hit, Provision
+from ..parsing import int_to_chinese
 from ..tokens import tokenize
 from .guardrails import marker, split_sentences
-from .language import WEEKDAYS_ZH, Lang, english_terms
+from .language import WEEKDAYS_ZH, Lang, detect_language, english_terms
+from .quoting import Quote, quote_provision, version_day
 from .questions import Reading, main_subject_of_text, subject_of
 
 _BOTH_PLACES = re.compile(r"\bcompare\b|\bdifference\b|\bboth\b|\bversus\b|\bvs\.?\b|有什么不同|区别|比较|对比", re.I)
@@ -39,6 +41,8 @@ class Draft:
     quotes: dict[str, str] = field(default_factory=dict)  # provision key -> quoted text
     deadlines: list[Deadline] = field(default_factory=list)
     cited: list[Provision] = field(default_factory=list)
+    quoted: dict[str, Quote] = field(default_factory=dict)  # provision key -> what was quoted, and how
+    outcome: str = "answered"
 
 
 # A full stop that does not end a sentence: after an abbreviation ("P.R.C.", "e.g.", "No.",
@@ -81,6 +85,13 @@ def _terms(text: str) -> set[str]:
     return {t[:6] for t in tokenize(text)}
 
 
+def _reader_text(provision: Provision, question: str) -> tuple[str, bool]:
+    """The provision's text in the question's language when it has one (and whether it does)."""
+    lang = detect_language(question)
+    version = provision.text_in(lang)
+    return (version.text, True) if version is not None else (provision.text, False)
+
+
 class SentencePicker:
     """Chooses the sentences of a provision that answer a question: IDF-weighted word
     overlap, normalised for sentence length (a short item that says it beats a long one
@@ -91,7 +102,8 @@ class SentencePicker:
         n = 0
         lengths = 0
         for p in provisions:
-            for s in self.sentences(p):
+            texts = list(dict.fromkeys([p.text, *(t.text for t in p.texts)]))
+            for s in (s for text in texts for s in self.text_sentences(text)):
                 terms = _terms(s)
                 counts.update(terms)
                 lengths += len(terms)
@@ -102,8 +114,12 @@ class SentencePicker:
 
     @staticmethod
     def sentences(provision: Provision) -> list[str]:
+        return SentencePicker.text_sentences(provision.text)
+
+    @staticmethod
+    def text_sentences(text: str) -> list[str]:
         out: list[str] = []
-        for paragraph in provision.text.split("\n"):
+        for paragraph in text.split("\n"):
             for s in quotable_sentences(paragraph):
                 s = s.strip()
                 if len(s) > 3:
@@ -132,16 +148,31 @@ class SentencePicker:
         return [sentences[i] for i in sorted(chosen)]
 
     def coverage(self, provision: Provision, question: str) -> float:
-        """Share of the question's word weight (IDF) that the provision contains, 0..1."""
-        terms = _terms(question + " " + " ".join(english_terms(question)))
+        """Share of the question's word weight (IDF) that the provision contains, 0..1 (read in the
+        question's language when the provision has a text in it)."""
+        text, same_language = _reader_text(provision, question)
+        terms = _terms(question if same_language else question + " " + " ".join(english_terms(question)))
         total = sum(self._idf.get(t, self._default_idf) for t in terms)
         if not total:
             return 0.0
-        own = _terms(provision.label + " " + provision.text)
+        own = _terms(provision.label + " " + text)
         return sum(self._idf.get(t, self._default_idf) for t in terms & own) / total
 
+    def scorer(self, question: str):
+        """``score(text)``: how well a piece of text answers ``question`` (IDF-weighted shared words,
+        normalised for length), for choosing the part of a provision to quote."""
+        terms = _terms(question + " " + " ".join(english_terms(question)))
+
+        def score(text: str) -> float:
+            own = _terms(text)
+            weight = sum(self._idf.get(t, self._default_idf) for t in terms & own)
+            return weight / (0.5 + 0.5 * len(own) / self._avg_len)
+
+        return score
+
     def best_score(self, provision: Provision, question: str) -> float:
-        sentences = self.sentences(provision)
+        text, _ = _reader_text(provision, question)
+        sentences = self.text_sentences(text)
         return self._score(sentences, question)[0][0] if sentences else 0.0
 
     def _score(self, sentences: list[str], question: str) -> list[tuple[float, int]]:
@@ -188,7 +219,7 @@ def topic_of(reading: Reading) -> str:
     place's), naming the place ("I work in Macao") says nothing more."""
     question = reading.question
     if reading.carried_subject:
-        question = f"{question} {reading.carried_subject}"  # "What documents do I need for it?" (it = ...)
+        question = f"{question} {reading.carried_subject}"  # "which papers does that take?" (that = ...)
     if not reading.region:
         return question
     return _PLACE_WORDS.sub(" ", question)
@@ -261,7 +292,9 @@ def choose_provisions(
 
 
 def _ref_zh(p: Provision) -> str:
-    return f"第{p.article}条" if p.article is not None else f"“{p.section or p.ref}”部分"
+    if p.article is None:
+        return f"“{p.section or p.ref}”部分"
+    return f"第{int_to_chinese(p.article) if 0 < p.article < 1000 else p.article}条"
 
 
 def _title_zh(p: Provision, titles_zh: Mapping[str, str]) -> str:
@@ -280,7 +313,8 @@ def compose_lookup(
     *,
     whole: bool = False,
 ) -> Draft:
-    """Quote the answering sentences of each provision, framed in the question's language."""
+    """Quote the part of each provision that answers, in the reader's language where the document
+    has it (the official Chinese text for a Chinese question), naming the part quoted."""
     draft = Draft(text="")
     lines: list[str] = []
     zh = reading.lang == "zh"
@@ -292,25 +326,48 @@ def compose_lookup(
             lines.append(
                 f"{' and '.join(f'Article {n}' for n in numbers)} exists in {len(provisions)} documents; here is each:"
             )
+    topic = topic_of(reading)
+    score = picker.scorer(topic)
+    fallback = picker.scorer(reading.context) if reading.follow_up else None
+    day = version_day(reading.today, [d for f in reading.dates if (d := f.resolve(reading.today)) is not None])
     for p in provisions:
-        if (whole and len(p.text) <= WHOLE_ARTICLE_CHARS) or len(p.text) <= SHORT_PROVISION_CHARS:
-            sentences = [" ".join(x.strip() for x in p.text.split("\n") if x.strip())]
-        elif whole:
-            sentences = SentencePicker.sentences(p)[:3]
-        else:
-            sentences = picker.pick(p, topic_of(reading), fallback=reading.context if reading.follow_up else None)
-        quote = " … ".join(sentences)
-        draft.quotes[p.key] = quote
+        quote = quote_provision(
+            p, reading.lang, day, score if fallback is None or _any_match(p, score) else fallback,
+            whole=whole, sentences=SentencePicker.text_sentences,
+        )  # fmt: skip
+        draft.quotes[p.key] = quote.text
+        draft.quoted[p.key] = quote
         draft.cited.append(p)
-        if zh:
-            lines.append(f"根据《{_title_zh(p, titles_zh)}》{_ref_zh(p)}（{p.label}）：")
-        else:
-            lines.append(f"{p.label}:")
-        lines.append(_quote_block(p, sentences))
-    if zh:
-        lines.append("（引文为法规英文译本原文。）")
+        lines.append(heading(p, quote, reading.lang, titles_zh))
+        lines += quote.notes
+        lines.append(" ".join(f"“{piece}”" for piece in quote.pieces) + f" {marker(p)}")
+        if quote.official_pieces:
+            lead = "官方中文文本：" if zh else "The official Chinese text in force:"
+            lines.append(f"{lead} " + " ".join(f"“{piece}”" for piece in quote.official_pieces) + f" {marker(p)}")
     draft.text = "\n".join(lines)
     return draft
+
+
+def _any_match(provision: Provision, score) -> bool:
+    return any(score(t.text) > 0 for t in provision.texts) or score(provision.text) > 0
+
+
+def heading(p: Provision, quote: Quote, lang: Lang, titles_zh: Mapping[str, str]) -> str:
+    """'根据《中华人民共和国出境入境管理法》第三十条第一款：' / 'Exit and Entry Administration Law,
+    Art. 30, para. 1 (unofficial English translation):'."""
+    if lang == "zh":
+        if p.article is not None:
+            title = p.doc_title_zh or _title_zh(p, titles_zh)
+            return f"根据《{title}》{quote.pinpoint or _ref_zh(p)}："
+        return f"根据《{p.doc_title_zh or _title_zh(p, titles_zh)}》{_ref_zh(p)}（{p.label}）："
+    label = p.label
+    if quote.pinpoint and p.article is not None:
+        label = f"{p.label.rsplit(', Art.', 1)[0]}, {quote.pinpoint}"
+    if quote.translation:
+        return f"{label} (unofficial English translation):"
+    if quote.lang == "zh":
+        return f"{label} (official Chinese text):"
+    return f"{label}:"
 
 
 def _day_status(d: Deadline, lang: Lang) -> str:
@@ -368,10 +425,12 @@ def compose_deadline(
     """The computed date first, then the rule it comes from (quoted), then the steps."""
     zh = reading.lang == "zh"
     phrase = _phrase_in(rule.phrase, provision)
+    if zh and getattr(rule, "phrase_zh", "") and "zh" in provision.languages:
+        phrase = rule.phrase_zh
     if zh:
         lines = [
             f"{rule.result_zh}：{_day_status(deadline, 'zh')}。",
-            f"依据《{_title_zh(provision, titles_zh)}》{_ref_zh(provision)}（{provision.label}）：{rule.summary_zh}",
+            f"依据{provision.label_zh}：{rule.summary_zh}",
             f"原文：“{phrase}” {marker(provision)}",
         ]
     else:
@@ -384,7 +443,17 @@ def compose_deadline(
     if passed:
         lines.insert(1, passed)
     lines += _steps(deadline, reading.lang)
-    return Draft(text="\n".join(lines), quotes={provision.key: phrase}, deadlines=[deadline], cited=[provision])
+    in_zh = "zh" if phrase == getattr(rule, "phrase_zh", None) else "en"
+    official = provision.official_text(reading.today)
+    quote = Quote(
+        provision=provision, pieces=[phrase], lang=in_zh, translation=in_zh == "en" and official is not None,
+        original=(getattr(rule, "phrase_zh", "") or official.text) if in_zh == "en" and official is not None else "",
+        version=official.version if official else None,
+    )  # fmt: skip
+    return Draft(
+        text="\n".join(lines), quotes={provision.key: phrase}, deadlines=[deadline], cited=[provision],
+        quoted={provision.key: quote},
+    )
 
 
 FILING_KINDS = {"after_event", "before_expiry"}

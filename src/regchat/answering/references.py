@@ -1,9 +1,12 @@
 """Explicit article references in a question: "Article 33", "Law Art. 30",
-"Regulations Article 13", "第32条", "第三十三条".
+"Regulations Article 13", "第32条", "第三十三条", and the terse forms people
+type: "art 33", "art.33", "Article33", "§33", "33条" (without 第).
 
-A reference names a document only when the question says which one ("Law",
-"Regulations", "出入境管理法", "条例"); otherwise ``doc_id`` is ``None`` and the
-reference is answered for every document that has such an article.
+A reference names a document when the question says which one ("Law",
+"Regulations", "出入境管理法", "条例") or when only one document has an article
+of that number; otherwise ``doc_id`` is ``None`` and the reference is answered
+for every document that has such an article. A bare "N条" counts only when
+some document has an article N.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from .dates import zh_number
 
 EN_ARTICLE_REF = re.compile(r"\b(?:articles?|arts?\.?)\s*(\d{1,3})\b", re.I)
 ZH_ARTICLE_REF = re.compile(r"第\s*([0-9零〇一二两三四五六七八九十百]+)\s*条")
+# Terse forms, read only in questions: "33条" without 第 (not 条例 "regulations", 条件 "condition",
+# 条款 "clause"), and "§33".
+BARE_ARTICLE_REF = re.compile(r"(?<![第\d])(\d{1,3})\s*条(?![例件款])|§\s*(\d{1,3})\b")
 
 # Words that name a kind of instrument, matched against document titles.
 _KIND_WORDS = {
@@ -56,23 +62,43 @@ def _named_kind(question: str) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
-def find_article_refs(question: str, provisions: Iterable[Provision]) -> list[ArticleRef]:
-    """The articles the question names, each tied to a document when the question says which."""
-    numbers: list[int] = []
-    for m in EN_ARTICLE_REF.finditer(question):
-        numbers.append(int(m.group(1)))
+def article_numbers(question: str, existing: set[int] | None = None) -> list[int]:
+    """The article numbers a question names, in order of appearance.
+
+    ``existing``: the article numbers some document has; a bare "N条" or "§N"
+    counts only when N is one of them (without it, bare forms always count).
+    """
+    found: list[tuple[int, int]] = [(m.start(), int(m.group(1))) for m in EN_ARTICLE_REF.finditer(question)]
     for m in ZH_ARTICLE_REF.finditer(question):
         n = zh_number(m.group(1))
         if n is not None:
-            numbers.append(n)
+            found.append((m.start(), n))
+    for m in BARE_ARTICLE_REF.finditer(question):
+        n = int(m.group(1) or m.group(2))
+        if existing is None or n in existing:
+            found.append((m.start(), n))
+    return [n for _, n in sorted(found)]
+
+
+def find_article_refs(question: str, provisions: Iterable[Provision]) -> list[ArticleRef]:
+    """The articles the question names, each tied to a document when the question says which
+    or when only one document has an article of that number."""
+    provisions = list(provisions)
+    docs_with: dict[int, set[str]] = {}
+    for p in provisions:
+        if p.article is not None:
+            docs_with.setdefault(p.article, set()).add(p.doc_id)
+    numbers = article_numbers(question, set(docs_with))
     if not numbers:
         return []
     kind = _named_kind(question)
-    doc_id = None
+    named = None
     if kind:
         matching = [d for d, k in _doc_kinds(provisions).items() if k == kind]
-        doc_id = matching[0] if len(matching) == 1 else None
+        named = matching[0] if len(matching) == 1 else None
     seen: dict[int, ArticleRef] = {}
     for n in numbers:
+        only = docs_with.get(n, set())
+        doc_id = named or (next(iter(only)) if len(only) == 1 else None)
         seen.setdefault(n, ArticleRef(n, doc_id))
     return list(seen.values())

@@ -2,76 +2,223 @@
 
 regchat covers entry, stay, residence and work permits of foreigners in
 mainland China and Macao. What decides is the question's *subject*, not the
-words around it:
+words around it, and every test below is a mechanism over data, never a list
+of questions:
 
 * A **Chinese-system subject** (a visa China issues, a residence or stay
   permit, a work permit, entry into or exit from China, deportation,
-  overstaying, the Macao non-resident worker card ...) keeps a question in
-  scope whatever else it mentions: a salary, a translation, the asker's
-  nationality or passport ("I'm American ...", "持英国护照 ...").
-* A **foreign-system subject** (another country's or region's visa or
-  immigration: Schengen, H-1B, a Japanese working-holiday visa, a Hong Kong
-  work visa, 港澳通行证 ...) refuses, even with China words around it ("a
-  Schengen visa from Beijing"), unless a Chinese-system subject remains once
-  the foreign one is set aside.
-* An **off-topic subject** the documents never treat (taxes, social
-  insurance, wages, banking, phone plans, weather, food, hotels to recommend,
-  translation, code ...) refuses unless a Chinese-system subject is there too.
+  overstaying, the Macao non-resident worker card, a document the corpus
+  names such as the 往来港澳通行证 ...) keeps a question in scope whatever else
+  it mentions: a salary, a fee, the asker's nationality or passport ("I'm
+  Brazilian ...", "持墨西哥护照 ..."). Small typos of the corpus's terms are read
+  as the terms (``fuzzy.py``).
+* A **foreign-system subject** refuses, even with China words around it ("a
+  Schengen visa from Beijing"), unless a Chinese-system subject tied to China or
+  Macao remains once it is set aside. It is a place joined to an immigration
+  matter ("a Norwegian work permit", "visa for Mexico", "去墨西哥", "墨西哥签证")
+  or a lettered visa China does not issue ("H-1B"). Places are every CLDR
+  territory other than mainland China and Macao, by name or adjective, in
+  English and Chinese (``territories.py``). Hong Kong and Taiwan matters are
+  refused with a one-line reason (``ScopeDecision.note``).
+* An **off-topic subject** of a category the documents never treat
+  (``data/off_topic.json``: taxes, pay and social insurance, banking, phone
+  service, driving, health care, city transport, food), or a request for a
+  recommendation, refuses unless a Chinese-system subject is there too.
 * Otherwise the domain's weaker words (foreigner, work, apply, passport,
   hotel ...) and place names prove nothing alone: the question is in scope when
-  retrieval finds a provision at or above ``min_score``, or when it follows up
-  a conversation about the regulations.
+  it has one of them *and* retrieval finds a provision at or above
+  ``min_score``, or when it follows up a conversation about the regulations.
+  Any other question is refused, whatever its length; a short one is judged
+  like a long one.
 
 The engine lets a question that names an existing article through anyway.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
+from .fuzzy import correct
 from .language import Lang
+from .territories import HOME, NEIGHBOURS, gazetteer
 
 # -- another country's or region's immigration --------------------------------------------
+#
+# A foreign matter is a place (any CLDR territory but mainland China and Macao, by name or
+# adjective: see territories.py) joined to an immigration matter ("a Brazilian visa", "visa for
+# Norway", "travel to Mexico", "墨西哥签证", "去墨西哥"), or a lettered visa China does not
+# issue ("an H-1B visa"). The words below say what joins them, not which places.
 
-_PLACE_EN = (
-    r"(?:(?-i:US|USA|U\.S\.A?\.?)|united states|america|american|u\.?k\.?|united kingdom|great britain|britain|"
-    r"british|england|ireland|irish|japan(?:ese)?|(?:south )?korea(?:n)?|singapore(?:an)?|"
-    r"australia(?:n)?|canada|canadian|new zealand|germany|german|france|french|italy|italian|spain|spanish|"
-    r"netherlands|dutch|switzerland|swiss|hong kong|taiwan(?:ese)?|thailand|thai|vietnam(?:ese)?|india|"
-    r"indian|russia(?:n)?|dubai|uae|emirati|malaysia(?:n)?|philippines|europe(?:an)?|eu|schengen(?: area)?)"
-)
 # The immigration matters of a place (a passport or a nationality is not one: it describes the asker).
 _FOREIGN_MATTER_EN = (
-    r"(?:visas?|work permits?|residence permits?|residency|residence|permanent residen\w*|green card|"
-    r"citizenship|naturali[sz]ation|immigration|immigrant status|entry permits?|work authori[sz]ation|"
-    r"blue card|working holiday)"
+    r"(?:visas?(?!-free|-exempt)|e-?visas?|work permits?|residence permits?|residency|residence|permanent residen\w*|green card|"
+    r"citizenship|naturali[sz]ation|immigration|immigrant status|entry permits?|travel permits?|work passe?s?|"
+    r"work authori[sz]ation|blue card|working holiday|id cards?|identity cards?)"
 )
 _GAP_EN = (  # up to two qualifiers ("H-1B", "skilled worker"), never a clause ("citizen on a Z visa")
     r"(?:(?!(?:passports?|citizens?|nationals?|nationality|and|or|but|with|who|which|that|a|an|the|on|in|at|for|"
     r"to|from|of|by|my|his|her|their|our|your|hold(?:s|ing)?|ha(?:s|ve|ving|d)|got|get|is|am|are|was|were|"
-    r"i|we|he|she|they)\b)[\w-]+\s+){0,2}"
+    r"need(?:s|ed)?|require[sd]?|want(?:s|ed)?|apply|applie[sd]|use[sd]?|do|does|did|can|may|must|should|"
+    r"i|we|he|she|they|"
+    # people: "an Indian employee's work permit" is the employee's, not India's
+    r"employees?|staff|engineers?|teachers?|colleagues?|wife|husband|spouses?|child|children|sons?|daughters?|"
+    r"parents?|friends?|managers?|expats?|hires?|"
+    # China's own visa letters: "an American Z visa holder" holds China's Z visa
+    r"(?-i:[CDFGJLMQRSXZ][12]?))\b)[\w-]+\s+){0,2}"
 )
-_FOREIGN_EN = re.compile(
-    rf"\b{_PLACE_EN}(?:'s)?\s+{_GAP_EN}{_FOREIGN_MATTER_EN}\b"
-    r"|\b(?:(?:schengen|h-?1b|l-?1|esta|skilled worker|working holiday)(?:\s+(?:area\s+)?visas?)?|green card|"
-    r"eu blue card|home return permit|mainland travel permit|(?:hong kong|macao|macau|taiwan) (?:and (?:macao|macau) )?"
-    r"(?:entry |travel )?permits? for (?:mainland )?(?:chinese|residents))\b"
-    rf"|\b{_FOREIGN_MATTER_EN}\s+(?:for|to|in|into|of)\s+(?:the\s+)?{_PLACE_EN}\b"
-    rf"|\b(?:enter(?:ing)?|travel(?:l?ing)? to|go(?:ing)? to|fly(?:ing)? to|mov(?:e|ing) to|visit(?:ing)?|"
-    rf"immigrat\w* to|emigrat\w* to|settle in|work in|study in)\s+(?:the\s+)?{_PLACE_EN}\b",
-    re.I,
+_TRAVEL_EN = (
+    r"(?:enter(?:ing)?|travel(?:l?ing|s)? to|go(?:ing)? to|fly(?:ing)? to|mov(?:e|ing) to|visit(?:ing)?|"
+    r"immigrat\w* to|emigrat\w* to|settle in|work in|study in)"
 )
-_PLACE_ZH = (
-    r"(?:美国|英国|日本|韩国|新加坡|澳大利亚|澳洲|加拿大|新西兰|德国|法国|意大利|西班牙|荷兰|瑞士|欧洲|欧盟|"
-    r"申根|香港|台湾|泰国|越南|印度|俄罗斯|迪拜|阿联酋|马来西亚|菲律宾)"
+_FOREIGN_MATTER_ZH = r"(?:签证|工签|工作许可|工作准证|准证|居留|永住|永居|移民|入籍|入境|通行证|通行證|簽證)"
+# A nationality, a passport or a person after the place describes the asker (巴西人, 美国护照, 日本籍,
+# 挪威员工的工作许可: the permit is the employee's).
+_NOT_A_MATTER_ZH = (
+    r"护照|護照|籍|人|公民|居民|身份证|持|有|拿|用|的|员工|雇员|同事|朋友|学生|家属|配偶|子女|孩子|妻子|丈夫"
+    # China's own matter in between: 在美国办中国签证, 在美国申请Z字签证
+    r"|中国|中國|华|華|澳门|澳門|[CDFGJLMQRSXZ]"
 )
-_FOREIGN_ZH = re.compile(
-    r"港澳通行证|往来港澳|台湾通行证|入台证|赴台|回乡证|台胞证|绿卡|H-?1B|EP准证"
-    rf"|{_PLACE_ZH}的?(?:(?!护照|籍|人|公民|居民|身份证|持|有|拿|用)[^\s，。？！、；,.?!;]){{0,4}}?"
-    r"(?:签证|工签|工作许可|工作准证|准证|居留|永住|永居|移民|入籍|入境)"
-    rf"|(?:去|到|赴|前往|移民|入境|移居|飞)(?:到)?{_PLACE_ZH}"
+_TRAVEL_ZH = r"(?:去|到|赴|前往|移民|移居|飞|飛)(?:到)?"
+# The visa letters China issues (Regulations Article 6); any other lettered visa is another country's.
+_LETTERED_EN = re.compile(r"\b([A-Z]{1,2})-?(\d[A-Z]?)(?:/[A-Z]{1,2}-?\d)?\s+visas?\b")
+_LETTERED_ZH = re.compile(r"(?<![A-Za-z])([A-Z]{1,2})-?(\d[A-Z]?)字?(?:签证|簽證)")
+
+
+@dataclass(frozen=True)
+class ForeignMatter:
+    """A span of the question about another place's immigration; ``code`` is the CLDR territory."""
+
+    text: str
+    start: int
+    end: int
+    code: str | None = None  # None: a lettered visa of no named place
+
+    @property
+    def neighbour(self) -> bool:
+        return self.code in NEIGHBOURS
+
+
+def _plain(text: str) -> str:
+    """``text`` with accents and typographic apostrophes removed, character for character
+    (so that spans found in it are spans of ``text``): "Côte d’Ivoire" -> "Cote d'Ivoire"."""
+    out = []
+    for ch in text:
+        if ch == "’":
+            out.append("'")
+        elif "\u00c0" <= ch <= "\u024f":  # Latin letters with diacritics only (full-width （ stays as it is)
+            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+            out.append(base if len(base) == 1 else ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+# What joins a place to an immigration matter, read around each place the gazetteer finds.
+_AFTER_EN = re.compile(rf"(?:'s)?\s+{_GAP_EN}{_FOREIGN_MATTER_EN}\b", re.I)  # "Brazilian (work) visa"
+_BEFORE_EN = re.compile(rf"\b{_FOREIGN_MATTER_EN}\s+(?:for|to|in|into|of)\s+(?:the\s+)?$", re.I)  # "visa for Norway"
+# "a Chinese visa in the US", "a Z visa in Japan": China's matter, applied for abroad.
+_HOME_QUALIFIED = re.compile(
+    r"(?:\b(?i:china|chinese|prc|macao|macau|mainland)|\b[CDFGJLMQRSXZ][12]?)[\s-]+(?:[\w-]+\s+)?$"
 )
+_TRAVEL_BEFORE_EN = re.compile(rf"\b{_TRAVEL_EN}\s+(?:the\s+)?$", re.I)  # "travel to Mexico"
+_AFTER_ZH = re.compile(rf"的?(?:(?!{_NOT_A_MATTER_ZH})[^\s，。？！、；,.?!;]){{0,4}}?{_FOREIGN_MATTER_ZH}")
+_TRAVEL_BEFORE_ZH = re.compile(rf"{_TRAVEL_ZH}$")
+_FROM_BEFORE_ZH = re.compile(r"[从自由經经]$")  # 从墨西哥入境: Mexico is where the trip starts
+_LOOK_BACK = 60
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, re.Pattern]:
+    g = gazetteer()
+
+    def alternation(forms) -> re.Pattern:
+        return re.compile("|".join(re.escape(d) for d in sorted(forms, key=len, reverse=True)) or r"(?!)", re.I)
+
+    return alternation([*g.documents_en, *g.documents_zh]), alternation(g.neighbour_documents)
+
+
+def _token_starts(text: str) -> list[int]:
+    """For each offset of ``text``, where the jieba word containing it starts."""
+    from ..tokens import _jieba
+
+    starts, pos = [], 0
+    for token in _jieba().lcut(text):
+        starts.extend([pos] * len(token))
+        pos += len(token)
+    return starts
+
+
+def _whole_words(starts: list[int], begin: int, end: int) -> bool:
+    """The place name at ``begin:end`` starts a word and ends one or inside one that it starts
+    (美国 in 美国签证 yes; 蒙古 in 内蒙古 or 加纳 in 增加纳税 no)."""
+    return starts[begin] == begin and (end == len(starts) or starts[end] == end or starts[end - 1] >= begin)
+
+
+def mask_corpus_documents(text: str) -> str:
+    """``text`` with the documents the corpus itself names (往来港澳通行证 ...) blanked out: naming
+    one is no other region's immigration matter."""
+    return _patterns()[0].sub(lambda m: " " * len(m.group(0)), text)
+
+
+def foreign_matters(text: str) -> list[ForeignMatter]:
+    """The spans of ``text`` about another country's or region's visas or immigration."""
+    _, neighbour_docs = _patterns()
+    g = gazetteer()
+    plain = mask_corpus_documents(_plain(text))
+    found: list[ForeignMatter] = []
+
+    def add(start: int, end: int, code: str | None) -> None:
+        found.append(ForeignMatter(text[start:end], start, end, code))
+
+    for start, end, code in g.find_en(plain):
+        if code in HOME:
+            continue
+        back = max(0, start - _LOOK_BACK)
+        if m := _AFTER_EN.match(plain, end):
+            add(start, m.end(), code)
+        elif (m := _BEFORE_EN.search(plain, back, start)) and not _HOME_QUALIFIED.search(plain, back, m.start()):
+            add(m.start(), end, code)
+        elif m := _TRAVEL_BEFORE_EN.search(plain, back, start):
+            add(m.start(), end, code)
+    if re.search(r"[\u4e00-\u9fff]", plain):
+        starts: list[int] | None = None
+        for start, end, code in g.find_zh(plain):
+            if code in HOME:
+                continue
+            starts = starts if starts is not None else _token_starts(plain)
+            if not _whole_words(starts, start, end):
+                continue
+            back = max(0, start - _LOOK_BACK)
+            if (m := _AFTER_ZH.match(plain, end)) and not _FROM_BEFORE_ZH.search(plain, back, start):
+                add(start, m.end(), code)
+            elif m := _TRAVEL_BEFORE_ZH.search(plain, back, start):
+                add(m.start(), end, code)
+    for pattern in (_LETTERED_EN, _LETTERED_ZH):
+        for m in pattern.finditer(plain):
+            if (m.group(1) + m.group(2)).upper() not in _china_visa_categories():
+                found.append(ForeignMatter(text[m.start() : m.end()], m.start(), m.end()))
+    for m in neighbour_docs.finditer(plain):
+        found.append(ForeignMatter(text[m.start() : m.end()], m.start(), m.end(), g.neighbour_document(m.group(0))))
+    return sorted(found, key=lambda f: f.start)
+
+
+def foreign_subjects(text: str) -> list[str]:
+    """The spans of ``text`` about another country's or region's visas or immigration."""
+    return [m.text for m in foreign_matters(text)]
+
+
+def without_foreign_subjects(text: str, matters: list[ForeignMatter] | None = None) -> str:
+    """``text`` with its foreign matters blanked out (what is left may still be about China)."""
+    chars = list(text)
+    for m in foreign_matters(text) if matters is None else matters:
+        chars[m.start : m.end] = " " * (m.end - m.start)
+    return "".join(chars)
+
 
 # -- the corpus's own subjects --------------------------------------------------------------
 
@@ -84,7 +231,7 @@ _SUBJECT_EN = re.compile(
     r"(?:mainland\s+)?(?:china|macao|macau|the prc|the country)|exit ban|"
     r"deport\w*|repatriat\w*|expel\w*|expulsion|overstay\w*|"
     r"illegal(?:ly)? (?:stay\w*|entry|enter\w*|employ\w*|work\w*|resid\w*|immigra\w*)|"
-    r"(?:period|duration|length|extension|extend\w*|end) (?:of )?(?:my |the |a |his |her |their )?stay|"
+    r"(?:period|duration|length|extension|extend\w*|end) (?:of )?(?:my |the |a |his |her |their |our |your )?stay|"
     r"permanent residen\w*|refugees?|asylum|fingerprint\w*|health certificates?|"
     r"accommodation registration|regist\w* (?:of )?(?:my |the |a )?(?:accommodation|residence|stay)|"
     r"public security (?:organs?|bureaus?|authorit\w+)|exit-entry (?:administration|office|bureau)s?)\b",
@@ -100,33 +247,31 @@ _SUBJECT_ZH = re.compile(
 # ("I hold a US green card: can I enter China without a visa?").
 _CHINA_ANCHOR = re.compile(
     r"\b(?:china|chinese|mainland|prc|macao|macau|[CDFGJLMQRSXZ][12]?[- ]visas?|exit-entry|public security|"
-    r"non-resident workers?)\b|中国|内地|大陆|澳门|来华|在华|[CDFGJLMQRSXZ][12]?字?签证|外地雇员|公安机关",
+    r"non-resident workers?)\b|中国|中國|内地|內地|大陆|大陸|澳门|澳門|来华|在华|[CDFGJLMQRSXZ][12]?字?签证|外地雇员|外地僱員|公安机关",
     re.I,
 )
 
-# -- subjects the documents never treat -------------------------------------------------------
+# -- subjects the documents never treat (data/off_topic.json) ---------------------------------
 
-_OFF_TOPIC_EN = re.compile(
-    r"\b(?:income[- ]tax|tax(?:es|ed|ing|ation|able)?|social (?:security|insurance)|pension|minimum wage|salary|salaries|wages?|"
-    r"bank(?:s|ing)?|bank accounts?|open (?:an |a )?(?:bank )?account|credit cards?|loans?|mortgages?|"
-    r"mobile (?:phone )?(?:plans?|contracts?|numbers?|operators?|carriers?)|phone plans?|data plans?|sim(?: cards?)?|"
-    r"broadband|vpn|wi-?fi|driv(?:er'?s|ing) licen[cs]e|health insurance|hospital|doctor|"
-    r"alipay|wechat pay|taxi|didi|metro|subway|"
-    r"weather|forecast|poem|poetry|haiku|song|joke|recipe|cook|dumplings?|restaurants?|"
-    r"recommend(?:ation)?s?\b.*\b(?:hotel|restaurant|bar|place)|best hotel|good hotel|cheap(?:est)? hotel|"
-    r"exchange rate|currency|stocks?|bitcoin|football|world cup|olympics|movie|"
-    r"capital of|translate|translation|python|javascript|function that|sort a list|"
-    r"tipping|how much (?:should i )?tip)\b",
-    re.I,
-)
-_OFF_TOPIC_ZH = re.compile(
-    r"个人所得税|所得税|个税|纳税|报税|税率|社保|社会保险|公积金|养老金|最低工资|工资|薪资|薪水|"
-    r"银行|开户|信用卡|贷款|房贷|手机套餐|手机卡|电话卡|SIM卡|话费|流量套餐|宽带|运营商|驾照|驾驶证|医保|医院|看病|"
-    r"支付宝|微信支付|打车|地铁|"
-    r"天气|气温|诗|笑话|段子|菜谱|食谱|饺子|餐厅|推荐.*(?:酒店|宾馆|餐厅|饭店)|好酒店|"
-    r"汇率|股票|比特币|足球|世界杯|电影|首都|翻译|代码|编程|小费",
-    re.I,
-)
+
+def _data(name: str) -> dict:
+    return json.loads(resources.files("regchat").joinpath(f"data/{name}").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _off_topic() -> re.Pattern:
+    cats = _data("off_topic.json")["categories"]
+    en = sorted({t for c in cats for t in c["en"]}, key=len, reverse=True)
+    zh = sorted({t for c in cats for t in c["zh"]}, key=len, reverse=True)
+    alternatives = [rf"\b(?:{'|'.join(re.escape(t) for t in en)})\b"] if en else []
+    alternatives += ["|".join(re.escape(t) for t in zh)] if zh else []
+    return re.compile("|".join(alternatives) or r"(?!)", re.I)
+
+
+@lru_cache(maxsize=1)
+def _china_visa_categories() -> frozenset[str]:
+    return frozenset(_data("domain_terms.json")["visa_categories"]["codes"])
+
 
 # -- the domain's words, strong or weak (what a follow-up or a retrieval match leans on) --------
 
@@ -152,30 +297,37 @@ class ScopeDecision:
     in_scope: bool
     reason: str
     firm: bool = False  # refused for its subject: an article number in the question does not save it
+    note: dict[str, str] | None = None  # one line that says why, in each language, for the refusal
+
+
+def _read(text: str) -> str:
+    """The question as the tests below read it: the corpus's terms through small typos."""
+    return correct(text)
 
 
 def has_domain_words(text: str) -> bool:
-    """Any of the domain's words, strong or weak ("visa", but also "foreigner", "apply", "passport")."""
-    return bool(_DOMAIN_EN.search(text) or _DOMAIN_ZH.search(text))
+    """Any of the domain's words, strong or weak ("visa", but also "foreigner", "apply", "passport"),
+    typos of the corpus's terms included ("residnce", "居流许可")."""
+    return _domain_words(text) or _domain_words(_read(text))
 
 
-def foreign_subjects(text: str) -> list[str]:
-    """The spans of ``text`` about another country's or region's visas or immigration."""
-    return [m.group(0) for m in _FOREIGN_EN.finditer(text)] + [m.group(0) for m in _FOREIGN_ZH.finditer(text)]
-
-
-def without_foreign_subjects(text: str) -> str:
-    return _FOREIGN_ZH.sub(" ", _FOREIGN_EN.sub(" ", text))
+def _domain_words(text: str) -> bool:
+    return bool(_DOMAIN_EN.search(text) or _DOMAIN_ZH.search(text) or _patterns()[0].search(text))
 
 
 def has_subject(text: str) -> bool:
-    """A subject the regulations govern: a Chinese visa or permit, entry/exit, deportation, overstay ..."""
-    return bool(_SUBJECT_EN.search(text) or _SUBJECT_ZH.search(text))
+    """A subject the regulations govern: a Chinese visa or permit, entry/exit, deportation, overstay,
+    a document the corpus names ... (typos of the corpus's terms included)."""
+    return _subject(text) or _subject(_read(text))
+
+
+def _subject(text: str) -> bool:
+    return bool(_SUBJECT_EN.search(text) or _SUBJECT_ZH.search(text) or _patterns()[0].search(text))
 
 
 def off_topic(text: str) -> bool:
-    """A subject the regulations never treat (taxes, banking, phones, weather, translation ...)."""
-    return bool(_OFF_TOPIC_EN.search(text) or _OFF_TOPIC_ZH.search(text))
+    """A subject the regulations never treat (a category of data/off_topic.json: taxes, banking ...)."""
+    return bool(_off_topic().search(text))
 
 
 # Requests for writing of another kind (a poem about visas is still a poem).
@@ -192,22 +344,52 @@ def creative_request(text: str) -> bool:
     return bool(_CREATIVE.search(text))
 
 
+# Requests for a recommendation or a ranking (a hotel, a phone plan, a school: "recommend ...",
+# "what's the best ...", "哪家最划算"): the regulations state duties and procedures and never rank
+# or recommend, so such a request is outside them unless it asks about a subject they govern
+# ("which visa is best for a visiting scholar?" stays in scope).
+_RECOMMENDATION = re.compile(
+    r"\brecommend\w*|\bsuggest(?:ion)?s?\b.{0,20}\b(?:good|nice|best|cheap\w*)\b"
+    r"|\b(?:what|which)(?:'s|\s+is|\s+are)?\s+(?:the\s+)?(?:best|cheapest|nicest|most\s+(?:affordable|popular))\b"
+    r"|\bwhich\s+[\w\s-]{1,30}?\s+(?:is|are)\s+(?:the\s+)?(?:best|cheapest)\b"
+    r"|推荐|推薦|哪(?:家|个|個|种|種|些)[^，。？！?!]{0,10}?(?:最好|最划算|最便宜|最实惠|比较好)",
+    re.I,
+)
+
+
+def recommendation_request(text: str) -> bool:
+    """A request for a recommendation or a ranking ("recommend a good ...", "what's the best ...",
+    "推荐一下 ...", "哪家最便宜")."""
+    return bool(_RECOMMENDATION.search(text))
+
+
+NEIGHBOUR_NOTE = {
+    "en": "Hong Kong and Taiwan have their own entry, stay and work rules, and the permits of Hong Kong, Macao "
+    "and Taiwan residents are not foreigners' documents: the regulations I hold cover neither.",
+    "zh": "香港和台湾有各自的出入境、居留和工作规定，港澳台居民的证件也不属于外国人证件：我所收录的法规都不涉及。",
+}
+
+
 def judge_scope(question: str, *, top_score: float | None, min_score: float, follow_up_context: bool) -> ScopeDecision:
     """Decide from the question's subject and the best retrieval score.
 
     ``follow_up_context``: the conversation so far was about the domain, so a
-    short follow-up without the domain's words ("Can it be taken away later?")
-    still counts.
+    short follow-up without the domain's words ("And after that?")
+    still counts. Nothing here depends on the question's length: a terse
+    message with a typo ("residnce permit?") is read like a long one.
     """
     if creative_request(question):
         return ScopeDecision(False, "a request for creative writing", firm=True)
-    rest = without_foreign_subjects(question)
+    matters = foreign_matters(question)
+    rest = without_foreign_subjects(question, matters)
     governed = has_subject(rest)
-    if rest != question:
+    if matters:
         # Another place's visa or immigration is the subject unless what remains is tied to China or Macao
         # ("go to Thailand: do I need a visa?" asks about Thailand's visa).
         governed = governed and bool(_CHINA_ANCHOR.search(rest))
         if not governed:
+            if all(m.neighbour for m in matters):
+                return ScopeDecision(False, "Hong Kong's or Taiwan's rules", firm=True, note=NEIGHBOUR_NOTE)
             return ScopeDecision(False, "another country's or region's rules", firm=True)
     if off_topic(rest) and not governed:
         return ScopeDecision(False, "topic the regulations do not treat", firm=True)
@@ -215,9 +397,25 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
         return ScopeDecision(True, "a subject the regulations govern")
     if follow_up_context:
         return ScopeDecision(True, "follow-up in a conversation about the regulations")
-    if top_score is not None and top_score >= min_score:
+    if recommendation_request(rest):
+        return ScopeDecision(False, "a request for a recommendation", firm=True)
+    if top_score is not None and top_score >= min_score and has_domain_words(rest):
         return ScopeDecision(True, "retrieval found relevant provisions")
+    if top_score is not None and top_score >= min_score:
+        return ScopeDecision(False, "no word of the domain, whatever retrieval found")
     return ScopeDecision(False, "nothing relevant in the documents")
+
+
+def warm_up() -> None:
+    """Build what the first question would otherwise wait for (the gazetteer, the patterns, the
+    typo lexicon, the pinyin table): call once when an engine starts."""
+    from .fuzzy import _pinyin, default_lexicon
+
+    gazetteer()
+    _patterns()
+    _off_topic()
+    default_lexicon()
+    _pinyin("证")
 
 
 REFUSAL = {
@@ -227,5 +425,8 @@ REFUSAL = {
 }
 
 
-def refusal(lang: Lang) -> str:
+def refusal(lang: Lang, decision: ScopeDecision | None = None) -> str:
+    """The refusal, with the decision's one-line reason when it has one (Hong Kong, Taiwan)."""
+    if decision is not None and decision.note:
+        return f"{REFUSAL[lang]}\n{decision.note[lang]}"
     return REFUSAL[lang]

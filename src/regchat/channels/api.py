@@ -25,6 +25,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from regchat.calendar_export import with_ics_links
 from regchat.channels.engine import LazyEngine
 from regchat.documents import Answer
 from regchat.errors import ConfigError, DeadlineError, IndexNotReady, ModelError, RegchatError
@@ -272,8 +273,9 @@ REPLACED = {"en": "\n\n---\nChecked answer:\n", "zh": "\n\n---\n核对后的答�
 def regchat_extra(answer: Answer) -> dict[str, Any]:
     """The extra ``regchat`` field of an OpenAI response: everything a front end needs to show sources."""
     return {
+        "id": answer.id,
         "citations": [c.model_dump(mode="json") for c in answer.citations],
-        "deadlines": [d.model_dump(mode="json") for d in answer.deadlines],
+        "deadlines": [d.model_dump(mode="json") for d in with_ics_links(answer).deadlines],
         "refused": answer.refused,
         "mode": answer.mode,
         "lang": answer.lang,
@@ -330,11 +332,11 @@ def build_router(engine: LazyEngine, settings: Settings, clock: Callable[[], dt.
 
     def ask_engine(question: str, history: list[dict], today: dt.date | None) -> Answer:
         try:
-            return engine.answer(question, history=history, today=today or clock())
+            return with_ics_links(engine.answer(question, history=history, today=today or clock()))
         except RegchatError as exc:
             raise map_error(exc) from exc
         except Exception:
-            log.exception("answering failed: %r", question[:200])
+            log.exception("answering failed")  # the question is not logged: personal data
             raise ApiError(500, "regchat failed while answering; the server log has the details.",
                            type="server_error", code="internal_error") from None
 
@@ -420,7 +422,7 @@ def build_router(engine: LazyEngine, settings: Settings, clock: Callable[[], dt.
                 err = map_error(exc)
                 yield _sse(error_body(err.message, type=err.type, code=err.code))
             except Exception:
-                log.exception("streaming an answer failed: %r", question[:200])
+                log.exception("streaming an answer failed")
                 yield _sse(error_body("regchat failed while answering; the server log has the details.",
                                       type="server_error", code="internal_error"))
             yield _sse("[DONE]")

@@ -16,8 +16,12 @@ from contextlib import asynccontextmanager
 import gradio as gr
 from fastapi import FastAPI
 
-from regchat.channels import api, wechat, web
+from regchat.channels import api, auth, calendar, support, wechat, web
 from regchat.channels.engine import AnswerEngine, LazyEngine, today_in_region
+from regchat.channels.observed import ChannelEngine, index_info
+from regchat.feedback import FeedbackStore
+from regchat.logs import configure_logging, uvicorn_log_config
+from regchat.metrics import Metrics
 from regchat.settings import Settings, get_settings
 
 log = logging.getLogger("regchat.server")
@@ -34,13 +38,23 @@ def create_app(
     ``clock`` gives "today" for questions that do not state it; ``warm_up`` builds the engine at startup."""
     settings = settings or get_settings()
     lazy = engine if isinstance(engine, LazyEngine) else LazyEngine(settings, engine)
+    access = auth.Access.from_settings(settings)
+    metrics = Metrics()
+    feedback = FeedbackStore(settings.feedback_path, index_version=lambda: (index_info(lazy) or {}).get("version"),
+                             on_rating=lambda f: metrics.rated(f.rating, f.channel))
+
+    def channel(name: str) -> ChannelEngine:
+        return ChannelEngine(lazy, name, feedback=feedback, metrics=metrics, log_questions=settings.log_questions)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         log.info("regchat serving on http://%s:%s (%s mode)", settings.host, settings.port, settings.mode)
+        if warning := auth.open_access_warning(settings):
+            log.warning(warning)
         if warm_up and not lazy.ready:
             lazy.warm_up()
         yield
+        feedback.close()
 
     app = FastAPI(
         title="regchat",
@@ -51,13 +65,23 @@ def create_app(
     )
     app.state.engine = lazy
     app.state.settings = settings
+    app.state.feedback, app.state.metrics = feedback, metrics
     api.install_error_handlers(app)
-    app.include_router(api.build_router(lazy, settings, clock))
-    app.include_router(wechat.build_router(settings, lazy))
+    app.include_router(api.build_router(channel("api"), settings, clock))
+    app.include_router(calendar.build_router(settings))
+    app.include_router(support.build_router(feedback, metrics))
+    if access.users:
+        app.include_router(auth.build_router(access))
+    app.add_middleware(auth.AccessControl, access=access)
+    callbacks = wechat.build_router(settings, channel("wechat"), feedback=feedback)
+    app.include_router(callbacks)
+    metrics.watch_wechat(lambda: {name: responder for name, responder in
+                                  (("wechat", callbacks.wechat), ("wecom", callbacks.wecom)) if responder})
+    metrics.watch_index(lambda: index_info(lazy))
     # Gradio last: mounted at "/", it would otherwise shadow the routes above.
     return gr.mount_gradio_app(
         app,
-        web.build_chat(lazy, clock),
+        web.build_chat(channel("web"), clock, feedback),
         path="/",
         theme=web.THEME,
         footer_links=[],
@@ -65,6 +89,7 @@ def create_app(
         show_error=False,
         enable_monitoring=False,
         mcp_server=False,
+        auth_dependency=access.session_user if access.users else None,
     )
 
 
@@ -88,6 +113,7 @@ def serve(
     import uvicorn
 
     settings = settings or get_settings()
+<<<<<<< HEAD
     workers = workers or settings.workers
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     host, port = host or settings.host, port or settings.port
@@ -101,3 +127,9 @@ def serve(
                     host=host, port=port, log_level="info", timeout_worker_healthcheck=120)
     else:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+=======
+    settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
+    configure_logging(settings)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
+                log_config=uvicorn_log_config(settings) or uvicorn.config.LOGGING_CONFIG)
+>>>>>>> main

@@ -10,6 +10,7 @@ sees a stack trace.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -17,9 +18,11 @@ from typing import Any
 import gradio as gr
 
 from regchat.answering.offline import without_steps
+from regchat.calendar_export import CHAT_ICS_PATH, ics_link
 from regchat.channels.engine import AnswerEngine
 from regchat.documents import Answer, Citation, Deadline
 from regchat.errors import IndexNotReady, ModelError, RegchatError
+from regchat.feedback import FeedbackStore
 
 log = logging.getLogger("regchat.web")
 
@@ -32,13 +35,16 @@ DESCRIPTION = (
 )
 EXAMPLES = [
     "I entered China on 2 March 2026 on a Z visa. By when must I apply for a residence permit?",
-    "我的居留许可12月15日到期，最晚哪天申请延期？",
-    "My Foreigner's Work Permit card was lost. How do I get it reissued?",
-    "外国人在中国工作需要什么证件？",
-    "How do I renew a Macao non-resident worker's card (blue card)?",
+    "我的居留证件2027年1月20日到期，最迟什么时候要递交延期申请？",
+    "My Foreigner's Work Permit card is damaged. What must I do to get a new one?",
+    "外籍员工来华上班，要办哪些证件？",
+    "My Macao blue card (non-resident worker card) expires soon: how is it renewed?",
 ]
 
 SOURCES_TITLE = {"en": "Sources", "zh": "来源"}
+CALENDAR_LINK = {"en": "Add {date} to your calendar (.ics)", "zh": "将 {date} 加入日历（.ics）"}
+#: Marks the answer's id on its first message (metadata "log", which a message without a title does not show).
+ANSWER_ID_TAG = "answer:"
 DEADLINE_TITLE = {"en": "How this date was computed", "zh": "日期计算过程"}
 
 MESSAGES = {
@@ -86,9 +92,16 @@ def format_sources(citations: Sequence[Citation]) -> str:
     """Markdown: each cited provision's label in bold, its quoted text below."""
     blocks = []
     for c in citations:
-        block = f"**{c.label}**"
+        label = c.label
+        if c.pinpoint and c.article is not None:
+            chinese = any("\u4e00" <= ch <= "\u9fff" for ch in c.pinpoint)
+            label = f"{c.label} ({c.pinpoint})" if chinese else f"{c.label.rsplit(', Art.', 1)[0]}, {c.pinpoint}"
+        block = f"**{label}**" + (" (unofficial translation)" if c.translation else "")
         if c.quote.strip():
             block += "\n\n" + _quote(c.quote)
+        if c.original.strip():
+            block += "\n\nOfficial Chinese text" + (f" (version {c.version})" if c.version else "") + ":\n\n"
+            block += _quote(c.original)
         blocks.append(block)
     return "\n\n".join(blocks)
 
@@ -118,6 +131,12 @@ def format_deadline(deadline: Deadline, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
+def calendar_link(deadline: Deadline, lang: str = "en") -> str:
+    """Markdown: a link to download the deadline as an iCalendar file (one line)."""
+    label = CALENDAR_LINK.get(lang, CALENDAR_LINK["en"]).format(date=deadline.date.isoformat())
+    return f"[{label}]({ics_link(deadline, lang, CHAT_ICS_PATH)})"
+
+
 def deadline_title(deadline: Deadline, lang: str = "en") -> str:
     separator = "：" if lang == "zh" else ": "
     return f"{DEADLINE_TITLE.get(lang, DEADLINE_TITLE['en'])}{separator}{deadline.date.isoformat()}"
@@ -128,9 +147,13 @@ def answer_messages(answer: Answer) -> list[gr.ChatMessage]:
     lang = answer.lang
     # Each deadline's steps have their own collapsible message below: keep the answer short.
     text = without_steps(answer.text) if answer.deadlines else answer.text
+    if answer.deadlines:
+        text += "\n\n" + "\n".join(calendar_link(d, lang) for d in answer.deadlines)
     if answer.notices:
         text += "\n\n" + "\n".join(f"*{notice}*" for notice in answer.notices)
-    messages = [gr.ChatMessage(role="assistant", content=text)]
+    # The answer's id (for the thumbs up / down) rides on its first message.
+    tag = {"log": ANSWER_ID_TAG + answer.id} if answer.id else {}
+    messages = [gr.ChatMessage(role="assistant", content=text, metadata=tag)]
     if answer.citations:
         messages.append(
             gr.ChatMessage(
@@ -163,6 +186,10 @@ def _text_of(content: Any) -> str:
     return ""
 
 
+def _without_calendar_links(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if f"]({CHAT_ICS_PATH}?" not in line).strip()
+
+
 def engine_history(history: Sequence[Any]) -> list[dict]:
     """Gradio's chat history as the engine's ``{"role", "content"}`` turns, without the collapsible extras."""
     turns = []
@@ -171,7 +198,7 @@ def engine_history(history: Sequence[Any]) -> list[dict]:
         metadata = message.get("metadata") or {}
         if metadata.get("title"):
             continue  # a Sources or date-steps block, not part of the conversation
-        role, text = message.get("role"), _text_of(message.get("content")).strip()
+        role, text = message.get("role"), _without_calendar_links(_text_of(message.get("content")))
         if role in ("user", "assistant") and text:
             turns.append({"role": role, "content": text})
     return turns
@@ -200,14 +227,16 @@ def respond(
             log.warning("chat answer failed: %s", exc)
             yield [gr.ChatMessage(role="assistant", content=friendly_error(exc, question))]
         except Exception as exc:  # noqa: BLE001 - the edge: log it, show a calm sentence
-            log.exception("chat answer failed: %r", question[:200])
+            log.exception("chat answer failed")  # the question is not logged: personal data
             yield [gr.ChatMessage(role="assistant", content=friendly_error(exc, question))]
 
     return chat
 
 
-def build_chat(engine: AnswerEngine, clock: Callable[[], dt.date]) -> gr.ChatInterface:
-    """The Gradio chat (a ``Blocks``), ready for ``gr.mount_gradio_app``."""
+def build_chat(engine: AnswerEngine, clock: Callable[[], dt.date],
+               feedback: FeedbackStore | None = None) -> gr.Blocks:
+    """The Gradio chat (a ``Blocks``), ready for ``gr.mount_gradio_app``; with ``feedback``, thumbs up / down
+    under each answer."""
     chatbot = gr.Chatbot(
         label="regchat",
         height="70vh",
@@ -215,7 +244,8 @@ def build_chat(engine: AnswerEngine, clock: Callable[[], dt.date]) -> gr.ChatInt
         "可以询问签证、居留许可、工作许可及其办理期限。",
         buttons=["copy"],
     )
-    return gr.ChatInterface(
+    interface = functools.partial(
+        gr.ChatInterface,
         respond(engine, clock),
         chatbot=chatbot,
         textbox=gr.Textbox(placeholder="Type a question in English or Chinese / 用中文或英文提问", submit_btn=True),
@@ -229,6 +259,14 @@ def build_chat(engine: AnswerEngine, clock: Callable[[], dt.date]) -> gr.ChatInt
         fill_height=True,
         api_visibility="undocumented",
     )
+    if feedback is None:
+        return interface()
+    from regchat.channels import web_feedback
+
+    with gr.Blocks(title=TITLE, fill_height=True, analytics_enabled=False) as page:
+        interface()
+        web_feedback.attach(chatbot, feedback)
+    return page
 
 
 #: A theme without web fonts: the page must render on machines with no internet access.

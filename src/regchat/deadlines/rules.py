@@ -23,6 +23,7 @@ from regchat.deadlines.arithmetic import Lang
 from regchat.deadlines.calendars import Calendar, calendar_for
 from regchat.documents import Citation, Deadline, Jurisdiction
 from regchat.errors import DeadlineError, DocumentError
+from regchat.parsing import int_to_chinese
 from regchat.settings import PROJECT_ROOT
 
 RULES_FILE = "rules.json"
@@ -60,11 +61,14 @@ class Rule(BaseModel):
     result_en: str
     result_zh: str
     phrase: str
+    phrase_zh: str = ""  # the same rule in the official Chinese text (it governs where the two differ)
+    reading_en: str = ""  # how the official text is read where the translation could mislead
+    reading_zh: str = ""
     summary_en: str
     summary_zh: str
     keywords: list[str]
     label: str = ""  # 'Exit and Entry Administration Law, Art. 30', filled in by the loader
-    label_zh: str = ""  # '《出境入境管理法》第30条', filled in by the loader
+    label_zh: str = ""  # '《中华人民共和国出境入境管理法》第三十条', filled in by the loader
 
     @model_validator(mode="after")
     def _consistent(self) -> "Rule":
@@ -117,7 +121,8 @@ def _parse(data: object, path: Path) -> list[Rule]:
             rule = rule.model_copy(update={"label": f"{title}, Art. {rule.article}"})
         if not rule.label_zh:
             title_zh = titles_zh.get(rule.doc_id, rule.label)
-            rule = rule.model_copy(update={"label_zh": f"《{title_zh}》第{rule.article}条"})
+            number = int_to_chinese(rule.article) if rule.article and 0 < rule.article < 1000 else rule.article
+            rule = rule.model_copy(update={"label_zh": f"《{title_zh}》第{number}条"})
         rules.append(rule)
     ids = [r.id for r in rules]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
@@ -227,6 +232,8 @@ def compute_deadline(
             "what": rule.result_zh if lang == "zh" else rule.result_en,
             "citation": rule.citation(),
             "steps": head + result.steps,
+            "event": event_date,
+            "amount": amount,
         }
     )
 
@@ -254,11 +261,13 @@ def _rule_steps(rule: Rule, event: dt.date, n: int, lang: Lang) -> list[str]:
     en_unit, zh_unit = _UNIT_WORDS[rule.unit]
     if lang == "zh":
         steps = [
-            f"依据{rule.label_zh}（{rule.label}）：\u201c{rule.phrase.rstrip('.')}\u201d。",
+            f"依据{rule.label_zh}：\u201c{(rule.phrase_zh or rule.phrase).rstrip('.。')}\u201d。",
             f"事件：{rule.event_zh}，{event.isoformat()}；期限：{n}{zh_unit}"
             + ("（最长）" if rule.kind == "maximum" or rule.amount_is_maximum else "")
             + f"；所求：{rule.result_zh}。",
         ]
+        if rule.reading_zh:
+            steps.append(rule.reading_zh)
         if rule.minimum:
             steps.append(f"最短期限为{rule.minimum}{_UNIT_WORDS[rule.minimum_unit or 'days'][1]}。")
         if rule.unit == "working_days":
@@ -270,6 +279,8 @@ def _rule_steps(rule: Rule, event: dt.date, n: int, lang: Lang) -> list[str]:
         + ("at most " if rule.kind == "maximum" or rule.amount_is_maximum else "")
         + f"{n} {en_unit}; result: {rule.result_en}.",
     ]
+    if rule.reading_en:
+        steps.append(rule.reading_en)
     if rule.minimum:
         steps.append(f"The minimum is {rule.minimum} {_UNIT_WORDS[rule.minimum_unit or 'days'][0]}.")
     if rule.unit == "working_days":

@@ -258,7 +258,7 @@ def make_tools(
             "is_working_day",
             is_working_day_tool,
             IsWorkingDayArgs,
-            "Say whether a date is a working day in mainland China or Macao, and name the holiday if "
+            "Say whether a date is a working day in the mainland or in Macao, and name the holiday if "
             "it is one. Returns JSON with working_day, holiday and act_by.",
         ),
         (

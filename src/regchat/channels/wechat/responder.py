@@ -59,6 +59,14 @@ class AnswersQuestions(Protocol):
     def answer(self, question: str, history: Sequence[dict] = (), today: dt.date | None = None) -> Answer: ...
 
 
+class RatesAnswers(Protocol):
+    """Ratings typed right after an answer ("👎", "不对"): ``regchat.feedback.ChatFeedback``."""
+
+    def answered(self, channel: str, user: str, answer_id: str) -> None: ...
+
+    def reply(self, channel: str, user: str, text: str) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class Timing:
     """The platform's retry rhythm and our margins, in seconds."""
@@ -88,7 +96,7 @@ class Timing:
 TEXTS = {
     "welcome": "Welcome! Ask me about visas, residence permits and work permits for foreigners in mainland China "
     "and Macao, e.g. \"My residence permit expires on 15 December, when must I apply to extend it?\"\n"
-    "欢迎！您可以咨询外国人在中国内地和澳门的签证、居留许可和工作许可问题，例如：“我的居留许可12月15日到期，最晚哪天申请延期？”",
+    "欢迎！您可以咨询外国人在中国内地和澳门的签证、居留许可和工作许可问题，例如：“我的居留证件2027年1月20日到期，最迟什么时候要递交延期申请？”",
     "text_only": "I can only read text (and voice messages WeChat transcribes). Please type your question.\n"
     "我目前只能阅读文字消息（以及微信转写的语音）。请直接输入您的问题。",
     "empty": "Please type your question about visas, residence or work permits.\n请输入您关于签证、居留或工作许可的问题。",
@@ -125,8 +133,10 @@ class Responder:
 
     def __init__(self, engine: AnswersQuestions, *, pusher: Pusher | None, clock: Callable[[], float],
                  timing: Timing = Timing(), memory: ConversationMemory | None = None,
-                 limiter: RateLimiter | None = None, engine_threads: int = 4, name: str = "wechat"):
+                 limiter: RateLimiter | None = None, engine_threads: int = 4, name: str = "wechat",
+                 feedback: RatesAnswers | None = None):
         self.engine, self.pusher, self.clock, self.timing, self.name = engine, pusher, clock, timing, name
+        self.feedback = feedback
         # Few engine threads: the answers are CPU-bound, and a crowd of threads would starve the
         # event loop of the GIL and make replies miss WeChat's 5 seconds.
         self._threads = anyio.CapacityLimiter(engine_threads)
@@ -207,6 +217,10 @@ class Responder:
             return TEXTS["text_only"]
         if not inbound.question:
             return TEXTS["text_only"] if inbound.msg_type == "voice" else TEXTS["empty"]
+        if self.feedback is not None:  # a rating of the answer just given, not a question
+            thanks = self.feedback.reply(self.name, inbound.from_user, inbound.question)
+            if thanks is not None:
+                return thanks
         if not self.limiter.allow(inbound.from_user):
             self.stats["rate_limited"] += 1
             lang = language_of(inbound.question)
@@ -243,6 +257,8 @@ class Responder:
                 log.warning("%s: engine failed: %s", self.name, exc)
             return [TEXTS[f"failed_{language_of(question)}"]]
         self.memory.remember(user, question, plain_text(answer.text))
+        if self.feedback is not None and answer.id:
+            self.feedback.answered(self.name, user, answer.id)
         return render_messages(answer)
 
     def _reply_passively(self, entry: _Entry) -> str | None:

@@ -30,6 +30,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.requests import ClientDisconnect
 
+from regchat.feedback import ChatFeedback, FeedbackStore
 from regchat.settings import Settings
 
 from .crypto import CallbackRejected, MessageCrypto, signature_matches
@@ -114,13 +115,13 @@ class CallbackRouter(APIRouter):
 
 def build_router(settings: Settings, engine: AnswersQuestions, *, http_client: httpx.AsyncClient | None = None,
                  clock: Callable[[], float] = time.time, timing: Timing = Timing(),
-                 limits: Limits | None = None) -> CallbackRouter:
+                 limits: Limits | None = None, feedback: FeedbackStore | None = None) -> CallbackRouter:
     """The ``/wechat`` and ``/wecom`` callback routes, answering with ``engine``.
 
     An endpoint whose settings are missing answers 404 saying what to set.
     ``http_client`` is used to push messages (one is created if not given);
     ``clock`` gives the wall-clock time in seconds; ``limits`` default to the
-    rate-limit and memory settings.
+    rate-limit and memory settings; ``feedback``, when given, records ratings typed right after an answer.
     """
     limits = limits or Limits(
         rate_limit=settings.wechat_rate_limit,
@@ -129,13 +130,14 @@ def build_router(settings: Settings, engine: AnswersQuestions, *, http_client: h
     )
     owns_client = http_client is None
     client = http_client or httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
+    ratings = ChatFeedback(feedback, clock) if feedback is not None else None
 
     def responder(name: str, account: PushAccount | None) -> Responder:
         return Responder(
             engine, pusher=Pusher(account, client, clock) if account else None, clock=clock, timing=timing,
             memory=ConversationMemory(clock, ttl=limits.memory_ttl, max_turns=limits.memory_turns),
             limiter=RateLimiter(clock, limit=limits.rate_limit, period=limits.rate_period),
-            engine_threads=limits.engine_threads, name=name,
+            engine_threads=limits.engine_threads, name=name, feedback=ratings,
         )
 
     wechat: _Channel | None = None

@@ -1,0 +1,222 @@
+"""What to quote from a provision, in which language, and how to name the part quoted.
+
+A reader gets the text in their own language where the document has one: the
+official Chinese text for a Chinese question, the English translation for an
+English one. The version quoted is the one in force on the day the question is
+about. The part quoted is the paragraph or item that answers, whole when it is
+short (so the condition a paragraph attaches to its rule comes with it), an
+item with its paragraph's lead-in; the citation names that part ("Art. 6(13)",
+"第六条第（十三）项", numbered as in the text in force).
+
+Where the reader's language has no text (an English reader and a Law article
+outside Chapter IV, or the K-visa items the translation predates), the quote is
+the official text and the answer says so, with the figures the text contains
+written in digits; where the translation follows an older version whose text
+has since changed, the answer says that the Chinese text in force governs.
+
+Everything here is pure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from ..documents import Provision
+from ..parsing import chinese_to_int
+from ..parts import Part, align_items, pinpoint, split_parts
+from .language import Lang
+
+PARAGRAPH_CHARS = {"en": 520, "zh": 220}  # a paragraph this short is quoted whole
+WHOLE_CHARS = {"en": 900, "zh": 420}  # an article this short is quoted whole when nothing in it matches
+SECOND_PART = 0.8  # a second part is quoted too when it matches this close to the best
+
+
+@dataclass
+class Quote:
+    """The verbatim text quoted from one provision, with what a reader needs to weigh it."""
+
+    provision: Provision
+    pieces: list[str]
+    lang: str
+    translation: bool = False
+    pinpoint: str | None = None
+    original: str = ""
+    version: str | None = None
+    notes: list[str] = field(default_factory=list)
+    official_pieces: list[str] = field(default_factory=list)  # the same part in the official text in force
+
+    @property
+    def text(self) -> str:
+        return " … ".join(self.pieces)
+
+
+def version_day(today: dt.date, event_days: list[dt.date]) -> dt.date:
+    """The day whose text applies: today, or the earliest event the question dates before today."""
+    earlier = [d for d in event_days if d < today]
+    return min(earlier) if earlier else today
+
+
+def quote_language(provision: Provision, lang: Lang) -> str:
+    """The language to quote a provision in for a reader of ``lang``."""
+    languages = provision.languages
+    return lang if lang in languages else languages[0]
+
+
+def pick_parts(parts: list[Part], score) -> list[Part]:
+    """The part that answers best (and a close second); ``score(text)`` rates a part's text."""
+    if not parts:
+        return []
+    scored = sorted(((score(p.text), i) for i, p in enumerate(parts)), key=lambda x: (-x[0], x[1]))
+    best, first = scored[0]
+    if best <= 0:
+        return []
+    chosen = [first]
+    if len(scored) > 1 and scored[1][0] >= SECOND_PART * best:
+        chosen.append(scored[1][1])
+    return [parts[i] for i in sorted(chosen)]
+
+
+def quote_provision(
+    provision: Provision,
+    lang: Lang,
+    day: dt.date,
+    score,
+    *,
+    whole: bool = False,
+    sentences=None,
+) -> Quote:
+    """The quote of ``provision`` for a reader of ``lang`` about ``day``.
+
+    ``score(text) -> float`` rates how well a piece answers the question (0: not at all);
+    ``sentences(text) -> list[str]`` cuts a long paragraph into quotable sentences.
+    """
+    full = provision
+    provision = provision.as_of(day)
+    in_lang = quote_language(provision, lang)
+    version = provision.text_in(in_lang, day)
+    text = version.text if version is not None else provision.text
+    translation = version is not None and not version.official
+    official = provision.official_text(day)
+    outdated = translation and full.translation_outdated(in_lang, day)
+    followed = next((t for t in full.texts if t.official and version is not None and t.version == version.follows), None)
+    if outdated and official is not None and followed is not None and not whole:
+        # A part the translation predates (a new item) may be what is asked: quote the official text then.
+        old = {_plain(p.text) for p in split_parts(followed.text)}
+        new_parts = [p for p in split_parts(official.text) if _plain(p.text) not in old]
+        best_new = max((score(p.text) for p in new_parts), default=0.0)
+        best_old = max((score(p.text) for p in split_parts(text)), default=0.0)
+        if best_new > best_old:
+            in_lang, text, translation = official.lang, official.text, False
+    quote = Quote(provision=provision, pieces=[], lang=in_lang, translation=translation,
+                  version=official.version if official else None)  # fmt: skip
+    parts = split_parts(text)
+    paragraphs = max((p.paragraph for p in parts), default=1)
+    limit = PARAGRAPH_CHARS["zh" if in_lang == "zh" else "en"]
+    chosen = [] if whole else pick_parts(parts, score)
+    if whole or not chosen:
+        if len(text) <= WHOLE_CHARS["zh" if in_lang == "zh" else "en"] or whole:
+            quote.pieces = [" ".join(line.strip() for line in text.split("\n") if line.strip())]
+            if whole and len(text) > WHOLE_CHARS["zh" if in_lang == "zh" else "en"]:
+                quote.pieces = [p.text for p in parts if p.item is None][:2]
+        else:
+            quote.pieces = [parts[0].text if len(parts[0].text) <= limit else _first(parts[0].text, sentences)]
+    else:
+        pieces: list[str] = []
+        for part in chosen:
+            if part.lead and part.lead not in pieces:
+                pieces.append(part.lead if len(part.lead) <= limit else _first(part.lead, sentences))
+            if len(part.text) <= limit or sentences is None:
+                pieces.append(part.text)
+            else:
+                best = max(sentences(part.text), key=score, default=part.text)
+                pieces.append(best)
+        quote.pieces = [" ".join(p.split()) if in_lang != "zh" else p.replace("\n", "") for p in pieces]
+        first = chosen[0]
+        item = first.item
+        if translation and item is not None and outdated and followed is not None and official is not None:
+            item = align_items(text, followed.text, official.text).get(item, item)
+            same = [p for p in split_parts(official.text) if p.paragraph == first.paragraph and p.item == item]
+            quote.official_pieces = [p.text for p in same]
+        shown = Part(first.paragraph, item, first.text, first.lead)
+        quote.pinpoint = pinpoint(provision.article, shown, lang, paragraphs=paragraphs)
+    quote.lang, quote.translation = in_lang, translation
+    if translation and official is not None:
+        quote.original = official.text
+        if outdated:
+            quote.notes.append(outdated_note(provision, official.version, official.in_force, lang))
+    if in_lang != lang:
+        quote.notes.append(untranslated_note(provision, lang, " ".join(quote.pieces), part=bool(quote.pinpoint)))
+    return quote
+
+
+def _plain(text: str) -> str:
+    """A part's text compared across versions: no item number, bracket width or spacing."""
+    text = re.sub(r"^\s*(?:\(\d{1,2}\)|[（(][一二三四五六七八九十]{1,3}[）)])\s*", "", text)
+    return "".join(text.translate(str.maketrans("()", "（）")).split())
+
+
+def _first(text: str, sentences) -> str:
+    if sentences is None:
+        return text
+    found = sentences(text)
+    return found[0] if found else text
+
+
+def outdated_note(provision: Provision, version: str | None, in_force: dt.date | None, lang: Lang) -> str:
+    since = in_force.isoformat() if in_force else version or "?"
+    if lang == "zh":
+        return f"注意：该条英文译本依据的是旧版本；自{since}起施行的中文文本为准。"
+    return (
+        f"Note: the English translation of {provision.ref} follows an earlier version; the official Chinese "
+        f"text in force since {since} governs (quoted below)."
+    )
+
+
+def untranslated_note(provision: Provision, lang: Lang, quoted: str, *, part: bool = False) -> str:
+    """Say that the reader's language has no text of this provision; give its figures in digits."""
+    if lang == "zh":
+        return f"{provision.label_zh}仅有英文文本，以下为英文原文。"
+    figures = figures_in(quoted)
+    what = "this part of " if part else ""
+    note = (
+        f"There is no English translation of {what}{provision.label} in the documents I hold; "
+        "the official Chinese text is quoted."
+    )
+    if figures:
+        note += " Figures it states: " + ", ".join(figures) + "."
+    return note
+
+
+_ZH_UNIT_WORDS = {
+    "元": "yuan", "日": "days", "天": "days", "个月": "months", "月": "months", "年": "years",
+    "周岁": "years of age", "小时": "hours", "个工作日": "working days", "工作日": "working days",
+}  # fmt: skip
+_ZH_FIGURE = re.compile(r"([零〇一二两三四五六七八九十百千万0-9]+)(个工作日|工作日|周岁|个月|小时|元|日|天|年)")
+
+
+def figures_in(text: str) -> list[str]:
+    """The amounts and periods a Chinese text states, in digits: '五百元' -> '500 yuan'."""
+    out: list[str] = []
+    for m in _ZH_FIGURE.finditer(text):
+        number = _zh_amount(m.group(1))
+        if number is None or number == 1:  # "每…一日" is a rate, not a figure
+            continue
+        figure = f"{number:,} {_ZH_UNIT_WORDS[m.group(2)]}"
+        if figure not in out:
+            out.append(figure)
+    return out
+
+
+def _zh_amount(text: str) -> int | None:
+    """'五百' -> 500, '一万' -> 10000, '二万' -> 20000, '15' -> 15."""
+    if text.isdigit():
+        return int(text)
+    try:
+        if "万" in text:
+            high, _, low = text.partition("万")
+            return (chinese_to_int(high) if high else 1) * 10000 + (chinese_to_int(low) if low else 0)
+        return chinese_to_int(text)
+    except ValueError:
+        return None

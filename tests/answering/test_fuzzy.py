@@ -1,0 +1,105 @@
+"""Reading the corpus's terms through small typos: one wrong letter or character, never a different word."""
+
+from pathlib import Path
+
+import pytest
+
+from regchat.answering.fuzzy import (
+    Lexicon,
+    allowed_edits,
+    correct,
+    correct_en,
+    correct_zh,
+    default_lexicon,
+    edit_distance,
+    load_terms,
+    nearest_en,
+    zh_near,
+)
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+LEX = Lexicon.from_terms(["residence permit", "work permit", "passport", "extension"], ["居留许可", "签证", "工作许可"])
+
+
+def no_words(_: str) -> bool:
+    return False
+
+
+class TestEditDistance:
+    @pytest.mark.parametrize(
+        ("a", "b", "d"),
+        [
+            ("residence", "residence", 0),
+            ("residnce", "residence", 1),  # a letter left out
+            ("residense", "residence", 1),  # a letter wrong
+            ("resiednce", "residence", 1),  # two neighbours swapped
+            ("recidense", "residence", 2),
+        ],
+    )
+    def test_counts_insertions_deletions_substitutions_and_swaps(self, a, b, d):
+        assert edit_distance(a, b, limit=3) == d
+
+    def test_stops_past_the_limit(self):
+        assert edit_distance("passport", "permanent", limit=1) == 2
+
+    def test_longer_words_may_carry_more_edits(self):
+        assert [allowed_edits(w) for w in ("visa", "permit", "residence", "application")] == [0, 1, 1, 2]
+
+
+class TestEnglish:
+    def test_a_misspelled_term_is_read_as_the_term(self):
+        assert correct_en("my residnce permt expired", LEX) == "my residence permit expired"
+        assert correct_en("lost my pasport", LEX) == "lost my passport"
+
+    def test_words_spelled_right_and_other_words_stay(self):
+        assert correct_en("The residence permit of a hermit", LEX) == "The residence permit of a hermit"
+
+    def test_the_first_letter_must_be_right(self):
+        assert nearest_en("hermit", LEX) is None
+
+    def test_short_words_are_never_corrected(self):
+        assert correct_en("work", Lexicon.from_terms(["fork"], [])) == "work"
+
+
+class TestChinese:
+    def test_one_wrong_character_in_a_long_term(self):
+        assert correct_zh("居流许可怎么续", LEX, no_words) == "居留许可怎么续"
+        assert correct_zh("工做许可丢了", LEX, no_words) == "工作许可丢了"
+
+    def test_a_two_character_term_only_through_a_character_of_the_same_sound(self):
+        assert zh_near("签症", "签证")  # zhèng / zhèng
+        assert not zh_near("签名", "签证")  # míng: another word
+
+    def test_a_real_word_is_no_typo(self):
+        assert not zh_near("拘留", "居留", is_word=lambda w: w == "拘留")
+        assert correct_zh("外国人被拘留", Lexicon.from_terms([], ["居留"])) == "外国人被拘留"
+
+    def test_a_term_spelled_right_is_not_rewritten_into_another(self):
+        assert correct_zh("出入境管理局", Lexicon.from_terms([], ["出入境", "入境"]), no_words) == "出入境管理局"
+
+
+def test_correct_uses_the_shipped_lexicon_in_both_languages():
+    assert correct("non-resident workr card") == "non-resident worker card"
+    assert "居留许可" in correct("居流许可到期")
+
+
+class TestShippedLexicon:
+    def test_every_english_term_is_written_in_the_corpus(self):
+        text = " ".join(p.read_text(encoding="utf-8") for p in CORPUS.glob("*.md")).lower()
+        missing = [t["en"] for t in load_terms() if t["en"].lower() not in text]
+        assert missing == []
+
+    def test_every_term_says_which_corpus_text_it_helps_reach(self):
+        assert all(t["corpus"].strip() and t["zh"] for t in load_terms())
+
+    def test_no_two_corpus_words_are_read_as_each_other(self):
+        # A word the corpus itself writes is never "corrected" into another term.
+        import re
+
+        words = {w for p in CORPUS.glob("*.md") for w in re.findall(r"[a-z][a-z-]+[a-z]", p.read_text().lower())}
+        lex = default_lexicon()
+        changed = {w: nearest_en(w, lex) for w in words if nearest_en(w, lex)}
+        # Inflections of a term (permits -> permit) and the corpus's other spelling of a term are harmless;
+        # anything else (residents -> residence) would be a false reading.
+        other_spellings = {"acknowledgment": "acknowledgement"}
+        assert {w: t for w, t in changed.items() if not w.startswith(t[:-1])} == other_spellings
