@@ -295,14 +295,10 @@ def hash_password(user: str, password: str) -> None:
 @main.command()
 @click.option("--host", default=None, help="Default: REGCHAT_HOST or 127.0.0.1")
 @click.option("--port", default=None, type=int, help="Default: REGCHAT_PORT or 7860")
-<<<<<<< HEAD
 @click.option("--workers", default=None, type=click.IntRange(1, 64),
               help="Server processes sharing the port and the index. Default: REGCHAT_WORKERS or 1")
-def serve(host: str | None, port: int | None, workers: int | None) -> None:
-=======
 @_edge
-def serve(host: str | None, port: int | None) -> None:
->>>>>>> main
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Start the browser chat, JSON API, OpenAI-compatible API and webhooks on one port."""
     from .channels.server import serve as run_server
 

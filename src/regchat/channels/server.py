@@ -96,8 +96,9 @@ def create_app(
 
 def app_from_environment() -> FastAPI:
     """The app with this process's settings: what each ``--workers`` process runs."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return create_app(get_settings())
+    settings = get_settings()
+    configure_logging(settings)
+    return create_app(settings)
 
 
 def serve(
@@ -113,10 +114,10 @@ def serve(
     import uvicorn
 
     settings = settings or get_settings()
-<<<<<<< HEAD
     workers = workers or settings.workers
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    host, port = host or settings.host, port or settings.port
+    settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
+    configure_logging(settings)
+    log_config = uvicorn_log_config(settings) or uvicorn.config.LOGGING_CONFIG
     if workers > 1:
         if settings.wechat_token or settings.wecom_token:
             log.warning("%d server processes: WeChat / WeCom conversation memory and rate limits are kept "
@@ -124,12 +125,8 @@ def serve(
         # uvicorn restarts a worker that misses a health ping for this long; importing the app
         # and answering under load can hold the interpreter longer than its default 5 s
         uvicorn.run("regchat.channels.server:app_from_environment", factory=True, workers=workers,
-                    host=host, port=port, log_level="info", timeout_worker_healthcheck=120)
+                    host=settings.host, port=settings.port, log_level="info", log_config=log_config,
+                    timeout_worker_healthcheck=120)
     else:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
-=======
-    settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
-    configure_logging(settings)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
-                log_config=uvicorn_log_config(settings) or uvicorn.config.LOGGING_CONFIG)
->>>>>>> main
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
+                    log_config=log_config)
