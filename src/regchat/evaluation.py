@@ -149,6 +149,8 @@ def parse_questions(lines: Iterable[str], source: Path | str = "<questions>") ->
             question = Question.model_validate(raw)
         except ValidationError as exc:
             raise QuestionFileError(source, number, _describe(exc)) from None
+        if question.expected == "answer" and "gold_citations" not in raw:
+            raise QuestionFileError(source, number, "missing field 'gold_citations' (a question to answer needs them)")
         if question.id in seen:
             raise QuestionFileError(source, number, f"id {question.id!r} already used on line {seen[question.id]}")
         seen[question.id] = number

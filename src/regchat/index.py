@@ -466,9 +466,7 @@ def _records(provision: Provision) -> list[tuple[str, str, str]]:
         if lang == "zh":
             head = provision.label_zh
         else:
-            # A document with no Chinese text still has its Chinese title: Chinese questions find it by that.
-            zh_title = provision.doc_title_zh if "zh" not in provision.languages else None
-            head = f"{provision.doc_title}\n{zh_title or ''}\n{provision.label}"
+            head = f"{provision.doc_title}\n{provision.label}"
         out.append((lang, version.text, f"{head}\n{version.text}"))
     if not out:
         out.append(("en", provision.text, provision.embedding_text()))
