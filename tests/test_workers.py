@@ -95,7 +95,7 @@ def test_regchat_serve_with_two_workers_answers_from_both(shipped_settings):
             time.sleep(0.3)
         question = {"question": "How many days before my residence permit expires must I apply to extend it?"}
         answers = {httpx.post(f"{base}/api/ask", json=question, timeout=60).json()["text"] for _ in range(8)}
-        assert len(answers) == 1 and "30" in answers.pop()
+        assert len(answers) == 1 and "Art. 32" in answers.pop()  # the same answer from either process
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=30)
