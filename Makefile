@@ -28,11 +28,13 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	touch $@
 
 # The browser tests drive Debian's chromium (browser downloads are not possible everywhere);
-# the CJK font lets Chinese render in the screenshots.
+# the CJK font lets Chinese render in the screenshots. The state-store tests start Debian's
+# redis-server on loopback themselves (the service is not enabled).
 system-test-deps:
-	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi wenquanyi; } || { \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi wenquanyi \
+	   && command -v redis-server >/dev/null 2>&1; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei redis-server >/dev/null; }
 
 index: install
 	$(VENV)/bin/regchat ingest --if-missing

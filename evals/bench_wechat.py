@@ -30,6 +30,7 @@ import platform
 import re
 import secrets
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -213,8 +214,10 @@ def main(argv: list[str] | None = None) -> int:
         if not conn.poll(60):
             raise RuntimeError("the WeChat side did not start")
         push_url = conn.recv()
+        # A state store of its own: message ids repeat from run to run.
         settings = Settings(_env_file=None, wechat_token=TOKEN, wechat_app_id=APP_ID, wechat_app_secret="secret",
-                            wechat_aes_key=AES_KEY if args.mode == "safe" else None, wechat_api_base=push_url)
+                            wechat_aes_key=AES_KEY if args.mode == "safe" else None, wechat_api_base=push_url,
+                            data_dir=Path(tempfile.mkdtemp(prefix="regchat-bench-wechat-")))
         router = build_router(settings, engine, timing=timing, limits=Limits(engine_threads=args.engine_threads))
         app = FastAPI()
         app.include_router(router)

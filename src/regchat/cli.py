@@ -1,4 +1,4 @@
-"""The ``regchat`` command line: ingest, search, ask, deadline, rules, serve, feedback, hash-password.
+"""The ``regchat`` command line: ingest, search, ask, deadline, rules, serve, outbox, feedback, hash-password.
 
 This is an edge: it reads settings, calls the core, and turns regchat's own
 errors into one-line messages (exit code 1) instead of tracebacks.
@@ -55,7 +55,12 @@ def _parse_moment(ctx, param, value: str) -> dt.date | dt.datetime:
 def _question(ctx, param, value: str) -> str:
     if not value.strip():
         raise click.BadParameter("the question is empty")
-    return value
+    from .bounds import check_question
+
+    try:
+        return check_question(value)
+    except RegchatError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,20 +75,28 @@ def main() -> None:
 @click.option("--if-missing", is_flag=True,
               help="Only build the index if there is none yet (or it was built with another embedder).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar.")
+@click.option("--rebuild", is_flag=True, help="Build the index again from the corpus, without reading the old one "
+              "(the fix for a damaged index).")
+@click.option("--replace", is_flag=True, help="Let a file replace a document of the same doc id from another file.")
 @_edge
-def ingest(paths: tuple[Path, ...], if_missing: bool, progress: bool) -> None:
+def ingest(paths: tuple[Path, ...], if_missing: bool, progress: bool, rebuild: bool, replace: bool) -> None:
     """Index documents (default: the shipped corpus). Unchanged documents are not re-embedded."""
     from .embeddings import canonical_spec
-    from .index import index_embedder, ingest as run_ingest
+    from .index import index_embedder, ingest as run_ingest, rebuild as run_rebuild
 
     settings = get_settings()
-    built_with = index_embedder(settings) if if_missing else None
+    if rebuild and paths:
+        raise click.UsageError("--rebuild rebuilds from the corpus; give no paths with it.")
+    built_with = index_embedder(settings) if if_missing and not rebuild else None
     if built_with == canonical_spec(settings.embedder):
         click.echo(f"Index already present in {settings.data_dir}; nothing to do.")
         return
     if built_with is not None:  # another embedder's vectors: the whole index is embedded again, never mixed
         click.echo(f"The index was built with {built_with}; embedding it again with {settings.embedder}.")
-    report = run_ingest(list(paths) or None, settings, progress=progress)
+    if rebuild:
+        report = run_rebuild(settings, progress=progress)
+    else:
+        report = run_ingest(list(paths) or None, settings, progress=progress, replace=replace)
     click.echo(str(report).splitlines()[0])
     if not report.ok:
         # What could be indexed was; each bad file is named, and the exit code says so.
@@ -303,6 +316,31 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     from .channels.server import serve as run_server
 
     run_server(get_settings(), host=host, port=port, workers=workers)
+
+
+@main.command()
+@click.option("--all", "show_all", is_flag=True, help="Also list answers delivered or answered passively.")
+@click.option("--json", "as_json", is_flag=True, help="Print the items as JSON.")
+@_edge
+def outbox(show_all: bool, as_json: bool) -> None:
+    """List WeChat / WeCom answers not delivered yet, and failed ones (kept for a person to act on)."""
+    from .channels.wechat.outbox import describe
+    from .state import UNDELIVERED, open_store
+
+    store = open_store(get_settings())
+    try:
+        statuses = ("computing", "held", "ready", "failed", "delivered", "answered") if show_all else UNDELIVERED
+        items = store.outbox_list(statuses)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps([i.__dict__ for i in items], ensure_ascii=False, indent=2))
+        return
+    if not items:
+        click.echo("The outbox is empty: every answer was delivered." if not show_all else "The outbox is empty.")
+        return
+    for line in describe(items):
+        click.echo(line)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,7 +6,9 @@ chat UI, WeChat webhooks) turn them into messages for people.
     ├── DocumentError        a source file cannot be used (names the file and why)
     ├── IndexNotReady        no index yet, or the index store cannot be reached
     ├── DeadlineError        bad input to the date calculator (not a date, unknown rule, ...)
-    └── ModelError           the language-model endpoint failed or timed out
+    ├── QuestionTooLong      a question over the length bounds (``regchat.bounds``)
+    ├── ModelError           the language-model endpoint failed or timed out
+    └── StateError           the state store (SQLite file or Redis) cannot be used
 """
 
 from __future__ import annotations
@@ -39,3 +41,13 @@ class DeadlineError(RegchatError):
 
 class ModelError(RegchatError):
     pass
+
+
+class StateError(RegchatError):
+    pass
+
+
+class QuestionTooLong(RegchatError):
+    def __init__(self, message: str, *, chars: int, size: int):
+        self.chars, self.size = chars, size
+        super().__init__(message)

@@ -36,7 +36,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
 import re
+import shutil
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -51,6 +55,8 @@ from regchat.embeddings import SpecEmbeddings, canonical_spec, embed_batches, ge
 from regchat.errors import DocumentError, IndexNotReady, RegchatError
 from regchat.parsing import SUPPORTED_SUFFIXES, load_provisions
 from regchat.settings import Settings, get_settings
+
+log = logging.getLogger("regchat.index")
 
 _BATCH = 64  # provisions embedded per call
 _ADD_BATCH = 2000  # records per Chroma write
@@ -187,9 +193,53 @@ def chroma_client(settings: Settings):
     path = Path(settings.chroma_path).resolve()
     key = ("local", str(path))
     if key not in _clients:
-        path.mkdir(parents=True, exist_ok=True)
-        _clients[key] = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        opened = path
+        if path.exists() and not os.access(path, os.W_OK):
+            opened = _readable_copy(path)
+        else:
+            path.mkdir(parents=True, exist_ok=True)
+        _clients[key] = chromadb.PersistentClient(path=str(opened), settings=chroma_settings)
     return _clients[key]
+
+
+_copies: dict[str, tempfile.TemporaryDirectory] = {}
+
+
+def is_read_only(settings: Settings) -> bool:
+    path = Path(settings.chroma_path)
+    return not settings.chroma_host and path.exists() and not os.access(path, os.W_OK)
+
+
+def _readable_copy(path: Path) -> Path:
+    """A private copy of an index on a read-only mount (Chroma writes to its folder even to read),
+    kept for the life of the process."""
+    if str(path) not in _copies:
+        folder = tempfile.TemporaryDirectory(prefix="regchat-index-")
+        shutil.copytree(path, Path(folder.name) / "chroma")
+        _copies[str(path)] = folder
+        log.info("the index at %s is read-only: reading a private copy", path)
+    return Path(_copies[str(path)].name) / "chroma"
+
+
+def forget_client(settings: Settings) -> None:
+    """Close this process's client of the local store (and Chroma's own cached system for its
+    folder), so that the next use opens the folder afresh."""
+    path = Path(settings.chroma_path).resolve()
+    client = _clients.pop(("local", str(path)), None)
+    if client is not None and hasattr(client, "close"):
+        try:
+            client.close()
+        except Exception:  # a damaged store may fail to close; it is dropped all the same
+            pass
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        system = SharedSystemClient._identifier_to_system.pop(str(path), None)
+        SharedSystemClient._identifier_to_refcount.pop(str(path), None)
+        if system is not None:
+            system.stop()
+    except Exception:  # Chroma's internals moved: the new folder is still opened by a new client
+        pass
 
 
 def _versions(client, base: str) -> list[tuple[int, str]]:
@@ -211,13 +261,36 @@ def _active(client, base: str, embedding_function=None):
     return None
 
 
+REBUILD_HINT = "rebuild it from the corpus with `regchat ingest --rebuild`"
+
+
+def _damaged(settings: Settings, exc: BaseException) -> IndexNotReady:
+    """One line for a store that cannot be read: what, where, and the fix."""
+    where = (f"Chroma server {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host
+             else str(settings.chroma_path))
+    log.debug("index store failure: %s: %s", type(exc).__name__, exc)
+    if not settings.chroma_host:
+        forget_client(settings)  # Chroma keeps a half-opened store cached; the next try starts afresh
+    return IndexNotReady(f"the index at {where} is damaged or unreadable; {REBUILD_HINT}")
+
+
+def _read_guard(settings: Settings, fn):
+    """Run ``fn()``; a failure of the store itself becomes ``IndexNotReady`` with the fix."""
+    try:
+        return fn()
+    except RegchatError:
+        raise
+    except Exception as exc:  # chromadb and sqlite raise many kinds; all mean "cannot read"
+        raise _damaged(settings, exc) from exc
+
+
 def index_exists(settings: Settings | None = None) -> bool:
     """True when a complete index version exists for these settings."""
     settings = settings or get_settings()
     if not settings.chroma_host and not Path(settings.chroma_path).exists():
         return False
     try:
-        return _active(chroma_client(settings), settings.collection) is not None
+        return _read_guard(settings, lambda: _active(chroma_client(settings), settings.collection)) is not None
     except IndexNotReady:
         return False
 
@@ -228,10 +301,19 @@ def index_embedder(settings: Settings | None = None) -> str | None:
     if not settings.chroma_host and not Path(settings.chroma_path).exists():
         return None
     try:
-        active = _active(chroma_client(settings), settings.collection)
+        active = _read_guard(settings, lambda: _active(chroma_client(settings), settings.collection))
     except IndexNotReady:
         return None
     return None if active is None else str((active.metadata or {}).get("embedder", "e5"))
+
+
+def active_version(settings: Settings | None = None) -> str | None:
+    """The name of the index version readers should use now (None when there is none)."""
+    settings = settings or get_settings()
+    if not settings.chroma_host and not Path(settings.chroma_path).exists():
+        return None
+    collection = _read_guard(settings, lambda: _active(chroma_client(settings), settings.collection))
+    return collection.name if collection is not None else None
 
 
 def open_index(
@@ -242,12 +324,13 @@ def open_index(
     settings = settings or get_settings()
     if not settings.chroma_host and not Path(settings.chroma_path).exists():
         raise IndexNotReady(f"no index at {settings.chroma_path}: build it with `regchat ingest`")
-    client = chroma_client(settings)
-    collection = _active(client, settings.collection, ChromaEmbeddingFunction(embedder))
+    client = _read_guard(settings, lambda: chroma_client(settings))
+    collection = _read_guard(settings, lambda: _active(client, settings.collection, ChromaEmbeddingFunction(embedder)))
     if collection is None:
         raise IndexNotReady(f"no index in collection {settings.collection!r}: build it with `regchat ingest`")
     meta = collection.metadata or {}
-    stored = collection.get(include=["documents", "metadatas", *(["embeddings"] if vectors else [])])
+    stored = _read_guard(settings, lambda: collection.get(
+        include=["documents", "metadatas", *(["embeddings"] if vectors else [])]))
     by_key: dict[str, Provision] = {}
     raw: list[tuple[str, str, str]] = []  # (provision key, lang, text) per record
     for record_id, text, m in zip(stored["ids"], stored["documents"], stored["metadatas"]):
@@ -338,10 +421,17 @@ def ingest(
     *,
     embedder: SpecEmbeddings | None = None,
     progress: bool = True,
+    replace: bool = False,
 ) -> IngestReport:
-    """Index documents (see the module docstring for what is added, kept and removed)."""
+    """Index documents (see the module docstring for what is added, kept and removed).
+
+    A file whose doc id is already in the index from another file is refused (reported in
+    ``errors``, the indexed document kept) unless ``replace`` is given."""
     started = time.perf_counter()
     settings = settings or get_settings()
+    if is_read_only(settings):
+        raise IndexNotReady(f"the index at {settings.chroma_path} is on a read-only file system: it can be read, "
+                            "not changed; ingest where REGCHAT_DATA_DIR can be written")
     sync = paths is None
     files, errors = collect_files([settings.corpus_dir] if sync else paths)
     spec = getattr(embedder, "spec", None) or canonical_spec(settings.embedder)
@@ -365,12 +455,22 @@ def ingest(
             report.errors.append(str(exc))
             failed_paths.update(str(Path(d.path)) for d, _ in doc_files if d.path)
 
-    client = chroma_client(settings)
+    client = _read_guard(settings, lambda: chroma_client(settings))
     function = ChromaEmbeddingFunction(embedder, spec)
-    old = _active(client, settings.collection, function)
+    old = _read_guard(settings, lambda: _active(client, settings.collection, function))
     old_meta = (old.metadata or {}) if old is not None else {}
     old_docs: dict[str, dict] = json.loads(old_meta.get("documents", "{}")) if old is not None else {}
     same_embedder = old is not None and old_meta.get("embedder") == spec
+
+    if not sync and not replace:
+        for doc_id, (document, _) in list(parsed.items()):
+            previous_path = (old_docs.get(doc_id) or {}).get("path")
+            if previous_path and document.path and Path(previous_path).resolve() != Path(document.path).resolve():
+                report.errors.append(str(DocumentError(
+                    document.path, f"doc_id {doc_id!r} is already in the index from {previous_path}; "
+                    "give --replace to replace it")))
+                failed_paths.add(str(Path(document.path)))
+                del parsed[doc_id]
 
     keep: dict[str, dict] = {}  # doc_id -> stored document record, copied with its vectors
     to_embed: dict[str, tuple[Document, list[Provision]]] = {}
@@ -432,6 +532,8 @@ def ingest(
                 client.delete_collection(stale)
             except Exception:  # another process may have removed it already
                 pass
+    if not settings.chroma_host:
+        remove_stale_folders(settings)
     report.collection = name
     report.seconds = time.perf_counter() - started
     return report
@@ -471,6 +573,57 @@ def _records(provision: Provision) -> list[tuple[str, str, str]]:
     if not out:
         out.append(("en", provision.text, provision.embedding_text()))
     return out
+
+
+_SEGMENT_DIR = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def remove_stale_folders(settings: Settings) -> list[str]:
+    """Delete the vector folders of deleted index versions (Chroma leaves them on disk);
+    the names of the folders removed."""
+    import sqlite3
+
+    root = Path(settings.chroma_path)
+    try:
+        with sqlite3.connect(f"file:{root / 'chroma.sqlite3'}?mode=ro", uri=True) as db:
+            live = {row[0] for row in db.execute("SELECT id FROM segments")}
+    except sqlite3.Error:
+        return []  # cannot tell which are live: remove nothing
+    removed = []
+    for folder in root.iterdir():
+        if folder.is_dir() and _SEGMENT_DIR.match(folder.name) and folder.name not in live:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+    return removed
+
+
+def rebuild(settings: Settings | None = None, *, embedder: SpecEmbeddings | None = None,
+            progress: bool = True) -> IngestReport:
+    """Build the index again from the corpus without reading the existing store (which may be
+    damaged): the local store is moved aside, rebuilt, and the old one deleted once the new one
+    is complete; on a Chroma server every version of the collection is dropped first."""
+    settings = settings or get_settings()
+    if settings.chroma_host:
+        client = chroma_client(settings)
+        for _, name in _versions(client, settings.collection):
+            client.delete_collection(name)
+        return ingest(None, settings, embedder=embedder, progress=progress)
+    path = Path(settings.chroma_path)
+    forget_client(settings)
+    aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
+    if path.exists():
+        path.rename(aside)
+    try:
+        report = ingest(None, settings, embedder=embedder, progress=progress)
+    except BaseException:
+        forget_client(settings)
+        if aside.exists():
+            shutil.rmtree(path, ignore_errors=True)
+            aside.rename(path)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+    forget_client(settings)  # later readers open the rebuilt store afresh
+    return report
 
 
 def _copy(old, new, doc_ids: list[str]) -> None:

@@ -42,6 +42,7 @@ from typing import Literal
 
 import numpy as np
 
+from regchat.bounds import MAX_EMBED_CHARS
 from regchat.bm25 import OkapiBM25
 from regchat.documents import Hit, Provision
 from regchat.embeddings import SpecEmbeddings, get_embedder
@@ -112,6 +113,7 @@ class Glossary:
     macao_terms: tuple[str, ...]
     mainland_terms: tuple[str, ...]
     document_aliases: dict[str, tuple[str, ...]]
+    pointed: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()  # entries that name the provisions they reach
 
     def expand(self, query: str) -> str:
         """The query plus the English terms of every glossary term it contains."""
@@ -160,11 +162,23 @@ class Glossary:
                     sources.extend(found)
         return extra, sources
 
+    def terms_in(self, query: str) -> list[str]:
+        """The terms of the lexicon's entries that name the provisions they reach (legal notions such
+        as overstay, fines, repatriation), in either language, that the query uses."""
+        lowered = query.lower()
+        stems = tokenize(query)
+        found = []
+        for zh, en in self.pointed:
+            found += [v for v in zh if v in lowered]
+            found += [t for t in en if _contains(stems, _term_stems(t))]
+        return found
+
     def without_expansion(self) -> "Glossary":
         """The same glossary with no query expansion (for measuring what expansion adds):
         place names and document aliases stay, the term mappings go."""
         return Glossary(terms=(), en_synonyms=(), macao_terms=self.macao_terms,
-                        mainland_terms=self.mainland_terms, document_aliases=self.document_aliases)
+                        mainland_terms=self.mainland_terms, document_aliases=self.document_aliases,
+                        pointed=self.pointed)
 
     def names_macao(self, query: str) -> bool:
         return _mentions(query, self.macao_terms)
@@ -203,6 +217,7 @@ def load_glossary() -> Glossary:
         macao_terms=tuple(t.lower() for t in data.get("macao_terms", [])),
         mainland_terms=tuple(t.lower() for t in data.get("mainland_terms", [])),
         document_aliases={k: tuple(v) for k, v in data.get("document_aliases", {}).items()},
+        pointed=tuple((tuple(t["zh"]), tuple(t["en"])) for t in data["terms"] if t.get("reaches")),
     )
 
 
@@ -434,7 +449,7 @@ class Retriever:
         with self._recent_lock:
             vector = self._recent.pop(query, None)
         if vector is None:
-            vector = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
+            vector = np.asarray(self.embedder.embed_query(query[:MAX_EMBED_CHARS]), dtype=np.float32)
         with self._recent_lock:
             self._recent[query] = vector
             while len(self._recent) > 256:

@@ -15,6 +15,11 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+
+def reveal(value: SecretStr | None) -> str | None:
+    """The plain value of a secret setting (``None`` stays ``None``), for the one place that uses it."""
+    return value.get_secret_value() if value is not None else None
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -70,8 +75,12 @@ class Settings(BaseSettings):
         "of an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1",
     )
     llm_model: str = "default"
-    llm_api_key: str = "not-needed"
+    llm_api_key: SecretStr = SecretStr("not-needed")
     llm_timeout: float = 60.0
+    answer_budget: float = Field(
+        default=30.0, gt=0,
+        description="Seconds one answer may take in model mode; past it the answer is composed offline",
+    )
     holidays_dir: Path | None = Field(
         default=None, description="Extra official holiday schedules (one JSON file a year)"
     )
@@ -80,6 +89,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 7860
     workers: int = Field(default=1, ge=1, description="Server processes (each with its own engine)")
+    header_timeout: float = Field(default=10.0, gt=0, description="Seconds a client may take to send request headers")
+    body_timeout: float = Field(default=15.0, gt=0, description="Seconds a client may take to send a request body")
 
     # --- access, feedback, calendar, metrics, logs --------------------------
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
@@ -102,20 +113,33 @@ class Settings(BaseSettings):
     log_questions: bool = Field(default=False, description="Write the questions asked to the log")
 
     # --- WeChat / WeCom ---------------------------------------------------
-    wechat_token: str | None = None
-    wechat_aes_key: str | None = None
+    wechat_token: SecretStr | None = None
+    wechat_aes_key: SecretStr | None = None
     wechat_app_id: str | None = None
-    wechat_app_secret: str | None = None
+    wechat_app_secret: SecretStr | None = None
     wechat_api_base: str = "https://api.weixin.qq.com"
-    wecom_token: str | None = None
-    wecom_aes_key: str | None = None
+    wecom_token: SecretStr | None = None
+    wecom_aes_key: SecretStr | None = None
     wecom_corp_id: str | None = None
-    wecom_secret: str | None = None
+    wecom_secret: SecretStr | None = None
     wecom_agent_id: int | None = None
     wecom_api_base: str = "https://qyapi.weixin.qq.com"
     wechat_rate_limit: int = Field(default=10, ge=1, description="Questions a user may ask per period")
     wechat_rate_period: float = Field(default=60.0, gt=0, description="Rate-limit period, seconds")
     wechat_memory_ttl: float = Field(default=1800.0, gt=0, description="Seconds a user's conversation is kept")
+
+    # --- shared state -----------------------------------------------------
+    state_url: SecretStr | None = Field(
+        default=None,
+        description="Where dedup records, pending answers, the push outbox, memory and rate limits live: "
+        "unset = state.sqlite3 in the data directory; redis://host:6379/0 for several workers or machines",
+    )
+    outbox_attempts: int = Field(default=8, ge=1, description="Push attempts before an answer is marked failed")
+    outbox_backoff: float = Field(default=2.0, gt=0, description="First retry delay, seconds (doubles each time)")
+    outbox_lease: float = Field(
+        default=120.0, gt=0,
+        description="Seconds a worker holds a pending answer before another worker may take it over",
+    )
 
     @field_validator("llm")
     @classmethod
@@ -138,6 +162,12 @@ class Settings(BaseSettings):
     @property
     def mode(self) -> Literal["offline", "llm"]:
         return "offline" if self.llm is None else "llm"
+
+    def secret_values(self) -> list[str]:
+        """Every secret set (tokens, keys, passwords), for redacting them from logs."""
+        values = [self.llm_api_key, self.wechat_token, self.wechat_aes_key, self.wechat_app_secret,
+                  self.wecom_token, self.wecom_aes_key, self.wecom_secret, self.state_url]
+        return [v.get_secret_value() for v in values if v is not None and len(v.get_secret_value()) >= 6]
 
     @property
     def chroma_path(self) -> Path:

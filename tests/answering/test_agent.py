@@ -109,10 +109,10 @@ def test_an_uncomputed_date_is_corrected_from_the_tool_result(engine_with):
     assert any("2027-01-09" in n for n in answer.notices)
 
 
-def test_an_uncomputed_date_without_any_tool_result_is_flagged(engine_with):
+def test_an_uncomputed_date_without_any_tool_result_is_removed(engine_with):
     model = scripted(AIMessage(content="Register by 2027-02-01 [cn-exit-entry-law#40]."))
     answer = engine_with(model).answer(NEWBORN, today=TODAY)
-    assert "2027-02-01 [unverified]" in answer.text
+    assert "2027-02-01" not in answer.text
     assert answer.deadlines == []
 
 

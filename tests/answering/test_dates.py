@@ -7,8 +7,15 @@ import pytest
 from regchat.answering.dates import (
     date_problems,
     dates_in,
+    describe_comparison,
+    FoundDate,
+    RoledDate,
+    derived_date,
     describe_date_problem,
+    event_role,
     find_dates,
+    find_offsets,
+    read_roles,
     resolve_yearless,
     zh_number,
 )
@@ -217,3 +224,221 @@ class TestYearStatedApart:
     def test_two_different_lone_years_lend_nothing(self):
         [found] = find_dates("Between 2025 and 2027, the stay ended on 5 May.", self.TODAY)
         assert found.year is None
+
+
+# --------------------------------------------------------------------------- more written forms
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("I entered on 12.13 with an M visa", dt.date(2026, 12, 13)),  # 13 cannot be a month
+        ("my stay permit expires 12/27", dt.date(2026, 12, 27)),
+        ("签证停留期12/27到期", dt.date(2026, 12, 27)),
+        ("我12.13入境", dt.date(2026, 12, 13)),
+        ("entered on 12-13 with a Z visa", dt.date(2026, 12, 13)),
+        ("居留证件31/05/2027到期", dt.date(2027, 5, 31)),
+        ("I arrived Jan 11th", dt.date(2027, 1, 11)),
+        ("我明年4月5号入境", dt.date(2027, 4, 5)),
+        ("居留许可去年12月1日签发", dt.date(2025, 12, 1)),
+        ("居留许可下个月15号到期", dt.date(2026, 12, 15)),
+        ("本月30日到期", dt.date(2026, 11, 30)),
+        ("it expires on the 15th of next month", dt.date(2026, 12, 15)),
+        ("I will enter on 5 April next year", dt.date(2027, 4, 5)),
+        ("I arrived three weeks ago", dt.date(2026, 11, 1)),
+        ("the baby was born two months ago", dt.date(2026, 9, 22)),
+        ("我两个月前入境", dt.date(2026, 9, 22)),
+        ("我半个月前入境", dt.date(2026, 11, 7)),
+        ("the permit ends in 10 days", dt.date(2026, 12, 2)),
+    ],
+)
+def test_more_written_forms_are_found(text, expected):
+    found = find_dates(text, TODAY)
+    assert len(found) == 1, found
+    assert found[0].resolve(TODAY) == expected
+
+
+def test_a_month_named_relative_to_today_clamps_nothing_and_rejects_a_missing_day():
+    today = dt.date(2026, 1, 31)
+    assert find_dates("下个月15号到期", today)[0].resolve(today) == dt.date(2026, 2, 15)
+    (problem,) = date_problems("下个月30号到期", today)  # February 2026 has no 30th
+    assert problem.kind == "nonexistent"
+
+
+def test_a_bare_day_and_month_that_could_be_either_order_is_asked_about():
+    (problem,) = date_problems("I entered on 3/2, when must I apply?", TODAY)
+    assert problem.kind == "ambiguous" and problem.text == "3/2"
+    assert set(problem.readings) == {dt.date(2027, 2, 3), dt.date(2027, 3, 2)}
+    assert find_dates("I entered on 3/2, when must I apply?", TODAY) == []
+    assert "3/2" in describe_date_problem(problem, "en")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Article 3.2 of the rules",  # an article number
+        "it takes 2.5 days",  # an amount
+        "it takes 3-5 working days",  # a range
+        "the fee went up 3/4 of a point",  # a fraction
+        "open 24/7",
+        "第3.2条",
+        "I have 1.5 years left",
+        "we met at 9.30",  # a time
+    ],
+)
+def test_bare_numbers_that_are_not_dates(text):
+    assert find_dates(text, TODAY) == []
+    assert date_problems(text, TODAY) == []
+
+
+def test_bare_numbers_need_words_about_a_date_nearby():
+    assert find_dates("the ratio is 12.13", TODAY) == []
+    assert find_dates("my permit expires 12.13", TODAY)[0].resolve(TODAY) == dt.date(2026, 12, 13)
+
+
+# --------------------------------------------------------------------------- roles
+
+
+def roles_of(text: str) -> list[tuple[str, str | None]]:
+    found = find_dates(text, TODAY)
+    return [(r.text, r.role) for r in read_roles(text, found)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("They entered the country on 2026-03-04.", [("2026-03-04", "entry")]),
+        ("The residence permit lapses on 2026-12-17.", [("2026-12-17", "expiry")]),
+        ("My visa is valid until 31/05/2027.", [("31/05/2027", "expiry")]),
+        ("I submitted the application on 2026-10-10.", [("2026-10-10", "filing")]),
+        ("The baby was born on 2026-08-01.", [("2026-08-01", "birth")]),
+        ("She received a new passport on 2026-09-23.", [("2026-09-23", "change")]),
+        ("I was ordered to leave on 2026-05-20.", [("2026-05-20", "decision")]),
+        ("The proof of health was issued on 2026-08-27.", [("2026-08-27", "issue")]),
+        ("A friend moved into my flat on 2026-11-20.", [("2026-11-20", "arrival")]),
+        ("We registered her on 2026-10-03.", [("2026-10-03", "action")]),
+        ("I arrived three weeks ago.", [("three weeks ago", "entry")]),
+        ("We came in on 2026-11-06 with an F visa.", [("2026-11-06", "entry")]),
+        ("On 2026-11-04 he was told to leave within a set time.", [("2026-11-04", "decision")]),
+        ("The office decided on 2026-10-21.", [("2026-10-21", "decision")]),
+        ("Our stay began 2026-11-09.", [("2026-11-09", "entry")]),
+        ("Nothing special happened on 2026-10-10.", [("2026-10-10", None)]),
+    ],
+)
+def test_each_date_gets_the_role_its_words_give_it(text, expected):
+    assert roles_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("我于2026年3月4日入境", [("2026年3月4日", "entry")]),
+        ("居留证件将于2026年12月17日期满", [("2026年12月17日", "expiry")]),
+        ("我10月10日递交了申请", [("10月10日", "filing")]),
+        ("宝宝于2026年8月3日出生", [("2026年8月3日", "birth")]),
+        ("他在2026年9月23日换发了护照", [("2026年9月23日", "change")]),
+        ("健康证明于2026年8月27日签发", [("2026年8月27日", "issue")]),
+        ("朋友11月20日入住我家", [("11月20日", "arrival")]),
+        ("我三天前入境", [("三天前", "entry")]),
+    ],
+)
+def test_roles_in_chinese(text, expected):
+    assert roles_of(text) == expected
+
+
+def test_enter_before_is_the_visas_validity_not_an_entry():
+    assert roles_of("The visa says enter before 2026-12-15.") == [("2026-12-15", "enter_before")]
+    assert roles_of("签证须在2026年12月15日前入境") == [("2026年12月15日", "enter_before")]
+    assert roles_of("We entered on 2026-03-04 with a visa valid for entry until 2026-12-17.") == [
+        ("2026-03-04", "entry"),
+        ("2026-12-17", "enter_before"),
+    ]
+
+
+def test_two_dates_in_one_sentence_each_take_their_own_words():
+    assert roles_of("He entered on 2026-03-04 and his residence permit ends on 2026-12-17") == [
+        ("2026-03-04", "entry"),
+        ("2026-12-17", "expiry"),
+    ]
+    assert roles_of("我2026年3月2日入境，居留证件2027年3月1日到期") == [("2026年3月2日", "entry"), ("2027年3月1日", "expiry")]
+
+
+def test_a_receipt_issued_on_a_day_is_also_a_filing_date():
+    (roled,) = read_roles("The receipt was issued on 2026-10-01", find_dates("The receipt was issued on 2026-10-01"))
+    assert roled.role == "issue" and "filing" in roled.roles
+
+
+def test_every_rule_event_has_a_role():
+    from regchat.deadlines import load_rules
+
+    roles = {rule.id: event_role(rule.event_en) for rule in load_rules()}
+    assert roles["law-30-residence-permit"] == "entry"
+    assert roles["law-32-extend-residence"] == "expiry"
+    assert roles["law-30-decision"] == "filing"
+    assert roles["law-40-newborn"] == "birth"
+    assert roles["law-33-change-registration"] == "change"
+    assert roles["reg-33-exit-period"] == "decision"
+    assert roles["law-39-accommodation"] == "arrival"
+    assert roles["reg-16-health-certificate"] == "issue"
+    assert None not in roles.values()
+
+
+def test_every_role_reaches_text_of_the_corpus():
+    import json
+    import re
+
+    from regchat.answering.dates import ROLES_FILE
+    from regchat.settings import PROJECT_ROOT
+
+    data = json.loads(ROLES_FILE.read_text(encoding="utf-8"))
+    for entry in data["roles"]:
+        assert entry["reaches"], entry["role"]
+        for target in entry["reaches"]:
+            text = (PROJECT_ROOT / "corpus" / f"{target['doc']}.md").read_text(encoding="utf-8")
+            article = re.search(rf"^Article {target['article']}\b.*?(?=^Article \d+|\Z)", text, re.S | re.M)
+            assert article and target["text"] in article.group(0), (entry["role"], target)
+
+
+# --------------------------------------------------------------------------- comparing with a deadline
+
+
+@pytest.mark.parametrize(
+    "done, lang, expected",
+    [
+        (dt.date(2026, 10, 10), "en", "Filed on 10 October 2026: one day after the last day, 9 October 2026, so late."),
+        (dt.date(2026, 10, 9), "en", "Filed on 9 October 2026: on the last day, 9 October 2026, so in time."),
+        (dt.date(2026, 10, 2), "en", "Filed on 2 October 2026: 7 days before the last day, 9 October 2026, so in time."),
+        (dt.date(2026, 10, 12), "zh", "申请递交日期2026年10月12日：比最后一天（2026年10月9日）晚3天，已逾期。"),
+    ],
+)
+def test_a_filing_date_is_compared_with_the_last_day(done, lang, expected):
+    what = "Filed" if lang == "en" else "申请递交日期"
+    assert describe_comparison(done, dt.date(2026, 10, 9), lang, what=what) == expected
+
+
+# --------------------------------------------------------------------------- dates counted from an earlier one
+
+
+@pytest.mark.parametrize(
+    "text, anchor, expected",
+    [
+        ("My wife's permit expires a month after mine.", dt.date(2027, 5, 10), dt.date(2027, 6, 10)),
+        ("He entered two weeks after me.", dt.date(2026, 11, 1), dt.date(2026, 11, 15)),
+        ("Hers ends 10 days before mine.", dt.date(2027, 1, 31), dt.date(2027, 1, 21)),
+        ("我太太的比我晚一个月到期", dt.date(2027, 5, 10), dt.date(2027, 6, 10)),
+        ("他比我早3天入境", dt.date(2026, 11, 4), dt.date(2026, 11, 1)),
+        ("她的居留证比我的晚半个月到期", dt.date(2027, 1, 31), dt.date(2027, 2, 15)),
+        ("his expires a month after mine", dt.date(2027, 1, 31), dt.date(2027, 2, 28)),  # clamped to the month's end
+    ],
+)
+def test_a_date_counted_from_an_earlier_one(text, anchor, expected):
+    (offset,) = find_offsets(text)
+    earlier = RoledDate(FoundDate("x", 0, 1, anchor.month, anchor.day, anchor.year), "expiry", ("expiry",))
+    derived = derived_date(offset, earlier, TODAY)
+    assert derived.found.resolve(TODAY) == expected
+    assert derived.role == "expiry"  # the same event, for another person
+
+
+def test_words_that_are_not_an_offset_from_an_earlier_date():
+    assert find_offsets("I entered two weeks ago") == []
+    assert find_offsets("apply 30 days before the expiry") == []

@@ -90,7 +90,8 @@ def _prompt_tokens(base_url: str) -> float:
 )
 def test_a_real_model_over_http_and_the_guardrails_hold(llama_url, retriever, shipped_settings, question):
     base_url, _server = llama_url
-    settings = shipped_settings.model_copy(update={"llm": base_url, "llm_model": "smollm2", "llm_timeout": 120})
+    settings = shipped_settings.model_copy(update={"llm": base_url, "llm_model": "smollm2", "llm_timeout": 120,
+                                                   "answer_budget": 240})
     engine = Engine(retriever, settings)
     before = _prompt_tokens(base_url)
     answer = engine.answer(question, today=TODAY)

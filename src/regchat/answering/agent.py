@@ -24,6 +24,7 @@ from ..deadlines.tools import make_tools
 from ..documents import Deadline, Hit, Provision
 from ..errors import ModelError
 from ..settings import Settings
+from .clarify import Clarification
 from .offline import Draft
 from .questions import Reading
 
@@ -77,8 +78,8 @@ def build_chat_model(settings: Settings):
     return ChatOpenAI(
         base_url=settings.llm,
         model=settings.llm_model,
-        api_key=settings.llm_api_key,
-        timeout=settings.llm_timeout,
+        api_key=settings.llm_api_key.get_secret_value(),
+        timeout=min(settings.llm_timeout, settings.answer_budget),
         max_retries=0,
         temperature=0,
     )
@@ -109,6 +110,8 @@ def _context(reading: Reading, hits: Sequence[Hit], offline: Draft) -> str:
     parts = ["Provisions:"] + [_provision_block(p) for p in provisions[:CONTEXT_PROVISIONS]]
     for d in offline.deadlines:
         parts.append("Computed by the deadline calculator:\n" + format_deadline(d, reading.lang))
+    if isinstance(offline, Clarification):
+        parts.append(offline.for_model())
     parts.append(f"Today is {reading.today.isoformat()}.")
     parts.append(f"Question: {reading.question}")
     return "\n\n".join(parts)

@@ -57,9 +57,15 @@ def kinds() -> tuple[Kind, ...]:
     return tuple(out)
 
 
+GENERIC = "quantity"  # asked only when no more specific kind is
+
+
 def asked(question: str) -> list[Kind]:
-    """The kinds of fact ``question`` asks for (none for most questions)."""
-    return [k for k in kinds() if k.asked_in(question)]
+    """The kinds of fact ``question`` asks for (none for most questions); a question asking for a
+    fee or a processing time is not also counted as asking for some figure."""
+    found = [k for k in kinds() if k.asked_in(question)]
+    specific = [k for k in found if k.name != GENERIC]
+    return specific or found
 
 
 def unstated(question: str, texts: Iterable[str]) -> list[Kind]:
@@ -77,3 +83,59 @@ def not_stated_line(missing: list[Kind], lang: Lang) -> str:
 def where_to_ask(region: str | None, lang: Lang) -> str:
     places = _data()["where_to_ask"]
     return places.get(region or "CN", places["CN"])[lang]
+
+
+# --------------------------------------------------------------------------- first-line answers
+
+_EN_FIGURE = re.compile(
+    r"\b(\d[\d,]*|one|two|three|five|six|seven|ten|fifteen|thirty|sixty|ninety)\s+"
+    r"(working days?|days?|hours?|months?|years?|yuan)\b", re.I
+)
+_ZH_FIGURE = re.compile(r"([零〇一二两三四五六七八九十百千万0-9]+)(个工作日|工作日|周岁|个月|小时|元|日|天|年)")
+
+
+def short_answer(question: str, quoted: str, lang: Lang, *, parts: list[str] | None = None, score=None) -> str | None:
+    """A first line stating what the question asks for, as the quoted text gives it: the visa
+    letters of a 'which visa' question, the periods or amounts of a 'how long' or 'how much'
+    question (in digits). None when the question asks none of these or the text states none."""
+    answers = _data().get("answers", {})
+    for name in ("visa", "amount", "period"):
+        record = answers.get(name)
+        if not record or not any(re.search(p, question, re.I) for p in record["asks"]):
+            continue
+        if name == "visa":
+            found = _visa_letters(parts or [quoted], record["finds"], score)
+        else:
+            found = _figures(quoted, lang, money=name == "amount")
+        if found:
+            joined = ("、" if lang == "zh" else ", ").join(found[:4])
+            return record[lang].format(found=joined)
+    return None
+
+
+def _figures(text: str, lang: Lang, *, money: bool) -> list[str]:
+    from .quoting import figures_in
+
+    found = figures_in(text, lang) + [f"{m.group(1)} {m.group(2).lower()}" for m in _EN_FIGURE.finditer(text)]
+    is_money = [f.endswith(("yuan", "元")) for f in found]
+    found = [f for f, m in zip(found, is_money) if m == money and "age" not in f and "周岁" not in f]
+    return list(dict.fromkeys(found))
+
+
+def _visa_letters(parts: list[str], patterns: list[str], score) -> list[str]:
+    """The visa letters of the clause that answers: the parts quoted (the item first) are cut at
+    semicolons, each clause naming its visas ("X1 ... long-term course; X2 ... short-term course");
+    the clause matching the question best gives the letters, all of them when none stands out."""
+    clauses = [c for part in parts for c in re.split(r"[;；]", part)]
+    named = []
+    for clause in clauses:
+        letters = list(dict.fromkeys(m.group(1) for p in patterns for m in re.finditer(p, clause)))
+        if letters:
+            named.append((score(clause) if score else 0.0, letters))
+    if not named:
+        return []
+    best = max(s for s, _ in named)
+    top = [letters for s, letters in named if s == best]
+    if best > 0 and len(top) == 1:
+        return top[0]
+    return list(dict.fromkeys(letter for _, letters in named for letter in letters))

@@ -33,8 +33,12 @@ Ambiguous and impossible dates
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 import dateparser
@@ -102,6 +106,39 @@ _NUMERIC_YEARLESS = re.compile(
     r"(?P<date>(?P<a>\d{1,2})/(?P<b>\d{1,2}))(?![\d/])",
     re.I,
 )
+# A year or month named relative to today: 明年4月5号, 下个月15号, 5 April next year, the 15th of next month.
+_ZH_YEAR_OFFSET = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
+_ZH_MONTH_OFFSET = {"上个月": -1, "上月": -1, "本月": 0, "这个月": 0, "这月": 0, "下个月": 1, "下月": 1}
+_ZH_RELATIVE_YEAR = re.compile(
+    rf"(?P<rel>前年|去年|今年|明年|后年)\s*(?P<mon>{_ZH_SMALL})\s*月\s*(?P<day>{_ZH_SMALL})\s*[日号]?"
+)
+_ZH_RELATIVE_MONTH = re.compile(rf"(?P<rel>上个月|上月|本月|这个月|这月|下个月|下月)\s*(?P<day>{_ZH_SMALL})\s*[日号]")
+_EN_RELATIVE_MONTH = re.compile(
+    r"\b(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)\s+(?:of\s+)?(?P<rel>next|this|last)\s+month\b"
+    r"|\b(?P<rel2>next|this|last)\s+month\s+on\s+the\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?\b",
+    re.I,
+)
+_EN_YEAR_AFTER = re.compile(r"\s*,?\s*(?P<rel>next|this|last)\s+year\b", re.I)
+_EN_YEAR_OFFSET = {"last": -1, "this": 0, "next": 1}
+# Day and month as bare numbers, no year, no introducing word: "12.13", "12/27", "12-13", "3/2". Read as a
+# date only when the words around it speak of a dated event (see :func:`_date_context`).
+_NUMERIC_BARE = re.compile(r"(?<![A-Za-z0-9./:-])(?P<date>(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2}))(?![0-9]|[./-]\d)")
+_NOT_A_DATE_AFTER = re.compile(
+    r"\s*(?:of\b|%|percent|per\b|x\b|times\b|points?\b|yuan|rmb|usd|mop|元|块|倍|分|"
+    r"(?:working |business )?days?\b|weeks?\b|months?\b|years?\b|hours?\b|km|kg|a\.?m\.?|p\.?m\.?|"
+    r"天|周|个|年|小时|点|岁)",
+    re.I,
+)
+_NOT_A_DATE_BEFORE = re.compile(
+    r"(?:\b(?:art|arts|article|articles|section|para|paragraph|item|no|version|v|rule|at|chapter)\.?\s*|第\s*)$", re.I
+)
+_DATE_CONTEXT = re.compile(
+    r"\b(?:on|by|before|until|till|from|after|since|due|deadline|date|dated|expir\w*|valid|entered|enter|entry|"
+    r"arrived|landed|applied|submitted|filed|issued|born|changed|got|received|ends?|ended)\b"
+    r"|入境|到期|届满|过期|有效|递交|提交|申请|受理|签发|出生|变更|更换|拿到|于|在|前|后|日期|号",
+    re.I,
+)
+
 _YEARLESS = [
     re.compile(rf"(?<![\d年零〇一二两三四五六七八九十])(?P<mon>{_ZH_SMALL})\s*月\s*(?P<day>{_ZH_SMALL})\s*[日号]"),
     re.compile(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!\s*,?\s*\d{{4}})", re.I),
@@ -110,16 +147,24 @@ _YEARLESS = [
         re.I,
     ),
 ]
+_EN_COUNT = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+             "thirty": 30}  # fmt: skip
+_EN_COUNT_WORD = r"(?:\d+|" + "|".join(_EN_COUNT) + r")"
 _EN_RELATIVE = re.compile(
     r"\b(?:today|yesterday|tomorrow|the day before yesterday|the day after tomorrow"
-    r"|(?:\d+|a|an|one|two|three|four|five|six|seven|ten)\s+(?:days?|weeks?)\s+ago"
-    r"|in\s+(?:\d+|a|an|one|two|three)\s+(?:days?|weeks?)"
+    rf"|{_EN_COUNT_WORD}\s+(?:days?|weeks?|months?)\s+(?:ago|back|from now)"
+    rf"|in\s+{_EN_COUNT_WORD}\s+(?:days?|weeks?|months?)"
     r"|(?:last|next)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week))\b",
+    re.I,
+)
+_EN_COUNTED = re.compile(
+    rf"(?P<in>in\s+)?(?P<n>{_EN_COUNT_WORD})\s+(?P<unit>day|week|month)s?(?:\s+(?P<dir>ago|back|from now))?",
     re.I,
 )
 _ZH_RELATIVE_WORDS = {"今天": 0, "今日": 0, "昨天": -1, "昨日": -1, "前天": -2, "明天": 1, "明日": 1, "后天": 2}
 # "三十日前" is legal language for "30 days before (an expiry)", not "30 days ago": only 天 counts here.
-_ZH_RELATIVE = re.compile(rf"(?P<word>今天|今日|昨天|昨日|前天|明天|明日|后天)|(?P<n>{_ZH_NUM})\s*(?P<unit>天|周|星期|个星期)(?P<dir>前|后|以前|以后|之前|之后)")
+_ZH_RELATIVE = re.compile(rf"(?P<word>今天|今日|昨天|昨日|前天|明天|明日|后天)|(?P<n>{_ZH_NUM}|半)\s*(?P<unit>天|周|星期|个星期|个月)(?P<dir>前|后|以前|以后|之前|之后)")
 
 
 @dataclass(frozen=True)
@@ -293,11 +338,34 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
                 add(FoundDate(written, start, end, month, day, year))
             else:
                 problem(DateProblem("nonexistent", written, start, end, year, month, day))
+    if today is not None:
+        for m in _ZH_RELATIVE_YEAR.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            written, start, end = span(m)
+            month, day, year = zh_number(m["mon"]), zh_number(m["day"]), today.year + _ZH_YEAR_OFFSET[m["rel"]]
+            if not _shaped(month, day):
+                continue
+            if _safe_date(year, month, day):
+                add(FoundDate(written, start, end, month, day, year, relative=True))
+            else:
+                problem(DateProblem("nonexistent", written, start, end, year, month, day))
+        for m in _ZH_RELATIVE_MONTH.finditer(text):
+            if free(m.start(), m.end()):
+                _month_relative(m, m["rel"], _ZH_MONTH_OFFSET[m["rel"]], zh_number(m["day"]), today, add, problem, span)
+        for m in _EN_RELATIVE_MONTH.finditer(text):
+            if free(m.start(), m.end()):
+                rel = (m["rel"] or m["rel2"]).lower()
+                day = int(m["day"] or m["day2"])
+                _month_relative(m, rel, _EN_YEAR_OFFSET[rel], day, today, add, problem, span)
     for m in _NUMERIC_YEAR_LAST.finditer(text):
         if free(m.start(), m.end()):
             numeric(m, 0, _year_of(m["year"]))
     for m in _NUMERIC_YEARLESS.finditer(text):
         if free(m.start("date"), m.end("date")):
+            numeric(m, "date", None)
+    for m in _NUMERIC_BARE.finditer(text):
+        if free(m.start("date"), m.end("date")) and _date_context(text, m.start("date"), m.end("date")):
             numeric(m, "date", None)
     for pattern in _YEARLESS:
         for m in pattern.finditer(text):
@@ -326,6 +394,14 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
             value = _zh_relative(m, today)
             if value:
                 add(FoundDate(m.group(0), m.start(), m.end(), value.month, value.day, value.year, relative=True))
+    if today is not None:
+        # "5 April next year", "April 5 this year": the year named relative to today.
+        for i, f in enumerate(found):
+            after = _EN_YEAR_AFTER.match(text, f.end)
+            if f.year is None and after and _safe_date(today.year + _EN_YEAR_OFFSET[after["rel"].lower()], f.month, f.day):
+                year = today.year + _EN_YEAR_OFFSET[after["rel"].lower()]
+                found[i] = replace(f, text=text[f.start : after.end()], end=after.end(), year=year, relative=True)
+                taken.append((f.start, after.end()))
     year = _stated_year(text, taken)
     if year is not None:
         # "5月8日届满（2026年）", "on 8 May (in 2026)": the year stated once applies to the yearless dates.
@@ -333,6 +409,31 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
             replace(f, year=year) if f.year is None and _safe_date(year, f.month, f.day) else f for f in found
         ]
     return sorted(found, key=lambda f: f.start), sorted(problems, key=lambda p: p.start)
+
+
+def _date_context(text: str, start: int, end: int) -> bool:
+    """Whether bare numbers ("12.13", "3/2") at ``text[start:end]`` are a day and month: not a
+    fraction, an amount, a time or an article number, and next to words that speak of a date."""
+    if _NOT_A_DATE_AFTER.match(text, end) or _NOT_A_DATE_BEFORE.search(text[max(0, start - 12) : start]):
+        return False
+    if text[start:end] == "24/7":
+        return False
+    window = text[max(0, start - 30) : start] + " " + text[end : end + 30]
+    return bool(_DATE_CONTEXT.search(window))
+
+
+def _month_relative(m, rel, offset, day, today, add, problem, span) -> None:
+    """A day of a month named relative to today's ("下个月15号", "the 15th of next month")."""
+    written, start, end = span(m)
+    month_index = today.year * 12 + (today.month - 1) + offset
+    year, month = divmod(month_index, 12)
+    month += 1
+    if day is None or not 1 <= day <= 31:
+        return
+    if _safe_date(year, month, day):
+        add(FoundDate(written, start, end, month, day, year, relative=True))
+    else:
+        problem(DateProblem("nonexistent", written, start, end, year, month, day))
 
 
 # A year written on its own: "2026年" not followed by a month, "(2026)", "in 2026".
@@ -415,7 +516,27 @@ def describe_date_problem(problem: DateProblem, lang: str) -> str:
     return f"In {problem.text} it is not clear which number is the month. Please write the month in words."
 
 
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (earlier when negative), clamped to the month's end."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    for last in (day.day, 30, 29, 28):
+        if (d := _safe_date(year, month, min(day.day, last))) is not None:
+            return d
+    raise ValueError(day)
+
+
 def _en_relative(phrase: str, today: dt.date) -> dt.date | None:
+    counted = _EN_COUNTED.fullmatch(phrase.strip())
+    if counted:
+        raw = counted["n"].lower()
+        n = int(raw) if raw.isdigit() else _EN_COUNT[raw]
+        sign = -1 if (counted["dir"] or "").lower() in {"ago", "back"} else 1
+        unit = counted["unit"].lower()
+        if unit == "month":
+            return _add_months(today, sign * n)
+        return today + dt.timedelta(days=sign * n * (7 if unit == "week" else 1))
     base = dt.datetime.combine(today, dt.time(12))
     parsed = dateparser.parse(
         phrase,
@@ -428,11 +549,16 @@ def _en_relative(phrase: str, today: dt.date) -> dt.date | None:
 def _zh_relative(m: re.Match[str], today: dt.date) -> dt.date | None:
     if m["word"]:
         return today + dt.timedelta(days=_ZH_RELATIVE_WORDS[m["word"]])
+    sign = -1 if m["dir"] in {"前", "以前", "之前"} else 1
+    if m["unit"] == "个月":
+        if m["n"] == "半":
+            return today + dt.timedelta(days=sign * 15)
+        months = zh_number(m["n"])
+        return _add_months(today, sign * months) if months else None
     n = zh_number(m["n"])
     if n is None:
         return None
     days = n * (7 if m["unit"] in {"周", "星期", "个星期"} else 1)
-    sign = -1 if m["dir"] in {"前", "以前", "之前"} else 1
     return today + dt.timedelta(days=sign * days)
 
 
@@ -476,3 +602,243 @@ def find_time(text: str) -> dt.time | None:
         minute = 30 if m["half"] else int(m["m"] or 0)
         return dt.time(hour % 24, minute)
     return None
+
+
+# --------------------------------------------------------------------------- roles
+
+Role = Literal[
+    "enter_before", "birth", "change", "decision", "filing", "expiry", "entry", "arrival", "issue", "action"
+]  # fmt: skip
+ROLES_FILE = Path(__file__).resolve().parent.parent / "data" / "date_roles.json"
+# Roles whose date is something the user did, to compare with a deadline rather than start one.
+ACTION_ROLES: frozenset[str] = frozenset({"filing", "action"})
+
+
+@dataclass(frozen=True)
+class RoleCues:
+    """The words that say what a date is the date of, per role, most specific role first."""
+
+    order: tuple[str, ...]
+    patterns: dict[str, re.Pattern[str]]
+    labels: dict[str, tuple[str, str]]  # role -> (English, Chinese) words for it
+
+    def label(self, role: str, lang: str) -> str:
+        en, zh = self.labels.get(role, (role, role))
+        return zh if lang == "zh" else en
+
+
+@lru_cache(maxsize=4)
+def load_role_cues(path: Path = ROLES_FILE) -> RoleCues:
+    """The role vocabulary (``data/date_roles.json``), compiled."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    order, patterns, labels = [], {}, {}
+    for entry in data["roles"]:
+        order.append(entry["role"])
+        labels[entry["role"]] = (entry.get("label_en", entry["role"]), entry.get("label_zh", entry["role"]))
+        parts = [*entry.get("en", []), *entry.get("zh", [])]
+        patterns[entry["role"]] = re.compile("|".join(f"(?:{p})" for p in parts), re.I)
+    return RoleCues(tuple(order), patterns, labels)
+
+
+@dataclass(frozen=True)
+class Cue:
+    role: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class RoledDate:
+    """A date of the question and what it is the date of.
+
+    ``role`` is given by the cue nearest the date in its clause (None when its clause
+    has none for it); ``roles`` are all the roles cued for it, nearest first, so a
+    receipt "issued" on a day is still a filing date.
+    """
+
+    found: FoundDate
+    role: str | None
+    roles: tuple[str, ...] = ()
+    cue: str | None = None
+    base: dt.date | None = None  # for a date counted from an earlier one ("a month after mine"): that date
+
+    @property
+    def text(self) -> str:
+        return self.found.text
+
+
+# Where one clause ends and the next begins: sentence ends, commas, semicolons, "and", "but".
+_CLAUSE_END = re.compile(r"[.!?;。！？；，,\n]+(?=\s|\D|$)|\s+(?:and|but|while|so|then|because)\s+|而且|但是|并且|然后|所以|因为", re.I)
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for m in _CLAUSE_END.finditer(text):
+        if m.start() > start:
+            bounds.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        bounds.append((start, len(text)))
+    return bounds
+
+
+def find_cues(text: str, spans: Sequence[tuple[int, int]] = (), cues: RoleCues | None = None) -> list[Cue]:
+    """Every role cue in ``text``, dates (``spans``) masked; a more specific role's cue
+    hides the words it covers from the roles after it."""
+    cues = cues or load_role_cues()
+    masked = text
+    for s, e in spans:
+        masked = masked[:s] + "\u2007" * (e - s) + masked[e:]
+    found: list[Cue] = []
+    for role in cues.order:
+        for m in cues.patterns[role].finditer(masked):
+            if m.end() > m.start():
+                found.append(Cue(role, m.start(), m.end(), m.group(0)))
+        for c in found:
+            if c.role == role:
+                masked = masked[: c.start] + "\u2007" * (c.end - c.start) + masked[c.end :]
+    return sorted(found, key=lambda c: c.start)
+
+
+def event_role(description: str, cues: RoleCues | None = None) -> str | None:
+    """The role of a rule's event, read from its description ("the date of entry into China"
+    -> entry; "the expiry of the residence permit" -> expiry); parenthetical notes left out."""
+    plain = re.sub(r"[(（][^)）]*[)）]", " ", description)
+    found = find_cues(plain, cues=cues)
+    order = (cues or load_role_cues()).order
+    return min((c.role for c in found), key=order.index, default=None)
+
+
+def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = None) -> list[RoledDate]:
+    """Each date of ``text`` with its role, read from the cue words of its clause.
+
+    A cue belongs to the date of its clause it is nearest; a date takes the nearest of
+    its cues ("entered on 3 March and the permit expires on 5 May": entry, then expiry).
+    Ties go to the more specific role.
+    """
+    text = text.translate(_WIDE)
+    order = (cues or load_role_cues()).order
+    all_cues = find_cues(text, [(d.start, d.end) for d in dates], cues)
+    clauses = _clauses(text)
+
+    def clause_of(pos: int) -> tuple[int, int]:
+        return next(((s, e) for s, e in clauses if s <= pos < e), (0, len(text)))
+
+    def distance(c: Cue, d: FoundDate) -> int:
+        return d.start - c.end if c.end <= d.start else max(c.start - d.end, 0)
+
+    out = []
+    for d in dates:
+        s, e = clause_of(d.start)
+        same = [c for c in all_cues if s <= c.start and c.end <= e]
+        mates = [o for o in dates if s <= o.start < e]
+        own = [c for c in same if min(mates, key=lambda o: (distance(c, o), o.start)) is d]
+        ranked = sorted(own, key=lambda c: (distance(c, d), order.index(c.role)))
+        roles = tuple(dict.fromkeys(c.role for c in ranked))
+        first = ranked[0] if ranked else None
+        out.append(RoledDate(d, first.role if first else None, roles, first.text if first else None))
+    return out
+
+
+def describe_comparison(done: dt.date, last: dt.date, lang: str, *, what: str | None = None) -> str:
+    """One sentence comparing the day something was done with the last day allowed:
+    "Filed on 10 October 2026: one day after the last day, 9 October 2026."."""
+    gap = (done - last).days
+    if lang == "zh":
+        head = f"{what or '办理日期'}{_zh(done)}："
+        if gap == 0:
+            return head + f"正是最后一天（{_zh(last)}），未逾期。"
+        if gap < 0:
+            return head + f"比最后一天（{_zh(last)}）早{-gap}天，未逾期。"
+        return head + f"比最后一天（{_zh(last)}）晚{gap}天，已逾期。"
+    head = f"{what or 'Done'} on {_en(done)}: "
+    days = lambda n: "one day" if n == 1 else f"{n} days"  # noqa: E731
+    if gap == 0:
+        return head + f"on the last day, {_en(last)}, so in time."
+    if gap < 0:
+        return head + f"{days(-gap)} before the last day, {_en(last)}, so in time."
+    return head + f"{days(gap)} after the last day, {_en(last)}, so late."
+
+
+# --------------------------------------------------------------------------- dates derived from an earlier one
+
+# "a month after mine", "two weeks before his", "比我晚一个月", "比她的早10天": a date stated as an
+# offset from a date given earlier in the conversation (another person's same event).
+_EN_DERIVED = re.compile(
+    rf"\b(?P<n>{_EN_COUNT_WORD})\s+(?P<unit>day|week|month|year)s?\s+(?P<dir>after|before|later than|earlier than)\s+"
+    r"(?P<ref>mine|my own|me|his|hers|ours|theirs|yours|that|that date|the first|the other)\b",
+    re.I,
+)
+_ZH_DERIVED = re.compile(
+    rf"比(?P<ref>我|他|她|我们|他们|你|那个|前者)的?\S{{0,6}}?(?P<dir>晚|早)(?P<n>{_ZH_NUM}|半)\s*(?P<unit>天|日|周|星期|个星期|个月|年)"
+)
+
+
+@dataclass(frozen=True)
+class Offset:
+    """A date written as an offset from an earlier one: ``sign`` * ``amount`` ``unit``."""
+
+    text: str
+    start: int
+    end: int
+    amount: int
+    unit: Literal["day", "week", "month", "year"]
+    sign: int
+
+    def apply(self, anchor: dt.date) -> dt.date:
+        if self.unit == "month":
+            return _add_months(anchor, self.sign * self.amount)
+        if self.unit == "year":
+            return _add_months(anchor, 12 * self.sign * self.amount)
+        return anchor + dt.timedelta(days=self.sign * self.amount * (7 if self.unit == "week" else 1))
+
+
+_ZH_UNITS = {"天": "day", "日": "day", "周": "week", "星期": "week", "个星期": "week", "个月": "month", "年": "year"}
+
+
+def find_offsets(text: str) -> list[Offset]:
+    """Dates written as offsets from an earlier date: "a month after mine", "比我晚一个月"."""
+    text = text.translate(_WIDE)
+    out = []
+    for m in _EN_DERIVED.finditer(text):
+        raw = m["n"].lower()
+        n = int(raw) if raw.isdigit() else _EN_COUNT[raw]
+        sign = 1 if m["dir"].lower() in {"after", "later than"} else -1
+        out.append(Offset(m.group(0), m.start(), m.end(), n, m["unit"].lower(), sign))  # type: ignore[arg-type]
+    for m in _ZH_DERIVED.finditer(text):
+        unit = _ZH_UNITS[m["unit"]]
+        if m["n"] == "半":
+            if unit != "month":
+                continue
+            n, unit = 15, "day"
+        else:
+            n = zh_number(m["n"])
+            if not n:
+                continue
+        out.append(Offset(m.group(0), m.start(), m.end(), n, unit, 1 if m["dir"] == "晚" else -1))  # type: ignore[arg-type]
+    return sorted(out, key=lambda o: o.start)
+
+
+def derived_date(offset: Offset, anchor: RoledDate, today: dt.date, prefer: Prefer = "nearest") -> RoledDate | None:
+    """The date ``offset`` names from ``anchor`` (a dated event of an earlier turn), with the
+    anchor's role: "his card runs out one month later than mine" is an expiry."""
+    base = anchor.found.resolve(today, prefer)
+    if base is None:
+        return None
+    day = offset.apply(base)
+    found = FoundDate(offset.text, offset.start, offset.end, day.month, day.day, day.year, relative=True)
+    return RoledDate(found, anchor.role, anchor.roles, anchor.cue, base)
+
+
+def describe_derived(roled: RoledDate, lang: str) -> str | None:
+    """How a date counted from an earlier one was read: "“a month after mine”: 10 June 2027
+    (from 10 May 2027)."; None for a date written as such."""
+    if roled.base is None:
+        return None
+    day = roled.found.resolve(roled.base)
+    if day is None:
+        return None
+    if lang == "zh":
+        return f"“{roled.text}”：按{_zh(roled.base)}推算为{_zh(day)}。"
+    return f"“{roled.text}”: {_en(day)} (counted from {_en(roled.base)})."

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -20,9 +21,12 @@ from ..deadlines import calendar_for, compute_deadline, describe_day, load_rules
 from ..documents import Answer, Hit, Provision, RetrievedItem
 from ..errors import DeadlineError, ModelError, RegchatError
 from ..settings import Settings, get_settings
-from .asked import not_stated_line, unstated, where_to_ask
+from .asked import not_stated_line, short_answer, unstated, where_to_ask
+from .clarify import compare_actions, compose_clarification, merge_drafts
+from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
 from .dates import dates_in, describe_date_problem
-from .guardrails import check_citations, check_dates, quote_in, render_markers, split_sentences
+from .guardrails import MARKER, check_citations, check_dates, quote_in, render_markers, split_sentences
+from .language import simplified
 from .offline import (
     Draft,
     SentencePicker,
@@ -34,7 +38,7 @@ from .offline import (
     date_hint,
     no_deadline_note,
 )
-from .questions import Reading, choose_rule, event_date, read_question
+from .questions import Reading, choose_rule, event_date, read_question, resolve_for
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import has_domain_words, judge_scope, refusal, warm_up
 
@@ -42,6 +46,7 @@ log = logging.getLogger(__name__)
 
 History = Sequence[Mapping[str, Any]]
 TOP_K = 5
+MOST_PARTS = 3  # provisions quoted for a question that asks several things
 FOLLOW_UP_DISCOUNT = 0.85
 MODEL_FALLBACK_NOTICE = {
     "en": "The language model could not be reached ({reason}); this answer was composed offline from the regulations.",
@@ -123,7 +128,9 @@ class Engine:
     def _answer(self, question: str, history: History, today: dt.date) -> Iterator[str | Answer]:
         timings: dict[str, float] = {}
         start = time.perf_counter()
-        question = (question or "").strip()
+        # Traditional characters are read as simplified ones: the official texts and the lexicon use those.
+        question = simplified((question or "").strip())
+        history = [{**turn, "content": simplified(str(turn.get("content", "")))} for turn in history]
         reading = read_question(question, history, today, self.retriever.provisions)
         t = time.perf_counter()
         hits = self._search(reading) if question else []
@@ -150,6 +157,7 @@ class Engine:
             # A date that is ambiguous or does not exist: say why no date was computed.
             said = " ".join(describe_date_problem(p, reading.lang) for p in reading.date_problems)
             draft.text = said + "\n" + draft.text
+            draft.outcome = "clarify"
         timings["compose"] = _ms(t)
         notices: list[str] = []
         mode = "offline"
@@ -163,7 +171,8 @@ class Engine:
                 events = agent_events(
                     self._model(), reading, hits, draft, self.retriever, self.rules, self.settings, history, state
                 )
-                yield from self._guarded_deltas(reading, events, state, history)
+                budget_ends = start + self.settings.answer_budget
+                yield from self._guarded_deltas(reading, events, state, history, budget_ends)
                 consulted.update(state.consulted)
                 draft = Draft(text=state.text, deadlines=state.deadlines)
                 mode = "llm"
@@ -195,12 +204,17 @@ class Engine:
             }
         )
 
-    def _guarded_deltas(self, reading: Reading, events, state, history: History) -> Iterator[str]:
-        """The model's text, sentence by sentence, each through the guardrails before it is shown."""
+    def _guarded_deltas(
+        self, reading: Reading, events, state, history: History, budget_ends: float = float("inf")
+    ) -> Iterator[str]:
+        """The model's text, sentence by sentence, each through the guardrails before it is shown.
+        Past ``budget_ends`` (``time.perf_counter``) the model is given up on: ``ModelError``."""
         from .agent import NEW_ROUND
 
         buffer = ""
         for event in events:
+            if time.perf_counter() > budget_ends:
+                raise ModelError(f"no answer within the {self.settings.answer_budget:g} s time budget")
             if event is NEW_ROUND:
                 buffer = ""
                 continue
@@ -239,9 +253,10 @@ class Engine:
             if missing:
                 note = compose_missing_articles(reading, missing, self._article_ranges())
             if looked_up:
+                looked_up = self._the_one_meant(reading, looked_up)
                 draft = compose_lookup(reading, looked_up, self.picker, self.titles_zh, whole=True)
                 draft.text = f"{note}\n{draft.text}".strip()
-                return draft, consulted
+                return _say_what_is_not_stated(reading, draft), consulted
             # Only articles that do not exist: say so, then answer the rest of the question, if any.
             rest = EN_ARTICLE_REF.sub(" ", ZH_ARTICLE_REF.sub(" ", reading.question))
             if not has_domain_words(rest):
@@ -270,9 +285,16 @@ class Engine:
                     return compose_day(reading, described, provision, self.picker)
                 except DeadlineError as exc:
                     log.info("cannot describe %s: %s", day, exc)
+        if choice.abstains:  # the question does not clearly date one rule's event: ask which
+            provisions = {c.rule.id: self._provision_of(c.rule) for c in choice.candidates}
+            consulted.update({p.key: p for p in provisions.values() if p is not None})
+            return compose_clarification(reading, choice, provisions)
         if rule is not None:
             provision = self._provision_of(rule)
-            found, when = event_date(reading, rule.kind)
+            found, when = event_date(reading, rule)
+            step = self._deadline_draft(reading, *choice.via, consulted) if choice.via else None
+            if step is not None and when is None:  # this rule counts from another's computed date
+                when = step.deadlines[0].date
             if provision is not None and when is not None:
                 consulted[provision.key] = provision
                 try:
@@ -280,7 +302,9 @@ class Engine:
                         rule, _with_time(reading, when, rule.kind), amount=self._amount(reading, rule),
                         lang=reading.lang, holidays_dir=self.settings.holidays_dir,
                     )  # fmt: skip
-                    return compose_deadline(reading, rule, deadline, provision, self.titles_zh)
+                    draft = compose_deadline(reading, rule, deadline, provision, self.titles_zh)
+                    more = [step] + [self._deadline_draft(reading, r, d, consulted) for r, d in choice.also]
+                    return merge_drafts(compare_actions(reading, rule, deadline, draft), [m for m in more if m])
                 except DeadlineError as exc:
                     log.info("no deadline for %s on %s: %s", rule.id, when, exc)
             # No date, but the question is plainly about this rule: quote its article.
@@ -298,7 +322,7 @@ class Engine:
         # A deadline asked about in a place whose documents set none (a mainland rule would
         # have answered it): say so, and quote what that place's documents do say.
         if rule is None and reading.region and reading.asks_deadline:
-            elsewhere = choose_rule(reading, self.rules, hits, any_region=True).rule
+            elsewhere = choose_rule(reading, self.rules, hits, any_region=True).best
             from_elsewhere = elsewhere is not None and getattr(elsewhere, "region", None) != reading.region
             local = [h for h in hits if h.provision.jurisdiction == reading.region]
             if (from_elsewhere or reading.dates) and local:
@@ -307,17 +331,74 @@ class Engine:
                 draft.text = no_deadline_note(reading, reading.region) + "\n" + draft.text
                 return draft
 
-        # Everything else: quote the provisions that answer it.
+        # Everything else: quote the provisions that answer it; a question asking several things
+        # gets the provision that answers each.
         chosen = choose_provisions(reading, hits, self.picker)
-        return compose_lookup(reading, chosen, self.picker, self.titles_zh)
+        for part in question_parts(reading.question)[1:]:
+            found = self.retriever.search(part, k=TOP_K)
+            if reading.region:
+                found = [h for h in found if h.provision.jurisdiction == reading.region] or found
+            if found and found[0].score >= self.retriever.min_score and found[0].provision not in chosen:
+                chosen.append(found[0].provision)
+                consulted[found[0].provision.key] = found[0].provision
+        return compose_lookup(reading, chosen[:MOST_PARTS], self.picker, self.titles_zh)
+
+    def _deadline_draft(self, reading: Reading, rule, roled, consulted: dict[str, Provision]) -> Draft | None:
+        """The computed deadline of a further rule the question asks about, from its own date."""
+        provision, when = self._provision_of(rule), resolve_for(reading, rule, roled)
+        if provision is None or when is None:
+            return None
+        try:
+            deadline = compute_deadline(
+                rule, _with_time(reading, when, rule.kind), amount=self._amount(reading, rule),
+                lang=reading.lang, holidays_dir=self.settings.holidays_dir,
+            )  # fmt: skip
+        except DeadlineError as exc:
+            log.info("no deadline for %s on %s: %s", rule.id, when, exc)
+            return None
+        consulted[provision.key] = provision
+        return compose_deadline(reading, rule, deadline, provision, self.titles_zh)
 
     def _guard(
         self, reading: Reading, draft: Draft, consulted: dict[str, Provision], history: History,
         *, check_named_articles: bool,
     ) -> Answer:  # fmt: skip
         checked = check_citations(draft.text, consulted, check_named_articles=check_named_articles)
+        # Claim by claim: numbers, periods, dates, articles, laws, links (the same checks offline,
+        # where they never fire). ``check_named_articles`` marks a model's text.
+        model_text = check_named_articles
+        claims = check_claims(
+            checked.text, consulted, deadlines=draft.deadlines, library=self._library(),
+            asked_articles=set() if model_text else {r.article for r in reading.refs},
+            trusted_numbers=set() if model_text else self._composer_numbers(),
+        )  # fmt: skip
+        allowed: set[dt.date] = set()
+        if not model_text:
+            # The offline composer repeats the question's dates; a model's text may not.
+            allowed |= dates_in(reading.question, reading.today)
+            for turn in history:
+                allowed |= dates_in(str(turn.get("content", "")), reading.today)
+            # The rules catalogue is a source too: its summaries give worked examples.
+            allowed |= dates_in(self._rules_text, reading.today)
+        for p in consulted.values():
+            allowed |= dates_in(p.text)
+            allowed |= {day for t in p.texts for day in (t.in_force, t.until) if day is not None}
+        dated = check_dates(
+            claims.text, allowed=allowed, deadlines=draft.deadlines, today=reading.today,
+            written={p.text for p in reading.date_problems},
+        )  # fmt: skip
+        removed = checked.removed + claims.removed
+        dated_text, date_notices = dated.text, dated.notices
+        if model_text:
+            kept = drop_unverified(dated_text)
+            dated_text, removed = kept.text, removed + kept.removed
+            date_notices = [n for n in date_notices if not n.startswith("The date ")]
+        still_cited = {consulted[m.group("key")].label for m in MARKER.finditer(dated_text)
+                       if m.group("key") in consulted}
         citations = []
         for c in checked.citations:
+            if c.label not in still_cited:
+                continue  # its statement was removed
             quote = draft.quotes.get(c.key)
             provision = consulted.get(c.key)
             if quote and provision and all(quote_in(q, provision.all_text()) for q in quote.split(" … ")):
@@ -325,23 +406,35 @@ class Engine:
             elif provision is not None:
                 c = c.model_copy(update={"languages": provision.languages})
             citations.append(c)
-        allowed = dates_in(reading.question, reading.today)
-        for turn in history:
-            allowed |= dates_in(str(turn.get("content", "")), reading.today)
-        for p in consulted.values():
-            allowed |= dates_in(p.text)
-            allowed |= {day for t in p.texts for day in (t.in_force, t.until) if day is not None}
-        # The rules catalogue is a source too: its summaries give worked examples.
-        allowed |= dates_in(self._rules_text, reading.today)
-        dated = check_dates(
-            checked.text, allowed=allowed, deadlines=draft.deadlines, today=reading.today,
-            written={p.text for p in reading.date_problems},
-        )  # fmt: skip
-        notices = [f"Removed: {line}." for line in checked.removed] + dated.notices
-        text = render_markers(dated.text, consulted)
+        notices = [f"Removed: {line}." for line in removed] + date_notices
+        text = render_markers(dated_text, consulted)
+        if model_text and citations:
+            text = with_deadlines_shown(text, draft.deadlines, reading.lang)
         return Answer(
             text=text, citations=citations, deadlines=draft.deadlines, notices=notices, outcome=draft.outcome
         )
+
+    def _composer_numbers(self) -> set[float]:
+        """Numbers the offline composer's own sentences may state: article numbers and ranges,
+        document counts, the rules catalogue's worked examples."""
+        numbers = getattr(self, "_composer_numbers_cache", None)
+        if numbers is None:
+            library = self._library()
+            numbers = numbers_in(self._rules_text) | numbers_in(" ".join(self.titles_zh.values()))
+            numbers |= {float(n) for arts in library.articles.values() for n in arts}
+            numbers |= {float(n) for n in range(len(library.articles) + 1)}
+            numbers |= numbers_in(" ".join(library.names))
+            # Where to ask (the 12367 hotline) and item numbers of a pinpoint ("Art. 6(13)").
+            numbers |= numbers_in(" ".join(where_to_ask(region, lang) for region in ("CN", "MO") for lang in ("en", "zh")))
+            numbers |= {float(n) for n in range(1, 21)}
+            self._composer_numbers_cache = numbers
+        return numbers
+
+    def _library(self) -> Library:
+        library = getattr(self, "_library_cache", None)
+        if library is None:
+            library = self._library_cache = Library.of(self.retriever.provisions, self.titles_zh)
+        return library
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -366,6 +459,20 @@ class Engine:
                 best[h.provision.key] = h
         ranked = sorted(best.values(), key=lambda h: -h.score)[:TOP_K]
         return [h.model_copy(update={"rank": i}) for i, h in enumerate(ranked, 1)]
+
+    def _the_one_meant(self, reading: Reading, found: list[Provision]) -> list[Provision]:
+        """An article number several documents have, named without its document: when the rest of
+        the question says what it is about, the article whose text retrieval finds for that rest is
+        the one meant; a bare "What does Article 33 say?" keeps every document's."""
+        if len(found) < 2 or any(r.doc_id for r in reading.refs):
+            return found
+        rest = EN_ARTICLE_REF.sub(" ", ZH_ARTICLE_REF.sub(" ", reading.question))
+        if not has_domain_words(rest):
+            return found
+        ranked = [h.provision.key for h in self.retriever.search(rest, k=10) if not h.exact]
+        keys = [p.key for p in found]
+        best = next((k for k in ranked if k in keys), None)
+        return [p for p in found if p.key == best] if best else found
 
     def _provision_of(self, rule) -> Provision | None:
         found = self.retriever.lookup(rule.article, rule.doc_id)
@@ -400,14 +507,30 @@ class Engine:
         return self._chat_model
 
 
+_ASKS = re.compile(r"[^?？]*[?？]")
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions a message asks, each ending with a question mark ("Where do I apply? And
+    what do I bring?"); one part when it asks one thing (or has no question mark)."""
+    parts = [m.group().strip() for m in _ASKS.finditer(question)]
+    parts = [p for p in parts if len(p) >= 8]
+    return parts if len(parts) > 1 else [question]
+
+
 def _say_what_is_not_stated(reading: Reading, draft: Draft) -> Draft:
     """A question asking for a kind of fact (a fee, a processing time, an office's contact) that no
     quoted provision states: the first line says so, the provisions follow, then where to ask."""
-    if draft.deadlines or not draft.cited:
+    if draft.deadlines or not draft.cited or draft.outcome == "clarify":
         return draft
     texts = [t.text for p in draft.cited for t in p.texts] + [p.text for p in draft.cited]
     missing = unstated(reading.question, texts)
     if not missing:
+        items = [piece for q in draft.quoted.values() for piece in (q.pieces[1:] if q.pinpoint and len(q.pieces) > 1 else q.pieces)]
+        score = SentencePicker.clause_scorer(reading.question)
+        first = short_answer(reading.question, " ".join(draft.quotes.values()), reading.lang, parts=items, score=score)
+        if first:
+            draft.text = f"{first}\n{draft.text}"
         return draft
     region = next((p.jurisdiction for p in draft.cited), None) if reading.region is None else reading.region
     draft.text = f"{not_stated_line(missing, reading.lang)}\n{draft.text}\n{where_to_ask(region, reading.lang)}"

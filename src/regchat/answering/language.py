@@ -181,3 +181,19 @@ def english_terms(question: str) -> list[str]:
         if zh in question:
             out.extend(en)
     return out
+
+
+_TO_SIMPLIFIED = None
+
+
+def simplified(text: str) -> str:
+    """``text`` with traditional Chinese characters written in simplified ones (OpenCC's t2s),
+    so that a Macao reader's 外地僱員身份認別證 is read as 外地雇员身份认别证; other text is unchanged."""
+    global _TO_SIMPLIFIED
+    if not text or not _CJK.search(text):
+        return text
+    if _TO_SIMPLIFIED is None:
+        import opencc
+
+        _TO_SIMPLIFIED = opencc.OpenCC("t2s")
+    return _TO_SIMPLIFIED.convert(text)

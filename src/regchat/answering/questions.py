@@ -12,11 +12,27 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 from ..documents import Hit, Provision
 from ..tokens import tokenize
-from .dates import DateProblem, FoundDate, Prefer, find_dates, scan_dates, zh_number
+from ..deadlines.matching import MIN_SCORE, ZH_MASK, Candidate, Evidence, decide, keyword_weight, rank_rules, same_result
+from .dates import (
+    ACTION_ROLES,
+    DateProblem,
+    FoundDate,
+    Prefer,
+    RoledDate,
+    derived_date,
+    event_role,
+    find_cues,
+    find_dates,
+    find_offsets,
+    read_roles,
+    scan_dates,
+    zh_number,
+)
 from .language import Lang, detect_language, english_terms
 from .references import ArticleRef, find_article_refs
 from .scope import has_domain_words
@@ -89,10 +105,13 @@ class Reading:
     dates: list[FoundDate] = field(default_factory=list)
     date_problems: list[DateProblem] = field(default_factory=list)  # ambiguous or impossible dates
     previous_dates: list[FoundDate] = field(default_factory=list)
+    roles: list[RoledDate] = field(default_factory=list)  # the question's dates, each with its role
+    previous_roles: list[RoledDate] = field(default_factory=list)
     stay_days: int | None = None
     asks_deadline: bool = False
     asks_working_day: bool = False
     past_tense: bool = False
+    replied_to: str | None = None  # the answer that asked back, when this message replies to it
 
     @property
     def follow_up(self) -> bool:
@@ -102,13 +121,15 @@ class Reading:
     def reuses_previous(self) -> bool:
         """A follow-up carries the earlier turn's rule and date only when it gives a new date
         or asks about the date again ("And if I entered on 10 May?", "那截止日期是哪天？");
-        otherwise ("What documents do I need for it?") the earlier turn is context for a lookup."""
-        return self.follow_up and bool(self.dates or self.asks_deadline or _STAY_DAYS.search(self.question))
+        otherwise ("Which papers does that take?") the earlier turn is context for a lookup."""
+        return self.follow_up and bool(
+            self.dates or self.asks_deadline or _STAY_DAYS.search(self.question) or self.replied_to
+        )
 
     @property
     def carried_subject(self) -> str | None:
         """For a follow-up that names no subject of its own but points at a thing ("What
-        documents do I need for it?"), the words of the subject of the turn it follows
+        papers does that take?"), the words of the subject of the turn it follows
         ("residence permit")."""
         if not self.previous or subject_of(self.question) or not _THING.search(self.question):
             return None
@@ -126,14 +147,14 @@ class Reading:
         text = self.question
         for found in self.dates:
             text = text.replace(found.text, " ")
-        text = re.sub(r"\s+", " ", text).strip() or self.question
-        extra = english_terms(self.question)
-        return f"{text} {' '.join(extra)}" if extra else text
+        # No words are added here: retrieval expands the question with the bilingual lexicon itself,
+        # and a Chinese question now meets the official Chinese text in its own words.
+        return re.sub(r"\s+", " ", text).strip() or self.question
 
     @property
     def search_query(self) -> str:
         """The text to retrieve with: a follow-up carries the turn it follows, or only that
-        turn's main subject when it names none of its own ("What documents do I need for it?"
+        turn's main subject when it names none of its own ("Which papers does that take?"
         is about the residence permit, not the visa the earlier turn also mentioned)."""
         if self.carried_subject and self.previous:
             previous = self.previous
@@ -146,6 +167,23 @@ class Reading:
     def context(self) -> str:
         """The question and, for a follow-up, the turn it follows up."""
         return f"{self.previous}\n{self.question}" if self.previous else self.question
+
+
+def _last_assistant_turn(history: Sequence[Mapping[str, Any]]) -> str:
+    for turn in reversed(history):
+        if turn.get("role") == "assistant":
+            return str(turn.get("content", ""))
+        if turn.get("role") == "user":
+            return ""
+    return ""
+
+
+def asked_back(history: Sequence[Mapping[str, Any]]) -> str | None:
+    """The last answer, when its first line asked the user something ("Which deadline do
+    you mean?"): the next message replies to it."""
+    answer = _last_assistant_turn(history)
+    first = answer.strip().split("\n", 1)[0]
+    return answer if re.search(r"[?？]", first) else None
 
 
 def _previous_user_turn(history: Sequence[Mapping[str, Any]]) -> str | None:
@@ -172,7 +210,15 @@ def read_question(
     provisions: Sequence[Provision],
 ) -> Reading:
     previous = _previous_user_turn(history)
-    follow = is_follow_up(question, previous)
+    offsets = find_offsets(question)
+    question_asked = asked_back(history) if previous and has_domain_words(previous) else None
+    # "Hers expires a month after mine": a date counted from one given earlier follows that turn up;
+    # so does a reply to a question regchat asked.
+    follow = (
+        is_follow_up(question, previous)
+        or bool(offsets and previous and find_dates(previous, today))
+        or question_asked is not None
+    )
     found, problems = scan_dates(question, today)
     reading = Reading(
         question=question,
@@ -183,10 +229,31 @@ def read_question(
         dates=found,
         date_problems=problems,
         previous_dates=find_dates(previous, today) if follow and previous else [],
+        roles=read_roles(question, found),
         asks_deadline=bool(_DEADLINE_ASK.search(question)),
         asks_working_day=bool(_WORKING_DAY_ASK.search(question)),
         past_tense=bool(_PAST.search(question)),
+        replied_to=question_asked,
     )
+    if reading.previous_dates and previous:
+        reading.previous_roles = read_roles(previous, reading.previous_dates)
+        anchor = next((r for r in reading.previous_roles if r.role), reading.previous_roles[0])
+        prefer: Prefer = "future" if anchor.role == "expiry" else "nearest"
+        if anchor.role:
+            # "And if it was 10 May?": a new date the words do not place replaces the earlier one.
+            reading.roles = [
+                RoledDate(r.found, anchor.role, anchor.roles, None) if r.role is None else r for r in reading.roles
+            ]
+        taken = [(f.start, f.end) for f in reading.dates]
+        for offset in offsets:
+            if any(offset.start < e and s < offset.end for s, e in taken):
+                continue
+            derived = derived_date(offset, anchor, today, prefer)
+            if derived is not None:
+                reading.dates.append(derived.found)
+                reading.roles.append(derived)
+        reading.dates.sort(key=lambda f: f.start)
+        reading.roles.sort(key=lambda r: r.found.start)
     m = _STAY_DAYS.search(question) or (_STAY_DAYS.search(previous) if follow and previous else None)
     if m:
         reading.stay_days = int(next(v for v in m.groupdict().values() if v))
@@ -205,34 +272,7 @@ def read_question(
 
 
 # Compounds that contain a shorter keyword without meaning it: 出入境 (exit-entry) is not 入境 (entry).
-_ZH_MASK = re.compile(r"出入境|出境入境")
-
-
-def _keyword_hits(keywords: Sequence[str], text: str, tokens: set[str]) -> float:
-    """Weight of the rule's keywords found in the text: longer phrases weigh more.
-
-    A Chinese keyword must appear as written (a keyword inside a longer
-    matched one counts once); an English one matches when all its (stemmed)
-    words are in the text.
-    """
-    text = _ZH_MASK.sub("・", text)
-    total = 0.0
-    zh_found: list[str] = []
-    for kw in keywords:
-        k = kw.strip()
-        if not k:
-            continue
-        if re.search(r"[\u4e00-\u9fff]", k):
-            if k in text:
-                zh_found.append(k)
-        else:
-            words = tokenize(k)
-            if words and all(w in tokens for w in words):
-                total += len(words)
-    for k in zh_found:
-        if not any(k != other and k in other for other in zh_found):
-            total += 1.0 + 0.25 * (len(k) - 1)
-    return total
+_ZH_MASK = ZH_MASK
 
 
 _AMOUNT = re.compile(
@@ -243,7 +283,6 @@ _AMOUNT = re.compile(
 _UNITS = {"working": "working_days", "business": "working_days", "个工作日": "working_days", "工作日": "working_days",
           "day": "days", "日": "days", "天": "days", "month": "months", "个月": "months", "hour": "hours",
           "小时": "hours", "year": "years", "年": "years"}  # fmt: skip
-RANK_BONUS = 0.75  # a rule whose article retrieval ranks first gains this much (second: half, ...)
 _SAME = {"entri": "enter"}  # stems that mean the same event ("entered" / "entry")
 
 
@@ -281,24 +320,6 @@ def amounts_in(text: str) -> set[tuple[int, str]]:
 
 # --------------------------------------------------------------------------- events and subjects
 
-# What happened on the question's date. A rule's event description is read with the
-# same words; a question's sentence also with looser everyday ones ("got", "received").
-_EVENT_WORDS: dict[str, str] = {
-    "entry": r"\b(?:enter(?:ed|ing|s)?|entry|landed)\b|入境|来华|进入中国",
-    "expiry": r"\b(?:expir\w*|ends?|ended|ending|end of|runs? out|ran out|valid until|lapses?|lapsed)\b"
-    r"|到期|届满|期满|结束|过期",
-    "issue": r"\b(?:issued|issue date|granted)\b|签发|开具|出具|颁发",
-    "received": r"\b(?:received|accepted)\b|受理|\breceipt\b.*\bissued\b",  # a receipt is issued on receiving
-    "birth": r"\b(?:born|birth|gave birth)\b|出生|生了|生下",
-    "change": r"\b(?:changed|change|altered|alteration|switched|new passport)\b|变更|更换|换了",
-    "order": r"\b(?:ordered|order to leave)\b|责令|限期出境",
-    "arrival": r"\b(?:arriv\w*|moved in|checked in|check-in)\b|入住|住进|搬进|抵达",
-}
-_QUESTION_EVENT_WORDS: dict[str, str] = {
-    "entry": r"\b(?:came to|arrived in|arrived at the border|flew in|got to) (?:china|the country|beijing|shanghai)\b",
-    "issue": r"\b(?:got|received|obtained|dated|done|taken|had|accepted)\b|拿到|做的|做了|受理",
-    "received": r"\b(?:submitted|applied|filed|lodged|handed in|accepted)\b|递交|提交|申请了|受理",
-}
 # What the event happened to, most specific first: a medical report is not the residence
 # permit it is for, and a stay permit (停留证件) is not the stay a visa gives (停留期).
 _SUBJECTS: dict[str, str] = {
@@ -310,21 +331,6 @@ _SUBJECTS: dict[str, str] = {
     "baby": r"\b(?:baby|newborn|infant|child)\b|婴儿|新生儿|孩子",
     "lodging": r"\b(?:accommodation|domicile|apartment|flat|house|friends?)\b|住宿|住所|住处",
 }
-EVENT_MATCH = 2.5  # the rule's event is what happened on the question's date
-EVENT_MISMATCH = 3.0  # ... or plainly something else
-SUBJECT_MATCH = 1.5
-SUBJECT_MISMATCH = 2.0
-
-
-def events_in(text: str, *, loose: bool = False) -> set[str]:
-    """The kinds of event ``text`` speaks of (entry, expiry, issue, ...)."""
-    text = _ZH_MASK.sub("・", text)
-    found = {kind for kind, pattern in _EVENT_WORDS.items() if re.search(pattern, text, re.I)}
-    if loose:
-        found |= {kind for kind, pattern in _QUESTION_EVENT_WORDS.items() if re.search(pattern, text, re.I)}
-    return found
-
-
 def subject_of(text: str) -> str | None:
     """The most specific thing ``text`` names (health certificate, receipt, stay permit, residence, stay, ...)."""
     text = _ZH_MASK.sub("・", text)
@@ -343,7 +349,7 @@ def subject_phrase(text: str) -> str | None:
 
 def main_subject_only(text: str) -> str:
     """``text`` without the things it names besides its most specific subject
-    ("... on a Z visa, when must I apply for my residence permit?" keeps the residence permit)."""
+    ("... arrived on a Z visa; by when is the residence permit due?" keeps the residence permit)."""
     masked = _ZH_MASK.sub("・", text)
     kinds = list(_SUBJECTS)
     main = subject_of(text)
@@ -352,6 +358,26 @@ def main_subject_only(text: str) -> str:
     for kind in kinds[kinds.index(main) + 1 :]:
         masked = re.sub(_SUBJECTS[kind], " ", masked, flags=re.I)
     return re.sub(r"\s+", " ", masked).strip()
+
+
+@lru_cache(maxsize=64)
+def _action_keywords(keywords: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(k for k in keywords if without_subjects(k).strip(" ・"))
+
+
+def action_keywords(rule: RuleLike) -> tuple[str, ...]:
+    """The rule's keywords that say more than the name of a thing ("renew residence permit",
+    "续签"; not "residence permit", "居留证件"): what is asked to be done, or to happen."""
+    return _action_keywords(tuple(rule.keywords))
+
+
+def without_subjects(text: str) -> str:
+    """``text`` without the words naming things (residence permit, visa, receipt, ...): what
+    it says is done to them ("when must I renew my ...?")."""
+    masked = _ZH_MASK.sub("・", text)
+    for pattern in _SUBJECTS.values():
+        masked = re.sub(pattern, " ", masked, flags=re.I)
+    return masked
 
 
 def main_subject_of_text(text: str) -> str | None:
@@ -380,49 +406,229 @@ def subjects_in(text: str) -> set[str]:
     return found
 
 
-def _rule_event(rule: RuleLike) -> tuple[set[str], set[str]]:
-    """The rule's events and subjects, read from its event description (parenthetical notes left out)."""
-    text = _plain(f"{getattr(rule, 'event_en', '')}")
-    return events_in(text), subjects_in(text)
-
-
-def _event_fit(asked_events: set[str], asked_subject: str | None, rule: RuleLike) -> tuple[float, bool]:
-    """Score for how the rule's event fits the question's dated event, and whether both event and subject agree."""
-    events, subjects = _rule_event(rule)
-    score = 0.0
-    if asked_events and events:
-        score += EVENT_MATCH if asked_events & events else -EVENT_MISMATCH
-    if asked_subject and subjects:
-        score += SUBJECT_MATCH if asked_subject in subjects else -SUBJECT_MISMATCH
-    agree = bool(asked_events & events) and asked_subject in subjects
-    return score, agree
-
-
 @dataclass(frozen=True)
 class RuleChoice:
+    """The rule chosen for a question, or an abstention.
+
+    ``rule`` is None when no rule is meant (``candidates`` empty) or when the question
+    does not clearly date one rule's event (``abstains``: ``candidates`` are the rules
+    to ask about, best first). ``event`` is the question's date the rule counts from.
+    """
+
     rule: RuleLike | None
     score: float = 0.0
     keywords: float = 0.0  # weight of the rule's own keywords found in the question itself
+    reason: str = ""
+    candidates: tuple[Candidate, ...] = ()
+    margin: float = 0.0
+    event: RoledDate | None = None
+    also: tuple[tuple[RuleLike, RoledDate], ...] = ()  # further rules the question asks, each with its own date
+    via: tuple[RuleLike, RoledDate] | None = None  # a rule whose computed date is this rule's event
+
+    @property
+    def abstains(self) -> bool:
+        return self.reason not in ("", "no_rule")
+
+    @property
+    def best(self) -> RuleLike | None:
+        """The chosen rule, or when the choice abstains the likeliest candidate (to tell
+        whether the question is about a deadline at all, never to compute one)."""
+        return self.rule or (self.candidates[0].rule if self.candidates else None)
+
+
+@lru_cache(maxsize=256)
+def _rule_role(description: str) -> str | None:
+    return event_role(description)
+
+
+def rule_role(rule: RuleLike) -> str | None:
+    """What the rule's event is (entry, expiry, filing, issue, ...), read from its description."""
+    return _rule_role(str(getattr(rule, "event_en", "")))
+
+
+def dated_roles(reading: Reading) -> list[RoledDate]:
+    """The dates the rule may count from: the question's, or for a follow-up that reuses
+    the turn it follows, that turn's."""
+    if reading.roles:
+        return list(reading.roles)
+    return list(reading.previous_roles) if reading.reuses_previous else []
+
+
+def date_for(rule: RuleLike, roled: Sequence[RoledDate]) -> RoledDate | None:
+    """The date whose role is the rule's event (nearest cue first, then any cue), else the
+    first date without a role; None when every date is the date of something else."""
+    role = rule_role(rule)
+    if role is not None:
+        for pick in (lambda r: r.role == role, lambda r: role in r.roles):
+            found = next((r for r in roled if pick(r)), None)
+            if found is not None:
+                return found
+    return next((r for r in roled if r.role is None), None)
+
+
+def _role_fit(rule: RuleLike, roled: Sequence[RoledDate]) -> float:
+    role = rule_role(rule)
+    if not roled or role is None:
+        return 0.0
+    if any(r.role == role for r in roled):
+        return 1.0
+    if any(role in r.roles for r in roled):
+        return 0.5
+    if any(r.role is None for r in roled):
+        return 0.0
+    return -1.0
 
 
 def choose_rule(
     reading: Reading, rules: Sequence[RuleLike], hits: Sequence[Hit], *, any_region: bool = False
 ) -> RuleChoice:
-    """The deadline rule the question is about, or None.
+    """The deadline rule the question is about, an abstention, or None.
 
-    A rule needs at least one of its keywords in the question (or, for a
-    follow-up, in the turn it follows). It then scores by: its keywords found
-    (the previous turn's at half weight); the words its event and result
-    descriptions share with the question (weighted by how rare each word is
-    among the rules); the question naming its period ("7 working days"); its
-    article ranked high by retrieval; the question naming its document; and
-    whether its event and what that event happens to (entry, expiry of a
-    stay or of a residence permit, issue of a health certificate, ...) are
-    what the sentence holding the question's date speaks of. A question about
-    Macao alone gets only Macao rules (``any_region`` lifts that, to tell
-    whether a mainland rule would have applied).
+    Each rule's evidence is read from the question (:func:`rule_evidence`); the ranked
+    matcher of ``deadlines.matching`` weighs it and decides. A question about Macao alone
+    gets only Macao rules (``any_region`` lifts that, to tell whether a mainland rule
+    would have applied).
     """
-    # Keywords come in both languages: match them against the words as written.
+    evidence = rule_evidence(reading, rules, hits, any_region=any_region)
+    ranking = rank_rules(evidence, rules)
+    roled = dated_roles(reading)
+    decision = decide(ranking, dated=bool(roled))
+    top = ranking.top
+    if decision.reason == "role" and decision.candidates:
+        # No date of the asked rule's event, but another rule computes that event from the
+        # dates given (the end of a stay from the entry and the days of stay): chain the two.
+        asked = decision.candidates[0]
+        via = chain_for(asked.rule, rules, reading, roled)
+        if via is not None:
+            return RuleChoice(
+                asked.rule, asked.score, asked.evidence.keywords, "", (asked,), ranking.margin, None, (), via
+            )
+    if decision.rule is None:
+        return RuleChoice(
+            None, top.score if top else 0.0, top.evidence.keywords if top else 0.0, decision.reason,
+            decision.candidates, ranking.margin,
+        )  # fmt: skip
+    chosen = next(c for c in ranking.candidates if c.rule is decision.rule)
+    event = date_for(decision.rule, roled)
+    return RuleChoice(
+        decision.rule, chosen.score, chosen.evidence.keywords, "", decision.candidates, ranking.margin,
+        event, more_rules(ranking.candidates, decision.rule, event, roled),
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=256)
+def _result_role(description: str) -> str | None:
+    return event_role(description)
+
+
+def result_role(rule: RuleLike) -> str | None:
+    """What the rule's computed date is the date of, read from its result ("last day of the
+    period of stay" -> expiry)."""
+    return _result_role(str(getattr(rule, "result_en", "")))
+
+
+def chain_for(
+    rule: RuleLike, rules: Sequence[RuleLike], reading: Reading, roled: Sequence[RoledDate]
+) -> tuple[RuleLike, RoledDate] | None:
+    """A rule whose computed date is the event ``rule`` counts from (its result has the role
+    of ``rule``'s event and names the same thing, and is that day, not an upper bound),
+    computable from a date of the question whose role is its own event; None when there
+    is none."""
+    need = rule_role(rule)
+    things = subjects_in(_plain(str(getattr(rule, "event_en", ""))))
+    if need is None or not things:
+        return None
+    region = reading.region
+    for other in rules:
+        if other is rule or result_role(other) != need:
+            continue
+        if other.kind == "maximum":
+            continue  # the longest a permit may run is not the day it does end
+        if region and getattr(other, "region", region) != region:
+            continue
+        if not things & subjects_in(_plain(str(getattr(other, "result_en", "")))):
+            continue
+        if getattr(other, "amount", None) is None and not (other.kind == "stay_period" and reading.stay_days):
+            continue
+        date = date_for(other, roled)
+        if date is not None and date.role == rule_role(other):
+            return other, date
+    return None
+
+
+def compared_roles(rule: RuleLike) -> frozenset[str]:
+    """The roles of dates to compare with the rule's computed last day, read from its result:
+    a step the user takes (apply, register) is compared with the dates the user filed or
+    acted on; a decision the authority must make, with the date it decided. A validity or a
+    longest period compares nothing."""
+    roles = {c.role for c in find_cues(str(getattr(rule, "result_en", "")))}
+    if "decision" in roles:
+        return frozenset({"decision"})
+    return ACTION_ROLES if roles & ACTION_ROLES else frozenset()
+
+
+def asks_user_action(rule: RuleLike) -> bool:
+    """Whether the rule's result is a step the user takes (apply, register), not the
+    authority's (decide) or a validity."""
+    return compared_roles(rule) == ACTION_ROLES
+
+
+def more_rules(
+    candidates: Sequence[Candidate], chosen: RuleLike, event: RoledDate | None, roled: Sequence[RoledDate]
+) -> tuple[tuple[RuleLike, RoledDate], ...]:
+    """Other rules one question asks about, each with a date of its own ("I entered on ...
+    and the health check was on ...; when must I apply, and until when is it valid?"):
+    a rule the asking sentence names, with a result of its own, whose event is the
+    nearest-cued role of a date no other chosen rule uses. A date the user filed or acted
+    on is compared with the chosen rule's deadline, not taken as another rule's event."""
+    used = [event] if event is not None else []
+    picked: list[tuple[RuleLike, RoledDate]] = []
+    compare = asks_user_action(chosen)
+    for c in candidates:
+        rule = c.rule
+        if c.evidence.asked_keywords <= 0 or c.evidence.role_fit < 1 or c.score < MIN_SCORE:
+            continue
+        if same_result(rule, chosen) or any(same_result(rule, r) for r, _ in picked):
+            continue
+        date = date_for(rule, roled)
+        if date is None or date.role != rule_role(rule) or any(date is u for u in used):
+            continue
+        if compare and date.role in ACTION_ROLES:
+            continue
+        picked.append((rule, date))
+        used.append(date)
+    return tuple(picked)
+
+
+_SENTENCE = re.compile(r"[^.!?。！？\n,，;；]+[.!?。！？,，;；]*")  # sentences, and clauses within them
+
+
+def asking_part(question: str) -> str:
+    """The clauses of ``question`` that ask (ending with a question mark, or with words asking
+    for a date); the whole question when none or all do."""
+    sentences = [m.group(0).strip() for m in _SENTENCE.finditer(question) if m.group(0).strip()]
+    asking = [s for s in sentences if s.endswith(("?", "？")) or _DEADLINE_ASK.search(s)]
+    if not asking or len(asking) == len(sentences):
+        return question
+    joined = " ".join(asking)
+    # "Until when is it valid?": the sentence asks about the thing the story is about.
+    return question if _THING.search(joined) else joined
+
+
+def rule_evidence(
+    reading: Reading, rules: Sequence[RuleLike], hits: Sequence[Hit], *, any_region: bool = False
+) -> dict[str, Evidence]:
+    """What the question says for each rule it may be about.
+
+    Keywords found (the previous turn's for a follow-up that reuses it); the words its
+    event and result descriptions share with the question (weighted by how rare each is
+    among the rules); the question naming its period ("7 working days"); its article
+    ranked high by retrieval; the question naming its document; whether a date of the
+    question has the role of the rule's event (entry, expiry, filing, ...) and whether
+    the clause of that date names what the event happens to (a stay, a residence permit,
+    a health certificate). Rules of another region, and rules whose period the question
+    does not give though it gives a date, get no evidence.
+    """
     kw_tokens = _tokens(reading.question)
     q_tokens = _tokens(reading.question + " " + " ".join(english_terms(reading.question)))
     prev = (reading.previous or "") if reading.reuses_previous else ""
@@ -431,11 +637,10 @@ def choose_rule(
     df: Counter[str] = Counter(t for toks in described.values() for t in toks)
     n_rules = max(len(rules), 1)
     amounts = amounts_in(reading.question)
-    # The sentence holding the event date says what the event was ("I entered on ...").
     events = {rule.id: _tokens(_plain(f"{getattr(rule, 'event_en', '')} {getattr(rule, 'event_zh', '')}")) for rule in rules}
     ev_df: Counter[str] = Counter(t for toks in events.values() for t in toks)
-    event_tokens = _tokens(" ".join(_sentence_around(reading.question, d.start) for d in reading.dates[:1]))
-    event_tokens |= _tokens(" ".join(english_terms(" ".join(_sentence_around(reading.question, d.start) for d in reading.dates[:1]))))
+    roled = dated_roles(reading)
+    source = reading.question if reading.roles else prev
     rank_of: dict[tuple[str, int | None], int] = {}
     for h in hits:
         rank_of.setdefault((h.provision.doc_id, h.provision.article), h.rank)
@@ -444,42 +649,64 @@ def choose_rule(
         "regulation" if re.search(r"\bregulations?\b|条例|细则", reading.question, re.I) else
         "law" if re.search(r"\blaw\b|出入境管理法", reading.question, re.I) else None
     )  # fmt: skip
-    previous_dates = reading.previous_dates if reading.reuses_previous else []
-    dated = bool(reading.dates or previous_dates)
-    sentence = " ".join(_sentence_around(reading.question, d.start) for d in reading.dates[:1])
-    if not sentence and prev and previous_dates:
-        sentence = _sentence_around(prev, previous_dates[0].start)
-    asked_events = events_in(sentence, loose=True) if sentence else set()
-    asked_subject = subject_of(sentence) if sentence else None
     region = None if any_region else reading.region
-    best = RuleChoice(None)
+    asking = asking_part(reading.question)
+    asking_tokens = _tokens(asking)
+    asked_subject = subject_of(asking)
+    role_counts = Counter(rule_role(rule) for rule in rules)
+    # A follow-up that names no rule of its own ("那11月15号呢？") carries the earlier turn's whole.
+    carried = bool(prev) and not any(keyword_weight(rule.keywords, reading.question, kw_tokens) for rule in rules)
+    # A reply to "which one do you mean?" chooses among the rules that question named.
+    named = {
+        rule.id for rule in rules
+        if reading.replied_to and any(
+            label and label in reading.replied_to for label in (getattr(rule, "label", ""), getattr(rule, "label_zh", ""))
+        )
+    }  # fmt: skip
+    out: dict[str, Evidence] = {}
     for rule in rules:
         if region and getattr(rule, "region", region) != region:
             continue  # a question about Macao never gets a mainland rule (and the other way round)
-        if dated and getattr(rule, "amount", 0) is None and not (rule.kind == "stay_period" and reading.stay_days):
-            continue  # a date was given, but this rule's period is not known: it cannot be computed
-        own = _keyword_hits(rule.keywords, reading.question, kw_tokens)
-        # English keywords reached only through the glossary (Chinese question) count half.
-        own += 0.5 * (_keyword_hits(rule.keywords, reading.question, q_tokens) - own)
-        before = _keyword_hits(rule.keywords, prev, p_tokens) if prev else 0.0
-        fit, agrees = _event_fit(asked_events, asked_subject, rule) if sentence else (0.0, False)
-        if own + before <= 0 and not agrees:
+        if named and rule.id not in named:
             continue
-        score = own + 0.5 * before + fit
-        score += 0.5 * sum(math.log(n_rules / df[t]) for t in q_tokens & described[rule.id])
-        score += 1.0 * sum(math.log(n_rules / ev_df[t]) for t in event_tokens & events[rule.id])
-        if (getattr(rule, "amount", None), getattr(rule, "unit", None)) in amounts:
-            score += 2.0
-        rank = rank_of.get((rule.doc_id, rule.article))
-        if rank is not None:
-            score += RANK_BONUS / rank
-        if rule.doc_id in named_docs:
-            score += 1.0
-        if named_kind and named_kind in rule.doc_id:
-            score += 1.0
-        if score > best.score:
-            best = RuleChoice(rule, score, own)
-    return best
+        if roled and getattr(rule, "amount", 0) is None and not (rule.kind == "stay_period" and reading.stay_days):
+            continue  # a date was given, but this rule's period is not known: it cannot be computed
+        own = keyword_weight(rule.keywords, reading.question, kw_tokens)
+        asked = keyword_weight(rule.keywords, asking, asking_tokens) if asking != reading.question else own
+        # English keywords reached only through the glossary (Chinese question) count half.
+        own += 0.5 * (keyword_weight(rule.keywords, reading.question, q_tokens) - own)
+        before = keyword_weight(rule.keywords, prev, p_tokens) if prev else 0.0
+        date = date_for(rule, roled) if roled else None
+        clause = _sentence_around(source, date.found.start) if date is not None else ""
+        clause_tokens = _tokens(clause) | _tokens(" ".join(english_terms(clause))) if clause else set()
+        subject = subject_of(clause) if clause else None
+        rule_subjects = subjects_in(_plain(str(getattr(rule, "event_en", ""))))
+        result_subjects = subjects_in(_plain(str(getattr(rule, "result_en", ""))))
+        subject_fit = 0.0
+        if subject and rule_subjects:
+            subject_fit = 1.0 if subject in rule_subjects else -1.0
+        if carried:
+            own, before = before, 0.0
+        out[rule.id] = Evidence(
+            keywords=own,
+            asked_keywords=asked,
+            asked_action=keyword_weight(action_keywords(rule), asking, asking_tokens),
+            asks_subject=bool(asked_subject and asked_subject in rule_subjects | result_subjects),
+            previous_keywords=before,
+            described=sum(math.log(n_rules / df[t]) for t in q_tokens & described[rule.id]),
+            event_words=sum(math.log(n_rules / ev_df[t]) for t in clause_tokens & events[rule.id]),
+            role_fit=_role_fit(rule, roled),
+            subject_fit=subject_fit,
+            amount_named=(getattr(rule, "amount", None), getattr(rule, "unit", None)) in amounts,
+            retrieval_rank=rank_of.get((rule.doc_id, rule.article)),
+            document_named=rule.doc_id in named_docs,
+            kind_named=bool(named_kind and named_kind in rule.doc_id),
+            # Counting back from a date is right only when it is the end: a date whose words do
+            # not say what it is (more often a start) is not taken as an expiry.
+            datable=date is not None and (date.role is not None or rule.kind != "before_expiry"),
+            role_unique=role_counts[rule_role(rule)] == 1,
+        )
+    return out
 
 
 def prefer_for(kind: str, reading: Reading) -> Prefer:
@@ -490,8 +717,36 @@ def prefer_for(kind: str, reading: Reading) -> Prefer:
     return "past" if reading.past_tense else "nearest"
 
 
-def event_date(reading: Reading, kind: str) -> tuple[FoundDate | None, dt.date | None]:
-    """The event date of the question (or, for a follow-up that asks about the date again, of the turn it follows)."""
-    for found in (reading.dates or (reading.previous_dates if reading.reuses_previous else []))[:1]:
-        return found, found.resolve(reading.today, prefer_for(kind, reading))
-    return None, None
+def resolve_for(reading: Reading, rule: RuleLike, roled: RoledDate) -> dt.date | None:
+    """The day ``roled`` names, its year (when not written) chosen for the rule's kind."""
+    return roled.found.resolve(reading.today, prefer_for(rule.kind, reading))
+
+
+def event_date(reading: Reading, rule: RuleLike | str) -> tuple[FoundDate | None, dt.date | None]:
+    """The date the rule counts from: the question's date whose role is the rule's event (or,
+    for a follow-up that asks about the date again, the turn's it follows); a bare kind
+    ("before_expiry") takes the first date."""
+    roled = dated_roles(reading)
+    if isinstance(rule, str):
+        kind, pick = rule, (roled[0] if roled else None)
+    else:
+        kind, pick = rule.kind, date_for(rule, roled)
+    if pick is None:
+        return None, None
+    return pick.found, pick.found.resolve(reading.today, prefer_for(kind, reading))
+
+
+def action_dates(reading: Reading, rule: RuleLike) -> list[tuple[RoledDate, dt.date]]:
+    """Dates of the question recording the step the rule's deadline is for (the user filed or
+    registered; the authority decided), other than the rule's own event: each is compared
+    with the computed deadline."""
+    event = date_for(rule, dated_roles(reading))
+    wanted = compared_roles(rule)
+    out = []
+    for r in reading.roles:
+        if r is event or r.role not in wanted:
+            continue
+        day = r.found.resolve(reading.today, "past" if reading.past_tense else "nearest")
+        if day is not None:
+            out.append((r, day))
+    return out

@@ -196,14 +196,15 @@ _ZH_UNIT_WORDS = {
 _ZH_FIGURE = re.compile(r"([零〇一二两三四五六七八九十百千万0-9]+)(个工作日|工作日|周岁|个月|小时|元|日|天|年)")
 
 
-def figures_in(text: str) -> list[str]:
-    """The amounts and periods a Chinese text states, in digits: '五百元' -> '500 yuan'."""
+def figures_in(text: str, lang: Lang = "en") -> list[str]:
+    """The amounts and periods a Chinese text states, in digits: '五百元' -> '500 yuan' ('500元')."""
     out: list[str] = []
     for m in _ZH_FIGURE.finditer(text):
         number = _zh_amount(m.group(1))
         if number is None or number == 1:  # "每…一日" is a rate, not a figure
             continue
-        figure = f"{number:,} {_ZH_UNIT_WORDS[m.group(2)]}"
+        unit = m.group(2)
+        figure = f"{number}{'个' if unit == '月' else ''}{unit}" if lang == "zh" else f"{number:,} {_ZH_UNIT_WORDS[unit]}"
         if figure not in out:
             out.append(figure)
     return out

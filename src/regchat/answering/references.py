@@ -57,7 +57,7 @@ def _named_kind(question: str) -> str | None:
     if re.search(r"\bregulations?\b", q) or any(w in question for w in _KIND_WORDS["regulation"][1:]):
         named.add("regulation")
     # "法" alone is too common in Chinese ("办法", "方法"); look for the law's name.
-    if re.search(r"\blaw\b", q) or "出入境管理法" in question or "出境入境管理法" in question:
+    if re.search(r"\blaw\b", q) or re.search(r"出入?境(?:入境)?(?:管理)?法", question):
         named.add("law")
     return named.pop() if len(named) == 1 else None
 

@@ -312,7 +312,17 @@ def has_domain_words(text: str) -> bool:
 
 
 def _domain_words(text: str) -> bool:
-    return bool(_DOMAIN_EN.search(text) or _DOMAIN_ZH.search(text) or _patterns()[0].search(text))
+    return bool(
+        _DOMAIN_EN.search(text) or _DOMAIN_ZH.search(text) or _patterns()[0].search(text) or _lexicon_term(text)
+    )
+
+
+def _lexicon_term(text: str) -> bool:
+    """A term of the bilingual lexicon retrieval expands with ("overstay", "罚款", "遣送出境"): each
+    entry leads to text of the corpus, so a question using one speaks of the domain."""
+    from ..retrieval import load_glossary
+
+    return bool(load_glossary().terms_in(text))
 
 
 def has_subject(text: str) -> bool:
@@ -322,7 +332,9 @@ def has_subject(text: str) -> bool:
 
 
 def _subject(text: str) -> bool:
-    return bool(_SUBJECT_EN.search(text) or _SUBJECT_ZH.search(text) or _patterns()[0].search(text))
+    return bool(
+        _SUBJECT_EN.search(text) or _SUBJECT_ZH.search(text) or _patterns()[0].search(text) or _lexicon_term(text)
+    )
 
 
 def off_topic(text: str) -> bool:

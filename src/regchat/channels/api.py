@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -25,16 +26,19 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from regchat import bounds
+from regchat.answering.guardrails import split_sentences
 from regchat.calendar_export import with_ics_links
 from regchat.channels.engine import LazyEngine
 from regchat.documents import Answer
-from regchat.errors import ConfigError, DeadlineError, IndexNotReady, ModelError, RegchatError
+from regchat.errors import ConfigError, DeadlineError, IndexNotReady, ModelError, QuestionTooLong, RegchatError
 from regchat.settings import Settings
 
 log = logging.getLogger("regchat.api")
 
-#: Longest question accepted, in characters (a long e-mail fits; a pasted document does not).
-MAX_QUESTION_CHARS = 2000
+#: Longest question accepted, in characters and UTF-8 bytes: the bounds every channel shares.
+MAX_QUESTION_CHARS = bounds.MAX_QUESTION_CHARS
+MAX_QUESTION_BYTES = bounds.MAX_QUESTION_BYTES
 #: Longest earlier turn accepted in ``history``, in characters.
 MAX_TURN_CHARS = 8000
 #: Most earlier turns accepted in ``history`` (the OpenAI endpoint keeps the latest ones).
@@ -46,6 +50,16 @@ MODEL_ID = "regchat"
 
 
 # --- request and response models -------------------------------------------
+
+
+def _unicode_text(value: Any) -> Any:
+    """Refuse text that cannot be written as UTF-8 (lone surrogates from ``\\ud800`` escapes)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("must be valid Unicode text (it contains a lone surrogate)") from None
+    return value
 
 
 def _iso_date(value: Any) -> Any:
@@ -67,6 +81,11 @@ class Turn(BaseModel):
 
     role: Literal["user", "assistant"]
     content: str = Field(max_length=MAX_TURN_CHARS)
+
+    @field_validator("content")
+    @classmethod
+    def _unicode(cls, value: str) -> str:
+        return _unicode_text(value)
 
 
 class AskRequest(BaseModel):
@@ -98,7 +117,11 @@ class AskRequest(BaseModel):
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("must not be blank")
-        return value.strip()
+        value = _unicode_text(value.strip())
+        try:
+            return bounds.check_question(value)
+        except QuestionTooLong as exc:
+            raise ValueError(str(exc)) from None
 
     @field_validator("today", mode="before")
     @classmethod
@@ -118,6 +141,15 @@ class ChatMessageIn(BaseModel):
 
     role: Literal["system", "developer", "user", "assistant", "tool", "function"]
     content: str | list[ContentPart] | None = None
+
+    @field_validator("content")
+    @classmethod
+    def _unicode(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            for part in value:
+                _unicode_text(part.text)
+            return value
+        return _unicode_text(value)
 
     @property
     def text(self) -> str:
@@ -170,6 +202,8 @@ def map_error(exc: RegchatError) -> ApiError:
         return ApiError(502, f"The language model failed: {exc}", type="upstream_error", code="model_error")
     if isinstance(exc, DeadlineError):
         return ApiError(422, str(exc), code="deadline_error")
+    if isinstance(exc, QuestionTooLong):
+        return ApiError(422, str(exc), param="question", code="question_too_long")
     if isinstance(exc, ConfigError):
         return ApiError(500, f"regchat is misconfigured: {exc}", type="server_error", code="config_error")
     return ApiError(500, str(exc), type="server_error", code="regchat_error")
@@ -270,6 +304,23 @@ def sources_footer(answer: Answer) -> str:
 REPLACED = {"en": "\n\n---\nChecked answer:\n", "zh": "\n\n---\n核对后的答案：\n"}
 
 
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def stream_tail(sent: str, final: str) -> str | None:
+    """What to send after the streamed ``sent`` so that the reader sees ``final`` once: the
+    sentences of ``final`` not already shown (spacing aside), or None when ``sent`` holds
+    something ``final`` does not (the checks took it back)."""
+    if final.startswith(sent):
+        return final[len(sent):]
+    shown, whole = _squeeze(sent), _squeeze(final)
+    if any(_squeeze(part) not in whole for part in split_sentences(sent) if _squeeze(part)):
+        return None
+    missing = [part for part in split_sentences(final) if _squeeze(part) and _squeeze(part) not in shown]
+    return ("\n\n" + "".join(missing).strip()) if missing else ""
+
+
 def regchat_extra(answer: Answer) -> dict[str, Any]:
     """The extra ``regchat`` field of an OpenAI response: everything a front end needs to show sources."""
     return {
@@ -290,9 +341,11 @@ def _question_and_history(request: ChatCompletionRequest) -> tuple[str, list[dic
     question = last.text.strip()
     if not question:
         raise ApiError(422, "the last user message has no text", param="messages")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise ApiError(422, f"the question is too long: at most {MAX_QUESTION_CHARS} characters (got {len(question)})",
-                       param="messages", code="question_too_long")
+    try:
+        bounds.check_question(question)
+    except QuestionTooLong as exc:
+        raise ApiError(422, f"{exc} (got {exc.chars} characters, {exc.size} bytes)", param="messages",
+                       code="question_too_long") from None
     history = [
         {"role": m.role, "content": m.text[:MAX_TURN_CHARS]}
         for m in request.messages[:-1]
@@ -316,7 +369,7 @@ def probe_model(settings: Settings, timeout: float = 2.0) -> dict[str, Any]:
     status: dict[str, Any] = {"mode": "llm", "endpoint": settings.llm, "model": settings.llm_model}
     try:
         response = httpx.get(settings.llm.rstrip("/") + "/models", timeout=timeout,
-                             headers={"Authorization": f"Bearer {settings.llm_api_key}"})
+                             headers={"Authorization": f"Bearer {settings.llm_api_key.get_secret_value()}"})
         status["ready"] = response.status_code < 500
         if not status["ready"]:
             status["error"] = f"HTTP {response.status_code}"
@@ -409,9 +462,8 @@ def build_router(engine: LazyEngine, settings: Settings, clock: Callable[[], dt.
                             yield chunk({"content": item})
                         continue
                     answer = item
-                    if answer.text.startswith(sent):
-                        rest = answer.text[len(sent):]
-                    else:  # the checks changed the text after it was streamed: send the checked one
+                    rest = stream_tail(sent, answer.text)
+                    if rest is None:  # the checks took back text already shown: send the checked one
                         rest = REPLACED.get(answer.lang, REPLACED["en"]) + answer.text
                     tail = rest + sources_footer(answer)
                     if tail:
@@ -434,7 +486,7 @@ def build_router(engine: LazyEngine, settings: Settings, clock: Callable[[], dt.
 
 
 __all__ = [
-    "MAX_QUESTION_CHARS", "MAX_HISTORY_TURNS", "MAX_TURN_CHARS", "MAX_BODY_BYTES",
+    "MAX_QUESTION_CHARS", "MAX_QUESTION_BYTES", "MAX_HISTORY_TURNS", "MAX_TURN_CHARS", "MAX_BODY_BYTES",
     "AskRequest", "ChatCompletionRequest",
     "build_router", "install_error_handlers", "map_error", "sources_footer", "regchat_extra", "probe_model",
 ]

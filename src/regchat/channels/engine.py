@@ -49,6 +49,26 @@ def _build_engine(settings: Settings) -> AnswerEngine:
     return get_engine(settings)
 
 
+def _fresh_engine(settings: Settings) -> AnswerEngine:
+    """An engine over the index version active now (not the process-wide cached one)."""
+    from regchat.answering import Engine
+    from regchat.retrieval import open_retriever
+
+    return Engine(open_retriever(settings), settings, clock=dt.date.today)
+
+
+def _active_version(settings: Settings) -> str | None:
+    from regchat.index import active_version
+
+    return active_version(settings)
+
+
+def engine_version(engine: AnswerEngine) -> str | None:
+    """The index version an engine answers from (None when it does not say)."""
+    handle = getattr(getattr(engine, "retriever", None), "handle", None)
+    return getattr(handle, "name", None)
+
+
 class LazyEngine:
     """An ``AnswerEngine`` that builds the real one on first use.
 
@@ -62,6 +82,10 @@ class LazyEngine:
         settings: Settings,
         engine: AnswerEngine | None = None,
         factory: Callable[[Settings], AnswerEngine] = _build_engine,
+        *,
+        check_every: float = 10.0,
+        rebuild: Callable[[Settings], AnswerEngine] | None = None,
+        index_version: Callable[[Settings], str | None] = _active_version,
     ):
         self.settings = settings
         self._engine = engine
@@ -69,6 +93,13 @@ class LazyEngine:
         self._lock = threading.Lock()
         self._error: RegchatError | None = None
         self.build_seconds: float | None = None
+        # Switching to a new index version: checked at most every ``check_every`` seconds, in
+        # the background; the new engine replaces the old one only once it is built.
+        self.check_every = check_every
+        self._rebuild = rebuild or (factory if factory is not _build_engine else _fresh_engine)
+        self._index_version = index_version
+        self._checked_at = time.monotonic()
+        self._switching = threading.Lock()
 
     @property
     def ready(self) -> bool:
@@ -77,6 +108,7 @@ class LazyEngine:
     def get(self) -> AnswerEngine:
         """The engine, building it if needed. Raises ``IndexNotReady`` or another ``RegchatError``."""
         if self._engine is not None:
+            self._maybe_switch()
             return self._engine
         with self._lock:
             if self._engine is None:
@@ -96,6 +128,33 @@ class LazyEngine:
                 self._engine, self._error = engine, None
                 log.info("answer engine ready in %.1f s", self.build_seconds)
         return self._engine
+
+    def _maybe_switch(self) -> None:
+        """Start a background check for a newer index version, when one is due."""
+        if time.monotonic() - self._checked_at < self.check_every or engine_version(self._engine) is None:
+            return
+        if not self._switching.acquire(blocking=False):
+            return  # a check is running
+        self._checked_at = time.monotonic()
+        threading.Thread(target=self._switch, name="regchat-index-switch", daemon=True).start()
+
+    def _switch(self) -> None:
+        try:
+            current = engine_version(self._engine)
+            latest = self._index_version(self.settings)
+            if latest is None or latest == current:
+                return
+            log.info("index version %s is live; building an engine over it", latest)
+            engine = self._rebuild(self.settings)
+            self._engine = engine  # one assignment: every request sees the old engine or the new one
+            log.info("now answering from index version %s (was %s)", engine_version(engine), current)
+        except RegchatError as exc:
+            log.warning("index switch: %s", exc)
+        except Exception:  # noqa: BLE001 - a background thread must not die silently
+            log.exception("index switch failed")
+        finally:
+            self._checked_at = time.monotonic()
+            self._switching.release()
 
     def warm_up(self) -> threading.Thread:
         """Build the engine in a background thread (errors are logged and kept for ``status``)."""

@@ -16,11 +16,11 @@ from contextlib import asynccontextmanager
 import gradio as gr
 from fastapi import FastAPI
 
-from regchat.channels import api, auth, calendar, support, wechat, web
+from regchat.channels import api, auth, calendar, hardening, support, wechat, web
 from regchat.channels.engine import AnswerEngine, LazyEngine, today_in_region
 from regchat.channels.observed import ChannelEngine, index_info
 from regchat.feedback import FeedbackStore
-from regchat.logs import configure_logging, uvicorn_log_config
+from regchat.logs import configure_logging, install_redaction, uvicorn_log_config
 from regchat.metrics import Metrics
 from regchat.settings import Settings, get_settings
 
@@ -37,6 +37,7 @@ def create_app(
     """Build the app. ``engine`` defaults to ``regchat.answering.get_engine(settings)``, built lazily;
     ``clock`` gives "today" for questions that do not state it; ``warm_up`` builds the engine at startup."""
     settings = settings or get_settings()
+    install_redaction(settings.secret_values())
     lazy = engine if isinstance(engine, LazyEngine) else LazyEngine(settings, engine)
     access = auth.Access.from_settings(settings)
     metrics = Metrics()
@@ -78,6 +79,8 @@ def create_app(
     metrics.watch_wechat(lambda: {name: responder for name, responder in
                                   (("wechat", callbacks.wechat), ("wecom", callbacks.wecom)) if responder})
     metrics.watch_index(lambda: index_info(lazy))
+    hardening.refuse_uploads(app)
+    app.add_middleware(hardening.BodyTimeout, timeout=settings.body_timeout, max_body=api.MAX_BODY_BYTES)
     # Gradio last: mounted at "/", it would otherwise shadow the routes above.
     return gr.mount_gradio_app(
         app,
@@ -98,6 +101,7 @@ def app_from_environment() -> FastAPI:
     """The app with this process's settings: what each ``--workers`` process runs."""
     settings = get_settings()
     configure_logging(settings)
+    hardening.HeaderTimeoutH11.header_timeout = settings.header_timeout  # for this worker's connections
     return create_app(settings)
 
 
@@ -117,16 +121,16 @@ def serve(
     workers = workers or settings.workers
     settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
     configure_logging(settings)
-    log_config = uvicorn_log_config(settings) or uvicorn.config.LOGGING_CONFIG
+    options = {
+        "host": settings.host, "port": settings.port, "log_level": "info",
+        "log_config": uvicorn_log_config(settings) or uvicorn.config.LOGGING_CONFIG, "timeout_keep_alive": 5,
+    }
     if workers > 1:
-        if settings.wechat_token or settings.wecom_token:
-            log.warning("%d server processes: WeChat / WeCom conversation memory and rate limits are kept "
-                        "in each process, not shared", workers)
-        # uvicorn restarts a worker that misses a health ping for this long; importing the app
-        # and answering under load can hold the interpreter longer than its default 5 s
+        # Each worker builds the app from the environment (app_from_environment), which also sets
+        # its header timeout. uvicorn restarts a worker that misses a health ping for
+        # timeout_worker_healthcheck seconds; importing the app and answering under load can hold
+        # the interpreter longer than its default 5 s.
         uvicorn.run("regchat.channels.server:app_from_environment", factory=True, workers=workers,
-                    host=settings.host, port=settings.port, log_level="info", log_config=log_config,
-                    timeout_worker_healthcheck=120)
+                    http=hardening.HeaderTimeoutH11, timeout_worker_healthcheck=120, **options)
     else:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
-                    log_config=log_config)
+        uvicorn.run(create_app(settings), http=hardening.header_timeout_protocol(settings.header_timeout), **options)

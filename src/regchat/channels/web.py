@@ -21,7 +21,8 @@ from regchat.answering.offline import without_steps
 from regchat.calendar_export import CHAT_ICS_PATH, ics_link
 from regchat.channels.engine import AnswerEngine
 from regchat.documents import Answer, Citation, Deadline
-from regchat.errors import IndexNotReady, ModelError, RegchatError
+from regchat.bounds import MAX_QUESTION_CHARS, check_question
+from regchat.errors import IndexNotReady, ModelError, QuestionTooLong, RegchatError
 from regchat.feedback import FeedbackStore
 
 log = logging.getLogger("regchat.web")
@@ -214,6 +215,11 @@ def respond(
         if not question:
             yield [gr.ChatMessage(role="assistant", content="Please type a question. / 请输入问题。")]
             return
+        try:
+            check_question(question)
+        except QuestionTooLong as exc:
+            yield [gr.ChatMessage(role="assistant", content=str(exc))]
+            return
         text = ""
         try:
             for item in engine.stream(question, history=engine_history(history), today=clock()):
@@ -248,7 +254,8 @@ def build_chat(engine: AnswerEngine, clock: Callable[[], dt.date],
         gr.ChatInterface,
         respond(engine, clock),
         chatbot=chatbot,
-        textbox=gr.Textbox(placeholder="Type a question in English or Chinese / 用中文或英文提问", submit_btn=True),
+        textbox=gr.Textbox(placeholder="Type a question in English or Chinese / 用中文或英文提问", submit_btn=True,
+                           max_length=MAX_QUESTION_CHARS),
         title=TITLE,
         description=DESCRIPTION,
         examples=EXAMPLES,

@@ -95,7 +95,7 @@ class Rule(BaseModel):
         return self.amount is None or self.amount_is_maximum or self.kind == "maximum"
 
     def citation(self) -> Citation:
-        return Citation(doc_id=self.doc_id, article=self.article, label=self.label, quote=self.phrase)
+        return Citation(doc_id=self.doc_id, article=self.article, label=self.label, quote=self.phrase or self.phrase_zh)
 
     def amount_text(self, lang: Lang = "en") -> str:
         if self.amount is None:
@@ -164,24 +164,14 @@ def get_rule(rule_id: str, rules: list[Rule] | None = None) -> Rule:
 
 
 def match_rules(text: str, rules: list[Rule] | None = None, *, limit: int = 3) -> list[Rule]:
-    """Rules whose keywords occur in ``text`` (English, case-insensitive, or Chinese), best first.
+    """Rules whose keywords occur in ``text`` (English or Chinese), best first: the ranked
+    matcher of :mod:`regchat.deadlines.matching` on keyword evidence alone (the question
+    reader adds dates, roles and retrieval to the same matcher)."""
+    from regchat.deadlines.matching import Evidence, keyword_weight, rank_rules
 
-    A rule scores the summed length of its matched keywords (a Chinese character
-    counts three, about one English word), so specific phrases ("residence permit
-    expires") outweigh generic ones ("receipt").
-    """
     rules = rules if rules is not None else load_rules()
-    lowered = text.lower()
-    scored = []
-    for order, rule in enumerate(rules):
-        score = sum(_weight(k) for k in rule.keywords if k.lower() in lowered)
-        if score:
-            scored.append((-score, order, rule))
-    return [rule for _, _, rule in sorted(scored)[:limit]]
-
-
-def _weight(keyword: str) -> int:
-    return sum(3 if "\u4e00" <= ch <= "\u9fff" else 1 for ch in keyword)
+    evidence = {rule.id: Evidence(keywords=keyword_weight(rule.keywords, text)) for rule in rules}
+    return [c.rule for c in rank_rules(evidence, rules).candidates[:limit]]
 
 
 def compute_deadline(
@@ -274,7 +264,7 @@ def _rule_steps(rule: Rule, event: dt.date, n: int, lang: Lang) -> list[str]:
             steps.append("条例第三十六条：审批期限和受理回执有效期以工作日计算，不含法定节假日。")
         return steps
     steps = [
-        f"Rule {rule.id} ({rule.label}): \u201c{rule.phrase.rstrip('.')}\u201d.",
+        f"Rule {rule.id} ({rule.label}): \u201c{(rule.phrase or rule.phrase_zh).rstrip('.。')}\u201d.",
         f"Event: {rule.event_en}, {event.isoformat()}; period: "
         + ("at most " if rule.kind == "maximum" or rule.amount_is_maximum else "")
         + f"{n} {en_unit}; result: {rule.result_en}.",

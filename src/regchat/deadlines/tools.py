@@ -221,7 +221,7 @@ def make_tools(
             ComputeDeadlineArgs,
             "Compute the deadline a regulation sets, from the date of its event, and cite the article. "
             "Use this whenever a question asks by when something must be done. rule_id comes from "
-            "list_rules (e.g. law-30-residence-permit: residence permit within 30 days of entry; "
+            "list_rules (e.g. law-30-residence-permit: apply for the residence permit in the 30 days after entry; "
             "law-32-extend-residence: extension 30 days before expiry; reg-18-receipt: receipt valid "
             "15 working days). Returns JSON: date, weekday, working_day, act_by (the last working day "
             "on or before the date when it is not a working day), cite, steps. Quote the date exactly.",

@@ -16,5 +16,7 @@ def push_api(push_server):
     api.sent.clear()
     api.token_requests.clear()
     api.fail_next.clear()
+    api.fail_rate = 0.0
+    api.attempts = 0
     api.expires_in = 7200
     return api, url

@@ -1,6 +1,7 @@
 """Timestamp window, nonce ledger, rate limiter and conversation memory, on a hand-driven clock."""
 
 import pytest
+from wechat_harness import fresh_state_dir
 
 from regchat.channels.wechat.crypto import CallbackRejected
 from regchat.channels.wechat.guards import NonceLedger, RateLimiter, check_nonce, check_timestamp
@@ -105,8 +106,8 @@ def test_rate_limit_and_memory_come_from_the_settings():
     from regchat.channels.wechat import build_router
     from regchat.settings import Settings
 
-    settings = Settings(_env_file=None, wechat_token="tok", wechat_rate_limit=3, wechat_rate_period=30,
-                        wechat_memory_ttl=120)
+    settings = Settings(_env_file=None, data_dir=fresh_state_dir(), wechat_token="tok", wechat_rate_limit=3,
+                        wechat_rate_period=30, wechat_memory_ttl=120)
     router = build_router(settings, engine=None)
     limiter, memory = router.wechat.limiter, router.wechat.memory
     assert (limiter.limit, limiter.period, memory.ttl) == (3, 30, 120)

@@ -54,7 +54,7 @@ class TestInbound:
 
     def test_text_message(self):
         msg = Inbound.from_fields(self.fields())
-        assert msg.question == "hello" and msg.dedup_key == "msg:1234"
+        assert msg.question == "hello" and msg.dedup_key == "msg:o_user:1234"
 
     def test_events_are_deduplicated_by_sender_and_time(self):
         fields = self.fields(MsgType="event", Event="subscribe")

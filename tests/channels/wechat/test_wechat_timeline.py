@@ -12,7 +12,7 @@ import random
 import httpx
 import pytest
 from fastapi import FastAPI
-from wechat_harness import ScriptedEngine, WeChatSimulator, sample_answer, serve, text_xml
+from wechat_harness import ScriptedEngine, WeChatSimulator, fresh_state_dir, sample_answer, serve, text_xml
 
 from regchat.channels.wechat import Limits, Timing, build_router
 from regchat.channels.wechat.crypto import MessageCrypto
@@ -40,7 +40,7 @@ class Platform:
     def __init__(self, push_url: str, *, encrypted: bool = False, can_push: bool = True):
         self.engine = ScriptedEngine(script)
         extra = dict(wechat_aes_key=AES_KEY) if encrypted else {}
-        settings = Settings(_env_file=None, wechat_token=TOKEN, wechat_app_id=APP_ID,
+        settings = Settings(_env_file=None, data_dir=fresh_state_dir(), wechat_token=TOKEN, wechat_app_id=APP_ID,
                             wechat_app_secret="secret" if can_push else None,
                             wechat_api_base=push_url, **extra)
         self.router = build_router(settings, self.engine, timing=TIMING, limits=Limits(engine_threads=32))
@@ -159,7 +159,7 @@ def test_wecom_slow_answer_is_pushed_as_an_app_message(push_api):
     api, url = push_api
     corp, key = "wwregchat0001", AES_KEY
     engine = ScriptedEngine(script)
-    settings = Settings(_env_file=None, wecom_token=TOKEN, wecom_aes_key=key, wecom_corp_id=corp,
+    settings = Settings(_env_file=None, data_dir=fresh_state_dir(), wecom_token=TOKEN, wecom_aes_key=key, wecom_corp_id=corp,
                         wecom_secret="corpsecret", wecom_agent_id=1000002, wecom_api_base=url)
     router = build_router(settings, engine, timing=TIMING, limits=Limits(engine_threads=8))
     app = FastAPI()
@@ -179,3 +179,20 @@ def test_wecom_slow_answer_is_pushed_as_an_app_message(push_api):
     assert pushed["platform"] == "wecom" and pushed["touser"] == "zhangsan" and pushed["agentid"] == 1000002
     assert "S visa?" in pushed["text"]["content"]
     assert api.token_requests == [{"corpid": corp, "corpsecret": "corpsecret"}]
+
+
+def test_a_passive_reply_lost_on_the_way_is_pushed_on_the_last_try(platform):
+    """WeChat tries again only when a reply did not reach it in time; when every reply is lost,
+    the answer is pushed once the last try comes."""
+    p, api = platform
+
+    async def scenario(sim):
+        xml = text_xml("o_unlucky", "0.05s renew?", "41")
+        for _ in range(TIMING.tries):
+            params, body = sim.signed(xml)
+            response = await sim.client.post(sim.url, params=params, content=body)
+            assert response.status_code == 200  # the reply is lost on the way: WeChat tries again
+
+    p.run(scenario)
+    [pushed] = api.texts_for("o_unlucky")
+    assert "Answer to: 0.05s renew?" in pushed and p.stats["engine_calls"] == 1

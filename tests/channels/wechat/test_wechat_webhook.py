@@ -8,7 +8,7 @@ import time
 import httpx
 from fastapi import FastAPI
 from wechat_harness import (
-    BILLION_LAUGHS, ScriptedEngine, WeChatSimulator, event_xml, media_xml, text_xml,
+    BILLION_LAUGHS, ScriptedEngine, WeChatSimulator, event_xml, fresh_state_dir, media_xml, text_xml,
 )
 from wechatpy.crypto import WeChatCrypto as WechatpyAppCrypto
 from wechatpy.enterprise.crypto import WeChatCrypto as WechatpyCorpCrypto
@@ -26,7 +26,7 @@ NOW = 1_790_000_000.0  # 2026-09-21 22:13 in Beijing
 def settings(**over) -> Settings:
     base = dict(wechat_token=None, wechat_aes_key=None, wechat_app_id=None, wechat_app_secret=None,
                 wecom_token=None, wecom_aes_key=None, wecom_corp_id=None, wecom_secret=None, wecom_agent_id=None)
-    return Settings(_env_file=None, **{**base, **over})
+    return Settings(_env_file=None, **{"data_dir": fresh_state_dir(), **base, **over})
 
 
 class Harness:

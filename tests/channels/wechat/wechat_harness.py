@@ -6,22 +6,31 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import random
 import secrets
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import uvicorn
 from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from regchat.channels.wechat.crypto import MessageCrypto, signature
 from regchat.channels.wechat.messages import parse_xml
 from regchat.documents import Answer, Citation, Deadline
 
 ACCOUNT = "gh_regchat"
+
+
+def fresh_state_dir() -> Path:
+    """A data directory of its own, so that each router starts with an empty state store."""
+    return Path(tempfile.mkdtemp(prefix="regchat-wechat-state-"))
 
 BILLION_LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -158,8 +167,15 @@ class PushApi:
     def __init__(self):
         self.sent: list[dict] = []
         self.token_requests: list[dict] = []
-        self.fail_next: list[int] = []  # errcodes to answer the next sends with
+        # How to answer the next sends: an errcode, "http500", "malformed" (a ``[]`` body),
+        # "no errcode" (an HTTP 422 with some other JSON) or
+        # "stall" (no answer for ``stall_seconds``); nothing is recorded as sent for these.
+        self.fail_next: list[int | str] = []
+        self.fail_rate = 0.0  # beyond fail_next: this share of sends fails at random (seeded)
+        self.stall_seconds = 3.0
         self.expires_in = 7200
+        self.attempts = 0
+        self._random = random.Random(12)
         self._serial = 0
         self.app = FastAPI()
 
@@ -188,9 +204,21 @@ class PushApi:
         token = request.query_params.get("access_token")
         if token != f"TOKEN-{self._serial}":
             return {"errcode": 40001, "errmsg": "invalid credential"}
-        if self.fail_next:
-            code = self.fail_next.pop(0)
-            return {"errcode": code, "errmsg": "scripted failure"}
+        self.attempts += 1
+        fault = self.fail_next.pop(0) if self.fail_next else None
+        if fault is None and self.fail_rate and self._random.random() < self.fail_rate:
+            fault = self._random.choice([-1, "http500", "malformed", "stall"])
+        if fault == "http500":
+            return JSONResponse({"errcode": -1, "errmsg": "internal"}, status_code=500)
+        if fault == "malformed":
+            return JSONResponse([])
+        if fault == "no errcode":
+            return JSONResponse({"detail": "not what the platform answers"}, status_code=422)
+        if fault == "stall":
+            await asyncio.sleep(self.stall_seconds)
+            return JSONResponse({"errcode": -1, "errmsg": "too late"})
+        if fault is not None:
+            return {"errcode": fault, "errmsg": "scripted failure"}
         payload = await request.json()
         self.sent.append({"platform": platform, "raw": (await request.body()).decode("utf-8"), **payload})
         return {"errcode": 0, "errmsg": "ok"}
@@ -200,9 +228,9 @@ class PushApi:
 
 
 @contextmanager
-def serve(app) -> Iterator[tuple[str, asyncio.AbstractEventLoop]]:
-    """Run ``app`` with uvicorn on a free 127.0.0.1 port; yields (base URL, server loop)."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+def serve(app, port: int = 0) -> Iterator[tuple[str, asyncio.AbstractEventLoop]]:
+    """Run ``app`` with uvicorn on 127.0.0.1 (a free port unless given); yields (base URL, server loop)."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_until_complete, args=(server.serve(),), daemon=True)

@@ -6,11 +6,13 @@
 * WeCom app: the application message API (``POST {api_base}/cgi-bin/message/send``
   with the ``agentid``), access token from ``GET {api_base}/cgi-bin/gettoken``.
 
-The access token is cached until shortly before it expires and fetched again
-when the API reports it invalid or expired (errcodes 40001, 40014, 42001).
-A send is retried only when it certainly did not reach the platform (a
-connection that could not be opened, "system busy", a stale token), so a
-message is never sent twice.
+The access token is cached (in the state store when one is given, so that
+every worker shares one token) until shortly before it expires, and fetched
+again when the API reports it invalid or expired (errcodes 40001, 40014,
+42001). One ``send_text`` call retries at once only what certainly did not
+reach the platform (a connection that could not be opened, "system busy", a
+stale token); everything else raises ``DeliveryError``, whose ``final`` says
+whether trying later can help (the outbox retries those with backoff).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Literal
 import httpx
 
 from regchat.errors import ConfigError, RegchatError
+from regchat.state import StateStore
 
 log = logging.getLogger("regchat.wechat")
 
@@ -34,8 +37,16 @@ BUSY = -1
 """System busy: nothing was done, try again shortly."""
 
 
+FINAL = frozenset({45015, 45047})
+"""Outside the 48-hour window after the user's last message; customer-service quota used up."""
+
+
 class DeliveryError(RegchatError):
-    """A message could not be pushed to the user."""
+    """A message could not be pushed to the user. ``final``: trying again later cannot help."""
+
+    def __init__(self, message: str, *, final: bool = False):
+        super().__init__(message)
+        self.final = final
 
 
 @dataclass(frozen=True)
@@ -73,20 +84,37 @@ class PushAccount:
 
 
 class AccessToken:
-    """The account's access token, fetched once and shared until it expires."""
+    """The account's access token, fetched once and shared until it expires.
+
+    With a ``store`` the token is kept there, so that several workers use one
+    token (each fetch makes the previous token expire within minutes)."""
 
     def __init__(self, account: PushAccount, client: httpx.AsyncClient, clock: Callable[[], float], *,
-                 margin: float = 300.0):
+                 margin: float = 300.0, store: StateStore | None = None):
         self.account, self._client, self._clock, self.margin = account, client, clock, margin
+        self._store = store
         self._token: str | None = None
         self._expires_at = 0.0
         self._lock = asyncio.Lock()
         self.fetches = 0
 
+    @property
+    def _key(self) -> str:
+        return f"token:{self.account.platform}:{self.account.app_id}"
+
     async def get(self) -> str:
         async with self._lock:
+            if self._store is not None and (self._token is None or self._clock() >= self._expires_at):
+                shared = self._store.get(self._key)
+                if shared:
+                    expires_at, _, token = shared.partition(" ")
+                    if self._clock() < float(expires_at):
+                        self._token, self._expires_at = token, float(expires_at)
             if self._token is None or self._clock() >= self._expires_at:
                 await self._fetch()
+                if self._store is not None:
+                    self._store.put(self._key, f"{self._expires_at!r} {self._token}",
+                                    ttl=max(1.0, self._expires_at - self._clock()))
             assert self._token is not None
             return self._token
 
@@ -94,6 +122,10 @@ class AccessToken:
         """Forget ``token`` (if it is still the current one) so the next ``get`` fetches a new one."""
         if self._token == token:
             self._token = None
+        if self._store is not None:
+            shared = self._store.get(self._key)
+            if shared and shared.partition(" ")[2] == token:
+                self._store.delete(self._key, only_if=shared)
 
     async def _fetch(self) -> None:
         url, params = self.account.token_request()
@@ -104,7 +136,8 @@ class AccessToken:
             raise DeliveryError(f"access token request failed: {type(exc).__name__}") from exc
         token = data.get("access_token") if isinstance(data, dict) else None
         if not token:
-            raise DeliveryError(f"access token refused: errcode {data.get('errcode')} {data.get('errmsg', '')}")
+            code = data.get("errcode") if isinstance(data, dict) else "none"
+            raise DeliveryError(f"access token refused: errcode {code}")
         self.fetches += 1
         self._token = str(token)
         self._expires_at = self._clock() + max(60.0, float(data.get("expires_in", 7200)) - self.margin)
@@ -114,9 +147,9 @@ class Pusher:
     """Sends text messages to a user through the account's push API."""
 
     def __init__(self, account: PushAccount, client: httpx.AsyncClient, clock: Callable[[], float], *,
-                 attempts: int = 3, backoff: float = 0.5):
+                 attempts: int = 3, backoff: float = 0.5, store: StateStore | None = None):
         self.account, self._client = account, client
-        self.token = AccessToken(account, client, clock)
+        self.token = AccessToken(account, client, clock, store=store)
         self.attempts, self.backoff = attempts, backoff
         self.sent = 0
 
@@ -136,21 +169,23 @@ class Pusher:
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:  # never reached the platform
                 last = type(exc).__name__
                 continue
-            except httpx.HTTPError as exc:  # may have been delivered: do not risk a duplicate
-                raise DeliveryError(f"push outcome unknown ({type(exc).__name__}); not retried") from exc
+            except httpx.HTTPError as exc:  # outcome unknown: the outbox tries again later
+                raise DeliveryError(f"push outcome unknown ({type(exc).__name__})") from exc
+            if response.status_code != 200:
+                raise DeliveryError(f"push answered HTTP {response.status_code}")
             try:
                 data = response.json()
-            except ValueError as exc:
-                raise DeliveryError(f"push answered HTTP {response.status_code} without JSON") from exc
-            code = int(data.get("errcode", 0) or 0)
+                code = int(data["errcode"])
+            except (ValueError, TypeError, KeyError, IndexError) as exc:
+                raise DeliveryError("push answered without a JSON object with an errcode") from exc
             if code == 0:
                 self.sent += 1
                 return
-            last = f"errcode {code} {data.get('errmsg', '')}".strip()
+            last = f"errcode {code}"
             if code in TOKEN_ERRORS:
                 self.token.invalidate(token)
                 continue
             if code == BUSY:
                 continue
-            break
-        raise DeliveryError(f"push to {user} failed: {last}")
+            raise DeliveryError(f"push refused: {last}", final=code in FINAL or code > 0)
+        raise DeliveryError(f"push failed: {last}")

@@ -32,11 +32,23 @@ def parse_xml(body: bytes | str) -> dict[str, str]:
     """
     try:
         root = SafeET.fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except (DefusedXmlException, ParseError, ValueError) as exc:
+    except (DefusedXmlException, ParseError, ValueError, LookupError, UnicodeError) as exc:
         raise CallbackRejected(f"unacceptable XML ({type(exc).__name__})", 400) from exc
     if root.tag != "xml":
         raise CallbackRejected("the XML root must be <xml>", 400)
     return {child.tag: (child.text or "").strip() for child in root}
+
+
+_ENCRYPT = re.compile(rb"<Encrypt>\s*(?:<!\[CDATA\[)?([A-Za-z0-9+/=]{1,65536})(?:\]\]>)?\s*</Encrypt>")
+
+
+def encrypted_field(body: bytes) -> str:
+    """The ``<Encrypt>`` payload of an encrypted callback, read from the raw bytes without parsing
+    the XML, so that its signature can be checked before anything else touches the body."""
+    found = _ENCRYPT.findall(body)
+    if len(found) != 1:
+        raise CallbackRejected("no single encrypted payload", 400)
+    return found[0].decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -77,9 +89,9 @@ class Inbound:
 
     @property
     def dedup_key(self) -> str:
-        """Retries of one message share it: the MsgId, or for events FromUserName + CreateTime."""
+        """Retries of one message share it: FromUserName + MsgId, or for events FromUserName + CreateTime."""
         if self.msg_id:
-            return f"msg:{self.msg_id}"
+            return f"msg:{self.from_user}:{self.msg_id}"
         return f"evt:{self.from_user}:{self.create_time}:{self.event}"
 
     @property

@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
+import json
 import logging
 import re
 from collections import OrderedDict
@@ -42,12 +43,16 @@ import anyio
 import anyio.to_thread
 
 from regchat.documents import Answer
-from regchat.errors import RegchatError
+from regchat.bounds import check_question
+from regchat.errors import QuestionTooLong, RegchatError
 
-from .delivery import DeliveryError, Pusher
+from regchat.state import OutboxItem, SqliteStore, StateStore, StoredMemory, StoredRateLimiter
+
+from .delivery import Pusher
 from .guards import RateLimiter
 from .memory import ConversationMemory
 from .messages import Inbound, plain_text, render_messages
+from .outbox import Outbox
 
 log = logging.getLogger("regchat.wechat")
 
@@ -114,16 +119,22 @@ def language_of(text: str) -> Literal["en", "zh"]:
 
 @dataclass
 class _Entry:
+    """A message whose first try reached this process."""
+
     key: str
     user: str
     arrivals: list[float] = field(default_factory=list)
     task: asyncio.Future[list[str]] | None = None
-    outcome: Literal["passive", "push"] | None = None
-    remainder_pushed: bool = False
 
 
 class Responder:
     """Turns each pushed message into exactly one answer: a passive reply, or pushed messages.
+
+    What must be shared by every worker lives in ``store`` (``regchat.state``):
+    the try counter of each message (the first try, wherever it lands, starts
+    the one computation), the finished answer (any worker's try can serve it),
+    the outcome ("passive" or "push", claimed once) and the outbox. The key of
+    a message is the channel, its sender and its MsgId.
 
     ``engine.answer`` is synchronous and runs in a worker thread. ``pusher``
     is ``None`` when the account has no push credentials; then a slow answer
@@ -132,8 +143,9 @@ class Responder:
     """
 
     def __init__(self, engine: AnswersQuestions, *, pusher: Pusher | None, clock: Callable[[], float],
-                 timing: Timing = Timing(), memory: ConversationMemory | None = None,
-                 limiter: RateLimiter | None = None, engine_threads: int = 4, name: str = "wechat",
+                 timing: Timing = Timing(), memory: ConversationMemory | StoredMemory | None = None,
+                 limiter: RateLimiter | StoredRateLimiter | None = None, engine_threads: int = 4,
+                 name: str = "wechat", store: StateStore | None = None, outbox: Outbox | None = None,
                  feedback: RatesAnswers | None = None):
         self.engine, self.pusher, self.clock, self.timing, self.name = engine, pusher, clock, timing, name
         self.feedback = feedback
@@ -142,10 +154,14 @@ class Responder:
         self._threads = anyio.CapacityLimiter(engine_threads)
         self.memory = memory if memory is not None else ConversationMemory(clock)
         self.limiter = limiter if limiter is not None else RateLimiter(clock)
+        self.store = store if store is not None else (outbox.store if outbox is not None
+                                                      else SqliteStore(":memory:", clock=clock))
+        self.outbox = outbox if outbox is not None else Outbox(self.store, clock)
+        self.outbox.channels[name] = self
         self._entries: OrderedDict[str, tuple[float, _Entry]] = OrderedDict()
         self._background: set[asyncio.Future[Any]] = set()
         self.stats = {"messages": 0, "tries": 0, "engine_calls": 0, "passive": 0, "pushed_answers": 0,
-                      "pushed_messages": 0, "push_failures": 0, "rate_limited": 0, "engine_failures": 0}
+                      "rate_limited": 0, "engine_failures": 0}
 
     # -- public --------------------------------------------------------------
     async def respond(self, inbound: Inbound) -> str | None:
@@ -153,26 +169,39 @@ class Responder:
         loop = asyncio.get_running_loop()
         arrived = loop.time()
         self.stats["tries"] += 1
-        entry = self._entry_for(inbound, arrived)
-        if entry is None:
+        key = f"{self.name}:{inbound.dedup_key}"
+        keep = self.timing.keep_results
+        try_number = self.store.incr("try:" + key, ttl=keep)
+        self._expire(arrived)
+        entry = self._local(key)
+        if entry is None and (try_number == 1 or self._abandoned(key)):
+            # The first try; or a retry of a message whose first try was cut off (its worker was
+            # killed) before anything was recorded: start it now.
+            entry = self._start(inbound, key, arrived)
+        if entry is not None:
+            entry.arrivals.append(arrived)
+        outcome = self.store.get("outcome:" + key)
+        if outcome == "push":
             return None
-        entry.arrivals.append(arrived)
-        if entry.outcome == "push":
+        last = try_number >= self.timing.tries
+        if outcome == "passive" and last and self.pusher is not None:
+            # WeChat tries again only when a reply did not reach it in time: the passive reply
+            # taken earlier was never shown. With no try left to catch another loss, push it.
+            self._push_lost_reply(key, inbound.from_user)
             return None
-        assert entry.task is not None
-        last = len(entry.arrivals) >= self.timing.tries
         # The last try is answered from the cache or not at all: a reply computed while it waits
         # could miss its 5 seconds, with no retry left to catch it. The answer is pushed instead.
         window = self.timing.reply_within if not last or self.pusher is None else 0.0
-        await asyncio.wait({entry.task}, timeout=max(0.0, arrived + window - loop.time()))
-        if entry.task.done():
-            return self._reply_passively(entry)
+        messages = await self._wait_for_answer(key, entry, arrived + window)
+        # A reply found late (a busy process) could miss the platform's wait: not passively then.
+        if messages is not None and loop.time() - arrived <= self.timing.reply_within:
+            return self._reply_passively(key, messages)
         if last:
-            if entry.outcome is None:
-                if self.pusher is None:
-                    entry.outcome = "passive"
+            if self.pusher is None:
+                if self.store.claim("outcome:" + key, "passive", ttl=keep):
                     return TEXTS["too_slow"]
-                entry.outcome = "push"
+                return None
+            self.store.claim("outcome:" + key, "push", ttl=keep)
             return None
         # Not the last try: keep the connection open until the platform gives up on it and
         # retries; the retry is answered from the cache. Replying now could land on a
@@ -181,31 +210,77 @@ class Responder:
                                 - loop.time()))
         return None
 
+    def _push_lost_reply(self, key: str, user: str) -> None:
+        """Push the first message of an answer whose passive reply was lost (once)."""
+        stored = self.store.get("answer:" + key)
+        if not stored or not self.store.claim("lost-reply:" + key, "1", ttl=self.timing.keep_results):
+            return
+        messages = json.loads(stored)
+        if not messages:
+            return
+        log.info("%s: the passive reply to %s was lost; pushing it", self.name, key)
+        item = self.outbox.push(key + "#reply", messages[:1], channel=self.name, user=user, local=True)
+        if item is not None:
+            self._spawn(self.outbox.deliver_leased(item))
+
     async def drain(self) -> None:
         """Wait for all background work (computations, pushes) to finish."""
         while self._background:
             await asyncio.gather(*list(self._background), return_exceptions=True)
 
+    async def recompute(self, item: OutboxItem) -> list[str] | None:
+        """For the outbox: the messages of an item whose worker went away, or None if it was answered."""
+        key, keep = item.key, self.timing.keep_results
+        if self.store.get("outcome:" + key) == "passive":
+            return None
+        stored = self.store.get("answer:" + key)
+        messages = json.loads(stored) if stored else await self._compute(item.user, item.question)
+        self.store.put("answer:" + key, json.dumps(messages, ensure_ascii=False), ttl=keep)
+        self.store.put("outcome:" + key, "push", ttl=keep)
+        return messages
+
     # -- entries -------------------------------------------------------------
-    def _entry_for(self, inbound: Inbound, now: float) -> _Entry | None:
-        self._expire(now)
-        found = self._entries.get(inbound.dedup_key)
-        if found is not None:
-            return found[1]
+    def _local(self, key: str) -> _Entry | None:
+        found = self._entries.get(key)
+        return found[1] if found else None
+
+    def _abandoned(self, key: str) -> bool:
+        return self.store.get("answer:" + key) is None and self.store.outbox_get(key) is None
+
+    def _start(self, inbound: Inbound, key: str, now: float) -> _Entry | None:
+        """The first try of a message, on whichever worker it landed."""
+        keep = self.timing.keep_results
         immediate = self._immediate_reply(inbound)
         if immediate is None and inbound.msg_type == "event":
-            return None  # events needing no reply: "success", and retries of them too
-        entry = _Entry(key=inbound.dedup_key, user=inbound.from_user)
-        self._entries[inbound.dedup_key] = (now, entry)
+            self.store.put("answer:" + key, "[]", ttl=keep)  # "success", and for its retries too
+            return None
+        entry = _Entry(key=key, user=inbound.from_user)
+        self._entries[key] = (now, entry)
         self.stats["messages"] += 1
         if immediate is not None:
+            self.store.put("answer:" + key, json.dumps([immediate], ensure_ascii=False), ttl=keep)
             done: asyncio.Future[list[str]] = asyncio.get_running_loop().create_future()
             done.set_result([immediate])
             entry.task = done
-        else:
+        elif self.outbox.open(key, self.name, inbound.from_user, inbound.question):
             entry.task = self._spawn(self._compute(inbound.from_user, inbound.question))
             entry.task.add_done_callback(lambda _t, e=entry: self._spawn(self._settle(e)))
         return entry
+
+    async def _wait_for_answer(self, key: str, entry: _Entry | None, until: float) -> list[str] | None:
+        """The message's answer, waiting for it until ``until`` (loop time); None if not ready by then."""
+        loop = asyncio.get_running_loop()
+        if entry is not None and entry.task is not None:
+            await asyncio.wait({entry.task}, timeout=max(0.0, until - loop.time()))
+            if entry.task.done():
+                return entry.task.result()
+        while True:  # computed by another worker: watch the store
+            stored = self.store.get("answer:" + key)
+            if stored is not None:
+                return json.loads(stored)
+            if loop.time() >= until:
+                return None
+            await asyncio.sleep(min(0.05, max(0.0, until - loop.time())))
 
     def _immediate_reply(self, inbound: Inbound) -> str | None:
         """A reply that needs no engine (events, non-text, rate limit), or None."""
@@ -221,6 +296,10 @@ class Responder:
             thanks = self.feedback.reply(self.name, inbound.from_user, inbound.question)
             if thanks is not None:
                 return thanks
+        try:
+            check_question(inbound.question)
+        except QuestionTooLong as exc:
+            return str(exc)
         if not self.limiter.allow(inbound.from_user):
             self.stats["rate_limited"] += 1
             lang = language_of(inbound.question)
@@ -261,53 +340,61 @@ class Responder:
             self.feedback.answered(self.name, user, answer.id)
         return render_messages(answer)
 
-    def _reply_passively(self, entry: _Entry) -> str | None:
-        if entry.outcome == "push":
+    def _reply_passively(self, key: str, messages: list[str]) -> str | None:
+        if not messages:
             return None
-        assert entry.task is not None
-        messages = entry.task.result()
-        if entry.outcome is None:
-            entry.outcome = "passive"
-            self.stats["passive"] += 1
-            if len(messages) > 1 and self.pusher is None:
-                log.warning("%s: answer to %s cut to its first message; no push credentials", self.name, entry.key)
-            elif len(messages) > 1 and not entry.remainder_pushed:
-                entry.remainder_pushed = True
-                self._spawn(self._push(entry, messages[1:], delay=self.timing.remainder_delay))
+        keep = self.timing.keep_results
+        if not self.store.claim("outcome:" + key, "passive", ttl=keep):
+            # Decided already: a passive reply lost on a dropped connection is served again
+            # (WeChat shows at most one), a pushed answer is not.
+            return messages[0] if self.store.get("outcome:" + key) == "passive" else None
+        self.stats["passive"] += 1
+        if len(messages) > 1 and self.pusher is None:
+            log.warning("%s: answer to %s cut to its first message; no push credentials", self.name, key)
+            self.outbox.answered(key)
+        elif len(messages) > 1:
+            item = self.outbox.push(key, messages[1:], local=True)
+            if item is not None:
+                self._spawn(self.outbox.deliver_leased(item, delay=self.timing.remainder_delay))
+        else:
+            self.outbox.answered(key)
         return messages[0]
 
     async def _settle(self, entry: _Entry) -> None:
         """After the computation: push the answer if no try will pick it up."""
+        assert entry.task is not None
         loop = asyncio.get_running_loop()
-        while entry.outcome is None:
-            last_arrival = entry.arrivals[-1] if entry.arrivals else loop.time()
+        key, keep = entry.key, self.timing.keep_results
+        messages = entry.task.result()
+        self.store.put("answer:" + key, json.dumps(messages, ensure_ascii=False), ttl=keep)
+        self.outbox.hold(key, messages)
+        known, noticed = len(entry.arrivals), loop.time()
+        while True:
+            outcome = self.store.get("outcome:" + key)
+            if outcome == "passive":
+                return  # the try that replied took care of the rest
+            if outcome == "push":
+                break
+            count = int(self.store.get("try:" + key) or known)
+            if count > known:  # a retry arrived, here or on another worker
+                known, noticed = count, loop.time()
+            last_arrival = max(entry.arrivals[-1] if entry.arrivals else noticed,
+                               noticed if count > len(entry.arrivals) else 0.0)
             due = last_arrival + self.timing.platform_timeout + self.timing.retry_grace
-            if len(entry.arrivals) >= self.timing.tries:
+            if known >= self.timing.tries:
                 due = last_arrival + self.timing.reply_within + self.timing.retry_grace
             if loop.time() < due:
-                await asyncio.sleep(due - loop.time())
+                await asyncio.sleep(min(due - loop.time(), 0.5))
                 continue
             if self.pusher is None:
                 log.warning("%s: answer for %s ready after WeChat stopped retrying; no push credentials",
-                            self.name, entry.key)
+                            self.name, key)
+                self.outbox.answered(key)
                 return
-            log.info("%s: no further try of %s %.1f s after try %d; pushing the answer", self.name, entry.key,
-                     loop.time() - last_arrival, len(entry.arrivals))
-            entry.outcome = "push"
-        if entry.outcome == "push":
-            assert entry.task is not None
-            await self._push(entry, entry.task.result(), delay=0.0)
+            if self.store.claim("outcome:" + key, "push", ttl=keep):
+                log.info("%s: no further try of %s %.1f s after try %d; pushing the answer", self.name, key,
+                         loop.time() - last_arrival, known)
+        item = self.outbox.push(key, messages, channel=self.name, user=entry.user, local=True)
+        if item is not None:
             self.stats["pushed_answers"] += 1
-
-    async def _push(self, entry: _Entry, messages: list[str], *, delay: float) -> None:
-        assert self.pusher is not None
-        if delay:
-            await asyncio.sleep(delay)
-        for content in messages:
-            try:
-                await self.pusher.send_text(entry.user, content)
-            except DeliveryError as exc:
-                self.stats["push_failures"] += 1
-                log.error("%s: could not push the answer to %s: %s", self.name, entry.key, exc)
-                return  # the rest would arrive out of order
-            self.stats["pushed_messages"] += 1
+            await self.outbox.deliver_leased(item)

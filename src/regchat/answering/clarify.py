@@ -1,0 +1,194 @@
+"""Answers that ask back instead of guessing, and dates the user gives that are
+compared with a computed deadline.
+
+:func:`compose_clarification`
+    When the rule matcher abstains (the question does not clearly date one rule's
+    event), the answer is a short question in the question's language naming the
+    candidate rules: what each gives, in plain words, from which event, and its
+    article (quoted, so the citation can be checked). No date is computed.
+
+:func:`compare_actions`
+    When the question also says when the user filed or did the thing the deadline is
+    for ("I applied on 10 October"), the answer says whether that was in time:
+    "Filed on 10 October 2026: one day after the last day, 9 October 2026, so late.",
+    first, then the computed deadline.
+
+Pure: provisions and rules come in as arguments.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ..documents import Deadline, Provision
+from .dates import describe_comparison, describe_derived, load_role_cues
+from .guardrails import marker
+from .offline import Draft
+from .questions import Reading, RuleChoice, RuleLike, action_dates, dated_roles
+
+_ASK = {
+    "en": "Which deadline do you mean?",
+    "zh": "请问您问的是哪一个期限？",
+}
+_WHY = {
+    "close": {
+        "en": "Your question fits more than one rule, and a date computed under the wrong one would be wrong, so none is computed yet:",
+        "zh": "您的问题可能涉及以下几条规定，按错误的规定算出的日期也是错的，因此暂不计算：",
+    },
+    "low_score": {
+        "en": "Your question does not make clear which rule it is about, so no date is computed yet. It may be one of these:",
+        "zh": "从问题中看不出是哪一条规定，因此暂不计算日期。可能是以下之一：",
+    },
+    "role": {
+        "en": "“{date}” reads as {role}, but {result} counts from {event}, so no date is computed yet. The rules that may be meant:",
+        "zh": "“{date}”看来是{role}，而{result}是从“{event}”起算的，因此暂不计算日期。可能涉及的规定：",
+    },
+}
+_UNREAD = {
+    "en": "The question does not say whether “{date}” is {event}, so no date is computed yet.",
+    "zh": "问题没有说明“{date}”是否为{event}，因此暂不计算日期。",
+}
+_TELL = {
+    "en": "Tell me which one you mean and the date of its event, and I will compute the day.",
+    "zh": "请告诉我是哪一项，以及对应事件的日期，我再为您计算具体日期。",
+}
+
+
+def _period(rule: RuleLike, lang: str) -> str:
+    amount = rule.amount_text(lang) if hasattr(rule, "amount_text") else str(getattr(rule, "amount", ""))
+    kind = getattr(rule, "kind", "")
+    if lang == "zh":
+        event = getattr(rule, "event_zh", "")
+        if kind == "before_expiry":
+            return f"{event}前{amount}"
+        if kind == "maximum":
+            return f"自{event}起最长{amount}"
+        return f"自{event}起{amount}"
+    event = getattr(rule, "event_en", "")
+    if kind == "before_expiry":
+        return f"{amount} before {event}"
+    if kind == "maximum":
+        return f"at most {amount} from {event}"
+    return f"{amount} from {event}"
+
+
+def _plain(event: str) -> str:
+    """'the date of entry into China' as asked about: notes in brackets left out."""
+    return re.sub(r"\s*[(（][^)）]*[)）]", "", event).strip()
+
+
+def _label(rule: RuleLike, lang: str) -> str:
+    if lang == "zh":
+        return f"{getattr(rule, 'label_zh', '')}（{getattr(rule, 'label', '')}）"
+    return str(getattr(rule, "label", rule.id))
+
+
+@dataclass
+class Clarification(Draft):
+    """A draft that asks which rule is meant; ``candidates`` are the rules it names."""
+
+    candidates: list[RuleLike] = field(default_factory=list)
+    outcome: str = "clarify"
+
+    def for_model(self) -> str:
+        """What a language model answering the same question is told instead of a date."""
+        lines = [
+            "The deadline calculator computed no date: the question does not clearly say which rule's "
+            "event its date is. The rules it may mean (rule id: result, event, article):"
+        ]
+        lines += [f"- {r.id}: {r.result_en}; counted from {r.event_en}; {getattr(r, 'label', '')}" for r in self.candidates]
+        lines.append(
+            "Ask the user which one they mean and the date of its event. Do not compute a date for a rule you guess."
+        )
+        return "\n".join(lines)
+
+
+def compose_clarification(
+    reading: Reading, choice: RuleChoice, provisions: Mapping[str, Provision | None]
+) -> Clarification:
+    """A short question naming the rules the question may mean (``choice.candidates``);
+    ``provisions``: rule id -> the provision of its article (to quote and cite)."""
+    lang = "zh" if reading.lang == "zh" else "en"
+    rules = [c.rule for c in choice.candidates]
+    why = _WHY.get(choice.reason, _WHY["close"])[lang]
+    if choice.reason == "role" and rules:
+        dates = dated_roles(reading)
+        roled = next((r for r in dates if r.role), None)
+        top = rules[0]
+        result = top.result_zh if lang == "zh" else top.result_en
+        event = top.event_zh if lang == "zh" else top.event_en
+        if roled is None and dates:  # the words do not say what the date is the date of
+            why = _UNREAD[lang].format(date=dates[0].text, event=_plain(event))
+        else:
+            role = load_role_cues().label(roled.role, lang) if roled and roled.role else ""
+            why = why.format(date=roled.text if roled else "", role=role, result=result, event=event)
+    ask = _ASK[lang]
+    if choice.reason == "role" and len(rules) == 1:
+        # One rule, but no date of its event: ask for that date.
+        event = rules[0].event_zh if lang == "zh" else rules[0].event_en
+        event = _plain(event)
+        if lang == "en" and not event.startswith("the date"):
+            event = f"the date of {event}"
+        ask = f"请问{event}是哪一天？" if lang == "zh" else f"What is {event}?"
+        why = why.replace(" The rules that may be meant:", "").replace("可能涉及的规定：", "")
+    lines = [f"{ask} {why}"]
+    draft = Clarification(text="", candidates=list(rules))
+    for n, rule in enumerate(rules, 1):
+        result = rule.result_zh if lang == "zh" else rule.result_en
+        result = result[:1].upper() + result[1:] if lang == "en" else result
+        line = f"{n}. {result}（{_period(rule, lang)}）：{_label(rule, lang)}" if lang == "zh" else (
+            f"{n}. {result} ({_period(rule, lang)}): {_label(rule, lang)}"
+        )
+        provision = provisions.get(rule.id)
+        if provision is not None:
+            phrase = (rule.phrase or rule.phrase_zh).rstrip(".")
+            if lang == "zh" and getattr(rule, "phrase_zh", "") and "zh" in provision.languages:
+                phrase = rule.phrase_zh  # a Chinese reader gets the official text
+            line += f" “{phrase}” {marker(provision)}"
+            draft.quotes.setdefault(provision.key, phrase)
+            if provision not in draft.cited:
+                draft.cited.append(provision)
+        lines.append(line)
+    lines.append(_TELL[lang])
+    draft.text = "\n".join(lines)
+    return draft
+
+
+_DONE = {
+    "filing": {"en": "Filed", "zh": "申请递交日期"},
+    "action": {"en": "Done", "zh": "办理日期"},
+    "decision": {"en": "Decided", "zh": "作出决定的日期"},
+}
+
+
+def compare_actions(reading: Reading, rule: RuleLike, deadline: Deadline, draft: Draft) -> Draft:
+    """The draft with, first, one sentence per date on which the step the deadline is for
+    was taken (the user filed or acted, the authority decided), saying how it stands
+    against the computed last day; and after the computed day, how a date counted from an
+    earlier one was read ("a month after mine")."""
+    derived = [note for r in reading.roles if (note := describe_derived(r, reading.lang))]
+    if derived:
+        first, _, rest = draft.text.partition("\n")
+        draft.text = "\n".join([first, *derived, rest] if rest else [first, *derived])
+    notes = []
+    for roled, day in action_dates(reading, rule):
+        what = _DONE.get(roled.role or "action", _DONE["action"])[reading.lang if reading.lang == "zh" else "en"]
+        notes.append(describe_comparison(day, deadline.date, reading.lang, what=what))
+    if not notes:
+        return draft
+    # "Was I on time?" is answered first; the computed last day and its rule follow.
+    draft.text = "\n".join([*notes, draft.text])
+    return draft
+
+
+def merge_drafts(first: Draft, more: Sequence[Draft]) -> Draft:
+    """One answer for several deadlines asked in one question: each draft's text in turn."""
+    for other in more:
+        first.text = f"{first.text}\n\n{other.text}"
+        first.deadlines.extend(other.deadlines)
+        for key, quote in other.quotes.items():
+            first.quotes.setdefault(key, quote)
+        first.cited.extend(p for p in other.cited if p not in first.cited)
+    return first

@@ -1,0 +1,200 @@
+"""Answers that ask back: a short question in the question's language naming the
+candidate rules (result in plain words, period, article, quoted), never a computed date;
+and a date the user filed or acted on, compared with the computed last day."""
+
+import datetime as dt
+
+import pytest
+
+from regchat.answering.clarify import compare_actions, compose_clarification, merge_drafts
+from regchat.answering.offline import Draft
+from regchat.answering.questions import choose_rule, read_question
+from regchat.deadlines import compute_deadline, get_rule, load_rules
+from regchat.assembly import assemble
+from regchat.parsing import load_provisions
+from regchat.settings import PROJECT_ROOT
+
+TODAY = dt.date(2026, 11, 22)
+RULES = load_rules()
+
+
+@pytest.fixture(scope="module")
+def provisions():
+    files: dict[str, list] = {}
+    for path in sorted((PROJECT_ROOT / "corpus").glob("*.md")):
+        document, parts = load_provisions(path)
+        files.setdefault(document.doc_id, []).append((document, parts))
+    return {(p.doc_id, p.article): p for parts in files.values() for p in assemble(parts)}
+
+
+def clarify(question: str, provisions):
+    reading = read_question(question, [], TODAY, [])
+    choice = choose_rule(reading, RULES, [])
+    assert choice.abstains, choice
+    by_rule = {c.rule.id: provisions.get((c.rule.doc_id, c.rule.article)) for c in choice.candidates}
+    return choice, compose_clarification(reading, choice, by_rule)
+
+
+def test_two_close_rules_are_named_with_their_results_and_articles(provisions):
+    choice, draft = clarify("I got the acceptance receipt on 2026-10-09. When does it run out?", provisions)
+    first, *rest = draft.text.splitlines()
+    assert first.startswith("Which deadline do you mean?")
+    assert "Art. 13" in draft.text and "Art. 18" in draft.text
+    assert "7 working days" in draft.text and "15 working days" in draft.text
+    assert draft.deadlines == []  # nothing computed
+    assert "2026-10-" not in draft.text.replace("2026-10-09", "")  # no date but the one given
+    assert {p.article for p in draft.cited} == {13, 18}
+    for p in draft.cited:
+        assert draft.quotes[p.key] in p.text
+
+
+def test_the_clarifying_question_is_in_the_language_of_the_question(provisions):
+    _, draft = clarify("我是2026年9月3日入境的。居留证件最迟哪一天续签？", provisions)
+    first = draft.text.splitlines()[0]
+    assert first.startswith("请问")
+    assert "入境日期" in first  # the date read as the entry, not as the expiry the renewal counts from
+    assert "第三十二条" in draft.text
+
+
+def test_a_date_of_the_wrong_event_asks_for_the_right_one(provisions):
+    _, draft = clarify("My Z visa says enter before 2026-12-15. When must I apply for the residence permit?", provisions)
+    first = draft.text.splitlines()[0]
+    assert first.startswith("What is the date of entry into China?")
+    assert "the last day the visa may be used to enter" in first
+    assert "Art. 30" in draft.text
+
+
+def test_a_filing_date_is_compared_with_the_deadline():
+    rule = get_rule("law-32-extend-residence")
+    reading = read_question(
+        "Her residence permit lapses on 2026-12-17. She applied to renew it on 2026-11-20. In time?", [], TODAY, []
+    )
+    deadline = compute_deadline(rule, dt.date(2026, 12, 17))
+    draft = compare_actions(reading, rule, deadline, Draft(text="Latest day: 2026-11-17.\nThe article says ..."))
+    assert draft.text.splitlines() == [
+        "Filed on 20 November 2026: 3 days after the last day, 17 November 2026, so late.",
+        "Latest day: 2026-11-17.",
+        "The article says ...",
+    ]
+
+
+def test_an_action_in_time_in_chinese():
+    rule = get_rule("law-40-newborn")
+    reading = read_question("宝宝是2026年8月3日出生的，我们2026年9月20日登记了，晚了吗？", [], TODAY, [])
+    deadline = compute_deadline(rule, dt.date(2026, 8, 3), lang="zh")
+    draft = compare_actions(reading, rule, deadline, Draft(text="最后一天：2026-10-02。"))
+    assert draft.text.splitlines()[0] == "办理日期2026年9月20日：比最后一天（2026年10月2日）早12天，未逾期。"
+
+
+def test_the_filing_date_that_starts_the_authoritys_deadline_is_not_compared_with_it():
+    rule = get_rule("law-30-decision")
+    reading = read_question("I applied on 2026-10-01; when must they decide?", [], TODAY, [])
+    deadline = compute_deadline(rule, dt.date(2026, 10, 1))
+    draft = compare_actions(reading, rule, deadline, Draft(text="Last day: 2026-10-16."))
+    assert draft.text == "Last day: 2026-10-16."
+
+
+def test_the_day_the_authority_decided_is_compared_with_its_last_day():
+    rule = get_rule("law-30-decision")
+    reading = read_question("I applied on 2026-10-01 and they decided on 2026-10-20. Were they late?", [], TODAY, [])
+    deadline = compute_deadline(rule, dt.date(2026, 10, 1))
+    draft = compare_actions(reading, rule, deadline, Draft(text="Last day: 2026-10-16."))
+    assert draft.text.splitlines()[0] == "Decided on 20 October 2026: 4 days after the last day, 16 October 2026, so late."
+
+
+def test_several_drafts_make_one_answer():
+    a = Draft(text="A", quotes={"k1": "q1"})
+    b = Draft(text="B", quotes={"k2": "q2"})
+    merged = merge_drafts(a, [b])
+    assert merged.text == "A\n\nB" and merged.quotes == {"k1": "q1", "k2": "q2"}
+
+
+# --------------------------------------------------------------------------- through the engine
+
+
+@pytest.fixture(scope="module")
+def engine(retriever, shipped_settings):
+    from regchat.answering import Engine
+
+    return Engine(retriever, shipped_settings)
+
+
+def test_the_engine_asks_instead_of_computing_for_a_guessed_rule(engine):
+    answer = engine.answer("I entered China on 2026-09-01 on a Z visa. By when do I have to renew my residence permit?", today=TODAY)
+    assert answer.deadlines == []
+    assert answer.text.splitlines()[0].startswith("Which deadline do you mean?")
+    assert {c.article for c in answer.citations} == {30, 32}
+
+
+def test_the_engine_computes_each_rule_asked_and_compares_the_filing_date(engine):
+    answer = engine.answer(
+        "My residence permit expires on 2027-01-31 and I applied to extend it on 2027-01-05. Was that in time?",
+        today=TODAY,
+    )
+    (deadline,) = answer.deadlines
+    assert deadline.rule_id == "law-32-extend-residence"
+    assert answer.text.splitlines()[0] == "Filed on 5 January 2027: 4 days after the last day, 1 January 2027, so late."
+    both = engine.answer(
+        "I entered on 2026-03-02 and my health check was done on 2026-02-20. "
+        "When must I apply for the residence permit, and until when is the health certificate valid?",
+        today=TODAY,
+    )
+    assert {d.rule_id for d in both.deadlines} == {"law-30-residence-permit", "reg-16-health-certificate"}
+
+
+def test_the_model_is_given_the_candidates_not_a_date(provisions):
+    from regchat.answering.agent import _context
+
+    choice, draft = clarify("I got the acceptance receipt on 2026-10-09. When does it run out?", provisions)
+    reading = read_question("I got the acceptance receipt on 2026-10-09. When does it run out?", [], TODAY, [])
+    context = _context(reading, [], draft)
+    assert "Computed by the deadline calculator" not in context
+    assert "reg-13-receipt" in context and "reg-18-receipt" in context
+    assert "Do not compute a date for a rule you guess." in context
+
+
+def test_the_engine_chains_the_end_of_a_stay_into_the_extension_deadline(engine):
+    answer = engine.answer("I arrived on 2026-11-01 on a 30-day stay. When must I apply to extend my stay?", today=TODAY)
+    assert [d.rule_id for d in answer.deadlines] == ["law-29-extend-stay", "reg-36-stay-period"]
+    assert answer.deadlines[1].date.isoformat() == "2026-12-01"  # the stay's last day
+    assert answer.deadlines[0].date.isoformat() == "2026-11-24"  # seven days before it
+    assert answer.text.startswith("Latest day to apply for an extension of stay: 2026-11-24")
+
+
+def test_a_date_counted_from_an_earlier_one_says_how_it_was_read():
+    history = [{"role": "user", "content": "The residence permit I hold lapses on 2027-05-10. When must I apply to extend it?"},
+               {"role": "assistant", "content": "..."}]  # fmt: skip
+    reading = read_question("My wife's permit expires a month after mine. When must she apply?", history, TODAY, [])
+    rule = get_rule("law-32-extend-residence")
+    deadline = compute_deadline(rule, dt.date(2027, 6, 10))
+    draft = compare_actions(reading, rule, deadline, Draft(text="Latest day: 2027-05-11.\nThe article says ..."))
+    assert draft.text.splitlines() == [
+        "Latest day: 2027-05-11.",
+        "“a month after mine”: 10 June 2027 (counted from 10 May 2027).",
+        "The article says ...",
+    ]
+
+
+@pytest.mark.parametrize(
+    "reply, rule_id, day",
+    [
+        ("It was for my residence permit application.", "reg-18-receipt", "2026-10-29"),
+        ("The visa extension one.", "reg-13-receipt", "2026-10-19"),
+    ],
+)
+def test_a_reply_to_the_clarifying_question_picks_a_rule_and_keeps_the_date(engine, reply, rule_id, day):
+    first_question = "I got the acceptance receipt on 2026-10-09. When does it run out?"
+    first = engine.answer(first_question, today=TODAY)
+    assert first.deadlines == []
+    history = [{"role": "user", "content": first_question}, {"role": "assistant", "content": first.text}]
+    answer = engine.answer(reply, history, today=TODAY)
+    (deadline,) = answer.deadlines
+    assert (deadline.rule_id, deadline.date.isoformat()) == (rule_id, day)
+
+
+def test_a_date_the_words_do_not_place_is_asked_about(provisions):
+    _, draft = clarify("Something happened on 2026-12-18. When is the last day to apply to extend my residence permit?", provisions)
+    assert draft.text.splitlines()[0] == (
+        "What is the date of the expiry of the residence permit? The question does not say whether "
+        "“2026-12-18” is the expiry of the residence permit, so no date is computed yet."
+    )

@@ -1,0 +1,239 @@
+"""Rule choice: one clear rule with a date of its event gives a date; otherwise the choice
+abstains and names the rules it hesitates between. Dates feed the rules whose events
+they are the dates of."""
+
+import datetime as dt
+
+import pytest
+
+from regchat.answering.questions import (
+    action_dates,
+    asking_part,
+    asks_user_action,
+    choose_rule,
+    compared_roles,
+    date_for,
+    event_date,
+    read_question,
+    result_role,
+    rule_role,
+)
+from regchat.deadlines import get_rule, load_rules
+
+TODAY = dt.date(2026, 11, 22)
+RULES = load_rules()
+
+
+def choose(question: str, history=()):
+    reading = read_question(question, list(history), TODAY, [])
+    return reading, choose_rule(reading, RULES, [])
+
+
+@pytest.mark.parametrize(
+    "question, rule_id, day",
+    [
+        ("I entered China on 2026-09-03 holding a Z visa. By what day must the residence permit application be lodged?",
+         "law-30-residence-permit", dt.date(2026, 9, 3)),
+        ("Our daughter was born at a Hangzhou hospital on 2026-10-07. By when do we register her residence?",
+         "law-40-newborn", dt.date(2026, 10, 7)),
+        ("她的居留证件2027年3月3日期满，延长居留最迟要在哪一天申请？", "law-32-extend-residence", dt.date(2027, 3, 3)),
+        ("他2026年9月23日换发了护照，居留证件的登记事项变更最迟哪一天办？", "law-33-change-registration", dt.date(2026, 9, 23)),
+        ("签证停留期12/26届满，延长停留最迟哪一天提出？", "law-29-extend-stay", dt.date(2026, 12, 26)),
+    ],
+)  # fmt: skip
+def test_one_clear_rule_with_a_date_of_its_event_gives_that_rule_and_date(question, rule_id, day):
+    reading, choice = choose(question)
+    assert not choice.abstains
+    assert choice.rule.id == rule_id
+    assert event_date(reading, choice.rule)[1] == day
+
+
+def test_a_date_of_another_event_is_not_used_the_rule_is_asked_about():
+    # The visa's "enter before" limit is not a day of entry.
+    _, choice = choose("My Z visa says enter before 2026-12-15. When must I apply for the residence permit?")
+    assert choice.rule is None and choice.reason == "role"
+    assert [c.rule.id for c in choice.candidates] == ["law-30-residence-permit"]
+
+
+def test_an_entry_date_is_never_an_expiry():
+    # The question asks about renewing (counted back from the expiry) but dates only the entry.
+    _, choice = choose("I entered China on 2026-09-01 on a Z visa. By when do I have to renew my residence permit?")
+    assert choice.rule is None and choice.reason == "role"
+    assert "law-32-extend-residence" in {c.rule.id for c in choice.candidates}
+
+
+def test_a_date_three_weeks_ago_that_was_an_arrival_does_not_become_the_end_of_a_stay():
+    reading, choice = choose("I arrived three weeks ago on a 30-day stay. Until which day can I ask to extend it?")
+    assert [r.role for r in reading.roles] == ["entry"]
+    # Counted from the end of the stay, the extension rule needs that end: an arrival is not it
+    # (it may only be reached through the stay's own end, computed from the arrival).
+    assert choice.rule is None or choice.rule.id != "law-29-extend-stay" or choice.via is not None
+    _, choice = choose("I arrived three weeks ago. When must I apply to extend my stay?")
+    assert choice.rule is None and choice.reason == "role"
+    assert "law-29-extend-stay" in {c.rule.id for c in choice.candidates}
+
+
+def test_two_plausible_rules_and_no_clear_event_abstain_naming_both():
+    # A receipt date and a question that fits both receipts (visa extension: 7 working
+    # days; residence permit: 15 working days) without saying which.
+    _, choice = choose("I got the acceptance receipt (回执) on 2026-10-09. When does it run out?")
+    assert choice.rule is None and choice.abstains
+    assert {c.rule.id for c in choice.candidates} >= {"reg-13-receipt", "reg-18-receipt"}
+
+
+def test_several_rules_asked_in_one_question_each_get_their_own_date():
+    reading, choice = choose(
+        "I entered on 2026-03-02 and my health check was done on 2026-02-20. "
+        "When must I apply for the residence permit, and until when is the health certificate valid?"
+    )
+    chosen = {choice.rule.id: choice.event.found.text, **{r.id: d.found.text for r, d in choice.also}}
+    assert chosen == {"reg-16-health-certificate": "2026-02-20", "law-30-residence-permit": "2026-03-02"}
+
+
+def test_a_filing_date_is_compared_not_counted_from():
+    reading, choice = choose("Her residence permit lapses on 2026-12-17. She applied to renew it on 2026-11-20. In time?")
+    assert choice.rule.id == "law-32-extend-residence"
+    assert choice.event.found.text == "2026-12-17" and choice.also == ()
+    assert [(r.found.text, day) for r, day in action_dates(reading, choice.rule)] == [("2026-11-20", dt.date(2026, 11, 20))]
+
+
+def test_a_follow_up_giving_only_a_date_keeps_the_rule_of_the_turn_it_follows():
+    history = [{"role": "user", "content": "The residence permit I hold lapses on 2027-05-10. When must I apply to extend it?"},
+               {"role": "assistant", "content": "..."}]  # fmt: skip
+    reading, choice = choose("And if it expires on 2027-06-30?", history)
+    assert choice.rule.id == "law-32-extend-residence"
+    assert event_date(reading, choice.rule)[1] == dt.date(2027, 6, 30)
+
+
+def test_the_role_of_each_rule_event_decides_which_date_it_takes():
+    reading = read_question("I entered on 2026-03-02 and my residence permit expires on 2027-03-01.", [], TODAY, [])
+    assert date_for(get_rule("law-30-residence-permit"), reading.roles).found.text == "2026-03-02"
+    assert date_for(get_rule("law-32-extend-residence"), reading.roles).found.text == "2027-03-01"
+    assert date_for(get_rule("law-40-newborn"), reading.roles) is None
+    assert rule_role(get_rule("reg-18-receipt")) == "filing"
+
+
+def test_what_a_deadline_is_compared_with_is_read_from_its_result():
+    assert asks_user_action(get_rule("law-32-extend-residence"))
+    assert asks_user_action(get_rule("law-40-newborn"))
+    assert compared_roles(get_rule("law-39-accommodation")) == {"filing", "action"}
+    assert compared_roles(get_rule("law-30-decision")) == {"decision"}  # the authority decides
+    assert compared_roles(get_rule("reg-16-health-certificate")) == frozenset()  # a validity
+    assert compared_roles(get_rule("law-30-work-permit-validity")) == frozenset()  # a longest period
+
+
+def test_the_day_the_authority_decided_is_compared_with_its_deadline():
+    reading = read_question(
+        "We filed the residence permit application on 2026-10-01 and the exit-entry office decided on 2026-10-20.",
+        [], TODAY, [],
+    )  # fmt: skip
+    assert [(r.found.text, r.role) for r in reading.roles] == [("2026-10-01", "filing"), ("2026-10-20", "decision")]
+    rule = get_rule("law-30-decision")
+    assert date_for(rule, reading.roles).found.text == "2026-10-01"
+    assert [r.found.text for r, _ in action_dates(reading, rule)] == ["2026-10-20"]
+    assert action_dates(reading, get_rule("reg-16-health-certificate")) == []
+
+
+def test_the_asking_sentence_is_told_from_the_story():
+    assert asking_part("I entered on 1 May. When must I renew my residence permit?") == "When must I renew my residence permit?"
+    # "it" points back at the story: the whole question is what is asked about.
+    story = "The medical certificate is dated 1 May. Until when can it be used?"
+    assert asking_part(story) == story
+
+
+def _turns(first: str):
+    return [{"role": "user", "content": first}, {"role": "assistant", "content": "..."}]
+
+
+@pytest.mark.parametrize(
+    "first, follow, rule_id, day",
+    [
+        ("The residence permit I hold lapses on 2027-05-10. When must I apply to extend it?",
+         "My wife's permit expires a month after mine. When must she apply?",
+         "law-32-extend-residence", dt.date(2027, 6, 10)),
+        ("我持有的居留证件2027年5月10日期满，延期最迟哪一天申请？", "我太太的比我晚一个月到期，她最迟哪一天申请？",
+         "law-32-extend-residence", dt.date(2027, 6, 10)),
+        ("I entered China on 2026-11-01 with a Z visa. When must I apply for the residence permit?",
+         "My colleague entered two weeks after me. What about him?",
+         "law-30-residence-permit", dt.date(2026, 11, 15)),
+    ],
+)  # fmt: skip
+def test_another_person_a_set_time_after_mine_gets_the_same_rule_and_a_derived_date(first, follow, rule_id, day):
+    reading, choice = choose(follow, _turns(first))
+    assert reading.follow_up
+    assert choice.rule.id == rule_id
+    assert event_date(reading, choice.rule)[1] == day
+
+
+def test_a_follow_up_giving_only_a_date_keeps_the_rule_and_the_role():
+    reading, choice = choose("那11月15号呢？", _turns("我是2026年11月2日入境的，居留证件最迟哪一天要申请？"))
+    assert [r.role for r in reading.roles] == ["entry"]
+    assert choice.rule.id == "law-30-residence-permit"
+    assert event_date(reading, choice.rule)[1] == dt.date(2026, 11, 15)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I arrived on 2026-11-01 on a 30-day stay. When must I apply to extend my stay?",
+        "他是2026年11月1日入境的，签证停留期30天，延长停留最迟哪一天提出？",
+    ],
+)
+def test_a_rule_counting_from_the_end_of_a_stay_takes_it_from_the_entry_and_the_days_of_stay(question):
+    reading, choice = choose(question)
+    assert choice.rule.id == "law-29-extend-stay"
+    via, date = choice.via
+    assert via.id == "reg-36-stay-period" and date.role == "entry"
+
+
+def test_without_the_days_of_stay_there_is_nothing_to_chain_and_the_question_is_asked_back():
+    _, choice = choose("I arrived on 2026-11-01. When must I apply to extend my stay?")
+    assert choice.rule is None and choice.via is None and choice.reason == "role"
+
+
+def test_what_a_computed_date_is_the_date_of():
+    assert result_role(get_rule("reg-36-stay-period")) == "expiry"
+    assert result_role(get_rule("law-30-residence-permit")) != "expiry"
+
+
+def test_a_reply_to_a_question_asked_back_chooses_among_the_rules_it_named():
+    asked = (
+        "Which deadline do you mean? ...\n"
+        "1. Latest day to apply to extend the residence permit (...): Exit and Entry Administration Law, Art. 32\n"
+        "2. Last day to apply for the residence permit (...): Exit and Entry Administration Law, Art. 30"
+    )
+    history = [{"role": "user", "content": "I entered China on 2026-09-01. By when must I renew my residence permit?"},
+               {"role": "assistant", "content": asked}]  # fmt: skip
+    reading, choice = choose("I meant the first application after entry.", history)
+    assert reading.follow_up and reading.replied_to == asked
+    assert choice.rule.id == "law-30-residence-permit"
+    assert event_date(reading, choice.rule)[1] == dt.date(2026, 9, 1)
+
+
+def test_an_answer_that_did_not_ask_is_not_replied_to():
+    history = [{"role": "user", "content": "The residence permit I hold lapses on 2027-05-10. When must I apply to extend it?"},
+               {"role": "assistant", "content": "Latest day to apply to extend the residence permit: 2027-04-10."}]  # fmt: skip
+    reading, _ = choose("Which papers are required for an employment residence permit?", history)
+    assert reading.replied_to is None
+
+
+def test_the_longest_validity_of_a_permit_is_never_taken_as_its_expiry():
+    # Renewal counts back from the real expiry; the five-year maximum is not it.
+    _, choice = choose("My work residence permit was issued on 2026-03-05. By when must I apply to renew it?")
+    assert choice.via is None
+    assert choice.rule is None or choice.rule.id != "law-30-work-permit-validity"
+    assert choice.rule is None or choice.rule.id != "law-32-extend-residence"
+
+
+def test_an_abstaining_choice_still_tells_which_rule_is_likeliest():
+    _, choice = choose("My Z visa says enter before 2026-12-16. When must I apply for the residence permit?")
+    assert choice.rule is None and choice.best.id == "law-30-residence-permit"
+    _, none = choose("What is the weather like in Beijing on 2026-12-16?")
+    assert none.best is None
+
+
+def test_a_date_whose_words_say_nothing_is_not_counted_back_from():
+    reading, choice = choose("Something happened on 2026-12-18. When is the last day to apply to extend my residence permit?")
+    assert [r.role for r in reading.roles] == [None]
+    assert choice.rule is None and choice.reason == "role"
+    assert [c.rule.id for c in choice.candidates] == ["law-32-extend-residence"]

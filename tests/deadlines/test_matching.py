@@ -1,0 +1,174 @@
+"""The ranked rule matcher: evidence weighed, rules ranked with a margin, and a decision
+that computes only when one rule clearly leads and otherwise names the candidates."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from regchat.deadlines import load_rules, match_rules
+from regchat.deadlines.matching import (
+    MIN_MARGIN,
+    MIN_SCORE,
+    Evidence,
+    decide,
+    keyword_weight,
+    rank_rules,
+    same_result,
+    score,
+)
+
+
+@dataclass(frozen=True)
+class FakeRule:
+    id: str
+    doc_id: str = "law"
+    article: int = 1
+    result_en: str = ""
+
+
+ENTRY = FakeRule("entry-rule", article=30, result_en="last day to apply")
+EXPIRY = FakeRule("expiry-rule", article=32, result_en="latest day to extend")
+EXPIRY_TWIN = FakeRule("expiry-twin", article=32, result_en="latest day to extend")  # same article, same result
+RULES = [ENTRY, EXPIRY, EXPIRY_TWIN]
+
+
+def test_a_rule_the_question_does_not_point_at_is_not_a_candidate():
+    ranking = rank_rules({"entry-rule": Evidence(described=5.0)}, RULES)
+    assert ranking.candidates == ()
+    assert decide(ranking, dated=True).rule is None
+    assert decide(ranking, dated=True).reason == "no_rule"
+
+
+def test_candidates_are_ranked_by_score_with_the_margin_to_the_best_other_result():
+    ranking = rank_rules(
+        {"entry-rule": Evidence(keywords=6.0), "expiry-rule": Evidence(keywords=4.0), "expiry-twin": Evidence(keywords=5.5)},
+        RULES,
+    )
+    assert [c.id for c in ranking.candidates] == ["entry-rule", "expiry-twin", "expiry-rule"]
+    assert ranking.margin == pytest.approx(0.5)
+
+
+def test_a_rule_giving_the_same_result_does_not_make_the_choice_unclear():
+    ranking = rank_rules(
+        {"expiry-rule": Evidence(keywords=6.0, datable=True), "expiry-twin": Evidence(keywords=5.9, datable=True)}, RULES
+    )
+    assert ranking.runner_up is None and ranking.margin == float("inf")
+    assert decide(ranking, dated=True).rule is EXPIRY
+
+
+def test_one_clear_rule_with_a_date_of_its_event_is_computed():
+    ranking = rank_rules(
+        {"entry-rule": Evidence(keywords=6.0, role_fit=1.0, datable=True), "expiry-rule": Evidence(keywords=2.0, role_fit=-1.0)},
+        RULES,
+    )
+    decision = decide(ranking, dated=True)
+    assert decision.rule is ENTRY and not decision.abstains
+
+
+def test_two_close_rules_with_different_results_abstain_and_name_both():
+    ranking = rank_rules(
+        {"entry-rule": Evidence(keywords=5.0, datable=True), "expiry-rule": Evidence(keywords=4.5, datable=True)}, RULES
+    )
+    decision = decide(ranking, dated=True)
+    assert decision.rule is None and decision.reason == "close"
+    assert {c.id for c in decision.candidates} == {"entry-rule", "expiry-rule"}
+
+
+def test_the_asking_sentence_naming_the_top_rule_too_keeps_it():
+    ranking = rank_rules(
+        {
+            "entry-rule": Evidence(keywords=8.0, asked_action=1.0, asks_subject=True, role_fit=1.0, datable=True),
+            "expiry-rule": Evidence(keywords=5.0, asked_action=4.0, asks_subject=True, role_fit=-1.0),
+        },
+        RULES,
+    )
+    assert decide(ranking, dated=True).rule is ENTRY
+
+
+def test_the_asking_sentence_must_name_what_the_rule_is_about_too():
+    # "expire" asked about a receipt is not the residence permit's expiry.
+    ranking = rank_rules(
+        {
+            "entry-rule": Evidence(keywords=8.0, asked_keywords=1.0, role_fit=1.0, datable=True),
+            "expiry-rule": Evidence(keywords=5.0, asked_keywords=5.0, asked_action=5.0, asks_subject=False, role_fit=-1.0),
+        },
+        RULES,
+    )
+    assert decide(ranking, dated=True).rule is ENTRY
+
+
+def test_the_margin_needed_grows_with_the_score():
+    strong = {"entry-rule": Evidence(keywords=20.0, datable=True), "expiry-rule": Evidence(keywords=18.5, datable=True)}
+    weak = {"entry-rule": Evidence(keywords=6.0, datable=True), "expiry-rule": Evidence(keywords=4.5, datable=True)}
+    assert decide(rank_rules(strong, RULES), dated=True).reason == "close"  # 1.5 behind 20
+    assert decide(rank_rules(weak, RULES), dated=True).rule is ENTRY  # 1.5 behind 6
+
+
+def test_a_weak_lead_abstains():
+    ranking = rank_rules({"entry-rule": Evidence(keywords=MIN_SCORE - 1, datable=True)}, RULES)
+    decision = decide(ranking, dated=True)
+    assert decision.reason == "low_score" and [c.id for c in decision.candidates] == ["entry-rule"]
+
+
+def test_a_date_of_another_event_abstains_even_for_a_strong_rule():
+    ranking = rank_rules({"expiry-rule": Evidence(keywords=12.0, role_fit=-1.0)}, RULES)
+    decision = decide(ranking, dated=True)
+    assert decision.reason == "role" and decision.rule is None
+
+
+def test_the_asking_sentence_naming_a_rule_whose_event_has_no_date_abstains():
+    # The story dates one rule's event; the question asks about another rule.
+    ranking = rank_rules(
+        {
+            "entry-rule": Evidence(keywords=8.0, asked_keywords=3.0, asked_action=0.0, asks_subject=True, role_fit=1.0, datable=True),
+            "expiry-rule": Evidence(keywords=5.0, asked_keywords=5.0, asked_action=2.0, asks_subject=True, role_fit=-1.0),
+        },
+        RULES,
+    )
+    decision = decide(ranking, dated=True)
+    assert decision.reason == "role"
+    assert [c.id for c in decision.candidates] == ["expiry-rule", "entry-rule"]
+
+
+def test_without_a_date_nothing_is_computed_so_the_top_rule_is_kept():
+    ranking = rank_rules({"entry-rule": Evidence(keywords=1.0), "expiry-rule": Evidence(keywords=1.0)}, RULES)
+    assert decide(ranking, dated=False).rule is ENTRY
+
+
+def test_a_birth_date_alone_names_the_only_rule_counting_from_a_birth():
+    assert Evidence(role_fit=1.0, role_unique=True).named
+    assert not Evidence(role_fit=1.0, role_unique=False).named
+    assert not Evidence(role_fit=-1.0, role_unique=True).named
+
+
+def test_every_kind_of_evidence_moves_the_score_its_way():
+    base = score(Evidence(keywords=2.0))
+    assert score(Evidence(keywords=2.0, role_fit=1.0)) > base > score(Evidence(keywords=2.0, role_fit=-1.0))
+    assert score(Evidence(keywords=2.0, subject_fit=1.0)) > base > score(Evidence(keywords=2.0, subject_fit=-1.0))
+    assert score(Evidence(keywords=2.0, retrieval_rank=1)) > score(Evidence(keywords=2.0, retrieval_rank=3)) > base
+    assert score(Evidence(keywords=2.0, amount_named=True)) > base
+    assert MIN_MARGIN > 0
+
+
+def test_same_result_compares_article_and_result():
+    assert same_result(EXPIRY, EXPIRY_TWIN) and not same_result(ENTRY, EXPIRY)
+
+
+@pytest.mark.parametrize(
+    ("keywords", "text", "weight"),
+    [
+        (["residence permit"], "When does my residence permit expire?", 2.0),
+        (["residence permit", "permit"], "my residence permits", 3.0),  # stems: "permits" is "permit"
+        (["居留证件", "居留证"], "居留证件到期", 1.75),  # the shorter keyword inside the longer counts once
+        (["入境"], "出入境管理机构", 0.0),  # exit-entry administration is not an entry
+    ],
+)
+def test_keyword_weight(keywords, text, weight):
+    assert keyword_weight(keywords, text) == pytest.approx(weight)
+
+
+def test_match_rules_is_the_matcher_on_keywords_alone():
+    rules = load_rules()
+    top = match_rules("how many days before my residence permit expiry must I apply to extend residence", rules)
+    assert top[0].id == "law-32-extend-residence"
+    assert match_rules("What is the capital of France?", rules) == []
