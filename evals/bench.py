@@ -2,6 +2,8 @@
 
     python evals/bench.py --out evals/results/bench.json           # full run
     python evals/bench.py --out /tmp/bench.json --quick            # a small run, a few minutes
+    python evals/bench.py --scale --out evals/results/scale.json   # only the scale run: 20,000 provisions
+    python evals/bench.py --scale 5000 --chroma-server ...         # ... of another size, also on `chroma run`
 
 What it measures, each in a fresh temporary index (your own index is not touched):
 
@@ -15,12 +17,16 @@ What it measures, each in a fresh temporary index (your own index is not touched
 3. offline answers through the same engine the apps use: first answer (cold),
    p50 / p95 warm;
 4. peak memory (resident set size of this process after each phase);
-5. a scale run on synthetic corpora built from the real articles (default
-   1,000 / 5,000 / 20,000 article chunks): ingest throughput and retrieval
-   p50 / p95 per size. The scale run stores vectors from the hashing embedder at
-   the real embedder's dimension, so it measures the index (Chroma HNSW + BM25),
-   not the model; the model's own throughput is measured separately on the same
-   synthetic chunks and the report gives the projected model-embedding time.
+5. a scale run with the real embedder (the settings' one, in
+   ``REGCHAT_EMBED_WORKERS`` processes, as ``regchat ingest`` runs it): the
+   shipped corpus plus synthetic provisions built from the real articles
+   (``--scale-sizes``, default 1,000 in a full run; ``--scale`` alone runs only
+   this phase, at 20,000): ingest time and throughput, then every dev question
+   in every mode: p50 / p95 and recall@5 / MRR, the same as on the shipped
+   corpus alone, so the cost of 20,000 near-duplicate distractors shows;
+   peak memory of this process and of the embedding workers. With
+   ``--chroma-server`` the same index is also copied into a ``chroma run``
+   server and queried there.
 
 Writes the JSON report (``--out``) and a Markdown table next to it (``.md``).
 """
@@ -41,7 +47,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from regchat.documents import Answer, Provision, RetrievedItem
-from regchat.embeddings import HashingEmbeddings, get_embedder
+from regchat.embeddings import get_embedder
 from regchat.evaluation import load_questions, percentile, score, summarize
 from regchat.index import ingest
 from regchat.parsing import load_provisions
@@ -201,57 +207,110 @@ def synthetic_corpus(target: Path, chunks: int, sources: Sequence[Provision], *,
     return written
 
 
-def bench_scale(sizes: Sequence[int], workdir: Path, base: Settings, sources, queries, model_embedder) -> dict:
+def bench_scale(sizes: Sequence[int], workdir: Path, base: Settings, sources, questions,
+                chroma_server: bool = False) -> dict:
+    """Ingest the shipped corpus plus ``size`` synthetic provisions with the real embedder, then
+    time and score the dev questions on it (embedded, and on a Chroma server if asked)."""
+    import shutil
+
     from regchat.retrieval import open_retriever
 
     runs = []
-    dim = len(model_embedder.embed_query("dimension probe"))
+    models = base.models_path  # one conversion for every size
     for size in sizes:
         corpus = workdir / f"corpus-{size}"
         articles = synthetic_corpus(corpus, size, sources)
-        settings = bench_settings(base, workdir / f"index-{size}", corpus)
-        embedder = HashingEmbeddings(dim=dim)
-        report, ingest_ms = timed(ingest, None, settings, embedder=embedder, progress=False)
-        retriever, open_ms = timed(open_retriever, settings, embedder=embedder)
+        for path in sorted(base.corpus_dir.glob("*.md")):
+            shutil.copy(path, corpus / path.name)
+        settings = bench_settings(base, workdir / f"index-{size}", corpus, models_dir=models)
+        print(f"  scale {size}: embedding {articles:,} + shipped provisions with {settings.embedder} "
+              f"in {settings.embed_workers} worker(s)...", file=sys.stderr)
+        report, ingest_ms = timed(ingest, None, settings, progress=True)
+        retriever, open_ms = timed(open_retriever, settings)
         row = {
-            "chunks": articles,
+            "synthetic_provisions": articles,
             "indexed_provisions": report.provisions,
-            "ingest_s": round(ingest_ms / 1000, 2),
-            "ingest_chunks_per_s": round(articles / (ingest_ms / 1000), 1),
+            "embedder": report.embedder,
+            "embed_workers": settings.embed_workers,
+            "ingest_s": round(ingest_ms / 1000, 1),
+            "ingest_provisions_per_s": round(report.provisions / (ingest_ms / 1000), 1),
             "open_retriever_ms": round(open_ms, 1),
+            "retrieval": bench_retrieval(retriever, questions),
+            "peak_rss_mb": round(peak_rss_mb(), 1),
+            "workers_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         }
-        for mode in MODES:
-            samples = []
-            for query in queries:
-                forget_queries(retriever)
-                samples.append(timed(retriever.search, query, k=5, mode=mode)[1])
-            stats = latency_stats(samples)
-            row[f"{mode}_p50_ms"], row[f"{mode}_p95_ms"] = stats["p50_ms"], stats["p95_ms"]
-        row["peak_rss_mb"] = round(peak_rss_mb(), 1)
+        if chroma_server:
+            row["chroma_server"] = _on_chroma_server(settings, retriever, questions, workdir / f"server-{size}")
         runs.append(row)
-        print(f"  scale {size}: ingest {row['ingest_s']} s, hybrid p95 {row['hybrid_p95_ms']} ms", file=sys.stderr)
+        hybrid = row["retrieval"]["hybrid"]
+        print(f"  scale {size}: ingest {row['ingest_s']} s ({row['ingest_provisions_per_s']}/s), "
+              f"hybrid p50 {hybrid['p50_ms']} ms, recall@5 {hybrid['recall_at_5']}", file=sys.stderr)
         del retriever
+    return {"runs": runs}
 
-    # the model's own cost on the same kind of chunks, to project a full-model ingest
-    sample = [p for p in load_provisions(next((workdir / f"corpus-{sizes[0]}").glob("*.md")))[1]][:32]
-    texts = [p.embedding_text() for p in sample]
-    model_embedder.embed_documents(texts[:2])  # loaded already; warm the session
-    _, embed_ms = timed(model_embedder.embed_documents, texts)
-    model_rate = len(texts) / (embed_ms / 1000)
-    return {
-        "vectors": f"hashing embedder at dimension {dim} (index cost only)",
-        "runs": runs,
-        "model_embedder": getattr(model_embedder, "spec", "?"),
-        "model_chunks_per_s": round(model_rate, 2),
-        "projected_model_embedding_s": {str(r["chunks"]): round(r["chunks"] / model_rate, 0) for r in runs},
-    }
+
+def _on_chroma_server(settings: Settings, local_retriever, questions, path: Path) -> dict:
+    """Copy the index just built into a fresh ``chroma run`` server (vectors as they are:
+    nothing re-embedded) and run the dev questions against it."""
+    import socket
+    import subprocess
+
+    import httpx
+
+    from regchat.index import _ADD_BATCH, ChromaEmbeddingFunction, _active, chroma_client
+    from regchat.retrieval import open_retriever
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    path.mkdir(parents=True, exist_ok=True)
+    chroma = Path(sys.executable).parent / "chroma"
+    log = open(path / "server.log", "w")
+    process = subprocess.Popen([str(chroma), "run", "--path", str(path / "data"), "--host", "127.0.0.1",
+                                "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError(f"chroma run did not start: {(path / 'server.log').read_text()[-1000:]}")
+            time.sleep(0.3)
+        server = settings.model_copy(update={"chroma_host": "127.0.0.1", "chroma_port": port})
+        source = _active(chroma_client(settings), settings.collection)
+        started = time.perf_counter()
+        target = chroma_client(server).create_collection(
+            source.name, embedding_function=ChromaEmbeddingFunction(local_retriever.embedder),
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={**(source.metadata or {}), "complete": False},
+        )
+        stored = source.get(include=["embeddings", "documents", "metadatas"])
+        for start in range(0, len(stored["ids"]), _ADD_BATCH):
+            end = start + _ADD_BATCH
+            target.add(ids=stored["ids"][start:end], embeddings=stored["embeddings"][start:end],
+                       documents=stored["documents"][start:end], metadatas=stored["metadatas"][start:end])
+        target.modify(metadata={**(target.metadata or {}), "complete": True})
+        copy_s = time.perf_counter() - started
+        retriever, open_ms = timed(open_retriever, server, embedder=local_retriever.embedder)
+        return {"copy_s": round(copy_s, 1), "open_retriever_ms": round(open_ms, 1),
+                "retrieval": bench_retrieval(retriever, questions)}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
 
 
 # --------------------------------------------------------------------------- output
 
 
 def markdown(report: dict) -> str:
-    meta, ing, ret, ans = report["meta"], report["ingest"], report["retrieval"], report["answer"]
+    meta, ing, ret, ans = report["meta"], report["ingest"], report["retrieval"], report.get("answer")
     lines = [
         "# regchat benchmarks",
         "",
@@ -262,8 +321,13 @@ def markdown(report: dict) -> str:
         "|---|---:|",
         f"| ingest, shipped corpus ({ing['documents']} documents, {ing['provisions']} provisions), cold | {ing['cold_ms'] / 1000:.2f} s |",
         f"| re-ingest, nothing changed | {ing['unchanged_reingest_ms']:.0f} ms |",
-        f"| offline answer, first (cold) | {ans['first_answer_ms']:.0f} ms |",
-        f"| offline answer p50 / p95 (warm, {ans['n']} questions) | {ans['p50_ms']:.0f} / {ans['p95_ms']:.0f} ms |",
+    ]
+    if ans:
+        lines += [
+            f"| offline answer, first (cold) | {ans['first_answer_ms']:.0f} ms |",
+            f"| offline answer p50 / p95 (warm, {ans['n']} questions) | {ans['p50_ms']:.0f} / {ans['p95_ms']:.0f} ms |",
+        ]
+    lines += [
         f"| peak memory (RSS) | {report['peak_rss_mb']:.0f} MB |",
         "",
         "| retrieval mode | first query ms | p50 ms | p95 ms | p50 / BM25 | recall@5 | MRR |",
@@ -279,21 +343,30 @@ def markdown(report: dict) -> str:
     if scale:
         lines += [
             "",
-            f"Scale run (synthetic article chunks; vectors: {scale['vectors']}; "
-            f"`{scale['model_embedder']}` itself embeds {scale['model_chunks_per_s']} chunks/s on this machine; "
-            "with the model, dense and hybrid queries also pay its query embedding, i.e. the dense p50 above):",
+            "Scale run (the shipped corpus plus synthetic provisions, every vector from the real embedder; "
+            "dev questions, p50 / p95 ms and recall@5 per mode):",
             "",
-            "| chunks | ingest s | chunks/s | + model embedding s (projected) | open ms | BM25 p95 ms | dense p95 ms | hybrid p50 ms | hybrid p95 ms | peak RSS MB |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| provisions | embedder, workers | ingest s | provisions/s | open ms | BM25 | dense | hybrid "
+            "| peak RSS MB (main / a worker) |",
+            "|---:|---|---:|---:|---:|---|---|---|---|",
         ]
         for r in scale["runs"]:
-            projected = scale["projected_model_embedding_s"][str(r["chunks"])]
-            lines.append(
-                f"| {r['chunks']:,} | {r['ingest_s']} | {r['ingest_chunks_per_s']} | {projected:,.0f} | "
-                f"{r['open_retriever_ms']:.0f} | {r['bm25_p95_ms']} | {r['dense_p95_ms']} | "
-                f"{r['hybrid_p50_ms']} | {r['hybrid_p95_ms']} | {r['peak_rss_mb']} |"
-            )
+            lines.append(_scale_row(r, r["retrieval"], f"{r['peak_rss_mb']:.0f} / {r['workers_peak_rss_mb']:.0f}"))
+            if "chroma_server" in r:
+                server = r["chroma_server"]
+                lines.append(_scale_row({**r, "embedder": "same, on `chroma run`", "ingest_s": "-",
+                                         "ingest_provisions_per_s": "-", "open_retriever_ms": server["open_retriever_ms"]},
+                                        server["retrieval"], "-"))
     return "\n".join(lines) + "\n"
+
+
+def _scale_row(r: dict, retrieval: dict, memory: str) -> str:
+    modes = " | ".join(
+        f"{retrieval[m]['p50_ms']:.1f} / {retrieval[m]['p95_ms']:.1f}, {retrieval[m]['recall_at_5']:.3f}" for m in MODES
+    )
+    workers = f", {r['embed_workers']}" if isinstance(r["ingest_s"], float) else ""
+    return (f"| {r['indexed_provisions']:,} | {r['embedder']}{workers} | {r['ingest_s']} | "
+            f"{r['ingest_provisions_per_s']} | {float(r['open_retriever_ms']):.0f} | {modes} | {memory} |")
 
 
 # --------------------------------------------------------------------------- command line
@@ -302,10 +375,14 @@ def markdown(report: dict) -> str:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Benchmark regchat: ingest, retrieval modes, answers, memory, scale.")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "evals" / "results" / "bench.json")
-    parser.add_argument("--quick", action="store_true", help="small run: 20 questions, scale 500 / 2,000")
+    parser.add_argument("--quick", action="store_true", help="small run: 20 questions, scale 300")
     parser.add_argument("--questions", type=Path, default=DEV_SET, help="questions to time (in-scope ones are used)")
-    parser.add_argument("--scale", default=None, help="comma-separated synthetic corpus sizes (default 1000,5000,20000)")
-    parser.add_argument("--scale-queries", type=int, default=None, help="queries per scale size (default 50; quick 15)")
+    parser.add_argument("--scale", nargs="?", const="20000", default=None, metavar="SIZES",
+                        help="only the scale run (and the shipped-corpus figures it is compared with), "
+                        "at these comma-separated sizes (default 20000)")
+    parser.add_argument("--scale-sizes", default=None, help="scale sizes in a full run (default 1000; quick 300)")
+    parser.add_argument("--scale-queries", type=int, default=None, help="dev questions per scale size (default all)")
+    parser.add_argument("--chroma-server", action="store_true", help="also query each scale index on `chroma run`")
     parser.add_argument("--no-scale", action="store_true", help="skip the scale run")
     return parser.parse_args(argv)
 
@@ -314,8 +391,8 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
     args = parse_args(argv)
     base = settings or Settings()
     limit = 20 if args.quick else None
-    sizes = [int(s) for s in (args.scale or ("500,2000" if args.quick else "1000,5000,20000")).split(",")]
-    scale_queries = args.scale_queries or (15 if args.quick else 50)
+    sizes_text = args.scale or args.scale_sizes or ("300" if args.quick else "1000")
+    sizes = [int(s) for s in sizes_text.split(",")]
 
     questions = [q for q in load_questions(args.questions) if q.in_scope]
     timed_questions = questions[:limit] if limit else questions
@@ -330,7 +407,7 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
         workdir = Path(tmp)
         corpus_settings = bench_settings(base, workdir / "index-corpus")
         print("ingest...", file=sys.stderr)
-        embedder = get_embedder(corpus_settings.embedder)
+        embedder = get_embedder(corpus_settings.embedder, cache_dir=base.models_path)
         report["ingest"] = bench_ingest(corpus_settings, embedder)
         report["peak_rss_after_ingest_mb"] = round(peak_rss_mb(), 1)
 
@@ -339,21 +416,23 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
         report["open_retriever_ms"] = round(open_ms, 1)
         report["retrieval"] = bench_retrieval(retriever, timed_questions)
 
-        print("answers...", file=sys.stderr)
-        engine = Engine(retriever, corpus_settings, clock=dt.date.today)  # questions without 'today': the real date
-        report["answer"] = bench_answers(engine, timed_questions)
+        if not args.scale:
+            print("answers...", file=sys.stderr)
+            engine = Engine(retriever, corpus_settings, clock=dt.date.today)  # no 'today' in a question: the real date
+            report["answer"] = bench_answers(engine, timed_questions)
         report["peak_rss_mb"] = round(peak_rss_mb(), 1)
 
-        if not args.no_scale:
+        if args.scale or not args.no_scale:
             print("scale...", file=sys.stderr)
             sources = real_provisions(corpus_settings.corpus_dir)
-            queries = [q.question for q in questions[:scale_queries]]
-            report["scale"] = bench_scale(sizes, workdir, base, sources, queries, embedder)
+            scale_questions = timed_questions[:args.scale_queries] if args.scale_queries else timed_questions
+            report["scale"] = bench_scale(sizes, workdir, base, sources, scale_questions, args.chroma_server)
 
     report["meta"] = {
         "started": started.isoformat(timespec="seconds"),
         "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "cpus": os.cpu_count(),
+        "embed_workers": base.embed_workers,
         "load_average_start": load_start,
         "load_average_end": [round(x, 2) for x in os.getloadavg()],
         "embedder": base.embedder,

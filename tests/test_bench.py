@@ -44,7 +44,7 @@ def test_the_synthetic_corpus_is_reproducible(bench, tmp_path):
 def test_a_small_run_reports_every_figure(bench, make_settings, tmp_path):
     out = tmp_path / "bench.json"
     status = bench.main(
-        ["--out", str(out), "--quick", "--scale", "150,300", "--scale-queries", "3"],
+        ["--out", str(out), "--quick", "--scale-sizes", "150,300", "--scale-queries", "3"],
         settings=make_settings(),  # hashing embedder: the run measures the pipeline, not a model
     )
     report = json.loads(out.read_text(encoding="utf-8"))
@@ -57,7 +57,11 @@ def test_a_small_run_reports_every_figure(bench, make_settings, tmp_path):
     assert report["retrieval"]["bm25"]["p50_ratio_to_bm25"] == 1.0
     assert report["answer"]["n"] == 20 and report["answer"]["p50_ms"] > 0
     assert report["peak_rss_mb"] > 0
-    assert [r["chunks"] for r in report["scale"]["runs"]] == [150, 300]
-    assert [r["indexed_provisions"] for r in report["scale"]["runs"]] == [150, 300]
-    assert report["scale"]["model_chunks_per_s"] > 0
+    runs = report["scale"]["runs"]
+    assert [r["synthetic_provisions"] for r in runs] == [150, 300]
+    shipped = report["ingest"]["provisions"]
+    assert [r["indexed_provisions"] for r in runs] == [150 + shipped, 300 + shipped]
+    for run in runs:
+        assert run["embedder"] == "hashing" and run["ingest_provisions_per_s"] > 0
+        assert run["retrieval"]["hybrid"]["n"] == 3 and 0 <= run["retrieval"]["hybrid"]["recall_at_5"] <= 1
     assert "| hybrid |" in out.with_suffix(".md").read_text(encoding="utf-8")

