@@ -85,7 +85,7 @@ class TestAsk:
             "--today", "2026-11-22", "--json",
         )  # fmt: skip
         assert result.exit_code == 0
-        answer = Answer.model_validate_json(result.output)
+        answer = Answer.model_validate_json(result.stdout)  # progress lines go to stderr
         assert [d.date.isoformat() for d in answer.deadlines] == ["2026-04-01"]
         assert any(c.doc_id == "cn-exit-entry-law" and c.article == 30 for c in answer.citations)
 
