@@ -42,6 +42,11 @@ index: install
 eval: install index
 	$(PY) evals/run.py --questions evals/questions.jsonl --report evals/results/dev.json
 	$(PY) evals/run.py --questions evals/heldout.jsonl --report evals/results/heldout.json
+	cat evals/questions.jsonl evals/heldout.jsonl > .regchat/dev-and-heldout.jsonl
+	$(PY) evals/run.py --questions .regchat/dev-and-heldout.jsonl --report evals/results/dev-and-heldout.json
+	$(PY) evals/run.py --questions evals/reworded.jsonl --report evals/results/reworded.json --baseline evals/results/dev-and-heldout.json
+	$(PY) evals/run.py --questions evals/dev_law.jsonl --report evals/results/dev_law.json
+	$(PY) evals/run.py --questions evals/heldback/fresh.jsonl --report evals/results/fresh-as-dev.json
 
 bench: install index
 	$(PY) evals/bench.py --out evals/results/bench.json
