@@ -435,7 +435,7 @@ class TestReadingMoreForms:
     def test_a_number_two_documents_have_is_the_one_the_rest_of_the_question_is_about(self, engine):
         answer = engine.answer("Article 33: within how many days must a change of passport be reported?", today=TODAY)
         assert keys(answer) == ["cn-exit-entry-law#33"]
-        assert answer.text.splitlines()[0] == "The text quoted below states: 10 days."
+        assert answer.text.splitlines()[0] == "The text quoted below states: 10 days. (Exit and Entry Administration Law, Art. 33)"
 
     def test_a_bare_article_number_keeps_every_document_that_has_it(self, engine):
         answer = engine.answer("What does Article 33 say?", today=TODAY)
@@ -452,3 +452,10 @@ def test_a_message_asking_two_things_gets_a_provision_for_each(engine):
         "for a mainland residence permit?", today=TODAY)
     docs = {c.doc_id for c in answer.citations}
     assert "mo-non-resident-worker-card" in docs and "cn-exit-entry-law" in docs
+
+
+def test_first_line_figures_survive_the_claim_checks(engine):
+    answer = engine.answer("外国人非法就业，罚款多少？", today=TODAY)
+    first = answer.text.splitlines()[0]
+    assert first.startswith("下列条文规定：") and "20000元" in first
+    assert not answer.notices

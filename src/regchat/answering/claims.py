@@ -157,6 +157,11 @@ def numbers_in(text: str) -> set[float]:
         value = zh_number(m.group(0))
         if value is not None:
             out.add(float(value))
+    # Amounts with 万 ("一万元", "二万元") and every figure the answers restate in digits.
+    from .quoting import figures_in
+
+    for figure in figures_in(text):
+        out.add(float(figure.split()[0].replace(",", "")))
     return out
 
 

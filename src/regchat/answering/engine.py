@@ -25,7 +25,7 @@ from .asked import not_stated_line, short_answer, unstated, where_to_ask
 from .clarify import compare_actions, compose_clarification, merge_drafts
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
 from .dates import dates_in, describe_date_problem
-from .guardrails import MARKER, check_citations, check_dates, quote_in, render_markers, split_sentences
+from .guardrails import MARKER, check_citations, marker, check_dates, quote_in, render_markers, split_sentences
 from .language import simplified
 from .offline import (
     Draft,
@@ -530,7 +530,10 @@ def _say_what_is_not_stated(reading: Reading, draft: Draft) -> Draft:
         score = SentencePicker.clause_scorer(reading.question)
         first = short_answer(reading.question, " ".join(draft.quotes.values()), reading.lang, parts=items, score=score)
         if first:
-            draft.text = f"{first}\n{draft.text}"
+            # The figures come from the quoted provisions: the line cites them, so the claim checks
+            # find its numbers in their texts.
+            cited = " ".join(marker(p) for p in draft.cited if p.key in draft.quotes)
+            draft.text = f"{first} {cited}".rstrip() + f"\n{draft.text}"
         return draft
     region = next((p.jurisdiction for p in draft.cited), None) if reading.region is None else reading.region
     draft.text = f"{not_stated_line(missing, reading.lang)}\n{draft.text}\n{where_to_ask(region, reading.lang)}"
