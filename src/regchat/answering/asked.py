@@ -91,7 +91,6 @@ _EN_FIGURE = re.compile(
     r"\b(\d[\d,]*|one|two|three|five|six|seven|ten|fifteen|thirty|sixty|ninety)\s+"
     r"(working days?|days?|hours?|months?|years?|yuan)\b", re.I
 )
-_ZH_FIGURE = re.compile(r"([零〇一二两三四五六七八九十百千万0-9]+)(个工作日|工作日|周岁|个月|小时|元|日|天|年)")
 
 
 def short_answer(question: str, quoted: str, lang: Lang, *, parts: list[str] | None = None, score=None) -> str | None:

@@ -326,14 +326,14 @@ class Engine:
             from_elsewhere = elsewhere is not None and getattr(elsewhere, "region", None) != reading.region
             local = [h for h in hits if h.provision.jurisdiction == reading.region]
             if (from_elsewhere or reading.dates) and local:
-                chosen = choose_provisions(reading, local, self.picker)
+                chosen = choose_provisions(reading, local)
                 draft = compose_lookup(reading, chosen, self.picker, self.titles_zh)
                 draft.text = no_deadline_note(reading, reading.region) + "\n" + draft.text
                 return draft
 
         # Everything else: quote the provisions that answer it; a question asking several things
         # gets the provision that answers each.
-        chosen = choose_provisions(reading, hits, self.picker)
+        chosen = choose_provisions(reading, hits)
         for part in question_parts(reading.question)[1:]:
             found = self.retriever.search(part, k=TOP_K)
             if reading.region:

@@ -20,7 +20,7 @@ from ..documents import Deadline, Hit, Provision
 from ..parsing import int_to_chinese
 from ..tokens import tokenize
 from .guardrails import marker, split_sentences
-from .language import WEEKDAYS_ZH, Lang, detect_language, english_terms
+from .language import WEEKDAYS_ZH, Lang, english_terms
 from .quoting import Quote, quote_provision, version_day
 from .questions import Reading, main_subject_of_text, subject_of
 
@@ -93,13 +93,6 @@ def lexicon_terms(question: str) -> list[str]:
     return load_glossary().expansions(question)
 
 
-def _reader_text(provision: Provision, question: str) -> tuple[str, bool]:
-    """The provision's text in the question's language when it has one (and whether it does)."""
-    lang = detect_language(question)
-    version = provision.text_in(lang)
-    return (version.text, True) if version is not None else (provision.text, False)
-
-
 class SentencePicker:
     """Chooses the sentences of a provision that answer a question: IDF-weighted word
     overlap, normalised for sentence length (a short item that says it beats a long one
@@ -155,17 +148,6 @@ class SentencePicker:
                 chosen = [0] + chosen[: max(most - 1, 1)]
         return [sentences[i] for i in sorted(chosen)]
 
-    def coverage(self, provision: Provision, question: str) -> float:
-        """Share of the question's word weight (IDF) that the provision contains, 0..1 (read in the
-        question's language when the provision has a text in it)."""
-        text, same_language = _reader_text(provision, question)
-        terms = _terms(question + " " + " ".join(english_terms(question)))
-        total = sum(self._idf.get(t, self._default_idf) for t in terms)
-        if not total:
-            return 0.0
-        own = _terms(provision.label + " " + text)
-        return sum(self._idf.get(t, self._default_idf) for t in terms & own) / total
-
     @staticmethod
     def clause_scorer(question: str):
         """``score(text)``: how many of the question's words (and the lexicon's words for them) a
@@ -189,11 +171,6 @@ class SentencePicker:
 
         return score
 
-    def best_score(self, provision: Provision, question: str) -> float:
-        text, _ = _reader_text(provision, question)
-        sentences = self.text_sentences(text)
-        return self._score(sentences, question)[0][0] if sentences else 0.0
-
     def _score(self, sentences: list[str], question: str) -> list[tuple[float, int]]:
         terms = _terms(question + " " + " ".join(english_terms(question)))
         scored = []
@@ -206,12 +183,6 @@ class SentencePicker:
 
 
 # --------------------------------------------------------------------------- choosing provisions
-
-
-# Sentence-match and coverage re-ranking on top of retrieval helped the dev set and hurt its
-# rewording (citation precision 0.691 with, 0.715 without): it was fitted to the dev questions' words.
-RERANK_WEIGHT = 0.0
-COVERAGE_WEIGHT = 0.0
 
 
 GUIDE_PENALTY = 0.3
@@ -246,37 +217,33 @@ def topic_of(reading: Reading) -> str:
     return _PLACE_WORDS.sub(" ", question)
 
 
-def rerank(reading: Reading, hits: Sequence[Hit], picker: SentencePicker) -> list[Hit]:
-    """Hits re-ordered by retrieval score plus how well their best sentence matches the question.
+def rerank(reading: Reading, hits: Sequence[Hit]) -> list[Hit]:
+    """Hits in retrieval's order, but for two corrections: a mainland guide the question does not
+    name goes down, and for a follow-up about "it" a provision mostly about the thing "it" is (a
+    residence permit rather than a visa) goes up.
 
-    Retrieval scores whole provisions; an answer is usually one sentence. The
-    sentence match (scaled to the best hit's) breaks near-ties in favour of the
-    provision that says the thing asked; for a follow-up about "it", so does a
-    provision being mostly about the thing "it" is (a residence permit rather than a visa).
+    (Re-ranking by how well a provision's best sentence matches the question helped the dev set
+    and hurt its rewording, citation precision 0.691 with and 0.715 without: it was fitted to the
+    dev questions' words, and is gone.)
     """
     if len(hits) < 2:
         return list(hits)
     topic = topic_of(reading)
-    best = [picker.best_score(h.provision, topic) for h in hits]
-    top = max(best) or 1.0
-    cover = [picker.coverage(h.provision, topic) for h in hits]
     asked = subject_of(topic) if reading.carried_subject else None  # "what do I need for it?" (it = ...)
     rescored = [
         h.model_copy(
             update={
-                "score": h.score + RERANK_WEIGHT * b / top + COVERAGE_WEIGHT * c
+                "score": h.score
                 - (GUIDE_PENALTY if not names_subject(reading, h.provision) else 0.0)
                 + (SUBJECT_WEIGHT if asked and main_subject_of_text(h.provision.text) == asked else 0.0)
             }
         )
-        for h, b, c in zip(hits, best, cover)
+        for h in hits
     ]
     return sorted(rescored, key=lambda h: -h.score)
 
 
-def choose_provisions(
-    reading: Reading, hits: Sequence[Hit], picker: SentencePicker | None = None
-) -> list[Provision]:
+def choose_provisions(reading: Reading, hits: Sequence[Hit]) -> list[Provision]:
     """The provisions to quote: the best hit (and a close second when the question compares,
     or the best of the other jurisdiction when it spans mainland China and Macao)."""
     if not hits:
@@ -285,8 +252,7 @@ def choose_provisions(
         # A question about one place is answered from that place's documents when they come up.
         local = [h for h in hits if h.provision.jurisdiction == reading.region]
         hits = local or list(hits)
-    if picker is not None:
-        hits = rerank(reading, hits, picker)
+    hits = rerank(reading, hits)
     chosen = [hits[0].provision]
     spans_both = bool(_MACAO.search(reading.question)) and (
         bool(_MAINLAND.search(reading.question)) or bool(_BOTH_PLACES.search(reading.question))
