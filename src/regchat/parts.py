@@ -95,6 +95,11 @@ def pinpoint(article: int | None, part: Part, lang: str, *, paragraphs: int = 1)
     return f"Art. {article}{para}" if para else None
 
 
+def plain(text: str) -> str:
+    """A part's text as compared across versions: no item number, bracket width or spacing."""
+    return "".join(_ITEM.sub("", text).translate(str.maketrans("()", "（）")).split())
+
+
 def align_items(translation: str, followed: str, current: str) -> dict[int, int]:
     """Item numbers of a translation mapped to the numbering in force.
 
@@ -102,16 +107,12 @@ def align_items(translation: str, followed: str, current: str) -> dict[int, int]
     keeps its place in the text in force (``current``) when its official text is the same
     there. {6: 7, ...} for a translation of 2013 whose items after (5) moved one down in 2025.
     """
-    def normalised(text: str) -> str:
-        text = _ITEM.sub("", text)
-        return "".join(text.translate(str.maketrans("()", "（）")).split())
-
     old = [p for p in split_parts(followed) if p.item is not None]
-    new = {normalised(p.text): p.item for p in split_parts(current) if p.item is not None}
+    new = {plain(p.text): p.item for p in split_parts(current) if p.item is not None}
     ours = [p for p in split_parts(translation) if p.item is not None]
     mapping: dict[int, int] = {}
     for mine, theirs in zip(ours, old):
-        moved = new.get(normalised(theirs.text))
+        moved = new.get(plain(theirs.text))
         if mine.item is not None and moved is not None:
             mapping[mine.item] = moved
     return mapping

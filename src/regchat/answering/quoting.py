@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from ..documents import Provision
 from ..parsing import chinese_to_int
-from ..parts import Part, align_items, pinpoint, split_parts
+from ..parts import Part, align_items, pinpoint, plain, split_parts
 from .language import Lang
 
 PARAGRAPH_CHARS = {"en": 520, "zh": 220}  # a paragraph this short is quoted whole
@@ -103,8 +103,8 @@ def quote_provision(
     followed = next((t for t in full.texts if t.official and version is not None and t.version == version.follows), None)
     if outdated and official is not None and followed is not None and not whole:
         # A part the translation predates (a new item) may be what is asked: quote the official text then.
-        old = {_plain(p.text) for p in split_parts(followed.text)}
-        new_parts = [p for p in split_parts(official.text) if _plain(p.text) not in old]
+        old = {plain(p.text) for p in split_parts(followed.text)}
+        new_parts = [p for p in split_parts(official.text) if plain(p.text) not in old]
         best_new = max((score(p.text) for p in new_parts), default=0.0)
         best_old = max((score(p.text) for p in split_parts(text)), default=0.0)
         if best_new > best_old:
@@ -149,12 +149,6 @@ def quote_provision(
     if in_lang != lang:
         quote.notes.append(untranslated_note(provision, lang, " ".join(quote.pieces), part=bool(quote.pinpoint)))
     return quote
-
-
-def _plain(text: str) -> str:
-    """A part's text compared across versions: no item number, bracket width or spacing."""
-    text = re.sub(r"^\s*(?:\(\d{1,2}\)|[（(][一二三四五六七八九十]{1,3}[）)])\s*", "", text)
-    return "".join(text.translate(str.maketrans("()", "（）")).split())
 
 
 def _first(text: str, sentences) -> str:
