@@ -49,16 +49,10 @@ from regchat.embeddings import SpecEmbeddings, get_embedder
 from regchat.index import IndexHandle, open_index
 from regchat.parsing import ZH_NUMERAL, chinese_to_int
 from regchat.settings import Settings, get_settings
-from regchat.tokens import tokenize
+from regchat.tokens import is_chinese, tokenize
 
 Mode = Literal["hybrid", "bm25", "dense"]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _is_chinese(text: str) -> bool:
-    """Whether Chinese carries the text (the same test as the answer's language)."""
-    cjk = len(_CJK.findall(text))
-    return cjk >= 2 and cjk > 1.5 * len(re.findall(r"[A-Za-z]{2,}", text))
 
 
 @dataclass(frozen=True)
@@ -466,7 +460,7 @@ class Retriever:
         vector = self._query_vector(query)
         # A query and a text in different languages sit lower on the same model's cosine scale
         # (multilingual e5: about 0.07 on this corpus; 0.04, chosen on the dev sets, lets the own language lead); lifted by that, each language competes evenly.
-        query_zh = _is_chinese(query)
+        query_zh = is_chinese(query)
         if self.handle.vectors is not None:
             lift = np.where(self._zh_records != query_zh, self.tuning.cross_language, 0.0)
             return self._best_per_provision(self.handle.vectors @ vector + lift, -1.0)

@@ -14,6 +14,16 @@ _STOPWORDS = frozenset(
     china chinese foreigner foreigners foreign 中国 外国人""".split()
 )
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[\u4e00-\u9fff]+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def is_chinese(text: str) -> bool:
+    """Whether Chinese characters carry the text: at least two, and clearly more than Latin words
+    ("我的 residence permit 12月15日到期" is Chinese). The one test of a question's language, for
+    the answer and for retrieval alike."""
+    cjk = len(_CJK.findall(text))
+    return cjk >= 2 and cjk > 1.5 * len(_LATIN_WORD.findall(text))
 
 
 @lru_cache(maxsize=8192)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from ..tokens import is_chinese
+
 Lang = Literal["en", "zh"]
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 def detect_language(text: str) -> Lang:
@@ -17,9 +18,7 @@ def detect_language(text: str) -> Lang:
     Mixed questions ("我的 residence permit 12月15日到期") count as Chinese when
     they have clearly more Chinese characters than Latin words.
     """
-    cjk = len(_CJK.findall(text))
-    latin = len(_LATIN_WORD.findall(text))
-    return "zh" if cjk >= 2 and cjk > 1.5 * latin else "en"
+    return "zh" if is_chinese(text) else "en"
 
 
 WEEKDAYS_ZH = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"]
