@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,7 @@ def _runs(text: str) -> set[str]:
     return runs
 
 
+@lru_cache(maxsize=1)
 def _corpus_texts() -> tuple[str, str]:
     files: dict[str, list] = {}
     for path in sorted(CORPUS.glob("*.md")):
@@ -85,6 +87,7 @@ def test_every_lexicon_entry_leads_to_text_of_the_corpus(entry):
     assert reaches_english or reaches_chinese, f"{entry} matches no word of the corpus"
 
 
+@lru_cache(maxsize=None)
 def _provision_texts(key: str) -> str:
     doc_id, _, article = key.partition("#")
     files = [load_provisions(p) for p in sorted(CORPUS.glob(f"{doc_id}*.md"))]
