@@ -120,7 +120,7 @@ class Reading:
     @property
     def reuses_previous(self) -> bool:
         """A follow-up carries the earlier turn's rule and date only when it gives a new date
-        or asks about the date again ("And if I entered on 10 May?", "那截止日期是哪天？");
+        or asks about the date again ("And if I entered on 10 May?", "那到期前最迟哪天要去？");
         otherwise ("Which papers does that take?") the earlier turn is context for a lookup."""
         return self.follow_up and bool(
             self.dates or self.asks_deadline or _STAY_DAYS.search(self.question) or self.replied_to
