@@ -108,9 +108,8 @@ class Provision(BaseModel):
 
     def official_text(self, on: dt.date | None = None) -> ProvisionText | None:
         """The authentic text in force on ``on`` (latest when None)."""
-        for lang in dict.fromkeys(t.lang for t in self.texts if t.official):
-            return self.text_in(lang, on)
-        return None
+        versions = self.versions()
+        return self.text_in(versions[0].lang, on) if versions else None
 
     def translation_outdated(self, lang: str, on: dt.date | None = None) -> bool:
         """Whether the translation in ``lang`` follows an official version whose text differs
