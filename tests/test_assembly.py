@@ -161,3 +161,43 @@ class TestSeveralFiles:
         ]
         with pytest.raises(DocumentError, match="in_force"):
             assemble(files)
+
+    def test_a_summary_gives_the_gist_of_articles_its_language_has_no_text_of(self, tmp_path):
+        files = [
+            load_provisions(self.write(tmp_path, "a.zh.md", "language: zh\nversion: v1\nin_force: 2020-01-01\n",
+                                       "第一条 甲文。\n\n第二条 乙文。\n")),
+            load_provisions(self.write(tmp_path, "b.md", "language: en\ntranslation_of: v1\n", "Article 1 Text A.\n")),
+            load_provisions(self.write(tmp_path, "c.md", "language: en\nkind: summary\nsummary_of: v1\n",
+                                       "Article 1 Gist A.\n\nArticle 2 Gist B.\n")),
+        ]
+        first, second = assemble(files)
+        assert first.text_in("en").text == "Text A." and first.summary_in("en") is None  # the translation wins
+        assert second.text_in("en") is None and second.languages == ["zh"]  # a summary is not a text of the law
+        assert second.summary_in("en").text == "Gist B." and second.label == "Rules, Art. 2"
+
+    def test_a_summary_that_claims_to_be_official_is_refused(self, tmp_path):
+        files = [
+            load_provisions(self.write(tmp_path, "a.zh.md", "language: zh\nin_force: 2020-01-01\n", "第一条 甲文。\n")),
+            load_provisions(self.write(tmp_path, "c.md", "language: en\nkind: summary\nofficial: true\n", "Article 1 Gist.\n")),
+        ]
+        with pytest.raises(DocumentError, match="summary"):
+            assemble(files)
+
+
+class TestTheLawsEnglishSummaries:
+    def test_every_article_outside_chapter_iv_has_an_english_summary_and_chapter_iv_none(self):
+        law = shipped("cn-exit-entry-law")
+        summarised = sorted(n for n, p in law.items() if p.summary_in("en") is not None)
+        assert summarised == [n for n in range(1, 94) if not 29 <= n <= 49]
+        assert all(law[n].text_in("en") is not None for n in range(29, 50))
+
+    def test_every_figure_of_the_chinese_text_is_in_its_summary(self):
+        from regchat.answering.quoting import figures_in
+
+        for number, p in shipped("cn-exit-entry-law").items():
+            summary = p.summary_in("en")
+            if summary is None:
+                continue
+            digits = summary.text.replace(",", "")
+            for figure in figures_in(p.text_in("zh").text):
+                assert figure.split()[0].replace(",", "") in digits, (number, figure)

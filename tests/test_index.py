@@ -102,7 +102,7 @@ class TestIncremental:
         report = ingest(None, settings, embedder=counting, progress=False)
         assert report.updated == ["cn-exit-entry-law"]
         assert report.embedded == 93  # the Law's provisions: its Chinese text and its translation
-        assert counting.embedded == 93 + 21  # one text per article and language
+        assert counting.embedded == 93 + 21 + 72  # a text per article and language; an English summary of the other 72
         assert report.provisions == 146
         retriever = open_retriever(settings)
         assert "ten days prior" in retriever.get("cn-exit-entry-law#29").text
@@ -134,7 +134,7 @@ class TestIncremental:
 
         other = OtherHashing()
         report = ingest(None, settings, embedder=other, progress=False)
-        assert other.embedded == 93 + 21 + 2 * 39 + 5 + 9 and len(report.updated) == 4
+        assert other.embedded == 93 + 21 + 72 + 2 * 39 + 5 + 9 and len(report.updated) == 4
         assert open_index(settings).embedder_spec == "hashing-512"
 
 

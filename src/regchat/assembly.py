@@ -11,6 +11,9 @@ whose ``texts`` hold every language and version:
   its ``in_force`` day until the day before the next one's;
 * a translation says which official version it follows, so an answer can tell
   when the official text has changed since;
+* a summary (``kind: summary``, ``summary_of: <version>``) gives the gist of the
+  articles a language has no text of; it goes to ``Provision.summaries``, is
+  searched and shown as a summary, and is never quoted as the law;
 * ``Provision.text`` (what older callers read) is the translation when there is
   one, else the latest official text; labels and titles come from the
   translation's file when there is one, so citations keep their English form.
@@ -45,7 +48,8 @@ def assemble(files: Sequence[Parsed]) -> list[Provision]:
         return [_single(document, p) for p in provisions]
     _check_files(files)
     official = sorted((f for f in files if f[0].official), key=lambda f: f[0].in_force or dt.date.min)
-    translations = [f for f in files if not f[0].official]
+    translations = [f for f in files if not f[0].official and not f[0].summary]
+    summaries = [f for f in files if f[0].summary]
     base_doc = (translations or official)[0][0]
     title_zh = next((doc.title for doc, _ in official if doc.language == "zh"), None)
     texts: dict[int, list[ProvisionText]] = {}
@@ -73,6 +77,13 @@ def assemble(files: Sequence[Parsed]) -> list[Provision]:
                 ProvisionText(lang=document.language, text=p.text, official=False, follows=document.translation_of)
             )
             meta.setdefault(p.article, {})["translated"] = p
+    gists: dict[int, list[ProvisionText]] = {}
+    for document, provisions in summaries:
+        for p in provisions:
+            if p.article in texts:
+                gists.setdefault(p.article, []).append(
+                    ProvisionText(lang=document.language, text=p.text, official=False, follows=document.translation_of)
+                )
     out: list[Provision] = []
     for article in sorted(texts):
         entry = meta[article]
@@ -93,6 +104,7 @@ def assemble(files: Sequence[Parsed]) -> list[Provision]:
                 text=text,
                 ordinal=article,
                 texts=tuple(texts[article]),
+                summaries=tuple(gists.get(article, ())),
                 doc_title_zh=title_zh,
                 chapter_zh=entry.get("chapter_zh"),
                 section_zh=entry.get("section_zh"),
@@ -123,7 +135,10 @@ def _check_files(files: Sequence[Parsed]) -> None:
     seen: dict[tuple, str] = {}
     for document, provisions in files:
         path = document.path or document.doc_id
-        key = ("official text", document.version) if document.official else ("translation", document.language)
+        if document.summary and document.official:
+            raise DocumentError(path, "a summary ('kind: summary') is not the official text: set 'official: false'")
+        kind = "summary" if document.summary else "translation"
+        key = ("official text", document.version) if document.official else (kind, document.language)
         if key in seen:
             raise DocumentError(
                 path, f"doc_id {document.doc_id!r} is already used by {seen[key]} (same {key[0]}, "

@@ -39,6 +39,10 @@ class Document(BaseModel):
     translation_of: str | None = Field(
         default=None, description="For a translation: the version of the official text it follows"
     )
+    summary: bool = Field(
+        default=False,
+        description="A summary of articles that have no translation in its language (never quoted as the law)",
+    )
 
 
 class ProvisionText(BaseModel):
@@ -79,6 +83,9 @@ class Provision(BaseModel):
     text: str
     ordinal: int = Field(default=0, description="Position of the provision in its document")
     texts: tuple[ProvisionText, ...] = ()
+    summaries: tuple[ProvisionText, ...] = Field(
+        default=(), description="Summaries in languages without a text (a reader's gist, not the law)"
+    )
     doc_title_zh: str | None = Field(default=None, description="The document's Chinese title, when it has one")
     chapter_zh: str | None = None
     section_zh: str | None = None
@@ -105,6 +112,12 @@ class Provision(BaseModel):
                 return current[-1]
             return official[0] if on < (official[0].in_force or on) else official[-1]
         return (official or candidates)[-1]
+
+    def summary_in(self, lang: str) -> ProvisionText | None:
+        """The summary in ``lang``, where that language has no text of this provision."""
+        if any(t.lang == lang for t in self.texts):
+            return None
+        return next((t for t in self.summaries if t.lang == lang), None)
 
     def official_text(self, on: dt.date | None = None) -> ProvisionText | None:
         """The authentic text in force on ``on`` (latest when None)."""
@@ -194,6 +207,9 @@ class Citation(BaseModel):
     original: str = Field(default="", description="The official text of the quoted part, when the quote is a translation")
     version: str | None = Field(default=None, description="Version of the official text the answer relies on")
     languages: list[str] = Field(default_factory=list, description="Languages the provision has a text in")
+    summary: str = Field(
+        default="", description="The document's summary of the provision in the reader's language, when it has no text in it"
+    )
 
     @property
     def key(self) -> str:

@@ -559,7 +559,8 @@ def _combined(files: Sequence[tuple[Document, list[Provision]]]) -> Document:
 
 def _records(provision: Provision) -> list[tuple[str, str, str]]:
     """(lang, stored text, embedded text) for each language of a provision: the text in force
-    now, with the document's title and the article's label in that language."""
+    now, with the document's title and the article's label in that language; a language with
+    only a summary of the provision, the summary."""
     out = []
     for lang in provision.languages:
         version = provision.text_in(lang)
@@ -570,6 +571,9 @@ def _records(provision: Provision) -> list[tuple[str, str, str]]:
         else:
             head = f"{provision.doc_title}\n{provision.label}"
         out.append((lang, version.text, f"{head}\n{version.text}"))
+    for summary in provision.summaries:
+        if provision.summary_in(summary.lang) is summary:  # a language with no text is found by its summary
+            out.append((summary.lang, summary.text, f"{provision.doc_title}\n{provision.label}\n{summary.text}"))
     if not out:
         out.append(("en", provision.text, provision.embedding_text()))
     return out

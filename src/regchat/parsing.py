@@ -192,10 +192,11 @@ def parse_text(text: str, *, path: Path | str, content_hash: str | None = None) 
         content_hash=content_hash or hashlib.sha256(text.encode("utf-8")).hexdigest(),
         path=str(path),
         title_zh=meta.get("title_zh") or None,
-        official=_flag(meta.get("official"), default=not meta.get("translation_of")),
+        official=_flag(meta.get("official"), default=not (meta.get("translation_of") or meta.get("summary_of"))),
         version=_first_word(meta.get("version")),
         in_force=_day(path, "in_force", meta.get("in_force")),
-        translation_of=_first_word(meta.get("translation_of")),
+        translation_of=_first_word(meta.get("translation_of") or meta.get("summary_of")),
+        summary=(meta.get("kind") or "").strip().lower() == "summary",
     )
 
 

@@ -120,10 +120,11 @@ def test_a_verbatim_link_from_a_cited_provision_may_stand(retriever):
 
 def test_numbers_are_read_in_every_written_form():
     assert numbers_in("within thirty days, 三十日, 30 days, twenty-one, 180日") == {21.0, 30.0, 180.0}
+    assert numbers_in("up to 100,000 yuan; 不超过十万元") == {100000.0, 10.0}  # 十 of 十万 is read on its own too
 
 
 def _eval_questions():
-    for name in ("questions.jsonl", "heldout.jsonl"):
+    for name in ("questions.jsonl", "heldout.jsonl", "dev_law.jsonl"):
         for line in (PROJECT_ROOT / "evals" / name).read_text(encoding="utf-8").splitlines():
             if line.strip():
                 yield json.loads(line)

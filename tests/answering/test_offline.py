@@ -368,6 +368,41 @@ def test_without_steps_keeps_the_answer_and_drops_only_the_computation(engine):
     assert "原文：" in short
 
 
+class TestThePenaltyAsked:
+    """A question asking what penalty follows gets first the close provision that states one."""
+
+    @pytest.mark.parametrize(
+        "question, penalty",
+        [
+            ("My employer never got me a work permit. What penalty do I face personally?", 80),
+            ("外国人没有工作许可在中国打工，本人会受什么处罚？", 80),
+        ],
+    )
+    def test_the_penalty_article_comes_before_the_rule_broken(self, engine, question, penalty):
+        answer = engine.answer(question, today=TODAY)
+        assert answer.citations[0].article == penalty
+        assert "5,000" in answer.text or "五千元" in answer.text
+
+    def test_only_a_close_hit_of_the_same_place_that_states_a_penalty_is_chosen(self, retriever):
+        from regchat.answering.offline import stating_what_is_asked
+        from regchat.answering.questions import read_question
+        from regchat.documents import Hit
+
+        rule, penalty = retriever.get("cn-exit-entry-law#39"), retriever.get("cn-exit-entry-law#76")
+        macao = next(p for p in retriever.provisions if p.jurisdiction == "MO")
+
+        def chosen(question, second=penalty, score=0.75):
+            reading = read_question(question, [], TODAY, retriever.provisions)
+            hits = [Hit(provision=rule, score=0.8, rank=1), Hit(provision=second, score=score, rank=2)]
+            found = stating_what_is_asked(reading, hits)
+            return found.provision.key if found else None
+
+        assert chosen("What happens if our hotel forgets to register a foreign guest?") == penalty.key
+        assert chosen("Within how many hours must a hotel register a foreign guest?") is None  # no penalty asked
+        assert chosen("What happens if our hotel forgets to register a foreign guest?", score=0.6) is None  # not close
+        assert chosen("What happens if our hotel forgets to register a foreign guest?", second=macao) is None
+
+
 class TestTheLawInItsOwnWords:
     def test_a_chinese_lookup_quotes_the_official_text_and_names_the_instrument(self, engine):
         answer = engine.answer("外国人入境后多少天内要申请居留证件？", today=TODAY)
@@ -389,6 +424,18 @@ class TestTheLawInItsOwnWords:
         assert "500 yuan" in answer.text and "10,000 yuan" in answer.text
         (citation,) = [c for c in answer.citations if c.article == 78]
         assert citation.quote_lang == "zh"
+
+    def test_an_article_without_translation_comes_with_its_english_summary_marked_as_such(self, engine):
+        answer = engine.answer("What does Article 80 of the Exit and Entry Administration Law say?", today=TODAY)
+        (citation,) = [c for c in answer.citations if c.article == 80]
+        assert citation.quote_lang == "zh" and "非法聘用外国人" in citation.quote  # the law is quoted in Chinese
+        assert "a summary, not a translation" in answer.text and "10,000 yuan per foreigner" in answer.text
+        assert citation.summary.startswith("A foreigner engaged in illegal employment")
+        assert not answer.notices  # the summary's figures and the law it names pass the claim checks
+
+    def test_a_chinese_reader_gets_no_english_summary(self, engine):
+        answer = engine.answer("出境入境管理法第八十条是怎么规定的？", today=TODAY)
+        assert "summary" not in answer.text and all(c.summary == "" for c in answer.citations)
 
     def test_an_item_is_pinpointed_in_the_numbering_in_force_with_the_official_item(self, engine):
         answer = engine.answer("Which visa is issued to people who come to China for a long-term course of study?",

@@ -98,6 +98,9 @@ def _provision_block(p: Provision) -> str:
             continue
         what = "official text" if version.official else "unofficial translation"
         blocks.append(f"({lang}, {what}{', version ' + version.version if version.version else ''})\n{cut(version.text)}")
+    for summary in p.summaries:
+        if p.summary_in(summary.lang) is summary:
+            blocks.append(f"({summary.lang}, summary, not a translation: never quote it)\n{cut(summary.text)}")
     body = "\n".join(blocks) or cut(p.text)
     return f"[{p.key}] {p.label} / {p.label_zh}\n{body}"
 

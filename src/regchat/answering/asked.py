@@ -30,6 +30,7 @@ class Kind:
     zh: str
     asks: tuple[re.Pattern, ...]
     states: tuple[re.Pattern, ...]
+    choose: bool = False  # a close provision stating this kind is quoted before the best one that does not
 
     def asked_in(self, question: str) -> bool:
         return any(p.search(question) for p in self.asks)
@@ -52,6 +53,7 @@ def kinds() -> tuple[Kind, ...]:
                 name=name, en=record["en"], zh=record["zh"],
                 asks=tuple(re.compile(p, re.I) for p in record["asks"]),
                 states=tuple(re.compile(p, re.I) for p in record["states"]),
+                choose=bool(record.get("choose", False)),
             )  # fmt: skip
         )
     return tuple(out)

@@ -86,7 +86,7 @@ _EN_NUMBER = re.compile(
     r"(?i)\b(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](?P<unit>one|two|three|four|five|six|"
     r"seven|eight|nine)\b|\b(?P<word>" + "|".join(_WORD_NUMBERS) + r")\b"
 )
-_DIGITS = re.compile(r"(?<![0-9A-Za-z_.])\d+(?:\.\d+)?(?![0-9A-Za-z_])")
+_DIGITS = re.compile(r"(?<![0-9A-Za-z_.])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?![0-9A-Za-z_])")
 _ZH_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千]+")
 _LIST_NUMBER = re.compile(r"^\s*\d{1,2}[.)、]\s+", re.M)
 _SECTION_REF = re.compile(r"(?i)\b(?:sections?|sec\.|§|clauses?|paragraphs?|para\.)\s*(\d{1,4})\b")
@@ -147,7 +147,7 @@ def _norm_name(name: str) -> str:
 
 def numbers_in(text: str) -> set[float]:
     """Every number written in ``text``: digits, English number words, Chinese numerals."""
-    out: set[float] = {float(m.group(0)) for m in _DIGITS.finditer(text)}
+    out: set[float] = {float(m.group(0).replace(",", "")) for m in _DIGITS.finditer(text)}
     for m in _EN_NUMBER.finditer(text):
         if m.group("tens"):
             out.add(float(_WORD_NUMBERS[m.group("tens").lower()] + _WORD_NUMBERS[m.group("unit").lower()]))
@@ -271,7 +271,7 @@ def check_claims(
 
 
 def _verbatim(fragment: str, provisions: Iterable[Provision]) -> bool:
-    return any(fragment.lower() in p.all_text().lower() for p in provisions)
+    return any(fragment.lower() in _described(p).lower() for p in provisions)
 
 
 def _unsupported(
@@ -300,7 +300,7 @@ def _unsupported(
         from ..tokens import tokenize
 
         words = {w for w in tokenize(body) if not w.isdigit() and len(w) > 2}
-        if len(words) >= 4 and not any(words & set(tokenize(p.all_text())) for p in cited):
+        if len(words) >= 4 and not any(words & set(tokenize(_described(p))) for p in cited):
             return "statement has nothing in common with the provision it cites"
     # Links, images, markup and account numbers: only verbatim from a cited provision.
     undated = _blank_dates(body)
@@ -336,6 +336,8 @@ def _unsupported(
         words = norm.split()
         if (len(words) > 1 and set(words[:-1]) <= _DEICTIC) or norm in {"law", "regulation", "regulations"}:
             continue  # "these Regulations", "the Law": the document at hand
+        if _verbatim(name, support):
+            continue  # a provision that refers to another law ("punished under the ... Law")
         if not any(norm in held or held in norm for held in library.names if held):
             return f"statement names {name}, which regchat does not hold"
     # Numbers and periods: in a provision the sentence (or its paragraph) cites, or computed.
@@ -343,7 +345,7 @@ def _unsupported(
     if stated:
         allowed = set(computed_numbers)
         for p in support:
-            allowed |= numbers_in(p.all_text())
+            allowed |= numbers_in(_described(p))
             if p.article is not None:
                 allowed.add(float(p.article))
         unsupported = sorted(stated - allowed)
@@ -451,3 +453,9 @@ def with_deadlines_shown(text: str, deadlines: Iterable[Deadline], lang: str) ->
                 line += f"; act by {d.act_by.isoformat()}"
             lines.append(line + ".")
     return "\n".join([*lines, text]) if lines else text
+
+
+def _described(p: Provision) -> str:
+    """Every text of a provision and its summaries: what a statement about it may draw its words
+    and figures from (a quote must still be verbatim in a text of the law itself)."""
+    return "\n".join([p.all_text(), *(t.text for t in p.summaries)])

@@ -547,7 +547,10 @@ def _quote_fields(quote, provision: Provision) -> dict:
     fields: dict = {"languages": provision.languages}
     if quote is None:
         return fields
+    reader = quote.reader_lang or quote.lang
+    summary = provision.summary_in(reader) if quote.lang != reader else None
     return fields | {
+        "summary": summary.text if summary is not None else "",
         "pinpoint": quote.pinpoint,
         "quote_lang": quote.lang,
         "translation": quote.translation,

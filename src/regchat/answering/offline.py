@@ -20,6 +20,7 @@ from ..documents import Deadline, Hit, Provision
 from ..parsing import int_to_chinese
 from ..tokens import tokenize
 from .guardrails import marker, split_sentences
+from .asked import asked
 from .language import WEEKDAYS_ZH, Lang, english_terms
 from .quoting import Quote, quote_provision, version_day
 from .questions import Reading, main_subject_of_text, subject_of
@@ -245,7 +246,9 @@ def rerank(reading: Reading, hits: Sequence[Hit]) -> list[Hit]:
 
 def choose_provisions(reading: Reading, hits: Sequence[Hit]) -> list[Provision]:
     """The provisions to quote: the best hit (and a close second when the question compares,
-    or the best of the other jurisdiction when it spans mainland China and Macao)."""
+    or the best of the other jurisdiction when it spans mainland China and Macao). A question
+    asking for a kind of fact the best hit does not state (a penalty, a fee, a period) gets first
+    the close hit that states it, then the best one (the rule broken, then its penalty)."""
     if not hits:
         return []
     if reading.region and reading.refs == []:
@@ -253,6 +256,9 @@ def choose_provisions(reading: Reading, hits: Sequence[Hit]) -> list[Provision]:
         local = [h for h in hits if h.provision.jurisdiction == reading.region]
         hits = local or list(hits)
     hits = rerank(reading, hits)
+    stating = stating_what_is_asked(reading, hits)
+    if stating is not None:
+        return [stating.provision, hits[0].provision]
     chosen = [hits[0].provision]
     spans_both = bool(_MACAO.search(reading.question)) and (
         bool(_MAINLAND.search(reading.question)) or bool(_BOTH_PLACES.search(reading.question))
@@ -273,6 +279,32 @@ def choose_provisions(reading: Reading, hits: Sequence[Hit]) -> list[Provision]:
         if same_place and hits[0].score > 0 and second.score >= 0.9 * hits[0].score:
             chosen.append(second.provision)
     return chosen
+
+
+KIND_MARGIN = 0.9  # a lower hit that states the kind of fact asked is quoted when this close to the best
+KIND_DEPTH = 4  # ... and among this many hits
+
+
+def stating_what_is_asked(reading: Reading, hits: Sequence[Hit]) -> Hit | None:
+    """The close hit that states the kind of fact the question asks for (``asked``, the kinds marked
+    ``choose``: a penalty), when the best hit states none: of the same jurisdiction, scoring at least
+    ``KIND_MARGIN`` of the best."""
+    kinds = [k for k in asked(reading.question) if k.choose]
+    if not kinds or len(hits) < 2:
+        return None
+
+    def states(p: Provision) -> bool:
+        return any(k.stated_in(text) for k in kinds for text in ([t.text for t in p.texts] or [p.text]))
+
+    best = hits[0]
+    if states(best.provision):
+        return None
+    for h in hits[1:KIND_DEPTH]:
+        if h.provision.jurisdiction != best.provision.jurisdiction or h.score < KIND_MARGIN * best.score:
+            continue
+        if states(h.provision):
+            return h
+    return None
 
 
 # --------------------------------------------------------------------------- frames

@@ -10,8 +10,9 @@ item with its paragraph's lead-in; the citation names that part ("Art. 6(13)",
 
 Where the reader's language has no text (an English reader and a Law article
 outside Chapter IV, or the K-visa items the translation predates), the quote is
-the official text and the answer says so, with the figures the text contains
-written in digits; where the translation follows an older version whose text
+the official text and the answer says so, with the document's English summary
+of the article when it has one (else the figures the text contains, written in
+digits); where the translation follows an older version whose text
 has since changed, the answer says that the Chinese text in force governs.
 
 Everything here is pure.
@@ -46,6 +47,7 @@ class Quote:
     version: str | None = None
     notes: list[str] = field(default_factory=list)
     official_pieces: list[str] = field(default_factory=list)  # the same part in the official text in force
+    reader_lang: str = ""  # the language of the question, when the quote is in another
 
     @property
     def text(self) -> str:
@@ -141,7 +143,7 @@ def quote_provision(
             quote.official_pieces = [p.text for p in same]
         shown = Part(first.paragraph, item, first.text, first.lead)
         quote.pinpoint = pinpoint(provision.article, shown, lang, paragraphs=paragraphs)
-    quote.lang, quote.translation = in_lang, translation
+    quote.lang, quote.translation, quote.reader_lang = in_lang, translation, lang
     if translation and official is not None:
         quote.original = official.text
         if outdated:
@@ -178,7 +180,13 @@ def untranslated_note(provision: Provision, lang: Lang, quoted: str, *, part: bo
         f"There is no English translation of {what}{provision.label} in the documents I hold; "
         "the official Chinese text is quoted."
     )
-    if figures:
+    summary = provision.summary_in(lang)
+    if summary is not None:
+        note += (
+            f" What {provision.ref} says, in short (a summary, not a translation; the Chinese text governs): "
+            + " ".join(summary.text.split())
+        )
+    elif figures:
         note += " Figures it states: " + ", ".join(figures) + "."
     return note
 

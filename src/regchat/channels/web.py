@@ -103,6 +103,8 @@ def format_sources(citations: Sequence[Citation]) -> str:
         if c.original.strip():
             block += "\n\nOfficial Chinese text" + (f" (version {c.version})" if c.version else "") + ":\n\n"
             block += _quote(c.original)
+        if c.summary.strip():
+            block += "\n\nIn short (a summary, not a translation; the Chinese text governs): " + " ".join(c.summary.split())
         blocks.append(block)
     return "\n\n".join(blocks)
 
