@@ -198,3 +198,41 @@ def test_a_date_the_words_do_not_place_is_asked_about(provisions):
         "What is the date of the expiry of the residence permit? The question does not say whether "
         "“2026-12-18” is the expiry of the residence permit, so no date is computed yet."
     )
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["我老公的证件10月15号到期，我们要做什么？", "The document expires on 2026-12-15. What do we have to do?"],
+)
+def test_a_date_of_an_unnamed_document_asks_which_rule_it_belongs_to(provisions, question):
+    choice, draft = clarify(question, provisions)
+    assert choice.reason == "subject"
+    assert {c.rule.id for c in choice.candidates} == {"law-29-extend-stay", "law-32-extend-residence"}
+    assert not draft.deadlines and ("哪一个期限" in draft.text or "Which deadline" in draft.text)
+
+
+def test_a_bare_date_and_a_request_for_the_deadline_asks_which_one(provisions):
+    choice, _ = clarify("日期是2026年6月10日，帮我算一下截止日", provisions)
+    assert choice.reason == "subject" and len(choice.candidates) > 1
+
+
+@pytest.mark.parametrize(
+    "question, rule_id",
+    [
+        ("My permit expires on 2026-12-15. When should I apply?", "law-32-extend-residence"),  # a permit is named
+        ("It expires 31/05/2027; we file 'within 30 days' before. Last day to file?", "law-32-extend-residence"),
+        ("我今天（2026年11月20日）收到了罚款决定书，最晚哪天要交钱？", "law-87-pay-fine"),  # its event's own words
+    ],
+)
+def test_a_question_that_points_at_one_rule_gets_its_date(question, rule_id):
+    reading = read_question(question, [], TODAY, [])
+    assert choose_rule(reading, RULES, []).rule.id == rule_id
+
+
+@pytest.mark.parametrize(
+    "question", ["My visa is valid until 2027-08-20. When do I have to apply?", "签证有效期到2027年8月20日，最晚哪天申请延期？"]
+)
+def test_a_visas_valid_until_date_is_not_taken_for_the_end_of_the_stay(provisions, question):
+    choice, draft = clarify(question, provisions)
+    assert choice.reason == "role" and [c.rule.id for c in choice.candidates] == ["law-29-extend-stay"]
+    assert not draft.deadlines and "2027-08-13" not in draft.text

@@ -309,7 +309,8 @@ def roles_of(text: str) -> list[tuple[str, str | None]]:
     [
         ("They entered the country on 2026-03-04.", [("2026-03-04", "entry")]),
         ("The residence permit lapses on 2026-12-17.", [("2026-12-17", "expiry")]),
-        ("My visa is valid until 31/05/2027.", [("31/05/2027", "expiry")]),
+        ("My visa is valid until 31/05/2027.", [("31/05/2027", "visa_validity")]),  # to enter by, or stay until?
+        ("My permit is valid until 31/05/2027.", [("31/05/2027", "expiry")]),
         ("I submitted the application on 2026-10-10.", [("2026-10-10", "filing")]),
         ("The baby was born on 2026-08-01.", [("2026-08-01", "birth")]),
         ("She received a new passport on 2026-09-23.", [("2026-09-23", "change")]),

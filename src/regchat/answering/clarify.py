@@ -41,6 +41,10 @@ _WHY = {
         "en": "Your question does not make clear which rule it is about, so no date is computed yet. It may be one of these:",
         "zh": "从问题中看不出是哪一条规定，因此暂不计算日期。可能是以下之一：",
     },
+    "subject": {
+        "en": "The question does not say what “{date}” is the date of (a visa's stay, a residence permit, ...), and the rules differ, so no date is computed yet. It may be one of these:",
+        "zh": "问题没有说明“{date}”是哪一种签证、证件或事项的日期，而不同规定的期限不同，因此暂不计算日期。可能是以下之一：",
+    },
     "role": {
         "en": "“{date}” reads as {role}, but {result} counts from {event}, so no date is computed yet. The rules that may be meant:",
         "zh": "“{date}”看来是{role}，而{result}是从“{event}”起算的，因此暂不计算日期。可能涉及的规定：",
@@ -124,6 +128,9 @@ def compose_clarification(
         else:
             role = load_role_cues().label(roled.role, lang) if roled and roled.role else ""
             why = why.format(date=roled.text if roled else "", role=role, result=result, event=event)
+    if choice.reason == "subject":
+        dates = dated_roles(reading)
+        why = why.format(date=dates[0].text if dates else "")
     ask = _ASK[lang]
     if choice.reason == "role" and len(rules) == 1:
         # One rule, but no date of its event: ask for that date.

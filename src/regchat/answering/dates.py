@@ -607,7 +607,8 @@ def find_time(text: str) -> dt.time | None:
 # --------------------------------------------------------------------------- roles
 
 Role = Literal[
-    "enter_before", "birth", "change", "decision", "filing", "expiry", "entry", "arrival", "issue", "action"
+    "enter_before", "visa_validity", "birth", "change", "decision", "filing", "expiry", "entry", "arrival", "issue",
+    "action",
 ]  # fmt: skip
 ROLES_FILE = Path(__file__).resolve().parent.parent / "data" / "date_roles.json"
 # Roles whose date is something the user did, to compare with a deadline rather than start one.

@@ -17,7 +17,18 @@ from typing import Any, Protocol
 
 from ..documents import Hit, Provision
 from ..tokens import tokenize
-from ..deadlines.matching import MIN_SCORE, ZH_MASK, Candidate, Evidence, decide, keyword_weight, rank_rules, same_result
+from ..deadlines.matching import (
+    MAX_NAMED,
+    MIN_SCORE,
+    ZH_MASK,
+    Candidate,
+    Evidence,
+    decide,
+    keyword_weight,
+    rank_rules,
+    same_result,
+    score,
+)
 from .dates import (
     ACTION_ROLES,
     DateProblem,
@@ -503,6 +514,12 @@ def choose_rule(
             return RuleChoice(
                 asked.rule, asked.score, asked.evidence.keywords, "", (asked,), ranking.margin, None, (), via
             )
+    unnamed = _unnamed_subject(reading, rules, evidence, decision, roled)
+    if unnamed:
+        return RuleChoice(None, unnamed[0].score, unnamed[0].evidence.keywords, "subject", unnamed, ranking.margin)
+    unplaced = _date_of_no_rules_event(reading, rules, evidence, decision, roled)
+    if unplaced:
+        return RuleChoice(None, unplaced[0].score, unplaced[0].evidence.keywords, "role", unplaced, ranking.margin)
     if decision.rule is None:
         return RuleChoice(
             None, top.score if top else 0.0, top.evidence.keywords if top else 0.0, decision.reason,
@@ -514,6 +531,72 @@ def choose_rule(
         decision.rule, chosen.score, chosen.evidence.keywords, "", decision.candidates, ranking.margin,
         event, more_rules(ranking.candidates, decision.rule, event, roled),
     )  # fmt: skip
+
+
+_DEADLINE_WORD = re.compile(
+    r"\b(?:deadline|latest|last day|by when|by what date|due date|cut-?off)\b|截止|最晚|最迟|最后一天", re.I
+)
+
+
+def _unnamed_subject(
+    reading: Reading, rules: Sequence[RuleLike], evidence: Mapping[str, Evidence], decision, roled
+) -> tuple[Candidate, ...]:
+    """The rules to ask about when a dated question names no thing a rule's event happens to
+    (no visa, stay, residence permit, receipt, baby, ...: "我的证件10月15号到期", "the date is
+    10 June, work out my deadline"): every rule whose event the date may be, when more than one
+    is; empty when the question names a thing or its date fits one rule only, or when it points
+    at the chosen rule by more than generic words (its period, the words of its action in the
+    sentence that asks, or its event's own words next to the date)."""
+    if not roled or subjects_in(reading.context) or _A_PERMIT.search(reading.context):
+        return ()
+    if decision.rule is None and not (decision.reason == "no_rule" and _DEADLINE_WORD.search(reading.question)):
+        return ()
+    if decision.rule is not None:
+        e = evidence[decision.rule.id]
+        if e.amount_named or e.asked_keywords > 0 or e.event_words >= EVENT_WORDS_CLEAR:
+            return ()  # the question names the rule's period, asks in its words, or tells its event
+    region = reading.region
+    fitting = [
+        Candidate(rule, score(e), e)
+        for rule in rules
+        if (e := evidence.get(rule.id)) is not None and e.datable and e.role_fit >= 0
+        and getattr(rule, "kind", "") in _FILING_KINDS
+        and (region is None or getattr(rule, "region", "CN") == region)
+    ]
+    roled_fit = [c for c in fitting if c.evidence.role_fit > 0]
+    fitting = sorted(roled_fit or fitting, key=lambda c: -c.score)
+    distinct: list[Candidate] = []
+    for c in fitting:
+        if not any(same_result(c.rule, o.rule) for o in distinct):
+            distinct.append(c)
+    return tuple(distinct[:MAX_NAMED]) if len(distinct) > 1 else ()
+
+
+def _date_of_no_rules_event(
+    reading: Reading, rules: Sequence[RuleLike], evidence: Mapping[str, Evidence], decision, roled
+) -> tuple[Candidate, ...]:
+    """A deadline asked with a date whose role is no rule's event ("my visa is valid until
+    20 August": the last day to enter, or the end of the stay?) and no rule named: the filing
+    rules about the thing the question names, so the answer asks for the date of their event."""
+    if decision.reason != "no_rule" or not reading.asks_deadline or not any(r.role for r in roled):
+        return ()
+    if any(e.role_fit > 0 for e in evidence.values()):
+        return ()
+    things = subjects_in(reading.question)
+    region = reading.region
+    about = [
+        Candidate(rule, score(e), e)
+        for rule in rules
+        if (e := evidence.get(rule.id)) is not None and getattr(rule, "kind", "") in _FILING_KINDS
+        and subjects_in(_plain(str(getattr(rule, "event_en", "")))) & things
+        and (region is None or getattr(rule, "region", "CN") == region)
+    ]
+    return tuple(sorted(about, key=lambda c: -c.score)[:MAX_NAMED])
+
+
+_FILING_KINDS = frozenset({"after_event", "before_expiry"})  # deadlines for a step the user must take
+EVENT_WORDS_CLEAR = 4.0  # the dated clause shares about two rare words with the rule's event: it tells that event
+_A_PERMIT = re.compile(r"\bpermit\b", re.I)  # "my permit": a residence or work permit, not a visa's stay
 
 
 @lru_cache(maxsize=256)
