@@ -383,6 +383,26 @@ class TestThePenaltyAsked:
         assert answer.citations[0].article == penalty
         assert "5,000" in answer.text or "五千元" in answer.text
 
+    def test_a_penalty_article_below_the_hits_is_looked_for_deeper(self, engine, retriever):
+        from regchat.answering.asked import asked
+        from regchat.answering.questions import read_question
+
+        question = "Our foreign employee changed his passport and we forgot to update his residence permit. Penalty?"
+        (penalty,) = [k for k in asked(question) if k.choose]
+        reading = read_question(question, [], TODAY, retriever.provisions)
+        no_penalty = [h for h in retriever.search(reading.search_query, k=5)
+                      if not any(penalty.stated_in(t.text) for t in h.provision.texts)][:2]
+        consulted: dict = {}
+        found = engine._with_what_is_asked(reading, no_penalty, consulted)
+        added = found[len(no_penalty):]
+        assert added and all(any(penalty.stated_in(t.text) for t in h.provision.texts) for h in added)
+        assert {h.provision.key for h in added} <= set(consulted)  # so their citations pass the guardrails
+
+    def test_a_penalty_is_never_said_to_be_unstated(self):
+        from regchat.answering.asked import unstated
+
+        assert unstated("What penalty does he face?", ["Article 43 defines illegal employment."]) == []
+
     def test_only_a_close_hit_of_the_same_place_that_states_a_penalty_is_chosen(self, retriever):
         from regchat.answering.offline import stating_what_is_asked
         from regchat.answering.questions import read_question

@@ -31,6 +31,7 @@ class Kind:
     asks: tuple[re.Pattern, ...]
     states: tuple[re.Pattern, ...]
     choose: bool = False  # a close provision stating this kind is quoted before the best one that does not
+    unstated: bool = True  # reported as not stated when no quoted provision states it
 
     def asked_in(self, question: str) -> bool:
         return any(p.search(question) for p in self.asks)
@@ -54,6 +55,7 @@ def kinds() -> tuple[Kind, ...]:
                 asks=tuple(re.compile(p, re.I) for p in record["asks"]),
                 states=tuple(re.compile(p, re.I) for p in record["states"]),
                 choose=bool(record.get("choose", False)),
+                unstated=bool(record.get("unstated", True)),
             )  # fmt: skip
         )
     return tuple(out)
@@ -73,7 +75,7 @@ def asked(question: str) -> list[Kind]:
 def unstated(question: str, texts: Iterable[str]) -> list[Kind]:
     """The kinds of fact asked for that none of ``texts`` states."""
     texts = list(texts)
-    return [k for k in asked(question) if not any(k.stated_in(t) for t in texts)]
+    return [k for k in asked(question) if k.unstated and not any(k.stated_in(t) for t in texts)]
 
 
 def not_stated_line(missing: list[Kind], lang: Lang) -> str:

@@ -21,6 +21,7 @@ from ..deadlines import calendar_for, compute_deadline, describe_day, load_rules
 from ..documents import Answer, Hit, Provision, RetrievedItem
 from ..errors import DeadlineError, ModelError, RegchatError
 from ..settings import Settings, get_settings
+from .asked import asked as asked_kinds
 from .asked import not_stated_line, short_answer, unstated, where_to_ask
 from .clarify import compare_actions, compose_clarification, merge_drafts
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 History = Sequence[Mapping[str, Any]]
 TOP_K = 5
 MOST_PARTS = 3  # provisions quoted for a question that asks several things
+DEEPER_K = 20  # how deep to look for a provision that states the kind of fact asked
 FOLLOW_UP_DISCOUNT = 0.85
 MODEL_FALLBACK_NOTICE = {
     "en": "The language model could not be reached ({reason}); this answer was composed offline from the regulations.",
@@ -333,7 +335,7 @@ class Engine:
 
         # Everything else: quote the provisions that answer it; a question asking several things
         # gets the provision that answers each.
-        chosen = choose_provisions(reading, hits)
+        chosen = choose_provisions(reading, self._with_what_is_asked(reading, hits, consulted))
         for part in question_parts(reading.question)[1:]:
             found = self.retriever.search(part, k=TOP_K)
             if reading.region:
@@ -342,6 +344,23 @@ class Engine:
                 chosen.append(found[0].provision)
                 consulted[found[0].provision.key] = found[0].provision
         return compose_lookup(reading, chosen[:MOST_PARTS], self.picker, self.titles_zh)
+
+    def _with_what_is_asked(self, reading: Reading, hits: list[Hit], consulted: dict[str, Provision]) -> list[Hit]:
+        """The hits, and when the question asks for a kind of fact that guides the choice (a
+        penalty) and none of them states it, the best deeper hits that do (the penalty article
+        of the rule the question is about often ranks below the rule itself)."""
+        kinds = [k for k in asked_kinds(reading.question) if k.choose]
+        if not kinds or not hits:
+            return hits
+        def states(h: Hit) -> bool:
+            return any(k.stated_in(t.text) for k in kinds for t in h.provision.texts)
+        if any(states(h) for h in hits):
+            return hits
+        seen = {h.provision.key for h in hits}
+        deeper = [h for h in self.retriever.search(reading.search_query, k=DEEPER_K) if h.provision.key not in seen]
+        more = [h for h in deeper if states(h)][:2]
+        consulted.update({h.provision.key: h.provision for h in more})
+        return list(hits) + more
 
     def _deadline_draft(self, reading: Reading, rule, roled, consulted: dict[str, Provision]) -> Draft | None:
         """The computed deadline of a further rule the question asks about, from its own date."""

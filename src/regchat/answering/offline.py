@@ -282,7 +282,6 @@ def choose_provisions(reading: Reading, hits: Sequence[Hit]) -> list[Provision]:
 
 
 KIND_MARGIN = 0.9  # a lower hit that states the kind of fact asked is quoted when this close to the best
-KIND_DEPTH = 4  # ... and among this many hits
 
 
 def stating_what_is_asked(reading: Reading, hits: Sequence[Hit]) -> Hit | None:
@@ -299,7 +298,7 @@ def stating_what_is_asked(reading: Reading, hits: Sequence[Hit]) -> Hit | None:
     best = hits[0]
     if states(best.provision):
         return None
-    for h in hits[1:KIND_DEPTH]:
+    for h in hits[1:]:
         if h.provision.jurisdiction != best.provision.jurisdiction or h.score < KIND_MARGIN * best.score:
             continue
         if states(h.provision):
