@@ -107,7 +107,7 @@ def short_answer(question: str, quoted: str, lang: Lang, *, parts: list[str] | N
         if not record or not any(re.search(p, question, re.I) for p in record["asks"]):
             continue
         if name == "visa":
-            found = _visa_letters(parts or [quoted], record["finds"], score)
+            found = _visa_letters(parts or [quoted], record["finds"], score, question)
         else:
             found = _figures(quoted, lang, money=name == "amount")
         if found:
@@ -125,16 +125,23 @@ def _figures(text: str, lang: Lang, *, money: bool) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _visa_letters(parts: list[str], patterns: list[str], score) -> list[str]:
+def _visa_letters(parts: list[str], patterns: list[str], score, question: str = "") -> list[str]:
     """The visa letters of the clause that answers: the parts quoted (the item first) are cut at
     semicolons, each clause naming its visas ("X1 ... long-term course; X2 ... short-term course");
-    the clause matching the question best gives the letters, all of them when none stands out."""
+    the clause matching the question best gives the letters, all of them when none stands out.
+    A question that gives the length of the stay (``stay_term``) tips the choice to the clause of
+    that term (long-term or short-term)."""
     clauses = [c for part in parts for c in re.split(r"[;；]", part)]
+    term = stay_term(question) if question else None
     named = []
     for clause in clauses:
         letters = list(dict.fromkeys(m.group(1) for p in patterns for m in re.finditer(p, clause)))
         if letters:
-            named.append((score(clause) if score else 0.0, letters))
+            fit = 0.0
+            if term is not None:
+                said = _clause_term(clause)
+                fit = 0.5 if said == term else -0.5 if said is not None else 0.0
+            named.append(((score(clause) if score else 0.0) + fit, letters))
     if not named:
         return []
     best = max(s for s, _ in named)
@@ -142,3 +149,52 @@ def _visa_letters(parts: list[str], patterns: list[str], score) -> list[str]:
     if best > 0 and len(top) == 1:
         return top[0]
     return list(dict.fromkeys(letter for _, letters in named for letter in letters))
+
+
+_UNIT_DAYS = {"day": 1, "天": 1, "week": 7, "周": 7, "星期": 7, "month": 30.4, "个月": 30.4, "year": 365, "年": 365}
+_DURATION = re.compile(
+    r"(\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|半|[一二两三四五六七八九十]+)"
+    r"\s*-?\s*(days?|weeks?|months?|years?|天|周|星期|个月|年(?![0-9０-９一二三四五六七八九十]+月))",
+    re.I,
+)
+_EN_NUMBERS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())} | {"a": 1, "an": 1}
+
+
+def stay_term(question: str) -> str | None:
+    """'long' or 'short': the term of the stay a question describes, by the 180-day line of
+    Regulations Art. 36 (a length within a week of it, or none, gives None) or by its own words."""
+    terms = _data()["answers"]["visa"].get("terms") or {}
+    if not terms:
+        return None
+    for name in ("long", "short"):
+        if any(re.search(p, question, re.I) for p in terms.get(f"asked_{name}", [])):
+            return name
+    from ..parsing import chinese_to_int
+
+    for m in _DURATION.finditer(question):
+        number, unit = m.group(1).lower(), m.group(2).lower().rstrip("s")
+        if number == "半":
+            value = 0.5
+        elif number.replace(".", "", 1).isdigit():
+            value = float(number)
+        elif number in _EN_NUMBERS:
+            value = float(_EN_NUMBERS[number])
+        else:
+            try:
+                value = float(chinese_to_int(number))
+            except ValueError:
+                continue
+        if unit in ("year", "年") and value > 20:
+            continue  # a calendar year ("2026年"), not a length
+        days = value * _UNIT_DAYS[unit]
+        threshold = float(terms["threshold_days"])
+        if abs(days - threshold) > 7:
+            return "long" if days > threshold else "short"
+    return None
+
+
+def _clause_term(clause: str) -> str | None:
+    terms = _data()["answers"]["visa"].get("terms") or {}
+    found = [name for name in ("long", "short") if any(re.search(p, clause, re.I) for p in terms.get(name, []))]
+    return found[0] if len(found) == 1 else None

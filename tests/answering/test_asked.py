@@ -1,0 +1,51 @@
+"""What kind of fact a question asks for, and the first line that states it from the quoted text."""
+
+import pytest
+
+from regchat.answering.asked import asked, short_answer, stay_term, unstated
+
+X_ITEM = "(11) X1 visas shall be issued to persons applying for enrolment in long-term course in China; " \
+         "X2 visas shall be issued to persons applying for enrolment in a short-term course in China."
+
+
+class TestStayTerm:
+    @pytest.mark.parametrize(
+        "question, term",
+        [
+            ("a 4 month language course", "short"),
+            ("visiting for about six weeks", "short"),
+            ("coming for two years of study", "long"),
+            ("读四年本科", "long"),
+            ("想来学习三个月", "short"),
+            ("想过来跟我长期一起生活", "long"),
+        ],
+    )
+    def test_the_length_of_the_stay_is_read_against_the_180_day_line(self, question, term):
+        assert stay_term(question) == term
+
+    @pytest.mark.parametrize(
+        "question", ["I entered on 2 March 2026", "我2026年3月2日入境", "staying about six months", "半年"]
+    )
+    def test_dates_calendar_years_and_lengths_near_the_line_say_nothing(self, question):
+        assert stay_term(question) is None
+
+
+class TestShortAnswers:
+    def test_a_which_visa_question_gets_the_letter_of_the_clause_of_its_term(self):
+        assert short_answer("Four-month course: X1 or X2?", X_ITEM, "en", parts=[X_ITEM]) == "Visa: X2."
+        assert short_answer("A three-year degree, X1 or X2?", X_ITEM, "en", parts=[X_ITEM]) == "Visa: X1."
+
+    def test_without_a_term_both_letters_are_given(self):
+        assert short_answer("Which visa is for studying?", X_ITEM, "en", parts=[X_ITEM]) == "Visa: X1, X2."
+
+    def test_a_choice_between_two_letters_asks_for_a_visa(self):
+        assert short_answer("F签证还是M签证？", "（八）M字签证，发给入境进行商业贸易活动的人员。", "zh") == "签证：M。"
+
+
+class TestKinds:
+    def test_a_penalty_is_asked_but_never_reported_unstated(self):
+        assert [k.name for k in asked("What is the fine for overstaying?")] == ["penalty"]
+        assert unstated("What is the fine for overstaying?", ["no figures here"]) == []
+
+    def test_paying_a_fine_is_not_asking_what_the_penalty_is(self):
+        assert asked("Where do I pay the fine?") == [] and asked("交罚款最晚哪天？") == []
