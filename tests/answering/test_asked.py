@@ -49,3 +49,23 @@ class TestKinds:
 
     def test_paying_a_fine_is_not_asking_what_the_penalty_is(self):
         assert asked("Where do I pay the fine?") == [] and asked("交罚款最晚哪天？") == []
+
+    @pytest.mark.parametrize(
+        "question, text",
+        [
+            ("How many days a year must a permanent resident live here?", "children under the age of 18"),
+            ("办居留证要几寸的照片？", "提交本人的护照以及符合规定的照片"),
+            ("What age counts as young for this visa?", "within 30 days"),
+        ],
+    )
+    def test_a_figure_of_another_measure_does_not_answer_the_one_asked(self, question, text):
+        assert [k.name for k in unstated(question, [text])] == ["quantity"]
+
+    def test_any_period_answers_a_question_about_a_period(self):
+        assert unstated("How many days do we have to register a guest?", ["within 24 hours of arrival"]) == []
+
+    def test_opening_hours_are_not_answered_by_a_telephone_number(self):
+        assert [k.name for k in unstated("What are the office hours? Open on Saturdays?", ["Tel: 2872 5488"])] == [
+            "hours"
+        ]
+        assert unstated("办公时间是几点到几点？", ["办公时间：周一至周五 上午9:00至下午5:45"]) == []

@@ -30,13 +30,18 @@ class Kind:
     zh: str
     asks: tuple[re.Pattern, ...]
     states: tuple[re.Pattern, ...]
+    units: tuple[tuple[re.Pattern, re.Pattern], ...] = ()  # (asks for this unit, states a figure of it)
     choose: bool = False  # a close provision stating this kind is quoted before the best one that does not
     unstated: bool = True  # reported as not stated when no quoted provision states it
 
     def asked_in(self, question: str) -> bool:
         return any(p.search(question) for p in self.asks)
 
-    def stated_in(self, text: str) -> bool:
+    def stated_in(self, text: str, question: str = "") -> bool:
+        """Whether ``text`` states a fact of this kind (of the unit ``question`` names, if any)."""
+        named = [states for asks, states in self.units if question and asks.search(question)]
+        if named:
+            return any(p.search(text) for p in named)
         return any(p.search(text) for p in self.states)
 
 
@@ -56,6 +61,7 @@ def kinds() -> tuple[Kind, ...]:
                 states=tuple(re.compile(p, re.I) for p in record["states"]),
                 choose=bool(record.get("choose", False)),
                 unstated=bool(record.get("unstated", True)),
+                units=tuple((re.compile(u["asks"], re.I), re.compile(u["states"], re.I)) for u in record.get("units", [])),
             )  # fmt: skip
         )
     return tuple(out)
@@ -75,7 +81,7 @@ def asked(question: str) -> list[Kind]:
 def unstated(question: str, texts: Iterable[str]) -> list[Kind]:
     """The kinds of fact asked for that none of ``texts`` states."""
     texts = list(texts)
-    return [k for k in asked(question) if k.unstated and not any(k.stated_in(t) for t in texts)]
+    return [k for k in asked(question) if k.unstated and not any(k.stated_in(t, question) for t in texts)]
 
 
 def not_stated_line(missing: list[Kind], lang: Lang) -> str:
