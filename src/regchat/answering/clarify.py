@@ -197,5 +197,7 @@ def merge_drafts(first: Draft, more: Sequence[Draft]) -> Draft:
         first.deadlines.extend(other.deadlines)
         for key, quote in other.quotes.items():
             first.quotes.setdefault(key, quote)
+        for key, quoted in other.quoted.items():
+            first.quoted.setdefault(key, quoted)
         first.cited.extend(p for p in other.cited if p not in first.cited)
     return first
