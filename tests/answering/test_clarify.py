@@ -236,3 +236,10 @@ def test_a_visas_valid_until_date_is_not_taken_for_the_end_of_the_stay(provision
     choice, draft = clarify(question, provisions)
     assert choice.reason == "role" and [c.rule.id for c in choice.candidates] == ["law-29-extend-stay"]
     assert not draft.deadlines and "2027-08-13" not in draft.text
+
+
+def test_a_date_in_a_question_that_asks_for_no_date_starts_no_computation(engine):
+    answer = engine.answer("They refused me entry at the airport on 2026-11-20 without a reason. Is that allowed?",
+                           today=TODAY)
+    assert not answer.deadlines and answer.outcome != "clarify"
+    assert 25 in [c.article for c in answer.citations]

@@ -8,6 +8,7 @@ only place the real clock is read (``today`` defaults to it there).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -287,6 +288,11 @@ class Engine:
                     return compose_day(reading, described, provision, self.picker)
                 except DeadlineError as exc:
                     log.info("cannot describe %s: %s", day, exc)
+        if not (reading.asks_deadline or reading.reuses_previous):
+            # A date in a question that asks for none ("refused entry yesterday: may they?") starts
+            # no computation and no "which deadline?": the question is answered from the texts.
+            choice = dataclasses.replace(choice, rule=None, reason="", candidates=(), event=None, also=(), via=None)
+            rule = None
         if choice.abstains:  # the question does not clearly date one rule's event: ask which
             provisions = {c.rule.id: self._provision_of(c.rule) for c in choice.candidates}
             consulted.update({p.key: p for p in provisions.values() if p is not None})

@@ -69,8 +69,10 @@ _PAST = re.compile(
     re.I,
 )
 _DEADLINE_ASK = re.compile(
-    r"\b(?:when|by when|deadline|latest|last day|until|due|expire|how long|by what date|what date|which day)\b"
-    r"|最晚|截止|哪天|几号|什么时候|何时|到哪天|有效期|最后一天|期限",
+    r"\b(?:when|by when|deadline|latest|(?:last|final) (?:permitted |possible |allowed |business |working |calendar )?(?:day|date)|cut-?off|until|due|expire|how long"
+    r"|by what date|what date|which day|in time|on time|too late|late"
+    r"|what (?:do|should|must) (?:i|we|he|she|they) do)\b"
+    r"|最晚|最迟|截止|哪天|几号|什么时候|何时|到哪天|有效期|最后一天|期限|来得及|晚了|超期|逾期|要做什么|该做什么|需要做什么|怎么办",
     re.I,
 )
 _WORKING_DAY_ASK = re.compile(
