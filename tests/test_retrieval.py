@@ -180,3 +180,23 @@ class TestGlossary:
         assert glossary.names_macao("澳门外雇证") and glossary.names_macao("I am a non-resident worker")
         assert not glossary.names_macao("My residence permit in Shanghai")
         assert glossary.names_mainland("mainland China and Macao")
+
+
+class TestEnglishSummaries:
+    @pytest.mark.parametrize(
+        "query, key",
+        [
+            ("What fine does a foreigner get for staying illegally past the permitted period?", f"{LAW}#78"),
+            ("What happens to an employer that hires foreigners illegally?", f"{LAW}#80"),
+            ("Can a pregnant woman be held in detention for examination?", f"{LAW}#61"),
+        ],
+    )
+    def test_english_questions_find_the_articles_that_have_only_a_chinese_text(self, retriever, query, key):
+        assert key in keys(retriever.search(query, k=3))
+
+    def test_a_summary_counts_a_hair_below_the_text_it_stands_for(self, retriever):
+        summaries = [i for i, flag in enumerate(retriever._summary_records) if flag]
+        assert len(summaries) == 72 and retriever.tuning.summary_discount > 0
+        law_78 = retriever.get(f"{LAW}#78")
+        assert retriever._is_summary(law_78, "en", law_78.summary_in("en").text)
+        assert not retriever._is_summary(law_78, "zh", law_78.text_in("zh").text)

@@ -71,6 +71,7 @@ class Tuning:
     min_score: float = 0.47  # below every in-scope top score of the dev and held-out sets (lowest 0.51)
     dense_candidates: int = 60
     cross_language: float = 0.04  # added to the cosine of a text in another language than the query's
+    summary_discount: float = 0.01  # taken from the cosine of a summary: a paraphrase counts a hair below the text
 
 
 # Per-embedder cosine scales: e5 packs everything into ~0.7-0.9, MiniLM spreads 0-0.8.
@@ -260,6 +261,12 @@ class Retriever:
         records = handle.records or [(i, "en", p.text) for i, p in enumerate(self._provisions)]
         self._owners = np.array([r[0] for r in records], dtype=np.int64)
         self._zh_records = np.array([lang == "zh" for _, lang, _ in records])
+        # Records that are a summary of the provision (a language with no text of it), not its text.
+        self._summary_records = np.array([self._is_summary(self._provisions[i], lang, text) for i, lang, text in records])
+        self._summary_ids = {
+            f"{self._provisions[i].key}|{lang}" for (i, lang, _), is_summary in zip(records, self._summary_records)
+            if is_summary
+        }
         corpus = [tokenize(self._lexical_text(self._provisions[i], lang, text)) or ["∅"] for i, lang, text in records]
         self._bm25 = OkapiBM25(corpus, k1=self.tuning.bm25_k1, b=self.tuning.bm25_b)
         self._aliases = self._document_aliases()
@@ -399,6 +406,11 @@ class Retriever:
     # -- internals ---------------------------------------------------------------------
 
     @staticmethod
+    def _is_summary(p: Provision, lang: str, text: str) -> bool:
+        summary = p.summary_in(lang)
+        return summary is not None and summary.text == text
+
+    @staticmethod
     def _lexical_text(p: Provision, lang: str = "en", text: str | None = None) -> str:
         if lang == "zh":
             return f"{p.label_zh}\n{p.section_zh or ''}\n{text if text is not None else p.text}"
@@ -463,6 +475,7 @@ class Retriever:
         query_zh = is_chinese(query)
         if self.handle.vectors is not None:
             lift = np.where(self._zh_records != query_zh, self.tuning.cross_language, 0.0)
+            lift = lift - self.tuning.summary_discount * self._summary_records
             return self._best_per_provision(self.handle.vectors @ vector + lift, -1.0)
         n = len(self._provisions)
         result = self.handle.collection.query(
@@ -477,6 +490,7 @@ class Retriever:
             if key in self._position:
                 i = self._position[key]
                 lift = self.tuning.cross_language if (lang == "zh") != query_zh else 0.0
+                lift -= self.tuning.summary_discount if record_id in self._summary_ids else 0.0
                 cosine[i] = max(cosine[i], 1.0 - float(distance) + lift)
         return cosine
 
