@@ -17,6 +17,7 @@ from regchat.answering.dates import (
     find_offsets,
     read_roles,
     resolve_yearless,
+    scan_dates,
     zh_number,
 )
 from regchat.answering.language import detect_language
@@ -443,3 +444,21 @@ def test_a_date_counted_from_an_earlier_one(text, anchor, expected):
 def test_words_that_are_not_an_offset_from_an_earlier_date():
     assert find_offsets("I entered two weeks ago") == []
     assert find_offsets("apply 30 days before the expiry") == []
+
+
+@pytest.mark.parametrize(
+    "text, prefer, day",
+    [
+        ("I got here on the 5th.", "nearest", dt.date(2026, 6, 5)),
+        ("我5号入境的", "past", dt.date(2026, 6, 5)),
+        ("居留证3号到期", "future", dt.date(2026, 7, 3)),
+    ],
+)
+def test_a_day_of_the_month_alone_is_read_in_the_month_its_role_prefers(text, prefer, day):
+    (found,), problems = scan_dates(text, dt.date(2026, 6, 12))
+    assert found.monthless and not problems and found.resolve(dt.date(2026, 6, 12), prefer) == day
+
+
+@pytest.mark.parametrize("text", ["on the 5th floor", "住在5号楼", "the 3rd item of Article 6", "第5号"])
+def test_numbers_that_are_not_days_of_the_month_are_not_dates(text):
+    assert scan_dates(text, dt.date(2026, 6, 12)) == ([], [])

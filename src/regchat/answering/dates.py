@@ -178,12 +178,15 @@ class FoundDate:
     day: int
     year: int | None  # None when the text gives no year
     relative: bool = False
+    monthless: bool = False  # "the 5th", "5号": a day of a month the text does not name
 
     @property
     def year_given(self) -> bool:
         return self.year is not None
 
     def resolve(self, today: dt.date, prefer: Prefer = "nearest") -> dt.date | None:
+        if self.monthless:
+            return resolve_monthless(self.day, today, prefer)
         if self.year is not None:
             return _safe_date(self.year, self.month, self.day)
         return resolve_yearless(self.month, self.day, today, prefer)
@@ -235,6 +238,25 @@ def resolve_yearless(month: int, day: int, today: dt.date, prefer: Prefer = "nea
     of last, this and next year's is closest to today.
     """
     candidates = [d for y in (today.year - 1, today.year, today.year + 1) if (d := _safe_date(y, month, day))]
+    if not candidates:
+        return None
+    if prefer == "past":
+        past = [d for d in candidates if d <= today]
+        return max(past) if past else min(candidates)
+    if prefer == "future":
+        future = [d for d in candidates if d >= today]
+        return min(future) if future else max(candidates)
+    return min(candidates, key=lambda d: abs((d - today).days))
+
+
+def resolve_monthless(day: int, today: dt.date, prefer: Prefer = "nearest") -> dt.date | None:
+    """The month for a day written without one ("on the 5th"): last, this or next month's,
+    chosen as :func:`resolve_yearless` chooses the year."""
+    candidates = []
+    for offset in (-1, 0, 1):
+        month_index = today.year * 12 + today.month - 1 + offset
+        if (d := _safe_date(month_index // 12, month_index % 12 + 1, day)) is not None:
+            candidates.append(d)
     if not candidates:
         return None
     if prefer == "past":
@@ -395,6 +417,17 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
             if value:
                 add(FoundDate(m.group(0), m.start(), m.end(), value.month, value.day, value.year, relative=True))
     if today is not None:
+        # "on the 5th", "5号": a day of the month, the month left to the reader (nearest, or as
+        # the date's role prefers).
+        for pattern in _MONTHLESS:
+            for m in pattern.finditer(text):
+                if not free(m.start("d"), m.end("d")):
+                    continue
+                day = int(m["day"])
+                if 1 <= day <= 31 and (value := resolve_monthless(day, today)) is not None:
+                    written, start, end = span(m, "d")
+                    add(FoundDate(written, start, end, value.month, day, None, monthless=True))
+    if today is not None:
         # "5 April next year", "April 5 this year": the year named relative to today.
         for i, f in enumerate(found):
             after = _EN_YEAR_AFTER.match(text, f.end)
@@ -409,6 +442,12 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
             replace(f, year=year) if f.year is None and _safe_date(year, f.month, f.day) else f for f in found
         ]
     return sorted(found, key=lambda f: f.start), sorted(problems, key=lambda p: p.start)
+
+
+_MONTHLESS = (
+    re.compile(r"(?P<d>\bthe\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b)(?!\s+(?:of\s+)?(?:[A-Za-z]{3,}\b))", re.I),
+    re.compile(r"(?<![月\d年/.\-第])(?P<d>(?P<day>\d{1,2})号)(?![楼房线门院车馆口台窗])"),
+)
 
 
 def _date_context(text: str, start: int, end: int) -> bool:

@@ -518,7 +518,9 @@ def choose_rule(
             )
     unnamed = _unnamed_subject(reading, rules, evidence, decision, roled)
     if unnamed:
-        return RuleChoice(None, unnamed[0].score, unnamed[0].evidence.keywords, "subject", unnamed, ranking.margin)
+        # "what is this date of?" unless the words say (an entry date, and no rule named: "which deadline?")
+        reason = "subject" if decision.rule is not None or not any(r.role for r in roled) else "low_score"
+        return RuleChoice(None, unnamed[0].score, unnamed[0].evidence.keywords, reason, unnamed, ranking.margin)
     unplaced = _date_of_no_rules_event(reading, rules, evidence, decision, roled)
     if unplaced:
         return RuleChoice(None, unplaced[0].score, unplaced[0].evidence.keywords, "role", unplaced, ranking.margin)
@@ -571,7 +573,10 @@ def _unnamed_subject(
     for c in fitting:
         if not any(same_result(c.rule, o.rule) for o in distinct):
             distinct.append(c)
-    return tuple(distinct[:MAX_NAMED]) if len(distinct) > 1 else ()
+    # A rule the question named is replaced only by a real choice; a question naming none is
+    # asked even about the one rule its date may start.
+    enough = 2 if decision.rule is not None else 1
+    return tuple(distinct[:MAX_NAMED]) if len(distinct) >= enough else ()
 
 
 def _date_of_no_rules_event(
