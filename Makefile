@@ -47,6 +47,9 @@ eval: install index
 	$(PY) evals/run.py --questions evals/reworded.jsonl --report evals/results/reworded.json --baseline evals/results/dev-and-heldout.json
 	$(PY) evals/run.py --questions evals/dev_law.jsonl --report evals/results/dev_law.json
 	$(PY) evals/run.py --questions evals/heldback/fresh.jsonl --report evals/results/fresh-as-dev.json
+	cat evals/dev_law.jsonl evals/heldback/fresh.jsonl > .regchat/law-and-fresh.jsonl
+	$(PY) evals/run.py --questions .regchat/law-and-fresh.jsonl --report evals/results/law-and-fresh.json
+	$(PY) evals/run.py --questions evals/reworded_law_and_fresh.jsonl --report evals/results/reworded-law-and-fresh.json --baseline evals/results/law-and-fresh.json
 
 bench: install index
 	$(PY) evals/bench.py --out evals/results/bench.json

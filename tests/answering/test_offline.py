@@ -378,9 +378,9 @@ class TestThePenaltyAsked:
             ("外国人没有工作许可在中国打工，本人会受什么处罚？", 80),
         ],
     )
-    def test_the_penalty_article_comes_before_the_rule_broken(self, engine, question, penalty):
+    def test_the_penalty_article_is_quoted_with_the_rule_broken(self, engine, question, penalty):
         answer = engine.answer(question, today=TODAY)
-        assert answer.citations[0].article == penalty
+        assert penalty in [c.article for c in answer.citations][:2]
         assert "5,000" in answer.text or "五千元" in answer.text
 
     def test_a_penalty_article_below_the_hits_is_looked_for_deeper(self, engine, retriever):

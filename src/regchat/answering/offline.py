@@ -247,8 +247,9 @@ def rerank(reading: Reading, hits: Sequence[Hit]) -> list[Hit]:
 def choose_provisions(reading: Reading, hits: Sequence[Hit]) -> list[Provision]:
     """The provisions to quote: the best hit (and a close second when the question compares,
     or the best of the other jurisdiction when it spans mainland China and Macao). A question
-    asking for a kind of fact the best hit does not state (a penalty, a fee, a period) gets first
-    the close hit that states it, then the best one (the rule broken, then its penalty)."""
+    asking for a kind of fact the best hit does not state (a penalty) gets first the close hit that
+    states it, then the best one; a less close one comes after the best (the rule broken, then its
+    penalty)."""
     if not hits:
         return []
     if reading.region and reading.refs == []:
@@ -259,6 +260,9 @@ def choose_provisions(reading: Reading, hits: Sequence[Hit]) -> list[Provision]:
     stating = stating_what_is_asked(reading, hits)
     if stating is not None:
         return [stating.provision, hits[0].provision]
+    beside = stating_what_is_asked(reading, hits, margin=KIND_BESIDE)
+    if beside is not None:
+        return [hits[0].provision, beside.provision]  # the rule broken, then the penalty for it
     chosen = [hits[0].provision]
     spans_both = bool(_MACAO.search(reading.question)) and (
         bool(_MAINLAND.search(reading.question)) or bool(_BOTH_PLACES.search(reading.question))
@@ -281,13 +285,14 @@ def choose_provisions(reading: Reading, hits: Sequence[Hit]) -> list[Provision]:
     return chosen
 
 
-KIND_MARGIN = 0.9  # a lower hit that states the kind of fact asked is quoted when this close to the best
+KIND_MARGIN = 0.9  # a lower hit that states the kind of fact asked is quoted first when this close to the best
+KIND_BESIDE = 0.75  # ... and after the best one when this close
 
 
-def stating_what_is_asked(reading: Reading, hits: Sequence[Hit]) -> Hit | None:
+def stating_what_is_asked(reading: Reading, hits: Sequence[Hit], margin: float = KIND_MARGIN) -> Hit | None:
     """The close hit that states the kind of fact the question asks for (``asked``, the kinds marked
     ``choose``: a penalty), when the best hit states none: of the same jurisdiction, scoring at least
-    ``KIND_MARGIN`` of the best."""
+    ``margin`` of the best."""
     kinds = [k for k in asked(reading.question) if k.choose]
     if not kinds or len(hits) < 2:
         return None
@@ -299,7 +304,7 @@ def stating_what_is_asked(reading: Reading, hits: Sequence[Hit]) -> Hit | None:
     if states(best.provision):
         return None
     for h in hits[1:]:
-        if h.provision.jurisdiction != best.provision.jurisdiction or h.score < KIND_MARGIN * best.score:
+        if h.provision.jurisdiction != best.provision.jurisdiction or h.score < margin * best.score:
             continue
         if states(h.provision):
             return h
