@@ -238,6 +238,11 @@ def resolve_yearless(month: int, day: int, today: dt.date, prefer: Prefer = "nea
     of last, this and next year's is closest to today.
     """
     candidates = [d for y in (today.year - 1, today.year, today.year + 1) if (d := _safe_date(y, month, day))]
+    return _preferred(candidates, today, prefer)
+
+
+def _preferred(candidates: list[dt.date], today: dt.date, prefer: Prefer) -> dt.date | None:
+    """``past``: the latest on or before today; ``future``: the earliest on or after; ``nearest``."""
     if not candidates:
         return None
     if prefer == "past":
@@ -257,15 +262,7 @@ def resolve_monthless(day: int, today: dt.date, prefer: Prefer = "nearest") -> d
         month_index = today.year * 12 + today.month - 1 + offset
         if (d := _safe_date(month_index // 12, month_index % 12 + 1, day)) is not None:
             candidates.append(d)
-    if not candidates:
-        return None
-    if prefer == "past":
-        past = [d for d in candidates if d <= today]
-        return max(past) if past else min(candidates)
-    if prefer == "future":
-        future = [d for d in candidates if d >= today]
-        return min(future) if future else max(candidates)
-    return min(candidates, key=lambda d: abs((d - today).days))
+    return _preferred(candidates, today, prefer)
 
 
 def _month_of(text: str) -> int | None:
