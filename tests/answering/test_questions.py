@@ -246,3 +246,12 @@ def test_a_date_whose_words_say_nothing_is_not_counted_back_from():
 )
 def test_questions_that_ask_about_a_date_in_other_words(question):
     assert read_question(question, [], dt.date(2025, 12, 20), []).asks_deadline
+
+
+@pytest.mark.parametrize(
+    "question, days",
+    [("On an M visa with 30 days stay, entered on March 3.", 30), ("a 45-day stay", 45),
+     ("Duration of each stay: 060", 60), ("停留30天", 30)],
+)
+def test_the_visas_days_of_stay_in_the_forms_people_write_them(question, days):
+    assert read_question(question, [], dt.date(2026, 3, 10), []).stay_days == days

@@ -81,8 +81,9 @@ _WORKING_DAY_ASK = re.compile(
     re.I,
 )
 _STAY_DAYS = re.compile(
-    r"(?P<n>\d{1,3})[- ]day stay|stay of (?P<n2>\d{1,3}) days|(?P<n3>\d{1,3}) days of stay|"
-    r"allows? (?:a )?(?P<n4>\d{1,3})[- ]days?|停留期\s*(?P<n5>\d{1,3})\s*[天日]|停留\s*(?P<n6>\d{1,3})\s*[天日]",
+    r"(?P<n>\d{1,3})[- ]days?'?\s+(?:of\s+)?stay|stay of (?P<n2>\d{1,3}) days|(?P<n3>\d{1,3}) days of stay|"
+    r"allows? (?:a )?(?P<n4>\d{1,3})[- ]days?|停留期\s*(?P<n5>\d{1,3})\s*[天日]|停留\s*(?P<n6>\d{1,3})\s*[天日]|"
+    r"(?:duration of (?:each )?stay|stay duration)\W{0,3}(?P<n7>\d{1,3})\b",
     re.I,
 )
 _THING = re.compile(r"\b(?:it|that|this|one)\b|它|这个|那个|该证|此", re.I)  # a thing, not people ("they")
