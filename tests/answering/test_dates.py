@@ -462,3 +462,8 @@ def test_a_day_of_the_month_alone_is_read_in_the_month_its_role_prefers(text, pr
 @pytest.mark.parametrize("text", ["on the 5th floor", "住在5号楼", "the 3rd item of Article 6", "第5号"])
 def test_numbers_that_are_not_days_of_the_month_are_not_dates(text):
     assert scan_dates(text, dt.date(2026, 6, 12)) == ([], [])
+
+
+def test_a_bare_day_and_month_after_runs_out_is_a_date():
+    (found,), _ = scan_dates("my residence permit runs out 12.13 this year.", dt.date(2026, 11, 25))
+    assert found.resolve(dt.date(2026, 11, 25)) == dt.date(2026, 12, 13)

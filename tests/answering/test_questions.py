@@ -255,3 +255,9 @@ def test_questions_that_ask_about_a_date_in_other_words(question):
 )
 def test_the_visas_days_of_stay_in_the_forms_people_write_them(question, days):
     assert read_question(question, [], dt.date(2026, 3, 10), []).stay_days == days
+
+
+def test_in_time_in_a_story_is_not_a_question_about_a_date():
+    story = "My country has no consulate that can give me a new passport in time. What can I do?"
+    assert not read_question(story, [], dt.date(2026, 11, 25), []).asks_deadline
+    assert read_question("I filed on Nov 20: was that on time?", [], dt.date(2026, 11, 25), []).asks_deadline

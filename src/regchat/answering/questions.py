@@ -70,7 +70,8 @@ _PAST = re.compile(
 )
 _DEADLINE_ASK = re.compile(  # English words bounded by non-letters: "会不会overdue" asks too
     r"(?<![a-z])(?:when|by when|deadline|latest|(?:last|final) (?:permitted |possible |allowed |business |working |calendar )?(?:day|date)|cut-?off|until|due|expire|how long"
-    r"|by what date|what date|which day|in time|on time|too late|late|overdue|expired|still valid|still be used"
+    r"|by what date|what date|which day|(?:in|on) time\?|(?:was|is|am|are|were|be) (?:\w+ )?(?:in|on) time"
+    r"|too late|late|overdue|expired|still valid|still be used"
     r"|what (?:do|should|must) (?:i|we|he|she|they) do)(?![a-z])"
     r"|最晚|最迟|截止|哪天|几号|什么时候|何时|到哪天|有效期|最后一天|期限|来得及|晚了|超期|逾期|过期|还能用|还有效|还管用|要做什么|该做什么|需要做什么|怎么办",
     re.I,
