@@ -384,3 +384,26 @@ def test_warm_up_builds_what_the_first_question_would_wait_for():
     assert territories.gazetteer.cache_info().currsize == 1
     assert fuzzy.default_lexicon.cache_info().currsize == 1
     assert scope._patterns.cache_info().currsize == 1
+
+
+class TestVisaCodes:
+    def test_the_regulations_categories_are_the_ones_article_6_lists(self):
+        import re as _re
+        from pathlib import Path
+
+        from regchat.answering.scope import _own_visa_codes
+
+        text = (Path(__file__).resolve().parents[2] / "corpus" / "cn-foreigner-entry-exit-regulations.2025.zh.md").read_text(
+            encoding="utf-8"
+        )
+        article_6 = text[text.index("第六条") : text.index("第七条")]
+        assert _own_visa_codes() == frozenset(_re.findall(r"([A-Z][12]?)字签证", article_6))
+
+    @pytest.mark.parametrize("question", ["How do I renew my H-1B while I stay in the US?", "Requirements for an O-1 visa?"])
+    def test_a_visa_code_the_regulations_do_not_have_is_another_countrys(self, question):
+        decision = judge_scope(question, top_score=0.8, min_score=0.47, follow_up_context=False)
+        assert not decision.in_scope and decision.firm
+
+    @pytest.mark.parametrize("question", ["What is a K visa?", "X1 or X2 visa for a 3-month course?", "申请Q1签证要什么材料？"])
+    def test_the_regulations_own_categories_stay_in_scope(self, question):
+        assert judge_scope(question, top_score=0.8, min_score=0.47, follow_up_context=False).in_scope

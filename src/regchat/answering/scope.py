@@ -246,8 +246,8 @@ _SUBJECT_ZH = re.compile(
 # Words that tie a subject to mainland China or Macao once another place's matter is set aside
 # ("I hold a US green card: can I enter China without a visa?").
 _CHINA_ANCHOR = re.compile(
-    r"\b(?:china|chinese|mainland|prc|macao|macau|[CDFGJLMQRSXZ][12]?[- ]visas?|exit-entry|public security|"
-    r"non-resident workers?)\b|中国|中國|内地|內地|大陆|大陸|澳门|澳門|来华|在华|[CDFGJLMQRSXZ][12]?字?签证|外地雇员|外地僱員|公安机关",
+    r"\b(?:china|chinese|mainland|prc|macao|macau|[CDFGJKLMQRSXZ][12]?[- ]visas?|exit-entry|public security|"
+    r"non-resident workers?)\b|中国|中國|内地|內地|大陆|大陸|澳门|澳門|来华|在华|[CDFGJKLMQRSXZ][12]?字?签证|外地雇员|外地僱員|公安机关",
     re.I,
 )
 
@@ -395,6 +395,8 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
     matters = foreign_matters(question)
     rest = without_foreign_subjects(question, matters)
     governed = has_subject(rest)
+    if foreign_visa_codes(question) and not _CHINA_ANCHOR.search(_VISA_CODE.sub(" ", question)):
+        return ScopeDecision(False, "another country's visa", firm=True)
     if matters:
         # Another place's visa or immigration is the subject unless what remains is tied to China or Macao
         # ("go to Thailand: do I need a visa?" asks about Thailand's visa).
@@ -416,6 +418,27 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
     if top_score is not None and top_score >= min_score:
         return ScopeDecision(False, "no word of the domain, whatever retrieval found")
     return ScopeDecision(False, "nothing relevant in the documents")
+
+
+# A visa named by a code ("H-1B visa", "E-2签证"): the Regulations' own categories are in places.json.
+_VISA_CODE = re.compile(
+    r"(?<![\w-])(?P<code>[A-Z]{1,2}-?\d{1,2}[A-Z]?|[A-Z]{2,4})\s*(?:visas?\b|签证)"
+    r"|(?<![\w-])(?P<bare>[A-Z]-\d{1,2}[A-Z]?)(?![\w-])"  # written like a visa code without the word: "H-1B"
+)
+
+
+@lru_cache(maxsize=1)
+def _own_visa_codes() -> frozenset[str]:
+    from .territories import _load_data
+
+    return frozenset(_load_data()["china_visa_categories"]["codes"])
+
+
+def foreign_visa_codes(question: str) -> list[str]:
+    """The visa codes ``question`` names that are not categories of the Regulations (Art. 6)."""
+    own = _own_visa_codes()
+    codes = [m["code"] or m["bare"] for m in _VISA_CODE.finditer(question)]
+    return [c for c in codes if c.replace("-", "") not in own]
 
 
 def warm_up() -> None:
