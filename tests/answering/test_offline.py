@@ -457,6 +457,12 @@ class TestTheLawInItsOwnWords:
         answer = engine.answer("出境入境管理法第八十条是怎么规定的？", today=TODAY)
         assert "summary" not in answer.text and all(c.summary == "" for c in answer.citations)
 
+    @pytest.mark.parametrize("question", ["K字签证是发给什么人的？", "Is the K visa for young science talent available yet?"])
+    def test_a_part_only_the_next_version_has_is_quoted_with_the_day_it_applies_from(self, engine, question):
+        answer = engine.answer(question, today=dt.date(2025, 9, 10))
+        assert "K字签证" in answer.text and "2025-10-01" in answer.text
+        assert "尚未施行" in answer.text or "not yet in force" in answer.text
+
     def test_an_item_is_pinpointed_in_the_numbering_in_force_with_the_official_item(self, engine):
         answer = engine.answer("Which visa is issued to people who come to China for a long-term course of study?",
                                today=TODAY)

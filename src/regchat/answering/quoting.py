@@ -111,8 +111,20 @@ def quote_provision(
         best_old = max((score(p.text) for p in split_parts(text)), default=0.0)
         if best_new > best_old:
             in_lang, text, translation = official.lang, official.text, False
+    upcoming = None
+    later = [t for t in full.versions() if t.in_force is not None and t.in_force > day]
+    if later and official is not None and not whole:
+        # A part only a version not yet in force on that day has (the K visa, asked about before
+        # 2025-10-01) may be what is asked: quote it, saying from when it applies.
+        now = {plain(p.text) for p in split_parts(official.text)}
+        new_parts = [p for p in split_parts(later[0].text) if plain(p.text) not in now]
+        best_new = max((score(p.text) for p in new_parts), default=0.0)
+        best_now = max((score(p.text) for p in split_parts(official.text)), default=0.0)  # like with like
+        if best_new > best_now:
+            upcoming = later[0]
+            in_lang, text, translation = upcoming.lang, upcoming.text, False
     quote = Quote(provision=provision, pieces=[], lang=in_lang, translation=translation,
-                  version=official.version if official else None)  # fmt: skip
+                  version=(upcoming or official).version if (upcoming or official) else None)  # fmt: skip
     parts = split_parts(text)
     paragraphs = max((p.paragraph for p in parts), default=1)
     limit = PARAGRAPH_CHARS["zh" if in_lang == "zh" else "en"]
@@ -148,9 +160,21 @@ def quote_provision(
         quote.original = official.text
         if outdated:
             quote.notes.append(outdated_note(provision, official.version, official.in_force, lang))
+    if upcoming is not None:
+        quote.notes.append(upcoming_note(provision, upcoming.in_force, day, lang))
     if in_lang != lang:
         quote.notes.append(untranslated_note(provision, lang, " ".join(quote.pieces), part=bool(quote.pinpoint)))
     return quote
+
+
+def upcoming_note(provision: Provision, in_force: dt.date, day: dt.date, lang: Lang) -> str:
+    """Say that the part quoted is in a version not yet in force on the day asked about."""
+    if lang == "zh":
+        return f"注意：以下内容见自{in_force.isoformat()}起施行的修订文本，{day.isoformat()}尚未施行。"
+    return (
+        f"Note: the part quoted is in the revised text of {provision.ref} in force from {in_force.isoformat()}; "
+        f"on {day.isoformat()} it is not yet in force."
+    )
 
 
 def _first(text: str, sentences) -> str:
