@@ -467,3 +467,13 @@ def test_numbers_that_are_not_days_of_the_month_are_not_dates(text):
 def test_a_bare_day_and_month_after_runs_out_is_a_date():
     (found,), _ = scan_dates("my residence permit runs out 12.13 this year.", dt.date(2026, 11, 25))
     assert found.resolve(dt.date(2026, 11, 25)) == dt.date(2026, 12, 13)
+
+
+@pytest.mark.parametrize(
+    "text, day",
+    [("下周五到期", dt.date(2026, 5, 22)), ("本周五", dt.date(2026, 5, 15)), ("上礼拜一入境", dt.date(2026, 5, 4)),
+     ("这周日", dt.date(2026, 5, 17))],
+)
+def test_a_weekday_of_this_next_or_last_week_in_chinese(text, day):
+    (found,), _ = scan_dates(text, dt.date(2026, 5, 13))  # a Wednesday
+    assert found.resolve(dt.date(2026, 5, 13)) == day

@@ -463,6 +463,12 @@ class TestTheLawInItsOwnWords:
         assert "K字签证" in answer.text and "2025-10-01" in answer.text
         assert "尚未施行" in answer.text or "not yet in force" in answer.text
 
+    def test_a_lead_in_that_introduces_a_list_is_quoted_with_the_list(self, engine):
+        answer = engine.answer("永久居留资格在哪些情况下会被取消？", today=TODAY)
+        (citation,) = [c for c in answer.citations if c.article == 49]
+        assert "下列情形之一" in citation.quote and "（一）" in citation.quote and "（五）" in citation.quote
+        assert citation.pinpoint in (None, "第四十九条") or "项" not in (citation.pinpoint or "")
+
     def test_an_item_is_pinpointed_in_the_numbering_in_force_with_the_official_item(self, engine):
         answer = engine.answer("Which visa is issued to people who come to China for a long-term course of study?",
                                today=TODAY)

@@ -414,6 +414,13 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
             if value:
                 add(FoundDate(m.group(0), m.start(), m.end(), value.month, value.day, value.year, relative=True))
     if today is not None:
+        # "下周五", "本周三", "上星期一": a weekday of this, next or last week (weeks start on Monday).
+        for m in _ZH_WEEKDAY.finditer(text):
+            if free(m.start(), m.end()):
+                monday = today - dt.timedelta(days=today.weekday())
+                value = monday + dt.timedelta(days=7 * _ZH_WEEK_OFFSET[m["rel"]] + _ZH_WEEKDAYS[m["wd"]])
+                add(FoundDate(m.group(0), m.start(), m.end(), value.month, value.day, value.year, relative=True))
+    if today is not None:
         # "on the 5th", "5号": a day of the month, the month left to the reader (nearest, or as
         # the date's role prefers).
         for pattern in _MONTHLESS:
@@ -441,6 +448,9 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
     return sorted(found, key=lambda f: f.start), sorted(problems, key=lambda p: p.start)
 
 
+_ZH_WEEKDAY = re.compile(r"(?P<rel>下下|下个|下|上个|上|这个|这|本)(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])")
+_ZH_WEEK_OFFSET = {"下下": 2, "下个": 1, "下": 1, "上个": -1, "上": -1, "这个": 0, "这": 0, "本": 0}
+_ZH_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _MONTHLESS = (
     re.compile(r"(?P<d>\bthe\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b)(?!\s+(?:of\s+)?(?:[A-Za-z]{3,}\b))", re.I),
     re.compile(r"(?<![月\d年/.\-第])(?P<d>(?P<day>\d{1,2})号)(?![楼房线门院车馆口台窗])"),

@@ -32,6 +32,7 @@ from .language import Lang
 PARAGRAPH_CHARS = {"en": 520, "zh": 220}  # a paragraph this short is quoted whole
 WHOLE_CHARS = {"en": 900, "zh": 420}  # an article this short is quoted whole when nothing in it matches
 SECOND_PART = 0.8  # a second part is quoted too when it matches this close to the best
+LIST_CHARS = {"en": 1400, "zh": 600}  # a list this short is quoted whole under the lead-in that introduces it
 
 
 @dataclass
@@ -129,6 +130,15 @@ def quote_provision(
     paragraphs = max((p.paragraph for p in parts), default=1)
     limit = PARAGRAPH_CHARS["zh" if in_lang == "zh" else "en"]
     chosen = [] if whole else pick_parts(parts, score)
+    listed = len(chosen) == 1 and chosen[0].item is None and any(p.lead == chosen[0].text for p in parts)
+    if listed:
+        # A lead-in that introduces a list ("... in any of the following cases:") says nothing
+        # without the list: quote its items too, when they are not too long.
+        items = [p for p in parts if p.paragraph == chosen[0].paragraph and p.item is not None]
+        if sum(len(p.text) for p in items) <= LIST_CHARS["zh" if in_lang == "zh" else "en"]:
+            chosen = items
+        else:
+            listed = False
     if whole or not chosen:
         if len(text) <= WHOLE_CHARS["zh" if in_lang == "zh" else "en"] or whole:
             quote.pieces = [" ".join(line.strip() for line in text.split("\n") if line.strip())]
@@ -153,7 +163,7 @@ def quote_provision(
             item = align_items(text, followed.text, official.text).get(item, item)
             same = [p for p in split_parts(official.text) if p.paragraph == first.paragraph and p.item == item]
             quote.official_pieces = [p.text for p in same]
-        shown = Part(first.paragraph, item, first.text, first.lead)
+        shown = Part(first.paragraph, None if listed else item, first.text, first.lead)
         quote.pinpoint = pinpoint(provision.article, shown, lang, paragraphs=paragraphs)
     quote.lang, quote.translation, quote.reader_lang = in_lang, translation, lang
     if translation and official is not None:
