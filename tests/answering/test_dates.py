@@ -477,3 +477,24 @@ def test_a_bare_day_and_month_after_runs_out_is_a_date():
 def test_a_weekday_of_this_next_or_last_week_in_chinese(text, day):
     (found,), _ = scan_dates(text, dt.date(2026, 5, 13))  # a Wednesday
     assert found.resolve(dt.date(2026, 5, 13)) == day
+
+
+@pytest.mark.parametrize(
+    "text, day",
+    [("宝宝元旦那天出生", dt.date(2026, 1, 1)), ("born on New Year's Day", dt.date(2026, 1, 1)),
+     ("they land tonight", dt.date(2026, 1, 20)), ("今晚到我家", dt.date(2026, 1, 20))],
+)
+def test_a_one_day_holiday_and_tonight_are_dates(text, day):
+    (found,), _ = scan_dates(text, dt.date(2026, 1, 20))
+    assert found.resolve(dt.date(2026, 1, 20), "past") == day
+
+
+def test_a_holiday_period_names_no_single_day():
+    assert scan_dates("during the National Day holiday", dt.date(2026, 9, 20)) == ([], [])
+
+
+@pytest.mark.parametrize("text", ["I did my medical check on 10 Jan", "体检报告是6月10号开的"])
+def test_the_day_a_certificate_was_made_is_its_issue_date(text):
+    found, _ = scan_dates(text, dt.date(2026, 3, 5))
+    (roled,) = read_roles(text, found)
+    assert roled.role == "issue"

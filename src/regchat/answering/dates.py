@@ -152,7 +152,7 @@ _EN_COUNT = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five":
              "thirty": 30}  # fmt: skip
 _EN_COUNT_WORD = r"(?:\d+|" + "|".join(_EN_COUNT) + r")"
 _EN_RELATIVE = re.compile(
-    r"\b(?:today|yesterday|tomorrow|the day before yesterday|the day after tomorrow"
+    r"\b(?:today|tonight|this (?:morning|afternoon|evening)|yesterday|tomorrow|the day before yesterday|the day after tomorrow"
     rf"|{_EN_COUNT_WORD}\s+(?:days?|weeks?|months?)\s+(?:ago|back|from now)"
     rf"|in\s+{_EN_COUNT_WORD}\s+(?:days?|weeks?|months?)"
     r"|(?:last|next)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week))\b",
@@ -162,9 +162,10 @@ _EN_COUNTED = re.compile(
     rf"(?P<in>in\s+)?(?P<n>{_EN_COUNT_WORD})\s+(?P<unit>day|week|month)s?(?:\s+(?P<dir>ago|back|from now))?",
     re.I,
 )
-_ZH_RELATIVE_WORDS = {"今天": 0, "今日": 0, "昨天": -1, "昨日": -1, "前天": -2, "明天": 1, "明日": 1, "后天": 2}
+_ZH_RELATIVE_WORDS = {"今天": 0, "今日": 0, "今晚": 0, "昨天": -1, "昨日": -1, "昨晚": -1, "前天": -2, "明天": 1, "明日": 1,
+                      "明晚": 1, "后天": 2}
 # "三十日前" is legal language for "30 days before (an expiry)", not "30 days ago": only 天 counts here.
-_ZH_RELATIVE = re.compile(rf"(?P<word>今天|今日|昨天|昨日|前天|明天|明日|后天)|(?P<n>{_ZH_NUM}|半)\s*(?P<unit>天|周|星期|个星期|个月)(?P<dir>前|后|以前|以后|之前|之后)")
+_ZH_RELATIVE = re.compile(rf"(?P<word>今天|今日|今晚|昨天|昨日|昨晚|前天|明天|明日|明晚|后天)|(?P<n>{_ZH_NUM}|半)\s*(?P<unit>天|周|星期|个星期|个月)(?P<dir>前|后|以前|以后|之前|之后)")
 
 
 @dataclass(frozen=True)
@@ -413,6 +414,10 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
             value = _zh_relative(m, today)
             if value:
                 add(FoundDate(m.group(0), m.start(), m.end(), value.month, value.day, value.year, relative=True))
+    for pattern, month, day in _NAMED_DAYS:
+        for m in pattern.finditer(text):
+            if free(m.start(), m.end()):
+                add(FoundDate(m.group(0), m.start(), m.end(), month, day, None))
     if today is not None:
         # "下周五", "本周三", "上星期一": a weekday of this, next or last week (weeks start on Monday).
         for m in _ZH_WEEKDAY.finditer(text):
@@ -448,6 +453,12 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
     return sorted(found, key=lambda f: f.start), sorted(problems, key=lambda p: p.start)
 
 
+# One-day holidays on a fixed date, named instead of dated ("元旦那天", "on New Year's Day"); the
+# holiday periods (May Day, National Day) name no single day and are left alone.
+_NAMED_DAYS = (
+    (re.compile(r"元旦|\bnew year'?s day\b", re.I), 1, 1),
+    (re.compile(r"圣诞节|\bchristmas day\b", re.I), 12, 25),
+)
 _ZH_WEEKDAY = re.compile(r"(?P<rel>下下|下个|下|上个|上|这个|这|本)(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])")
 _ZH_WEEK_OFFSET = {"下下": 2, "下个": 1, "下": 1, "上个": -1, "上": -1, "这个": 0, "这": 0, "本": 0}
 _ZH_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
@@ -574,6 +585,8 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 def _en_relative(phrase: str, today: dt.date) -> dt.date | None:
+    if re.fullmatch(r"tonight|this (?:morning|afternoon|evening)", phrase.strip(), re.I):
+        return today
     counted = _EN_COUNTED.fullmatch(phrase.strip())
     if counted:
         raw = counted["n"].lower()
