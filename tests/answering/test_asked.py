@@ -69,3 +69,10 @@ class TestKinds:
             "hours"
         ]
         assert unstated("办公时间是几点到几点？", ["办公时间：周一至周五 上午9:00至下午5:45"]) == []
+
+    @pytest.mark.parametrize("question", ["Who pays the cost of repatriation?", "遣送出境的费用谁来出？"])
+    def test_asking_who_pays_is_not_asking_what_it_costs(self, question):
+        assert [k.name for k in asked(question) if k.name == "fee"] == []
+
+    def test_a_number_of_people_answers_how_many_people(self):
+        assert unstated("要几个人？", ["由两名与其同性别的人民警察进行"]) == []
