@@ -398,6 +398,12 @@ class TestThePenaltyAsked:
         assert added and all(any(penalty.stated_in(t.text) for t in h.provision.texts) for h in added)
         assert {h.provision.key for h in added} <= set(consulted)  # so their citations pass the guardrails
 
+    def test_a_follow_up_keeps_the_penalty_the_turn_before_asked_about(self, engine):
+        history = [{"role": "user", "content": "What happens to a foreigner caught working without a permit?"},
+                   {"role": "assistant", "content": "Law Art. 80: a fine of 5,000 to 20,000 yuan."}]
+        answer = engine.answer("And the employer who hired him?", history=history, today=TODAY)
+        assert 80 in [c.article for c in answer.citations]
+
     def test_a_penalty_is_never_said_to_be_unstated(self):
         from regchat.answering.asked import unstated
 

@@ -22,7 +22,6 @@ from ..deadlines import calendar_for, compute_deadline, describe_day, load_rules
 from ..documents import Answer, Hit, Provision, RetrievedItem
 from ..errors import DeadlineError, ModelError, RegchatError
 from ..settings import Settings, get_settings
-from .asked import asked as asked_kinds
 from .asked import not_stated_line, short_answer, unstated, where_to_ask
 from .clarify import compare_actions, compose_clarification, merge_drafts
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
@@ -31,6 +30,7 @@ from .guardrails import MARKER, check_citations, marker, check_dates, quote_in, 
 from .language import simplified
 from .offline import (
     Draft,
+    choosing_kinds,
     SentencePicker,
     choose_provisions,
     compose_day,
@@ -355,7 +355,7 @@ class Engine:
         """The hits, and when the question asks for a kind of fact that guides the choice (a
         penalty) and none of them states it, the best deeper hits that do (the penalty article
         of the rule the question is about often ranks below the rule itself)."""
-        kinds = [k for k in asked_kinds(reading.question) if k.choose]
+        kinds = choosing_kinds(reading)
         if not kinds or not hits:
             return hits
         def states(h: Hit) -> bool:

@@ -285,6 +285,16 @@ def choose_provisions(reading: Reading, hits: Sequence[Hit]) -> list[Provision]:
     return chosen
 
 
+def choosing_kinds(reading: Reading) -> list:
+    """The kinds of fact the question asks for that guide which provision is quoted (a penalty);
+    a follow-up that asks none of its own ("and the agency that found him the job?") keeps the
+    turn it follows ("what happens to a foreigner caught working illegally?")."""
+    kinds = [k for k in asked(reading.question) if k.choose]
+    if not kinds and reading.previous and not asked(reading.question):
+        kinds = [k for k in asked(reading.previous) if k.choose]
+    return kinds
+
+
 KIND_MARGIN = 0.9  # a lower hit that states the kind of fact asked is quoted first when this close to the best
 KIND_BESIDE = 0.75  # ... and after the best one when this close
 
@@ -293,7 +303,7 @@ def stating_what_is_asked(reading: Reading, hits: Sequence[Hit], margin: float =
     """The close hit that states the kind of fact the question asks for (``asked``, the kinds marked
     ``choose``: a penalty), when the best hit states none: of the same jurisdiction, scoring at least
     ``margin`` of the best."""
-    kinds = [k for k in asked(reading.question) if k.choose]
+    kinds = choosing_kinds(reading)
     if not kinds or len(hits) < 2:
         return None
 
