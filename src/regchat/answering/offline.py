@@ -287,8 +287,8 @@ def choose_provisions(reading: Reading, hits: Sequence[Hit]) -> list[Provision]:
 
 def choosing_kinds(reading: Reading) -> list:
     """The kinds of fact the question asks for that guide which provision is quoted (a penalty);
-    a follow-up that asks none of its own ("and the agency that found him the job?") keeps the
-    turn it follows ("what happens to a foreigner caught working illegally?")."""
+    a follow-up that asks none of its own ("and for the employer?") keeps the turn it follows
+    ("what is the penalty for ...?")."""
     kinds = [k for k in asked(reading.question) if k.choose]
     if not kinds and reading.previous and not asked(reading.question):
         kinds = [k for k in asked(reading.previous) if k.choose]
