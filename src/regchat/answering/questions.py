@@ -68,7 +68,7 @@ _PAST = re.compile(
     r"|了|已经|过",
     re.I,
 )
-_DEADLINE_ASK = re.compile(  # English words bounded by non-letters: "会不会overdue" asks too
+_DEADLINE_ASK = re.compile(  # English words bounded by non-letters: "是不是late了" asks too
     r"(?<![a-z])(?:when|by when|deadline|latest|(?:last|final) (?:permitted |possible |allowed |business |working |calendar )?(?:day|date)|cut-?off|until|due|expire|how long"
     r"|by what date|what date|which day|(?:in|on) time\?|(?:was|is|am|are|were|be) (?:\w+ )?(?:in|on) time"
     r"|too late|late|overdue|expired|still valid|still be used"
@@ -548,8 +548,8 @@ def _unnamed_subject(
     reading: Reading, rules: Sequence[RuleLike], evidence: Mapping[str, Evidence], decision, roled
 ) -> tuple[Candidate, ...]:
     """The rules to ask about when a dated question names no thing a rule's event happens to
-    (no visa, stay, residence permit, receipt, baby, ...: "我的证件10月15号到期", "the date is
-    10 June, work out my deadline"): every rule whose event the date may be, when more than one
+    (no visa, stay, residence permit, receipt, baby, ...: "某证下月3号到期", "2 May: what's the
+    deadline?"): every rule whose event the date may be, when more than one
     is; empty when the question names a thing or its date fits one rule only, or when it points
     at the chosen rule by more than generic words (its period, the words of its action in the
     sentence that asks, or its event's own words next to the date)."""
