@@ -87,6 +87,7 @@ _TRAVEL_ZH = r"(?:去|到|赴|前往|移民|移居|飞|飛)(?:到)?"
 # The visa letters China issues (Regulations Article 6); any other lettered visa is another country's.
 _LETTERED_EN = re.compile(r"\b([A-Z]{1,2})-?(\d[A-Z]?)(?:/[A-Z]{1,2}-?\d)?\s+visas?\b")
 _LETTERED_ZH = re.compile(r"(?<![A-Za-z])([A-Z]{1,2})-?(\d[A-Z]?)字?(?:签证|簽證)")
+_LETTERED_BARE = re.compile(r"(?<![\w-])([A-Z])-(\d[A-Z]?)(?![\w-])")  # "renew my H-1B": the code alone
 
 
 @dataclass(frozen=True)
@@ -198,8 +199,10 @@ def foreign_matters(text: str) -> list[ForeignMatter]:
                 add(start, m.end(), code)
             elif m := _TRAVEL_BEFORE_ZH.search(plain, back, start):
                 add(m.start(), end, code)
-    for pattern in (_LETTERED_EN, _LETTERED_ZH):
+    for pattern in (_LETTERED_EN, _LETTERED_ZH, _LETTERED_BARE):
         for m in pattern.finditer(plain):
+            if any(f.start <= m.start() < f.end for f in found):
+                continue  # already read ("H-1B visa" by the pattern with the word)
             if (m.group(1) + m.group(2)).upper() not in _china_visa_categories():
                 found.append(ForeignMatter(text[m.start() : m.end()], m.start(), m.end()))
     for m in neighbour_docs.finditer(plain):
@@ -395,8 +398,6 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
     matters = foreign_matters(question)
     rest = without_foreign_subjects(question, matters)
     governed = has_subject(rest)
-    if foreign_visa_codes(question) and not _CHINA_ANCHOR.search(_VISA_CODE.sub(" ", question)):
-        return ScopeDecision(False, "another country's visa", firm=True)
     if matters:
         # Another place's visa or immigration is the subject unless what remains is tied to China or Macao
         # ("go to Thailand: do I need a visa?" asks about Thailand's visa).
@@ -418,27 +419,6 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
     if top_score is not None and top_score >= min_score:
         return ScopeDecision(False, "no word of the domain, whatever retrieval found")
     return ScopeDecision(False, "nothing relevant in the documents")
-
-
-# A visa named by a code ("H-1B visa", "E-2签证"): the Regulations' own categories are in places.json.
-_VISA_CODE = re.compile(
-    r"(?<![\w-])(?P<code>[A-Z]{1,2}-?\d{1,2}[A-Z]?|[A-Z]{2,4})\s*(?:visas?\b|签证)"
-    r"|(?<![\w-])(?P<bare>[A-Z]-\d{1,2}[A-Z]?)(?![\w-])"  # written like a visa code without the word: "H-1B"
-)
-
-
-@lru_cache(maxsize=1)
-def _own_visa_codes() -> frozenset[str]:
-    from .territories import _load_data
-
-    return frozenset(_load_data()["china_visa_categories"]["codes"])
-
-
-def foreign_visa_codes(question: str) -> list[str]:
-    """The visa codes ``question`` names that are not categories of the Regulations (Art. 6)."""
-    own = _own_visa_codes()
-    codes = [m["code"] or m["bare"] for m in _VISA_CODE.finditer(question)]
-    return [c for c in codes if c.replace("-", "") not in own]
 
 
 def warm_up() -> None:
