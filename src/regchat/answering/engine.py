@@ -31,6 +31,7 @@ from .language import simplified
 from .offline import (
     Draft,
     choosing_kinds,
+    states_kind,
     SentencePicker,
     choose_provisions,
     compose_day,
@@ -358,13 +359,11 @@ class Engine:
         kinds = choosing_kinds(reading)
         if not kinds or not hits:
             return hits
-        def states(h: Hit) -> bool:
-            return any(k.stated_in(t.text) for k in kinds for t in h.provision.texts)
-        if any(states(h) for h in hits):
+        if any(states_kind(h.provision, kinds) for h in hits):
             return hits
         seen = {h.provision.key for h in hits}
         deeper = [h for h in self.retriever.search(reading.search_query, k=DEEPER_K) if h.provision.key not in seen]
-        more = [h for h in deeper if states(h)][:2]
+        more = [h for h in deeper if states_kind(h.provision, kinds)][:2]
         consulted.update({h.provision.key: h.provision for h in more})
         return list(hits) + more
 

@@ -257,12 +257,11 @@ def choose_provisions(reading: Reading, hits: Sequence[Hit]) -> list[Provision]:
         local = [h for h in hits if h.provision.jurisdiction == reading.region]
         hits = local or list(hits)
     hits = rerank(reading, hits)
-    stating = stating_what_is_asked(reading, hits)
-    if stating is not None:
-        return [stating.provision, hits[0].provision]
-    beside = stating_what_is_asked(reading, hits, margin=KIND_BESIDE)
-    if beside is not None:
-        return [hits[0].provision, beside.provision]  # the rule broken, then the penalty for it
+    stating = stating_what_is_asked(reading, hits, margin=KIND_BESIDE)
+    if stating is not None:  # hits are best first: no closer hit states it
+        if stating.score >= KIND_MARGIN * hits[0].score:
+            return [stating.provision, hits[0].provision]
+        return [hits[0].provision, stating.provision]  # the rule broken, then the penalty for it
     chosen = [hits[0].provision]
     spans_both = bool(_MACAO.search(reading.question)) and (
         bool(_MAINLAND.search(reading.question)) or bool(_BOTH_PLACES.search(reading.question))
@@ -306,19 +305,20 @@ def stating_what_is_asked(reading: Reading, hits: Sequence[Hit], margin: float =
     kinds = choosing_kinds(reading)
     if not kinds or len(hits) < 2:
         return None
-
-    def states(p: Provision) -> bool:
-        return any(k.stated_in(text) for k in kinds for text in ([t.text for t in p.texts] or [p.text]))
-
     best = hits[0]
-    if states(best.provision):
+    if states_kind(best.provision, kinds):
         return None
     for h in hits[1:]:
         if h.provision.jurisdiction != best.provision.jurisdiction or h.score < margin * best.score:
             continue
-        if states(h.provision):
+        if states_kind(h.provision, kinds):
             return h
     return None
+
+
+def states_kind(provision: Provision, kinds: Sequence) -> bool:
+    """Whether a text of ``provision`` states a fact of one of ``kinds`` (``asked.Kind``)."""
+    return any(k.stated_in(text) for k in kinds for text in ([t.text for t in provision.texts] or [provision.text]))
 
 
 # --------------------------------------------------------------------------- frames
