@@ -184,6 +184,28 @@ class TestSeveralFiles:
             assemble(files)
 
 
+    def test_a_guide_takes_a_summary_section_by_section(self, tmp_path):
+        files = [
+            load_provisions(self.write(tmp_path, "g.md", "language: en\ntitle_zh: 指南\n",
+                                       "## Apply\n\nBring the form.\n\n## Renew\n\nRenew within 3 days.\n")),
+            load_provisions(self.write(tmp_path, "g.summary.zh.md", "language: zh\nkind: summary\nofficial: false\n",
+                                       "## 申请\n\n带上表格。\n\n## 续期\n\n3日内续期。\n")),
+        ]
+        apply, renew = assemble(files)
+        assert apply.languages == ["en"] and renew.text_in("en").text == "Renew within 3 days."
+        assert renew.summary_in("zh").text == "3日内续期。" and renew.summary_in("en") is None
+        assert renew.section == "Renew" and "“续期”部分" in renew.label_zh
+
+    def test_a_guide_summary_with_another_number_of_sections_is_refused(self, tmp_path):
+        files = [
+            load_provisions(self.write(tmp_path, "g.md", "language: en\n", "## Apply\n\nA.\n\n## Renew\n\nB.\n")),
+            load_provisions(self.write(tmp_path, "g.summary.zh.md", "language: zh\nkind: summary\nofficial: false\n",
+                                       "## 申请\n\n甲。\n")),
+        ]
+        with pytest.raises(DocumentError, match="one section per section"):
+            assemble(files)
+
+
 class TestTheLawsEnglishSummaries:
     def test_every_article_outside_chapter_iv_has_an_english_summary_and_chapter_iv_none(self):
         law = shipped("cn-exit-entry-law")

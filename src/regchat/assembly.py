@@ -20,7 +20,9 @@ whose ``texts`` hold every language and version:
 
 A document with one file passes through unchanged, its text recorded in
 ``texts`` too. Documents without article numbers (guides split by heading)
-cannot be aligned and must come as one file.
+cannot be aligned by article: they come as one text file, with summaries in
+other languages aligned section by section (the n-th section of a summary is
+the gist of the n-th section of the text).
 
 Everything here is pure.
 """
@@ -43,9 +45,15 @@ def assemble(files: Sequence[Parsed]) -> list[Provision]:
     doc_ids = {doc.doc_id for doc, _ in files}
     if len(doc_ids) != 1:
         raise ValueError(f"assemble() takes the files of one document, got {sorted(doc_ids)}")
+    if all(doc.summary for doc, _ in files):
+        document = files[0][0]
+        raise DocumentError(document.path or document.doc_id,
+                            f"a summary of {document.doc_id!r} without the text it summarises")
     if len(files) == 1:
         document, provisions = files[0]
         return [_single(document, p) for p in provisions]
+    if _is_guide_with_summaries(files):
+        return _guide_with_summaries(files)
     _check_files(files)
     official = sorted((f for f in files if f[0].official), key=lambda f: f[0].in_force or dt.date.min)
     translations = [f for f in files if not f[0].official and not f[0].summary]
@@ -110,6 +118,38 @@ def assemble(files: Sequence[Parsed]) -> list[Provision]:
                 section_zh=entry.get("section_zh"),
             )
         )
+    return out
+
+
+def _is_guide_with_summaries(files: Sequence[Parsed]) -> bool:
+    """One file without article numbers (a guide split by heading) and summaries of it."""
+    texts = [f for f in files if not f[0].summary]
+    return len(texts) == 1 and not any(p.article is not None for p in texts[0][1]) and len(files) > 1
+
+
+def _guide_with_summaries(files: Sequence[Parsed]) -> list[Provision]:
+    """A guide's sections, each with the summary of the section at the same place in every
+    summary file (which must have the same number of sections). A summary's heading becomes the
+    section's name in that language."""
+    (document, provisions), = [f for f in files if not f[0].summary]
+    out = [_single(document, p) for p in provisions]
+    for summary_doc, sections in (f for f in files if f[0].summary):
+        path = summary_doc.path or summary_doc.doc_id
+        if summary_doc.official:
+            raise DocumentError(path, "a summary ('kind: summary') is not the official text: set 'official: false'")
+        if len(sections) != len(provisions):
+            raise DocumentError(
+                path, f"a summary of a document without articles must have one section per section of "
+                f"{document.path or document.doc_id} ({len(provisions)}), in the same order; it has {len(sections)}",
+            )
+        zh = summary_doc.language == "zh"
+        for i, section in enumerate(sections):
+            gist = ProvisionText(lang=summary_doc.language, text=section.text, official=False,
+                                 follows=summary_doc.translation_of)
+            update: dict = {"summaries": (*out[i].summaries, gist)}
+            if zh and out[i].section_zh is None:
+                update.update(section_zh=section.section, doc_title_zh=out[i].doc_title_zh or summary_doc.title)
+            out[i] = out[i].model_copy(update=update)
     return out
 
 

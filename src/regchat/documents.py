@@ -164,7 +164,7 @@ class Provision(BaseModel):
 
         title = self.doc_title_zh or self.doc_title
         if self.article is None:
-            return f"《{title}》“{self.section or self.ref}”部分"
+            return f"《{title}》“{self.section_zh or self.section or self.ref}”部分"
         number = int_to_chinese(self.article) if 0 < self.article < 1000 else str(self.article)
         return f"《{title}》第{number}条"
 

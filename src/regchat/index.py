@@ -546,9 +546,10 @@ def _provision_count(collection) -> int:
 
 def _combined(files: Sequence[tuple[Document, list[Provision]]]) -> Document:
     """The one record stored for a document that comes as several files (official versions,
-    translations): the first translation's metadata (else the official text's), one content
+    translations, summaries): the first translation's metadata (else the official text's, never a
+    summary's), one content
     hash over every file, and every file's path."""
-    ordered = sorted(files, key=lambda f: (f[0].official, f[0].path or ""))
+    ordered = sorted(files, key=lambda f: (f[0].summary, f[0].official, f[0].path or ""))
     first = ordered[0][0]
     if len(files) == 1:
         return first
