@@ -59,6 +59,11 @@ class TestExactArticles:
         assert [n for n, _ in article_references("Art. 5, Article 12 and 第一百零五条, 第7条")] == [5, 12, 105, 7]
         assert article_references("30 days after entry") == []
 
+    def test_terse_references_without_di(self, retriever):
+        assert [n for n, _ in article_references("32条的内容是什么？ §33")] == [32, 33]
+        assert article_references("条例第5条") == [(5, 2)] and article_references("15条件") == []
+        assert {h.provision.key for h in retriever.search("39条写的什么", k=2)} == {f"{LAW}#39", f"{REGS}#39"}
+
 
 class TestTopicalSearch:
     @pytest.mark.parametrize(
@@ -196,7 +201,55 @@ class TestEnglishSummaries:
 
     def test_a_summary_counts_a_hair_below_the_text_it_stands_for(self, retriever):
         summaries = [i for i, flag in enumerate(retriever._summary_records) if flag]
-        assert len(summaries) == 72 and retriever.tuning.summary_discount > 0
+        assert len(summaries) == 72 + 14 and retriever.tuning.summary_discount > 0  # the Law's + the two guides'
         law_78 = retriever.get(f"{LAW}#78")
         assert retriever._is_summary(law_78, "en", law_78.summary_in("en").text)
         assert not retriever._is_summary(law_78, "zh", law_78.text_in("zh").text)
+
+
+class TestChineseSummariesOfTheGuides:
+    """The two guides are English only; their Chinese summaries let a Chinese question find them by
+    its own words, and never count for an English question."""
+
+    @pytest.mark.parametrize(
+        "query, key",
+        [
+            ("澳门外地雇员的身份认别证丢了，去哪里补发？", f"{MACAO}#s4"),
+            ("澳门治安警察局外地雇员分处的电话和地址是什么？", f"{MACAO}#s8"),
+            ("外国人工作许可证卡上的码扫出来有什么用？", "cn-work-permit-card#s5"),
+        ],
+    )
+    def test_a_chinese_question_finds_a_guide_section_without_the_glossary(self, retriever, query, key):
+        from regchat.retrieval import Retriever
+
+        bare = Retriever(retriever.handle, retriever.embedder, glossary=retriever.glossary.without_expansion())
+        assert key in keys(bare.search(query, k=3))
+
+    def test_a_summary_is_scored_for_readers_of_its_language_only(self, retriever):
+        macao_s8 = retriever.get(f"{MACAO}#s8")
+        assert macao_s8.summary_in("zh") is not None and macao_s8.summary_in("en") is None
+        for_english, for_chinese = retriever._foreign_summaries(False), retriever._foreign_summaries(True)
+        assert for_english.sum() == 14 and for_chinese.sum() == 72
+        assert not (for_english & for_chinese).any()
+
+
+class TestChineseCharacterPairs:
+    def test_pairs_of_every_run_of_chinese_characters(self):
+        from regchat.tokens import character_pairs
+
+        assert character_pairs("工作许可证 and 居留") == ["工作", "作许", "许可", "可证", "居留"]
+        assert character_pairs("Z visa, 30 days") == []
+
+    def test_a_word_segmented_differently_still_scores(self, retriever):
+        from dataclasses import replace
+
+        from regchat.retrieval import Retriever
+
+        # jieba cuts the Law's 被盗抢 into 被盗 / 抢 and the question's 盗抢 whole: no word in common
+        law_35 = retriever._position[f"{LAW}#35"]
+        bare = retriever.glossary.without_expansion()
+        words_only = Retriever(retriever.handle, retriever.embedder, glossary=bare,
+                               tuning=replace(retriever.tuning, pairs_weight=0.0))
+        with_pairs = Retriever(retriever.handle, retriever.embedder, glossary=bare)
+        assert words_only.signals("盗抢", mode="bm25").raw_bm25[law_35] == 0
+        assert with_pairs.signals("盗抢", mode="bm25").raw_bm25[law_35] > 0

@@ -49,7 +49,7 @@ from regchat.embeddings import SpecEmbeddings, get_embedder
 from regchat.index import IndexHandle, open_index
 from regchat.parsing import ZH_NUMERAL, chinese_to_int
 from regchat.settings import Settings, get_settings
-from regchat.tokens import is_chinese, tokenize
+from regchat.tokens import character_pairs, is_chinese, tokenize
 
 Mode = Literal["hybrid", "bm25", "dense"]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -71,14 +71,21 @@ class Tuning:
     min_score: float = 0.47  # below every in-scope top score of the dev and held-out sets (lowest 0.51)
     dense_candidates: int = 60
     cross_language: float = 0.04  # added to the cosine of a text in another language than the query's
+    # A Chinese query's lexical score: its words and its character pairs (工作许可证 / 工作许可)
+    # averaged, the pairs weighing this many times the words.
+    pairs_weight: float = 3.0
+    # Taken from every cosine of a Chinese query: e5 puts Chinese question and Chinese text about
+    # 0.05 higher on its scale than English ones, so without it every close Chinese text saturates
+    # at dense_hi and the dense signal stops telling them apart.
+    zh_cosine_shift: float = 0.02
     summary_discount: float = 0.01  # taken from the cosine of a summary: a paraphrase counts a hair below the text
 
 
 # Per-embedder cosine scales: e5 packs everything into ~0.7-0.9, MiniLM spreads 0-0.8.
 TUNINGS: dict[str, Tuning] = {
     "e5": Tuning(),
-    "minilm": Tuning(dense_lo=0.15, dense_hi=0.70, macao_boost=0.1, min_score=0.2, cross_language=0.0),
-    "hashing": Tuning(dense_lo=0.0, dense_hi=0.5, min_score=0.12, cross_language=0.0),
+    "minilm": Tuning(dense_lo=0.15, dense_hi=0.70, macao_boost=0.1, min_score=0.2, cross_language=0.0, zh_cosine_shift=0.0),
+    "hashing": Tuning(dense_lo=0.0, dense_hi=0.5, min_score=0.12, cross_language=0.0, zh_cosine_shift=0.0),
 }
 
 
@@ -220,6 +227,9 @@ def load_glossary() -> Glossary:
 
 _EN_REF = re.compile(r"\b(?:article|art\.?)\s*(\d{1,3})\b", re.IGNORECASE)
 _ZH_REF = re.compile(rf"第\s*({ZH_NUMERAL})\s*条")
+# Terse forms, read only in questions: "33条" without 第 (not 条例 "regulations", 条件 "condition",
+# 条款 "clause"), and "§33".
+BARE_ARTICLE_REF = re.compile(r"(?<![第\d])(\d{1,3})\s*条(?![例件款])|§\s*(\d{1,3})\b")
 
 
 def article_references(query: str) -> list[tuple[int, int]]:
@@ -230,6 +240,7 @@ def article_references(query: str) -> list[tuple[int, int]]:
             refs.append((chinese_to_int(m.group(1)), m.start()))
         except ValueError:
             continue
+    refs += [(int(m.group(1) or m.group(2)), m.start()) for m in BARE_ARTICLE_REF.finditer(query)]
     return sorted(refs, key=lambda r: r[1])
 
 
@@ -269,6 +280,8 @@ class Retriever:
         }
         corpus = [tokenize(self._lexical_text(self._provisions[i], lang, text)) or ["∅"] for i, lang, text in records]
         self._bm25 = OkapiBM25(corpus, k1=self.tuning.bm25_k1, b=self.tuning.bm25_b)
+        pairs = [character_pairs(self._lexical_text(self._provisions[i], lang, text)) or ["∅"] for i, lang, text in records]
+        self._pairs = OkapiBM25(pairs, k1=self.tuning.bm25_k1, b=self.tuning.bm25_b)
         self._aliases = self._document_aliases()
         self._recent: dict[str, np.ndarray] = {}
         self._recent_lock = threading.Lock()
@@ -344,6 +357,13 @@ class Retriever:
                     # the terms it names stand for its own words there.
                     per_record = np.where(self._zh_records, np.maximum(self._bm25.scores(in_chinese * 2), 0.0),
                                           per_record)
+                if _CJK.search(query):
+                    own_pairs = character_pairs(query)
+                    added_pairs = [p for p in character_pairs(" ".join(expansions)) if p not in own_pairs]
+                    w = self.tuning.pairs_weight
+                    pairs = np.maximum(self._pairs.scores(own_pairs * 2 + list(dict.fromkeys(added_pairs))), 0.0)
+                    per_record = (per_record + w * pairs) / (1 + w)
+                per_record = np.where(self._foreign_summaries(is_chinese(query)), 0.0, per_record)
                 raw_bm25 = self._best_per_provision(per_record, 0.0)
         if mode in ("hybrid", "dense"):
             cosine = self._cosines(query, doc_id)
@@ -404,6 +424,13 @@ class Retriever:
         return hits
 
     # -- internals ---------------------------------------------------------------------
+
+    def _foreign_summaries(self, query_zh: bool) -> np.ndarray:
+        """The summary records in a language other than the query's: a summary exists only where
+        its language has no text of the provision, so it speaks to readers of that language; a
+        reader of another language finds the provision by its own text (a Chinese summary's
+        English names in brackets must not lift a guide section for an English question)."""
+        return self._summary_records & (self._zh_records != query_zh)
 
     @staticmethod
     def _is_summary(p: Provision, lang: str, text: str) -> bool:
@@ -476,7 +503,9 @@ class Retriever:
         if self.handle.vectors is not None:
             lift = np.where(self._zh_records != query_zh, self.tuning.cross_language, 0.0)
             lift = lift - self.tuning.summary_discount * self._summary_records
-            return self._best_per_provision(self.handle.vectors @ vector + lift, -1.0)
+            lift = lift - (self.tuning.zh_cosine_shift if query_zh else 0.0)
+            cosines = np.where(self._foreign_summaries(query_zh), -1.0, self.handle.vectors @ vector + lift)
+            return self._best_per_provision(cosines, -1.0)
         n = len(self._provisions)
         result = self.handle.collection.query(
             query_embeddings=[vector],
@@ -489,8 +518,11 @@ class Retriever:
             key, _, lang = record_id.partition("|")
             if key in self._position:
                 i = self._position[key]
+                if record_id in self._summary_ids and (lang == "zh") != query_zh:
+                    continue  # a summary speaks to readers of its own language only
                 lift = self.tuning.cross_language if (lang == "zh") != query_zh else 0.0
                 lift -= self.tuning.summary_discount if record_id in self._summary_ids else 0.0
+                lift -= self.tuning.zh_cosine_shift if query_zh else 0.0
                 cosine[i] = max(cosine[i], 1.0 - float(distance) + lift)
         return cosine
 

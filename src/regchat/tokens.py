@@ -77,3 +77,13 @@ def _jieba():
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     return jieba
+
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def character_pairs(text: str) -> list[str]:
+    """Every pair of adjacent Chinese characters in ``text``: a word segmented one way in a
+    question and another way in the text (工作许可证 / 工作许可, 被盗抢 / 盗抢) still shares its
+    pairs."""
+    return [run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)]

@@ -16,13 +16,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..documents import Provision
+from ..retrieval import BARE_ARTICLE_REF
 from .dates import zh_number
 
 EN_ARTICLE_REF = re.compile(r"\b(?:articles?|arts?\.?)\s*(\d{1,3})\b", re.I)
 ZH_ARTICLE_REF = re.compile(r"第\s*([0-9零〇一二两三四五六七八九十百]+)\s*条")
-# Terse forms, read only in questions: "33条" without 第 (not 条例 "regulations", 条件 "condition",
-# 条款 "clause"), and "§33".
-BARE_ARTICLE_REF = re.compile(r"(?<![第\d])(\d{1,3})\s*条(?![例件款])|§\s*(\d{1,3})\b")
 
 # Words that name a kind of instrument, matched against document titles.
 _KIND_WORDS = {
