@@ -30,6 +30,10 @@ CASES = [
     ("law-33-change-registration", D(2026, 9, 25), None, D(2026, 10, 5), D(2026, 9, 30), False),
     ("law-34-stay-permit-max", D(2026, 3, 2), None, D(2026, 8, 29), D(2026, 8, 28), False),
     ("law-39-accommodation", D(2026, 3, 2), None, D(2026, 3, 3), None, False),
+    ("law-20-port-visa-stay", D(2026, 11, 20), None, D(2026, 12, 20), D(2026, 12, 18), False),  # at most 30 days
+    ("law-23-temporary-entry", D(2026, 3, 2), None, D(2026, 3, 17), None, False),
+    ("law-60-detention-examination", D(2026, 11, 20), None, D(2026, 12, 20), D(2026, 12, 18), False),
+    ("law-61-restricted-activities", D(2026, 3, 2), None, D(2026, 5, 1), D(2026, 4, 30), False),  # Labour Day
     ("law-40-newborn", D(2026, 8, 1), None, D(2026, 9, 30), None, False),
     ("reg-13-receipt", D(2026, 9, 28), None, D(2026, 10, 13), None, False),  # working days
     ("reg-16-health-certificate", D(2026, 8, 31), None, D(2027, 2, 28), D(2027, 2, 26), True),
@@ -57,7 +61,7 @@ def test_the_table_covers_every_rule_of_the_catalogue():
 
 def test_the_catalogue_has_the_rules_the_law_and_regulations_set():
     articles = {(r.doc_id.split("-")[1], r.article) for r in load_rules()}
-    law = {("exit", a) for a in (29, 30, 32, 33, 34, 39, 40)}
+    law = {("exit", a) for a in (20, 23, 29, 30, 32, 33, 34, 39, 40, 60, 61, 87)}
     regulations = {("foreigner", a) for a in (13, 16, 18, 33, 36)}
     assert law | regulations <= articles
     assert len([r for r in load_rules() if r.article == 30 and r.doc_id == "cn-exit-entry-law"]) >= 3

@@ -67,6 +67,9 @@ class Rule(BaseModel):
     summary_en: str
     summary_zh: str
     keywords: list[str]
+    # The rule applies only to a case the question must name by one of its keywords (a port visa,
+    # a temporary entry): its event (an entry) alone does not make it a candidate.
+    named_only: bool = False
     label: str = ""  # 'Exit and Entry Administration Law, Art. 30', filled in by the loader
     label_zh: str = ""  # '《中华人民共和国出境入境管理法》第三十条', filled in by the loader
 
