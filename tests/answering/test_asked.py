@@ -2,7 +2,7 @@
 
 import pytest
 
-from regchat.answering.asked import asked, short_answer, stay_term, unstated
+from regchat.answering.asked import asked, asks_for_period, short_answer, stay_term, unstated
 
 X_ITEM = "(11) X1 visas shall be issued to persons applying for enrolment in long-term course in China; " \
          "X2 visas shall be issued to persons applying for enrolment in a short-term course in China."
@@ -76,3 +76,17 @@ class TestKinds:
 
     def test_a_number_of_people_answers_how_many_people(self):
         assert unstated("要几个人？", ["由两名与其同性别的人民警察进行"]) == []
+
+
+@pytest.mark.parametrize(
+    "question, period",
+    [
+        ("How many days after arriving must I register?", True),
+        ("入境以后几天之内必须办？", True),
+        ("办下来要多久？", True),
+        ("What is the last day to register?", False),
+        ("最晚哪天要办？", False),
+    ],
+)
+def test_a_question_for_a_length_of_time_is_told_from_one_for_a_date(question, period):
+    assert asks_for_period(question) is period

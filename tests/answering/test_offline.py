@@ -525,6 +525,13 @@ class TestReadingMoreForms:
     def test_a_bare_article_number_keeps_every_document_that_has_it(self, engine):
         answer = engine.answer("What does Article 33 say?", today=TODAY)
         assert sorted(keys(answer)) == ["cn-exit-entry-law#33", "cn-foreigner-entry-exit-regulations#33"]
+        assert answer.outcome == "clarify" and answer.text.startswith("Which document's Article 33 do you mean?")
+
+    @pytest.mark.parametrize("question", ["What's the deadline in Article 33?", "第33条规定的期限是多少天？"])
+    def test_a_rest_that_only_asks_for_a_deadline_does_not_choose_between_them(self, engine, question):
+        answer = engine.answer(question, today=TODAY)
+        assert sorted(keys(answer)) == ["cn-exit-entry-law#33", "cn-foreigner-entry-exit-regulations#33"]
+        assert answer.outcome == "clarify"
 
     def test_the_law_named_by_its_everyday_short_name(self, engine):
         answer = engine.answer("出入境法38条讲的是什么？", today=TODAY)

@@ -48,6 +48,21 @@ def test_one_clear_rule_with_a_date_of_its_event_gives_that_rule_and_date(questi
     assert event_date(reading, choice.rule)[1] == day
 
 
+def test_applying_for_the_residence_permit_after_entry_is_the_entry_rule_not_the_receipt():
+    # "apply for a residence permit" names the entry rule's own step, not the receipt issued after it
+    reading, choice = choose("我持Z签证2026年11月2日入境，最晚哪天申请居留证件？")
+    assert (choice.rule.id, event_date(reading, choice.rule)[1]) == ("law-30-residence-permit", dt.date(2026, 11, 2))
+    assert choice.via is None
+
+
+def test_a_rule_for_a_named_case_is_a_candidate_only_when_the_question_names_it():
+    _, plain = choose("I entered China on 2026-03-01 with a visa that allows a 30-day stay. What is my last day?")
+    assert all(c.rule.id != "law-20-port-visa-stay" for c in plain.candidates)
+    reading, named = choose("I got a port visa and entered on 2026-11-20. What is the last day I may stay?")
+    assert named.rule is not None and named.rule.id == "law-20-port-visa-stay"
+    assert event_date(reading, named.rule)[1] == dt.date(2026, 11, 20)
+
+
 def test_a_date_of_another_event_is_not_used_the_rule_is_asked_about():
     # The visa's "enter before" limit is not a day of entry.
     _, choice = choose("My Z visa says enter before 2026-12-15. When must I apply for the residence permit?")

@@ -31,6 +31,7 @@ class Kind:
     asks: tuple[re.Pattern, ...]
     states: tuple[re.Pattern, ...]
     units: tuple[tuple[re.Pattern, re.Pattern], ...] = ()  # (asks for this unit, states a figure of it)
+    unit_names: tuple[str, ...] = ()  # the name of each unit ("period"), where the data gives one
     choose: bool = False  # a close provision stating this kind is quoted before the best one that does not
     unstated: bool = True  # reported as not stated when no quoted provision states it
 
@@ -62,12 +63,30 @@ def kinds() -> tuple[Kind, ...]:
                 choose=bool(record.get("choose", False)),
                 unstated=bool(record.get("unstated", True)),
                 units=tuple((re.compile(u["asks"], re.I), re.compile(u["states"], re.I)) for u in record.get("units", [])),
+                unit_names=tuple(u.get("name", "") for u in record.get("units", [])),
             )  # fmt: skip
         )
     return tuple(out)
 
 
 GENERIC = "quantity"  # asked only when no more specific kind is
+
+
+def asks_for_period(question: str) -> bool:
+    """Whether ``question`` asks for a length of time ("how many days", "多久"), not a date."""
+    return any(
+        name == "period" and asks.search(question)
+        for k in kinds() for name, (asks, _) in zip(k.unit_names, k.units)
+    )
+
+
+def without_period_asks(text: str) -> str:
+    """``text`` without the words that ask for a length of time ("how many days", "多久")."""
+    for k in kinds():
+        for name, (asks, _) in zip(k.unit_names, k.units):
+            if name == "period":
+                text = asks.sub(" ", text)
+    return text
 
 
 def asked(question: str) -> list[Kind]:

@@ -22,7 +22,7 @@ from ..deadlines import calendar_for, compute_deadline, describe_day, load_rules
 from ..documents import Answer, Hit, Provision, RetrievedItem
 from ..errors import DeadlineError, ModelError, RegchatError
 from ..settings import Settings, get_settings
-from .asked import not_stated_line, short_answer, unstated, where_to_ask
+from .asked import asks_for_period, not_stated_line, short_answer, unstated, where_to_ask
 from .clarify import compare_actions, compose_clarification, merge_drafts
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
 from .dates import dates_in, describe_date_problem
@@ -41,7 +41,7 @@ from .offline import (
     date_hint,
     no_deadline_note,
 )
-from .questions import Reading, choose_rule, event_date, read_question, resolve_for
+from .questions import Reading, choose_rule, event_date, read_question, resolve_for, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import has_domain_words, judge_scope, refusal, warm_up
 
@@ -51,6 +51,8 @@ History = Sequence[Mapping[str, Any]]
 TOP_K = 5
 MOST_PARTS = 3  # provisions quoted for a question that asks several things
 DEEPER_K = 20  # how deep to look for a provision that states the kind of fact asked
+ONE_MEANT_MARGIN = 0.9  # an article the rest of the question fits this nearly as well is meant as much
+RULE_ON_TOPIC = 4.0  # keyword weight (matching.keyword_weight) with which a question plainly names a rule
 FOLLOW_UP_DISCOUNT = 0.85
 MODEL_FALLBACK_NOTICE = {
     "en": "The language model could not be reached ({reason}); this answer was composed offline from the regulations.",
@@ -289,6 +291,17 @@ class Engine:
                     return compose_day(reading, described, provision, self.picker)
                 except DeadlineError as exc:
                     log.info("cannot describe %s: %s", day, exc)
+        if rule is not None and not reading.dates and not choice.abstains and asks_for_period(reading.question):
+            # "How many days after entry ...?": the period of a rule the question plainly names is
+            # the answer; its article leads, and the date it gives is offered.
+            provision = self._provision_of(rule)
+            retrieved = {(h.provision.doc_id, h.provision.article) for h in hits}
+            if provision is not None and choice.keywords >= RULE_ON_TOPIC and (rule.doc_id, rule.article) in retrieved:
+                consulted[provision.key] = provision
+                draft = compose_lookup(reading, [provision], self.picker, self.titles_zh)
+                if rule.kind not in {"maximum"}:
+                    draft.text += "\n" + date_hint(rule, reading.lang)
+                return draft
         if not (reading.asks_deadline or reading.reuses_previous):
             # A date in a question that asks for none ("refused entry yesterday: may they?") starts
             # no computation and no "which deadline?": the question is answered from the texts.
@@ -318,7 +331,7 @@ class Engine:
                     log.info("no deadline for %s on %s: %s", rule.id, when, exc)
             # No date, but the question is plainly about this rule: quote its article.
             top_keys = [(h.provision.doc_id, h.provision.article) for h in hits]
-            on_topic = choice.keywords >= 4 and (rule.doc_id, rule.article) in top_keys[:2]
+            on_topic = choice.keywords >= RULE_ON_TOPIC and (rule.doc_id, rule.article) in top_keys[:2]
             # A deadline question whose date could not be read is still about this rule.
             on_topic = on_topic or bool(reading.date_problems and reading.asks_deadline)
             if provision is not None and when is None and on_topic:
@@ -405,7 +418,8 @@ class Engine:
             # The rules catalogue is a source too: its summaries give worked examples.
             allowed |= dates_in(self._rules_text, reading.today)
         for p in consulted.values():
-            allowed |= dates_in(p.text)
+            for text in dict.fromkeys([p.text, *(t.text for t in p.texts), *(t.text for t in p.summaries)]):
+                allowed |= dates_in(text, reading.today)  # every text and summary an answer may draw on
             allowed |= {day for t in p.texts for day in (t.in_force, t.until) if day is not None}
         dated = check_dates(
             claims.text, allowed=allowed, deadlines=draft.deadlines, today=reading.today,
@@ -493,10 +507,17 @@ class Engine:
         rest = EN_ARTICLE_REF.sub(" ", ZH_ARTICLE_REF.sub(" ", reading.question))
         if not has_domain_words(rest):
             return found
-        ranked = [h.provision.key for h in self.retriever.search(rest, k=10) if not h.exact]
-        keys = [p.key for p in found]
-        best = next((k for k in ranked if k in keys), None)
-        return [p for p in found if p.key == best] if best else found
+        if not has_domain_words(without_asking(rest)):
+            return found  # "the deadline in Article 33": the rest only asks, it names no topic
+        keys = {p.key for p in found}
+        scores = {h.provision.key: h.score for h in self.retriever.search(rest, k=10) if not h.exact and h.provision.key in keys}
+        if not scores:
+            return found
+        best = max(scores, key=scores.get)
+        runner_up = max((v for k, v in scores.items() if k != best), default=0.0)
+        if runner_up >= ONE_MEANT_MARGIN * scores[best]:
+            return found  # the rest fits more than one of them ("the deadline in Article 33"): keep each
+        return [p for p in found if p.key == best]
 
     def _provision_of(self, rule) -> Provision | None:
         found = self.retriever.lookup(rule.article, rule.doc_id)

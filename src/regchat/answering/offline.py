@@ -326,7 +326,7 @@ def states_kind(provision: Provision, kinds: Sequence) -> bool:
 
 def _ref_zh(p: Provision) -> str:
     if p.article is None:
-        return f"“{p.section or p.ref}”部分"
+        return f"“{p.section_zh or p.section or p.ref}”部分"
     return f"第{int_to_chinese(p.article) if 0 < p.article < 1000 else p.article}条"
 
 
@@ -352,13 +352,16 @@ def compose_lookup(
     lines: list[str] = []
     zh = reading.lang == "zh"
     if len(provisions) > 1 and reading.refs and any(r.doc_id is None for r in reading.refs):
+        # An article number several documents have, and no document named: ask which one is meant,
+        # and show each meanwhile.
         numbers = sorted({r.article for r in reading.refs})
         if zh:
-            lines.append(f"{'、'.join(f'第{n}条' for n in numbers)}在{len(provisions)}部文件中都有，分别如下：")
+            named = "、".join(f"第{int_to_chinese(n)}条" for n in numbers)
+            lines.append(f"您问的是哪一部文件的{named}？{len(provisions)}部文件都有，分别如下：")
         else:
-            lines.append(
-                f"{' and '.join(f'Article {n}' for n in numbers)} exists in {len(provisions)} documents; here is each:"
-            )
+            named = " and ".join(f"Article {n}" for n in numbers)
+            lines.append(f"Which document's {named} do you mean? {len(provisions)} documents have one; here is each:")
+        draft.outcome = "clarify"
     topic = topic_of(reading)
     score = picker.scorer(topic)
     fallback = picker.scorer(reading.context) if reading.follow_up else None

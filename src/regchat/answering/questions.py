@@ -44,6 +44,7 @@ from .dates import (
     scan_dates,
     zh_number,
 )
+from .asked import without_period_asks
 from .language import Lang, detect_language, english_terms
 from .references import ArticleRef, find_article_refs
 from .scope import has_domain_words
@@ -70,12 +71,19 @@ _PAST = re.compile(
 )
 _DEADLINE_ASK = re.compile(  # English words bounded by non-letters: "是不是late了" asks too
     r"(?<![a-z])(?:when|by when|deadline|latest|(?:last|final) (?:permitted |possible |allowed |business |working |calendar )?(?:day|date)|cut-?off|until|due|expire|how long"
-    r"|by what date|what date|which day|(?:in|on) time\?|(?:was|is|am|are|were|be) (?:\w+ )?(?:in|on) time"
+    r"|by what (?:date|day)|what date|(?:which|what) day(?! of the week)|(?:in|on) time\?|(?:was|is|am|are|were|be) (?:\w+ )?(?:in|on) time"
     r"|too late|late|overdue|expired|still valid|still be used"
     r"|what (?:do|should|must) (?:i|we|he|she|they) do)(?![a-z])"
     r"|最晚|最迟|截止|哪天|几号|什么时候|何时|到哪天|有效期|最后一天|期限|来得及|晚了|超期|逾期|过期|还能用|还有效|还管用|要做什么|该做什么|需要做什么|怎么办",
     re.I,
 )
+def without_asking(text: str) -> str:
+    """``text`` without the words that ask for a date or a length of time ("deadline", "how many
+    days", "期限", "多久"): what it is about, if anything."""
+    text = _DEADLINE_ASK.sub(" ", text)
+    return without_period_asks(text)
+
+
 _WORKING_DAY_ASK = re.compile(
     r"\bis\b[^?.]{0,40}\b(?:a )?(?:working|business|work) day\b|\bis\b[^?.]{0,40}\b(?:a )?public holiday\b"
     r"|是(?:不是)?(?:工作日|节假日|法定节假日)|(?:工作日|上班|放假)吗",
@@ -779,6 +787,8 @@ def rule_evidence(
             subject_fit = 1.0 if subject in rule_subjects else -1.0
         if carried:
             own, before = before, 0.0
+        if getattr(rule, "named_only", False) and own <= 0 and before <= 0:
+            continue  # a rule for a case the question does not name (a port visa)
         out[rule.id] = Evidence(
             keywords=own,
             asked_keywords=asked,
