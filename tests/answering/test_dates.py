@@ -39,6 +39,8 @@ TODAY = dt.date(2026, 11, 22)
         ("I arrived yesterday", dt.date(2026, 11, 21)),
         ("我昨天入境的", dt.date(2026, 11, 21)),
         ("我三天前入境", dt.date(2026, 11, 19)),
+        ("他大前天被决定限期出境", dt.date(2026, 11, 19)),
+        ("大后天入境", dt.date(2026, 11, 25)),
         ("I arrived 3 days ago", dt.date(2026, 11, 19)),
         ("I entered last Friday", dt.date(2026, 11, 20)),
         ("landed 17.08.2026 in Shanghai", dt.date(2026, 8, 17)),

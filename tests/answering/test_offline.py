@@ -383,6 +383,11 @@ class TestThePenaltyAsked:
         assert penalty in [c.article for c in answer.citations][:2]
         assert "5,000" in answer.text or "五千元" in answer.text
 
+    def test_a_question_for_a_fine_wants_an_amount_not_any_sanction(self, engine):
+        # confiscating a visa is a sanction, but a question asking what fine follows wants yuan
+        answer = engine.answer("I overstayed my visa by 6 days. What fine am I looking at?", today=TODAY)
+        assert [c.article for c in answer.citations][0] == 78 and "500 yuan" in answer.text
+
     def test_a_penalty_article_below_the_hits_is_looked_for_deeper(self, engine, retriever):
         from regchat.answering.asked import asked
         from regchat.answering.questions import read_question

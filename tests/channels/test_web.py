@@ -271,3 +271,14 @@ def test_a_reader_rates_an_answer_comments_and_gets_the_deadline_as_a_calendar_f
         [changed] = store.list()
         assert changed.id == rated.id and changed.rating == "up"
         page.close()
+
+
+def test_the_sources_block_labels_a_summary_in_its_own_language():
+    from regchat.documents import Citation
+
+    guide = Citation(doc_id="mo-non-resident-worker-card", section="Cancellation", label="Guide, Cancellation",
+                     quote="Same as Point 1.", summary="适用对象4. 注销：同第1点。")
+    law = Citation(doc_id="cn-exit-entry-law", article=78, label="Law, Art. 78", quote="……",
+                   summary="A foreigner who overstays is warned or fined.")
+    assert "中文摘要（不是译文，以英文原文为准）：适用对象4." in web.format_sources([guide])
+    assert "In short (a summary, not a translation; the Chinese text governs): A foreigner" in web.format_sources([law])

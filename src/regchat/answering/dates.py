@@ -12,7 +12,7 @@ Forms understood (English and Chinese):
   (no year); full-width digits read as ASCII ones
 * Relative, against ``today``: ``today``, ``yesterday``, ``tomorrow``,
   ``3 days ago``, ``in 2 weeks``, ``last Friday``; ``今天``, ``昨天``, ``前天``,
-  ``明天``, ``后天``, ``三天前``, ``3天后``
+  ``明天``, ``后天``, ``大前天``, ``大后天``, ``三天前``, ``3天后``
 
 A date written without a year is kept as a :class:`FoundDate` with
 ``year_given=False``; :func:`resolve` picks the year relative to ``today``,
@@ -162,10 +162,10 @@ _EN_COUNTED = re.compile(
     rf"(?P<in>in\s+)?(?P<n>{_EN_COUNT_WORD})\s+(?P<unit>day|week|month)s?(?:\s+(?P<dir>ago|back|from now))?",
     re.I,
 )
-_ZH_RELATIVE_WORDS = {"今天": 0, "今日": 0, "今晚": 0, "昨天": -1, "昨日": -1, "昨晚": -1, "前天": -2, "明天": 1, "明日": 1,
-                      "明晚": 1, "后天": 2}
+_ZH_RELATIVE_WORDS = {"今天": 0, "今日": 0, "今晚": 0, "昨天": -1, "昨日": -1, "昨晚": -1, "前天": -2, "大前天": -3,
+                      "明天": 1, "明日": 1, "明晚": 1, "后天": 2, "大后天": 3}
 # "三十日前" is legal language for "30 days before (an expiry)", not "30 days ago": only 天 counts here.
-_ZH_RELATIVE = re.compile(rf"(?P<word>今天|今日|今晚|昨天|昨日|昨晚|前天|明天|明日|明晚|后天)|(?P<n>{_ZH_NUM}|半)\s*(?P<unit>天|周|星期|个星期|个月)(?P<dir>前|后|以前|以后|之前|之后)")
+_ZH_RELATIVE = re.compile(rf"(?P<word>今天|今日|今晚|昨天|昨日|昨晚|大前天|前天|明天|明日|明晚|大后天|后天)|(?P<n>{_ZH_NUM}|半)\s*(?P<unit>天|周|星期|个星期|个月)(?P<dir>前|后|以前|以后|之前|之后)")
 
 
 @dataclass(frozen=True)

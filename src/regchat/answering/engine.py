@@ -372,11 +372,11 @@ class Engine:
         kinds = choosing_kinds(reading)
         if not kinds or not hits:
             return hits
-        if any(states_kind(h.provision, kinds) for h in hits):
+        if any(states_kind(h.provision, kinds, reading.question) for h in hits):
             return hits
         seen = {h.provision.key for h in hits}
         deeper = [h for h in self.retriever.search(reading.search_query, k=DEEPER_K) if h.provision.key not in seen]
-        more = [h for h in deeper if states_kind(h.provision, kinds)][:2]
+        more = [h for h in deeper if states_kind(h.provision, kinds, reading.question)][:2]
         consulted.update({h.provision.key: h.provision for h in more})
         return list(hits) + more
 
@@ -571,19 +571,44 @@ def _say_what_is_not_stated(reading: Reading, draft: Draft) -> Draft:
     texts = [t.text for p in draft.cited for t in p.texts] + [p.text for p in draft.cited]
     missing = unstated(reading.question, texts)
     if not missing:
-        items = [piece for q in draft.quoted.values() for piece in (q.pieces[1:] if q.pinpoint and len(q.pieces) > 1 else q.pieces)]
-        score = SentencePicker.clause_scorer(reading.question)
-        first = short_answer(reading.question, " ".join(draft.quotes.values()), reading.lang, parts=items, score=score)
+        first, sources = _first_line(reading, draft)
         if first:
             # The figures come from the quoted provisions: the line cites them, so the claim checks
             # find its numbers in their texts.
-            cited = " ".join(marker(p) for p in draft.cited if p.key in draft.quotes)
+            cited = " ".join(marker(p) for p in draft.cited if p.key in sources)
             draft.text = f"{first} {cited}".rstrip() + f"\n{draft.text}"
         return draft
     region = next((p.jurisdiction for p in draft.cited), None) if reading.region is None else reading.region
     draft.text = f"{not_stated_line(missing, reading.lang)}\n{draft.text}\n{where_to_ask(region, reading.lang)}"
     draft.outcome = "not_stated"
     return draft
+
+
+def _first_line(reading: Reading, draft: Draft) -> tuple[str | None, list[str]]:
+    """The line that states what the question asks for (a visa letter, a period, an amount) as the
+    quoted texts give it, and the provisions it comes from. A question asking several things gets
+    it for the first part that asks for one, from the quoted provision that answers that part best:
+    a figure of another part's provision would answer the wrong question."""
+    def pieces(q) -> list[str]:
+        return q.pieces[1:] if q.pinpoint and len(q.pieces) > 1 else q.pieces
+
+    parts = question_parts(reading.question)
+    if len(parts) < 2 or len(draft.quoted) < 2:
+        score = SentencePicker.clause_scorer(reading.question)
+        items = [piece for q in draft.quoted.values() for piece in pieces(q)]
+        first = short_answer(reading.question, " ".join(draft.quotes.values()), reading.lang, parts=items, score=score)
+        return first, list(draft.quotes)
+    for part in parts:
+        score = SentencePicker.clause_scorer(part)
+        fit = {k: max((score(piece) for piece in [*pieces(q), draft.quotes[k]]), default=0.0) for k, q in draft.quoted.items()}
+        top = max(fit.values())
+        # the provisions that speak to this part in its words best, or every one when none does
+        keys = [k for k, v in fit.items() if v == top] if top > 0 else list(draft.quoted)
+        items = [piece for k in keys for piece in pieces(draft.quoted[k])]
+        first = short_answer(part, " ".join(draft.quotes[k] for k in keys), reading.lang, parts=items, score=score)
+        if first:
+            return first, keys
+    return None, []
 
 
 def _quote_fields(quote, provision: Provision) -> dict:

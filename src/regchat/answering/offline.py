@@ -306,19 +306,21 @@ def stating_what_is_asked(reading: Reading, hits: Sequence[Hit], margin: float =
     if not kinds or len(hits) < 2:
         return None
     best = hits[0]
-    if states_kind(best.provision, kinds):
+    if states_kind(best.provision, kinds, reading.question):
         return None
     for h in hits[1:]:
         if h.provision.jurisdiction != best.provision.jurisdiction or h.score < margin * best.score:
             continue
-        if states_kind(h.provision, kinds):
+        if states_kind(h.provision, kinds, reading.question):
             return h
     return None
 
 
-def states_kind(provision: Provision, kinds: Sequence) -> bool:
-    """Whether a text of ``provision`` states a fact of one of ``kinds`` (``asked.Kind``)."""
-    return any(k.stated_in(text) for k in kinds for text in ([t.text for t in provision.texts] or [provision.text]))
+def states_kind(provision: Provision, kinds: Sequence, question: str = "") -> bool:
+    """Whether a text of ``provision`` states a fact of one of ``kinds`` (``asked.Kind``), of the
+    unit ``question`` names if it names one (a fine: an amount of money, not any penalty)."""
+    texts = [t.text for t in provision.texts] or [provision.text]
+    return any(k.stated_in(text, question) for k in kinds for text in texts)
 
 
 # --------------------------------------------------------------------------- frames

@@ -207,10 +207,11 @@ def outdated_note(provision: Provision, version: str | None, in_force: dt.date |
 def untranslated_note(provision: Provision, lang: Lang, quoted: str, *, part: bool = False) -> str:
     """Say that the reader's language has no text of this provision; give its figures in digits."""
     if lang == "zh":
-        note = f"{provision.label_zh}仅有英文文本，以下为英文原文。"
+        what = "这一部分" if provision.article is None else "这一条"
+        note = f"{what}仅有英文文本，下面引用英文原文。"
         summary = provision.summary_in(lang)
         if summary is not None:
-            note += "内容摘要（不是译文，以英文原文为准）：" + " ".join(summary.text.split())
+            note += "\n中文摘要（不是译文，以英文原文为准）：" + " ".join(summary.text.split())
         return note
     figures = figures_in(quoted)
     what = "this part of " if part else ""

@@ -104,7 +104,7 @@ def format_sources(citations: Sequence[Citation]) -> str:
             block += "\n\nOfficial Chinese text" + (f" (version {c.version})" if c.version else "") + ":\n\n"
             block += _quote(c.original)
         if c.summary.strip() and any("\u4e00" <= ch <= "\u9fff" for ch in c.summary):
-            block += "\n\n内容摘要（不是译文，以英文原文为准）：" + " ".join(c.summary.split())
+            block += "\n\n中文摘要（不是译文，以英文原文为准）：" + " ".join(c.summary.split())
         elif c.summary.strip():
             block += "\n\nIn short (a summary, not a translation; the Chinese text governs): " + " ".join(c.summary.split())
         blocks.append(block)
