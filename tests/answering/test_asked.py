@@ -90,3 +90,19 @@ class TestKinds:
 )
 def test_a_question_for_a_length_of_time_is_told_from_one_for_a_date(question, period):
     assert asks_for_period(question) is period
+
+
+class TestLengthsOfTime:
+    @pytest.mark.parametrize(
+        "question, text",
+        [
+            ("这个规定时间到底是多久？", "年满十六周岁的外国人，应当在规定的时间内交验居留证件。"),
+            ("How long is that set time exactly?", "Foreigners over 16 years of age shall present their permits within the set time."),
+        ],
+    )
+    def test_an_age_is_no_length_of_time(self, question, text):
+        assert [k.name for k in unstated(question, [text])] == ["quantity"]
+
+    @pytest.mark.parametrize("question", ["这个期限是多久？", "How long is the receipt valid?"])
+    def test_a_text_stating_a_period_answers_how_long(self, question):
+        assert unstated(question, ["受理回执有效期不超过15日", "a receipt valid for not more than 15 days"]) == []
