@@ -105,6 +105,13 @@ def test_several_rules_asked_in_one_question_each_get_their_own_date():
     assert chosen == {"reg-16-health-certificate": "2026-02-20", "law-30-residence-permit": "2026-03-02"}
 
 
+def test_a_second_question_without_a_subject_asks_about_the_dated_clause_before_it():
+    # "到时候还有效吗？" names nothing: it asks about the certificate the clause before it dates
+    reading, choice = choose("我的居留证件2027年3月31日到期，最晚哪天申请延期？另外体检证明是2027年1月10日开的，到时候还有效吗？")
+    chosen = {choice.rule.id: choice.event.found.text, **{r.id: d.found.text for r, d in choice.also}}
+    assert chosen == {"law-32-extend-residence": "2027年3月31日", "reg-16-health-certificate": "2027年1月10日"}
+
+
 def test_a_filing_date_is_compared_not_counted_from():
     reading, choice = choose("Her residence permit lapses on 2026-12-17. She applied to renew it on 2026-11-20. In time?")
     assert choice.rule.id == "law-32-extend-residence"

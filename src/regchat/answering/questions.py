@@ -707,9 +707,17 @@ def asking_part(question: str) -> str:
     """The clauses of ``question`` that ask (ending with a question mark, or with words asking
     for a date); the whole question when none or all do."""
     sentences = [m.group(0).strip() for m in _SENTENCE.finditer(question) if m.group(0).strip()]
-    asking = [s for s in sentences if s.endswith(("?", "？")) or _DEADLINE_ASK.search(s)]
-    if not asking or len(asking) == len(sentences):
+    asks = [i for i, s in enumerate(sentences) if s.endswith(("?", "？")) or _DEADLINE_ASK.search(s)]
+    if not asks or len(asks) == len(sentences):
         return question
+    asking: list[str] = []
+    for i in asks:
+        if len(asks) > 1 and i > 0 and i - 1 not in asks and subject_of(sentences[i]) is None \
+                and find_dates(sentences[i - 1]):
+            # several questions in one: "…体检报告是6月10号开的，到时候还有效吗？" asks about the thing the
+            # dated clause before it names
+            asking.append(sentences[i - 1])
+        asking.append(sentences[i])
     joined = " ".join(asking)
     # "Until when is it valid?": the sentence asks about the thing the story is about.
     return question if _THING.search(joined) else joined
