@@ -383,6 +383,12 @@ class TestThePenaltyAsked:
         assert penalty in [c.article for c in answer.citations][:2]
         assert "5,000" in answer.text or "五千元" in answer.text
 
+    @pytest.mark.parametrize("question", ["罚款多少？", "What's the penalty?"])
+    def test_a_penalty_asked_with_no_act_named_is_answered_by_asking_which_act(self, engine, question):
+        answer = engine.answer(question, today=TODAY)
+        assert answer.outcome == "clarify" and len(answer.citations) > 1
+        assert answer.text.startswith(("请问是哪一种违法行为？", "Which act do you mean?"))
+
     def test_a_question_for_a_fine_wants_an_amount_not_any_sanction(self, engine):
         # confiscating a visa is a sanction, but a question asking what fine follows wants yuan
         answer = engine.answer("I overstayed my visa by 6 days. What fine am I looking at?", today=TODAY)

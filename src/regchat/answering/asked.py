@@ -89,6 +89,15 @@ def without_period_asks(text: str) -> str:
     return text
 
 
+def without_asks(question: str, kinds_asked: Iterable[Kind]) -> str:
+    """``question`` without the words that ask for ``kinds_asked`` ("what fine", "罚多少"): what it
+    is about, if anything."""
+    for k in kinds_asked:
+        for pattern in k.asks:
+            question = pattern.sub(" ", question)
+    return question
+
+
 def asked(question: str) -> list[Kind]:
     """The kinds of fact ``question`` asks for (none for most questions); a question asking for a
     fee or a processing time is not also counted as asking for some figure."""

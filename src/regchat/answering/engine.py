@@ -22,7 +22,8 @@ from ..deadlines import calendar_for, compute_deadline, describe_day, load_rules
 from ..documents import Answer, Hit, Provision, RetrievedItem
 from ..errors import DeadlineError, ModelError, RegchatError
 from ..settings import Settings, get_settings
-from .asked import asks_for_period, not_stated_line, short_answer, unstated, where_to_ask
+from ..tokens import tokenize
+from .asked import asked, asks_for_period, not_stated_line, without_asks, short_answer, unstated, where_to_ask
 from .clarify import compare_actions, compose_clarification, merge_drafts
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
 from .dates import dates_in, describe_date_problem
@@ -351,6 +352,20 @@ class Engine:
                 chosen = choose_provisions(reading, local)
                 draft = compose_lookup(reading, chosen, self.picker, self.titles_zh)
                 draft.text = no_deadline_note(reading, reading.region) + "\n" + draft.text
+                return draft
+
+        # A penalty asked for with no act named ("罚款多少？"): the penalties differ by act, so ask
+        # which one, and show the nearest that state one meanwhile.
+        kinds = [k for k in asked(reading.question) if k.choose and not k.unstated]
+        if kinds and not reading.previous and not tokenize(without_asks(reading.question, kinds)):
+            stating = [h for h in self._with_what_is_asked(reading, hits, consulted)
+                       if states_kind(h.provision, kinds, reading.question)]
+            if len(stating) > 1:
+                draft = compose_lookup(reading, [h.provision for h in stating[:MOST_PARTS]], self.picker, self.titles_zh)
+                ask = ("请问是哪一种违法行为？不同行为的处罚不同，例如：" if reading.lang == "zh"
+                       else "Which act do you mean? The penalties differ from one act to another, for example:")
+                draft.text = f"{ask}\n{draft.text}"
+                draft.outcome = "clarify"
                 return draft
 
         # Everything else: quote the provisions that answer it; a question asking several things
