@@ -480,6 +480,13 @@ class TestTheLawInItsOwnWords:
         assert "K字签证" in answer.text and "2025-10-01" in answer.text
         assert "尚未施行" in answer.text or "not yet in force" in answer.text
 
+    def test_an_english_reader_gets_the_gist_of_an_item_the_translation_lacks(self, engine):
+        answer = engine.answer("What is China's new K visa and who is it meant for?", today=TODAY)
+        (citation,) = [c for c in answer.citations if c.article == 6]
+        assert citation.quote_lang == "zh" and "（六）K字签证" in citation.quote
+        assert "young foreign science and technology talents" in answer.text and "summary" in answer.text
+        assert citation.summary.startswith("Since 2025-10-01") and not answer.notices
+
     def test_a_lead_in_that_introduces_a_list_is_quoted_with_the_list(self, engine):
         answer = engine.answer("永久居留资格在哪些情况下会被取消？", today=TODAY)
         (citation,) = [c for c in answer.citations if c.article == 49]

@@ -27,6 +27,7 @@ from .asked import asked, asks_for_period, not_stated_line, without_asks, short_
 from .clarify import compare_actions, compose_clarification, merge_drafts
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
 from .dates import dates_in, describe_date_problem
+from .quoting import part_summary
 from .guardrails import MARKER, check_citations, marker, check_dates, quote_in, render_markers, split_sentences
 from .language import simplified
 from .offline import (
@@ -633,7 +634,7 @@ def _quote_fields(quote, provision: Provision) -> dict:
     if quote is None:
         return fields
     reader = quote.reader_lang or quote.lang
-    summary = provision.summary_in(reader) if quote.lang != reader else None
+    summary = (provision.summary_in(reader) or part_summary(provision, reader)) if quote.lang != reader else None
     return fields | {
         "summary": summary.text if summary is not None else "",
         "pinpoint": quote.pinpoint,

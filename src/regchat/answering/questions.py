@@ -714,8 +714,8 @@ def asking_part(question: str) -> str:
     for i in asks:
         if len(asks) > 1 and i > 0 and i - 1 not in asks and subject_of(sentences[i]) is None \
                 and find_dates(sentences[i - 1]):
-            # several questions in one: "…体检报告是6月10号开的，到时候还有效吗？" asks about the thing the
-            # dated clause before it names
+            # several questions in one: a clause naming nothing ("…证明是3月1日出具的，届时仍然有效吗？")
+            # asks about the thing the dated clause before it names
             asking.append(sentences[i - 1])
         asking.append(sentences[i])
     joined = " ".join(asking)

@@ -24,7 +24,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ..documents import Provision
+from ..documents import Provision, ProvisionText
 from ..parsing import chinese_to_int
 from ..parts import Part, align_items, pinpoint, plain, split_parts
 from .language import Lang
@@ -204,6 +204,12 @@ def outdated_note(provision: Provision, version: str | None, in_force: dt.date |
     )
 
 
+def part_summary(provision: Provision, lang: Lang) -> ProvisionText | None:
+    """The summary in ``lang`` of the parts of ``provision`` its translation lacks (the items a later
+    version added), where the document has one."""
+    return next((t for t in provision.summaries if t.lang == lang), None)
+
+
 def untranslated_note(provision: Provision, lang: Lang, quoted: str, *, part: bool = False) -> str:
     """Say that the reader's language has no text of this provision; give its figures in digits."""
     if lang == "zh":
@@ -219,10 +225,11 @@ def untranslated_note(provision: Provision, lang: Lang, quoted: str, *, part: bo
         f"There is no English translation of {what}{provision.label} in the documents I hold; "
         "the official Chinese text is quoted."
     )
-    summary = provision.summary_in(lang)
+    summary = provision.summary_in(lang) or (part_summary(provision, lang) if part else None)
     if summary is not None:
+        what_says = f"What {provision.ref} says" if provision.summary_in(lang) is not None else "What the untranslated part says"
         note += (
-            f" What {provision.ref} says, in short (a summary, not a translation; the Chinese text governs): "
+            f" {what_says}, in short (a summary, not a translation; the Chinese text governs): "
             + " ".join(summary.text.split())
         )
     elif figures:
