@@ -261,6 +261,13 @@ def test_a_macao_question_never_gets_a_mainland_deadline(engine, retriever, ques
     assert_quotes_are_true(answer, retriever)
 
 
+def test_a_mainland_question_no_rule_fits_is_never_told_the_mainland_sets_no_deadline(engine):
+    # the mainland has deadline rules: one not matched is no "no deadline here, Macao's do not apply"
+    answer = engine.answer("I came into China on 2026-03-01 and my visa permits 30 days. What is the final day?",
+                           today=TODAY)
+    assert "set no deadline" not in answer.text and "Macao" not in answer.text
+
+
 def test_a_mainland_question_still_gets_its_deadline(engine):
     answer = engine.answer("I arrived in mainland China on 5 January 2027 on a Z visa. When must I apply for residence?", today=TODAY)
     assert [d.rule_id for d in answer.deadlines] == ["law-30-residence-permit"]

@@ -349,7 +349,10 @@ class Engine:
             elsewhere = choose_rule(reading, self.rules, hits, any_region=True).best
             from_elsewhere = elsewhere is not None and getattr(elsewhere, "region", None) != reading.region
             local = [h for h in hits if h.provision.jurisdiction == reading.region]
-            if (from_elsewhere or reading.dates) and local:
+            # A dated question about a place whose documents set no deadline at all (Macao) gets the
+            # note too; a place with rules of its own (the mainland) was only not matched to one.
+            rules_here = any(getattr(r, "region", "CN") == reading.region for r in self.rules)
+            if (from_elsewhere or (reading.dates and not rules_here)) and local:
                 chosen = choose_provisions(reading, local)
                 draft = compose_lookup(reading, chosen, self.picker, self.titles_zh)
                 draft.text = no_deadline_note(reading, reading.region) + "\n" + draft.text
