@@ -261,6 +261,11 @@ def test_a_macao_question_never_gets_a_mainland_deadline(engine, retriever, ques
     assert_quotes_are_true(answer, retriever)
 
 
+def test_wages_the_story_mentions_are_not_a_question_about_wages(engine):
+    answer = engine.answer("公司拖欠员工工资，外籍经理会被不准出境吗？有这样的规定吗？", today=TODAY)
+    assert answer.outcome != "not_stated" and 28 in [c.article for c in answer.citations]
+
+
 def test_a_mainland_question_no_rule_fits_is_never_told_the_mainland_sets_no_deadline(engine):
     # the mainland has deadline rules: one not matched is no "no deadline here, Macao's do not apply"
     answer = engine.answer("I came into China on 2026-03-01 and my visa permits 30 days. What is the final day?",

@@ -283,3 +283,19 @@ def test_in_time_in_a_story_is_not_a_question_about_a_date():
     story = "My country has no consulate that can give me a new passport in time. What can I do?"
     assert not read_question(story, [], dt.date(2026, 11, 25), []).asks_deadline
     assert read_question("I filed on Nov 20: was that on time?", [], dt.date(2026, 11, 25), []).asks_deadline
+
+
+@pytest.mark.parametrize(
+    "question, asking",
+    [
+        ("The firm owes its staff their wages, I heard. Can our manager be stopped from leaving?",
+         "Can our manager be stopped from leaving?"),
+        ("公司欠了员工工资，听说经理会被限制出境，有这个规定吗？", "有这个规定吗？"),
+        ("拿永久居留的人，一年至少要住多少天，才不会被取消？", "一年至少要住多少天， 才不会被取消？"),
+        ("How much is the fee?", "How much is the fee?"),
+    ],
+)
+def test_the_clauses_that_ask_are_told_from_the_story(question, asking):
+    from regchat.answering.questions import asking_clauses
+
+    assert asking_clauses(question) == asking

@@ -43,7 +43,7 @@ from .offline import (
     date_hint,
     no_deadline_note,
 )
-from .questions import Reading, choose_rule, event_date, read_question, resolve_for, without_asking
+from .questions import Reading, asking_clauses, choose_rule, event_date, read_question, resolve_for, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import has_domain_words, judge_scope, refusal, warm_up
 
@@ -588,7 +588,9 @@ def _say_what_is_not_stated(reading: Reading, draft: Draft) -> Draft:
     if draft.deadlines or not draft.cited or draft.outcome == "clarify":
         return draft
     texts = [t.text for p in draft.cited for t in p.texts] + [p.text for p in draft.cited]
-    missing = unstated(reading.question, texts)
+    # What is asked is read in the clauses that ask: wages the story mentions ("the company owes
+    # its workers' wages; may he be stopped from leaving?") are not a question about wages.
+    missing = unstated(asking_clauses(reading.question), texts)
     if not missing:
         first, sources = _first_line(reading, draft)
         if first:

@@ -703,6 +703,20 @@ def more_rules(
 _SENTENCE = re.compile(r"[^.!?。！？\n,，;；]+[.!?。！？,，;；]*")  # sentences, and clauses within them
 
 
+def asking_clauses(question: str) -> str:
+    """The clauses of ``question`` that ask (ending with a question mark, or with a word that asks),
+    whatever they refer back to; the whole question when none or all do."""
+    clauses = [m.group(0).strip() for m in _SENTENCE.finditer(question) if m.group(0).strip()]
+    asking = [c for c in clauses if c.endswith(("?", "？")) or _DEADLINE_ASK.search(c) or _INTERROGATIVE.search(c)]
+    return question if not asking or len(asking) == len(clauses) else " ".join(asking)
+
+
+# Words that make a clause ask something, wherever its question mark is ("一年至少待多少天，才能…？").
+_INTERROGATIVE = re.compile(
+    r"多少|几[个天日年月次岁号点]|什么|哪|怎么|怎样|如何|是否|吗|\b(?:how|what|which|when|where|who|whether)\b", re.I
+)
+
+
 def asking_part(question: str) -> str:
     """The clauses of ``question`` that ask (ending with a question mark, or with words asking
     for a date); the whole question when none or all do."""
