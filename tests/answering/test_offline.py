@@ -261,6 +261,17 @@ def test_a_macao_question_never_gets_a_mainland_deadline(engine, retriever, ques
     assert_quotes_are_true(answer, retriever)
 
 
+@pytest.mark.parametrize("question", ["how long do I have?", "最晚哪天？"])
+def test_a_question_asking_only_for_a_deadline_is_asked_back_not_refused(engine, question):
+    answer = engine.answer(question, today=TODAY)
+    assert not answer.refused and answer.outcome == "clarify" and not answer.deadlines
+    assert "residence permit" in answer.text or "居留" in answer.text
+
+
+def test_a_question_asking_when_about_something_else_is_still_refused(engine):
+    assert engine.answer("When is the next train to Beijing?", today=TODAY).refused
+
+
 def test_wages_the_story_mentions_are_not_a_question_about_wages(engine):
     answer = engine.answer("公司拖欠员工工资，外籍经理会被不准出境吗？有这样的规定吗？", today=TODAY)
     assert answer.outcome != "not_stated" and 28 in [c.article for c in answer.citations]

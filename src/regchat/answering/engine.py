@@ -43,7 +43,7 @@ from .offline import (
     date_hint,
     no_deadline_note,
 )
-from .questions import Reading, asking_clauses, choose_rule, event_date, read_question, resolve_for, without_asking
+from .questions import Reading, asking_clauses, asks_user_action, choose_rule, event_date, read_question, resolve_for, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import has_domain_words, judge_scope, refusal, warm_up
 
@@ -151,7 +151,11 @@ class Engine:
             question, top_score=top, min_score=self.retriever.min_score, follow_up_context=reading.follow_up
         )
         timings["scope"] = _ms(t)
-        if not question or (not decision.in_scope and (decision.firm or not reading.refs)):
+        # "How long do I have?": a question that asks for a date or a period and says nothing else is
+        # asked back (which deadline?), not refused.
+        bare_deadline = not decision.firm and (reading.asks_deadline or asks_for_period(question)) \
+            and not tokenize(without_asking(question))
+        if not question or (not decision.in_scope and (decision.firm or not reading.refs) and not bare_deadline):
             timings["total"] = _ms(start)
             yield Answer(
                 text=refusal(reading.lang, decision), refused=True, retrieved=retrieved, mode="offline",
@@ -160,7 +164,10 @@ class Engine:
             return
 
         t = time.perf_counter()
-        draft, consulted = self._offline_draft(reading, hits)
+        if bare_deadline and not decision.in_scope:
+            draft, consulted = self._which_deadline(reading), {}
+        else:
+            draft, consulted = self._offline_draft(reading, hits)
         if reading.date_problems and not draft.deadlines:
             # A date that is ambiguous or does not exist: say why no date was computed.
             said = " ".join(describe_date_problem(p, reading.lang) for p in reading.date_problems)
@@ -516,6 +523,18 @@ class Engine:
                 best[h.provision.key] = h
         ranked = sorted(best.values(), key=lambda h: -h.score)[:TOP_K]
         return [h.model_copy(update={"rank": i}) for i, h in enumerate(ranked, 1)]
+
+    def _which_deadline(self, reading: Reading) -> Draft:
+        """'How long do I have?' and nothing else: ask what the deadline is for, naming the steps the
+        rules set a deadline for (the catalogue's first, in its order)."""
+        steps = [r for r in self.rules if asks_user_action(r)][:3]
+        if reading.lang == "zh":
+            named = "；".join(r.result_zh for r in steps)
+            text = f"请问是哪一项期限？请告诉我要办的是什么事（例如：{named}）以及起算的日期，我再为您计算。"
+        else:
+            named = "; ".join(r.result_en for r in steps)
+            text = f"Which deadline do you mean? Tell me what it is for (for example: {named}) and the date it counts from, and I will compute it."
+        return Draft(text=text, outcome="clarify")
 
     def _the_one_meant(self, reading: Reading, found: list[Provision]) -> list[Provision]:
         """An article number several documents have, named without its document: when the rest of
