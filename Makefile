@@ -52,6 +52,7 @@ eval: install index
 	$(PY) evals/run.py --questions evals/reworded_law_and_fresh.jsonl --report evals/results/reworded-law-and-fresh.json --baseline evals/results/law-and-fresh.json
 	$(PY) evals/run.py --questions evals/heldback2/fresh2.jsonl --report evals/results/fresh2-as-dev.json
 	$(PY) evals/run.py --questions evals/reworded_fresh2.jsonl --report evals/results/reworded-fresh2.json --baseline evals/results/fresh2-as-dev.json
+	$(PY) evals/run.py --questions evals/heldback3/fresh3.jsonl --report evals/results/fresh3-as-dev.json
 
 bench: install index
 	$(PY) evals/bench.py --out evals/results/bench.json

@@ -287,6 +287,7 @@ def test_a_bare_day_and_month_that_could_be_either_order_is_asked_about():
         "第3.2条",
         "I have 1.5 years left",
         "we met at 9.30",  # a time
+        "收到12.5万元的赔偿",  # an amount in ten-thousands
     ],
 )
 def test_bare_numbers_that_are_not_dates(text):
@@ -297,6 +298,7 @@ def test_bare_numbers_that_are_not_dates(text):
 def test_bare_numbers_need_words_about_a_date_nearby():
     assert find_dates("the ratio is 12.13", TODAY) == []
     assert find_dates("my permit expires 12.13", TODAY)[0].resolve(TODAY) == dt.date(2026, 12, 13)
+    assert find_dates("决定书是11.13收到的", TODAY)[0].resolve(TODAY) == dt.date(2026, 11, 13)
 
 
 # --------------------------------------------------------------------------- roles
@@ -317,6 +319,7 @@ def roles_of(text: str) -> list[tuple[str, str | None]]:
         ("I submitted the application on 2026-10-10.", [("2026-10-10", "filing")]),
         ("The baby was born on 2026-08-01.", [("2026-08-01", "birth")]),
         ("She received a new passport on 2026-09-23.", [("2026-09-23", "change")]),
+        ("The old passport was full, so I got a new one issued on 2026-09-14.", [("2026-09-14", "change")]),
         ("I was ordered to leave on 2026-05-20.", [("2026-05-20", "decision")]),
         ("The proof of health was issued on 2026-08-27.", [("2026-08-27", "issue")]),
         ("A friend moved into my flat on 2026-11-20.", [("2026-11-20", "arrival")]),

@@ -273,7 +273,8 @@ def test_questions_that_ask_about_a_date_in_other_words(question):
 @pytest.mark.parametrize(
     "question, days",
     [("On an M visa with 30 days stay, entered on March 3.", 30), ("a 45-day stay", 45),
-     ("Duration of each stay: 060", 60), ("停留30天", 30)],
+     ("Duration of each stay: 060", 60), ("停留30天", 30), ("Came in on a Q2 visa, 90 days per stay.", 90),
+     ("签证每次停留60天", 60)],
 )
 def test_the_visas_days_of_stay_in_the_forms_people_write_them(question, days):
     assert read_question(question, [], dt.date(2026, 3, 10), []).stay_days == days
@@ -299,3 +300,11 @@ def test_the_clauses_that_ask_are_told_from_the_story(question, asking):
     from regchat.answering.questions import asking_clauses
 
     assert asking_clauses(question) == asking
+
+
+def test_until_in_a_story_is_no_question_about_a_date():
+    from regchat.answering.questions import asking_part
+
+    question = "Deadline to register the baby? Her grandparents stay until mid July, so we wait till then."
+    assert asking_part(question) == "Deadline to register the baby?"
+    assert read_question("Until when is my health certificate valid?", [], dt.date(2025, 12, 20), []).asks_deadline

@@ -126,7 +126,7 @@ _NUMERIC_BARE = re.compile(r"(?<![A-Za-z0-9./:-])(?P<date>(?P<a>\d{1,2})(?P<sep>
 _NOT_A_DATE_AFTER = re.compile(
     r"\s*(?:of\b|%|percent|per\b|x\b|times\b|points?\b|yuan|rmb|usd|mop|元|块|倍|分|"
     r"(?:working |business )?days?\b|weeks?\b|months?\b|years?\b|hours?\b|km|kg|a\.?m\.?|p\.?m\.?|"
-    r"天|周|个|年|小时|点|岁)",
+    r"天|周|个|年|小时|点|岁|万|千|百)",
     re.I,
 )
 _NOT_A_DATE_BEFORE = re.compile(
@@ -135,7 +135,7 @@ _NOT_A_DATE_BEFORE = re.compile(
 _DATE_CONTEXT = re.compile(
     r"\b(?:on|by|before|until|till|from|after|since|due|deadline|date|dated|expir\w*|valid|entered|enter|entry|"
     r"arrived|landed|applied|submitted|filed|issued|born|changed|got|received|ends?|ended|runs? out|ran out|lapse[sd]?)\b"
-    r"|入境|到期|届满|过期|有效|递交|提交|申请|受理|签发|出生|变更|更换|拿到|于|在|前|后|日期|号",
+    r"|入境|到期|届满|过期|有效|递交|提交|申请|受理|签发|出生|变更|更换|拿到|收到|开具|出具|于|在|前|后|日期|号",
     re.I,
 )
 
