@@ -28,7 +28,13 @@ from regchat.settings import Settings
 from serving import ScriptedEngine, z_visa_answer
 
 TOKEN, APP_ID, CORP, AES_KEY = "hostile-token", "wxhostile0000001", "wwhostile0001", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
-NOW = int(time.time())
+
+
+def now() -> int:
+    """The time a request is signed at: read when the test runs, not when the module is collected (a
+    slow run would otherwise send timestamps older than the webhook's window)."""
+    return int(time.time())
+
 TOO_LONG_EMOJI = "😀" * (MAX_QUESTION_BYTES // 4 + 1)  # within the characters, over the bytes
 TOO_LONG_CHARS = "renew " * (MAX_QUESTION_CHARS // 6 + 1)
 
@@ -48,7 +54,7 @@ def client(app_settings):
 
 
 def signed(nonce="n1"):
-    ts = str(NOW)
+    ts = str(now())
     return {"timestamp": ts, "nonce": nonce, "signature": signature(TOKEN, ts, nonce)}
 
 
@@ -68,7 +74,7 @@ BODIES = {
 @pytest.mark.parametrize("path", ["/wechat", "/wecom"])
 def test_webhook_bodies_without_a_signature_are_refused_unparsed(client, caplog, path, name):
     caplog.set_level(logging.DEBUG)
-    response = client.post(path, params={"timestamp": str(NOW), "nonce": "n2"}, content=BODIES[name])
+    response = client.post(path, params={"timestamp": str(now()), "nonce": "n2"}, content=BODIES[name])
     assert response.status_code in (400, 403) and response.text in ("forbidden", "bad request")
     assert "Traceback" not in caplog.text and "ERROR" not in caplog.text
 
@@ -85,7 +91,7 @@ def test_wecom_payload_with_a_valid_signature_but_a_malformed_inner_message_is_a
     caplog.set_level(logging.DEBUG)
     crypto = MessageCrypto(TOKEN, AES_KEY, CORP)
     encrypted = crypto.encrypt(UNKNOWN_ENCODING.decode())
-    ts, nonce = str(NOW), "n3"
+    ts, nonce = str(now()), "n3"
     body = f"<xml><ToUserName>{CORP}</ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>".encode()
     params = {"timestamp": ts, "nonce": nonce, "msg_signature": crypto.msg_signature(ts, nonce, encrypted)}
     response = client.post("/wecom", params=params, content=body)
@@ -95,7 +101,7 @@ def test_wecom_payload_with_a_valid_signature_but_a_malformed_inner_message_is_a
 def test_wecom_two_encrypt_elements_are_refused(client):
     crypto = MessageCrypto(TOKEN, AES_KEY, CORP)
     encrypted = crypto.encrypt("<xml><a>b</a></xml>")
-    ts, nonce = str(NOW), "n4"
+    ts, nonce = str(now()), "n4"
     body = (f"<xml><Encrypt><![CDATA[{encrypted}]]></Encrypt><Encrypt><![CDATA[QUJD]]></Encrypt></xml>").encode()
     params = {"timestamp": ts, "nonce": nonce, "msg_signature": crypto.msg_signature(ts, nonce, encrypted)}
     assert client.post("/wecom", params=params, content=body).status_code == 400
@@ -136,7 +142,7 @@ def test_browser_chat_refuses_long_questions(question):
 
 
 def test_wechat_refuses_long_questions(client):
-    xml = (f"<xml><ToUserName>gh</ToUserName><FromUserName>o_long</FromUserName><CreateTime>{NOW}</CreateTime>"
+    xml = (f"<xml><ToUserName>gh</ToUserName><FromUserName>o_long</FromUserName><CreateTime>{now()}</CreateTime>"
            f"<MsgType>text</MsgType><Content><![CDATA[{TOO_LONG_EMOJI}]]></Content><MsgId>1</MsgId></xml>")
     response = client.post("/wechat", params=signed("n5"), content=xml.encode())
     assert response.status_code == 200 and "too long" in response.text and client.engine.calls == []
@@ -214,7 +220,7 @@ def run(coro):
 
 def test_a_replayed_msgid_from_another_sender_is_not_given_the_first_senders_answer(client):
     def message(user, nonce):
-        xml = (f"<xml><ToUserName>gh</ToUserName><FromUserName>{user}</FromUserName><CreateTime>{NOW}</CreateTime>"
+        xml = (f"<xml><ToUserName>gh</ToUserName><FromUserName>{user}</FromUserName><CreateTime>{now()}</CreateTime>"
                f"<MsgType>text</MsgType><Content>When must I renew, {user}?</Content><MsgId>777</MsgId></xml>")
         return client.post("/wechat", params=signed(nonce), content=xml.encode())
 
