@@ -135,8 +135,7 @@ def _guide_with_summaries(files: Sequence[Parsed]) -> list[Provision]:
     out = [_single(document, p) for p in provisions]
     for summary_doc, sections in (f for f in files if f[0].summary):
         path = summary_doc.path or summary_doc.doc_id
-        if summary_doc.official:
-            raise DocumentError(path, "a summary ('kind: summary') is not the official text: set 'official: false'")
+        _check_summary(summary_doc)
         if len(sections) != len(provisions):
             raise DocumentError(
                 path, f"a summary of a document without articles must have one section per section of "
@@ -175,8 +174,7 @@ def _check_files(files: Sequence[Parsed]) -> None:
     seen: dict[tuple, str] = {}
     for document, provisions in files:
         path = document.path or document.doc_id
-        if document.summary and document.official:
-            raise DocumentError(path, "a summary ('kind: summary') is not the official text: set 'official: false'")
+        _check_summary(document)
         kind = "summary" if document.summary else "translation"
         key = ("official text", document.version) if document.official else (kind, document.language)
         if key in seen:
@@ -193,6 +191,12 @@ def _check_files(files: Sequence[Parsed]) -> None:
             raise DocumentError(path, "an official version of a document with several files needs 'in_force: YYYY-MM-DD'")
     if not any(doc.official for doc, _ in files):
         raise DocumentError(files[0][0].path or files[0][0].doc_id, "translations without the official text they follow")
+
+
+def _check_summary(document: Document) -> None:
+    if document.summary and document.official:
+        raise DocumentError(document.path or document.doc_id,
+                            "a summary ('kind: summary') is not the official text: set 'official: false'")
 
 
 def titles_of(files: Sequence[Parsed]) -> dict[str, str]:

@@ -278,10 +278,9 @@ class Retriever:
             f"{self._provisions[i].key}|{lang}" for (i, lang, _), is_summary in zip(records, self._summary_records)
             if is_summary
         }
-        corpus = [tokenize(self._lexical_text(self._provisions[i], lang, text)) or ["∅"] for i, lang, text in records]
-        self._bm25 = OkapiBM25(corpus, k1=self.tuning.bm25_k1, b=self.tuning.bm25_b)
-        pairs = [character_pairs(self._lexical_text(self._provisions[i], lang, text)) or ["∅"] for i, lang, text in records]
-        self._pairs = OkapiBM25(pairs, k1=self.tuning.bm25_k1, b=self.tuning.bm25_b)
+        lexical = [self._lexical_text(self._provisions[i], lang, text) for i, lang, text in records]
+        self._bm25 = OkapiBM25([tokenize(t) or ["∅"] for t in lexical], k1=self.tuning.bm25_k1, b=self.tuning.bm25_b)
+        self._pairs = OkapiBM25([character_pairs(t) or ["∅"] for t in lexical], k1=self.tuning.bm25_k1, b=self.tuning.bm25_b)
         self._aliases = self._document_aliases()
         self._recent: dict[str, np.ndarray] = {}
         self._recent_lock = threading.Lock()

@@ -72,20 +72,21 @@ def kinds() -> tuple[Kind, ...]:
 GENERIC = "quantity"  # asked only when no more specific kind is
 
 
+@lru_cache(maxsize=1)
+def _period_asks() -> tuple[re.Pattern, ...]:
+    """The patterns that ask for a length of time: the units the data names "period"."""
+    return tuple(asks for k in kinds() for name, (asks, _) in zip(k.unit_names, k.units) if name == "period")
+
+
 def asks_for_period(question: str) -> bool:
     """Whether ``question`` asks for a length of time ("how many days", "多久"), not a date."""
-    return any(
-        name == "period" and asks.search(question)
-        for k in kinds() for name, (asks, _) in zip(k.unit_names, k.units)
-    )
+    return any(asks.search(question) for asks in _period_asks())
 
 
 def without_period_asks(text: str) -> str:
     """``text`` without the words that ask for a length of time ("how many days", "多久")."""
-    for k in kinds():
-        for name, (asks, _) in zip(k.unit_names, k.units):
-            if name == "period":
-                text = asks.sub(" ", text)
+    for asks in _period_asks():
+        text = asks.sub(" ", text)
     return text
 
 

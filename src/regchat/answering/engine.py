@@ -27,7 +27,7 @@ from .asked import asked, asks_for_period, not_stated_line, without_asks, short_
 from .clarify import compare_actions, compose_clarification, merge_drafts
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
 from .dates import dates_in, describe_date_problem
-from .quoting import part_summary
+from .quoting import summary_for
 from .guardrails import MARKER, check_citations, marker, check_dates, quote_in, render_markers, split_sentences
 from .language import simplified
 from .offline import (
@@ -153,8 +153,8 @@ class Engine:
         timings["scope"] = _ms(t)
         # "How long do I have?": a question that asks for a date or a period and says nothing else is
         # asked back (which deadline?), not refused.
-        bare_deadline = not decision.firm and (reading.asks_deadline or asks_for_period(question)) \
-            and not tokenize(without_asking(question))
+        bare_deadline = not decision.in_scope and not decision.firm \
+            and (reading.asks_deadline or asks_for_period(question)) and not tokenize(without_asking(question))
         if not question or (not decision.in_scope and (decision.firm or not reading.refs) and not bare_deadline):
             timings["total"] = _ms(start)
             yield Answer(
@@ -164,7 +164,7 @@ class Engine:
             return
 
         t = time.perf_counter()
-        if bare_deadline and not decision.in_scope:
+        if bare_deadline:
             draft, consulted = self._which_deadline(reading), {}
         else:
             draft, consulted = self._offline_draft(reading, hits)
@@ -658,7 +658,7 @@ def _quote_fields(quote, provision: Provision) -> dict:
     if quote is None:
         return fields
     reader = quote.reader_lang or quote.lang
-    summary = (provision.summary_in(reader) or part_summary(provision, reader)) if quote.lang != reader else None
+    summary = summary_for(provision, reader) if quote.lang != reader else None
     return fields | {
         "summary": summary.text if summary is not None else "",
         "pinpoint": quote.pinpoint,

@@ -77,6 +77,8 @@ _DEADLINE_ASK = re.compile(  # English words bounded by non-letters: "是不是l
     r"|最晚|最迟|截止|哪天|几号|什么时候|何时|到哪天|有效期|最后一天|期限|来得及|晚了|超期|逾期|过期|还能用|还有效|还管用|要做什么|该做什么|需要做什么|怎么办",
     re.I,
 )
+
+
 def without_asking(text: str) -> str:
     """``text`` without the words that ask for a date or a length of time ("deadline", "how many
     days", "期限", "多久"): what it is about, if anything."""
@@ -704,10 +706,14 @@ def more_rules(
 _SENTENCE = re.compile(r"[^.!?。！？\n,，;；]+[.!?。！？,，;；]*")  # sentences, and clauses within them
 
 
+def _clauses(question: str) -> list[str]:
+    return [m.group(0).strip() for m in _SENTENCE.finditer(question) if m.group(0).strip()]
+
+
 def asking_clauses(question: str) -> str:
     """The clauses of ``question`` that ask (ending with a question mark, or with a word that asks),
     whatever they refer back to; the whole question when none or all do."""
-    clauses = [m.group(0).strip() for m in _SENTENCE.finditer(question) if m.group(0).strip()]
+    clauses = _clauses(question)
     asking = [c for c in clauses if c.endswith(("?", "？")) or _DEADLINE_ASK.search(c) or _INTERROGATIVE.search(c)]
     return question if not asking or len(asking) == len(clauses) else " ".join(asking)
 
@@ -721,7 +727,7 @@ _INTERROGATIVE = re.compile(
 def asking_part(question: str) -> str:
     """The clauses of ``question`` that ask (ending with a question mark, or with words asking
     for a date); the whole question when none or all do."""
-    sentences = [m.group(0).strip() for m in _SENTENCE.finditer(question) if m.group(0).strip()]
+    sentences = _clauses(question)
     asks = [i for i, s in enumerate(sentences) if s.endswith(("?", "？")) or _DEADLINE_ASK.search(s)]
     if not asks or len(asks) == len(sentences):
         return question

@@ -204,9 +204,10 @@ def outdated_note(provision: Provision, version: str | None, in_force: dt.date |
     )
 
 
-def part_summary(provision: Provision, lang: Lang) -> ProvisionText | None:
-    """The summary in ``lang`` of the parts of ``provision`` its translation lacks (the items a later
-    version added), where the document has one."""
+def summary_for(provision: Provision, lang: Lang) -> ProvisionText | None:
+    """The document's summary of ``provision`` in ``lang``: of the whole provision where ``lang`` has
+    no text of it (``Provision.summary_in``), else of the parts its translation lacks (the items a
+    later version added)."""
     return next((t for t in provision.summaries if t.lang == lang), None)
 
 
@@ -225,9 +226,10 @@ def untranslated_note(provision: Provision, lang: Lang, quoted: str, *, part: bo
         f"There is no English translation of {what}{provision.label} in the documents I hold; "
         "the official Chinese text is quoted."
     )
-    summary = provision.summary_in(lang) or (part_summary(provision, lang) if part else None)
+    whole = provision.summary_in(lang)
+    summary = whole or (summary_for(provision, lang) if part else None)
     if summary is not None:
-        what_says = f"What {provision.ref} says" if provision.summary_in(lang) is not None else "What the untranslated part says"
+        what_says = f"What {provision.ref} says" if whole is not None else "What the untranslated part says"
         note += (
             f" {what_says}, in short (a summary, not a translation; the Chinese text governs): "
             + " ".join(summary.text.split())
