@@ -12,6 +12,16 @@ _STOPWORDS = frozenset(
     under upon was we were what when where which who whom will with would you your 的 了 和 是 在 我 吗
     呢 吧 啊 要 与 及 或 等 对 为 把 被 就 都 也 还 有 没有 什么 怎么 如何 哪 哪些 多少 可以 需要 应该 请问 一个 这个 那个
     china chinese foreigner foreigners foreign 中国 外国人""".split()
+) | frozenset(
+    # Function words and the fillers of chat ("just", "ok", "next week", "actually"): they carry no
+    # subject, and a rare one in a text ("next higher level") would otherwise pull it up. Words
+    # that carry a rule's meaning stay: before, after, within, without, first, last, must, may.
+    """about above again against all am any because being below both but could did doing down during
+    each few further here hers herself him himself just more most much no nor not off once only other
+    ours ourselves out over own same some still too until up very while why yourself yourselves
+    ok okay yes yeah hi hello hey thanks thank please really actually maybe anyway also even ever
+    next guys stuff gonna wanna i'm i've i'd i'll it's that's what's there's let's
+    我们 他们 你 您 他 她 它 就是 然后 现在 已经 一下 因为 所以 但是 的话 这样 那样""".split()
 )
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[\u4e00-\u9fff]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

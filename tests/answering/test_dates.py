@@ -505,3 +505,33 @@ def test_the_day_a_certificate_was_made_is_its_issue_date(text):
     found, _ = scan_dates(text, dt.date(2026, 3, 5))
     (roled,) = read_roles(text, found)
     assert roled.role == "issue"
+
+
+def test_a_dotted_day_and_month_in_chinese_is_month_first():
+    # Chinese writes the month first ("12.10" is 12月10日); in English the order stays unknown, and a
+    # slash may be a foreigner's day first even in Chinese, so it is still asked about.
+    (found,) = find_dates("罚款决定书是12.10收到的", TODAY)
+    assert (found.month, found.day) == (12, 10)
+    assert date_problems("The fine decision reached me on 12.10", TODAY)[0].kind == "ambiguous"
+    assert date_problems("居留证3/2到期", TODAY)[0].kind == "ambiguous"
+
+
+def test_before_which_day_is_a_question_not_a_date():
+    assert find_dates("他们最迟在哪一天之前要出结果？", TODAY) == []
+    assert find_dates("一天之前我入境了", TODAY)[0].text == "一天之前"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Our baby girl arrived on 31 May 2026 in a Hangzhou hospital.", [("31 May 2026", "birth")]),
+        ("I was issued a replacement with a different number on 14 August 2026.", [("14 August 2026", "change")]),
+        ("She is coming straight to my apartment on 30 December 2025.", [("30 December 2025", "arrival")]),
+        ("我们孩子的生日是10月3日", [("10月3日", "birth")]),
+        ("签证可停留到下个星期三", [("下个星期三", "expiry")]),
+        ("他10.28在领事馆把护照换成了新的", [("10.28", "change")]),
+        ("决定书我在12月10日领到", [("12月10日", "issue")]),
+    ],
+)
+def test_more_words_for_the_same_roles(text, expected):
+    assert roles_of(text) == expected

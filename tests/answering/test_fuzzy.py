@@ -14,6 +14,7 @@ from regchat.answering.fuzzy import (
     edit_distance,
     load_terms,
     nearest_en,
+    spell_out,
     zh_near,
 )
 
@@ -103,3 +104,15 @@ class TestShippedLexicon:
         # anything else (residents -> residence) would be a false reading.
         other_spellings = {"acknowledgment": "acknowledgement"}
         assert {w: t for w, t in changed.items() if not w.startswith(t[:-1])} == other_spellings
+
+
+def test_abbreviations_users_write_are_spelled_out_as_whole_words_in_capitals():
+    assert spell_out("my RP expires soon, and my WP too") == "my residence permit expires soon, and my work permit too"
+    assert spell_out("went to the PSB") == "went to the public security"
+    assert spell_out("rp, RPG, TRP-like, SRP") == "rp, RPG, TRP-like, SRP"
+
+
+def test_every_abbreviation_is_written_in_capitals():
+    for term in load_terms():
+        for abbreviation in term.get("abbreviations", ()):
+            assert abbreviation.isupper() and abbreviation.isalpha(), abbreviation

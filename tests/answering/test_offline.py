@@ -592,3 +592,28 @@ def test_first_line_figures_survive_the_claim_checks(engine):
     first = answer.text.splitlines()[0]
     assert first.startswith("下列条文规定：") and "20000元" in first
     assert not answer.notices
+
+
+# --------------------------------------------------------------------------- several questions in one
+
+
+def test_a_deadline_question_with_another_part_answers_that_part_too(engine):
+    answer = engine.answer(
+        "Our son was born on 2026-10-05. (1) By when must we register him? (2) My mother-in-law will also come "
+        "and stay in our rented flat next month; does she need to register anywhere?", today=TODAY,
+    )  # fmt: skip
+    assert [d.rule_id for d in answer.deadlines] == ["law-40-newborn"]
+    assert "cn-exit-entry-law#39" in keys(answer)  # the accommodation registration, for part (2)
+
+
+def test_a_deadline_question_asking_one_thing_quotes_only_its_rule(engine):
+    answer = engine.answer("Our son was born on 2026-10-05. By when must we register him?", today=TODAY)
+    assert keys(answer) == ["cn-exit-entry-law#40"]
+
+
+# --------------------------------------------------------------------------- how people write
+
+
+def test_an_abbreviation_of_a_term_is_read_as_the_term(engine):
+    answer = engine.answer("HR question: my RP expires on 2027-03-15, what is the last day to renew?", today=TODAY)
+    assert [d.rule_id for d in answer.deadlines] == ["law-32-extend-residence"]

@@ -9,6 +9,7 @@ import pytest
 from regchat.answering.questions import (
     action_dates,
     asking_part,
+    asks_for_date,
     asks_user_action,
     choose_rule,
     compared_roles,
@@ -17,6 +18,7 @@ from regchat.answering.questions import (
     read_question,
     result_role,
     rule_role,
+    rule_roles,
 )
 from regchat.deadlines import get_rule, load_rules
 
@@ -308,3 +310,39 @@ def test_until_in_a_story_is_no_question_about_a_date():
     question = "Deadline to register the baby? Her grandparents stay until mid July, so we wait till then."
     assert asking_part(question) == "Deadline to register the baby?"
     assert read_question("Until when is my health certificate valid?", [], dt.date(2025, 12, 20), []).asks_deadline
+
+
+# --------------------------------------------------------------------------- reading what is asked
+
+
+@pytest.mark.parametrize(
+    "part, asks",
+    [
+        ("By when must we register him?", True),
+        ("最晚哪天要交？", True),
+        ("How many days do I have?", True),
+        ("Was I still in time?", True),
+        ("Does she need to register anywhere, and what should we do?", False),
+        ("另外我婆婆来住，需要做什么吗？", False),
+        ("Who pays for his flight home?", False),
+    ],
+)
+def test_a_part_asks_for_a_date_or_only_what_to_do(part, asks):
+    assert asks_for_date(part) is asks
+
+
+def test_the_words_that_frame_a_message_are_not_searched_for():
+    reading = read_question("HR question: (1) our engineer quit; do we have to report it? Thanks!", [], TODAY, [])
+    query = reading.standalone_query
+    assert "question" not in query.lower() and "(1)" not in query and "thanks" not in query.lower()
+    assert "engineer quit" in query and "report" in query
+    assert "customer" not in read_question("Customer asks: can her visa be extended?", [], TODAY, []).standalone_query.lower()
+
+
+def test_a_rule_counting_from_a_received_decision_takes_a_date_of_either():
+    fine = get_rule("law-87-pay-fine")
+    assert rule_role(fine) == "decision" and "issue" in rule_roles(fine)
+    reading, choice = choose("罚款决定书是2026年11月3日拿到的，最晚哪天要去银行交罚款？")
+    assert choice.rule is not None and choice.rule.id == "law-87-pay-fine"
+    # a step the user takes is compared with a deadline, never counted from
+    assert all(role not in {"filing", "action"} for r in RULES for role in rule_roles(r)[1:])

@@ -284,6 +284,36 @@ class TestNearDomainAndShortQuestions:
     @pytest.mark.parametrize(
         "question",
         [
+            "I'm on a Z visa in Suzhou. How do I open a bank account here?",
+            "我在上海持工作类居留证件，怎么把国外驾照换成中国驾照？",
+            "We hold S1 visas. Which hospital takes foreign health insurance?",
+        ],
+    )
+    def test_who_the_asker_is_does_not_make_an_off_topic_question_about_it(self, question):
+        # The governed subject only says who asks; the sentence that asks is about banking or driving.
+        assert not in_scope(question, top_score=HIGH)
+        assert in_scope("Our foreign hire's work permit is still pending; may the company pay wages already?")
+        assert in_scope("I'm on a Z visa. Can my employer pay my salary before the residence permit is issued?")
+
+    def test_a_visa_card_is_a_payment_card(self):
+        assert not in_scope("My Visa debit card was declined at the bank, what now?", top_score=HIGH)
+        assert not in_scope("How do I add a Visa card to Alipay?", top_score=HIGH)
+        assert in_scope("Can I pay the visa extension fee with a Visa card?")
+
+    def test_a_visa_applied_for_in_another_country_is_chinas(self):
+        assert in_scope("我们的德国工程师来不及在德国办签证，能不能到了机场再办？")
+        assert in_scope("在美国申请签证需要哪些材料才能来中国工作？")
+        assert not in_scope("我想办德国签证，需要什么材料？", top_score=HIGH)
+
+    def test_going_home_is_leaving_china(self):
+        assert has_subject("外籍老板准备回国了，员工能不能不让他离开？")
+
+    def test_the_states_is_the_united_states(self):
+        assert not in_scope("We want to move back to the States next year; how long does a green card take?", top_score=HIGH)
+
+    @pytest.mark.parametrize(
+        "question",
+        [
             "Any hotel you would recommend near the lake in Hangzhou?",
             "推荐一家深圳的餐馆",
             "What's the cheapest gym membership for expats in Chengdu?",

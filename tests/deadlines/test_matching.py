@@ -147,6 +147,8 @@ def test_every_kind_of_evidence_moves_the_score_its_way():
     assert score(Evidence(keywords=2.0, subject_fit=1.0)) > base > score(Evidence(keywords=2.0, subject_fit=-1.0))
     assert score(Evidence(keywords=2.0, retrieval_rank=1)) > score(Evidence(keywords=2.0, retrieval_rank=3)) > base
     assert score(Evidence(keywords=2.0, amount_named=True)) > base
+    # keywords in the sentence that asks, apart from the story, weigh more than the story's
+    assert score(Evidence(keywords=2.0, asked_keywords=2.0, asked_apart=2.0)) > base
     assert MIN_MARGIN > 0
 
 

@@ -43,6 +43,8 @@ from typing import Literal
 
 import dateparser
 
+from ..tokens import is_chinese
+
 Prefer = Literal["past", "future", "nearest"]
 
 MONTHS = {
@@ -165,7 +167,7 @@ _EN_COUNTED = re.compile(
 _ZH_RELATIVE_WORDS = {"今天": 0, "今日": 0, "今晚": 0, "昨天": -1, "昨日": -1, "昨晚": -1, "前天": -2, "大前天": -3,
                       "明天": 1, "明日": 1, "明晚": 1, "后天": 2, "大后天": 3}
 # "三十日前" is legal language for "30 days before (an expiry)", not "30 days ago": only 天 counts here.
-_ZH_RELATIVE = re.compile(rf"(?P<word>今天|今日|今晚|昨天|昨日|昨晚|大前天|前天|明天|明日|明晚|大后天|后天)|(?P<n>{_ZH_NUM}|半)\s*(?P<unit>天|周|星期|个星期|个月)(?P<dir>前|后|以前|以后|之前|之后)")
+_ZH_RELATIVE = re.compile(rf"(?P<word>今天|今日|今晚|昨天|昨日|昨晚|大前天|前天|明天|明日|明晚|大后天|后天)|(?<!哪)(?P<n>{_ZH_NUM}|半)\s*(?P<unit>天|周|星期|个星期|个月)(?P<dir>前|后|以前|以后|之前|之后)")  # not 哪一天之前 ("before which day")
 
 
 @dataclass(frozen=True)
@@ -301,6 +303,8 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
     found: list[FoundDate] = []
     problems: list[DateProblem] = []
     taken: list[tuple[int, int]] = []
+    # "12.10" in Chinese is 12月10日; a slash ("3/2") may be a foreigner's day first, and is asked about.
+    month_first = is_chinese(text)
 
     def free(start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e in taken)
@@ -331,6 +335,8 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
             if (_safe_date(year, mon, day) if year is not None else _exists_yearless(mon, day))
         ]  # fmt: skip
         real = list(dict.fromkeys(real))
+        if len(real) == 2 and month_first and m["sep"] == ".":
+            real = real[1:]  # Chinese writes a dotted day and month month first: "12.10" is 12月10日
         if len(real) == 1:
             (mon, day), = real
             add(FoundDate(written, start, end, mon, day, year))

@@ -29,6 +29,7 @@ from .claims import Library, check_claims, drop_unverified, numbers_in, with_dea
 from .dates import dates_in, describe_date_problem
 from .quoting import summary_for
 from .guardrails import MARKER, check_citations, marker, check_dates, quote_in, render_markers, split_sentences
+from .fuzzy import spell_out
 from .language import simplified
 from .offline import (
     Draft,
@@ -43,7 +44,7 @@ from .offline import (
     date_hint,
     no_deadline_note,
 )
-from .questions import Reading, asking_clauses, asks_user_action, choose_rule, event_date, read_question, resolve_for, without_asking
+from .questions import Reading, asking_clauses, asks_for_date, asks_user_action, choose_rule, event_date, read_question, resolve_for, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import has_domain_words, judge_scope, refusal, warm_up
 
@@ -137,8 +138,9 @@ class Engine:
         timings: dict[str, float] = {}
         start = time.perf_counter()
         # Traditional characters are read as simplified ones: the official texts and the lexicon use those.
-        question = simplified((question or "").strip())
-        history = [{**turn, "content": simplified(str(turn.get("content", "")))} for turn in history]
+        # Abbreviations of the corpus's terms ("RP") are read as the terms they stand for.
+        question = spell_out(simplified((question or "").strip()))
+        history = [{**turn, "content": spell_out(simplified(str(turn.get("content", ""))))} for turn in history]
         reading = read_question(question, history, today, self.retriever.provisions)
         t = time.perf_counter()
         hits = self._search(reading) if question else []
@@ -335,7 +337,11 @@ class Engine:
                     )  # fmt: skip
                     draft = compose_deadline(reading, rule, deadline, provision, self.titles_zh)
                     more = [step] + [self._deadline_draft(reading, r, d, consulted) for r, d in choice.also]
-                    return merge_drafts(compare_actions(reading, rule, deadline, draft), [m for m in more if m])
+                    draft = merge_drafts(compare_actions(reading, rule, deadline, draft), [m for m in more if m])
+                    # The parts of the question that ask no date ("…, and does my mother-in-law need to
+                    # register?") get the provision that answers each.
+                    parts = [p for p in question_parts(reading.question) if not asks_for_date(p)]
+                    return self._with_other_parts(reading, draft, parts, consulted)
                 except DeadlineError as exc:
                     log.info("no deadline for %s on %s: %s", rule.id, when, exc)
             # No date, but the question is plainly about this rule: quote its article.
@@ -382,14 +388,28 @@ class Engine:
         # Everything else: quote the provisions that answer it; a question asking several things
         # gets the provision that answers each.
         chosen = choose_provisions(reading, self._with_what_is_asked(reading, hits, consulted))
-        for part in question_parts(reading.question)[1:]:
-            found = self.retriever.search(part, k=TOP_K)
+        draft = compose_lookup(reading, chosen[:MOST_PARTS], self.picker, self.titles_zh)
+        return self._with_other_parts(reading, draft, question_parts(reading.question)[1:], consulted)
+
+    def _with_other_parts(self, reading: Reading, draft: Draft, parts: Sequence[str], consulted: dict[str, Provision]) -> Draft:
+        """``draft`` and, for each of the question's ``parts`` (its several questions), the provision
+        that answers that part best, quoted where it speaks to that part, when the draft does not
+        quote it already: up to ``MOST_PARTS`` provisions in all."""
+        if len(question_parts(reading.question)) < 2:
+            return draft
+        for part in parts:
+            if len(draft.cited) >= MOST_PARTS:
+                break
+            found = self.retriever.search(dataclasses.replace(reading, question=part).standalone_query, k=TOP_K)
             if reading.region:
                 found = [h for h in found if h.provision.jurisdiction == reading.region] or found
-            if found and found[0].score >= self.retriever.min_score and found[0].provision not in chosen:
-                chosen.append(found[0].provision)
-                consulted[found[0].provision.key] = found[0].provision
-        return compose_lookup(reading, chosen[:MOST_PARTS], self.picker, self.titles_zh)
+            if not found or found[0].score < self.retriever.min_score or found[0].provision in draft.cited:
+                continue
+            provision = found[0].provision
+            consulted[provision.key] = provision
+            part_reading = dataclasses.replace(reading, question=part, refs=[])
+            draft = merge_drafts(draft, [compose_lookup(part_reading, [provision], self.picker, self.titles_zh)])
+        return draft
 
     def _with_what_is_asked(self, reading: Reading, hits: list[Hit], consulted: dict[str, Provision]) -> list[Hit]:
         """The hits, and when the question asks for a kind of fact that guides the choice (a

@@ -188,6 +188,21 @@ def chinese_word(text: str) -> bool:
     return _jieba().dt.FREQ.get(text, 0) > 0
 
 
+@lru_cache(maxsize=1)
+def _abbreviations() -> tuple[re.Pattern, dict[str, str]]:
+    """The shipped terms' abbreviations (RP -> residence permit), as one pattern of whole words."""
+    spelled = {a: t["en"] for t in load_terms() for a in t.get("abbreviations", ())}
+    alternation = "|".join(re.escape(a) for a in sorted(spelled, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])" if spelled else r"(?!)"), spelled
+
+
+def spell_out(text: str) -> str:
+    """``text`` with the abbreviations users write for the corpus's terms spelled out, matched as
+    whole words in capitals only ("my RP expires" -> "my residence permit expires"; "rp" stays)."""
+    pattern, spelled = _abbreviations()
+    return pattern.sub(lambda m: spelled[m.group(0)], text)
+
+
 def load_terms() -> list[dict]:
     raw = resources.files("regchat").joinpath("data/domain_terms.json").read_text(encoding="utf-8")
     return json.loads(raw)["terms"]

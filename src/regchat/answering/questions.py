@@ -38,6 +38,7 @@ from .dates import (
     derived_date,
     event_role,
     find_cues,
+    load_role_cues,
     find_dates,
     find_offsets,
     read_roles,
@@ -71,12 +72,24 @@ _PAST = re.compile(
 )
 _DEADLINE_ASK = re.compile(  # English words bounded by non-letters: "是不是late了" asks too
     r"(?<![a-z])(?:when|by when|deadline|latest|(?:last|final) (?:permitted |possible |allowed |business |working |calendar )?(?:day|date)|cut-?off|until when|(?:valid|good|stay|last|lasts) until\?|due|expire|how long"
-    r"|by what (?:date|day)|what date|(?:which|what) day(?! of the week)|(?:in|on) time\?|(?:was|is|am|are|were|be) (?:\w+ )?(?:in|on) time"
-    r"|too late|late|overdue|expired|still valid|still be used"
+    r"|by what (?:date|day)|what date|(?:which|what) day(?! of the week)|(?:in|on) time\?|(?:was|is|am|are|were|be) (?:\w+ ){0,2}(?:in|on) time"
+    r"|too late|late|overdue|expired|still valid|still be used|missed|miss the"
     r"|what (?:do|should|must) (?:i|we|he|she|they) do)(?![a-z])"
     r"|最晚|最迟|截止|哪天|几号|什么时候|何时|到哪天|有效期|最后一天|期限|来得及|晚了|超期|逾期|过期|还能用|还有效|还管用|要做什么|该做什么|需要做什么|怎么办",
     re.I,
 )
+
+
+# Asking what to do, not when: "what should I do?", "需要做什么？" (a deadline question may ask it too).
+_WHAT_TO_DO = re.compile(r"what (?:do|should|must) (?:i|we|he|she|they) do|要做什么|该做什么|需要做什么|怎么办", re.I)
+
+
+def asks_for_date(text: str) -> bool:
+    """Whether ``text`` asks for a date or a length of time ("by when?", "最晚哪天？", "how many
+    days?"), not only what to do."""
+    from .asked import asks_for_period
+
+    return bool(_DEADLINE_ASK.search(_WHAT_TO_DO.sub(" ", text))) or asks_for_period(text)
 
 
 def without_asking(text: str) -> str:
@@ -117,6 +130,20 @@ def place_of(text: str) -> str | None:
     if mainland and not macao:
         return "CN"
     return None
+
+
+# Words that frame a message instead of asking it: who asks ("HR question:", "customer asks:",
+# "support ticket:") and greetings. "question" here is the message, not police questioning (盘问).
+_FRAMING = re.compile(
+    r"\b(?:(?:hr|quick|simple|general|dumb|silly|stupid|another|one|a|follow[- ]up|support|legal|compliance)\s+)"
+    r"?(?:question|query|ticket)\s*(?:[:：.\-—–]|\bhere\b|\bfor you\b)"
+    r"|\bsupport (?:ticket|request)\b"
+    r"|\b(?:customer|client|caller|user)(?:'s)?\s+(?:asks|asked|writes|wrote|asking)\b\s*:?"
+    r"|\basking for (?:a friend|real)\b|\bthanks?(?: you)?(?: in advance)?\b|\bplease help\b|\b(?:hi|hello|hey)\b"
+    r"|你好|您好|谢谢|多谢|麻烦问一下|想问一下|请教一下|问一下|求助"
+    r"|(?:^|(?<=\s)|(?<=[。？！?!，,；;]))[(（]?\d{1,2}[)）](?=\s|[^\d\s])",  # the numbers of listed questions: "(1)", "2）"
+    re.I,
+)
 
 
 @dataclass
@@ -169,8 +196,9 @@ class Reading:
 
     @property
     def standalone_query(self) -> str:
-        """The question alone, dates left out (they only add noise to retrieval)."""
-        text = self.question
+        """The question alone, dates and the words that frame the message ("HR question:",
+        "customer asks:", 想问一下) left out: they only add noise to retrieval."""
+        text = _FRAMING.sub(" ", self.question)
         for found in self.dates:
             text = text.replace(found.text, " ")
         # No words are added here: retrieval expands the question with the bilingual lexicon itself,
@@ -472,6 +500,24 @@ def rule_role(rule: RuleLike) -> str | None:
     return _rule_role(str(getattr(rule, "event_en", "")))
 
 
+@lru_cache(maxsize=256)
+def _rule_roles(description: str) -> tuple[str, ...]:
+    main = _rule_role(description)
+    plain = re.sub(r"[(（][^)）]*[)）]", " ", description)
+    order = load_role_cues().order
+    # A step the user takes ("registered") is compared with the deadline, never counted from,
+    # unless it is the event itself (an application filed).
+    others = {c.role for c in find_cues(plain)} - {main} - ACTION_ROLES
+    return tuple([main] if main else []) + tuple(sorted(others, key=order.index))
+
+
+def rule_roles(rule: RuleLike) -> tuple[str, ...]:
+    """Every role its event's description gives, the main one (``rule_role``) first: "the day
+    the penalty decision is received" is a decision's date and a receiving date, and a user may
+    date it either way ("the decision of 3 March", "got the decision on 3 March")."""
+    return _rule_roles(str(getattr(rule, "event_en", "")))
+
+
 def dated_roles(reading: Reading) -> list[RoledDate]:
     """The dates the rule may count from: the question's, or for a follow-up that reuses
     the turn it follows, that turn's."""
@@ -483,9 +529,10 @@ def dated_roles(reading: Reading) -> list[RoledDate]:
 def date_for(rule: RuleLike, roled: Sequence[RoledDate]) -> RoledDate | None:
     """The date whose role is the rule's event (nearest cue first, then any cue), else the
     first date without a role; None when every date is the date of something else."""
-    role = rule_role(rule)
+    role, roles = rule_role(rule), rule_roles(rule)
     if role is not None:
-        for pick in (lambda r: r.role == role, lambda r: role in r.roles):
+        picks = (lambda r: r.role == role, lambda r: r.role in roles, lambda r: role in r.roles)
+        for pick in picks:
             found = next((r for r in roled if pick(r)), None)
             if found is not None:
                 return found
@@ -493,10 +540,10 @@ def date_for(rule: RuleLike, roled: Sequence[RoledDate]) -> RoledDate | None:
 
 
 def _role_fit(rule: RuleLike, roled: Sequence[RoledDate]) -> float:
-    role = rule_role(rule)
+    role, roles = rule_role(rule), rule_roles(rule)
     if not roled or role is None:
         return 0.0
-    if any(r.role == role for r in roled):
+    if any(r.role in roles for r in roled):
         return 1.0
     if any(role in r.roles for r in roled):
         return 0.5
@@ -694,7 +741,7 @@ def more_rules(
         if same_result(rule, chosen) or any(same_result(rule, r) for r, _ in picked):
             continue
         date = date_for(rule, roled)
-        if date is None or date.role != rule_role(rule) or any(date is u for u in used):
+        if date is None or date.role not in rule_roles(rule) or any(date is u for u in used):
             continue
         if compare and date.role in ACTION_ROLES:
             continue
@@ -822,6 +869,7 @@ def rule_evidence(
             keywords=own,
             asked_keywords=asked,
             asked_action=keyword_weight(action_keywords(rule), asking, asking_tokens),
+            asked_apart=asked if asking != reading.question else 0.0,
             asks_subject=bool(asked_subject and asked_subject in rule_subjects | result_subjects),
             previous_keywords=before,
             described=sum(math.log(n_rules / df[t]) for t in q_tokens & described[rule.id]),

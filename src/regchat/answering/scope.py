@@ -71,8 +71,9 @@ _GAP_EN = (  # up to two qualifiers ("H-1B", "skilled worker"), never a clause (
     # China's own visa letters: "an American Z visa holder" holds China's Z visa
     r"(?-i:[CDFGJLMQRSXZ][12]?))\b)[\w-]+\s+){0,2}"
 )
-_TRAVEL_EN = (
-    r"(?:enter(?:ing)?|travel(?:l?ing|s)? to|go(?:ing)? to|fly(?:ing)? to|mov(?:e|ing) to|visit(?:ing)?|"
+_TRAVEL_EN = (  # "move (back) to the States"
+    r"(?:enter(?:ing)?|travel(?:l?ing|s)?(?: back)? to|go(?:ing)?(?: back)? to|fly(?:ing)?(?: back)? to|"
+    r"mov(?:e|ing)(?: back)? to|visit(?:ing)?|"
     r"immigrat\w* to|emigrat\w* to|settle in|work in|study in)"
 )
 _FOREIGN_MATTER_ZH = r"(?:签证|工签|工作许可|工作准证|准证|居留|永住|永居|移民|入籍|入境|通行证|通行證|簽證)"
@@ -130,6 +131,9 @@ _TRAVEL_BEFORE_EN = re.compile(rf"\b{_TRAVEL_EN}\s+(?:the\s+)?$", re.I)  # "trav
 _AFTER_ZH = re.compile(rf"的?(?:(?!{_NOT_A_MATTER_ZH})[^\s，。？！、；,.?!;]){{0,4}}?{_FOREIGN_MATTER_ZH}")
 _TRAVEL_BEFORE_ZH = re.compile(rf"{_TRAVEL_ZH}$")
 _FROM_BEFORE_ZH = re.compile(r"[从自由經经]$")  # 从墨西哥入境: Mexico is where the trip starts
+# 在德国办签证: Germany is where a visa is applied for (China's, at its embassy there), not Germany's visa.
+_AT_BEFORE_ZH = re.compile(r"在$")
+_APPLYING_ZH = re.compile(r"^的?(?:[^\s，。？！、；,.?!;]{0,2}?)(?:办理|申办|办|申请|递交|签)")
 _LOOK_BACK = 60
 
 
@@ -195,7 +199,9 @@ def foreign_matters(text: str) -> list[ForeignMatter]:
             if not _whole_words(starts, start, end):
                 continue
             back = max(0, start - _LOOK_BACK)
-            if (m := _AFTER_ZH.match(plain, end)) and not _FROM_BEFORE_ZH.search(plain, back, start):
+            applied_there = _AT_BEFORE_ZH.search(plain, back, start) and _APPLYING_ZH.match(plain[end:])
+            if (m := _AFTER_ZH.match(plain, end)) and not _FROM_BEFORE_ZH.search(plain, back, start) \
+                    and not applied_there:
                 add(start, m.end(), code)
             elif m := _TRAVEL_BEFORE_ZH.search(plain, back, start):
                 add(m.start(), end, code)
@@ -243,7 +249,8 @@ _SUBJECT_EN = re.compile(
 _SUBJECT_ZH = re.compile(
     r"签证|免签|居留|停留|逗留|工作许可|工作证|工作类|外国人工作|入境|出境|离境|出入境|过境|口岸|边检|边防检查|"
     r"遣返|遣送|驱逐|非法居留|非法就业|非法入境|非法工作|逾期滞留|滞留|永久居留|难民|外地雇员|非本地劳工|外劳|"
-    r"住宿登记|临时住宿|居留证|蓝卡|体检证明|健康证明"
+    r"住宿登记|临时住宿|居留证|蓝卡|体检证明|健康证明|"
+    r"回国|离开中国"  # a foreigner going home leaves China; a Chinese citizen coming home enters it
 )
 
 # Words that tie a subject to mainland China or Macao once another place's matter is set aside
@@ -345,6 +352,11 @@ def off_topic(text: str) -> bool:
     return bool(_off_topic().search(text))
 
 
+def without_off_topic(text: str) -> str:
+    """``text`` with the off-topic terms blanked out: a "Visa card" is a payment card, not a visa."""
+    return _off_topic().sub(lambda m: " " * len(m.group(0)), text)
+
+
 # Requests for writing of another kind (a poem about visas is still a poem).
 _CREATIVE = re.compile(
     r"\b(?:write|compose|make up|give me|tell me|create|generate)\b.{0,40}?"
@@ -397,7 +409,7 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
         return ScopeDecision(False, "a request for creative writing", firm=True)
     matters = foreign_matters(question)
     rest = without_foreign_subjects(question, matters)
-    governed = has_subject(rest)
+    governed = has_subject(without_off_topic(rest))
     if matters:
         # Another place's visa or immigration is the subject unless what remains is tied to China or Macao
         # ("go to Thailand: do I need a visa?" asks about Thailand's visa).
@@ -406,7 +418,7 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
             if all(m.neighbour for m in matters):
                 return ScopeDecision(False, "Hong Kong's or Taiwan's rules", firm=True, note=NEIGHBOUR_NOTE)
             return ScopeDecision(False, "another country's or region's rules", firm=True)
-    if off_topic(rest) and not governed:
+    if off_topic(rest) and (not governed or _asks_only_off_topic(rest)):
         return ScopeDecision(False, "topic the regulations do not treat", firm=True)
     if governed:
         return ScopeDecision(True, "a subject the regulations govern")
@@ -419,6 +431,24 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
     if top_score is not None and top_score >= min_score:
         return ScopeDecision(False, "no word of the domain, whatever retrieval found")
     return ScopeDecision(False, "nothing relevant in the documents")
+
+
+# A clause in which the asker says who they are ("I'm on a Z visa", "我在澳门做外地雇员"): first person
+# as its subject (not "my ...": "my permit is pending" tells a state of the matter).
+_ABOUT_THE_ASKER = re.compile(r"^\W*(?:(?:i|we)\b(?!['’]d)|(?:我|我们|本人)(?!的))", re.I)
+
+
+def _asks_only_off_topic(text: str) -> bool:
+    """The clauses that ask are about an off-topic subject and name none the regulations govern,
+    and the rest only says who the asker is: a non-resident worker asking how to swap a driving
+    licence asks about driving, not about the worker's card."""
+    from .questions import _clauses, asking_clauses
+
+    asking = asking_clauses(text)
+    if asking == text or not off_topic(asking) or has_subject(without_off_topic(asking)):
+        return False
+    told = [c for c in _clauses(text) if c not in asking]
+    return all(_ABOUT_THE_ASKER.match(c) for c in told if has_subject(c))
 
 
 def warm_up() -> None:

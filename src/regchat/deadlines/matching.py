@@ -27,6 +27,7 @@ from regchat.tokens import tokenize
 # word of a matched keyword (see :func:`keyword_weight`).
 WEIGHTS: Mapping[str, float] = {
     "keywords": 1.0,  # the rule's own keywords in the question
+    "asked_apart": 0.5,  # ... and more when the sentence that asks, apart from the story, names them
     "previous_keywords": 0.5,  # ... in the turn the question follows up
     "described": 0.5,  # rare words shared with the rule's event and result descriptions
     "event_words": 1.0,  # rare words shared by the dated clause and the rule's event
@@ -58,6 +59,7 @@ class Evidence:
     asked_keywords: float = 0.0  # ... in the sentence that asks (the rest may only tell the story)
     asks_subject: bool = False  # the sentence that asks names what the rule's event happens to
     asked_action: float = 0.0  # keywords in the asking sentence once the things it names are left out ("renew")
+    asked_apart: float = 0.0  # keywords in the asking sentences when the question also tells a story apart from them
     previous_keywords: float = 0.0
     described: float = 0.0
     event_words: float = 0.0
@@ -84,6 +86,7 @@ def score(e: Evidence, weights: Mapping[str, float] = WEIGHTS) -> float:
     """The weighted sum of the evidence for one rule."""
     total = (
         weights["keywords"] * e.keywords
+        + weights["asked_apart"] * e.asked_apart
         + weights["previous_keywords"] * e.previous_keywords
         + weights["described"] * e.described
         + weights["event_words"] * e.event_words
