@@ -15,6 +15,7 @@ from regchat.answering.questions import (
     compared_roles,
     date_for,
     event_date,
+    Reading,
     read_question,
     result_role,
     rule_role,
@@ -346,3 +347,26 @@ def test_a_rule_counting_from_a_received_decision_takes_a_date_of_either():
     assert choice.rule is not None and choice.rule.id == "law-87-pay-fine"
     # a step the user takes is compared with a deadline, never counted from
     assert all(role not in {"filing", "action"} for r in RULES for role in rule_roles(r)[1:])
+
+
+def _turns(first: str) -> list[dict]:
+    return [{"role": "user", "content": first}, {"role": "assistant", "content": "..."}]
+
+
+@pytest.mark.parametrize(
+    "first, then, searched",
+    [
+        ("How early must I apply to renew my residence permit?", "And for the visa?", "renew my visa"),
+        ("居留许可延期要提前多久申请？", "那签证延期呢？", "签证延期要提前多久申请"),
+        ("工作类居留证件的有效期最短和最长是多久？", "那私人事务类的呢？", "私人事务类居留证件的有效期"),
+    ],
+)
+def test_a_follow_up_naming_another_thing_asks_the_earlier_question_about_it(first, then, searched):
+    reading = read_question(then, _turns(first), TODAY, [])
+    assert searched in reading.search_query
+
+
+def test_a_follow_up_about_the_same_thing_keeps_the_earlier_turn_as_it_was():
+    first = "How early must I apply to renew my residence permit?"
+    reading = Reading("And where for the residence permit?", "en", TODAY, previous=first)
+    assert reading.previous_about_this == first

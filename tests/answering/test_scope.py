@@ -287,6 +287,8 @@ class TestNearDomainAndShortQuestions:
             "I'm on a Z visa in Suzhou. How do I open a bank account here?",
             "我在上海持工作类居留证件，怎么把国外驾照换成中国驾照？",
             "We hold S1 visas. Which hospital takes foreign health insurance?",
+            "As a non-resident worker in Macao, can I get a local driving licence?",
+            "作为持学习类居留证件的留学生，我怎么办银行卡？",
         ],
     )
     def test_who_the_asker_is_does_not_make_an_off_topic_question_about_it(self, question):

@@ -132,6 +132,9 @@ def place_of(text: str) -> str | None:
     return None
 
 
+# A kind of permit or visa: "工作类", "私人事务类", "work-type", "study-type".
+_KIND = re.compile(r"[\u4e00-\u9fff]{2,4}类(?!似)|\b[a-z]+(?:[- ][a-z]+)?-type\b", re.I)
+
 # Words that frame a message instead of asking it: who asks ("HR question:", "customer asks:",
 # "support ticket:") and greetings. "question" here is the message, not police questioning (盘问).
 _FRAMING = re.compile(
@@ -215,7 +218,23 @@ class Reading:
             for found in self.previous_dates:
                 previous = previous.replace(found.text, " ")
             return f"{main_subject_only(previous)} {self.standalone_query}"
-        return f"{self.previous} {self.standalone_query}" if self.previous else self.standalone_query
+        return f"{self.previous_about_this} {self.standalone_query}" if self.previous else self.standalone_query
+
+    @property
+    def previous_about_this(self) -> str:
+        """The turn this question follows, asked again about the thing the question names when it
+        names another ("How early must I renew my residence permit?" / "And the visa?": how early
+        must I renew the visa?)."""
+        previous = self.previous or ""
+        # A kind of the same thing ("工作类" -> "私人事务类", "work-type" -> "study-type").
+        kind, kind_before = _KIND.search(self.question), _KIND.search(previous)
+        if kind and kind_before and kind.group(0) != kind_before.group(0):
+            return previous.replace(kind_before.group(0), kind.group(0))
+        own, before = subject_of(self.question), subject_of(previous)
+        if not own or not before or own == before:
+            return previous
+        old, new = subject_phrase(previous), subject_phrase(self.question)
+        return previous.replace(old, new) if old and new else previous
 
     @property
     def context(self) -> str:

@@ -435,7 +435,7 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
 
 # A clause in which the asker says who they are ("I'm on a Z visa", "我在澳门做外地雇员"): first person
 # as its subject (not "my ...": "my permit is pending" tells a state of the matter).
-_ABOUT_THE_ASKER = re.compile(r"^\W*(?:(?:i|we)\b(?!['’]d)|(?:我|我们|本人)(?!的))", re.I)
+_ABOUT_THE_ASKER = re.compile(r"^\W*(?:(?:i|we)\b(?!['’]d)|as an?\b|(?:我|我们|本人)(?!的)|作为|身为)", re.I)
 
 
 def _asks_only_off_topic(text: str) -> bool:
