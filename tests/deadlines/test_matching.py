@@ -97,6 +97,26 @@ def test_the_asking_sentence_must_name_what_the_rule_is_about_too():
     assert decide(ranking, dated=True).rule is ENTRY
 
 
+@dataclass(frozen=True)
+class FakeMaximum(FakeRule):
+    kind: str = "maximum"
+
+
+def test_a_longest_period_the_story_names_is_not_computed_for_a_question_asking_another_rule():
+    # "I handed in the renewal of my work-type residence permit: by when must they decide?"
+    longest = FakeMaximum("validity-rule", article=30, result_en="latest possible expiry")
+    rules = [longest, ENTRY]
+    evidence = {
+        "validity-rule": Evidence(keywords=6.0, role_fit=1.0, datable=True),
+        "entry-rule": Evidence(keywords=2.0, asked_keywords=2.0, asked_apart=2.0, role_fit=1.0, datable=True),
+    }
+    decision = decide(rank_rules(evidence, rules), dated=True)
+    assert decision.rule is None and {c.id for c in decision.candidates} == {"validity-rule", "entry-rule"}
+    # ... but computed when the sentence that asks names it
+    evidence["validity-rule"] = Evidence(keywords=6.0, asked_keywords=6.0, asked_apart=6.0, role_fit=1.0, datable=True)
+    assert decide(rank_rules(evidence, rules), dated=True).rule is longest
+
+
 def test_the_margin_needed_grows_with_the_score():
     strong = {"entry-rule": Evidence(keywords=20.0, datable=True), "expiry-rule": Evidence(keywords=18.5, datable=True)}
     weak = {"entry-rule": Evidence(keywords=6.0, datable=True), "expiry-rule": Evidence(keywords=4.5, datable=True)}

@@ -215,6 +215,17 @@ def decide(
         # The sentence that asks names one rule, the date is of another rule's event
         # ("I entered on ...; when must I renew?"): which of the two is meant?
         return Decision(None, "role", tuple(_distinct([asked, top])), ranking)
+    named_in_asking = max(ranking.candidates, key=lambda c: (c.evidence.asked_apart, c.score))
+    if (
+        getattr(top.rule, "kind", "") == "maximum"
+        and not same_result(named_in_asking.rule, top.rule)
+        and top.evidence.asked_apart == 0
+        and named_in_asking.evidence.asked_apart >= min_margin
+        and named_in_asking.evidence.role_fit >= 0
+    ):
+        # The story names a longest period ("my work-type residence permit", valid five years at most),
+        # the sentence that asks another rule ("by when must they decide?"): which is meant?
+        return Decision(None, "close", tuple(_distinct([named_in_asking, top])), ranking)
     if top.evidence.role_fit < 0 or not top.evidence.datable:
         fitting = [c for c in ranking.candidates if c.evidence.role_fit > 0]
         return Decision(None, "role", tuple(_distinct([top, *fitting]))[:MAX_NAMED], ranking)
