@@ -617,3 +617,11 @@ def test_a_deadline_question_asking_one_thing_quotes_only_its_rule(engine):
 def test_an_abbreviation_of_a_term_is_read_as_the_term(engine):
     answer = engine.answer("HR question: my RP expires on 2027-03-15, what is the last day to renew?", today=TODAY)
     assert [d.rule_id for d in answer.deadlines] == ["law-32-extend-residence"]
+
+
+def test_a_date_without_a_role_does_not_replace_the_end_of_stay_computed_from_the_entry(engine):
+    answer = engine.answer(
+        "I entered China on 2026-03-02 on an M visa, 30 days per stay. What is the last day to file for an "
+        "extension? I heard the office is closed Mar 28-29.", today=dt.date(2026, 3, 10),
+    )  # fmt: skip
+    assert [(d.rule_id, d.date.isoformat()) for d in answer.deadlines][0] == ("law-29-extend-stay", "2026-03-25")

@@ -44,7 +44,7 @@ from .offline import (
     date_hint,
     no_deadline_note,
 )
-from .questions import Reading, asking_clauses, asks_for_date, asks_user_action, choose_rule, event_date, read_question, resolve_for, without_asking
+from .questions import Reading, asking_clauses, asks_for_date, asks_user_action, date_for, dated_roles, choose_rule, event_date, read_question, resolve_for, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import has_domain_words, judge_scope, refusal, warm_up
 
@@ -326,7 +326,10 @@ class Engine:
             provision = self._provision_of(rule)
             found, when = event_date(reading, rule)
             step = self._deadline_draft(reading, *choice.via, consulted) if choice.via else None
-            if step is not None and when is None:  # this rule counts from another's computed date
+            event = date_for(rule, dated_roles(reading))
+            if step is not None and (when is None or (event is not None and event.role is None)):
+                # this rule counts from another's computed date (a date whose words give it no role
+                # is no better: "closed Oct 1-8" is not the end of the stay)
                 when = step.deadlines[0].date
             if provision is not None and when is not None:
                 consulted[provision.key] = provision
