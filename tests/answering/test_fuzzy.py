@@ -116,3 +116,9 @@ def test_every_abbreviation_is_written_in_capitals():
     for term in load_terms():
         for abbreviation in term.get("abbreviations", ()):
             assert abbreviation.isupper() and abbreviation.isalpha(), abbreviation
+
+
+def test_the_next_word_at_the_edge_of_a_three_character_term_is_no_typo():
+    assert correct("在上海工作的外国员工") == "在上海工作的外国员工"  # not 工作证
+    assert correct("要求在中国工作满三年") == "要求在中国工作满三年"
+    assert correct("居留许克") == "居留许可"  # a longer term may still have its last character wrong

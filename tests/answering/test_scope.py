@@ -302,6 +302,17 @@ class TestNearDomainAndShortQuestions:
         assert not in_scope("How do I add a Visa card to Alipay?", top_score=HIGH)
         assert in_scope("Can I pay the visa extension fee with a Visa card?")
 
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "I hold a Chinese work permit. For a weekend in Amsterdam, do I need a Schengen visa?",
+            "我持中国工作类居留证件，去日本旅游需要办日本签证吗？",
+        ],
+    )
+    def test_who_the_asker_is_does_not_make_another_countrys_visa_chinas(self, question):
+        assert not in_scope(question, top_score=HIGH)
+        assert in_scope("I hold a US green card. May I enter China without a visa?")
+
     def test_a_visa_applied_for_in_another_country_is_chinas(self):
         assert in_scope("我们的德国工程师来不及在德国办签证，能不能到了机场再办？")
         assert in_scope("在美国申请签证需要哪些材料才能来中国工作？")

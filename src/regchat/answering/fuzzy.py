@@ -124,10 +124,14 @@ def zh_near(window: str, term: str, is_word: Callable[[str], bool] = lambda w: F
         return False
     if is_word(window):
         return False
-    diffs = [(w, t) for w, t in zip(window, term, strict=True) if w != t]
+    diffs = [(k, w, t) for k, (w, t) in enumerate(zip(window, term, strict=True)) if w != t]
     if len(diffs) != 1:
         return False
-    return len(term) >= 3 or same_sound(*diffs[0])
+    k, w, t = diffs[0]
+    # At the edge of a three-character window the odd character is more often the next word than a
+    # slip ("工作的" / 工作证, "工作满三年" / 工作证): there, as for two characters, only one of the same sound.
+    at_edge = k in (0, len(term) - 1)
+    return (len(term) >= 4 or (len(term) == 3 and not at_edge)) or same_sound(w, t)
 
 
 def correct_zh(text: str, lexicon: Lexicon, is_word: Callable[[str], bool] | None = None) -> str:

@@ -296,7 +296,7 @@ _DOMAIN_EN = re.compile(
     re.I,
 )
 _DOMAIN_ZH = re.compile(
-    r"签证|居留|停留|逗留|入境|出境|离境|出入境|外国人|外籍|护照|证件|工作许可|工作证|就业|雇主|雇员|"
+    r"签证|居留|停留|逗留|入境|出境|离境|出入境|外国|外籍|公安|护照|证件|工作许可|工作证|就业|雇主|雇员|"
     r"延期|到期|登记|住宿|永久居留|难民|驱逐|遣返|出生|回执|体检|健康证明|申请|补发|换发|变更|"
     r"澳门|外地雇员|专局|学生|实习|留学|团聚|记者|截止|最晚|期限|工作日"
 )
@@ -412,8 +412,9 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
     governed = has_subject(without_off_topic(rest))
     if matters:
         # Another place's visa or immigration is the subject unless what remains is tied to China or Macao
-        # ("go to Thailand: do I need a visa?" asks about Thailand's visa).
-        governed = governed and bool(_CHINA_ANCHOR.search(rest))
+        # ("go to Thailand: do I need a visa?" asks about Thailand's visa), and more than who asks ("I hold
+        # a Chinese work permit; do I need a Schengen visa?").
+        governed = governed and bool(_CHINA_ANCHOR.search(rest)) and not _only_the_asker_is_governed(question, matters)
         if not governed:
             if all(m.neighbour for m in matters):
                 return ScopeDecision(False, "Hong Kong's or Taiwan's rules", firm=True, note=NEIGHBOUR_NOTE)
@@ -436,6 +437,18 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
 # A clause in which the asker says who they are ("I'm on a Z visa", "我在澳门做外地雇员"): first person
 # as its subject (not "my ...": "my permit is pending" tells a state of the matter).
 _ABOUT_THE_ASKER = re.compile(r"^\W*(?:(?:i|we)\b(?!['’]d)|as an?\b|(?:我|我们|本人)(?!的)|作为|身为)", re.I)
+
+
+def _only_the_asker_is_governed(question: str, matters: list[ForeignMatter]) -> bool:
+    """The sentence that asks is about another place's matter, and China's subjects are named only
+    where the asker says who they are."""
+    from .questions import _clauses, asking_clauses
+
+    asking = asking_clauses(question)
+    if asking == question or not any(m.text in asking for m in matters):
+        return False
+    told = [c for c in _clauses(question) if c not in asking]
+    return all(_ABOUT_THE_ASKER.match(c) for c in told if has_subject(c))
 
 
 def _asks_only_off_topic(text: str) -> bool:
