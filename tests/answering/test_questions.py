@@ -370,3 +370,10 @@ def test_a_follow_up_about_the_same_thing_keeps_the_earlier_turn_as_it_was():
     first = "How early must I apply to renew my residence permit?"
     reading = Reading("And where for the residence permit?", "en", TODAY, previous=first)
     assert reading.previous_about_this == first
+
+
+def test_a_birth_date_picks_the_birth_rule_whatever_permits_the_parents_hold():
+    # the story names residence permits and "the exit-entry bureau" (no entry), the date is a birth
+    _, choice = choose("Our son was born on 2026-05-31; we both hold work residence permits. "
+                       "Deadline to register him with the exit-entry bureau?")
+    assert choice.rule is not None and choice.rule.id == "law-40-newborn"

@@ -360,7 +360,7 @@ _SAME = {"entri": "enter"}  # stems that mean the same event ("entered" / "entry
 
 
 def _tokens(text: str) -> set[str]:
-    return {_SAME.get(t, t) for t in tokenize(text)}
+    return {_SAME.get(t, t) for t in tokenize(_ZH_MASK.sub(" ", text))}
 
 
 def _plain(text: str) -> str:
@@ -879,7 +879,12 @@ def rule_evidence(
         result_subjects = subjects_in(_plain(str(getattr(rule, "result_en", ""))))
         subject_fit = 0.0
         if subject and rule_subjects:
-            subject_fit = 1.0 if subject in rule_subjects else -1.0
+            # the clause may name several things ("our daughter was born on ...; we hold residence
+            # permits"): it fits when one of them is what the rule's event happens to
+            subject_fit = 1.0 if subjects_in(clause) & rule_subjects else -1.0
+        if subject_fit < 0 and date is not None and date.role is not None and role_counts[date.role] == 1 \
+                and date.role == rule_role(rule):
+            subject_fit = 0.0  # a date whose role only this rule's event has (a birth) says what it is of
         if carried:
             own, before = before, 0.0
         if getattr(rule, "named_only", False) and own <= 0 and before <= 0:

@@ -248,8 +248,9 @@ def _distinct(candidates: Sequence[Candidate]) -> list[Candidate]:
 
 # --------------------------------------------------------------------------- keywords
 
-# Compounds that contain a shorter keyword without meaning it: 出入境 (exit-entry) is not 入境 (entry).
-ZH_MASK = re.compile(r"出入境|出境入境")
+# Compounds that contain a shorter keyword without meaning it: 出入境 (exit-entry) is not 入境 (entry),
+# nor is "the exit-entry bureau" an entry.
+ZH_MASK = re.compile(r"出入境|出境入境|\bexit(?:[-/]| and )entry\b|\bentry(?:[-/]| and )exit\b", re.I)
 
 
 def keyword_weight(keywords: Sequence[str], text: str, tokens: set[str] | None = None) -> float:
