@@ -189,3 +189,11 @@ def test_holiday_names_follow_the_language():
     chinese = days_before(dt.date(2027, 5, 8), 7, lang="zh")
     assert english.holiday == "Labor Day"
     assert chinese.holiday == "劳动节"
+
+
+def test_a_day_nobody_acts_by_has_no_act_by_day():
+    # 2026-10-03 is in the National Day holiday: a deadline to act gets the working day before it ...
+    assert add_days(dt.date(2026, 9, 3), 30).act_by is not None
+    # ... the end of a longest period or of a stay does not: nothing has to be done by then
+    assert add_days(dt.date(2026, 9, 3), 30, act=False).act_by is None
+    assert stay_period_end(dt.date(2026, 9, 2), 30).act_by is None

@@ -24,16 +24,16 @@ CASES = [
     ("law-30-residence-permit", D(2026, 3, 2), None, D(2026, 4, 1), None, False),
     ("law-30-decision", D(2026, 9, 28), None, D(2026, 10, 13), None, False),  # calendar days
     ("law-87-pay-fine", D(2026, 8, 3), None, D(2026, 8, 18), None, False),  # 15 days after receiving the decision
-    ("law-30-work-permit-validity", D(2026, 3, 2), None, D(2031, 3, 2), D(2031, 2, 28), True),
-    ("law-30-non-work-permit-validity", D(2026, 3, 2), None, D(2031, 3, 2), D(2031, 2, 28), True),
+    ("law-30-work-permit-validity", D(2026, 3, 2), None, D(2031, 3, 2), None, True),  # a longest period: no act-by day
+    ("law-30-non-work-permit-validity", D(2026, 3, 2), None, D(2031, 3, 2), None, True),
     ("law-32-extend-residence", D(2026, 12, 15), None, D(2026, 11, 15), D(2026, 11, 13), False),
     ("law-33-change-registration", D(2026, 9, 25), None, D(2026, 10, 5), D(2026, 9, 30), False),
-    ("law-34-stay-permit-max", D(2026, 3, 2), None, D(2026, 8, 29), D(2026, 8, 28), False),
+    ("law-34-stay-permit-max", D(2026, 3, 2), None, D(2026, 8, 29), None, False),
     ("law-39-accommodation", D(2026, 3, 2), None, D(2026, 3, 3), None, False),
-    ("law-20-port-visa-stay", D(2026, 11, 20), None, D(2026, 12, 20), D(2026, 12, 18), False),  # at most 30 days
+    ("law-20-port-visa-stay", D(2026, 11, 20), None, D(2026, 12, 20), None, False),  # at most 30 days
     ("law-23-temporary-entry", D(2026, 3, 2), None, D(2026, 3, 17), None, False),
-    ("law-60-detention-examination", D(2026, 11, 20), None, D(2026, 12, 20), D(2026, 12, 18), False),
-    ("law-61-restricted-activities", D(2026, 3, 2), None, D(2026, 5, 1), D(2026, 4, 30), False),  # Labour Day
+    ("law-60-detention-examination", D(2026, 11, 20), None, D(2026, 12, 20), None, False),
+    ("law-61-restricted-activities", D(2026, 3, 2), None, D(2026, 5, 1), None, False),  # Labour Day
     ("law-40-newborn", D(2026, 8, 1), None, D(2026, 9, 30), None, False),
     ("reg-13-receipt", D(2026, 9, 28), None, D(2026, 10, 13), None, False),  # working days
     ("reg-16-health-certificate", D(2026, 8, 31), None, D(2027, 2, 28), D(2027, 2, 26), True),

@@ -193,7 +193,13 @@ def describe_day(
 
 
 def add_days(
-    start: dt.date, days: int, *, region: str = "CN", calendar: Calendar | None = None, lang: Lang = "en"
+    start: dt.date,
+    days: int,
+    *,
+    region: str = "CN",
+    calendar: Calendar | None = None,
+    lang: Lang = "en",
+    act: bool = True,
 ) -> Deadline:
     """Last day of "within ``days`` days from ``start``": the start day is not counted."""
     start = _check_date(start, "The start date")
@@ -207,7 +213,7 @@ def add_days(
         _t(lang, f"{start.isoformat()} + {days} calendar days = {_d(target, lang)}.",
            f"{start.isoformat()} 加 {days} 个自然日 = {_d(target, lang)}。"),
     ]
-    return work.finish(target, "after_event", steps, window_start=start)
+    return work.finish(target, "after_event", steps, window_start=start, find_act_by=act)
 
 
 def days_before(
@@ -243,7 +249,13 @@ def _span(first: dt.date, last: dt.date) -> str:
 
 
 def add_working_days(
-    start: dt.date, days: int, *, region: str = "CN", calendar: Calendar | None = None, lang: Lang = "en"
+    start: dt.date,
+    days: int,
+    *,
+    region: str = "CN",
+    calendar: Calendar | None = None,
+    lang: Lang = "en",
+    act: bool = True,
 ) -> Deadline:
     """The ``days``-th working day after ``start`` (before it when ``days`` is negative).
 
@@ -295,7 +307,7 @@ def add_working_days(
         steps.append(
             _t(lang, f"Working day {abs(days)} is {_d(day, lang)}.", f"第 {abs(days)} 个工作日是{_d(day, lang)}。")
         )
-    return work.finish(day, "working_days", steps, window_start=start if forward else None)
+    return work.finish(day, "working_days", steps, window_start=start if forward else None, find_act_by=act)
 
 
 def shift_months(start: dt.date, months: int) -> dt.date:
@@ -307,7 +319,13 @@ def shift_months(start: dt.date, months: int) -> dt.date:
 
 
 def add_months(
-    start: dt.date, months: int, *, region: str = "CN", calendar: Calendar | None = None, lang: Lang = "en"
+    start: dt.date,
+    months: int,
+    *,
+    region: str = "CN",
+    calendar: Calendar | None = None,
+    lang: Lang = "en",
+    act: bool = True,
 ) -> Deadline:
     """``months`` after ``start``: same day number, clamped to the end of a shorter month."""
     start = _check_date(start, "The start date")
@@ -331,7 +349,7 @@ def add_months(
             _t(lang, f"{start.isoformat()} + {months} months = {_d(target, lang)}.",
                f"{start.isoformat()} 加 {months} 个月 = {_d(target, lang)}。")
         )
-    return work.finish(target, "months", steps, window_start=start)
+    return work.finish(target, "months", steps, window_start=start, find_act_by=act)
 
 
 def add_hours(
@@ -401,4 +419,5 @@ def stay_period_end(
         _t(lang, f"Day {days} is {_d(target, lang)}: the last day of the stay.",
            f"第{days}天是{_d(target, lang)}：停留期的最后一天。"),
     ]
-    return work.finish(target, "stay_period", steps, window_start=entry)
+    # The last day of a stay is a day one may still stay, not a day to do something by.
+    return work.finish(target, "stay_period", steps, window_start=entry, find_act_by=False)

@@ -203,6 +203,8 @@ def compute_deadline(
     cal = calendar if calendar is not None else calendar_for(rule.region, holidays_dir)
     kw = {"calendar": cal, "lang": lang}
     unit = rule.unit
+    # The longest a permit or a detention may last ends on a day; nobody has to act by it.
+    act = rule.kind != "maximum"
     if rule.kind == "hours":
         result = arithmetic.add_hours(event_date, n, **kw)
     elif rule.kind == "before_expiry":
@@ -210,13 +212,13 @@ def compute_deadline(
     elif rule.kind == "stay_period":
         result = arithmetic.stay_period_end(event_date, n, **kw)
     elif unit == "working_days":
-        result = arithmetic.add_working_days(event_date, n, **kw)
+        result = arithmetic.add_working_days(event_date, n, act=act, **kw)
     elif unit == "months":
-        result = arithmetic.add_months(event_date, n, **kw)
+        result = arithmetic.add_months(event_date, n, act=act, **kw)
     elif unit == "years":
-        result = arithmetic.add_months(event_date, 12 * n, **kw)
+        result = arithmetic.add_months(event_date, 12 * n, act=act, **kw)
     else:
-        result = arithmetic.add_days(event_date, n, **kw)
+        result = arithmetic.add_days(event_date, n, act=act, **kw)
     head = _rule_steps(rule, event_date, n, lang)
     return result.model_copy(
         update={
