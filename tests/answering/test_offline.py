@@ -625,3 +625,11 @@ def test_a_date_without_a_role_does_not_replace_the_end_of_stay_computed_from_th
         "extension? I heard the office is closed Mar 28-29.", today=dt.date(2026, 3, 10),
     )  # fmt: skip
     assert [(d.rule_id, d.date.isoformat()) for d in answer.deadlines][0] == ("law-29-extend-stay", "2026-03-25")
+
+
+def test_each_part_of_a_question_is_read_with_the_story_it_follows(engine):
+    answer = engine.answer(
+        "My colleague was repatriated from China last month for illegal employment. 1) What does the law say "
+        "about working without a permit? 2) How long before he may come back?", today=TODAY,
+    )  # fmt: skip
+    assert "cn-exit-entry-law#62" in keys(answer)  # part 2: no entry for 1 to 5 years after repatriation

@@ -44,7 +44,7 @@ from .offline import (
     date_hint,
     no_deadline_note,
 )
-from .questions import Reading, asking_clauses, asks_for_date, asks_user_action, date_for, dated_roles, choose_rule, event_date, read_question, resolve_for, without_asking
+from .questions import Reading, asking_clauses, asks_for_date, asks_user_action, clauses_of, date_for, dated_roles, choose_rule, event_date, read_question, resolve_for, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import has_domain_words, judge_scope, refusal, warm_up
 
@@ -400,10 +400,14 @@ class Engine:
         quote it already: up to ``MOST_PARTS`` provisions in all."""
         if len(question_parts(reading.question)) < 2:
             return draft
+        # Each part is searched with the story the message tells (what is not asked), so "how long
+        # before he can come back?" is read with "he was repatriated".
+        story = " ".join(c for c in clauses_of(reading.question) if c not in asking_clauses(reading.question))
         for part in parts:
             if len(draft.cited) >= MOST_PARTS:
                 break
-            found = self.retriever.search(dataclasses.replace(reading, question=part).standalone_query, k=TOP_K)
+            query = dataclasses.replace(reading, question=f"{story} {part}" if story not in part else part)
+            found = self.retriever.search(query.standalone_query, k=TOP_K)
             if reading.region:
                 found = [h for h in found if h.provision.jurisdiction == reading.region] or found
             if not found or found[0].score < self.retriever.min_score or found[0].provision in draft.cited:

@@ -772,8 +772,12 @@ def more_rules(
 _SENTENCE = re.compile(r"[^.!?。！？\n,，;；]+[.!?。！？,，;；]*")  # sentences, and clauses within them
 
 
-def _clauses(question: str) -> list[str]:
+def clauses_of(question: str) -> list[str]:
+    """The sentences of ``question``, and the clauses within them."""
     return [m.group(0).strip() for m in _SENTENCE.finditer(question) if m.group(0).strip()]
+
+
+_clauses = clauses_of
 
 
 def asking_clauses(question: str) -> str:
