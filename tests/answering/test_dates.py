@@ -535,3 +535,7 @@ def test_before_which_day_is_a_question_not_a_date():
 )
 def test_more_words_for_the_same_roles(text, expected):
     assert roles_of(text) == expected
+
+
+def test_a_visa_said_to_be_valid_through_a_day_is_the_visas_validity():
+    assert roles_of("The visa says it's valid through 2026-08-20.") == [("2026-08-20", "visa_validity")]

@@ -261,7 +261,7 @@ def test_a_macao_question_never_gets_a_mainland_deadline(engine, retriever, ques
     assert_quotes_are_true(answer, retriever)
 
 
-@pytest.mark.parametrize("question", ["how long do I have?", "最晚哪天？"])
+@pytest.mark.parametrize("question", ["how long do I have?", "最晚哪天？", "how much time have I got?"])
 def test_a_question_asking_only_for_a_deadline_is_asked_back_not_refused(engine, question):
     answer = engine.answer(question, today=TODAY)
     assert not answer.refused and answer.outcome == "clarify" and not answer.deadlines

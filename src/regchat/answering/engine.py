@@ -400,19 +400,23 @@ class Engine:
         quote it already: up to ``MOST_PARTS`` provisions in all."""
         if len(question_parts(reading.question)) < 2:
             return draft
-        # Each part is searched with the story the message tells (what is not asked), so "how long
-        # before he can come back?" is read with "he was repatriated".
+        # Each part is searched with the story the message tells (what it does not ask): "how long
+        # before he can come back?" with "he was repatriated"; when that finds only what is quoted
+        # already, the part alone.
         story = " ".join(c for c in clauses_of(reading.question) if c not in asking_clauses(reading.question))
         for part in parts:
             if len(draft.cited) >= MOST_PARTS:
                 break
-            query = dataclasses.replace(reading, question=f"{story} {part}" if story not in part else part)
-            found = self.retriever.search(query.standalone_query, k=TOP_K)
-            if reading.region:
-                found = [h for h in found if h.provision.jurisdiction == reading.region] or found
-            if not found or found[0].score < self.retriever.min_score or found[0].provision in draft.cited:
+            provision = None
+            for text in dict.fromkeys([f"{story} {part}" if story not in part else part, part]):
+                found = self.retriever.search(dataclasses.replace(reading, question=text).standalone_query, k=TOP_K)
+                if reading.region:
+                    found = [h for h in found if h.provision.jurisdiction == reading.region] or found
+                if found and found[0].score >= self.retriever.min_score and found[0].provision not in draft.cited:
+                    provision = found[0].provision
+                    break
+            if provision is None:
                 continue
-            provision = found[0].provision
             consulted[provision.key] = provision
             part_reading = dataclasses.replace(reading, question=part, refs=[])
             draft = merge_drafts(draft, [compose_lookup(part_reading, [provision], self.picker, self.titles_zh)])
