@@ -377,3 +377,9 @@ def test_a_birth_date_picks_the_birth_rule_whatever_permits_the_parents_hold():
     _, choice = choose("Our son was born on 2026-05-31; we both hold work residence permits. "
                        "Deadline to register him with the exit-entry bureau?")
     assert choice.rule is not None and choice.rule.id == "law-40-newborn"
+
+
+def test_a_follow_up_naming_another_place_is_about_that_place():
+    first = "I lost my non-resident worker card in Macao, how do I get a new one?"
+    assert Reading("And if it was on the mainland?", "en", TODAY, previous=first).region == "CN"
+    assert Reading("How long does it take?", "en", TODAY, previous=first).region == "MO"

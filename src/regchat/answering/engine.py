@@ -400,9 +400,9 @@ class Engine:
         quote it already: up to ``MOST_PARTS`` provisions in all."""
         if len(question_parts(reading.question)) < 2:
             return draft
-        # Each part is searched with the story the message tells (what it does not ask): "how long
-        # before he can come back?" with "he was repatriated"; when that finds only what is quoted
-        # already, the part alone.
+        # Each part is searched with the story the message tells (what it does not ask): "when may
+        # she return?" read with "she was sent home"; when that finds only what is quoted already,
+        # the part alone.
         story = " ".join(c for c in clauses_of(reading.question) if c not in asking_clauses(reading.question))
         for part in parts:
             if len(draft.cited) >= MOST_PARTS:

@@ -193,9 +193,10 @@ class Reading:
 
     @property
     def region(self) -> str | None:
-        """'MO' when the question (or the turn it follows) is about Macao alone, 'CN' when about
-        mainland China alone, None when it names neither or both."""
-        return place_of(self.context)
+        """'MO' when the question is about Macao alone, 'CN' when about mainland China alone, None
+        when it names neither or both; a follow-up naming no place of its own is about the place
+        of the turn it follows, one naming a place ("and on the mainland?") about that place."""
+        return place_of(self.question) or place_of(self.context)
 
     @property
     def standalone_query(self) -> str:

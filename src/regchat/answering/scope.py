@@ -412,8 +412,8 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
     governed = has_subject(without_off_topic(rest))
     if matters:
         # Another place's visa or immigration is the subject unless what remains is tied to China or Macao
-        # ("go to Thailand: do I need a visa?" asks about Thailand's visa), and more than who asks ("I hold
-        # a Chinese work permit; do I need a Schengen visa?").
+        # ("go to Thailand: do I need a visa?" asks about Thailand's visa), and more than who asks ("with
+        # my Z visa, must I get a visa for Italy?").
         governed = governed and bool(_CHINA_ANCHOR.search(rest)) and not _only_the_asker_is_governed(question, matters)
         if not governed:
             if all(m.neighbour for m in matters):
