@@ -53,6 +53,8 @@ eval: install index
 	$(PY) evals/run.py --questions evals/heldback2/fresh2.jsonl --report evals/results/fresh2-as-dev.json
 	$(PY) evals/run.py --questions evals/reworded_fresh2.jsonl --report evals/results/reworded-fresh2.json --baseline evals/results/fresh2-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback3/fresh3.jsonl --report evals/results/fresh3-as-dev.json
+	$(PY) evals/run.py --questions evals/reworded_fresh3.jsonl --report evals/results/reworded-fresh3.json --baseline evals/results/fresh3-as-dev.json
+	$(PY) evals/run.py --questions evals/heldback4/fresh4.jsonl --report evals/results/fresh4-as-dev.json
 
 bench: install index
 	$(PY) evals/bench.py --out evals/results/bench.json
