@@ -539,3 +539,13 @@ def test_more_words_for_the_same_roles(text, expected):
 
 def test_a_visa_said_to_be_valid_through_a_day_is_the_visas_validity():
     assert roles_of("The visa says it's valid through 2026-08-20.") == [("2026-08-20", "visa_validity")]
+
+
+def test_the_exit_entry_administration_is_no_entry():
+    # 出入境 names the office: a date beside it is not an entry date
+    assert roles_of("他2026年3月20号被出入境带走了") == [("2026年3月20号", None)]
+    assert roles_of("9月28号去出入境办了签证延期") == [("9月28号", "filing")]
+
+
+def test_a_flight_that_lands_on_a_day_enters_on_it():
+    assert roles_of("The flight lands in Shanghai on 12/27 around 4pm.") == [("12/27", "entry")]

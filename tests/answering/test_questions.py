@@ -383,3 +383,20 @@ def test_a_follow_up_naming_another_place_is_about_that_place():
     first = "I lost my non-resident worker card in Macao, how do I get a new one?"
     assert Reading("And if it was on the mainland?", "en", TODAY, previous=first).region == "CN"
     assert Reading("How long does it take?", "en", TODAY, previous=first).region == "MO"
+
+
+@pytest.mark.parametrize(
+    "question, past",
+    [
+        ("I entered on 3 March. When must I apply?", True),
+        ("If I enter on 3 March, when must I apply?", False),
+        ("她们想过来陪我，如果3月2号入境，居留证最晚哪天要去办？", False),
+        ("我3月2号已经入境了，居留证最晚哪天要去办？", True),
+    ],
+)
+def test_a_supposed_event_is_no_past_one(question, past):
+    assert read_question(question, [], TODAY, []).past_tense is past
+
+
+def test_asking_whether_time_ran_out_asks_for_the_deadline():
+    assert read_question("换了护照要在几天内去改居留证件，我们是不是已经超时了？", [], TODAY, []).asks_deadline

@@ -136,7 +136,8 @@ _NOT_A_DATE_BEFORE = re.compile(
 )
 _DATE_CONTEXT = re.compile(
     r"\b(?:on|by|before|until|till|from|after|since|due|deadline|date|dated|expir\w*|valid|entered|enter|entry|"
-    r"arrived|landed|applied|submitted|filed|issued|born|changed|got|received|ends?|ended|runs? out|ran out|lapse[sd]?)\b"
+    r"arrived|arrives|arriving|landed|lands|landing|applied|submitted|filed|issued|born|changed|got|received|ends?|ended|"
+    r"runs? out|ran out|lapse[sd]?)\b"
     r"|入境|到期|届满|过期|有效|递交|提交|申请|受理|签发|出生|变更|更换|拿到|收到|开具|出具|于|在|前|后|日期|号",
     re.I,
 )
@@ -749,11 +750,15 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
+_COMPOUNDS = re.compile(r"出入境|出境入境|入出境")
+
+
 def find_cues(text: str, spans: Sequence[tuple[int, int]] = (), cues: RoleCues | None = None) -> list[Cue]:
     """Every role cue in ``text``, dates (``spans``) masked; a more specific role's cue
     hides the words it covers from the roles after it."""
     cues = cues or load_role_cues()
-    masked = text
+    # 出入境 (the exit-entry administration) is no entry (入境): its characters cue nothing
+    masked = _COMPOUNDS.sub(lambda m: "\u2007" * len(m.group(0)), text)
     for s, e in spans:
         masked = masked[:s] + "\u2007" * (e - s) + masked[e:]
     found: list[Cue] = []

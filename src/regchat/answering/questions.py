@@ -67,15 +67,26 @@ _FOLLOW_UP_CUE = re.compile(
 )
 _PAST = re.compile(
     r"\b(?:entered|arrived|came|was|were|got|received|issued|changed|born|applied|submitted|landed|moved|died)\b"
-    r"|了|已经|过",
+    r"|了|已经|过(?![来去])",  # 过来 / 过去 "come over" / "go over" are no past
     re.I,
 )
+# A supposed or planned event is no past one: "if she enters on 2 March", "如果3月2号入境", "we plan to".
+_SUPPOSED = re.compile(r"\b(?:if|suppose|supposing|assuming|in case|plan(?:s|ning)? to|will|going to)\b|如果|假如|要是|假设|万一|打算|计划|准备", re.I)
+
+
+def told_as_past(question: str, dates: Sequence[FoundDate]) -> bool:
+    """Whether the question tells its dated events as past ("I entered on 3 March"): read in the
+    clauses with a date when it has one, and never in a supposed or planned one ("if I enter on ...")."""
+    dated = [c for c in clauses_of(question) if any(d.text in c for d in dates)]
+    if not dated:
+        return bool(_PAST.search(question))
+    return any(_PAST.search(c) and not _SUPPOSED.search(c) for c in dated)
 _DEADLINE_ASK = re.compile(  # English words bounded by non-letters: "是不是late了" asks too
     r"(?<![a-z])(?:when|by when|deadline|latest|(?:last|final) (?:permitted |possible |allowed |business |working |calendar )?(?:day|date)|cut-?off|until when|(?:valid|good|stay|last|lasts) until\?|due|expire|how long"
     r"|by what (?:date|day)|what date|(?:which|what) day(?! of the week)|(?:in|on) time\?|(?:was|is|am|are|were|be) (?:\w+ ){0,2}(?:in|on) time"
     r"|too late|late|overdue|expired|still valid|still be used|missed|miss the"
     r"|what (?:do|should|must) (?:i|we|he|she|they) do)(?![a-z])"
-    r"|最晚|最迟|截止|哪天|几号|什么时候|何时|到哪天|有效期|最后一天|期限|来得及|晚了|超期|逾期|过期|还能用|还有效|还管用|要做什么|该做什么|需要做什么|怎么办",
+    r"|最晚|最迟|截止|哪天|几号|什么时候|何时|到哪天|有效期|最后一天|期限|来得及|晚了|超期|超时|逾期|过期|还能用|还有效|还管用|要做什么|该做什么|需要做什么|怎么办",
     re.I,
 )
 
@@ -306,7 +317,7 @@ def read_question(
         roles=read_roles(question, found),
         asks_deadline=bool(_DEADLINE_ASK.search(question)),
         asks_working_day=bool(_WORKING_DAY_ASK.search(question)),
-        past_tense=bool(_PAST.search(question)),
+        past_tense=told_as_past(question, found),
         replied_to=question_asked,
     )
     if reading.previous_dates and previous:
