@@ -43,6 +43,7 @@ from typing import Literal
 
 import dateparser
 
+from ..deadlines.matching import ZH_MASK
 from ..tokens import is_chinese
 
 Prefer = Literal["past", "future", "nearest"]
@@ -750,15 +751,12 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-_COMPOUNDS = re.compile(r"出入境|出境入境|入出境")
-
-
 def find_cues(text: str, spans: Sequence[tuple[int, int]] = (), cues: RoleCues | None = None) -> list[Cue]:
     """Every role cue in ``text``, dates (``spans``) masked; a more specific role's cue
     hides the words it covers from the roles after it."""
     cues = cues or load_role_cues()
     # 出入境 (the exit-entry administration) is no entry (入境): its characters cue nothing
-    masked = _COMPOUNDS.sub(lambda m: "\u2007" * len(m.group(0)), text)
+    masked = ZH_MASK.sub(lambda m: "\u2007" * len(m.group(0)), text)
     for s, e in spans:
         masked = masked[:s] + "\u2007" * (e - s) + masked[e:]
     found: list[Cue] = []

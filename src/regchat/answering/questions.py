@@ -789,13 +789,11 @@ def clauses_of(question: str) -> list[str]:
     return [m.group(0).strip() for m in _SENTENCE.finditer(question) if m.group(0).strip()]
 
 
-_clauses = clauses_of
-
 
 def asking_clauses(question: str) -> str:
     """The clauses of ``question`` that ask (ending with a question mark, or with a word that asks),
     whatever they refer back to; the whole question when none or all do."""
-    clauses = _clauses(question)
+    clauses = clauses_of(question)
     asking = [c for c in clauses if c.endswith(("?", "？")) or _DEADLINE_ASK.search(c) or _INTERROGATIVE.search(c)]
     return question if not asking or len(asking) == len(clauses) else " ".join(asking)
 
@@ -809,7 +807,7 @@ _INTERROGATIVE = re.compile(
 def asking_part(question: str) -> str:
     """The clauses of ``question`` that ask (ending with a question mark, or with words asking
     for a date); the whole question when none or all do."""
-    sentences = _clauses(question)
+    sentences = clauses_of(question)
     asks = [i for i, s in enumerate(sentences) if s.endswith(("?", "？")) or _DEADLINE_ASK.search(s)]
     if not asks or len(asks) == len(sentences):
         return question

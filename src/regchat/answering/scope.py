@@ -442,25 +442,32 @@ _ABOUT_THE_ASKER = re.compile(r"^\W*(?:(?:i|we)\b(?!['’]d)|as an?\b|(?:我|我
 def _only_the_asker_is_governed(question: str, matters: list[ForeignMatter]) -> bool:
     """The sentence that asks is about another place's matter, and China's subjects are named only
     where the asker says who they are."""
-    from .questions import _clauses, asking_clauses
+    from .questions import asking_clauses
 
     asking = asking_clauses(question)
     if asking == question or not any(m.text in asking for m in matters):
         return False
-    told = [c for c in _clauses(question) if c not in asking]
-    return all(_ABOUT_THE_ASKER.match(c) for c in told if has_subject(c))
+    return _told_only_who_asks(question, asking)
 
 
 def _asks_only_off_topic(text: str) -> bool:
     """The clauses that ask are about an off-topic subject and name none the regulations govern,
     and the rest only says who the asker is: a non-resident worker asking how to swap a driving
     licence asks about driving, not about the worker's card."""
-    from .questions import _clauses, asking_clauses
+    from .questions import asking_clauses
 
     asking = asking_clauses(text)
     if asking == text or not off_topic(asking) or has_subject(without_off_topic(asking)):
         return False
-    told = [c for c in _clauses(text) if c not in asking]
+    return _told_only_who_asks(text, asking)
+
+
+def _told_only_who_asks(text: str, asking: str) -> bool:
+    """Every clause of ``text`` outside the ``asking`` ones that names a governed subject is one in
+    which the asker says who they are."""
+    from .questions import clauses_of
+
+    told = [c for c in clauses_of(text) if c not in asking]
     return all(_ABOUT_THE_ASKER.match(c) for c in told if has_subject(c))
 
 
