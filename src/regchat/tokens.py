@@ -20,8 +20,7 @@ _STOPWORDS = frozenset(
     each few further here hers herself him himself just more most much no nor not off once only other
     ours ourselves out over own same some still too until up very while why yourself yourselves
     ok okay yes yeah hi hello hey thanks thank please really actually maybe anyway also even ever
-    next guys stuff gonna wanna i'm i've i'd i'll it's that's what's there's let's
-    get gets getting got
+    next guys stuff gonna wanna get gets getting got
     我们 他们 你 您 他 她 它 就是 然后 现在 已经 一下 因为 所以 但是 的话 这样 那样""".split()
 )
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[\u4e00-\u9fff]+")

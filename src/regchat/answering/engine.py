@@ -44,7 +44,7 @@ from .offline import (
     date_hint,
     no_deadline_note,
 )
-from .questions import Reading, asking_clauses, asks_for_date, asks_user_action, clauses_of, date_for, dated_roles, choose_rule, event_date, read_question, resolve_for, without_asking
+from .questions import Reading, asking_clauses, asks_for_date, asks_user_action, clauses_of, choose_rule, event_date, read_question, resolve_for, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import has_domain_words, judge_scope, refusal, warm_up
 
@@ -324,9 +324,8 @@ class Engine:
             return compose_clarification(reading, choice, provisions)
         if rule is not None:
             provision = self._provision_of(rule)
-            found, when = event_date(reading, rule)
+            event, when = event_date(reading, rule)
             step = self._deadline_draft(reading, *choice.via, consulted) if choice.via else None
-            event = date_for(rule, dated_roles(reading))
             if step is not None and (when is None or (event is not None and event.role is None)):
                 # this rule counts from another's computed date (a date whose words give it no role
                 # is no better: "closed Oct 1-8" is not the end of the stay)
@@ -403,7 +402,8 @@ class Engine:
         # Each part is searched with the story the message tells (what it does not ask): "when may
         # she return?" read with "she was sent home"; when that finds only what is quoted already,
         # the part alone.
-        story = " ".join(c for c in clauses_of(reading.question) if c not in asking_clauses(reading.question))
+        asking = asking_clauses(reading.question)
+        story = " ".join(c for c in clauses_of(reading.question) if c not in asking)
         for part in parts:
             if len(draft.cited) >= MOST_PARTS:
                 break

@@ -81,18 +81,23 @@ def told_as_past(question: str, dates: Sequence[FoundDate]) -> bool:
     if not dated:
         return bool(_PAST.search(question))
     return any(_PAST.search(c) and not _SUPPOSED.search(c) for c in dated)
+
+
+# Asking what to do, not when: "what should I do?", "需要做什么？" (a deadline question may ask it too).
+_WHAT_TO_DO_EN = r"what (?:do|should|must) (?:i|we|he|she|they) do"
+_WHAT_TO_DO_ZH = r"要做什么|该做什么|需要做什么|怎么办"
 _DEADLINE_ASK = re.compile(  # English words bounded by non-letters: "是不是late了" asks too
     r"(?<![a-z])(?:when|by when|deadline|latest|(?:last|final) (?:permitted |possible |allowed |business |working |calendar )?(?:day|date)|cut-?off|until when|(?:valid|good|stay|last|lasts) until\?|due|expire|how long"
     r"|by what (?:date|day)|what date|(?:which|what) day(?! of the week)|(?:in|on) time\?|(?:was|is|am|are|were|be) (?:\w+ ){0,2}(?:in|on) time"
     r"|too late|late|overdue|expired|still valid|still be used|missed|miss the"
-    r"|what (?:do|should|must) (?:i|we|he|she|they) do)(?![a-z])"
-    r"|最晚|最迟|截止|哪天|几号|什么时候|何时|到哪天|有效期|最后一天|期限|来得及|晚了|超期|超时|逾期|过期|还能用|还有效|还管用|要做什么|该做什么|需要做什么|怎么办",
+    rf"|{_WHAT_TO_DO_EN})(?![a-z])"
+    r"|最晚|最迟|截止|哪天|几号|什么时候|何时|到哪天|有效期|最后一天|期限|来得及|晚了|超期|超时|逾期|过期|还能用|还有效|还管用|"
+    + _WHAT_TO_DO_ZH,
     re.I,
 )
 
 
-# Asking what to do, not when: "what should I do?", "需要做什么？" (a deadline question may ask it too).
-_WHAT_TO_DO = re.compile(r"what (?:do|should|must) (?:i|we|he|she|they) do|要做什么|该做什么|需要做什么|怎么办", re.I)
+_WHAT_TO_DO = re.compile(rf"{_WHAT_TO_DO_EN}|{_WHAT_TO_DO_ZH}", re.I)
 
 
 def asks_for_date(text: str) -> bool:
@@ -534,11 +539,10 @@ def rule_role(rule: RuleLike) -> str | None:
 @lru_cache(maxsize=256)
 def _rule_roles(description: str) -> tuple[str, ...]:
     main = _rule_role(description)
-    plain = re.sub(r"[(（][^)）]*[)）]", " ", description)
     order = load_role_cues().order
     # A step the user takes ("registered") is compared with the deadline, never counted from,
     # unless it is the event itself (an application filed).
-    others = {c.role for c in find_cues(plain)} - {main} - ACTION_ROLES
+    others = {c.role for c in find_cues(_plain(description))} - {main} - ACTION_ROLES
     return tuple([main] if main else []) + tuple(sorted(others, key=order.index))
 
 
@@ -789,7 +793,6 @@ def clauses_of(question: str) -> list[str]:
     return [m.group(0).strip() for m in _SENTENCE.finditer(question) if m.group(0).strip()]
 
 
-
 def asking_clauses(question: str) -> str:
     """The clauses of ``question`` that ask (ending with a question mark, or with a word that asks),
     whatever they refer back to; the whole question when none or all do."""
@@ -939,10 +942,10 @@ def resolve_for(reading: Reading, rule: RuleLike, roled: RoledDate) -> dt.date |
     return roled.found.resolve(reading.today, prefer_for(rule.kind, reading))
 
 
-def event_date(reading: Reading, rule: RuleLike | str) -> tuple[FoundDate | None, dt.date | None]:
-    """The date the rule counts from: the question's date whose role is the rule's event (or,
-    for a follow-up that asks about the date again, the turn's it follows); a bare kind
-    ("before_expiry") takes the first date."""
+def event_date(reading: Reading, rule: RuleLike | str) -> tuple[RoledDate | None, dt.date | None]:
+    """The date the rule counts from, with its role, and the day it is: the question's date whose
+    role is the rule's event (or, for a follow-up that asks about the date again, the turn's it
+    follows); a bare kind ("before_expiry") takes the first date."""
     roled = dated_roles(reading)
     if isinstance(rule, str):
         kind, pick = rule, (roled[0] if roled else None)
@@ -950,7 +953,7 @@ def event_date(reading: Reading, rule: RuleLike | str) -> tuple[FoundDate | None
         kind, pick = rule.kind, date_for(rule, roled)
     if pick is None:
         return None, None
-    return pick.found, pick.found.resolve(reading.today, prefer_for(kind, reading))
+    return pick, pick.found.resolve(reading.today, prefer_for(kind, reading))
 
 
 def action_dates(reading: Reading, rule: RuleLike) -> list[tuple[RoledDate, dt.date]]:
