@@ -243,3 +243,40 @@ def test_a_date_in_a_question_that_asks_for_no_date_starts_no_computation(engine
                            today=TODAY)
     assert not answer.deadlines and answer.outcome != "clarify"
     assert 25 in [c.article for c in answer.citations]
+
+
+def test_close_rules_each_dating_its_own_event_are_each_computed():
+    # the entry date starts one rule, the certificate's date the other: nothing to ask
+    reading = read_question(
+        "He entered on 16 March 2026 and his medical check was done on 9 October 2025. "
+        "We plan to file on 13 April. Will that work?", [], dt.date(2026, 3, 20), [],
+    )  # fmt: skip
+    choice = choose_rule(reading, RULES, [])
+    assert not choice.abstains
+    computed = {choice.rule.id, *(rule.id for rule, _ in choice.also)}
+    assert computed == {"law-30-residence-permit", "reg-16-health-certificate"}
+
+
+def test_two_rules_counting_from_one_date_are_still_a_choice():
+    reading = read_question("I got the acceptance receipt on 2026-10-09. When does it run out?", [], TODAY, [])
+    choice = choose_rule(reading, RULES, [])
+    assert choice.abstains and {c.rule.id for c in choice.candidates} == {"reg-13-receipt", "reg-18-receipt"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "9.28交的居留证延期 给了个回执 回执最晚到哪天",  # a dotted date does not end the clause that dates it
+        "居留证延期是10月9号交的，窗口给了受理回执，最晚哪天出结果？",
+    ],
+)
+def test_a_receipt_for_a_residence_permit_gets_the_residence_permit_receipt_rule(question):
+    reading = read_question(question, [], TODAY, [])
+    assert choose_rule(reading, RULES, []).rule.id == "reg-18-receipt"
+
+
+def test_a_named_rule_the_question_cannot_date_does_not_stop_the_dated_one():
+    reading = read_question(
+        "他上个月20号被带走拘留审查，签证也过期了。拘留审查最长能到哪天？", [], TODAY, []
+    )
+    assert choose_rule(reading, RULES, []).rule.id == "law-60-detention-examination"

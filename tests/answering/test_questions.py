@@ -400,3 +400,17 @@ def test_a_supposed_event_is_no_past_one(question, past):
 
 def test_asking_whether_time_ran_out_asks_for_the_deadline():
     assert read_question("换了护照要在几天内去改居留证件，我们是不是已经超时了？", [], TODAY, []).asks_deadline
+
+
+@pytest.mark.parametrize(
+    "question, asks",
+    [
+        ("He resigned; his last day was May 29. Do we need to tell anyone?", False),  # a statement's "last day"
+        ("签证到期了。我们要通知谁吗？", False),
+        ("He got a penalty decision on Jan 11th and wants to know the last day he can pay and where. Can he pay at the airport?", True),
+        ("My RP expires 15.12.2026. When should I apply?", True),  # a dotted date ends no sentence
+        ("我的签证入境有效期截止到1月31日。2月2日到北京还能入境吗？", True),
+    ],
+)
+def test_only_the_sentences_that_ask_can_ask_for_a_date(question, asks):
+    assert read_question(question, [], dt.date(2026, 6, 3), []).asks_deadline is asks

@@ -41,11 +41,32 @@ def test_a_rule_the_question_does_not_point_at_is_not_a_candidate():
 
 def test_candidates_are_ranked_by_score_with_the_margin_to_the_best_other_result():
     ranking = rank_rules(
-        {"entry-rule": Evidence(keywords=6.0), "expiry-rule": Evidence(keywords=4.0), "expiry-twin": Evidence(keywords=5.5)},
+        {
+            "entry-rule": Evidence(keywords=6.0, datable=True),
+            "expiry-rule": Evidence(keywords=4.0, datable=True),
+            "expiry-twin": Evidence(keywords=5.5, datable=True),
+        },
         RULES,
     )
     assert [c.id for c in ranking.candidates] == ["entry-rule", "expiry-twin", "expiry-rule"]
     assert ranking.margin == pytest.approx(0.5)
+
+
+def test_a_rule_the_question_cannot_date_does_not_make_the_choice_unclear():
+    # "taken into detention on the 20th; my visa had expired; how long can they hold him?": the
+    # expiry rule is named, but no date of the question can be its event.
+    ranking = rank_rules(
+        {"entry-rule": Evidence(keywords=6.0, datable=True), "expiry-rule": Evidence(keywords=5.5, datable=False)},
+        RULES,
+    )
+    assert ranking.runner_up is None
+    assert decide(ranking, dated=True).rule is ENTRY
+
+
+def test_a_keyword_found_only_inside_a_longer_term_of_another_rule_does_not_count():
+    assert keyword_weight(["审查"], "拘留审查最长多久", shadows=["拘留审查"]) == 0.0
+    assert keyword_weight(["审查"], "拘留审查以后，居留申请的审查要多久", shadows=["拘留审查"]) == pytest.approx(1.25)
+    assert keyword_weight(["审查"], "拘留审查最长多久") == pytest.approx(1.25)
 
 
 def test_a_rule_giving_the_same_result_does_not_make_the_choice_unclear():

@@ -91,13 +91,25 @@ _DEADLINE_ASK = re.compile(  # English words bounded by non-letters: "是不是l
     r"|by what (?:date|day)|what date|(?:which|what) day(?! of the week)|(?:in|on) time\?|(?:was|is|am|are|were|be) (?:\w+ ){0,2}(?:in|on) time"
     r"|too late|late|overdue|expired|still valid|still be used|missed|miss the"
     rf"|{_WHAT_TO_DO_EN})(?![a-z])"
-    r"|最晚|最迟|截止|哪天|几号|什么时候|何时|到哪天|有效期|最后一天|期限|来得及|晚了|超期|超时|逾期|过期|还能用|还有效|还管用|"
+    r"|最晚|最迟|截止|哪天|几号|什么时候|何时|到哪天|有效期|最后一天|期限|来得及|晚了|超期|超时|逾期|过期|还能|还有效|还管用|"
     + _WHAT_TO_DO_ZH,
     re.I,
 )
 
 
 _WHAT_TO_DO = re.compile(rf"{_WHAT_TO_DO_EN}|{_WHAT_TO_DO_ZH}", re.I)
+
+
+_SENTENCE_END = re.compile(r"(?<=[!?。！？\n])|(?<=(?<!\d)\.)|(?<=\.)(?!\d)")
+
+
+def _asking_sentences(question: str) -> str:
+    """The sentences of ``question`` that ask (a question mark, or a word that asks: "he wants
+    to know where and by when"), when some do and some do not: a statement ("his last day was
+    29 May.") asks for no date whatever its words; the whole question otherwise."""
+    sentences = [s.strip() for s in _SENTENCE_END.split(question) if s.strip()]
+    asking = [s for s in sentences if s.endswith(("?", "？")) or _INTERROGATIVE.search(s)]
+    return " ".join(asking) if asking and len(asking) < len(sentences) else question
 
 
 def asks_for_date(text: str) -> bool:
@@ -320,7 +332,7 @@ def read_question(
         date_problems=problems,
         previous_dates=find_dates(previous, today) if follow and previous else [],
         roles=read_roles(question, found),
-        asks_deadline=bool(_DEADLINE_ASK.search(question)),
+        asks_deadline=bool(_DEADLINE_ASK.search(_asking_sentences(question))),
         asks_working_day=bool(_WORKING_DAY_ASK.search(question)),
         past_tense=told_as_past(question, found),
         replied_to=question_asked,
@@ -385,12 +397,16 @@ def _plain(text: str) -> str:
     return re.sub(r"[(（][^)）]*[)）]", " ", text)
 
 
+# What ends a sentence or clause; a dot or comma between digits ("9.28", "1,000") ends none.
+_STOP = r"(?<!\d)[.,]|[.,](?!\d)|[!?。！？；;，]"
+
+
 def _sentence_around(text: str, pos: int) -> str:
     """The sentence of ``text`` containing position ``pos``."""
-    starts = [m.end() for m in re.finditer(r"[.!?。！？；;，,]\s*", text[:pos])]
+    starts = [m.end() for m in re.finditer(rf"{_STOP}\s*", text[:pos])]
     start = starts[-1] if starts else 0
-    m = re.search(r"[.!?。！？；;，,]", text[pos:])
-    end = pos + m.start() if m else len(text)
+    m = re.compile(_STOP).search(text, pos)
+    end = m.start() if m else len(text)
     return _ZH_MASK.sub("・", text[start:end])
 
 
@@ -619,6 +635,14 @@ def choose_rule(
     unplaced = _date_of_no_rules_event(reading, rules, evidence, decision, roled)
     if unplaced:
         return RuleChoice(None, unplaced[0].score, unplaced[0].evidence.keywords, "role", unplaced, ranking.margin)
+    if decision.reason == "close" and (own := _each_with_its_own_date(decision.candidates, roled)):
+        # Close rules, each dating its own event with a date of its own ("entered on 16 March; the
+        # health check is of 9 October"): the question asks them all, so each is computed.
+        first, *rest = own
+        return RuleChoice(
+            first[0].rule, first[0].score, first[0].evidence.keywords, "", decision.candidates, ranking.margin,
+            first[1], tuple((c.rule, d) for c, d in rest),
+        )  # fmt: skip
     if decision.rule is None:
         return RuleChoice(
             None, top.score if top else 0.0, top.evidence.keywords if top else 0.0, decision.reason,
@@ -630,6 +654,22 @@ def choose_rule(
         decision.rule, chosen.score, chosen.evidence.keywords, "", decision.candidates, ranking.margin,
         event, more_rules(ranking.candidates, decision.rule, event, roled),
     )  # fmt: skip
+
+
+def _each_with_its_own_date(
+    candidates: Sequence[Candidate], roled: Sequence[RoledDate]
+) -> list[tuple[Candidate, RoledDate]]:
+    """The candidates paired with their event's date when each has a date whose role is its own
+    event and no two share one; empty otherwise (two rules counting from one date are a real choice)."""
+    out: list[tuple[Candidate, RoledDate]] = []
+    for c in candidates:
+        date = date_for(c.rule, roled)
+        if c.evidence.role_fit < 1 or c.score < MIN_SCORE or date is None or date.role not in rule_roles(c.rule):
+            return []
+        if any(date is d or date.found.text == d.found.text for _, d in out):
+            return []
+        out.append((c, date))
+    return out if len(out) > 1 else []
 
 
 _DEADLINE_WORD = re.compile(
@@ -827,6 +867,11 @@ def asking_part(question: str) -> str:
     return question if _THING.search(joined) else joined
 
 
+def _things_of(rule: RuleLike) -> set[str]:
+    """What the rule's event and result happen to (a residence permit, a visa's stay, a receipt)."""
+    return subjects_in(_plain(f"{getattr(rule, 'event_en', '')}. {getattr(rule, 'result_en', '')}"))
+
+
 def rule_evidence(
     reading: Reading, rules: Sequence[RuleLike], hits: Sequence[Hit], *, any_region: bool = False
 ) -> dict[str, Evidence]:
@@ -867,7 +912,11 @@ def rule_evidence(
     asked_subject = subject_of(asking)
     role_counts = Counter(rule_role(rule) for rule in rules)
     # A follow-up that names no rule of its own ("那11月15号呢？") carries the earlier turn's whole.
-    carried = bool(prev) and not any(keyword_weight(rule.keywords, reading.question, kw_tokens) for rule in rules)
+    # A keyword found only inside a longer one of another rule stands for that one (拘留审查, not 审查).
+    shadows = tuple(k for rule in rules for k in rule.keywords if re.search(r"[\u4e00-\u9fff]", k))
+    carried = bool(prev) and not any(
+        keyword_weight(rule.keywords, reading.question, kw_tokens, shadows=shadows) for rule in rules
+    )
     # A reply to "which one do you mean?" chooses among the rules that question named.
     named = {
         rule.id for rule in rules
@@ -875,6 +924,10 @@ def rule_evidence(
             label and label in reading.replied_to for label in (getattr(rule, "label", ""), getattr(rule, "label_zh", ""))
         )
     }  # fmt: skip
+    if named and (thing := subject_of(reading.question)):
+        # ... and the thing the reply names ("the visa one", "for my residence permit") picks among them.
+        about = {rule.id for rule in rules if rule.id in named and thing in _things_of(rule)}
+        named = about or named
     out: dict[str, Evidence] = {}
     for rule in rules:
         if region and getattr(rule, "region", region) != region:
@@ -883,11 +936,11 @@ def rule_evidence(
             continue
         if roled and getattr(rule, "amount", 0) is None and not (rule.kind == "stay_period" and reading.stay_days):
             continue  # a date was given, but this rule's period is not known: it cannot be computed
-        own = keyword_weight(rule.keywords, reading.question, kw_tokens)
-        asked = keyword_weight(rule.keywords, asking, asking_tokens) if asking != reading.question else own
+        own = keyword_weight(rule.keywords, reading.question, kw_tokens, shadows=shadows)
+        asked = keyword_weight(rule.keywords, asking, asking_tokens, shadows=shadows) if asking != reading.question else own
         # English keywords reached only through the glossary (Chinese question) count half.
-        own += 0.5 * (keyword_weight(rule.keywords, reading.question, q_tokens) - own)
-        before = keyword_weight(rule.keywords, prev, p_tokens) if prev else 0.0
+        own += 0.5 * (keyword_weight(rule.keywords, reading.question, q_tokens, shadows=shadows) - own)
+        before = keyword_weight(rule.keywords, prev, p_tokens, shadows=shadows) if prev else 0.0
         date = date_for(rule, roled) if roled else None
         clause = _sentence_around(source, date.found.start) if date is not None else ""
         clause_tokens = _tokens(clause) | _tokens(" ".join(english_terms(clause))) if clause else set()
@@ -909,7 +962,7 @@ def rule_evidence(
         out[rule.id] = Evidence(
             keywords=own,
             asked_keywords=asked,
-            asked_action=keyword_weight(action_keywords(rule), asking, asking_tokens),
+            asked_action=keyword_weight(action_keywords(rule), asking, asking_tokens, shadows=shadows),
             asked_apart=asked if asking != reading.question else 0.0,
             asks_subject=bool(asked_subject and asked_subject in rule_subjects | result_subjects),
             previous_keywords=before,

@@ -143,7 +143,10 @@ class Ranking:
         if top is None:
             return None
         return next(
-            (c for c in self.candidates[1:] if not same_result(c.rule, top.rule) and c.evidence.role_fit >= 0),
+            (
+                c for c in self.candidates[1:]
+                if not same_result(c.rule, top.rule) and c.evidence.role_fit >= 0 and c.evidence.datable
+            ),
             None,
         )
 
@@ -253,12 +256,16 @@ def _distinct(candidates: Sequence[Candidate]) -> list[Candidate]:
 ZH_MASK = re.compile(r"出入境|出境入境|\bexit(?:[-/]| and )entry\b|\bentry(?:[-/]| and )exit\b", re.I)
 
 
-def keyword_weight(keywords: Sequence[str], text: str, tokens: set[str] | None = None) -> float:
+def keyword_weight(
+    keywords: Sequence[str], text: str, tokens: set[str] | None = None, *, shadows: Iterable[str] = ()
+) -> float:
     """Weight of the keywords found in ``text``: longer phrases weigh more.
 
     A Chinese keyword must appear as written (a keyword inside a longer matched one
     counts once) and weighs 1 plus a quarter per further character; an English one
     matches when all its (stemmed) words are in the text and weighs one per word.
+    ``shadows``: longer terms (other rules' keywords) that a Chinese keyword found only
+    inside them does not stand for (审查 in 拘留审查 is not an examination of an application).
     """
     text = ZH_MASK.sub("・", text)
     tokens = tokens if tokens is not None else set(tokenize(text))
@@ -269,7 +276,7 @@ def keyword_weight(keywords: Sequence[str], text: str, tokens: set[str] | None =
         if not k:
             continue
         if re.search(r"[\u4e00-\u9fff]", k):
-            if k in text:
+            if k in text and not _only_inside(k, text, shadows):
                 zh_found.append(k)
         else:
             words = tokenize(k)
@@ -279,3 +286,14 @@ def keyword_weight(keywords: Sequence[str], text: str, tokens: set[str] | None =
         if not any(k != other and k in other for other in zh_found):
             total += 1.0 + 0.25 * (len(k) - 1)
     return total
+
+
+def _only_inside(term: str, text: str, longer: Iterable[str]) -> bool:
+    """Whether every occurrence of ``term`` in ``text`` lies inside an occurrence of a longer term."""
+    covers = [(m.start(), m.start() + len(other)) for other in longer if term in other and other != term
+              for m in re.finditer(re.escape(other), text)]
+    if not covers:
+        return False
+    return all(
+        any(a <= m.start() and m.end() <= b for a, b in covers) for m in re.finditer(re.escape(term), text)
+    )
