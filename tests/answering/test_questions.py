@@ -414,3 +414,10 @@ def test_asking_whether_time_ran_out_asks_for_the_deadline():
 )
 def test_only_the_sentences_that_ask_can_ask_for_a_date(question, asks):
     assert read_question(question, [], dt.date(2026, 6, 3), []).asks_deadline is asks
+
+
+def test_a_clause_opening_with_its_verb_asks_wherever_its_question_mark_is():
+    from regchat.answering.questions import asking_clauses
+
+    question = "I moved here last year. How do I apply, can I switch without leaving, and who pays?"
+    assert asking_clauses(question) == "How do I apply, can I switch without leaving, and who pays?"

@@ -71,6 +71,12 @@ OUTSIDE_WITH_CHINA_WORDS = [
     "在中国的外国人用哪家运营商的流量卡最划算？",
     "外国人在广州开银行账户要带什么？",
     "How are foreign employees in Shenzhen taxed on their bonus?",
+    # HK written as people write it; staying or working in a place is that place's matter; the mainland
+    # named only to compare with ("like the mainland does") ties nothing to it
+    "Our engineer moves from Shanghai to our HK office: can he start working in HK on a visitor entry?",
+    "How many days can he stay in HK after his job ends, and does HK fine per day like the mainland does?",
+    # every clause that asks is about Hong Kong; the Macao card only says who asks
+    "I work in Macao on a blue card. How do I apply for the HK employment visa, and do my years count toward HK permanent residency?",
 ]
 
 

@@ -837,8 +837,20 @@ def asking_clauses(question: str) -> str:
     """The clauses of ``question`` that ask (ending with a question mark, or with a word that asks),
     whatever they refer back to; the whole question when none or all do."""
     clauses = clauses_of(question)
-    asking = [c for c in clauses if c.endswith(("?", "？")) or _DEADLINE_ASK.search(c) or _INTERROGATIVE.search(c)]
+    asking = [
+        c for c in clauses
+        if c.endswith(("?", "？")) or _DEADLINE_ASK.search(c) or _INTERROGATIVE.search(c) or _INVERTED.match(c)
+    ]
     return question if not asking or len(asking) == len(clauses) else " ".join(asking)
+
+
+# A clause opening with its verb before its subject asks, wherever its question mark is ("How do
+# I apply, can I switch without leaving, and ...?").
+_INVERTED = re.compile(
+    r"\W*(?:and\s+|or\s+)?(?:can|could|may|might|do|does|did|is|are|was|were|should|shall|will|would|must|has|have)\s+"
+    r"(?:i|we|you|he|she|they|it|my|our|his|her|their|the|this|that)\b",
+    re.I,
+)
 
 
 # Words that make a clause ask something, wherever its question mark is ("一年至少待多少天，才能…？").

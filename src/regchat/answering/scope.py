@@ -74,7 +74,8 @@ _GAP_EN = (  # up to two qualifiers ("H-1B", "skilled worker"), never a clause (
 _TRAVEL_EN = (  # "move (back) to the States"
     r"(?:enter(?:ing)?|travel(?:l?ing|s)?(?: back)? to|go(?:ing)?(?: back)? to|fly(?:ing)?(?: back)? to|"
     r"mov(?:e|ing)(?: back)? to|visit(?:ing)?|"
-    r"immigrat\w* to|emigrat\w* to|settle in|work in|study in)"
+    r"immigrat\w* to|emigrat\w* to|settle in|"
+    r"(?:work(?:s|ed|ing)?|stay(?:s|ed|ing)?|overstay\w*|stud(?:y|ies|ied|ying)) in)"
 )
 _FOREIGN_MATTER_ZH = r"(?:签证|工签|工作许可|工作准证|准证|居留|永住|永居|移民|入籍|入境|通行证|通行證|簽證)"
 # A nationality, a passport or a person after the place describes the asker (巴西人, 美国护照, 日本籍,
@@ -261,6 +262,15 @@ _CHINA_ANCHOR = re.compile(
     re.I,
 )
 
+# China or Macao named only to compare another place's rules with ("does Hong Kong fine per day
+# like the mainland does?", "和内地一样吗"): no tie to them.
+_COMPARED = re.compile(
+    r"\b(?:like|as in|unlike|compared (?:to|with)|than)\s+(?:in\s+)?(?:the\s+)?"
+    r"(?:mainland(?: china)?|china|the prc|macao|macau)\b(?:\s+(?:does|do|did|is|are))?|"
+    r"(?:像|和|跟|与|同)(?:中国)?(?:内地|大陆|澳门)(?:一样|那样|似的|相同|不同)?",
+    re.I,
+)
+
 # -- subjects the documents never treat (data/off_topic.json) ---------------------------------
 
 
@@ -414,7 +424,8 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
         # Another place's visa or immigration is the subject unless what remains is tied to China or Macao
         # ("go to Thailand: do I need a visa?" asks about Thailand's visa), and more than who asks ("with
         # my Z visa, must I get a visa for Italy?").
-        governed = governed and bool(_CHINA_ANCHOR.search(rest)) and not _only_the_asker_is_governed(question, matters)
+        anchored = _CHINA_ANCHOR.search(_COMPARED.sub(" ", rest))
+        governed = governed and bool(anchored) and not _only_the_asker_is_governed(question, matters)
         if not governed:
             if all(m.neighbour for m in matters):
                 return ScopeDecision(False, "Hong Kong's or Taiwan's rules", firm=True, note=NEIGHBOUR_NOTE)
