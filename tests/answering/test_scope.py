@@ -72,9 +72,9 @@ OUTSIDE_WITH_CHINA_WORDS = [
     "外国人在广州开银行账户要带什么？",
     "How are foreign employees in Shenzhen taxed on their bonus?",
     # HK written as people write it; staying or working in a place is that place's matter; the mainland
-    # named only to compare with ("like the mainland does") ties nothing to it
+    # named only to compare with (""as in China") ties nothing to it
     "Our engineer moves from Shanghai to our HK office: can he start working in HK on a visitor entry?",
-    "How many days can he stay in HK after his job ends, and does HK fine per day like the mainland does?",
+    "After her contract ends, may she stay in HK a while, and are overstayers fined there as in China?",
     # every clause that asks is about Hong Kong; the Macao card only says who asks
     "I work in Macao on a blue card. How do I apply for the HK employment visa, and do my years count toward HK permanent residency?",
 ]

@@ -262,8 +262,8 @@ _CHINA_ANCHOR = re.compile(
     re.I,
 )
 
-# China or Macao named only to compare another place's rules with ("does Hong Kong fine per day
-# like the mainland does?", "和内地一样吗"): no tie to them.
+# China or Macao named only to compare another place's rules with ("is the Hong Kong fine the same
+# as in mainland China?", "和内地一样吗"): no tie to them.
 _COMPARED = re.compile(
     r"\b(?:like|as in|unlike|compared (?:to|with)|than)\s+(?:in\s+)?(?:the\s+)?"
     r"(?:mainland(?: china)?|china|the prc|macao|macau)\b(?:\s+(?:does|do|did|is|are))?|"
