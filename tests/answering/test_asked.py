@@ -70,9 +70,16 @@ class TestKinds:
         ]
         assert unstated("办公时间是几点到几点？", ["办公时间：周一至周五 上午9:00至下午5:45"]) == []
 
-    @pytest.mark.parametrize("question", ["Who pays the cost of repatriation?", "遣送出境的费用谁来出？"])
+    @pytest.mark.parametrize(
+        "question",
+        ["Who pays the cost of repatriation?", "遣送出境的费用谁来出？", "Must her employer pay for the ticket home?"],
+    )
     def test_asking_who_pays_is_not_asking_what_it_costs(self, question):
         assert [k.name for k in asked(question) if k.name == "fee"] == []
+
+    @pytest.mark.parametrize("question", ["How much do we pay for a renewal?", "How much will the permit cost?"])
+    def test_how_much_to_pay_asks_the_fee(self, question):
+        assert "fee" in [k.name for k in asked(question)]
 
     def test_a_number_of_people_answers_how_many_people(self):
         assert unstated("要几个人？", ["由两名与其同性别的人民警察进行"]) == []

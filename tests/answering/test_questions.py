@@ -410,6 +410,7 @@ def test_asking_whether_time_ran_out_asks_for_the_deadline():
         ("He got a penalty decision on Jan 11th and wants to know the last day he can pay and where. Can he pay at the airport?", True),
         ("My RP expires 15.12.2026. When should I apply?", True),  # a dotted date ends no sentence
         ("我的签证入境有效期截止到1月31日。2月2日到北京还能入境吗？", True),
+        ("The bank wants a paper showing how long he may stay. Is there one for that?", False),  # a question word in a statement
     ],
 )
 def test_only_the_sentences_that_ask_can_ask_for_a_date(question, asks):

@@ -55,6 +55,8 @@ GOVERNED_WITH_DISTRACTIONS = [
     "My employer pays my social insurance; does that let me overstay my visa while the renewal is pending?",
     "I hold a US green card. May I enter China without a visa?",
     "I live in Hong Kong and commute to Shenzhen for work; which visa do I need?",
+    "留学生可以在校外勤工助学吗？每周几个小时？",  # students' work is the Law's (Arts. 42-43), wages or not
+    "Can international students in Beijing do paid work-study?",
 ]
 
 # Another place's visas or immigration, or a subject the regulations never treat, with China words around it.

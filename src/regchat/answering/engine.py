@@ -44,7 +44,7 @@ from .offline import (
     date_hint,
     no_deadline_note,
 )
-from .questions import Reading, asking_clauses, asks_for_date, asks_user_action, clauses_of, choose_rule, event_date, read_question, resolve_for, without_asking
+from .questions import Reading, asking_clauses, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, event_date, read_question, resolve_for, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import has_domain_words, judge_scope, refusal, warm_up
 
@@ -640,7 +640,7 @@ def _say_what_is_not_stated(reading: Reading, draft: Draft) -> Draft:
     texts = [t.text for p in draft.cited for t in p.texts] + [p.text for p in draft.cited]
     # What is asked is read in the clauses that ask: wages the story mentions ("the company owes
     # its workers' wages; may he be stopped from leaving?") are not a question about wages.
-    missing = unstated(asking_clauses(reading.question), texts)
+    missing = unstated(asking_clauses(asking_sentences(reading.question)), texts)
     if not missing:
         first, sources = _first_line(reading, draft)
         if first:

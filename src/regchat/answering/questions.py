@@ -103,13 +103,27 @@ _WHAT_TO_DO = re.compile(rf"{_WHAT_TO_DO_EN}|{_WHAT_TO_DO_ZH}", re.I)
 _SENTENCE_END = re.compile(r"(?<=[!?。！？\n])|(?<=(?<!\d)\.)|(?<=\.)(?!\d)")
 
 
-def _asking_sentences(question: str) -> str:
-    """The sentences of ``question`` that ask (a question mark, or a word that asks: "he wants
-    to know where and by when"), when some do and some do not: a statement ("his last day was
-    29 May.") asks for no date whatever its words; the whole question otherwise."""
+def asking_sentences(question: str) -> str:
+    """The sentences of ``question`` that ask, when some do and some do not; the whole question
+    otherwise. Where some sentence ends with a question mark, those ask, and those that say they
+    ask ("he wants to know where and by when."); a sentence merely holding a question word ("the
+    bank wants a paper showing how long he may stay.") tells. Where none has one, a question word
+    asks. A statement ("his last day was 29 May.") asks for no date whatever its words."""
     sentences = [s.strip() for s in _SENTENCE_END.split(question) if s.strip()]
-    asking = [s for s in sentences if s.endswith(("?", "？")) or _INTERROGATIVE.search(s)]
+    marked = any(s.endswith(("?", "？")) for s in sentences)
+    asking = [
+        s for s in sentences
+        if s.endswith(("?", "？")) or _ASK_VERB.search(s) or (not marked and _INTERROGATIVE.search(s))
+    ]
     return " ".join(asking) if asking and len(asking) < len(sentences) else question
+
+
+# Words with which a sentence says it asks, question mark or not.
+_ASK_VERB = re.compile(
+    r"\b(?:wants? to know|wanted to know|wonder(?:s|ing)?|tell (?:me|us|him|her)|let (?:me|us) know|"
+    r"need to know|(?:am|is|are|'m) not sure)\b|想问|请问|想知道|问一下|问下|请教|不知道|不清楚|不确定",
+    re.I,
+)
 
 
 def asks_for_date(text: str) -> bool:
@@ -332,7 +346,7 @@ def read_question(
         date_problems=problems,
         previous_dates=find_dates(previous, today) if follow and previous else [],
         roles=read_roles(question, found),
-        asks_deadline=bool(_DEADLINE_ASK.search(_asking_sentences(question))),
+        asks_deadline=bool(_DEADLINE_ASK.search(asking_sentences(question))),
         asks_working_day=bool(_WORKING_DAY_ASK.search(question)),
         past_tense=told_as_past(question, found),
         replied_to=question_asked,

@@ -243,6 +243,7 @@ _SUBJECT_EN = re.compile(
     r"illegal(?:ly)? (?:stay\w*|entry|enter\w*|employ\w*|work\w*|resid\w*|immigra\w*)|"
     r"(?:period|duration|length|extension|extend\w*|end) (?:of )?(?:my |the |a |his |her |their |our |your )?stay|"
     r"permanent residen\w*|refugees?|asylum|fingerprint\w*|health certificates?|"
+    r"(?:international|foreign|overseas) students?|work-study|off-campus work|"
     r"accommodation registration|regist\w* (?:of )?(?:my |the |a )?(?:accommodation|residence|stay)|"
     r"public security (?:organs?|bureaus?|authorit\w+)|exit-entry (?:administration|office|bureau)s?)\b",
     re.I,
@@ -250,6 +251,7 @@ _SUBJECT_EN = re.compile(
 _SUBJECT_ZH = re.compile(
     r"签证|免签|居留|停留|逗留|工作许可|工作证|工作类|外国人工作|入境|出境|离境|出入境|过境|口岸|边检|边防检查|"
     r"遣返|遣送|驱逐|非法居留|非法就业|非法入境|非法工作|逾期滞留|滞留|永久居留|难民|外地雇员|非本地劳工|外劳|"
+    r"勤工助学|留学生|外国学生|外籍学生|"  # foreign students' work and study (Law Arts. 42-43, Regulations Art. 22)
     r"住宿登记|临时住宿|居留证|蓝卡|体检证明|健康证明|"
     r"回国|离开中国"  # a foreigner going home leaves China; a Chinese citizen coming home enters it
 )
