@@ -8,7 +8,7 @@ import pytest
 
 from regchat.answering.clarify import compare_actions, compose_clarification, merge_drafts
 from regchat.answering.offline import Draft
-from regchat.answering.questions import choose_rule, read_question
+from regchat.answering.questions import choose_rule, dated_roles, read_question
 from regchat.deadlines import compute_deadline, get_rule, load_rules
 from regchat.assembly import assemble
 from regchat.parsing import load_provisions
@@ -280,3 +280,15 @@ def test_a_named_rule_the_question_cannot_date_does_not_stop_the_dated_one():
         "他上个月20号被带走拘留审查，签证也过期了。拘留审查最长能到哪天？", [], TODAY, []
     )
     assert choose_rule(reading, RULES, []).rule.id == "law-60-detention-examination"
+
+
+def test_a_follow_up_asking_for_a_date_keeps_the_earlier_turns_dates_of_other_roles():
+    history = [{"role": "user", "content": "我的工作类居留证到4月30号。下周出国玩几天，回来需要签证吗？"},
+               {"role": "assistant", "content": "..."}]  # fmt: skip
+    reading = read_question("哦对了，我5月3号左右才回来，这样还来得及吗？", history, dt.date(2026, 3, 18), [])
+    assert reading.follow_up
+    assert [(r.found.text, r.role) for r in reading.roles] == [("5月3号", "entry")]
+    kept = [(r.found.text, r.role) for r in dated_roles(reading)]
+    assert kept == [("5月3号", "entry"), ("4月30号", "expiry")]  # a rule counting back from the permit's end can
+    story = read_question("哦对了，我5月3号左右才回来。", history, dt.date(2026, 3, 18), [])
+    assert [r.role for r in dated_roles(story)] == ["entry"]  # ... only when a date is asked for

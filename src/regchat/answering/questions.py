@@ -62,7 +62,7 @@ class RuleLike(Protocol):
 _FOLLOW_UP_CUE = re.compile(
     r"^\s*(?:and|but|so|then|ok(?:ay)?[.,!]?\s*(?:then|and)?|what about|how about|what if|and if|also)\b"
     r"|\b(?:it|that|this|they|them|the other|instead)\b"
-    r"|^\s*(?:那|那么|如果|还有|另外|再问)|它|这个|那个|他们|其",
+    r"|^\s*(?:那|那么|如果|还有|另外|再问)|^\W*(?:(?:哦|噢|嗯|好的|好|对)\W*)?对了|它|这个|那个|他们|其|这样|那样|这种情况",
     re.I,
 )
 _PAST = re.compile(
@@ -587,7 +587,12 @@ def dated_roles(reading: Reading) -> list[RoledDate]:
     """The dates the rule may count from: the question's, or for a follow-up that reuses
     the turn it follows, that turn's."""
     if reading.roles:
-        return list(reading.roles)
+        # a follow-up asking for a date keeps the earlier turn's dates of roles it gives none of ("my
+        # permit runs to 30 April" ... "and if I only come back on 3 May, by when must I act?")
+        own = {r.role for r in reading.roles}
+        keeps = reading.follow_up and reading.asks_deadline
+        kept = [r for r in reading.previous_roles if r.role and r.role not in own] if keeps else []
+        return list(reading.roles) + kept
     return list(reading.previous_roles) if reading.reuses_previous else []
 
 
