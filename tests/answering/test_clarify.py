@@ -292,3 +292,13 @@ def test_a_follow_up_asking_for_a_date_keeps_the_earlier_turns_dates_of_other_ro
     assert kept == [("5月3号", "entry"), ("4月30号", "expiry")]  # a rule counting back from the permit's end can
     story = read_question("哦对了，我5月3号左右才回来。", history, dt.date(2026, 3, 18), [])
     assert [r.role for r in dated_roles(story)] == ["entry"]  # ... only when a date is asked for
+
+
+def test_a_part_the_quoted_provision_already_answers_gets_no_other_provision(provisions):
+    from regchat.answering.engine import _already_stated
+
+    law_30 = provisions[("cn-exit-entry-law", 30)]  # work-type permits: 90 days to five years
+    draft = Draft(text="...", cited=[law_30])
+    assert _already_stated("顺便问下最长能办几年？", draft)
+    assert not _already_stated("需要带什么材料？", draft)  # asks no figure: another provision may answer it
+    assert not _already_stated("How much is the fee?", draft)  # a fee the article does not state

@@ -407,6 +407,8 @@ class Engine:
         for part in parts:
             if len(draft.cited) >= MOST_PARTS:
                 break
+            if _already_stated(part, draft):
+                continue  # "…, and for how many years at most?" when the quoted article gives its years
             provision = None
             for text in dict.fromkeys([f"{story} {part}" if story not in part else part, part]):
                 found = self.retriever.search(dataclasses.replace(reading, question=text).standalone_query, k=TOP_K)
@@ -630,6 +632,16 @@ def question_parts(question: str) -> list[str]:
     parts = [m.group().strip() for m in _ASKS.finditer(question)]
     parts = [p for p in parts if len(p) >= 8]
     return parts if len(parts) > 1 else [question]
+
+
+def _already_stated(part: str, draft: Draft) -> bool:
+    """Whether ``part`` asks for kinds of fact (a figure, a fee, an office) that the provisions the
+    draft quotes already state: another provision would only answer it again, or worse."""
+    kinds = asked(part)
+    if not kinds or not draft.cited:
+        return False
+    texts = [t.text for p in draft.cited for t in p.texts] + [p.text for p in draft.cited]
+    return not unstated(part, texts)
 
 
 def _say_what_is_not_stated(reading: Reading, draft: Draft) -> Draft:
