@@ -302,3 +302,14 @@ def test_a_part_the_quoted_provision_already_answers_gets_no_other_provision(pro
     assert _already_stated("顺便问下最长能办几年？", draft)
     assert not _already_stated("需要带什么材料？", draft)  # asks no figure: another provision may answer it
     assert not _already_stated("How much is the fee?", draft)  # a fee the article does not state
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["新同事的Z签证上有个日期是2026年12月15日，最晚哪天要申请居留证件？",
+     "The date on his visa is 2026-12-15. By when must he apply for the residence permit?"],
+)  # fmt: skip
+def test_a_date_printed_on_the_visa_is_not_taken_for_the_entry(question):
+    reading = read_question(question, [], TODAY, [])
+    assert [r.role for r in reading.roles] == ["visa_validity"]
+    assert choose_rule(reading, RULES, []).rule is None

@@ -64,6 +64,10 @@ class TestResolution:
         assert find_article_refs("Regulations art 33", PROVISIONS) == [ArticleRef(33, REGS)]
         assert find_article_refs("条例33条", PROVISIONS) == [ArticleRef(33, REGS)]
 
+    @pytest.mark.parametrize("question", ["He cites Article 33, no idea which law.", "按第33条，到底是哪部法？"])
+    def test_asking_which_law_names_none(self, question):
+        assert find_article_refs(question, PROVISIONS) == [ArticleRef(33, None)]
+
     def test_a_bare_number_no_document_has_is_not_a_reference(self):
         assert find_article_refs("我有3条建议", PROVISIONS[:21]) == []
 
@@ -78,3 +82,13 @@ def test_engine_answers_a_terse_article_reference_instead_of_refusing(engine, qu
     answer = engine.answer(question, today=TODAY)
     assert not answer.refused
     assert any(c.article == article for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["The officer said \"Article 33 applies\" and I don't know which document that is.", "他说按第33条办，到底是哪个第33条？"],
+)
+def test_an_asker_unsure_which_document_is_shown_each_articles_of_that_number(engine, question):
+    answer = engine.answer(question, today=TODAY)
+    assert {c.doc_id for c in answer.citations} == {LAW, REGS}
+    assert answer.text.splitlines()[0].endswith(("here is each:", "分别如下："))

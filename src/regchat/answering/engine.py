@@ -270,7 +270,8 @@ class Engine:
             if missing:
                 note = compose_missing_articles(reading, missing, self._article_ranges())
             if looked_up:
-                looked_up = self._the_one_meant(reading, looked_up)
+                if not _asks_which_document(reading):  # "which Article 21 is it?": each one is shown
+                    looked_up = self._the_one_meant(reading, looked_up)
                 draft = compose_lookup(reading, looked_up, self.picker, self.titles_zh, whole=True)
                 draft.text = f"{note}\n{draft.text}".strip()
                 return _say_what_is_not_stated(reading, draft), consulted
@@ -632,6 +633,18 @@ def question_parts(question: str) -> list[str]:
     parts = [m.group().strip() for m in _ASKS.finditer(question)]
     parts = [p for p in parts if len(p) >= 8]
     return parts if len(parts) > 1 else [question]
+
+
+# The asker says they do not know which document an article number belongs to.
+_WHICH_DOCUMENT = re.compile(
+    r"\bwhich (?:law|regulations?|document|act|rules?|one)\b|\b(?:no idea|not sure|don't know|do not know) which\b|"
+    r"哪个第|哪一个第|哪部|哪一部|哪个法|哪个条例|哪个文件|不知道是哪|不清楚是哪",
+    re.I,
+)
+
+
+def _asks_which_document(reading: Reading) -> bool:
+    return not any(r.doc_id for r in reading.refs) and bool(_WHICH_DOCUMENT.search(reading.question))
 
 
 def _already_stated(part: str, draft: Draft) -> bool:

@@ -49,7 +49,12 @@ def _doc_kinds(provisions: Iterable[Provision]) -> dict[str, str]:
     return kinds
 
 
+# "which law (do they mean)?", "哪部法规": a kind of document asked about, not named.
+_WHICH_KIND = re.compile(r"\b(?:which|what|whichever|any)\s+(?:law|regulations?)\b|哪(?:一)?(?:部|个)(?:法|条例)", re.I)
+
+
 def _named_kind(question: str) -> str | None:
+    question = _WHICH_KIND.sub(" ", question)
     q = question.lower()
     named = set()
     if re.search(r"\bregulations?\b", q) or any(w in question for w in _KIND_WORDS["regulation"][1:]):
