@@ -313,3 +313,14 @@ def test_a_date_printed_on_the_visa_is_not_taken_for_the_entry(question):
     reading = read_question(question, [], TODAY, [])
     assert [r.role for r in reading.roles] == ["visa_validity"]
     assert choose_rule(reading, RULES, []).rule is None
+
+
+def test_was_i_late_is_about_the_askers_step_not_the_authoritys_decision(engine):
+    # the filing date could start the receipt's period, but "was I late?" asks about the step the
+    # entry date starts, with the filing compared
+    answer = engine.answer(
+        "I landed on Aug 25 on my X1 visa and only went to submit my residence permit application "
+        "today, 26 Sept; they gave me a receipt. Was I late?", today=dt.date(2025, 9, 26),
+    )  # fmt: skip
+    assert [(d.rule_id, d.date.isoformat()) for d in answer.deadlines][:1] == [("law-30-residence-permit", "2025-09-24")]
+    assert answer.text.splitlines()[0].startswith("Filed on 26 September 2025: 2 days after the last day")

@@ -903,6 +903,27 @@ def _things_of(rule: RuleLike) -> set[str]:
     return subjects_in(_plain(f"{getattr(rule, 'event_en', '')}. {getattr(rule, 'result_en', '')}"))
 
 
+# The asker asks whether a step they took (or will take) was in time.
+_IN_TIME = re.compile(
+    r"\b(?:late|in time|on time|overdue|missed|make it)\b|"
+    r"超期|晚了|迟了|来得及|来不来得及|逾期了|超时|赶得上|赶上|算晚|过期了吗",
+    re.I,
+)
+
+
+def _timeliness(rule: RuleLike, event: RoledDate | None, roled: Sequence[RoledDate]) -> float:
+    """For a question asking whether a step was in time: +1 for a rule whose last day is for the
+    user's step, or ends a validity the step needs (a health certificate), when the question dates
+    that step apart from the rule's event (entered on ..., applied on ...: was it late?); -1 for a
+    rule whose last day is the authority's (a decision is not the asker's lateness); 0 otherwise."""
+    if compared_roles(rule) == frozenset({"decision"}) or "decide" in str(getattr(rule, "result_en", "")):
+        return -1.0
+    acted = any(r.role in ACTION_ROLES and r is not event for r in roled)
+    validity = not compared_roles(rule) and getattr(rule, "kind", "") != "maximum"
+    step = asks_user_action(rule) or validity
+    return 1.0 if step and acted and event is not None and event.role not in ACTION_ROLES else 0.0
+
+
 def rule_evidence(
     reading: Reading, rules: Sequence[RuleLike], hits: Sequence[Hit], *, any_region: bool = False
 ) -> dict[str, Evidence]:
@@ -942,6 +963,7 @@ def rule_evidence(
     asking_tokens = _tokens(asking)
     asked_subject = subject_of(asking)
     role_counts = Counter(rule_role(rule) for rule in rules)
+    asks_in_time = bool(_IN_TIME.search(asking_sentences(reading.question)))
     # A follow-up that names no rule of its own ("那11月15号呢？") carries the earlier turn's whole.
     # A keyword found only inside a longer one of another rule stands for that one (拘留审查, not 审查).
     shadows = tuple(k for rule in rules for k in rule.keywords if re.search(r"[\u4e00-\u9fff]", k))
@@ -1009,7 +1031,12 @@ def rule_evidence(
             # not say what it is (more often a start) is not taken as an expiry.
             datable=date is not None and (date.role is not None or rule.kind != "before_expiry"),
             role_unique=role_counts[rule_role(rule)] == 1,
+            timeliness=_timeliness(rule, date, roled) if asks_in_time else 0.0,
         )
+    if any(e.timeliness > 0 and e.datable for e in out.values()):
+        # "Was I late?", with the asker's step dated apart from the event that starts it: the
+        # authority's deadlines are no answer, unless the sentence that asks names them.
+        out = {rid: e for rid, e in out.items() if e.timeliness >= 0 or e.asked_keywords > 0}
     return out
 
 

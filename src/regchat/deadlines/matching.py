@@ -39,6 +39,7 @@ WEIGHTS: Mapping[str, float] = {
     "retrieval": 0.75,  # divided by the rank retrieval gives the rule's article
     "document_named": 1.0,
     "kind_named": 1.0,  # "the Law" / "the Regulations"
+    "timeliness": 2.5,  # "was I late?": the rule for the asker's own step, dated apart from it
 }
 MIN_SCORE = 3.0  # below this, no rule is clearly meant
 MIN_MARGIN = 1.0  # a rule with another result this close behind makes the choice unclear ...
@@ -71,6 +72,7 @@ class Evidence:
     kind_named: bool = False
     datable: bool = False
     role_unique: bool = False  # no other rule's event has the role of the date it would take
+    timeliness: float = 0.0  # +1 / 0 / -1: the question asks whether the asker's step was in time
 
     @property
     def named(self) -> bool:
@@ -107,6 +109,7 @@ def score(e: Evidence, weights: Mapping[str, float] = WEIGHTS) -> float:
         total += weights["document_named"]
     if e.kind_named:
         total += weights["kind_named"]
+    total += weights["timeliness"] * e.timeliness
     return total
 
 
