@@ -549,3 +549,16 @@ def test_the_exit_entry_administration_is_no_entry():
 
 def test_a_flight_that_lands_on_a_day_enters_on_it():
     assert roles_of("The flight lands in Shanghai on 12/27 around 4pm.") == [("12/27", "entry")]
+
+
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        ("我2026年春节后第一个工作日入境的", dt.date(2026, 2, 24)),  # the 2026 break ran to 23 February
+        ("国庆假期结束后的第一个工作日去交的材料", dt.date(2025, 10, 9)),  # 1-8 October 2025, nearest to today
+        ("He landed on the first working day after the Spring Festival holiday of 2026.", dt.date(2026, 2, 24)),
+    ],
+)
+def test_the_first_working_day_after_a_public_holiday_is_read_off_the_calendar(text, day):
+    (found,) = find_dates(text, dt.date(2026, 1, 10))
+    assert found.resolve(dt.date(2026, 1, 10)) == day

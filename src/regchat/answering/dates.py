@@ -294,6 +294,60 @@ def _exists_yearless(month: int, day: int) -> bool:
     return _safe_date(2024, month, day) is not None  # 2024: a leap year admits 29 Feb
 
 
+# The mainland's public holidays as people name them, to the calendar's Chinese names.
+_HOLIDAY_NAMES = {
+    "春节": "春节", "过年": "春节", "chinese new year": "春节", "spring festival": "春节", "lunar new year": "春节",
+    "国庆": "国庆节", "国庆节": "国庆节", "十一": "国庆节", "national day": "国庆节", "golden week": "国庆节",
+    "五一": "劳动节", "劳动节": "劳动节", "labour day": "劳动节", "labor day": "劳动节", "may day": "劳动节",
+    "中秋": "中秋节", "中秋节": "中秋节", "mid-autumn": "中秋节", "mid-autumn festival": "中秋节",
+    "端午": "端午节", "端午节": "端午节", "dragon boat festival": "端午节",
+    "清明": "清明节", "清明节": "清明节", "qingming": "清明节",
+    "元旦": "元旦", "new year's day": "元旦",
+}
+_ZH_HOLIDAY = "|".join(sorted((k for k in _HOLIDAY_NAMES if not k.isascii()), key=len, reverse=True))
+_EN_HOLIDAY = "|".join(re.escape(k) for k in sorted((k for k in _HOLIDAY_NAMES if k.isascii()), key=len, reverse=True))
+_AFTER_HOLIDAY = (
+    re.compile(
+        rf"(?:(?P<year>\d{{4}})年)?(?P<name>{_ZH_HOLIDAY})(?:节)?(?:小长假|长假|假期|放假)?(?:结束)?(?:后|以后|之后)的?"
+        r"(?:第一个|头一个|首个|第一天)(?:上班日|工作日|上班的日子)?"
+    ),
+    re.compile(
+        rf"\b(?:the\s+)?first\s+(?:working|business|work)\s+day\s+after\s+(?:the\s+)?(?P<name>{_EN_HOLIDAY})"
+        r"(?:\s+(?:holidays?|break|week))?(?:\s+(?:of|in)\s+(?P<year>\d{4}))?",
+        re.I,
+    ),
+)
+
+
+def first_working_day_after(holiday_zh: str, today: dt.date, year: int | None = None) -> dt.date | None:
+    """The first working day after the mainland's ``holiday_zh`` break of ``year`` (else the
+    break nearest ``today``), from the holiday calendar; None when the calendar does not know it."""
+    from ..deadlines.calendars import calendar_for
+    from ..errors import DeadlineError
+
+    calendar = calendar_for("CN")
+    years = [year] if year else [today.year - 1, today.year, today.year + 1]
+    ends: list[dt.date] = []
+    for y in years:
+        try:
+            days = [d for d in (dt.date(y, 1, 1) + dt.timedelta(n) for n in range(366)) if d.year == y
+                    and calendar.day(d).holiday_zh == holiday_zh and not calendar.day(d).is_working_day]
+        except DeadlineError:
+            continue
+        if days:
+            ends.append(days[-1])
+    if not ends:
+        return None
+    end = min(ends, key=lambda d: abs((d - today).days))
+    day = end + dt.timedelta(days=1)
+    try:
+        while not calendar.is_working_day(day):
+            day += dt.timedelta(days=1)
+    except DeadlineError:
+        return None
+    return day
+
+
 def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate], list[DateProblem]]:
     """Every date written in ``text``, and everything written like a date that is not one date.
 
@@ -410,6 +464,15 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
             else:
                 problem(DateProblem("nonexistent", written, start, end, None, month, day))
     if today is not None:
+        # "春节后第一个工作日", "the first working day after National Day": read off the holiday calendar.
+        for pattern in _AFTER_HOLIDAY:
+            for m in pattern.finditer(text):
+                if not free(m.start(), m.end()):
+                    continue
+                year = int(m["year"]) if m["year"] else None
+                value = first_working_day_after(_HOLIDAY_NAMES[m["name"].lower()], today, year)
+                if value:
+                    add(FoundDate(m.group(0), m.start(), m.end(), value.month, value.day, value.year, relative=True))
         for m in _EN_RELATIVE.finditer(text):
             if not free(m.start(), m.end()):
                 continue
