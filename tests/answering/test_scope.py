@@ -57,6 +57,9 @@ GOVERNED_WITH_DISTRACTIONS = [
     "I live in Hong Kong and commute to Shenzhen for work; which visa do I need?",
     "留学生可以在校外勤工助学吗？每周几个小时？",  # students' work is the Law's (Arts. 42-43), wages or not
     "Can international students in Beijing do paid work-study?",
+    "我的外雇证还是旧老板的资料，换了雇主要怎么办？",  # 外雇证: the Macao worker's card, as people call it
+    "拿K签入境的人可以在这边上班领工资吗？",  # K签: a K visa, as people write it
+    "老外同事的证丢了，怎么补？",  # a lost card or permit
 ]
 
 # Another place's visas or immigration, or a subject the regulations never treat, with China words around it.

@@ -252,6 +252,9 @@ _SUBJECT_ZH = re.compile(
     r"签证|免签|居留|停留|逗留|工作许可|工作证|工作类|外国人工作|入境|出境|离境|出入境|过境|口岸|边检|边防检查|"
     r"遣返|遣送|驱逐|非法居留|非法就业|非法入境|非法工作|逾期滞留|滞留|永久居留|难民|外地雇员|非本地劳工|外劳|"
     r"勤工助学|留学生|外国学生|外籍学生|"  # foreign students' work and study (Law Arts. 42-43, Regulations Art. 22)
+    r"外雇|"  # the short name of the Macao non-resident worker (外雇证: the worker's card)
+    r"(?<![A-Za-z])[CDFGJKLMQRSXZ][12]?签(?![名字约收订署])|"  # "K签", "Z签": a visa, as people write it
+    r"(?<!身份)证件?(?:丢|掉|遗失|被偷|被盗|不见)"  # a lost or stolen card or permit (its reissue)
     r"住宿登记|临时住宿|居留证|蓝卡|体检证明|健康证明|"
     r"回国|离开中国"  # a foreigner going home leaves China; a Chinese citizen coming home enters it
 )
@@ -309,7 +312,7 @@ _DOMAIN_EN = re.compile(
 )
 _DOMAIN_ZH = re.compile(
     r"签证|居留|停留|逗留|入境|出境|离境|出入境|外国|外籍|公安|护照|证件|工作许可|工作证|就业|雇主|雇员|"
-    r"延期|到期|登记|住宿|永久居留|难民|驱逐|遣返|出生|回执|体检|健康证明|申请|补发|换发|变更|"
+    r"延期|到期|登记|住宿|永久居留|难民|驱逐|遣返|出生|回执|体检|健康证明|申请|补发|换发|变更|老外|"
     r"澳门|外地雇员|专局|学生|实习|留学|团聚|记者|截止|最晚|期限|工作日"
 )
 
