@@ -422,3 +422,10 @@ def test_a_clause_opening_with_its_verb_asks_wherever_its_question_mark_is():
 
     question = "I moved here last year. How do I apply, can I switch without leaving, and who pays?"
     assert asking_clauses(question) == "How do I apply, can I switch without leaving, and who pays?"
+
+
+def test_a_message_naming_no_place_stays_where_the_conversation_is():
+    history = [{"role": "user", "content": "我老婆在澳门做家佣，外雇证被偷了，要怎么补？"}, {"role": "assistant", "content": "..."}]
+    reading = read_question("新雇主已经批了她转过去，新老板要准备什么材料？", history, dt.date(2026, 3, 1), [])
+    assert reading.region == "MO"
+    assert read_question("她要是转去内地工作，要准备什么材料？", history, dt.date(2026, 3, 1), []).region == "CN"

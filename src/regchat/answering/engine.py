@@ -44,7 +44,7 @@ from .offline import (
     date_hint,
     no_deadline_note,
 )
-from .questions import Reading, asking_clauses, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, event_date, read_question, resolve_for, without_asking
+from .questions import Reading, place_of, asking_clauses, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, event_date, read_question, resolve_for, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import has_domain_words, judge_scope, refusal, warm_up
 
@@ -413,8 +413,8 @@ class Engine:
             provision = None
             for text in dict.fromkeys([f"{story} {part}" if story not in part else part, part]):
                 found = self.retriever.search(dataclasses.replace(reading, question=text).standalone_query, k=TOP_K)
-                if reading.region:
-                    found = [h for h in found if h.provision.jurisdiction == reading.region] or found
+                if reading.region:  # one place per answer: a Macao question gets no mainland part
+                    found = [h for h in found if h.provision.jurisdiction == reading.region]
                 if found and found[0].score >= self.retriever.min_score and found[0].provision not in draft.cited:
                     provision = found[0].provision
                     break
@@ -540,7 +540,7 @@ class Engine:
         """Retrieve for the question; a follow-up also with the turn it follows, best score per provision."""
         hits = self.retriever.search(reading.search_query, k=TOP_K)
         if not reading.follow_up:
-            return hits
+            return self._with_the_conversations_place(reading, hits)
         if reading.carried_subject:
             # The question names no subject of its own ("And which papers does that take?"):
             # a provision must fit both the earlier turn (its main subject) and the question
@@ -557,6 +557,18 @@ class Engine:
                 best[h.provision.key] = h
         ranked = sorted(best.values(), key=lambda h: -h.score)[:TOP_K]
         return [h.model_copy(update={"rank": i}) for i, h in enumerate(ranked, 1)]
+
+    def _with_the_conversations_place(self, reading: Reading, hits: list[Hit]) -> list[Hit]:
+        """A message that names no place, in a conversation about one (Macao), searched where the
+        conversation is when its own search found nothing there: that place's best hits first."""
+        region = reading.previous_place
+        if not region or place_of(reading.question) or any(h.provision.jurisdiction == region for h in hits):
+            return hits
+        docs = {p.doc_id for p in self.retriever.provisions if p.jurisdiction == region}
+        local = [h for d in sorted(docs) for h in self.retriever.search(reading.search_query, k=2, doc_id=d)]
+        local = sorted((h for h in local if h.score >= self.retriever.min_score), key=lambda h: -h.score)[:2]
+        merged = local + [h for h in hits if h.provision.key not in {x.provision.key for x in local}]
+        return [h.model_copy(update={"rank": i}) for i, h in enumerate(merged[:TOP_K], 1)]
 
     def _which_deadline(self, reading: Reading) -> Draft:
         """'How long do I have?' and nothing else: ask what the deadline is for, naming the steps the

@@ -212,6 +212,7 @@ class Reading:
     asks_working_day: bool = False
     past_tense: bool = False
     replied_to: str | None = None  # the answer that asked back, when this message replies to it
+    previous_place: str | None = None  # the place the conversation's previous turn was about
 
     @property
     def follow_up(self) -> bool:
@@ -239,8 +240,9 @@ class Reading:
     def region(self) -> str | None:
         """'MO' when the question is about Macao alone, 'CN' when about mainland China alone, None
         when it names neither or both; a follow-up naming no place of its own is about the place
-        of the turn it follows, one naming a place ("and on the mainland?") about that place."""
-        return place_of(self.question) or place_of(self.context)
+        of the turn it follows, one naming a place ("and on the mainland?") about that place; any
+        later message in a conversation naming no place stays in the place of the turn before."""
+        return place_of(self.question) or place_of(self.context) or self.previous_place
 
     @property
     def standalone_query(self) -> str:
@@ -352,6 +354,8 @@ def read_question(
         asks_working_day=bool(_WORKING_DAY_ASK.search(question)),
         past_tense=told_as_past(question, found),
         replied_to=question_asked,
+        # a conversation stays where it is ("my wife works in Macao..." then "and her new employer?")
+        previous_place=place_of(previous) if previous and has_domain_words(previous) else None,
     )
     if reading.previous_dates and previous:
         reading.previous_roles = read_roles(previous, reading.previous_dates)
