@@ -322,16 +322,16 @@ _AFTER_HOLIDAY = (
 def first_working_day_after(holiday_zh: str, today: dt.date, year: int | None = None) -> dt.date | None:
     """The first working day after the mainland's ``holiday_zh`` break of ``year`` (else the
     break nearest ``today``), from the holiday calendar; None when the calendar does not know it."""
+    from ..deadlines.arithmetic import add_working_days
     from ..deadlines.calendars import calendar_for
     from ..errors import DeadlineError
 
     calendar = calendar_for("CN")
-    years = [year] if year else [today.year - 1, today.year, today.year + 1]
     ends: list[dt.date] = []
-    for y in years:
+    for y in [year] if year else [today.year - 1, today.year, today.year + 1]:
         try:
-            days = [d for d in (dt.date(y, 1, 1) + dt.timedelta(n) for n in range(366)) if d.year == y
-                    and calendar.day(d).holiday_zh == holiday_zh and not calendar.day(d).is_working_day]
+            days = [info.date for info in (calendar.day(dt.date(y, 1, 1) + dt.timedelta(n)) for n in range(366))
+                    if info.date.year == y and info.holiday_zh == holiday_zh and not info.is_working_day]
         except DeadlineError:
             continue
         if days:
@@ -339,13 +339,10 @@ def first_working_day_after(holiday_zh: str, today: dt.date, year: int | None = 
     if not ends:
         return None
     end = min(ends, key=lambda d: abs((d - today).days))
-    day = end + dt.timedelta(days=1)
     try:
-        while not calendar.is_working_day(day):
-            day += dt.timedelta(days=1)
+        return add_working_days(end, 1, calendar=calendar).date
     except DeadlineError:
         return None
-    return day
 
 
 def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate], list[DateProblem]]:

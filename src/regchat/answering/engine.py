@@ -567,7 +567,8 @@ class Engine:
         docs = {p.doc_id for p in self.retriever.provisions if p.jurisdiction == region}
         local = [h for d in sorted(docs) for h in self.retriever.search(reading.search_query, k=2, doc_id=d)]
         local = sorted((h for h in local if h.score >= self.retriever.min_score), key=lambda h: -h.score)[:2]
-        merged = local + [h for h in hits if h.provision.key not in {x.provision.key for x in local}]
+        seen = {h.provision.key for h in local}
+        merged = local + [h for h in hits if h.provision.key not in seen]
         return [h.model_copy(update={"rank": i}) for i, h in enumerate(merged[:TOP_K], 1)]
 
     def _which_deadline(self, reading: Reading) -> Draft:
@@ -662,11 +663,14 @@ def _asks_which_document(reading: Reading) -> bool:
 def _already_stated(part: str, draft: Draft) -> bool:
     """Whether ``part`` asks for kinds of fact (a figure, a fee, an office) that the provisions the
     draft quotes already state: another provision would only answer it again, or worse."""
-    kinds = asked(part)
-    if not kinds or not draft.cited:
+    if not asked(part) or not draft.cited:
         return False
-    texts = [t.text for p in draft.cited for t in p.texts] + [p.text for p in draft.cited]
-    return not unstated(part, texts)
+    return not unstated(part, _cited_texts(draft))
+
+
+def _cited_texts(draft: Draft) -> list[str]:
+    """Every text (each language and version) of the provisions the draft cites."""
+    return [t.text for p in draft.cited for t in p.texts] + [p.text for p in draft.cited]
 
 
 def _say_what_is_not_stated(reading: Reading, draft: Draft) -> Draft:
@@ -674,7 +678,7 @@ def _say_what_is_not_stated(reading: Reading, draft: Draft) -> Draft:
     quoted provision states: the first line says so, the provisions follow, then where to ask."""
     if draft.deadlines or not draft.cited or draft.outcome == "clarify":
         return draft
-    texts = [t.text for p in draft.cited for t in p.texts] + [p.text for p in draft.cited]
+    texts = _cited_texts(draft)
     # What is asked is read in the clauses that ask: wages the story mentions ("the company owes
     # its workers' wages; may he be stopped from leaving?") are not a question about wages.
     missing = unstated(asking_clauses(asking_sentences(reading.question)), texts)

@@ -418,14 +418,15 @@ def _plain(text: str) -> str:
 
 
 # What ends a sentence or clause; a dot or comma between digits ("9.28", "1,000") ends none.
-_STOP = r"(?<!\d)[.,]|[.,](?!\d)|[!?。！？；;，]"
+_STOP = re.compile(r"(?<!\d)[.,]|[.,](?!\d)|[!?。！？；;，]")
 
 
 def _sentence_around(text: str, pos: int) -> str:
     """The sentence of ``text`` containing position ``pos``."""
-    starts = [m.end() for m in re.finditer(rf"{_STOP}\s*", text[:pos])]
-    start = starts[-1] if starts else 0
-    m = re.compile(_STOP).search(text, pos)
+    ends = [m.end() for m in _STOP.finditer(text, 0, pos)]
+    start = ends[-1] if ends else 0
+    start += len(text[start:pos]) - len(text[start:pos].lstrip())  # the spaces after the stop
+    m = _STOP.search(text, pos)
     end = m.start() if m else len(text)
     return _ZH_MASK.sub("・", text[start:end])
 
