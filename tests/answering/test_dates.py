@@ -425,6 +425,19 @@ def test_a_filing_date_is_compared_with_the_last_day(done, lang, expected):
     assert describe_comparison(done, dt.date(2026, 10, 9), lang, what=what) == expected
 
 
+@pytest.mark.parametrize(
+    "planned, lang, expected",
+    [
+        (dt.date(2026, 10, 14), "en", "If done on 14 October 2026: 5 days after the last day, 9 October 2026, so it would be late."),
+        (dt.date(2026, 10, 8), "en", "If done on 8 October 2026: one day before the last day, 9 October 2026, so in time."),
+        (dt.date(2026, 10, 14), "zh", "如在2026年10月14日办理：比最后一天（2026年10月9日）晚5天，将会逾期。"),
+    ],
+)
+def test_a_day_still_to_come_is_compared_as_a_plan(planned, lang, expected):
+    today = dt.date(2026, 10, 5)
+    assert describe_comparison(planned, dt.date(2026, 10, 9), lang, what="Filed", today=today) == expected
+
+
 # --------------------------------------------------------------------------- dates counted from an earlier one
 
 

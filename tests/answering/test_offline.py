@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 
+from regchat.answering.engine import question_parts
+
 from regchat.answering import Engine
 from regchat.answering.guardrails import quote_in
 from regchat.answering.scope import REFUSAL
@@ -609,6 +611,37 @@ def test_a_deadline_question_with_another_part_answers_that_part_too(engine):
 def test_a_deadline_question_asking_one_thing_quotes_only_its_rule(engine):
     answer = engine.answer("Our son was born on 2026-10-05. By when must we register him?", today=TODAY)
     assert keys(answer) == ["cn-exit-entry-law#40"]
+
+
+@pytest.mark.parametrize(
+    "message, parts",
+    [
+        ("我护照换了。还要去改居留证吗？要不要交罚款", ["我护照换了。还要去改居留证吗？", "要不要交罚款"]),
+        ("When must I apply for the permit, and which office do I go to? Thanks a lot!",
+         ["When must I apply for the permit", "which office do I go to?"]),
+        ("When must I apply for the permit? Thanks a lot!", ["When must I apply for the permit? Thanks a lot!"]),
+    ],
+)
+def test_a_message_is_split_into_the_questions_it_asks(message, parts):
+    assert question_parts(message) == parts
+
+
+def test_a_planned_day_is_compared_with_the_deadline(engine):
+    answer = engine.answer(
+        "My passport was replaced on 2026-10-01 and the residence permit still shows the old number. "
+        "I can only go to the office on 2026-10-20, will that be too late?", today=dt.date(2026, 10, 6),
+    )  # fmt: skip
+    assert [d.rule_id for d in answer.deadlines] == ["law-33-change-registration"]
+    assert answer.text.splitlines()[0].startswith("If done on 20 October 2026: 9 days after the last day")
+
+
+def test_a_part_the_quoted_article_answers_gets_the_sentence_that_answers_it(engine):
+    answer = engine.answer(
+        "Our son was born in Shanghai on 2 October. What is the last day to register him, and where do we go?",
+        today=dt.date(2026, 10, 6),
+    )  # fmt: skip
+    assert keys(answer) == ["cn-exit-entry-law#40"]
+    assert "exit/entry administrations of public security organs" in answer.text.split("How it was computed")[-1]
 
 
 # --------------------------------------------------------------------------- how people write

@@ -141,7 +141,7 @@ def test_the_role_of_each_rule_event_decides_which_date_it_takes():
 def test_what_a_deadline_is_compared_with_is_read_from_its_result():
     assert asks_user_action(get_rule("law-32-extend-residence"))
     assert asks_user_action(get_rule("law-40-newborn"))
-    assert compared_roles(get_rule("law-39-accommodation")) == {"filing", "action"}
+    assert compared_roles(get_rule("law-39-accommodation")) == {"filing", "plan", "action"}
     assert compared_roles(get_rule("law-30-decision")) == {"decision"}  # the authority decides
     assert compared_roles(get_rule("reg-16-health-certificate")) == frozenset()  # a validity
     assert compared_roles(get_rule("law-30-work-permit-validity")) == frozenset()  # a longest period

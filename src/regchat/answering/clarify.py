@@ -165,6 +165,7 @@ def compose_clarification(
 
 _DONE = {
     "filing": {"en": "Filed", "zh": "申请递交日期"},
+    "plan": {"en": "Done", "zh": "办理日期"},
     "action": {"en": "Done", "zh": "办理日期"},
     "decision": {"en": "Decided", "zh": "作出决定的日期"},
 }
@@ -182,7 +183,8 @@ def compare_actions(reading: Reading, rule: RuleLike, deadline: Deadline, draft:
     notes = []
     for roled, day in action_dates(reading, rule):
         what = _DONE.get(roled.role or "action", _DONE["action"])[reading.lang if reading.lang == "zh" else "en"]
-        notes.append(describe_comparison(day, deadline.date, reading.lang, what=what))
+        planned = reading.today if roled.role == "plan" else None  # a day still to come is read as a plan
+        notes.append(describe_comparison(day, deadline.date, reading.lang, what=what, today=planned))
     if not notes:
         return draft
     # "Was I on time?" is answered first; the computed last day and its rule follow.

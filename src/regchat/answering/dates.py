@@ -735,11 +735,11 @@ def find_time(text: str) -> dt.time | None:
 
 Role = Literal[
     "enter_before", "visa_validity", "birth", "change", "decision", "filing", "expiry", "entry", "arrival", "issue",
-    "action",
+    "plan", "action",
 ]  # fmt: skip
 ROLES_FILE = Path(__file__).resolve().parent.parent / "data" / "date_roles.json"
 # Roles whose date is something the user did, to compare with a deadline rather than start one.
-ACTION_ROLES: frozenset[str] = frozenset({"filing", "action"})
+ACTION_ROLES: frozenset[str] = frozenset({"filing", "plan", "action"})
 
 
 @dataclass(frozen=True)
@@ -870,24 +870,27 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
     return out
 
 
-def describe_comparison(done: dt.date, last: dt.date, lang: str, *, what: str | None = None) -> str:
+def describe_comparison(done: dt.date, last: dt.date, lang: str, *, what: str | None = None,
+                        today: dt.date | None = None) -> str:
     """One sentence comparing the day something was done with the last day allowed:
-    "Filed on 10 October 2026: one day after the last day, 9 October 2026."."""
+    "Filed on 10 October 2026: one day after the last day, 9 October 2026.". A day still to
+    come (after ``today``) is a plan: "If done on 18 March 2026: ..., so it would be late."."""
     gap = (done - last).days
+    planned = today is not None and done > today
     if lang == "zh":
-        head = f"{what or '办理日期'}{_zh(done)}："
+        head = f"如在{_zh(done)}办理：" if planned else f"{what or '办理日期'}{_zh(done)}："
         if gap == 0:
-            return head + f"正是最后一天（{_zh(last)}），未逾期。"
+            return head + f"正是最后一天（{_zh(last)}），{'不会逾期' if planned else '未逾期'}。"
         if gap < 0:
-            return head + f"比最后一天（{_zh(last)}）早{-gap}天，未逾期。"
-        return head + f"比最后一天（{_zh(last)}）晚{gap}天，已逾期。"
-    head = f"{what or 'Done'} on {_en(done)}: "
+            return head + f"比最后一天（{_zh(last)}）早{-gap}天，{'不会逾期' if planned else '未逾期'}。"
+        return head + f"比最后一天（{_zh(last)}）晚{gap}天，{'将会逾期' if planned else '已逾期'}。"
+    head = f"If done on {_en(done)}: " if planned else f"{what or 'Done'} on {_en(done)}: "
     days = lambda n: "one day" if n == 1 else f"{n} days"  # noqa: E731
     if gap == 0:
         return head + f"on the last day, {_en(last)}, so in time."
     if gap < 0:
         return head + f"{days(-gap)} before the last day, {_en(last)}, so in time."
-    return head + f"{days(gap)} after the last day, {_en(last)}, so late."
+    return head + f"{days(gap)} after the last day, {_en(last)}, so {'it would be late' if planned else 'late'}."
 
 
 # --------------------------------------------------------------------------- dates derived from an earlier one

@@ -22,7 +22,7 @@ from ..deadlines import calendar_for, compute_deadline, describe_day, load_rules
 from ..documents import Answer, Hit, Provision, RetrievedItem
 from ..errors import DeadlineError, ModelError, RegchatError
 from ..settings import Settings, get_settings
-from ..tokens import tokenize
+from ..tokens import is_chinese, tokenize
 from .asked import asked, asks_for_period, not_stated_line, without_asks, short_answer, unstated, where_to_ask
 from .clarify import compare_actions, compose_clarification, merge_drafts
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
@@ -44,7 +44,7 @@ from .offline import (
     date_hint,
     no_deadline_note,
 )
-from .questions import Reading, place_of, asking_clauses, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, event_date, read_question, resolve_for, without_asking
+from .questions import Reading, place_of, asking_clauses, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, event_date, read_question, resolve_for, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import has_domain_words, judge_scope, refusal, warm_up
 
@@ -406,24 +406,48 @@ class Engine:
         asking = asking_clauses(reading.question)
         story = " ".join(c for c in clauses_of(reading.question) if c not in asking)
         for part in parts:
+            part_reading = dataclasses.replace(reading, question=part, refs=[])
+            if _already_stated(part, draft):
+                # "…, and where do we go?" when the quoted article names the office: its sentence that does
+                draft = self._with_more_of_the_cited(part_reading, draft)
+                continue
             if len(draft.cited) >= MOST_PARTS:
                 break
-            if _already_stated(part, draft):
-                continue  # "…, and for how many years at most?" when the quoted article gives its years
-            provision = None
+            provision, cited = None, None
             for text in dict.fromkeys([f"{story} {part}" if story not in part else part, part]):
                 found = self.retriever.search(dataclasses.replace(reading, question=text).standalone_query, k=TOP_K)
                 if reading.region:  # one place per answer: a Macao question gets no mainland part
                     found = [h for h in found if h.provision.jurisdiction == reading.region]
-                if found and found[0].score >= self.retriever.min_score and found[0].provision not in draft.cited:
-                    provision = found[0].provision
-                    break
+                if found and found[0].score >= self.retriever.min_score:
+                    if found[0].provision not in draft.cited:
+                        provision = found[0].provision
+                        break
+                    cited = cited or found[0].provision
             if provision is None:
+                if cited is not None:  # the part is answered by another paragraph of a provision already quoted
+                    draft = self._with_more_of_the_cited(part_reading, draft, cited)
                 continue
             consulted[provision.key] = provision
-            part_reading = dataclasses.replace(reading, question=part, refs=[])
             draft = merge_drafts(draft, [compose_lookup(part_reading, [provision], self.picker, self.titles_zh)])
         return draft
+
+    def _with_more_of_the_cited(self, part_reading: Reading, draft: Draft, provision: Provision | None = None) -> Draft:
+        """``draft`` and, when a provision it cites (``provision``, or the cited one whose text speaks
+        to the part best) has a sentence answering the part that the draft does not quote yet, that
+        sentence quoted too ("…, and may the border inspection ask the agency for a guarantee?": the
+        article's third paragraph, beside the first quoted for the period)."""
+        score = SentencePicker.clause_scorer(part_reading.question)
+        if provision is None:
+            fits = {p.key: max((score(s) for t in p.texts for s in SentencePicker.text_sentences(t.text)), default=0.0)
+                    for p in draft.cited}  # fmt: skip
+            best = max(fits.values(), default=0.0)
+            provision = next((p for p in draft.cited if best > 0 and fits[p.key] == best), None)
+        if provision is None:
+            return draft
+        more = compose_lookup(part_reading, [provision], self.picker, self.titles_zh)
+        quote = more.quoted.get(provision.key)
+        new = [piece for piece in (quote.pieces if quote else []) if piece not in draft.text and score(piece) > 0]
+        return merge_drafts(draft, [more]) if new else draft
 
     def _with_what_is_asked(self, reading: Reading, hits: list[Hit], consulted: dict[str, Provision]) -> list[Hit]:
         """The hits, and when the question asks for a kind of fact that guides the choice (a
@@ -432,11 +456,14 @@ class Engine:
         kinds = choosing_kinds(reading)
         if not kinds or not hits:
             return hits
-        if any(states_kind(h.provision, kinds, reading.question) for h in hits):
+        # (what another place's provisions state answers nothing here: they are not quoted)
+        place = reading.region or hits[0].provision.jurisdiction
+        local = [h for h in hits if h.provision.jurisdiction == place]
+        if any(states_kind(h.provision, kinds, reading.question) for h in local):
             return hits
         seen = {h.provision.key for h in hits}
         deeper = [h for h in self.retriever.search(reading.search_query, k=DEEPER_K) if h.provision.key not in seen]
-        more = [h for h in deeper if states_kind(h.provision, kinds, reading.question)][:2]
+        more = [h for h in deeper if h.provision.jurisdiction == place and states_kind(h.provision, kinds, reading.question)][:2]
         consulted.update({h.provision.key: h.provision for h in more})
         return list(hits) + more
 
@@ -638,13 +665,28 @@ class Engine:
 
 
 _ASKS = re.compile(r"[^?？]*[?？]")
+# A further question joined to one by a comma: "What is the last day, and where do we go?".
+_JOINED_ASK = re.compile(
+    r"[,，;；]\s*(?:and|also|plus)\s+(?=(?:how|what|which|when|where|who|whether|can|could|may|do|does|"
+    r"did|is|are|should|must|will|would)\b)|[，；;]\s*(?:还有|另外|以及|顺便问一下|顺便问)",
+    re.I,
+)
 
 
 def question_parts(question: str) -> list[str]:
-    """The questions a message asks, each ending with a question mark ("Where do I apply? And
-    what do I bring?"); one part when it asks one thing (or has no question mark)."""
-    parts = [m.group().strip() for m in _ASKS.finditer(question)]
+    """The questions a message asks: each ending with a question mark ("Where do I apply? And
+    what do I bring?"), each joined to another by a comma (", and where do we go?"), and a last
+    one left without its mark ("…来得及吗？会不会罚款"); one part when it asks one thing."""
+    parts: list[str] = []
+    end = 0
+    for m in _ASKS.finditer(question):
+        parts += [p.strip() for p in _JOINED_ASK.split(m.group())]
+        end = m.end()
+    # (a short question after another is elliptic, "谁来登记？": it goes with the one before)
     parts = [p for p in parts if len(p) >= 8]
+    rest = question[end:].strip()
+    if parts and is_interrogative(rest) and len(rest) >= 4:
+        parts.append(rest)
     return parts if len(parts) > 1 else [question]
 
 

@@ -885,6 +885,15 @@ _INTERROGATIVE = re.compile(
 )
 
 
+# A Chinese question in the A-not-A form, with or without its question mark ("会不会罚款").
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+
+
+def is_interrogative(text: str) -> bool:
+    """Whether ``text`` holds words that ask ("how", "哪", "吗", "会不会"), question mark or not."""
+    return bool(_INTERROGATIVE.search(text) or _A_NOT_A.search(text))
+
+
 def asking_part(question: str) -> str:
     """The clauses of ``question`` that ask (ending with a question mark, or with words asking
     for a date); the whole question when none or all do."""
@@ -1084,7 +1093,8 @@ def action_dates(reading: Reading, rule: RuleLike) -> list[tuple[RoledDate, dt.d
     for r in reading.roles:
         if r is event or r.role not in wanted:
             continue
-        day = r.found.resolve(reading.today, "past" if reading.past_tense else "nearest")
+        # a day the user plans to act on is still to come, whatever the story's tense
+        day = r.found.resolve(reading.today, "future" if r.role == "plan" else "past" if reading.past_tense else "nearest")
         if day is not None:
             out.append((r, day))
     return out
