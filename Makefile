@@ -56,6 +56,7 @@ eval: install index
 	$(PY) evals/run.py --questions evals/reworded_fresh3.jsonl --report evals/results/reworded-fresh3.json --baseline evals/results/fresh3-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback4/fresh4.jsonl --report evals/results/fresh4-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback5/fresh5.jsonl --report evals/results/fresh5-as-dev.json
+	$(PY) evals/run.py --questions evals/heldback6/fresh6.jsonl --report evals/results/fresh6-as-dev.json
 
 bench: install index
 	$(PY) evals/bench.py --out evals/results/bench.json
