@@ -39,7 +39,7 @@ EXAMPLES = [
     "我的居留证件2027年1月20日到期，最迟什么时候要递交延期申请？",
     "My Foreigner's Work Permit card is damaged. What must I do to get a new one?",
     "外籍员工来华上班，要办哪些证件？",
-    "My Macao blue card (non-resident worker card) expires soon: how is it renewed?",
+    "Renewing a Macao non-resident worker card that is about to expire: what is needed?",
 ]
 
 SOURCES_TITLE = {"en": "Sources", "zh": "来源"}
