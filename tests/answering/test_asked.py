@@ -2,7 +2,7 @@
 
 import pytest
 
-from regchat.answering.asked import asked, asks_for_period, short_answer, stay_term, unstated
+from regchat.answering.asked import asked, asks_for_period, short_answer, stay_term, unstated, without_visa_letters
 
 X_ITEM = "(11) X1 visas shall be issued to persons applying for enrolment in long-term course in China; " \
          "X2 visas shall be issued to persons applying for enrolment in a short-term course in China."
@@ -113,3 +113,23 @@ class TestLengthsOfTime:
     @pytest.mark.parametrize("question", ["这个期限是多久？", "How long is the receipt valid?"])
     def test_a_text_stating_a_period_answers_how_long(self, question):
         assert unstated(question, ["受理回执有效期不超过15日", "a receipt valid for not more than 15 days"]) == []
+
+
+@pytest.mark.parametrize(
+    "question, left",
+    [
+        ("Which visa should her parents get? A friend said Q1.", "Which visa should her parents get? A friend said  ."),
+        ("她应该办哪种签证？中介说办Q2", "她应该办哪种签证？中介说办 "),
+        ("Is the K visa real, or do I need a Z visa?", "Is the K visa real, or do I need a Z visa?"),
+    ],
+)
+def test_the_visa_letters_a_which_visa_question_names_are_choices_not_facts_of_the_case(question, left):
+    assert without_visa_letters(question) == left
+
+
+def test_which_visa_is_answered_by_the_text_saying_to_whom_visas_are_issued():
+    (kind,) = [k for k in asked("What visa do my wife's parents apply for?") if k.name == "visa_category"]
+    assert kind.choose and not kind.unstated
+    assert kind.stated_in("(11) S1 visas shall be issued to spouses, parents ...")
+    assert kind.stated_in("（十一）S1字签证，发给申请入境长期探亲的…")
+    assert not kind.stated_in("(9) Foreigners applying for a Q1 visa shall submit a letter of invitation")

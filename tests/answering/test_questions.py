@@ -211,6 +211,36 @@ def test_a_rule_counting_from_the_end_of_a_stay_takes_it_from_the_entry_and_the_
     assert via.id == "reg-36-stay-period" and date.role == "entry"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "My parents arrive on 2026-11-01 with S2 visas, 60 days of stay. By when must they apply to extend their stay?",
+        "我爸妈2026年11月1日飞过来，S2签证停留期60天，要延期的话最晚哪天去申请？",
+    ],
+)
+def test_a_rule_the_question_names_more_than_the_one_dating_its_event_is_the_one_asked(question):
+    reading, choice = choose(question)
+    assert choice.rule.id == "law-29-extend-stay"
+    assert choice.via[0].id == "reg-36-stay-period"
+
+
+def test_two_rules_counting_from_one_date_are_both_computed_when_each_is_asked():
+    question = ("Both applications were accepted on 2026-09-28 and we hold the receipts: the residence permit "
+                "renewal and the stay extension. What is the latest date each receipt can run to?")
+    _, choice = choose(question)
+    assert {choice.rule.id, *(r.id for r, _ in choice.also)} == {"reg-13-receipt", "reg-18-receipt"}
+    _, one = choose(question.replace("each receipt", "the receipt"))
+    assert one.rule is None and one.reason == "close"
+
+
+def test_a_date_a_follow_up_only_tells_beside_another_question_starts_nothing():
+    history = _turns("My residence permit expires on 2026-12-20. By when must I apply to renew it?")
+    told, _ = choose("OK, I filed on 2026-11-10. If they refuse, can I appeal?", history)
+    assert not told.reuses_previous
+    asked, _ = choose("And if it expired on 2026-12-30?", history)
+    assert asked.reuses_previous
+
+
 def test_without_the_days_of_stay_there_is_nothing_to_chain_and_the_question_is_asked_back():
     _, choice = choose("I arrived on 2026-11-01. When must I apply to extend my stay?")
     assert choice.rule is None and choice.via is None and choice.reason == "role"
@@ -277,7 +307,7 @@ def test_questions_that_ask_about_a_date_in_other_words(question):
     "question, days",
     [("On an M visa with 30 days stay, entered on March 3.", 30), ("a 45-day stay", 45),
      ("Duration of each stay: 060", 60), ("停留30天", 30), ("Came in on a Q2 visa, 90 days per stay.", 90),
-     ("签证每次停留60天", 60), ("Each stay allowed is 30 days.", 30)],
+     ("签证每次停留60天", 60), ("Each stay allowed is 30 days.", 30), ("the visa says 90 days duration of stay", 90)],
 )
 def test_the_visas_days_of_stay_in_the_forms_people_write_them(question, days):
     assert read_question(question, [], dt.date(2026, 3, 10), []).stay_days == days

@@ -151,6 +151,16 @@ def short_answer(question: str, quoted: str, lang: Lang, *, parts: list[str] | N
     return None
 
 
+def without_visa_letters(question: str) -> str:
+    """A question asking which visa, without the visa letters it names ("A colleague said Q1"):
+    those are the choices asked about, so the item that answers is matched on the asker's case
+    alone. Any other question unchanged."""
+    record = _data().get("answers", {}).get("visa")
+    if not record or not any(re.search(p, question, re.I) for p in record["asks_which"]):
+        return question
+    return re.sub(record["named"], " ", question)
+
+
 def _figures(text: str, lang: Lang, *, money: bool) -> list[str]:
     from .quoting import figures_in
 

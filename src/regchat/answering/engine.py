@@ -23,7 +23,7 @@ from ..documents import Answer, Hit, Provision, RetrievedItem
 from ..errors import DeadlineError, ModelError, RegchatError
 from ..settings import Settings, get_settings
 from ..tokens import is_chinese, tokenize
-from .asked import asked, asks_for_period, not_stated_line, without_asks, short_answer, unstated, where_to_ask
+from .asked import asked, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask
 from .clarify import compare_actions, compose_clarification, merge_drafts
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
 from .dates import dates_in, describe_date_problem
@@ -748,12 +748,12 @@ def _first_line(reading: Reading, draft: Draft) -> tuple[str | None, list[str]]:
 
     parts = question_parts(reading.question)
     if len(parts) < 2 or len(draft.quoted) < 2:
-        score = SentencePicker.clause_scorer(reading.question)
+        score = SentencePicker.clause_scorer(without_visa_letters(reading.question))
         items = [piece for q in draft.quoted.values() for piece in pieces(q)]
         first = short_answer(reading.question, " ".join(draft.quotes.values()), reading.lang, parts=items, score=score)
         return first, list(draft.quotes)
     for part in parts:
-        score = SentencePicker.clause_scorer(part)
+        score = SentencePicker.clause_scorer(without_visa_letters(part))
         fit = {k: max((score(piece) for piece in [*pieces(q), draft.quotes[k]]), default=0.0) for k, q in draft.quoted.items()}
         top = max(fit.values())
         # the provisions that speak to this part in its words best, or every one when none does

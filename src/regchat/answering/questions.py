@@ -152,7 +152,7 @@ _STAY_DAYS = re.compile(
     r"(?:duration of (?:each )?stay|stay duration)\W{0,3}(?P<n7>\d{1,3})\b|"
     r"(?P<n8>\d{1,3})[- ]days? (?:per|each|a|for each) (?:stay|entry|visit)|每次(?:可)?停留\s*(?P<n9>\d{1,3})\s*[天日]|"
     r"\b(?:each|every|per|a|the) stay (?:allowed |permitted |granted )?(?:is |was |of |are )?(?:up to |at most )?"
-    r"(?P<n10>\d{1,3})[- ]days?\b",
+    r"(?P<n10>\d{1,3})[- ]days?\b|(?P<n11>\d{1,3})[- ]days?\s+(?:duration|period|length)\s+of\s+stay",
     re.I,
 )
 _THING = re.compile(r"\b(?:it|that|this|one)\b|它|这个|那个|该证|此", re.I)  # a thing, not people ("they")
@@ -224,8 +224,19 @@ class Reading:
         or asks about the date again ("And if I entered on 10 May?", "那到期前最迟哪天要去？");
         otherwise ("Which papers does that take?") the earlier turn is context for a lookup."""
         return self.follow_up and bool(
-            self.dates or self.asks_deadline or _STAY_DAYS.search(self.question) or self.replied_to
+            self.dates_asked_about or self.asks_deadline or _STAY_DAYS.search(self.question) or self.replied_to
         )
+
+    @property
+    def dates_asked_about(self) -> bool:
+        """Whether the message's dates bear on what it asks: a date in a sentence that asks ("And if
+        I entered on 10 May?"), or any date of a message that asks nothing (a date given in reply).
+        A date the message only tells beside another question ("filed yesterday. Can we appeal?")
+        starts nothing."""
+        if not self.dates:
+            return False
+        asking = asking_sentences(self.question)
+        return asking == self.question or any(d.text in asking for d in self.dates)
 
     @property
     def carried_subject(self) -> str | None:
@@ -653,6 +664,16 @@ def choose_rule(
             return RuleChoice(
                 asked.rule, asked.score, asked.evidence.keywords, "", (asked,), ranking.margin, None, (), via
             )
+    if top is not None and roled:
+        # The question names a rule more than the top one (its keywords), and the top rule computes
+        # that rule's event ("entered 5 April, 60 days of stay: by when must we apply to extend?"):
+        # the named rule is asked, counted from the top rule's date.
+        for c in ranking.candidates[1:]:
+            if c.evidence.role_fit >= 0 or c.evidence.keywords <= top.evidence.keywords:
+                continue
+            via = chain_for(c.rule, rules, reading, roled)
+            if via is not None and via[0] is top.rule:
+                return RuleChoice(c.rule, c.score, c.evidence.keywords, "", (c,), ranking.margin, None, (), via)
     unnamed = _unnamed_subject(reading, rules, evidence, decision, roled)
     if unnamed:
         # "what is this date of?" unless the words say (an entry date, and no rule named: "which deadline?")
@@ -661,7 +682,7 @@ def choose_rule(
     unplaced = _date_of_no_rules_event(reading, rules, evidence, decision, roled)
     if unplaced:
         return RuleChoice(None, unplaced[0].score, unplaced[0].evidence.keywords, "role", unplaced, ranking.margin)
-    if decision.reason == "close" and (own := _each_with_its_own_date(decision.candidates, roled)):
+    if decision.reason == "close" and (own := _each_with_its_own_date(decision.candidates, roled, reading)):
         # Close rules, each dating its own event with a date of its own ("entered on 16 March; the
         # health check is of 9 October"): the question asks them all, so each is computed.
         first, *rest = own
@@ -683,19 +704,25 @@ def choose_rule(
 
 
 def _each_with_its_own_date(
-    candidates: Sequence[Candidate], roled: Sequence[RoledDate]
+    candidates: Sequence[Candidate], roled: Sequence[RoledDate], reading: Reading | None = None
 ) -> list[tuple[Candidate, RoledDate]]:
     """The candidates paired with their event's date when each has a date whose role is its own
-    event and no two share one; empty otherwise (two rules counting from one date are a real choice)."""
+    event and no two share one, or when the sentence that asks wants each ("when does each end?",
+    "分别"); empty otherwise (two rules counting from one date are a real choice)."""
+    each = reading is not None and bool(_EACH.search(asking_sentences(reading.question)))
     out: list[tuple[Candidate, RoledDate]] = []
     for c in candidates:
         date = date_for(c.rule, roled)
         if c.evidence.role_fit < 1 or c.score < MIN_SCORE or date is None or date.role not in rule_roles(c.rule):
             return []
-        if any(date is d or date.found.text == d.found.text for _, d in out):
+        if not each and any(date is d or date.found.text == d.found.text for _, d in out):
             return []
         out.append((c, date))
     return out if len(out) > 1 else []
+
+
+# The asker wants the answer for each of several things ("each receipt", "both", "分别").
+_EACH = re.compile(r"\b(?:each|both|respectively|either of)\b|分别|各自|各是|两个都|都是哪天", re.I)
 
 
 _DEADLINE_WORD = re.compile(
