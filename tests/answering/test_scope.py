@@ -259,6 +259,20 @@ class TestHongKongTaiwanAndMacao:
         assert refusal("en", decision) == REFUSAL["en"] + "\n" + NEIGHBOUR_NOTE["en"]
         assert len(NEIGHBOUR_NOTE["en"].splitlines()) == 1
 
+    @pytest.mark.parametrize(
+        "question",
+        ["我是台湾人，拿台胞证，在广州找了工作，要不要办工作许可和工作类居留证？",
+         "I hold a Home Return Permit and got a job in Shanghai: do I need a work permit and a work-type residence permit?"],
+    )
+    def test_who_holds_a_residents_document_of_hong_kong_or_taiwan_is_no_foreigner(self, question):
+        decision = judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False)
+        assert not decision.in_scope and decision.note == NEIGHBOUR_NOTE
+
+    def test_a_trip_elsewhere_told_in_a_follow_up_about_chinas_rules_stays_in_scope(self):
+        question = "他想先去香港玩几天，回来以后原来的居留许可还能用吗？"
+        assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=True).in_scope
+        assert not judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
+
     def test_another_countrys_refusal_has_no_hong_kong_line(self):
         decision = judge_scope("Mexican visa?", top_score=HIGH, min_score=MIN, follow_up_context=False)
         assert refusal("zh", decision) == REFUSAL["zh"]

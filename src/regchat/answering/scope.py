@@ -100,6 +100,7 @@ class ForeignMatter:
     start: int
     end: int
     code: str | None = None  # None: a lettered visa of no named place
+    document: bool = False  # a Hong Kong, Macao or Taiwan residents' own document (台胞证, Home Return Permit)
 
     @property
     def neighbour(self) -> bool:
@@ -213,7 +214,7 @@ def foreign_matters(text: str) -> list[ForeignMatter]:
             if (m.group(1) + m.group(2)).upper() not in _china_visa_categories():
                 found.append(ForeignMatter(text[m.start() : m.end()], m.start(), m.end()))
     for m in neighbour_docs.finditer(plain):
-        found.append(ForeignMatter(text[m.start() : m.end()], m.start(), m.end(), g.neighbour_document(m.group(0))))
+        found.append(ForeignMatter(text[m.start() : m.end()], m.start(), m.end(), g.neighbour_document(m.group(0)), True))
     return sorted(found, key=lambda f: f.start)
 
 
@@ -266,6 +267,8 @@ _CHINA_ANCHOR = re.compile(
     r"non-resident workers?)\b|中国|中國|内地|內地|大陆|大陸|澳门|澳門|来华|在华|[CDFGJKLMQRSXZ][12]?字?签证|外地雇员|外地僱員|公安机关",
     re.I,
 )
+
+_MACAO_NAMED = re.compile(r"\bmaca[ou]\b|澳门|澳門", re.I)
 
 # China or Macao named only to compare another place's rules with ("is the Hong Kong fine the same
 # as in mainland China?", "和内地一样吗"): no tie to them.
@@ -425,11 +428,17 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
     matters = foreign_matters(question)
     rest = without_foreign_subjects(question, matters)
     governed = has_subject(without_off_topic(rest))
+    if any(m.document for m in matters) and not _MACAO_NAMED.search(question):
+        # Who holds a Hong Kong, Macao or Taiwan residents' document (台胞证, a Home Return Permit) is no
+        # foreigner: on the mainland the foreigners' rules are not theirs, whatever permits the question names.
+        return ScopeDecision(False, "Hong Kong's or Taiwan's rules", firm=True, note=NEIGHBOUR_NOTE)
     if matters:
         # Another place's visa or immigration is the subject unless what remains is tied to China or Macao
         # ("go to Thailand: do I need a visa?" asks about Thailand's visa), and more than who asks ("with
-        # my Z visa, must I get a visa for Italy?").
-        anchored = _CHINA_ANCHOR.search(_COMPARED.sub(" ", rest))
+        # my Z visa, must I get a visa for Italy?"); in a conversation about China's rules, a trip
+        # elsewhere told in a follow-up ("he wants to spend a few days in Hong Kong first: is his
+        # permit still good?") is tied to them already.
+        anchored = _CHINA_ANCHOR.search(_COMPARED.sub(" ", rest)) or follow_up_context
         governed = governed and bool(anchored) and not _only_the_asker_is_governed(question, matters)
         if not governed:
             if all(m.neighbour for m in matters):
