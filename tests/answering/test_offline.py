@@ -644,6 +644,15 @@ def test_a_part_the_quoted_article_answers_gets_the_sentence_that_answers_it(eng
     assert "exit/entry administrations of public security organs" in answer.text.split("How it was computed")[-1]
 
 
+def test_the_first_of_several_questions_gets_its_own_provision_too(engine):
+    answer = engine.answer(
+        "Three quick things about my mother visiting on an S2 visa. 1) She sleeps at our flat, not a hotel: "
+        "must somebody register her with the police? 2) She wants to stay longer than her visa allows: how is "
+        "the stay extended? 3) Can the extension be longer than her first stay?", today=TODAY,
+    )  # fmt: skip
+    assert {"cn-exit-entry-law#39", "cn-exit-entry-law#29"} <= set(keys(answer))
+
+
 # --------------------------------------------------------------------------- how people write
 
 

@@ -392,7 +392,7 @@ class Engine:
         # gets the provision that answers each.
         chosen = choose_provisions(reading, self._with_what_is_asked(reading, hits, consulted))
         draft = compose_lookup(reading, chosen[:MOST_PARTS], self.picker, self.titles_zh)
-        return self._with_other_parts(reading, draft, question_parts(reading.question)[1:], consulted)
+        return self._with_other_parts(reading, draft, question_parts(reading.question), consulted)
 
     def _with_other_parts(self, reading: Reading, draft: Draft, parts: Sequence[str], consulted: dict[str, Provision]) -> Draft:
         """``draft`` and, for each of the question's ``parts`` (its several questions), the provision
