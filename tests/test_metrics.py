@@ -84,7 +84,7 @@ def test_counters_move_as_the_real_engine_answers(shipped_settings, retriever):
         before = scrape(client)
         assert value(before, "regchat_answers_total", channel="api", outcome="answered") == 0
         questions = {
-            "I entered China on 2 March 2026 on a Z visa. By when must I apply for a residence permit?": "answered",
+            "I came into China with a Z visa on 2026-03-02. By when must I apply for a residence permit?": "answered",
             "Write me a poem about the sea.": "refused",
             "What does Article 99 of the Exit and Entry Administration Law say?": "not_stated",
         }

@@ -331,7 +331,7 @@ def real_server(shipped_settings):
 def test_ask_with_the_real_engine_computes_the_deadline_and_cites_the_article(shipped_settings):
     with TestClient(create_app(shipped_settings, clock=lambda: dt.date(2026, 11, 22))) as client:
         response = client.post("/api/ask", json={
-            "question": "I entered China on 2 March 2026 on a Z visa. By when must I apply for a residence permit?"})
+            "question": "I came into China with a Z visa on 2026-03-02. By when must I apply for a residence permit?"})
         health = client.get("/healthz")
     assert response.status_code == 200, response.text
     answer = Answer.model_validate(response.json())
@@ -398,7 +398,7 @@ def test_with_the_model_endpoint_down_answers_still_come_offline_and_health_says
     settings = shipped_settings.model_copy(update={"llm": f"http://127.0.0.1:{_closed_port()}/v1", "llm_timeout": 5})
     with TestClient(create_app(settings, clock=lambda: dt.date(2026, 11, 22))) as client:
         response = client.post("/api/ask", json={
-            "question": "I entered China on 2 March 2026 on a Z visa. By when must I apply for a residence permit?"})
+            "question": "I came into China with a Z visa on 2026-03-02. By when must I apply for a residence permit?"})
         health = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()

@@ -31,7 +31,7 @@ BROWSER_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = PROJECT_ROOT / "artifacts"
-Z_VISA_QUESTION = "I entered China on 2 March 2026 on a Z visa. By when must I apply for a residence permit?"
+Z_VISA_QUESTION = "I came into China with a Z visa on 2026-03-02. By when must I apply for a residence permit?"
 
 
 # --- answers as chat messages (no browser) ------------------------------------------------

@@ -94,7 +94,7 @@ class AskRequest(BaseModel):
         json_schema_extra={
             "examples": [
                 {
-                    "question": "I entered China on 2 March 2026 on a Z visa. By when must I apply for a residence permit?",
+                    "question": "I came into China with a Z visa on 2026-03-02. By when must I apply for a residence permit?",
                     "history": [],
                     "today": "2026-11-22",
                 }

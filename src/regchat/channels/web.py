@@ -35,7 +35,7 @@ DESCRIPTION = (
     "可用中文提问。"
 )
 EXAMPLES = [
-    "I entered China on 2 March 2026 on a Z visa. By when must I apply for a residence permit?",
+    "I came into China with a Z visa on 2026-03-02. By when must I apply for a residence permit?",
     "我的居留证件2027年1月20日到期，最迟什么时候要递交延期申请？",
     "My Foreigner's Work Permit card is damaged. What must I do to get a new one?",
     "外籍员工来华上班，要办哪些证件？",
