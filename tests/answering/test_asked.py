@@ -2,7 +2,7 @@
 
 import pytest
 
-from regchat.answering.asked import asked, asks_for_period, short_answer, stay_term, unstated, without_visa_letters
+from regchat.answering.asked import asked, asks_for_period, short_answer, sponsor_of, stay_term, unstated, visa_fit, without_visa_letters
 
 X_ITEM = "(11) X1 visas shall be issued to persons applying for enrolment in long-term course in China; " \
          "X2 visas shall be issued to persons applying for enrolment in a short-term course in China."
@@ -133,3 +133,26 @@ def test_which_visa_is_answered_by_the_text_saying_to_whom_visas_are_issued():
     assert kind.stated_in("(11) S1 visas shall be issued to spouses, parents ...")
     assert kind.stated_in("（十一）S1字签证，发给申请入境长期探亲的…")
     assert not kind.stated_in("(9) Foreigners applying for a Q1 visa shall submit a letter of invitation")
+
+
+@pytest.mark.parametrize(
+    "question, sponsor",
+    [
+        ("I'm a Chinese citizen and my husband is Dutch: which visa does he need to live with me?", "citizen"),
+        ("我在苏州工作，有工作类居留证，想接我妈过来住两个月，她办什么签证？", "foreigner"),
+        ("I am a Chinese citizen. Which visa does the engineer my company hires need?", None),  # no relative
+        ("Which visa does my wife need?", None),  # whose relative she is, the question does not say
+    ],
+)
+def test_whose_relative_the_visitor_is(question, sponsor):
+    assert sponsor_of(question) == sponsor
+
+
+def test_a_relatives_visa_is_the_family_visa_of_the_host_the_question_names():
+    question = "我是中国公民，老婆是法国人，想过来跟我长期住，该办哪种签证？"
+    q1 = "（九）Q1字签证，发给因家庭团聚申请入境居留的中国公民的家庭成员和具有中国永久居留资格的外国人的家庭成员"
+    s1 = "（十一）S1字签证，发给申请入境长期探亲的因工作、学习等事由在中国境内居留的外国人的配偶、父母"
+    x1 = "（十二）X1字签证，发给申请在中国境内长期学习的人员"
+    assert visa_fit(q1, question) == 1.5  # her host, and the long stay
+    assert visa_fit(s1, question) is None and visa_fit(x1, question) is None
+    assert short_answer(question, "", "zh", parts=[q1, s1, x1]) == "签证：Q1。"

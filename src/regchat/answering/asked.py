@@ -175,9 +175,12 @@ def _visa_letters(parts: list[str], patterns: list[str], score, question: str = 
     semicolons, each clause naming its visas ("X1 ... long-term course; X2 ... short-term course");
     the clause matching the question best gives the letters, all of them when none stands out.
     A question that gives the length of the stay (``stay_term``) tips the choice to the clause of
-    that term (long-term or short-term)."""
+    that term (long-term or short-term); one that says whose relative the visitor is
+    (``sponsor_of``: a Chinese citizen's, a foreign worker's) keeps only the clauses of that kind
+    of host."""
     clauses = [c for part in parts for c in re.split(r"[;；]", part)]
     term = stay_term(question) if question else None
+    sponsor = sponsor_of(question) if question else None
     named = []
     for clause in clauses:
         letters = list(dict.fromkeys(m.group(1) for p in patterns for m in re.finditer(p, clause)))
@@ -186,13 +189,15 @@ def _visa_letters(parts: list[str], patterns: list[str], score, question: str = 
             if term is not None:
                 said = _clause_term(clause)
                 fit = 0.5 if said == term else -0.5 if said is not None else 0.0
+            if sponsor is not None and _clause_sponsor(clause) != sponsor:
+                continue  # no visa of a relative of this kind of host: not this visitor's
             named.append(((score(clause) if score else 0.0) + fit, letters))
     if not named:
         return []
     best = max(s for s, _ in named)
-    top = [letters for s, letters in named if s == best]
+    top = list(dict.fromkeys(tuple(letters) for s, letters in named if s == best))  # a clause quoted twice is one
     if best > 0 and len(top) == 1:
-        return top[0]
+        return list(top[0])
     return list(dict.fromkeys(letter for _, letters in named for letter in letters))
 
 
@@ -237,6 +242,45 @@ def stay_term(question: str) -> str | None:
         if abs(days - threshold) > 7:
             return "long" if days > threshold else "short"
     return None
+
+
+def visa_fit(text: str, question: str) -> float | None:
+    """For a question asking which visa, how well a text naming visas fits the asker's case: None
+    (not the answer) for a text naming no host or the other kind of host than the relative's the
+    question names (a Chinese citizen's, a foreign worker's); +1 for naming that host, and +-0.5 for
+    the term of stay (long or short) the question gives; 0 for any other question or text."""
+    record = _data().get("answers", {}).get("visa")
+    if not record or not any(re.search(p, question, re.I) for p in record["asks"]):
+        return 0.0
+    if not any(re.search(p, text) for p in record["finds"]):
+        return 0.0
+    fit = 0.0
+    sponsor, said = sponsor_of(question), _clause_sponsor(text)
+    if sponsor is not None:
+        if said != sponsor:
+            return None
+        fit += 1.0
+    term, said_term = stay_term(question), _clause_term(text)
+    if term is not None and said_term is not None:
+        fit += 0.5 if said_term == term else -0.5
+    return fit
+
+
+def sponsor_of(question: str) -> str | None:
+    """'citizen' or 'foreigner': whose relative the question's visitor is, when it asks about a
+    relative and says (a Chinese citizen or permanent resident; a foreigner in China for work or
+    study); None when it says neither or both."""
+    sponsors = _data()["answers"]["visa"].get("sponsors") or {}
+    if not any(re.search(p, question, re.I) for p in sponsors.get("relatives", [])):
+        return None
+    found = [n for n in ("citizen", "foreigner") if any(re.search(p, question) for p in sponsors.get(f"asked_{n}", []))]
+    return found[0] if len(found) == 1 else None
+
+
+def _clause_sponsor(clause: str) -> str | None:
+    sponsors = _data()["answers"]["visa"].get("sponsors") or {}
+    found = [n for n in ("citizen", "foreigner") if any(re.search(p, clause, re.I) for p in sponsors.get(n, []))]
+    return found[0] if len(found) == 1 else None
 
 
 def _clause_term(clause: str) -> str | None:

@@ -20,7 +20,7 @@ from ..documents import Deadline, Hit, Provision
 from ..parsing import int_to_chinese
 from ..tokens import tokenize
 from .guardrails import marker, split_sentences
-from .asked import asked, without_visa_letters
+from .asked import asked, visa_fit, without_visa_letters
 from .language import WEEKDAYS_ZH, Lang, english_terms
 from .quoting import Quote, quote_provision, version_day
 from .questions import Reading, main_subject_of_text, subject_of
@@ -365,7 +365,12 @@ def compose_lookup(
             lines.append(f"Which document's {named} do you mean? {len(provisions)} documents have one; here is each:")
         draft.outcome = "clarify"
     topic = without_visa_letters(topic_of(reading))  # "which visa? Q1, someone said": matched on the case
-    score = picker.scorer(topic)
+    words = picker.scorer(topic)
+
+    def score(text: str) -> float:  # ... and on whose relative the visitor is, for how long
+        fit = visa_fit(text, reading.question)
+        return 0.0 if fit is None else words(text) + fit
+
     fallback = picker.scorer(reading.context) if reading.follow_up else None
     day = version_day(reading.today, [d for f in reading.dates if (d := f.resolve(reading.today)) is not None])
     for p in provisions:
