@@ -156,3 +156,20 @@ def test_a_relatives_visa_is_the_family_visa_of_the_host_the_question_names():
     assert visa_fit(q1, question) == 1.5  # her host, and the long stay
     assert visa_fit(s1, question) is None and visa_fit(x1, question) is None
     assert short_answer(question, "", "zh", parts=[q1, s1, x1]) == "签证：Q1。"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many working days will the immigration bureau take to issue the new card?",
+        "How many days until it's ready?",
+        "补一张新的要等几个工作日才能拿到？",
+    ],
+)
+def test_asking_how_long_the_authority_takes_in_the_forms_people_write_it(question):
+    assert "processing_time" in [k.name for k in asked(question)]
+
+
+def test_how_the_fee_is_paid_is_a_fact_of_its_own():
+    missing = unstated("What is the fee, and can I pay by card or is it cash only?", ["The visa is issued within days."])
+    assert [k.name for k in missing] == ["fee", "payment_method"]
