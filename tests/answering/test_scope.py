@@ -268,6 +268,15 @@ class TestHongKongTaiwanAndMacao:
         decision = judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False)
         assert not decision.in_scope and decision.note == NEIGHBOUR_NOTE
 
+    @pytest.mark.parametrize("question", ["我同事在台湾旅游的时候逾期停留了两天，那边会罚款吗？", "我想申请香港的优秀人才入境计划，要什么条件？"])
+    def test_a_stay_there_or_what_is_applied_for_there_is_that_places_matter(self, question):
+        decision = judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False)
+        assert not decision.in_scope and decision.note == NEIGHBOUR_NOTE
+
+    def test_working_elsewhere_told_beside_a_question_about_a_chinese_permit_stays_in_scope(self):
+        question = "我有中国永久居留身份证，这几年在泰国工作，很少回中国，永久居留会不会被取消？"
+        assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
+
     def test_a_trip_elsewhere_told_in_a_follow_up_about_chinas_rules_stays_in_scope(self):
         question = "他想先去香港玩几天，回来以后原来的居留许可还能用吗？"
         assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=True).in_scope

@@ -136,6 +136,11 @@ _FROM_BEFORE_ZH = re.compile(r"[从自由經经]$")  # 从墨西哥入境: Mexic
 # 在德国办签证: Germany is where a visa is applied for (China's, at its embassy there), not Germany's visa.
 _AT_BEFORE_ZH = re.compile(r"在$")
 _APPLYING_ZH = re.compile(r"^的?(?:[^\s，。？！、；,.?!;]{0,2}?)(?:办理|申办|办|申请|递交|签)")
+# 在香港旅游逾期逗留: a stay or a trip in another place is that place's matter (work or study there is often
+# only who the asker is: 在新加坡工作, with a question about a Chinese permit);
+# 申请香港的…, 办日本的…: what is applied for there is too.
+_STAYING_THERE_ZH = re.compile(r"^(?:[^\s，。？！、；,.?!;]{0,2}?)(?:旅游|旅行|逗留|停留|逾期|超期)")
+_APPLYING_BEFORE_ZH = re.compile(r"(?:申请|申办|办理|办)$")
 _LOOK_BACK = 60
 
 
@@ -206,6 +211,10 @@ def foreign_matters(text: str) -> list[ForeignMatter]:
                     and not applied_there:
                 add(start, m.end(), code)
             elif m := _TRAVEL_BEFORE_ZH.search(plain, back, start):
+                add(m.start(), end, code)
+            elif (m := _AT_BEFORE_ZH.search(plain, back, start)) and _STAYING_THERE_ZH.match(plain[end:]):
+                add(m.start(), end, code)
+            elif (m := _APPLYING_BEFORE_ZH.search(plain, back, start)) and plain[end:end + 1] == "的":
                 add(m.start(), end, code)
     for pattern in (_LETTERED_EN, _LETTERED_ZH, _LETTERED_BARE):
         for m in pattern.finditer(plain):
