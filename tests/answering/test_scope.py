@@ -273,6 +273,10 @@ class TestHongKongTaiwanAndMacao:
         decision = judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False)
         assert not decision.in_scope and decision.note == NEIGHBOUR_NOTE
 
+    def test_a_connection_through_a_chinese_airport_is_in_the_domain(self):
+        question = "我从东京飞伦敦，在北京转机要等十个小时，能出去逛逛吗？"
+        assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
+
     def test_working_elsewhere_told_beside_a_question_about_a_chinese_permit_stays_in_scope(self):
         question = "我有中国永久居留身份证，这几年在泰国工作，很少回中国，永久居留会不会被取消？"
         assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
