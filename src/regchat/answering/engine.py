@@ -22,7 +22,7 @@ from ..deadlines import calendar_for, compute_deadline, describe_day, load_rules
 from ..documents import Answer, Hit, Provision, RetrievedItem
 from ..errors import DeadlineError, ModelError, RegchatError
 from ..settings import Settings, get_settings
-from ..tokens import is_chinese, tokenize
+from ..tokens import tokenize
 from .asked import asked, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask
 from .clarify import compare_actions, compose_clarification, merge_drafts
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
@@ -682,7 +682,7 @@ def question_parts(question: str) -> list[str]:
     for m in _ASKS.finditer(question):
         parts += [p.strip() for p in _JOINED_ASK.split(m.group())]
         end = m.end()
-    # (a short question after another is elliptic, "谁来登记？": it goes with the one before)
+    # (a short question after another is elliptic, "谁来登记？": it is not searched on its own)
     parts = [p for p in parts if len(p) >= 8]
     rest = question[end:].strip()
     if parts and is_interrogative(rest) and len(rest) >= 4:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from ..documents import Deadline, Hit, Provision
 from ..parsing import int_to_chinese
 from ..tokens import tokenize
-from .guardrails import marker, split_sentences
+from .guardrails import marker
 from .asked import asked, visa_fit, without_visa_letters
 from .language import WEEKDAYS_ZH, Lang, english_terms
 from .quoting import Quote, quote_provision, version_day
