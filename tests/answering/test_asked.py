@@ -2,7 +2,7 @@
 
 import pytest
 
-from regchat.answering.asked import asked, asks_for_period, short_answer, sponsor_of, stay_term, unstated, visa_fit, without_visa_letters
+from regchat.answering.asked import asked, asks_for_period, short_answer, sponsor_of, stay_term, unstated, visa_fit_for, without_visa_letters
 
 X_ITEM = "(11) X1 visas shall be issued to persons applying for enrolment in long-term course in China; " \
          "X2 visas shall be issued to persons applying for enrolment in a short-term course in China."
@@ -153,8 +153,9 @@ def test_a_relatives_visa_is_the_family_visa_of_the_host_the_question_names():
     q1 = "（九）Q1字签证，发给因家庭团聚申请入境居留的中国公民的家庭成员和具有中国永久居留资格的外国人的家庭成员"
     s1 = "（十一）S1字签证，发给申请入境长期探亲的因工作、学习等事由在中国境内居留的外国人的配偶、父母"
     x1 = "（十二）X1字签证，发给申请在中国境内长期学习的人员"
-    assert visa_fit(q1, question) == 1.5  # her host, and the long stay
-    assert visa_fit(s1, question) is None and visa_fit(x1, question) is None
+    visa_fit = visa_fit_for(question)
+    assert visa_fit(q1) == 1.5  # her host, and the long stay
+    assert visa_fit(s1) is None and visa_fit(x1) is None
     assert short_answer(question, "", "zh", parts=[q1, s1, x1]) == "签证：Q1。"
 
 

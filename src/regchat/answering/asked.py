@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -179,17 +179,13 @@ def _visa_letters(parts: list[str], patterns: list[str], score, question: str = 
     (``sponsor_of``: a Chinese citizen's, a foreign worker's) keeps only the clauses of that kind
     of host."""
     clauses = [c for part in parts for c in re.split(r"[;；]", part)]
-    term = stay_term(question) if question else None
-    sponsor = sponsor_of(question) if question else None
+    case = visa_case(question) if question else VisaCase()
     named = []
     for clause in clauses:
         letters = list(dict.fromkeys(m.group(1) for p in patterns for m in re.finditer(p, clause)))
         if letters:
-            fit = 0.0
-            if term is not None:
-                said = _clause_term(clause)
-                fit = 0.5 if said == term else -0.5 if said is not None else 0.0
-            if sponsor is not None and _clause_sponsor(clause) != sponsor:
+            fit = case.fit(clause)
+            if fit is None:
                 continue  # no visa of a relative of this kind of host: not this visitor's
             named.append(((score(clause) if score else 0.0) + fit, letters))
     if not named:
@@ -244,25 +240,47 @@ def stay_term(question: str) -> str | None:
     return None
 
 
-def visa_fit(text: str, question: str) -> float | None:
-    """For a question asking which visa, how well a text naming visas fits the asker's case: None
-    (not the answer) for a text naming no host or the other kind of host than the relative's the
-    question names (a Chinese citizen's, a foreign worker's); +1 for naming that host, and +-0.5 for
-    the term of stay (long or short) the question gives; 0 for any other question or text."""
+@dataclass(frozen=True)
+class VisaCase:
+    """What a question says of the visitor's case that decides a visa: whose relative they are
+    (``sponsor_of``) and for how long they stay (``stay_term``); None where it does not say."""
+
+    sponsor: str | None = None
+    term: str | None = None
+
+    def fit(self, clause: str) -> float | None:
+        """How a clause naming visas fits the case: None (not this visitor's visa) for one naming no
+        host, or the other kind of host, when the case names one; else +-0.5 for the term of
+        stay it names, 0 when it or the case names none."""
+        if self.sponsor is not None and _clause_sponsor(clause) != self.sponsor:
+            return None
+        said = _clause_term(clause) if self.term is not None else None
+        return 0.0 if said is None else 0.5 if said == self.term else -0.5
+
+
+def visa_case(question: str) -> VisaCase:
+    return VisaCase(sponsor_of(question), stay_term(question))
+
+
+def visa_fit_for(question: str) -> Callable[[str], float | None]:
+    """For a question asking which visa, how well a text naming visas fits the asker's case, read
+    from the question once: None (not the answer) for a text naming no host or the other kind of
+    host than the relative's the question names (a Chinese citizen's, a foreign worker's); +1 for
+    naming that host, and +-0.5 for the term of stay (long or short) the question gives; 0 for any
+    other question or text."""
     record = _data().get("answers", {}).get("visa")
     if not record or not any(re.search(p, question, re.I) for p in record["asks"]):
-        return 0.0
-    if not any(re.search(p, text) for p in record["finds"]):
-        return 0.0
-    fit = 0.0
-    sponsor, said = sponsor_of(question), _clause_sponsor(text)
-    if sponsor is not None:
-        if said != sponsor:
-            return None
-        fit += 1.0
-    term, said_term = stay_term(question), _clause_term(text)
-    if term is not None and said_term is not None:
-        fit += 0.5 if said_term == term else -0.5
+        return lambda text: 0.0
+    case = visa_case(question)
+    finds = [re.compile(p) for p in record["finds"]]
+    host = 1.0 if case.sponsor is not None else 0.0
+
+    def fit(text: str) -> float | None:
+        if not any(p.search(text) for p in finds):
+            return 0.0
+        f = case.fit(text)
+        return None if f is None else f + host
+
     return fit
 
 

@@ -756,11 +756,11 @@ def _first_line(reading: Reading, draft: Draft) -> tuple[str | None, list[str]]:
         score = SentencePicker.clause_scorer(without_visa_letters(part))
         # only a provision that states what the part asks for (a visa's letter) can answer it
         stating = {k: q for k, q in draft.quoted.items() if short_answer(part, draft.quotes[k], reading.lang)}
-        fit = {k: max((score(piece) for piece in [*pieces(q), draft.quotes[k]]), default=0.0)
-               for k, q in (stating or draft.quoted).items()}
+        candidates = stating or draft.quoted
+        fit = {k: max((score(piece) for piece in [*pieces(q), draft.quotes[k]]), default=0.0) for k, q in candidates.items()}
         top = max(fit.values())
         # the provisions that speak to this part in its words best, or every one when none does
-        keys = [k for k, v in fit.items() if v == top] if top > 0 else list(stating or draft.quoted)
+        keys = [k for k, v in fit.items() if v == top] if top > 0 else list(candidates)
         items = [piece for k in keys for piece in pieces(draft.quoted[k])]
         first = short_answer(part, " ".join(draft.quotes[k] for k in keys), reading.lang, parts=items, score=score)
         if first:

@@ -20,7 +20,7 @@ from ..documents import Deadline, Hit, Provision
 from ..parsing import int_to_chinese
 from ..tokens import tokenize
 from .guardrails import marker
-from .asked import asked, visa_fit, without_visa_letters
+from .asked import asked, visa_fit_for, without_visa_letters
 from .language import WEEKDAYS_ZH, Lang, english_terms
 from .quoting import Quote, quote_provision, version_day
 from .questions import Reading, main_subject_of_text, subject_of
@@ -365,10 +365,10 @@ def compose_lookup(
             lines.append(f"Which document's {named} do you mean? {len(provisions)} documents have one; here is each:")
         draft.outcome = "clarify"
     topic = without_visa_letters(topic_of(reading))  # "which visa? Q1, someone said": matched on the case
-    words = picker.scorer(topic)
+    words, visa_fit = picker.scorer(topic), visa_fit_for(reading.question)
 
     def score(text: str) -> float:  # ... and on whose relative the visitor is, for how long
-        fit = visa_fit(text, reading.question)
+        fit = visa_fit(text)
         return 0.0 if fit is None else words(text) + fit
 
     fallback = picker.scorer(reading.context) if reading.follow_up else None

@@ -661,9 +661,7 @@ def choose_rule(
         asked = decision.candidates[0]
         via = chain_for(asked.rule, rules, reading, roled)
         if via is not None:
-            return RuleChoice(
-                asked.rule, asked.score, asked.evidence.keywords, "", (asked,), ranking.margin, None, (), via
-            )
+            return _counted_via(asked, via, ranking.margin)
     if top is not None and roled:
         # The question names a rule more than the top one (its keywords), and the top rule computes
         # that rule's event ("entered 5 April, 60 days of stay: by when must we apply to extend?"):
@@ -673,7 +671,7 @@ def choose_rule(
                 continue
             via = chain_for(c.rule, rules, reading, roled)
             if via is not None and via[0] is top.rule:
-                return RuleChoice(c.rule, c.score, c.evidence.keywords, "", (c,), ranking.margin, None, (), via)
+                return _counted_via(c, via, ranking.margin)
     unnamed = _unnamed_subject(reading, rules, evidence, decision, roled)
     if unnamed:
         # "what is this date of?" unless the words say (an entry date, and no rule named: "which deadline?")
@@ -701,6 +699,11 @@ def choose_rule(
         decision.rule, chosen.score, chosen.evidence.keywords, "", decision.candidates, ranking.margin,
         event, more_rules(ranking.candidates, decision.rule, event, roled),
     )  # fmt: skip
+
+
+def _counted_via(chosen: Candidate, via: tuple[RuleLike, RoledDate], margin: float) -> RuleChoice:
+    """The choice of ``chosen``'s rule, whose event is the date ``via``'s rule computes."""
+    return RuleChoice(chosen.rule, chosen.score, chosen.evidence.keywords, "", (chosen,), margin, None, (), via)
 
 
 def _each_with_its_own_date(
