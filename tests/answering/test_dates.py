@@ -575,3 +575,21 @@ def test_a_flight_that_lands_on_a_day_enters_on_it():
 def test_the_first_working_day_after_a_public_holiday_is_read_off_the_calendar(text, day):
     (found,) = find_dates(text, dt.date(2026, 1, 10))
     assert found.resolve(dt.date(2026, 1, 10)) == day
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the decision was handed to me on Jan 11th, 2000 rmb to pay",
+        "fined on 11 January, 2000 yuan",
+        "1月11日收到处罚决定书，罚款2000元",
+    ],
+)
+def test_a_four_digit_amount_after_a_date_is_not_its_year(text):
+    (found,) = find_dates(text, TODAY)
+    assert (found.month, found.day, found.year) == (1, 11, None)
+
+
+def test_a_year_stated_once_still_dates_the_yearless_dates():
+    (found,) = find_dates("my permit ends on 8 May (in 2027)", TODAY)
+    assert found.year == 2027

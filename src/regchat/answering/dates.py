@@ -47,6 +47,7 @@ from ..deadlines.matching import ZH_MASK
 from ..tokens import is_chinese
 
 Prefer = Literal["past", "future", "nearest"]
+READINGS: tuple[Prefer, ...] = ("past", "future", "nearest")
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -56,7 +57,9 @@ MONTHS = {
 }  # fmt: skip
 _MONTH = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>\d{4})"
+# A four-digit number followed by a currency is an amount, not a year: "on Jan 11th, 2000 rmb".
+_AMOUNT_AFTER = r"\s*(?:yuan|rmb|cny|usd|hkd|mop|eur|dollars?|patacas?|元|块)"
+_YEAR = rf"(?P<year>\d{{4}})(?!{_AMOUNT_AFTER})"
 
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -145,9 +148,9 @@ _DATE_CONTEXT = re.compile(
 
 _YEARLESS = [
     re.compile(rf"(?<![\d年零〇一二两三四五六七八九十])(?P<mon>{_ZH_SMALL})\s*月\s*(?P<day>{_ZH_SMALL})\s*[日号]"),
-    re.compile(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!\s*,?\s*\d{{4}})", re.I),
+    re.compile(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!\s*,?\s*\d{{4}}(?!{_AMOUNT_AFTER}))", re.I),
     re.compile(
-        rf"\b{_MONTH}\s+(?:the\s+)?{_DAY}\b(?!\s*,?\s*\d{{4}})(?!\s*(?:days?|weeks?|months?|hours?|years?))",
+        rf"\b{_MONTH}\s+(?:the\s+)?{_DAY}\b(?!\s*,?\s*\d{{4}}(?!{_AMOUNT_AFTER}))(?!\s*(?:days?|weeks?|months?|hours?|years?))",
         re.I,
     ),
 ]
@@ -562,7 +565,9 @@ def _month_relative(m, rel, offset, day, today, add, problem, span) -> None:
 
 
 # A year written on its own: "2026年" not followed by a month, "(2026)", "in 2026".
-_LONE_YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})(?:\s*年(?!\s*\d{1,2}\s*月|[一二三四五六七八九十]+月)|(?!\d))")
+_LONE_YEAR = re.compile(
+    rf"(?<!\d)(?P<year>(?:19|20)\d{{2}})(?:\s*年(?!\s*\d{{1,2}}\s*月|[一二三四五六七八九十]+月)|(?!\d)(?!{_AMOUNT_AFTER}))"
+)
 
 
 def _stated_year(text: str, taken: list[tuple[int, int]]) -> int | None:

@@ -26,7 +26,7 @@ from ..tokens import tokenize
 from .asked import asked, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask
 from .clarify import compare_actions, compose_clarification, merge_drafts
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
-from .dates import dates_in, describe_date_problem
+from .dates import READINGS, dates_in, describe_date_problem
 from .quoting import summary_for
 from .guardrails import MARKER, check_citations, marker, check_dates, quote_in, render_markers, split_sentences
 from .fuzzy import spell_out
@@ -55,6 +55,7 @@ TOP_K = 5
 MOST_PARTS = 3  # provisions quoted for a question that asks several things
 DEEPER_K = 20  # how deep to look for a provision that states the kind of fact asked
 ONE_MEANT_MARGIN = 0.9  # an article the rest of the question fits this nearly as well is meant as much
+CLEARLY_MEANT_MARGIN = 0.67  # ... unless the rest is about another provision first: then two thirds as well
 RULE_ON_TOPIC = 4.0  # keyword weight (matching.keyword_weight) with which a question plainly names a rule
 FOLLOW_UP_DISCOUNT = 0.85
 MODEL_FALLBACK_NOTICE = {
@@ -499,9 +500,12 @@ class Engine:
         allowed: set[dt.date] = set()
         if not model_text:
             # The offline composer repeats the question's dates; a model's text may not.
-            allowed |= dates_in(reading.question, reading.today)
-            for turn in history:
-                allowed |= dates_in(str(turn.get("content", "")), reading.today)
+            # A date written without its year or month is repeated back in whichever reading the
+            # answer took it in (a plan "on the 30th" is the coming 30th, a filing the last one).
+            for prefer in READINGS:
+                allowed |= dates_in(reading.question, reading.today, prefer)
+                for turn in history:
+                    allowed |= dates_in(str(turn.get("content", "")), reading.today, prefer)
             # The rules catalogue is a source too: its summaries give worked examples.
             allowed |= dates_in(self._rules_text, reading.today)
         for p in consulted.values():
@@ -622,12 +626,17 @@ class Engine:
         if not has_domain_words(without_asking(rest)):
             return found  # "the deadline in Article 33": the rest only asks, it names no topic
         keys = {p.key for p in found}
-        scores = {h.provision.key: h.score for h in self.retriever.search(rest, k=10) if not h.exact and h.provision.key in keys}
+        every = len(self.retriever.provisions)  # each candidate's own score, however far down it ranks
+        ranked = [h for h in self.retriever.search(rest, k=every) if not h.exact]
+        scores = {h.provision.key: h.score for h in ranked if h.provision.key in keys}
         if not scores:
             return found
         best = max(scores, key=scores.get)
         runner_up = max((v for k, v in scores.items() if k != best), default=0.0)
-        if runner_up >= ONE_MEANT_MARGIN * scores[best]:
+        # The one meant: the rest of the question is about it before any other provision and fits
+        # the other documents' article clearly less, or fits that article far less.
+        margin = ONE_MEANT_MARGIN if ranked[0].provision.key == best else CLEARLY_MEANT_MARGIN
+        if runner_up >= margin * scores[best]:
             return found  # the rest fits more than one of them ("the deadline in Article 33"): keep each
         return [p for p in found if p.key == best]
 
