@@ -126,6 +126,23 @@ def test_the_engine_asks_instead_of_computing_for_a_guessed_rule(engine):
     assert {c.article for c in answer.citations} == {30, 32}
 
 
+@pytest.mark.parametrize(
+    "question, first_line",
+    [
+        (
+            "The penalty decision reached me on 2 December. Can I pay the fine on 20 December?",
+            "If done on 20 December 2026: 3 days after the last day, 17 December 2026, so it would be late.",
+        ),
+        ("我12月2日收到处罚决定书，12月20日去银行交罚款行吗？", "如在2026年12月20日办理：比最后一天（2026年12月17日）晚3天，将会逾期。"),
+    ],
+)
+def test_a_step_the_question_dates_is_measured_against_its_deadline(engine, question, first_line):
+    answer = engine.answer(question, today=TODAY)
+    (deadline,) = answer.deadlines
+    assert deadline.rule_id == "law-87-pay-fine"
+    assert answer.text.splitlines()[0] == first_line
+
+
 def test_the_engine_computes_each_rule_asked_and_compares_the_filing_date(engine):
     answer = engine.answer(
         "My residence permit expires on 2027-01-31 and I applied to extend it on 2027-01-05. Was that in time?",

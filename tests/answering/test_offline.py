@@ -565,6 +565,11 @@ class TestReadingMoreForms:
         assert keys(answer) == ["cn-exit-entry-law#33"]
         assert answer.text.splitlines()[0] == "The text quoted below states: 10 days. (Exit and Entry Administration Law, Art. 33)"
 
+    def test_a_number_two_documents_have_is_asked_back_when_the_rest_is_about_something_else_first(self, engine):
+        answer = engine.answer("A friend warned me that Article 33 leaves me only a few days. How many days is that?", today=TODAY)
+        assert sorted(keys(answer)) == ["cn-exit-entry-law#33", "cn-foreigner-entry-exit-regulations#33"]
+        assert answer.outcome == "clarify"
+
     def test_a_bare_article_number_keeps_every_document_that_has_it(self, engine):
         answer = engine.answer("What does Article 33 say?", today=TODAY)
         assert sorted(keys(answer)) == ["cn-exit-entry-law#33", "cn-foreigner-entry-exit-regulations#33"]

@@ -9,6 +9,7 @@ import pytest
 from regchat.answering.questions import (
     action_dates,
     asking_part,
+    asking_sentences,
     asks_for_date,
     asks_user_action,
     choose_rule,
@@ -449,3 +450,18 @@ def test_a_message_naming_no_place_stays_where_the_conversation_is():
     reading = read_question("新雇主已经批了她转过去，新老板要准备什么材料？", history, dt.date(2026, 3, 1), [])
     assert reading.region == "MO"
     assert read_question("她要是转去内地工作，要准备什么材料？", history, dt.date(2026, 3, 1), []).region == "CN"
+
+
+@pytest.mark.parametrize(
+    "question, asking",
+    [
+        # a sentence opening as a question asks without its mark, beside one that has it
+        ("I filed on 3 May. how long is the receipt valid. Can I travel?", "how long is the receipt valid. Can I travel?"),
+        # an aside in brackets asks nothing
+        ("I filed on 3 May (a Sunday?? odd). When do they decide.", "When do they decide."),
+        ("When I arrived the officer kept my passport. Is that normal?", "Is that normal?"),
+        ("我3月2号入境。最晚哪天要办居留证。能不能晚点去？", "最晚哪天要办居留证。 能不能晚点去？"),
+    ],
+)
+def test_the_sentences_that_ask(question, asking):
+    assert asking_sentences(question) == asking

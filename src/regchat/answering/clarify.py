@@ -183,7 +183,8 @@ def compare_actions(reading: Reading, rule: RuleLike, deadline: Deadline, draft:
     notes = []
     for roled, day in action_dates(reading, rule):
         what = _DONE.get(roled.role or "action", _DONE["action"])[reading.lang if reading.lang == "zh" else "en"]
-        planned = reading.today if roled.role == "plan" else None  # a day still to come is read as a plan
+        # a day still to come is a plan ("3月25日去交罚款可以吗？"), unless the message tells it as done
+        planned = reading.today if roled.role == "plan" or not reading.past_tense else None
         notes.append(describe_comparison(day, deadline.date, reading.lang, what=what, today=planned))
     if not notes:
         return draft

@@ -802,7 +802,8 @@ class RoledDate:
 
 
 # Where one clause ends and the next begins: sentence ends, commas, semicolons, "and", "but".
-_CLAUSE_END = re.compile(r"[.!?;。！？；，,\n]+(?=\s|\D|$)|\s+(?:and|but|while|so|then|because)\s+|而且|但是|并且|然后|所以|因为", re.I)
+# (full-width marks end a clause before a digit too: "收到决定书，3月25日去交"; ASCII ones not in "1,000")
+_CLAUSE_END = re.compile(r"[。！？；，\n]+|[.!?;,]+(?=\s|\D|$)|\s+(?:and|but|while|so|then|because)\s+|而且|但是|并且|然后|所以|因为", re.I)
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:

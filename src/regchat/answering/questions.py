@@ -109,14 +109,28 @@ def asking_sentences(question: str) -> str:
     ask ("he wants to know where and by when."); a sentence merely holding a question word ("the
     bank wants a paper showing how long he may stay.") tells. Where none has one, a question word
     asks. A statement ("his last day was 29 May.") asks for no date whatever its words."""
-    sentences = [s.strip() for s in _SENTENCE_END.split(question) if s.strip()]
+    # an aside in brackets ("(a holiday?? odd)") neither asks nor tells the asking apart
+    sentences = [s.strip() for s in _SENTENCE_END.split(_ASIDE.sub(" ", question)) if s.strip()]
     marked = any(s.endswith(("?", "？")) for s in sentences)
     asking = [
         s for s in sentences
-        if s.endswith(("?", "？")) or _ASK_VERB.search(s) or (not marked and _INTERROGATIVE.search(s))
+        if s.endswith(("?", "？")) or _ASK_VERB.search(s) or _ASK_START.search(s) or (not marked and _INTERROGATIVE.search(s))
     ]
     return " ".join(asking) if asking and len(asking) < len(sentences) else question
 
+
+# A sentence that opens as a question asks, with its mark or without ("how long is it valid."),
+# beside another that has one; "When I arrived, ..." tells.
+_ASK_START = re.compile(
+    r"^(?:(?:and|also|so|but|ok|okay|then)\s*,?\s+)?(?:what(?:'?s)?|how|which|who|whom|whose|why|"
+    r"(?:when|where)\s+(?:do|does|did|is|are|was|were|will|would|can|could|should|must|shall|have|has|am)|"
+    r"(?:can|could|may|must|should|shall|do|does|did|is|are|am|will|would)\s+(?:i|we|he|she|they|you|my|our|his|her|their|it|the)|"
+    r"(?:was|were)\s+(?:i|we|he|she|they|you|it|my|our|his|her|their|the)\s+(?!born\b))\b"
+    r"|[吗呢么][。.!！]?$|哪|多少|什么时候|几号|怎么办|能不能|可不可以|会不会|要不要|有没有|是不是",
+    re.I,
+)
+
+_ASIDE = re.compile(r"[(（][^()（）]*[)）]")
 
 # Words with which a sentence says it asks, question mark or not.
 _ASK_VERB = re.compile(
@@ -351,6 +365,8 @@ def read_question(
         or question_asked is not None
     )
     found, problems = scan_dates(question, today)
+    roles = read_roles(question, found)
+    asking = asking_sentences(question)
     reading = Reading(
         question=question,
         lang=detect_language(question),
@@ -360,8 +376,11 @@ def read_question(
         dates=found,
         date_problems=problems,
         previous_dates=find_dates(previous, today) if follow and previous else [],
-        roles=read_roles(question, found),
-        asks_deadline=bool(_DEADLINE_ASK.search(asking_sentences(question))),
+        roles=roles,
+        # "When is the last day?", and "Can I pay on the 25th?": a step the asking sentence dates is
+        # measured against its deadline.
+        asks_deadline=bool(_DEADLINE_ASK.search(asking))
+        or (asks(asking) and any(r.role in ACTION_ROLES and r.found.text in asking for r in roles)),
         asks_working_day=bool(_WORKING_DAY_ASK.search(question)),
         past_tense=told_as_past(question, found),
         replied_to=question_asked,
@@ -919,6 +938,11 @@ _INTERROGATIVE = re.compile(
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 
 
+def asks(text: str) -> bool:
+    """Whether ``text`` asks: a question mark, or words that ask."""
+    return text.rstrip().endswith(("?", "？")) or is_interrogative(text)
+
+
 def is_interrogative(text: str) -> bool:
     """Whether ``text`` holds words that ask ("how", "哪", "吗", "会不会"), question mark or not."""
     return bool(_INTERROGATIVE.search(text) or _A_NOT_A.search(text))
@@ -926,8 +950,8 @@ def is_interrogative(text: str) -> bool:
 
 def asking_part(question: str) -> str:
     """The clauses of ``question`` that ask (ending with a question mark, or with words asking
-    for a date); the whole question when none or all do."""
-    sentences = clauses_of(question)
+    for a date); the whole question when none or all do. An aside in brackets does not ask."""
+    sentences = clauses_of(_ASIDE.sub(" ", question))
     asks = [i for i, s in enumerate(sentences) if s.endswith(("?", "？")) or _DEADLINE_ASK.search(s)]
     if not asks or len(asks) == len(sentences):
         return question
