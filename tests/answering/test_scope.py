@@ -488,3 +488,40 @@ class TestVisaCodes:
     @pytest.mark.parametrize("question", ["What is a K visa?", "X1 or X2 visa for a 3-month course?", "申请Q1签证要什么材料？"])
     def test_the_regulations_own_categories_stay_in_scope(self, question):
         assert judge_scope(question, top_score=0.8, min_score=0.47, follow_up_context=False).in_scope
+
+
+class TestWhereTheAskerIs:
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "I teach at a school in Kaohsiung and my resident certificate lapsed last week: is there a fine?",
+            "我在台中一家工厂上班，居留证快到期了，去哪里续？",
+        ],
+    )
+    def test_a_question_placed_in_taiwan_and_tied_to_nothing_of_the_mainland_is_refused(self, question):
+        decision = judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False)
+        assert not decision.in_scope and decision.note == NEIGHBOUR_NOTE
+
+    def test_a_chinese_citizen_working_abroad_asks_about_that_countrys_permit(self):
+        assert not in_scope("我是中国公民，在马来西亚工作，当地的工作准证快到期了，续签要提前多久？", HIGH)
+
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "I'm in Japan on holiday and my Shanghai residence permit expires next week: can I renew it when I'm back?",
+            "I am in Seoul for a week; my residence permit ends soon, can the exit-entry office extend it after I return to China?",
+            "他在韩国领馆换了新护照，居留证件要不要变更？",
+        ],
+    )
+    def test_a_question_tied_to_the_mainland_stays_in_scope_wherever_the_asker_is(self, question):
+        assert in_scope(question, HIGH)
+
+
+class TestWordsOfTheDomain:
+    def test_a_foreign_nationality_makes_the_person_a_foreigner(self):
+        assert has_domain_words("孩子是法国籍，在这边要办什么手续？")
+        assert not has_domain_words("我是中国籍，在这边要办什么手续？")
+
+    def test_an_everyday_matter_in_the_story_does_not_refuse_what_is_asked(self):
+        assert in_scope("她每天坐地铁去公司。按规定她出门必须随身带护照吗？", HIGH)
+        assert not in_scope("坐地铁可以用什么卡？", HIGH)

@@ -227,6 +227,46 @@ def foreign_matters(text: str) -> list[ForeignMatter]:
     return sorted(found, key=lambda f: f.start)
 
 
+# A Chinese citizen abroad: who asks, which ties the question to none of China's rules for foreigners.
+_CITIZEN = re.compile(r"\bchinese (?:citizens?|nationals?|passports?|nationality)\b|中国籍|中国公民|中国护照|中国人", re.I)
+_IN_EN = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$", re.I)  # "working in Taipei"
+_IN_ZH = re.compile(r"在$")  # 在台北一家公司上班
+_CONSULATE_ZH = re.compile(r"^的?(?:驻华)?(?:大使馆|使馆|领馆|领事馆|总领馆)")
+_APPLIED_THERE_EN = re.compile(r"\b(?:appl(?:y|ied|ying)|embassy|consulate|visa centre|visa center)\b", re.I)
+
+
+def _places(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, code) of every place named in ``text`` (mainland cities are China's)."""
+    g = gazetteer()
+    plain = mask_corpus_documents(_plain(text))
+    found = list(g.find_en(plain))
+    if re.search(r"[\u4e00-\u9fff]", plain):
+        starts = _token_starts(plain)
+        found += [(s, e, c) for s, e, c in g.find_zh(plain) if _whole_words(starts, s, e)]
+    return found
+
+
+def where_abroad(text: str) -> list[ForeignMatter]:
+    """The places other than the mainland and Macao where the text puts someone ("in Taipei",
+    "在台北")."""
+    out = []
+    for start, end, code in _places(text):
+        if code in HOME:
+            continue
+        back = text[max(0, start - 8) : start]
+        if _APPLYING_ZH.match(text[end:]) or _CONSULATE_ZH.match(text[end:]) \
+                or _APPLIED_THERE_EN.search(text[max(0, start - 40) : start]):
+            continue  # 在德国办签证, "apply at the embassy in Berlin": China's visa applied for there
+        if _IN_EN.search(back) or _IN_ZH.search(back):
+            out.append(ForeignMatter(text[start:end], start, end, code))
+    return out
+
+
+def home_places(text: str) -> list[str]:
+    """The mainland's or Macao's places the text names ("Shenzhen", "上海")."""
+    return [text[s:e] for s, e, code in _places(text) if code in HOME]
+
+
 def foreign_subjects(text: str) -> list[str]:
     """The spans of ``text`` about another country's or region's visas or immigration."""
     return [m.text for m in foreign_matters(text)]
@@ -273,7 +313,8 @@ _SUBJECT_ZH = re.compile(
 # ("I hold a US green card: can I enter China without a visa?").
 _CHINA_ANCHOR = re.compile(
     r"\b(?:china|chinese|mainland|prc|macao|macau|[CDFGJKLMQRSXZ][12]?[- ]visas?|exit-entry|public security|"
-    r"non-resident workers?)\b|中国|中國|内地|內地|大陆|大陸|澳门|澳門|来华|在华|[CDFGJKLMQRSXZ][12]?字?签证|外地雇员|外地僱員|公安机关",
+    r"non-resident workers?)\b|中国|中國|内地|內地|大陆|大陸|澳门|澳門|来华|在华|[CDFGJKLMQRSXZ][12]?字?签证|外地雇员|外地僱員|公安机关|"
+    r"出入境",
     re.I,
 )
 
@@ -325,7 +366,9 @@ _DOMAIN_EN = re.compile(
 _DOMAIN_ZH = re.compile(
     r"签证|居留|停留|逗留|入境|出境|离境|出入境|外国|外籍|公安|护照|证件|工作许可|工作证|就业|雇主|雇员|"
     r"延期|到期|登记|住宿|永久居留|难民|驱逐|遣返|出生|回执|体检|健康证明|申请|补发|换发|变更|老外|"
-    r"澳门|外地雇员|专局|学生|实习|留学|团聚|记者|截止|最晚|期限|工作日|过境|转机|中转|口岸|边检|边防"
+    r"澳门|外地雇员|专局|学生|实习|留学|团聚|记者|截止|最晚|期限|工作日|过境|转机|中转|口岸|边检|边防|"
+    # a nationality other than China's ("日本籍", "巴拿马籍"): the person is a foreigner
+    r"(?<!中)(?:(?![户书祖学党原])[\u4e00-\u9fff])籍(?!贯)"
 )
 
 
@@ -453,7 +496,15 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
             if all(m.neighbour for m in matters):
                 return ScopeDecision(False, "Hong Kong's or Taiwan's rules", firm=True, note=NEIGHBOUR_NOTE)
             return ScopeDecision(False, "another country's or region's rules", firm=True)
-    if off_topic(rest) and (not governed or _asks_only_off_topic(rest)):
+    if not matters and not follow_up_context and (abroad := where_abroad(question)):
+        # The asker is in another place ("I live in Seoul: how long is my permit there?") and nothing ties the
+        # question to the mainland or Macao: that place's rules are asked about.
+        unasked = _CITIZEN.sub(" ", _COMPARED.sub(" ", rest))
+        if not _CHINA_ANCHOR.search(unasked) and not home_places(unasked):
+            if all(m.neighbour for m in abroad):
+                return ScopeDecision(False, "Hong Kong's or Taiwan's rules", firm=True, note=NEIGHBOUR_NOTE)
+            return ScopeDecision(False, "another country's or region's rules", firm=True)
+    if off_topic(rest) and (not governed or _asks_only_off_topic(rest)) and not _asks_on_topic(rest):
         return ScopeDecision(False, "topic the regulations do not treat", firm=True)
     if governed:
         return ScopeDecision(True, "a subject the regulations govern")
@@ -482,6 +533,15 @@ def _only_the_asker_is_governed(question: str, matters: list[ForeignMatter]) -> 
     if asking == question or not any(m.text in asking for m in matters):
         return False
     return _told_only_who_asks(question, asking)
+
+
+def _asks_on_topic(text: str) -> bool:
+    """The sentences that ask use the domain's words and no off-topic one: an everyday matter told
+    in the story ("he takes the subway to school; must he carry his passport?") is not the subject."""
+    from .questions import asking_clauses
+
+    asking = asking_clauses(text)
+    return asking != text and has_domain_words(asking) and not off_topic(asking)
 
 
 def _asks_only_off_topic(text: str) -> bool:
