@@ -680,3 +680,11 @@ def test_each_part_of_a_question_is_read_with_the_story_it_follows(engine):
         "about working without a permit? 2) How long before he may come back?", today=TODAY,
     )  # fmt: skip
     assert "cn-exit-entry-law#62" in keys(answer)  # part 2: no entry for 1 to 5 years after repatriation
+
+
+def test_an_english_question_met_only_by_the_summary_of_an_untranslated_item_quotes_that_item(engine):
+    # The English translation predates the K visa: the reader's words meet the document's English
+    # summary of the new items, so the new item itself is quoted, in the official text.
+    answer = engine.answer("Is there a new visa for young scientists now, and what must they submit for it?", today=TODAY)
+    assert keys(answer)[0] == "cn-foreigner-entry-exit-regulations#7"
+    assert "（六）申请K字签证" in answer.text and "young foreign science and technology talents" in answer.text

@@ -104,14 +104,19 @@ def quote_provision(
     official = provision.official_text(day)
     outdated = translation and full.translation_outdated(in_lang, day)
     followed = next((t for t in full.texts if t.official and version is not None and t.version == version.follows), None)
+    new_only = None
     if outdated and official is not None and followed is not None and not whole:
         # A part the translation predates (a new item) may be what is asked: quote the official text then.
         old = {plain(p.text) for p in split_parts(followed.text)}
         new_parts = [p for p in split_parts(official.text) if plain(p.text) not in old]
         best_new = max((score(p.text) for p in new_parts), default=0.0)
+        summary = summary_for(full, lang)  # (what those parts say, in the reader's language)
+        by_summary = score(summary.text) if new_parts and summary is not None else 0.0
         best_old = max((score(p.text) for p in split_parts(text)), default=0.0)
-        if best_new > best_old:
+        if max(best_new, by_summary) > best_old:
             in_lang, text, translation = official.lang, official.text, False
+            if by_summary > best_new:
+                new_only = new_parts  # the reader's words meet only the summary: quote the parts it sums up
     upcoming = None
     later = [t for t in full.versions() if t.in_force is not None and t.in_force > day]
     if later and official is not None and not whole:
@@ -129,7 +134,7 @@ def quote_provision(
     parts = split_parts(text)
     paragraphs = max((p.paragraph for p in parts), default=1)
     limit = PARAGRAPH_CHARS["zh" if in_lang == "zh" else "en"]
-    chosen = [] if whole else pick_parts(parts, score)
+    chosen = [] if whole else new_only or pick_parts(parts, score)
     listed = len(chosen) == 1 and chosen[0].item is None and any(p.lead == chosen[0].text for p in parts)
     if listed:
         # A lead-in that introduces a list ("... in any of the following cases:") says nothing
