@@ -24,7 +24,12 @@ class TestStayTerm:
         assert stay_term(question) == term
 
     @pytest.mark.parametrize(
-        "question", ["I entered on 2 March 2026", "我2026年3月2日入境", "staying about six months", "半年"]
+        "question",
+        [
+            "I entered on 2 March 2026", "我2026年3月2日入境", "staying about six months", "半年",
+            # two relatives, two terms: the question as a whole gives none
+            "my wife wants to settle here with me, and her parents to come for three weeks",
+        ],
     )
     def test_dates_calendar_years_and_lengths_near_the_line_say_nothing(self, question):
         assert stay_term(question) is None
@@ -174,3 +179,22 @@ def test_asking_how_long_the_authority_takes_in_the_forms_people_write_it(questi
 def test_how_the_fee_is_paid_is_a_fact_of_its_own():
     missing = unstated("What is the fee, and can I pay by card or is it cash only?", ["The visa is issued within days."])
     assert [k.name for k in missing] == ["fee", "payment_method"]
+
+
+S_ITEM = (
+    "（十一）S1字签证，发给申请入境长期探亲的因工作、学习等事由在中国境内居留的外国人的配偶、父母；"
+    "S2字签证，发给申请入境短期探亲的因工作、学习等事由在中国境内停留居留的外国人的家庭成员"
+)
+
+
+def test_a_visa_of_the_other_term_of_stay_is_not_the_visitors():
+    # the host's "停留居留" is no long stay: the clause's own term is 短期
+    question = "我在杭州工作，有工作类居留证，岳父岳母想来住两个月，该办啥签证？"
+    assert short_answer(question, "", "zh", parts=[S_ITEM]) == "签证：S2。"
+
+
+def test_a_follow_up_about_a_relative_takes_the_host_from_the_turn_before():
+    earlier = "Our new hire lands in Shanghai next week on a Z visa."
+    question = "And his wife, who will live with him for three years: which visa?"
+    assert sponsor_of(question) is None
+    assert short_answer(question, "", "zh", parts=[S_ITEM], earlier=earlier) == "签证：S1。"

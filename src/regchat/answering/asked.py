@@ -132,17 +132,20 @@ _EN_FIGURE = re.compile(
 )
 
 
-def short_answer(question: str, quoted: str, lang: Lang, *, parts: list[str] | None = None, score=None) -> str | None:
+def short_answer(
+    question: str, quoted: str, lang: Lang, *, parts: list[str] | None = None, score=None, earlier: str | None = None
+) -> str | None:
     """A first line stating what the question asks for, as the quoted text gives it: the visa
     letters of a 'which visa' question, the periods or amounts of a 'how long' or 'how much'
-    question (in digits). None when the question asks none of these or the text states none."""
+    question (in digits). None when the question asks none of these or the text states none.
+    ``earlier``: the turn a follow-up follows up (whose relative the visitor is may be said there)."""
     answers = _data().get("answers", {})
     for name in ("visa", "amount", "period"):
         record = answers.get(name)
         if not record or not any(re.search(p, question, re.I) for p in record["asks"]):
             continue
         if name == "visa":
-            found = _visa_letters(parts or [quoted], record["finds"], score, question)
+            found = _visa_letters(parts or [quoted], record["finds"], score, question, earlier)
         else:
             found = _figures(quoted, lang, money=name == "amount")
         if found:
@@ -170,7 +173,7 @@ def _figures(text: str, lang: Lang, *, money: bool) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _visa_letters(parts: list[str], patterns: list[str], score, question: str = "") -> list[str]:
+def _visa_letters(parts: list[str], patterns: list[str], score, question: str = "", earlier: str | None = None) -> list[str]:
     """The visa letters of the clause that answers: the parts quoted (the item first) are cut at
     semicolons, each clause naming its visas ("X1 ... long-term course; X2 ... short-term course");
     the clause matching the question best gives the letters, all of them when none stands out.
@@ -179,7 +182,7 @@ def _visa_letters(parts: list[str], patterns: list[str], score, question: str = 
     (``sponsor_of``: a Chinese citizen's, a foreign worker's) keeps only the clauses of that kind
     of host."""
     clauses = [c for part in parts for c in re.split(r"[;；]", part)]
-    case = visa_case(question) if question else VisaCase()
+    case = visa_case(question, earlier) if question else VisaCase()
     named = []
     for clause in clauses:
         letters = list(dict.fromkeys(m.group(1) for p in patterns for m in re.finditer(p, clause)))
@@ -209,13 +212,12 @@ _EN_NUMBERS = {w: i for i, w in enumerate(
 
 def stay_term(question: str) -> str | None:
     """'long' or 'short': the term of the stay a question describes, by the 180-day line of
-    Regulations Art. 36 (a length within a week of it, or none, gives None) or by its own words."""
+    Regulations Art. 36 (a length within a week of it gives none) or by its own words; None when it
+    gives none, or both (one relative for two months, another to live here)."""
     terms = _data()["answers"]["visa"].get("terms") or {}
     if not terms:
         return None
-    for name in ("long", "short"):
-        if any(re.search(p, question, re.I) for p in terms.get(f"asked_{name}", [])):
-            return name
+    found = {name for name in ("long", "short") if any(re.search(p, question, re.I) for p in terms.get(f"asked_{name}", []))}
     from ..parsing import chinese_to_int
 
     for m in _DURATION.finditer(question):
@@ -236,8 +238,8 @@ def stay_term(question: str) -> str | None:
         days = value * _UNIT_DAYS[unit]
         threshold = float(terms["threshold_days"])
         if abs(days - threshold) > 7:
-            return "long" if days > threshold else "short"
-    return None
+            found.add("long" if days > threshold else "short")
+    return found.pop() if len(found) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -247,22 +249,30 @@ class VisaCase:
 
     sponsor: str | None = None
     term: str | None = None
+    relative: bool = False  # the visitor is someone's relative (whose, perhaps unsaid)
 
     def fit(self, clause: str) -> float | None:
         """How a clause naming visas fits the case: None (not this visitor's visa) for one naming no
-        host, or the other kind of host, when the case names one; else +-0.5 for the term of
-        stay it names, 0 when it or the case names none."""
+        host, or the other kind of host, when the case names one, or the other term of stay; else
+        +0.5 for naming the case's term of stay, 0 when it or the case names none."""
         if self.sponsor is not None and _clause_sponsor(clause) != self.sponsor:
             return None
         said = _clause_term(clause) if self.term is not None else None
-        return 0.0 if said is None else 0.5 if said == self.term else -0.5
+        if said is not None and said != self.term:
+            return None  # a visa of the other term (long-term for a six-week visit) is not this visitor's
+        return 0.0 if said is None else 0.5
 
 
-def visa_case(question: str) -> VisaCase:
-    return VisaCase(sponsor_of(question), stay_term(question))
+def visa_case(question: str, earlier: str | None = None) -> VisaCase:
+    """The case a question tells; a follow-up about a relative ("and his wife?") may have said in
+    the turn before (``earlier``) whose relative that is ("our new hire, on a Z visa")."""
+    sponsor = sponsor_of(question)
+    if sponsor is None and earlier:
+        sponsor = sponsor_of(f"{earlier}\n{question}")
+    return VisaCase(sponsor, stay_term(question), _names_relative(question))
 
 
-def visa_fit_for(question: str) -> Callable[[str], float | None]:
+def visa_fit_for(question: str, earlier: str | None = None) -> Callable[[str], float | None]:
     """For a question asking which visa, how well a text naming visas fits the asker's case, read
     from the question once: None (not the answer) for a text naming no host or the other kind of
     host than the relative's the question names (a Chinese citizen's, a foreign worker's); +1 for
@@ -271,7 +281,7 @@ def visa_fit_for(question: str) -> Callable[[str], float | None]:
     record = _data().get("answers", {}).get("visa")
     if not record or not any(re.search(p, question, re.I) for p in record["asks"]):
         return lambda text: 0.0
-    case = visa_case(question)
+    case = visa_case(question, earlier)
     finds = [re.compile(p) for p in record["finds"]]
     host = 1.0 if case.sponsor is not None else 0.0
 
@@ -284,12 +294,17 @@ def visa_fit_for(question: str) -> Callable[[str], float | None]:
     return fit
 
 
+def _names_relative(question: str) -> bool:
+    sponsors = _data()["answers"]["visa"].get("sponsors") or {}
+    return any(re.search(p, question, re.I) for p in sponsors.get("relatives", []))
+
+
 def sponsor_of(question: str) -> str | None:
     """'citizen' or 'foreigner': whose relative the question's visitor is, when it asks about a
     relative and says (a Chinese citizen or permanent resident; a foreigner in China for work or
     study); None when it says neither or both."""
     sponsors = _data()["answers"]["visa"].get("sponsors") or {}
-    if not any(re.search(p, question, re.I) for p in sponsors.get("relatives", [])):
+    if not _names_relative(question):
         return None
     found = [n for n in ("citizen", "foreigner") if any(re.search(p, question) for p in sponsors.get(f"asked_{n}", []))]
     return found[0] if len(found) == 1 else None

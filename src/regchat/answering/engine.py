@@ -759,7 +759,10 @@ def _first_line(reading: Reading, draft: Draft) -> tuple[str | None, list[str]]:
     if len(parts) < 2 or len(draft.quoted) < 2:
         score = SentencePicker.clause_scorer(without_visa_letters(reading.question))
         items = [piece for q in draft.quoted.values() for piece in pieces(q)]
-        first = short_answer(reading.question, " ".join(draft.quotes.values()), reading.lang, parts=items, score=score)
+        first = short_answer(
+            reading.question, " ".join(draft.quotes.values()), reading.lang, parts=items, score=score,
+            earlier=reading.previous,
+        )  # fmt: skip
         return first, list(draft.quotes)
     for part in parts:
         score = SentencePicker.clause_scorer(without_visa_letters(part))
@@ -771,7 +774,9 @@ def _first_line(reading: Reading, draft: Draft) -> tuple[str | None, list[str]]:
         # the provisions that speak to this part in its words best, or every one when none does
         keys = [k for k, v in fit.items() if v == top] if top > 0 else list(candidates)
         items = [piece for k in keys for piece in pieces(draft.quoted[k])]
-        first = short_answer(part, " ".join(draft.quotes[k] for k in keys), reading.lang, parts=items, score=score)
+        first = short_answer(
+            part, " ".join(draft.quotes[k] for k in keys), reading.lang, parts=items, score=score, earlier=reading.previous
+        )
         if first:
             return first, keys
     return None, []
