@@ -265,7 +265,7 @@ class VisaCase:
 
 def visa_case(question: str, earlier: str | None = None) -> VisaCase:
     """The case a question tells; a follow-up about a relative ("and his wife?") may have said in
-    the turn before (``earlier``) whose relative that is ("our new hire, on a Z visa")."""
+    the turn before (``earlier``) whose relative that is ("I work in Wuxi with a work permit")."""
     sponsor = sponsor_of(question)
     if sponsor is None and earlier:
         sponsor = sponsor_of(f"{earlier}\n{question}")
