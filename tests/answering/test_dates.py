@@ -350,6 +350,7 @@ def test_each_date_gets_the_role_its_words_give_it(text, expected):
         # a full-width comma ends a clause even before a digit: 决定 belongs to the first date
         ("我3月3日收到处罚决定书，3月25日去银行交罚款", [("3月3日", "issue"), ("3月25日", "action")]),
         ("货轮8月3日靠港，船员想上岸", [("8月3日", "entry")]),
+        ("货轮8月3日靠天津港", [("8月3日", "entry")]),
     ],
 )
 def test_roles_in_chinese(text, expected):

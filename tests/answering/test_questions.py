@@ -208,6 +208,8 @@ def test_a_follow_up_giving_only_a_date_keeps_the_rule_and_the_role():
         "我爸妈2026年11月1日飞过来，S2签证停留期60天，要延期的话最晚哪天去申请？",
         # the residence-permit rule leads on the entry date; the stay's end is computed from it too
         "她的签证停留期为60天，2026年11月1日入境的。请问1）最晚哪天离境？2）想延期的话最晚哪天去申请？",
+        # a date of no role ("到1月底") does not stand in for the stay's end the entry gives
+        "他2026年11月1日入境，签证停留期30天，想住到1月底。延长停留最晚哪天申请？",
     ],
 )
 def test_a_rule_counting_from_the_end_of_a_stay_takes_it_from_the_entry_and_the_days_of_stay(question):
@@ -300,7 +302,7 @@ def test_questions_that_ask_about_a_date_in_other_words(question):
     "question, days",
     [("On an M visa with 30 days stay, entered on March 3.", 30), ("a 45-day stay", 45),
      ("Duration of each stay: 060", 60), ("停留30天", 30), ("Came in on a Q2 visa, 90 days per stay.", 90),
-     ("签证每次停留60天", 60), ("签证上停留期是90天", 90), ("Each stay allowed is 30 days.", 30), ("the visa says 90 days duration of stay", 90)],
+     ("签证每次停留60天", 60), ("签证上停留期是90天", 90), ("the stay on it says 45 days", 45), ("Each stay allowed is 30 days.", 30), ("the visa says 90 days duration of stay", 90)],
 )
 def test_the_visas_days_of_stay_in_the_forms_people_write_them(question, days):
     assert read_question(question, [], dt.date(2026, 3, 10), []).stay_days == days

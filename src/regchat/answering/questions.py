@@ -162,7 +162,7 @@ _WORKING_DAY_ASK = re.compile(
 )
 _STAY_DAYS = re.compile(
     r"(?P<n>\d{1,3})[- ]days?'?\s+(?:of\s+)?stay|stay of (?P<n2>\d{1,3}) days|(?P<n3>\d{1,3}) days of stay|"
-    r"allows? (?:a )?(?P<n4>\d{1,3})[- ]days?|停留期(?:限)?\s*(?:是|为|[:：])?\s*(?P<n5>\d{1,3})\s*[天日]|停留\s*(?P<n6>\d{1,3})\s*[天日]|"
+    r"allows? (?:a )?(?P<n4>\d{1,3})[- ]days?|\bstay (?:on it |on the visa |printed |shown )?(?:says|is|reads) (?P<n12>\d{1,3}) days\b|停留期(?:限)?\s*(?:是|为|[:：])?\s*(?P<n5>\d{1,3})\s*[天日]|停留\s*(?P<n6>\d{1,3})\s*[天日]|"
     r"(?:duration of (?:each )?stay|stay duration)\W{0,3}(?P<n7>\d{1,3})\b|"
     r"(?P<n8>\d{1,3})[- ]days? (?:per|each|a|for each) (?:stay|entry|visit)|每次(?:可)?停留\s*(?P<n9>\d{1,3})\s*[天日]|"
     r"\b(?:each|every|per|a|the) stay (?:allowed |permitted |granted )?(?:is |was |of |are )?(?:up to |at most )?"
@@ -682,15 +682,16 @@ def choose_rule(
         if via is not None:
             return _counted_via(asked, via, ranking.margin)
     if top is not None and roled:
-        # The question names a rule more than the top one (its keywords), and the top rule computes
-        # that rule's event ("entered 5 April, 60 days of stay: by when must we apply to extend?"):
-        # the named rule is asked, counted from the top rule's date.
+        # The question names a rule more than the top one (its keywords), and another rule computes
+        # that rule's event from a date of the role its own event has ("entered 5 April, 60 days of
+        # stay: by when must we apply to extend?"): the named rule is asked, counted from that date.
+        # (A rule a date of the question already dates needs no chain; a date of no role may be
+        # anything, the entry and the days of stay are not.)
         for c in ranking.candidates[1:]:
-            if c.evidence.role_fit >= 0 or c.evidence.keywords <= top.evidence.keywords:
+            if c.evidence.role_fit > 0 or c.evidence.keywords <= top.evidence.keywords:
                 continue
             via = chain_for(c.rule, rules, reading, roled)
-            # (the rule computing that event is the top one, or another whose own event a date has)
-            if via is not None and (via[0] is top.rule or any(o.rule is via[0] for o in ranking.candidates[:3])):
+            if via is not None:
                 return _counted_via(c, via, ranking.margin)
     unnamed = _unnamed_subject(reading, rules, evidence, decision, roled)
     if unnamed:
