@@ -320,6 +320,7 @@ def roles_of(text: str) -> list[tuple[str, str | None]]:
         ("The baby was born on 2026-08-01.", [("2026-08-01", "birth")]),
         ("She received a new passport on 2026-09-23.", [("2026-09-23", "change")]),
         ("The old passport was full, so I got a new one issued on 2026-09-14.", [("2026-09-14", "change")]),
+        ("Pages ran out, so I received a new passport on 2026-09-14.", [("2026-09-14", "change")]),
         ("I was ordered to leave on 2026-05-20.", [("2026-05-20", "decision")]),
         ("The proof of health was issued on 2026-08-27.", [("2026-08-27", "issue")]),
         ("A friend moved into my flat on 2026-11-20.", [("2026-11-20", "arrival")]),
@@ -597,3 +598,8 @@ def test_a_four_digit_amount_after_a_date_is_not_its_year(text):
 def test_a_year_stated_once_still_dates_the_yearless_dates():
     (found,) = find_dates("my permit ends on 8 May (in 2027)", TODAY)
     assert found.year == 2027
+
+
+def test_a_year_said_in_another_sentence_dates_nothing():
+    (found,) = find_dates("The card is good until 2027. We moved house on 3 April.", TODAY)
+    assert found.year is None

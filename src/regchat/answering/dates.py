@@ -515,11 +515,15 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
                 year = today.year + _EN_YEAR_OFFSET[after["rel"].lower()]
                 found[i] = replace(f, text=text[f.start : after.end()], end=after.end(), year=year, relative=True)
                 taken.append((f.start, after.end()))
-    year = _stated_year(text, taken)
-    if year is not None:
-        # "5月8日届满（2026年）", "on 8 May (in 2026)": the year stated once applies to the yearless dates.
+    stated = _stated_year(text, taken)
+    if stated is not None:
+        # "5月8日届满（2026年）", "on 8 May (in 2026)": the year stated once applies to the yearless dates
+        # of its sentence; a year said in another ("the card is good until 2027. We moved house on
+        # 3.4") dates nothing.
+        year, sentences = stated
         found = [
-            replace(f, year=year) if f.year is None and _safe_date(year, f.month, f.day) else f for f in found
+            replace(f, year=year) if f.year is None and _safe_date(year, f.month, f.day) and _sentence_of(text, f.start) in sentences else f
+            for f in found
         ]
     return sorted(found, key=lambda f: f.start), sorted(problems, key=lambda p: p.start)
 
@@ -570,14 +574,21 @@ _LONE_YEAR = re.compile(
 )
 
 
-def _stated_year(text: str, taken: list[tuple[int, int]]) -> int | None:
-    """The one year the text states apart from its dates (None when none, or several)."""
-    years = {
-        int(m["year"])
-        for m in _LONE_YEAR.finditer(text)
-        if all(m.end() <= s or m.start() >= e for s, e in taken)
-    }
-    return years.pop() if len(years) == 1 else None
+_SENTENCE_END = re.compile(r"[.!?。！？\n]+(?=\s|$|[^\d])")
+
+
+def _sentence_of(text: str, pos: int) -> int:
+    """The index of the sentence of ``text`` holding offset ``pos``."""
+    return sum(1 for m in _SENTENCE_END.finditer(text) if m.end() <= pos)
+
+
+def _stated_year(text: str, taken: list[tuple[int, int]]) -> tuple[int, set[int]] | None:
+    """The one year the text states apart from its dates, and the sentences that state it (None
+    when none, or several)."""
+    lone = [m for m in _LONE_YEAR.finditer(text) if all(m.end() <= s or m.start() >= e for s, e in taken)]
+    if len({int(m["year"]) for m in lone}) != 1:
+        return None
+    return int(lone[0]["year"]), {_sentence_of(text, m.start()) for m in lone}
 
 
 def find_dates(text: str, today: dt.date | None = None) -> list[FoundDate]:
