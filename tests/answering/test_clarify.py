@@ -341,3 +341,12 @@ def test_was_i_late_is_about_the_askers_step_not_the_authoritys_decision(engine)
     )  # fmt: skip
     assert [(d.rule_id, d.date.isoformat()) for d in answer.deadlines][:1] == [("law-30-residence-permit", "2025-09-24")]
     assert answer.text.splitlines()[0].startswith("Filed on 26 September 2025: 2 days after the last day")
+
+
+def test_a_follow_up_naming_no_rule_goes_on_with_the_rule_of_the_article_the_answer_before_cited(engine):
+    history = [
+        {"role": "user", "content": "居留证件换发受理后多久出结果？"},
+        {"role": "assistant", "content": "受理回执有效期不超过15日（《外国人入境出境管理条例》第十八条），按工作日计算。"},
+    ]
+    answer = engine.answer("要是我10月9号递交呢？", history=history, today=TODAY)
+    assert [d.rule_id for d in answer.deadlines] == ["reg-18-receipt"]

@@ -16,6 +16,7 @@ from regchat.answering.questions import (
     compared_roles,
     date_for,
     event_date,
+    is_follow_up,
     Reading,
     read_question,
     result_role,
@@ -469,3 +470,9 @@ def test_a_message_naming_no_place_stays_where_the_conversation_is():
 )
 def test_the_sentences_that_ask(question, asking):
     assert asking_sentences(question) == asking
+
+
+@pytest.mark.parametrize("question", ["Unrelated: is the museum open on Mondays?", "换个话题，今天天气怎么样？"])
+def test_a_message_saying_it_starts_afresh_follows_nothing_up(question):
+    assert not is_follow_up(question, "How do I extend my residence permit?")
+

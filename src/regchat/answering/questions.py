@@ -227,6 +227,7 @@ class Reading:
     past_tense: bool = False
     replied_to: str | None = None  # the answer that asked back, when this message replies to it
     previous_place: str | None = None  # the place the conversation's previous turn was about
+    answered_refs: list[ArticleRef] = field(default_factory=list)  # the articles the answer before cited
 
     @property
     def follow_up(self) -> bool:
@@ -338,11 +339,19 @@ def _previous_user_turn(history: Sequence[Mapping[str, Any]]) -> str | None:
     return None
 
 
+_NEW_TOPIC = re.compile(
+    r"\b(?:unrelated|off[- ]topic|(?:a )?(?:different|new|separate) (?:question|topic|matter))\b|无关|换个话题|题外话|另外一个问题|另一个问题",
+    re.I,
+)
+
+
 def is_follow_up(question: str, previous: str | None) -> bool:
     """A question follows up the previous turn when that turn was about the
     regulations and this one leans on it ("And if ...", "What about ...", "it")."""
     if not previous or not has_domain_words(previous):
         return False
+    if _NEW_TOPIC.search(question[:40]):
+        return False  # "Unrelated: ...", "换个话题": the message says it starts afresh
     if _FOLLOW_UP_CUE.search(question):
         return True
     return not has_domain_words(question)
@@ -386,6 +395,7 @@ def read_question(
         replied_to=question_asked,
         # a conversation stays where it is ("my wife works in Macao..." then "and her new employer?")
         previous_place=place_of(previous) if previous and has_domain_words(previous) else None,
+        answered_refs=find_article_refs(_last_assistant_turn(history), provisions) if follow else [],
     )
     if reading.previous_dates and previous:
         reading.previous_roles = read_roles(previous, reading.previous_dates)
@@ -813,6 +823,7 @@ def _date_of_no_rules_event(
     return tuple(sorted(about, key=lambda c: -c.score)[:MAX_NAMED])
 
 
+ANSWERED_WEIGHT = 2.0  # a rule of an article the answer before cited, in a follow-up naming none
 _FILING_KINDS = frozenset({"after_event", "before_expiry"})  # deadlines for a step the user must take
 EVENT_WORDS_CLEAR = 4.0  # the dated clause shares about two rare words with the rule's event: it tells that event
 _A_PERMIT = re.compile(r"\bpermit\b", re.I)  # "my permit": a residence or work permit, not a visa's stay
@@ -1082,6 +1093,9 @@ def rule_evidence(
             subject_fit = 0.0  # a date whose role only this rule's event has (a birth) says what it is of
         if carried:
             own, before = before, 0.0
+            if any(r.article == rule.article and r.doc_id in (None, rule.doc_id) for r in reading.answered_refs):
+                # "那我9月28号交的话呢？" after an answer citing the receipt's article: that rule goes on
+                own += ANSWERED_WEIGHT
         if getattr(rule, "named_only", False) and own <= 0 and before <= 0:
             continue  # a rule for a case the question does not name (a port visa)
         out[rule.id] = Evidence(
