@@ -476,3 +476,8 @@ def test_the_sentences_that_ask(question, asking):
 def test_a_message_saying_it_starts_afresh_follows_nothing_up(question):
     assert not is_follow_up(question, "How do I extend my residence permit?")
 
+
+
+@pytest.mark.parametrize("question", ["她是3号到的，那最晚哪天去办？", "他已经交了材料，那还要等多久？"])
+def test_a_person_the_conversation_named_and_a_then_mark_a_follow_up(question):
+    assert is_follow_up(question, "我们员工的家属持S2签证入境，停留期60天，能延期吗？")
