@@ -173,7 +173,9 @@ def _figures(text: str, lang: Lang, *, money: bool) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _visa_letters(parts: list[str], patterns: list[str], score, question: str = "", earlier: str | None = None) -> list[str]:
+def _visa_letters(
+    parts: list[str], patterns: list[str], score, question: str = "", earlier: str | None = None
+) -> list[str]:
     """The visa letters of the clause that answers: the parts quoted (the item first) are cut at
     semicolons, each clause naming its visas ("X1 ... long-term course; X2 ... short-term course");
     the clause matching the question best gives the letters, all of them when none stands out.
@@ -217,7 +219,9 @@ def stay_term(question: str) -> str | None:
     terms = _data()["answers"]["visa"].get("terms") or {}
     if not terms:
         return None
-    found = {name for name in ("long", "short") if any(re.search(p, question, re.I) for p in terms.get(f"asked_{name}", []))}
+    found = {
+        name for name in ("long", "short") if any(re.search(p, question, re.I) for p in terms.get(f"asked_{name}", []))
+    }
     from ..parsing import chinese_to_int
 
     for m in _DURATION.finditer(question):
@@ -249,7 +253,6 @@ class VisaCase:
 
     sponsor: str | None = None
     term: str | None = None
-    relative: bool = False  # the visitor is someone's relative (whose, perhaps unsaid)
 
     def fit(self, clause: str) -> float | None:
         """How a clause naming visas fits the case: None (not this visitor's visa) for one naming no
@@ -269,7 +272,7 @@ def visa_case(question: str, earlier: str | None = None) -> VisaCase:
     sponsor = sponsor_of(question)
     if sponsor is None and earlier:
         sponsor = sponsor_of(f"{earlier}\n{question}")
-    return VisaCase(sponsor, stay_term(question), _names_relative(question))
+    return VisaCase(sponsor, stay_term(question))
 
 
 def visa_fit_for(question: str, earlier: str | None = None) -> Callable[[str], float | None]:

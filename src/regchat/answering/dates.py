@@ -522,7 +522,9 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
         # 3.4") dates nothing.
         year, sentences = stated
         found = [
-            replace(f, year=year) if f.year is None and _safe_date(year, f.month, f.day) and _sentence_of(text, f.start) in sentences else f
+            replace(f, year=year)
+            if f.year is None and _safe_date(year, f.month, f.day) and _sentence_of(text, f.start) in sentences
+            else f
             for f in found
         ]
     return sorted(found, key=lambda f: f.start), sorted(problems, key=lambda p: p.start)
