@@ -17,6 +17,7 @@ from regchat.answering.questions import (
     date_for,
     event_date,
     is_follow_up,
+    place_of,
     Reading,
     read_question,
     result_role,
@@ -481,3 +482,16 @@ def test_a_message_saying_it_starts_afresh_follows_nothing_up(question):
 @pytest.mark.parametrize("question", ["她是3号到的，那最晚哪天去办？", "他已经交了材料，那还要等多久？"])
 def test_a_person_the_conversation_named_and_a_then_mark_a_follow_up(question):
     assert is_follow_up(question, "我们员工的家属持S2签证入境，停留期60天，能延期吗？")
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("Crossed from Macao into Zhuhai on my Z visa: when must I apply for the residence permit?", None),
+        ("我之前在澳门做外地雇员，现在转到深圳工作，居留证件什么时候续？", None),
+        ("我是广西人，在澳门做外地雇员，蓝卡怎么续期？", "MO"),  # where she comes from is not the matter
+        ("I work in Macao as a non-resident worker: how do I renew my card?", "MO"),
+    ],
+)
+def test_a_mainland_city_beside_macao_brings_the_mainland_in(text, place):
+    assert place_of(text) == place

@@ -48,7 +48,7 @@ from .dates import (
 from .asked import without_period_asks
 from .language import Lang, detect_language, english_terms
 from .references import ArticleRef, find_article_refs
-from .scope import has_domain_words
+from .scope import has_domain_words, mainland_places
 
 
 class RuleLike(Protocol):
@@ -179,10 +179,11 @@ _MAINLAND = re.compile(r"\bmainland\b|\bchina\b|\bprc\b|中国|内地|大陆|在
 
 def place_of(text: str) -> str | None:
     """'MO' for text about Macao alone, 'CN' for mainland China alone, else None.
-    ("Macao, China" and the Macao guide's own "P.R.C. Permit" are Macao.)"""
+    ("Macao, China" and the Macao guide's own "P.R.C. Permit" are Macao; a mainland city named beside
+    Macao, "came over from Macao to Zhuhai", is the mainland too.)"""
     macao = bool(_MACAO.search(text))
     rest = _MACAO.sub(" ", text)
-    mainland = bool(re.search(r"\bmainland\b|内地|大陆", rest, re.I)) or (
+    mainland = bool(re.search(r"\bmainland\b|内地|大陆", rest, re.I)) or bool(mainland_places(rest)) or (
         not macao and bool(_MAINLAND.search(rest))
     )
     if macao and not mainland:

@@ -262,6 +262,28 @@ def where_abroad(text: str) -> list[ForeignMatter]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _mainland_place_forms() -> frozenset[str]:
+    from .territories import _load_data
+
+    data = _load_data()
+    return frozenset(e["form"].lower() for e in [*data.get("names_en", []), *data.get("names_zh", [])] if e["code"] == "CN")
+
+
+def mainland_places(text: str) -> list[str]:
+    """The mainland's cities and provinces the text names ("Guangzhou", "珠海"), not China itself."""
+    forms = _mainland_place_forms()
+    return [
+        text[s:e] for s, e, code in _places(text)
+        if code == "CN" and text[s:e].lower() in forms and not _ORIGIN.match(text[e:]) and not _FROM.search(text[:s])
+    ]  # fmt: skip
+
+
+# Where someone comes from ("我是广西人", "a guy from Chengdu") is who they are, not where the matter is.
+_ORIGIN = re.compile(r"^(?:人|籍|老乡)")
+_FROM = re.compile(r"(?:from|native of)\s+$", re.I)
+
+
 def home_places(text: str) -> list[str]:
     """The mainland's or Macao's places the text names ("Shenzhen", "上海")."""
     return [text[s:e] for s, e, code in _places(text) if code in HOME]
