@@ -707,20 +707,26 @@ def _zh_relative(m: re.Match[str], today: dt.date) -> dt.date | None:
     return today + dt.timedelta(days=sign * days)
 
 
-def dates_in(text: str, today: dt.date | None = None, prefer: Prefer = "nearest") -> set[dt.date]:
-    """The resolved dates written in ``text`` (yearless ones resolved against ``today``).
+def dates_in(
+    text: str, today: dt.date | None = None, prefer: Prefer | tuple[Prefer, ...] = "nearest"
+) -> set[dt.date]:
+    """The resolved dates written in ``text`` (yearless ones resolved against ``today``, in the
+    reading ``prefer`` names, or in each of several: ``READINGS`` gives every year a date written
+    without one may mean).
 
     A date whose day and month order is unknown ("02/03/2026") gives both
     readings: either may be repeated back without being a new date.
     """
     found, problems = scan_dates(text, today)
+    prefers = (prefer,) if isinstance(prefer, str) else prefer
     out: set[dt.date] = set()
     for fd in found:
         if fd.year is None and today is None:
             continue
-        value = fd.resolve(today, prefer) if today else fd.resolve(dt.date.min)
-        if value:
-            out.add(value)
+        for way in prefers:
+            value = fd.resolve(today, way) if today else fd.resolve(dt.date.min)
+            if value:
+                out.add(value)
     for p in problems:
         out.update(p.readings)
     return out

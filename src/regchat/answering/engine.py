@@ -502,10 +502,9 @@ class Engine:
             # The offline composer repeats the question's dates; a model's text may not.
             # A date written without its year or month is repeated back in whichever reading the
             # answer took it in (a plan "on the 30th" is the coming 30th, a filing the last one).
-            for prefer in READINGS:
-                allowed |= dates_in(reading.question, reading.today, prefer)
-                for turn in history:
-                    allowed |= dates_in(str(turn.get("content", "")), reading.today, prefer)
+            allowed |= dates_in(reading.question, reading.today, READINGS)
+            for turn in history:
+                allowed |= dates_in(str(turn.get("content", "")), reading.today, READINGS)
             # The rules catalogue is a source too: its summaries give worked examples.
             allowed |= dates_in(self._rules_text, reading.today)
         for p in consulted.values():
