@@ -68,6 +68,22 @@ class TestFirstIngest:
         assert art30.label == "Exit and Entry Administration Law, Art. 30" and art30.jurisdiction == "CN"
         assert art30.section == "Section 1 Stay and Residence"
 
+    def test_each_paragraph_and_item_of_a_long_article_is_a_record_of_its_own(self, settings):
+        ingest(None, settings, progress=False, embedder=HashingEmbeddings())
+        handle = open_index(settings, vectors=True)
+        regs_6 = next(i for i, p in enumerate(handle.provisions) if p.key == "cn-foreigner-entry-exit-regulations#6")
+        zh_parts = [text for i, lang, text in handle.part_records if i == regs_6 and lang == "zh"]
+        # the 2025 text in force: the lead-in paragraph and its 13 items, each quoted after the lead-in
+        assert len(zh_parts) == 1 + 13
+        assert any(t.startswith("普通签证") and "（六）" in t and "K字签证" in t for t in zh_parts)
+        # whole texts stay one record per language; one-paragraph articles get no part records
+        assert sum(1 for i, lang, _ in handle.records if i == regs_6) == len(handle.provisions[regs_6].languages)
+        law_39 = next(i for i, p in enumerate(handle.provisions) if p.key == "cn-exit-entry-law#39")
+        law_1 = next(i for i, p in enumerate(handle.provisions) if p.key == "cn-exit-entry-law#1")
+        assert any(i == law_39 for i, _, _ in handle.part_records)
+        assert not any(i == law_1 for i, _, _ in handle.part_records)
+        assert handle.part_vectors.shape == (len(handle.part_records), handle.vectors.shape[1])
+
     def test_no_index_yet_is_index_not_ready_with_the_fix(self, settings):
         with pytest.raises(IndexNotReady, match="regchat ingest"):
             open_retriever(settings)
@@ -94,6 +110,13 @@ class TestIncremental:
         assert time.perf_counter() - started < 2
         assert report.embedded == 0 and len(report.unchanged) == 4
 
+    def test_documents_embedded_in_an_older_record_layout_are_embedded_again(self, settings, monkeypatch):
+        ingest(None, settings, progress=False)
+        monkeypatch.setattr(index_module, "RECORDS_LAYOUT", index_module.RECORDS_LAYOUT + 1)
+        counting = CountingEmbedder()
+        report = ingest(None, settings, embedder=counting, progress=False)
+        assert len(report.updated) == 4 and counting.embedded > 0
+
     def test_only_the_changed_document_is_re_embedded(self, settings, corpus_dir):
         ingest(None, settings, progress=False)
         law = corpus_dir / "cn-exit-entry-law.md"
@@ -102,7 +125,9 @@ class TestIncremental:
         report = ingest(None, settings, embedder=counting, progress=False)
         assert report.updated == ["cn-exit-entry-law"]
         assert report.embedded == 93  # the Law's provisions: its Chinese text and its translation
-        assert counting.embedded == 93 + 21 + 72  # a text per article and language; an English summary of the other 72
+        # a text per article and language, an English summary of the other 72, and the 251 paragraphs and
+        # items of its articles that have several (in Chinese, and in English for Chapter IV)
+        assert counting.embedded == 93 + 21 + 72 + 251
         assert report.provisions == 146
         retriever = open_retriever(settings)
         assert "ten days prior" in retriever.get("cn-exit-entry-law#29").text
@@ -135,7 +160,9 @@ class TestIncremental:
 
         other = OtherHashing()
         report = ingest(None, settings, embedder=other, progress=False)
-        assert other.embedded == 93 + 21 + 72 + 2 * 39 + 5 + 9 + 5 + 9 and len(report.updated) == 4
+        whole_texts = 93 + 21 + 72 + 2 * 39 + 5 + 9 + 5 + 9
+        parts = 503  # the paragraphs and items of every article or section that has several
+        assert other.embedded == whole_texts + parts and len(report.updated) == 4
         assert open_index(settings).embedder_spec == "hashing-512"
 
 

@@ -207,6 +207,35 @@ class TestEnglishSummaries:
         assert not retriever._is_summary(law_78, "zh", law_78.text_in("zh").text)
 
 
+class TestParagraphsAndItems:
+    """An article with several paragraphs or items is scored on its whole text and its best part."""
+
+    def test_the_best_part_counts_beside_the_whole_text(self, retriever):
+        import numpy as np
+
+        whole = np.array([0.80, 0.80, -1.0, 0.70, 0.80])
+        part = np.array([0.90, -1.0, 0.85, -1.0, 0.70])
+        w = retriever.tuning.part_weight
+        mixed = retriever._with_parts(whole, part)
+        assert 0 < w < 1
+        assert mixed[0] == pytest.approx((1 - w) * 0.80 + w * 0.90)  # an article with a part closer than its whole
+        assert mixed[1] == 0.80  # one without parts: its whole text alone
+        assert mixed[2] == 0.85 and mixed[3] == 0.70  # (a server's nearest-neighbour answer may hold one side only)
+        assert mixed[4] == 0.80  # parts only lift: an English summary's match is not dragged down by Chinese parts
+
+    def test_an_item_deep_in_a_long_article_is_found_by_its_own_words(self, retriever):
+        from regchat.retrieval import Retriever
+
+        # Art. 7 lists what each of thirteen visas needs: the K visa's item is one line of it
+        query = "申请K字签证需要提交什么材料"
+        without_parts = Retriever(retriever.handle, retriever.embedder, glossary=retriever.glossary)
+        without_parts.handle = type(retriever.handle)(**{**retriever.handle.__dict__, "part_records": [], "part_vectors": None})
+        with_parts = retriever.signals(query, mode="dense").cosine
+        alone = without_parts.signals(query, mode="dense").cosine
+        regs_7 = retriever._position[f"{REGS}#7"]
+        assert with_parts[regs_7] > alone[regs_7]
+
+
 class TestChineseSummariesOfTheGuides:
     """The two guides are English only; their Chinese summaries let a Chinese question find them by
     its own words, and never count for an English question."""

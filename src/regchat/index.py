@@ -54,6 +54,7 @@ from regchat.documents import Document, Provision
 from regchat.embeddings import SpecEmbeddings, canonical_spec, embed_batches, get_embedder
 from regchat.errors import DocumentError, IndexNotReady, RegchatError
 from regchat.parsing import SUPPORTED_SUFFIXES, load_provisions
+from regchat.parts import split_parts
 from regchat.settings import Settings, get_settings
 
 log = logging.getLogger("regchat.index")
@@ -114,6 +115,10 @@ class IndexHandle:
     provisions: list[Provision] = field(default_factory=list)
     vectors: np.ndarray | None = None  # one row per record (same order as ``records``), when loaded
     records: list[tuple[int, str, str]] = field(default_factory=list)  # (provision position, lang, text)
+    # The paragraphs and items of articles that have several (``part_records``), each embedded on its
+    # own with its article's label and its lead-in; same layout as ``records`` and ``vectors``.
+    part_records: list[tuple[int, str, str]] = field(default_factory=list)
+    part_vectors: np.ndarray | None = None
 
     @property
     def owners(self) -> np.ndarray:
@@ -332,31 +337,34 @@ def open_index(
     stored = _read_guard(settings, lambda: collection.get(
         include=["documents", "metadatas", *(["embeddings"] if vectors else [])]))
     by_key: dict[str, Provision] = {}
-    raw: list[tuple[str, str, str]] = []  # (provision key, lang, text) per record
+    raw: list[tuple[str, str, str, int]] = []  # (provision key, lang, text, part number or 0) per record
     for record_id, text, m in zip(stored["ids"], stored["documents"], stored["metadatas"]):
         provision = _provision(text, m)
         by_key.setdefault(provision.key, provision)
-        raw.append((provision.key, str(m.get("lang") or "en"), text))
+        raw.append((provision.key, str(m.get("lang") or "en"), text, int(m.get("part") or 0)))
     provisions = sorted(by_key.values(), key=lambda p: (p.doc_id, p.ordinal))
     position = {p.key: i for i, p in enumerate(provisions)}
-    order = sorted(range(len(raw)), key=lambda i: (position[raw[i][0]], raw[i][1]))
-    matrix = None
-    if vectors:
-        matrix = np.asarray(stored["embeddings"], dtype=np.float32)[order] if order else None
+    order = sorted(range(len(raw)), key=lambda i: (position[raw[i][0]], raw[i][1], raw[i][3]))
+    whole = [i for i in order if not raw[i][3]]
+    parts = [i for i in order if raw[i][3]]
+    embeddings = np.asarray(stored["embeddings"], dtype=np.float32) if vectors and order else None
     return IndexHandle(
         collection=collection,
         name=collection.name,
         embedder_spec=str(meta.get("embedder", "e5")),
         documents=json.loads(meta.get("documents", "{}")),
         provisions=provisions,
-        vectors=matrix,
-        records=[(position[raw[i][0]], raw[i][1], raw[i][2]) for i in order],
+        vectors=embeddings[whole] if embeddings is not None else None,
+        records=[(position[raw[i][0]], raw[i][1], raw[i][2]) for i in whole],
+        part_records=[(position[raw[i][0]], raw[i][1], raw[i][2]) for i in parts],
+        part_vectors=embeddings[parts] if embeddings is not None and parts else None,
     )
 
 
-def _metadata(provision: Provision, content_hash: str, lang: str) -> dict:
+def _metadata(provision: Provision, content_hash: str, lang: str, part: int = 0) -> dict:
     return {
         "lang": lang,
+        "part": part,
         "provision": provision.model_dump_json(),
         "doc_id": provision.doc_id,
         "doc_title": provision.doc_title,
@@ -387,8 +395,13 @@ def _provision(text: str, meta: dict) -> Provision:
     )
 
 
+# What each document's records are: raise it when ``_records`` or ``_part_records`` change, and every
+# document is embedded again at the next ingest (its stored record names the layout it was embedded in).
+RECORDS_LAYOUT = 2  # 2: the whole article per language, and each paragraph or item of an article with several
+
+
 def _document_record(document: Document) -> dict:
-    return document.model_dump(exclude={"text"})
+    return {**document.model_dump(exclude={"text"}), "records": RECORDS_LAYOUT}
 
 
 # --- ingest -------------------------------------------------------------------------
@@ -479,7 +492,8 @@ def ingest(
         if previous is None:
             report.added.append(doc_id)
             to_embed[doc_id] = (document, provisions)
-        elif same_embedder and previous.get("content_hash") == document.content_hash:
+        elif (same_embedder and previous.get("content_hash") == document.content_hash
+              and previous.get("records") == RECORDS_LAYOUT):
             report.unchanged.append(doc_id)
             keep[doc_id] = _document_record(document)
         else:
@@ -580,6 +594,24 @@ def _records(provision: Provision) -> list[tuple[str, str, str]]:
     return out
 
 
+def _part_records(provision: Provision) -> list[tuple[str, int, str, str]]:
+    """(lang, part number, stored text, embedded text) for each paragraph and item of an article
+    text that has several, numbered from 1 in the order of the text: an item is embedded with its
+    lead-in and the article's label, so "harbouring a foreigner" finds the paragraph that fines it
+    inside a long article whose whole text is about much else."""
+    out = []
+    for lang in provision.languages:
+        version = provision.text_in(lang)
+        if version is None:
+            continue
+        parts = split_parts(version.text)
+        if len(parts) < 2:
+            continue
+        head = provision.label_zh if lang == "zh" else f"{provision.doc_title}\n{provision.label}"
+        out += [(lang, n, part.quoted, f"{head}\n{part.quoted}") for n, part in enumerate(parts, start=1)]
+    return out
+
+
 _SEGMENT_DIR = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -646,10 +678,15 @@ def _copy(old, new, doc_ids: list[str]) -> None:
 
 def _embed_into(collection, to_embed: dict, embedder: SpecEmbeddings, progress: bool, workers: int = 1) -> int:
     records = [
-        (provision, document.content_hash, lang, text, embedded)
+        (provision, document.content_hash, lang, text, embedded, 0)
         for document, provisions in to_embed.values()
         for provision in provisions
         for lang, text, embedded in _records(provision)
+    ] + [
+        (provision, document.content_hash, lang, text, embedded, part)
+        for document, provisions in to_embed.values()
+        for provision in provisions
+        for lang, part, text, embedded in _part_records(provision)
     ]
     if not records:
         return 0
@@ -671,10 +708,10 @@ def _embed_into(collection, to_embed: dict, embedder: SpecEmbeddings, progress: 
             if vectors.shape[0] != len(batch):
                 raise RegchatError(f"the embedder returned {vectors.shape[0]} vectors for {len(batch)} texts")
             collection.add(
-                ids=[f"{p.key}|{lang}" for p, _, lang, _, _ in batch],
+                ids=[f"{p.key}|{lang}" + (f"|{part}" if part else "") for p, _, lang, _, _, part in batch],
                 embeddings=vectors,
-                documents=[text for _, _, _, text, _ in batch],
-                metadatas=[_metadata(p, h, lang) for p, h, lang, _, _ in batch],
+                documents=[text for _, _, _, text, _, _ in batch],
+                metadatas=[_metadata(p, h, lang, part) for p, h, lang, _, _, part in batch],
             )
             bar.update(len(batch))
     finally:

@@ -143,7 +143,29 @@ def test_out_of_scope_is_refused_in_one_sentence(engine, question):
     answer = engine.answer(question, today=TODAY)
     assert answer.refused
     assert answer.citations == [] and answer.deadlines == []
-    assert answer.text in REFUSAL.values()
+    first, *why = answer.text.split("\n")
+    assert first in REFUSAL.values() and len(why) <= 1  # and, for some, one line saying why
+
+
+@pytest.mark.parametrize(
+    "question, why",
+    [
+        ("Our engineer holds a work residence permit. How is his income tax worked out, and who pays his pension?",
+         "It asks about taxes, social insurance and pay, which"),
+        ("他的工作类居留证件下个月到期。公司要给他交五险一金吗？", "这个问题问的是社保和工资，"),
+    ],
+)
+def test_a_story_about_permits_asking_only_about_tax_or_pensions_is_refused_with_the_reason(engine, question, why):
+    answer = engine.answer(question, today=TODAY)
+    assert answer.refused and answer.citations == []
+    assert answer.text.split("\n")[1].startswith(why)
+
+
+def test_a_question_asking_also_about_the_permit_is_answered(engine):
+    answer = engine.answer(
+        "The bank wants a paper showing how long our worker may stay in Macao. Does the police issue one?", today=TODAY
+    )
+    assert not answer.refused
 
 
 def test_in_scope_questions_about_hotels_are_not_refused(engine):

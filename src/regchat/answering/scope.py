@@ -439,6 +439,30 @@ def _subject(text: str) -> bool:
     )
 
 
+def off_topic_categories(text: str) -> list[dict[str, str]]:
+    """The off-topic categories ``text`` names, each as its name per language ({"en": "taxes", "zh": "税收"})."""
+    found = []
+    for c in _data("off_topic.json")["categories"]:
+        words = [rf"\b{re.escape(t)}\b" for t in c["en"]] + [re.escape(t) for t in c["zh"]]
+        if re.search("|".join(words), text, re.I):
+            found.append({"en": c["category"], "zh": c["category_zh"]})
+    return found
+
+
+def off_topic_note(text: str) -> dict[str, str] | None:
+    """One line saying which subjects the regulations do not treat, for the refusal ("It asks about
+    taxes and social insurance and pay, ...")."""
+    cats = off_topic_categories(text)
+    if not cats:
+        return None
+    en = ", ".join(c["en"] for c in cats)
+    zh = "、".join(c["zh"] for c in cats)
+    return {
+        "en": f"It asks about {en}, which the entry, stay, residence and work-permit regulations do not treat.",
+        "zh": f"这个问题问的是{zh}，出入境、停留居留和工作许可的法规不涉及。",
+    }
+
+
 def off_topic(text: str) -> bool:
     """A subject the regulations never treat (a category of data/off_topic.json: taxes, banking ...)."""
     return bool(_off_topic().search(text))
@@ -526,8 +550,11 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
             if all(m.neighbour for m in abroad):
                 return ScopeDecision(False, "Hong Kong's or Taiwan's rules", firm=True, note=NEIGHBOUR_NOTE)
             return ScopeDecision(False, "another country's or region's rules", firm=True)
-    if off_topic(rest) and (not governed or _asks_only_off_topic(rest)) and not _asks_on_topic(rest):
-        return ScopeDecision(False, "topic the regulations do not treat", firm=True)
+    if off_topic(rest) and (not governed or _asks_only_off_topic(rest) or _every_ask_off_topic(rest)) and not _asks_on_topic(rest):
+        from .questions import asking_clauses
+
+        note = off_topic_note(asking_clauses(rest)) or off_topic_note(rest)
+        return ScopeDecision(False, "topic the regulations do not treat", firm=True, note=note)
     if governed:
         return ScopeDecision(True, "a subject the regulations govern")
     if follow_up_context:
@@ -576,6 +603,28 @@ def _asks_only_off_topic(text: str) -> bool:
     if asking == text or not off_topic(asking) or has_subject(without_off_topic(asking)):
         return False
     return _told_only_who_asks(text, asking)
+
+
+_ASKING_SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
+
+
+def _every_ask_off_topic(text: str) -> bool:
+    """Every clause that asks names an off-topic subject and none a governed one, whatever the story
+    around them tells: HR relating an employee's permit and then asking how his income tax is worked
+    out and whether his pension contributions are refunded asks about tax and pensions. When the one
+    sentence that asks also names a governed subject ("he has no work permit yet: may we pay his
+    salary?"), its question is read with it and stays in scope; several questions, all off-topic, are
+    about what they ask. One asking clause without such a subject ("... the bank wants a paper
+    showing how long he may stay. Does the police issue one?") keeps the question in scope."""
+    from .questions import asking_clauses, asking_sentences
+
+    clauses = asking_clauses(text)
+    if clauses == text or has_subject(without_off_topic(clauses)):
+        return False
+    questions = [m.group(0) for m in _ASKING_SENTENCE.finditer(clauses) if m.group(0).strip()]
+    if not questions or not all(off_topic(q) for q in questions):
+        return False
+    return len(questions) > 1 or not has_subject(without_off_topic(asking_sentences(text)))
 
 
 def _told_only_who_asks(text: str, asking: str) -> bool:
