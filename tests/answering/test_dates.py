@@ -358,6 +358,16 @@ def test_roles_in_chinese(text, expected):
     assert roles_of(text) == expected
 
 
+def test_a_clause_that_only_dates_what_the_clause_before_tells_takes_its_role():
+    text = "给了个限制活动范围决定书，落款10月9号。"
+    (roled,) = read_roles(text, find_dates(text, TODAY))
+    assert roled.role == "decision" and "detention" in roled.roles  # the decision to restrict her activities
+    assert roles_of("He got a decision to leave, on 2026-10-09.") == [("2026-10-09", "decision")]
+    # a clause telling its own event is no date of the clause before, nor one past a full stop
+    assert roles_of("签证过期一个多月了，今天被警察带走。") == [("今天", None)]
+    assert roles_of("He got a decision to leave. On 2026-10-09 we met.") == [("2026-10-09", None)]
+
+
 def test_enter_before_is_the_visas_validity_not_an_entry():
     assert roles_of("The visa says enter before 2026-12-15.") == [("2026-12-15", "enter_before")]
     assert roles_of("签证须在2026年12月15日前入境") == [("2026年12月15日", "enter_before")]

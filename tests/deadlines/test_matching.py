@@ -7,6 +7,7 @@ import pytest
 
 from regchat.deadlines import load_rules, match_rules
 from regchat.deadlines.matching import (
+    EVENT_TOLD,
     MIN_MARGIN,
     MIN_SCORE,
     Evidence,
@@ -37,6 +38,16 @@ def test_a_rule_the_question_does_not_point_at_is_not_a_candidate():
     assert ranking.candidates == ()
     assert decide(ranking, dated=True).rule is None
     assert decide(ranking, dated=True).reason == "no_rule"
+
+
+def test_a_dated_clause_telling_the_rules_event_in_its_words_points_at_the_rule():
+    # "the penalty decision, I got it on 10 December: by when do I pay?" names no keyword of the fine
+    # rule (it says "pay", not "pay the fine"), but the date's clause tells that rule's event.
+    told = Evidence(event_words=EVENT_TOLD, role_fit=1.0, datable=True)
+    assert rank_rules({"entry-rule": told}, RULES).top.id == "entry-rule"
+    # ... not when the words are fewer, or the date's role is another event's
+    assert rank_rules({"entry-rule": Evidence(event_words=EVENT_TOLD / 2, role_fit=1.0)}, RULES).candidates == ()
+    assert rank_rules({"entry-rule": Evidence(event_words=EVENT_TOLD, role_fit=-1.0)}, RULES).candidates == ()
 
 
 def test_candidates_are_ranked_by_score_with_the_margin_to_the_best_other_result():

@@ -825,6 +825,11 @@ class RoledDate:
 _CLAUSE_END = re.compile(r"[。！？；，\n]+|[.!?;,]+(?=\s|\D|$)|\s+(?:and|but|while|so|then|because)\s+|而且|但是|并且|然后|所以|因为", re.I)
 
 
+_SENTENCE_BREAK = re.compile(r"[。！？\n]|[.!?](?=\s|$)")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_DATING_ONLY = 4  # what a clause may say beside its date and still only date it: "落款", "dated", "signed on"
+
+
 def _clauses(text: str) -> list[tuple[int, int]]:
     bounds, start = [], 0
     for m in _CLAUSE_END.finditer(text):
@@ -882,12 +887,28 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
     def distance(c: Cue, d: FoundDate) -> int:
         return d.start - c.end if c.end <= d.start else max(c.start - d.end, 0)
 
+    def told_before(s: int, e: int, mates: list[FoundDate]) -> list[Cue]:
+        """The cues of the clause before, in the same sentence and dating nothing itself, for a
+        clause that only dates it ("a restriction decision, dated 9 October"; "…决定书，落款10月9号"):
+        a clause telling an event of its own ("today the police took him") is no date of the one before."""
+        before = [(cs, ce) for cs, ce in clauses if ce <= s]
+        if len(mates) != 1 or not before:
+            return []
+        d = mates[0]
+        rest = re.sub(r"[\W_]+", " ", text[s:d.start] + " " + text[d.end:e]).split()
+        if sum(len(w) if _CJK_CHAR.match(w) else 2 for w in rest) > _DATING_ONLY:
+            return []
+        cs, ce = before[-1]
+        if _SENTENCE_BREAK.search(text[ce:s]) or any(cs <= o.start < ce for o in dates):
+            return []
+        return [c for c in all_cues if cs <= c.start and c.end <= ce]
+
     out = []
     for d in dates:
         s, e = clause_of(d.start)
         same = [c for c in all_cues if s <= c.start and c.end <= e]
         mates = [o for o in dates if s <= o.start < e]
-        own = [c for c in same if min(mates, key=lambda o: (distance(c, o), o.start)) is d]
+        own = [c for c in same if min(mates, key=lambda o: (distance(c, o), o.start)) is d] or told_before(s, e, mates)
         ranked = sorted(own, key=lambda c: (distance(c, d), order.index(c.role)))
         roles = tuple(dict.fromkeys(c.role for c in ranked))
         first = ranked[0] if ranked else None

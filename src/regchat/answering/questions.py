@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from ..documents import Hit, Provision
 from ..tokens import tokenize
 from ..deadlines.matching import (
+    EVENT_TOLD,
     MAX_NAMED,
     MIN_SCORE,
     ZH_MASK,
@@ -828,7 +829,7 @@ def _date_of_no_rules_event(
 
 ANSWERED_WEIGHT = 2.0  # a rule of an article the answer before cited, in a follow-up naming none
 _FILING_KINDS = frozenset({"after_event", "before_expiry"})  # deadlines for a step the user must take
-EVENT_WORDS_CLEAR = 4.0  # the dated clause shares about two rare words with the rule's event: it tells that event
+EVENT_WORDS_CLEAR = EVENT_TOLD  # the dated clause shares about two rare words with the rule's event: it tells that event
 _A_PERMIT = re.compile(r"\bpermit\b", re.I)  # "my permit": a residence or work permit, not a visa's stay
 
 

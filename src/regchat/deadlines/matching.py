@@ -42,6 +42,7 @@ WEIGHTS: Mapping[str, float] = {
     "timeliness": 2.5,  # "was I late?": the rule for the asker's own step, dated apart from it
 }
 MIN_SCORE = 3.0  # below this, no rule is clearly meant
+EVENT_TOLD = 4.0  # event words this heavy (about two rare words of the rule's event beside the date) tell that event
 MIN_MARGIN = 1.0  # a rule with another result this close behind makes the choice unclear ...
 RELATIVE_MARGIN = 0.1  # ... or this share of the top score, when that is more
 MAX_NAMED = 3  # a clarifying question names at most this many rules
@@ -78,9 +79,11 @@ class Evidence:
     def named(self) -> bool:
         """Whether the question (or the turn it follows) points at the rule at all: its
         keywords, or a date whose role is its event and either what that event happens to
-        or a role no other rule's event has (a birth date points at the birth rule)."""
+        or a role no other rule's event has (a birth date points at the birth rule), or the clause
+        of the date telling the rule's event in its words ("the penalty decision, I got it on 10
+        December": the fine rule, whatever word the question uses for paying)."""
         return self.keywords + self.previous_keywords > 0 or (
-            self.role_fit > 0 and (self.subject_fit > 0 or self.role_unique)
+            self.role_fit > 0 and (self.subject_fit > 0 or self.role_unique or self.event_words >= EVENT_TOLD)
         )
 
 
