@@ -578,6 +578,14 @@ class TestReadingMoreForms:
         answer = engine.answer("外国留学生勤工助学每周最多能工作多少小时？", today=TODAY)
         assert answer.outcome == "not_stated" and answer.text.startswith("所收录的文件没有规定")
 
+    @pytest.mark.parametrize("question", ["Is there an age limit for the K visa?", "K字签证的年龄上限是多少？"])
+    def test_a_figure_another_item_of_the_quoted_list_states_is_still_not_stated(self, engine, question):
+        # The K visa's item leaves its conditions to the authorities; the S1 item's "under 18" is about
+        # children visiting their parents, no age limit of the K visa.
+        answer = engine.answer(question, today=TODAY)
+        assert answer.outcome == "not_stated"
+        assert any(c.article in (6, 7) for c in answer.citations)
+
     def test_an_ambiguous_date_is_answered_by_asking(self, engine):
         answer = engine.answer("居留证3/2到期，最晚哪天去续？", today=TODAY)
         assert answer.outcome == "clarify" and not answer.deadlines

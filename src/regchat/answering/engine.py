@@ -723,12 +723,30 @@ def _cited_texts(draft: Draft) -> list[str]:
     return [t.text for p in draft.cited for t in p.texts] + [p.text for p in draft.cited]
 
 
+_ITEM_PINPOINT = re.compile(r"\(\d{1,2}\)$|第（[一二三四五六七八九十]+）项$")
+
+
+def _answering_texts(draft: Draft) -> list[str]:
+    """What the cited provisions say to the question: of a provision quoted at one item of a list
+    (Regulations Art. 6(6), the K visa), that item with its lead-in, in each language quoted, for
+    the other items speak of other cases (a child "under 18" in the S1 item is no age limit of the
+    K visa); every text of any other provision."""
+    out = []
+    for p in draft.cited:
+        quote = draft.quoted.get(p.key)
+        if quote is not None and quote.pinpoint and _ITEM_PINPOINT.search(quote.pinpoint):
+            out += [quote.text, " … ".join(quote.official_pieces)]
+        else:
+            out += [t.text for t in p.texts] + [p.text]
+    return [t for t in out if t]
+
+
 def _say_what_is_not_stated(reading: Reading, draft: Draft) -> Draft:
     """A question asking for a kind of fact (a fee, a processing time, an office's contact) that no
     quoted provision states: the first line says so, the provisions follow, then where to ask."""
     if draft.deadlines or not draft.cited or draft.outcome == "clarify":
         return draft
-    texts = _cited_texts(draft)
+    texts = _answering_texts(draft)
     # What is asked is read in the clauses that ask: wages the story mentions ("the company owes
     # its workers' wages; may he be stopped from leaving?") are not a question about wages.
     missing = unstated(asking_clauses(asking_sentences(reading.question)), texts)
