@@ -32,6 +32,7 @@ from .guardrails import MARKER, check_citations, marker, check_dates, quote_in, 
 from .fuzzy import spell_out
 from .language import simplified
 from .offline import (
+    asks_about_both,
     Draft,
     choosing_kinds,
     states_kind,
@@ -44,7 +45,8 @@ from .offline import (
     date_hint,
     no_deadline_note,
 )
-from .questions import Reading, place_of, asking_clauses, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, event_date, read_question, resolve_for, without_asking
+from .cards import unclear_card, which_card_line
+from .questions import Reading, names_both_places, place_of, asking_clauses, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, event_date, read_question, resolve_for, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import has_domain_words, judge_scope, refusal, warm_up
 
@@ -281,10 +283,32 @@ class Engine:
             if not has_domain_words(rest):
                 return Draft(note), consulted
             hits = [h for h in hits if not h.exact]
-        draft = self._answer_draft(reading, hits, consulted)
+        # (a reply naming a place, "the Macao one", settles which card the conversation is about; a
+        # question asking to compare the two places' cards asks about both)
+        both = names_both_places(reading.context) and place_of(reading.question) is None \
+            and not asks_about_both(asking_sentences(reading.question))
+        if candidates := unclear_card(reading.context, both):
+            draft = self._which_card(reading, candidates, hits, consulted)
+        else:
+            draft = self._answer_draft(reading, hits, consulted)
         if note:
             draft.text = f"{note}\n{draft.text}".strip()
         return _say_what_is_not_stated(reading, draft), consulted
+
+    def _which_card(self, reading: Reading, candidates, hits: list[Hit], consulted: dict[str, Provision]) -> Draft:
+        """A card named loosely by a question about both places: ask which it is, and quote what
+        each card's document says to the question meanwhile."""
+        chosen = []
+        for card in candidates:
+            found = [h for h in hits if h.provision.doc_id == card.doc_id]
+            found = found or self.retriever.search(reading.search_query, k=1, doc_id=card.doc_id)
+            if found:
+                chosen.append(found[0].provision)
+        consulted.update({p.key: p for p in chosen})
+        draft = compose_lookup(reading, chosen, self.picker, self.titles_zh)
+        draft.text = f"{which_card_line(candidates, reading.lang)}\n{draft.text}"
+        draft.outcome = "clarify"
+        return draft
 
     def _answer_draft(self, reading: Reading, hits: list[Hit], consulted: dict[str, Provision]) -> Draft:
 

@@ -190,6 +190,11 @@ GUIDE_PENALTY = 0.3
 SUBJECT_WEIGHT = 0.05  # a provision mostly about the thing the question names (residence permit, visa, ...)
 
 
+def asks_about_both(text: str) -> bool:
+    """Whether ``text`` asks about both places at once ("compare", "the difference", 区别)."""
+    return bool(_BOTH_PLACES.search(text))
+
+
 def names_subject(reading: Reading, provision: Provision) -> bool:
     """Whether the question names what a mainland guide (a document without articles) is about:
     two consecutive words of its title ("work permit"). Articles of laws and regulations always

@@ -49,7 +49,7 @@ from .dates import (
 from .asked import without_period_asks
 from .language import Lang, detect_language, english_terms
 from .references import ArticleRef, find_article_refs
-from .scope import has_domain_words, mainland_places
+from .scope import has_domain_words, macao_places, mainland_places
 
 
 class RuleLike(Protocol):
@@ -182,7 +182,7 @@ def place_of(text: str) -> str | None:
     """'MO' for text about Macao alone, 'CN' for mainland China alone, else None.
     ("Macao, China" and the Macao guide's own "P.R.C. Permit" are Macao; a mainland city named beside
     Macao, "came over from Macao to Zhuhai", is the mainland too.)"""
-    macao = bool(_MACAO.search(text))
+    macao = bool(_MACAO.search(text)) or bool(macao_places(text))
     rest = _MACAO.sub(" ", text)
     mainland = bool(re.search(r"\bmainland\b|内地|大陆", rest, re.I)) or bool(mainland_places(rest)) or (
         not macao and bool(_MAINLAND.search(rest))
@@ -192,6 +192,14 @@ def place_of(text: str) -> str | None:
     if mainland and not macao:
         return "CN"
     return None
+
+
+def names_both_places(text: str) -> bool:
+    """Whether ``text`` names Macao and a mainland place ("staff in Zhuhai and in Macao")."""
+    if not _MACAO.search(text) and not macao_places(text):
+        return False
+    rest = _MACAO.sub(" ", text)
+    return bool(re.search(r"\bmainland\b|内地|大陆", rest, re.I)) or bool(mainland_places(rest))
 
 
 # A kind of permit or visa: "工作类", "私人事务类", "work-type", "study-type".

@@ -279,6 +279,11 @@ def mainland_places(text: str) -> list[str]:
     ]  # fmt: skip
 
 
+def macao_places(text: str) -> list[str]:
+    """Macao's districts the text names ("Taipa", "氹仔"), besides Macao itself."""
+    return [text[s:e] for s, e, code in _places(text) if code == "MO" and not _MACAO_NAMED.fullmatch(text[s:e])]
+
+
 # Where someone comes from ("我是广西人", "a guy from Chengdu") is who they are, not where the matter is.
 _ORIGIN = re.compile(r"^(?:人|籍|老乡)")
 _FROM = re.compile(r"(?:from|native of)\s+$", re.I)

@@ -1,0 +1,73 @@
+"""Which card a loosely named card is: the mainland's Foreigner's Work Permit card or Macao's
+non-resident worker's identification card (``data/cards.json``).
+
+"Our colleague lost his work card; we have staff in Zhuhai and in Macao": the two cards are
+issued, renewed and reissued under different rules, so a question that names a card only
+loosely, about a place that may be either, is asked back which one it is. Pure: the question's
+text in, the cards it may mean out.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Card:
+    place: str  # "CN" or "MO"
+    en: str  # how an answer names it
+    zh: str
+    doc_id: str  # the document that governs it
+    names: re.Pattern  # its own names: a question using one means this card
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    return json.loads(resources.files("regchat").joinpath("data/cards.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def cards() -> tuple[Card, ...]:
+    return tuple(
+        Card(c["place"], c["en"], c["zh"], c["reaches"], re.compile("|".join(c["names"]), re.I))
+        for c in _data()["cards"]
+    )
+
+
+@lru_cache(maxsize=1)
+def _loose() -> re.Pattern:
+    loose = _data()["loose"]
+    return re.compile("|".join(loose["en"] + loose["zh"]), re.I)
+
+
+def unclear_card(text: str, both_places: bool) -> tuple[Card, ...]:
+    """The cards ``text`` may mean when it names a card only loosely ("my work card", 工作证) and
+    speaks of both places (``both_places``: Macao and a mainland place are both named), so neither
+    its own name nor the place tells which; empty when it is clear or no card is named. (A loose
+    name with no place named is the card of wherever the asker is, most often the mainland: the
+    answer gives both places' provisions when both come up, without asking.)"""
+    loose = [m for m in _loose().finditer(text)]
+    if not both_places or not loose:
+        return ()
+    if any(card.names.search(text) for card in cards()):
+        return ()
+    if all(_PLACE_BEFORE.search(text[max(0, m.start() - 12):m.start()]) for m in loose):
+        return ()  # "a Macao work card", "内地…的工作证": the place says which
+    return cards()
+
+
+# A place word just before a loose name qualifies it: "my Macau work card", "内地…的工作证".
+_PLACE_BEFORE = re.compile(r"(?:内地|大陆|澳门|\bmainland\b|\bmaca[ou]\b)[^，,。.;；?？]*$", re.I)
+
+
+def which_card_line(candidates: tuple[Card, ...], lang: str) -> str:
+    """The clarifying question naming the candidate cards."""
+    if lang == "zh":
+        named = "，还是".join(c.zh for c in candidates)
+        return f"请问是哪一张证：{named}？两地的规定不同，下面分别引用。"
+    named = ", or ".join(c.en for c in candidates)
+    return f"Which card do you mean: {named}? Their rules differ; both are quoted below."
