@@ -286,6 +286,20 @@ class TestHongKongTaiwanAndMacao:
         assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=True).in_scope
         assert not judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
 
+    def test_asking_about_another_places_work_visa_is_its_matter_whatever_chinese_permit_the_story_names(self):
+        question = (
+            "Our engineer holds a Z visa and a work residence permit in Guangzhou. The firm sends him to its"
+            " Singapore office for a year. Which Singapore work pass does he need, or does his Chinese permit do?"
+        )
+        assert not judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
+
+    def test_a_question_also_asking_about_chinas_permit_stays_in_scope(self):
+        question = (
+            "Our engineer holds a work residence permit in Guangzhou and will spend a month in Singapore."
+            " Which Singapore work pass does he need? Will his Chinese residence permit still be valid when he is back?"
+        )
+        assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
+
     def test_another_countrys_refusal_has_no_hong_kong_line(self):
         decision = judge_scope("Mexican visa?", top_score=HIGH, min_score=MIN, follow_up_context=False)
         assert refusal("zh", decision) == REFUSAL["zh"]

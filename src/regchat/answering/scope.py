@@ -542,7 +542,8 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
         # elsewhere told in a follow-up ("he wants to spend a few days in Hong Kong first: is his
         # permit still good?") is tied to them already.
         anchored = _CHINA_ANCHOR.search(_COMPARED.sub(" ", rest)) or follow_up_context
-        governed = governed and bool(anchored) and not _only_the_asker_is_governed(question, matters)
+        governed = governed and bool(anchored) and not _only_the_asker_is_governed(question, matters) \
+            and (follow_up_context or not _asks_only_of_elsewhere(question, matters))
         if not governed:
             if all(m.neighbour for m in matters):
                 return ScopeDecision(False, "Hong Kong's or Taiwan's rules", firm=True, note=NEIGHBOUR_NOTE)
@@ -587,6 +588,23 @@ def _only_the_asker_is_governed(question: str, matters: list[ForeignMatter]) -> 
     if asking == question or not any(m.text in asking for m in matters):
         return False
     return _told_only_who_asks(question, asking)
+
+
+_QUESTION_SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
+
+
+def _asks_only_of_elsewhere(question: str, matters: list[ForeignMatter]) -> bool:
+    """A sentence that asks names another place's immigration matter ("which Singapore work pass
+    must he get, or will his Chinese permit do there?"), and no other asking sentence is about China
+    or Macao: the story's Chinese permits are who asks, the question is the other place's."""
+    from .questions import asking_sentences
+
+    asking = asking_sentences(question)
+    sentences = [m.group(0) for m in _QUESTION_SENTENCE.finditer(asking) if m.group(0).strip()]
+    about = [s for s in sentences if any(m.text in s for m in matters)]
+    if not about:
+        return False
+    return not any(_CHINA_ANCHOR.search(s) for s in sentences if s not in about)
 
 
 def _asks_on_topic(text: str) -> bool:
