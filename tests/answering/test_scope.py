@@ -211,6 +211,9 @@ class TestNationalityAndForeignMatters:
             "去挪威需要签证吗？",
             "Can I transfer my H-1B visa to a new employer?",
             "How do I apply for an F-1 visa?",
+            "Which documents does the Korean consulate want from a Chinese citizen on a work permit?",
+            "I overstayed in Canada before: how long is the Canadian re-entry ban?",
+            "泰国领事馆办旅游签要什么材料？我在上海有工作许可",
         ],
     )
     def test_another_countrys_visa_by_adjective_or_letter_is_refused(self, question):
