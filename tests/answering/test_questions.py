@@ -193,6 +193,22 @@ def test_another_person_a_set_time_after_mine_gets_the_same_rule_and_a_derived_d
     assert event_date(reading, choice.rule)[1] == day
 
 
+@pytest.mark.parametrize(
+    "first, follow, day",
+    [
+        ("I entered China on 2026-11-01 with a Z visa. When must I apply for the residence permit?",
+         "Thanks! And my husband? He arrived on 2026-11-20 on an S1.", dt.date(2026, 11, 20)),
+        ("我2026年11月1日持Z字签证入境，居留证件最迟哪天要申请？",
+         "谢谢。那我太太呢？她是2026年11月20日入境的，持S1签证。", dt.date(2026, 11, 20)),
+    ],
+)  # fmt: skip
+def test_a_question_naming_only_another_person_asks_the_earlier_question_for_them(first, follow, day):
+    reading, choice = choose(follow, _turns(first))
+    assert reading.follow_up and reading.reuses_previous
+    assert choice.rule.id == "law-30-residence-permit"
+    assert event_date(reading, choice.rule)[1] == day
+
+
 def test_a_follow_up_giving_only_a_date_keeps_the_rule_and_the_role():
     reading, choice = choose("那11月15号呢？", _turns("我是2026年11月2日入境的，居留证件最迟哪一天要申请？"))
     assert [r.role for r in reading.roles] == ["entry"]

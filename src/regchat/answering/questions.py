@@ -252,6 +252,7 @@ class Reading:
         otherwise ("Which papers does that take?") the earlier turn is context for a lookup."""
         return self.follow_up and bool(
             self.dates_asked_about or self.asks_deadline or _STAY_DAYS.search(self.question) or self.replied_to
+            or (self.dates and _ASKS_OF_ANOTHER.search(asking_sentences(self.question)))
         )
 
     @property
@@ -357,6 +358,20 @@ _NEW_TOPIC = re.compile(
 )
 
 
+# A question that only names another person ("and my wife?", "what about his son?", "那我老婆呢？"): the
+# earlier turn's question asked again for that person, whose date the message tells ("she came on the 24th").
+_PERSON = (
+    r"(?:wife|husband|spouse|partner|son|daughter|child|children|kids?|mother|father|mum|mom|dad|parents?|"
+    r"brother|sister|colleague|friend|flatmate|roommate|boss)"
+)
+_ASKS_OF_ANOTHER = re.compile(
+    rf"(?:^|[.!?。！？]\s*)(?:(?:ok(?:ay)?|great|thanks?|thx|cool|right)[\s,.!]*)*(?:and|what about|how about)\s+"
+    rf"(?:(?:my|his|her|our|their|the)\s+)?(?:\w+\s+)?{_PERSON}\s*\?"
+    r"|(?:那|还有)?(?:我|他|她|我们|他们)?的?(?:老婆|老公|妻子|丈夫|太太|先生|爱人|儿子|女儿|孩子|父母|爸爸|妈妈|同事|朋友)(?:呢|怎么办|怎么算)[？?]",
+    re.I,
+)
+
+
 def is_follow_up(question: str, previous: str | None) -> bool:
     """A question follows up the previous turn when that turn was about the
     regulations and this one leans on it ("And if ...", "What about ...", "it")."""
@@ -364,7 +379,7 @@ def is_follow_up(question: str, previous: str | None) -> bool:
         return False
     if _NEW_TOPIC.search(question[:40]):
         return False  # "Unrelated: ...", "换个话题": the message says it starts afresh
-    if _FOLLOW_UP_CUE.search(question):
+    if _FOLLOW_UP_CUE.search(question) or _ASKS_OF_ANOTHER.search(question):
         return True
     return not has_domain_words(question)
 
