@@ -2,7 +2,10 @@
 
 import pytest
 
-from regchat.answering.asked import asked, asks_for_period, short_answer, sponsor_of, stay_term, unstated, visa_fit_for, without_visa_letters
+from regchat.answering.asked import (
+    VisaCase, asked, asks_for_period, short_answer, sponsor_of, stay_term, unstated, visa_case, visa_fit_for,
+    without_visa_letters,
+)
 
 X_ITEM = "(11) X1 visas shall be issued to persons applying for enrolment in long-term course in China; " \
          "X2 visas shall be issued to persons applying for enrolment in a short-term course in China."
@@ -198,3 +201,11 @@ def test_a_follow_up_about_a_relative_takes_the_host_from_the_turn_before():
     question = "And his wife, who will live with him for three years: which visa?"
     assert sponsor_of(question) is None
     assert short_answer(question, "", "zh", parts=[S_ITEM], earlier=earlier) == "签证：S1。"
+
+
+def test_a_follow_up_naming_only_another_relative_asks_which_visa_again():
+    earlier = "Our engineer is on a Z visa with a work residence permit; his wife will live with him. Which visa should she get?"
+    assert visa_case("And his mother-in-law? Only three weeks in August.", earlier) == VisaCase("foreigner", "short")
+    item = ("S1 visas are issued to relatives of foreigners residing in China for work who come for a long-term visit; "
+            "S2 visas are issued to family members of foreigners staying in China for work who come for a short-term visit")
+    assert VisaCase("foreigner", "short").fit(item) == 0.5  # the item's S2 clause fits, though its S1 clause does not

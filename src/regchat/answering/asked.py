@@ -142,7 +142,9 @@ def short_answer(
     answers = _data().get("answers", {})
     for name in ("visa", "amount", "period"):
         record = answers.get(name)
-        if not record or not any(re.search(p, question, re.I) for p in record["asks"]):
+        if not record:
+            continue
+        if not _asks(record, question, earlier):
             continue
         if name == "visa":
             found = _visa_letters(parts or [quoted], record["finds"], score, question, earlier)
@@ -152,6 +154,16 @@ def short_answer(
             joined = ("、" if lang == "zh" else ", ").join(found[:4])
             return record[lang].format(found=joined)
     return None
+
+
+def _asks(record: dict, question: str, earlier: str | None) -> bool:
+    """Whether ``question`` asks what ``record`` answers (its 'asks' patterns), itself or, when it only
+    names another person ("and his mother-in-law?"), through the turn it follows (``earlier``:
+    "which visa should his wife get?")."""
+    from .questions import asks_of_another_person
+
+    again = bool(earlier) and asks_of_another_person(question)
+    return any(re.search(p, question, re.I) or (again and re.search(p, earlier, re.I)) for p in record["asks"])
 
 
 def without_visa_letters(question: str) -> str:
@@ -257,7 +269,12 @@ class VisaCase:
     def fit(self, clause: str) -> float | None:
         """How a clause naming visas fits the case: None (not this visitor's visa) for one naming no
         host, or the other kind of host, when the case names one, or the other term of stay; else
-        +0.5 for naming the case's term of stay, 0 when it or the case names none."""
+        +0.5 for naming the case's term of stay, 0 when it or the case names none. An item naming
+        several visas ("S1 … long-term …; S2 … short-term …") fits as its best clause does."""
+        clauses = [c for c in re.split(r"[;；]", clause) if c.strip()]
+        if len(clauses) > 1:
+            fits = [f for f in map(self.fit, clauses) if f is not None]
+            return max(fits, default=None)
         if self.sponsor is not None and _clause_sponsor(clause) != self.sponsor:
             return None
         said = _clause_term(clause) if self.term is not None else None
@@ -282,7 +299,7 @@ def visa_fit_for(question: str, earlier: str | None = None) -> Callable[[str], f
     naming that host, and +-0.5 for the term of stay (long or short) the question gives; 0 for any
     other question or text."""
     record = _data().get("answers", {}).get("visa")
-    if not record or not any(re.search(p, question, re.I) for p in record["asks"]):
+    if not record or not _asks(record, question, earlier):
         return lambda text: 0.0
     case = visa_case(question, earlier)
     finds = [re.compile(p) for p in record["finds"]]

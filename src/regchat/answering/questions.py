@@ -358,6 +358,11 @@ _NEW_TOPIC = re.compile(
 )
 
 
+def asks_of_another_person(text: str) -> bool:
+    """Whether ``text`` asks only about another person ("and my wife?", "那我老婆呢？")."""
+    return bool(_ASKS_OF_ANOTHER.search(text))
+
+
 # A question that only names another person ("and my wife?", "what about his son?", "那我老婆呢？"): the
 # earlier turn's question asked again for that person, whose date the message tells ("she came on the 24th").
 _PERSON = (
@@ -366,8 +371,9 @@ _PERSON = (
 )
 _ASKS_OF_ANOTHER = re.compile(
     rf"(?:^|[.!?。！？]\s*)(?:(?:ok(?:ay)?|great|thanks?|thx|cool|right)[\s,.!]*)*(?:and|what about|how about)\s+"
-    rf"(?:(?:my|his|her|our|their|the)\s+)?(?:\w+\s+)?{_PERSON}\s*\?"
-    r"|(?:那|还有)?(?:我|他|她|我们|他们)?的?(?:老婆|老公|妻子|丈夫|太太|先生|爱人|儿子|女儿|孩子|父母|爸爸|妈妈|同事|朋友)(?:呢|怎么办|怎么算)[？?]",
+    rf"(?:(?:my|his|her|our|their|the)\s+)?(?:\w+\s+)?{_PERSON}(?:-in-law|s-in-law)?\s*\?"
+    r"|(?:那|还有)?(?:我|他|她|我们|他们)?的?(?:老婆|老公|妻子|丈夫|太太|先生|爱人|儿子|女儿|孩子|父母|爸爸|妈妈|"
+    r"岳父|岳母|公公|婆婆|丈母娘|同事|朋友)(?:呢|怎么办|怎么算)[？?]",
     re.I,
 )
 
