@@ -178,8 +178,10 @@ _MACAO = re.compile(r"\bmaca[ou]\b|澳门", re.I)
 _MAINLAND = re.compile(r"\bmainland\b|\bchina\b|\bprc\b|中国|内地|大陆|在华|来华|中华人民共和国", re.I)
 
 
+@lru_cache(maxsize=1024)
 def place_of(text: str) -> str | None:
-    """'MO' for text about Macao alone, 'CN' for mainland China alone, else None.
+    """'MO' for text about Macao alone, 'CN' for mainland China alone, else None (kept for the texts
+    seen last: one answer reads the place of its question and conversation many times).
     ("Macao, China" and the Macao guide's own "P.R.C. Permit" are Macao; a mainland city named beside
     Macao, "came over from Macao to Zhuhai", is the mainland too.)"""
     macao = bool(_MACAO.search(text)) or bool(macao_places(text))

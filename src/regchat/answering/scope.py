@@ -237,15 +237,17 @@ _CONSULATE_ZH = re.compile(r"^的?(?:驻华)?(?:大使馆|使馆|领馆|领事�
 _APPLIED_THERE_EN = re.compile(r"\b(?:appl(?:y|ied|ying)|embassy|consulate|visa centre|visa center)\b", re.I)
 
 
-def _places(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, code) of every place named in ``text`` (mainland cities are China's)."""
+@lru_cache(maxsize=1024)
+def _places(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, code) of every place named in ``text`` (mainland cities are China's); kept for
+    the texts seen last, which several readings of one question scan."""
     g = gazetteer()
     plain = mask_corpus_documents(_plain(text))
     found = list(g.find_en(plain))
     if re.search(r"[\u4e00-\u9fff]", plain):
         starts = _token_starts(plain)
         found += [(s, e, c) for s, e, c in g.find_zh(plain) if _whole_words(starts, s, e)]
-    return found
+    return tuple(found)
 
 
 def where_abroad(text: str) -> list[ForeignMatter]:
@@ -541,7 +543,7 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
         # Another place's visa or immigration is the subject unless what remains is tied to China or Macao
         # ("go to Thailand: do I need a visa?" asks about Thailand's visa), and more than who asks ("with
         # my Z visa, must I get a visa for Italy?"); in a conversation about China's rules, a trip
-        # elsewhere told in a follow-up ("he wants to spend a few days in Hong Kong first: is his
+        # elsewhere told in a follow-up ("a short trip to Hong Kong comes first: is his
         # permit still good?") is tied to them already.
         anchored = _CHINA_ANCHOR.search(_COMPARED.sub(" ", rest)) or follow_up_context
         governed = governed and bool(anchored) and not _only_the_asker_is_governed(question, matters) \
