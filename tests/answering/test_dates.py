@@ -358,6 +358,32 @@ def test_roles_in_chinese(text, expected):
     assert roles_of(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        ("She flew in Monday on an S1.", dt.date(2026, 11, 16)),  # the past: the Monday just gone
+        ("He arrived on Sunday.", dt.date(2026, 11, 22)),  # today, when today is that day
+        ("I will file on Friday.", dt.date(2026, 11, 27)),  # the future: the next Friday
+    ],
+)
+def test_a_weekday_named_alone_is_the_last_or_the_next_one_as_the_words_before_it_tell(text, day):
+    assert TODAY == dt.date(2026, 11, 22)  # a Sunday
+    assert [f.resolve(TODAY) for f in find_dates(text, TODAY)] == [day]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The office opens Monday to Friday.", "We meet on Mondays.", "the office is closed from Monday-Friday"],
+)
+def test_a_range_or_a_habit_of_weekdays_is_no_date(text):
+    assert find_dates(text, TODAY) == []
+
+
+@pytest.mark.parametrize("text", ["Friday, 20 March 2026", "on 16 March (Monday)", "Monday, Jan 5th"])
+def test_a_weekday_beside_a_written_date_names_that_dates_day(text):
+    assert len(find_dates(text, TODAY)) == 1
+
+
 def test_a_clause_that_only_dates_what_the_clause_before_tells_takes_its_role():
     text = "给了个限制活动范围决定书，落款10月9号。"
     (roled,) = read_roles(text, find_dates(text, TODAY))

@@ -48,6 +48,8 @@ def test_a_dated_clause_telling_the_rules_event_in_its_words_points_at_the_rule(
     # ... not when the words are fewer, or the date's role is another event's
     assert rank_rules({"entry-rule": Evidence(event_words=EVENT_TOLD / 2, role_fit=1.0)}, RULES).candidates == ()
     assert rank_rules({"entry-rule": Evidence(event_words=EVENT_TOLD, role_fit=-1.0)}, RULES).candidates == ()
+    # ... nor when the date's role is the event's only among the roles its words could also give
+    assert rank_rules({"entry-rule": Evidence(event_words=EVENT_TOLD, role_fit=0.5)}, RULES).candidates == ()
 
 
 def test_candidates_are_ranked_by_score_with_the_margin_to_the_best_other_result():

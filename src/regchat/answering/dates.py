@@ -479,6 +479,13 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
             value = _en_relative(m.group(0), today)
             if value:
                 add(FoundDate(m.group(0), m.start(), m.end(), value.month, value.day, value.year, relative=True))
+        for m in _EN_WEEKDAY.finditer(text):
+            # a weekday beside a written date names that date's day ("Friday, 20 March", "20 March (Friday)"),
+            # and one after "to" ends a range
+            beside = _DATE_BESIDE_AFTER.match(text, m.end()) or _DATE_BESIDE_BEFORE.search(text[max(0, m.start() - 12):m.start()])
+            if free(m.start(), m.end()) and not beside:
+                value = _bare_weekday(m["wd"], today, past=bool(_PAST_BEFORE.search(text[max(0, m.start() - 40):m.start()])))
+                add(FoundDate(m.group(0), m.start(), m.end(), value.month, value.day, value.year, relative=True))
         for m in _ZH_RELATIVE.finditer(text):
             if not free(m.start(), m.end()):
                 continue
@@ -668,6 +675,34 @@ def _add_months(day: dt.date, months: int) -> dt.date:
         if (d := _safe_date(year, month, min(day.day, last))) is not None:
             return d
     raise ValueError(day)
+
+
+# A weekday named alone ("she flew in Monday", "I file on Friday"): the last one when the words just
+# before it tell of the past, else the next one; never a range ("Monday to Friday") or a habit ("on Mondays").
+_EN_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_EN_WEEKDAY = re.compile(
+    rf"(?<!last )(?<!next )(?<!this )\b(?:on\s+)?(?P<wd>{'|'.join(_EN_WEEKDAYS)})\b(?!s\b|\s*(?:to|through|till|until|-|–|and|or)\b)",
+    re.I,
+)
+_DATE_BESIDE_AFTER = re.compile(r"\s*[,，(（]?\s*(?:\d|(?:the\s+)?\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d)", re.I)
+_DATE_BESIDE_BEFORE = re.compile(
+    r"(?:(?:\d\w{0,2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)\s*[,，(（]?"
+    r"|\b(?:to|through|till|until|from)|[-–])\s*$",
+    re.I,
+)
+_PAST_BEFORE = re.compile(
+    r"\b(?:\w+ed|came|flew|went|got|was|were|did|left|gave|took|had|sent|paid|lost|made|told|met|saw|began|"
+    r"brought|bought|caught|drove|flown|gone|given|taken|arrived|landed|entered)\b[^.;!?]*$",
+    re.I,
+)
+
+
+def _bare_weekday(name: str, today: dt.date, *, past: bool) -> dt.date:
+    """The weekday ``name`` nearest ``today`` on the side ``past`` says (today itself for the past)."""
+    wanted = _EN_WEEKDAYS.index(name.lower())
+    if past:
+        return today - dt.timedelta(days=(today.weekday() - wanted) % 7)
+    return today + dt.timedelta(days=(wanted - today.weekday()) % 7 or 7)
 
 
 def _en_relative(phrase: str, today: dt.date) -> dt.date | None:

@@ -80,11 +80,12 @@ class Evidence:
         """Whether the question (or the turn it follows) points at the rule at all: its
         keywords, or a date whose role is its event and either what that event happens to
         or a role no other rule's event has (a birth date points at the birth rule), or the clause
-        of the date telling the rule's event in its words ("the penalty decision, I got it on 10
-        December": the fine rule, whatever word the question uses for paying)."""
+        of a date whose own role is the rule's event telling that event in its words ("the penalty
+        decision, I got it on 10 December": the fine rule, whatever word the question uses for
+        paying; a permit's expiry beside the words of an extension application is no filing date)."""
         return self.keywords + self.previous_keywords > 0 or (
-            self.role_fit > 0 and (self.subject_fit > 0 or self.role_unique or self.event_words >= EVENT_TOLD)
-        )
+            self.role_fit > 0 and (self.subject_fit > 0 or self.role_unique)
+        ) or (self.role_fit >= 1 and self.event_words >= EVENT_TOLD)
 
 
 def score(e: Evidence, weights: Mapping[str, float] = WEIGHTS) -> float:
