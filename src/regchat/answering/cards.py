@@ -44,13 +44,17 @@ def _loose() -> re.Pattern:
     return re.compile("|".join(loose["en"] + loose["zh"]), re.I)
 
 
+# A place word just before a loose name qualifies it: "my Macau work card", "内地…的工作证".
+_PLACE_BEFORE = re.compile(r"(?:内地|大陆|澳门|\bmainland\b|\bmaca[ou]\b)[^，,。.;；?？]*$", re.I)
+
+
 def unclear_card(text: str, both_places: bool) -> tuple[Card, ...]:
     """The cards ``text`` may mean when it names a card only loosely ("my work card", 工作证) and
     speaks of both places (``both_places``: Macao and a mainland place are both named), so neither
     its own name nor the place tells which; empty when it is clear or no card is named. (A loose
     name with no place named is the card of wherever the asker is, most often the mainland: the
     answer gives both places' provisions when both come up, without asking.)"""
-    loose = [m for m in _loose().finditer(text)]
+    loose = list(_loose().finditer(text))
     if not both_places or not loose:
         return ()
     if any(card.names.search(text) for card in cards()):
@@ -59,9 +63,6 @@ def unclear_card(text: str, both_places: bool) -> tuple[Card, ...]:
         return ()  # "a Macao work card", "内地…的工作证": the place says which
     return cards()
 
-
-# A place word just before a loose name qualifies it: "my Macau work card", "内地…的工作证".
-_PLACE_BEFORE = re.compile(r"(?:内地|大陆|澳门|\bmainland\b|\bmaca[ou]\b)[^，,。.;；?？]*$", re.I)
 
 
 def which_card_line(candidates: tuple[Card, ...], lang: str) -> str:

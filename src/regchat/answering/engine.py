@@ -32,8 +32,8 @@ from .guardrails import MARKER, check_citations, marker, check_dates, quote_in, 
 from .fuzzy import spell_out
 from .language import simplified
 from .offline import (
-    asks_about_both,
     Draft,
+    asks_about_both,
     choosing_kinds,
     states_kind,
     SentencePicker,
@@ -45,7 +45,7 @@ from .offline import (
     date_hint,
     no_deadline_note,
 )
-from .cards import unclear_card, which_card_line
+from .cards import Card, unclear_card, which_card_line
 from .questions import Reading, names_both_places, place_of, asking_clauses, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, event_date, read_question, resolve_for, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import has_domain_words, judge_scope, refusal, warm_up
@@ -295,7 +295,9 @@ class Engine:
             draft.text = f"{note}\n{draft.text}".strip()
         return _say_what_is_not_stated(reading, draft), consulted
 
-    def _which_card(self, reading: Reading, candidates, hits: list[Hit], consulted: dict[str, Provision]) -> Draft:
+    def _which_card(
+        self, reading: Reading, candidates: tuple[Card, ...], hits: list[Hit], consulted: dict[str, Provision]
+    ) -> Draft:
         """A card named loosely by a question about both places: ask which it is, and quote what
         each card's document says to the question meanwhile."""
         chosen = []
