@@ -572,6 +572,11 @@ def _combined(files: Sequence[tuple[Document, list[Provision]]]) -> Document:
     return first.model_copy(update={"content_hash": digest, "path": paths[0] if paths else None})
 
 
+def _heading(provision: Provision, lang: str) -> str:
+    """What an embedded text of ``provision`` in ``lang`` opens with: its label in that language."""
+    return provision.label_zh if lang == "zh" else f"{provision.doc_title}\n{provision.label}"
+
+
 def _records(provision: Provision) -> list[tuple[str, str, str]]:
     """(lang, stored text, embedded text) for each language of a provision: the text in force
     now, with the document's title and the article's label in that language; a language with
@@ -581,11 +586,7 @@ def _records(provision: Provision) -> list[tuple[str, str, str]]:
         version = provision.text_in(lang)
         if version is None:
             continue
-        if lang == "zh":
-            head = provision.label_zh
-        else:
-            head = f"{provision.doc_title}\n{provision.label}"
-        out.append((lang, version.text, f"{head}\n{version.text}"))
+        out.append((lang, version.text, f"{_heading(provision, lang)}\n{version.text}"))
     for summary in provision.summaries:
         if provision.summary_in(summary.lang) is summary:  # a language with no text is found by its summary
             out.append((summary.lang, summary.text, f"{provision.doc_title}\n{provision.label}\n{summary.text}"))
@@ -607,7 +608,7 @@ def _part_records(provision: Provision) -> list[tuple[str, int, str, str]]:
         parts = split_parts(version.text)
         if len(parts) < 2:
             continue
-        head = provision.label_zh if lang == "zh" else f"{provision.doc_title}\n{provision.label}"
+        head = _heading(provision, lang)
         out += [(lang, n, part.quoted, f"{head}\n{part.quoted}") for n, part in enumerate(parts, start=1)]
     return out
 

@@ -452,10 +452,10 @@ class Retriever:
         zh_title = p.doc_title_zh if "zh" not in p.languages else None  # a guide known by its Chinese title
         return f"{p.label}\n{zh_title or ''}\n{p.section or ''}\n{text if text is not None else p.text}"
 
-    def _best_per_provision(self, values: np.ndarray, floor: float) -> np.ndarray:
-        """Per provision, the best of its records' values."""
+    def _best_per_provision(self, values: np.ndarray, floor: float, owners: np.ndarray | None = None) -> np.ndarray:
+        """Per provision, the best of its records' values (of its part records' with ``owners``)."""
         out = np.full(len(self._provisions), floor, dtype=np.float64)
-        np.maximum.at(out, self._owners, values)
+        np.maximum.at(out, self._owners if owners is None else owners, values)
         return out
 
     def _document_aliases(self) -> dict[str, tuple[str, ...]]:
@@ -518,9 +518,8 @@ class Retriever:
                 return whole
             part_lift = np.where(self._zh_parts != query_zh, self.tuning.cross_language, 0.0)
             part_lift = part_lift - (self.tuning.zh_cosine_shift if query_zh else 0.0)
-            best_part = np.full(len(self._provisions), -1.0)
-            np.maximum.at(best_part, self._part_owners, self.handle.part_vectors @ vector + part_lift)
-            return self._with_parts(whole, best_part)
+            parts = self._best_per_provision(self.handle.part_vectors @ vector + part_lift, -1.0, self._part_owners)
+            return self._with_parts(whole, parts)
         n = len(self._provisions)
         result = self.handle.collection.query(
             query_embeddings=[vector],

@@ -57,7 +57,7 @@ def test_a_loose_name_with_one_place_is_that_places_card():
 
 
 def test_the_clarifying_line_names_both_cards_in_the_readers_language():
-    assert which_card_line(cards(), "zh").startswith("请问是哪一张证：中国内地签发的外国人工作许可证，还是澳门")
+    assert which_card_line(cards(), "zh").startswith("请问是哪一张证：中国内地的《外国人工作许可证》，还是澳门")
     assert re.match(r"Which card do you mean: the mainland's .+, or Macao's .+\?", which_card_line(cards(), "en"))
 
 

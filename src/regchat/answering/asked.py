@@ -142,9 +142,7 @@ def short_answer(
     answers = _data().get("answers", {})
     for name in ("visa", "amount", "period"):
         record = answers.get(name)
-        if not record:
-            continue
-        if not _asks(record, question, earlier):
+        if not record or not _asks(record, question, earlier):
             continue
         if name == "visa":
             found = _visa_letters(parts or [quoted], record["finds"], score, question, earlier)

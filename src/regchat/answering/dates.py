@@ -860,7 +860,6 @@ class RoledDate:
 _CLAUSE_END = re.compile(r"[。！？；，\n]+|[.!?;,]+(?=\s|\D|$)|\s+(?:and|but|while|so|then|because)\s+|而且|但是|并且|然后|所以|因为", re.I)
 
 
-_SENTENCE_BREAK = re.compile(r"[。！？\n]|[.!?](?=\s|$)")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _DATING_ONLY = 4  # what a clause may say beside its date and still only date it: "落款", "dated", "signed on"
 
@@ -934,7 +933,7 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
         if sum(len(w) if _CJK_CHAR.match(w) else 2 for w in rest) > _DATING_ONLY:
             return []
         cs, ce = before[-1]
-        if _SENTENCE_BREAK.search(text[ce:s]) or any(cs <= o.start < ce for o in dates):
+        if _SENTENCE_END.search(text[ce:s]) or any(cs <= o.start < ce for o in dates):
             return []
         return [c for c in all_cues if cs <= c.start and c.end <= ce]
 

@@ -184,11 +184,8 @@ def place_of(text: str) -> str | None:
     seen last: one answer reads the place of its question and conversation many times).
     ("Macao, China" and the Macao guide's own "P.R.C. Permit" are Macao; a mainland city named beside
     Macao, "came over from Macao to Zhuhai", is the mainland too.)"""
-    macao = bool(_MACAO.search(text)) or bool(macao_places(text))
-    rest = _MACAO.sub(" ", text)
-    mainland = bool(re.search(r"\bmainland\b|内地|大陆", rest, re.I)) or bool(mainland_places(rest)) or (
-        not macao and bool(_MAINLAND.search(rest))
-    )
+    macao, mainland = _places_named(text)
+    mainland = mainland or (not macao and bool(_MAINLAND.search(_MACAO.sub(" ", text))))
     if macao and not mainland:
         return "MO"
     if mainland and not macao:
@@ -198,10 +195,15 @@ def place_of(text: str) -> str | None:
 
 def names_both_places(text: str) -> bool:
     """Whether ``text`` names Macao and a mainland place ("staff in Zhuhai and in Macao")."""
-    if not _MACAO.search(text) and not macao_places(text):
-        return False
+    return all(_places_named(text))
+
+
+def _places_named(text: str) -> tuple[bool, bool]:
+    """Whether ``text`` names Macao (or one of its districts), and whether it names the mainland or a
+    mainland city or province (China itself is not the mainland beside Macao: "Macao, China")."""
+    macao = bool(_MACAO.search(text)) or bool(macao_places(text))
     rest = _MACAO.sub(" ", text)
-    return bool(re.search(r"\bmainland\b|内地|大陆", rest, re.I)) or bool(mainland_places(rest))
+    return macao, bool(re.search(r"\bmainland\b|内地|大陆", rest, re.I)) or bool(mainland_places(rest))
 
 
 # A kind of permit or visa: "工作类", "私人事务类", "work-type", "study-type".
@@ -254,7 +256,7 @@ class Reading:
         otherwise ("Which papers does that take?") the earlier turn is context for a lookup."""
         return self.follow_up and bool(
             self.dates_asked_about or self.asks_deadline or _STAY_DAYS.search(self.question) or self.replied_to
-            or (self.dates and _ASKS_OF_ANOTHER.search(asking_sentences(self.question)))
+            or (self.dates and asks_of_another_person(asking_sentences(self.question)))
         )
 
     @property
@@ -360,11 +362,6 @@ _NEW_TOPIC = re.compile(
 )
 
 
-def asks_of_another_person(text: str) -> bool:
-    """Whether ``text`` asks only about another person ("and my wife?", "那我老婆呢？")."""
-    return bool(_ASKS_OF_ANOTHER.search(text))
-
-
 # A question that only names another person ("and my wife?", "what about his son?", "那我老婆呢？"): the
 # earlier turn's question asked again for that person, whose date the message tells ("she came on the 24th").
 _PERSON = (
@@ -380,6 +377,11 @@ _ASKS_OF_ANOTHER = re.compile(
 )
 
 
+def asks_of_another_person(text: str) -> bool:
+    """Whether ``text`` asks only about another person ("and my wife?", "那我老婆呢？")."""
+    return bool(_ASKS_OF_ANOTHER.search(text))
+
+
 def is_follow_up(question: str, previous: str | None) -> bool:
     """A question follows up the previous turn when that turn was about the
     regulations and this one leans on it ("And if ...", "What about ...", "it")."""
@@ -387,7 +389,7 @@ def is_follow_up(question: str, previous: str | None) -> bool:
         return False
     if _NEW_TOPIC.search(question[:40]):
         return False  # "Unrelated: ...", "换个话题": the message says it starts afresh
-    if _FOLLOW_UP_CUE.search(question) or _ASKS_OF_ANOTHER.search(question):
+    if _FOLLOW_UP_CUE.search(question) or asks_of_another_person(question):
         return True
     return not has_domain_words(question)
 

@@ -448,14 +448,21 @@ def _subject(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1)
+def _off_topic_categories() -> tuple[tuple[dict[str, str], re.Pattern], ...]:
+    """Each category of data/off_topic.json: its names per language, and the pattern of its words."""
+    return tuple(
+        (
+            {"en": c["category"], "zh": c["category_zh"]},
+            re.compile("|".join([rf"\b{re.escape(t)}\b" for t in c["en"]] + [re.escape(t) for t in c["zh"]]), re.I),
+        )
+        for c in _data("off_topic.json")["categories"]
+    )
+
+
 def off_topic_categories(text: str) -> list[dict[str, str]]:
     """The off-topic categories ``text`` names, each as its name per language ({"en": "taxes", "zh": "税收"})."""
-    found = []
-    for c in _data("off_topic.json")["categories"]:
-        words = [rf"\b{re.escape(t)}\b" for t in c["en"]] + [re.escape(t) for t in c["zh"]]
-        if re.search("|".join(words), text, re.I):
-            found.append({"en": c["category"], "zh": c["category_zh"]})
-    return found
+    return [names for names, words in _off_topic_categories() if words.search(text)]
 
 
 def off_topic_note(text: str) -> dict[str, str] | None:
@@ -594,7 +601,12 @@ def _only_the_asker_is_governed(question: str, matters: list[ForeignMatter]) -> 
     return _told_only_who_asks(question, asking)
 
 
-_QUESTION_SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
+# The sentences of a text's asking part, each with its end mark.
+_SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
+
+
+def _sentences(text: str) -> list[str]:
+    return [m.group(0) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
 
 
 def _asks_only_of_elsewhere(question: str, matters: list[ForeignMatter]) -> bool:
@@ -604,7 +616,7 @@ def _asks_only_of_elsewhere(question: str, matters: list[ForeignMatter]) -> bool
     from .questions import asking_sentences
 
     asking = asking_sentences(question)
-    sentences = [m.group(0) for m in _QUESTION_SENTENCE.finditer(asking) if m.group(0).strip()]
+    sentences = _sentences(asking)
     about = [s for s in sentences if any(m.text in s for m in matters)]
     if not about:
         return False
@@ -632,9 +644,6 @@ def _asks_only_off_topic(text: str) -> bool:
     return _told_only_who_asks(text, asking)
 
 
-_ASKING_SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
-
-
 def _every_ask_off_topic(text: str) -> bool:
     """Every clause that asks names an off-topic subject and none a governed one, whatever the story
     around them tells: HR relating an employee's permit and then asking how his income tax is worked
@@ -648,7 +657,7 @@ def _every_ask_off_topic(text: str) -> bool:
     clauses = asking_clauses(text)
     if clauses == text or has_subject(without_off_topic(clauses)):
         return False
-    questions = [m.group(0) for m in _ASKING_SENTENCE.finditer(clauses) if m.group(0).strip()]
+    questions = _sentences(clauses)
     if not questions or not all(off_topic(q) for q in questions):
         return False
     return len(questions) > 1 or not has_subject(without_off_topic(asking_sentences(text)))
