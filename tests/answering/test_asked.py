@@ -3,7 +3,7 @@
 import pytest
 
 from regchat.answering.asked import (
-    VisaCase, asked, asks_for_period, short_answer, sponsor_of, stay_term, unstated, visa_case, visa_fit_for,
+    VisaCase, asked, asks_for_limit, asks_for_period, short_answer, sponsor_of, stay_term, unstated, visa_case, visa_fit_for,
     without_visa_letters,
 )
 
@@ -107,6 +107,21 @@ class TestKinds:
 )
 def test_a_question_for_a_length_of_time_is_told_from_one_for_a_date(question, period):
     assert asks_for_period(question) is period
+
+
+@pytest.mark.parametrize(
+    "question, limit",
+    [
+        ("What is the longest the stay can be extended?", True),
+        ("Until when could it be extended, at most?", True),
+        ("延长停留最长可以延多久？", True),
+        ("签证停留期限累计能延到哪天？", True),
+        ("When must I apply to extend my stay?", False),
+        ("最晚哪天申请延期？", False),
+    ],
+)
+def test_a_question_asking_how_far_a_period_may_go_is_told_apart(question, limit):
+    assert asks_for_limit(question) is limit
 
 
 class TestLengthsOfTime:

@@ -178,6 +178,26 @@ def test_the_engine_chains_the_end_of_a_stay_into_the_extension_deadline(engine)
     assert answer.text.startswith("Latest day to apply for an extension of stay: 2026-11-24")
 
 
+def test_a_question_asking_how_far_the_stay_may_go_also_gets_the_longest_extension(engine):
+    answer = engine.answer(
+        "I arrived on 2026-11-01 on a 30-day stay. When must I apply to extend it, and until when could it be extended?",
+        today=TODAY,
+    )
+    assert [d.rule_id for d in answer.deadlines] == ["law-29-extend-stay", "reg-36-stay-period", "law-29-extension-limit"]
+    assert answer.deadlines[2].date.isoformat() == "2026-12-31"  # the stay's last day plus its original 30 days
+
+
+def test_the_longest_extension_needs_the_question_to_ask_for_it(engine):
+    answer = engine.answer("I arrived on 2026-11-01 on a 30-day stay. When must I apply to extend my stay?", today=TODAY)
+    assert "law-29-extension-limit" not in [d.rule_id for d in answer.deadlines]
+
+
+def test_the_longest_extension_is_counted_from_the_end_of_the_stay_the_answer_computed(engine):
+    answer = engine.answer("我3月2号入境，停留期限30天，最长可以延长到什么时候？", today=dt.date(2026, 3, 10))
+    limit = next(d for d in answer.deadlines if d.rule_id == "law-29-extension-limit")
+    assert limit.date.isoformat() == "2026-05-01"  # stay ends 1 April; at most 30 more days
+
+
 def test_a_date_counted_from_an_earlier_one_says_how_it_was_read():
     history = [{"role": "user", "content": "The residence permit I hold lapses on 2027-05-10. When must I apply to extend it?"},
                {"role": "assistant", "content": "..."}]  # fmt: skip

@@ -83,6 +83,17 @@ def asks_for_period(question: str) -> bool:
     return any(asks.search(question) for asks in _period_asks())
 
 
+@lru_cache(maxsize=1)
+def _limit_asks() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p, re.I) for p in _data().get("limit", {}).get("asks", []))
+
+
+def asks_for_limit(question: str) -> bool:
+    """Whether ``question`` asks how far a period may go ("what is the longest it can be
+    extended?", "最长可以延长多久"): the longest a stay may be extended, a permit may run."""
+    return any(p.search(question) for p in _limit_asks())
+
+
 def without_period_asks(text: str) -> str:
     """``text`` without the words that ask for a length of time ("how many days", "多久")."""
     for asks in _period_asks():

@@ -23,7 +23,7 @@ from ..documents import Answer, Hit, Provision, RetrievedItem
 from ..errors import DeadlineError, ModelError, RegchatError
 from ..settings import Settings, get_settings
 from ..tokens import tokenize
-from .asked import asked, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask
+from .asked import asked, asks_for_limit, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask
 from .clarify import compare_actions, compose_clarification, merge_drafts
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
 from .dates import READINGS, dates_in, describe_date_problem
@@ -46,7 +46,7 @@ from .offline import (
     no_deadline_note,
 )
 from .cards import Card, unclear_card, which_card_line
-from .questions import Reading, names_both_places, place_of, asking_clauses, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, event_date, read_question, resolve_for, without_asking
+from .questions import Reading, names_both_places, place_of, asking_clauses, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, event_date, read_question, resolve_for, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import has_domain_words, judge_scope, refusal, warm_up
 
@@ -367,6 +367,10 @@ class Engine:
                     )  # fmt: skip
                     draft = compose_deadline(reading, rule, deadline, provision, self.titles_zh)
                     more = [step] + [self._deadline_draft(reading, r, d, consulted) for r, d in choice.also]
+                    known = [(rule, "event", when), (rule, "result", deadline.date)]
+                    if step is not None and choice.via:
+                        known.append((choice.via[0], "result", step.deadlines[0].date))
+                    more += self._limits(reading, known, consulted)
                     draft = merge_drafts(compare_actions(reading, rule, deadline, draft), [m for m in more if m])
                     # The parts of the question that ask no date ("…, and does my mother-in-law need to
                     # register?") get the provision that answers each.
@@ -496,8 +500,13 @@ class Engine:
 
     def _deadline_draft(self, reading: Reading, rule, roled, consulted: dict[str, Provision]) -> Draft | None:
         """The computed deadline of a further rule the question asks about, from its own date."""
-        provision, when = self._provision_of(rule), resolve_for(reading, rule, roled)
-        if provision is None or when is None:
+        when = resolve_for(reading, rule, roled)
+        return None if when is None else self._draft_from(reading, rule, when, consulted)
+
+    def _draft_from(self, reading: Reading, rule, when: dt.date, consulted: dict[str, Provision]) -> Draft | None:
+        """The computed deadline of ``rule`` counted from ``when``, composed with its provision."""
+        provision = self._provision_of(rule)
+        if provision is None:
             return None
         try:
             deadline = compute_deadline(
@@ -677,9 +686,27 @@ class Engine:
 
     @staticmethod
     def _amount(reading: Reading, rule) -> int | None:
-        if rule.kind == "stay_period":
-            return reading.stay_days
-        return None
+        return stay_amount(rule, reading)
+
+    def _limits(self, reading: Reading, known: Sequence[tuple[Any, str, dt.date]], consulted: dict[str, Provision]) -> list[Draft]:
+        """For a question that also asks how far a period may go ("…, and until when
+        may the stay be extended?"), the longest periods (rules of kind "maximum") counted from a day the answer
+        already has: ``known`` holds (rule, "event" or "result", day) for each rule computed."""
+        if not asks_for_limit(reading.question):
+            return []
+        done = {rule.id for rule, _, _ in known}
+        drafts = []
+        for limit in self.rules:
+            if limit.kind != "maximum" or limit.id in done or limit.region != (reading.region or limit.region):
+                continue
+            day = next((d for rule, side, d in known if counts_from(limit, rule, side)), None)
+            if day is None or (limit.amount is None and self._amount(reading, limit) is None):
+                continue
+            draft = self._draft_from(reading, limit, day, consulted)
+            if draft is not None:
+                drafts.append(draft)
+                done.add(limit.id)
+        return drafts
 
     def _article_ranges(self) -> dict[str, tuple[int, int]]:
         ranges: dict[str, tuple[int, int]] = {}

@@ -898,12 +898,28 @@ def chain_for(
             continue
         if not things & subjects_in(_plain(str(getattr(other, "result_en", "")))):
             continue
-        if getattr(other, "amount", None) is None and not (other.kind == "stay_period" and reading.stay_days):
+        if getattr(other, "amount", None) is None and stay_amount(other, reading) is None:
             continue
         date = date_for(other, roled)
         if date is not None and date.role == rule_role(other):
             return other, date
     return None
+
+
+def stay_amount(rule: RuleLike, reading: Reading) -> int | None:
+    """The period of a rule whose period is the visa's duration of stay (``amount_is_stay``: the
+    stay itself, the longest extension of it), as the question gives it ("30 days of stay");
+    None for any other rule, or when the question gives none."""
+    return reading.stay_days if getattr(rule, "amount_is_stay", False) else None
+
+
+def counts_from(rule: RuleLike, other: RuleLike, side: str) -> bool:
+    """Whether ``rule`` counts from the day ``other`` has on ``side``: its event ("event") or its
+    computed date ("result"): the same role (an expiry) of the same thing (a stay)."""
+    role = rule_role(other) if side == "event" else result_role(other)
+    things = subjects_in(_plain(str(getattr(other, "event_en" if side == "event" else "result_en", ""))))
+    own = subjects_in(_plain(str(getattr(rule, "event_en", ""))))
+    return role is not None and role == rule_role(rule) and bool(things & own)
 
 
 def compared_roles(rule: RuleLike) -> frozenset[str]:

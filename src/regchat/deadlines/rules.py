@@ -53,6 +53,7 @@ class Rule(BaseModel):
     amount: int | None
     unit: Unit
     amount_is_maximum: bool = False  # "not more than N": a shorter amount may be passed in
+    amount_is_stay: bool = False  # the period is the visa's duration of stay, which the question gives
     minimum: int | None = None
     minimum_unit: Unit | None = None
     region: Jurisdiction = "CN"
