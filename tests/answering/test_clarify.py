@@ -198,6 +198,13 @@ def test_the_longest_extension_is_counted_from_the_end_of_the_stay_the_answer_co
     assert limit.date.isoformat() == "2026-05-01"  # stay ends 1 April; at most 30 more days
 
 
+def test_the_longest_detention_asked_also_gets_the_longest_extension_in_a_complex_case(engine):
+    answer = engine.answer("She was put in detention for examination on 2026-03-05. At the longest, until what date may they hold her?", today=dt.date(2026, 3, 9))
+    assert [(d.rule_id, d.date.isoformat()) for d in answer.deadlines] == [
+        ("law-60-detention-examination", "2026-04-04"), ("law-60-detention-extended", "2026-05-04"),
+    ]
+
+
 def test_a_date_counted_from_an_earlier_one_says_how_it_was_read():
     history = [{"role": "user", "content": "The residence permit I hold lapses on 2027-05-10. When must I apply to extend it?"},
                {"role": "assistant", "content": "..."}]  # fmt: skip

@@ -131,6 +131,40 @@ def test_the_asking_sentence_must_name_what_the_rule_is_about_too():
     assert decide(ranking, dated=True).rule is ENTRY
 
 
+class TestTheRuleTheStoryDoesNotDate:
+    """An extension applied for on one day, the passport held and a receipt handed over: by when is the
+    decision due? The extension rule leads on keywords, but no date is its event and the sentence that
+    asks does not name it; the receipt rule, whose event the question tells, is meant."""
+
+    def ranking(self, **receipt):
+        told = {"keywords": 4.5, "event_words": EVENT_TOLD, "datable": True} | receipt
+        return rank_rules({"expiry-rule": Evidence(keywords=10.0, datable=False), "entry-rule": Evidence(**told)}, RULES)
+
+    def test_a_close_rule_the_question_dates_and_tells_is_computed(self):
+        assert decide(self.ranking(), dated=True, one_day=True).rule is ENTRY
+
+    def test_or_whose_subject_the_asking_sentence_names(self):
+        ranking = self.ranking(keywords=8.5, event_words=0.0, asks_subject=True, asked_keywords=1.0)
+        assert decide(ranking, dated=True, one_day=True).rule is ENTRY
+
+    def test_not_when_the_dates_name_more_than_one_day(self):
+        decision = decide(self.ranking(), dated=True, one_day=False)
+        assert decision.rule is None and decision.reason == "role"
+
+    def test_not_when_the_question_neither_tells_its_event_nor_asks_about_it(self):
+        assert decide(self.ranking(event_words=0.0), dated=True, one_day=True).rule is None
+
+    def test_not_when_the_sentence_that_asks_names_the_top_rule(self):
+        ranking = rank_rules(
+            {"expiry-rule": Evidence(keywords=10.0, asked_keywords=2.0, datable=False),
+             "entry-rule": Evidence(keywords=4.5, event_words=EVENT_TOLD, datable=True)}, RULES,
+        )  # fmt: skip
+        assert decide(ranking, dated=True, one_day=True).rule is None
+
+    def test_not_when_it_scores_far_below_the_top_rule(self):
+        assert decide(self.ranking(keywords=0.5, event_words=EVENT_TOLD), dated=True, one_day=True).rule is None
+
+
 @dataclass(frozen=True)
 class FakeMaximum(FakeRule):
     kind: str = "maximum"

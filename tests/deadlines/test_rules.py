@@ -33,6 +33,7 @@ CASES = [
     ("law-20-port-visa-stay", D(2026, 11, 20), None, D(2026, 12, 20), None, False),  # at most 30 days
     ("law-23-temporary-entry", D(2026, 3, 2), None, D(2026, 3, 17), None, False),
     ("law-60-detention-examination", D(2026, 11, 20), None, D(2026, 12, 20), None, False),
+    ("law-60-detention-extended", D(2026, 3, 5), None, D(2026, 5, 4), None, False),  # a complex case: 60 days
     ("law-61-restricted-activities", D(2026, 3, 2), None, D(2026, 5, 1), None, False),  # Labour Day
     ("law-40-newborn", D(2026, 8, 1), None, D(2026, 9, 30), None, False),
     ("reg-13-receipt", D(2026, 9, 28), None, D(2026, 10, 13), None, False),  # working days

@@ -91,7 +91,7 @@ _WHAT_TO_DO_EN = r"what (?:do|should|must) (?:i|we|he|she|they) do"
 _WHAT_TO_DO_ZH = r"要做什么|该做什么|需要做什么|怎么办"
 _DEADLINE_ASK = re.compile(  # English words bounded by non-letters: "是不是late了" asks too
     r"(?<![a-z])(?:when|by when|deadline|latest|(?:last|final) (?:permitted |possible |allowed |business |working |calendar )?(?:day|date)|cut-?off|until when|(?:valid|good|stay|last|lasts) until\?|due|expire|how long"
-    r"|by what (?:date|day)|what date|(?:which|what) day(?! of the week)|(?:in|on) time\?|(?:was|is|am|are|were|be) (?:\w+ ){0,2}(?:in|on) time"
+    r"|by what (?:date|day)|what date|(?:max(?:imum)?|end) date|(?:which|what) day(?! of the week)|(?:in|on) time\?|(?:was|is|am|are|were|be) (?:\w+ ){0,2}(?:in|on) time"
     r"|too late|late|overdue|expired|still valid|still be used|missed|miss the"
     rf"|{_WHAT_TO_DO_EN})(?![a-z])"
     r"|最晚|最迟|截止|哪天|几号|什么时候|何时|到哪天|有效期|最后一天|期限|来得及|晚了|超期|超时|逾期|过期|还能|还有效|还管用|"
@@ -719,7 +719,8 @@ def choose_rule(
     evidence = rule_evidence(reading, rules, hits, any_region=any_region)
     ranking = rank_rules(evidence, rules)
     roled = dated_roles(reading)
-    decision = decide(ranking, dated=bool(roled))
+    days = {r.found.resolve(reading.today) for r in roled}
+    decision = decide(ranking, dated=bool(roled), one_day=len(days) == 1 and None not in days)
     top = ranking.top
     if decision.reason == "role" and decision.candidates:
         # No date of the asked rule's event, but another rule computes that event from the
@@ -916,6 +917,8 @@ def stay_amount(rule: RuleLike, reading: Reading) -> int | None:
 def counts_from(rule: RuleLike, other: RuleLike, side: str) -> bool:
     """Whether ``rule`` counts from the day ``other`` has on ``side``: its event ("event") or its
     computed date ("result"): the same role (an expiry) of the same thing (a stay)."""
+    if side == "event" and getattr(rule, "event_en", None) == getattr(other, "event_en", ""):
+        return True  # the same event ("the start of detention for examination")
     role = rule_role(other) if side == "event" else result_role(other)
     things = subjects_in(_plain(str(getattr(other, "event_en" if side == "event" else "result_en", ""))))
     own = subjects_in(_plain(str(getattr(rule, "event_en", ""))))

@@ -46,6 +46,7 @@ EVENT_TOLD = 4.0  # event words this heavy (about two rare words of the rule's e
 MIN_MARGIN = 1.0  # a rule with another result this close behind makes the choice unclear ...
 RELATIVE_MARGIN = 0.1  # ... or this share of the top score, when that is more
 MAX_NAMED = 3  # a clarifying question names at most this many rules
+TOLD_SHARE = 0.8  # a rule the question can date and tells is meant over an undatable top rule scoring up to this much more
 
 Reason = Literal["", "no_rule", "low_score", "close", "role"]
 
@@ -193,7 +194,8 @@ class Decision:
 
 
 def decide(
-    ranking: Ranking, *, dated: bool, min_score: float = MIN_SCORE, min_margin: float = MIN_MARGIN
+    ranking: Ranking, *, dated: bool, one_day: bool = False, min_score: float = MIN_SCORE,
+    min_margin: float = MIN_MARGIN,
 ) -> Decision:
     """Compute with the top rule only when the question clearly dates its event.
 
@@ -206,6 +208,8 @@ def decide(
     rule with another result that the question could also date is within ``min_margin``
     or a tenth of the top score, whichever is more (``close``). An abstention names the
     top rule and the close ones, or for ``role`` the rules whose events the dates do have.
+    When the question's dates name one day (``one_day``) and the top rule cannot take it, a
+    close rule that can, and whose event the question tells, is chosen (:func:`_told_instead`).
     """
     top = ranking.top
     if top is None:
@@ -236,6 +240,12 @@ def decide(
         # The story names a longest period ("my work-type residence permit", valid five years at most),
         # the sentence that asks another rule ("by when must they decide?"): which is meant?
         return Decision(None, "close", tuple(_distinct([named_in_asking, top])), ranking)
+    told = _told_instead(ranking) if one_day else None
+    if told is not None:
+        # The top rule is only the story's (an extension applied for): no date is its event, and the
+        # sentence that asks does not name it. A close rule the question can date, whose event it tells
+        # or whose subject it asks about (the receipt handed over that day), is the one meant.
+        return Decision(told.rule, "", (told,), ranking)
     if top.evidence.role_fit < 0 or not top.evidence.datable:
         fitting = [c for c in ranking.candidates if c.evidence.role_fit > 0]
         return Decision(None, "role", tuple(_distinct([top, *fitting]))[:MAX_NAMED], ranking)
@@ -246,6 +256,31 @@ def decide(
         close = [c for c in ranking.candidates if top.score - c.score < needed and c.evidence.role_fit >= 0]
         return Decision(None, "close", tuple(_distinct(close))[:MAX_NAMED], ranking)
     return Decision(top.rule, "", (top,), ranking)
+
+
+def _told_instead(ranking: Ranking, min_margin: float = MIN_MARGIN) -> Candidate | None:
+    """When no date of the question can be the top rule's event (it is not ``datable``) and the
+    sentence that asks names none of its keywords (they are the story's), the close
+    rule (within ``TOLD_SHARE`` of the top score) that a date can be the event of and that the question
+    points at beyond its keywords: it tells that event (``EVENT_TOLD``) or the sentence that asks names
+    what the event happens to, with keywords of the rule. None when there is none, or two such rules
+    with different results are close (that choice is the user's)."""
+    top = ranking.top
+    if top is None or top.evidence.datable or top.evidence.role_fit < 0 or top.evidence.asked_keywords > 0:
+        return None  # (a top rule the sentence that asks names is asked about: its date is asked for)
+    told = [
+        c for c in ranking.candidates[1:]
+        if c.evidence.datable and c.evidence.role_fit >= 0 and c.score >= TOLD_SHARE * top.score
+        and (c.evidence.event_words >= EVENT_TOLD or (c.evidence.asks_subject and c.evidence.asked_keywords > 0))
+    ]
+    if not told:
+        return None
+    rivals = [c for c in ranking.candidates[1:] if c.evidence.datable and not same_result(c.rule, told[0].rule)
+              and c.evidence.role_fit >= 0]  # fmt: skip
+    needed = max(min_margin, RELATIVE_MARGIN * told[0].score)
+    if rivals and told[0].score - max(c.score for c in rivals) < needed:
+        return None
+    return told[0]
 
 
 def _distinct(candidates: Sequence[Candidate]) -> list[Candidate]:
