@@ -512,3 +512,15 @@ def test_a_person_the_conversation_named_and_a_then_mark_a_follow_up(question):
 )
 def test_a_mainland_city_beside_macao_brings_the_mainland_in(text, place):
     assert place_of(text) == place
+
+
+def test_the_event_is_counted_from_before_a_date_that_is_the_users_own_step():
+    # Both dates read as a change; the later one is also the visit to the office, which the
+    # deadline is compared with, not counted from.
+    reading, choice = choose(
+        "I only went to the bureau on 2026-01-26 to get the new passport number onto my permit, although "
+        "the embassy issued me a new one on 2026-01-12. Am I late?"
+    )
+    assert [r.roles for r in reading.roles] == [("change", "action"), ("change",)]
+    assert choice.rule is not None and choice.rule.id == "law-33-change-registration"
+    assert choice.event is not None and choice.event.found.text == "2026-01-12"

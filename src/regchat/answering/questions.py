@@ -680,16 +680,24 @@ def dated_roles(reading: Reading) -> list[RoledDate]:
     return list(reading.previous_roles) if reading.reuses_previous else []
 
 
+_STEPS_TAKEN = frozenset({"action", "filing"})  # the user's own steps, done (a plan may be the event: "we land on the 15th")
+
+
 def date_for(rule: RuleLike, roled: Sequence[RoledDate]) -> RoledDate | None:
     """The date whose role is the rule's event (nearest cue first, then any cue), else the
-    first date without a role; None when every date is the date of something else."""
+    first date without a role; None when every date is the date of something else. A date
+    that is also the user's own step ("went to the bureau on the 26th to get the number
+    changed") is taken only when no other date has the event's role: the step is compared
+    with the deadline, the event counted from."""
     role, roles = rule_role(rule), rule_roles(rule)
     if role is not None:
         picks = (lambda r: r.role == role, lambda r: r.role in roles, lambda r: role in r.roles)
-        for pick in picks:
-            found = next((r for r in roled if pick(r)), None)
-            if found is not None:
-                return found
+        own_step = role in ACTION_ROLES
+        for dates in ([r for r in roled if own_step or not set(r.roles) & _STEPS_TAKEN], roled):
+            for pick in picks:
+                found = next((r for r in dates if pick(r)), None)
+                if found is not None:
+                    return found
     return next((r for r in roled if r.role is None), None)
 
 
