@@ -324,6 +324,8 @@ def roles_of(text: str) -> list[tuple[str, str | None]]:
         ("I was ordered to leave on 2026-05-20.", [("2026-05-20", "decision")]),
         ("The proof of health was issued on 2026-08-27.", [("2026-08-27", "issue")]),
         ("A friend moved into my flat on 2026-11-20.", [("2026-11-20", "arrival")]),
+        ("We moved into a rented house on 2026-11-20.", [("2026-11-20", "arrival")]),  # not an entry into China
+        ("On 2026-11-20 she went by taxi to her new apartment.", [("2026-11-20", "arrival")]),
         ("We registered her on 2026-10-03.", [("2026-10-03", "action")]),
         ("I arrived three weeks ago.", [("three weeks ago", "entry")]),
         ("We came in on 2026-11-06 with an F visa.", [("2026-11-06", "entry")]),
