@@ -688,9 +688,11 @@ class Engine:
     def _amount(reading: Reading, rule) -> int | None:
         return stay_amount(rule, reading)
 
-    def _limits(self, reading: Reading, known: Sequence[tuple[Any, str, dt.date]], consulted: dict[str, Provision]) -> list[Draft]:
-        """For a question that also asks how far a period may go ("…, and until when
-        may the stay be extended?"), the longest periods (rules of kind "maximum") counted from a day the answer
+    def _limits(
+        self, reading: Reading, known: Sequence[tuple[Any, str, dt.date]], consulted: dict[str, Provision]
+    ) -> list[Draft]:
+        """For a question that also asks how far a period may go ("…, and until when may the stay be
+        extended?"), the longest periods (rules of kind "maximum") counted from a day the answer
         already has: ``known`` holds (rule, "event" or "result", day) for each rule computed."""
         if not asks_for_limit(reading.question):
             return []
