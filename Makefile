@@ -62,6 +62,7 @@ eval: install index
 	$(PY) evals/run.py --questions evals/heldback9/fresh9.jsonl --report evals/results/fresh9-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback10/fresh10.jsonl --report evals/results/fresh10-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback11/fresh11.jsonl --report evals/results/fresh11-as-dev.json
+	$(PY) evals/run.py --questions evals/heldback12/fresh12.jsonl --report evals/results/fresh12-as-dev.json
 
 bench: install index
 	$(PY) evals/bench.py --out evals/results/bench.json

@@ -115,6 +115,8 @@ class TestSubjects:
     def test_off_topic_subjects(self):
         assert off_topic("Which mobile operator has the cheapest phone plans?")
         assert off_topic("外国人怎么办信用卡？")
+        assert off_topic("Does the labour law give me severance if my contract ends early?")
+        assert off_topic("试用期可以不交养老保险吗？")
         assert not off_topic("Will the exit-entry administration call my employer to verify?")
 
     def test_no_off_topic_term_occurs_in_the_corpus(self):

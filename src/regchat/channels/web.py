@@ -37,7 +37,7 @@ DESCRIPTION = (
 EXAMPLES = [
     "I came into China with a Z visa on 2026-03-02. By when must I apply for a residence permit?",
     "我的居留证件2027年1月20日到期，最迟什么时候要递交延期申请？",
-    "My Foreigner's Work Permit card is damaged. What must I do to get a new one?",
+    "My Foreigner's Work Permit card is damaged. How do I have it replaced?",
     "外籍员工来华上班，要办哪些证件？",
     "Renewing a Macao non-resident worker card that is about to expire: what is needed?",
 ]
