@@ -59,6 +59,7 @@ GOVERNED_WITH_DISTRACTIONS = [
     "Can international students in Beijing do paid work-study?",
     "我的外雇证还是旧老板的资料，换了雇主要怎么办？",  # 外雇证: the Macao worker's card, as people call it
     "拿K签入境的人可以在这边上班领工资吗？",  # K签: a K visa, as people write it
+    "m签能延几次",  # typed in lower case on a phone
     "老外同事的证丢了，怎么补？",  # a lost card or permit
 ]
 

@@ -334,7 +334,7 @@ _SUBJECT_ZH = re.compile(
     r"遣返|遣送|驱逐|非法居留|非法就业|非法入境|非法工作|逾期滞留|滞留|永久居留|难民|外地雇员|非本地劳工|外劳|"
     r"勤工助学|留学生|外国学生|外籍学生|"  # foreign students' work and study (Law Arts. 42-43, Regulations Art. 22)
     r"外雇|"  # the short name of the Macao non-resident worker (外雇证: the worker's card)
-    r"(?<![A-Za-z])[CDFGJKLMQRSXZ][12]?签(?![名字约收订署])|"  # "K签", "Z签": a visa, as people write it
+    r"(?<![A-Za-z])[CDFGJKLMQRSXZcdfgjklmqrsxz][12]?签(?![名字约收订署])|"  # "K签", "z签": a visa, as people type it
     r"(?<!身份)证件?(?:丢|掉|遗失|被偷|被盗|不见)|"  # a lost or stolen card or permit (its reissue)
     r"住宿登记|临时住宿|居留证|蓝卡|体检证明|健康证明|"
     r"回国|离开中国"  # a foreigner going home leaves China; a Chinese citizen coming home enters it
