@@ -90,7 +90,7 @@ def _limit_asks() -> tuple[re.Pattern, ...]:
 
 def asks_for_limit(question: str) -> bool:
     """Whether ``question`` asks how far a period may go ("what is the longest it can be
-    extended?", "最长可以延长多久"): the longest a stay may be extended, a permit may run."""
+    extended?", "延期上限是哪天"): the longest a stay may be extended, a permit may run."""
     return any(p.search(question) for p in _limit_asks())
 
 

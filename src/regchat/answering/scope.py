@@ -138,7 +138,7 @@ _FROM_BEFORE_ZH = re.compile(r"[从自由經经]$")  # 从墨西哥入境: Mexic
 # 在德国办签证: Germany is where a visa is applied for (China's, at its embassy there), not Germany's visa.
 _AT_BEFORE_ZH = re.compile(r"在$")
 _APPLYING_ZH = re.compile(r"^的?(?:[^\s，。？！、；,.?!;]{0,2}?)(?:办理|申办|办|申请|递交|签)")
-# 在香港旅游逾期逗留: a stay or a trip in another place is that place's matter (work or study there is often
+# 在新加坡旅游超期停留: a stay or a trip in another place is that place's matter (work or study there is often
 # only who the asker is: 在新加坡工作, with a question about a Chinese permit);
 # 申请香港的…, 办日本的…: what is applied for there is too.
 _STAYING_THERE_ZH = re.compile(r"^(?:[^\s，。？！、；,.?!;]{0,2}?)(?:旅游|旅行|逗留|停留|逾期|超期)")
@@ -232,7 +232,7 @@ def foreign_matters(text: str) -> list[ForeignMatter]:
 # A Chinese citizen abroad: who asks, which ties the question to none of China's rules for foreigners.
 _CITIZEN = re.compile(r"\bchinese (?:citizens?|nationals?|passports?|nationality)\b|中国籍|中国公民|中国护照|中国人", re.I)
 _IN_EN = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$", re.I)  # "working in Taipei"
-_IN_ZH = re.compile(r"在$")  # 在台北一家公司上班
+_IN_ZH = re.compile(r"在$")  # 在高雄的工厂工作
 _CONSULATE_ZH = re.compile(r"^的?(?:驻华)?(?:大使馆|使馆|领馆|领事馆|总领馆)")
 _APPLIED_THERE_EN = re.compile(r"\b(?:appl(?:y|ied|ying)|embassy|consulate|visa centre|visa center)\b", re.I)
 
@@ -585,7 +585,7 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
     return ScopeDecision(False, "nothing relevant in the documents")
 
 
-# A clause in which the asker says who they are ("I'm on a Z visa", "我在澳门做外地雇员"): first person
+# A clause in which the asker says who they are ("I'm on a Z visa", "我在澳门打工"): first person
 # as its subject (not "my ...": "my permit is pending" tells a state of the matter).
 _ABOUT_THE_ASKER = re.compile(r"^\W*(?:(?:i|we)\b(?!['’]d)|as an?\b|(?:我|我们|本人)(?!的)|作为|身为)", re.I)
 
