@@ -509,13 +509,26 @@ class TestTheLawInItsOwnWords:
         (citation,) = [c for c in answer.citations if c.article == 78]
         assert citation.quote_lang == "zh"
 
-    def test_an_article_without_translation_comes_with_its_english_summary_marked_as_such(self, engine):
+    def test_an_article_without_translation_comes_with_its_paragraphs_in_plain_english(self, engine):
         answer = engine.answer("What does Article 80 of the Exit and Entry Administration Law say?", today=TODAY)
         (citation,) = [c for c in answer.citations if c.article == 80]
         assert citation.quote_lang == "zh" and "非法聘用外国人" in citation.quote  # the law is quoted in Chinese
-        assert "a summary, not a translation" in answer.text and "10,000 yuan per foreigner" in answer.text
-        assert citation.summary.startswith("A foreigner engaged in illegal employment")
-        assert not answer.notices  # the summary's figures and the law it names pass the claim checks
+        assert answer.text.startswith("In short: ") and "10,000 yuan per foreigner" in answer.text
+        assert "a summary, not a translation" not in answer.text  # every paragraph is restated already
+        assert citation.summary.startswith("A foreigner engaged in illegal employment")  # (the API keeps it)
+        assert not answer.notices  # the restatement's figures pass the claim checks
+
+    def test_a_part_quoted_alone_keeps_the_summary_of_the_whole_article(self, retriever):
+        """Restating one paragraph of four leaves the others to the article's summary."""
+        from regchat.answering.quoting import quote_provision
+
+        (article,) = retriever.lookup(60, "cn-exit-entry-law")
+        first_paragraph = lambda text: 1.0 if "可以拘留审查" in text else 0.0  # noqa: E731
+        part = quote_provision(article, "en", TODAY, first_paragraph)
+        assert part.pinpoint == "Art. 60, para. 1" and len(part.parts) == 1
+        assert part.untranslated == "" and "a summary, not a translation" in part.notes[-1]
+        whole = quote_provision(article, "en", TODAY, first_paragraph, whole=True)
+        assert whole.untranslated and "summary" not in whole.untranslated
 
     def test_a_chinese_reader_gets_no_english_summary(self, engine):
         answer = engine.answer("出境入境管理法第八十条是怎么规定的？", today=TODAY)
@@ -593,7 +606,8 @@ class TestReadingMoreForms:
     def test_a_number_two_documents_have_is_the_one_the_rest_of_the_question_is_about(self, engine):
         answer = engine.answer("Article 33: within how many days must a change of passport be reported?", today=TODAY)
         assert keys(answer) == ["cn-exit-entry-law#33"]
-        assert answer.text.splitlines()[0] == "The text quoted below states: 10 days. (Exit and Entry Administration Law, Art. 33)"
+        first = answer.text.splitlines()[0]
+        assert first.startswith("In short: ") and "within 10 days" in first and first.endswith("(Exit and Entry Administration Law, Art. 33)")
 
     def test_a_number_two_documents_have_is_asked_back_when_the_rest_is_about_something_else_first(self, engine):
         answer = engine.answer("A friend warned me that Article 33 leaves me only a few days. How many days is that?", today=TODAY)
@@ -624,10 +638,28 @@ def test_a_message_asking_two_things_gets_a_provision_for_each(engine):
     assert "mo-non-resident-worker-card" in docs and "cn-exit-entry-law" in docs
 
 
-def test_first_line_figures_survive_the_claim_checks(engine):
-    answer = engine.answer("外国人非法就业，罚款多少？", today=TODAY)
+@pytest.fixture(scope="module")
+def engine_without_gists(retriever, shipped_settings):
+    """An engine over a corpus of one's own documents, which has no plain-words restatements."""
+    from regchat.gists import Gists
+
+    engine = Engine(retriever, shipped_settings)
+    engine.gists = Gists()
+    return engine
+
+
+def test_first_line_figures_survive_the_claim_checks(engine_without_gists):
+    answer = engine_without_gists.answer("外国人非法就业，罚款多少？", today=TODAY)
     first = answer.text.splitlines()[0]
     assert first.startswith("下列条文规定：") and "20000元" in first
+    assert not answer.notices
+
+
+def test_figures_the_plain_words_state_are_not_listed_again_above_them(engine):
+    answer = engine.answer("外国人非法就业，罚款多少？", today=TODAY)
+    first = answer.text.splitlines()[0]
+    assert first.startswith("简要地说：") and "5000元以上2万元以下" in first
+    assert "下列条文规定：" not in answer.text
     assert not answer.notices
 
 
@@ -718,3 +750,43 @@ def test_an_english_question_met_only_by_the_summary_of_an_untranslated_item_quo
     answer = engine.answer("Is there a new visa for young scientists now, and what must they submit for it?", today=TODAY)
     assert keys(answer)[0] == "cn-foreigner-entry-exit-regulations#7"
     assert "（六）申请K字签证" in answer.text and "young foreign science and technology talents" in answer.text
+
+
+# --------------------------------------------------------------------------- the part in plain words
+
+
+def test_an_answer_opens_with_the_quoted_part_in_plain_words(engine):
+    answer = engine.answer("How long is a work-type residence permit valid, at least and at most?", today=TODAY)
+    first = answer.text.splitlines()[0]
+    assert first.startswith("In short: ")
+    assert "90 days" in first and "5 years" in first
+    assert answer.text.index("In short: ") < answer.text.index("90 days at the minimum")  # above the quote
+
+
+def test_a_chinese_answer_restates_the_part_in_plain_chinese(engine):
+    answer = engine.answer("工作类居留证件的有效期最短多少天，最长几年？", today=TODAY)
+    first = answer.text.splitlines()[0]
+    assert first.startswith("简要地说：") and "90日" in first and "5年" in first
+    assert "九十日" in answer.text  # the official text itself, quoted below
+
+
+def test_an_english_reader_of_an_untranslated_article_gets_its_plain_words_once(engine):
+    """Law Art. 78 has only its official Chinese text: the plain words of its paragraphs open the
+    answer, in place of the document's summary of the article and of a bare list of its figures."""
+    answer = engine.answer("Can someone who overstayed be fined, and how much per day?", today=TODAY)
+    assert keys(answer)[0] == "cn-exit-entry-law#78"
+    first = answer.text.split("\n", 1)[0]
+    assert first.startswith("In short: ") and "500 yuan for each day" in first and "10,000 yuan" in first
+    assert "There is no English translation" in answer.text
+    assert "a summary, not a translation" not in answer.text
+    assert "The text quoted below states" not in answer.text
+
+
+def test_the_plain_words_of_a_renumbered_item_follow_the_text_in_force(engine):
+    """The English translation numbers the S visas (10); the text in force, (十一): the plain words
+    are found through the official text of the part quoted."""
+    answer = engine.answer("Which visa does the spouse of a foreign engineer working in Shanghai get to live with him?",
+                           today=TODAY)
+    assert "cn-foreigner-entry-exit-regulations#6" in keys(answer)
+    first = answer.text.split("In short: ", 1)[1].split("\n", 1)[0]
+    assert "S1" in first and "spouse" in first

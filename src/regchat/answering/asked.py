@@ -144,12 +144,17 @@ _EN_FIGURE = re.compile(
 
 
 def short_answer(
-    question: str, quoted: str, lang: Lang, *, parts: list[str] | None = None, score=None, earlier: str | None = None
+    question: str, quoted: str, lang: Lang, *, parts: list[str] | None = None, score=None, earlier: str | None = None,
+    restated: str = "",
 ) -> str | None:
     """A first line stating what the question asks for, as the quoted text gives it: the visa
     letters of a 'which visa' question, the periods or amounts of a 'how long' or 'how much'
     question (in digits). None when the question asks none of these or the text states none.
-    ``earlier``: the turn a follow-up follows up (whose relative the visitor is may be said there)."""
+    ``earlier``: the turn a follow-up follows up (whose relative the visitor is may be said there);
+    ``restated``: the answer's plain-words lines, which state figures in digits already (a list of
+    them above would say them twice)."""
+    from .claims import numbers_in
+
     answers = _data().get("answers", {})
     for name in ("visa", "amount", "period"):
         record = answers.get(name)
@@ -159,6 +164,8 @@ def short_answer(
             found = _visa_letters(parts or [quoted], record["finds"], score, question, earlier)
         else:
             found = _figures(quoted, lang, money=name == "amount")
+            if found and restated and numbers_in(" ".join(found)) <= numbers_in(restated):
+                continue
         if found:
             joined = ("、" if lang == "zh" else ", ").join(found[:4])
             return record[lang].format(found=joined)

@@ -132,7 +132,7 @@ class Library:
             articles.setdefault(p.doc_id, set())
             if p.article is not None:
                 articles[p.doc_id].add(p.article)
-            for name in (p.doc_title, p.label.rsplit(",", 1)[0]):
+            for name in filter(None, (p.doc_title, p.label.rsplit(",", 1)[0], p.doc_title_zh)):
                 name_of[_norm_name(name)] = p.doc_id
         for doc_id, title in (extra_titles or {}).items():
             name_of[_norm_name(title)] = doc_id
@@ -353,7 +353,7 @@ def _unsupported(
             shown = ", ".join(f"{n:g}" for n in unsupported)
             return f"statement gives {shown}, which no provision it cites states"
         # A period ("90 days") must be stated by a provision sentence about the same thing.
-        for value, written in _periods(_blank_dates(MARKER.sub(" ", sentence))):
+        for value, written in periods_in(_blank_dates(MARKER.sub(" ", sentence))):
             if value in computed_numbers or value in trusted_numbers:
                 continue
             if not _period_in_context(value, sentence, support):
@@ -374,22 +374,24 @@ _PERIOD = re.compile(
 )
 
 
-def _periods(text: str) -> list[tuple[float, str]]:
+def periods_in(text: str) -> list[tuple[float, str]]:
     out = []
     for m in _PERIOD.finditer(text):
         values = numbers_in(m.group("n"))
-        if values:
+        if values and not (max(values) >= 1000 and m.group("u").startswith("年")):  # "2021年" is a year
             out.append((max(values), m.group(0)))
     return out
 
 
 def _period_in_context(value: float, sentence: str, support: Iterable[Provision]) -> bool:
-    """Whether a provision sentence stating ``value`` shares at least two words with ``sentence``."""
+    """Whether a provision sentence stating ``value`` shares at least two words with ``sentence``
+    (a sentence of its texts or of its summaries: an English sentence about an article with only
+    an official Chinese text meets its words in the English summary)."""
     from ..tokens import tokenize
 
     words = {w for w in tokenize(MARKER.sub(" ", sentence)) if not w.isdigit()} - _UNIT_WORDS
     for p in support:
-        for piece in re.split(r"(?<=[.;。；])\s*", p.all_text()):
+        for piece in re.split(r"(?<=[.;。；])\s*", _described(p)):
             if value in numbers_in(piece):
                 shared = words & ({w for w in tokenize(piece) if not w.isdigit()} - _UNIT_WORDS)
                 if len(shared) >= 2:

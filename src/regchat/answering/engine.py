@@ -21,6 +21,7 @@ from typing import Any
 from ..deadlines import calendar_for, compute_deadline, describe_day, load_rules
 from ..documents import Answer, Hit, Provision, RetrievedItem
 from ..errors import DeadlineError, ModelError, RegchatError
+from ..gists import load_gists
 from ..settings import Settings, get_settings
 from ..tokens import tokenize
 from .asked import asked, asks_for_limit, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask
@@ -32,6 +33,7 @@ from .guardrails import MARKER, check_citations, marker, check_dates, quote_in, 
 from .fuzzy import spell_out
 from .language import simplified
 from .offline import (
+    IN_SHORT,
     Draft,
     asks_about_both,
     choosing_kinds,
@@ -86,6 +88,7 @@ class Engine:
         self.settings = settings or Settings()
         self.rules = list(rules) if rules is not None else _load_rules(self.settings)
         self.titles_zh = _titles_zh(self.settings)
+        self.gists = load_gists(self.settings.corpus_dir)
         self.picker = SentencePicker(retriever.provisions)
         self._rules_text = "\n".join(
             f"{getattr(r, 'summary_en', '')}\n{getattr(r, 'summary_zh', '')}" for r in self.rules
@@ -93,6 +96,9 @@ class Engine:
         self.clock = clock
         self._chat_model = chat_model
         warm_up()  # the place-name and lexicon tables, built once here rather than on the first question
+
+    def _lookup(self, reading: Reading, provisions: Sequence[Provision], whole: bool = False) -> Draft:
+        return compose_lookup(reading, provisions, self.picker, self.titles_zh, whole=whole, gists=self.gists)
 
     # -- public ------------------------------------------------------------------------
 
@@ -275,7 +281,7 @@ class Engine:
             if looked_up:
                 if not _asks_which_document(reading):  # "which Article 21 is it?": each one is shown
                     looked_up = self._the_one_meant(reading, looked_up)
-                draft = compose_lookup(reading, looked_up, self.picker, self.titles_zh, whole=True)
+                draft = self._lookup(reading, looked_up, whole=True)
                 draft.text = f"{note}\n{draft.text}".strip()
                 return _say_what_is_not_stated(reading, draft), consulted
             # Only articles that do not exist: say so, then answer the rest of the question, if any.
@@ -307,7 +313,7 @@ class Engine:
             if found:
                 chosen.append(found[0].provision)
         consulted.update({p.key: p for p in chosen})
-        draft = compose_lookup(reading, chosen, self.picker, self.titles_zh)
+        draft = self._lookup(reading, chosen)
         draft.text = f"{which_card_line(candidates, reading.lang)}\n{draft.text}"
         draft.outcome = "clarify"
         return draft
@@ -337,7 +343,7 @@ class Engine:
             retrieved = {(h.provision.doc_id, h.provision.article) for h in hits}
             if provision is not None and choice.keywords >= RULE_ON_TOPIC and (rule.doc_id, rule.article) in retrieved:
                 consulted[provision.key] = provision
-                draft = compose_lookup(reading, [provision], self.picker, self.titles_zh)
+                draft = self._lookup(reading, [provision])
                 if rule.kind not in {"maximum"}:
                     draft.text += "\n" + date_hint(rule, reading.lang)
                 return draft
@@ -385,7 +391,7 @@ class Engine:
             on_topic = on_topic or bool(reading.date_problems and reading.asks_deadline)
             if provision is not None and when is None and on_topic:
                 consulted[provision.key] = provision
-                draft = compose_lookup(reading, [provision], self.picker, self.titles_zh)
+                draft = self._lookup(reading, [provision])
                 if reading.asks_deadline and rule.kind not in {"maximum"}:
                     draft.text += "\n" + date_hint(rule, reading.lang)
                 return draft
@@ -401,7 +407,7 @@ class Engine:
             rules_here = any(getattr(r, "region", "CN") == reading.region for r in self.rules)
             if (from_elsewhere or (reading.dates and not rules_here)) and local:
                 chosen = choose_provisions(reading, local)
-                draft = compose_lookup(reading, chosen, self.picker, self.titles_zh)
+                draft = self._lookup(reading, chosen)
                 draft.text = no_deadline_note(reading, reading.region) + "\n" + draft.text
                 return draft
 
@@ -412,7 +418,7 @@ class Engine:
             stating = [h for h in self._with_what_is_asked(reading, hits, consulted)
                        if states_kind(h.provision, kinds, reading.question)]
             if len(stating) > 1:
-                draft = compose_lookup(reading, [h.provision for h in stating[:MOST_PARTS]], self.picker, self.titles_zh)
+                draft = self._lookup(reading, [h.provision for h in stating[:MOST_PARTS]])
                 ask = ("请问是哪一种违法行为？不同行为的处罚不同，例如：" if reading.lang == "zh"
                        else "Which act do you mean? The penalties differ from one act to another, for example:")
                 draft.text = f"{ask}\n{draft.text}"
@@ -422,7 +428,7 @@ class Engine:
         # Everything else: quote the provisions that answer it; a question asking several things
         # gets the provision that answers each.
         chosen = choose_provisions(reading, self._with_what_is_asked(reading, hits, consulted))
-        draft = compose_lookup(reading, chosen[:MOST_PARTS], self.picker, self.titles_zh)
+        draft = self._lookup(reading, chosen[:MOST_PARTS])
         return self._with_other_parts(reading, draft, question_parts(reading.question), consulted)
 
     def _with_other_parts(self, reading: Reading, draft: Draft, parts: Sequence[str], consulted: dict[str, Provision]) -> Draft:
@@ -459,7 +465,7 @@ class Engine:
                     draft = self._with_more_of_the_cited(part_reading, draft, cited)
                 continue
             consulted[provision.key] = provision
-            draft = merge_drafts(draft, [compose_lookup(part_reading, [provision], self.picker, self.titles_zh)])
+            draft = merge_drafts(draft, [self._lookup(part_reading, [provision])])
         return draft
 
     def _with_more_of_the_cited(self, part_reading: Reading, draft: Draft, provision: Provision | None = None) -> Draft:
@@ -475,7 +481,7 @@ class Engine:
             provision = next((p for p in draft.cited if best > 0 and fits[p.key] == best), None)
         if provision is None:
             return draft
-        more = compose_lookup(part_reading, [provision], self.picker, self.titles_zh)
+        more = self._lookup(part_reading, [provision])
         quote = more.quoted.get(provision.key)
         new = [piece for piece in (quote.pieces if quote else []) if piece not in draft.text and score(piece) > 0]
         return merge_drafts(draft, [more]) if new else draft
@@ -828,12 +834,13 @@ def _first_line(reading: Reading, draft: Draft) -> tuple[str | None, list[str]]:
         return q.pieces[1:] if q.pinpoint and len(q.pieces) > 1 else q.pieces
 
     parts = question_parts(reading.question)
+    restated = "\n".join(line for line in draft.text.splitlines() if line.startswith(tuple(IN_SHORT.values())))
     if len(parts) < 2 or len(draft.quoted) < 2:
         score = SentencePicker.clause_scorer(without_visa_letters(reading.question))
         items = [piece for q in draft.quoted.values() for piece in pieces(q)]
         first = short_answer(
             reading.question, " ".join(draft.quotes.values()), reading.lang, parts=items, score=score,
-            earlier=reading.previous,
+            earlier=reading.previous, restated=restated,
         )  # fmt: skip
         return first, list(draft.quotes)
     for part in parts:
@@ -847,7 +854,8 @@ def _first_line(reading: Reading, draft: Draft) -> tuple[str | None, list[str]]:
         keys = [k for k, v in fit.items() if v == top] if top > 0 else list(candidates)
         items = [piece for k in keys for piece in pieces(draft.quoted[k])]
         first = short_answer(
-            part, " ".join(draft.quotes[k] for k in keys), reading.lang, parts=items, score=score, earlier=reading.previous
+            part, " ".join(draft.quotes[k] for k in keys), reading.lang, parts=items, score=score, earlier=reading.previous,
+            restated=restated,
         )
         if first:
             return first, keys

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..documents import Deadline, Hit, Provision
+from ..gists import Gists
 from ..parsing import int_to_chinese
 from ..tokens import tokenize
 from .guardrails import marker
@@ -352,9 +353,12 @@ def compose_lookup(
     titles_zh: Mapping[str, str],
     *,
     whole: bool = False,
+    gists: Gists | None = None,
 ) -> Draft:
     """Quote the part of each provision that answers, in the reader's language where the document
-    has it (the official Chinese text for a Chinese question), naming the part quoted."""
+    has it (the official Chinese text for a Chinese question), naming the part quoted; each quote
+    opens with what its part says in plain words, in the reader's language (``gists``), when
+    there is a gist of it."""
     draft = Draft(text="")
     lines: list[str] = []
     zh = reading.lang == "zh"
@@ -386,14 +390,35 @@ def compose_lookup(
         draft.quotes[p.key] = quote.text
         draft.quoted[p.key] = quote
         draft.cited.append(p)
+        said = in_short(p, quote, reading.lang, gists) if gists is not None else None
+        notes = quote.notes
+        if said:
+            lines.append(said)
+            if quote.untranslated:
+                notes = [*notes[:-1], quote.untranslated]  # (its summary would say it again)
         lines.append(heading(p, quote, reading.lang, titles_zh))
-        lines += quote.notes
+        lines += notes
         lines.append(" ".join(f"“{piece}”" for piece in quote.pieces) + f" {marker(p)}")
         if quote.official_pieces:
             lead = "官方中文文本：" if zh else "The official Chinese text in force:"
             lines.append(f"{lead} " + " ".join(f"“{piece}”" for piece in quote.official_pieces) + f" {marker(p)}")
     draft.text = "\n".join(lines)
     return draft
+
+
+IN_SHORT = {"en": "In short:", "zh": "简要地说："}
+
+
+def in_short(p: Provision, quote: Quote, lang: Lang, gists: Gists) -> str | None:
+    """'In short: <what the quoted part says, in plain words> [marker]', from the gists of the
+    parts quoted (None when none of them has one)."""
+    said = [g.in_lang(lang) for text in quote.parts if (g := gists.of(p.doc_id, p.article, p.section, text))]
+    said = list(dict.fromkeys(said))
+    if not said:
+        return None
+    if lang == "zh":
+        return f"{IN_SHORT[lang]}{''.join(said)} {marker(p)}"
+    return f"{IN_SHORT[lang]} {' '.join(said)} {marker(p)}"
 
 
 def _any_match(provision: Provision, score) -> bool:

@@ -26,13 +26,14 @@ from dataclasses import dataclass, field
 
 from ..documents import Provision, ProvisionText
 from ..parsing import chinese_to_int
-from ..parts import Part, align_items, pinpoint, plain, split_parts
+from ..parts import Part, align_items, paragraph_count, pinpoint, plain, split_parts
 from .language import Lang
 
 PARAGRAPH_CHARS = {"en": 520, "zh": 220}  # a paragraph this short is quoted whole
 WHOLE_CHARS = {"en": 900, "zh": 420}  # an article this short is quoted whole when nothing in it matches
 SECOND_PART = 0.8  # a second part is quoted too when it matches this close to the best
 LIST_CHARS = {"en": 1400, "zh": 600}  # a list this short is quoted whole under the lead-in that introduces it
+WHOLE_GISTS = 4  # an article quoted whole is restated paragraph by paragraph, up to this many
 
 
 @dataclass
@@ -49,6 +50,8 @@ class Quote:
     notes: list[str] = field(default_factory=list)
     official_pieces: list[str] = field(default_factory=list)  # the same part in the official text in force
     reader_lang: str = ""  # the language of the question, when the quote is in another
+    parts: list[str] = field(default_factory=list)  # the authoritative text of each part quoted
+    untranslated: str = ""  # the last of ``notes`` without its summary, when ``parts`` are all the provision has
 
     @property
     def text(self) -> str:
@@ -136,6 +139,7 @@ def quote_provision(
     limit = PARAGRAPH_CHARS["zh" if in_lang == "zh" else "en"]
     chosen = [] if whole else new_only or pick_parts(parts, score)
     listed = len(chosen) == 1 and chosen[0].item is None and any(p.lead == chosen[0].text for p in parts)
+    asked_parts = list(chosen)  # (a list's lead-in, not its items, when the lead-in is what matched)
     if listed:
         # A lead-in that introduces a list ("... in any of the following cases:") says nothing
         # without the list: quote its items too, when they are not too long.
@@ -147,10 +151,13 @@ def quote_provision(
     if whole or not chosen:
         if len(text) <= WHOLE_CHARS["zh" if in_lang == "zh" else "en"] or whole:
             quote.pieces = [" ".join(line.strip() for line in text.split("\n") if line.strip())]
+            asked_parts = [p for p in parts if p.item is None][:WHOLE_GISTS]
             if whole and len(text) > WHOLE_CHARS["zh" if in_lang == "zh" else "en"]:
                 quote.pieces = [p.text for p in parts if p.item is None][:2]
+                asked_parts = asked_parts[:2]
         else:
             quote.pieces = [parts[0].text if len(parts[0].text) <= limit else _first(parts[0].text, sentences)]
+            asked_parts = parts[:1]
     else:
         pieces: list[str] = []
         for part in chosen:
@@ -171,6 +178,7 @@ def quote_provision(
         shown = Part(first.paragraph, None if listed else item, first.text, first.lead)
         quote.pinpoint = pinpoint(provision.article, shown, lang, paragraphs=paragraphs)
     quote.lang, quote.translation, quote.reader_lang = in_lang, translation, lang
+    quote.parts = authoritative_parts(asked_parts, text, full, day) if translation else [p.text for p in asked_parts]
     if translation and official is not None:
         quote.original = official.text
         if outdated:
@@ -179,7 +187,34 @@ def quote_provision(
         quote.notes.append(upcoming_note(provision, upcoming.in_force, day, lang))
     if in_lang != lang:
         quote.notes.append(untranslated_note(provision, lang, " ".join(quote.pieces), part=bool(quote.pinpoint)))
+        if len(asked_parts) == len(parts):  # the whole provision is restated
+            quote.untranslated = untranslated_note(provision, lang, " ".join(quote.pieces),
+                                                   part=bool(quote.pinpoint), summary=False)
     return quote
+
+
+def authoritative_parts(chosen: list[Part], translation: str, provision: Provision, day: dt.date) -> list[str]:
+    """The official text of each part ``chosen`` from a translation: the same paragraph and item of
+    the official text in force on ``day`` (items renumbered since the version the translation
+    follows are found by their place in it); none when the two texts are not laid out alike."""
+    official = provision.official_text(day)
+    if official is None or not chosen:
+        return []
+    official_parts = split_parts(official.text)
+    if paragraph_count(official.text) != paragraph_count(translation):
+        return []
+    followed = next((t for t in provision.texts if t.official and t.version == _follows(provision, translation)), None)
+    moved = align_items(translation, followed.text, official.text) if followed is not None else {}
+    out = []
+    for part in chosen:
+        item = moved.get(part.item, part.item) if part.item is not None else None
+        same = [p.text for p in official_parts if p.paragraph == part.paragraph and p.item == item]
+        out += same[:1]
+    return out
+
+
+def _follows(provision: Provision, translation: str) -> str | None:
+    return next((t.follows for t in provision.texts if not t.official and t.text == translation), None)
 
 
 def upcoming_note(provision: Provision, in_force: dt.date, day: dt.date, lang: Lang) -> str:
@@ -216,8 +251,15 @@ def summary_for(provision: Provision, lang: Lang) -> ProvisionText | None:
     return next((t for t in provision.summaries if t.lang == lang), None)
 
 
-def untranslated_note(provision: Provision, lang: Lang, quoted: str, *, part: bool = False) -> str:
-    """Say that the reader's language has no text of this provision; give its figures in digits."""
+def untranslated_note(provision: Provision, lang: Lang, quoted: str, *, part: bool = False, summary: bool = True) -> str:
+    """Say that the reader's language has no text of this provision; give its figures in digits, or
+    the document's summary of it in the reader's language (not when ``summary`` is false: the answer
+    restates the part quoted already)."""
+    if not summary:
+        if lang == "zh":
+            return f"{'这一部分' if provision.article is None else '这一条'}仅有英文文本，下面引用英文原文。"
+        return (f"There is no English translation of {'this part of ' if part else ''}{provision.label} in the "
+                "documents I hold; the official Chinese text is quoted.")
     if lang == "zh":
         what = "这一部分" if provision.article is None else "这一条"
         note = f"{what}仅有英文文本，下面引用英文原文。"
