@@ -207,3 +207,22 @@ def test_streamed_sentences_are_checked_before_they_are_shown(engine_with):
     assert "2027-01-09" in shown and "within 60 days" in shown
     assert "99" not in shown and "forever" not in shown
     assert final.mode == "llm" and "99" not in final.text
+
+
+class RecordingModel(ScriptedModel):
+    """A scripted model that keeps the messages it was sent."""
+
+    seen: list = []
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        self.seen.append(messages)
+        yield from super()._stream(messages, stop, run_manager, **kwargs)
+
+
+def test_the_model_reads_the_plain_words_of_the_parts_that_answer_marked_as_not_quotable(engine_with):
+    model = RecordingModel(messages=iter([AIMessage("A work-type residence permit runs 90 days to five years "
+                                                     "[cn-exit-entry-law#30].")]), seen=[])
+    engine_with(model).answer("How long is a work-type residence permit valid, at least and at most?", today=TODAY)
+    context = "\n".join(str(m.content) for m in model.seen[0])
+    assert "in plain words (restatements, not the law: never quote them)" in context
+    assert "In short: A work-type residence permit is valid for at least 90 days and at most 5 years" in context

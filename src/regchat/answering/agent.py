@@ -25,7 +25,7 @@ from ..documents import Deadline, Hit, Provision
 from ..errors import ModelError
 from ..settings import Settings
 from .clarify import Clarification
-from .offline import Draft
+from .offline import IN_SHORT, Draft
 from .questions import Reading
 
 log = logging.getLogger(__name__)
@@ -111,6 +111,10 @@ def _context(reading: Reading, hits: Sequence[Hit], offline: Draft) -> str:
         if h.provision not in provisions:
             provisions.append(h.provision)
     parts = ["Provisions:"] + [_provision_block(p) for p in provisions[:CONTEXT_PROVISIONS]]
+    plain = [line for line in offline.text.splitlines() if line.startswith(tuple(IN_SHORT.values()))]
+    if plain:
+        parts.append("The parts that answer, in plain words (restatements, not the law: never quote them):\n"
+                     + "\n".join(plain))
     for d in offline.deadlines:
         parts.append("Computed by the deadline calculator:\n" + format_deadline(d, reading.lang))
     if isinstance(offline, Clarification):
