@@ -69,6 +69,15 @@ def test_a_rule_for_a_named_case_is_a_candidate_only_when_the_question_names_it(
     assert event_date(reading, named.rule)[1] == dt.date(2026, 11, 20)
 
 
+def test_the_visas_days_of_stay_do_not_name_another_rules_period_of_the_same_length():
+    # 30 days of stay are the stay, not Law Art. 30's 30 days to apply for a residence permit
+    _, choice = choose("我持M签证，停留期是30天，6月1号入境，截止日是哪天？")
+    assert choice.rule is None or choice.rule.id != "law-30-residence-permit"
+    assert "law-30-residence-permit" in {c.rule.id for c in choice.candidates}  # still a candidate: asked back
+    _, named = choose("我持Z签证，6月1号入境，说是30天内要办居留证件，截止日是哪天？")
+    assert named.rule is not None and named.rule.id == "law-30-residence-permit"
+
+
 def test_a_date_of_another_event_is_not_used_the_rule_is_asked_about():
     # The visa's "enter before" limit is not a day of entry.
     _, choice = choose("My Z visa says enter before 2026-12-15. When must I apply for the residence permit?")

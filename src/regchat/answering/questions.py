@@ -1092,7 +1092,8 @@ def rule_evidence(
     described = {rule.id: _tokens(_plain(f"{getattr(rule, 'event_en', '')} {getattr(rule, 'result_en', '')}")) for rule in rules}
     df: Counter[str] = Counter(t for toks in described.values() for t in toks)
     n_rules = max(len(rules), 1)
-    amounts = amounts_in(reading.question)
+    # The visa's duration of stay ("停留期是30天") names the stay, not a rule's period of the same length.
+    amounts = amounts_in(_STAY_DAYS.sub(" ", reading.question))
     events = {rule.id: _tokens(_plain(f"{getattr(rule, 'event_en', '')} {getattr(rule, 'event_zh', '')}")) for rule in rules}
     ev_df: Counter[str] = Counter(t for toks in events.values() for t in toks)
     roled = dated_roles(reading)
