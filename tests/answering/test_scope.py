@@ -117,6 +117,7 @@ class TestSubjects:
         assert off_topic("Which mobile operator has the cheapest phone plans?")
         assert off_topic("外国人怎么办信用卡？")
         assert off_topic("Does the labour law give me severance if my contract ends early?")
+        assert off_topic("外籍员工的年终奖怎么扣税？") and off_topic("Is medical insurance compulsory for my kids?")
         assert off_topic("试用期可以不交养老保险吗？")
         assert not off_topic("Will the exit-entry administration call my employer to verify?")
 
