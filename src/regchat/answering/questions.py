@@ -553,7 +553,7 @@ def subject_phrase(text: str) -> str | None:
 
 def main_subject_only(text: str) -> str:
     """``text`` without the things it names besides its most specific subject
-    ("... arrived on a Z visa; by when is the residence permit due?" keeps the residence permit)."""
+    ("... came with a Z visa; the residence permit is due when?" keeps the residence permit)."""
     masked = _ZH_MASK.sub("・", text)
     kinds = list(_SUBJECTS)
     main = subject_of(text)
