@@ -790,3 +790,36 @@ def test_the_plain_words_of_a_renumbered_item_follow_the_text_in_force(engine):
     assert "cn-foreigner-entry-exit-regulations#6" in keys(answer)
     first = answer.text.split("In short: ", 1)[1].split("\n", 1)[0]
     assert "S1" in first and "spouse" in first
+
+
+# --------------------------------------------------------------------------- the same, for another person
+
+
+def test_asking_the_same_for_another_person_counts_that_persons_own_date(engine):
+    history = [
+        {"role": "user", "content": "我的居留证件2027年3月20日到期，最晚哪天申请延期？"},
+        {"role": "assistant", "content": "最晚2027年2月18日（《出境入境管理法》第三十二条）。"},
+    ]
+    answer = engine.answer("那我舍友呢？他的4月10日到期。", history=history, today=TODAY)
+    assert [(d.rule_id, d.date) for d in answer.deadlines] == [("law-32-extend-residence", dt.date(2027, 3, 11))]
+
+
+def test_another_persons_date_counted_from_the_earlier_one(engine):
+    history = [
+        {"role": "user", "content": "My sister came into Xiamen on an S2 visa on 2026-11-02 with 30 days of stay. "
+                                    "By when must she ask to extend it?"},
+        {"role": "assistant", "content": "Apply by 2026-11-25 (Exit and Entry Administration Law, Art. 29)."},
+    ]
+    answer = engine.answer("ok and my brother? he landed 5 days after her, same visa", history=history, today=TODAY)
+    assert any(d.rule_id == "law-29-extend-stay" and d.date == dt.date(2026, 11, 30) for d in answer.deadlines)
+
+
+def test_another_person_with_no_date_of_their_own_shares_the_earlier_one(engine):
+    history = [
+        {"role": "user", "content": "Our consultant entered Shenzhen on 2026-11-01 on an F visa with a 30-day stay. "
+                                    "When does his stay end?"},
+        {"role": "assistant", "content": "On 2026-12-01 (Foreigner Entry and Exit Regulations, Art. 36)."},
+    ]
+    answer = engine.answer("and his colleague? they travelled together, but her visa gives her 45 days",
+                           history=history, today=TODAY)
+    assert dt.date(2026, 12, 16) in {d.date for d in answer.deadlines}

@@ -979,7 +979,7 @@ def describe_comparison(done: dt.date, last: dt.date, lang: str, *, what: str | 
 # offset from a date given earlier in the conversation (another person's same event).
 _EN_DERIVED = re.compile(
     rf"\b(?P<n>{_EN_COUNT_WORD})\s+(?P<unit>day|week|month|year)s?\s+(?P<dir>after|before|later than|earlier than)\s+"
-    r"(?P<ref>mine|my own|me|his|hers|ours|theirs|yours|that|that date|the first|the other)\b",
+    r"(?P<ref>mine|my own|me|him|his|her|hers|us|ours|them|theirs|you|yours|that|that date|the first|the other)\b",
     re.I,
 )
 _ZH_DERIVED = re.compile(

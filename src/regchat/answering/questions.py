@@ -165,7 +165,7 @@ _WORKING_DAY_ASK = re.compile(
 )
 _STAY_DAYS = re.compile(
     r"(?P<n>\d{1,3})[- ]days?'?\s+(?:of\s+)?stay|stay of (?P<n2>\d{1,3}) days|(?P<n3>\d{1,3}) days of stay|"
-    r"allows? (?:a )?(?P<n4>\d{1,3})[- ]days?|\bstay (?:on it |on the visa |printed |shown )?(?:says|is|reads) (?P<n12>\d{1,3}) days\b|停留期(?:限)?\s*(?:是|为|[:：])?\s*(?P<n5>\d{1,3})\s*[天日]|停留\s*(?P<n6>\d{1,3})\s*[天日]|"
+    r"(?:allows?|gives?|grants?) (?:(?:her|him|them|me|you|us) )?(?:a )?(?P<n4>\d{1,3})[- ]days?|\bstay (?:on it |on the visa |printed |shown )?(?:says|is|reads) (?P<n12>\d{1,3}) days\b|停留期(?:限)?\s*(?:是|为|[:：])?\s*(?P<n5>\d{1,3})\s*[天日]|停留\s*(?P<n6>\d{1,3})\s*[天日]|"
     r"(?:duration of (?:each )?stay|stay duration)\W{0,3}(?P<n7>\d{1,3})\b|"
     r"(?P<n8>\d{1,3})[- ]days? (?:per|each|a|for each) (?:stay|entry|visit)|每次(?:可)?停留\s*(?P<n9>\d{1,3})\s*[天日]|"
     r"\b(?:each|every|per|a|the) stay (?:allowed |permitted |granted )?(?:is |was |of |are )?(?:up to |at most )?"
@@ -252,11 +252,13 @@ class Reading:
     @property
     def reuses_previous(self) -> bool:
         """A follow-up carries the earlier turn's rule and date only when it gives a new date
-        or asks about the date again ("And if I entered on 10 May?", "那到期前最迟哪天要去？");
-        otherwise ("Which papers does that take?") the earlier turn is context for a lookup."""
+        or asks about the date again ("And if I entered on 10 May?", "那到期前最迟哪天要去？"), or asks
+        the same of another person ("and my wife?": her own date if the message gives one, else the
+        earlier turn's); otherwise ("Which papers does that take?") the earlier turn is context for
+        a lookup."""
         return self.follow_up and bool(
             self.dates_asked_about or self.asks_deadline or _STAY_DAYS.search(self.question) or self.replied_to
-            or (self.dates and asks_of_another_person(asking_sentences(self.question)))
+            or ((self.dates or self.previous_dates) and asks_of_another_person(asking_sentences(self.question)))
         )
 
     @property
@@ -365,14 +367,17 @@ _NEW_TOPIC = re.compile(
 # A question that only names another person ("and my wife?", "what about his son?", "那我老婆呢？"): the
 # earlier turn's question asked again for that person, whose date the message tells ("she came on the 24th").
 _PERSON = (
-    r"(?:wife|husband|spouse|partner|son|daughter|child|children|kids?|mother|father|mum|mom|dad|parents?|"
-    r"brother|sister|colleague|friend|flatmate|roommate|boss)"
+    r"(?:wife|husband|spouse|partner|fianc[eé]e?|son|daughter|child|children|kids?|baby|mother|father|mum|mom|mama|"
+    r"dad|papa|parents?|grand(?:mother|father|ma|pa|son|daughter|parents?)|brother|sister|sibling|aunt|uncle|"
+    r"cousin|nephew|niece|colleague|co-?worker|employee|staff|boss|manager|friend|flatmate|roommate|housemate|"
+    r"classmate|neighbou?r|guest|visitor|client|customer)"
 )
 _ASKS_OF_ANOTHER = re.compile(
     rf"(?:^|[.!?。！？]\s*)(?:(?:ok(?:ay)?|great|thanks?|thx|cool|right)[\s,.!]*)*(?:and|what about|how about)\s+"
     rf"(?:(?:my|his|her|our|their|the)\s+)?(?:\w+\s+)?{_PERSON}(?:-in-law|s-in-law)?\s*\?"
-    r"|(?:那|还有)?(?:我|他|她|我们|他们)?的?(?:老婆|老公|妻子|丈夫|太太|先生|爱人|儿子|女儿|孩子|父母|爸爸|妈妈|"
-    r"岳父|岳母|公公|婆婆|丈母娘|同事|朋友)(?:呢|怎么办|怎么算)[？?]",
+    r"|(?:那|还有)?(?:我|他|她|我们|他们)?的?(?:老婆|老公|妻子|丈夫|太太|先生|爱人|未婚妻|未婚夫|儿子|女儿|孩子|小孩|宝宝|"
+    r"父母|爸爸|妈妈|爸|妈|父亲|母亲|爷爷|奶奶|外公|外婆|姥姥|姥爷|哥哥|姐姐|弟弟|妹妹|岳父|岳母|公公|婆婆|丈母娘|"
+    r"亲戚|家人|同事|员工|老板|朋友|室友|舍友|同学|邻居|客人|客户)(?:呢|怎么办|怎么算)[？?]",
     re.I,
 )
 
