@@ -641,3 +641,17 @@ def test_a_year_stated_once_still_dates_the_yearless_dates():
 def test_a_year_said_in_another_sentence_dates_nothing():
     (found,) = find_dates("The card is good until 2027. We moved house on 3 April.", TODAY)
     assert found.year is None
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("landed in chengdu on my z visa may 11, what now", [(5, 11)]),
+        ("my permit expires may 3", [(5, 3)]),
+        ("we may 2 times apply for it", []),
+        ("you may 15 days later leave", []),
+    ],
+)
+def test_may_in_lower_case_is_the_month_only_where_a_date_is_expected(text, found):
+    dates, _ = scan_dates(text, dt.date(2026, 5, 20))
+    assert [(d.month, d.day) for d in dates] == found

@@ -453,8 +453,8 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
         for m in pattern.finditer(text):
             if not free(m.start(), m.end()):
                 continue
-            if m.group("mon") == "may":  # the verb, not the month ("we may 2 ...")
-                continue
+            if m.group("mon") == "may" and not _BEFORE_A_DAY.search(text[max(0, m.start() - 30):m.start()]):
+                continue  # the verb, not the month ("we may 2 ..."), unless a date is expected there
             written, start, end = span(m)
             month, day = _month_of(m["mon"]), zh_number(m["day"])
             if not _shaped(month, day):
@@ -1007,6 +1007,15 @@ class Offset:
 
 
 _ZH_UNITS = {"天": "day", "日": "day", "周": "week", "星期": "week", "个星期": "week", "个月": "month", "年": "year"}
+
+
+# Words after which "may 11" in lower case is a date: a preposition of time, or an event a date
+# follows ("entered on z visa may 11", "expires may 3").
+_BEFORE_A_DAY = re.compile(
+    r"\b(?:on|since|from|by|until|till|before|after|entered|entry|arrived|landed|came|flew|visa|expires?|"
+    r"expired|ends?|valid)\W+(?:\w+\W+){0,2}$",
+    re.I,
+)
 
 
 def find_offsets(text: str) -> list[Offset]:
