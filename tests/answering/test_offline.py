@@ -823,3 +823,23 @@ def test_another_person_with_no_date_of_their_own_shares_the_earlier_one(engine)
     answer = engine.answer("and his colleague? they travelled together, but her visa gives her 45 days",
                            history=history, today=TODAY)
     assert dt.date(2026, 12, 16) in {d.date for d in answer.deadlines}
+
+
+def test_a_line_that_only_heads_others_is_quoted_and_said_with_the_lines_it_heads(retriever):
+    from regchat.answering.quoting import quote_provision
+
+    (section,) = [p for p in retriever.provisions if p.doc_id == "mo-non-resident-worker-card"
+                  and p.section == "Renewal (including Validity update)"]
+    heading = lambda text: 1.0 if text.startswith("Requirement 2.") else 0.0  # noqa: E731
+    quote = quote_provision(section, "en", TODAY, heading)
+    assert quote.pieces[0].startswith("Requirement 2.") and any("2.1. Employers" in p for p in quote.pieces)
+    assert not any(p.startswith("Service result") for p in quote.pieces)  # the next heading ends it
+    assert quote.parts and not any(p.startswith("Requirement 2.") for p in quote.parts)  # said: the lines
+
+
+def test_an_article_with_a_short_list_quoted_whole_is_said_item_by_item(engine):
+    answer = engine.answer("What does Article 25 of the Exit and Entry Administration Law say?", today=TODAY)
+    first = answer.text.split("\n", 1)[0]
+    assert first.startswith("In short: ") and "no valid exit-entry document" in first and "without giving reasons" in first
+    assert "listed below" not in first
+    assert "a summary, not a translation" not in answer.text

@@ -34,6 +34,7 @@ WHOLE_CHARS = {"en": 900, "zh": 420}  # an article this short is quoted whole wh
 SECOND_PART = 0.8  # a second part is quoted too when it matches this close to the best
 LIST_CHARS = {"en": 1400, "zh": 600}  # a list this short is quoted whole under the lead-in that introduces it
 WHOLE_GISTS = 4  # an article quoted whole is restated paragraph by paragraph, up to this many
+WHOLE_ITEMS = 6  # ... or part by part (a list's items for its lead-in), when it has no more parts than this
 
 
 @dataclass
@@ -139,19 +140,27 @@ def quote_provision(
     limit = PARAGRAPH_CHARS["zh" if in_lang == "zh" else "en"]
     chosen = [] if whole else new_only or pick_parts(parts, score)
     listed = len(chosen) == 1 and chosen[0].item is None and any(p.lead == chosen[0].text for p in parts)
-    asked_parts = list(chosen)  # (a list's lead-in, not its items, when the lead-in is what matched)
+    asked_parts = list(chosen)
     if listed:
         # A lead-in that introduces a list ("... in any of the following cases:") says nothing
-        # without the list: quote its items too, when they are not too long.
+        # without the list: quote its items too, when they are not too long; the items, each said
+        # in plain words on its own, say what the list is.
         items = [p for p in parts if p.paragraph == chosen[0].paragraph and p.item is not None]
         if sum(len(p.text) for p in items) <= LIST_CHARS["zh" if in_lang == "zh" else "en"]:
-            chosen = items
+            chosen = asked_parts = items
         else:
             listed = False
+    elif any(_heading_only(p) for p in chosen):
+        # A line that only heads the lines after it ("Requirement 2. Renewal:") says nothing alone:
+        # quote the lines it heads (to the next such line), when they are not too long.
+        chosen, asked_parts = _with_what_they_head(chosen, parts, LIST_CHARS["zh" if in_lang == "zh" else "en"])
     if whole or not chosen:
         if len(text) <= WHOLE_CHARS["zh" if in_lang == "zh" else "en"] or whole:
             quote.pieces = [" ".join(line.strip() for line in text.split("\n") if line.strip())]
-            asked_parts = [p for p in parts if p.item is None][:WHOLE_GISTS]
+            # Restated part by part: a list's items in place of its lead-in, when they are few enough;
+            # else paragraph by paragraph.
+            itemised = [p for p in parts if not any(q.lead == p.text and q.item is not None for q in parts)]
+            asked_parts = itemised if len(itemised) <= WHOLE_ITEMS else [p for p in parts if p.item is None][:WHOLE_GISTS]
             if whole and len(text) > WHOLE_CHARS["zh" if in_lang == "zh" else "en"]:
                 quote.pieces = [p.text for p in parts if p.item is None][:2]
                 asked_parts = asked_parts[:2]
@@ -187,10 +196,48 @@ def quote_provision(
         quote.notes.append(upcoming_note(provision, upcoming.in_force, day, lang))
     if in_lang != lang:
         quote.notes.append(untranslated_note(provision, lang, " ".join(quote.pieces), part=bool(quote.pinpoint)))
-        if len(asked_parts) == len(parts):  # the whole provision is restated
+        if _covers(asked_parts, parts):  # the whole provision is restated
             quote.untranslated = untranslated_note(provision, lang, " ".join(quote.pieces),
                                                    part=bool(quote.pinpoint), summary=False)
     return quote
+
+
+def _covers(restated: list[Part], parts: list[Part]) -> bool:
+    """Whether ``restated`` says every part: each one, or a list's lead-in by all its items."""
+    def said(part: Part) -> bool:
+        items = [q for q in parts if q.item is not None and q.lead == part.text and q.paragraph == part.paragraph]
+        return part in restated or (part.item is None and bool(items) and all(q in restated for q in items))
+
+    return all(said(p) for p in parts)
+
+
+def _heading_only(part: Part) -> bool:
+    """A paragraph that ends with a colon and has no items of its own: it heads the lines after it."""
+    return part.item is None and part.text.rstrip().endswith((":", "："))
+
+
+def _with_what_they_head(chosen: list[Part], parts: list[Part], limit: int) -> tuple[list[Part], list[Part]]:
+    """``chosen`` with the paragraphs each heading-only part heads (up to the next heading), and the
+    parts that say something (the headed lines, not the headings), when the lines fit ``limit``."""
+    out: list[Part] = []
+    said: list[Part] = []
+    for part in chosen:
+        if part in out:
+            continue
+        headed: list[Part] = []
+        if _heading_only(part):
+            start = parts.index(part) + 1
+            for following in parts[start:]:
+                if _heading_only(following) or following.item is not None:
+                    break
+                headed.append(following)
+        if headed and sum(len(p.text) for p in headed) <= limit:
+            out += [part, *[p for p in headed if p not in out]]
+            said += [p for p in headed if p not in said]
+        else:
+            out.append(part)
+            said.append(part)
+    return out, said
 
 
 def authoritative_parts(chosen: list[Part], translation: str, provision: Provision, day: dt.date) -> list[str]:
