@@ -14,6 +14,7 @@ from regchat.answering.questions import (
     asks_user_action,
     choose_rule,
     compared_roles,
+    corrected_question,
     date_for,
     event_date,
     is_follow_up,
@@ -223,6 +224,59 @@ def test_a_follow_up_giving_only_a_date_keeps_the_rule_and_the_role():
     assert [r.role for r in reading.roles] == ["entry"]
     assert choice.rule.id == "law-30-residence-permit"
     assert event_date(reading, choice.rule)[1] == dt.date(2026, 11, 15)
+
+
+@pytest.mark.parametrize(
+    "first, follow, asked",
+    [
+        ("我2026年5月3日持L签证入境，停留期30天，想延期最晚哪天申请？", "不好意思我记错了，其实是5月13日入境的，那又是哪天？",
+         "我5月13日持L签证入境，停留期30天，想延期最晚哪天申请？"),
+        ("I entered on 2026-05-03 with a 30-day stay. By when do I apply to extend?", "Sorry, it was actually 2026-05-13. Same question.",
+         "I entered on 2026-05-13 with a 30-day stay. By when do I apply to extend?"),
+        # a day alone is a day of the earlier date's month
+        ("came in on z visa mar 9 when do i need the rp by", "sorry my mistake, it was the 23rd. when then?",
+         "came in on z visa 23 March when do i need the rp by"),
+    ],
+)  # fmt: skip
+def test_a_follow_up_correcting_the_date_asks_the_earlier_question_again_with_it(first, follow, asked):
+    assert corrected_question(follow, _turns(first), TODAY) == (asked, [])
+
+
+@pytest.mark.parametrize(
+    "follow",
+    [
+        "And my wife? She entered on 2026-05-13.",  # another person: read with the conversation
+        "I filed on 2026-05-20. Can I appeal a refusal?",  # a date told beside another question
+        "What about the residence permit if I entered 2026-05-13?",  # another thing
+        "我5月13日入境的，那又是哪天？",  # another language
+    ],
+)
+def test_a_follow_up_that_asks_more_than_a_new_date_is_no_correction(follow):
+    assert corrected_question(follow, _turns("I entered on 2026-05-03 with a 30-day stay. By when do I apply to extend?"), TODAY) is None
+
+
+def test_the_corrected_question_keeps_the_earlier_rule_its_days_of_stay_and_the_role():
+    question, history = corrected_question("记错了，她下个月3号才到，那要哪天前办？", _turns("我妈妈6月8号持S2签证入境，停留30天。想多住，最晚哪天申请延期？"), TODAY)
+    reading, choice = choose(question, history)
+    assert choice.rule.id == "law-29-extend-stay"
+    assert choice.via[0].id == "reg-36-stay-period" and choice.via[1].found.resolve(TODAY) == dt.date(2026, 12, 3)
+
+
+@pytest.mark.parametrize(
+    "first, follow, rule_id",
+    [
+        ("My stay-extension application for my visa was accepted on 2026-09-28; until when is the receipt good?",
+         "And my colleague's residence-permit renewal, accepted the same day: until when does his receipt run?",
+         "reg-18-receipt"),
+        ("我的居留证件换发申请2026年9月28日受理了，回执最晚到哪天？", "那我朋友的签证延期也是同一天受理的呢？回执到哪天？",
+         "reg-13-receipt"),
+    ],
+)  # fmt: skip
+def test_a_follow_up_taking_the_earlier_date_for_another_thing_is_about_what_it_names(first, follow, rule_id):
+    reading, choice = choose(follow, _turns(first))
+    assert reading.reuses_previous
+    assert choice.rule.id == rule_id
+    assert event_date(reading, choice.rule)[1] == dt.date(2026, 9, 28)
 
 
 @pytest.mark.parametrize(

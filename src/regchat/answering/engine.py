@@ -48,7 +48,7 @@ from .offline import (
     no_deadline_note,
 )
 from .cards import Card, unclear_card, which_card_line
-from .questions import Reading, names_both_places, place_of, asking_clauses, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, event_date, read_question, resolve_for, stay_amount, without_asking
+from .questions import Reading, corrected_question, names_both_places, place_of, asking_clauses, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, event_date, read_question, resolve_for, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import has_domain_words, judge_scope, refusal, warm_up
 
@@ -150,6 +150,9 @@ class Engine:
         # Abbreviations of the corpus's terms ("RP") are read as the terms they stand for.
         question = spell_out(simplified((question or "").strip()))
         history = [{**turn, "content": spell_out(simplified(str(turn.get("content", ""))))} for turn in history]
+        if (corrected := corrected_question(question, history, today)) is not None:
+            # "不对，她是14号到的，那最晚呢？": the earlier question is asked again with the new date.
+            question, history = corrected
         reading = read_question(question, history, today, self.retriever.provisions)
         t = time.perf_counter()
         hits = self._search(reading) if question else []

@@ -6,6 +6,7 @@ Everything here is pure; rules and provisions come in as arguments.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import re
@@ -397,6 +398,56 @@ def is_follow_up(question: str, previous: str | None) -> bool:
     if _FOLLOW_UP_CUE.search(question) or asks_of_another_person(question):
         return True
     return not has_domain_words(question)
+
+
+def _safe_day(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def corrected_question(question: str, history: Sequence[Mapping[str, Any]], today: dt.date) -> tuple[str, list] | None:
+    """A follow-up that only puts another date in place of the earlier turn's ("不对，她是14号到的，
+    那最晚呢？", "sorry, it was the 12th, not the 2nd: same question"): the earlier question asked again,
+    with the new date where the old one of the same role stood, and the history before that question.
+    The earlier question's rule, its days of stay and its subject then hold whole. None when the message
+    names a thing or person the earlier question did not, asks anything but a date, or dates two events."""
+    previous = _previous_user_turn(history)
+    if not previous or not is_follow_up(question, previous) or detect_language(question) != detect_language(previous):
+        return None
+    found, problems = scan_dates(question, today)
+    if len(found) != 1 or problems or find_offsets(question) or _STAY_DAYS.search(question):
+        return None
+    if subjects_in(question) - subjects_in(previous) or asks_of_another_person(asking_sentences(question)):
+        return None
+    asking = asking_sentences(question)
+    if asking != question and found[0].text not in asking and not _DEADLINE_ASK.search(asking):
+        return None  # the date is told beside another question ("filed on the 3rd. Can we appeal?")
+    before = find_dates(previous, today)
+    if not before:
+        return None
+    new = read_roles(question, found)[0]
+    old = read_roles(previous, before)
+    if new.role is not None:
+        replaced = [r for r in old if r.role == new.role]
+    else:
+        replaced = old if len({r.role for r in old}) == 1 else []
+    if not replaced:
+        return None
+    said = found[0].text
+    earlier = replaced[0].found
+    if found[0].monthless and not earlier.monthless and _safe_day(earlier.year or 2024, earlier.month, found[0].day):
+        # "the 23rd" after "9 March": the 23rd of the earlier date's month, read as that date was
+        month, day = earlier.month, found[0].day
+        said = f"{earlier.year}年{month}月{day}日" if earlier.year and detect_language(previous) == "zh" else \
+            f"{month}月{day}日" if detect_language(previous) == "zh" else \
+            f"{day} {calendar.month_name[month]}" + (f" {earlier.year}" if earlier.year else "")
+    text = previous
+    for r in sorted(replaced, key=lambda r: -r.found.start):
+        text = text[: r.found.start] + said + text[r.found.end :]
+    index = max(i for i, turn in enumerate(history) if turn.get("role") == "user" and str(turn.get("content", "")).strip())
+    return text, list(history[:index])
 
 
 def read_question(
@@ -1149,6 +1200,16 @@ def rule_evidence(
         before = keyword_weight(rule.keywords, prev, p_tokens, shadows=shadows) if prev else 0.0
         date = date_for(rule, roled) if roled else None
         clause = _sentence_around(source, date.found.start) if date is not None else ""
+        told: set[str] = set()
+        if clause and source is not reading.question:
+            # A follow-up that takes the earlier turn's date for another thing ("and her residence-permit
+            # extension, filed the same day?") is about what it names: the earlier clause's thing is
+            # replaced by it, the rest of that clause (what happened on the date) still holds.
+            told = subjects_in(reading.question) - subjects_in(clause)
+            if told:
+                for kind in subjects_in(clause) - subjects_in(reading.question):
+                    clause = re.sub(_SUBJECTS[kind], " ", _ZH_MASK.sub("・", clause), flags=re.I)
+                clause = f"{clause} {asking_sentences(reading.question)}"
         clause_tokens = _tokens(clause) | _tokens(" ".join(english_terms(clause))) if clause else set()
         subject = subject_of(clause) if clause else None
         rule_subjects = subjects_in(_plain(str(getattr(rule, "event_en", ""))))
@@ -1161,6 +1222,9 @@ def rule_evidence(
         if subject_fit < 0 and date is not None and date.role is not None and role_counts[date.role] == 1 \
                 and date.role == rule_role(rule):
             subject_fit = 0.0  # a date whose role only this rule's event has (a birth) says what it is of
+        if told and rule_subjects:
+            covered = told & (rule_subjects | result_subjects)
+            subject_fit = 1.0 if covered == told else 0.0 if covered else -1.0
         if carried:
             own, before = before, 0.0
             if any(r.article == rule.article and r.doc_id in (None, rule.doc_id) for r in reading.answered_refs):
