@@ -289,6 +289,26 @@ def test_a_date_in_a_question_that_asks_for_no_date_starts_no_computation(engine
     assert 25 in [c.article for c in answer.citations]
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a replacement visa asked for (a receipt comes with it, but no date of any rule's event is given)
+        "孩子的签证页昨天被撕坏了，字看不清。该去哪里补？需要什么材料？护照被收走期间还能合法待着吗？",
+        "Yesterday the visa page of my son's passport got torn and is unreadable. Where does he get a new visa, what "
+        "does he bring, and may he stay while they keep the passport?",
+    ],
+)
+def test_one_rule_the_question_hardly_names_is_no_which_one(engine, question):
+    answer = engine.answer(question, today=TODAY)
+    assert answer.outcome != "clarify" and not answer.deadlines
+    assert answer.citations
+
+
+def test_one_rule_whose_event_the_question_dates_is_still_asked_about(engine):
+    answer = engine.answer("landed in Chengdu a week ago. my deadline?", today=TODAY)
+    assert answer.outcome == "clarify" and not answer.deadlines
+
+
 def test_close_rules_each_dating_its_own_event_are_each_computed():
     # the entry date starts one rule, the certificate's date the other: nothing to ask
     reading = read_question(

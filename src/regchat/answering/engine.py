@@ -355,6 +355,14 @@ class Engine:
             # no computation and no "which deadline?": the question is answered from the texts.
             choice = dataclasses.replace(choice, rule=None, reason="", candidates=(), event=None, also=(), via=None)
             rule = None
+        if choice.abstains and len(choice.candidates) == 1 and choice.reason == "low_score" \
+                and choice.candidates[0].evidence.role_fit <= 0:
+            # "Which one?" offering one rule the question hardly names and none of whose dates is that
+            # rule's event (a visa's last day of validity, a lost visa's replacement read as a receipt)
+            # asks nothing useful: the question is answered from the texts instead. ("Landed ten days
+            # ago: my deadline?" still asks: its date is the one rule's event.)
+            choice = dataclasses.replace(choice, rule=None, reason="", candidates=(), event=None, also=(), via=None)
+            rule = None
         if choice.abstains:  # the question does not clearly date one rule's event: ask which
             provisions = {c.rule.id: self._provision_of(c.rule) for c in choice.candidates}
             consulted.update({p.key: p for p in provisions.values() if p is not None})
