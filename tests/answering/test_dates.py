@@ -405,6 +405,12 @@ def test_enter_before_is_the_visas_validity_not_an_entry():
     ]
 
 
+def test_a_wider_cue_read_across_a_specific_ones_words_does_not_win_by_nearness():
+    # "签证…到" (an expiry) spans "入境有效期" (the last day to enter): the specific words decide
+    assert roles_of("她的M签证入境有效期到2027年2月3日") == [("2027年2月3日", "enter_before")]
+    assert roles_of("她的M签证有效期到2027年2月3日") == [("2027年2月3日", "visa_validity")]
+
+
 def test_two_dates_in_one_sentence_each_take_their_own_words():
     assert roles_of("He entered on 2026-03-04 and his residence permit ends on 2026-12-17") == [
         ("2026-03-04", "entry"),

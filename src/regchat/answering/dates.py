@@ -943,6 +943,10 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
         same = [c for c in all_cues if s <= c.start and c.end <= e]
         mates = [o for o in dates if s <= o.start < e]
         own = [c for c in same if min(mates, key=lambda o: (distance(c, o), o.start)) is d] or told_before(s, e, mates)
+        # A cue read across the words of a more specific one ("签证[入境有效期]到") is not nearer for
+        # it: those words are the specific cue's ("入境有效期到1月8日" is the last day to enter).
+        own = [c for c in own if not any(o is not c and c.start <= o.start and o.end <= c.end
+                                         and order.index(o.role) < order.index(c.role) for o in own)]
         ranked = sorted(own, key=lambda c: (distance(c, d), order.index(c.role)))
         roles = tuple(dict.fromkeys(c.role for c in ranked))
         first = ranked[0] if ranked else None
