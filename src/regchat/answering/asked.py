@@ -94,6 +94,17 @@ def asks_for_limit(question: str) -> bool:
     return any(p.search(question) for p in _limit_asks())
 
 
+@lru_cache(maxsize=1)
+def _breach_asks() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p, re.I) for p in _data().get("breach", {}).get("asks", []))
+
+
+def tells_a_breach(text: str) -> bool:
+    """Whether ``text`` tells a duty not met or a penalty incurred ("晚了会罚吗", "what if he does
+    not register?"), not only how a matter is handled ("这要怎么处理？")."""
+    return any(p.search(text) for p in _breach_asks())
+
+
 def without_period_asks(text: str) -> str:
     """``text`` without the words that ask for a length of time ("how many days", "多久")."""
     for asks in _period_asks():
