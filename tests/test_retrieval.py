@@ -186,6 +186,11 @@ class TestGlossary:
         assert not glossary.names_macao("My residence permit in Shanghai")
         assert glossary.names_mainland("mainland China and Macao")
 
+    def test_a_term_written_with_a_hyphen_is_named(self):
+        glossary = load_glossary()
+        assert glossary.names_macao("Two of our blue-card holders left") and glossary.names_macao("a non-resident-worker card")
+        assert not glossary.names_macao("a blue cardigan")
+
 
 class TestEnglishSummaries:
     @pytest.mark.parametrize(

@@ -218,11 +218,16 @@ def _contains(tokens: list[str], run: tuple[str, ...]) -> bool:
 
 
 def _mentions(query: str, terms: tuple[str, ...]) -> bool:
+    """Whether ``query`` names one of ``terms``: English ones as whole words, with a hyphen or a
+    space between their words ("blue-card holders" names the blue card)."""
     lowered = query.lower()
-    return any(
-        (re.search(rf"\b{re.escape(term)}\b", lowered) if term.isascii() else term in lowered)
-        for term in terms
-    )
+    return any((re.search(_whole_words(term), lowered) if term.isascii() else term in lowered) for term in terms)
+
+
+@lru_cache(maxsize=512)
+def _whole_words(term: str) -> str:
+    words = [re.escape(w) for w in term.split()]
+    return r"\b" + r"[\s-]+".join(words) + r"\b"
 
 
 @lru_cache(maxsize=1)
