@@ -577,6 +577,18 @@ def test_a_mainland_city_beside_macao_brings_the_mainland_in(text, place):
     assert place_of(text) == place
 
 
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("Three of our blue-card holders are leaving next month: what must we do about their cards?", "MO"),
+        ("我的外雇证过期了怎么办？", "MO"),
+        ("My blue card expires soon and I will move to a flat in Zhuhai", None),  # both places
+    ],
+)
+def test_macaos_own_documents_name_macao(text, place):
+    assert place_of(text) == place
+
+
 def test_the_event_is_counted_from_before_a_date_that_is_the_users_own_step():
     # Both dates read as a change; the later one is also the visit to the office, which the
     # deadline is compared with, not counted from.

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from ..documents import Hit, Provision
+from ..retrieval import load_glossary
 from ..tokens import tokenize
 from ..deadlines.matching import (
     EVENT_TOLD,
@@ -202,7 +203,8 @@ def names_both_places(text: str) -> bool:
 def _places_named(text: str) -> tuple[bool, bool]:
     """Whether ``text`` names Macao (or one of its districts), and whether it names the mainland or a
     mainland city or province (China itself is not the mainland beside Macao: "Macao, China")."""
-    macao = bool(_MACAO.search(text)) or bool(macao_places(text))
+    # (Macao's own documents name it too: "two blue-card holders resigned", "外雇证丢了")
+    macao = bool(_MACAO.search(text)) or bool(macao_places(text)) or load_glossary().names_macao(text)
     rest = _MACAO.sub(" ", text)
     return macao, bool(re.search(r"\bmainland\b|内地|大陆", rest, re.I)) or bool(mainland_places(rest))
 
