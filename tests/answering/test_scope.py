@@ -15,6 +15,7 @@ from regchat.answering.scope import (
     REFUSAL,
     foreign_matters,
     foreign_subjects,
+    governs_citizens,
     has_domain_words,
     has_subject,
     judge_scope,
@@ -547,3 +548,26 @@ class TestWordsOfTheDomain:
     def test_an_everyday_matter_in_the_story_does_not_refuse_what_is_asked(self):
         assert in_scope("她每天坐地铁去公司。按规定她出门必须随身带护照吗？", HIGH)
         assert not in_scope("坐地铁可以用什么卡？", HIGH)
+
+
+class TestWhomAProvisionAddresses:
+    @pytest.mark.parametrize(
+        "text, citizens",
+        [
+            ("中国公民出境入境，应当依法申请办理护照或者其他旅行证件。", True),
+            ("定居国外的中国公民要求回国定居的，应当在入境前向中华人民共和国驻外使馆、领馆申请。", True),
+            ("中国公民出境入境、外国人入境出境、外国人在中国境内停留居留的管理，适用本法。", False),
+            ("外国人非法居留的，给予警告。", False),
+        ],
+    )
+    def test_a_provision_opening_with_chinese_citizens_is_addressed_to_them(self, text, citizens):
+        assert governs_citizens(text) is citizens
+
+    def test_a_foreigners_question_meets_the_provisions_for_foreigners_first(self, engine):
+        answer = engine.answer("they expelled me from china in march, how long before i can return", today=TODAY)
+        cited = [c.article for c in answer.citations if c.doc_id == "cn-exit-entry-law"]
+        assert answer.citations and not set(cited) & {9, 10, 11, 12, 13, 14, 75}
+
+    def test_a_question_naming_a_chinese_citizen_keeps_their_provisions(self, engine):
+        answer = engine.answer("中国公民出境后非法去了别国被遣返，多久之后才能再办出境证件？", today=TODAY)
+        assert 75 in [c.article for c in answer.citations if c.doc_id == "cn-exit-entry-law"]

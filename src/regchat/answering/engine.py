@@ -51,13 +51,14 @@ from .offline import (
 from .cards import Card, unclear_card, which_card_line
 from .questions import Reading, corrected_question, names_both_places, place_of, asking_clauses, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, event_date, read_question, resolve_for, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
-from .scope import has_domain_words, judge_scope, refusal, warm_up
+from .scope import governs_citizens, has_domain_words, judge_scope, names_a_citizen, refusal, warm_up
 
 log = logging.getLogger(__name__)
 
 History = Sequence[Mapping[str, Any]]
 TOP_K = 5
 MOST_PARTS = 3  # provisions quoted for a question that asks several things
+CITIZENS_DISCOUNT = 0.8  # the score of a provision addressed to Chinese citizens, for a foreigner's question
 DEEPER_K = 20  # how deep to look for a provision that states the kind of fact asked
 ONE_MEANT_MARGIN = 0.9  # an article the rest of the question fits this nearly as well is meant as much
 CLEARLY_MEANT_MARGIN = 0.67  # ... unless the rest is about another provision first: then two thirds as well
@@ -647,6 +648,23 @@ class Engine:
     # -- helpers -----------------------------------------------------------------------
 
     def _search(self, reading: Reading) -> list[Hit]:
+        """Retrieve for the question (``_retrieve``); provisions addressed to Chinese citizens (their
+        exit, an exit ban on them, a citizen sent back from abroad) come after those for foreigners
+        unless the conversation names a Chinese citizen: regchat's readers are foreigners and those
+        who employ or help them, and "deported: when may I come back?" is a foreigner's question."""
+        hits = self._retrieve(reading)
+        if names_a_citizen(reading.context) or not any(self._governs_citizens(h.provision) for h in hits):
+            return hits
+        scored = [h.model_copy(update={"score": h.score * CITIZENS_DISCOUNT}) if self._governs_citizens(h.provision) else h
+                  for h in hits]  # fmt: skip
+        ranked = sorted(scored, key=lambda h: -h.score)
+        return [h.model_copy(update={"rank": i}) for i, h in enumerate(ranked, 1)]
+
+    def _governs_citizens(self, provision: Provision) -> bool:
+        official = provision.official_text()
+        return governs_citizens(official.text if official is not None else provision.text)
+
+    def _retrieve(self, reading: Reading) -> list[Hit]:
         """Retrieve for the question; a follow-up also with the turn it follows, best score per provision."""
         hits = self.retriever.search(reading.search_query, k=TOP_K)
         if not reading.follow_up:
