@@ -137,6 +137,10 @@ class TestSubjects:
         assert has_subject("居流许可怎么延期")
         assert has_domain_words("pasport")
 
+    @pytest.mark.parametrize("text", ["Does a ferry to Macau count as exiting?", "He exited via Shenzhen Bay", "she exits tomorrow"])
+    def test_a_domain_verb_is_read_in_its_forms(self, text):
+        assert has_domain_words(text)
+
 
 class TestJudgeScope:
     @pytest.mark.parametrize("question", GOVERNED_WITH_DISTRACTIONS)

@@ -401,7 +401,7 @@ def _china_visa_categories() -> frozenset[str]:
 # -- the domain's words, strong or weak (what a follow-up or a retrieval match leans on) --------
 
 _DOMAIN_EN = re.compile(
-    r"\b(?:visas?|resid\w*|permits?|stay(?:ing)?|entry|enter(?:ed|ing)?|exit|embark\w*|"
+    r"\b(?:visas?|resid\w*|permits?|stay(?:ing)?|entry|enter(?:ed|ing)?|exit(?:s|ed|ing)?|embark\w*|"
     r"disembark\w*|immigration|foreigners?|expats?|passports?|travel documents?|deport\w*|repatriat\w*|"
     r"extend|extension|expir\w*|registration|register|accommodation|hotel|landlord|work(?:ing|s)?|employ\w*|"
     r"job|intern\w*|study|student|school|card|reissue|lost|damaged|stolen|fingerprints?|health certificate|"
