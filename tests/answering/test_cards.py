@@ -33,6 +33,7 @@ def test_each_card_reaches_the_document_that_governs_it():
     [
         "我们在澳门和珠海都有外籍员工，其中一个人的工作证丢了，补办流程是怎样的？",
         "Customer lost his work card yesterday; we have addresses for him in both Zhuhai and Taipa.",
+        "我们在横琴和澳门都有员工，有个同事说他的卡过期了，怎么续？",  # "his card", said in Chinese
     ],
 )
 def test_a_loose_name_about_both_places_is_unclear(text):
@@ -44,6 +45,8 @@ def test_a_loose_name_about_both_places_is_unclear(text):
     [
         "我们在澳门和珠海都有员工，他的外雇证丢了",  # the card's own name
         "Staff in Zhuhai and Macao: one lost his blue card",
+        "Staff in Zhuhai and Macao: one lost her blue-card",
+        "我们在澳门和珠海都有员工，他的银行卡丢了",  # a card of no permit: not "his card" alone
         "去澳门打工，要不要办内地那种外籍人员工作证？",  # the place qualifies the loose name
         "Staff in Zhuhai and Macao: one lost his passport",  # no card at all
     ],
