@@ -392,7 +392,7 @@ def test_a_clause_that_only_dates_what_the_clause_before_tells_takes_its_role():
     assert roled.role == "decision" and "detention" in roled.roles  # the decision to restrict her activities
     assert roles_of("He got a decision to leave, on 2026-10-09.") == [("2026-10-09", "decision")]
     # a clause telling its own event is no date of the clause before, nor one past a full stop
-    assert roles_of("签证过期一个多月了，今天被警察带走。") == [("今天", None)]
+    assert roles_of("签证过期一个多月了，今天被警察带走。") == [("今天", "detention")]  # its own event
     assert roles_of("He got a decision to leave. On 2026-10-09 we met.") == [("2026-10-09", None)]
 
 
@@ -661,3 +661,28 @@ def test_a_year_said_in_another_sentence_dates_nothing():
 def test_may_in_lower_case_is_the_month_only_where_a_date_is_expected(text, found):
     dates, _ = scan_dates(text, dt.date(2026, 5, 20))
     assert [(d.month, d.day) for d in dates] == found
+
+
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        ("Our son was born on Christmas Day in Xiamen", dt.date(2025, 12, 25)),
+        ("she came in on New Year's Day", dt.date(2026, 1, 1)),
+        ("孩子是儿童节那天出生的", dt.date(2026, 6, 1)),
+        ("我们平安夜落地的", dt.date(2025, 12, 24)),
+    ],
+)
+def test_a_day_named_instead_of_written_is_that_date(text, day):
+    found, problems = scan_dates(text, dt.date(2026, 6, 20))
+    assert problems == [] and [f.resolve(dt.date(2026, 6, 20), "past") for f in found] == [day]
+
+
+@pytest.mark.parametrize("text", ["We travel over the Christmas holidays", "圣诞节假期去哪里玩"])
+def test_a_named_holiday_period_is_no_date(text):
+    assert find_dates(text, TODAY) == []
+
+
+def test_picked_up_by_the_police_is_a_detention_not_an_issue():
+    assert roles_of("He was picked up by police on 2026-11-04.") == [("2026-11-04", "detention")]
+    assert roles_of("他2026年11月4日被警察带走了") == [("2026年11月4日", "detention")]
+    assert roles_of("I picked up my new passport on 2026-11-04.") != [("2026-11-04", "detention")]

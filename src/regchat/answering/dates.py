@@ -309,6 +309,21 @@ _HOLIDAY_NAMES = {
 }
 _ZH_HOLIDAY = "|".join(sorted((k for k in _HOLIDAY_NAMES if not k.isascii()), key=len, reverse=True))
 _EN_HOLIDAY = "|".join(re.escape(k) for k in sorted((k for k in _HOLIDAY_NAMES if k.isascii()), key=len, reverse=True))
+NAMED_DAYS_FILE = Path(__file__).resolve().parent.parent / "data" / "named_days.json"
+
+
+@lru_cache(maxsize=1)
+def _named_days() -> tuple[tuple[re.Pattern, int, int], ...]:
+    """Days named instead of written ("Valentine's Day", "圣诞节"), each with its month and day
+    (``data/named_days.json``)."""
+    data = json.loads(NAMED_DAYS_FILE.read_text(encoding="utf-8"))
+    out = []
+    for entry in data["days"]:
+        en = [rf"\b{p}\b" for p in entry.get("en", [])]
+        out.append((re.compile("|".join(en + entry.get("zh", [])), re.I), int(entry["month"]), int(entry["day"])))
+    return tuple(out)
+
+
 _AFTER_HOLIDAY = (
     re.compile(
         rf"(?:(?P<year>\d{{4}})年)?(?P<name>{_ZH_HOLIDAY})(?:节)?(?:小长假|长假|假期|放假)?(?:结束)?(?:后|以后|之后)的?"
@@ -463,6 +478,11 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
                 add(FoundDate(written, start, end, month, day, None))
             else:
                 problem(DateProblem("nonexistent", written, start, end, None, month, day))
+    for pattern, month, day in _named_days():
+        # "born on Valentine's Day", "圣诞节入境": that day, in a year the words around it settle
+        for m in pattern.finditer(text):
+            if free(m.start(), m.end()):
+                add(FoundDate(m.group(0), m.start(), m.end(), month, day, None))
     if today is not None:
         # "春节后第一个工作日", "the first working day after National Day": read off the holiday calendar.
         for pattern in _AFTER_HOLIDAY:
@@ -492,10 +512,6 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
             value = _zh_relative(m, today)
             if value:
                 add(FoundDate(m.group(0), m.start(), m.end(), value.month, value.day, value.year, relative=True))
-    for pattern, month, day in _NAMED_DAYS:
-        for m in pattern.finditer(text):
-            if free(m.start(), m.end()):
-                add(FoundDate(m.group(0), m.start(), m.end(), month, day, None))
     if today is not None:
         # "下周五", "本周三", "上星期一": a weekday of this, next or last week (weeks start on Monday).
         for m in _ZH_WEEKDAY.finditer(text):
@@ -537,12 +553,6 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
     return sorted(found, key=lambda f: f.start), sorted(problems, key=lambda p: p.start)
 
 
-# One-day holidays on a fixed date, named instead of dated ("元旦那天", "on New Year's Day"); the
-# holiday periods (May Day, National Day) name no single day and are left alone.
-_NAMED_DAYS = (
-    (re.compile(r"元旦|\bnew year'?s day\b", re.I), 1, 1),
-    (re.compile(r"圣诞节|\bchristmas day\b", re.I), 12, 25),
-)
 _ZH_WEEKDAY = re.compile(r"(?P<rel>下下|下个|下|上个|上|这个|这|本)(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])")
 _ZH_WEEK_OFFSET = {"下下": 2, "下个": 1, "下": 1, "上个": -1, "上": -1, "这个": 0, "这": 0, "本": 0}
 _ZH_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
