@@ -599,3 +599,17 @@ def test_the_event_is_counted_from_before_a_date_that_is_the_users_own_step():
     assert [r.roles for r in reading.roles] == [("change", "action"), ("change",)]
     assert choice.rule is not None and choice.rule.id == "law-33-change-registration"
     assert choice.event is not None and choice.event.found.text == "2026-01-12"
+
+
+def test_the_day_of_asking_beside_a_dated_event_is_not_the_event():
+    # "this morning" only says when the police came: the registration counts from no day the question gives
+    reading, choice = choose("My friend flew in on 2026-11-20 and sleeps at my flat. This morning the police came by. "
+                             "When was the accommodation registration due?")
+    assert [r.found.text for r in reading.roles] == ["2026-11-20"]
+    assert choice.rule is None or choice.rule.id != "law-39-accommodation" or event_date(reading, choice.rule)[1] != TODAY
+
+
+def test_today_alone_may_still_be_the_event():
+    reading, choice = choose("Came through the border today on my Z visa. When is the cutoff to apply for the residence permit?")
+    assert choice.rule.id == "law-30-residence-permit"
+    assert event_date(reading, choice.rule)[1] == TODAY

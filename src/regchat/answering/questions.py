@@ -511,6 +511,11 @@ def read_question(
                 reading.roles.append(derived)
         reading.dates.sort(key=lambda f: f.start)
         reading.roles.sort(key=lambda r: r.found.start)
+    # The day the question is asked, told with no role beside a date that has one ("born on 14 February
+    # ... (today's March 2)"), dates the asking, not an event a period counts from. (Alone, "came
+    # through immigration today" may be the event.)
+    if any(r.role is not None for r in reading.roles):
+        reading.roles = [r for r in reading.roles if r.role is not None or r.found.resolve(today) != today]
     m = _STAY_DAYS.search(question) or (_STAY_DAYS.search(previous) if follow and previous else None)
     if m:
         reading.stay_days = int(next(v for v in m.groupdict().values() if v))
