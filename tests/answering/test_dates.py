@@ -686,3 +686,10 @@ def test_picked_up_by_the_police_is_a_detention_not_an_issue():
     assert roles_of("He was picked up by police on 2026-11-04.") == [("2026-11-04", "detention")]
     assert roles_of("他2026年11月4日被警察带走了") == [("2026年11月4日", "detention")]
     assert roles_of("I picked up my new passport on 2026-11-04.") != [("2026-11-04", "detention")]
+
+
+def test_a_stay_wished_for_is_no_end_of_stay_and_no_step_taken():
+    assert roles_of("They would like to remain until 2026-10-08; by when must they ask for more time?") == [("2026-10-08", "stay_wish")]
+    assert roles_of("爸妈打算待到2026年10月8日，延期最晚哪天申请？") == [("2026年10月8日", "stay_wish")]
+    assert roles_of("Her visa lets her stay until 2026-10-08.") == [("2026-10-08", "expiry")]
+    assert roles_of("She is permitted to stay until 2026-10-08.") == [("2026-10-08", "expiry")]
