@@ -28,6 +28,20 @@ CORPUS_DIR = PROJECT_ROOT / "corpus"
 DEFAULT_EMBEDDER = Settings.model_fields["embedder"].default
 
 
+@pytest.fixture(scope="session")
+def shipped_provisions() -> dict:
+    """The shipped corpus's provisions, parsed and assembled (no index), by (doc_id, article, section)."""
+    from regchat.assembly import assemble
+    from regchat.parsing import load_provisions
+
+    files: dict[str, list] = {}
+    for path in sorted(CORPUS_DIR.glob("*.md")):
+        document, provisions = load_provisions(path)
+        files.setdefault(document.doc_id, []).append((document, provisions))
+    return {(p.doc_id, p.article, p.section if p.article is None else None): p
+            for parts in files.values() for p in assemble(parts)}
+
+
 def _settings(data_dir: Path, **overrides) -> Settings:
     values = {
         "data_dir": data_dir,

@@ -17,10 +17,10 @@ Pure apart from ``load_gists``, which reads the file.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .catalogues import read_catalogue
 from .errors import DocumentError
 from .parts import plain
 from .settings import PROJECT_ROOT
@@ -89,13 +89,5 @@ def parse_gists(data: dict, source: Path | str = GISTS_FILE) -> Gists:
 def load_gists(path: Path | str | None = None) -> Gists:
     """The gists file (default ``corpus/gists.json``); no gists when there is no file, so a corpus
     of a user's own documents works without one."""
-    path = Path(path) if path is not None else DEFAULT_GISTS_PATH
-    if path.is_dir():
-        path = path / GISTS_FILE
-    if not path.is_file():
-        return Gists()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise DocumentError(path, f"cannot read the gists: {exc}") from None
-    return parse_gists(data, path)
+    path, data = read_catalogue(path, DEFAULT_GISTS_PATH, "gists")
+    return Gists() if data is None else parse_gists(data, path)

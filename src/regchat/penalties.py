@@ -12,10 +12,10 @@ Pure apart from ``load_penalties``, which reads the file.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .catalogues import read_catalogue
 from .errors import DocumentError
 from .settings import PROJECT_ROOT
 
@@ -73,13 +73,5 @@ def parse_penalties(data: dict, source: Path | str = PENALTIES_FILE) -> Penaltie
 def load_penalties(path: Path | str | None = None) -> Penalties:
     """The links file (default ``corpus/penalties.json``); none when there is no file, so a corpus
     of a user's own documents works without one."""
-    path = Path(path) if path is not None else DEFAULT_PENALTIES_PATH
-    if path.is_dir():
-        path = path / PENALTIES_FILE
-    if not path.is_file():
-        return Penalties()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise DocumentError(path, f"cannot read the penalty links: {exc}") from None
-    return parse_penalties(data, path)
+    path, data = read_catalogue(path, DEFAULT_PENALTIES_PATH, "penalty links")
+    return Penalties() if data is None else parse_penalties(data, path)
