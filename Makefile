@@ -67,6 +67,7 @@ eval: install index
 	$(PY) evals/run.py --questions evals/heldback14/fresh14.jsonl --report evals/results/fresh14-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback15/fresh15.jsonl --report evals/results/fresh15-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback16/fresh16.jsonl --report evals/results/fresh16-as-dev.json
+	$(PY) evals/run.py --questions evals/heldback17/fresh17.jsonl --report evals/results/fresh17-as-dev.json
 
 bench: install index
 	$(PY) evals/bench.py --out evals/results/bench.json
