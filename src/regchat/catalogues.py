@@ -1,5 +1,5 @@
 """The optional JSON catalogues kept beside the corpus's documents (``gists.json``,
-``penalties.json``): found in a folder or at a path, absent without error, unreadable with an
+``links.json``): found in a folder or at a path, absent without error, unreadable with an
 error naming the file."""
 
 from __future__ import annotations

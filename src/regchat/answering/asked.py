@@ -105,6 +105,26 @@ def tells_a_breach(text: str) -> bool:
     return any(p.search(text) for p in _breach_asks())
 
 
+@lru_cache(maxsize=1)
+def _link_asks() -> dict[str, tuple[re.Pattern, ...]]:
+    data = _data().get("links", {})
+    return {kind: tuple(re.compile(p, re.I) for p in patterns) for kind, patterns in data.items() if kind != "about"}
+
+
+def linked_kinds(asking: str) -> list[str]:
+    """The kinds of further question (``corpus/links.json``) the asking words put: "penalty" (a
+    penalty asked and a breach told, "晚了会罚吗"), "processing_time", and those the data's
+    ``links`` words ask ("what do I bring?": "materials"; "can the company file for me?":
+    "who_files"; "am I legal while they keep my passport?": "while_held")."""
+    kinds = [kind for kind, patterns in _link_asks().items() if any(p.search(asking) for p in patterns)]
+    names = {k.name for k in asked(asking)}
+    if "penalty" in names and tells_a_breach(asking):
+        kinds.insert(0, "penalty")
+    if "processing_time" in names:
+        kinds.append("processing_time")
+    return kinds
+
+
 def without_period_asks(text: str) -> str:
     """``text`` without the words that ask for a length of time ("how many days", "多久")."""
     for asks in _period_asks():

@@ -22,10 +22,10 @@ from ..deadlines import calendar_for, compute_deadline, describe_day, load_rules
 from ..documents import Answer, Hit, Provision, RetrievedItem
 from ..errors import DeadlineError, ModelError, RegchatError
 from ..gists import load_gists
-from ..penalties import load_penalties
+from ..links import load_links
 from ..settings import Settings, get_settings
 from ..tokens import tokenize
-from .asked import asked, tells_a_breach, asks_for_limit, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask
+from .asked import asked, linked_kinds, asks_for_limit, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask
 from .clarify import compare_actions, compose_clarification, merge_drafts
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
 from .dates import READINGS, dates_in, describe_date_problem
@@ -91,7 +91,7 @@ class Engine:
         self.rules = list(rules) if rules is not None else _load_rules(self.settings)
         self.titles_zh = _titles_zh(self.settings)
         self.gists = load_gists(self.settings.corpus_dir)
-        self.penalties = load_penalties(self.settings.corpus_dir)
+        self.links = load_links(self.settings.corpus_dir)
         self.picker = SentencePicker(retriever.provisions)
         self._rules_text = "\n".join(
             f"{getattr(r, 'summary_en', '')}\n{getattr(r, 'summary_zh', '')}" for r in self.rules
@@ -303,7 +303,7 @@ class Engine:
             draft = self._which_card(reading, candidates, hits, consulted)
         else:
             draft = self._answer_draft(reading, hits, consulted)
-        draft = self._with_penalties(reading, draft, consulted)
+        draft = self._with_linked_parts(reading, draft, consulted)
         if note:
             draft.text = f"{note}\n{draft.text}".strip()
         return _say_what_is_not_stated(reading, draft), consulted
@@ -483,27 +483,30 @@ class Engine:
             draft = merge_drafts(draft, [self._lookup(part_reading, [provision])])
         return draft
 
-    def _with_penalties(self, reading: Reading, draft: Draft, consulted: dict[str, Provision]) -> Draft:
-        """``draft`` and, when the question asks what happens if a duty is not met ("晚了会罚吗？",
-        "what if he does not register?") and the draft quotes that duty's provision, the part of the
-        provision that punishes its breach (``corpus/penalties.json``), unless it is quoted already."""
+    def _with_linked_parts(self, reading: Reading, draft: Draft, consulted: dict[str, Provision]) -> Draft:
+        """``draft`` and, when the question asks a further question about a provision the draft
+        quotes (what follows a missed duty, "晚了会罚吗？"; what to bring; who may file for the
+        applicant; whether the stay is lawful while the passport is held; how long it takes), the part
+        of the provision linked to it for that question (``corpus/links.json``), unless it is quoted
+        already: up to ``MOST_PARTS`` more provisions."""
         if draft.outcome != "answered" or not draft.cited:
             return draft
-        asking = asking_clauses(asking_sentences(reading.question))
-        if not any(k.name == "penalty" for k in asked(asking)) or not tells_a_breach(asking):
+        kinds = linked_kinds(asking_clauses(asking_sentences(reading.question)))
+        if not kinds:
             return draft
         cited = {(p.doc_id, p.article) for p in draft.cited}
         wanted: dict[tuple[str, int], list[str]] = {}
-        for p in draft.cited:
-            for link in self.penalties.of(p.doc_id, p.article):
-                if (link.doc_id, link.article) not in cited:
-                    wanted.setdefault((link.doc_id, link.article), []).append(link.text)
-        for (doc_id, article), texts in list(wanted.items())[:2]:
+        for kind in kinds:
+            for p in list(draft.cited):
+                for link in self.links.of(p.doc_id, p.article, kind):
+                    if (link.doc_id, link.article) not in cited:
+                        wanted.setdefault((link.doc_id, link.article), []).append(link.text)
+        for (doc_id, article), texts in list(wanted.items())[:MOST_PARTS]:
             provision = next(iter(self.retriever.lookup(article, doc_id)), None)
             if provision is None:
                 continue
             consulted[provision.key] = provision
-            # the part quoted is the one naming the act, read in the words the link quotes
+            # the part quoted is the one the links name, read in the words they quote
             part_reading = dataclasses.replace(reading, question=" ".join(dict.fromkeys(texts)), refs=[])
             draft = merge_drafts(draft, [self._lookup(part_reading, [provision])])
         return draft

@@ -1,0 +1,92 @@
+"""The links (``corpus/links.json``): a provision names the part of another that answers a further
+question about it (the penalty for breaching its duty, what to submit, who may file, the stay while
+the passport is held, how long it takes), quoted in that text's own words; and an answer asking
+that further question quotes the part beside the provision."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from regchat.answering import Engine
+from regchat.errors import DocumentError
+from regchat.parts import plain
+from regchat.links import KINDS, load_links, parse_links
+
+TODAY = dt.date(2026, 12, 1)
+LINKS = load_links()
+
+
+
+
+def test_the_shipped_file_has_links_of_every_kind():
+    assert {link.kind for link in LINKS.all} == set(KINDS)
+
+
+@pytest.mark.parametrize("link", LINKS.all, ids=lambda link: f"{link.kind}:{link.from_article}->{link.article}")
+def test_every_link_joins_two_provisions_of_the_corpus_in_the_linked_texts_own_words(link, shipped_provisions):
+    assert (link.from_doc, link.from_article, None) in shipped_provisions
+    linked = shipped_provisions[(link.doc_id, link.article, None)]
+    official = linked.official_text(TODAY)
+    assert official is not None and plain(link.text) in plain(official.text)
+
+
+def test_links_are_found_by_the_provision_they_start_from_and_their_kind():
+    found = LINKS.of("cn-exit-entry-law", 33, "penalty")
+    assert [(link.doc_id, link.article) for link in found] == [("cn-exit-entry-law", 76)]
+    assert {link.article for link in LINKS.of("cn-exit-entry-law", 32, "materials")} == {17}
+    assert LINKS.of("cn-exit-entry-law", 1) == []
+
+
+def test_a_link_without_its_text_or_of_an_unknown_kind_is_an_error_naming_it():
+    with pytest.raises(DocumentError, match="link 1"):
+        parse_links({"links": [{"kind": "penalty", "from": {"doc": "d", "article": 1}, "to": {"doc": "d", "article": 2}}]})
+    with pytest.raises(DocumentError, match="link 1: 'kind'"):
+        parse_links({"links": [{"kind": "fee", "from": {"doc": "d", "article": 1}, "to": {"doc": "d", "article": 2, "text": "x"}}]})
+
+
+def test_a_corpus_without_the_file_has_no_links(tmp_path):
+    assert len(load_links(tmp_path)) == 0
+
+
+@pytest.fixture(scope="module")
+def engine(retriever, shipped_settings):
+    return Engine(retriever, shipped_settings)
+
+
+@pytest.mark.parametrize(
+    "question, penalty",
+    [
+        ("My passport was renewed on 2026-11-20, so the number on my residence permit is old. By when must I "
+         "update it, and will I be fined if I do it late?", 76),
+        ("我们公司的外籍员工换了新护照，居留证件还没变更。要是拖着不办，会被罚款吗？", 76),
+    ],
+)
+def test_asking_what_follows_a_missed_duty_quotes_the_penalty_part_beside_the_duty(engine, question, penalty):
+    answer = engine.answer(question, today=TODAY)
+    articles = [c.article for c in answer.citations if c.doc_id == "cn-exit-entry-law"]
+    assert 33 in articles and penalty in articles
+    assert "二千元以下罚款" in answer.text or "2,000 yuan" in answer.text or "2000" in answer.text
+
+
+def test_asking_how_a_matter_is_handled_asks_no_penalty(engine):
+    answer = engine.answer("我的居留许可下个月到期，想申请延长居留期限，这要怎么处理？", today=TODAY)
+    assert 78 not in [c.article for c in answer.citations if c.doc_id == "cn-exit-entry-law"]
+
+
+@pytest.mark.parametrize(
+    "question, linked",
+    [
+        # what to submit, and the stay while the passport is held, for a visa page ruined in the wash
+        ("My visa page got soaked and is unreadable. Where do I get the visa reissued, what documents do I "
+         "need, and am I legal while they keep my passport?", {12, 13}),
+        ("我的居留证件2027年1月15日到期，最晚哪天申请延期？要带什么材料？", {17}),
+        ("My residence permit expires on 2027-01-20. By when must I apply to extend it, and can my employer "
+         "file for me?", {19}),
+    ],
+)
+def test_a_further_question_about_an_application_quotes_the_linked_parts(engine, question, linked):
+    answer = engine.answer(question, today=TODAY)
+    articles = {c.article for c in answer.citations if c.doc_id == "cn-foreigner-entry-exit-regulations"}
+    assert linked <= articles
