@@ -354,17 +354,15 @@ class Engine:
                 if rule.kind not in {"maximum"}:
                     draft.text += "\n" + date_hint(rule, reading.lang)
                 return draft
-        if not (reading.asks_deadline or reading.reuses_previous):
-            # A date in a question that asks for none ("refused entry yesterday: may they?") starts
-            # no computation and no "which deadline?": the question is answered from the texts.
-            choice = dataclasses.replace(choice, rule=None, reason="", candidates=(), event=None, also=(), via=None)
-            rule = None
-        if choice.abstains and len(choice.candidates) == 1 and choice.reason == "low_score" \
-                and choice.candidates[0].evidence.role_fit <= 0:
-            # "Which one?" offering one rule the question hardly names and none of whose dates is that
-            # rule's event (a visa's last day of validity, a lost visa's replacement read as a receipt)
-            # asks nothing useful: the question is answered from the texts instead. ("Landed ten days
-            # ago: my deadline?" still asks: its date is the one rule's event.)
+        # A date in a question that asks for none ("refused entry yesterday: may they?") starts no
+        # computation and no "which deadline?"; nor does a "which one?" offering one rule the question
+        # hardly names and none of whose dates is that rule's event (a visa's last day of validity, a
+        # lost visa's replacement read as a receipt). The question is answered from the texts.
+        # ("Landed ten days ago: my deadline?" still asks: its date is the one rule's event.)
+        asks_no_date = not (reading.asks_deadline or reading.reuses_previous)
+        one_weak_candidate = choice.abstains and len(choice.candidates) == 1 and choice.reason == "low_score" \
+            and choice.candidates[0].evidence.role_fit <= 0
+        if asks_no_date or one_weak_candidate:
             choice = dataclasses.replace(choice, rule=None, reason="", candidates=(), event=None, also=(), via=None)
             rule = None
         if choice.abstains:  # the question does not clearly date one rule's event: ask which
@@ -497,7 +495,7 @@ class Engine:
         cited = {(p.doc_id, p.article) for p in draft.cited}
         wanted: dict[tuple[str, int], list[str]] = {}
         for kind in kinds:
-            for p in list(draft.cited):
+            for p in draft.cited:
                 for link in self.links.of(p.doc_id, p.article, kind):
                     if (link.doc_id, link.article) not in cited:
                         wanted.setdefault((link.doc_id, link.article), []).append(link.text)
@@ -656,9 +654,10 @@ class Engine:
         unless the conversation names a Chinese citizen: regchat's readers are foreigners and those
         who employ or help them, and "deported: when may I come back?" is a foreigner's question."""
         hits = self._retrieve(reading)
-        if names_a_citizen(reading.context) or not any(self._governs_citizens(h.provision) for h in hits):
+        theirs = {h.provision.key for h in hits if self._governs_citizens(h.provision)}
+        if not theirs or names_a_citizen(reading.context):
             return hits
-        scored = [h.model_copy(update={"score": h.score * CITIZENS_DISCOUNT}) if self._governs_citizens(h.provision) else h
+        scored = [h.model_copy(update={"score": h.score * CITIZENS_DISCOUNT}) if h.provision.key in theirs else h
                   for h in hits]  # fmt: skip
         ranked = sorted(scored, key=lambda h: -h.score)
         return [h.model_copy(update={"rank": i}) for i, h in enumerate(ranked, 1)]

@@ -38,6 +38,7 @@ from .dates import (
     FoundDate,
     Prefer,
     RoledDate,
+    _safe_date,
     derived_date,
     event_role,
     find_cues,
@@ -402,13 +403,6 @@ def is_follow_up(question: str, previous: str | None) -> bool:
     return not has_domain_words(question)
 
 
-def _safe_day(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
 def corrected_question(question: str, history: Sequence[Mapping[str, Any]], today: dt.date) -> tuple[str, list] | None:
     """A follow-up that only puts another date in place of the earlier turn's ("不对，她是14号到的，
     那最晚呢？", "sorry, it was the 12th, not the 2nd: same question"): the earlier question asked again,
@@ -416,14 +410,17 @@ def corrected_question(question: str, history: Sequence[Mapping[str, Any]], toda
     The earlier question's rule, its days of stay and its subject then hold whole. None when the message
     names a thing or person the earlier question did not, asks anything but a date, or dates two events."""
     previous = _previous_user_turn(history)
-    if not previous or not is_follow_up(question, previous) or detect_language(question) != detect_language(previous):
+    if not previous or not is_follow_up(question, previous):
+        return None
+    lang = detect_language(previous)
+    if detect_language(question) != lang:
         return None
     found, problems = scan_dates(question, today)
     if len(found) != 1 or problems or find_offsets(question) or _STAY_DAYS.search(question):
         return None
-    if subjects_in(question) - subjects_in(previous) or asks_of_another_person(asking_sentences(question)):
-        return None
     asking = asking_sentences(question)
+    if subjects_in(question) - subjects_in(previous) or asks_of_another_person(asking):
+        return None
     if asking != question and found[0].text not in asking and not _DEADLINE_ASK.search(asking):
         return None  # the date is told beside another question ("filed on the 3rd. Can we appeal?")
     before = find_dates(previous, today)
@@ -439,12 +436,13 @@ def corrected_question(question: str, history: Sequence[Mapping[str, Any]], toda
         return None
     said = found[0].text
     earlier = replaced[0].found
-    if found[0].monthless and not earlier.monthless and _safe_day(earlier.year or 2024, earlier.month, found[0].day):
+    if found[0].monthless and not earlier.monthless and _safe_date(earlier.year or 2024, earlier.month, found[0].day):
         # "the 23rd" after "9 March": the 23rd of the earlier date's month, read as that date was
-        month, day = earlier.month, found[0].day
-        said = f"{earlier.year}年{month}月{day}日" if earlier.year and detect_language(previous) == "zh" else \
-            f"{month}月{day}日" if detect_language(previous) == "zh" else \
-            f"{day} {calendar.month_name[month]}" + (f" {earlier.year}" if earlier.year else "")
+        month, day, year = earlier.month, found[0].day, earlier.year
+        if lang == "zh":
+            said = f"{year}年{month}月{day}日" if year else f"{month}月{day}日"
+        else:
+            said = f"{day} {calendar.month_name[month]}" + (f" {year}" if year else "")
     text = previous
     for r in sorted(replaced, key=lambda r: -r.found.start):
         text = text[: r.found.start] + said + text[r.found.end :]

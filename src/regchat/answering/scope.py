@@ -232,6 +232,9 @@ def foreign_matters(text: str) -> list[ForeignMatter]:
 # A Chinese citizen abroad: who asks, which ties the question to none of China's rules for foreigners.
 _CITIZEN = re.compile(r"\bchinese (?:citizens?|nationals?|passports?|nationality)\b|中国籍|中国公民|中国护照|中国人", re.I)
 _IN_EN = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$", re.I)  # "working in Taipei"
+_IN_ZH = re.compile(r"在$")  # 在高雄的工厂工作
+_CONSULATE_ZH = re.compile(r"^的?(?:驻华)?(?:大使馆|使馆|领馆|领事馆|总领馆)")
+_APPLIED_THERE_EN = re.compile(r"\b(?:appl(?:y|ied|ying)|embassy|consulate|visa centre|visa center)\b", re.I)
 
 
 def names_a_citizen(text: str) -> bool:
@@ -248,9 +251,6 @@ def governs_citizens(official_text: str) -> bool:
     names no foreigner (the Law's scope, "中国公民出境入境、外国人入境出境…", is everyone's)."""
     first = re.split(r"[。；]", official_text.strip(), maxsplit=1)[0]
     return bool(_CITIZENS_FIRST.match(first)) and "外国人" not in first
-_IN_ZH = re.compile(r"在$")  # 在高雄的工厂工作
-_CONSULATE_ZH = re.compile(r"^的?(?:驻华)?(?:大使馆|使馆|领馆|领事馆|总领馆)")
-_APPLIED_THERE_EN = re.compile(r"\b(?:appl(?:y|ied|ying)|embassy|consulate|visa centre|visa center)\b", re.I)
 
 
 @lru_cache(maxsize=1024)
