@@ -56,6 +56,7 @@ TODAY = dt.date(2026, 11, 22)
         ("我2026年十月一日入境", dt.date(2026, 10, 1)),
         ("入境日期：２０２６年９月３日", dt.date(2026, 9, 3)),
         ("入境日期：２０２６／９／３", dt.date(2026, 9, 3)),
+        ("居留证2027年7月22到期", dt.date(2027, 7, 22)),
     ],
 )
 def test_each_written_form_is_found(text, expected):
@@ -68,6 +69,26 @@ def test_a_chinese_day_and_month_takes_the_year_of_the_next_such_day_for_an_expi
     (found,) = find_dates("我的居留许可12月15日到期", TODAY)
     assert found.year is None
     assert found.resolve(TODAY, "future") == dt.date(2026, 12, 15)
+
+
+@pytest.mark.parametrize("text", ["居留证7月22到期", "7月22到期，要续吗"])
+def test_a_chinese_month_and_day_needs_no_day_character(text):
+    (found,) = find_dates(text, TODAY)
+    assert (found.month, found.day, found.text) == (7, 22, "7月22")
+
+
+@pytest.mark.parametrize("text", ["停留3个月20天", "5月份", "12月初", "7月22日", "每月500元", "5月10天后"])
+def test_a_month_followed_by_a_count_or_a_part_of_it_is_no_bare_day(text):
+    assert not [f.text for f in find_dates(text, TODAY) if f.text[-1].isdigit()]
+
+
+def test_an_end_written_without_a_year_is_the_one_still_to_come_unless_it_just_passed():
+    # asked on 22 November 2026
+    assert resolve_yearless(3, 2, TODAY, "ahead") == dt.date(2027, 3, 2)
+    assert resolve_yearless(11, 30, TODAY, "ahead") == dt.date(2026, 11, 30)
+    assert resolve_yearless(11, 1, TODAY, "ahead") == dt.date(2026, 11, 1)  # three weeks ago: lapsed
+    assert resolve_yearless(9, 23, TODAY, "ahead") == dt.date(2026, 9, 23)  # 60 days ago
+    assert resolve_yearless(9, 21, TODAY, "ahead") == dt.date(2027, 9, 21)  # 62 days ago: next year's
 
 
 def test_yearless_dates_resolve_relative_to_today():

@@ -17,7 +17,7 @@ Forms understood (English and Chinese):
 A date written without a year is kept as a :class:`FoundDate` with
 ``year_given=False``; :func:`resolve` picks the year relative to ``today``,
 preferring the past for events that already happened (entry, birth) and the
-future for expiries.
+future for expiries (unless the day passed within the last two months).
 
 Ambiguous and impossible dates
     When day and month are both numbers and both orders give different real
@@ -46,7 +46,7 @@ import dateparser
 from ..deadlines.matching import ZH_MASK
 from ..tokens import is_chinese
 
-Prefer = Literal["past", "future", "nearest"]
+Prefer = Literal["past", "future", "nearest", "ahead"]
 READINGS: tuple[Prefer, ...] = ("past", "future", "nearest")
 
 MONTHS = {
@@ -148,6 +148,8 @@ _DATE_CONTEXT = re.compile(
 
 _YEARLESS = [
     re.compile(rf"(?<![\d年零〇一二两三四五六七八九十])(?P<mon>{_ZH_SMALL})\s*月\s*(?P<day>{_ZH_SMALL})\s*[日号]"),
+    # "居留证7月22到期": the day in digits with no 日 or 号 after it, when no unit or further digit follows
+    re.compile(r"(?<![\d年零〇一二两三四五六七八九十])(?P<mon>\d{1,2})\s*月\s*(?P<day>\d{1,2})(?![\d日号天个年周次人元岁%％多小分.．:：])"),
     re.compile(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!\s*,?\s*\d{{4}}(?!{_AMOUNT_AFTER}))", re.I),
     re.compile(
         rf"\b{_MONTH}\s+(?:the\s+)?{_DAY}\b(?!\s*,?\s*\d{{4}}(?!{_AMOUNT_AFTER}))(?!\s*(?:days?|weeks?|months?|hours?|years?))",
@@ -242,21 +244,34 @@ def resolve_yearless(month: int, day: int, today: dt.date, prefer: Prefer = "nea
     """The year for a day and month written without one.
 
     ``past``: the latest such date on or before today (an entry or a birth);
-    ``future``: the earliest on or after today (an expiry); ``nearest``: whichever
+    ``future``: the earliest on or after today (a plan); ``ahead``: the earliest on or after
+    today unless the same day passed within ``RECENT_DAYS`` (an expiry: "it ran out on 31
+    January", asked on 5 February, is five days ago, not next year); ``nearest``: whichever
     of last, this and next year's is closest to today.
     """
     candidates = [d for y in (today.year - 1, today.year, today.year + 1) if (d := _safe_date(y, month, day))]
     return _preferred(candidates, today, prefer)
 
 
+# An end (an expiry, a last day to enter) written without a year is most often still to come,
+# but one that passed this recently is the one meant: nobody asks about a permit's end a year ahead
+# in the words of a lapsed one, while a lapsed one is a common question.
+RECENT_DAYS = 61
+
+
 def _preferred(candidates: list[dt.date], today: dt.date, prefer: Prefer) -> dt.date | None:
-    """``past``: the latest on or before today; ``future``: the earliest on or after; ``nearest``."""
+    """``past``: the latest on or before today; ``future``: the earliest on or after; ``ahead``:
+    the future's, unless the same day passed within ``RECENT_DAYS``; ``nearest``."""
     if not candidates:
         return None
     if prefer == "past":
         past = [d for d in candidates if d <= today]
         return max(past) if past else min(candidates)
-    if prefer == "future":
+    if prefer == "ahead":
+        recent = [d for d in candidates if d < today and (today - d).days <= RECENT_DAYS]
+        if recent:
+            return max(recent)
+    if prefer in ("future", "ahead"):
         future = [d for d in candidates if d >= today]
         return min(future) if future else max(candidates)
     return min(candidates, key=lambda d: abs((d - today).days))

@@ -493,7 +493,7 @@ def read_question(
     if reading.previous_dates and previous:
         reading.previous_roles = read_roles(previous, reading.previous_dates)
         anchor = next((r for r in reading.previous_roles if r.role), reading.previous_roles[0])
-        prefer: Prefer = "future" if anchor.role == "expiry" else "nearest"
+        prefer: Prefer = "ahead" if anchor.role == "expiry" else "nearest"
         if anchor.role:
             # "And if it was 10 May?": a new date the words do not place replaces the earlier one.
             reading.roles = [
@@ -1269,7 +1269,7 @@ def prefer_for(kind: str, reading: Reading) -> Prefer:
     """Which year a date written without one most likely means, for this kind of rule."""
     k = kind.lower().replace("_", " ")
     if "before" in k or "expiry" in k:
-        return "future"
+        return "ahead"
     return "past" if reading.past_tense else "nearest"
 
 
