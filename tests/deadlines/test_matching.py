@@ -108,6 +108,30 @@ def test_two_close_rules_with_different_results_abstain_and_name_both():
     assert {c.id for c in decision.candidates} == {"entry-rule", "expiry-rule"}
 
 
+def test_of_two_close_rules_the_one_whose_event_the_date_is_first_read_as_is_computed():
+    # "expires on 18 June ... when do I file?": the date is an expiry, and only in a second reading a filing
+    ranking = rank_rules(
+        {
+            "entry-rule": Evidence(keywords=5.0, role_fit=0.5, datable=True),
+            "expiry-rule": Evidence(keywords=4.5, role_fit=1.0, datable=True),
+        },
+        RULES,
+    )
+    decision = decide(ranking, dated=True)
+    assert decision.rule is not None and decision.rule.id == "expiry-rule" and decision.reason == ""
+
+
+def test_two_close_rules_both_fitting_the_date_still_abstain():
+    ranking = rank_rules(
+        {
+            "entry-rule": Evidence(keywords=5.0, role_fit=1.0, datable=True),
+            "expiry-rule": Evidence(keywords=4.5, role_fit=1.0, datable=True),
+        },
+        RULES,
+    )
+    assert decide(ranking, dated=True).reason == "close"
+
+
 def test_the_asking_sentence_naming_the_top_rule_too_keeps_it():
     ranking = rank_rules(
         {

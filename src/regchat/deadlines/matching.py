@@ -206,7 +206,9 @@ def decide(
     its event happens to) a rule
     whose event no date has (``role``), or when a
     rule with another result that the question could also date is within ``min_margin``
-    or a tenth of the top score, whichever is more (``close``). An abstention names the
+    or a tenth of the top score, whichever is more (``close``), unless only one of the close
+    rules takes the date as its words first read it (the others only in a second reading): that
+    one is computed. An abstention names the
     top rule and the close ones, or for ``role`` the rules whose events the dates do have.
     When the question's dates name one day (``one_day``) and the top rule cannot take it, a
     close rule that can, and whose event the question tells, is chosen (:func:`_told_instead`).
@@ -254,6 +256,11 @@ def decide(
     needed = max(min_margin, RELATIVE_MARGIN * top.score)
     if ranking.margin < needed:
         close = [c for c in ranking.candidates if top.score - c.score < needed and c.evidence.role_fit >= 0]
+        fitting = _distinct([c for c in close if c.evidence.role_fit >= 1])
+        if len(fitting) == 1 and all(c.evidence.role_fit < 1 for c in close if not same_result(c.rule, fitting[0].rule)):
+            # One close rule's event is what the date's own words make it ("expires on 18 June"); the
+            # others take the date only in a second reading of those words: the first reading wins.
+            return Decision(fitting[0].rule, "", (fitting[0],), ranking)
         return Decision(None, "close", tuple(_distinct(close))[:MAX_NAMED], ranking)
     return Decision(top.rule, "", (top,), ranking)
 
