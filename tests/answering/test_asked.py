@@ -91,6 +91,13 @@ class TestKinds:
     def test_how_much_to_pay_asks_the_fee(self, question):
         assert "fee" in [k.name for k in asked(question)]
 
+    @pytest.mark.parametrize(
+        "text",
+        ["（三）拖欠劳动者的劳动报酬，经国务院有关部门……决定不准出境的；", "is in arrears with the wages of workers"],
+    )
+    def test_unpaid_wages_are_stated_by_a_text_on_unpaid_remuneration(self, text):
+        assert unstated("工厂欠工人工资，外籍老板会被限制出境吗？", [text]) == []
+
     def test_a_number_of_people_answers_how_many_people(self):
         assert unstated("要几个人？", ["由两名与其同性别的人民警察进行"]) == []
 
