@@ -417,6 +417,32 @@ def test_a_clause_that_only_dates_what_the_clause_before_tells_takes_its_role():
     assert roles_of("He got a decision to leave. On 2026-10-09 we met.") == [("2026-10-09", None)]
 
 
+def test_a_date_of_something_done_takes_what_the_rest_of_its_sentence_says_was_done():
+    text = "This morning (Mon 28 Sept) I went to the office, they accepted my application and gave me a receipt."
+    assert roles_of(text)[-1] == ("28 Sept", "filing")
+    (roled,) = read_roles("On 2026-09-28 I went to the office, they accepted my application.",
+                          find_dates("On 2026-09-28 I went to the office, they accepted my application.", TODAY))
+    assert roled.roles == ("filing", "action")  # going there stays a reading of it
+    # not past the sentence's end, nor past a clause with a date of its own
+    assert roles_of("On 2026-09-28 I went to the office. They accepted my application.") == [("2026-09-28", "action")]
+    assert roles_of("On 2026-09-28 I went to the office, on 2026-09-30 they accepted my application.")[0] == (
+        "2026-09-28", "action")
+    # a date whose own words say what it is keeps it
+    assert roles_of("I entered on 2026-09-28, they accepted my application later.")[0] == ("2026-09-28", "entry")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("My wallet got stolen on 2026-09-27.", None),
+        ("my wallet got nicked on the metro on 2026-09-27", None),
+        ("I got my permit on 2026-09-27.", "issue"),
+    ],
+)
+def test_something_that_got_lost_or_stolen_was_not_issued(text, expected):
+    assert roles_of(text)[0][1] == expected
+
+
 def test_enter_before_is_the_visas_validity_not_an_entry():
     assert roles_of("The visa says enter before 2026-12-15.") == [("2026-12-15", "enter_before")]
     assert roles_of("签证须在2026年12月15日前入境") == [("2026年12月15日", "enter_before")]

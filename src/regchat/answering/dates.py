@@ -886,6 +886,7 @@ _CLAUSE_END = re.compile(r"[。！？；，\n]+|[.!?;,]+(?=\s|\D|$)|\s+(?:and|bu
 
 
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+GENERIC_ROLE = "action"  # something the user did, without saying what the deed was the date of
 _DATING_ONLY = 4  # what a clause may say beside its date and still only date it: "落款", "dated", "signed on"
 
 
@@ -962,17 +963,32 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
             return []
         return [c for c in all_cues if cs <= c.start and c.end <= ce]
 
+    def told_after(e: int) -> list[Cue]:
+        """The cues of the clauses after, to the sentence's end, that date nothing themselves, for a
+        clause whose own words only say the user did something ("on 28 Sept I went to the office,
+        they accepted my application and gave me a receipt"): what was done that day is told there."""
+        out: list[Cue] = []
+        for cs, ce in (c for c in clauses if c[0] >= e):
+            if _SENTENCE_END.search(text[e:cs]) or any(cs <= o.start < ce for o in dates):
+                break
+            out += [c for c in all_cues if cs <= c.start and c.end <= ce and c.role != GENERIC_ROLE]
+        return out
+
     out = []
     for d in dates:
         s, e = clause_of(d.start)
         same = [c for c in all_cues if s <= c.start and c.end <= e]
         mates = [o for o in dates if s <= o.start < e]
         own = [c for c in same if min(mates, key=lambda o: (distance(c, o), o.start)) is d] or told_before(s, e, mates)
+        last = max(mates, key=lambda o: o.start) is d  # ("This morning (Mon 28 Sept) I went ...": the latter)
+        after = told_after(e) if last and own and all(c.role == GENERIC_ROLE for c in own) else []
         # A cue read across the words of a more specific one ("签证[入境有效期]到") is not nearer for
         # it: those words are the specific cue's ("入境有效期到1月8日" is the last day to enter).
         own = [c for c in own if not any(o is not c and c.start <= o.start and o.end <= c.end
                                          and order.index(o.role) < order.index(c.role) for o in own)]
         ranked = sorted(own, key=lambda c: (distance(c, d), order.index(c.role)))
+        # what was done is told after: those roles lead, "went to" stays a reading of its own
+        ranked = sorted(after, key=lambda c: (distance(c, d), order.index(c.role))) + ranked
         roles = tuple(dict.fromkeys(c.role for c in ranked))
         first = ranked[0] if ranked else None
         out.append(RoledDate(d, first.role if first else None, roles, first.text if first else None))
