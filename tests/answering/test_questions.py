@@ -613,3 +613,23 @@ def test_today_alone_may_still_be_the_event():
     reading, choice = choose("Came through the border today on my Z visa. When is the cutoff to apply for the residence permit?")
     assert choice.rule.id == "law-30-residence-permit"
     assert event_date(reading, choice.rule)[1] == TODAY
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I submitted my residence permit renewal on 28 September; by when must the office decide?",
+        "他9月28日递交了居留证件延期申请，出入境最晚哪天要作出决定？",
+    ],
+)
+def test_a_renewal_never_gets_the_decision_rule_of_a_first_application(question):
+    # Law Art. 30's 15 days are for the application after entry; Regulations Art. 18 governs renewals
+    reading, choice = choose(question)
+    assert "law-30-decision" not in {c.rule.id for c in choice.candidates}
+    assert choice.rule is not None and choice.rule.id == "reg-18-receipt"
+    assert event_date(reading, choice.rule)[1] == dt.date(2026, 9, 28)
+
+
+def test_the_decision_on_a_first_application_is_still_a_candidate():
+    reading, choice = choose("我9月28日递交了首次居留证件申请，出入境最晚哪天要作出审查决定？")
+    assert "law-30-decision" in {c.rule.id for c in choice.candidates}

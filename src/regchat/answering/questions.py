@@ -1237,6 +1237,10 @@ def rule_evidence(
                 own += ANSWERED_WEIGHT
         if getattr(rule, "named_only", False) and own <= 0 and before <= 0:
             continue  # a rule for a case the question does not name (a port visa)
+        if (excluded := getattr(rule, "not_when", ())) and (
+            keyword_weight(excluded, reading.question, kw_tokens) > 0 or (prev and keyword_weight(excluded, prev, p_tokens) > 0)
+        ):
+            continue  # a case the rule's article does not govern (a renewal, for a first application's rule)
         out[rule.id] = Evidence(
             keywords=own,
             asked_keywords=asked,

@@ -71,6 +71,9 @@ class Rule(BaseModel):
     # The rule applies only to a case the question must name by one of its keywords (a port visa,
     # a temporary entry): its event (an entry) alone does not make it a candidate.
     named_only: bool = False
+    # Words that tell a case the rule's article does not govern (Law Art. 30's first application, for
+    # a renewal: Art. 32 and Regulations Art. 18 govern that): a question telling one never gets it.
+    not_when: list[str] = []
     label: str = ""  # 'Exit and Entry Administration Law, Art. 30', filled in by the loader
     label_zh: str = ""  # '《中华人民共和国出境入境管理法》第三十条', filled in by the loader
 
