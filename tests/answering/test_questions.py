@@ -630,6 +630,9 @@ def test_a_renewal_never_gets_the_decision_rule_of_a_first_application(question)
     assert event_date(reading, choice.rule)[1] == dt.date(2026, 9, 28)
 
 
-def test_the_decision_on_a_first_application_is_still_a_candidate():
+def test_the_decision_on_a_first_application_is_counted_as_the_regulations_count_it():
+    # Law Art. 30 sets the 15 days; the Regulations (Arts. 18 and 36) count them in working days
     reading, choice = choose("我9月28日递交了首次居留证件申请，出入境最晚哪天要作出审查决定？")
-    assert "law-30-decision" in {c.rule.id for c in choice.candidates}
+    assert choice.rule is not None and choice.rule.id == "reg-18-receipt"
+    _, named = choose("按出境入境管理法，我9月28日递交了首次居留证件申请，最晚哪天要作出审查决定？")
+    assert "law-30-decision" in {c.rule.id for c in named.candidates}

@@ -98,6 +98,15 @@ def test_where_the_translation_misleads_the_chinese_reading_is_in_the_steps():
 def test_working_day_rules_are_the_regulations_periods_and_the_law_decision_is_calendar_days():
     assert get_rule("reg-13-receipt").unit == get_rule("reg-18-receipt").unit == "working_days"
     assert get_rule("law-30-decision").unit == "days"
+    # ... which the Regulations implement in working days: their rule answers where both fit
+    assert get_rule("law-30-decision").implemented_by == "reg-18-receipt"
+
+
+def test_every_implementing_rule_is_a_rule_of_the_catalogue_for_the_same_region():
+    rules = {r.id: r for r in load_rules()}
+    for rule in rules.values():
+        if rule.implemented_by:
+            assert rule.implemented_by in rules and rules[rule.implemented_by].region == rule.region
 
 
 @pytest.mark.parametrize(

@@ -1165,7 +1165,7 @@ def rule_evidence(
     named_docs = {r.doc_id for r in reading.refs if r.doc_id}
     named_kind = (
         "regulation" if re.search(r"\bregulations?\b|条例|细则", reading.question, re.I) else
-        "law" if re.search(r"\blaw\b|出入境管理法", reading.question, re.I) else None
+        "law" if re.search(r"\blaw\b|出入境管理法|出境入境管理法", reading.question, re.I) else None
     )  # fmt: skip
     region = None if any_region else reading.region
     asking = asking_part(reading.question)
@@ -1262,6 +1262,13 @@ def rule_evidence(
             role_unique=role_counts[rule_role(rule)] == 1,
             timeliness=_timeliness(rule, date, roled) if asks_in_time else 0.0,
         )
+    for rule in rules:
+        target = getattr(rule, "implemented_by", "")
+        if rule.id in out and target in out and out[target].named \
+                and not (out[rule.id].document_named or out[rule.id].kind_named):
+            # The Regulations count the Law's period for the same decision (in working days): their
+            # rule answers, unless the question names the Law.
+            del out[rule.id]
     if any(e.timeliness > 0 and e.datable for e in out.values()):
         # "Was I late?", with the asker's step dated apart from the event that starts it: the
         # authority's deadlines are no answer, unless the sentence that asks names them.

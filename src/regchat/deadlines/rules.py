@@ -74,6 +74,9 @@ class Rule(BaseModel):
     # Words that tell a case the rule's article does not govern (Law Art. 30's first application, for
     # a renewal: Art. 32 and Regulations Art. 18 govern that): a question telling one never gets it.
     not_when: list[str] = []
+    # The rule of the provision that implements this one for the same period (Regulations Art. 18's
+    # receipt, counted in working days, for the decision Law Art. 30 sets): where both fit, that one answers.
+    implemented_by: str = ""
     label: str = ""  # 'Exit and Entry Administration Law, Art. 30', filled in by the loader
     label_zh: str = ""  # '《中华人民共和国出境入境管理法》第三十条', filled in by the loader
 
