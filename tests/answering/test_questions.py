@@ -636,3 +636,23 @@ def test_the_decision_on_a_first_application_is_counted_as_the_regulations_count
     assert choice.rule is not None and choice.rule.id == "reg-18-receipt"
     _, named = choose("按出境入境管理法，我9月28日递交了首次居留证件申请，最晚哪天要作出审查决定？")
     assert "law-30-decision" in {c.rule.id for c in named.candidates}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "罚款决定书落款是2月26日，我3月2日才签收，缴纳罚款最晚哪天？",
+        "The penalty decision is dated 26 February and I signed for it on 2 March. By when must I pay the fine?",
+    ],
+)
+def test_a_fine_is_counted_from_the_day_the_decision_was_received_not_the_day_it_bears(question):
+    reading = read_question(question, [], dt.date(2026, 3, 5), [])
+    choice = choose_rule(reading, RULES, [])
+    assert choice.rule is not None and choice.rule.id == "law-87-pay-fine"
+    assert event_date(reading, choice.rule)[1] == dt.date(2026, 3, 2)
+
+
+def test_a_fine_decision_dated_only_once_is_counted_from_that_day():
+    reading = read_question("处罚决定书是2月26日作出的，罚款最晚哪天交？", [], dt.date(2026, 3, 5), [])
+    choice = choose_rule(reading, RULES, [])
+    assert event_date(reading, choice.rule)[1] == dt.date(2026, 2, 26)

@@ -102,6 +102,13 @@ def test_working_day_rules_are_the_regulations_periods_and_the_law_decision_is_c
     assert get_rule("law-30-decision").implemented_by == "reg-18-receipt"
 
 
+def test_every_role_a_rule_counts_from_is_a_role_dates_are_read_with():
+    from regchat.answering.dates import load_role_cues
+
+    assert get_rule("law-87-pay-fine").counts_from == "issue"
+    assert all(r.counts_from in ("", *load_role_cues().order) for r in load_rules())
+
+
 def test_every_implementing_rule_is_a_rule_of_the_catalogue_for_the_same_region():
     rules = {r.id: r for r in load_rules()}
     for rule in rules.values():

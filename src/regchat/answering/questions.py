@@ -591,6 +591,7 @@ _SUBJECTS: dict[str, str] = {
     "health": r"\b(?:health certificate|health check|medical|physical exam\w*|proof of health)\b|体检|健康证明|健康",
     "receipt": r"\b(?:receipt|acknowledge?ment)\b|回执",
     "stay_permit": r"\bstay permit\b|停留证",
+    "penalty": r"\b(?:penalty|fine) (?:decision|notice)s?\b|\bpenalty\b|\bfined\b|处罚决定|罚款决定|罚款|罚单",
     "residence": r"\bresidence(?: permits?)?\b|居留(?:许可|证件|证)?",
     "stay": r"\b(?:(?:[A-Z]\d?|work|working|study|student|tourist|business|family|visit) )?(?:stay|visas?)\b|停留|[A-Z]?\d?签证",
     "baby": r"\b(?:baby|newborn|infant|child)\b|婴儿|新生儿|孩子",
@@ -752,6 +753,11 @@ def date_for(rule: RuleLike, roled: Sequence[RoledDate]) -> RoledDate | None:
     with the deadline, the event counted from."""
     role, roles = rule_role(rule), rule_roles(rule)
     if role is not None:
+        # the day the rule counts from, where the question dates the event two ways (a penalty
+        # decision dated 26 February, received on 2 March: Art. 87 counts from receipt)
+        counted = getattr(rule, "counts_from", "")
+        if counted and (received := [r for r in roled if r.role == counted and set(r.roles) <= {counted}]):
+            return received[-1]  # (only received: "dated 26 February" also dates the decision)
         picks = (lambda r: r.role == role, lambda r: r.role in roles, lambda r: role in r.roles)
         own_step = role in ACTION_ROLES
         for dates in ([r for r in roled if own_step or not set(r.roles) & _STEPS_TAKEN], roled):

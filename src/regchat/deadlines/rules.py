@@ -77,6 +77,9 @@ class Rule(BaseModel):
     # The rule of the provision that implements this one for the same period (Regulations Art. 18's
     # receipt, counted in working days, for the decision Law Art. 30 sets): where both fit, that one answers.
     implemented_by: str = ""
+    # Of two dates the question gives for the event, the role of the one counted from: "the day the
+    # penalty decision is received" is dated by the decision and by its receipt; Art. 87 counts from receipt.
+    counts_from: str = ""
     label: str = ""  # 'Exit and Entry Administration Law, Art. 30', filled in by the loader
     label_zh: str = ""  # '《中华人民共和国出境入境管理法》第三十条', filled in by the loader
 
