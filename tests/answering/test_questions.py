@@ -219,6 +219,20 @@ def test_a_question_naming_only_another_person_asks_the_earlier_question_for_the
     assert event_date(reading, choice.rule)[1] == day
 
 
+@pytest.mark.parametrize(
+    "first, follow",
+    [
+        ("My residence permit expired on 2026-11-10 and I forgot to renew it. What happens to me now?",
+         "And my son? He is 10 and his permit ran out the same day."),
+        ("我的居留证件2026年11月10日到期了，忘了续，现在会怎么处理？", "那我儿子呢？他10岁，证件也一起过期了。"),
+    ],
+)  # fmt: skip
+def test_the_same_question_for_another_person_asks_no_date_when_the_first_asked_none(first, follow):
+    reading, choice = choose(follow, _turns(first))
+    assert reading.follow_up and not reading.reuses_previous
+    assert choice.event is None
+
+
 def test_a_follow_up_giving_only_a_date_keeps_the_rule_and_the_role():
     reading, choice = choose("那11月15号呢？", _turns("我是2026年11月2日入境的，居留证件最迟哪一天要申请？"))
     assert [r.role for r in reading.roles] == ["entry"]

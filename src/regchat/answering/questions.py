@@ -258,11 +258,13 @@ class Reading:
         """A follow-up carries the earlier turn's rule and date only when it gives a new date
         or asks about the date again ("And if I entered on 10 May?", "那到期前最迟哪天要去？"), or asks
         the same of another person ("and my wife?": her own date if the message gives one, else the
-        earlier turn's); otherwise ("Which papers does that take?") the earlier turn is context for
-        a lookup."""
+        earlier turn's), when the earlier turn asked for a date (after "what happens now that it
+        has lapsed?", "and my daughter?" asks what happens to her); otherwise ("Which papers does
+        that take?") the earlier turn is context for a lookup."""
         return self.follow_up and bool(
             self.dates_asked_about or self.asks_deadline or _STAY_DAYS.search(self.question) or self.replied_to
-            or ((self.dates or self.previous_dates) and asks_of_another_person(asking_sentences(self.question)))
+            or ((self.dates or self.previous_dates) and asks_of_another_person(asking_sentences(self.question))
+                and asks_for_date(asking_sentences(self.previous or "")))
         )
 
     @property
