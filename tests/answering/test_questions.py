@@ -250,6 +250,9 @@ def test_a_follow_up_giving_only_a_date_keeps_the_rule_and_the_role():
         # a day alone is a day of the earlier date's month
         ("came in on z visa mar 9 when do i need the rp by", "sorry my mistake, it was the 23rd. when then?",
          "came in on z visa 23 March when do i need the rp by"),
+        # "如果改成…才入境": another day of entry, not a change of the permit's particulars
+        ("我太太5月3日持S1签证入境，居留证件最晚哪天申请？", "那如果她改成5月20号才入境呢？",
+         "我太太5月20号持S1签证入境，居留证件最晚哪天申请？"),
     ],
 )  # fmt: skip
 def test_a_follow_up_correcting_the_date_asks_the_earlier_question_again_with_it(first, follow, asked):
@@ -670,3 +673,16 @@ def test_a_fine_decision_dated_only_once_is_counted_from_that_day():
     reading = read_question("处罚决定书是2月26日作出的，罚款最晚哪天交？", [], dt.date(2026, 3, 5), [])
     choice = choose_rule(reading, RULES, [])
     assert event_date(reading, choice.rule)[1] == dt.date(2026, 2, 26)
+
+
+@pytest.mark.parametrize(
+    "question, follows",
+    [
+        ("he gets to mine around 11pm on the 31st, so what's the actual deadline?", True),
+        ("She arrives at our flat on 2026-12-31 late at night. Deadline?", True),
+        ("He is a Canadian engineer who entered on 2026-12-01 with a Z visa. When is his residence permit due?", False),
+    ],
+)
+def test_a_message_opening_with_he_or_she_leans_on_the_person_the_conversation_named(question, follows):
+    previous = "My friend is coming to stay at my apartment for a week. Do we have to register him?"
+    assert is_follow_up(question, previous) is follows

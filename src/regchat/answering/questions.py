@@ -68,7 +68,8 @@ _FOLLOW_UP_CUE = re.compile(
     r"|\b(?:it|that|this|they|them|the other|instead)\b"
     r"|^\s*(?:那|那么|如果|还有|另外|再问)|^\W*(?:(?:哦|噢|嗯|好的|好|对)\W*)?对了|它|这个|那个|他们|其|这样|那样|这种情况"
     # a person the conversation already named ("她是前天到的"), and "..., 那最晚哪天？"
-    r"|^\W*(?:他|她)(?:们)?(?:是|在|的|已经|刚|上|下|昨天|今天|前天)|[，,]\s*那(?:么)?(?=最|还|要|他|她|我|是|能|可以)",
+    r"|^\W*(?:他|她)(?:们)?(?:是|在|的|已经|刚|上|下|昨天|今天|前天)|[，,]\s*那(?:么)?(?=最|还|要|他|她|我|是|能|可以)"
+    r"|^\W*(?:he|she)\b(?!\s+(?:is|was)\s+(?:a|an)\b)",  # "he gets to mine on the 31st" (not "He is a ...": a story begins)
     re.I,
 )
 _PAST = re.compile(
