@@ -686,3 +686,17 @@ def test_a_fine_decision_dated_only_once_is_counted_from_that_day():
 def test_a_message_opening_with_he_or_she_leans_on_the_person_the_conversation_named(question, follows):
     previous = "My friend is coming to stay at my apartment for a week. Do we have to register him?"
     assert is_follow_up(question, previous) is follows
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "He has been under restriction of activities since 15 January; his identity was finally confirmed on 2 February. How long can it last at most?",
+        "他1月15日起被限制活动范围，2月2日才查清他的国籍和身份，最长能限制到哪天？",
+    ],
+)
+def test_a_restriction_of_someone_of_unknown_identity_runs_from_the_day_it_was_established(question):
+    reading = read_question(question, [], dt.date(2026, 2, 5), [])
+    choice = choose_rule(reading, RULES, [])
+    assert choice.rule is not None and choice.rule.id == "law-61-restricted-activities"
+    assert event_date(reading, choice.rule)[1] == dt.date(2026, 2, 2)

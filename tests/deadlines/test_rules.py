@@ -87,6 +87,19 @@ def test_every_mainland_rule_rests_on_a_phrase_of_the_official_chinese_text(rule
     assert rule.label_zh == provision.label_zh
 
 
+@pytest.mark.parametrize("rule", [r for r in load_rules() if r.counts_from_zh], ids=lambda r: r.id)
+def test_the_words_saying_what_a_rule_counts_from_are_its_articles_own(rule, shipped_provisions):
+    provision = shipped_provisions[(rule.doc_id, rule.article, None)]
+    assert rule.counts_from and _normal(rule.counts_from_zh) in _normal(provision.text_in("zh").text)
+
+
+def test_a_date_counted_from_instead_of_the_event_is_said_in_the_steps():
+    note = "Counted from the day the identity was established."
+    deadline = compute_deadline("law-61-restricted-activities", dt.date(2026, 2, 2), counted_from=note)
+    assert deadline.date == dt.date(2026, 4, 3) and deadline.steps[2] == note
+    assert note not in compute_deadline("law-61-restricted-activities", dt.date(2026, 2, 2)).steps
+
+
 def test_where_the_translation_misleads_the_chinese_reading_is_in_the_steps():
     rule = get_rule("law-32-extend-residence")
     assert "届满三十日前" in rule.phrase_zh and rule.reading_en and rule.reading_zh

@@ -28,7 +28,7 @@ from ..tokens import tokenize
 from .asked import asked, linked_kinds, asks_for_limit, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask
 from .clarify import compare_actions, compose_clarification, merge_drafts
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
-from .dates import READINGS, dates_in, describe_date_problem
+from .dates import READINGS, RoledDate, dates_in, describe_date_problem, load_role_cues
 from .quoting import summary_for
 from .guardrails import MARKER, check_citations, marker, check_dates, quote_in, render_markers, split_sentences
 from .fuzzy import spell_out
@@ -383,6 +383,7 @@ class Engine:
                     deadline = compute_deadline(
                         rule, _with_time(reading, when, rule.kind), amount=self._amount(reading, rule),
                         lang=reading.lang, holidays_dir=self.settings.holidays_dir,
+                        counted_from=_counted_from(rule, event, reading.lang),
                     )  # fmt: skip
                     draft = compose_deadline(reading, rule, deadline, provision, self.titles_zh)
                     more = [step] + [self._deadline_draft(reading, r, d, consulted) for r, d in choice.also]
@@ -836,6 +837,19 @@ def _already_stated(part: str, draft: Draft) -> bool:
     if not asked(part) or not draft.cited:
         return False
     return not unstated(part, _cited_texts(draft))
+
+
+def _counted_from(rule, event: RoledDate | None, lang: str) -> str | None:
+    """The step saying what the date counted from is, when the question dates the rule's event by
+    a day of the role its article counts from instead (the day a detained foreigner's identity was
+    established, Law Arts. 60-61) and the rule quotes the words that say so."""
+    counted, words = getattr(rule, "counts_from", ""), getattr(rule, "counts_from_zh", "")
+    if event is None or not counted or event.role != counted or not words:
+        return None
+    label = load_role_cues().label(counted, lang)
+    if lang == "zh":
+        return f"起算日：{label}，{rule.label_zh}：“{words}”。"
+    return f"Counted from {label}, as {rule.label} says: “{words}”."
 
 
 def _cited_texts(draft: Draft) -> list[str]:

@@ -773,6 +773,8 @@ def date_for(rule: RuleLike, roled: Sequence[RoledDate]) -> RoledDate | None:
 
 def _role_fit(rule: RuleLike, roled: Sequence[RoledDate]) -> float:
     role, roles = rule_role(rule), rule_roles(rule)
+    if counted := getattr(rule, "counts_from", ""):
+        roles = (*roles, counted)  # a date it counts from fits it as well as its event's
     if not roled or role is None:
         return 0.0
     if any(r.role in roles for r in roled):

@@ -80,6 +80,8 @@ class Rule(BaseModel):
     # Of two dates the question gives for the event, the role of the one counted from: "the day the
     # penalty decision is received" is dated by the decision and by its receipt; Art. 87 counts from receipt.
     counts_from: str = ""
+    # ... and the official words that say so, quoted in the steps when the date of that role is counted from
+    counts_from_zh: str = ""
     label: str = ""  # 'Exit and Entry Administration Law, Art. 30', filled in by the loader
     label_zh: str = ""  # '《中华人民共和国出境入境管理法》第三十条', filled in by the loader
 
@@ -196,8 +198,12 @@ def compute_deadline(
     lang: Lang = "en",
     rules: list[Rule] | None = None,
     holidays_dir: Path | None = None,
+    counted_from: str | None = None,
 ) -> Deadline:
     """Apply a rule to the date of its event; the result cites the rule's article.
+
+    ``counted_from``: what the date counted from is, when it is not the rule's own event (a
+    detention counted from the day the foreigner's identity was established): a step says so.
 
     ``holidays_dir``: extra schedule files (``Settings.holidays_dir``); ignored when
     ``calendar`` is given. ``amount`` is required for rules whose length comes from the case (e.g. the visa's
@@ -230,6 +236,8 @@ def compute_deadline(
     else:
         result = arithmetic.add_days(event_date, n, act=act, **kw)
     head = _rule_steps(rule, event_date, n, lang)
+    if counted_from:
+        head.insert(2, counted_from)
     return result.model_copy(
         update={
             "rule_id": rule.id,
