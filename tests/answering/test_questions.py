@@ -700,3 +700,28 @@ def test_a_restriction_of_someone_of_unknown_identity_runs_from_the_day_it_was_e
     choice = choose_rule(reading, RULES, [])
     assert choice.rule is not None and choice.rule.id == "law-61-restricted-activities"
     assert event_date(reading, choice.rule)[1] == dt.date(2026, 2, 2)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我在上海上班，签证2026年12月15日到期，最晚哪天要去办延期？",
+        "I teach at a school in Qingdao and my visa expires on 2026-12-15. When must I apply to extend it?",
+    ],
+)
+def test_a_workers_or_students_visa_may_be_the_residence_permit_so_the_answer_asks(question):
+    _, choice = choose(question)
+    assert choice.abstains and {c.rule.id for c in choice.candidates} == {"law-29-extend-stay", "law-32-extend-residence"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "My visa expires on 2026-12-15 and I am here as a tourist. When must I apply to extend it?",
+        "I work in Shanghai; my M visa expires on 2026-12-15. When must I apply to extend it?",
+        "我在上海上班，签证停留期2026年12月15日届满，最晚哪天申请延长？",
+    ],
+)
+def test_a_visa_named_for_sure_or_no_long_stay_told_is_the_visa(question):
+    _, choice = choose(question)
+    assert not choice.abstains and choice.rule.id == "law-29-extend-stay"

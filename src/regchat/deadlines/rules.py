@@ -82,6 +82,10 @@ class Rule(BaseModel):
     counts_from: str = ""
     # ... and the official words that say so, quoted in the steps when the date of that role is counted from
     counts_from_zh: str = ""
+    # Another rule the words that name this one may loosely mean, in a story that tells it: a worker's
+    # or a student's "visa" is most often the residence permit that carries their stay (Law Art. 30).
+    # {"rule": id, "when": [patterns telling such a story], "unless": [patterns naming this one for sure]}
+    loosely_also: dict[str, list[str] | str] = {}
     label: str = ""  # 'Exit and Entry Administration Law, Art. 30', filled in by the loader
     label_zh: str = ""  # '《中华人民共和国出境入境管理法》第三十条', filled in by the loader
 
