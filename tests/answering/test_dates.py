@@ -418,8 +418,8 @@ def test_a_clause_that_only_dates_what_the_clause_before_tells_takes_its_role():
 
 
 def test_a_date_of_something_done_takes_what_the_rest_of_its_sentence_says_was_done():
-    text = "This morning (Mon 28 Sept) I went to the office, they accepted my application and gave me a receipt."
-    assert roles_of(text)[-1] == ("28 Sept", "filing")
+    text = "Today (Tue 5 May) we went to the bureau, where an officer accepted the application and handed us a slip."
+    assert roles_of(text)[-1] == ("5 May", "filing")
     (roled,) = read_roles("On 2026-09-28 I went to the office, they accepted my application.",
                           find_dates("On 2026-09-28 I went to the office, they accepted my application.", TODAY))
     assert roled.roles == ("filing", "action")  # going there stays a reading of it

@@ -965,8 +965,8 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
 
     def told_after(e: int) -> list[Cue]:
         """The cues of the clauses after, to the sentence's end, that date nothing themselves, for a
-        clause whose own words only say the user did something ("on 28 Sept I went to the office,
-        they accepted my application and gave me a receipt"): what was done that day is told there."""
+        clause whose own words only say the user did something ("on 5 May we went to the bureau,
+        where an officer took the application and handed us a slip"): what was done that day is told there."""
         out: list[Cue] = []
         for cs, ce in (c for c in clauses if c[0] >= e):
             if _SENTENCE_END.search(text[e:cs]) or any(cs <= o.start < ce for o in dates):
@@ -980,7 +980,7 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
         same = [c for c in all_cues if s <= c.start and c.end <= e]
         mates = [o for o in dates if s <= o.start < e]
         own = [c for c in same if min(mates, key=lambda o: (distance(c, o), o.start)) is d] or told_before(s, e, mates)
-        last = max(mates, key=lambda o: o.start) is d  # ("This morning (Mon 28 Sept) I went ...": the latter)
+        last = max(mates, key=lambda o: o.start) is d  # ("today (Tue 5 May) we went ...": the latter)
         after = told_after(e) if last and own and all(c.role == GENERIC_ROLE for c in own) else []
         # A cue read across the words of a more specific one ("签证[入境有效期]到") is not nearer for
         # it: those words are the specific cue's ("入境有效期到1月8日" is the last day to enter).
