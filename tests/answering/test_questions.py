@@ -656,17 +656,25 @@ def test_the_decision_on_a_first_application_is_counted_as_the_regulations_count
 
 
 @pytest.mark.parametrize(
-    "question",
+    "question, today, rule_id, day",
     [
-        "罚款决定书落款是2月26日，我3月2日才签收，缴纳罚款最晚哪天？",
-        "The penalty decision is dated 26 February and I signed for it on 2 March. By when must I pay the fine?",
+        # a fine runs from the day the decision was received, not the day it bears
+        ("罚款决定书落款是2月26日，我3月2日才签收，缴纳罚款最晚哪天？",
+         dt.date(2026, 3, 5), "law-87-pay-fine", dt.date(2026, 3, 2)),
+        ("The penalty decision is dated 26 February and I signed for it on 2 March. By when must I pay the fine?",
+         dt.date(2026, 3, 5), "law-87-pay-fine", dt.date(2026, 3, 2)),
+        # a restriction of someone of unknown identity runs from the day it was established
+        ("He has been under restriction of activities since 15 January; his identity was finally confirmed on 2 February. How long can it last at most?",
+         dt.date(2026, 2, 5), "law-61-restricted-activities", dt.date(2026, 2, 2)),
+        ("他1月15日起被限制活动范围，2月2日才查清他的国籍和身份，最长能限制到哪天？",
+         dt.date(2026, 2, 5), "law-61-restricted-activities", dt.date(2026, 2, 2)),
     ],
-)
-def test_a_fine_is_counted_from_the_day_the_decision_was_received_not_the_day_it_bears(question):
-    reading = read_question(question, [], dt.date(2026, 3, 5), [])
+)  # fmt: skip
+def test_a_rule_counts_from_the_date_of_the_role_its_article_counts_from(question, today, rule_id, day):
+    reading = read_question(question, [], today, [])
     choice = choose_rule(reading, RULES, [])
-    assert choice.rule is not None and choice.rule.id == "law-87-pay-fine"
-    assert event_date(reading, choice.rule)[1] == dt.date(2026, 3, 2)
+    assert choice.rule is not None and choice.rule.id == rule_id
+    assert event_date(reading, choice.rule)[1] == day
 
 
 def test_a_fine_decision_dated_only_once_is_counted_from_that_day():
@@ -686,20 +694,6 @@ def test_a_fine_decision_dated_only_once_is_counted_from_that_day():
 def test_a_message_opening_with_he_or_she_leans_on_the_person_the_conversation_named(question, follows):
     previous = "My friend is coming to stay at my apartment for a week. Do we have to register him?"
     assert is_follow_up(question, previous) is follows
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "He has been under restriction of activities since 15 January; his identity was finally confirmed on 2 February. How long can it last at most?",
-        "他1月15日起被限制活动范围，2月2日才查清他的国籍和身份，最长能限制到哪天？",
-    ],
-)
-def test_a_restriction_of_someone_of_unknown_identity_runs_from_the_day_it_was_established(question):
-    reading = read_question(question, [], dt.date(2026, 2, 5), [])
-    choice = choose_rule(reading, RULES, [])
-    assert choice.rule is not None and choice.rule.id == "law-61-restricted-activities"
-    assert event_date(reading, choice.rule)[1] == dt.date(2026, 2, 2)
 
 
 @pytest.mark.parametrize(

@@ -206,3 +206,15 @@ def test_a_broken_rules_file_is_rejected_with_the_file_and_the_rule(tmp_path):
         load_rules(path)
     with pytest.raises(DocumentError, match="not found"):
         load_rules(Path(tmp_path / "missing.json"))
+
+
+def test_a_loose_meaning_with_a_broken_pattern_is_refused():
+    from pydantic import ValidationError
+
+    from regchat.deadlines.rules import LooseMeaning
+
+    with pytest.raises(ValidationError, match="loosely_also pattern"):
+        LooseMeaning(rule="law-32-extend-residence", when=["(unclosed"])
+    loose = get_rule("law-29-extend-stay").loosely_also
+    assert loose is not None and loose.rule == "law-32-extend-residence"
+    assert loose.meant_in("我在上海上班，签证下个月到期") and not loose.meant_in("我在上海上班，居留证下个月到期")

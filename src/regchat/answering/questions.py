@@ -843,11 +843,11 @@ def choose_rule(
             decision.candidates, ranking.margin,
         )  # fmt: skip
     chosen = next(c for c in ranking.candidates if c.rule is decision.rule)
-    if date_for(decision.rule, roled) is not None and (other := _loosely_meant(reading, decision.rule, rules, evidence)):
+    event = date_for(decision.rule, roled)
+    if event is not None and (other := _loosely_meant(reading, decision.rule, rules, evidence)):
         # "my visa expires on the 15th", from someone who works here: the visa's stay, or the
         # residence permit people call their visa? The two deadlines differ by weeks.
         return RuleChoice(None, chosen.score, chosen.evidence.keywords, "close", (chosen, other), ranking.margin)
-    event = date_for(decision.rule, roled)
     return RuleChoice(
         decision.rule, chosen.score, chosen.evidence.keywords, "", decision.candidates, ranking.margin,
         event, more_rules(ranking.candidates, decision.rule, event, roled),
@@ -858,16 +858,11 @@ def _loosely_meant(
     reading: Reading, rule: RuleLike, rules: Sequence[RuleLike], evidence: Mapping[str, Evidence]
 ) -> Candidate | None:
     """The rule the words naming ``rule`` may loosely mean in this conversation (``loosely_also``:
-    a worker's "visa" may be the residence permit), when the story tells such a case, nothing names
-    ``rule``'s own thing for sure, and the question names no other thing the other rule is about."""
-    loose = getattr(rule, "loosely_also", None) or {}
-    other = next((r for r in rules if r.id == loose.get("rule")), None)
-    if other is None:
-        return None
-    text = reading.context
-    if not any(re.search(p, text, re.I) for p in loose.get("when", ())):
-        return None
-    if any(re.search(p, text, re.I) for p in loose.get("unless", ())):
+    a worker's "visa" may be the residence permit), when the story tells such a case and nothing
+    names ``rule``'s own thing for sure."""
+    loose = getattr(rule, "loosely_also", None)
+    other = next((r for r in rules if r.id == loose.rule), None) if loose is not None else None
+    if other is None or not loose.meant_in(reading.context):
         return None
     e = evidence.get(other.id) or Evidence()
     return Candidate(other, score(e), e)  # (a candidate is never falsy)

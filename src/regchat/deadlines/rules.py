@@ -41,6 +41,30 @@ _UNIT_WORDS = {
 }
 
 
+class LooseMeaning(BaseModel):
+    """Another rule the words naming a rule may mean: ``rule``, when one of the ``when`` patterns
+    (case-insensitive) tells such a story and none of the ``unless`` ones names the rule's own thing."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rule: str
+    when: list[str]
+    unless: list[str] = []
+
+    @model_validator(mode="after")
+    def _patterns_compile(self) -> "LooseMeaning":
+        for pattern in (*self.when, *self.unless):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"loosely_also pattern {pattern!r}: {exc}") from None
+        return self
+
+    def meant_in(self, text: str) -> bool:
+        """Whether ``text`` tells a story in which the words may mean ``rule``."""
+        return any(re.search(p, text, re.I) for p in self.when) and not any(re.search(p, text, re.I) for p in self.unless)
+
+
 class Rule(BaseModel):
     """One deadline rule, tied to the article it comes from."""
 
@@ -84,8 +108,7 @@ class Rule(BaseModel):
     counts_from_zh: str = ""
     # Another rule the words that name this one may loosely mean, in a story that tells it: a worker's
     # or a student's "visa" is most often the residence permit that carries their stay (Law Art. 30).
-    # {"rule": id, "when": [patterns telling such a story], "unless": [patterns naming this one for sure]}
-    loosely_also: dict[str, list[str] | str] = {}
+    loosely_also: LooseMeaning | None = None
     label: str = ""  # 'Exit and Entry Administration Law, Art. 30', filled in by the loader
     label_zh: str = ""  # '《中华人民共和国出境入境管理法》第三十条', filled in by the loader
 
