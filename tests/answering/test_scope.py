@@ -285,6 +285,25 @@ class TestHongKongTaiwanAndMacao:
         decision = judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False)
         assert not decision.in_scope and decision.note == NEIGHBOUR_NOTE
 
+    @pytest.mark.parametrize(
+        "question",
+        ["我在深圳工作，有中国的工作许可。香港那边的工作签证怎么申请？",
+         "I work in Shenzhen on a Z visa. What's the fine in Hong Kong for overstaying as a visitor?",
+         "他在上海有工作类居留证件。香港的专才计划要什么条件？"],
+    )
+    def test_what_the_asking_sentences_place_in_hong_kong_is_its_matter_whatever_the_story_holds(self, question):
+        decision = judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False)
+        assert not decision.in_scope and decision.note == NEIGHBOUR_NOTE
+
+    @pytest.mark.parametrize(
+        "question",
+        ["我朋友德国的，11月20号到的，要在几天内去登记？",
+         "我在香港工作。现在在香港能申请中国的Z字签证吗？",
+         "He lives in Hong Kong. Can he apply for an L visa in Hong Kong?"],
+    )
+    def test_a_place_that_is_who_asks_or_where_chinas_visa_is_applied_for_stays_in_scope(self, question):
+        assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
+
     def test_a_connection_through_a_chinese_airport_is_in_the_domain(self):
         question = "我从东京飞伦敦，在北京转机要等十个小时，能出去逛逛吗？"
         assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope

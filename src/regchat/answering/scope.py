@@ -132,7 +132,7 @@ _HOME_QUALIFIED = re.compile(
     r"(?:\b(?i:china|chinese|prc|macao|macau|mainland)|\b[CDFGJLMQRSXZ][12]?)[\s-]+(?:[\w-]+\s+)?$"
 )
 _TRAVEL_BEFORE_EN = re.compile(rf"\b{_TRAVEL_EN}\s+(?:the\s+)?$", re.I)  # "travel to Mexico"
-_AFTER_ZH = re.compile(rf"的?(?:(?!{_NOT_A_MATTER_ZH})[^\s，。？！、；,.?!;]){{0,4}}?{_FOREIGN_MATTER_ZH}")
+_AFTER_ZH = re.compile(rf"(?:那边|那里|当地)?的?(?:(?!{_NOT_A_MATTER_ZH})[^\s，。？！、；,.?!;]){{0,4}}?{_FOREIGN_MATTER_ZH}")
 _TRAVEL_BEFORE_ZH = re.compile(rf"{_TRAVEL_ZH}$")
 _FROM_BEFORE_ZH = re.compile(r"[从自由經经]$")  # 从墨西哥入境: Mexico is where the trip starts
 # 在德国办签证: Germany is where a visa is applied for (China's, at its embassy there), not Germany's visa.
@@ -279,6 +279,34 @@ def where_abroad(text: str) -> list[ForeignMatter]:
             continue  # 在德国办签证, "apply at the embassy in Berlin": China's visa applied for there
         if _IN_EN.search(back) or _IN_ZH.search(back):
             out.append(ForeignMatter(text[start:end], start, end, code))
+    return out
+
+
+# What a place owns or holds in the sentence that asks: "香港的…计划", "香港那边的…".
+_OF_THERE_ZH = re.compile(r"^(?:那边|那里|当地)?的")
+# ... unless a person follows ("德国的朋友": a friend from Germany, who the story is about).
+_PERSON_AFTER_ZH = re.compile(r"^(?:朋友|同事|员工|雇员|工程师|老师|学生|客户|客人|老板|家人|亲戚|人)")
+
+
+def asked_elsewhere(question: str) -> list[ForeignMatter]:
+    """The other places (not the mainland, not Macao) where the sentences that ask put what they ask
+    about ("how much is a visitor's fine in Hong Kong?", "香港的…计划要什么条件？"), when those
+    sentences name nothing of China's or Macao's: the story may tell of a Chinese permit, the
+    question is that place's. Empty when the whole question asks (no telling part to set aside)."""
+    from .questions import asking_sentences, clauses_of, is_interrogative
+
+    asking = asking_sentences(question)
+    if asking == question or _CHINA_ANCHOR.search(_COMPARED.sub(" ", asking)) or home_places(asking):
+        return []
+    out: list[ForeignMatter] = []
+    # (read in the clauses that ask: "体检是在美国做的，证明还有效吗？" tells where, asks of China's)
+    for clause in (c for c in clauses_of(asking) if is_interrogative(c)):
+        out += where_abroad(clause)
+        for start, end, code in _places(clause):
+            after = clause[end:]
+            if code not in HOME and (m := _OF_THERE_ZH.match(after)) and not _ORIGIN.match(after) \
+                    and not _PERSON_AFTER_ZH.match(after[m.end():]):
+                out.append(ForeignMatter(clause[start:end], start, end, code))
     return out
 
 
@@ -575,6 +603,10 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
             if all(m.neighbour for m in matters):
                 return ScopeDecision(False, "Hong Kong's or Taiwan's rules", firm=True, note=NEIGHBOUR_NOTE)
             return ScopeDecision(False, "another country's or region's rules", firm=True)
+    if not follow_up_context and (there := asked_elsewhere(question)):
+        if all(m.neighbour for m in there):
+            return ScopeDecision(False, "Hong Kong's or Taiwan's rules", firm=True, note=NEIGHBOUR_NOTE)
+        return ScopeDecision(False, "another country's or region's rules", firm=True)
     if not matters and not follow_up_context and (abroad := where_abroad(question)):
         # The asker is in another place ("I live in Seoul: how long is my permit there?") and nothing ties the
         # question to the mainland or Macao: that place's rules are asked about.
