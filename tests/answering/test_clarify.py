@@ -397,3 +397,33 @@ def test_a_follow_up_naming_no_rule_goes_on_with_the_rule_of_the_article_the_ans
     ]
     answer = engine.answer("要是我10月9号递交呢？", history=history, today=TODAY)
     assert [d.rule_id for d in answer.deadlines] == ["reg-18-receipt"]
+
+
+def test_one_rule_asked_for_each_of_several_dates_is_counted_from_every_one(engine):
+    answer = engine.answer(
+        "Two of our engineers came in on Z visas: Ana entered on 2026-11-02 and Boris entered on 2026-11-20. "
+        "What is each one's last day to apply for the residence permit?",
+        today=TODAY,
+    )
+    assert [d.rule_id for d in answer.deadlines] == ["law-30-residence-permit"] * 2
+    first, ana, boris, *_ = answer.text.splitlines()
+    assert first == "Last day to apply for the residence permit, for each date given:"
+    assert ana.startswith("- Ana entered on 2026-11-02: 2026-12-02")
+    assert boris.startswith("- Boris entered on 2026-11-20: 2026-12-20")
+
+
+def test_a_listed_date_that_reads_two_ways_is_counted_both_ways_and_said_to_be_so(engine):
+    answer = engine.answer(
+        "居留证件到期日如下：Kim 2027年2月26日，Lee 3/4。每个人最晚哪天申请延期？", today=TODAY
+    )
+    lines = answer.text.splitlines()
+    assert lines[0].endswith("按所给日期逐一计算：")
+    assert any(line.startswith("- Lee 3/4（若指3月4日）：") for line in lines)
+    assert any(line.startswith("- Lee 3/4（若指4月3日）：") for line in lines)
+
+
+def test_without_each_asked_one_date_is_counted():
+    reading = read_question(
+        "I entered on 2026-11-02 and re-entered on 2026-11-20. When must I apply for the residence permit?", [], TODAY, []
+    )
+    assert choose_rule(reading, RULES, []).each == ()

@@ -74,7 +74,8 @@ def test_the_visas_days_of_stay_do_not_name_another_rules_period_of_the_same_len
     # 30 days of stay are the stay, not Law Art. 30's 30 days to apply for a residence permit
     _, choice = choose("我持M签证，停留期是30天，6月1号入境，截止日是哪天？")
     assert choice.rule is None or choice.rule.id != "law-30-residence-permit"
-    assert "law-30-residence-permit" in {c.rule.id for c in choice.candidates}  # still a candidate: asked back
+    # (nor is Art. 30 a candidate at all: an M visa's holder never applies for a residence permit)
+    assert "law-30-residence-permit" not in {c.rule.id for c in choice.candidates}
     _, named = choose("我持Z签证，6月1号入境，说是30天内要办居留证件，截止日是哪天？")
     assert named.rule is not None and named.rule.id == "law-30-residence-permit"
 
@@ -719,3 +720,15 @@ def test_a_workers_or_students_visa_may_be_the_residence_permit_so_the_answer_as
 def test_a_visa_named_for_sure_or_no_long_stay_told_is_the_visa(question):
     _, choice = choose(question)
     assert not choice.abstains and choice.rule.id == "law-29-extend-stay"
+
+
+@pytest.mark.parametrize(
+    ("question", "rule_id"),
+    [
+        ("I entered on 2026-11-10 on an M visa with a '30 days' duration of stay. What is my last legal day?", "reg-36-stay-period"),
+        ("我11月10号持Z签证入境，最晚哪天办居留证件？", "law-30-residence-permit"),
+    ],
+)
+def test_a_residence_permit_is_never_the_deadline_of_a_short_stay_visa(question, rule_id):
+    _, choice = choose(question)
+    assert choice.rule is not None and choice.rule.id == rule_id

@@ -218,3 +218,10 @@ def test_a_loose_meaning_with_a_broken_pattern_is_refused():
     loose = get_rule("law-29-extend-stay").loosely_also
     assert loose is not None and loose.rule == "law-32-extend-residence"
     assert loose.meant_in("我在上海上班，签证下个月到期") and not loose.meant_in("我在上海上班，居留证下个月到期")
+
+
+def test_the_visas_a_rule_never_concerns_are_chinas_visa_letters():
+    from regchat.answering.scope import _china_visa_categories
+
+    assert set(get_rule("law-30-residence-permit").not_for_visas) == {"C", "F", "G", "L", "M", "J2", "Q2", "S2", "X2"}
+    assert all(set(r.not_for_visas) <= _china_visa_categories() for r in load_rules())

@@ -43,13 +43,16 @@ from .offline import (
     choose_provisions,
     compose_day,
     compose_deadline,
+    compose_each,
+    date_label,
+    reading_note,
     compose_lookup,
     compose_missing_articles,
     date_hint,
     no_deadline_note,
 )
 from .cards import Card, unclear_card, which_card_line
-from .questions import Reading, corrected_question, names_both_places, place_of, asking_clauses, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, event_date, read_question, resolve_for, stay_amount, without_asking
+from .questions import Reading, corrected_question, names_both_places, place_of, asking_clauses, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import governs_citizens, has_domain_words, judge_scope, names_a_citizen, refusal, warm_up
 
@@ -386,6 +389,8 @@ class Engine:
                         counted_from=_counted_from(rule, event, reading.lang),
                     )  # fmt: skip
                     draft = compose_deadline(reading, rule, deadline, provision, self.titles_zh)
+                    if event is not None and (choice.each or each_ambiguous_date(reading, event)):
+                        draft = self._each_from(reading, rule, draft, event, deadline, choice.each)
                     more = [step] + [self._deadline_draft(reading, r, d, consulted) for r, d in choice.also]
                     known = [(rule, "event", when), (rule, "result", deadline.date)]
                     if step is not None and choice.via:
@@ -545,6 +550,39 @@ class Engine:
         more = [h for h in deeper if h.provision.jurisdiction == place and states_kind(h.provision, kinds, reading.question)][:2]
         consulted.update({h.provision.key: h.provision for h in more})
         return list(hits) + more
+
+    def _each_from(
+        self, reading: Reading, rule, draft: Draft, event: RoledDate, deadline, others: Sequence[RoledDate]
+    ) -> Draft:
+        """``draft`` (``rule`` counted from ``event``) with the rule counted from each of the other dates
+        of its event the question lists, every day beside the words that gave its date; a listed date
+        that reads two ways ("9/10") is counted both ways, each said to be one reading."""
+        kind = rule.kind
+        found = [(r.found, r, False) for r in others]
+        found += [(f, None, True) for f in each_ambiguous_date(reading, event)]
+        listed = [(event.found.start, date_label(reading.question, event.found.start, event.found.end), deadline)]
+        for f, roled, either in found:
+            when = f.resolve(reading.today, prefer_for(kind, reading))
+            if when is None:
+                continue
+            try:
+                day = compute_deadline(
+                    rule, _with_time(reading, when, kind), amount=self._amount(reading, rule),
+                    lang=reading.lang, holidays_dir=self.settings.holidays_dir,
+                    counted_from=_counted_from(rule, roled, reading.lang) if roled is not None else None,
+                )  # fmt: skip
+            except DeadlineError as exc:
+                log.info("no deadline for %s on %s: %s", rule.id, when, exc)
+                continue
+            label = date_label(reading.question, f.start, f.end)
+            if either:
+                label += reading_note(f, reading.lang)
+            listed.append((f.start, label, day))
+        if len(listed) < 2:
+            return draft
+        first = listed[0]
+        listed.sort(key=lambda entry: entry[0])
+        return compose_each(reading, rule, draft, [(label, d) for _, label, d in listed], listed.index(first))
 
     def _deadline_draft(self, reading: Reading, rule, roled, consulted: dict[str, Provision]) -> Draft | None:
         """The computed deadline of a further rule the question asks about, from its own date."""

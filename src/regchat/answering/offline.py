@@ -529,6 +529,62 @@ def compose_deadline(
     )
 
 
+def compose_each(reading: Reading, rule, first: Draft, listed: Sequence[tuple[str, Deadline]], shown: int = 0) -> Draft:
+    """One rule counted from several dates of its event (a list of people, each with their own
+    date): every computed day first, in the order the question gives them, each beside the words
+    that gave its date; then the rule and its quote once (``first``: the draft of the computation
+    ``listed[shown]``), and the steps of each other computation."""
+    zh = reading.lang == "zh"
+    past = "（已过）" if zh else " (already past)"
+    head = f"{rule.result_zh}，按所给日期逐一计算：" if zh else f"{rule.result_en[:1].upper()}{rule.result_en[1:]}, for each date given:"
+    lines = [head] + [
+        f"- {label}{'：' if zh else ': '}{_day_status(d, reading.lang)}{past if d.date < reading.today else ''}"
+        for label, d in listed
+    ]
+    if any(d.date < reading.today for _, d in listed):
+        lines.append(_LIST_PAST[reading.lang].format(today=reading.today.isoformat()))
+    body = first.text.split("\n", 1)[1] if "\n" in first.text else ""
+    own_note = past_note(first.deadlines[0], rule.kind, reading.today, reading.lang) if first.deadlines else None
+    body = "\n".join(line for line in body.splitlines() if line != own_note)
+    if body.startswith(STEPS_HEADING[reading.lang]) or f"\n{STEPS_HEADING[reading.lang]}" in body:
+        label = listed[shown][0]
+        body = body.replace(STEPS_HEADING[reading.lang], f"{label}{'：' if zh else ':'}\n{STEPS_HEADING[reading.lang]}", 1)
+    steps = []
+    for i, (label, d) in enumerate(listed):
+        if i != shown:
+            steps += ["", f"{label}{'：' if zh else ':'}"] + _steps(d, reading.lang)
+    first.text = "\n".join([*lines, body, *steps]).strip()
+    first.deadlines.extend(d for i, (_, d) in enumerate(listed) if i != shown)
+    return first
+
+
+def reading_note(found, lang: Lang) -> str:
+    """How a date that reads two ways is read in this line ("（若指9月10日）", " (if 10 September)")."""
+    if lang == "zh":
+        return f"（若指{found.month}月{found.day}日）"
+    return f" (if {found.day} {dt.date(2000, found.month, 1):%B})"
+
+
+_LIST_PAST = {
+    "en": "Today is {today}: a day marked past is behind us; whoever has not applied yet should contact the local "
+    "exit/entry administration without delay.",
+    "zh": "今天是 {today}：标“已过”的日期已经过去，尚未办理的请尽快联系当地公安机关出入境管理机构。",
+}
+
+
+# The words before a date that say whose it is: back to the clause's start ("Kowalski (Polish) entered
+# Jan 6", "Kim（韩国）8月15号").
+_LABEL_START = re.compile(r"[,，;；:：、\n]|(?:^|\s)(?:and|or)\s|以及|和|及")
+_LABEL_MOST = 48
+
+
+def date_label(question: str, start: int, end: int) -> str:
+    """The clause of ``question`` that gives the date at ``start:end``, up to the date's end."""
+    begin = max((m.end() for m in _LABEL_START.finditer(question, 0, start)), default=0)
+    begin = max(begin, start - _LABEL_MOST)
+    return re.sub(r"\s+", " ", question[begin:end]).strip(" .")
+
+
 FILING_KINDS = {"after_event", "before_expiry"}
 
 

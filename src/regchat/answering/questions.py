@@ -173,7 +173,7 @@ _STAY_DAYS = re.compile(
     r"(?:duration of (?:each )?stay|stay duration)\W{0,3}(?P<n7>\d{1,3})\b|"
     r"(?P<n8>\d{1,3})[- ]days? (?:per|each|a|for each) (?:stay|entry|visit)|每次(?:可)?停留\s*(?P<n9>\d{1,3})\s*[天日]|"
     r"\b(?:each|every|per|a|the) stay (?:allowed |permitted |granted )?(?:is |was |of |are )?(?:up to |at most )?"
-    r"(?P<n10>\d{1,3})[- ]days?\b|(?P<n11>\d{1,3})[- ]days?\s+(?:duration|period|length)\s+of\s+stay",
+    r"(?P<n10>\d{1,3})[- ]days?\b|(?P<n11>\d{1,3})[- ]days?['’\"]?\s+(?:duration|period|length)\s+of\s+stay",
     re.I,
 )
 _THING = re.compile(r"\b(?:it|that|this|one)\b|它|这个|那个|该证|此", re.I)  # a thing, not people ("they")
@@ -693,6 +693,7 @@ class RuleChoice:
     event: RoledDate | None = None
     also: tuple[tuple[RuleLike, RoledDate], ...] = ()  # further rules the question asks, each with its own date
     via: tuple[RuleLike, RoledDate] | None = None  # a rule whose computed date is this rule's event
+    each: tuple[RoledDate, ...] = ()  # further dates of this rule's own event, each asked about (a list of people)
 
     @property
     def abstains(self) -> bool:
@@ -851,6 +852,7 @@ def choose_rule(
     return RuleChoice(
         decision.rule, chosen.score, chosen.evidence.keywords, "", decision.candidates, ranking.margin,
         event, more_rules(ranking.candidates, decision.rule, event, roled),
+        each=each_event_date(reading, decision.rule, event),
     )  # fmt: skip
 
 
@@ -891,8 +893,77 @@ def _each_with_its_own_date(
     return out if len(out) > 1 else []
 
 
-# The asker wants the answer for each of several things ("each receipt", "both", "分别").
-_EACH = re.compile(r"\b(?:each|both|respectively|either of)\b|分别|各自|各是|两个都|都是哪天", re.I)
+# The asker wants the answer for each of several things ("each receipt", "both", "分别", "每个人").
+_EACH = re.compile(r"\b(?:each|both|respectively|either of)\b|分别|各自|各是|两个都|都是哪天|每(?:一)?(?:个|位|人|名)", re.I)
+
+
+# China's visa letters as people write them ("an M visa", "M-visa", "Q2签证", "L签", "z签").
+_VISA_NAMED = re.compile(
+    r"(?<![A-Za-z0-9])([CDFGJKLMQRSXZcdfgjklmqrsxz][12]?)(?:[- ]?visas?\b|字?签证|签(?![名字约收订署]))"
+)
+
+
+def visas_named(text: str) -> set[str]:
+    """The letters of China's visas ``text`` names ({"M"}, {"Z", "S1"})."""
+    return {m.group(1).upper() for m in _VISA_NAMED.finditer(text)}
+
+
+def _visas_of(reading: Reading) -> set[str]:
+    """The visas the question names, or for a follow-up naming none, those of the turn it follows."""
+    return visas_named(reading.question) or (visas_named(reading.previous) if reading.previous else set())
+
+
+def each_event_date(reading: Reading, rule: RuleLike, event: RoledDate | None) -> tuple[RoledDate, ...]:
+    """The question's other dates of ``rule``'s own event, when the sentence that asks wants the
+    answer for each ("three engineers entered on …, … and …: what is each one's last day?",
+    "到期日如下：…，每个人最晚哪天？"): the rule is counted from every one of them. A date whose
+    clause gives it no role belongs to the list when it stands in the event's sentence (a list
+    after "expiry dates as follows:"); the same day twice counts once. In the order written,
+    without ``event`` itself; empty when the question asks for one date."""
+    if event is None or not _EACH.search(asking_sentences(reading.question)):
+        return ()
+    if not any(r is event for r in reading.roles):
+        return ()  # the event is an earlier turn's: its list is that turn's
+    role = rule_role(rule)
+    sentence = _sentence_span(reading.question, event.found.start)
+    kind = getattr(rule, "kind", "")
+    seen = {resolve_for(reading, rule, event)}
+    out: list[RoledDate] = []
+    for r in reading.roles:
+        in_list = r.role == role or (role in r.roles and r.role not in ACTION_ROLES) \
+            or (r.role is None and sentence[0] <= r.found.start < sentence[1])
+        day = r.found.resolve(reading.today, prefer_for(kind, reading))
+        if r is event or not in_list or day is None or day in seen:
+            continue
+        seen.add(day)
+        out.append(r)
+    return tuple(out)
+
+
+def each_ambiguous_date(reading: Reading, event: RoledDate | None) -> list[FoundDate]:
+    """The two readings of every date of the event's sentence that may be read two ways ("9/10":
+    10 September or 9 October), when the sentence that asks wants the answer for each date (as in
+    ``each_event_date``): each reading is counted, and said to be one."""
+    if event is None or not any(r is event for r in reading.roles) or not _EACH.search(asking_sentences(reading.question)):
+        return []
+    begin, end = _sentence_span(reading.question, event.found.start)
+    out = []
+    for p in reading.date_problems:
+        if p.kind == "ambiguous" and begin <= p.start < end:
+            # (day first, then month first; a Chinese text writes the month first: that reading leads)
+            readings = p.readings[::-1] if reading.lang == "zh" else p.readings
+            out += [FoundDate(p.text, p.start, p.end, d.month, d.day, p.year) for d in readings]
+    return out
+
+
+_SENTENCE_STOP = re.compile(r"[.!?。！？\n](?=\s|$|[^\d])")
+
+
+def _sentence_span(text: str, pos: int) -> tuple[int, int]:
+    """Where the sentence of ``text`` holding position ``pos`` starts and ends (a comma does not end it)."""
+    starts = [m.end() for m in _SENTENCE_STOP.finditer(text, 0, pos)]
+    m = _SENTENCE_STOP.search(text, pos)
+    return (starts[-1] if starts else 0, m.start() if m else len(text))
 
 
 _DEADLINE_WORD = re.compile(
@@ -1270,6 +1341,8 @@ def rule_evidence(
             keyword_weight(excluded, reading.question, kw_tokens) > 0 or (prev and keyword_weight(excluded, prev, p_tokens) > 0)
         ):
             continue  # a case the rule's article does not govern (a renewal, for a first application's rule)
+        if (short := getattr(rule, "not_for_visas", ())) and (visas := _visas_of(reading)) and visas <= set(short):
+            continue  # only visas whose holders the rule never concerns (an M visa's trade visit, for a residence permit)
         out[rule.id] = Evidence(
             keywords=own,
             asked_keywords=asked,

@@ -98,6 +98,10 @@ class Rule(BaseModel):
     # Words that tell a case the rule's article does not govern (Law Art. 30's first application, for
     # a renewal: Art. 32 and Regulations Art. 18 govern that): a question telling one never gets it.
     not_when: list[str] = []
+    # The visas whose holders the rule never concerns, by letter (Law Art. 30's residence permit, for
+    # the visas Regulations Art. 6 issues for visits, trade, tourism, transit, crews and short stays): a
+    # question naming visas, only such ones, never gets it.
+    not_for_visas: list[str] = []
     # The rule of the provision that implements this one for the same period (Regulations Art. 18's
     # receipt, counted in working days, for the decision Law Art. 30 sets): where both fit, that one answers.
     implemented_by: str = ""
