@@ -366,6 +366,8 @@ def test_a_part_the_quoted_provision_already_answers_gets_no_other_provision(pro
     assert _already_stated("顺便问下最长能办几年？", draft)
     assert not _already_stated("需要带什么材料？", draft)  # asks no figure: another provision may answer it
     assert not _already_stated("How much is the fee?", draft)  # a fee the article does not state
+    # a visa category, which no text is ever reported not to state, is not stated by an article naming visas
+    assert not _already_stated("Which visa would his wife get?", draft)
 
 
 @pytest.mark.parametrize(

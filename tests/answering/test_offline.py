@@ -744,6 +744,17 @@ def test_each_part_of_a_question_is_read_with_the_story_it_follows(engine):
     assert "cn-exit-entry-law#62" in keys(answer)  # part 2: no entry for 1 to 5 years after repatriation
 
 
+def test_a_part_asking_which_visa_is_read_in_the_whole_message(engine):
+    answer = engine.answer(
+        "Our new engineer entered on a Z visa on 2026-11-20 to work here. (a) By when must he apply for the "
+        "residence permit? (b) His wife wants to join him for his whole contract. Which visa would she get?",
+        today=TODAY,
+    )  # fmt: skip
+    assert [d.rule_id for d in answer.deadlines] == ["law-30-residence-permit"]
+    assert "cn-foreigner-entry-exit-regulations#6" in keys(answer)
+    assert "S1 visas shall be issued to the spouse" in answer.text  # a foreigner working here: S1, not J1 or Q1
+
+
 def test_an_english_question_met_only_by_the_summary_of_an_untranslated_item_quotes_that_item(engine):
     # The English translation predates the K visa: the reader's words meet the document's English
     # summary of the new items, so the new item itself is quoted, in the official text.

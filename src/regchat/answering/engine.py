@@ -462,7 +462,8 @@ class Engine:
         asking = asking_clauses(reading.question)
         story = " ".join(c for c in clauses_of(reading.question) if c not in asking)
         for part in parts:
-            part_reading = dataclasses.replace(reading, question=part, refs=[])
+            # (the part is read in its message: "which visa would his wife get?" of a man working here)
+            part_reading = dataclasses.replace(reading, question=part, refs=[], message=reading.question)
             if _already_stated(part, draft):
                 # "…, and where do we go?" when the quoted article names the office: its sentence that does
                 draft = self._with_more_of_the_cited(part_reading, draft)
@@ -872,9 +873,13 @@ def _asks_which_document(reading: Reading) -> bool:
 def _already_stated(part: str, draft: Draft) -> bool:
     """Whether ``part`` asks for kinds of fact (a figure, a fee, an office) that the provisions the
     draft quotes already state: another provision would only answer it again, or worse."""
-    if not asked(part) or not draft.cited:
+    kinds = asked(part)
+    if not kinds or not draft.cited:
         return False
-    return not unstated(part, _cited_texts(draft))
+    # (every kind asked, whether or not a missing one is ever reported: a visa category no quoted text
+    # gives is not stated by the residence-permit article beside it)
+    texts = _cited_texts(draft)
+    return all(any(k.stated_in(t, part) for t in texts) for k in kinds)
 
 
 def _counted_from(rule, event: RoledDate | None, lang: str) -> str | None:

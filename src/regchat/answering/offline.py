@@ -374,7 +374,7 @@ def compose_lookup(
             lines.append(f"Which document's {named} do you mean? {len(provisions)} documents have one; here is each:")
         draft.outcome = "clarify"
     topic = without_visa_letters(topic_of(reading))  # "which visa? Q1, someone said": matched on the case
-    words, visa_fit = picker.scorer(topic), visa_fit_for(reading.question, reading.previous)
+    words, visa_fit = picker.scorer(topic), visa_fit_for(reading.question, reading.previous or reading.message or None)
 
     def score(text: str) -> float:  # ... and on whose relative the visitor is, for how long
         fit = visa_fit(text)

@@ -249,6 +249,7 @@ class Reading:
     replied_to: str | None = None  # the answer that asked back, when this message replies to it
     previous_place: str | None = None  # the place the conversation's previous turn was about
     answered_refs: list[ArticleRef] = field(default_factory=list)  # the articles the answer before cited
+    message: str = ""  # for one of a message's several questions: the whole message
 
     @property
     def follow_up(self) -> bool:
