@@ -732,3 +732,8 @@ def test_a_visa_named_for_sure_or_no_long_stay_told_is_the_visa(question):
 def test_a_residence_permit_is_never_the_deadline_of_a_short_stay_visa(question, rule_id):
     _, choice = choose(question)
     assert choice.rule is not None and choice.rule.id == rule_id
+
+
+def test_overdue_by_how_many_days_asks_for_a_count_not_a_date():
+    assert not read_question("法律规定逾期多少天算情节严重？", [], TODAY, []).asks_deadline
+    assert read_question("我的居留许可已经逾期了，怎么办？", [], TODAY, []).asks_deadline

@@ -304,6 +304,10 @@ class TestHongKongTaiwanAndMacao:
     def test_a_place_that_is_who_asks_or_where_chinas_visa_is_applied_for_stays_in_scope(self, question):
         assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
 
+    def test_a_police_decision_is_in_the_domain_in_chinese_as_in_english(self):
+        for question in ("民警给了我一张决定书，说15天内要处理好，是什么意思？", "The police gave me a decision: 15 days to sort it out. What does it mean?"):
+            assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
+
     def test_a_connection_through_a_chinese_airport_is_in_the_domain(self):
         question = "我从东京飞伦敦，在北京转机要等十个小时，能出去逛逛吗？"
         assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope

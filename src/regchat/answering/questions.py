@@ -98,7 +98,7 @@ _DEADLINE_ASK = re.compile(  # English words bounded by non-letters: "是不是l
     r"|by what (?:date|day)|what date|(?:max(?:imum)?|end) date|(?:which|what) day(?! of the week)|(?:in|on) time\?|(?:was|is|am|are|were|be) (?:\w+ ){0,2}(?:in|on) time"
     r"|too late|late|overdue|expired|still valid|still be used|missed|miss the"
     rf"|{_WHAT_TO_DO_EN})(?![a-z])"
-    r"|最晚|最迟|截止|哪天|几号|什么时候|何时|到哪天|有效期|最后一天|期限|来得及|晚了|超期|超时|逾期|过期|还能|还有效|还管用|"
+    r"|最晚|最迟|截止|哪天|几号|什么时候|何时|到哪天|有效期|最后一天|期限|来得及|晚了|超期(?!多少|几)|超时|逾期(?!多少|几)|过期|还能|还有效|还管用|"
     + _WHAT_TO_DO_ZH,
     re.I,
 )
