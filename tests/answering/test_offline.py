@@ -744,6 +744,17 @@ def test_each_part_of_a_question_is_read_with_the_story_it_follows(engine):
     assert "cn-exit-entry-law#62" in keys(answer)  # part 2: no entry for 1 to 5 years after repatriation
 
 
+def test_a_part_asking_the_penalty_gets_the_penalty_of_the_rule_broken_and_no_other(engine):
+    answer = engine.answer(
+        "A consultant we hosted came in on 2026-04-03 on an L visa with a 30-day stay, stayed on with friends and"
+        " flew out on 2026-05-30. No extension was applied for. (a) Which was his last legal day? (b) How big a fine"
+        " does he face if it counts as serious?",
+        today=dt.date(2026, 6, 10),
+    )  # fmt: skip
+    assert "cn-exit-entry-law#78" in keys(answer)  # illegal residence, linked to the stay rule
+    assert "cn-exit-entry-law#71" not in keys(answer)  # illegal entry and exit: not his case
+
+
 def test_a_part_asking_which_visa_is_read_in_the_whole_message(engine):
     answer = engine.answer(
         "Our new engineer entered on a Z visa on 2026-11-20 to work here. (a) By when must he apply for the "

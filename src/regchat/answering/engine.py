@@ -470,6 +470,11 @@ class Engine:
                 continue
             if len(draft.cited) >= MOST_PARTS:
                 break
+            # a part asking what a quoted provision links to (its breach's penalty) gets the linked part first
+            before = len(draft.cited)
+            draft = self._with_linked_parts(part_reading, draft, consulted)
+            if len(draft.cited) > before:
+                continue
             provision, cited = None, None
             for text in dict.fromkeys([f"{story} {part}" if story not in part else part, part]):
                 found = self.retriever.search(dataclasses.replace(reading, question=text).standalone_query, k=TOP_K)
