@@ -56,6 +56,8 @@ def _corpus_texts() -> tuple[str, str]:
         for p in assemble(parts):
             for t in p.texts:
                 (chinese if t.lang == "zh" else english).append(t.text)
+    for path in sorted(CORPUS.glob("*.summary.*.md")):  # the plain-words summaries are the corpus's words too
+        (chinese if ".zh." in path.name else english).append(path.read_text(encoding="utf-8"))
     return "\n".join(english), "\n".join(chinese)
 
 

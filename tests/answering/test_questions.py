@@ -737,3 +737,7 @@ def test_a_residence_permit_is_never_the_deadline_of_a_short_stay_visa(question,
 def test_overdue_by_how_many_days_asks_for_a_count_not_a_date():
     assert not read_question("法律规定逾期多少天算情节严重？", [], TODAY, []).asks_deadline
     assert read_question("我的居留许可已经逾期了，怎么办？", [], TODAY, []).asks_deadline
+
+
+def test_a_terse_and_typed_as_n_opens_a_follow_up():
+    assert is_follow_up("n if its just cracked not lost", "wp card lost how get new one")

@@ -304,6 +304,17 @@ class TestHongKongTaiwanAndMacao:
     def test_a_place_that_is_who_asks_or_where_chinas_visa_is_applied_for_stays_in_scope(self, question):
         assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
 
+    def test_a_consulate_issuing_a_passport_to_someone_living_in_a_mainland_city_leaves_the_question_chinas(self):
+        question = (
+            "My wife lives with me in Chengdu on a personal-matters residence permit. Her passport was stolen and"
+            " the Mexican consulate has issued her a new one. What must she do now about the residence permit?"
+        )
+        assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
+
+    def test_hong_kong_typed_in_lower_case_is_hong_kong(self):
+        decision = judge_scope("hk work visa how apply", top_score=HIGH, min_score=MIN, follow_up_context=False)
+        assert not decision.in_scope and decision.note == NEIGHBOUR_NOTE
+
     def test_a_police_decision_is_in_the_domain_in_chinese_as_in_english(self):
         for question in ("民警给了我一张决定书，说15天内要处理好，是什么意思？", "The police gave me a decision: 15 days to sort it out. What does it mean?"):
             assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope

@@ -64,7 +64,7 @@ class RuleLike(Protocol):
 
 
 _FOLLOW_UP_CUE = re.compile(
-    r"^\s*(?:and|but|so|then|ok(?:ay)?[.,!]?\s*(?:then|and)?|what about|how about|what if|and if|also)\b"
+    r"^\s*(?:and|n(?=\s)|&|but|so|then|ok(?:ay)?[.,!]?\s*(?:then|and)?|what about|how about|what if|and if|also)\b"
     r"|\b(?:it|that|this|they|them|the other|instead)\b"
     r"|^\s*(?:那|那么|如果|还有|另外|再问)|^\W*(?:(?:哦|噢|嗯|好的|好|对)\W*)?对了|它|这个|那个|他们|其|这样|那样|这种情况"
     # a person the conversation already named ("她是前天到的"), and "..., 那最晚哪天？"

@@ -597,7 +597,10 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
         # my Z visa, must I get a visa for Italy?"); in a conversation about China's rules, a trip
         # elsewhere told in a follow-up ("a short trip to Hong Kong comes first: is his
         # permit still good?") is tied to them already.
-        anchored = _CHINA_ANCHOR.search(_COMPARED.sub(" ", rest)) or follow_up_context
+        # (a mainland or Macao place ties it too: she lives in Chengdu, her own country's consulate gave her a
+        # passport, and the residence permit is what she asks about)
+        unlike = _COMPARED.sub(" ", rest)
+        anchored = _CHINA_ANCHOR.search(unlike) or home_places(unlike) or follow_up_context
         governed = governed and bool(anchored) and not _only_the_asker_is_governed(question, matters) \
             and (follow_up_context or not _asks_only_of_elsewhere(question, matters))
         if not governed:
