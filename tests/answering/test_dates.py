@@ -740,3 +740,16 @@ def test_a_stay_wished_for_is_no_end_of_stay_and_no_step_taken():
     assert roles_of("爸妈打算待到2026年10月8日，延期最晚哪天申请？") == [("2026年10月8日", "stay_wish")]
     assert roles_of("Her visa lets her stay until 2026-10-08.") == [("2026-10-08", "expiry")]
     assert roles_of("She is permitted to stay until 2026-10-08.") == [("2026-10-08", "expiry")]
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("他的工作许可证和居留许可都是到2027年6月18号，最晚哪天申请延期？", "expiry"),
+        ("他6月18号晚上到的青岛流亭机场，停留期最晚到哪天？", "entry"),
+        ("她8月3号持Z签证到了南京，最晚哪天办居留证件？", None),  # 签证到了 is no expiry (nor, alone, an arrival)
+    ],
+)
+def test_an_expiry_said_of_two_permits_and_an_arrival_at_an_airport_are_read(text, role):
+    found = find_dates(text, dt.date(2026, 6, 20))
+    assert [r.role for r in read_roles(text, found)] == [role]
