@@ -71,6 +71,7 @@ eval: install index
 	$(PY) evals/run.py --questions evals/heldback18/fresh18.jsonl --report evals/results/fresh18-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback19/fresh19.jsonl --report evals/results/fresh19-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback20/fresh20.jsonl --report evals/results/fresh20-as-dev.json
+	$(PY) evals/run.py --questions evals/heldback21/fresh21.jsonl --report evals/results/fresh21-as-dev.json
 
 bench: install index
 	$(PY) evals/bench.py --out evals/results/bench.json
