@@ -429,3 +429,11 @@ def test_without_each_asked_one_date_is_counted():
         "I entered on 2026-11-02 and re-entered on 2026-11-20. When must I apply for the residence permit?", [], TODAY, []
     )
     assert choose_rule(reading, RULES, []).each == ()
+
+
+def test_a_visas_entry_deadline_asked_about_is_the_day_it_lapses_at_midnight(engine):
+    answer = engine.answer(
+        "签证上的入境有效期到2027年1月9日，航班1月9号晚上11点才落地上海，入境还来得及吗？", today=TODAY
+    )
+    assert answer.deadlines[0].rule_id == "reg-36-enter-before"
+    assert answer.text.splitlines()[0] == "可凭签证入境的最后一天（当日北京时间24时失效）：2027-01-09（星期六）。"

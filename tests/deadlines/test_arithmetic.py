@@ -197,3 +197,14 @@ def test_a_day_nobody_acts_by_has_no_act_by_day():
     # ... the end of a longest period or of a stay does not: nothing has to be done by then
     assert add_days(dt.date(2026, 9, 3), 30, act=False).act_by is None
     assert stay_period_end(dt.date(2026, 9, 2), 30).act_by is None
+
+
+def test_a_validity_that_lapses_at_midnight_ends_on_its_own_last_day_whatever_the_calendar():
+    from regchat.deadlines.arithmetic import lapses_on
+
+    d = lapses_on(dt.date(2026, 2, 17))  # Spring Festival: nobody acts on it, the visa is simply used
+    assert d.date == dt.date(2026, 2, 17) and d.act_by is None
+    assert d.steps == [
+        "Last day of validity: 2026-02-17 (Tuesday); it lapses at 24:00 Beijing time that day, so it can be "
+        "used until the end of that day."
+    ]

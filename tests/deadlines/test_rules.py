@@ -38,6 +38,7 @@ CASES = [
     ("reg-33-exit-period", D(2026, 9, 28), None, D(2026, 10, 13), None, False),
     ("reg-36-stay-period", D(2026, 3, 1), 30, D(2026, 3, 31), None, False),
     ("reg-36-working-days", D(2026, 9, 28), 15, D(2026, 10, 23), None, False),
+    ("reg-36-enter-before", D(2026, 10, 3), None, D(2026, 10, 3), None, False),  # the last day itself, holiday or not
 ]
 
 
@@ -225,3 +226,21 @@ def test_the_visas_a_rule_never_concerns_are_chinas_visa_letters():
 
     assert set(get_rule("law-30-residence-permit").not_for_visas) == {"C", "F", "G", "L", "M", "J2", "Q2", "S2", "X2"}
     assert all(set(r.not_for_visas) <= _china_visa_categories() for r in load_rules())
+
+
+def test_a_visa_is_usable_for_entry_until_the_end_of_its_last_day_of_validity():
+    rule = get_rule("reg-36-enter-before")
+    assert "24时失效" in rule.phrase_zh
+    d = compute_deadline(rule, dt.date(2026, 3, 15), lang="zh")
+    assert d.date == dt.date(2026, 3, 15) and d.kind == "lapses"
+    assert "期限：当日24时前" in d.steps[1]
+
+
+def test_only_a_lapsing_validity_has_no_period():
+    from regchat.deadlines.rules import Rule
+
+    base = get_rule("reg-36-enter-before").model_dump(exclude={"label", "label_zh"})
+    with pytest.raises(ValueError, match="amount 0"):
+        Rule(**{**base, "amount": 3})
+    with pytest.raises(ValueError, match="positive"):
+        Rule(**{**base, "kind": "after_event", "amount": 0})

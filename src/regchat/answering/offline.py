@@ -444,6 +444,8 @@ def heading(p: Provision, quote: Quote, lang: Lang, titles_zh: Mapping[str, str]
 
 
 def _day_status(d: Deadline, lang: Lang) -> str:
+    if d.kind == "lapses":  # a validity's last day: used, not acted on, so no working-day status
+        return f"{d.date.isoformat()}（{WEEKDAYS_ZH[d.date.weekday()]}）" if lang == "zh" else f"{d.date.isoformat()} ({d.weekday})"
     if lang == "zh":
         weekday = WEEKDAYS_ZH[d.date.weekday()]
         status = "工作日" if d.is_working_day else "非工作日" + (f"（{d.holiday}）" if d.holiday else "")

@@ -1338,6 +1338,8 @@ def rule_evidence(
                 own += ANSWERED_WEIGHT
         if getattr(rule, "named_only", False) and own <= 0 and before <= 0:
             continue  # a rule for a case the question does not name (a port visa)
+        if getattr(rule, "asked_only", False) and (asked <= 0 or (roled and _role_fit(rule, roled) < 1)):
+            continue  # a rule the sentence that asks does not name, or whose event no date is said to be
         if (excluded := getattr(rule, "not_when", ())) and (
             keyword_weight(excluded, reading.question, kw_tokens) > 0 or (prev and keyword_weight(excluded, prev, p_tokens) > 0)
         ):
@@ -1382,7 +1384,7 @@ def rule_evidence(
 def prefer_for(kind: str, reading: Reading) -> Prefer:
     """Which year a date written without one most likely means, for this kind of rule."""
     k = kind.lower().replace("_", " ")
-    if "before" in k or "expiry" in k:
+    if "before" in k or "expiry" in k or k == "lapses":  # (a validity's last day is most often ahead)
         return "ahead"
     return "past" if reading.past_tense else "nearest"
 

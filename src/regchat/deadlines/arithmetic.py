@@ -216,6 +216,21 @@ def add_days(
     return work.finish(target, "after_event", steps, window_start=start, find_act_by=act)
 
 
+def lapses_on(day: dt.date, *, region: str = "CN", calendar: Calendar | None = None, lang: Lang = "en") -> Deadline:
+    """The last day of a validity that lapses at 24:00 (Beijing time) on ``day``: that day itself, to its end."""
+    day = _check_date(day, "The last day of validity")
+    check_supported(day)
+    work = _Work(_resolve(calendar, region), lang)
+    steps = [
+        _t(lang, f"Last day of validity: {_d(day, lang)}; it lapses at 24:00 Beijing time that day, so it can be "
+           "used until the end of that day.",
+           f"有效期满日：{_d(day, lang)}；于当日北京时间24时失效，当日24时前仍可使用。"),
+    ]
+    done = work.finish(day, "lapses", steps, find_act_by=False)
+    # (nobody acts on the day a validity lapses: whether it is a working day says nothing)
+    return done.model_copy(update={"steps": steps})
+
+
 def days_before(
     expiry: dt.date, days: int, *, region: str = "CN", calendar: Calendar | None = None, lang: Lang = "en"
 ) -> Deadline:

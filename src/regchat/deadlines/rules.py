@@ -29,7 +29,7 @@ from regchat.settings import PROJECT_ROOT
 RULES_FILE = "rules.json"
 DEFAULT_RULES_PATH = PROJECT_ROOT / "corpus" / RULES_FILE
 
-Kind = Literal["after_event", "before_expiry", "working_days", "months", "hours", "stay_period", "maximum"]
+Kind = Literal["after_event", "before_expiry", "working_days", "months", "hours", "stay_period", "maximum", "lapses"]
 Unit = Literal["days", "working_days", "months", "years", "hours"]
 
 _UNIT_WORDS = {
@@ -95,6 +95,10 @@ class Rule(BaseModel):
     # The rule applies only to a case the question must name by one of its keywords (a port visa,
     # a temporary entry): its event (an entry) alone does not make it a candidate.
     named_only: bool = False
+    # The rule answers only a question whose sentence that asks names it by a keyword ("还能入境吗？") and,
+    # when the question gives dates, one of whose dates is said to be its event: a visa to be used before a
+    # day, told in passing, asks nothing of it, and an arrival is not that day.
+    asked_only: bool = False
     # Words that tell a case the rule's article does not govern (Law Art. 30's first application, for
     # a renewal: Art. 32 and Regulations Art. 18 govern that): a question telling one never gets it.
     not_when: list[str] = []
@@ -128,10 +132,13 @@ class Rule(BaseModel):
             "before_expiry": {"days"},
             "stay_period": {"days"},
             "maximum": {"days", "working_days", "months", "years"},
+            "lapses": {"days"},
         }[self.kind]
         if self.unit not in expected:
             raise ValueError(f"rule {self.id}: kind {self.kind} counts in {sorted(expected)}, not {self.unit}")
-        if self.amount is not None and self.amount <= 0:
+        if self.kind == "lapses" and self.amount != 0:
+            raise ValueError(f"rule {self.id}: a validity that lapses on its last day has no period: amount 0")
+        if self.kind != "lapses" and self.amount is not None and self.amount <= 0:
             raise ValueError(f"rule {self.id}: amount must be positive")
         return self
 
@@ -146,6 +153,8 @@ class Rule(BaseModel):
     def amount_text(self, lang: Lang = "en") -> str:
         if self.amount is None:
             return "as given" if lang == "en" else "视具体情况"
+        if self.kind == "lapses":
+            return "until 24:00 that day" if lang == "en" else "当日24时前"
         en, zh = _UNIT_WORDS[self.unit]
         return f"{self.amount} {en}" if lang == "en" else f"{self.amount}{zh}"
 
@@ -254,6 +263,8 @@ def compute_deadline(
     act = rule.kind != "maximum"
     if rule.kind == "hours":
         result = arithmetic.add_hours(event_date, n, **kw)
+    elif rule.kind == "lapses":
+        result = arithmetic.lapses_on(event_date, **kw)
     elif rule.kind == "before_expiry":
         result = arithmetic.days_before(event_date, n, **kw)
     elif rule.kind == "stay_period":
@@ -306,7 +317,7 @@ def _rule_steps(rule: Rule, event: dt.date, n: int, lang: Lang) -> list[str]:
     if lang == "zh":
         steps = [
             f"依据{rule.label_zh}：\u201c{(rule.phrase_zh or rule.phrase).rstrip('.。')}\u201d。",
-            f"事件：{rule.event_zh}，{event.isoformat()}；期限：{n}{zh_unit}"
+            f"事件：{rule.event_zh}，{event.isoformat()}；期限：{rule.amount_text('zh') if rule.kind == 'lapses' else f'{n}{zh_unit}'}"
             + ("（最长）" if rule.kind == "maximum" or rule.amount_is_maximum else "")
             + f"；所求：{rule.result_zh}。",
         ]
@@ -321,7 +332,7 @@ def _rule_steps(rule: Rule, event: dt.date, n: int, lang: Lang) -> list[str]:
         f"Rule {rule.id} ({rule.label}): \u201c{(rule.phrase or rule.phrase_zh).rstrip('.。')}\u201d.",
         f"Event: {rule.event_en}, {event.isoformat()}; period: "
         + ("at most " if rule.kind == "maximum" or rule.amount_is_maximum else "")
-        + f"{n} {en_unit}; result: {rule.result_en}.",
+        + (rule.amount_text() if rule.kind == "lapses" else f"{n} {en_unit}") + f"; result: {rule.result_en}.",
     ]
     if rule.reading_en:
         steps.append(rule.reading_en)
