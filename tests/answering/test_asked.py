@@ -191,6 +191,22 @@ def test_a_relatives_visa_is_the_family_visa_of_the_host_the_question_names():
     assert short_answer(question, "", "zh", parts=[q1, s1, x1]) == "签证：Q1。"
 
 
+def test_someone_coming_to_work_takes_the_work_visa_not_the_business_one():
+    question = "公司让我先拿商务签过来，到了再说。我下个月开始在餐厅上班，应该办哪种签证？"
+    m = "（八）M字签证，发给入境进行商业贸易活动的人员。"
+    z = "（十三）Z字签证，发给申请在中国境内工作的人员。"
+    s1 = "（十一）S1字签证，发给申请入境长期探亲的因工作、学习等事由在中国境内居留的外国人的配偶、父母"
+    assert visa_case(question).purpose == "work"
+    visa_fit = visa_fit_for(question)
+    assert visa_fit(z) == 1.0 and visa_fit(m) is None and visa_fit(s1) is None
+    assert short_answer(question, "", "zh", parts=[m, z, s1]) == "签证：Z。"
+
+
+def test_a_relative_asked_about_is_read_by_whose_relative_not_by_the_askers_work():
+    question = "我在上海一所学校教数学，工作许可都办好了。我太太想过来长住，办什么签证？"
+    assert visa_case(question) == VisaCase("foreigner", "long", None)
+
+
 @pytest.mark.parametrize(
     "question",
     [

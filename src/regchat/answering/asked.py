@@ -312,6 +312,7 @@ class VisaCase:
 
     sponsor: str | None = None
     term: str | None = None
+    purpose: str | None = None  # what the asker comes for (work, study), when no relative is asked about
 
     def fit(self, clause: str) -> float | None:
         """How a clause naming visas fits the case: None (not this visitor's visa) for one naming no
@@ -324,6 +325,8 @@ class VisaCase:
             return max(fits, default=None)
         if self.sponsor is not None and _clause_sponsor(clause) != self.sponsor:
             return None
+        if self.purpose is not None and _clause_purpose(clause) != self.purpose:
+            return None  # a visa for another purpose (a business visit, for someone coming to work)
         said = _clause_term(clause) if self.term is not None else None
         if said is not None and said != self.term:
             return None  # a visa of the other term (long-term for a six-week visit) is not this visitor's
@@ -336,7 +339,8 @@ def visa_case(question: str, earlier: str | None = None) -> VisaCase:
     sponsor = sponsor_of(question)
     if sponsor is None and earlier:
         sponsor = sponsor_of(f"{earlier}\n{question}")
-    return VisaCase(sponsor, stay_term(question))
+    purpose = None if _names_relative(question) else purpose_of(question)
+    return VisaCase(sponsor, stay_term(question), purpose)
 
 
 def visa_fit_for(question: str, earlier: str | None = None) -> Callable[[str], float | None]:
@@ -350,7 +354,7 @@ def visa_fit_for(question: str, earlier: str | None = None) -> Callable[[str], f
         return lambda text: 0.0
     case = visa_case(question, earlier)
     finds = [re.compile(p) for p in record["finds"]]
-    host = 1.0 if case.sponsor is not None else 0.0
+    host = 1.0 if case.sponsor is not None or case.purpose is not None else 0.0
 
     def fit(text: str) -> float | None:
         if not any(p.search(text) for p in finds):
@@ -374,6 +378,22 @@ def sponsor_of(question: str) -> str | None:
     if not _names_relative(question):
         return None
     found = [n for n in ("citizen", "foreigner") if any(re.search(p, question) for p in sponsors.get(f"asked_{n}", []))]
+    return found[0] if len(found) == 1 else None
+
+
+def _purposes() -> dict:
+    return {k: v for k, v in (_data()["answers"]["visa"].get("purposes") or {}).items() if isinstance(v, dict)}
+
+
+def purpose_of(question: str) -> str | None:
+    """'work' or 'study': what the asker comes to China for, when the question says one of them
+    (and not both); None otherwise."""
+    found = [n for n, p in _purposes().items() if any(re.search(x, question, re.I) for x in p["asked"])]
+    return found[0] if len(found) == 1 else None
+
+
+def _clause_purpose(clause: str) -> str | None:
+    found = [n for n, p in _purposes().items() if any(re.search(x, clause, re.I) for x in p["clause"])]
     return found[0] if len(found) == 1 else None
 
 
