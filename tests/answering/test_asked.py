@@ -3,7 +3,7 @@
 import pytest
 
 from regchat.answering.asked import (
-    VisaCase, asked, asks_for_limit, asks_for_period, short_answer, sponsor_of, stay_term, unstated, visa_case, visa_fit_for,
+    VisaCase, asked, asks_for_limit, linked_kinds, asks_for_period, short_answer, sponsor_of, stay_term, unstated, visa_case, visa_fit_for,
     without_visa_letters,
 )
 
@@ -253,3 +253,8 @@ def test_a_follow_up_naming_only_another_relative_asks_which_visa_again():
     item = next(p.text for p in split_parts(article_6) if p.text.startswith("(10) S1 visas"))
     assert VisaCase("foreigner", "short").fit(item) is not None  # its S2 clause fits, though its S1 clause does not
     assert VisaCase("foreigner", "short").fit(item.split(";")[0]) is None
+
+
+@pytest.mark.parametrize("asking", ["我能替他去申请吗？", "可以帮她递材料吗？", "Can my employer file for me?"])
+def test_asking_whether_someone_else_may_file_in_the_words_people_use(asking):
+    assert "who_files" in linked_kinds(asking)
