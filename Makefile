@@ -72,6 +72,7 @@ eval: install index
 	$(PY) evals/run.py --questions evals/heldback19/fresh19.jsonl --report evals/results/fresh19-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback20/fresh20.jsonl --report evals/results/fresh20-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback21/fresh21.jsonl --report evals/results/fresh21-as-dev.json
+	$(PY) evals/run.py --questions evals/heldback22/fresh22.jsonl --report evals/results/fresh22-as-dev.json
 
 bench: install index
 	$(PY) evals/bench.py --out evals/results/bench.json
