@@ -280,18 +280,16 @@ class TestHongKongTaiwanAndMacao:
         decision = judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False)
         assert not decision.in_scope and decision.note == NEIGHBOUR_NOTE
 
-    @pytest.mark.parametrize("question", ["我同事在台湾旅游的时候逾期停留了两天，那边会罚款吗？", "我想申请香港的优秀人才入境计划，要什么条件？"])
-    def test_a_stay_there_or_what_is_applied_for_there_is_that_places_matter(self, question):
-        decision = judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False)
-        assert not decision.in_scope and decision.note == NEIGHBOUR_NOTE
-
     @pytest.mark.parametrize(
         "question",
-        ["我在深圳工作，有中国的工作许可。香港那边的工作签证怎么申请？",
+        ["我同事在台湾旅游的时候逾期停留了两天，那边会罚款吗？", "我想申请香港的优秀人才入境计划，要什么条件？",
+         # what the sentences that ask put in Hong Kong, whatever Chinese permit the story holds
+         "我在深圳工作，有中国的工作许可。香港那边的工作签证怎么申请？",
          "I work in Shenzhen on a Z visa. What's the fine in Hong Kong for overstaying as a visitor?",
-         "他在上海有工作类居留证件。香港的专才计划要什么条件？"],
+         "他在上海有工作类居留证件。香港的专才计划要什么条件？",
+         "hk work visa how apply"],  # typed in lower case
     )
-    def test_what_the_asking_sentences_place_in_hong_kong_is_its_matter_whatever_the_story_holds(self, question):
+    def test_a_stay_there_or_what_is_applied_for_there_is_that_places_matter(self, question):
         decision = judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False)
         assert not decision.in_scope and decision.note == NEIGHBOUR_NOTE
 
@@ -304,20 +302,20 @@ class TestHongKongTaiwanAndMacao:
     def test_a_place_that_is_who_asks_or_where_chinas_visa_is_applied_for_stays_in_scope(self, question):
         assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
 
-    def test_a_consulate_issuing_a_passport_to_someone_living_in_a_mainland_city_leaves_the_question_chinas(self):
-        question = (
+    @pytest.mark.parametrize(
+        "question",
+        [
+            # a mainland city ties it to China's rules, beside her own country's consulate
             "My wife lives with me in Chengdu on a personal-matters residence permit. Her passport was stolen and"
-            " the Mexican consulate has issued her a new one. What must she do now about the residence permit?"
-        )
+            " the Mexican consulate has issued her a new one. What must she do now about the residence permit?",
+            # the police and their decisions are the domain's words in Chinese as in English
+            "民警给了我一张决定书，说15天内要处理好，是什么意思？",
+            "The police gave me a decision: 15 days to sort it out. What does it mean?",
+        ],
+    )
+    def test_a_question_tied_to_chinas_rules_by_a_city_or_a_police_decision_is_in_scope(self, question):
         assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
 
-    def test_hong_kong_typed_in_lower_case_is_hong_kong(self):
-        decision = judge_scope("hk work visa how apply", top_score=HIGH, min_score=MIN, follow_up_context=False)
-        assert not decision.in_scope and decision.note == NEIGHBOUR_NOTE
-
-    def test_a_police_decision_is_in_the_domain_in_chinese_as_in_english(self):
-        for question in ("民警给了我一张决定书，说15天内要处理好，是什么意思？", "The police gave me a decision: 15 days to sort it out. What does it mean?"):
-            assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
 
     def test_a_connection_through_a_chinese_airport_is_in_the_domain(self):
         question = "我从东京飞伦敦，在北京转机要等十个小时，能出去逛逛吗？"
