@@ -311,6 +311,12 @@ class TestHongKongTaiwanAndMacao:
             # the police and their decisions are the domain's words in Chinese as in English
             "民警给了我一张决定书，说15天内要处理好，是什么意思？",
             "The police gave me a decision: 15 days to sort it out. What does it mean?",
+            # China's visa typed as people type it, and the corpus's own names of China's permits, beside a place
+            # abroad where the step is taken
+            "同事在美国旧金山的总领馆申请Z签，大概多久能出签？",
+            "她要办一年的学习类居留证件，在日本东京做的体检还能用吗？",
+            # a person named by a nationality is a foreigner, as 巴西籍 is
+            "A Brazilian engineer of ours quit last week. Must we tell the authorities?",
         ],
     )
     def test_a_question_tied_to_chinas_rules_by_a_city_or_a_police_decision_is_in_scope(self, question):

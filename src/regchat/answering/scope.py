@@ -389,7 +389,8 @@ _SUBJECT_ZH = re.compile(
 _CHINA_ANCHOR = re.compile(
     r"\b(?:china|chinese|mainland|prc|macao|macau|[CDFGJKLMQRSXZ][12]?[- ]visas?|exit-entry|public security|"
     r"non-resident workers?)\b|中国|中國|内地|內地|大陆|大陸|澳门|澳門|来华|在华|[CDFGJKLMQRSXZ][12]?字?签证|外地雇员|外地僱員|公安机关|"
-    r"出入境",
+    r"出入境|(?<![A-Za-z])[CDFGJKLMQRSXZ][12]?签(?![名字约收订署])|"  # "递Z签": China's visa, as people type it
+    r"居留证件|工作类居留|学习类居留|外国人工作许可|外雇证",  # the corpus's own names of China's and Macao's permits
     re.I,
 )
 
@@ -470,7 +471,21 @@ def has_domain_words(text: str) -> bool:
 def _domain_words(text: str) -> bool:
     return bool(
         _DOMAIN_EN.search(text) or _DOMAIN_ZH.search(text) or _patterns()[0].search(text) or _lexicon_term(text)
+        or _a_foreign_national(text)
     )
+
+
+# A person named by a nationality ("our Indian engineer", "a Korean student"): a foreigner, as 印度籍 is.
+_PERSON_EN = re.compile(
+    r"^\s+(?:\w+\s+)?(?:engineers?|employees?|staff|workers?|students?|teachers?|managers?|colleagues?|nationals?|"
+    r"citizens?|guys?|man|woman|wife|husband|friends?|hires?|candidates?|consultants?|experts?|interns?)\b",
+    re.I,
+)
+
+
+def _a_foreign_national(text: str) -> bool:
+    g = gazetteer()
+    return any(code not in HOME and _PERSON_EN.match(text[e:]) for _, e, code in g.find_en(_plain(text)))
 
 
 def _lexicon_term(text: str) -> bool:
