@@ -331,10 +331,15 @@ class TestHongKongTaiwanAndMacao:
         question = "我有中国永久居留身份证，这几年在泰国工作，很少回中国，永久居留会不会被取消？"
         assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
 
-    def test_a_trip_elsewhere_told_in_a_follow_up_about_chinas_rules_stays_in_scope(self):
+    def test_a_trip_to_hong_kong_asked_as_an_exit_or_a_return_is_the_mainlands_matter(self):
+        # going from the mainland to Hong Kong is an exit (Law Art. 89): coming back on one's permit is China's rule
         question = "他想先去香港玩几天，回来以后原来的居留许可还能用吗？"
         assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=True).in_scope
-        assert not judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
+        assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
+        assert judge_scope("周末去澳门玩一天，算不算出境？", top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
+        # ... but what Hong Kong asks of a visitor is Hong Kong's
+        decision = judge_scope("去香港旅游要什么签证？", top_score=HIGH, min_score=MIN, follow_up_context=False)
+        assert not decision.in_scope and decision.note == NEIGHBOUR_NOTE
 
     def test_asking_about_another_places_work_visa_is_its_matter_whatever_chinese_permit_the_story_names(self):
         question = (

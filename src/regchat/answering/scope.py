@@ -103,6 +103,7 @@ class ForeignMatter:
     end: int
     code: str | None = None  # None: a lettered visa of no named place
     document: bool = False  # a Hong Kong, Macao or Taiwan residents' own document (台胞证, Home Return Permit)
+    travel: bool = False  # a trip there ("去香港", "travel to Mexico"), not that place's permit or rule
 
     @property
     def neighbour(self) -> bool:
@@ -186,8 +187,8 @@ def foreign_matters(text: str) -> list[ForeignMatter]:
     plain = mask_corpus_documents(_plain(text))
     found: list[ForeignMatter] = []
 
-    def add(start: int, end: int, code: str | None) -> None:
-        found.append(ForeignMatter(text[start:end], start, end, code))
+    def add(start: int, end: int, code: str | None, travel: bool = False) -> None:
+        found.append(ForeignMatter(text[start:end], start, end, code, travel=travel))
 
     for start, end, code in g.find_en(plain):
         if code in HOME:
@@ -198,7 +199,7 @@ def foreign_matters(text: str) -> list[ForeignMatter]:
         elif (m := _BEFORE_EN.search(plain, back, start)) and not _HOME_QUALIFIED.search(plain, back, m.start()):
             add(m.start(), end, code)
         elif m := _TRAVEL_BEFORE_EN.search(plain, back, start):
-            add(m.start(), end, code)
+            add(m.start(), end, code, travel=True)
     if re.search(r"[\u4e00-\u9fff]", plain):
         starts: list[int] | None = None
         for start, end, code in g.find_zh(plain):
@@ -213,7 +214,7 @@ def foreign_matters(text: str) -> list[ForeignMatter]:
                     and not applied_there:
                 add(start, m.end(), code)
             elif m := _TRAVEL_BEFORE_ZH.search(plain, back, start):
-                add(m.start(), end, code)
+                add(m.start(), end, code, travel=True)
             elif (m := _AT_BEFORE_ZH.search(plain, back, start)) and _STAYING_THERE_ZH.match(plain[end:]):
                 add(m.start(), end, code)
             elif (m := _APPLYING_BEFORE_ZH.search(plain, back, start)) and plain[end:end + 1] == "的":
@@ -589,6 +590,21 @@ NEIGHBOUR_NOTE = {
 }
 
 
+# Words that ask about leaving the mainland or coming back to it ("算出境吗", "come back on my permit").
+_BACK_OR_EXIT = re.compile(
+    r"出境|离境|回来|回到|再回|返回|重新入境|再入境|还能用|还有效|"
+    r"\b(?:come|coming|came|get|getting|go|going) back\b|\bre-?ent(?:er|ry|ering)\b|\bcount(?:s)? as (?:an? )?(?:exit|departure)\b|"
+    r"\bleav\w* (?:the )?mainland\b|\bstill (?:valid|good|work)\b",
+    re.I,
+)
+
+
+def _asking(question: str) -> str:
+    from .questions import asking_sentences
+
+    return asking_sentences(question)
+
+
 def judge_scope(question: str, *, top_score: float | None, min_score: float, follow_up_context: bool) -> ScopeDecision:
     """Decide from the question's subject and the best retrieval score.
 
@@ -600,6 +616,10 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
     if creative_request(question):
         return ScopeDecision(False, "a request for creative writing", firm=True)
     matters = foreign_matters(question)
+    if matters and all(m.travel and m.neighbour for m in matters) and _BACK_OR_EXIT.search(_asking(question)):
+        # A trip from the mainland to Hong Kong, Macao or Taiwan is an exit (Law Art. 89): whether it counts as
+        # one, or coming back on one's visa or permit, is the mainland's matter, not the other region's.
+        matters = []
     rest = without_foreign_subjects(question, matters)
     governed = has_subject(without_off_topic(rest))
     if any(m.document for m in matters) and not _MACAO_NAMED.search(question):
