@@ -741,3 +741,8 @@ def test_overdue_by_how_many_days_asks_for_a_count_not_a_date():
 
 def test_a_terse_and_typed_as_n_opens_a_follow_up():
     assert is_follow_up("n if its just cracked not lost", "wp card lost how get new one")
+
+
+def test_whether_one_may_start_work_is_no_question_about_a_working_day():
+    assert not read_question("她以后用这个居留证可以直接上班吗？", [], TODAY, []).asks_working_day
+    assert read_question("2026年5月1号上班吗？", [], TODAY, []).asks_working_day

@@ -164,7 +164,7 @@ def without_asking(text: str) -> str:
 
 _WORKING_DAY_ASK = re.compile(
     r"\bis\b[^?.]{0,40}\b(?:a )?(?:working|business|work) day\b|\bis\b[^?.]{0,40}\b(?:a )?public holiday\b"
-    r"|是(?:不是)?(?:工作日|节假日|法定节假日)|(?:工作日|上班|放假)吗",
+    r"|是(?:不是)?(?:工作日|节假日|法定节假日)|工作日吗|(?<![能以接去要])(?:上班|放假)吗",  # (not "可以直接上班吗": may one start work)
     re.I,
 )
 _STAY_DAYS = re.compile(
