@@ -258,3 +258,15 @@ def test_a_follow_up_naming_only_another_relative_asks_which_visa_again():
 @pytest.mark.parametrize("asking", ["我能替他去申请吗？", "可以帮她递材料吗？", "Can my employer file for me?"])
 def test_asking_whether_someone_else_may_file_in_the_words_people_use(asking):
     assert "who_files" in linked_kinds(asking)
+
+
+@pytest.mark.parametrize(
+    "question, text",
+    [
+        # how old a document may be is a period, and a period may be written in words with a hyphen
+        ("How old can the health certificate be?", "The proof of health shall be valid for a six-month period."),
+        ("How many years is the ban?", "entry is not permitted for one to five years"),
+    ],
+)
+def test_a_figure_written_in_words_states_the_period_asked(question, text):
+    assert not unstated(question, [text])
