@@ -75,6 +75,7 @@ eval: install index
 	$(PY) evals/run.py --questions evals/heldback22/fresh22.jsonl --report evals/results/fresh22-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback23/fresh23.jsonl --report evals/results/fresh23-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback24/fresh24.jsonl --report evals/results/fresh24-as-dev.json
+	$(PY) evals/run.py --questions evals/heldback25/fresh25.jsonl --report evals/results/fresh25-as-dev.json
 
 bench: install index
 	$(PY) evals/bench.py --out evals/results/bench.json
