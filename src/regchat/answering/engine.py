@@ -383,11 +383,7 @@ class Engine:
             if provision is not None and when is not None:
                 consulted[provision.key] = provision
                 try:
-                    deadline = compute_deadline(
-                        rule, _with_time(reading, when, rule.kind), amount=self._amount(reading, rule),
-                        lang=reading.lang, holidays_dir=self.settings.holidays_dir,
-                        counted_from=_counted_from(rule, event, reading.lang),
-                    )  # fmt: skip
+                    deadline = self._compute(reading, rule, when, _counted_from(rule, event, reading.lang))
                     draft = compose_deadline(reading, rule, deadline, provision, self.titles_zh)
                     if event is not None and (choice.each or each_ambiguous_date(reading, event)):
                         draft = self._each_from(reading, rule, draft, event, deadline, choice.each)
@@ -563,20 +559,15 @@ class Engine:
         """``draft`` (``rule`` counted from ``event``) with the rule counted from each of the other dates
         of its event the question lists, every day beside the words that gave its date; a listed date
         that reads two ways ("9/10") is counted both ways, each said to be one reading."""
-        kind = rule.kind
         found = [(r.found, r, False) for r in others]
         found += [(f, None, True) for f in each_ambiguous_date(reading, event)]
         listed = [(event.found.start, date_label(reading.question, event.found.start, event.found.end), deadline)]
         for f, roled, either in found:
-            when = f.resolve(reading.today, prefer_for(kind, reading))
+            when = f.resolve(reading.today, prefer_for(rule.kind, reading))
             if when is None:
                 continue
             try:
-                day = compute_deadline(
-                    rule, _with_time(reading, when, kind), amount=self._amount(reading, rule),
-                    lang=reading.lang, holidays_dir=self.settings.holidays_dir,
-                    counted_from=_counted_from(rule, roled, reading.lang) if roled is not None else None,
-                )  # fmt: skip
+                day = self._compute(reading, rule, when, _counted_from(rule, roled, reading.lang))
             except DeadlineError as exc:
                 log.info("no deadline for %s on %s: %s", rule.id, when, exc)
                 continue
@@ -601,15 +592,20 @@ class Engine:
         if provision is None:
             return None
         try:
-            deadline = compute_deadline(
-                rule, _with_time(reading, when, rule.kind), amount=self._amount(reading, rule),
-                lang=reading.lang, holidays_dir=self.settings.holidays_dir,
-            )  # fmt: skip
+            deadline = self._compute(reading, rule, when)
         except DeadlineError as exc:
             log.info("no deadline for %s on %s: %s", rule.id, when, exc)
             return None
         consulted[provision.key] = provision
         return compose_deadline(reading, rule, deadline, provision, self.titles_zh)
+
+    def _compute(self, reading: Reading, rule, when: dt.date, counted_from: str | None = None):
+        """``rule`` counted from ``when`` (at the time of day the question gives, for a rule in hours),
+        with the period the question gives where the rule takes one, in the reader's language."""
+        return compute_deadline(
+            rule, _with_time(reading, when, rule.kind), amount=self._amount(reading, rule),
+            lang=reading.lang, holidays_dir=self.settings.holidays_dir, counted_from=counted_from,
+        )  # fmt: skip
 
     def _guard(
         self, reading: Reading, draft: Draft, consulted: dict[str, Provision], history: History,

@@ -921,10 +921,8 @@ def each_event_date(reading: Reading, rule: RuleLike, event: RoledDate | None) -
     clause gives it no role belongs to the list when it stands in the event's sentence (a list
     after "expiry dates as follows:"); the same day twice counts once. In the order written,
     without ``event`` itself; empty when the question asks for one date."""
-    if event is None or not _EACH.search(asking_sentences(reading.question)):
+    if not _asks_for_each(reading, event):
         return ()
-    if not any(r is event for r in reading.roles):
-        return ()  # the event is an earlier turn's: its list is that turn's
     role = rule_role(rule)
     sentence = _sentence_span(reading.question, event.found.start)
     kind = getattr(rule, "kind", "")
@@ -945,7 +943,7 @@ def each_ambiguous_date(reading: Reading, event: RoledDate | None) -> list[Found
     """The two readings of every date of the event's sentence that may be read two ways ("9/10":
     10 September or 9 October), when the sentence that asks wants the answer for each date (as in
     ``each_event_date``): each reading is counted, and said to be one."""
-    if event is None or not any(r is event for r in reading.roles) or not _EACH.search(asking_sentences(reading.question)):
+    if not _asks_for_each(reading, event):
         return []
     begin, end = _sentence_span(reading.question, event.found.start)
     out = []
@@ -955,6 +953,13 @@ def each_ambiguous_date(reading: Reading, event: RoledDate | None) -> list[Found
             readings = p.readings[::-1] if reading.lang == "zh" else p.readings
             out += [FoundDate(p.text, p.start, p.end, d.month, d.day, p.year) for d in readings]
     return out
+
+
+def _asks_for_each(reading: Reading, event: RoledDate | None) -> bool:
+    """Whether the sentence that asks wants the answer for each of several dates, the event being one
+    of this question's own (an earlier turn's event has its list in that turn)."""
+    return event is not None and any(r is event for r in reading.roles) \
+        and bool(_EACH.search(asking_sentences(reading.question)))
 
 
 _SENTENCE_STOP = re.compile(r"[.!?。！？\n](?=\s|$|[^\d])")

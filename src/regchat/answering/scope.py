@@ -599,12 +599,6 @@ _BACK_OR_EXIT = re.compile(
 )
 
 
-def _asking(question: str) -> str:
-    from .questions import asking_sentences
-
-    return asking_sentences(question)
-
-
 def judge_scope(question: str, *, top_score: float | None, min_score: float, follow_up_context: bool) -> ScopeDecision:
     """Decide from the question's subject and the best retrieval score.
 
@@ -613,10 +607,12 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
     still counts. Nothing here depends on the question's length: a terse
     message with a typo ("residnce permit?") is read like a long one.
     """
+    from .questions import asking_sentences
+
     if creative_request(question):
         return ScopeDecision(False, "a request for creative writing", firm=True)
     matters = foreign_matters(question)
-    if matters and all(m.travel and m.neighbour for m in matters) and _BACK_OR_EXIT.search(_asking(question)):
+    if matters and all(m.travel and m.neighbour for m in matters) and _BACK_OR_EXIT.search(asking_sentences(question)):
         # A trip from the mainland to Hong Kong, Macao or Taiwan is an exit (Law Art. 89): whether it counts as
         # one, or coming back on one's visa or permit, is the mainland's matter, not the other region's.
         matters = []
