@@ -270,3 +270,60 @@ def test_asking_whether_someone_else_may_file_in_the_words_people_use(asking):
 )
 def test_a_figure_written_in_words_states_the_period_asked(question, text):
     assert not unstated(question, [text])
+
+
+REUNION = "(4) reunion residence permits shall be issued to family members of Chinese citizens residing in China and foreigners who hold permanent resident status for family reunion"
+PERSONAL = "(5) personal reason residence permits shall be issued to the spouse, parents, children under 18 years of age of a foreigner who resides in China for work or study etc"
+
+
+def test_which_kind_of_residence_permit_is_read_like_which_visa_by_whose_relative():
+    question = "Which type of residence permit does my wife get? I'm on a work-type residence permit in Suzhou."
+    assert visa_fit_for(question)(REUNION) is None and visa_fit_for(question)(PERSONAL) is not None
+    assert short_answer(question, "", "en", parts=[REUNION, PERSONAL]) == "Residence permit: personal reason residence permit."
+    zh = "我是中国公民，老婆是法国人，过来跟我长期住，要办哪类居留证件？"
+    parts = ["（四）团聚类居留证件，发给因家庭团聚需要在中国境内居留的中国公民的家庭成员",
+             "（五）私人事务类居留证件，发给入境长期探亲的因工作、学习等事由在中国境内居留的外国人的配偶"]
+    assert short_answer(zh, "", "zh", parts=parts) == "居留证件：团聚类居留证件。"
+
+
+def test_an_employer_speaking_of_its_hire_names_a_foreign_host():
+    assert sponsor_of("We've hired a Polish engineer for our Hangzhou office. Which visa for his wife?") == "foreigner"
+    assert sponsor_of("我们公司聘用的外籍员工，他太太办什么签证？") == "foreigner"
+
+
+@pytest.mark.parametrize(
+    "question", ["She will come and live with me for the rest of my contract.", "老婆孩子随行，跟我一起生活"]
+)
+def test_coming_to_live_with_the_host_is_a_long_stay(question):
+    assert stay_term(question) == "long"
+
+
+def _reaches(node):
+    if isinstance(node, dict):
+        yield from node.get("reaches", []) if isinstance(node.get("reaches"), list) else []
+        for value in node.values():
+            yield from _reaches(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _reaches(value)
+
+
+def test_every_entry_of_the_answer_kinds_quotes_the_corpus_text_it_reaches():
+    import json
+
+    from regchat.parsing import load_provisions
+
+    data = json.loads((PROJECT_ROOT / "src/regchat/data/asked.json").read_text(encoding="utf-8"))
+    targets = list(_reaches(data))
+    assert len(targets) >= 5
+    for target in targets:
+        texts = [" ".join(p.text.split()) for path in (PROJECT_ROOT / "corpus").glob(f"{target['doc']}*.md")
+                 if ".summary." not in path.name
+                 for p in load_provisions(path)[1] if p.article == target["article"]]  # fmt: skip
+        assert any(target["text"] in text for text in texts), target
+
+
+def test_a_list_of_materials_per_kind_of_permit_does_not_say_which_kind_is_the_askers():
+    question = "外孙女三岁半，要来跟我住两年，来了以后办哪一类居留证件？"
+    materials = "（一）工作类居留证件，应当提交工作许可等证明材料"
+    assert short_answer(question, "", "zh", parts=[materials]) is None

@@ -566,6 +566,8 @@ def test_words_that_are_not_an_offset_from_an_earlier_date():
     "text, prefer, day",
     [
         ("I got here on the 5th.", "nearest", dt.date(2026, 6, 5)),
+        ("what if he came in on the 5th instead", "nearest", dt.date(2026, 6, 5)),  # a grammar word after it
+        ("dropped it off on the 5th, right before the holiday", "nearest", dt.date(2026, 6, 5)),
         ("我5号入境的", "past", dt.date(2026, 6, 5)),
         ("居留证3号到期", "future", dt.date(2026, 7, 3)),
     ],
@@ -575,7 +577,7 @@ def test_a_day_of_the_month_alone_is_read_in_the_month_its_role_prefers(text, pr
     assert found.monthless and not problems and found.resolve(dt.date(2026, 6, 12), prefer) == day
 
 
-@pytest.mark.parametrize("text", ["on the 5th floor", "住在5号楼", "the 3rd item of Article 6", "第5号"])
+@pytest.mark.parametrize("text", ["on the 5th floor", "住在5号楼", "the 3rd item of Article 6", "第5号", "the 2nd time I came"])
 def test_numbers_that_are_not_days_of_the_month_are_not_dates(text):
     assert scan_dates(text, dt.date(2026, 6, 12)) == ([], [])
 

@@ -9,6 +9,7 @@ import pytest
 from regchat.answering.questions import (
     action_dates,
     asking_part,
+    asks_of_another_person,
     asking_sentences,
     asks_for_date,
     asks_user_action,
@@ -254,6 +255,12 @@ def test_a_follow_up_giving_only_a_date_keeps_the_rule_and_the_role():
         # "如果改成…才入境": another day of entry, not a change of the permit's particulars
         ("我太太5月3日持S1签证入境，居留证件最晚哪天申请？", "那如果她改成5月20号才入境呢？",
          "我太太5月20号持S1签证入境，居留证件最晚哪天申请？"),
+        # another person, whose date of the same event the message gives: the same question for them
+        ("I entered on 2026-05-03 with a 30-day stay. By when do I apply to extend?", "And my wife? She entered on 2026-05-13.",
+         "I entered on 2026-05-13 with a 30-day stay. By when do I apply to extend?"),
+        ("Customer landed on an M visa on 10 Sept, 60 days per entry. Latest day to apply for an extension?",
+         "and his colleague? same visa but he flew in on the 4th",
+         "Customer landed on an M visa on 4 September, 60 days per entry. Latest day to apply for an extension?"),
     ],
 )  # fmt: skip
 def test_a_follow_up_correcting_the_date_asks_the_earlier_question_again_with_it(first, follow, asked):
@@ -263,7 +270,7 @@ def test_a_follow_up_correcting_the_date_asks_the_earlier_question_again_with_it
 @pytest.mark.parametrize(
     "follow",
     [
-        "And my wife? She entered on 2026-05-13.",  # another person: read with the conversation
+        "And my wife? The 13th.",  # another person, and what the date is for her is not said
         "I filed on 2026-05-20. Can I appeal a refusal?",  # a date told beside another question
         "What about the residence permit if I entered 2026-05-13?",  # another thing
         "我5月13日入境的，那又是哪天？",  # another language
@@ -746,3 +753,25 @@ def test_a_terse_and_typed_as_n_opens_a_follow_up():
 def test_whether_one_may_start_work_is_no_question_about_a_working_day():
     assert not read_question("她以后用这个居留证可以直接上班吗？", [], TODAY, []).asks_working_day
     assert read_question("2026年5月1号上班吗？", [], TODAY, []).asks_working_day
+
+
+@pytest.mark.parametrize(
+    "question, another",
+    [
+        ("And his wife and their 8-year-old son? They would come with him.", True),
+        ("那我太太和上小学的儿子呢？他们不工作", True),
+        ("and my wife?", True),
+        ("And what about the visa?", False),
+    ],
+)
+def test_asking_the_same_of_several_other_people_at_once(question, another):
+    assert asks_of_another_person(question) is another
+
+
+def test_another_person_of_whom_more_than_the_date_is_asked_is_no_correction():
+    first = "我5月3日持Z签证入境，居留证件最晚哪天申请？"
+    assert corrected_question("那我太太呢？她5月20号入境。最晚哪天？", _turns(first), TODAY) is not None
+    assert corrected_question("那我太太呢？她5月20号入境。最晚哪天？办哪一类居留证件？", _turns(first), TODAY) is None
+    # nor after a turn that asked no date, or only how long a period is
+    assert corrected_question("那我太太呢？她5月20号入境。", _turns("我5月3日持Z签证入境，要在多久内去办居留证件？"), TODAY) is None
+    assert corrected_question("And my wife? She entered on 2026-05-20.", _turns("Which papers do I bring for the residence permit? I entered on 2026-05-03."), TODAY) is None

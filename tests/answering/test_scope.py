@@ -618,3 +618,12 @@ class TestWhomAProvisionAddresses:
     def test_a_question_naming_a_chinese_citizen_keeps_their_provisions(self, engine):
         answer = engine.answer("中国公民出境后非法去了别国被遣返，多久之后才能再办出境证件？", today=TODAY)
         assert 75 in [c.article for c in answer.citations if c.doc_id == "cn-exit-entry-law"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["那如果不是欠工资，而是他跟房东有个民事官司还没打完呢？", "And if it is about a civil lawsuit rather than unpaid wages?"],
+)
+def test_a_topic_the_message_says_its_matter_is_not_is_not_asked_about(question):
+    assert in_scope(question, follow_up=True)
+    assert not in_scope("那如果是欠工资呢？会被怎么处理？", follow_up=False, top_score=HIGH)

@@ -139,6 +139,8 @@ def test_every_implementing_rule_is_a_rule_of_the_catalogue_for_the_same_region(
         ("入境后多久要办理居留证件？", "law-30-residence-permit"),
         ("How long is the health certificate valid?", "reg-16-health-certificate"),
         ("我住在朋友家，需要多久内办理住宿登记？", "law-39-accommodation"),
+        ("居留证件的申请交上去以后，要多久能批下来？", "law-30-decision"),
+        ("我太太3月5日持S1签证入境，她得在多久内去申请居留证件？", "law-30-residence-permit"),  # her step, not the authority's
         ("Our baby was born in Shanghai, what do we need to do?", "law-40-newborn"),
         ("申请居留证件后，受理回执的有效期是多少个工作日？", "reg-18-receipt"),
         ("签证延期申请的受理回执有效期有几天？", "reg-13-receipt"),

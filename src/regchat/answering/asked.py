@@ -187,11 +187,11 @@ def short_answer(
     from .claims import numbers_in
 
     answers = _data().get("answers", {})
-    for name in ("visa", "amount", "period"):
+    for name in ("visa", "permit", "amount", "period"):
         record = answers.get(name)
         if not record or not _asks(record, question, earlier):
             continue
-        if name == "visa":
+        if name in _KINDS_OF_PAPER:
             found = _visa_letters(parts or [quoted], record["finds"], score, question, earlier)
         else:
             found = _figures(quoted, lang, money=name == "amount")
@@ -343,14 +343,20 @@ def visa_case(question: str, earlier: str | None = None) -> VisaCase:
     return VisaCase(sponsor, stay_term(question), purpose)
 
 
+# The answers naming a kind of paper, chosen by the visitor's case: a visa letter (Regulations
+# Art. 6), a kind of residence permit (Art. 15).
+_KINDS_OF_PAPER = ("visa", "permit")
+
+
 def visa_fit_for(question: str, earlier: str | None = None) -> Callable[[str], float | None]:
-    """For a question asking which visa, how well a text naming visas fits the asker's case, read
-    from the question once: None (not the answer) for a text naming no host or the other kind of
+    """For a question asking which visa (or which kind of residence permit), how well a text naming
+    visas (kinds of permit) fits the asker's case, read from the question once: None (not the answer) for a text naming no host or the other kind of
     host than the relative's the question names (a Chinese citizen's, a foreign worker's); +1 for
     naming that host, and +-0.5 for the term of stay (long or short) the question gives; 0 for any
     other question or text."""
-    record = _data().get("answers", {}).get("visa")
-    if not record or not _asks(record, question, earlier):
+    answers = _data().get("answers", {})
+    record = next((r for name in _KINDS_OF_PAPER if (r := answers.get(name)) and _asks(r, question, earlier)), None)
+    if record is None:
         return lambda text: 0.0
     case = visa_case(question, earlier)
     finds = [re.compile(p) for p in record["finds"]]

@@ -571,8 +571,19 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
 _ZH_WEEKDAY = re.compile(r"(?P<rel>下下|下个|下|上个|上|这个|这|本)(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])")
 _ZH_WEEK_OFFSET = {"下下": 2, "下个": 1, "下": 1, "上个": -1, "上": -1, "这个": 0, "这": 0, "本": 0}
 _ZH_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+# The words that may follow "the 20th" when it is a day ("on the 20th instead", "the 4th and not the
+# 14th", "the 28th, right before the holiday"): grammar words, not a noun the ordinal counts ("the 5th
+# floor", "the 3rd item") or a month ("the 5th of May", read by the patterns above).
+_AFTER_A_DAY = (
+    r"instead|and|but|not|then|too|also|when|because|since|right|just|rather|so|this|that|last|next|please|"
+    r"again|already|was|were|is|will|would|could|should|can|did|does|or|at|in|on|before|after|until|till|"
+    r"from|by|for|with|he|she|they|we|you|his|her|their|our|my|which|what|how|if|as|though|yet"
+)
 _MONTHLESS = (
-    re.compile(r"(?P<d>\bthe\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b)(?!\s+(?:of\s+)?(?:[A-Za-z]{3,}\b))", re.I),
+    re.compile(
+        rf"(?P<d>\bthe\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)\b)(?!\s+(?:of\s+)?(?!(?:{_AFTER_A_DAY})\b)[A-Za-z]{{3,}}\b)",
+        re.I,
+    ),
     re.compile(r"(?<![月\d年/.\-第])(?P<d>(?P<day>\d{1,2})号)(?![楼房线门院车馆口台窗])"),
 )
 

@@ -196,3 +196,23 @@ def simplified(text: str) -> str:
 
         _TO_SIMPLIFIED = opencc.OpenCC("t2s")
     return _TO_SIMPLIFIED.convert(text)
+
+
+# What a sentence says its matter is not, beside what it is: "not just visit", "not X but Y", "rather
+# than X", "instead of X", "不是X，而是Y", "而不是X". (A bare denial, "不是首次入境", is a fact of the case and
+# stays.)
+_DENIED = re.compile(
+    r"\bnot (?:just|only|merely|simply)\s+[^,.;!?\n]{1,30}?(?=\s*(?:[,.;!?\n]|$|\bbut\b))"
+    r"|\bnot\s+[^,.;!?\n]{1,30}?(?=,?\s+but\b)"
+    r"|\b(?:rather than|instead of)\s+[^,.;!?\n]{1,30}?(?=\s*(?:[,.;!?\n]|$))"
+    r"|(?<!是)不是[^，,。？?！!；;\n]{1,20}?(?=[，,]?\s*而是)"
+    r"|而不是[^，,。？?！!；;\n]{1,20}",
+    re.I,
+)
+
+
+def without_denied(text: str) -> str:
+    """``text`` with what it says its matter is not blanked out ("she wants to live here, not just
+    visit": no visit; "不是欠工资，而是民事官司": no pay): what is denied is neither a topic nor a fact
+    of the case."""
+    return _DENIED.sub(lambda m: " " * len(m.group(0)), text)

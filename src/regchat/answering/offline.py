@@ -22,7 +22,7 @@ from ..parsing import int_to_chinese
 from ..tokens import tokenize
 from .guardrails import marker
 from .asked import asked, visa_fit_for, without_visa_letters
-from .language import WEEKDAYS_ZH, Lang, english_terms
+from .language import WEEKDAYS_ZH, Lang, english_terms, without_denied
 from .quoting import Quote, quote_provision, version_day
 from .questions import Reading, main_subject_of_text, subject_of
 
@@ -373,7 +373,8 @@ def compose_lookup(
             named = " and ".join(f"Article {n}" for n in numbers)
             lines.append(f"Which document's {named} do you mean? {len(provisions)} documents have one; here is each:")
         draft.outcome = "clarify"
-    topic = without_visa_letters(topic_of(reading))  # "which visa? Q1, someone said": matched on the case
+    # "which visa? Q1, someone said": matched on the case; "to live here, not just visit": not on the visit
+    topic = without_denied(without_visa_letters(topic_of(reading)))
     words, visa_fit = picker.scorer(topic), visa_fit_for(reading.question, reading.previous or reading.message or None)
 
     def score(text: str) -> float:  # ... and on whose relative the visitor is, for how long

@@ -380,12 +380,17 @@ _PERSON = (
     r"cousin|nephew|niece|colleague|co-?worker|employee|staff|boss|manager|friend|flatmate|roommate|housemate|"
     r"classmate|neighbou?r|guest|visitor|client|customer)"
 )
+_ZH_PERSON = (
+    r"(?:老婆|老公|妻子|丈夫|太太|先生|爱人|未婚妻|未婚夫|儿子|女儿|孩子|小孩|宝宝|父母|爸爸|妈妈|爸|妈|父亲|母亲|爷爷|奶奶|"
+    r"外公|外婆|姥姥|姥爷|哥哥|姐姐|弟弟|妹妹|岳父|岳母|公公|婆婆|丈母娘|亲戚|家人|同事|员工|老板|朋友|室友|舍友|同学|邻居|客人|客户)"
+)
+_EN_ANOTHER = rf"(?:(?:my|his|her|our|their|the)\s+)?(?:[\w-]+\s+)?{_PERSON}(?:-in-law|s-in-law)?"
+# (several people at once: "and her mother and the children?", "那我妈和我女儿呢？")
 _ASKS_OF_ANOTHER = re.compile(
     rf"(?:^|[.!?。！？]\s*)(?:(?:ok(?:ay)?|great|thanks?|thx|cool|right)[\s,.!]*)*(?:and|what about|how about)\s+"
-    rf"(?:(?:my|his|her|our|their|the)\s+)?(?:\w+\s+)?{_PERSON}(?:-in-law|s-in-law)?\s*\?"
-    r"|(?:那|还有)?(?:我|他|她|我们|他们)?的?(?:老婆|老公|妻子|丈夫|太太|先生|爱人|未婚妻|未婚夫|儿子|女儿|孩子|小孩|宝宝|"
-    r"父母|爸爸|妈妈|爸|妈|父亲|母亲|爷爷|奶奶|外公|外婆|姥姥|姥爷|哥哥|姐姐|弟弟|妹妹|岳父|岳母|公公|婆婆|丈母娘|"
-    r"亲戚|家人|同事|员工|老板|朋友|室友|舍友|同学|邻居|客人|客户)(?:呢|怎么办|怎么算)[？?]",
+    rf"{_EN_ANOTHER}(?:\s*(?:,|and|&)\s*{_EN_ANOTHER})*\s*\?"
+    rf"|(?:那|还有)?(?:我|他|她|我们|他们)?的?{_ZH_PERSON}(?:(?:和|跟|还有|以及|、)[^，,。？?呢]{{0,10}}?{_ZH_PERSON})*"
+    r"(?:呢|怎么办|怎么算)[？?]",
     re.I,
 )
 
@@ -407,12 +412,19 @@ def is_follow_up(question: str, previous: str | None) -> bool:
     return not has_domain_words(question)
 
 
+def _asking_pieces(asking: str) -> list[str]:
+    """The asking sentences one by one, each with its end mark."""
+    return [m.group(0) for m in re.finditer(r"[^?？]+[?？]?", asking) if m.group(0).strip(" ,，。.")]
+
+
 def corrected_question(question: str, history: Sequence[Mapping[str, Any]], today: dt.date) -> tuple[str, list] | None:
     """A follow-up that only puts another date in place of the earlier turn's ("不对，她是14号到的，
     那最晚呢？", "sorry, it was the 12th, not the 2nd: same question"): the earlier question asked again,
     with the new date where the old one of the same role stood, and the history before that question.
-    The earlier question's rule, its days of stay and its subject then hold whole. None when the message
-    names a thing or person the earlier question did not, asks anything but a date, or dates two events."""
+    The earlier question's rule, its days of stay and its subject then hold whole; so they do for another
+    person whose date of the same role the message gives ("and my colleague? she landed on the 9th").
+    None when the message names a thing the earlier question did not, asks anything but a date, dates two
+    events, or names another person without saying what the date is."""
     previous = _previous_user_turn(history)
     if not previous or not is_follow_up(question, previous):
         return None
@@ -423,15 +435,23 @@ def corrected_question(question: str, history: Sequence[Mapping[str, Any]], toda
     if len(found) != 1 or problems or find_offsets(question) or _STAY_DAYS.search(question):
         return None
     asking = asking_sentences(question)
-    if subjects_in(question) - subjects_in(previous) or asks_of_another_person(asking):
+    if subjects_in(question) - subjects_in(previous):
         return None
-    if asking != question and found[0].text not in asking and not _DEADLINE_ASK.search(asking):
+    another = asks_of_another_person(asking)
+    if another and not _DEADLINE_ASK.search(asking_sentences(previous)):
+        return None  # "and my wife?" after "how long do I have?": the date is asked of her, not the period
+    if another and any(not asks_of_another_person(s) and not _DEADLINE_ASK.search(s) for s in _asking_pieces(asking)):
+        return None  # "and his wife? ... which permit does she get?": more is asked of her than the date
+    told_beside = asking != question and found[0].text not in asking and not _DEADLINE_ASK.search(asking)
+    if told_beside and not another:
         return None  # the date is told beside another question ("filed on the 3rd. Can we appeal?")
     before = find_dates(previous, today)
     if not before:
         return None
     new = read_roles(question, found)[0]
     old = read_roles(previous, before)
+    if new.role is None and another:
+        return None  # "and my wife? the 14th": whose date it is for her is not said
     if new.role is not None:
         replaced = [r for r in old if r.role == new.role]
     else:

@@ -44,7 +44,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .fuzzy import correct
-from .language import Lang
+from .language import Lang, without_denied
 from .territories import HOME, NEIGHBOURS, gazetteer
 
 # -- another country's or region's immigration --------------------------------------------
@@ -650,10 +650,13 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
             if all(m.neighbour for m in abroad):
                 return ScopeDecision(False, "Hong Kong's or Taiwan's rules", firm=True, note=NEIGHBOUR_NOTE)
             return ScopeDecision(False, "another country's or region's rules", firm=True)
-    if off_topic(rest) and (not governed or _asks_only_off_topic(rest) or _every_ask_off_topic(rest)) and not _asks_on_topic(rest):
+    # (a topic the message says its matter is not, "不是欠工资，而是…", is not asked about)
+    said = without_denied(rest)
+    if off_topic(said) and (not governed or _asks_only_off_topic(said) or _every_ask_off_topic(said)) \
+            and not _asks_on_topic(said):
         from .questions import asking_clauses
 
-        note = off_topic_note(asking_clauses(rest)) or off_topic_note(rest)
+        note = off_topic_note(asking_clauses(said)) or off_topic_note(said)
         return ScopeDecision(False, "topic the regulations do not treat", firm=True, note=note)
     if governed:
         return ScopeDecision(True, "a subject the regulations govern")

@@ -1,0 +1,30 @@
+"""The language of a question and the words that do not state its matter."""
+
+import pytest
+
+from regchat.answering.language import detect_language, without_denied
+
+
+@pytest.mark.parametrize(
+    "text, gone, kept",
+    [
+        ("She wants to live here with me, not just visit.", "visit", "live here"),
+        ("那如果不是欠工资，而是民事官司呢？", "欠工资", "民事官司"),
+        ("He comes to work rather than study.", "study", "work"),
+        ("是来工作，而不是旅游。", "旅游", "工作"),
+        ("He is not a tourist but a worker.", "tourist", "worker"),
+    ],
+)
+def test_what_a_message_says_its_matter_is_not_is_left_out(text, gone, kept):
+    said = without_denied(text)
+    assert gone not in said and kept in said and len(said) == len(text)
+
+
+@pytest.mark.parametrize("text", ["不是首次入境的可以代办吗？", "是不是要交工资？", "This is not urgent. But thanks."])
+def test_a_bare_denial_is_a_fact_of_the_case_and_stays(text):
+    assert without_denied(text) == text
+
+
+def test_a_question_carried_by_chinese_characters_is_chinese():
+    assert detect_language("我的 residence permit 12月15日到期") == "zh"
+    assert detect_language("When does my Z visa expire?") == "en"
