@@ -60,6 +60,10 @@ class TestKinds:
     def test_paying_a_fine_is_not_asking_what_the_penalty_is(self):
         assert asked("Where do I pay the fine?") == [] and asked("交罚款最晚哪天？") == []
 
+    @pytest.mark.parametrize("question", ["这样的话罚款上限是多少？", "最高能罚多少钱？", "罚款的金额是多少"])
+    def test_the_ceiling_of_a_fine_is_the_penalty_asked(self, question):
+        assert "penalty" in [k.name for k in asked(question)]
+
     @pytest.mark.parametrize(
         "question, text",
         [

@@ -865,3 +865,12 @@ def test_an_article_with_a_short_list_quoted_whole_is_said_item_by_item(engine):
     assert first.startswith("In short: ") and "no valid exit-entry document" in first and "without giving reasons" in first
     assert "listed below" not in first
     assert "a summary, not a translation" not in answer.text
+
+
+def test_a_part_asking_the_fine_gets_a_provision_stating_one_not_the_payment_rule_again(engine):
+    answer = engine.answer(
+        "上周五公司收到了处罚决定书，因为招了三个没有工作许可的外国人干活。1）罚款最高是多少？2）罚款最晚哪天要交？",
+        today=dt.date(2026, 7, 13),
+    )  # fmt: skip
+    assert [d.rule_id for d in answer.deadlines] == ["law-87-pay-fine"]
+    assert "cn-exit-entry-law#80" in keys(answer)  # the fine for employing illegally, for part 1

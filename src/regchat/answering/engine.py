@@ -472,10 +472,16 @@ class Engine:
             if len(draft.cited) > before:
                 continue
             provision, cited = None, None
+            # (a part asking for a penalty, "罚款上限是多少？", is answered by a provision stating one: the
+            # best found that does comes first, above the procedure the story also names)
+            kinds = [k for k in asked(part) if k.choose]
             for text in dict.fromkeys([f"{story} {part}" if story not in part else part, part]):
                 found = self.retriever.search(dataclasses.replace(reading, question=text).standalone_query, k=TOP_K)
                 if reading.region:  # one place per answer: a Macao question gets no mainland part
                     found = [h for h in found if h.provision.jurisdiction == reading.region]
+                if kinds:
+                    stating = [h for h in found if h.score >= self.retriever.min_score and states_kind(h.provision, kinds, part)]
+                    found = stating + [h for h in found if h not in stating]
                 if found and found[0].score >= self.retriever.min_score:
                     if found[0].provision not in draft.cited:
                         provision = found[0].provision
