@@ -331,3 +331,15 @@ def test_a_list_of_materials_per_kind_of_permit_does_not_say_which_kind_is_the_a
     question = "外孙女三岁半，要来跟我住两年，来了以后办哪一类居留证件？"
     materials = "（一）工作类居留证件，应当提交工作许可等证明材料"
     assert short_answer(question, "", "zh", parts=[materials]) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much does a new card cost, and how many days until I have it?",
+        "补办要多少钱？一般几天能出卡？",
+        "几个工作日能出新证？要不要交费？",
+    ],
+)
+def test_a_fee_and_a_processing_time_asked_together_are_both_asked(question):
+    assert {"fee", "processing_time"} <= {k.name for k in asked(question)}

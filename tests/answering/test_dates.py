@@ -354,6 +354,8 @@ def roles_of(text: str) -> list[tuple[str, str | None]]:
         ("The office decided on 2026-10-21.", [("2026-10-21", "decision")]),
         ("Our stay began 2026-11-09.", [("2026-11-09", "entry")]),
         ("Nothing special happened on 2026-10-10.", [("2026-10-10", None)]),
+        ("Their permits run to 8/15.", [("8/15", "expiry")]),  # a bare day and month after "run to"
+        ("Her residence permit is good through 3/20.", [("3/20", "expiry")]),
     ],
 )
 def test_each_date_gets_the_role_its_words_give_it(text, expected):

@@ -627,3 +627,25 @@ class TestWhomAProvisionAddresses:
 def test_a_topic_the_message_says_its_matter_is_not_is_not_asked_about(question):
     assert in_scope(question, follow_up=True)
     assert not in_scope("那如果是欠工资呢？会被怎么处理？", follow_up=False, top_score=HIGH)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "拿到工作类居留证件的外籍员工，公司必须给他交医疗保险吗？基数按多少算？",
+        "I hold a work permit and my employer is letting me go. How much severance pay am I owed? And how is it worked out?",
+        "My permits get cancelled when I leave. Can my pension contributions be refunded? Can you help with this?",
+    ],
+)
+def test_a_question_naming_no_subject_asks_on_about_the_off_topic_one_before_it(question):
+    assert not in_scope(question, top_score=HIGH)
+    assert in_scope("我的居留证件被偷了，要怎么补办？去哪里办？", top_score=HIGH)
+
+
+def test_a_question_naming_no_subject_after_a_statement_or_first_asks_about_the_story():
+    # after a told sentence, not a question, about the bank: "that" is the paper on his stay
+    assert in_scope("His bank wants an official paper showing how long he may stay in Macao. Does the police "
+                    "issue anything for that?", top_score=HIGH)
+    # first, before the off-topic question: about the card the story names
+    assert in_scope("My blue card got torn. How much is a new one and how soon do I get it? Can I apply online "
+                    "so I need not take a day off?", top_score=HIGH)

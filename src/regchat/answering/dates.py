@@ -141,7 +141,7 @@ _NOT_A_DATE_BEFORE = re.compile(
 _DATE_CONTEXT = re.compile(
     r"\b(?:on|by|before|until|till|from|after|since|due|deadline|date|dated|expir\w*|valid|entered|enter|entry|"
     r"arrived|arrives|arriving|landed|lands|landing|applied|submitted|filed|issued|born|changed|got|received|ends?|ended|"
-    r"runs? out|ran out|lapse[sd]?|handed|renew(?:al|ed|ing)?|latest)\b"
+    r"runs? out|ran out|lapse[sd]?|handed|renew(?:al|ed|ing)?|latest|through|thru|(?:runs?|ran|goes|lasts?|good) to)\b"
     r"|入境|到期|届满|过期|有效|递交|提交|申请|受理|签发|出生|变更|更换|拿到|收到|开具|出具|于|在|前|后|日期|号",
     re.I,
 )
