@@ -76,6 +76,7 @@ eval: install index
 	$(PY) evals/run.py --questions evals/heldback23/fresh23.jsonl --report evals/results/fresh23-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback24/fresh24.jsonl --report evals/results/fresh24-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback25/fresh25.jsonl --report evals/results/fresh25-as-dev.json
+	$(PY) evals/run.py --questions evals/heldback26/fresh26.jsonl --report evals/results/fresh26-as-dev.json
 
 bench: install index
 	$(PY) evals/bench.py --out evals/results/bench.json
