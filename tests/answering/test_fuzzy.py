@@ -106,10 +106,11 @@ class TestShippedLexicon:
         assert {w: t for w, t in changed.items() if not w.startswith(t[:-1])} == other_spellings
 
 
-def test_abbreviations_users_write_are_spelled_out_as_whole_words_in_capitals():
+def test_abbreviations_users_write_are_spelled_out_as_whole_words_in_capitals_or_lower_case():
     assert spell_out("my RP expires soon, and my WP too") == "my residence permit expires soon, and my work permit too"
     assert spell_out("went to the PSB") == "went to the public security"
-    assert spell_out("rp, RPG, TRP-like, SRP") == "rp, RPG, TRP-like, SRP"
+    assert spell_out("when do i need to apply rp by") == "when do i need to apply residence permit by"
+    assert spell_out("RPG, TRP-like, SRP, Rp 500, rpg") == "RPG, TRP-like, SRP, Rp 500, rpg"
 
 
 def test_every_abbreviation_is_written_in_capitals():

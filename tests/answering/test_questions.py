@@ -246,15 +246,18 @@ def test_a_follow_up_giving_only_a_date_keeps_the_rule_and_the_role():
     "first, follow, asked",
     [
         ("我2026年5月3日持L签证入境，停留期30天，想延期最晚哪天申请？", "不好意思我记错了，其实是5月13日入境的，那又是哪天？",
-         "我5月13日持L签证入境，停留期30天，想延期最晚哪天申请？"),
+         "我2026年5月13日持L签证入境，停留期30天，想延期最晚哪天申请？"),
         ("I entered on 2026-05-03 with a 30-day stay. By when do I apply to extend?", "Sorry, it was actually 2026-05-13. Same question.",
          "I entered on 2026-05-13 with a 30-day stay. By when do I apply to extend?"),
         # a day alone is a day of the earlier date's month
         ("came in on z visa mar 9 when do i need the rp by", "sorry my mistake, it was the 23rd. when then?",
          "came in on z visa 23 March when do i need the rp by"),
         # "如果改成…才入境": another day of entry, not a change of the permit's particulars
-        ("我太太5月3日持S1签证入境，居留证件最晚哪天申请？", "那如果她改成5月20号才入境呢？",
-         "我太太5月20号持S1签证入境，居留证件最晚哪天申请？"),
+        ("我太太5月3日已经持S1签证入境了，居留证件最晚哪天申请？", "那如果她改成5月20号才入境呢？",
+         "我太太2026年5月20日已经持S1签证入境了，居留证件最晚哪天申请？"),
+        # a day still ahead when asked, after a past one: of the year the earlier date was read in
+        ("landed 2 march on z visa when do i need to apply rp by", "wife n kids come 20 apr, same for them?",
+         "landed 20 April 2026 on z visa when do i need to apply rp by"),
         # another person, whose date of the same event the message gives: the same question for them
         ("I entered on 2026-05-03 with a 30-day stay. By when do I apply to extend?", "And my wife? She entered on 2026-05-13.",
          "I entered on 2026-05-13 with a 30-day stay. By when do I apply to extend?"),

@@ -163,7 +163,7 @@ _EN_COUNT_WORD = r"(?:\d+|" + "|".join(_EN_COUNT) + r")"
 _EN_RELATIVE = re.compile(
     r"\b(?:today|tonight|this (?:morning|afternoon|evening)|yesterday|tomorrow|the day before yesterday|the day after tomorrow"
     rf"|{_EN_COUNT_WORD}\s+(?:days?|weeks?|months?)\s+(?:ago|back|from now)"
-    rf"|in\s+{_EN_COUNT_WORD}\s+(?:days?|weeks?|months?)"
+    rf"|in\s+{_EN_COUNT_WORD}\s+(?:days?|weeks?|months?)(?!\s+(?:after|before|later|earlier)\b)"
     r"|(?:last|next)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week))\b",
     re.I,
 )
@@ -1039,7 +1039,7 @@ _EN_DERIVED = re.compile(
     re.I,
 )
 _ZH_DERIVED = re.compile(
-    rf"比(?P<ref>我|他|她|我们|他们|你|那个|前者)的?\S{{0,6}}?(?P<dir>晚|早)(?P<n>{_ZH_NUM}|半)\s*(?P<unit>天|日|周|星期|个星期|个月|年)"
+    rf"比(?P<ref>我|他|她|我们|他们|你|那个|前者)的?\S{{0,6}}?(?P<dir>晚|早)了?(?P<n>{_ZH_NUM}|半)\s*(?P<unit>天|日|周|星期|个星期|个礼拜|礼拜|个月|年)"
 )
 
 
@@ -1062,7 +1062,8 @@ class Offset:
         return anchor + dt.timedelta(days=self.sign * self.amount * (7 if self.unit == "week" else 1))
 
 
-_ZH_UNITS = {"天": "day", "日": "day", "周": "week", "星期": "week", "个星期": "week", "个月": "month", "年": "year"}
+_ZH_UNITS = {"天": "day", "日": "day", "周": "week", "星期": "week", "个星期": "week", "礼拜": "week", "个礼拜": "week",
+             "个月": "month", "年": "year"}
 
 
 # Words after which "may 11" in lower case is a date: a preposition of time, or an event a date

@@ -194,15 +194,17 @@ def chinese_word(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _abbreviations() -> tuple[re.Pattern, dict[str, str]]:
-    """The shipped terms' abbreviations (RP -> residence permit), as one pattern of whole words."""
-    spelled = {a: t["en"] for t in load_terms() for a in t.get("abbreviations", ())}
+    """The shipped terms' abbreviations (RP -> residence permit), as one pattern of whole words, in
+    capitals or, as phone messages write them, all in lower case ("rp"; not "Rp", the rupiah)."""
+    spelled = {form: t["en"] for t in load_terms() for a in t.get("abbreviations", ()) for form in (a, a.lower())}
     alternation = "|".join(re.escape(a) for a in sorted(spelled, key=len, reverse=True))
     return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])" if spelled else r"(?!)"), spelled
 
 
 def spell_out(text: str) -> str:
     """``text`` with the abbreviations users write for the corpus's terms spelled out, matched as
-    whole words in capitals only ("my RP expires" -> "my residence permit expires"; "rp" stays)."""
+    whole words in capitals or all in lower case ("my RP expires", "my rp expires" -> "my residence
+    permit expires"; "Rp 500" stays)."""
     pattern, spelled = _abbreviations()
     return pattern.sub(lambda m: spelled[m.group(0)], text)
 

@@ -467,6 +467,16 @@ def corrected_question(question: str, history: Sequence[Mapping[str, Any]], toda
             said = f"{year}年{month}月{day}日" if year else f"{month}月{day}日"
         else:
             said = f"{day} {calendar.month_name[month]}" + (f" {year}" if year else "")
+    elif not found[0].monthless and found[0].year is None:
+        # "wife n son land 20 apr" after "landed 2 march": set in the earlier turn's words ("landed ... on"),
+        # the day is of the year the earlier date was read in (its turn's tense), and says so
+        year = earlier.year
+        if year is None:
+            was = earlier.resolve(today, "past" if told_as_past(previous, before) else "nearest")
+            year = was.year if was else None
+        if year and _safe_date(year, found[0].month, found[0].day):
+            month, day = found[0].month, found[0].day
+            said = f"{year}年{month}月{day}日" if lang == "zh" else f"{day} {calendar.month_name[month]} {year}"
     text = previous
     for r in sorted(replaced, key=lambda r: -r.found.start):
         text = text[: r.found.start] + said + text[r.found.end :]
