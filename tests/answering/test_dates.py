@@ -355,6 +355,9 @@ def roles_of(text: str) -> list[tuple[str, str | None]]:
         ("Our stay began 2026-11-09.", [("2026-11-09", "entry")]),
         ("Nothing special happened on 2026-10-10.", [("2026-10-10", None)]),
         ("Their permits run to 8/15.", [("8/15", "expiry")]),  # a bare day and month after "run to"
+        ("A friend showed up at my apartment on 2026-02-16.", [("2026-02-16", "arrival")]),  # not a step taken
+        ("We showed up at the office on 2026-02-16.", [("2026-02-16", "action")]),
+        ("The technicians land in Chongqing on 2026-05-13.", [("2026-05-13", "entry")]),
         ("Her residence permit is good through 3/20.", [("3/20", "expiry")]),
     ],
 )
@@ -377,6 +380,7 @@ def test_each_date_gets_the_role_its_words_give_it(text, expected):
         ("我3月3日收到处罚决定书，3月25日去银行交罚款", [("3月3日", "issue"), ("3月25日", "action")]),
         ("货轮8月3日靠港，船员想上岸", [("8月3日", "entry")]),
         ("货轮8月3日靠天津港", [("8月3日", "entry")]),
+        ("2月16日晚上到成都朋友家住几天", [("2月16日", "arrival")]),  # arriving at a home, not at the border
     ],
 )
 def test_roles_in_chinese(text, expected):
@@ -757,3 +761,14 @@ def test_a_stay_wished_for_is_no_end_of_stay_and_no_step_taken():
 def test_an_expiry_said_of_two_permits_and_an_arrival_at_an_airport_are_read(text, role):
     found = find_dates(text, dt.date(2026, 6, 20))
     assert [r.role for r in read_roles(text, found)] == [role]
+
+
+@pytest.mark.parametrize(
+    "text, amount, unit",
+    [("and her colleague who flew in a week after her?", 1, "week"), ("他比他妈妈晚了一个礼拜才过关", 1, "week")],
+)
+def test_a_span_after_another_persons_date_is_an_offset_not_a_day_from_today(text, amount, unit):
+    (offset,) = find_offsets(text)
+    assert (offset.amount, offset.unit, offset.sign) == (amount, unit, 1)
+    assert scan_dates(text, dt.date(2026, 10, 20)) == ([], [])
+    assert scan_dates("she will come back in a week", dt.date(2026, 10, 20))[0]  # from today, when nothing follows

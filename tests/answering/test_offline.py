@@ -874,3 +874,13 @@ def test_a_part_asking_the_fine_gets_a_provision_stating_one_not_the_payment_rul
     )  # fmt: skip
     assert [d.rule_id for d in answer.deadlines] == ["law-87-pay-fine"]
     assert "cn-exit-entry-law#80" in keys(answer)  # the fine for employing illegally, for part 1
+
+
+def test_the_first_line_of_a_deadline_says_whether_the_day_has_passed(engine):
+    question = "I entered on 2026-11-02 on a Z visa. When must I apply for the residence permit?"
+    ahead = engine.answer(question, today=dt.date(2026, 11, 20)).text.splitlines()[0]
+    past = engine.answer(question, today=dt.date(2026, 12, 20)).text.splitlines()[0]
+    assert ahead.startswith("Last day to apply for the residence permit: 2026-12-02") and ahead.endswith("still ahead (today is 2026-11-20).")
+    assert past.endswith("already past (today is 2026-12-20).")
+    zh = engine.answer("我2026年11月2日持Z签证入境，居留证件最晚哪天申请？", today=dt.date(2026, 11, 20)).text.splitlines()[0]
+    assert zh.endswith("尚未到（今天是 2026-11-20）。")

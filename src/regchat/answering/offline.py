@@ -503,15 +503,16 @@ def compose_deadline(
     phrase = _phrase_in(rule.phrase or getattr(rule, "phrase_zh", ""), provision)
     if zh and getattr(rule, "phrase_zh", "") and "zh" in provision.languages:
         phrase = rule.phrase_zh
+    when = _from_today(deadline.date, reading.today, reading.lang)
     if zh:
         lines = [
-            f"{rule.result_zh}：{_day_status(deadline, 'zh')}。",
+            f"{rule.result_zh}：{_day_status(deadline, 'zh')}；{when}。",
             f"依据{provision.label_zh}：{rule.summary_zh}",
             f"原文：“{phrase}” {marker(provision)}",
         ]
     else:
         lines = [
-            f"{rule.result_en[:1].upper()}{rule.result_en[1:]}: {_day_status(deadline, 'en')}.",
+            f"{rule.result_en[:1].upper()}{rule.result_en[1:]}: {_day_status(deadline, 'en')}; {when}.",
             f"{provision.label}: {rule.summary_en}",
             f"The article says: “{phrase}” {marker(provision)}",
         ]
@@ -589,6 +590,13 @@ def date_label(question: str, start: int, end: int) -> str:
 
 
 FILING_KINDS = {"after_event", "before_expiry"}
+
+
+def _from_today(day: dt.date, today: dt.date, lang: Lang) -> str:
+    """Whether ``day`` has passed, in words the first line can carry ("still ahead (today is ...)")."""
+    if lang == "zh":
+        return "即今天" if day == today else f"{'尚未到' if day > today else '已经过去'}（今天是 {today.isoformat()}）"
+    return "that is today" if day == today else f"{'still ahead' if day > today else 'already past'} (today is {today.isoformat()})"
 
 
 def past_note(deadline: Deadline, kind: str, today: dt.date, lang: Lang) -> str | None:
