@@ -343,3 +343,11 @@ def test_a_list_of_materials_per_kind_of_permit_does_not_say_which_kind_is_the_a
 )
 def test_a_fee_and_a_processing_time_asked_together_are_both_asked(question):
     assert {"fee", "processing_time"} <= {k.name for k in asked(question)}
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["We've made an offer to a Mexican engineer for our plant. Which visa?", "I signed with a design institute in Wuhan. Which visa?"],
+)
+def test_an_offer_made_or_signed_is_coming_to_work(question):
+    assert visa_case(question).purpose == "work"

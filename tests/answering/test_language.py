@@ -13,6 +13,8 @@ from regchat.answering.language import detect_language, without_denied
         ("He comes to work rather than study.", "study", "work"),
         ("是来工作，而不是旅游。", "旅游", "工作"),
         ("He is not a tourist but a worker.", "tourist", "worker"),
+        ("His residence permit was stolen. Passport is safe at home.", "Passport", "residence permit"),
+        ("外雇证被偷了，护照还在。", "护照", "外雇证"),
     ],
 )
 def test_what_a_message_says_its_matter_is_not_is_left_out(text, gone, kept):
@@ -20,7 +22,9 @@ def test_what_a_message_says_its_matter_is_not_is_left_out(text, gone, kept):
     assert gone not in said and kept in said and len(said) == len(text)
 
 
-@pytest.mark.parametrize("text", ["不是首次入境的可以代办吗？", "是不是要交工资？", "This is not urgent. But thanks."])
+@pytest.mark.parametrize(
+    "text", ["不是首次入境的可以代办吗？", "是不是要交工资？", "This is not urgent. But thanks.", "My passport was stolen."]
+)
 def test_a_bare_denial_is_a_fact_of_the_case_and_stays(text):
     assert without_denied(text) == text
 

@@ -778,3 +778,10 @@ def test_another_person_of_whom_more_than_the_date_is_asked_is_no_correction():
     # nor after a turn that asked no date, or only how long a period is
     assert corrected_question("那我太太呢？她5月20号入境。", _turns("我5月3日持Z签证入境，要在多久内去办居留证件？"), TODAY) is None
     assert corrected_question("And my wife? She entered on 2026-05-20.", _turns("Which papers do I bring for the residence permit? I entered on 2026-05-03."), TODAY) is None
+
+
+def test_the_search_leaves_out_a_document_the_story_says_is_safe_but_keeps_a_contrast_the_law_draws():
+    safe = read_question("His residence permit was stolen. Passport is safe at home. What now?", [], TODAY, []).standalone_query
+    assert "Passport" not in safe and "residence permit" in safe
+    contrast = read_question("I sleep at a friend's flat rather than a hotel. Must I register?", [], TODAY, []).standalone_query
+    assert "hotel" in contrast

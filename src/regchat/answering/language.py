@@ -209,10 +209,27 @@ _DENIED = re.compile(
     r"|而不是[^，,。？?！!；;\n]{1,20}",
     re.I,
 )
+# A document the story says is safe is not what was lost ("Passport is safe at home", "护照还在").
+_UNAFFECTED = re.compile(
+    r"\b(?:(?:my|his|her|their|our|the)\s+)?(?:passport|residence permit|visa|card)s?\s+(?:is|are|was|were|'s)\s+"
+    r"(?:still\s+)?(?:safe|fine|ok|okay|intact|not (?:lost|stolen|affected)|(?:still\s+)?(?:with (?:me|him|her|them|us)|at home))\b"
+    r"|(?:护照|居留证件?|居留许可|签证|证件)(?:还在|没丢|没有丢|没被偷|没事|在家(?:里)?|安全|没问题)",
+    re.I,
+)
 
 
 def without_denied(text: str) -> str:
     """``text`` with what it says its matter is not blanked out ("she wants to live here, not just
-    visit": no visit; "不是欠工资，而是民事官司": no pay): what is denied is neither a topic nor a fact
-    of the case."""
-    return _DENIED.sub(lambda m: " " * len(m.group(0)), text)
+    visit": no visit; "不是欠工资，而是民事官司": no pay; "passport is safe at home": no passport): what is
+    denied is neither a topic nor a fact of the case."""
+    return _blank(_DENIED, _blank(_UNAFFECTED, text))
+
+
+def without_unaffected(text: str) -> str:
+    """``text`` without the documents it says are safe ("Passport is safe at home"): for retrieval, where
+    a contrast the law itself draws ("at a friend's flat rather than a hotel") must stay."""
+    return _blank(_UNAFFECTED, text)
+
+
+def _blank(pattern: re.Pattern, text: str) -> str:
+    return pattern.sub(lambda m: " " * len(m.group(0)), text)

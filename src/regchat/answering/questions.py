@@ -50,7 +50,7 @@ from .dates import (
     zh_number,
 )
 from .asked import without_period_asks
-from .language import Lang, detect_language, english_terms
+from .language import Lang, detect_language, english_terms, without_unaffected
 from .references import ArticleRef, find_article_refs
 from .scope import has_domain_words, macao_places, mainland_places
 
@@ -301,7 +301,8 @@ class Reading:
     def standalone_query(self) -> str:
         """The question alone, dates and the words that frame the message ("HR question:",
         "customer asks:", 想问一下) left out: they only add noise to retrieval."""
-        text = _FRAMING.sub(" ", self.question)
+        # (and the documents it says are safe: "passport is safe at home")
+        text = without_unaffected(_FRAMING.sub(" ", self.question))
         for found in self.dates:
             text = text.replace(found.text, " ")
         # No words are added here: retrieval expands the question with the bilingual lexicon itself,
@@ -468,7 +469,7 @@ def corrected_question(question: str, history: Sequence[Mapping[str, Any]], toda
         else:
             said = f"{day} {calendar.month_name[month]}" + (f" {year}" if year else "")
     elif not found[0].monthless and found[0].year is None:
-        # "wife n son land 20 apr" after "landed 2 march": set in the earlier turn's words ("landed ... on"),
+        # "and my kids come 9 may" after "i landed 2 march": set in the earlier turn's words ("landed ... on"),
         # the day is of the year the earlier date was read in (its turn's tense), and says so
         year = earlier.year
         if year is None:
