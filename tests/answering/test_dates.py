@@ -772,3 +772,9 @@ def test_a_span_after_another_persons_date_is_an_offset_not_a_day_from_today(tex
     assert (offset.amount, offset.unit, offset.sign) == (amount, unit, 1)
     assert scan_dates(text, dt.date(2026, 10, 20)) == ([], [])
     assert scan_dates("she will come back in a week", dt.date(2026, 10, 20))[0]  # from today, when nothing follows
+
+
+def test_a_bare_day_and_month_after_expires_in_a_chinese_message_is_ambiguous_not_an_error():
+    # an English phrase quoted in a Chinese message: "3/4" after "expires" is read, and asked about
+    found, problems = scan_dates("客户原话是 “my permit expires 3/4”，他问要不要续", dt.date(2026, 3, 20))
+    assert found == [] and [p.kind for p in problems] == ["ambiguous"]

@@ -421,7 +421,7 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
             if (_safe_date(year, mon, day) if year is not None else _exists_yearless(mon, day))
         ]  # fmt: skip
         real = list(dict.fromkeys(real))
-        if len(real) == 2 and month_first and m["sep"] == ".":
+        if len(real) == 2 and month_first and m.groupdict().get("sep") == ".":
             real = real[1:]  # Chinese writes a dotted day and month month first: "12.10" is 12月10日
         if len(real) == 1:
             (mon, day), = real
