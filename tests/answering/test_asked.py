@@ -351,3 +351,8 @@ def test_a_fee_and_a_processing_time_asked_together_are_both_asked(question):
 )
 def test_an_offer_made_or_signed_is_coming_to_work(question):
     assert visa_case(question).purpose == "work"
+
+
+def test_a_degree_course_is_coming_to_study():
+    question = "Got my offer letter for a 4-year bachelor in Shanghai. Which visa type do I need? A friend says X2."
+    assert visa_case(question) == VisaCase(None, "long", "study")

@@ -358,6 +358,7 @@ def roles_of(text: str) -> list[tuple[str, str | None]]:
         ("A friend showed up at my apartment on 2026-02-16.", [("2026-02-16", "arrival")]),  # not a step taken
         ("We showed up at the office on 2026-02-16.", [("2026-02-16", "action")]),
         ("The technicians land in Chongqing on 2026-05-13.", [("2026-05-13", "entry")]),
+        ("If they land on 2026-07-05 with 30 days of stay", [("2026-07-05", "entry")]),
         ("Her residence permit is good through 3/20.", [("3/20", "expiry")]),
     ],
 )
@@ -380,6 +381,7 @@ def test_each_date_gets_the_role_its_words_give_it(text, expected):
         ("我3月3日收到处罚决定书，3月25日去银行交罚款", [("3月3日", "issue"), ("3月25日", "action")]),
         ("货轮8月3日靠港，船员想上岸", [("8月3日", "entry")]),
         ("货轮8月3日靠天津港", [("8月3日", "entry")]),
+        ("签证上写的入境有效期截止到2026年9月5日", [("2026年9月5日", "enter_before")]),  # not the end of a stay
         ("2月16日晚上到成都朋友家住几天", [("2月16日", "arrival")]),  # arriving at a home, not at the border
     ],
 )
@@ -778,3 +780,16 @@ def test_a_bare_day_and_month_after_expires_in_a_chinese_message_is_ambiguous_no
     # an English phrase quoted in a Chinese message: "3/4" after "expires" is read, and asked about
     found, problems = scan_dates("客户原话是 “my permit expires 3/4”，他问要不要续", dt.date(2026, 3, 20))
     assert found == [] and [p.kind for p in problems] == ["ambiguous"]
+
+
+@pytest.mark.parametrize(
+    "text", ["I've been here since 2019 and my permit runs out on 22 April.", "我从2019年起在北京工作，居留证4月22日到期"]
+)
+def test_a_year_something_began_in_does_not_date_the_other_days_of_its_sentence(text):
+    (found,), _ = scan_dates(text, dt.date(2026, 3, 10))
+    assert found.year is None and found.resolve(dt.date(2026, 3, 10)) == dt.date(2026, 4, 22)
+
+
+def test_a_date_printed_as_on_a_visa_is_read():
+    (found,), _ = scan_dates('Z visa, "Enter before: 15JAN2026"', dt.date(2026, 1, 12))
+    assert (found.year, found.month, found.day) == (2026, 1, 15)

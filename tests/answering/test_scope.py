@@ -649,3 +649,12 @@ def test_a_question_naming_no_subject_after_a_statement_or_first_asks_about_the_
     # first, before the off-topic question: about the card the story names
     assert in_scope("My blue card got torn. How much is a new one and how soon do I get it? Can I apply online "
                     "so I need not take a day off?", top_score=HIGH)
+
+
+def test_leaving_the_country_as_people_say_it_is_exit():
+    # 出不了国: an exit ban (Law Art. 28), even where the story names unpaid wages
+    assert in_scope("厂子拖了工人两个月工资，有人说外籍老板就出不了国了，真的吗？谁来决定？", top_score=HIGH)
+
+
+def test_the_annual_income_tax_reconciliation_is_tax():
+    assert not in_scope("我先生持工作类居留证件在上海工作。年度汇算时孩子的学费能不能作为专项附加扣除？", top_score=HIGH)

@@ -96,8 +96,9 @@ _ABSOLUTE = [
     re.compile(r"(?<![\d.])(?P<year>\d{4})[-/.](?P<mon>\d{1,2})[-/.](?P<day>\d{1,2})(?![\d])"),
     # 2026年4月5日, 2026年4月5号, 二〇二六年四月五日, 2026年四月五日
     re.compile(rf"(?P<year>{_ZH_YEAR})\s*年\s*(?P<mon>{_ZH_SMALL})\s*月\s*(?P<day>{_ZH_SMALL})\s*[日号]?"),
-    # 5 April 2026, 5th of April, 2026, 05-Apr-2026, 5 Apr. 2026
+    # 5 April 2026, 5th of April, 2026, 05-Apr-2026, 5 Apr. 2026, and as a visa prints it, 15JAN2026
     re.compile(rf"\b(?:the\s+)?{_DAY}(?:\s+|-)(?:of\s+)?{_MONTH}(?:,?\s+|-){_YEAR}\b", re.I),
+    re.compile(r"\b(?P<day>\d{2})(?P<mon>JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)(?P<year>\d{4})\b"),
     # April 5, 2026, Apr 5th 2026, April the 5th, 2026
     re.compile(rf"\b{_MONTH}\s+(?:the\s+)?{_DAY},?\s+{_YEAR}\b", re.I),
 ]
@@ -614,8 +615,11 @@ def _month_relative(m, rel, offset, day, today, add, problem, span) -> None:
 
 
 # A year written on its own: "2026年" not followed by a month, "(2026)", "in 2026".
+# (a year something began in, "been here since 2019", "从2019年起", dates that beginning, not the other
+# dates of its sentence)
 _LONE_YEAR = re.compile(
-    rf"(?<!\d)(?P<year>(?:19|20)\d{{2}})(?:\s*年(?!\s*\d{{1,2}}\s*月|[一二三四五六七八九十]+月)|(?!\d)(?!{_AMOUNT_AFTER}))"
+    r"(?<!since )(?<!from )(?<!从)(?<!自)"
+    rf"(?<!\d)(?P<year>(?:19|20)\d{{2}})(?:\s*年(?!\s*\d{{1,2}}\s*月|[一二三四五六七八九十]+月|以来|起|开始)|(?!\d)(?!{_AMOUNT_AFTER}))"
 )
 
 

@@ -382,6 +382,7 @@ _SUBJECT_ZH = re.compile(
     r"(?<![A-Za-z])[CDFGJKLMQRSXZcdfgjklmqrsxz][12]?签(?![名字约收订署])|"  # "K签", "z签": a visa, as people type it
     r"(?<!身份)证件?(?:丢|掉|遗失|被偷|被盗|不见)|"  # a lost or stolen card or permit (its reissue)
     r"住宿登记|临时住宿|居留证|蓝卡|体检证明|健康证明|"
+    r"出(?:不了|不去|得了|得去)?国|"  # 出国, "出不了国": leaving the country, as people say exit
     r"回国|离开中国"  # a foreigner going home leaves China; a Chinese citizen coming home enters it
 )
 
