@@ -350,10 +350,10 @@ _KINDS_OF_PAPER = ("visa", "permit")
 
 def visa_fit_for(question: str, earlier: str | None = None) -> Callable[[str], float | None]:
     """For a question asking which visa (or which kind of residence permit), how well a text naming
-    visas (kinds of permit) fits the asker's case, read from the question once: None (not the answer) for a text naming no host or the other kind of
-    host than the relative's the question names (a Chinese citizen's, a foreign worker's); +1 for
-    naming that host, and +-0.5 for the term of stay (long or short) the question gives; 0 for any
-    other question or text."""
+    visas (kinds of permit) fits the asker's case, read from the question once: None (not the
+    answer) for a text naming no host or the other kind of host than the relative's the question
+    names (a Chinese citizen's, a foreign worker's); +1 for naming that host, and +-0.5 for the term
+    of stay (long or short) the question gives; 0 for any other question or text."""
     answers = _data().get("answers", {})
     record = next((r for name in _KINDS_OF_PAPER if (r := answers.get(name)) and _asks(r, question, earlier)), None)
     if record is None:

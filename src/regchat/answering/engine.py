@@ -480,7 +480,8 @@ class Engine:
                 if reading.region:  # one place per answer: a Macao question gets no mainland part
                     found = [h for h in found if h.provision.jurisdiction == reading.region]
                 if kinds:
-                    stating = [h for h in found if h.score >= self.retriever.min_score and states_kind(h.provision, kinds, part)]
+                    stating = [h for h in found
+                               if h.score >= self.retriever.min_score and states_kind(h.provision, kinds, part)]  # fmt: skip
                     found = stating + [h for h in found if h not in stating]
                 if found and found[0].score >= self.retriever.min_score:
                     if found[0].provision not in draft.cited:

@@ -418,6 +418,14 @@ def _asking_pieces(asking: str) -> list[str]:
     return [m.group(0) for m in re.finditer(r"[^?？]+[?？]?", asking) if m.group(0).strip(" ,，。.")]
 
 
+def _day_words(month: int, day: int, year: int | None, lang: Lang) -> str:
+    """A day written as the question's language writes it ("23 March 2026", "2026年3月23日"), the year
+    left out when not known."""
+    if lang == "zh":
+        return f"{year}年{month}月{day}日" if year else f"{month}月{day}日"
+    return f"{day} {calendar.month_name[month]}" + (f" {year}" if year else "")
+
+
 def corrected_question(question: str, history: Sequence[Mapping[str, Any]], today: dt.date) -> tuple[str, list] | None:
     """A follow-up that only puts another date in place of the earlier turn's ("不对，她是14号到的，
     那最晚呢？", "sorry, it was the 12th, not the 2nd: same question"): the earlier question asked again,
@@ -463,11 +471,7 @@ def corrected_question(question: str, history: Sequence[Mapping[str, Any]], toda
     earlier = replaced[0].found
     if found[0].monthless and not earlier.monthless and _safe_date(earlier.year or 2024, earlier.month, found[0].day):
         # "the 23rd" after "9 March": the 23rd of the earlier date's month, read as that date was
-        month, day, year = earlier.month, found[0].day, earlier.year
-        if lang == "zh":
-            said = f"{year}年{month}月{day}日" if year else f"{month}月{day}日"
-        else:
-            said = f"{day} {calendar.month_name[month]}" + (f" {year}" if year else "")
+        said = _day_words(earlier.month, found[0].day, earlier.year, lang)
     elif not found[0].monthless and found[0].year is None:
         # "and my kids come 9 may" after "i landed 2 march": set in the earlier turn's words ("landed ... on"),
         # the day is of the year the earlier date was read in (its turn's tense), and says so
@@ -476,8 +480,7 @@ def corrected_question(question: str, history: Sequence[Mapping[str, Any]], toda
             was = earlier.resolve(today, "past" if told_as_past(previous, before) else "nearest")
             year = was.year if was else None
         if year and _safe_date(year, found[0].month, found[0].day):
-            month, day = found[0].month, found[0].day
-            said = f"{year}年{month}月{day}日" if lang == "zh" else f"{day} {calendar.month_name[month]} {year}"
+            said = _day_words(found[0].month, found[0].day, year, lang)
     text = previous
     for r in sorted(replaced, key=lambda r: -r.found.start):
         text = text[: r.found.start] + said + text[r.found.end :]

@@ -737,24 +737,27 @@ def _every_ask_off_topic(text: str) -> bool:
     out and whether his pension contributions are refunded asks about tax and pensions. When the one
     sentence that asks also names a governed subject ("he has no work permit yet: may we pay his
     salary?"), its question is read with it and stays in scope; several questions, all off-topic (or
-    naming no subject of their own), are about what they ask. One asking clause without such a subject ("... the bank wants a paper
-    showing how long he may stay. Does the police issue one?") keeps the question in scope."""
+    naming no subject of their own), are about what they ask. One asking clause without such a
+    subject ("... the bank wants a paper showing how long he may stay. Does the police issue one?")
+    keeps the question in scope."""
     from .questions import asking_clauses, asking_sentences
 
     clauses = asking_clauses(text)
     if clauses == text or has_subject(without_off_topic(clauses)):
         return False
-    # (a question naming no subject at all right after a question about an off-topic subject and no governed one, "缴费基数怎么
-    # 算？", "and where do I go for that?", asks on about that subject; anywhere else, about the story's)
+    # (a question naming no subject at all right after a question about an off-topic subject and no
+    # governed one, "缴费基数怎么算？", "and where do I go for that?", asks on about that subject;
+    # anywhere else, about the story's)
+    sentences = _sentences(clauses)
     questions, before = [], ""
-    for q in _sentences(clauses):
+    for q in sentences:
         asked_off_topic = before.rstrip().endswith(("?", "？")) and off_topic(before)
         if off_topic(q) or has_domain_words(q) or not (asked_off_topic and not has_subject(without_off_topic(before))):
             questions.append(q)
         before = q
     if not questions or not all(off_topic(q) for q in questions):
         return False
-    return len(_sentences(clauses)) > 1 or not has_subject(without_off_topic(asking_sentences(text)))
+    return len(sentences) > 1 or not has_subject(without_off_topic(asking_sentences(text)))
 
 
 def _told_only_who_asks(text: str, asking: str) -> bool:
