@@ -118,6 +118,16 @@ def test_a_verbatim_link_from_a_cited_provision_may_stand(retriever):
     assert checked.removed == [] and link in checked.text
 
 
+def test_the_askers_own_words_repeated_as_a_heading_claim_nothing(retriever):
+    library = Library.of(retriever.provisions)
+    heading = "(2) My mother comes next month; must she register?\n"
+    asked = "Our son was born here. (1) By when? (2) My mother comes next month; must she register?"
+    assert check_claims(heading, {}, deadlines=[], library=library, question=asked).removed == []
+    assert check_claims(heading, {}, deadlines=[], library=library).removed  # a relative date, said by the answer
+    made_up = "(2) My mother comes next week; must she register?\n"  # not what was asked
+    assert check_claims(made_up, {}, deadlines=[], library=library, question=asked).removed
+
+
 def test_numbers_are_read_in_every_written_form():
     assert numbers_in("within thirty days, 三十日, 30 days, twenty-one, 180日") == {21.0, 30.0, 180.0}
     assert numbers_in("up to 100,000 yuan; 不超过十万元") == {100000.0, 10.0}  # 十 of 十万 is read on its own too

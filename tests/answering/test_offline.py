@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from regchat.answering.engine import question_parts
+from regchat.answering.engine import each_question, question_parts
+from regchat.answering.offline import Draft, compose_several
 
 from regchat.answering import Engine
 from regchat.answering.guardrails import quote_in
@@ -691,6 +692,128 @@ def test_a_deadline_question_asking_one_thing_quotes_only_its_rule(engine):
 )
 def test_a_message_is_split_into_the_questions_it_asks(message, parts):
     assert question_parts(message) == parts
+
+
+def test_each_question_of_a_message_is_asked_alone_with_the_story_the_message_tells():
+    asked = each_question(
+        "Our driver, a Thai national, entered on 2026-05-04 on a Z visa. 1) By when must he apply for the residence"
+        " permit? 2) Must he go to the office in person?"
+    )
+    assert [q.asked for q in asked] == [
+        "By when must he apply for the residence permit?", "Must he go to the office in person?",
+    ]
+    story = "Our driver, a Thai national, entered on 2026-05-04 on a Z visa."
+    assert [q.alone for q in asked] == [f"{story} {q.asked}" for q in asked]
+
+
+def test_a_lead_in_and_the_list_numbers_are_not_part_of_a_question():
+    asked = each_question("我是留学生。想问两个问题：一、能不能在校外实习？二、实习要办什么手续？")
+    assert [q.asked for q in asked] == ["能不能在校外实习？", "实习要办什么手续？"]
+    assert asked[1].alone == "我是留学生。 实习要办什么手续？"
+
+
+def test_a_question_naming_nothing_is_read_with_the_one_before_when_the_story_names_nothing_either():
+    asked = each_question("Can a student on an X1 visa take a part-time job off campus? If not, what happens if he does?")
+    assert asked[1].alone == "Can a student on an X1 visa take a part-time job off campus? If not, what happens if he does?"
+    told = each_question("He is a student on an X1 visa. Can he work off campus? If not, what happens if he does?")
+    assert told[1].alone == "He is a student on an X1 visa. If not, what happens if he does?"
+    assert told[1].with_before == "He is a student on an X1 visa. Can he work off campus? If not, what happens if he does?"
+
+
+def test_a_question_a_comma_joins_to_the_one_before_naming_nothing_goes_with_it():
+    assert [q.asked for q in each_question("Can someone who overstayed be fined, and how much per day?")] == [
+        "Can someone who overstayed be fined, and how much per day?"
+    ]
+
+
+def test_a_question_that_only_adds_to_the_one_before_goes_with_it():
+    asked = each_question(
+        "新护照3月2日签发，号码变了。居留证件要去改吗？最晚哪天？如果不去改会被罚款吗？上次的罚款决定书最晚可能是哪天交？"
+    )
+    assert [q.asked for q in asked] == ["居留证件要去改吗？ 最晚哪天？", "如果不去改会被罚款吗？", "上次的罚款决定书最晚可能是哪天交？"]
+    assert [q.asked for q in each_question("My passport was renewed on 2 March?? how long do I have")] == [
+        "My passport was renewed on 2 March?? how long do I have"
+    ]
+
+
+def test_the_numbers_of_listed_questions_end_no_sentence():
+    asked = each_question("员工昨晚被带走，说是拘留审查。想问两件事：1. 最晚什么时候要询问他？2. 拘留审查最长能关多久？")
+    assert [q.asked for q in asked] == ["最晚什么时候要询问他？", "拘留审查最长能关多久？"]
+    assert asked[1].alone == "员工昨晚被带走，说是拘留审查。 拘留审查最长能关多久？"
+
+
+def test_several_answers_are_numbered_and_a_line_given_already_is_not_repeated():
+    first = Draft("In short: apply within 30 days.\n“within 30 days” [law#30]", outcome="answered")
+    again = Draft("In short: apply within 30 days.\n“within 30 days” [law#30]", outcome="answered")
+    unstated = Draft("The documents do not state this figure.\nAsk the local office.", outcome="not_stated")
+    whole = compose_several("en", ["By when?", "And for my wife?", "What does it cost?"], [first, again, unstated])
+    assert whole.text.split("\n\n") == [
+        "(1) By when?\nIn short: apply within 30 days.\n“within 30 days” [law#30]",
+        "(2) And for my wife?\nSee the answer to (1) above.",
+        "(3) What does it cost?\nThe documents do not state this figure.\nAsk the local office.",
+    ]
+    assert whole.outcome == "not_stated"  # one of its answers says what the documents do not state
+    assert compose_several("en", ["By when?", "And my wife?"], [first, again]).outcome == "answered"
+
+
+def test_a_message_asking_one_thing_is_one_question():
+    assert [q.alone for q in each_question("When must I renew my residence permit?")] == [
+        "When must I renew my residence permit?"
+    ]
+
+
+def test_each_question_gets_its_own_answer_under_its_own_words(engine):
+    answer = engine.answer(
+        "Our new hire, a French engineer, entered Shanghai on a Z visa on 2026-03-09; he will get a work-type"
+        " residence permit valid for two years. 1) By when must the residence permit be applied for? 2) Does he"
+        " need a health certificate for it?", today=dt.date(2026, 3, 2),
+    )  # fmt: skip
+    assert [(d.rule_id, d.date.isoformat()) for d in answer.deadlines] == [("law-30-residence-permit", "2026-04-08")]
+    first, second = answer.text.split("\n\n(2) ")
+    assert first.startswith("(1) By when must the residence permit be applied for?")
+    assert second.startswith("Does he need a health certificate for it?")
+    assert "health certificate" in second.split("\n", 1)[1]
+    assert "cn-foreigner-entry-exit-regulations#16" in keys(answer)
+    assert_quotes_are_true(answer, engine.retriever)
+
+
+def test_a_question_asking_the_penalty_for_an_earlier_answers_duty_gets_the_linked_penalty(engine):
+    answer = engine.answer(
+        "My L visa allows a 30-day stay, and the stay ends on 2026-12-20. 1) By when must I apply to extend it?"
+        " 2) If I just stay on past it, how big a fine could I get?", today=dt.date(2026, 11, 23),
+    )  # fmt: skip
+    assert [d.rule_id for d in answer.deadlines] == ["law-29-extend-stay"]
+    assert keys(answer) == ["cn-exit-entry-law#29", "cn-exit-entry-law#78"]  # illegal residence, not fraud (Art. 73)
+    assert "Art. 78" in answer.text.split("\n\n(2) ")[1]
+
+
+def test_a_penalty_asked_after_a_change_to_register_is_that_changes_penalty_not_a_date(engine):
+    answer = engine.answer(
+        "新护照是11月20日签发的，号码变了，居留证件还是按旧护照号办的。1）最晚哪天要去办变更？2）逾期不办会怎么处罚？",
+        today=dt.date(2026, 11, 23),
+    )  # fmt: skip
+    assert [d.rule_id for d in answer.deadlines] == ["law-33-change-registration"]
+    second = answer.text.split("\n\n（2）")[1]
+    assert "第七十六条" in second and "计算步骤" not in second
+
+
+def test_a_question_asking_how_far_a_period_may_go_counts_from_the_day_an_earlier_answer_computed(engine):
+    answer = engine.answer(
+        "I entered on 2026-11-02 on an L visa with 30 days of stay. (1) What is the last day to apply for an"
+        " extension? (2) If it is approved, until when at most could the stay run?", today=dt.date(2026, 11, 10),
+    )  # fmt: skip
+    assert [(d.rule_id, d.date.isoformat()) for d in answer.deadlines if d.rule_id != "reg-36-stay-period"] == [
+        ("law-29-extend-stay", "2026-11-25"), ("law-29-extension-limit", "2027-01-01"),
+    ]
+    assert "2027-01-01" in answer.text.split("\n\n(2) ")[1]
+
+
+def test_a_deadline_asked_without_a_date_takes_the_date_the_question_before_it_gives(engine):
+    answer = engine.answer(
+        "Z签证入境有效期到12月13日，我订的是12月13日晚上落地的航班，来得及吗？入境以后居留证件最晚哪天要去办？",
+        today=dt.date(2026, 12, 1),
+    )  # fmt: skip
+    assert ("law-30-residence-permit", "2027-01-12") in [(d.rule_id, d.date.isoformat()) for d in answer.deadlines]
 
 
 def test_a_planned_day_is_compared_with_the_deadline(engine):

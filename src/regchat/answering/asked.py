@@ -161,6 +161,13 @@ def not_stated_line(missing: list[Kind], lang: Lang) -> str:
     return f"The documents I hold do not state {' or '.join(k.en for k in missing)}. The nearest provisions:"
 
 
+def not_answered(lang: Lang) -> str:
+    """The line for a question none of the documents answers."""
+    if lang == "zh":
+        return "所收录的文件没有回答这一问题。"
+    return "The documents I hold do not answer this question."
+
+
 def where_to_ask(region: str | None, lang: Lang) -> str:
     places = _data()["where_to_ask"]
     return places.get(region or "CN", places["CN"])[lang]

@@ -234,13 +234,15 @@ def check_claims(
     library: Library,
     asked_articles: set[int] = frozenset(),  # type: ignore[assignment]
     trusted_numbers: set[float] = frozenset(),  # type: ignore[assignment]
+    question: str = "",
 ) -> ClaimCheck:
     """Remove every sentence of ``text`` (with citation markers) that its citations do not support.
 
     For the offline composer's own framing (never for a model's text): ``asked_articles``, the
     article numbers the question names, which an answer may say are not held, and
     ``trusted_numbers``, numbers the library and the rules catalogue give (article ranges,
-    document counts, worked examples)."""
+    document counts, worked examples); and ``question``, whose own words an answer may repeat
+    (the heading of each of its several answers claims nothing)."""
     computed = _computed(deadlines)
     computed_numbers = _deadline_numbers(deadlines)
     out: list[str] = []
@@ -253,7 +255,11 @@ def check_claims(
         cites_of[-1].extend(_cited_in(sentence, consulted))
         if sentence.endswith("\n\n"):
             cites_of.append([])
+    asked = _spaced(question)
     for sentence, paragraph in zip(sentences, paragraph_of):
+        if asked and _repeats(sentence, asked):
+            out.append(sentence)
+            continue
         cited = _cited_in(sentence, consulted)
         support = cited or cites_of[paragraph]
         reason = _unsupported(sentence, cited, support, consulted, computed, computed_numbers, library,
@@ -268,6 +274,24 @@ def check_claims(
     cleaned = re.sub(r"[ \t]+\n", "\n", "".join(out))
     cleaned = re.sub(r"\n{3,}", "\n\n", cleaned).strip()
     return ClaimCheck(cleaned, removed)
+
+
+def _spaced(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# The number an answer gives one of several questions it repeats: "(2) ", "（2）".
+_ANSWER_NUMBER = re.compile(r"^\s*(?:\(\d{1,2}\)|（\d{1,2}）)\s*")
+
+
+def _repeats(sentence: str, asked: str) -> bool:
+    """Whether ``sentence`` (no citation in it) is only the asker's own words, as an answer's
+    heading repeats them ("(2) And what if she stays at a friend's?")."""
+    if MARKER.search(sentence):
+        return False
+    words = _spaced(_ANSWER_NUMBER.sub("", sentence))
+    # (one heading may join two questions: "最晚什么时候登记？ 谁去办？")
+    return len(words) >= 4 and all(piece in asked for piece in re.split(r"(?<=[?？])\s+", words))
 
 
 def _verbatim(fragment: str, provisions: Iterable[Provision]) -> bool:

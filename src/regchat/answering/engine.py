@@ -19,13 +19,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from ..deadlines import calendar_for, compute_deadline, describe_day, load_rules
-from ..documents import Answer, Hit, Provision, RetrievedItem
+from ..documents import Answer, Deadline, Hit, Provision, RetrievedItem
 from ..errors import DeadlineError, ModelError, RegchatError
 from ..gists import load_gists
 from ..links import load_links
 from ..settings import Settings, get_settings
 from ..tokens import tokenize
-from .asked import asked, linked_kinds, asks_for_limit, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask
+from .asked import asked, linked_kinds, not_answered, tells_a_breach, asks_for_limit, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask
 from .clarify import compare_actions, compose_clarification, merge_drafts
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
 from .dates import READINGS, RoledDate, dates_in, describe_date_problem, load_role_cues
@@ -44,6 +44,7 @@ from .offline import (
     compose_day,
     compose_deadline,
     compose_each,
+    compose_several,
     date_label,
     reading_note,
     compose_lookup,
@@ -52,7 +53,7 @@ from .offline import (
     no_deadline_note,
 )
 from .cards import Card, unclear_card, which_card_line
-from .questions import Reading, corrected_question, names_both_places, place_of, asking_clauses, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, stay_amount, without_asking
+from .questions import Reading, corrected_question, names_both_places, place_of, asking_clauses, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import governs_citizens, has_domain_words, judge_scope, names_a_citizen, refusal, warm_up
 
@@ -61,6 +62,7 @@ log = logging.getLogger(__name__)
 History = Sequence[Mapping[str, Any]]
 TOP_K = 5
 MOST_PARTS = 3  # provisions quoted for a question that asks several things
+MOST_EACH = 2  # provisions quoted for each of several questions asked in one message
 CITIZENS_DISCOUNT = 0.8  # the score of a provision addressed to Chinese citizens, for a foreigner's question
 DEEPER_K = 20  # how deep to look for a provision that states the kind of fact asked
 ONE_MEANT_MARGIN = 0.9  # an article the rest of the question fits this nearly as well is meant as much
@@ -187,7 +189,7 @@ class Engine:
         if bare_deadline:
             draft, consulted = self._which_deadline(reading), {}
         else:
-            draft, consulted = self._offline_draft(reading, hits)
+            draft, consulted = self._offline_draft(reading, hits, history)
         if reading.date_problems and not draft.deadlines:
             # A date that is ambiguous or does not exist: say why no date was computed.
             said = " ".join(describe_date_problem(p, reading.lang) for p in reading.date_problems)
@@ -224,7 +226,7 @@ class Engine:
             notices.append(
                 "The model's answer could not be verified against the regulations; showing the provisions instead."
             )
-            offline, _ = self._offline_draft(reading, hits)
+            offline, _ = self._offline_draft(reading, hits, history)
             answer = self._guard(reading, offline, consulted, history, check_named_articles=False)
             mode = "offline"
         timings["guard"] = _ms(t)
@@ -272,7 +274,9 @@ class Engine:
             return ""
         return checked.text + ("\n" if piece.endswith("\n") else " ")
 
-    def _offline_draft(self, reading: Reading, hits: list[Hit]) -> tuple[Draft, dict[str, Provision]]:
+    def _offline_draft(
+        self, reading: Reading, hits: list[Hit], history: History = ()
+    ) -> tuple[Draft, dict[str, Provision]]:
         consulted: dict[str, Provision] = {h.provision.key: h.provision for h in hits}
         note = ""
         # Articles the question names.
@@ -302,14 +306,103 @@ class Engine:
         # question asking to compare the two places' cards asks about both)
         both = names_both_places(reading.context) and place_of(reading.question) is None \
             and not asks_about_both(asking_sentences(reading.question))
+        several = each_question(reading.question)
         if candidates := unclear_card(reading.context, both):
             draft = self._which_card(reading, candidates, hits, consulted)
+        elif len(several) > 1:
+            draft = self._each_answered(reading, several, history, consulted)
         else:
-            draft = self._answer_draft(reading, hits, consulted)
-        draft = self._with_linked_parts(reading, draft, consulted)
+            draft = self._with_linked_parts(reading, self._answer_draft(reading, hits, consulted), consulted)
         if note:
             draft.text = f"{note}\n{draft.text}".strip()
-        return _say_what_is_not_stated(reading, draft), consulted
+        return (draft if len(several) > 1 and not candidates else _say_what_is_not_stated(reading, draft)), consulted
+
+    def _each_answered(
+        self, reading: Reading, questions: Sequence[OneQuestion], history: History, consulted: dict[str, Provision]
+    ) -> Draft:
+        """A message asking several questions ("(1) Which visa? (2) Who writes the invitation? (3) …"):
+        each answered in turn, under the question it answers, as if asked alone with the message's
+        story (what the message tells without asking), so each gets its own provision, its own
+        deadline rule and its own "the documents do not say"."""
+        drafts: list[Draft] = []
+        for question in questions:
+            drafts.append(self._one_of_several(reading, question, drafts, history, consulted))
+        return compose_several(reading.lang, [q.asked for q in questions], drafts)
+
+    def _one_of_several(
+        self, reading: Reading, question: OneQuestion, earlier: Sequence[Draft], history: History,
+        consulted: dict[str, Provision],
+    ) -> Draft:
+        """The answer to one of a message's several questions, given the answers to those before it
+        (``earlier``)."""
+        def search(one: Reading) -> list[Hit]:
+            hits = self._search(one)
+            # one place per answer: a question about Macao gets no mainland provision for any part
+            hits = [h for h in hits if h.provision.jurisdiction == reading.region] if reading.region else hits
+            consulted.update({h.provision.key: h.provision for h in hits})
+            return hits
+
+        def answer(one: Reading, hits: list[Hit]) -> Draft:
+            return self._with_linked_parts(one, self._answer_draft(one, hits, consulted, MOST_EACH), consulted)
+
+        def read(text: str) -> Reading:
+            return read_question(text, history, reading.today, self.retriever.provisions)
+
+        one = read(question.alone)
+        hits = search(one)
+        if question.with_before and one.asks_deadline and (
+            not one.dates or choose_rule(one, self.rules, hits).rule is None
+        ):
+            # "最晚什么时候登记？" after "要去派出所登记吗？": a date asked of nothing one rule has, or
+            # with no date of its own, is asked of what the question before it names and dates
+            other = read(question.with_before)
+            other_hits = search(other)
+            if (other.dates or not one.dates) and choose_rule(other, self.rules, other_hits).rule is not None:
+                one, hits = other, other_hits
+        draft = answer(one, hits)
+        cited_before = {p.key for d in earlier for p in d.cited}
+        if cited_before and not draft.deadlines and {p.key for p in draft.cited} <= cited_before:
+            # The story drowns the question ("Our son was born on …. Does my mother-in-law, staying
+            # with us, register too?"): what its own words find, when that is something else.
+            own = read(question.asked)
+            own_hits = search(own)
+            if own_hits and own_hits[0].score >= self.retriever.min_score:
+                other = answer(own, own_hits)
+                if {p.key for p in other.cited} - cited_before:
+                    one, draft = own, other
+        draft = self._following_earlier(one, question, draft, earlier, consulted)
+        if not draft.text.strip():
+            # nothing in the documents answers this one
+            draft = Draft(f"{not_answered(reading.lang)}\n{where_to_ask(reading.region, reading.lang)}",
+                          outcome="not_stated")
+        return _say_what_is_not_stated(one, draft)
+
+    def _following_earlier(
+        self, one: Reading, question: OneQuestion, draft: Draft, earlier: Sequence[Draft],
+        consulted: dict[str, Provision],
+    ) -> Draft:
+        """``draft``, the answer to ``question``, as the answers before it (``earlier``) bear on it:
+        the penalty linked to a duty an earlier answer quoted ("(1) By when must he leave? (2) What
+        is the fine if he does not?"), and the longest period counted from a day an earlier answer
+        computed ("(2) How far could the stay be extended?")."""
+        given = [d for e in earlier for d in e.deadlines]
+        kinds = linked_kinds(question.asked)
+        if "penalty" not in kinds and any(k.name == "penalty" for k in asked(question.asked)) \
+                and tells_a_breach(question.alone):
+            kinds.insert(0, "penalty")
+        linked = self._linked_draft(one, [p for e in earlier for p in e.cited], kinds, consulted) if kinds else None
+        if linked is not None:
+            # (a date this question asks that no earlier answer gave stays: "最晚哪天？逾期会罚吗？")
+            new = any((d.rule_id, d.date) not in {(g.rule_id, g.date) for g in given} for d in draft.deadlines)
+            if not (new and asks_for_date(question.asked)):
+                draft = linked
+            elif not {p.key for p in linked.cited} <= {p.key for p in draft.cited}:
+                draft = merge_drafts(draft, [linked])
+        if asks_for_limit(question.asked) and (known := self._known_days(given)):
+            limits = self._limits(one, known, consulted)
+            if limits:
+                draft = merge_drafts(draft, limits) if draft.deadlines else merge_drafts(limits[0], limits[1:])
+        return draft
 
     def _which_card(
         self, reading: Reading, candidates: tuple[Card, ...], hits: list[Hit], consulted: dict[str, Provision]
@@ -328,7 +421,11 @@ class Engine:
         draft.outcome = "clarify"
         return draft
 
-    def _answer_draft(self, reading: Reading, hits: list[Hit], consulted: dict[str, Provision]) -> Draft:
+    def _answer_draft(
+        self, reading: Reading, hits: list[Hit], consulted: dict[str, Provision], most: int = MOST_PARTS
+    ) -> Draft:
+        """The answer to one question: its deadline computed, its "which one?", or the provisions
+        (at most ``most``) that answer it."""
 
         # Deadlines.
         choice = choose_rule(reading, self.rules, hits)
@@ -443,7 +540,7 @@ class Engine:
         # Everything else: quote the provisions that answer it; a question asking several things
         # gets the provision that answers each.
         chosen = choose_provisions(reading, self._with_what_is_asked(reading, hits, consulted))
-        draft = self._lookup(reading, chosen[:MOST_PARTS])
+        draft = self._lookup(reading, chosen[:most])
         return self._with_other_parts(reading, draft, question_parts(reading.question), consulted)
 
     def _with_other_parts(self, reading: Reading, draft: Draft, parts: Sequence[str], consulted: dict[str, Provision]) -> Draft:
@@ -505,15 +602,34 @@ class Engine:
         if draft.outcome != "answered" or not draft.cited:
             return draft
         kinds = linked_kinds(asking_clauses(asking_sentences(reading.question)))
-        if not kinds:
-            return draft
-        cited = {(p.doc_id, p.article) for p in draft.cited}
+        linked = self._linked_draft(reading, draft.cited, kinds, consulted)
+        return merge_drafts(draft, [linked]) if linked is not None else draft
+
+    def _known_days(self, deadlines: Sequence[Deadline]) -> list[tuple[Any, str, dt.date]]:
+        """(rule, "event" or "result", day) for each of the computed ``deadlines``."""
+        by_id = {r.id: r for r in self.rules}
+        known: list[tuple[Any, str, dt.date]] = []
+        for d in deadlines:
+            if (rule := by_id.get(d.rule_id or "")) is not None:
+                if d.event is not None:
+                    known.append((rule, "event", d.event.date() if isinstance(d.event, dt.datetime) else d.event))
+                known.append((rule, "result", d.date))
+        return known
+
+    def _linked_draft(
+        self, reading: Reading, sources: Sequence[Provision], kinds: Sequence[str], consulted: dict[str, Provision]
+    ) -> Draft | None:
+        """The parts of provisions that ``corpus/links.json`` links to ``sources`` for the ``kinds``
+        of further question asked (the penalty for breaching them, ...), those not among the
+        sources, each read in the words the links quote; None when there is none."""
+        cited = {(p.doc_id, p.article) for p in sources}
         wanted: dict[tuple[str, int], list[str]] = {}
         for kind in kinds:
-            for p in draft.cited:
+            for p in sources:
                 for link in self.links.of(p.doc_id, p.article, kind):
                     if (link.doc_id, link.article) not in cited:
                         wanted.setdefault((link.doc_id, link.article), []).append(link.text)
+        drafts = []
         for (doc_id, article), texts in list(wanted.items())[:MOST_PARTS]:
             provision = next(iter(self.retriever.lookup(article, doc_id)), None)
             if provision is None:
@@ -521,8 +637,8 @@ class Engine:
             consulted[provision.key] = provision
             # the part quoted is the one the links name, read in the words they quote
             part_reading = dataclasses.replace(reading, question=" ".join(dict.fromkeys(texts)), refs=[])
-            draft = merge_drafts(draft, [self._lookup(part_reading, [provision])])
-        return draft
+            drafts.append(self._lookup(part_reading, [provision]))
+        return merge_drafts(drafts[0], drafts[1:]) if drafts else None
 
     def _with_more_of_the_cited(self, part_reading: Reading, draft: Draft, provision: Provision | None = None) -> Draft:
         """``draft`` and, when a provision it cites (``provision``, or the cited one whose text speaks
@@ -626,6 +742,7 @@ class Engine:
             checked.text, consulted, deadlines=draft.deadlines, library=self._library(),
             asked_articles=set() if model_text else {r.article for r in reading.refs},
             trusted_numbers=set() if model_text else self._composer_numbers(),
+            question="" if model_text else reading.question,
         )  # fmt: skip
         allowed: set[dt.date] = set()
         if not model_text:
@@ -853,17 +970,85 @@ def question_parts(question: str) -> list[str]:
     """The questions a message asks: each ending with a question mark ("Where do I apply? And
     what do I bring?"), each joined to another by a comma (", and where do we go?"), and a last
     one left without its mark ("…来得及吗？会不会罚款"); one part when it asks one thing."""
-    parts: list[str] = []
+    marked, rest = _asked_pieces(question)
+    # (a short question after another is elliptic, "谁来登记？": it is not searched on its own)
+    parts = [p for p, _ in marked if len(p) >= 8] + ([rest] if rest else [])
+    return parts if len(parts) > 1 else [question]
+
+
+def _asked_pieces(question: str) -> tuple[list[tuple[str, bool]], str]:
+    """The pieces of ``question`` that end in a question (its mark, or a comma before a further
+    question), short ones included, each with whether a comma joins it to the one before; and a
+    last question left without its mark ("" if none)."""
+    parts: list[tuple[str, bool]] = []
     end = 0
     for m in _ASKS.finditer(question):
-        parts += [p.strip() for p in _JOINED_ASK.split(m.group())]
+        pieces = [p.strip() for p in _JOINED_ASK.split(m.group())]
+        parts += [(p, i > 0) for i, p in enumerate(pieces) if p]
         end = m.end()
-    # (a short question after another is elliptic, "谁来登记？": it is not searched on its own)
-    parts = [p for p in parts if len(p) >= 8]
     rest = question[end:].strip()
-    if parts and is_interrogative(rest) and len(rest) >= 4:
-        parts.append(rest)
-    return parts if len(parts) > 1 else [question]
+    return parts, rest if parts and is_interrogative(rest) and len(rest) >= 4 else ""
+
+
+@dataclasses.dataclass(frozen=True)
+class OneQuestion:
+    """One of the questions a message asks: its own words (``asked``) and the question as it would
+    be asked alone (``alone``): the message's story, then those words."""
+
+    asked: str
+    alone: str
+    with_before: str | None = None  # ... read with the question before it too
+
+
+def each_question(message: str) -> list[OneQuestion]:
+    """The questions ``message`` asks, each as it would be asked alone: the sentences of the message
+    that ask nothing (its story: who, which permit, which dates), in their order, then that
+    question's own sentence. A question that only adds to the one before it ("最晚哪天？", ", and how
+    much per day?") goes with it; one naming nothing of the domain ("If not, what happens?") in a
+    message whose story names nothing either is read with the one before it; ``with_before`` is
+    the question read with the one before it in any case (a date asked of nothing one rule has may
+    be the earlier question's). One entry when the message asks one thing."""
+    if len(question_parts(message)) < 2:
+        return [OneQuestion(message, message)]
+    told: list[str] = []
+    own: list[str] = []
+    marked, last_unmarked = _asked_pieces(message)
+    for part, joined in marked + ([(last_unmarked, False)] if last_unmarked else []):
+        *before, last = sentences_of(part) or [part]
+        told += before
+        if own and not before and _goes_with_the_one_before(last, joined):
+            own[-1] = f"{own[-1]} {last}" if re.search(r"\w", last) else own[-1] + last
+        else:
+            own.append(last)
+    rest = message[max((m.end() for m in _ASKS.finditer(message)), default=0):].strip()
+    if rest and not (own and own[-1].endswith(rest)):
+        told += sentences_of(rest)
+    story = " ".join(told)
+    out: list[OneQuestion] = []
+    for text in own:
+        asked = _LISTED.sub("", text).strip() or text
+        alone = asked
+        if out and not has_domain_words(asked) and not has_domain_words(story):
+            alone = f"{out[-1].asked} {asked}"  # "If not, what happens if he does?"
+        before = f"{story} {out[-1].asked} {asked}".strip() if out else None
+        out.append(OneQuestion(asked, f"{story} {alone}".strip(), before))
+    return out if len(out) > 1 else [OneQuestion(message, message)]
+
+
+def _goes_with_the_one_before(question: str, joined: bool) -> bool:
+    """Whether a question only adds to the one before it: a stray mark ("??"), a short question
+    ("要去哪里交？"), one a comma joins to it naming nothing of the domain (", and how much per
+    day?"), or one asking for a date or a length of time about nothing it names ("最晚可能是哪天？",
+    "how long do I have")."""
+    return len(question) < 8 or (joined and not has_domain_words(question)) \
+        or (asks_for_date(question) and not has_domain_words(without_asking(question)))
+
+
+# The number of a listed question ("(2)", "2）", "2.", "二、") at its start.
+_LISTED = re.compile(
+    r"^(?:[^:：?？]{0,12}[:：]\s*)?\W*?(?:[(（]?(?:\d{1,2}|[a-hA-H])[)）]|\d{1,2}[.、]|[(（]?[一二三四五六七八九十][)）、]"
+    r"|[一二三四五六七八九十]是)\s*"
+)
 
 
 # The asker says they do not know which document an article number belongs to.

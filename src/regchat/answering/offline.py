@@ -562,6 +562,43 @@ def compose_each(reading: Reading, rule, first: Draft, listed: Sequence[tuple[st
     return first
 
 
+def compose_several(lang: Lang, asked: Sequence[str], drafts: Sequence[Draft]) -> Draft:
+    """One answer to a message asking several questions: each question's words (``asked``) as a
+    numbered heading, then its own answer (``drafts``, in the same order). A line an earlier
+    answer already gave (the same quote, the same "where to ask") is not repeated: "see above"
+    stands for an answer given in full already."""
+    said: dict[str, int] = {}  # line -> the number of the answer that gave it
+    blocks: list[str] = []
+    whole = Draft(text="")
+    for n, (question, draft) in enumerate(zip(asked, drafts), 1):
+        given = [line for line in draft.text.splitlines() if line.strip()]
+        if draft.outcome == "not_stated" and given and given[0] in said:
+            given = given[:1]  # the same fact not stated again ("按年收还是按次收？" after "交多少钱？")
+        lines = [line for line in given if line not in said]
+        earlier = sorted({said[line] for line in given if line in said})
+        for line in lines:
+            said.setdefault(line, n)
+        body = "\n".join(lines) or _SEE_ABOVE[lang].format(n="、".join(f"（{e}）" for e in earlier) if lang == "zh"
+                                                            else ", ".join(f"({e})" for e in earlier))
+        blocks.append(f"（{n}）{question}\n{body}" if lang == "zh" else f"({n}) {question}\n{body}")
+        whole.deadlines.extend(d for d in draft.deadlines if (d.rule_id, d.date) not in
+                               {(w.rule_id, w.date) for w in whole.deadlines})
+        for key, quote in draft.quotes.items():
+            whole.quotes.setdefault(key, quote)
+        for key, quoted in draft.quoted.items():
+            whole.quoted.setdefault(key, quoted)
+        whole.cited.extend(p for p in draft.cited if p not in whole.cited)
+    whole.text = "\n\n".join(blocks)
+    # The answer asks back when one of its answers does; else it says what the documents do not state
+    # when one of them does.
+    outcomes = {d.outcome for d in drafts}
+    whole.outcome = next((o for o in ("clarify", "not_stated") if o in outcomes), "answered")
+    return whole
+
+
+_SEE_ABOVE = {"en": "See the answer to {n} above.", "zh": "见上文{n}的回答。"}
+
+
 def reading_note(found, lang: Lang) -> str:
     """How a date that reads two ways is read in this line ("（若指9月10日）", " (if 10 September)")."""
     if lang == "zh":

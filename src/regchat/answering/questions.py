@@ -110,6 +110,23 @@ _WHAT_TO_DO = re.compile(rf"{_WHAT_TO_DO_EN}|{_WHAT_TO_DO_ZH}", re.I)
 _SENTENCE_END = re.compile(r"(?<=[!?。！？\n])|(?<=(?<!\d)\.)|(?<=\.)(?!\d)")
 
 
+def sentences_of(text: str) -> list[str]:
+    """The sentences of ``text``; a list number's full stop ("想问三件事：1. …？2. …？") ends none."""
+    out: list[str] = []
+    carry = ""
+    for piece in (s.strip() for s in _SENTENCE_END.split(text)):
+        if not piece:
+            continue
+        piece = f"{carry} {piece}" if carry else piece
+        carry = piece if _LIST_NUMBER_END.search(piece) else ""
+        if not carry:
+            out.append(piece)
+    return out + ([carry] if carry else [])
+
+
+_LIST_NUMBER_END = re.compile(r"(?:^|[\s:：])\d{1,2}\.$")
+
+
 def asking_sentences(question: str) -> str:
     """The sentences of ``question`` that ask, when some do and some do not; the whole question
     otherwise. Where some sentence ends with a question mark, those ask, and those that say they
@@ -1037,6 +1054,8 @@ def _unnamed_subject(
         and (region is None or getattr(rule, "region", "CN") == region)
     ]
     roled_fit = [c for c in fitting if c.evidence.role_fit > 0]
+    if decision.rule is not None and evidence[decision.rule.id].role_fit > 0 and not roled_fit:
+        return ()  # the words of a date make it the chosen rule's event ("带走…拘留审查" of 7月8日), no filing rule's
     fitting = sorted(roled_fit or fitting, key=lambda c: -c.score)
     distinct: list[Candidate] = []
     for c in fitting:
