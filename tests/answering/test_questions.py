@@ -785,3 +785,9 @@ def test_the_search_leaves_out_a_document_the_story_says_is_safe_but_keeps_a_con
     assert "Passport" not in safe and "residence permit" in safe
     contrast = read_question("I sleep at a friend's flat rather than a hotel. Must I register?", [], TODAY, []).standalone_query
     assert "hotel" in contrast
+
+
+def test_a_date_its_words_make_the_event_of_a_rule_that_is_no_filing_rule_is_not_asked_about():
+    # "带走…拘留审查" makes 11月20日 the start of detention; no filing rule (apply, register) takes it
+    _, choice = choose("员工昨晚（11月20日）被带走，对方说是拘留审查。最晚什么时候必须询问他？")
+    assert choice.rule is not None and choice.rule.id.startswith("law-60-detention") and not choice.abstains
