@@ -412,7 +412,7 @@ def test_questions_that_ask_about_a_date_in_other_words(question):
     "question, days",
     [("On an M visa with 30 days stay, entered on March 3.", 30), ("a 45-day stay", 45),
      ("Duration of each stay: 060", 60), ("停留30天", 30), ("Came in on a Q2 visa, 90 days per stay.", 90),
-     ("签证每次停留60天", 60), ("签证上停留期是90天", 90), ("the stay on it says 45 days", 45), ("Each stay allowed is 30 days.", 30), ("the visa says 90 days duration of stay", 90)],
+     ("签证每次停留60天", 60), ("签证上停留期是90天", 90), ("签证上停留期限写的是30天", 30), ("the stay on it says 45 days", 45), ("Each stay allowed is 30 days.", 30), ("the visa says 90 days duration of stay", 90)],
 )
 def test_the_visas_days_of_stay_in_the_forms_people_write_them(question, days):
     assert read_question(question, [], dt.date(2026, 3, 10), []).stay_days == days
