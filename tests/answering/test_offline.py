@@ -777,6 +777,15 @@ def test_each_question_gets_its_own_answer_under_its_own_words(engine):
     assert_quotes_are_true(answer, engine.retriever)
 
 
+def test_several_questions_asking_no_deadline_are_answered_as_a_whole(engine):
+    answer = engine.answer(
+        "My husband works in Chengdu on a work-type residence permit. Which visa should I apply for to join him"
+        " for good? Will the consulate want to interview me?", today=TODAY,
+    )  # fmt: skip
+    assert not answer.text.startswith("(1)") and "\n\n(2) " not in answer.text
+    assert "cn-foreigner-entry-exit-regulations#6" in keys(answer)
+
+
 def test_a_question_asking_the_penalty_for_an_earlier_answers_duty_gets_the_linked_penalty(engine):
     answer = engine.answer(
         "My L visa allows a 30-day stay, and the stay ends on 2026-12-20. 1) By when must I apply to extend it?"

@@ -306,7 +306,10 @@ class Engine:
         # question asking to compare the two places' cards asks about both)
         both = names_both_places(reading.context) and place_of(reading.question) is None \
             and not asks_about_both(asking_sentences(reading.question))
-        several = each_question(reading.question)
+        # A message asking a deadline among other questions is answered one question at a time, so the
+        # deadline's rule is chosen on the words that ask it ("(1) 最晚哪天申请？(2) 体检报告要不要？");
+        # any other is answered as a whole, its story and all its questions choosing the provisions.
+        several = each_question(reading.question) if reading.asks_deadline else []
         if candidates := unclear_card(reading.context, both):
             draft = self._which_card(reading, candidates, hits, consulted)
         elif len(several) > 1:
@@ -320,10 +323,10 @@ class Engine:
     def _each_answered(
         self, reading: Reading, questions: Sequence[OneQuestion], history: History, consulted: dict[str, Provision]
     ) -> Draft:
-        """A message asking several questions ("(1) Which visa? (2) Who writes the invitation? (3) …"):
-        each answered in turn, under the question it answers, as if asked alone with the message's
-        story (what the message tells without asking), so each gets its own provision, its own
-        deadline rule and its own "the documents do not say"."""
+        """A message asking a deadline among several questions ("(1) By when must he apply? (2) Does he
+        need a health certificate?"): each answered in turn, under the question it answers, as if
+        asked alone with the message's story (what the message tells without asking), so each gets
+        its own deadline rule, its own provisions and its own "the documents do not say"."""
         drafts: list[Draft] = []
         for question in questions:
             drafts.append(self._one_of_several(reading, question, drafts, history, consulted))
