@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ..deadlines import calendar_for, compute_deadline, describe_day, load_rules
+from ..deadlines import calendar_for, compute_deadline, describe_day, get_rule, load_rules
 from ..documents import Answer, Deadline, Hit, Provision, RetrievedItem
 from ..errors import DeadlineError, ModelError, RegchatError
 from ..gists import load_gists
@@ -310,15 +310,16 @@ class Engine:
         # deadline's rule is chosen on the words that ask it ("(1) 最晚哪天申请？(2) 体检报告要不要？");
         # any other is answered as a whole, its story and all its questions choosing the provisions.
         several = each_question(reading.question) if reading.asks_deadline else []
+        each_said = False  # (each of several answers says already what it does not state)
         if candidates := unclear_card(reading.context, both):
             draft = self._which_card(reading, candidates, hits, consulted)
-        elif len(several) > 1:
+        elif each_said := len(several) > 1:
             draft = self._each_answered(reading, several, history, consulted)
         else:
             draft = self._with_linked_parts(reading, self._answer_draft(reading, hits, consulted), consulted)
         if note:
             draft.text = f"{note}\n{draft.text}".strip()
-        return (draft if len(several) > 1 and not candidates else _say_what_is_not_stated(reading, draft)), consulted
+        return (draft if each_said else _say_what_is_not_stated(reading, draft)), consulted
 
     def _each_answered(
         self, reading: Reading, questions: Sequence[OneQuestion], history: History, consulted: dict[str, Provision]
@@ -356,8 +357,8 @@ class Engine:
         if question.with_before and one.asks_deadline and (
             not one.dates or choose_rule(one, self.rules, hits).rule is None
         ):
-            # "最晚什么时候登记？" after "要去派出所登记吗？": a date asked of nothing one rule has, or
-            # with no date of its own, is asked of what the question before it names and dates
+            # "谁去办，最晚哪天？" after "朋友借住我家，也得登记？": a date asked of nothing one rule has,
+            # or with no date of its own, is asked of what the question before it names and dates
             other = read(question.with_before)
             other_hits = search(other)
             if (other.dates or not one.dates) and choose_rule(other, self.rules, other_hits).rule is not None:
@@ -389,6 +390,7 @@ class Engine:
         is the fine if he does not?"), and the longest period counted from a day an earlier answer
         computed ("(2) How far could the stay be extended?")."""
         given = [d for e in earlier for d in e.deadlines]
+        given_days = {(g.rule_id, g.date) for g in given}
         kinds = linked_kinds(question.asked)
         if "penalty" not in kinds and any(k.name == "penalty" for k in asked(question.asked)) \
                 and tells_a_breach(question.alone):
@@ -396,7 +398,7 @@ class Engine:
         linked = self._linked_draft(one, [p for e in earlier for p in e.cited], kinds, consulted) if kinds else None
         if linked is not None:
             # (a date this question asks that no earlier answer gave stays: "最晚哪天？逾期会罚吗？")
-            new = any((d.rule_id, d.date) not in {(g.rule_id, g.date) for g in given} for d in draft.deadlines)
+            new = any((d.rule_id, d.date) not in given_days for d in draft.deadlines)
             if not (new and asks_for_date(question.asked)):
                 draft = linked
             elif not {p.key for p in linked.cited} <= {p.key for p in draft.cited}:
@@ -610,10 +612,10 @@ class Engine:
 
     def _known_days(self, deadlines: Sequence[Deadline]) -> list[tuple[Any, str, dt.date]]:
         """(rule, "event" or "result", day) for each of the computed ``deadlines``."""
-        by_id = {r.id: r for r in self.rules}
         known: list[tuple[Any, str, dt.date]] = []
         for d in deadlines:
-            if (rule := by_id.get(d.rule_id or "")) is not None:
+            if d.rule_id:
+                rule = get_rule(d.rule_id, self.rules)
                 if d.event is not None:
                     known.append((rule, "event", d.event.date() if isinstance(d.event, dt.datetime) else d.event))
                 known.append((rule, "result", d.date))
@@ -973,16 +975,16 @@ def question_parts(question: str) -> list[str]:
     """The questions a message asks: each ending with a question mark ("Where do I apply? And
     what do I bring?"), each joined to another by a comma (", and where do we go?"), and a last
     one left without its mark ("…来得及吗？会不会罚款"); one part when it asks one thing."""
-    marked, rest = _asked_pieces(question)
+    marked, rest, rest_asks = _asked_pieces(question)
     # (a short question after another is elliptic, "谁来登记？": it is not searched on its own)
-    parts = [p for p, _ in marked if len(p) >= 8] + ([rest] if rest else [])
+    parts = [p for p, _ in marked if len(p) >= 8] + ([rest] if rest_asks else [])
     return parts if len(parts) > 1 else [question]
 
 
-def _asked_pieces(question: str) -> tuple[list[tuple[str, bool]], str]:
+def _asked_pieces(question: str) -> tuple[list[tuple[str, bool]], str, bool]:
     """The pieces of ``question`` that end in a question (its mark, or a comma before a further
-    question), short ones included, each with whether a comma joins it to the one before; and a
-    last question left without its mark ("" if none)."""
+    question), short ones included, each with whether a comma joins it to the one before; the
+    text after the last mark; and whether that text is a last question left without its mark."""
     parts: list[tuple[str, bool]] = []
     end = 0
     for m in _ASKS.finditer(question):
@@ -990,7 +992,7 @@ def _asked_pieces(question: str) -> tuple[list[tuple[str, bool]], str]:
         parts += [(p, i > 0) for i, p in enumerate(pieces) if p]
         end = m.end()
     rest = question[end:].strip()
-    return parts, rest if parts and is_interrogative(rest) and len(rest) >= 4 else ""
+    return parts, rest, bool(parts) and is_interrogative(rest) and len(rest) >= 4
 
 
 @dataclasses.dataclass(frozen=True)
@@ -1015,15 +1017,14 @@ def each_question(message: str) -> list[OneQuestion]:
         return [OneQuestion(message, message)]
     told: list[str] = []
     own: list[str] = []
-    marked, last_unmarked = _asked_pieces(message)
-    for part, joined in marked + ([(last_unmarked, False)] if last_unmarked else []):
+    marked, rest, rest_asks = _asked_pieces(message)
+    for part, joined in marked + ([(rest, False)] if rest_asks else []):
         *before, last = sentences_of(part) or [part]
         told += before
         if own and not before and _goes_with_the_one_before(last, joined):
             own[-1] = f"{own[-1]} {last}" if re.search(r"\w", last) else own[-1] + last
         else:
             own.append(last)
-    rest = message[max((m.end() for m in _ASKS.finditer(message)), default=0):].strip()
     if rest and not (own and own[-1].endswith(rest)):
         told += sentences_of(rest)
     story = " ".join(told)

@@ -568,6 +568,7 @@ def compose_several(lang: Lang, asked: Sequence[str], drafts: Sequence[Draft]) -
     answer already gave (the same quote, the same "where to ask") is not repeated: "see above"
     stands for an answer given in full already."""
     said: dict[str, int] = {}  # line -> the number of the answer that gave it
+    computed: set[tuple] = set()  # (rule, date) of the deadlines given
     blocks: list[str] = []
     whole = Draft(text="")
     for n, (question, draft) in enumerate(zip(asked, drafts), 1):
@@ -581,8 +582,10 @@ def compose_several(lang: Lang, asked: Sequence[str], drafts: Sequence[Draft]) -
         body = "\n".join(lines) or _SEE_ABOVE[lang].format(n="、".join(f"（{e}）" for e in earlier) if lang == "zh"
                                                             else ", ".join(f"({e})" for e in earlier))
         blocks.append(f"（{n}）{question}\n{body}" if lang == "zh" else f"({n}) {question}\n{body}")
-        whole.deadlines.extend(d for d in draft.deadlines if (d.rule_id, d.date) not in
-                               {(w.rule_id, w.date) for w in whole.deadlines})
+        for d in draft.deadlines:
+            if (d.rule_id, d.date) not in computed:
+                computed.add((d.rule_id, d.date))
+                whole.deadlines.append(d)
         for key, quote in draft.quotes.items():
             whole.quotes.setdefault(key, quote)
         for key, quoted in draft.quoted.items():
