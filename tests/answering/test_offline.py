@@ -756,6 +756,15 @@ def test_several_answers_are_numbered_and_a_line_given_already_is_not_repeated()
     assert compose_several("en", ["By when?", "And my wife?"], [first, again]).outcome == "answered"
 
 
+def test_a_last_question_without_its_mark_after_a_told_sentence_is_told_once():
+    asked = each_question(
+        "Agent note: the customer asks when his permit must be renewed? He holds a blue card and a mainland"
+        " permit. Not sure which card he means"
+    )
+    assert [q.asked for q in asked][1] == "Not sure which card he means"
+    assert asked[1].alone == "He holds a blue card and a mainland permit. Not sure which card he means"
+
+
 def test_a_message_asking_one_thing_is_one_question():
     assert [q.alone for q in each_question("When must I renew my residence permit?")] == [
         "When must I renew my residence permit?"

@@ -1025,7 +1025,7 @@ def each_question(message: str) -> list[OneQuestion]:
             own[-1] = f"{own[-1]} {last}" if re.search(r"\w", last) else own[-1] + last
         else:
             own.append(last)
-    if rest and not (own and own[-1].endswith(rest)):
+    if rest and not rest_asks:
         told += sentences_of(rest)
     story = " ".join(told)
     out: list[OneQuestion] = []
