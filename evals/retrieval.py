@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="with one embedder: build (or reuse, when unchanged) the index there instead of a temporary one")
     parser.add_argument("--no-ablation", action="store_true",
-                        help="skip the hybrid runs without the glossary and without the gists")
+                        help="skip the hybrid runs without the glossary, without the questions and without the gists")
     parser.add_argument("--misses", action="store_true", help="print the questions not fully recalled")
     parser.add_argument("--tune", nargs="?", const="fusion", choices=["fusion", "scope"],
                         help="grid-search the fusion parameters (or the scope parameters) and print the best")
@@ -238,12 +238,16 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  {row[0]:.4f} mrr={row[1]:.4f} recall={row[2]} zh={row[3]} {row[4]}")
             results[spec] = {mode: evaluate(retriever, questions, mode, args.k) for mode in args.modes}
             if "hybrid" in args.modes and not args.no_ablation:
-                # The same index and fusion without the bilingual glossary's query expansion, and
-                # without the plain-words restatements (corpus/gists.json).
+                # The same index and fusion without the bilingual glossary's query expansion, without
+                # the questions in users' words (corpus/questions.json), and without the plain-words
+                # restatements (corpus/gists.json).
                 bare = Retriever(retriever.handle, retriever.embedder, glossary=retriever.glossary.without_expansion(),
-                                 gists=retriever.gists)
+                                 gists=retriever.gists, questions=retriever.questions)
                 results[spec]["hybrid, no glossary"] = evaluate(bare, questions, "hybrid", args.k)
-                unrestated = Retriever(retriever.handle, retriever.embedder, glossary=retriever.glossary)
+                unasked = Retriever(retriever.handle, retriever.embedder, glossary=retriever.glossary, gists=retriever.gists)
+                results[spec]["hybrid, no questions"] = evaluate(unasked, questions, "hybrid", args.k)
+                unrestated = Retriever(retriever.handle, retriever.embedder, glossary=retriever.glossary,
+                                       questions=retriever.questions)
                 results[spec]["hybrid, no gists"] = evaluate(unrestated, questions, "hybrid", args.k)
             results[spec]["scope"] = out_of_scope_scores(retriever, questions)
     print(markdown(results, args.k))

@@ -6,8 +6,9 @@ import numpy as np
 
 from regchat.documents import Provision
 from regchat.embeddings import get_embedder
-from regchat.gist_vectors import gist_vectors
+from regchat.gist_vectors import gist_vectors, question_vectors
 from regchat.gists import parse_gists
+from regchat.part_questions import parse_part_questions
 
 
 class Counting:
@@ -71,3 +72,42 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_the_embedding(tmp_path
 
 def test_no_restatement_of_an_indexed_provision_gives_none():
     assert gist_vectors(gists(), [provision("unrelated", 1)], Counting()) is None
+
+
+class Recording:
+    """The hashing embedder, noting whether it was asked for query or passage vectors."""
+
+    spec = "hashing"
+
+    def __init__(self):
+        self.inner = get_embedder("hashing")
+        self.asked: list[bool] = []
+
+    def encode(self, texts, *, query):
+        self.asked.append(query)
+        return self.inner.encode(texts, query=query)
+
+
+def part_questions():
+    return parse_part_questions({"parts": [
+        {"doc": "d", "article": 2, "paragraph": 1, "en": ["where do I register my guest?"], "zh": ["朋友来住要登记吗？"]},
+        {"doc": "gone", "article": 9, "paragraph": 1, "en": ["not indexed?"]},
+    ]})
+
+
+def test_the_questions_a_part_answers_are_embedded_as_queries_for_their_provision():
+    embedder = Recording()
+    vectors = question_vectors(part_questions(), PROVISIONS, embedder)
+    assert embedder.asked == [True]  # question meets question on the model's query side
+    assert vectors.owners.tolist() == [1, 1]
+    best = vectors.best_per_provision(np.asarray(embedder.inner.embed_query("where do I register my guest?")), 3)
+    assert best[1] > 0.99 and best[0] == best[2] == -1.0
+
+
+def test_questions_and_gists_are_kept_apart_in_the_cache(tmp_path):
+    question_vectors(part_questions(), PROVISIONS, Recording(), tmp_path)
+    gist_vectors(gists(), PROVISIONS, Counting(), tmp_path)
+    assert sorted(p.name.split("-")[0] for p in tmp_path.glob("*.npy")) == ["gists", "questions"]
+    again = Recording()
+    question_vectors(part_questions(), PROVISIONS, again, tmp_path)
+    assert again.asked == []

@@ -15,8 +15,10 @@ from regchat.parsing import load_provisions
 from regchat.tokens import tokenize
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = [p for p in (ROOT / "src" / "regchat").rglob("*") if p.suffix in (".py", ".json") and p.is_file()]
 CORPUS = ROOT / "corpus"
+SOURCES = [p for p in (ROOT / "src" / "regchat").rglob("*") if p.suffix in (".py", ".json") and p.is_file()]
+# the questions in users' words that retrieval matches questions against, each a text of its own
+PART_QUESTIONS = CORPUS / "questions.json"
 RUN_WORDS = 6  # an English run of this many words
 RUN_CHARS = 10  # a Chinese run of this many characters
 
@@ -73,6 +75,9 @@ def test_no_evaluation_question_appears_in_the_code_or_its_data():
         text = path.read_text(encoding="utf-8")
         hits = questions & _runs(text)
         found += [f"{path.relative_to(ROOT)}: {run!r}" for run in sorted(hits)[:3]]
+    for part in json.loads(PART_QUESTIONS.read_text(encoding="utf-8"))["parts"]:
+        for asked in part.get("en", []) + part.get("zh", []):
+            found += [f"{PART_QUESTIONS.relative_to(ROOT)}: {run!r}" for run in sorted(questions & _runs(asked))[:1]]
     assert not found, "evaluation text in the code:\n" + "\n".join(found)
 
 

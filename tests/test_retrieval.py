@@ -311,3 +311,37 @@ class TestPlainWords:
         lifted = {h.provision.key: h.dense for h in retriever.search(query, k=10)}
         plain = {h.provision.key: h.dense for h in without.search(query, k=10)}
         assert all(lifted[k] >= plain[k] for k in lifted.keys() & plain.keys())
+
+
+class TestQuestionsInUsersWords:
+    """The questions each part answers (corpus/questions.json) lift the provision asked about, and
+    tell which of its parts is asked about."""
+
+    def test_a_question_in_everyday_words_meets_the_article_through_questions_like_it(self, retriever):
+        from regchat.retrieval import Retriever
+
+        question = "the police came to our office and took my colleague away, can they keep him without charge"
+        without = Retriever(retriever.handle, retriever.embedder, glossary=retriever.glossary, gists=retriever.gists)
+        assert retriever.questions is not None
+        assert keys(retriever.search(question, k=5))[0] == f"{LAW}#59"
+        assert keys(without.search(question, k=5))[0] != f"{LAW}#59"
+
+    @pytest.mark.parametrize(
+        "question, article, doc, part",
+        [
+            ("our company kept three foreign staff without work papers, how much is the company fined", 80, LAW, (3, None)),
+            ("公司雇了没有工作许可的外国人，单位要罚多少", 80, LAW, (3, None)),
+            ("my residence permit was stolen, is it still valid", 34, REGS, (1, 1)),
+        ],
+    )
+    def test_the_part_asked_about_fits_best(self, retriever, question, article, doc, part):
+        (provision,) = retriever.lookup(article, doc)
+        fit = retriever.part_fit(question, provision)
+        assert max(fit, key=fit.get) == part
+
+    def test_no_fit_without_questions_or_gists(self, retriever):
+        from regchat.retrieval import Retriever
+
+        bare = Retriever(retriever.handle, retriever.embedder, glossary=retriever.glossary)
+        (provision,) = retriever.lookup(80, LAW)
+        assert bare.part_fit("who pays the fine", provision) == {}

@@ -1,9 +1,11 @@
-"""The gists as a retrieval signal: every plain-words restatement of a part, embedded.
+"""The gists and the questions each part answers as retrieval signals, embedded.
 
 A question written in everyday words ("can they fine me for each day I overstayed?") often sits
 closer to a part's restatement ("a fine of 500 yuan for each day of illegal residence") than to
-the statute's own wording, in either language. Retrieval lifts a provision's cosine towards its
-best gist's (``Tuning.gist_weight``), as it does towards its best part's.
+the statute's own wording, in either language, and closer still to another question about that
+part. Retrieval lifts a provision's cosine towards its best gist's (``Tuning.gist_weight``) and
+towards its best question's (``Tuning.question_weight``), as it does towards its best part's.
+The questions are embedded as queries: question meets question on the model's own scale.
 
 The vectors are computed once per embedder and gists file, and kept in ``cache_dir`` (a file named
 by a digest of both), so opening a retriever again costs a file read. Without a cache folder, or
@@ -23,6 +25,7 @@ import numpy as np
 
 from .documents import Provision
 from .gists import Gists
+from .part_questions import PartQuestions
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +36,7 @@ class GistVectors:
 
     owners: np.ndarray  # index of the owning provision, per row
     vectors: np.ndarray  # (rows, dim)
+    parts: tuple[tuple[int, int | None], ...] = ()  # (paragraph, item) of the part each row is about
 
     def best_per_provision(self, query: np.ndarray, provisions: int) -> np.ndarray:
         """Per provision, the cosine of its closest gist to ``query`` (-1 for one without gists)."""
@@ -40,11 +44,23 @@ class GistVectors:
         np.maximum.at(out, self.owners, self.vectors @ query)
         return out
 
+    def best_per_part(self, query: np.ndarray, provision: int) -> dict[tuple[int, int | None], float]:
+        """For each part of one provision (by its index), the cosine of its closest row to ``query``."""
+        rows = np.flatnonzero(self.owners == provision)
+        out: dict[tuple[int, int | None], float] = {}
+        if not len(rows) or len(self.parts) != len(self.owners):
+            return out
+        for row, cosine in zip(rows, self.vectors[rows] @ query):
+            part = self.parts[row]
+            out[part] = max(out.get(part, -1.0), float(cosine))
+        return out
 
-def _texts(gists: Gists, provisions: Sequence[Provision]) -> tuple[list[str], list[int]]:
+
+def _texts(gists: Gists, provisions: Sequence[Provision]) -> tuple[list[str], list[int], list[tuple[int, int | None]]]:
     position = {(p.doc_id, p.article, p.section if p.article is None else None): i for i, p in enumerate(provisions)}
     texts: list[str] = []
     owners: list[int] = []
+    parts: list[tuple[int, int | None]] = []
     for gist in gists.all:
         i = position.get((gist.doc_id, gist.article, gist.section))
         if i is None:
@@ -52,19 +68,47 @@ def _texts(gists: Gists, provisions: Sequence[Provision]) -> tuple[list[str], li
         for text in (gist.en, gist.zh):
             texts.append(text)
             owners.append(i)
-    return texts, owners
+            parts.append((gist.paragraph, gist.item))
+    return texts, owners, parts
 
 
 def gist_vectors(
     gists: Gists, provisions: Sequence[Provision], embedder, cache_dir: Path | None = None
 ) -> GistVectors | None:
     """The gists of ``provisions`` embedded with ``embedder`` (None when there are none)."""
-    texts, owners = _texts(gists, provisions)
+    texts, owners, parts = _texts(gists, provisions)
+    return _embedded(texts, owners, parts, embedder, cache_dir, "gists", query=False)
+
+
+def question_vectors(
+    parts: Sequence[PartQuestions], provisions: Sequence[Provision], embedder, cache_dir: Path | None = None
+) -> GistVectors | None:
+    """The questions each part of ``provisions`` answers, embedded as queries (None when none)."""
+    position = {(p.doc_id, p.article, p.section if p.article is None else None): i for i, p in enumerate(provisions)}
+    texts: list[str] = []
+    owners: list[int] = []
+    about: list[tuple[int, int | None]] = []
+    for part in parts:
+        i = position.get((part.doc_id, part.article, part.section))
+        if i is None:
+            continue  # a document that is not in the index
+        texts.extend(part.all)
+        owners.extend([i] * len(part.all))
+        about.extend([(part.paragraph, part.item)] * len(part.all))
+    return _embedded(texts, owners, about, embedder, cache_dir, "questions", query=True)
+
+
+def _embedded(
+    texts: list[str], owners: list[int], parts: list[tuple[int, int | None]], embedder, cache_dir: Path | None,
+    name: str, *, query: bool,
+) -> GistVectors | None:
+    """``texts`` embedded (as queries or as passages), read from or kept in ``cache_dir`` under a
+    name made of a digest of the embedder's spec and the texts."""
     if not texts:
         return None
     spec = str(getattr(embedder, "spec", type(embedder).__name__))
     digest = hashlib.sha256("\n".join([spec, *texts]).encode("utf-8")).hexdigest()[:24]
-    path = cache_dir / f"gists-{digest}.npy" if cache_dir is not None else None
+    path = cache_dir / f"{name}-{digest}.npy" if cache_dir is not None else None
     vectors = None
     if path is not None and path.is_file():
         try:
@@ -74,10 +118,19 @@ def gist_vectors(
         if vectors is not None and vectors.shape[0] != len(texts):
             vectors = None
     if vectors is None:
-        vectors = np.asarray(embedder.embed_documents(texts), dtype=np.float32)
+        vectors = _embed(embedder, texts, query=query)
         if path is not None:
             _save(path, vectors)
-    return GistVectors(np.asarray(owners, dtype=np.int64), vectors)
+    return GistVectors(np.asarray(owners, dtype=np.int64), vectors, tuple(parts))
+
+
+def _embed(embedder, texts: list[str], *, query: bool) -> np.ndarray:
+    if not query:
+        return np.asarray(embedder.embed_documents(texts), dtype=np.float32)
+    encode = getattr(embedder, "encode", None)  # a batch of queries at once, where the embedder can
+    if encode is not None:
+        return np.asarray(encode(texts, query=True), dtype=np.float32)
+    return np.asarray([embedder.embed_query(t) for t in texts], dtype=np.float32)
 
 
 def _save(path: Path, vectors: np.ndarray) -> None:

@@ -48,9 +48,10 @@ from regchat.bounds import MAX_EMBED_CHARS
 from regchat.bm25 import OkapiBM25
 from regchat.documents import Hit, Provision
 from regchat.embeddings import SpecEmbeddings, get_embedder
-from regchat.gist_vectors import GistVectors, gist_vectors
+from regchat.gist_vectors import GistVectors, gist_vectors, question_vectors
 from regchat.gists import load_gists
 from regchat.index import IndexHandle, open_index
+from regchat.part_questions import load_part_questions
 from regchat.parsing import ZH_NUMERAL, chinese_to_int
 from regchat.settings import Settings, get_settings
 from regchat.tokens import character_pairs, is_chinese, tokenize
@@ -94,6 +95,13 @@ class Tuning:
     # dev and held-out, 0.613 -> 0.651 on the held-back sets, 0.583 -> 0.629 on the rewordings;
     # 0.2 and 0.5 did less.
     gist_weight: float = 0.35
+    # Likewise towards its best question in users' words (``corpus/questions.json``), embedded as
+    # a query: chosen on the dev sets with every held-back set as dev, top-1 provision 0.789 -> 0.820
+    # on dev and held-out with the Law's set, 0.698 -> 0.734 on the held-back sets, 0.655 -> 0.694
+    # on the rewordings; 0.4 did as well there but put Law Art. 30 out of the top three for the
+    # plainest residence-permit question, 0.2 did less, 0.65 and more worse; lowering the
+    # questions' cosines first (two questions sit close on e5's scale) did not help.
+    question_weight: float = 0.3
 
 
 # Per-embedder cosine scales: e5 packs everything into ~0.7-0.9, MiniLM spreads 0-0.8.
@@ -278,9 +286,11 @@ class Retriever:
         tuning: Tuning | None = None,
         glossary: Glossary | None = None,
         gists: GistVectors | None = None,
+        questions: GistVectors | None = None,
     ) -> None:
         self.handle = handle
         self.gists = gists
+        self.questions = questions
         self.embedder = embedder
         self.tuning = tuning or tuning_for(getattr(embedder, "spec", handle.embedder_spec))
         self.glossary = glossary or load_glossary()
@@ -352,6 +362,21 @@ class Retriever:
         names = [d for _, d in found]
         # "the law" inside the Law's full title names one document, not two
         return names[:1] if len(names) > 1 and found[0][0] > found[1][0] + 5 else names
+
+    def part_fit(self, query: str, provision: Provision) -> dict[tuple[int, int | None], float]:
+        """How close ``query`` comes to each part (paragraph, item) of ``provision``: the cosine of
+        the part's closest question in users' words or plain restatement (empty without them)."""
+        i = self._position.get(provision.key)
+        query = (query or "").strip()
+        if i is None or not query or (self.gists is None and self.questions is None):
+            return {}
+        vector = self._query_vector(query)
+        fit: dict[tuple[int, int | None], float] = {}
+        for vectors in (self.gists, self.questions):
+            if vectors is not None:
+                for part, cosine in vectors.best_per_part(vector, i).items():
+                    fit[part] = max(fit.get(part, -1.0), cosine)
+        return fit
 
     def search(
         self, query: str, k: int = 5, *, doc_id: str | None = None, mode: Mode = "hybrid"
@@ -568,13 +593,17 @@ class Retriever:
 
     def _with_gists(self, cosine: np.ndarray, vector: np.ndarray) -> np.ndarray:
         """Each scored provision's cosine lifted towards its best gist's (``Tuning.gist_weight``)
-        when that is higher: a question in everyday words meets the part restated in them."""
-        if self.gists is None:
-            return cosine
-        w = self.tuning.gist_weight
-        best = self.gists.best_per_provision(vector, len(self._provisions))
-        scored = (cosine > -1.0) & (best > -1.0)
-        return np.where(scored, np.maximum(cosine, (1 - w) * cosine + w * best), cosine)
+        and towards its best question's (``Tuning.question_weight``) when that is higher: a
+        question in everyday words meets the part restated in them, or asked in them."""
+        lifted = cosine
+        t = self.tuning
+        for vectors, w in ((self.gists, t.gist_weight), (self.questions, t.question_weight)):
+            if vectors is None or w <= 0:
+                continue
+            best = vectors.best_per_provision(vector, len(self._provisions))
+            scored = (cosine > -1.0) & (best > -1.0)
+            lifted = np.where(scored, np.maximum(lifted, (1 - w) * cosine + w * best), lifted)
+        return lifted
 
     def _hit(self, i: int, score: float, rank: int, bm25_part, dense_part, *, exact: bool = False) -> Hit:
         return Hit(
@@ -598,4 +627,5 @@ def open_retriever(settings: Settings | None = None, *, embedder: SpecEmbeddings
     handle = open_index(settings, embedder=embedder, vectors=not settings.chroma_host)
     embedder = embedder or get_embedder(handle.embedder_spec, cache_dir=settings.models_path)
     restated = gist_vectors(load_gists(settings.corpus_dir), handle.provisions, embedder, settings.data_dir / "gists")
-    return Retriever(handle, embedder, gists=restated)
+    asked = question_vectors(load_part_questions(settings.corpus_dir), handle.provisions, embedder, settings.data_dir / "gists")
+    return Retriever(handle, embedder, gists=restated, questions=asked)

@@ -106,7 +106,9 @@ class Engine:
         warm_up()  # the place-name and lexicon tables, built once here rather than on the first question
 
     def _lookup(self, reading: Reading, provisions: Sequence[Provision], whole: bool = False) -> Draft:
-        return compose_lookup(reading, provisions, self.picker, self.titles_zh, whole=whole, gists=self.gists)
+        fit = getattr(self.retriever, "part_fit", None)
+        fits = {p.key: fit(reading.search_query, p) for p in provisions} if fit is not None and not whole else None
+        return compose_lookup(reading, provisions, self.picker, self.titles_zh, whole=whole, gists=self.gists, fits=fits)
 
     # -- public ------------------------------------------------------------------------
 

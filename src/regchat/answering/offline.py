@@ -354,11 +354,13 @@ def compose_lookup(
     *,
     whole: bool = False,
     gists: Gists | None = None,
+    fits: Mapping[str, Mapping[tuple[int, int | None], float]] | None = None,
 ) -> Draft:
     """Quote the part of each provision that answers, in the reader's language where the document
     has it (the official Chinese text for a Chinese question), naming the part quoted; each quote
     opens with what its part says in plain words, in the reader's language (``gists``), when
-    there is a gist of it."""
+    there is a gist of it. ``fits``: per provision key, how close the question comes to each of
+    its parts asked in users' words (``quoting.pick_parts``)."""
     draft = Draft(text="")
     lines: list[str] = []
     zh = reading.lang == "zh"
@@ -386,7 +388,7 @@ def compose_lookup(
     for p in provisions:
         quote = quote_provision(
             p, reading.lang, day, score if fallback is None or _any_match(p, score) else fallback,
-            whole=whole, sentences=SentencePicker.text_sentences,
+            whole=whole, sentences=SentencePicker.text_sentences, fit=(fits or {}).get(p.key),
         )  # fmt: skip
         draft.quotes[p.key] = quote.text
         draft.quoted[p.key] = quote

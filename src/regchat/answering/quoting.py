@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..documents import Provision, ProvisionText
@@ -71,14 +72,32 @@ def quote_language(provision: Provision, lang: Lang) -> str:
     return lang if lang in languages else languages[0]
 
 
-def pick_parts(parts: list[Part], score) -> list[Part]:
-    """The part that answers best (and a close second); ``score(text)`` rates a part's text."""
+PART_FIT = 0.5  # the share of its words' rating a part loses when its questions fit FIT_SPAN worse than the best part's
+FIT_SPAN = 0.05  # a difference in cosine on the embedder's scale that tells one part from another
+
+
+def pick_parts(parts: list[Part], score, fit: Mapping[tuple[int, int | None], float] | None = None) -> list[Part]:
+    """The part that answers best (and a close second); ``score(text)`` rates a part's text.
+
+    With ``fit`` (per (paragraph, item), how close the question comes to that part's questions in
+    users' words), a part whose questions come less close than the closest part's loses up to
+    ``PART_FIT`` of its rating, in proportion to how much less (``FIT_SPAN`` and more: all of it):
+    of the parts sharing the question's words, the one asked about in such words comes first. A
+    part sharing no word stays out, and a large lead in words is not undone by a small difference."""
     if not parts:
         return []
-    scored = sorted(((score(p.text), i) for i, p in enumerate(parts)), key=lambda x: (-x[0], x[1]))
-    best, first = scored[0]
-    if best <= 0:
+    rating = [score(p.text) for p in parts]
+    if max(rating) <= 0:
         return []
+    known = {(p.paragraph, p.item): fit[(p.paragraph, p.item)] for p in parts if fit and (p.paragraph, p.item) in fit}
+    if len(known) > 1:
+        closest = max(known.values())
+        rating = [
+            r * (1 - PART_FIT * min(1.0, (closest - known.get((p.paragraph, p.item), closest - FIT_SPAN)) / FIT_SPAN))
+            for r, p in zip(rating, parts)
+        ]
+    scored = sorted(((r, i) for i, r in enumerate(rating)), key=lambda x: (-x[0], x[1]))
+    best, first = scored[0]
     chosen = [first]
     if len(scored) > 1 and scored[1][0] >= SECOND_PART * best:
         chosen.append(scored[1][1])
@@ -93,11 +112,13 @@ def quote_provision(
     *,
     whole: bool = False,
     sentences=None,
+    fit: Mapping[tuple[int, int | None], float] | None = None,
 ) -> Quote:
     """The quote of ``provision`` for a reader of ``lang`` about ``day``.
 
     ``score(text) -> float`` rates how well a piece answers the question (0: not at all);
-    ``sentences(text) -> list[str]`` cuts a long paragraph into quotable sentences.
+    ``sentences(text) -> list[str]`` cuts a long paragraph into quotable sentences; ``fit``, how
+    close the question comes to each part's questions in users' words (``pick_parts``).
     """
     full = provision
     provision = provision.as_of(day)
@@ -138,7 +159,7 @@ def quote_provision(
     parts = split_parts(text)
     paragraphs = max((p.paragraph for p in parts), default=1)
     limit = PARAGRAPH_CHARS["zh" if in_lang == "zh" else "en"]
-    chosen = [] if whole else new_only or pick_parts(parts, score)
+    chosen = [] if whole else new_only or pick_parts(parts, score, fit)
     listed = len(chosen) == 1 and chosen[0].item is None and any(p.lead == chosen[0].text for p in parts)
     asked_parts = list(chosen)
     if listed:
