@@ -12,6 +12,7 @@ import pytest
 
 from regchat.assembly import assemble
 from regchat.parsing import load_provisions
+from regchat.part_questions import load_part_questions
 from regchat.tokens import tokenize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,8 +76,8 @@ def test_no_evaluation_question_appears_in_the_code_or_its_data():
         text = path.read_text(encoding="utf-8")
         hits = questions & _runs(text)
         found += [f"{path.relative_to(ROOT)}: {run!r}" for run in sorted(hits)[:3]]
-    for part in json.loads(PART_QUESTIONS.read_text(encoding="utf-8"))["parts"]:
-        for asked in part.get("en", []) + part.get("zh", []):
+    for part in load_part_questions(PART_QUESTIONS):
+        for asked in part.all:
             found += [f"{PART_QUESTIONS.relative_to(ROOT)}: {run!r}" for run in sorted(questions & _runs(asked))[:1]]
     assert not found, "evaluation text in the code:\n" + "\n".join(found)
 

@@ -9,26 +9,12 @@ import re
 
 import pytest
 
-from regchat.assembly import assemble
 from regchat.errors import DocumentError
-from regchat.parsing import load_provisions
-from regchat.part_questions import DEFAULT_QUESTIONS_PATH, load_part_questions
+from regchat.part_questions import load_part_questions
 from regchat.parts import split_parts
 
-CORPUS = DEFAULT_QUESTIONS_PATH.parent
 TODAY = dt.date(2026, 12, 1)
 QUESTIONS = load_part_questions()
-
-
-def _provisions():
-    by_doc: dict[str, list] = {}
-    for path in sorted(CORPUS.glob("*.md")):
-        document, provisions = load_provisions(path)
-        by_doc.setdefault(document.doc_id, []).append((document, provisions))
-    return [p for files in by_doc.values() for p in assemble(files)]
-
-
-PROVISIONS = {(p.doc_id, p.article, p.section if p.article is None else None): p for p in _provisions()}
 
 
 def _parts(provision) -> set[tuple[int, int | None]]:
@@ -42,17 +28,17 @@ def _label(entry) -> str:
 
 
 @pytest.mark.parametrize("entry", QUESTIONS, ids=_label)
-def test_an_entry_names_a_part_of_the_corpus(entry):
-    provision = PROVISIONS.get((entry.doc_id, entry.article, entry.section))
+def test_an_entry_names_a_part_of_the_corpus(entry, shipped_provisions):
+    provision = shipped_provisions.get((entry.doc_id, entry.article, entry.section))
     assert provision is not None
     assert (entry.paragraph, entry.item) in _parts(provision)
 
 
-def test_every_part_of_the_corpus_in_force_is_asked_about_in_both_languages():
+def test_every_part_of_the_corpus_in_force_is_asked_about_in_both_languages(shipped_provisions):
     asked = {(q.doc_id, q.article, q.section, q.paragraph, q.item): q for q in QUESTIONS}
     missing = [
         f"{address} para {paragraph} item {item}"
-        for address, provision in PROVISIONS.items()
+        for address, provision in shipped_provisions.items()
         for paragraph, item in _parts(provision)
         if not (q := asked.get((*address, paragraph, item))) or not q.en or not q.zh
     ]

@@ -1,6 +1,6 @@
 """The optional JSON catalogues kept beside the corpus's documents (``gists.json``,
-``links.json``): found in a folder or at a path, absent without error, unreadable with an
-error naming the file."""
+``questions.json``, ``links.json``): found in a folder or at a path, absent without error,
+unreadable with an error naming the file; and the address of the part an entry is about."""
 
 from __future__ import annotations
 
@@ -23,3 +23,18 @@ def read_catalogue(path: Path | str | None, default: Path, what: str) -> tuple[P
         return path, json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise DocumentError(path, f"cannot read the {what}: {exc}") from None
+
+
+def part_address(entry: dict) -> dict[str, Any]:
+    """The part of a provision a catalogue entry names: ``doc``, ``article`` (or, for a document
+    without articles, a guide's ``section``), ``paragraph`` and ``item``, as keyword arguments
+    (``doc_id``, ``article``, ``section``, ``paragraph``, ``item``). ``KeyError``, ``TypeError`` or
+    ``ValueError`` for a missing or malformed field."""
+    article = int(entry["article"]) if entry.get("article") is not None else None
+    return {
+        "doc_id": str(entry["doc"]),
+        "article": article,
+        "section": entry.get("section") if article is None else None,
+        "paragraph": int(entry["paragraph"]),
+        "item": int(entry["item"]) if entry.get("item") is not None else None,
+    }

@@ -56,19 +56,24 @@ class GistVectors:
         return out
 
 
-def _texts(gists: Gists, provisions: Sequence[Provision]) -> tuple[list[str], list[int], list[tuple[int, int | None]]]:
+Part = tuple[int, int | None]  # (paragraph, item)
+
+
+def _rows(entries: Sequence, provisions: Sequence[Provision], texts_of) -> tuple[list[str], list[int], list[Part]]:
+    """One row per text of each entry (a gist, a part's questions) about a provision among
+    ``provisions``: the text, the provision's index and the part's (paragraph, item)."""
     position = {(p.doc_id, p.article, p.section if p.article is None else None): i for i, p in enumerate(provisions)}
     texts: list[str] = []
     owners: list[int] = []
-    parts: list[tuple[int, int | None]] = []
-    for gist in gists.all:
-        i = position.get((gist.doc_id, gist.article, gist.section))
+    parts: list[Part] = []
+    for entry in entries:
+        i = position.get((entry.doc_id, entry.article, entry.section))
         if i is None:
             continue  # a document that is not in the index
-        for text in (gist.en, gist.zh):
+        for text in texts_of(entry):
             texts.append(text)
             owners.append(i)
-            parts.append((gist.paragraph, gist.item))
+            parts.append((entry.paragraph, entry.item))
     return texts, owners, parts
 
 
@@ -76,7 +81,7 @@ def gist_vectors(
     gists: Gists, provisions: Sequence[Provision], embedder, cache_dir: Path | None = None
 ) -> GistVectors | None:
     """The gists of ``provisions`` embedded with ``embedder`` (None when there are none)."""
-    texts, owners, parts = _texts(gists, provisions)
+    texts, owners, parts = _rows(gists.all, provisions, lambda gist: (gist.en, gist.zh))
     return _embedded(texts, owners, parts, embedder, cache_dir, "gists", query=False)
 
 
@@ -84,22 +89,12 @@ def question_vectors(
     parts: Sequence[PartQuestions], provisions: Sequence[Provision], embedder, cache_dir: Path | None = None
 ) -> GistVectors | None:
     """The questions each part of ``provisions`` answers, embedded as queries (None when none)."""
-    position = {(p.doc_id, p.article, p.section if p.article is None else None): i for i, p in enumerate(provisions)}
-    texts: list[str] = []
-    owners: list[int] = []
-    about: list[tuple[int, int | None]] = []
-    for part in parts:
-        i = position.get((part.doc_id, part.article, part.section))
-        if i is None:
-            continue  # a document that is not in the index
-        texts.extend(part.all)
-        owners.extend([i] * len(part.all))
-        about.extend([(part.paragraph, part.item)] * len(part.all))
+    texts, owners, about = _rows(parts, provisions, lambda part: part.all)
     return _embedded(texts, owners, about, embedder, cache_dir, "questions", query=True)
 
 
 def _embedded(
-    texts: list[str], owners: list[int], parts: list[tuple[int, int | None]], embedder, cache_dir: Path | None,
+    texts: list[str], owners: list[int], parts: list[Part], embedder, cache_dir: Path | None,
     name: str, *, query: bool,
 ) -> GistVectors | None:
     """``texts`` embedded (as queries or as passages), read from or kept in ``cache_dir`` under a

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalogues import read_catalogue
+from .catalogues import part_address, read_catalogue
 from .errors import DocumentError
 from .parts import plain
 from .settings import PROJECT_ROOT
@@ -67,11 +67,7 @@ def parse_gists(data: dict, source: Path | str = GISTS_FILE) -> Gists:
     for n, entry in enumerate(data.get("gists") or [], 1):
         try:
             gist = Gist(
-                doc_id=str(entry["doc"]),
-                article=int(entry["article"]) if entry.get("article") is not None else None,
-                section=entry.get("section") if entry.get("article") is None else None,
-                paragraph=int(entry["paragraph"]),
-                item=int(entry["item"]) if entry.get("item") is not None else None,
+                **part_address(entry),
                 text=str(entry["text"]),
                 en=str(entry["en"]).strip(),
                 zh=str(entry["zh"]).strip(),

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalogues import read_catalogue
+from .catalogues import part_address, read_catalogue
 from .errors import DocumentError
 from .settings import PROJECT_ROOT
 
@@ -46,13 +46,8 @@ def parse_part_questions(data: dict, source: Path | str = QUESTIONS_FILE) -> tup
     out: list[PartQuestions] = []
     for n, entry in enumerate(data.get("parts") or [], 1):
         try:
-            article = int(entry["article"]) if entry.get("article") is not None else None
             part = PartQuestions(
-                doc_id=str(entry["doc"]),
-                article=article,
-                section=str(entry["section"]) if article is None and entry.get("section") else None,
-                paragraph=int(entry["paragraph"]),
-                item=int(entry["item"]) if entry.get("item") is not None else None,
+                **part_address(entry),
                 en=tuple(str(q).strip() for q in entry.get("en") or ()),
                 zh=tuple(str(q).strip() for q in entry.get("zh") or ()),
             )
