@@ -354,7 +354,7 @@ _AFTER_HOLIDAY = (
 
 
 def first_working_day_after(holiday_zh: str, today: dt.date, year: int | None = None) -> dt.date | None:
-    """The first working day after the mainland's ``holiday_zh`` break of ``year`` (else the
+    """The mainland's first working day once its ``holiday_zh`` break of ``year`` is over (else the
     break nearest ``today``), from the holiday calendar; None when the calendar does not know it."""
     from ..deadlines.arithmetic import add_working_days
     from ..deadlines.calendars import calendar_for
