@@ -317,14 +317,19 @@ class TestQuestionsInUsersWords:
     """The questions each part answers (corpus/questions.json) lift the provision asked about, and
     tell which of its parts is asked about."""
 
-    def test_a_question_in_everyday_words_meets_the_article_through_questions_like_it(self, retriever):
+    def test_weighed_in_a_question_in_everyday_words_meets_the_article_through_questions_like_it(self, retriever):
+        """(The lift is off by default: ``Tuning.question_weight`` says why.)"""
+        import dataclasses
+
         from regchat.retrieval import Retriever
 
         question = "the police came to our office and took my colleague away, can they keep him without charge"
-        without = Retriever(retriever.handle, retriever.embedder, glossary=retriever.glossary, gists=retriever.gists)
-        assert retriever.questions is not None
-        assert keys(retriever.search(question, k=5))[0] == f"{LAW}#59"
-        assert keys(without.search(question, k=5))[0] != f"{LAW}#59"
+        assert retriever.questions is not None and retriever.tuning.question_weight == 0.0
+        lifted = Retriever(retriever.handle, retriever.embedder, glossary=retriever.glossary, gists=retriever.gists,
+                           questions=retriever.questions,
+                           tuning=dataclasses.replace(retriever.tuning, question_weight=0.3))
+        assert keys(lifted.search(question, k=5))[0] == f"{LAW}#59"
+        assert keys(retriever.search(question, k=5))[0] != f"{LAW}#59"
 
     @pytest.mark.parametrize(
         "question, article, doc, part",
