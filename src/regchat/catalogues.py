@@ -5,6 +5,7 @@ unreadable with an error naming the file; and the address of the part an entry i
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,22 @@ def read_catalogue(path: Path | str | None, default: Path, what: str) -> tuple[P
         raise DocumentError(path, f"cannot read the {what}: {exc}") from None
 
 
+@dataclass(frozen=True)
+class PartAddress:
+    """The part of a provision a catalogue entry is about."""
+
+    doc_id: str
+    article: int | None
+    section: str | None  # a guide's section heading, for documents without articles
+    paragraph: int
+    item: int | None
+
+
 def part_address(entry: dict) -> dict[str, Any]:
     """The part of a provision a catalogue entry names: ``doc``, ``article`` (or, for a document
     without articles, a guide's ``section``), ``paragraph`` and ``item``, as keyword arguments
     (``doc_id``, ``article``, ``section``, ``paragraph``, ``item``). ``KeyError``, ``TypeError`` or
-    ``ValueError`` for a missing or malformed field."""
+    ``ValueError`` for a missing or malformed field (the fields of ``PartAddress``)."""
     article = int(entry["article"]) if entry.get("article") is not None else None
     return {
         "doc_id": str(entry["doc"]),

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalogues import part_address, read_catalogue
+from .catalogues import PartAddress, part_address, read_catalogue
 from .errors import DocumentError
 from .parts import plain
 from .settings import PROJECT_ROOT
@@ -30,14 +30,9 @@ DEFAULT_GISTS_PATH = PROJECT_ROOT / "corpus" / GISTS_FILE
 
 
 @dataclass(frozen=True)
-class Gist:
+class Gist(PartAddress):
     """One part restated in plain words."""
 
-    doc_id: str
-    article: int | None
-    section: str | None  # a guide's section heading, for documents without articles
-    paragraph: int
-    item: int | None
     text: str  # the part's authoritative text, as it was restated
     en: str
     zh: str

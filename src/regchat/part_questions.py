@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalogues import part_address, read_catalogue
+from .catalogues import PartAddress, part_address, read_catalogue
 from .errors import DocumentError
 from .settings import PROJECT_ROOT
 
@@ -25,14 +25,9 @@ DEFAULT_QUESTIONS_PATH = PROJECT_ROOT / "corpus" / QUESTIONS_FILE
 
 
 @dataclass(frozen=True)
-class PartQuestions:
+class PartQuestions(PartAddress):
     """The questions one part answers."""
 
-    doc_id: str
-    article: int | None
-    section: str | None  # a guide's section heading, for documents without articles
-    paragraph: int
-    item: int | None
     en: tuple[str, ...]
     zh: tuple[str, ...]
 
