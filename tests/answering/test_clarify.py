@@ -229,7 +229,10 @@ def test_a_date_counted_from_an_earlier_one_says_how_it_was_read():
 def test_a_reply_to_the_clarifying_question_picks_a_rule_and_keeps_the_date(engine, reply, rule_id, day):
     first_question = "I got the acceptance receipt on 2026-10-09. When does it run out?"
     first = engine.answer(first_question, today=TODAY)
-    assert first.deadlines == []
+    # which receipt? each reading's day is given beside it
+    assert first.outcome == "clarify"
+    assert sorted((d.rule_id, d.date.isoformat()) for d in first.deadlines) == [
+        ("reg-13-receipt", "2026-10-19"), ("reg-18-receipt", "2026-10-29")]
     history = [{"role": "user", "content": first_question}, {"role": "assistant", "content": first.text}]
     answer = engine.answer(reply, history, today=TODAY)
     (deadline,) = answer.deadlines
@@ -438,3 +441,30 @@ def test_a_visas_entry_deadline_asked_about_is_the_day_it_lapses_at_midnight(eng
     assert answer.deadlines[0].rule_id == "reg-36-enter-before"
     first = answer.text.splitlines()[0]
     assert first.startswith("可凭签证入境的最后一天（当日北京时间24时失效）：2027-01-09（星期六）；尚未到（今天是 ")
+
+
+@pytest.mark.parametrize(
+    "question, lang",
+    [("My visa expires on 2026-12-15. When must I apply to extend?", "en"), ("我的签证2026年12月15日到期，最晚哪天申请延期？", "zh")],
+)
+def test_a_date_every_candidate_takes_as_its_event_is_counted_under_each_reading(provisions, question, lang):
+    choice, draft = clarify(question, provisions)
+    assert choice.reason == "close"
+    by_rule = {c.rule.id: provisions.get((c.rule.doc_id, c.rule.article)) for c in choice.candidates}
+    reading = read_question(question, [], TODAY, [])
+    each = {c.rule.id: compute_deadline(c.rule, dt.date(2026, 12, 15), lang=lang) for c in choice.candidates}
+    draft = compose_clarification(reading, choice, by_rule, each)
+    first, *lines = draft.text.splitlines()
+    assert first in ("Which is it? The answer depends on it:", "请问是哪一种情况？答案取决于此：")
+    assert {d.rule_id for d in draft.deadlines} == {"law-29-extend-stay", "law-32-extend-residence"}
+    # each reading with its own day and the article it rests on
+    assert any("2026-12-08" in line and ("Art. 29" in line or "第二十九条" in line) for line in lines)
+    assert any("2026-11-15" in line and ("Art. 32" in line or "第三十二条" in line) for line in lines)
+    # ... but not when one reading cannot be counted (no day for it): then only the question is asked
+    partial = compose_clarification(reading, choice, by_rule, {"law-29-extend-stay": each["law-29-extend-stay"]})
+    assert not partial.deadlines and "2026-12-08" not in partial.text
+
+
+def test_a_trip_named_keeps_the_visa_s_own_stay(engine):
+    answer = engine.answer("We are on holiday here; my visa expires on 2026-12-15. When must I apply to extend?", today=TODAY)
+    assert [(d.rule_id, d.date.isoformat()) for d in answer.deadlines] == [("law-29-extend-stay", "2026-12-08")]

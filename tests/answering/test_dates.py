@@ -793,3 +793,33 @@ def test_a_year_something_began_in_does_not_date_the_other_days_of_its_sentence(
 def test_a_date_printed_as_on_a_visa_is_read():
     (found,), _ = scan_dates('Z visa, "Enter before: 15JAN2026"', dt.date(2026, 1, 12))
     assert (found.year, found.month, found.day) == (2026, 1, 15)
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("The officer at the airport stamped a visa on arrival, on 2026-03-08.", "entry"),
+        ("I landed and got my port visa upon arrival on 2026-03-08.", "entry"),
+        ("表弟3月8号持L签证来西安玩。", "entry"),
+        ("He collected his new Brazilian passport on 2026-05-04.", "change"),
+        ("The consulate issued the new one on 2026-05-04.", "change"),
+    ],
+)
+def test_a_visa_on_arrival_a_visa_held_coming_here_and_a_new_passport_are_read(text, role):
+    assert [r.role for r in read_roles(text, find_dates(text, TODAY))] == [role]
+
+
+def test_a_clause_that_only_dates_reads_too_what_the_clauses_beside_it_tell():
+    # "the passport was changed for a new one; got it on 4 May; the number differs": the day it was
+    # received is also the day the registered item changed, a reading that follows the date's own
+    text = "护照换了本新的，5月4号才拿到，号码变了。"
+    (roled,) = read_roles(text, find_dates(text, TODAY))
+    assert roled.role == "issue" and "change" in roled.roles
+    # ... not a clause that tells more than its date (the expiry told beside it is of another thing)
+    text = "Her old passport expired; the embassy in Rome handed the papers to her driver on 2026-05-04."
+    (roled,) = read_roles(text, find_dates(text, TODAY))
+    assert "expiry" not in roled.roles
+    # ... nor across a sentence's end
+    text = "护照换了本新的。5月4号才拿到。"
+    (roled,) = read_roles(text, find_dates(text, TODAY))
+    assert roled.roles == ("issue",)

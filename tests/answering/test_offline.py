@@ -1025,3 +1025,20 @@ def test_the_first_line_of_a_deadline_says_whether_the_day_has_passed(engine):
     assert past.endswith("already past (today is 2026-12-20).")
     zh = engine.answer("我2026年11月2日持Z签证入境，居留证件最晚哪天申请？", today=dt.date(2026, 11, 20)).text.splitlines()[0]
     assert zh.endswith("尚未到（今天是 2026-11-20）。")
+
+
+def test_a_follow_up_searches_first_the_provision_the_answer_before_cited(engine):
+    from regchat.answering.questions import read_question
+
+    first = "A foreign engineer must fly in today to repair a broken machine; can he get a visa at the airport?"
+    follow = "Got it. How many days may he stay on that kind of visa, and can he enter twice with it?"
+
+    def searched(answer: str) -> list:
+        history = [{"role": "user", "content": first}, {"role": "assistant", "content": answer}]
+        reading = read_question(follow, history, dt.date(2026, 12, 2), engine.retriever.provisions)
+        return [(h.provision.doc_id, h.provision.article) for h in engine._search(reading)]
+
+    cited = searched("Yes: a port visa (Exit and Entry Administration Law, Art. 20).")
+    uncited = searched("Yes: a port visa.")
+    port_visa = ("cn-exit-entry-law", 20)
+    assert port_visa in cited and (port_visa not in uncited or cited.index(port_visa) < uncited.index(port_visa))

@@ -791,3 +791,56 @@ def test_a_date_its_words_make_the_event_of_a_rule_that_is_no_filing_rule_is_not
     # "带走…拘留审查" makes 11月20日 the start of detention; no filing rule (apply, register) takes it
     _, choice = choose("员工昨晚（11月20日）被带走，对方说是拘留审查。最晚什么时候必须询问他？")
     assert choice.rule is not None and choice.rule.id.startswith("law-60-detention") and not choice.abstains
+
+
+class TestAFollowUpIsReadWithItsConversation:
+    """The rule the answer before computed goes on, and the things the earlier turn is about tell
+    which rule a message naming none of them means."""
+
+    FIRST = "我持Z签证2026年5月3号入境，工作类居留证件最晚哪天要申请？"
+    ANSWER = "最晚2026年6月2日。依据《出境入境管理法》第三十条：应当自入境之日起三十日内申请办理外国人居留证件。"
+    FOLLOW = "那我先生呢？他拿S1签证，2026年6月10号才过来。"
+
+    def ask_again(self, answered):
+        turns = [{"role": "user", "content": self.FIRST}, {"role": "assistant", "content": self.ANSWER}]
+        question, history = corrected_question(self.FOLLOW, turns, TODAY)
+        reading = read_question(question, history, TODAY, [], answered=answered)
+        return reading, choose_rule(reading, RULES, [])
+
+    def test_the_rule_whose_words_the_answer_quoted_is_asked_again_for_another_person(self):
+        reading, choice = self.ask_again(self.ANSWER)
+        assert choice.rule.id == "law-30-residence-permit"
+        assert event_date(reading, choice.rule)[1] == dt.date(2026, 6, 10)
+
+    def test_without_that_answer_the_earlier_question_s_words_leave_the_choice_open(self):
+        # (it named the work-type permit, whose longest validity counts from its issue)
+        _, choice = self.ask_again(None)
+        assert choice.rule is None and "law-30-residence-permit" in [c.id for c in choice.candidates]
+
+    @pytest.mark.parametrize(
+        "first, follow",
+        [
+            ("我的F签证停留期快到了，已经申请延期，护照被收走了，这期间我合法吗？", "那如果他9月30号才去交呢，回执最晚到哪天？"),
+            ("我朋友持L签证，停留期快满了，昨天去申请延期，护照被收走了。", "那要是他9月30号才去交呢？回执最晚到哪天？"),
+        ],
+    )  # fmt: skip
+    def test_the_earlier_turn_s_thing_chooses_between_rules_the_message_fits_alike(self, first, follow):
+        _, choice = choose(follow, [{"role": "user", "content": first}, {"role": "assistant", "content": "..."}])
+        assert choice.rule is not None and choice.rule.id == "reg-13-receipt"  # the visa's receipt
+        _, alone = choose(follow)
+        assert alone.rule is None or alone.rule.id != "reg-13-receipt"
+
+
+def test_a_turn_answered_from_the_regulations_is_followed_up_even_when_its_words_were_everyday_ones():
+    first = "客户设备坏了，国外工程师想落地就办，能行吗？"  # everyday words: no term of the texts
+    answer = "可以申请口岸签证（《出境入境管理法》第二十条）。"
+    follow = "明白。那这种能待几天？"
+    assert not is_follow_up(follow, first)
+    assert is_follow_up(follow, first, answer)
+    reading = read_question(follow, [{"role": "user", "content": first}, {"role": "assistant", "content": answer}], TODAY, [])
+    assert reading.follow_up and [r.article for r in reading.answered_refs] == [20]
+
+
+@pytest.mark.parametrize("follow", ["明白。那这种签证能待几天？", "好的，那要带什么材料？", "这类证件丢了怎么办？"])
+def test_an_acknowledgement_then_a_question_or_a_demonstrative_leans_on_the_turn_before(follow):
+    assert is_follow_up(follow, "我的居留证件下个月到期，要怎么延期？")

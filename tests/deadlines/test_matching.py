@@ -242,6 +242,27 @@ def test_the_asking_sentence_naming_a_rule_whose_event_has_no_date_abstains():
     assert [c.id for c in decision.candidates] == ["expiry-rule", "entry-rule"]
 
 
+def test_the_rule_the_answer_followed_up_computed_goes_on_whatever_the_earlier_question_named():
+    # "And my wife? She comes on the 12th." after an answer that computed the entry rule: the earlier
+    # question's words (naming another rule) are no reason to ask again which rule is meant.
+    evidence = {
+        "entry-rule": Evidence(keywords=8.0, asked_keywords=3.0, asks_subject=True, role_fit=1.0, datable=True, answered=1.0),
+        "expiry-rule": Evidence(keywords=5.0, asked_keywords=5.0, asked_action=2.0, asks_subject=True, role_fit=-1.0),
+    }
+    assert decide(rank_rules(evidence, RULES), dated=True).rule is ENTRY
+    # ... an article cited without the rule's own words is not enough for that
+    cited = {**evidence, "entry-rule": Evidence(**{**evidence["entry-rule"].__dict__, "answered": 0.5})}
+    assert decide(rank_rules(cited, RULES), dated=True).reason == "role"
+
+
+def test_the_answer_followed_up_and_the_conversation_s_things_weigh_for_a_rule():
+    plain = Evidence(keywords=4.0, datable=True)
+    assert score(Evidence(**{**plain.__dict__, "answered": 1.0})) == score(plain) + 2.0
+    assert score(Evidence(**{**plain.__dict__, "answered": 0.5})) == score(plain) + 1.0
+    assert score(Evidence(**{**plain.__dict__, "context_fit": 1.0})) > score(plain)
+    assert score(Evidence(**{**plain.__dict__, "context_fit": -1.0})) < score(plain)
+
+
 def test_without_a_date_nothing_is_computed_so_the_top_rule_is_kept():
     ranking = rank_rules({"entry-rule": Evidence(keywords=1.0), "expiry-rule": Evidence(keywords=1.0)}, RULES)
     assert decide(ranking, dated=False).rule is ENTRY

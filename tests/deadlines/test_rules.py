@@ -246,3 +246,16 @@ def test_only_a_lapsing_validity_has_no_period():
         Rule(**{**base, "amount": 3})
     with pytest.raises(ValueError, match="positive"):
         Rule(**{**base, "kind": "after_event", "amount": 0})
+
+
+def test_a_loose_meaning_without_story_patterns_holds_in_any_story_it_does_not_rule_out():
+    from regchat.deadlines.rules import LooseMeaning
+
+    loose = LooseMeaning(rule="law-32-extend-residence", unless=[r"\bL visa\b"])
+    assert loose.meant_in("my visa expires next month") and not loose.meant_in("my L visa expires next month")
+    shipped = get_rule("law-29-extend-stay").loosely_also
+    # a bare "visa" may be either; a named visa letter, its stay, or a trip or visit is the visa's own
+    assert shipped.meant_in("my visa expires on the 15th") and shipped.meant_in("我的签证12月20号到期")
+    assert not shipped.meant_in("my M visa expires on the 15th")
+    assert not shipped.meant_in("we are on holiday and the visa expires on the 15th")
+    assert not shipped.meant_in("签证停留期12月20号到期")

@@ -5,7 +5,10 @@ compared with a computed deadline.
     When the rule matcher abstains (the question does not clearly date one rule's
     event), the answer is a short question in the question's language naming the
     candidate rules: what each gives, in plain words, from which event, and its
-    article (quoted, so the citation can be checked). No date is computed.
+    article (quoted, so the citation can be checked). No date is computed for a
+    guessed rule; where the question's date is an event of every candidate alike
+    ("my visa expires on 15 December": a visa's stay or a residence permit?), each
+    reading's date is given beside it, marked as that reading's.
 
 :func:`compare_actions`
     When the question also says when the user filed or did the thing the deadline is
@@ -25,7 +28,7 @@ from dataclasses import dataclass, field
 from ..documents import Deadline, Provision
 from .dates import describe_comparison, describe_derived, load_role_cues
 from .guardrails import marker
-from .offline import Draft
+from .offline import Draft, day_status, from_today
 from .questions import Reading, RuleChoice, RuleLike, action_dates, dated_roles
 
 _ASK = {
@@ -57,6 +60,15 @@ _UNREAD = {
 _TELL = {
     "en": "Tell me which one you mean and the date of its event, and I will compute the day.",
     "zh": "请告诉我是哪一项，以及对应事件的日期，我再为您计算具体日期。",
+}
+_ASK_EACH = {
+    "en": "Which is it? The answer depends on it:",
+    "zh": "请问是哪一种情况？答案取决于此：",
+}
+_IF = {"en": "If it is {event}", "zh": "如果是{event}"}
+_TELL_EACH = {
+    "en": "Tell me which one it is, and I will go on with that one.",
+    "zh": "请告诉我是哪一种，我再按那一种继续解答。",
 }
 
 
@@ -110,12 +122,17 @@ class Clarification(Draft):
 
 
 def compose_clarification(
-    reading: Reading, choice: RuleChoice, provisions: Mapping[str, Provision | None]
+    reading: Reading, choice: RuleChoice, provisions: Mapping[str, Provision | None],
+    each: Mapping[str, Deadline] | None = None,
 ) -> Clarification:
     """A short question naming the rules the question may mean (``choice.candidates``);
-    ``provisions``: rule id -> the provision of its article (to quote and cite)."""
+    ``provisions``: rule id -> the provision of its article (to quote and cite). ``each``:
+    rule id -> its date counted from the question's own date, given for every candidate when
+    the date is the event of each of them: then every reading's date is stated beside it."""
     lang = "zh" if reading.lang == "zh" else "en"
     rules = [c.rule for c in choice.candidates]
+    if each and rules and all(r.id in each for r in rules):
+        return _each_reading(reading, rules, provisions, each, lang)
     why = _WHY.get(choice.reason, _WHY["close"])[lang]
     if choice.reason == "role" and rules:
         dates = dated_roles(reading)
@@ -148,17 +165,48 @@ def compose_clarification(
         line = f"{n}. {result}（{_period(rule, lang)}）：{_label(rule, lang)}" if lang == "zh" else (
             f"{n}. {result} ({_period(rule, lang)}): {_label(rule, lang)}"
         )
-        provision = provisions.get(rule.id)
-        if provision is not None:
-            phrase = (rule.phrase or rule.phrase_zh).rstrip(".")
-            if lang == "zh" and getattr(rule, "phrase_zh", "") and "zh" in provision.languages:
-                phrase = rule.phrase_zh  # a Chinese reader gets the official text
-            line += f" “{phrase}” {marker(provision)}"
-            draft.quotes.setdefault(provision.key, phrase)
-            if provision not in draft.cited:
-                draft.cited.append(provision)
-        lines.append(line)
+        lines.append(line + _quoted(draft, rule, provisions.get(rule.id), lang))
     lines.append(_TELL[lang])
+    draft.text = "\n".join(lines)
+    return draft
+
+
+def _quoted(draft: Draft, rule: RuleLike, provision: Provision | None, lang: str) -> str:
+    """The rule's own words quoted after its line (the official Chinese text for a Chinese reader),
+    with the provision's marker; the quote and the citation recorded in ``draft``."""
+    if provision is None:
+        return ""
+    phrase = (rule.phrase or rule.phrase_zh).rstrip(".")
+    if lang == "zh" and getattr(rule, "phrase_zh", "") and "zh" in provision.languages:
+        phrase = rule.phrase_zh  # a Chinese reader gets the official text
+    draft.quotes.setdefault(provision.key, phrase)
+    if provision not in draft.cited:
+        draft.cited.append(provision)
+    return f" “{phrase}” {marker(provision)}"
+
+
+def _each_reading(
+    reading: Reading, rules: Sequence[RuleLike], provisions: Mapping[str, Provision | None],
+    each: Mapping[str, Deadline], lang: str,
+) -> Clarification:
+    """Which reading is meant, with the date of each ("if it is the residence permit's expiry: the
+    last filing day is 15 November; if it is the end of the visa's stay: 8 December")."""
+    draft = Clarification(text="", candidates=list(rules))
+    lines = [_ASK_EACH[lang]]
+    for n, rule in enumerate(rules, 1):
+        deadline = each[rule.id]
+        event = _plain(rule.event_zh if lang == "zh" else rule.event_en)
+        result = rule.result_zh if lang == "zh" else rule.result_en
+        head = _IF[lang].format(event=event)
+        status = f"{day_status(deadline, lang)}；{from_today(deadline.date, reading.today, lang)}" if lang == "zh" else (
+            f"{day_status(deadline, lang)}; {from_today(deadline.date, reading.today, lang)}"
+        )
+        line = f"{n}. {head}：{result}为 {status}。依据{_label(rule, lang)}" if lang == "zh" else (
+            f"{n}. {head}: {result}, {status}. {_label(rule, lang)}"
+        )
+        draft.deadlines.append(deadline)
+        lines.append(line + _quoted(draft, rule, provisions.get(rule.id), lang))
+    lines.append(_TELL_EACH[lang])
     draft.text = "\n".join(lines)
     return draft
 

@@ -989,6 +989,28 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
             out += [c for c in all_cues if cs <= c.start and c.end <= ce and c.role != GENERIC_ROLE]
         return out
 
+    def told_beside(s: int, e: int, d: FoundDate, own: list[Cue]) -> list[Cue]:
+        """For a clause that says little more than its date and what was done that day ("上周一刚拿到"),
+        the cues of the clauses just before and after it in the same sentence that date nothing."""
+        said = text[s:d.start] + " " + text[d.end:e]
+        for c in own:
+            said = said.replace(c.text, " ")
+        if sum(len(w) if _CJK_CHAR.match(w) else 2 for w in re.sub(r"[\W_]+", " ", said).split()) > _DATING_ONLY:
+            return []
+        end = _SENTENCE_END.search(text, e)
+        if end is not None and re.search(r"[?？]", end.group(0)):
+            return []  # a sentence that asks ("有效期到8月20日，最晚哪天申请？") tells nothing done that day
+        i = clauses.index((s, e)) if (s, e) in clauses else -1
+        out: list[Cue] = []
+        for j in (i - 1, i + 1):
+            if i < 0 or not 0 <= j < len(clauses):
+                continue
+            cs, ce = clauses[j]
+            if any(cs <= o.start < ce for o in dates) or _SENTENCE_END.search(text[min(ce, e):max(cs, s)]):
+                continue
+            out += [c for c in all_cues if cs <= c.start and c.end <= ce]
+        return out
+
     out = []
     for d in dates:
         s, e = clause_of(d.start)
@@ -1004,7 +1026,11 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
         ranked = sorted(own, key=lambda c: (distance(c, d), order.index(c.role)))
         # what was done is told after: those roles lead, "went to" stays a reading of its own
         ranked = sorted(after, key=lambda c: (distance(c, d), order.index(c.role))) + ranked
-        roles = tuple(dict.fromkeys(c.role for c in ranked))
+        # The clauses of its sentence that date nothing themselves may tell what else the day was:
+        # "换了本新护照，上周一刚拿到": the day it was received is the day the passport changed. Those
+        # readings follow the date's own (they never lead it).
+        beside = sorted((c for c in told_beside(s, e, d, own) if c not in ranked), key=lambda c: distance(c, d))
+        roles = tuple(dict.fromkeys([c.role for c in ranked] + [c.role for c in beside if c.role != GENERIC_ROLE]))
         first = ranked[0] if ranked else None
         out.append(RoledDate(d, first.role if first else None, roles, first.text if first else None))
     return out

@@ -53,9 +53,10 @@ from .offline import (
     no_deadline_note,
 )
 from .cards import Card, unclear_card, which_card_line
-from .questions import Reading, corrected_question, names_both_places, place_of, asking_clauses, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
+from .loose_terms import Reading as MeasureReading, unclear_measure, which_measure_line
+from .questions import Reading, corrected_question, date_for, dated_roles, names_both_places, place_of, asking_clauses, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
-from .scope import governs_citizens, has_domain_words, judge_scope, names_a_citizen, refusal, warm_up
+from .scope import ScopeDecision, governs_citizens, has_domain_words, judge_scope, names_a_citizen, refusal, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +70,19 @@ ONE_MEANT_MARGIN = 0.9  # an article the rest of the question fits this nearly a
 CLEARLY_MEANT_MARGIN = 0.67  # ... unless the rest is about another provision first: then two thirds as well
 RULE_ON_TOPIC = 4.0  # keyword weight (matching.keyword_weight) with which a question plainly names a rule
 FOLLOW_UP_DISCOUNT = 0.85
+ANSWERED_BOOST = 1.1  # a follow-up's own search, for a provision the answer before cited
 MODEL_FALLBACK_NOTICE = {
     "en": "The language model could not be reached ({reason}); this answer was composed offline from the regulations.",
     "zh": "语言模型暂时无法连接（{reason}），以下答案由离线模式直接根据法规原文生成。",
 }
+
+
+def _cited_before(provision: Provision, reading: Reading) -> bool:
+    """Whether the answer a follow-up follows cited ``provision`` (an article it names without its
+    document is any document's article of that number)."""
+    return provision.article is not None and any(
+        r.article == provision.article and r.doc_id in (None, provision.doc_id) for r in reading.answered_refs
+    )
 
 
 def _ms(start: float) -> float:
@@ -160,10 +170,13 @@ class Engine:
         # Abbreviations of the corpus's terms ("RP") are read as the terms they stand for.
         question = spell_out(simplified((question or "").strip()))
         history = [{**turn, "content": spell_out(simplified(str(turn.get("content", ""))))} for turn in history]
+        answered = None
         if (corrected := corrected_question(question, history, today)) is not None:
-            # "不对，她是14号到的，那最晚呢？": the earlier question is asked again with the new date.
+            # "不对，她是14号到的，那最晚呢？": the earlier question is asked again with the new date,
+            # and the rule its answer computed goes on.
+            answered = next((str(t.get("content", "")) for t in reversed(history) if t.get("role") == "assistant"), "")
             question, history = corrected
-        reading = read_question(question, history, today, self.retriever.provisions)
+        reading = read_question(question, history, today, self.retriever.provisions, answered=answered)
         t = time.perf_counter()
         hits = self._search(reading) if question else []
         timings["retrieve"] = _ms(t)
@@ -174,6 +187,9 @@ class Engine:
         decision = judge_scope(
             question, top_score=top, min_score=self.retriever.min_score, follow_up_context=reading.follow_up
         )
+        if not decision.in_scope and not decision.firm and unclear_measure(question) and not names_a_citizen(question):
+            # "kicked out of China", 被遣返: everyday words for a measure of the documents
+            decision = ScopeDecision(True, "a measure of the documents named in everyday words")
         timings["scope"] = _ms(t)
         # "How long do I have?": a question that asks for a date or a period and says nothing else is
         # asked back (which deadline?), not refused.
@@ -315,6 +331,11 @@ class Engine:
         each_said = False  # (each of several answers says already what it does not state)
         if candidates := unclear_card(reading.context, both):
             draft = self._which_card(reading, candidates, hits, consulted)
+        elif not reading.asks_deadline and not names_a_citizen(reading.context) \
+                and (measures := unclear_measure(reading.context)):
+            # (a deadline asked goes to its rule: "ordered to leave; by when?"; and the measures are the
+            # Law's for foreigners: a Chinese citizen sent back from abroad is Art. 75's)
+            draft = self._which_measure(reading, measures, consulted)
         elif each_said := len(several) > 1:
             draft = self._each_answered(reading, several, history, consulted)
         else:
@@ -428,6 +449,22 @@ class Engine:
         draft.outcome = "clarify"
         return draft
 
+    def _which_measure(
+        self, reading: Reading, measures: tuple[MeasureReading, ...], consulted: dict[str, Provision]
+    ) -> Draft:
+        """A measure named by a loose word ("deported", 被限制了): ask which it was, and quote
+        the provision of each meanwhile."""
+        chosen: list[Provision] = []
+        for measure in measures:
+            found = self.retriever.lookup(measure.article, measure.doc_id)
+            if found and found[0] not in chosen:
+                chosen.append(found[0])
+        consulted.update({p.key: p for p in chosen})
+        draft = self._lookup(reading, chosen)
+        draft.text = f"{which_measure_line(measures, reading.lang)}\n{draft.text}"
+        draft.outcome = "clarify"
+        return draft
+
     def _answer_draft(
         self, reading: Reading, hits: list[Hit], consulted: dict[str, Provision], most: int = MOST_PARTS
     ) -> Draft:
@@ -475,7 +512,7 @@ class Engine:
         if choice.abstains:  # the question does not clearly date one rule's event: ask which
             provisions = {c.rule.id: self._provision_of(c.rule) for c in choice.candidates}
             consulted.update({p.key: p for p in provisions.values() if p is not None})
-            return compose_clarification(reading, choice, provisions)
+            return compose_clarification(reading, choice, provisions, self._each_reading(reading, choice))
         if rule is not None:
             provision = self._provision_of(rule)
             event, when = event_date(reading, rule)
@@ -711,6 +748,28 @@ class Engine:
         listed.sort(key=lambda entry: entry[0])
         return compose_each(reading, rule, draft, [(label, d) for _, label, d in listed], listed.index(first))
 
+    def _each_reading(self, reading: Reading, choice) -> dict[str, Deadline]:
+        """For a choice left open between rules that each take the question's date as their event
+        ("my visa expires on 15 December": the visa's stay, or the residence permit people call a
+        visa?), every candidate's date counted from it; empty unless every one can be computed."""
+        if choice.reason != "close" or len(choice.candidates) < 2:
+            return {}
+        roled = dated_roles(reading)
+        out: dict[str, Deadline] = {}
+        for c in choice.candidates:
+            event = date_for(c.rule, roled)
+            if event is None or c.evidence.role_fit < 1 or c.rule.kind == "maximum":
+                return {}
+            when = resolve_for(reading, c.rule, event)
+            if when is None:
+                return {}
+            try:
+                out[c.rule.id] = self._compute(reading, c.rule, when, _counted_from(c.rule, event, reading.lang))
+            except DeadlineError as exc:
+                log.info("no deadline for %s on %s: %s", c.rule.id, when, exc)
+                return {}
+        return out
+
     def _deadline_draft(self, reading: Reading, rule, roled, consulted: dict[str, Provision]) -> Draft | None:
         """The computed deadline of a further rule the question asks about, from its own date."""
         when = resolve_for(reading, rule, roled)
@@ -852,9 +911,15 @@ class Engine:
                              self.retriever.search(pair, k=2 * TOP_K))  # fmt: skip
             ranked = sorted(best.values(), key=lambda h: -h.score)[:TOP_K]
             return [h.model_copy(update={"rank": i}) for i, h in enumerate(ranked, 1)]
-        # The question's own words count a little more than the turn it follows.
+        # The question's own words count a little more than the turn it follows; a provision the
+        # answer before cited, which the question's own words also reach, a little more again: the
+        # conversation is about it ("这种签证能待多少天？" after an answer on port visas).
         best = {h.provision.key: h.model_copy(update={"score": h.score * FOLLOW_UP_DISCOUNT}) for h in hits}
-        for h in self.retriever.search(reading.standalone_query, k=TOP_K):
+        for h in self.retriever.search(reading.standalone_query, k=2 * TOP_K):
+            if _cited_before(h.provision, reading):
+                h = h.model_copy(update={"score": h.score * ANSWERED_BOOST})
+            elif h.rank > TOP_K:
+                continue
             if h.provision.key not in best or h.score > best[h.provision.key].score:
                 best[h.provision.key] = h
         ranked = sorted(best.values(), key=lambda h: -h.score)[:TOP_K]

@@ -446,7 +446,8 @@ def heading(p: Provision, quote: Quote, lang: Lang, titles_zh: Mapping[str, str]
     return f"{label}:"
 
 
-def _day_status(d: Deadline, lang: Lang) -> str:
+def day_status(d: Deadline, lang: Lang) -> str:
+    """The computed day as the first line gives it: the date, its weekday, and whether it is a working day."""
     if d.kind == "lapses":  # a validity's last day: used, not acted on, so no working-day status
         return f"{d.date.isoformat()}（{WEEKDAYS_ZH[d.date.weekday()]}）" if lang == "zh" else f"{d.date.isoformat()} ({d.weekday})"
     if lang == "zh":
@@ -505,16 +506,16 @@ def compose_deadline(
     phrase = _phrase_in(rule.phrase or getattr(rule, "phrase_zh", ""), provision)
     if zh and getattr(rule, "phrase_zh", "") and "zh" in provision.languages:
         phrase = rule.phrase_zh
-    when = _from_today(deadline.date, reading.today, reading.lang)
+    when = from_today(deadline.date, reading.today, reading.lang)
     if zh:
         lines = [
-            f"{rule.result_zh}：{_day_status(deadline, 'zh')}；{when}。",
+            f"{rule.result_zh}：{day_status(deadline, 'zh')}；{when}。",
             f"依据{provision.label_zh}：{rule.summary_zh}",
             f"原文：“{phrase}” {marker(provision)}",
         ]
     else:
         lines = [
-            f"{rule.result_en[:1].upper()}{rule.result_en[1:]}: {_day_status(deadline, 'en')}; {when}.",
+            f"{rule.result_en[:1].upper()}{rule.result_en[1:]}: {day_status(deadline, 'en')}; {when}.",
             f"{provision.label}: {rule.summary_en}",
             f"The article says: “{phrase}” {marker(provision)}",
         ]
@@ -544,7 +545,7 @@ def compose_each(reading: Reading, rule, first: Draft, listed: Sequence[tuple[st
     past = "（已过）" if zh else " (already past)"
     head = f"{rule.result_zh}，按所给日期逐一计算：" if zh else f"{rule.result_en[:1].upper()}{rule.result_en[1:]}, for each date given:"
     lines = [head] + [
-        f"- {label}{'：' if zh else ': '}{_day_status(d, reading.lang)}{past if d.date < reading.today else ''}"
+        f"- {label}{'：' if zh else ': '}{day_status(d, reading.lang)}{past if d.date < reading.today else ''}"
         for label, d in listed
     ]
     if any(d.date < reading.today for _, d in listed):
@@ -634,7 +635,7 @@ def date_label(question: str, start: int, end: int) -> str:
 FILING_KINDS = {"after_event", "before_expiry"}
 
 
-def _from_today(day: dt.date, today: dt.date, lang: Lang) -> str:
+def from_today(day: dt.date, today: dt.date, lang: Lang) -> str:
     """Whether ``day`` has passed, in words the first line can carry ("still ahead (today is ...)")."""
     if lang == "zh":
         return "即今天" if day == today else f"{'尚未到' if day > today else '已经过去'}（今天是 {today.isoformat()}）"
@@ -659,7 +660,7 @@ def past_note(deadline: Deadline, kind: str, today: dt.date, lang: Lang) -> str 
 def compose_day(reading: Reading, day: Deadline, provision: Provision | None, picker: SentencePicker) -> Draft:
     """Whether a day is a working day, with the article that says periods count in working days."""
     zh = reading.lang == "zh"
-    lines = [(f"{_day_status(day, 'zh')}。" if zh else f"{_day_status(day, 'en')}.")]
+    lines = [(f"{day_status(day, 'zh')}。" if zh else f"{day_status(day, 'en')}.")]
     draft = Draft(text="", deadlines=[day])
     if provision is not None:
         sentences = [s for s in SentencePicker.sentences(provision) if "working day" in s.lower()][:1]

@@ -6,6 +6,8 @@ Everything here is pure; rules and provisions come in as arguments.
 
 from __future__ import annotations
 
+import dataclasses
+
 import calendar
 import datetime as dt
 import math
@@ -66,7 +68,9 @@ class RuleLike(Protocol):
 _FOLLOW_UP_CUE = re.compile(
     r"^\s*(?:and|n(?=\s)|&|but|so|then|ok(?:ay)?[.,!]?\s*(?:then|and)?|what about|how about|what if|and if|also)\b"
     r"|\b(?:it|that|this|they|them|the other|instead)\b"
-    r"|^\s*(?:那|那么|如果|还有|另外|再问)|^\W*(?:(?:哦|噢|嗯|好的|好|对)\W*)?对了|它|这个|那个|他们|其|这样|那样|这种情况"
+    r"|^\s*(?:那|那么|如果|还有|另外|再问)|^\W*(?:(?:哦|噢|嗯|好的|好|对)\W*)?对了|它|这个|那个|他们|其|这样|那样|这种|这类|那种"
+    # "明白。那……", "好的，那……": the reply acknowledged, then a question leaning on it
+    r"|^\W*(?:明白了?|了解了?|知道了|懂了|收到|好的|好|嗯|哦|ok)\W+(?:那|那么)"
     # a person the conversation already named ("她是前天到的"), and "..., 那最晚哪天？"
     r"|^\W*(?:他|她)(?:们)?(?:是|在|的|已经|刚|上|下|昨天|今天|前天)|[，,]\s*那(?:么)?(?=最|还|要|他|她|我|是|能|可以)"
     r"|^\W*(?:he|she)\b(?!\s+(?:is|was)\s+(?:a|an)\b)",  # "he gets to mine on the 31st" (not "He is a ...": a story begins)
@@ -266,6 +270,7 @@ class Reading:
     replied_to: str | None = None  # the answer that asked back, when this message replies to it
     previous_place: str | None = None  # the place the conversation's previous turn was about
     answered_refs: list[ArticleRef] = field(default_factory=list)  # the articles the answer before cited
+    answer_before: str = ""  # the answer this question follows up (its quotes tell the rule it computed)
     message: str = ""  # for one of a message's several questions: the whole message
 
     @property
@@ -418,10 +423,11 @@ def asks_of_another_person(text: str) -> bool:
     return bool(_ASKS_OF_ANOTHER.search(text))
 
 
-def is_follow_up(question: str, previous: str | None) -> bool:
+def is_follow_up(question: str, previous: str | None, answer: str = "") -> bool:
     """A question follows up the previous turn when that turn was about the
-    regulations and this one leans on it ("And if ...", "What about ...", "it")."""
-    if not previous or not has_domain_words(previous):
+    regulations (its words, or those of the ``answer`` it got: "能不能落地签？" was answered
+    on port visas) and this one leans on it ("And if ...", "What about ...", "it")."""
+    if not previous or not (has_domain_words(previous) or (answer and has_domain_words(answer))):
         return False
     if _NEW_TOPIC.search(question[:40]):
         return False  # "Unrelated: ...", "换个话题": the message says it starts afresh
@@ -510,20 +516,25 @@ def read_question(
     history: Sequence[Mapping[str, Any]],
     today: dt.date,
     provisions: Sequence[Provision],
+    *,
+    answered: str | None = None,
 ) -> Reading:
+    """What ``question`` asks, read once with its conversation. ``answered``: the answer given to
+    the question this message asks again (:func:`corrected_question`), whose rule goes on."""
     previous = _previous_user_turn(history)
     offsets = find_offsets(question)
     question_asked = asked_back(history) if previous and has_domain_words(previous) else None
     # "Hers expires a month after mine": a date counted from one given earlier follows that turn up;
     # so does a reply to a question regchat asked.
     follow = (
-        is_follow_up(question, previous)
+        is_follow_up(question, previous, _last_assistant_turn(history))
         or bool(offsets and previous and find_dates(previous, today))
         or question_asked is not None
     )
     found, problems = scan_dates(question, today)
     roles = read_roles(question, found)
     asking = asking_sentences(question)
+    before = answered if answered is not None else _last_assistant_turn(history) if follow else ""
     reading = Reading(
         question=question,
         lang=detect_language(question),
@@ -543,7 +554,8 @@ def read_question(
         replied_to=question_asked,
         # a conversation stays where it is ("my wife works in Macao..." then "and her new employer?")
         previous_place=place_of(previous) if previous and has_domain_words(previous) else None,
-        answered_refs=find_article_refs(_last_assistant_turn(history), provisions) if follow else [],
+        answered_refs=find_article_refs(before, provisions) if before else [],
+        answer_before=before,
     )
     if reading.previous_dates and previous:
         reading.previous_roles = read_roles(previous, reading.previous_dates)
@@ -1349,6 +1361,13 @@ def rule_evidence(
         # ... and the thing the reply names ("the visa one", "for my residence permit") picks among them.
         about = {rule.id for rule in rules if rule.id in named and thing in _things_of(rule)}
         named = about or named
+    # A follow-up is read with its conversation: the rule the answer before computed goes on, and the
+    # things the earlier turn is about tell which rule a message naming none of them means ("and the
+    # receipt, until when?" after a visa extension: the visa's receipt, not the residence permit's).
+    # What the message names itself is weighed above (``subject_fit``); the conversation speaks only for
+    # the things a rule's event has beyond those ("and her residence permit?" turns to that thing).
+    own_things = subjects_in(reading.question)
+    context = (subjects_in(reading.previous or "") - own_things) if reading.follow_up else set()
     out: dict[str, Evidence] = {}
     for rule in rules:
         if region and getattr(rule, "region", region) != region:
@@ -1404,6 +1423,7 @@ def rule_evidence(
             continue  # a case the rule's article does not govern (a renewal, for a first application's rule)
         if (short := getattr(rule, "not_for_visas", ())) and (visas := _visas_of(reading)) and visas <= set(short):
             continue  # only visas whose holders the rule never concerns (an M visa's trade visit, for a residence permit)
+        answered = answered_before(rule, reading)
         out[rule.id] = Evidence(
             keywords=own,
             asked_keywords=asked,
@@ -1424,7 +1444,15 @@ def rule_evidence(
             datable=date is not None and (date.role is not None or rule.kind != "before_expiry"),
             role_unique=role_counts[rule_role(rule)] == 1,
             timeliness=_timeliness(rule, date, roled) if asks_in_time else 0.0,
+            # (a carried follow-up has its article's weight already: only a quoted phrase adds)
+            answered=answered if not carried or answered >= 1 else 0.0,
+            context_fit=_fit(context, (rule_subjects | result_subjects) - own_things),
         )
+    if context and out:
+        # The conversation only chooses among the rules the message's own things fit best ("and my
+        # colleague's residence-permit renewal?" after a visa extension is about the residence permit).
+        best = max(e.subject_fit for e in out.values())
+        out = {rid: e if e.subject_fit >= best else dataclasses.replace(e, context_fit=0.0) for rid, e in out.items()}
     for rule in rules:
         target = getattr(rule, "implemented_by", "")
         if rule.id in out and target in out and out[target].named \
@@ -1437,6 +1465,31 @@ def rule_evidence(
         # authority's deadlines are no answer, unless the sentence that asks names them.
         out = {rid: e for rid, e in out.items() if e.timeliness >= 0 or e.asked_keywords > 0}
     return out
+
+
+def _fit(told: set[str], wanted: set[str]) -> float:
+    """+1 when ``told`` names one of ``wanted``, -1 when it names things, none of them; 0 when either says nothing."""
+    if not told or not wanted:
+        return 0.0
+    return 1.0 if told & wanted else -1.0
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text).lower()
+
+
+def answered_before(rule: RuleLike, reading: Reading) -> float:
+    """How surely the answer a follow-up follows computed ``rule``: 1 when it quotes the rule's own
+    phrase (English or Chinese, punctuation aside), 0.5 when it cites only the rule's article, 0 otherwise."""
+    if not reading.answer_before:
+        return 0.0
+    said = _flat(reading.answer_before)
+    for phrase in (getattr(rule, "phrase", ""), getattr(rule, "phrase_zh", "")):
+        if phrase and _flat(phrase) in said:
+            return 1.0
+    if any(r.article == rule.article and r.doc_id in (None, rule.doc_id) for r in reading.answered_refs):
+        return 0.5
+    return 0.0
 
 
 def prefer_for(kind: str, reading: Reading) -> Prefer:

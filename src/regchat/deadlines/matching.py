@@ -40,6 +40,9 @@ WEIGHTS: Mapping[str, float] = {
     "document_named": 1.0,
     "kind_named": 1.0,  # "the Law" / "the Regulations"
     "timeliness": 2.5,  # "was I late?": the rule for the asker's own step, dated apart from it
+    "answered": 2.0,  # a follow-up goes on with the rule the answer before quoted (half: only its article cited)
+    "context_match": 1.5,  # a follow-up's earlier turn names what the rule's event happens to ...
+    "context_mismatch": -1.5,  # ... or names things, none of them that
 }
 MIN_SCORE = 3.0  # below this, no rule is clearly meant
 EVENT_TOLD = 4.0  # event words this heavy (about two rare words of the rule's event beside the date) tell that event
@@ -75,6 +78,8 @@ class Evidence:
     datable: bool = False
     role_unique: bool = False  # no other rule's event has the role of the date it would take
     timeliness: float = 0.0  # +1 / 0 / -1: the question asks whether the asker's step was in time
+    answered: float = 0.0  # 1 the answer followed up quoted the rule's phrase, 0.5 it cited only its article
+    context_fit: float = 0.0  # +1 / 0 / -1: the earlier turn of a follow-up names what the rule's event happens to
 
     @property
     def named(self) -> bool:
@@ -115,6 +120,11 @@ def score(e: Evidence, weights: Mapping[str, float] = WEIGHTS) -> float:
     if e.kind_named:
         total += weights["kind_named"]
     total += weights["timeliness"] * e.timeliness
+    total += weights["answered"] * e.answered
+    if e.context_fit > 0:
+        total += weights["context_match"] * e.context_fit
+    elif e.context_fit < 0:
+        total += weights["context_mismatch"] * -e.context_fit
     return total
 
 
@@ -227,9 +237,12 @@ def decide(
         and asked.evidence.role_fit < 0
         and top.evidence.asked_action == 0
         and asked_weight(asked) >= min_margin
+        and top.evidence.answered < 1
     ):
         # The sentence that asks names one rule, the date is of another rule's event
-        # ("I entered on ...; when must I renew?"): which of the two is meant?
+        # ("I entered on ...; when must I renew?"): which of the two is meant? (Not when the
+        # top rule is the one the answer followed up computed: "and my wife? she comes on the
+        # 12th" goes on with it, whatever the earlier question named.)
         return Decision(None, "role", tuple(_distinct([asked, top])), ranking)
     named_in_asking = max(ranking.candidates, key=lambda c: (c.evidence.asked_apart, c.score))
     if (

@@ -48,7 +48,7 @@ class LooseMeaning(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     rule: str
-    when: list[str]
+    when: list[str] = []  # no patterns: any story may mean it
     unless: list[str] = []
 
     @model_validator(mode="after")
@@ -61,8 +61,10 @@ class LooseMeaning(BaseModel):
         return self
 
     def meant_in(self, text: str) -> bool:
-        """Whether ``text`` tells a story in which the words may mean ``rule``."""
-        return any(re.search(p, text, re.I) for p in self.when) and not any(re.search(p, text, re.I) for p in self.unless)
+        """Whether ``text`` tells a story in which the words may mean ``rule`` (any story, when
+        there are no ``when`` patterns) and names nothing that rules it out (``unless``)."""
+        told = not self.when or any(re.search(p, text, re.I) for p in self.when)
+        return told and not any(re.search(p, text, re.I) for p in self.unless)
 
 
 class Rule(BaseModel):

@@ -1,0 +1,80 @@
+"""Words users say for several measures of the documents that differ in what follows.
+
+"He was deported" may be the Law's repatriation (遣送出境: no entry for one to five years) or
+its expulsion (驱逐出境: ten years); "they won't let him leave" an exit ban (不准出境) or a
+restriction of the scope of activities (限制活动范围: sixty days at most). A question saying a
+loose word and naming none of the measures is asked which it was (:func:`unclear_measure`),
+with each measure's provision quoted meanwhile. The words live in ``data/loose_terms.json``.
+
+Pure: the data file is read once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One measure a loose word may mean, with the provision that governs it."""
+
+    en: str
+    zh: str
+    names: re.Pattern
+    doc_id: str
+    article: int
+    corpus: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LooseTerm:
+    name: str
+    loose: re.Pattern
+    readings: tuple[Reading, ...]
+
+
+def _either(patterns: list[str]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+
+
+@lru_cache(maxsize=1)
+def loose_terms() -> tuple[LooseTerm, ...]:
+    data = json.loads(resources.files("regchat").joinpath("data/loose_terms.json").read_text(encoding="utf-8"))
+    return tuple(
+        LooseTerm(
+            name=t["name"],
+            loose=_either(t["loose"]["en"] + t["loose"]["zh"]),
+            readings=tuple(
+                Reading(r["en"], r["zh"], _either(r["names"]), r["doc"], int(r["article"]), tuple(r["corpus"]))
+                for r in t["readings"]
+            ),
+        )
+        for t in data["terms"]
+    )
+
+
+_QUOTES = re.compile(r"[“”\"‘’「」『』]")
+
+
+def unclear_measure(text: str) -> tuple[Reading, ...]:
+    """The measures ``text`` may mean when it says a loose word for them and names none of the
+    measures (of any loose word: "ordered to leave by a set date; what if he cannot go?" is told
+    already) by its own name; empty when it names one, or none is spoken of."""
+    text = _QUOTES.sub("", text)  # words in quotes are still the words ("被公安“限制了”")
+    terms = loose_terms()
+    if any(r.names.search(text) for term in terms for r in term.readings):
+        return ()
+    return next((term.readings for term in terms if term.loose.search(text)), ())
+
+
+def which_measure_line(readings: tuple[Reading, ...], lang: str) -> str:
+    """The clarifying question naming the measures; each one's provision follows it."""
+    if lang == "zh":
+        named = "，还是".join(dict.fromkeys(r.zh for r in readings))
+        return f"请问是哪一种措施：{named}？决定书上会写明。不同措施的规定和后果不同，下面分别引用。"
+    named = ", or ".join(dict.fromkeys(r.en for r in readings))
+    return f"Which measure was it: {named}? The written decision says which. Their rules and consequences differ; each is quoted below."

@@ -1,0 +1,76 @@
+"""Loose words for measures that differ in what follows ("deported": repatriation or expulsion;
+"not allowed to leave": an exit ban or a restriction of activities): a question saying one, and
+naming none of the measures, is asked which it was, with each measure's provision quoted."""
+
+import datetime as dt
+
+import pytest
+
+from regchat.answering.loose_terms import loose_terms, unclear_measure, which_measure_line
+
+
+def test_every_reading_points_at_its_provision_s_own_words(shipped_provisions):
+    for term in loose_terms():
+        assert len(term.readings) >= 2, term.name
+        for reading in term.readings:
+            provision = shipped_provisions[(reading.doc_id, reading.article, None)]
+            for words in reading.corpus:
+                assert words in provision.all_text(), (term.name, reading.en, words)
+            # a measure's own name is never one of the loose words for it
+            assert not any(term.loose.fullmatch(w) for w in reading.corpus)
+
+
+@pytest.mark.parametrize(
+    "text, measures",
+    [
+        ("My cousin got kicked out of China last spring. Can he visit again?", {"遣送出境", "驱逐出境", "限期出境"}),
+        ("我朋友上个月被遣返了，几年后能再来？", {"遣送出境", "驱逐出境", "限期出境"}),
+        ("The police say she is not allowed to leave for now. For how long?", {"不准出境", "限制活动范围"}),
+        ("他被派出所限制了，说不准离开，要等多久？", {"不准出境", "限制活动范围"}),
+        ("她被公安“限制了”，要等通知。", {"不准出境", "限制活动范围"}),
+    ],
+)
+def test_a_loose_word_without_the_measure_s_own_name_is_unclear(text, measures):
+    assert {r.zh for r in unclear_measure(text)} == measures
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He was repatriated last spring. Can he visit again?",
+        "我朋友上个月被驱逐出境了，几年后能再来？",
+        "他被限制活动范围了，要等多久？",
+        "He has an exit ban and is not allowed to leave.",
+        "My residence permit expires soon; when must I apply?",  # no measure spoken of
+        "I can't leave the company before my contract ends.",
+        "他被限制了，说是因为公司拖欠工资，不能离开。",  # unpaid wages: only an exit ban's case
+        "She is not allowed to leave the area while pregnant.",  # a pregnancy: only a restriction's case
+        "遣返场所一般设在哪里？",  # the texts' own term, not a loose word
+        "他被处限期出境，要是到期走不了会怎么样？",  # a measure named already (and no loose word)
+        "They gave her 限期出境; what if she is not allowed to leave because of the court case?",
+        "Who pays when a foreigner is deported?",  # the translation's own word for repatriation
+    ],
+)
+def test_a_measure_named_or_none_spoken_of_is_clear(text):
+    assert unclear_measure(text) == ()
+
+
+def test_the_question_names_each_measure_once_in_the_reader_s_language():
+    readings = unclear_measure("she was kicked out of China")
+    assert which_measure_line(readings, "en").startswith("Which measure was it: repatriation (遣送出境), or expulsion")
+    assert which_measure_line(readings, "zh").startswith("请问是哪一种措施：遣送出境，还是驱逐出境，还是限期出境？")
+
+
+@pytest.fixture(scope="module")
+def engine(retriever, shipped_settings):
+    from regchat.answering import Engine
+
+    return Engine(retriever, shipped_settings)
+
+
+def test_the_engine_asks_which_measure_and_quotes_each_provision(engine):
+    answer = engine.answer("My brother was kicked out of China in May. How many years before he can come back?",
+                           today=dt.date(2026, 10, 19))
+    assert answer.outcome == "clarify"
+    assert answer.text.splitlines()[0].startswith("Which measure was it:")
+    assert {(c.doc_id, c.article) for c in answer.citations} >= {("cn-exit-entry-law", 62), ("cn-exit-entry-law", 81)}
