@@ -658,3 +658,24 @@ def test_leaving_the_country_as_people_say_it_is_exit():
 
 def test_the_annual_income_tax_reconciliation_is_tax():
     assert not in_scope("我先生持工作类居留证件在上海工作。年度汇算时孩子的学费能不能作为专项附加扣除？", top_score=HIGH)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "外籍学生能在这边考摩托车驾照吗？要什么条件？",  # a person the documents speak of, asked about driving
+        "Can international students open a bank account? What do they bring?",
+        "回国以后我的公积金能取出来吗？",  # a time of leaving, asked about a housing fund
+        "When I leave China for good, can my pension contributions be paid out?",
+    ],
+)
+def test_the_people_and_the_time_an_off_topic_question_speaks_of_are_no_subject_of_it(question):
+    assert not in_scope(question, top_score=HIGH)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["外籍学生可以在校外实习吗？要办什么手续？", "When I leave China, must I hand back my residence permit?"],
+)
+def test_what_the_people_do_or_hold_is_still_asked_about(question):
+    assert in_scope(question, top_score=HIGH)

@@ -653,7 +653,8 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
             return ScopeDecision(False, "another country's or region's rules", firm=True)
     # (a topic the message says its matter is not, "不是欠工资，而是…", is not asked about)
     said = without_denied(rest)
-    if off_topic(said) and (not governed or _asks_only_off_topic(said) or _every_ask_off_topic(said)) \
+    if off_topic(said) and (not governed or _asks_only_off_topic(said) or _every_ask_off_topic(said)
+                            or (off_topic(_asking(said)) and not _asked_subject(said))) \
             and not _asks_on_topic(said):
         from .questions import asking_clauses
 
@@ -726,9 +727,34 @@ def _asks_only_off_topic(text: str) -> bool:
     from .questions import asking_clauses
 
     asking = asking_clauses(text)
-    if asking == text or not off_topic(asking) or has_subject(without_off_topic(asking)):
+    if asking == text or not off_topic(asking) or _asked_subject(asking):
         return False
     return _told_only_who_asks(text, asking)
+
+
+# Who a clause speaks of, and when: no subject of its own. Beside an off-topic matter, "留学生能考驾照吗？"
+# asks about driving, not about students; "回国的时候公积金能取吗？" about a housing fund, not about exits.
+_PERSONS = re.compile(
+    r"(?:留学生|外国学生|外籍学生|外籍员工|外籍同事|外地雇员|外劳)(?!身份|证|卡)"
+    r"|\b(?:foreign |international )?(?:students?|employees?|staff)\b(?! (?:card|permit|visa))", re.I
+)
+_WHEN = re.compile(
+    r"[^，,。？?！!；;\s]{0,12}(?:的时候|之时|以后|之后|前后)|\b(?:when|once|after|before) (?:i|we|he|she|they|you) "
+    r"(?:leave|exit|enter|arrive|move|go)\b[^,.;?!]*",
+    re.I,
+)
+
+
+def _asking(text: str) -> str:
+    from .questions import asking_clauses
+
+    return asking_clauses(text)
+
+
+def _asked_subject(text: str) -> bool:
+    """Whether the clauses of ``text`` name a governed subject besides their off-topic words, the
+    people they speak of and the time they set ("when I leave China")."""
+    return has_subject(_PERSONS.sub(" ", _WHEN.sub(" ", without_off_topic(text))))
 
 
 def _every_ask_off_topic(text: str) -> bool:
@@ -743,7 +769,7 @@ def _every_ask_off_topic(text: str) -> bool:
     from .questions import asking_clauses, asking_sentences
 
     clauses = asking_clauses(text)
-    if clauses == text or has_subject(without_off_topic(clauses)):
+    if clauses == text or _asked_subject(clauses):
         return False
     # (a question naming no subject at all right after a question about an off-topic subject and no
     # governed one, "缴费基数怎么算？", "and where do I go for that?", asks on about that subject;
@@ -752,7 +778,7 @@ def _every_ask_off_topic(text: str) -> bool:
     questions, before = [], ""
     for q in sentences:
         asked_off_topic = before.rstrip().endswith(("?", "？")) and off_topic(before)
-        if off_topic(q) or has_domain_words(q) or not (asked_off_topic and not has_subject(without_off_topic(before))):
+        if off_topic(q) or has_domain_words(q) or not (asked_off_topic and not _asked_subject(before)):
             questions.append(q)
         before = q
     if not questions or not all(off_topic(q) for q in questions):
