@@ -198,8 +198,8 @@ def _each_reading(
         event = _plain(rule.event_zh if lang == "zh" else rule.event_en)
         result = rule.result_zh if lang == "zh" else rule.result_en
         head = _IF[lang].format(event=event)
-        status = f"{day_status(deadline, lang)}；{from_today(deadline.date, reading.today, lang)}" if lang == "zh" else (
-            f"{day_status(deadline, lang)}; {from_today(deadline.date, reading.today, lang)}"
+        status = ("；" if lang == "zh" else "; ").join(
+            [day_status(deadline, lang), from_today(deadline.date, reading.today, lang)]
         )
         line = f"{n}. {head}：{result}为 {status}。依据{_label(rule, lang)}" if lang == "zh" else (
             f"{n}. {head}: {result}, {status}. {_label(rule, lang)}"

@@ -905,6 +905,13 @@ GENERIC_ROLE = "action"  # something the user did, without saying what the deed 
 _DATING_ONLY = 4  # what a clause may say beside its date and still only date it: "落款", "dated", "signed on"
 
 
+def _only_dates(said: str) -> bool:
+    """Whether ``said`` (a clause's words besides its date) is short enough that the clause only dates:
+    a Chinese character counts one, any other word two."""
+    words = re.sub(r"[\W_]+", " ", said).split()
+    return sum(len(w) if _CJK_CHAR.match(w) else 2 for w in words) <= _DATING_ONLY
+
+
 def _clauses(text: str) -> list[tuple[int, int]]:
     bounds, start = [], 0
     for m in _CLAUSE_END.finditer(text):
@@ -970,8 +977,7 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
         if len(mates) != 1 or not before:
             return []
         d = mates[0]
-        rest = re.sub(r"[\W_]+", " ", text[s:d.start] + " " + text[d.end:e]).split()
-        if sum(len(w) if _CJK_CHAR.match(w) else 2 for w in rest) > _DATING_ONLY:
+        if not _only_dates(text[s:d.start] + " " + text[d.end:e]):
             return []
         cs, ce = before[-1]
         if _SENTENCE_END.search(text[ce:s]) or any(cs <= o.start < ce for o in dates):
@@ -995,7 +1001,7 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
         said = text[s:d.start] + " " + text[d.end:e]
         for c in own:
             said = said.replace(c.text, " ")
-        if sum(len(w) if _CJK_CHAR.match(w) else 2 for w in re.sub(r"[\W_]+", " ", said).split()) > _DATING_ONLY:
+        if not _only_dates(said):
             return []
         end = _SENTENCE_END.search(text, e)
         if end is not None and re.search(r"[?？]", end.group(0)):

@@ -53,7 +53,7 @@ from .offline import (
     no_deadline_note,
 )
 from .cards import Card, unclear_card, which_card_line
-from .loose_terms import Reading as MeasureReading, unclear_measure, which_measure_line
+from .loose_terms import Measure, unclear_measure, which_measure_line
 from .questions import Reading, corrected_question, date_for, dated_roles, names_both_places, place_of, asking_clauses, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import ScopeDecision, governs_citizens, has_domain_words, judge_scope, names_a_citizen, refusal, warm_up
@@ -75,14 +75,6 @@ MODEL_FALLBACK_NOTICE = {
     "en": "The language model could not be reached ({reason}); this answer was composed offline from the regulations.",
     "zh": "语言模型暂时无法连接（{reason}），以下答案由离线模式直接根据法规原文生成。",
 }
-
-
-def _cited_before(provision: Provision, reading: Reading) -> bool:
-    """Whether the answer a follow-up follows cited ``provision`` (an article it names without its
-    document is any document's article of that number)."""
-    return provision.article is not None and any(
-        r.article == provision.article and r.doc_id in (None, provision.doc_id) for r in reading.answered_refs
-    )
 
 
 def _ms(start: float) -> float:
@@ -450,7 +442,7 @@ class Engine:
         return draft
 
     def _which_measure(
-        self, reading: Reading, measures: tuple[MeasureReading, ...], consulted: dict[str, Provision]
+        self, reading: Reading, measures: tuple[Measure, ...], consulted: dict[str, Provision]
     ) -> Draft:
         """A measure named by a loose word ("deported", 被限制了): ask which it was, and quote
         the provision of each meanwhile."""
@@ -916,7 +908,7 @@ class Engine:
         # conversation is about it ("这种签证能待多少天？" after an answer on port visas).
         best = {h.provision.key: h.model_copy(update={"score": h.score * FOLLOW_UP_DISCOUNT}) for h in hits}
         for h in self.retriever.search(reading.standalone_query, k=2 * TOP_K):
-            if _cited_before(h.provision, reading):
+            if reading.cited_before(h.provision.doc_id, h.provision.article):
                 h = h.model_copy(update={"score": h.score * ANSWERED_BOOST})
             elif h.rank > TOP_K:
                 continue

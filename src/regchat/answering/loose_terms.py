@@ -19,7 +19,7 @@ from importlib import resources
 
 
 @dataclass(frozen=True)
-class Reading:
+class Measure:
     """One measure a loose word may mean, with the provision that governs it."""
 
     en: str
@@ -34,7 +34,7 @@ class Reading:
 class LooseTerm:
     name: str
     loose: re.Pattern
-    readings: tuple[Reading, ...]
+    readings: tuple[Measure, ...]
 
 
 def _either(patterns: list[str]) -> re.Pattern:
@@ -49,7 +49,7 @@ def loose_terms() -> tuple[LooseTerm, ...]:
             name=t["name"],
             loose=_either(t["loose"]["en"] + t["loose"]["zh"]),
             readings=tuple(
-                Reading(r["en"], r["zh"], _either(r["names"]), r["doc"], int(r["article"]), tuple(r["corpus"]))
+                Measure(r["en"], r["zh"], _either(r["names"]), r["doc"], int(r["article"]), tuple(r["corpus"]))
                 for r in t["readings"]
             ),
         )
@@ -60,7 +60,7 @@ def loose_terms() -> tuple[LooseTerm, ...]:
 _QUOTES = re.compile(r"[“”\"‘’「」『』]")
 
 
-def unclear_measure(text: str) -> tuple[Reading, ...]:
+def unclear_measure(text: str) -> tuple[Measure, ...]:
     """The measures ``text`` may mean when it says a loose word for them and names none of the
     measures (of any loose word: "ordered to leave by a set date; what if he cannot go?" is told
     already) by its own name; empty when it names one, or none is spoken of."""
@@ -71,7 +71,7 @@ def unclear_measure(text: str) -> tuple[Reading, ...]:
     return next((term.readings for term in terms if term.loose.search(text)), ())
 
 
-def which_measure_line(readings: tuple[Reading, ...], lang: str) -> str:
+def which_measure_line(readings: tuple[Measure, ...], lang: str) -> str:
     """The clarifying question naming the measures; each one's provision follows it."""
     if lang == "zh":
         named = "，还是".join(dict.fromkeys(r.zh for r in readings))

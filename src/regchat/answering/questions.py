@@ -277,6 +277,13 @@ class Reading:
     def follow_up(self) -> bool:
         return self.previous is not None
 
+    def cited_before(self, doc_id: str, article: int | None) -> bool:
+        """Whether the answer this question follows up cited that article (an article it names
+        without its document is any document's article of that number)."""
+        return article is not None and any(
+            r.article == article and r.doc_id in (None, doc_id) for r in self.answered_refs
+        )
+
     @property
     def reuses_previous(self) -> bool:
         """A follow-up carries the earlier turn's rule and date only when it gives a new date
@@ -1410,7 +1417,7 @@ def rule_evidence(
             subject_fit = 1.0 if covered == told else 0.0 if covered else -1.0
         if carried:
             own, before = before, 0.0
-            if any(r.article == rule.article and r.doc_id in (None, rule.doc_id) for r in reading.answered_refs):
+            if reading.cited_before(rule.doc_id, rule.article):
                 # "那我9月28号交的话呢？" after an answer citing the receipt's article: that rule goes on
                 own += ANSWERED_WEIGHT
         if getattr(rule, "named_only", False) and own <= 0 and before <= 0:
@@ -1487,7 +1494,7 @@ def answered_before(rule: RuleLike, reading: Reading) -> float:
     for phrase in (getattr(rule, "phrase", ""), getattr(rule, "phrase_zh", "")):
         if phrase and _flat(phrase) in said:
             return 1.0
-    if any(r.article == rule.article and r.doc_id in (None, rule.doc_id) for r in reading.answered_refs):
+    if reading.cited_before(rule.doc_id, rule.article):
         return 0.5
     return 0.0
 

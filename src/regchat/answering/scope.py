@@ -608,7 +608,7 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
     still counts. Nothing here depends on the question's length: a terse
     message with a typo ("residnce permit?") is read like a long one.
     """
-    from .questions import asking_sentences
+    from .questions import asking_clauses, asking_sentences
 
     if creative_request(question):
         return ScopeDecision(False, "a request for creative writing", firm=True)
@@ -654,7 +654,7 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
     # (a topic the message says its matter is not, "不是欠工资，而是…", is not asked about)
     said = without_denied(rest)
     if off_topic(said) and (not governed or _asks_only_off_topic(said) or _every_ask_off_topic(said)
-                            or (off_topic(_asking(said)) and not _asked_subject(said))) \
+                            or (off_topic(asking_clauses(said)) and not _asked_subject(said))) \
             and not _asks_on_topic(said):
         from .questions import asking_clauses
 
@@ -743,12 +743,6 @@ _WHEN = re.compile(
     r"(?:leave|exit|enter|arrive|move|go)\b[^,.;?!]*",
     re.I,
 )
-
-
-def _asking(text: str) -> str:
-    from .questions import asking_clauses
-
-    return asking_clauses(text)
 
 
 def _asked_subject(text: str) -> bool:
