@@ -57,6 +57,13 @@ class TestKinds:
         assert [k.name for k in asked("What is the fine for overstaying?")] == ["penalty"]
         assert unstated("What is the fine for overstaying?", ["no figures here"]) == []
 
+    @pytest.mark.parametrize(
+        "question",
+        ["How high could the fine possibly be?", "Could he go to jail for this?", "工厂会按什么标准处罚？", "是不是罚几千块就完事了？"],
+    )
+    def test_how_big_a_fine_or_jail_asks_the_penalty(self, question):
+        assert "penalty" in [k.name for k in asked(question)]
+
     def test_paying_a_fine_is_not_asking_what_the_penalty_is(self):
         assert asked("Where do I pay the fine?") == [] and asked("交罚款最晚哪天？") == []
 

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from regchat.answering.engine import each_question, question_parts
+from regchat.answering.offline import choose_provisions
 from regchat.answering.offline import Draft, compose_several
 
 from regchat.answering import Engine
@@ -457,6 +458,32 @@ class TestThePenaltyAsked:
         assert added and all(any(penalty.stated_in(t.text) for t in h.provision.texts) for h in added)
         assert {h.provision.key for h in added} <= set(consulted)  # so their citations pass the guardrails
 
+    def test_the_penalty_linked_to_the_duty_found_ranks_beside_it(self, engine, retriever):
+        from regchat.answering.asked import asked
+        from regchat.answering.questions import read_question
+        from regchat.documents import Hit
+
+        question = "We let two foreigners start work before their permits came through. What fine does the company face?"
+        reading = read_question(question, [], TODAY, retriever.provisions)
+        (duty,) = retriever.lookup(43, "cn-exit-entry-law")  # illegal employment, which Art. 80 punishes
+        (mentions_a_fine,) = retriever.lookup(70, "cn-exit-entry-law")  # who decides fines, no act punished
+        hits = [Hit(provision=duty, score=0.8, rank=1), Hit(provision=mentions_a_fine, score=0.7, rank=2)]
+        consulted: dict = {}
+        found = engine._with_what_is_asked(reading, hits, consulted)
+        assert [(h.provision.article, h.score) for h in found][:2] == [(43, 0.8), (80, 0.8)]
+        assert any(h.provision.article == 80 for h in found) and "cn-exit-entry-law#80" in {k for k in consulted}
+        assert [p.article for p in choose_provisions(reading, found)][:2] == [80, 43]
+        assert [k.name for k in asked(question)] == ["penalty"]
+
+    def test_no_penalty_is_linked_in_when_none_is_asked(self, engine, retriever):
+        from regchat.answering.questions import read_question
+        from regchat.documents import Hit
+
+        reading = read_question("What counts as illegal employment?", [], TODAY, retriever.provisions)
+        (duty,) = retriever.lookup(43, "cn-exit-entry-law")
+        hits = [Hit(provision=duty, score=0.8, rank=1)]
+        assert engine._with_what_is_asked(reading, hits, {}) == hits
+
     def test_a_follow_up_keeps_the_penalty_the_turn_before_asked_about(self, engine):
         history = [{"role": "user", "content": "What happens to a foreigner caught working without a permit?"},
                    {"role": "assistant", "content": "Law Art. 80: a fine of 5,000 to 20,000 yuan."}]
@@ -894,6 +921,39 @@ def test_a_part_asking_the_penalty_gets_the_penalty_of_the_rule_broken_and_no_ot
     )  # fmt: skip
     assert "cn-exit-entry-law#78" in keys(answer)  # illegal residence, linked to the stay rule
     assert "cn-exit-entry-law#71" not in keys(answer)  # illegal entry and exit: not his case
+
+
+@pytest.mark.parametrize(
+    "first, going_on",
+    [
+        ("My work permit card went through the washing machine. How do I get a new one?", "Is it ok to do that next month?"),
+        ("我的居留许可12月20号到期，延期最晚哪天要去申请？", "我同事说放完假再去也行，这样可以吗？"),
+        ("外国人持学习类居留证件，可以在校外实习吗？", "需要满足什么条件？"),
+    ],
+)
+def test_a_part_naming_nothing_of_its_own_goes_on_with_the_matter_quoted(engine, first, going_on):
+    # it adds no provision a search of the story would find, only more of what is quoted, or "see above"
+    alone = engine.answer(first, today=TODAY)
+    both = engine.answer(f"{first} {going_on}", today=TODAY)
+    assert set(keys(both)) <= set(keys(alone)) and keys(both)
+
+
+@pytest.mark.parametrize(
+    "part, goes_on",
+    [
+        ("is that ok?", True),
+        ("能不能放完假再去啊", True),
+        ("需要满足什么条件？", True),
+        ("what if I don't?", False),  # a duty missed: its penalty
+        ("最晚哪天？", False),  # a date: the rule's
+        ("where is the office?", False),  # a kind of fact: the office
+        ("does his wife need a visa too?", False),  # a subject of its own
+    ],
+)
+def test_which_parts_go_on_with_the_matter(part, goes_on):
+    from regchat.answering.engine import _goes_on_with_the_matter
+
+    assert _goes_on_with_the_matter(part) is goes_on
 
 
 def test_a_part_asking_which_visa_is_read_in_the_whole_message(engine):

@@ -367,6 +367,10 @@ class Engine:
         def read(text: str) -> Reading:
             return read_question(text, history, reading.today, self.retriever.provisions)
 
+        if earlier and earlier[-1].cited and _goes_on_with_the_matter(question.asked):
+            # ("…, is that ok?"): more of what the answer before quoted, or "see above"; a search of
+            # the story would only find some other provision
+            return self._with_more_of_the_cited(read(question.asked), dataclasses.replace(earlier[-1]))
         one = read(question.alone)
         hits = search(one)
         if question.with_before and one.asks_deadline and (
@@ -604,6 +608,11 @@ class Engine:
             draft = self._with_linked_parts(part_reading, draft, consulted)
             if len(draft.cited) > before:
                 continue
+            if _goes_on_with_the_matter(part):
+                # "…, is that ok?", "能不能放完假再去？", "法条上是怎么说的": a part naming nothing of its
+                # own asks on about the matter quoted; a search of the story would only find another one
+                draft = self._with_more_of_the_cited(part_reading, draft)
+                continue
             provision, cited = None, None
             # (a part asking for a penalty, "罚款上限是多少？", is answered by a provision stating one: the
             # best found that does comes first, above the procedure the story also names)
@@ -703,6 +712,8 @@ class Engine:
             return hits
         # (what another place's provisions state answers nothing here: they are not quoted)
         place = reading.region or hits[0].provision.jurisdiction
+        hits = self._with_linked_hits(hits, [k.name for k in kinds], place)
+        consulted.update({h.provision.key: h.provision for h in hits})
         local = [h for h in hits if h.provision.jurisdiction == place]
         if any(states_kind(h.provision, kinds, reading.question) for h in local):
             return hits
@@ -711,6 +722,32 @@ class Engine:
         more = [h for h in deeper if h.provision.jurisdiction == place and states_kind(h.provision, kinds, reading.question)][:2]
         consulted.update({h.provision.key: h.provision for h in more})
         return list(hits) + more
+
+    def _with_linked_hits(self, hits: list[Hit], kinds: Sequence[str], place: str) -> list[Hit]:
+        """The hits, each provision ``corpus/links.json`` links to a hit of ``place`` for one of the
+        ``kinds`` of fact asked (the penalty for breaching the duty found) scoring as the best hit
+        linking to it: asked what working without a permit costs, the search finds the duty (Law
+        Art. 43) and the links name its penalty (Art. 80), which ranks beside it, not below a
+        provision that only mentions a fine."""
+        support: dict[tuple[str, int], float] = {}
+        for h in hits:
+            if h.provision.jurisdiction != place:
+                continue
+            for kind in kinds:
+                for link in self.links.of(h.provision.doc_id, h.provision.article, kind):
+                    key = (link.doc_id, link.article)
+                    support[key] = max(support.get(key, h.score), h.score)
+        if not support:
+            return hits
+        out: list[Hit] = []
+        for h in hits:
+            lifted = support.pop((h.provision.doc_id, h.provision.article), None)
+            out.append(h.model_copy(update={"score": lifted}) if lifted is not None and lifted > h.score else h)
+        for (doc_id, article), score in support.items():
+            provision = next(iter(self.retriever.lookup(article, doc_id)), None)
+            if provision is not None:
+                out.append(Hit(provision=provision, score=score, rank=len(out) + 1))
+        return sorted(out, key=lambda h: -h.score)
 
     def _each_from(
         self, reading: Reading, rule, draft: Draft, event: RoledDate, deadline, others: Sequence[RoledDate]
@@ -1250,6 +1287,14 @@ def _quote_fields(quote, provision: Provision) -> dict:
         "original": quote.original,
         "version": quote.version,
     }
+
+
+def _goes_on_with_the_matter(part: str) -> bool:
+    """Whether a part of a message that asks several things names no subject of its own, asks no
+    kind of fact (a penalty, an office, a fee) and no date, and tells no duty missed ("what if I
+    don't?"): "is that ok?", "会不会赶不上？", "需要满足什么条件？" go on with the matter the question
+    before them is about."""
+    return not (has_domain_words(part) or asked(part) or asks_for_date(part) or tells_a_breach(part))
 
 
 def _averaged(first: Sequence[Hit], second: Sequence[Hit]) -> dict[str, Hit]:
