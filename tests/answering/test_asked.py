@@ -82,6 +82,12 @@ class TestKinds:
     def test_a_figure_of_another_measure_does_not_answer_the_one_asked(self, question, text):
         assert [k.name for k in unstated(question, [text])] == ["quantity"]
 
+    def test_what_is_not_stated_is_named_by_the_measure_asked(self):
+        (period,) = unstated("How many days does the company have to report it?", ["shall promptly report"])
+        assert period.en == "the length of that period" and "期限" in period.zh
+        (figure,) = unstated("How many officers must be present?", ["the officers shall show their badges"])
+        assert figure.en == "that figure"
+
     def test_any_period_answers_a_question_about_a_period(self):
         assert unstated("How many days do we have to register a guest?", ["within 24 hours of arrival"]) == []
 

@@ -609,6 +609,24 @@ class TestWhatTheDocumentsDoNotSay:
         assert "元" in " ".join(c.quote for c in answer.citations)
 
 
+class TestWhatTheDocumentsLeaveOpen:
+    @pytest.mark.parametrize(
+        "question, opening",
+        [
+            ("A foreigner in illegal residence: how many days count as 'serious'?", "The documents I hold do not state what makes a case 'serious'"),
+            ("逾期居留超过多少天才算“情节严重”？", "所收录的文件没有规定“情节严重”的认定标准"),
+        ],
+    )
+    def test_a_standard_the_law_does_not_measure_is_said_to_be_left_open(self, engine, question, opening):
+        answer = engine.answer(question, today=TODAY)
+        assert answer.outcome == "not_stated" and answer.text.startswith(opening)
+        assert "cn-exit-entry-law#78" in keys(answer)
+
+    def test_what_follows_from_the_standard_is_answered(self, engine):
+        answer = engine.answer("外国人非法居留，情节严重的，罚款多少？", today=TODAY)
+        assert answer.outcome == "answered" and "cn-exit-entry-law#78" in keys(answer)
+
+
 class TestReadingMoreForms:
     def test_traditional_characters_are_read_as_simplified(self, engine):
         answer = engine.answer("外地僱員身份認別證續期要幾多錢？", today=TODAY)

@@ -13,6 +13,7 @@ Everything here is pure.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -32,6 +33,7 @@ class Kind:
     states: tuple[re.Pattern, ...]
     units: tuple[tuple[re.Pattern, re.Pattern], ...] = ()  # (asks for this unit, states a figure of it)
     unit_names: tuple[str, ...] = ()  # the name of each unit ("period"), where the data gives one
+    unit_labels: tuple[tuple[str, str] | None, ...] = ()  # (en, zh): what is missing when a unit's figure is
     choose: bool = False  # a close provision stating this kind is quoted before the best one that does not
     unstated: bool = True  # reported as not stated when no quoted provision states it
 
@@ -44,6 +46,14 @@ class Kind:
         if named:
             return any(p.search(text) for p in named)
         return any(p.search(text) for p in self.states)
+
+    def named_by(self, question: str) -> "Kind":
+        """This kind as ``question`` names it: "how many days" asks for a period, so what is not
+        stated is the period's length, not "that figure"."""
+        for (asks, _), label in zip(self.units, self.unit_labels):
+            if label is not None and asks.search(question):
+                return dataclasses.replace(self, en=label[0], zh=label[1])
+        return self
 
 
 @lru_cache(maxsize=1)
@@ -64,6 +74,7 @@ def kinds() -> tuple[Kind, ...]:
                 unstated=bool(record.get("unstated", True)),
                 units=tuple((re.compile(u["asks"], re.I), re.compile(u["states"], re.I)) for u in record.get("units", [])),
                 unit_names=tuple(u.get("name", "") for u in record.get("units", [])),
+                unit_labels=tuple((u["en"], u["zh"]) if "en" in u else None for u in record.get("units", [])),
             )  # fmt: skip
         )
     return tuple(out)
@@ -150,9 +161,9 @@ def asked(question: str) -> list[Kind]:
 
 
 def unstated(question: str, texts: Iterable[str]) -> list[Kind]:
-    """The kinds of fact asked for that none of ``texts`` states."""
+    """The kinds of fact asked for that none of ``texts`` states, each named as the question asks it."""
     texts = list(texts)
-    return [k for k in asked(question) if k.unstated and not any(k.stated_in(t, question) for t in texts)]
+    return [k.named_by(question) for k in asked(question) if k.unstated and not any(k.stated_in(t, question) for t in texts)]
 
 
 def not_stated_line(missing: list[Kind], lang: Lang) -> str:

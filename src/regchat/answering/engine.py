@@ -25,7 +25,7 @@ from ..gists import load_gists
 from ..links import load_links
 from ..settings import Settings, get_settings
 from ..tokens import tokenize
-from .asked import asked, linked_kinds, not_answered, tells_a_breach, asks_for_limit, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask
+from .asked import GENERIC, asked, linked_kinds, not_answered, tells_a_breach, asks_for_limit, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask
 from .clarify import compare_actions, compose_clarification, merge_drafts
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
 from .dates import READINGS, RoledDate, dates_in, describe_date_problem, load_role_cues
@@ -54,6 +54,7 @@ from .offline import (
 )
 from .cards import Card, unclear_card, which_card_line
 from .loose_terms import Measure, unclear_measure, which_measure_line
+from .open_terms import left_open
 from .questions import Reading, corrected_question, date_for, dated_roles, names_both_places, place_of, asking_clauses, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import ScopeDecision, governs_citizens, has_domain_words, judge_scope, names_a_citizen, refusal, warm_up
@@ -1219,7 +1220,11 @@ def _say_what_is_not_stated(reading: Reading, draft: Draft) -> Draft:
     texts = _answering_texts(draft)
     # What is asked is read in the clauses that ask: wages the story mentions ("the company owes
     # its workers' wages; may he be stopped from leaving?") are not a question about wages.
-    missing = unstated(asking_clauses(asking_sentences(reading.question)), texts)
+    asking = asking_clauses(asking_sentences(reading.question))
+    # ... and a standard the quoted provisions use without measuring it, asked how far it goes
+    # ("how many days of overstay make it serious?"), is said to be left open
+    opened = left_open(asking, texts)  # (which says itself what figure is missing)
+    missing = [k for k in unstated(asking, texts) if not (opened and k.name == GENERIC)] + opened
     if not missing:
         first, sources = _first_line(reading, draft)
         if first:

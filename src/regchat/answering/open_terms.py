@@ -1,0 +1,75 @@
+"""Standards the documents set without measuring them.
+
+The Law fines an overstay per day "where the circumstances are serious" (情节严重) but never says
+how many days make it serious; the Regulations want an employer to report "promptly" (及时) with no
+number of days; visa-free transit runs in "specific areas" for "the prescribed time", neither given.
+A question naming such a term and asking its measure in the same sentence ("how many days count
+as serious?", 多少岁才算青年？) is answered first that the documents leave it open
+(:func:`left_open`), and then with the provisions that use it. The terms live in
+``data/open_terms.json``, each with the provisions whose text uses it.
+
+Pure: the data file is read once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable
+
+_SENTENCE = re.compile(r"(?<=[?？。！!；;])|\n|(?<=\.)\s+")
+
+
+@dataclass(frozen=True)
+class OpenTerm:
+    """A standard the documents use without measuring it; ``en``/``zh`` name what they leave open."""
+
+    name: str
+    en: str
+    zh: str
+    names: re.Pattern
+    measure: re.Pattern
+    corpus: tuple[str, ...]
+    provisions: tuple[tuple[str, int], ...]
+
+    def measure_asked(self, sentence: str) -> bool:
+        """Whether ``sentence`` names the term and asks how far it goes."""
+        return bool(self.names.search(sentence) and self.measure.search(sentence))
+
+    def used_in(self, text: str) -> bool:
+        return any(word in text for word in self.corpus)
+
+
+def _either(patterns: list[str]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+
+
+@lru_cache(maxsize=1)
+def open_terms() -> tuple[OpenTerm, ...]:
+    data = json.loads(resources.files("regchat.data").joinpath("open_terms.json").read_text(encoding="utf-8"))
+    return tuple(
+        OpenTerm(
+            name=t["name"],
+            en=t["en"],
+            zh=t["zh"],
+            names=_either(t["names"]["en"] + t["names"]["zh"]),
+            measure=_either(t["measure"]["en"] + t["measure"]["zh"]),
+            corpus=tuple(t["corpus"]),
+            provisions=tuple((doc, article) for doc, article in t["provisions"]),
+        )
+        for t in data["terms"]
+    )
+
+
+def left_open(question: str, texts: Iterable[str]) -> list[OpenTerm]:
+    """The terms whose measure a sentence of ``question`` asks and that one of ``texts`` (the quoted
+    provisions) uses: the documents leave their measure open."""
+    texts = list(texts)
+    sentences = [s for s in _SENTENCE.split(question) if s and s.strip()]
+    return [
+        term for term in open_terms()
+        if any(term.measure_asked(s) for s in sentences) and any(term.used_in(t) for t in texts)
+    ]

@@ -1,0 +1,71 @@
+"""Standards the documents set without measuring them ("serious circumstances", "promptly",
+transit in "specific areas"): a question naming one and asking how far it goes is told the
+documents leave it open, when a quoted provision uses the term; a question asking what follows
+from the term is answered as usual."""
+
+import pytest
+
+from regchat.answering.open_terms import left_open, open_terms
+
+
+def test_every_term_is_used_by_each_of_its_provisions(shipped_provisions):
+    for term in open_terms():
+        assert term.provisions, term.name
+        for doc_id, article in term.provisions:
+            provision = shipped_provisions[(doc_id, article, None)]
+            assert term.used_in(provision.all_text()), (term.name, doc_id, article)
+
+
+def test_no_provision_of_a_term_names_a_measure_for_it(shipped_provisions):
+    # what a term leaves open is not measured elsewhere in its own provision: "情节严重" is never
+    # followed by "是指" or "指…日以上" (a definition would make the line false)
+    for term in open_terms():
+        for doc_id, article in term.provisions:
+            text = shipped_provisions[(doc_id, article, None)].all_text()
+            for word in term.corpus:
+                assert f"{word}是指" not in text and f"{word}，是指" not in text, (term.name, article)
+
+
+ALL = "情节严重 及时 特定区域 永久居留 青年科技人才 勤工助学"
+
+
+@pytest.mark.parametrize(
+    "question, name",
+    [
+        ("超过多少天就算“情节严重”？9天算吗？", "serious circumstances"),
+        ("How many days of overstay count as serious? Will I just get a warning?", "serious circumstances"),
+        ("What's the threshold for a 'serious' case under Art. 78?", "serious circumstances"),
+        ("How many days does 'report promptly' give the company?", "promptly"),
+        ("Which cities allow 240-hour visa-free transit?", "visa-free transit areas"),
+        ("过境免签能在哪些城市待几天？", "visa-free transit areas"),
+        ("住满5年能申请永久居留吗？要什么条件？", "permanent residence conditions"),
+        ("With a PR card, how many days a year must I be in China?", "permanent residence conditions"),
+        ("K签证的年龄上限多少岁？", "young talents"),
+        ("Is there an age limit for the K visa?", "young talents"),
+        ("留学生勤工助学每周最多几个小时？", "work-study hours"),
+        ("How many hours a week can a student work part-time?", "work-study hours"),
+    ],
+)
+def test_asking_how_far_a_term_goes_is_left_open(question, name):
+    assert [t.name for t in left_open(question, [ALL])] == [name]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "情节严重的话罚多少钱？",  # what follows from the term, which the texts state
+        "What is the fine if the case is serious?",
+        "外国人的永久居留资格在什么情况下会被取消？",  # the term's formal name, no measure asked
+        "Can I transit through Beijing without a visa?",  # no measure asked
+        "My residence permit expires on 15 December. When must I apply?",  # no term named
+        "Serious question: which visa do I need? How many days does the embassy take?",  # term and measure in different sentences
+    ],
+)
+def test_a_question_not_asking_a_term_s_measure_is_not(question):
+    assert left_open(question, [ALL]) == []
+
+
+def test_the_line_is_said_only_when_a_quoted_provision_uses_the_term():
+    question = "How many days of overstay count as serious?"
+    assert left_open(question, ["A foreigner in illegal residence shall be given a warning."]) == []
+    assert [t.name for t in left_open(question, ["外国人非法居留的，给予警告；情节严重的，处……罚款"])] == ["serious circumstances"]
