@@ -1069,7 +1069,7 @@ _JOINED_ASK = re.compile(
 
 
 def question_parts(question: str) -> list[str]:
-    """The questions a message asks: each ending with a question mark ("Where do I apply? And
+    """The questions a message asks: each ending with a question mark ("Which office handles it? And
     what do I bring?"), each joined to another by a comma (", and where do we go?"), and a last
     one left without its mark ("…来得及吗？会不会罚款"); one part when it asks one thing."""
     marked, rest, rest_asks = _asked_pieces(question)

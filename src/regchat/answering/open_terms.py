@@ -20,6 +20,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable
 
+from .loose_terms import _either  # (one alternation of a term's patterns, as for loose words)
+
 _SENTENCE = re.compile(r"(?<=[?？。！!；;])|\n|(?<=\.)\s+")
 
 
@@ -43,13 +45,9 @@ class OpenTerm:
         return any(word in text for word in self.corpus)
 
 
-def _either(patterns: list[str]) -> re.Pattern:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
-
-
 @lru_cache(maxsize=1)
 def open_terms() -> tuple[OpenTerm, ...]:
-    data = json.loads(resources.files("regchat.data").joinpath("open_terms.json").read_text(encoding="utf-8"))
+    data = json.loads(resources.files("regchat").joinpath("data/open_terms.json").read_text(encoding="utf-8"))
     return tuple(
         OpenTerm(
             name=t["name"],
