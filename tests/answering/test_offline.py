@@ -622,6 +622,10 @@ class TestWhatTheDocumentsLeaveOpen:
         assert answer.outcome == "not_stated" and answer.text.startswith(opening)
         assert "cn-exit-entry-law#78" in keys(answer)
 
+    def test_a_standard_asked_of_in_a_sentence_telling_a_claim_is_left_open(self, engine):
+        answer = engine.answer("同事说过境免签现在能待240个小时，还能去好几个省，真的假的？", today=TODAY)
+        assert answer.outcome == "not_stated" and "特定区域" in answer.text.splitlines()[0]
+
     def test_what_follows_from_the_standard_is_answered(self, engine):
         answer = engine.answer("外国人非法居留，情节严重的，罚款多少？", today=TODAY)
         assert answer.outcome == "answered" and "cn-exit-entry-law#78" in keys(answer)

@@ -54,6 +54,8 @@ def test_asking_how_far_a_term_goes_is_left_open(question, name):
     "question",
     [
         "情节严重的话罚多少钱？",  # what follows from the term, which the texts state
+        "情节严重的话会拘留几天？",
+        "If it is serious, how many days of detention can he get?",
         "What is the fine if the case is serious?",
         "外国人的永久居留资格在什么情况下会被取消？",  # the term's formal name, no measure asked
         "Can I transit through Beijing without a visa?",  # no measure asked
@@ -69,3 +71,14 @@ def test_the_line_is_said_only_when_a_quoted_provision_uses_the_term():
     question = "How many days of overstay count as serious?"
     assert left_open(question, ["A foreigner in illegal residence shall be given a warning."]) == []
     assert [t.name for t in left_open(question, ["外国人非法居留的，给予警告；情节严重的，处……罚款"])] == ["serious circumstances"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "那我们实验室要是直接让拿K签进来的博士在这边上班、按月发工资，可以吗？",  # a doctor, not a degree asked for
+        "My wife was offered a few hours a week teaching Spanish, is that ok if it's only part-time?",  # no student, no measure asked
+    ],
+)
+def test_words_of_a_term_s_measure_told_in_passing_ask_nothing(question):
+    assert left_open(question, [ALL]) == []

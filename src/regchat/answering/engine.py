@@ -1223,7 +1223,10 @@ def _say_what_is_not_stated(reading: Reading, draft: Draft) -> Draft:
     asking = asking_clauses(asking_sentences(reading.question))
     # ... and a standard the quoted provisions use without measuring it, asked how far it goes
     # ("how many days of overstay make it serious?"), is said to be left open
-    opened = left_open(asking, texts)  # (which says itself what figure is missing)
+    # (a standard is asked about in the whole sentence that asks: "a colleague says transit now
+    # allows 240 hours, is it true?" asks of the clause that tells; and it says itself what
+    # figure is missing)
+    opened = left_open(asking_sentences(reading.question), texts)
     missing = [k for k in unstated(asking, texts) if not (opened and k.name == GENERIC)] + opened
     if not missing:
         first, sources = _first_line(reading, draft)
