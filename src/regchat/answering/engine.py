@@ -1220,14 +1220,13 @@ def _say_what_is_not_stated(reading: Reading, draft: Draft) -> Draft:
     texts = _answering_texts(draft)
     # What is asked is read in the clauses that ask: wages the story mentions ("the company owes
     # its workers' wages; may he be stopped from leaving?") are not a question about wages.
-    asking = asking_clauses(asking_sentences(reading.question))
-    # ... and a standard the quoted provisions use without measuring it, asked how far it goes
-    # ("how many days of overstay make it serious?"), is said to be left open
-    # (a standard is asked about in the whole sentence that asks: "a colleague says transit now
-    # allows 240 hours, is it true?" asks of the clause that tells; and it says itself what
-    # figure is missing)
-    opened = left_open(asking_sentences(reading.question), texts)
-    missing = [k for k in unstated(asking, texts) if not (opened and k.name == GENERIC)] + opened
+    sentences = asking_sentences(reading.question)
+    # A standard the quoted provisions use without measuring it, asked how far it goes ("how many
+    # days of overstay make it serious?"), is left open. It is read in the whole sentence that asks,
+    # not its asking clauses: "a colleague says transit allows 240 hours, is it true?" asks of the
+    # clause that tells. Its line says what figure is missing, so "that figure" is not said too.
+    opened = left_open(sentences, texts)
+    missing = [k for k in unstated(asking_clauses(sentences), texts) if not (opened and k.name == GENERIC)] + opened
     if not missing:
         first, sources = _first_line(reading, draft)
         if first:
@@ -1300,7 +1299,7 @@ def _quote_fields(quote, provision: Provision) -> dict:
 def _goes_on_with_the_matter(part: str) -> bool:
     """Whether a part of a message that asks several things names no subject of its own, asks no
     kind of fact (a penalty, an office, a fee) and no date, and tells no duty missed ("what if I
-    don't?"): "is that ok?", "会不会赶不上？", "需要满足什么条件？" go on with the matter the question
+    don't?"): "is that ok?", "会不会赶不上？", "有什么要求吗？" go on with the matter the question
     before them is about."""
     return not (has_domain_words(part) or asked(part) or asks_for_date(part) or tells_a_breach(part))
 

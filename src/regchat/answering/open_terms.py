@@ -21,8 +21,9 @@ from importlib import resources
 from typing import Iterable
 
 from .loose_terms import _either  # (one alternation of a term's patterns, as for loose words)
+from .questions import sentences_of
 
-_SENTENCE = re.compile(r"(?<=[?？。！!；;])|\n|(?<=\.)\s+")
+_SEMICOLON = re.compile(r"(?<=[；;])")  # (a semicolon ends a sentence here too: the check stays as strict)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def left_open(question: str, texts: Iterable[str]) -> list[OpenTerm]:
     """The terms whose measure a sentence of ``question`` asks and that one of ``texts`` (the quoted
     provisions) uses: the documents leave their measure open."""
     texts = list(texts)
-    sentences = [s for s in _SENTENCE.split(question) if s and s.strip()]
+    sentences = [s for sentence in sentences_of(question) for s in _SEMICOLON.split(sentence) if s.strip()]
     return [
         term for term in open_terms()
         if any(term.measure_asked(s) for s in sentences) and any(term.used_in(t) for t in texts)
