@@ -28,7 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from regchat.index import ingest  # noqa: E402
+from regchat.embeddings import canonical_spec  # noqa: E402
+from regchat.index import index_embedder, ingest  # noqa: E402
 from regchat.retrieval import Retriever, open_retriever  # noqa: E402
 from regchat.settings import Settings  # noqa: E402
 
@@ -213,6 +214,12 @@ def main(argv: list[str] | None = None) -> int:
         for spec in args.embedder:
             data_dir = args.data_dir if args.data_dir and len(args.embedder) == 1 else Path(tmp) / spec
             settings = Settings(data_dir=data_dir, corpus_dir=args.corpus, embedder=spec)
+            built_with = index_embedder(settings) if data_dir == args.data_dir else None
+            if built_with is not None and built_with != canonical_spec(spec):
+                # Never embed another index (the app's) again with this script's embedder.
+                print(f"error: the index in {data_dir} was built with {built_with}, not {spec}; "
+                      f"pass --embedder {built_with} or another --data-dir", file=sys.stderr)
+                return 2
             ingest(None, settings, progress=False)
             retriever = open_retriever(settings)
             retriever.search("warm up", k=1)

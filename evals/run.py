@@ -264,6 +264,13 @@ def settings_for(mode: str, settings: Settings | None = None) -> Settings:
     return settings
 
 
+def _embedder_used(engine, settings: Settings) -> str:
+    """The embedder the answers were retrieved with: the index's own, which may differ from the
+    setting when the index was built with another (the report says which answered)."""
+    handle = getattr(getattr(engine, "retriever", None), "handle", None)
+    return getattr(handle, "embedder_spec", None) or settings.embedder
+
+
 def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None, engine=None) -> int:
     """Run the evaluation. ``settings`` / ``engine`` replace the process's own (used by tests)."""
     args = parse_args(argv)
@@ -287,7 +294,7 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None,
         results,
         questions=str(args.questions),
         mode=args.mode,
-        embedder=effective.embedder,
+        embedder=_embedder_used(engine, effective),
         llm_model=effective.llm_model if args.mode == "llm" else None,
         limit=args.limit,
         sample=args.sample,

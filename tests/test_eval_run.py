@@ -77,6 +77,25 @@ def test_the_report_carries_every_documented_key(smoke_report):
         assert row["latency_ms"] > 0
 
 
+def test_the_report_names_the_embedder_the_index_was_built_with(smoke_report, shipped_settings):
+    _, out = smoke_report
+    report = json.loads(out.read_text(encoding="utf-8"))
+    from regchat.index import index_embedder
+
+    assert report["meta"]["embedder"] == index_embedder(shipped_settings)
+
+
+def test_the_retrieval_script_refuses_an_index_of_another_embedder(make_settings, capsys):
+    from regchat.index import index_embedder, ingest
+
+    settings = make_settings()  # an index built with the hashing embedder, like an app's own
+    ingest(None, settings, progress=False)
+    status = _load("retrieval").main(["--embedder", "minilm", "--data-dir", str(settings.data_dir), "--no-ablation"])
+    assert status == 2
+    assert "built with hashing, not minilm" in capsys.readouterr().err
+    assert index_embedder(settings) == "hashing"  # not embedded again
+
+
 def test_the_engine_actually_answered(smoke_report):
     """Not a report of empty answers: in-scope questions retrieved and were answered with text."""
     _, out = smoke_report

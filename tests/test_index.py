@@ -165,6 +165,14 @@ class TestIncremental:
         assert other.embedded == whole_texts + parts and len(report.updated) == 4
         assert open_index(settings).embedder_spec == "hashing-512"
 
+    def test_an_index_of_another_embedder_answers_with_its_own_and_says_so(self, make_settings, corpus_dir, caplog):
+        ingest(None, make_settings(corpus_dir=corpus_dir), progress=False)  # built with the hashing embedder
+        configured = make_settings(corpus_dir=corpus_dir, embedder="minilm")
+        with caplog.at_level("WARNING", logger="regchat.retrieval"):
+            retriever = open_retriever(configured)
+        assert retriever.embedder.spec == "hashing"  # its vectors are only comparable with its own
+        assert "built with the embedder hashing, not minilm" in caplog.text and "regchat ingest" in caplog.text
+
 
 class TestAtomic:
     def test_a_failed_ingest_leaves_the_previous_index_answering(self, settings, corpus_dir):

@@ -35,6 +35,7 @@ alone with the e5 embedder.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ import numpy as np
 from regchat.bounds import MAX_EMBED_CHARS
 from regchat.bm25 import OkapiBM25
 from regchat.documents import Hit, Provision
-from regchat.embeddings import SpecEmbeddings, get_embedder
+from regchat.embeddings import SpecEmbeddings, canonical_spec, get_embedder
 from regchat.gist_vectors import GistVectors, gist_vectors, question_vectors
 from regchat.gists import load_gists
 from regchat.index import IndexHandle, open_index
@@ -55,6 +56,8 @@ from regchat.part_questions import load_part_questions
 from regchat.parsing import ZH_NUMERAL, chinese_to_int
 from regchat.settings import Settings, get_settings
 from regchat.tokens import character_pairs, is_chinese, tokenize
+
+log = logging.getLogger(__name__)
 
 Mode = Literal["hybrid", "bm25", "dense"]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -626,6 +629,14 @@ def open_retriever(settings: Settings | None = None, *, embedder: SpecEmbeddings
     """
     settings = settings or get_settings()
     handle = open_index(settings, embedder=embedder, vectors=not settings.chroma_host)
+    if embedder is None and handle.embedder_spec != canonical_spec(settings.embedder):
+        # The index's own embedder embeds the queries (its vectors are only comparable with its own);
+        # the setting names another, so answers differ from what the setting promises: say so.
+        log.warning(
+            "the index in %s was built with the embedder %s, not %s as configured; queries use %s. "
+            "Run `regchat ingest --if-missing` to embed it with %s.",
+            settings.data_dir, handle.embedder_spec, settings.embedder, handle.embedder_spec, settings.embedder,
+        )
     embedder = embedder or get_embedder(handle.embedder_spec, cache_dir=settings.models_path)
     restated = gist_vectors(load_gists(settings.corpus_dir), handle.provisions, embedder, settings.data_dir / "gists")
     asked = question_vectors(load_part_questions(settings.corpus_dir), handle.provisions, embedder, settings.data_dir / "gists")
