@@ -25,15 +25,24 @@ from .language import Lang
 
 
 @dataclass(frozen=True)
+class Unit:
+    """One measure a kind of fact may be asked in ("how many days": a period), with what states a
+    figure of it and, where the data gives them, its name and what to call it when none is stated."""
+
+    asks: re.Pattern
+    states: re.Pattern
+    name: str = ""
+    label: tuple[str, str] | None = None  # (en, zh): "the length of that period", 具体期限
+
+
+@dataclass(frozen=True)
 class Kind:
     name: str
     en: str
     zh: str
     asks: tuple[re.Pattern, ...]
     states: tuple[re.Pattern, ...]
-    units: tuple[tuple[re.Pattern, re.Pattern], ...] = ()  # (asks for this unit, states a figure of it)
-    unit_names: tuple[str, ...] = ()  # the name of each unit ("period"), where the data gives one
-    unit_labels: tuple[tuple[str, str] | None, ...] = ()  # (en, zh): what is missing when a unit's figure is
+    units: tuple[Unit, ...] = ()
     choose: bool = False  # a close provision stating this kind is quoted before the best one that does not
     unstated: bool = True  # reported as not stated when no quoted provision states it
 
@@ -42,7 +51,7 @@ class Kind:
 
     def stated_in(self, text: str, question: str = "") -> bool:
         """Whether ``text`` states a fact of this kind (of the unit ``question`` names, if any)."""
-        named = [states for asks, states in self.units if question and asks.search(question)]
+        named = [u.states for u in self.units if question and u.asks.search(question)]
         if named:
             return any(p.search(text) for p in named)
         return any(p.search(text) for p in self.states)
@@ -50,10 +59,15 @@ class Kind:
     def named_by(self, question: str) -> "Kind":
         """This kind as ``question`` names it: "how many days" asks for a period, so what is not
         stated is the period's length, not "that figure"."""
-        for (asks, _), label in zip(self.units, self.unit_labels):
-            if label is not None and asks.search(question):
-                return dataclasses.replace(self, en=label[0], zh=label[1])
+        for unit in self.units:
+            if unit.label is not None and unit.asks.search(question):
+                return dataclasses.replace(self, en=unit.label[0], zh=unit.label[1])
         return self
+
+
+def _unit(record: dict) -> Unit:
+    label = (record["en"], record["zh"]) if "en" in record else None
+    return Unit(re.compile(record["asks"], re.I), re.compile(record["states"], re.I), record.get("name", ""), label)
 
 
 @lru_cache(maxsize=1)
@@ -63,21 +77,17 @@ def _data() -> dict:
 
 @lru_cache(maxsize=1)
 def kinds() -> tuple[Kind, ...]:
-    out = []
-    for name, record in _data()["kinds"].items():
-        out.append(
-            Kind(
-                name=name, en=record["en"], zh=record["zh"],
-                asks=tuple(re.compile(p, re.I) for p in record["asks"]),
-                states=tuple(re.compile(p, re.I) for p in record["states"]),
-                choose=bool(record.get("choose", False)),
-                unstated=bool(record.get("unstated", True)),
-                units=tuple((re.compile(u["asks"], re.I), re.compile(u["states"], re.I)) for u in record.get("units", [])),
-                unit_names=tuple(u.get("name", "") for u in record.get("units", [])),
-                unit_labels=tuple((u["en"], u["zh"]) if "en" in u else None for u in record.get("units", [])),
-            )  # fmt: skip
-        )
-    return tuple(out)
+    return tuple(
+        Kind(
+            name=name, en=record["en"], zh=record["zh"],
+            asks=tuple(re.compile(p, re.I) for p in record["asks"]),
+            states=tuple(re.compile(p, re.I) for p in record["states"]),
+            choose=bool(record.get("choose", False)),
+            unstated=bool(record.get("unstated", True)),
+            units=tuple(_unit(u) for u in record.get("units", [])),
+        )  # fmt: skip
+        for name, record in _data()["kinds"].items()
+    )
 
 
 GENERIC = "quantity"  # asked only when no more specific kind is
@@ -86,7 +96,7 @@ GENERIC = "quantity"  # asked only when no more specific kind is
 @lru_cache(maxsize=1)
 def _period_asks() -> tuple[re.Pattern, ...]:
     """The patterns that ask for a length of time: the units the data names "period"."""
-    return tuple(asks for k in kinds() for name, (asks, _) in zip(k.unit_names, k.units) if name == "period")
+    return tuple(u.asks for k in kinds() for u in k.units if u.name == "period")
 
 
 def asks_for_period(question: str) -> bool:
