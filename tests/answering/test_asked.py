@@ -369,3 +369,11 @@ def test_an_offer_made_or_signed_is_coming_to_work(question):
 def test_a_degree_course_is_coming_to_study():
     question = "Got my offer letter for a 4-year bachelor in Shanghai. Which visa type do I need? A friend says X2."
     assert visa_case(question) == VisaCase(None, "long", "study")
+
+
+def test_staying_on_once_a_permit_has_run_out_tells_a_breach_and_what_can_happen_asks_the_penalty():
+    from regchat.answering.asked import asked, tells_a_breach
+
+    question = "If my permit runs out next week and I am still here, what exactly could happen to me?"
+    assert tells_a_breach(question) and "penalty" in [k.name for k in asked(question)]
+    assert tells_a_breach("居留证过期以后人还在上海，会怎么样？")

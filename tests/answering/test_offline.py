@@ -546,17 +546,29 @@ class TestTheLawInItsOwnWords:
         assert citation.summary.startswith("A foreigner engaged in illegal employment")  # (the API keeps it)
         assert not answer.notices  # the restatement's figures pass the claim checks
 
-    def test_a_part_quoted_alone_keeps_the_summary_of_the_whole_article(self, retriever):
-        """Restating one paragraph of four leaves the others to the article's summary."""
+    def test_a_part_quoted_alone_is_restated_alone_for_an_english_reader(self, retriever):
+        """Restating one paragraph of four: an answer that restates it needs no summary of the whole
+        article (it would say the part again); a quote shown without a restatement keeps it."""
         from regchat.answering.quoting import quote_provision
 
         (article,) = retriever.lookup(60, "cn-exit-entry-law")
         first_paragraph = lambda text: 1.0 if "可以拘留审查" in text else 0.0  # noqa: E731
         part = quote_provision(article, "en", TODAY, first_paragraph)
         assert part.pinpoint == "Art. 60, para. 1" and len(part.parts) == 1
-        assert part.untranslated == "" and "a summary, not a translation" in part.notes[-1]
+        assert "a summary, not a translation" in part.notes[-1]
+        assert "this part of" in part.untranslated and "summary" not in part.untranslated
         whole = quote_provision(article, "en", TODAY, first_paragraph, whole=True)
         assert whole.untranslated and "summary" not in whole.untranslated
+
+    def test_a_chinese_reader_of_an_english_only_guide_keeps_its_chinese_summary(self, retriever):
+        from regchat.answering.quoting import quote_provision
+        from regchat.parts import split_parts
+
+        (section,) = [p for p in retriever.provisions if p.doc_id == "mo-non-resident-worker-card"
+                      and "2.1. Renewal" in p.text]  # fmt: skip
+        part = quote_provision(section, "zh", TODAY, lambda text: 1.0 if "2.1. Renewal" in text else 0.0)
+        assert part.lang == "en" and len(part.parts) < len(split_parts(section.text))
+        assert part.untranslated == "" and "中文摘要" in part.notes[-1]
 
     def test_a_chinese_reader_gets_no_english_summary(self, engine):
         answer = engine.answer("出境入境管理法第八十条是怎么规定的？", today=TODAY)
@@ -570,9 +582,11 @@ class TestTheLawInItsOwnWords:
 
     def test_an_english_reader_gets_the_gist_of_an_item_the_translation_lacks(self, engine):
         answer = engine.answer("What is China's new K visa and who is it meant for?", today=TODAY)
-        (citation,) = [c for c in answer.citations if c.article == 6]
-        assert citation.quote_lang == "zh" and "（六）K字签证" in citation.quote
-        assert "young foreign science and technology talents" in answer.text and "summary" in answer.text
+        # (Art. 6 names it, Art. 7 says what its applicants must meet: which ranks first depends on the
+        # embedder's build; either quotes its K item, and only that item)
+        (citation,) = [c for c in answer.citations if c.article in (6, 7)][:1]
+        assert citation.quote_lang == "zh" and "K字签证" in citation.quote and "R字签证" not in citation.quote
+        assert "young foreign science and technology talent" in answer.text
         assert citation.summary.startswith("Since 2025-10-01") and not answer.notices
 
     def test_a_lead_in_that_introduces_a_list_is_quoted_with_the_list(self, engine):
@@ -753,6 +767,27 @@ def test_each_question_of_a_message_is_asked_alone_with_the_story_the_message_te
     ]
     story = "Our driver, a Thai national, entered on 2026-05-04 on a Z visa."
     assert [q.alone for q in asked] == [f"{story} {q.asked}" for q in asked]
+
+
+def test_each_question_keeps_what_its_own_part_of_the_message_tells():
+    asked = each_question(
+        "Ms. Okafor joined us on 3 June with a Z visa. (1) Until when can she apply for her residence permit? "
+        "(2) Her flat lease starts on Monday, she leaves the hotel then. Who registers her at the flat?"
+    )
+    assert [q.near for q in asked] == [
+        "Ms. Okafor joined us on 3 June with a Z visa. Until when can she apply for her residence permit?",
+        "Her flat lease starts on Monday, she leaves the hotel then. Who registers her at the flat?",
+    ]
+
+
+def test_a_part_that_would_repeat_a_deadline_answered_already_is_answered_from_its_own_part(engine):
+    answer = engine.answer(
+        "Ms. Okafor joined us on 3 June with a Z visa. (1) Until when can she apply for her residence permit? "
+        "(2) Her flat lease starts on Monday, she leaves the hotel then. Who registers her at the flat, and how "
+        "soon?", today=dt.date(2026, 6, 10),
+    )  # fmt: skip
+    second = answer.text.split("(2)", 1)[1]
+    assert "See the answer to" not in second and "Art. 39" in second  # registration of where one stays
 
 
 def test_a_lead_in_and_the_list_numbers_are_not_part_of_a_question():
@@ -994,7 +1029,7 @@ def test_an_english_question_met_only_by_the_summary_of_an_untranslated_item_quo
     # summary of the new items, so the new item itself is quoted, in the official text.
     answer = engine.answer("Is there a new visa for young scientists now, and what must they submit for it?", today=TODAY)
     assert keys(answer)[0] == "cn-foreigner-entry-exit-regulations#7"
-    assert "（六）申请K字签证" in answer.text and "young foreign science and technology talents" in answer.text
+    assert "（六）申请K字签证" in answer.text and "young foreign science and technology talent" in answer.text
 
 
 # --------------------------------------------------------------------------- the part in plain words

@@ -844,3 +844,17 @@ def test_a_turn_answered_from_the_regulations_is_followed_up_even_when_its_words
 @pytest.mark.parametrize("follow", ["明白。那这种签证能待几天？", "好的，那要带什么材料？", "这类证件丢了怎么办？"])
 def test_an_acknowledgement_then_a_question_or_a_demonstrative_leans_on_the_turn_before(follow):
     assert is_follow_up(follow, "我的居留证件下个月到期，要怎么延期？")
+
+
+def test_a_title_or_a_reference_ends_no_sentence():
+    from regchat.answering.questions import sentences_of
+
+    assert sentences_of("Mr. Diallo read Art. 30 yesterday. Is he late?") == [
+        "Mr. Diallo read Art. 30 yesterday.", "Is he late?",
+    ]
+
+
+def test_the_question_alone_is_searched_too_when_a_story_is_told_apart_from_it():
+    story = "We hired her in March and she lives in Pudong with her two children. Who must report her departure?"
+    assert read_question(story, [], TODAY, []).asking_query == "Who must report her departure?"
+    assert read_question("Who must report her departure when she leaves us?", [], TODAY, []).asking_query is None

@@ -82,9 +82,18 @@ def quotable_sentences(text: str) -> list[str]:
     return parts
 
 
+# A visa named by its letter ("K visa", "Z字签证", "an X2 visa"): the letter counts as a word as rare as
+# any, so "what is the K visa?" meets the K item, not any item that says "visa".
+_VISA_LETTER = re.compile(r"(?<![A-Za-z0-9])((?:[CDFGKLMRZ]|[JQSX][12]))(?=\s*(?:visas?\b|字签证|签证))", re.I)
+
+
 def _terms(text: str) -> set[str]:
     """Words for matching sentences: stems cut to six letters ('register' ~ 'registration')."""
     return {t[:6] for t in tokenize(text)}
+
+
+def _visa_letters(text: str) -> set[str]:
+    return {m.group(1).upper() for m in _VISA_LETTER.finditer(text)}
 
 
 def lexicon_terms(question: str) -> list[str]:
@@ -165,10 +174,12 @@ class SentencePicker:
         """``score(text)``: how well a piece of text answers ``question`` (IDF-weighted shared words,
         normalised for length), for choosing the part of a provision to quote."""
         terms = _terms(question + " " + " ".join(english_terms(question)))
+        letters = _visa_letters(question)
 
         def score(text: str) -> float:
             own = _terms(text)
             weight = sum(self._idf.get(t, self._default_idf) for t in terms & own)
+            weight += self._default_idf * len(letters & _visa_letters(text)) if letters else 0.0
             return weight / (0.5 + 0.5 * len(own) / self._avg_len)
 
         return score
@@ -389,6 +400,7 @@ def compose_lookup(
         quote = quote_provision(
             p, reading.lang, day, score if fallback is None or _any_match(p, score) else fallback,
             whole=whole, sentences=SentencePicker.text_sentences, fit=(fits or {}).get(p.key),
+            restated=_restated(gists) if gists is not None else None,
         )  # fmt: skip
         draft.quotes[p.key] = quote.text
         draft.quoted[p.key] = quote
@@ -410,6 +422,16 @@ def compose_lookup(
 
 
 IN_SHORT = {"en": "In short:", "zh": "简要地说："}
+
+
+def _restated(gists: Gists):
+    """``restated(provision, part_text, lang)``: the gist of that part in ``lang`` (None if none)."""
+
+    def restated(p: Provision, part_text: str, lang: Lang) -> str | None:
+        found = gists.of(p.doc_id, p.article, p.section, part_text)
+        return found.in_lang(lang) if found is not None else None
+
+    return restated
 
 
 def in_short(p: Provision, quote: Quote, lang: Lang, gists: Gists) -> str | None:

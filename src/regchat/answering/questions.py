@@ -115,20 +115,21 @@ _SENTENCE_END = re.compile(r"(?<=[!?。！？\n])|(?<=(?<!\d)\.)|(?<=\.)(?!\d)")
 
 
 def sentences_of(text: str) -> list[str]:
-    """The sentences of ``text``; a list number's full stop ("想问三件事：1. …？2. …？") ends none."""
+    """The sentences of ``text``; a list number's full stop ("想问三件事：1. …？2. …？") ends none, nor
+    does a title's or a reference's ("Mr. Kim", "Art. 30")."""
     out: list[str] = []
     carry = ""
     for piece in (s.strip() for s in _SENTENCE_END.split(text)):
         if not piece:
             continue
         piece = f"{carry} {piece}" if carry else piece
-        carry = piece if _LIST_NUMBER_END.search(piece) else ""
+        carry = piece if _ENDS_NO_SENTENCE.search(piece) else ""
         if not carry:
             out.append(piece)
     return out + ([carry] if carry else [])
 
 
-_LIST_NUMBER_END = re.compile(r"(?:^|[\s:：])\d{1,2}\.$")
+_ENDS_NO_SENTENCE = re.compile(r"(?:^|[\s:：])\d{1,2}\.$|(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Art|para|vs)\.$", re.I)
 
 
 def asking_sentences(question: str) -> str:
@@ -337,6 +338,21 @@ class Reading:
         # No words are added here: retrieval expands the question with the bilingual lexicon itself,
         # and a Chinese question now meets the official Chinese text in its own words.
         return re.sub(r"\s+", " ", text).strip() or self.question
+
+    @property
+    def asking_query(self) -> str | None:
+        """The sentences that ask, cleaned as :attr:`standalone_query` is, when the message also
+        tells a story apart from them; None when every sentence asks. A long story can outweigh
+        its question in a search of the whole message ("we hired him in March, he lives in
+        Pudong, his wife ... : who reports his departure?"); the question alone cannot."""
+        asking = asking_sentences(self.question)
+        if asking == self.question:
+            return None
+        text = without_unaffected(_FRAMING.sub(" ", asking))
+        for found in self.dates:
+            text = text.replace(found.text, " ")
+        text = re.sub(r"\s+", " ", text).strip()
+        return text if text and text != self.standalone_query else None
 
     @property
     def search_query(self) -> str:
