@@ -546,17 +546,15 @@ class TestTheLawInItsOwnWords:
         assert citation.summary.startswith("A foreigner engaged in illegal employment")  # (the API keeps it)
         assert not answer.notices  # the restatement's figures pass the claim checks
 
-    def test_a_part_quoted_alone_is_restated_alone_for_an_english_reader(self, retriever):
-        """Restating one paragraph of four: an answer that restates it needs no summary of the whole
-        article (it would say the part again); a quote shown without a restatement keeps it."""
+    def test_a_part_quoted_alone_keeps_the_summary_of_the_whole_article(self, retriever):
+        """Restating one paragraph of four leaves the others to the article's summary."""
         from regchat.answering.quoting import quote_provision
 
         (article,) = retriever.lookup(60, "cn-exit-entry-law")
         first_paragraph = lambda text: 1.0 if "可以拘留审查" in text else 0.0  # noqa: E731
         part = quote_provision(article, "en", TODAY, first_paragraph)
         assert part.pinpoint == "Art. 60, para. 1" and len(part.parts) == 1
-        assert "a summary, not a translation" in part.notes[-1]
-        assert "this part of" in part.untranslated and "summary" not in part.untranslated
+        assert part.untranslated == "" and "a summary, not a translation" in part.notes[-1]
         whole = quote_provision(article, "en", TODAY, first_paragraph, whole=True)
         assert whole.untranslated and "summary" not in whole.untranslated
 

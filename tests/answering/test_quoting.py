@@ -48,12 +48,3 @@ def test_a_close_second_is_quoted_too():
     fit = {(1, None): 0.70, (2, None): 0.89, (3, None): 0.90}
     assert pick_parts(PARTS, words, fit) == [PARTS[1], PARTS[2]] and SECOND_PART < 1
 
-
-def test_a_part_is_rated_by_its_restatement_where_its_own_words_miss():
-    """An English question about a text only in Chinese meets its parts in their plain restatements."""
-    parts = [Part(1, 1, "（一）被判处刑罚尚未执行完毕的"), Part(1, 3, "（三）拖欠劳动者的劳动报酬的")]
-    restated = {parts[0].text: "has not finished serving a criminal sentence",
-                parts[1].text: "owes workers their pay"}
-    words = shared("workers", "pay")
-    assert pick_parts(parts, words) == []  # no word of the question in the Chinese text
-    assert pick_parts(parts, words, restated=lambda p: restated[p.text]) == [parts[1]]

@@ -400,7 +400,6 @@ def compose_lookup(
         quote = quote_provision(
             p, reading.lang, day, score if fallback is None or _any_match(p, score) else fallback,
             whole=whole, sentences=SentencePicker.text_sentences, fit=(fits or {}).get(p.key),
-            restated=_restated(gists) if gists is not None else None,
         )  # fmt: skip
         draft.quotes[p.key] = quote.text
         draft.quoted[p.key] = quote
@@ -422,16 +421,6 @@ def compose_lookup(
 
 
 IN_SHORT = {"en": "In short:", "zh": "简要地说："}
-
-
-def _restated(gists: Gists):
-    """``restated(provision, part_text, lang)``: the gist of that part in ``lang`` (None if none)."""
-
-    def restated(p: Provision, part_text: str, lang: Lang) -> str | None:
-        found = gists.of(p.doc_id, p.article, p.section, part_text)
-        return found.in_lang(lang) if found is not None else None
-
-    return restated
 
 
 def in_short(p: Provision, quote: Quote, lang: Lang, gists: Gists) -> str | None:

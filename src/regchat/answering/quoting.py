@@ -53,7 +53,7 @@ class Quote:
     official_pieces: list[str] = field(default_factory=list)  # the same part in the official text in force
     reader_lang: str = ""  # the language of the question, when the quote is in another
     parts: list[str] = field(default_factory=list)  # the authoritative text of each part quoted
-    untranslated: str = ""  # the last of ``notes`` without its summary, for an answer that restates ``parts``
+    untranslated: str = ""  # the last of ``notes`` without its summary, when ``parts`` are all the provision has
 
     @property
     def text(self) -> str:
@@ -76,15 +76,8 @@ PART_FIT = 0.5  # the share of its words' rating a part loses when its questions
 FIT_SPAN = 0.05  # a difference in cosine on the embedder's scale that tells one part from another
 
 
-def pick_parts(
-    parts: list[Part], score, fit: Mapping[tuple[int, int | None], float] | None = None, restated=None
-) -> list[Part]:
+def pick_parts(parts: list[Part], score, fit: Mapping[tuple[int, int | None], float] | None = None) -> list[Part]:
     """The part that answers best (and a close second); ``score(text)`` rates a part's text.
-
-    ``restated(part)``: the part in plain words in the reader's language (None where there is none).
-    When no part shares a word with the question, the parts are rated by their restatements: an
-    English question meets the official Chinese text of an article without a translation only there
-    ("unpaid wages" is item (3) of a list of exit bans).
 
     With ``fit`` (per (paragraph, item), how close the question comes to that part's questions in
     users' words), a part whose questions come less close than the closest part's loses up to
@@ -94,8 +87,6 @@ def pick_parts(
     if not parts:
         return []
     rating = [score(p.text) for p in parts]
-    if max(rating) <= 0 and restated is not None:
-        rating = [score(said) if (said := restated(p)) else 0.0 for p in parts]
     if max(rating) <= 0:
         return []
     known = {(p.paragraph, p.item): fit[(p.paragraph, p.item)] for p in parts if fit and (p.paragraph, p.item) in fit}
@@ -122,14 +113,12 @@ def quote_provision(
     whole: bool = False,
     sentences=None,
     fit: Mapping[tuple[int, int | None], float] | None = None,
-    restated=None,
 ) -> Quote:
     """The quote of ``provision`` for a reader of ``lang`` about ``day``.
 
     ``score(text) -> float`` rates how well a piece answers the question (0: not at all);
     ``sentences(text) -> list[str]`` cuts a long paragraph into quotable sentences; ``fit``, how
-    close the question comes to each part's questions in users' words (``pick_parts``);
-    ``restated(provision, part_text, lang)``, the plain restatement of a part of the official text.
+    close the question comes to each part's questions in users' words (``pick_parts``).
     """
     full = provision
     provision = provision.as_of(day)
@@ -170,10 +159,7 @@ def quote_provision(
     parts = split_parts(text)
     paragraphs = max((p.paragraph for p in parts), default=1)
     limit = PARAGRAPH_CHARS["zh" if in_lang == "zh" else "en"]
-    # (a part in the reader's own language is rated on its own words: a restatement repeats the
-    # lead-in's subject in each item, 由公安部取消其永久居留资格, and would split a list the question asks for)
-    said = (lambda part: restated(provision, part.text, lang)) if restated is not None and in_lang != lang else None
-    chosen = [] if whole else new_only or pick_parts(parts, score, fit, said)
+    chosen = [] if whole else new_only or pick_parts(parts, score, fit)
     listed = len(chosen) == 1 and chosen[0].item is None and any(p.lead == chosen[0].text for p in parts)
     asked_parts = list(chosen)
     if listed:
@@ -231,10 +217,7 @@ def quote_provision(
         quote.notes.append(upcoming_note(provision, upcoming.in_force, day, lang))
     if in_lang != lang:
         quote.notes.append(untranslated_note(provision, lang, " ".join(quote.pieces), part=bool(quote.pinpoint)))
-        # Restated where the answer restates its parts: when they are all the provision has, or for an
-        # English reader (the summary of the whole article would say the part again, and bury it; a
-        # Chinese reader of an English-only guide keeps it: it is the section's only Chinese text).
-        if _covers(asked_parts, parts) or lang == "en":
+        if _covers(asked_parts, parts):  # the whole provision is restated
             quote.untranslated = untranslated_note(provision, lang, " ".join(quote.pieces),
                                                    part=bool(quote.pinpoint), summary=False)
     return quote
