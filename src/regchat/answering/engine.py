@@ -15,7 +15,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from ..deadlines import calendar_for, compute_deadline, describe_day, get_rule, load_rules
@@ -931,8 +931,7 @@ class Engine:
             return hits
         scored = [h.model_copy(update={"score": h.score * CITIZENS_DISCOUNT}) if h.provision.key in theirs else h
                   for h in hits]  # fmt: skip
-        ranked = sorted(scored, key=lambda h: -h.score)
-        return [h.model_copy(update={"rank": i}) for i, h in enumerate(ranked, 1)]
+        return _reranked(scored)
 
     def _governs_citizens(self, provision: Provision) -> bool:
         official = provision.official_text()
@@ -942,14 +941,12 @@ class Engine:
         """Retrieve for the question; a follow-up also with the turn it follows, best score per provision."""
         hits = self.retriever.search(reading.search_query, k=TOP_K)
         if not reading.follow_up:
-            if reading.asking_query:
+            if asking := reading.asking_query:
                 # A story told apart from the question: a provision found by the question alone counts
                 # nearly as much as one the whole message finds (each provision keeps its better score).
                 alone = [h.model_copy(update={"score": h.score * ASKING_ALONE})
-                         for h in self.retriever.search(reading.asking_query, k=TOP_K)]  # fmt: skip
-                best = _best_of(hits, alone)
-                ranked = sorted(best.values(), key=lambda h: -h.score)[:TOP_K]
-                hits = [h.model_copy(update={"rank": i}) for i, h in enumerate(ranked, 1)]
+                         for h in self.retriever.search(asking, k=TOP_K)]  # fmt: skip
+                hits = _reranked(_best_of(hits, alone).values(), TOP_K)
             return self._with_the_conversations_place(reading, hits)
         if reading.carried_subject:
             # The question names no subject of its own ("And which papers does that take?"):
@@ -958,21 +955,18 @@ class Engine:
             pair = f"{reading.standalone_query} {reading.carried_subject}"
             best = _averaged(self.retriever.search(reading.search_query, k=2 * TOP_K),
                              self.retriever.search(pair, k=2 * TOP_K))  # fmt: skip
-            ranked = sorted(best.values(), key=lambda h: -h.score)[:TOP_K]
-            return [h.model_copy(update={"rank": i}) for i, h in enumerate(ranked, 1)]
+            return _reranked(best.values(), TOP_K)
         # The question's own words count a little more than the turn it follows; a provision the
         # answer before cited, which the question's own words also reach, a little more again: the
         # conversation is about it ("这种签证能待多少天？" after an answer on port visas).
-        best = {h.provision.key: h.model_copy(update={"score": h.score * FOLLOW_UP_DISCOUNT}) for h in hits}
-        for h in self.retriever.search(reading.standalone_query, k=2 * TOP_K):
-            if reading.cited_before(h.provision.doc_id, h.provision.article):
-                h = h.model_copy(update={"score": h.score * ANSWERED_BOOST})
-            elif h.rank > TOP_K:
-                continue
-            if h.provision.key not in best or h.score > best[h.provision.key].score:
-                best[h.provision.key] = h
-        ranked = sorted(best.values(), key=lambda h: -h.score)[:TOP_K]
-        return [h.model_copy(update={"rank": i}) for i, h in enumerate(ranked, 1)]
+        earlier = [h.model_copy(update={"score": h.score * FOLLOW_UP_DISCOUNT}) for h in hits]
+        own = [
+            h.model_copy(update={"score": h.score * ANSWERED_BOOST})
+            if reading.cited_before(h.provision.doc_id, h.provision.article) else h
+            for h in self.retriever.search(reading.standalone_query, k=2 * TOP_K)
+            if h.rank <= TOP_K or reading.cited_before(h.provision.doc_id, h.provision.article)
+        ]
+        return _reranked(_best_of(earlier, own).values(), TOP_K)
 
     def _with_the_conversations_place(self, reading: Reading, hits: list[Hit]) -> list[Hit]:
         """A message that names no place, in a conversation about one (Macao), searched where the
@@ -1324,6 +1318,12 @@ def _goes_on_with_the_matter(part: str) -> bool:
     don't?"): "is that ok?", "会不会赶不上？", "有什么要求吗？" go on with the matter the question
     before them is about."""
     return not (has_domain_words(part) or asked(part) or asks_for_date(part) or tells_a_breach(part))
+
+
+def _reranked(hits: Iterable[Hit], most: int | None = None) -> list[Hit]:
+    """``hits`` best score first (at most ``most``), their ranks numbered anew."""
+    ranked = sorted(hits, key=lambda h: -h.score)[:most]
+    return [h.model_copy(update={"rank": i}) for i, h in enumerate(ranked, 1)]
 
 
 def _best_of(first: Sequence[Hit], second: Sequence[Hit]) -> dict[str, Hit]:

@@ -331,13 +331,17 @@ class Reading:
     def standalone_query(self) -> str:
         """The question alone, dates and the words that frame the message ("HR question:",
         "customer asks:", 想问一下) left out: they only add noise to retrieval."""
-        # (and the documents it says are safe: "passport is safe at home")
-        text = without_unaffected(_FRAMING.sub(" ", self.question))
-        for found in self.dates:
-            text = text.replace(found.text, " ")
         # No words are added here: retrieval expands the question with the bilingual lexicon itself,
         # and a Chinese question now meets the official Chinese text in its own words.
-        return re.sub(r"\s+", " ", text).strip() or self.question
+        return self._searched(self.question) or self.question
+
+    def _searched(self, text: str) -> str:
+        """``text`` as retrieval reads it: without the words that frame the message, the documents
+        it says are safe ("passport is safe at home") and the question's dates."""
+        text = without_unaffected(_FRAMING.sub(" ", text))
+        for found in self.dates:
+            text = text.replace(found.text, " ")
+        return re.sub(r"\s+", " ", text).strip()
 
     @property
     def asking_query(self) -> str | None:
@@ -348,10 +352,7 @@ class Reading:
         asking = asking_sentences(self.question)
         if asking == self.question:
             return None
-        text = without_unaffected(_FRAMING.sub(" ", asking))
-        for found in self.dates:
-            text = text.replace(found.text, " ")
-        text = re.sub(r"\s+", " ", text).strip()
+        text = self._searched(asking)
         return text if text and text != self.standalone_query else None
 
     @property
