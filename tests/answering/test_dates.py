@@ -57,12 +57,18 @@ TODAY = dt.date(2026, 11, 22)
         ("入境日期：２０２６年９月３日", dt.date(2026, 9, 3)),
         ("入境日期：２０２６／９／３", dt.date(2026, 9, 3)),
         ("居留证2027年7月22到期", dt.date(2027, 7, 22)),
+        ("学习类居留许可26年7月15号到期", dt.date(2026, 7, 15)),
+        ("签证27年1月3日到期", dt.date(2027, 1, 3)),
     ],
 )
 def test_each_written_form_is_found(text, expected):
     found = find_dates(text, TODAY)
     assert len(found) == 1
     assert found[0].resolve(TODAY) == expected
+
+
+def test_a_count_of_years_is_no_two_digit_year():
+    assert all(d.year != 2010 for d in find_dates("他在中国工作了10年3月2号要走", TODAY))
 
 
 def test_a_chinese_day_and_month_takes_the_year_of_the_next_such_day_for_an_expiry():

@@ -868,6 +868,16 @@ def test_each_question_gets_its_own_answer_under_its_own_words(engine):
     assert_quotes_are_true(answer, engine.retriever)
 
 
+def test_one_of_several_questions_the_documents_do_not_treat_is_said_to_be_outside_them(engine):
+    answer = engine.answer(
+        "Our chef's residence permit expires on 31 December 2026. Do we owe him severance under the labour"
+        " contract law? And by when must he apply to extend his residence permit?", today=dt.date(2026, 11, 2),
+    )  # fmt: skip
+    first, second = answer.text.split("\n\n(2) ")
+    assert "do not cover this question" in first and "Art." not in first
+    assert [(d.rule_id, d.date.isoformat()) for d in answer.deadlines] == [("law-32-extend-residence", "2026-12-01")]
+
+
 def test_several_questions_asking_no_deadline_are_answered_as_a_whole(engine):
     answer = engine.answer(
         "My husband works in Chengdu on a work-type residence permit. Which visa should I apply for to join him"

@@ -14,6 +14,7 @@ from regchat.answering.questions import (
     asks_for_date,
     asks_user_action,
     choose_rule,
+    dated_roles,
     compared_roles,
     corrected_question,
     date_for,
@@ -179,6 +180,36 @@ def test_the_asking_sentence_is_told_from_the_story():
     # "it" points back at the story: the whole question is what is asked about.
     story = "The medical certificate is dated 1 May. Until when can it be used?"
     assert asking_part(story) == story
+
+
+def test_the_longest_validity_counts_only_from_a_date_said_to_be_the_issue():
+    # "valid until" is the end of a permit: five years after it is no one's answer
+    _, choice = choose("My study residence permit is valid until 31 Oct 2026. Does it stay good when I change "
+                       "universities?")
+    assert choice.rule.id != "law-30-non-work-permit-validity"
+    _, choice = choose("My work-type residence permit was issued on 2026-03-01. Until when can it be valid at most?")
+    assert choice.rule.id == "law-30-work-permit-validity"
+
+
+def test_a_permit_named_where_the_question_asks_is_no_question_of_its_longest_validity():
+    _, choice = choose("我的工作类居留证件有效期到2026年12月31号，公司打算12月中旬再去续，来得及吗？")
+    assert choice.rule.id == "law-32-extend-residence"
+
+
+def test_a_date_of_nothing_said_counts_no_rule_when_the_question_asks_what_to_do():
+    _, choice = choose("昨天在火车上包被偷了，护照和居留许可都在里面。现在该怎么办？先去哪里？")
+    assert choice.rule is None or choice.event is None
+    # asked for a date, the same words leave the date to a rule that may take it
+    reading, _ = choose("昨天在火车上包被偷了，护照和居留许可都在里面。最晚哪天要去补办？")
+    assert [r.role for r in dated_roles(reading)] == [None]
+
+
+def test_a_statement_of_what_happened_is_no_asking_sentence():
+    # "过期了" tells what happened; the question that follows asks
+    assert asking_part("她的居留许可去年过期了两天。罚款最晚哪天要交？") == "罚款最晚哪天要交？"
+    assert asking_part("My visa expired last week. When do I have to leave?") == "When do I have to leave?"
+    # a validity named stays part of what is asked: the question after it may ask of it
+    assert "入境有效期" in asking_part("签证上的入境有效期到2027年1月9日，航班当天晚上落地，入境还来得及吗？")
 
 
 def _turns(first: str):
@@ -812,10 +843,12 @@ class TestAFollowUpIsReadWithItsConversation:
         assert choice.rule.id == "law-30-residence-permit"
         assert event_date(reading, choice.rule)[1] == dt.date(2026, 6, 10)
 
-    def test_without_that_answer_the_earlier_question_s_words_leave_the_choice_open(self):
-        # (it named the work-type permit, whose longest validity counts from its issue)
-        _, choice = self.ask_again(None)
-        assert choice.rule is None and "law-30-residence-permit" in [c.id for c in choice.candidates]
+    def test_without_that_answer_a_permit_the_earlier_question_named_asks_no_longest_validity(self):
+        # (it named the work-type permit, whose longest validity counts from its issue: a name, not a
+        # question of how long the permit may be valid; her husband's entry date starts his own 30 days)
+        reading, choice = self.ask_again(None)
+        assert choice.rule.id == "law-30-residence-permit"
+        assert event_date(reading, choice.rule)[1] == dt.date(2026, 6, 10)
 
     @pytest.mark.parametrize(
         "first, follow",

@@ -20,6 +20,7 @@ from regchat.answering.scope import (
     has_subject,
     judge_scope,
     off_topic,
+    off_topic_question,
     refusal,
     without_foreign_subjects,
 )
@@ -246,6 +247,14 @@ class TestNationalityAndForeignMatters:
 
     @pytest.mark.parametrize("question", ["Is a Q1 visa needed for family reunion?", "J2签证怎么申请？", "X1 visa: how long?"])
     def test_the_visa_letters_china_issues_are_chinas(self, question):
+        assert foreign_matters(question) == []
+
+    @pytest.mark.parametrize("question", [
+        "下周带新请的印尼姐姐去出入境事务厅办外地雇员身份认别证，要带什么？",
+        "旅行团的签证能在口岸办吗，还是要提前在俄罗斯那边的使馆办？",
+        "我们的菲律宾阿姨去办签证要带什么？",
+    ])
+    def test_a_person_or_an_embassy_a_country_describes_is_no_matter_of_that_country(self, question):
         assert foreign_matters(question) == []
 
     def test_a_place_name_that_is_an_ordinary_word_of_the_corpus_is_a_place_only_as_a_proper_noun(self):
@@ -649,6 +658,22 @@ def test_a_question_naming_no_subject_after_a_statement_or_first_asks_about_the_
     # first, before the off-topic question: about the card the story names
     assert in_scope("My blue card got torn. How much is a new one and how soon do I get it? Can I apply online "
                     "so I need not take a day off?", top_score=HIGH)
+
+
+def test_a_question_naming_no_subject_after_an_off_topic_claim_asks_about_that_claim():
+    assert not in_scope("I live in Dali on a family reunion residence permit. My cousin says anyone here over half a "
+                        "year must pay income tax on a foreign pension. Is that right? How much would it be?",
+                        top_score=HIGH)
+    # a claim about a governed subject keeps the question in scope
+    assert in_scope("I live in Dali on a family reunion residence permit. My cousin says it must be renewed a month "
+                    "before it runs out. Is that right?", top_score=HIGH)
+
+
+def test_one_of_several_questions_asking_only_an_off_topic_subject_is_said_to_be_outside():
+    note = off_topic_question("Do we also owe him severance under the labour contract law?")
+    assert note is not None and note["en"].startswith("The documents I hold do not cover this question.")
+    assert off_topic_question("Can his employer pay his salary before the work permit is issued?") is None
+    assert off_topic_question("By when must he renew his residence permit?") is None
 
 
 def test_leaving_the_country_as_people_say_it_is_exit():

@@ -85,7 +85,8 @@ def zh_number(text: str) -> int | None:
 
 _ZH_NUM = r"[0-9零〇一二两三四五六七八九十百]+"
 _ZH_SMALL = r"[0-9零〇一二两三四五六七八九十]{1,3}"  # a month or a day: 4, 12, 四, 十二, 三十一
-_ZH_YEAR = r"(?:\d{4}|[零〇一二三四五六七八九]{4})"  # 2026, 二〇二六, 二零二六
+# 2026, 二〇二六, 二零二六, and as a year is often written, 26 (26年7月15号); not a count of years (工作了10年)
+_ZH_YEAR = r"(?:\d{4}|(?<![\d了满近约多第过])\d{2}|[零〇一二三四五六七八九]{4})"
 
 # Full-width digits and separators read as their ASCII twins (same length: offsets stay true).
 _WIDE = str.maketrans("０１２３４５６７８９／－．", "0123456789/-.")

@@ -57,7 +57,10 @@ from .loose_terms import Measure, unclear_measure, which_measure_line
 from .open_terms import left_open
 from .questions import Reading, corrected_question, date_for, dated_roles, names_both_places, place_of, asking_clauses, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
-from .scope import ScopeDecision, governs_citizens, has_domain_words, judge_scope, names_a_citizen, refusal, warm_up
+from .scope import (
+    ScopeDecision, governs_citizens, has_domain_words, judge_scope, names_a_citizen, off_topic_question, refusal,
+    warm_up,
+)
 
 log = logging.getLogger(__name__)
 
@@ -373,6 +376,10 @@ class Engine:
         def read(text: str) -> Reading:
             return read_question(text, history, reading.today, self.retriever.provisions)
 
+        if (outside := off_topic_question(question.asked)) is not None:
+            # "Do we owe him severance?" beside "and when must his permit be renewed?": no quote of the
+            # story's provisions answers a question the documents do not treat
+            return Draft(outside[reading.lang], outcome="outside")
         if earlier and earlier[-1].cited and _goes_on_with_the_matter(question.near or question.asked):
             # ("…, is that ok?"): more of what the answer before quoted, or "see above"; a search of
             # the story would only find some other provision

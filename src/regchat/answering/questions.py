@@ -110,6 +110,26 @@ _DEADLINE_ASK = re.compile(  # English words bounded by non-letters: "是不是l
 
 _WHAT_TO_DO = re.compile(rf"{_WHAT_TO_DO_EN}|{_WHAT_TO_DO_ZH}", re.I)
 
+# Words of _DEADLINE_ASK that also tell what happened in a statement ("签证上周过期了", "my visa
+# expired last week"): a clause without a question mark asks with them only beside a word that asks. (A
+# validity named, "入境有效期到1月9日", stays asked about: the question that follows may ask of it.)
+_STATE_WORDS = re.compile(
+    r"(?<![a-z])(?:expired|overdue|missed)(?![a-z])|过期了|超期了|逾期了|晚了",
+    re.I,
+)
+_ASKS_WITH_STATE = re.compile(r"多久|多长时间|多少|几[个天日号月]|什么|哪|吗|是否|\b(?:how|what|which|when|whether)\b", re.I)
+
+
+def clause_asks_a_date(clause: str) -> bool:
+    """Whether a clause asks for a date or what to do: its question mark, or a word of
+    ``_DEADLINE_ASK`` that asks; a word that may only tell what happened ("expired", 过期了) asks
+    in a clause without a question mark only beside a word that asks ("过期了多久")."""
+    if clause.endswith(("?", "？")):
+        return True
+    if _DEADLINE_ASK.search(_STATE_WORDS.sub(" ", clause)):
+        return True
+    return bool(_STATE_WORDS.search(clause) and _ASKS_WITH_STATE.search(clause))
+
 
 _SENTENCE_END = re.compile(r"(?<=[!?。！？\n])|(?<=(?<!\d)\.)|(?<=\.)(?!\d)")
 
@@ -823,7 +843,14 @@ def rule_roles(rule: RuleLike) -> tuple[str, ...]:
 
 def dated_roles(reading: Reading) -> list[RoledDate]:
     """The dates the rule may count from: the question's, or for a follow-up that reuses
-    the turn it follows, that turn's."""
+    the turn it follows, that turn's. A date whose words do not say what it is of is one only
+    when the question asks for a date: "my wallet went missing on the train on Monday; how do I
+    get new papers?" dates the loss, no rule's event. (A follow-up goes on with the question before
+    it: "Nov 3", replying to "which day?", is the date that question asked for.)"""
+    if reading.roles and not reading.follow_up and not asks_for_date(asking_sentences(reading.question)):
+        told = [r for r in reading.roles if r.role is not None]
+        if len(told) < len(reading.roles):
+            return dated_roles(dataclasses.replace(reading, roles=told))
     if reading.roles:
         # a follow-up asking for a date keeps the earlier turn's dates of roles it gives none of ("my
         # permit runs to 30 April" ... "and if I only come back on 3 May, by when must I act?")
@@ -1247,7 +1274,7 @@ def asking_clauses(question: str) -> str:
     clauses = clauses_of(question)
     asking = [
         c for c in clauses
-        if c.endswith(("?", "？")) or _DEADLINE_ASK.search(c) or _INTERROGATIVE.search(c) or _INVERTED.match(c)
+        if clause_asks_a_date(c) or _INTERROGATIVE.search(c) or _INVERTED.match(c)
     ]
     return question if not asking or len(asking) == len(clauses) else " ".join(asking)
 
@@ -1285,7 +1312,7 @@ def asking_part(question: str) -> str:
     """The clauses of ``question`` that ask (ending with a question mark, or with words asking
     for a date); the whole question when none or all do. An aside in brackets does not ask."""
     sentences = clauses_of(_ASIDE.sub(" ", question))
-    asks = [i for i, s in enumerate(sentences) if s.endswith(("?", "？")) or _DEADLINE_ASK.search(s)]
+    asks = [i for i, s in enumerate(sentences) if clause_asks_a_date(s)]
     if not asks or len(asks) == len(sentences):
         return question
     asking: list[str] = []
@@ -1465,7 +1492,10 @@ def rule_evidence(
             kind_named=bool(named_kind and named_kind in rule.doc_id),
             # Counting back from a date is right only when it is the end: a date whose words do
             # not say what it is (more often a start) is not taken as an expiry.
-            datable=date is not None and (date.role is not None or rule.kind != "before_expiry"),
+            # Nor is a longest period counted on from a date read first as an end ("valid until 31
+            # October" is no issue date, and five years after it is no one's answer).
+            datable=date is not None and (date.role is not None or rule.kind != "before_expiry")
+            and not (rule.kind == "maximum" and date.role in _END_ROLES),
             role_unique=role_counts[rule_role(rule)] == 1,
             timeliness=_timeliness(rule, date, roled) if asks_in_time else 0.0,
             # (a carried follow-up has its article's weight already: only a quoted phrase adds)
@@ -1489,6 +1519,9 @@ def rule_evidence(
         # authority's deadlines are no answer, unless the sentence that asks names them.
         out = {rid: e for rid, e in out.items() if e.timeliness >= 0 or e.asked_keywords > 0}
     return out
+
+
+_END_ROLES = frozenset({"expiry", "visa_validity", "enter_before"})  # a date that ends something
 
 
 def _fit(told: set[str], wanted: set[str]) -> float:

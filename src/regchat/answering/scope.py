@@ -84,6 +84,8 @@ _FOREIGN_MATTER_ZH = r"(?:签证|工签|工作许可|工作准证|准证|居留|
 # 挪威员工的工作许可: the permit is the employee's).
 _NOT_A_MATTER_ZH = (
     r"护照|護照|籍|人|公民|居民|身份证|持|有|拿|用|的|员工|雇员|同事|朋友|学生|家属|配偶|子女|孩子|妻子|丈夫"
+    # a person the place describes (印尼姐姐, 菲律宾佣工, 韩国工程师), who goes somewhere (…去出入境大楼)
+    r"|姐姐|哥哥|妹妹|弟弟|工人|佣|保姆|阿姨|工程师|老师|厨师|司机|客人|游客|船员|太太|先生|小孩|儿子|女儿|父母|老公|老婆|去|到"
     # China's own matter in between: 在美国办中国签证, 在美国申请Z字签证
     r"|中国|中國|华|華|澳门|澳門|[CDFGJLMQRSXZ]"
 )
@@ -138,7 +140,11 @@ _TRAVEL_BEFORE_ZH = re.compile(rf"{_TRAVEL_ZH}$")
 _FROM_BEFORE_ZH = re.compile(r"[从自由經经]$")  # 从墨西哥入境: Mexico is where the trip starts
 # 在德国办签证: Germany is where a visa is applied for (China's, at its embassy there), not Germany's visa.
 _AT_BEFORE_ZH = re.compile(r"在$")
-_APPLYING_ZH = re.compile(r"^的?(?:[^\s，。？！、；,.?!;]{0,2}?)(?:办理|申办|办|申请|递交|签)")
+# (在法国那边的领馆办, 在德国的中国使馆申请: China's embassy or consulate there)
+_APPLYING_ZH = re.compile(
+    r"^(?:那边|那里|当地)?的?(?:中国|我国)?(?:大使馆|使馆|领馆|领事馆|总领馆|签证中心)?"
+    r"(?:[^\s，。？！、；,.?!;]{0,2}?)(?:办理|申办|办|申请|递交|签)"
+)
 # 在新加坡旅游超期停留: a stay or a trip in another place is that place's matter (work or study there is often
 # only who the asker is: 在新加坡工作, with a question about a Chinese permit);
 # 申请香港的…, 办日本的…: what is applied for there is too.
@@ -541,6 +547,21 @@ def off_topic_note(text: str) -> dict[str, str] | None:
     }
 
 
+def off_topic_question(text: str) -> dict[str, str] | None:
+    """For one of a message's several questions: the line saying the documents do not treat it, when
+    its own words name an off-topic subject and no subject the regulations govern ("Do we owe him
+    severance?" beside a question on his residence permit). None when it is the documents' matter."""
+    if not off_topic(text) or _asked_subject(text):
+        return None
+    note = off_topic_note(text)
+    if note is None:
+        return None
+    return {lang: f"{_OUTSIDE_PART[lang]}{note[lang]}" for lang in ("en", "zh")}
+
+
+_OUTSIDE_PART = {"en": "The documents I hold do not cover this question. ", "zh": "所收录的文件不涉及这一问题。"}
+
+
 def off_topic(text: str) -> bool:
     """A subject the regulations never treat (a category of data/off_topic.json: taxes, banking ...)."""
     return bool(_off_topic().search(text))
@@ -765,19 +786,39 @@ def _every_ask_off_topic(text: str) -> bool:
     clauses = asking_clauses(text)
     if clauses == text or _asked_subject(clauses):
         return False
-    # (a question naming no subject at all right after a question about an off-topic subject and no
-    # governed one, "缴费基数怎么算？", "and where do I go for that?", asks on about that subject;
-    # anywhere else, about the story's)
     sentences = _sentences(clauses)
-    questions, before = [], ""
+    # A question naming no subject of its own ("缴费基数怎么算？", "Is that true?") asks about what comes
+    # right before it: a question on an off-topic subject and no governed one, or a claim the story tells
+    # ("my accountant says I owe tax here"); one after it naming nothing either asks on about the same.
+    questions, inherited, before_off, at = [], False, False, 0
     for q in sentences:
-        asked_off_topic = before.rstrip().endswith(("?", "？")) and off_topic(before)
-        if off_topic(q) or has_domain_words(q) or not (asked_off_topic and not _asked_subject(before)):
+        where = text.find(q.strip(), at)
+        told = [t for t in _sentences(text[at:max(where, at)]) if off_topic(t) or has_subject(t)]
+        at = max(where, at) + len(q.strip())
+        # (a claim about an off-topic subject told just before a question asking whether it holds; a story
+        # saying who asks, "I study in Nanjing on a study residence permit", leaves it asking on about the
+        # question before it)
+        claim = bool(told and off_topic(told[-1]) and not _asked_subject(told[-1]) and _ASKS_IF_SO.search(q))
+        off = before_off or claim
+        if off_topic(q) or has_domain_words(q) or not off:
             questions.append(q)
-        before = q
-    if not questions or not all(off_topic(q) for q in questions):
+            before_off = off_topic(q) and not _asked_subject(q)
+        else:
+            inherited = before_off = True
+    if not questions:
+        return inherited
+    if not all(off_topic(q) for q in questions):
         return False
     return len(sentences) > 1 or not has_subject(without_off_topic(asking_sentences(text)))
+
+
+# A question asking whether what was just said holds ("Is that true?", "是这样吗？").
+_ASKS_IF_SO = re.compile(
+    r"^\W*(?:(?:and\s+)?(?:is|was|are)\s+(?:that|this|it|he|she|they)\s+(?:really\s+)?(?:true|right|correct|so|the rule|"
+    r"the case|how it works)|(?:is\s+that\s+)?really|true)\b|是这样吗|是真的吗|真的吗|对吗|对不对|是不是这样|是不是真的|"
+    r"有这回事吗|属实吗|靠谱吗|说得对吗",
+    re.I,
+)
 
 
 def _told_only_who_asks(text: str, asking: str) -> bool:

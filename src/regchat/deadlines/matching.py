@@ -234,6 +234,7 @@ def decide(
     asked = max(ranking.candidates, key=lambda c: (asked_weight(c), c.score))
     if (
         not same_result(asked.rule, top.rule)
+        and getattr(asked.rule, "kind", "") != "maximum"
         and asked.evidence.role_fit < 0
         and top.evidence.asked_action == 0
         and asked_weight(asked) >= min_margin
@@ -242,7 +243,8 @@ def decide(
         # The sentence that asks names one rule, the date is of another rule's event
         # ("I entered on ...; when must I renew?"): which of the two is meant? (Not when the
         # top rule is the one the answer followed up computed: "and my wife? she comes on the
-        # 12th" goes on with it, whatever the earlier question named.)
+        # 12th" goes on with it, whatever the earlier question named. Nor is a longest validity asked by
+        # the permit's name: "my work-type permit is valid to 31 December; am I in time?" asks no maximum.)
         return Decision(None, "role", tuple(_distinct([asked, top])), ranking)
     named_in_asking = max(ranking.candidates, key=lambda c: (c.evidence.asked_apart, c.score))
     if (
