@@ -674,6 +674,9 @@ def test_one_of_several_questions_asking_only_an_off_topic_subject_is_said_to_be
     assert note is not None and note["en"].startswith("The documents I hold do not cover this question.")
     assert off_topic_question("Can his employer pay his salary before the work permit is issued?") is None
     assert off_topic_question("By when must he renew his residence permit?") is None
+    # the off-topic word tells why; the question is about extending a stay
+    assert off_topic_question("The doctors say she needs two more months in hospital, so can I extend by two "
+                              "months?") is None
 
 
 def test_leaving_the_country_as_people_say_it_is_exit():

@@ -549,9 +549,10 @@ def off_topic_note(text: str) -> dict[str, str] | None:
 
 def off_topic_question(text: str) -> dict[str, str] | None:
     """For one of a message's several questions: the line saying the documents do not treat it, when
-    its own words name an off-topic subject and no subject the regulations govern ("Do we owe him
-    severance?" beside a question on his residence permit). None when it is the documents' matter."""
-    if not off_topic(text) or _asked_subject(text):
+    its own words name an off-topic subject and no word of the domain ("Do we owe him severance?"
+    beside a question on his residence permit). None when it is the documents' matter, or may be:
+    "the doctors say he needs two more months: can I extend?" asks about a stay."""
+    if not off_topic(text) or _asked_subject(text) or has_domain_words(without_off_topic(text)):
         return None
     note = off_topic_note(text)
     if note is None:
