@@ -37,7 +37,8 @@ class LooseTerm:
     readings: tuple[Measure, ...]
 
 
-def _either(patterns: list[str]) -> re.Pattern:
+def any_of(patterns: list[str]) -> re.Pattern:
+    """One case-insensitive pattern matching any of ``patterns`` (a term's words, as data lists them)."""
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
 
 
@@ -47,9 +48,9 @@ def loose_terms() -> tuple[LooseTerm, ...]:
     return tuple(
         LooseTerm(
             name=t["name"],
-            loose=_either(t["loose"]["en"] + t["loose"]["zh"]),
+            loose=any_of(t["loose"]["en"] + t["loose"]["zh"]),
             readings=tuple(
-                Measure(r["en"], r["zh"], _either(r["names"]), r["doc"], int(r["article"]), tuple(r["corpus"]))
+                Measure(r["en"], r["zh"], any_of(r["names"]), r["doc"], int(r["article"]), tuple(r["corpus"]))
                 for r in t["readings"]
             ),
         )

@@ -20,7 +20,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable
 
-from .loose_terms import _either  # (one alternation of a term's patterns, as for loose words)
+from .loose_terms import any_of
 from .questions import sentences_of
 
 _SEMICOLON = re.compile(r"(?<=[；;])")  # (a semicolon ends a sentence here too: the check stays as strict)
@@ -54,8 +54,8 @@ def open_terms() -> tuple[OpenTerm, ...]:
             name=t["name"],
             en=t["en"],
             zh=t["zh"],
-            names=_either(t["names"]["en"] + t["names"]["zh"]),
-            measure=_either(t["measure"]["en"] + t["measure"]["zh"]),
+            names=any_of(t["names"]["en"] + t["names"]["zh"]),
+            measure=any_of(t["measure"]["en"] + t["measure"]["zh"]),
             corpus=tuple(t["corpus"]),
             provisions=tuple((doc, article) for doc, article in t["provisions"]),
         )
