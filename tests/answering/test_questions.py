@@ -204,6 +204,12 @@ def test_a_date_of_nothing_said_counts_no_rule_when_the_question_asks_what_to_do
     assert [r.role for r in dated_roles(reading)] == [None]
 
 
+@pytest.mark.parametrize("question", ["他的居留卡上印着到2027年1月10日，最晚哪天申请延期？", "签证上注明至2027年1月10日，能续吗？"])
+def test_what_a_card_reads_until_is_its_expiry(question):
+    reading = read_question(question, [], TODAY, [])
+    assert [r.role for r in reading.roles] == ["expiry"]
+
+
 def test_a_statement_of_what_happened_is_no_asking_sentence():
     # "过期了" tells what happened; the question that follows asks
     assert asking_part("她的居留许可去年过期了两天。罚款最晚哪天要交？") == "罚款最晚哪天要交？"
