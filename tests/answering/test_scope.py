@@ -551,13 +551,13 @@ class TestVisaCodes:
         import re as _re
         from pathlib import Path
 
-        from regchat.answering.scope import _china_visa_categories
+        from regchat.answering.scope import china_visa_codes
 
         text = (Path(__file__).resolve().parents[2] / "corpus" / "cn-foreigner-entry-exit-regulations.2025.zh.md").read_text(
             encoding="utf-8"
         )
         article_6 = text[text.index("第六条") : text.index("第七条")]
-        assert _china_visa_categories() == frozenset(_re.findall(r"([A-Z][12]?)字签证", article_6))
+        assert china_visa_codes() == frozenset(_re.findall(r"([A-Z][12]?)字签证", article_6))
 
     @pytest.mark.parametrize("question", ["How do I renew my H-1B while I stay in the US?", "Requirements for an O-1 visa?"])
     def test_a_visa_code_the_regulations_do_not_have_is_another_countrys(self, question):

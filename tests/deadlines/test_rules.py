@@ -224,10 +224,10 @@ def test_a_loose_meaning_with_a_broken_pattern_is_refused():
 
 
 def test_the_visas_a_rule_never_concerns_are_chinas_visa_letters():
-    from regchat.answering.scope import _china_visa_categories
+    from regchat.answering.scope import china_visa_codes
 
     assert set(get_rule("law-30-residence-permit").not_for_visas) == {"C", "F", "G", "L", "M", "J2", "Q2", "S2", "X2"}
-    assert all(set(r.not_for_visas) <= _china_visa_categories() for r in load_rules())
+    assert all(set(r.not_for_visas) <= china_visa_codes() for r in load_rules())
 
 
 def test_a_visa_is_usable_for_entry_until_the_end_of_its_last_day_of_validity():

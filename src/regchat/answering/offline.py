@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..documents import Deadline, Hit, Provision
 from ..gists import Gists
@@ -25,6 +26,7 @@ from .asked import asked, visa_fit_for, without_visa_letters
 from .language import WEEKDAYS_ZH, Lang, english_terms, without_denied
 from .quoting import Quote, quote_provision, version_day
 from .questions import Reading, main_subject_of_text, subject_of
+from .scope import china_visa_codes
 
 _BOTH_PLACES = re.compile(r"\bcompare\b|\bdifference\b|\bboth\b|\bversus\b|\bvs\.?\b|有什么不同|区别|比较|对比", re.I)
 _MACAO = re.compile(r"\bmaca[ou]\b|澳门", re.I)
@@ -82,9 +84,13 @@ def quotable_sentences(text: str) -> list[str]:
     return parts
 
 
-# A visa named by its letter ("K visa", "Z字签证", "an X2 visa"): the letter counts as a word as rare as
-# any, so "what is the K visa?" meets the K item, not any item that says "visa".
-_VISA_LETTER = re.compile(r"(?<![A-Za-z0-9])((?:[CDFGKLMRZ]|[JQSX][12]))(?=\s*(?:visas?\b|字签证|签证))", re.I)
+@lru_cache(maxsize=1)
+def _visa_letter() -> re.Pattern:
+    """A visa named by its letter ("K visa", "Z字签证", "an X2 visa"), one of the letters China issues:
+    the letter counts as a word as rare as any, so "what is the K visa?" meets the K item, not any
+    item that says "visa"."""
+    codes = "|".join(sorted(china_visa_codes(), key=lambda c: (-len(c), c)))
+    return re.compile(rf"(?<![A-Za-z0-9])({codes})(?=\s*(?:visas?\b|字签证|签证))", re.I)
 
 
 def _terms(text: str) -> set[str]:
@@ -93,7 +99,7 @@ def _terms(text: str) -> set[str]:
 
 
 def _visa_letters(text: str) -> set[str]:
-    return {m.group(1).upper() for m in _VISA_LETTER.finditer(text)}
+    return {m.group(1).upper() for m in _visa_letter().finditer(text)}
 
 
 def lexicon_terms(question: str) -> list[str]:

@@ -117,7 +117,7 @@ _STATE_WORDS = re.compile(
     r"(?<![a-z])(?:expired|overdue|missed)(?![a-z])|过期了|超期了|逾期了|晚了",
     re.I,
 )
-_ASKS_WITH_STATE = re.compile(r"多久|多长时间|多少|几[个天日号月]|什么|哪|吗|是否|\b(?:how|what|which|when|whether)\b", re.I)
+_HOW_LONG_ZH = re.compile(r"多久|多长时间")  # (beside the question words of _INTERROGATIVE)
 
 
 def clause_asks_a_date(clause: str) -> bool:
@@ -128,7 +128,7 @@ def clause_asks_a_date(clause: str) -> bool:
         return True
     if _DEADLINE_ASK.search(_STATE_WORDS.sub(" ", clause)):
         return True
-    return bool(_STATE_WORDS.search(clause) and _ASKS_WITH_STATE.search(clause))
+    return bool(_STATE_WORDS.search(clause) and (_INTERROGATIVE.search(clause) or _HOW_LONG_ZH.search(clause)))
 
 
 _SENTENCE_END = re.compile(r"(?<=[!?。！？\n])|(?<=(?<!\d)\.)|(?<=\.)(?!\d)")
@@ -847,21 +847,21 @@ def dated_roles(reading: Reading) -> list[RoledDate]:
     when the question asks for a date: "my wallet went missing on the train on Monday; how do I
     get new papers?" dates the loss, no rule's event. (A follow-up goes on with the question before
     it: "Nov 3", replying to "which day?", is the date that question asked for.)"""
-    if reading.roles and not reading.follow_up and not asks_for_date(asking_sentences(reading.question)):
-        told = [r for r in reading.roles if r.role is not None]
-        if len(told) < len(reading.roles):
-            return dated_roles(dataclasses.replace(reading, roles=told))
-    if reading.roles:
+    roles = reading.roles
+    if roles and not reading.follow_up and not asks_for_date(asking_sentences(reading.question)):
+        roles = [r for r in roles if r.role is not None]
+    if roles:
         # a follow-up asking for a date keeps the earlier turn's dates of roles it gives none of ("my
         # permit runs to 30 April" ... "and if I only come back on 3 May, by when must I act?")
-        own = {r.role for r in reading.roles}
+        own = {r.role for r in roles}
         keeps = reading.follow_up and reading.asks_deadline
         kept = [r for r in reading.previous_roles if r.role and r.role not in own] if keeps else []
-        return list(reading.roles) + kept
+        return list(roles) + kept
     return list(reading.previous_roles) if reading.reuses_previous else []
 
 
 _STEPS_TAKEN = frozenset({"action", "filing"})  # the user's own steps, done (a plan may be the event: "we land on the 15th")
+_END_ROLES = frozenset({"expiry", "visa_validity", "enter_before"})  # a date that ends something
 
 
 def date_for(rule: RuleLike, roled: Sequence[RoledDate]) -> RoledDate | None:
@@ -1519,9 +1519,6 @@ def rule_evidence(
         # authority's deadlines are no answer, unless the sentence that asks names them.
         out = {rid: e for rid, e in out.items() if e.timeliness >= 0 or e.asked_keywords > 0}
     return out
-
-
-_END_ROLES = frozenset({"expiry", "visa_validity", "enter_before"})  # a date that ends something
 
 
 def _fit(told: set[str], wanted: set[str]) -> float:

@@ -229,7 +229,7 @@ def foreign_matters(text: str) -> list[ForeignMatter]:
         for m in pattern.finditer(plain):
             if any(f.start <= m.start() < f.end for f in found):
                 continue  # already read ("H-1B visa" by the pattern with the word)
-            if (m.group(1) + m.group(2)).upper() not in _china_visa_categories():
+            if (m.group(1) + m.group(2)).upper() not in china_visa_codes():
                 found.append(ForeignMatter(text[m.start() : m.end()], m.start(), m.end()))
     for m in neighbour_docs.finditer(plain):
         found.append(ForeignMatter(text[m.start() : m.end()], m.start(), m.end(), g.neighbour_document(m.group(0)), True))
@@ -431,7 +431,8 @@ def _off_topic() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
-def _china_visa_categories() -> frozenset[str]:
+def china_visa_codes() -> frozenset[str]:
+    """The letters of the ordinary visas China issues (Regulations Art. 6): C, D, F, ... K ..., Z."""
     return frozenset(_data("domain_terms.json")["visa_categories"]["codes"])
 
 
@@ -552,10 +553,8 @@ def off_topic_question(text: str) -> dict[str, str] | None:
     its own words name an off-topic subject and no word of the domain ("Do we owe him severance?"
     beside a question on his residence permit). None when it is the documents' matter, or may be:
     "the doctors say he needs two more months: can I extend?" asks about a stay."""
-    if not off_topic(text) or _asked_subject(text) or has_domain_words(without_off_topic(text)):
-        return None
-    note = off_topic_note(text)
-    if note is None:
+    note = off_topic_note(text)  # (None when no off-topic word is there)
+    if note is None or _asked_subject(text) or has_domain_words(without_off_topic(text)):
         return None
     return {lang: f"{_OUTSIDE_PART[lang]}{note[lang]}" for lang in ("en", "zh")}
 
