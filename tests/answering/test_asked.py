@@ -1,10 +1,12 @@
 """What kind of fact a question asks for, and the first line that states it from the quoted text."""
 
+import re
+
 import pytest
 
 from regchat.answering.asked import (
     VisaCase, asked, asks_for_limit, linked_kinds, asks_for_period, short_answer, sponsor_of, stay_term, unstated, visa_case, visa_fit_for,
-    without_visa_letters,
+    whose_relative_line, whose_relative_unsaid, without_visa_letters,
 )
 
 from regchat.settings import PROJECT_ROOT
@@ -197,6 +199,37 @@ def test_whose_relative_the_visitor_is(question, sponsor):
     assert sponsor_of(question) == sponsor
 
 
+@pytest.mark.parametrize(
+    "question, lang, letters",
+    [
+        ("My father (Peruvian) wants to spend the winter with us in Xiamen. What visa should he get?", "en",
+         {"Q1", "Q2", "S1", "S2"}),
+        ("我岳母是泰国人，想来成都住一年帮我们带孩子，她该办什么签证？", "zh", {"Q1", "S1"}),  # a long stay
+        ("My wife says Q2, her sister says S2: which visa for her mother to visit us?", "en", {"Q1", "Q2", "S1", "S2"}),
+    ],
+)
+def test_which_visa_a_relative_takes_is_asked_back_when_whose_family_is_unsaid(question, lang, letters):
+    assert whose_relative_unsaid(question)
+    line = whose_relative_line(question, lang)
+    assert set(re.findall(r"[QS][12]", line)) == letters and line.rstrip().endswith(("?", "？"))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I'm a Chinese citizen; my husband (Peruvian) wants to live with me here. What visa should he get?",
+        "我在苏州工作，有工作类居留证，想接我妈过来住两个月，她办什么签证？",
+        "Which visa does the engineer we hire need?",  # no relative
+        "I'm coming for a trade fair and bringing my son to sightsee: which visa do we each need?",  # no family visited
+        "my husband is chinese and his mum wants me to visit her for three weeks: which visa?",
+        "I hold a work resdence permit in Suzhou; my wife will live with me. Which visa?",  # a typo read through
+        "我在厦门大学读研究生，寒假爸妈想来看我两个星期，他们应该办什么签证？",  # the host studies here
+    ],
+)
+def test_which_visa_is_not_asked_back_when_the_question_tells_whose_family_or_names_no_relative(question):
+    assert not whose_relative_unsaid(question)
+
+
 def test_a_relatives_visa_is_the_family_visa_of_the_host_the_question_names():
     question = "我是中国公民，老婆是法国人，想过来跟我长期住，该办哪种签证？"
     q1 = "（九）Q1字签证，发给因家庭团聚申请入境居留的中国公民的家庭成员和具有中国永久居留资格的外国人的家庭成员"
@@ -377,3 +410,11 @@ def test_staying_on_once_a_permit_has_run_out_tells_a_breach_and_what_can_happen
     question = "If my permit runs out next week and I am still here, what exactly could happen to me?"
     assert tells_a_breach(question) and "penalty" in [k.name for k in asked(question)]
     assert tells_a_breach("居留证过期以后人还在上海，会怎么样？")
+
+
+@pytest.mark.parametrize(
+    "question", ["Is there a grace period after my work permit is cancelled?", "离职以后有没有缓冲期？", "宽限几天可以吗？"]
+)
+def test_a_grace_period_is_a_fact_of_its_own_that_a_time_limit_does_not_state(question):
+    missing = unstated(question, ["Apply no later than 30 days before the residence permit expires."])
+    assert "grace_period" in [k.name for k in missing]

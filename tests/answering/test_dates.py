@@ -421,6 +421,14 @@ def test_a_weekday_beside_a_written_date_names_that_dates_day(text):
     assert len(find_dates(text, TODAY)) == 1
 
 
+def test_a_clause_saying_only_that_a_date_is_written_dates_what_the_clause_before_tells():
+    # "dated" is no issue of a permit: the date is written on the new passport the clause before tells of
+    text = "The embassy gave her a new passport, dated 4 May, and she collected it soon after."
+    (roled,) = read_roles(text, find_dates(text, TODAY))
+    assert roled.role == "change" and "issue" in roled.roles
+    assert roles_of("Her health certificate is dated 4 May.") == [("4 May", "issue")]  # nothing before it: its own word
+
+
 def test_a_clause_that_only_dates_what_the_clause_before_tells_takes_its_role():
     text = "给了个限制活动范围决定书，落款10月9号。"
     (roled,) = read_roles(text, find_dates(text, TODAY))

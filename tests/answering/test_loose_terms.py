@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from regchat.answering.loose_terms import loose_terms, unclear_measure, which_measure_line
+from regchat.answering.loose_terms import loose_terms, says_a_measure, told_measures, unclear_measure, which_measure_line
 
 
 def test_every_reading_points_at_its_provision_s_own_words(shipped_provisions):
@@ -53,6 +53,19 @@ def test_a_loose_word_without_the_measure_s_own_name_is_unclear(text, measures):
 )
 def test_a_measure_named_or_none_spoken_of_is_clear(text):
     assert unclear_measure(text) == ()
+
+
+def test_being_stopped_at_the_border_is_a_loose_word_for_a_measure():
+    assert {r.zh for r in unclear_measure("If I try to fly home, will they stop me at the border?")} == {"不准出境", "限制活动范围"}
+    assert says_a_measure("they could block him at the airport") and not says_a_measure("the airport bus stops at the border")
+
+
+def test_a_case_only_one_measure_governs_tells_which_it_is():
+    text = "I owe my two cooks about three months salary. Can they have the police stop me at the border?"
+    assert unclear_measure(text) == ()
+    assert [(m.doc_id, m.article) for m in told_measures(text)] == [("cn-exit-entry-law", 28)]
+    assert told_measures("Can they stop me at the border?") == ()  # no case told
+    assert told_measures("I owe my staff wages.") == ()  # no measure spoken of
 
 
 def test_the_question_names_each_measure_once_in_the_reader_s_language():

@@ -1167,3 +1167,26 @@ def test_a_follow_up_searches_first_the_provision_the_answer_before_cited(engine
     uncited = searched("Yes: a port visa.")
     port_visa = ("cn-exit-entry-law", 20)
     assert port_visa in cited and (port_visa not in uncited or cited.index(port_visa) < uncited.index(port_visa))
+
+
+def test_which_visa_a_visiting_relative_takes_is_asked_back_with_the_visas_of_each_kind_of_host(engine):
+    answer = engine.answer(
+        "Our daughter arrives in March and my father (Chilean) wants to come and stay with us in Ningbo for a "
+        "few weeks to help. Which visa does he need?",
+        today=dt.date(2026, 1, 12),
+    )
+    assert answer.outcome == "clarify"
+    first = answer.text.splitlines()[0]
+    asked, _, cited = first.partition(" (Foreigner Entry and Exit Regulations")
+    assert "Q2" in asked and "S2" in asked and asked.endswith("?") and cited
+    assert ("cn-foreigner-entry-exit-regulations", 6) in {(c.doc_id, c.article) for c in answer.citations}
+
+
+def test_a_measure_told_in_everyday_words_with_the_case_it_governs_quotes_its_provision(engine):
+    answer = engine.answer(
+        "I run a small bakery in Kunming and still owe my three bakers about six weeks of wages. My landlord says "
+        "the police could stop me at the border if I try to fly home. Is that possible?",
+        today=dt.date(2026, 3, 2),
+    )
+    assert answer.outcome != "refused"
+    assert ("cn-exit-entry-law", 28) in {(c.doc_id, c.article) for c in answer.citations}

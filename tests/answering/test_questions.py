@@ -8,6 +8,7 @@ import pytest
 
 from regchat.answering.questions import (
     action_dates,
+    asked_with_claims,
     asking_part,
     asks_of_another_person,
     asking_sentences,
@@ -55,6 +56,30 @@ def test_one_clear_rule_with_a_date_of_its_event_gives_that_rule_and_date(questi
     assert not choice.abstains
     assert choice.rule.id == rule_id
     assert event_date(reading, choice.rule)[1] == day
+
+
+def test_a_new_passport_dated_on_a_day_is_a_change_of_the_permit_s_registered_item_not_an_issue_of_a_permit():
+    reading, choice = choose(
+        "Tunisian, on a work residence permit in Xi'an. My embassy gave me a new passport, dated 2026-11-16, "
+        "because the old one was full. How long do I have to move the permit?"
+    )
+    assert not choice.abstains and choice.rule.id == "law-33-change-registration"
+    assert event_date(reading, choice.rule)[1] == dt.date(2026, 11, 16)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "My father-in-law landed in Chengdu on 2026-06-03 on a Q2; the visa says 90 days stay. He wants to stay "
+        "longer: by when does he need to apply, and how much more time can he get?",
+        "He flew in on 2026-06-03 on a Q2 visa, 90 days stay. Now his daughter is pregnant and he wants to stay "
+        "till the baby comes. by when does he need to apply how much extra time could he get max?",
+    ],
+)
+def test_a_rule_the_asking_sentence_names_is_counted_via_the_rule_the_story_dates(question):
+    # the story's words (the visa's days of stay) name the stay rule; the sentence that asks, the extension
+    reading, choice = choose(question)
+    assert choice.rule.id == "law-29-extend-stay" and not choice.abstains
 
 
 def test_applying_for_the_residence_permit_after_entry_is_the_entry_rule_not_the_receipt():
@@ -897,3 +922,32 @@ def test_the_question_alone_is_searched_too_when_a_story_is_told_apart_from_it()
     story = "We hired her in March and she lives in Pudong with her two children. Who must report her departure?"
     assert read_question(story, [], TODAY, []).asking_query == "Who must report her departure?"
     assert read_question("Who must report her departure when she leaves us?", [], TODAY, []).asking_query is None
+
+
+@pytest.mark.parametrize(
+    "question, claim",
+    [
+        ("朋友说办完离职还能再待两个月，可以慢慢找工作，是不是真的？", "还能再待两个月"),
+        ("We came on 3 May. My agent says the hotel registers us, so we need not go to the police. Is that true?",
+         "the hotel registers us"),
+        ("A colleague told me, there is a ten-day grace after the permit lapses, is that right?", "ten-day grace"),
+    ],
+)
+def test_a_clause_asking_whether_a_claim_holds_asks_about_the_claim_before_it_in_its_sentence(question, claim):
+    asked = asked_with_claims(question)
+    assert claim in asked and "3 May" not in asked  # the claim, not the story before it
+
+
+def test_a_date_of_something_in_the_passport_is_still_a_date_of_an_unnamed_thing():
+    # the passport carries a visa or a permit: which one ends on that day, the question does not say
+    _, choice = choose("The sticker in my passport runs out on 20.1. By when do I have to apply to extend it?")
+    assert choice.rule is None and choice.abstains
+
+
+def test_an_event_only_one_rule_counts_from_told_beside_the_asked_one_is_computed_too():
+    reading, choice = choose(
+        "Two updates: we moved into a rented house (not a hotel) on 2026-11-16, and my new passport came on "
+        "2026-11-18. What must I do and by when?"
+    )
+    computed = {choice.rule.id, *(r.id for r, _ in choice.also)}
+    assert computed == {"law-33-change-registration", "law-39-accommodation"}

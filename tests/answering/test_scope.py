@@ -707,3 +707,28 @@ def test_the_people_and_the_time_an_off_topic_question_speaks_of_are_no_subject_
 )
 def test_what_the_people_do_or_hold_is_still_asked_about(question):
     assert in_scope(question, top_score=HIGH)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我岳父是加拿大人，在厦门去世了。除了通知加拿大领事馆，我们在中国这边还要去公安办什么？他的居留证呢？",
+        "Besides telling the Peruvian embassy, what do we have to do here in China about his residence permit?",
+    ],
+)
+def test_another_place_s_matter_set_aside_to_ask_what_else_is_to_be_done_leaves_the_question_in_scope(question):
+    assert judge_scope(question, top_score=None, min_score=0.5, follow_up_context=False).in_scope
+
+
+def test_what_is_asked_of_the_other_place_itself_stays_outside():
+    decision = judge_scope("除了申请加拿大签证，我还要准备什么？", top_score=None, min_score=0.5, follow_up_context=False)
+    assert not decision.in_scope  # nothing of China named: the Canadian visa is what is asked about
+
+
+@pytest.mark.parametrize("letter", ["K", "Q", "S1", "X2"])
+def test_china_s_visa_applied_for_in_another_country_is_china_s_matter(letter):
+    assert foreign_matters(f"She holds a {letter} visa in Norway. Can she enter China with it?") == []
+
+
+def test_a_measure_said_in_everyday_words_is_a_subject_the_regulations_govern():
+    assert has_subject("I still owe wages; they say they'll stop me at the border. Can they?")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .fuzzy import correct
 from .language import Lang
 
 
@@ -399,6 +400,33 @@ def visa_fit_for(question: str, earlier: str | None = None) -> Callable[[str], f
     return fit
 
 
+def whose_relative_unsaid(question: str, earlier: str | None = None) -> bool:
+    """The question asks which visa a relative coming to visit or live with family takes, and says
+    neither whose family the relative joins (a Chinese citizen's or permanent resident's, a
+    foreigner's in China for work or study) nor what anyone comes for, nor does the turn it follows:
+    the visa cannot be named without guessing."""
+    record = _data().get("answers", {}).get("visa")
+    if not record or not any(re.search(p, question, re.I) for p in record["asks_which"]):
+        return False
+    read = correct(question)  # ("a work resdence permit": the asker's own permit, typo and all)
+    unsaid = _data()["answers"]["visa"]["sponsors"]["unsaid"]
+    if not any(re.search(p, question, re.I) for p in unsaid["relatives"]) or purpose_of(read) is not None:
+        return False  # (no relative of anyone's: "a delegation from a university we partner with")
+    if not any(re.search(p, question, re.I) for p in unsaid["visits"]):
+        return False  # (a son travelling with his father on business visits no family in China)
+    # (a question naming both kinds of host says something of whose family it is: it is read as before)
+    told_before = bool(earlier) and (_sponsors_named(correct(earlier)) or purpose_of(correct(earlier)) is not None)
+    return not _sponsors_named(read) and not told_before
+
+
+def whose_relative_line(question: str, lang: Lang) -> str:
+    """The line asking whose family the visitor joins, naming the visas of each (of the stay's term,
+    when the question gives it)."""
+    unsaid = _data()["answers"]["visa"]["sponsors"]["unsaid"]
+    letters = unsaid["letters"].get(stay_term(question) or "", unsaid["letters"][lang])
+    return unsaid[lang].format(**letters)
+
+
 def _names_relative(question: str) -> bool:
     sponsors = _data()["answers"]["visa"].get("sponsors") or {}
     return any(re.search(p, question, re.I) for p in sponsors.get("relatives", []))
@@ -408,11 +436,15 @@ def sponsor_of(question: str) -> str | None:
     """'citizen' or 'foreigner': whose relative the question's visitor is, when it asks about a
     relative and says (a Chinese citizen or permanent resident; a foreigner in China for work or
     study); None when it says neither or both."""
-    sponsors = _data()["answers"]["visa"].get("sponsors") or {}
     if not _names_relative(question):
         return None
-    found = [n for n in ("citizen", "foreigner") if any(re.search(p, question) for p in sponsors.get(f"asked_{n}", []))]
+    found = _sponsors_named(question)
     return found[0] if len(found) == 1 else None
+
+
+def _sponsors_named(question: str) -> list[str]:
+    sponsors = _data()["answers"]["visa"].get("sponsors") or {}
+    return [n for n in ("citizen", "foreigner") if any(re.search(p, question) for p in sponsors.get(f"asked_{n}", []))]
 
 
 def _purposes() -> dict:

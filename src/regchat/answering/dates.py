@@ -906,6 +906,10 @@ GENERIC_ROLE = "action"  # something the user did, without saying what the deed 
 _DATING_ONLY = 4  # what a clause may say beside its date and still only date it: "落款", "dated", "signed on"
 
 
+# A word saying only that a date is written on something ("dated", 落款): the clause before tells what.
+_DATING_WORD = re.compile(r"^(?:dated|落款(?:日期)?)$", re.I)
+
+
 def _only_dates(said: str) -> bool:
     """Whether ``said`` (a clause's words besides its date) is short enough that the clause only dates:
     a Chinese character counts one, any other word two."""
@@ -1023,7 +1027,11 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
         s, e = clause_of(d.start)
         same = [c for c in all_cues if s <= c.start and c.end <= e]
         mates = [o for o in dates if s <= o.start < e]
-        own = [c for c in same if min(mates, key=lambda o: (distance(c, o), o.start)) is d] or told_before(s, e, mates)
+        own = [c for c in same if min(mates, key=lambda o: (distance(c, o), o.start)) is d]
+        # A clause only saying the date is written ("issued me a new passport, dated 9 March") dates what
+        # the clause before tells, which leads its own word.
+        written_on = told_before(s, e, mates) if own and all(_DATING_WORD.match(c.text) for c in own) else []
+        own = own or told_before(s, e, mates)
         last = max(mates, key=lambda o: o.start) is d  # ("today (Tue 5 May) we went ...": the latter)
         after = told_after(e) if last and own and all(c.role == GENERIC_ROLE for c in own) else []
         # A cue read across the words of a more specific one ("签证[入境有效期]到") is not nearer for
@@ -1033,6 +1041,7 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
         ranked = sorted(own, key=lambda c: (distance(c, d), order.index(c.role)))
         # what was done is told after: those roles lead, "went to" stays a reading of its own
         ranked = sorted(after, key=lambda c: (distance(c, d), order.index(c.role))) + ranked
+        ranked = [c for c in written_on if c not in ranked] + ranked
         # The clauses of its sentence that date nothing themselves may tell what else the day was:
         # "换了本新护照，上周一刚拿到": the day it was received is the day the passport changed. Those
         # readings follow the date's own (they never lead it).

@@ -25,7 +25,7 @@ from ..gists import load_gists
 from ..links import load_links
 from ..settings import Settings, get_settings
 from ..tokens import tokenize
-from .asked import GENERIC, asked, linked_kinds, not_answered, tells_a_breach, asks_for_limit, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask
+from .asked import GENERIC, asked, linked_kinds, not_answered, tells_a_breach, asks_for_limit, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask, whose_relative_line, whose_relative_unsaid
 from .clarify import compare_actions, compose_clarification, merge_drafts
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
 from .dates import READINGS, RoledDate, dates_in, describe_date_problem, load_role_cues
@@ -55,7 +55,7 @@ from .offline import (
 from .cards import Card, unclear_card, which_card_line
 from .loose_terms import Measure, unclear_measure, which_measure_line
 from .open_terms import left_open
-from .questions import Reading, corrected_question, date_for, dated_roles, names_both_places, place_of, asking_clauses, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
+from .questions import Reading, corrected_question, date_for, dated_roles, names_both_places, place_of, asking_clauses, asked_with_claims, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import (
     ScopeDecision, governs_citizens, has_domain_words, judge_scope, names_a_citizen, off_topic_question, refusal,
@@ -417,7 +417,7 @@ class Engine:
             # nothing in the documents answers this one
             draft = Draft(f"{not_answered(reading.lang)}\n{where_to_ask(reading.region, reading.lang)}",
                           outcome="not_stated")
-        return _say_what_is_not_stated(one, draft)
+        return _say_what_is_not_stated(one, draft, reading.question)
 
     def _following_earlier(
         self, one: Reading, question: OneQuestion, draft: Draft, earlier: Sequence[Draft],
@@ -1235,9 +1235,10 @@ def _answering_texts(draft: Draft) -> list[str]:
     return [t for t in out if t]
 
 
-def _say_what_is_not_stated(reading: Reading, draft: Draft) -> Draft:
+def _say_what_is_not_stated(reading: Reading, draft: Draft, message: str | None = None) -> Draft:
     """A question asking for a kind of fact (a fee, a processing time, an office's contact) that no
-    quoted provision states: the first line says so, the provisions follow, then where to ask."""
+    quoted provision states: the first line says so, the provisions follow, then where to ask.
+    ``message``: the whole message a question is one of several of (what it tells of who asks)."""
     if draft.deadlines or not draft.cited or draft.outcome == "clarify":
         return draft
     texts = _answering_texts(draft)
@@ -1249,9 +1250,15 @@ def _say_what_is_not_stated(reading: Reading, draft: Draft) -> Draft:
     # not its asking clauses: "a colleague says transit allows 240 hours, is it true?" asks of the
     # clause that tells. Its line says what figure is missing, so "that figure" is not said too.
     opened = left_open(sentences, texts)
-    missing = [k for k in unstated(asking_clauses(sentences), texts) if not (opened and k.name == GENERIC)] + opened
+    # (a clause asking whether a claim holds asks about the claim: "they say there's a grace period, is it true?")
+    missing = [k for k in unstated(asked_with_claims(sentences), texts) if not (opened and k.name == GENERIC)] + opened
     if not missing:
         first, sources = _first_line(reading, draft)
+        if whose_relative_unsaid(reading.question, reading.previous) and (
+            message is None or whose_relative_unsaid(message, reading.previous)
+        ):
+            # which visa a relative takes, and whose family the relative joins is not said: asked back
+            first, sources, draft.outcome = whose_relative_line(reading.question, reading.lang), list(draft.quotes), "clarify"
         if first:
             # The figures come from the quoted provisions: the line cites them, so the claim checks
             # find its numbers in their texts.

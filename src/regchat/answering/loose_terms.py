@@ -72,6 +72,21 @@ def unclear_measure(text: str) -> tuple[Measure, ...]:
     return next((term.readings for term in terms if term.loose.search(text)), ())
 
 
+def told_measures(text: str) -> tuple[Measure, ...]:
+    """The measures ``text`` tells by a case only they govern when it speaks of them in a loose word
+    ("I owe my staff wages; they'll stop me at the border": an exit ban); empty otherwise."""
+    text = _QUOTES.sub("", text)
+    term = next((t for t in loose_terms() if t.loose.search(text)), None)
+    return () if term is None else tuple(r for r in term.readings if r.names.search(text))
+
+
+def says_a_measure(text: str) -> bool:
+    """Whether ``text`` speaks of one of the measures in a loose word ("they'll stop me at the
+    border", "被遣返"): a measure of the documents, whichever it was."""
+    text = _QUOTES.sub("", text)
+    return any(term.loose.search(text) for term in loose_terms())
+
+
 def which_measure_line(readings: tuple[Measure, ...], lang: str) -> str:
     """The clarifying question naming the measures; each one's provision follows it."""
     if lang == "zh":

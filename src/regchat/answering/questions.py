@@ -53,6 +53,7 @@ from .dates import (
 )
 from .asked import without_period_asks
 from .language import Lang, detect_language, english_terms, without_unaffected
+from .loose_terms import told_measures
 from .references import ArticleRef, find_article_refs
 from .scope import has_domain_words, macao_places, mainland_places
 
@@ -361,7 +362,10 @@ class Reading:
         text = without_unaffected(_FRAMING.sub(" ", text))
         for found in self.dates:
             text = text.replace(found.text, " ")
-        return re.sub(r"\s+", " ", text).strip()
+        # A measure told in everyday words and by a case only it governs ("they'll stop me at the border",
+        # with wages owed: an exit ban) is searched by the words of its own provision too.
+        told = " ".join(w for m in told_measures(text) for w in (m.zh, *m.corpus))
+        return re.sub(r"\s+", " ", f"{text} {told}").strip()
 
     @property
     def asking_query(self) -> str | None:
@@ -677,7 +681,13 @@ def _sentence_around(text: str, pos: int) -> str:
     start += len(text[start:pos]) - len(text[start:pos].lstrip())  # the spaces after the stop
     m = _STOP.search(text, pos)
     end = m.start() if m else len(text)
+    if ends and _DATED_ONLY.match(text[start:pos]) and text[ends[-1] - 1] in ",，":
+        start = ends[-2] if len(ends) > 1 else 0  # "issued me a new passport, dated 9 March": the date of what the clause before tells
     return _ZH_MASK.sub("・", text[start:end])
+
+
+# A clause's words before its date saying only that the date is written on something.
+_DATED_ONLY = re.compile(r"^\s*(?:dated|落款(?:日期)?)\s*(?:on\s*)?$", re.I)
 
 
 def amounts_in(text: str) -> set[tuple[int, str]]:
@@ -707,6 +717,8 @@ _SUBJECTS: dict[str, str] = {
     "stay": r"\b(?:(?:[A-Z]\d?|work|working|study|student|tourist|business|family|visit) )?(?:stay|visas?)\b|停留|[A-Z]?\d?签证",
     "baby": r"\b(?:baby|newborn|infant|child)\b|婴儿|新生儿|孩子",
     "lodging": r"\b(?:accommodation|domicile|apartment|flat|house|friends?)\b|住宿|住所|住处",
+    # (a passport is no permit: a new one issued on a date changes an item registered on the permit)
+    "passport": r"\bpassports?\b|护照",
 }
 def subject_of(text: str) -> str | None:
     """The most specific thing ``text`` names (health certificate, receipt, stay permit, residence, stay, ...)."""
@@ -930,9 +942,12 @@ def choose_rule(
         # that rule's event from a date of the role its own event has ("entered 5 April, 60 days of
         # stay: by when must we apply to extend?"): the named rule is asked, counted from that date.
         # (A rule a date of the question already dates needs no chain; a date of no role may be
-        # anything, the entry and the days of stay are not.)
+        # anything, the entry and the days of stay are not. The sentence that asks may name it more
+        # than the top one, whose words only the story says: "on a Q2 with 90 days of stay; by when
+        # must she apply?")
         for c in ranking.candidates[1:]:
-            if c.evidence.role_fit > 0 or c.evidence.keywords <= top.evidence.keywords:
+            if c.evidence.role_fit > 0 or (c.evidence.keywords <= top.evidence.keywords
+                                           and c.evidence.asked_keywords <= top.evidence.asked_keywords):
                 continue
             via = chain_for(c.rule, rules, reading, roled)
             if via is not None:
@@ -1100,7 +1115,8 @@ def _unnamed_subject(
     is; empty when the question names a thing or its date fits one rule only, or when it points
     at the chosen rule by more than generic words (its period, the words of its action in the
     sentence that asks, or its event's own words next to the date)."""
-    if not roled or subjects_in(reading.context) or _A_PERMIT.search(reading.context):
+    # (a passport carries the visas and permits whose dates are asked of: naming it names none of them)
+    if not roled or subjects_in(reading.context) - {"passport"} or _A_PERMIT.search(reading.context):
         return ()
     if decision.rule is None and not (decision.reason == "no_rule" and _DEADLINE_WORD.search(reading.question)):
         return ()
@@ -1238,7 +1254,8 @@ def more_rules(
 ) -> tuple[tuple[RuleLike, RoledDate], ...]:
     """Other rules one question asks about, each with a date of its own ("I entered on ...
     and the health check was on ...; when must I apply, and until when is it valid?"):
-    a rule the asking sentence names, with a result of its own, whose event is the
+    a rule the asking sentence names, or whose event only it counts from and the date's clause tells
+    in its words ("we moved into a rented house on Friday"), with a result of its own, whose event is the
     nearest-cued role of a date no other chosen rule uses. A date the user filed or acted
     on is compared with the chosen rule's deadline, not taken as another rule's event."""
     used = [event] if event is not None else []
@@ -1246,7 +1263,8 @@ def more_rules(
     compare = asks_user_action(chosen)
     for c in candidates:
         rule = c.rule
-        if c.evidence.asked_keywords <= 0 or c.evidence.role_fit < 1 or c.score < MIN_SCORE:
+        told = c.evidence.role_unique and c.evidence.event_words > 0
+        if (c.evidence.asked_keywords <= 0 and not told) or c.evidence.role_fit < 1 or c.score < MIN_SCORE:
             continue
         if same_result(rule, chosen) or any(same_result(rule, r) for r, _ in picked):
             continue
@@ -1277,6 +1295,38 @@ def asking_clauses(question: str) -> str:
         if clause_asks_a_date(c) or _INTERROGATIVE.search(c) or _INVERTED.match(c)
     ]
     return question if not asking or len(asking) == len(clauses) else " ".join(asking)
+
+
+# A question asking whether what was just said holds ("Is that true?", "是这样吗？").
+ASKS_IF_SO = re.compile(
+    r"^\W*(?:(?:and\s+)?(?:is|was|are)\s+(?:that|this|it|he|she|they)\s+(?:really\s+)?(?:true|right|correct|so|the rule|"
+    r"the case|how it works)|(?:is\s+that\s+)?really|true)\b|是这样吗|是真的吗|真的吗|对吗|对不对|是不是这样|是不是真的|"
+    r"有这回事吗|属实吗|靠谱吗|说得对吗",
+    re.I,
+)
+
+
+def asked_with_claims(question: str) -> str:
+    """The clauses of ``question`` that ask (:func:`asking_clauses`), each asking whether what was just
+    said holds with the clauses before it in its sentence ("听说有30天的缓冲期，可以留下来，是不是真的？"),
+    or with the sentence before it when it stands alone ("They say so. Is that true?"): the claim is what
+    it asks about."""
+    clauses = clauses_of(question)
+    asking = asking_clauses(question)
+    if asking == question:
+        return question
+    out: list[int] = []
+    for i, c in enumerate(clauses):
+        if c not in asking:
+            continue
+        if ASKS_IF_SO.search(c) and i > 0:
+            # (the sentence it ends, or the sentence just before when it stands alone: "X. Is that true?")
+            j = i - 1
+            while j > 0 and clauses[j - 1][-1:] in ",，、;；:：":
+                j -= 1
+            out += range(j, i)
+        out.append(i)
+    return " ".join(clauses[i] for i in dict.fromkeys(out))
 
 
 # A clause opening with its verb before its subject asks, wherever its question mark is ("How do

@@ -45,6 +45,7 @@ from importlib import resources
 
 from .fuzzy import correct
 from .language import Lang, without_denied
+from .loose_terms import says_a_measure
 from .territories import HOME, NEIGHBOURS, gazetteer
 
 # -- another country's or region's immigration --------------------------------------------
@@ -130,10 +131,15 @@ def _plain(text: str) -> str:
 # What joins a place to an immigration matter, read around each place the gazetteer finds.
 _AFTER_EN = re.compile(rf"(?:'s)?\s+{_GAP_EN}{_FOREIGN_MATTER_EN}\b", re.I)  # "Brazilian (work) visa"
 _BEFORE_EN = re.compile(rf"\b{_FOREIGN_MATTER_EN}\s+(?:for|to|in|into|of)\s+(?:the\s+)?$", re.I)  # "visa for Norway"
-# "a Chinese visa in the US", "a Z visa in Japan": China's matter, applied for abroad.
-_HOME_QUALIFIED = re.compile(
-    r"(?:\b(?i:china|chinese|prc|macao|macau|mainland)|\b[CDFGJLMQRSXZ][12]?)[\s-]+(?:[\w-]+\s+)?$"
-)
+# "a Chinese visa in the US", "a Z visa in Japan": China's matter, applied for abroad (the letters are
+# China's visa codes, data/domain_terms.json, and their bare letters).
+@lru_cache(maxsize=1)
+def _home_qualified() -> re.Pattern:
+    codes = china_visa_codes() | {c[0] for c in china_visa_codes()}  # "a Q visa" as people write Q1 or Q2
+    letters = "|".join(sorted(codes, key=len, reverse=True))
+    return re.compile(rf"(?:\b(?i:china|chinese|prc|macao|macau|mainland)|\b(?:{letters}))[\s-]+(?:[\w-]+\s+)?$")
+
+
 _TRAVEL_BEFORE_EN = re.compile(rf"\b{_TRAVEL_EN}\s+(?:the\s+)?$", re.I)  # "travel to Mexico"
 _AFTER_ZH = re.compile(rf"(?:那边|那里|当地)?的?(?:(?!{_NOT_A_MATTER_ZH})[^\s，。？！、；,.?!;]){{0,4}}?{_FOREIGN_MATTER_ZH}")
 _TRAVEL_BEFORE_ZH = re.compile(rf"{_TRAVEL_ZH}$")
@@ -202,7 +208,7 @@ def foreign_matters(text: str) -> list[ForeignMatter]:
         back = max(0, start - _LOOK_BACK)
         if m := _AFTER_EN.match(plain, end):
             add(start, m.end(), code)
-        elif (m := _BEFORE_EN.search(plain, back, start)) and not _HOME_QUALIFIED.search(plain, back, m.start()):
+        elif (m := _BEFORE_EN.search(plain, back, start)) and not _home_qualified().search(plain, back, m.start()):
             add(m.start(), end, code)
         elif m := _TRAVEL_BEFORE_EN.search(plain, back, start):
             add(m.start(), end, code, travel=True)
@@ -514,6 +520,7 @@ def has_subject(text: str) -> bool:
 def _subject(text: str) -> bool:
     return bool(
         _SUBJECT_EN.search(text) or _SUBJECT_ZH.search(text) or _patterns()[0].search(text) or _lexicon_term(text)
+        or says_a_measure(text)  # "stop me at the border": an exit ban or another measure (data/loose_terms.json)
     )
 
 
@@ -633,7 +640,7 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
 
     if creative_request(question):
         return ScopeDecision(False, "a request for creative writing", firm=True)
-    matters = foreign_matters(question)
+    matters = [m for m in foreign_matters(question) if not _set_aside(question, m)]
     if matters and all(m.travel and m.neighbour for m in matters) and _BACK_OR_EXIT.search(asking_sentences(question)):
         # A trip from the mainland to Hong Kong, Macao or Taiwan is an exit (Law Art. 89): whether it counts as
         # one, or coming back on one's visa or permit, is the mainland's matter, not the other region's.
@@ -692,6 +699,21 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
     if top_score is not None and top_score >= min_score:
         return ScopeDecision(False, "no word of the domain, whatever retrieval found")
     return ScopeDecision(False, "nothing relevant in the documents")
+
+
+# Another place's matter the question sets aside to ask what else is to be done ("besides telling his
+# embassy, what must we do here?", "除了告诉他的使馆，我们在这儿还需要做什么手续？").
+_BESIDES = re.compile(
+    r"(?:除了|除去|除开)[^，,。；;？?！!]{0,12}$|\b(?:besides|apart from|aside from|other than|in addition to)\s+(?:\S+\s+){0,4}$",
+    re.I,
+)
+
+
+def _set_aside(question: str, matter: ForeignMatter) -> bool:
+    """``matter`` is what the clause asks besides, and the question names China or Macao elsewhere."""
+    if not _BESIDES.search(question[max(0, matter.start - _LOOK_BACK) : matter.start]):
+        return False
+    return bool(_CHINA_ANCHOR.search(question[: matter.start] + " " + question[matter.end :]))
 
 
 # A clause in which the asker says who they are ("I'm on a Z visa", "我在澳门打工"): first person
@@ -781,7 +803,7 @@ def _every_ask_off_topic(text: str) -> bool:
     naming no subject of their own), are about what they ask. One asking clause without such a
     subject ("... the bank wants a paper showing how long he may stay. Does the police issue one?")
     keeps the question in scope."""
-    from .questions import asking_clauses, asking_sentences
+    from .questions import ASKS_IF_SO, asking_clauses, asking_sentences
 
     clauses = asking_clauses(text)
     if clauses == text or _asked_subject(clauses):
@@ -798,7 +820,7 @@ def _every_ask_off_topic(text: str) -> bool:
         # (a claim about an off-topic subject told just before a question asking whether it holds; a story
         # saying who asks, "I study in Nanjing on a study residence permit", leaves it asking on about the
         # question before it)
-        claim = bool(told and off_topic(told[-1]) and not _asked_subject(told[-1]) and _ASKS_IF_SO.search(q))
+        claim = bool(told and off_topic(told[-1]) and not _asked_subject(told[-1]) and ASKS_IF_SO.search(q))
         off = before_off or claim
         if off_topic(q) or has_domain_words(q) or not off:
             questions.append(q)
@@ -810,15 +832,6 @@ def _every_ask_off_topic(text: str) -> bool:
     if not all(off_topic(q) for q in questions):
         return False
     return len(sentences) > 1 or not has_subject(without_off_topic(asking_sentences(text)))
-
-
-# A question asking whether what was just said holds ("Is that true?", "是这样吗？").
-_ASKS_IF_SO = re.compile(
-    r"^\W*(?:(?:and\s+)?(?:is|was|are)\s+(?:that|this|it|he|she|they)\s+(?:really\s+)?(?:true|right|correct|so|the rule|"
-    r"the case|how it works)|(?:is\s+that\s+)?really|true)\b|是这样吗|是真的吗|真的吗|对吗|对不对|是不是这样|是不是真的|"
-    r"有这回事吗|属实吗|靠谱吗|说得对吗",
-    re.I,
-)
 
 
 def _told_only_who_asks(text: str, asking: str) -> bool:
