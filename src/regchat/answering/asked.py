@@ -409,7 +409,7 @@ def whose_relative_unsaid(question: str, earlier: str | None = None) -> bool:
     if not record or not any(re.search(p, question, re.I) for p in record["asks_which"]):
         return False
     read = correct(question)  # ("a work resdence permit": the asker's own permit, typo and all)
-    unsaid = _data()["answers"]["visa"]["sponsors"]["unsaid"]
+    unsaid = record["sponsors"]["unsaid"]
     if not any(re.search(p, question, re.I) for p in unsaid["relatives"]) or purpose_of(read) is not None:
         return False  # (no relative of anyone's: "a delegation from a university we partner with")
     if not any(re.search(p, question, re.I) for p in unsaid["visits"]):

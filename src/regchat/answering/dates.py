@@ -907,7 +907,8 @@ _DATING_ONLY = 4  # what a clause may say beside its date and still only date it
 
 
 # A word saying only that a date is written on something ("dated", 落款): the clause before tells what.
-_DATING_WORD = re.compile(r"^(?:dated|落款(?:日期)?)$", re.I)
+DATING_WORDS = r"dated|落款(?:日期)?"
+_DATING_WORD = re.compile(rf"^(?:{DATING_WORDS})$", re.I)
 
 
 def _only_dates(said: str) -> bool:

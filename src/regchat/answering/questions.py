@@ -36,6 +36,7 @@ from ..deadlines.matching import (
 )
 from .dates import (
     ACTION_ROLES,
+    DATING_WORDS,
     DateProblem,
     FoundDate,
     Prefer,
@@ -687,7 +688,7 @@ def _sentence_around(text: str, pos: int) -> str:
 
 
 # A clause's words before its date saying only that the date is written on something.
-_DATED_ONLY = re.compile(r"^\s*(?:dated|落款(?:日期)?)\s*(?:on\s*)?$", re.I)
+_DATED_ONLY = re.compile(rf"^\s*(?:{DATING_WORDS})\s*(?:on\s*)?$", re.I)
 
 
 def amounts_in(text: str) -> set[tuple[int, str]]:
