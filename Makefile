@@ -86,6 +86,7 @@ eval: install index
 	$(PY) evals/run.py --questions evals/heldback34/fresh34.jsonl --report evals/results/fresh34-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback35/fresh35.jsonl --report evals/results/fresh35-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback36/fresh36.jsonl --report evals/results/fresh36-as-dev.json
+	$(PY) evals/run.py --questions evals/heldback37/fresh37.jsonl --report evals/results/fresh37-as-dev.json
 
 bench: install index
 	$(PY) evals/bench.py --out evals/results/bench.json
