@@ -732,3 +732,22 @@ def test_china_s_visa_applied_for_in_another_country_is_china_s_matter(letter):
 
 def test_a_measure_said_in_everyday_words_is_a_subject_the_regulations_govern():
     assert has_subject("I still owe wages; they say they'll stop me at the border. Can they?")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Our intern (study residence permit, internship noted on it) hurt his back in the warehouse and was "
+        "hospitalised. Is that a work injury, and must the company pay his bills?",
+        "我是外劳，蓝卡还有半年。公司提前三个月解约，我能拿到多少赔偿？要提前几天通知我？",
+        "Our baby will be born in Shenzhen; my husband is Canadian. Can she have dual nationality?",
+    ],
+)
+def test_work_injuries_notice_and_dual_nationality_are_subjects_the_regulations_do_not_treat(question):
+    decision = judge_scope(question, top_score=None, min_score=0.5, follow_up_context=False)
+    assert not decision.in_scope and decision.note is not None
+
+
+def test_a_governed_question_beside_a_work_injury_stays_in_scope():
+    question = "I was injured at work and I'm still in hospital. My residence permit expires on Friday: can my employer apply to extend it for me?"
+    assert judge_scope(question, top_score=None, min_score=0.5, follow_up_context=False).in_scope
