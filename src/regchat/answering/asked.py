@@ -415,8 +415,9 @@ def whose_relative_unsaid(question: str, earlier: str | None = None) -> bool:
     if not any(re.search(p, question, re.I) for p in unsaid["visits"]):
         return False  # (a son travelling with his father on business visits no family in China)
     # (a question naming both kinds of host says something of whose family it is: it is read as before)
-    told_before = bool(earlier) and (_sponsors_named(correct(earlier)) or purpose_of(correct(earlier)) is not None)
-    return not _sponsors_named(read) and not told_before
+    if earlier and (_sponsors_named(before := correct(earlier)) or purpose_of(before) is not None):
+        return False  # (the turn before said whose family, or what someone comes for)
+    return not _sponsors_named(read)
 
 
 def whose_relative_line(question: str, lang: Lang) -> str:

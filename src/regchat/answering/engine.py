@@ -1253,12 +1253,13 @@ def _say_what_is_not_stated(reading: Reading, draft: Draft, message: str | None 
     # (a clause asking whether a claim holds asks about the claim: "they say there's a grace period, is it true?")
     missing = [k for k in unstated(asked_with_claims(sentences), texts) if not (opened and k.name == GENERIC)] + opened
     if not missing:
-        first, sources = _first_line(reading, draft)
         if whose_relative_unsaid(reading.question, reading.previous) and (
             message is None or whose_relative_unsaid(message, reading.previous)
         ):
             # which visa a relative takes, and whose family the relative joins is not said: asked back
             first, sources, draft.outcome = whose_relative_line(reading.question, reading.lang), list(draft.quotes), "clarify"
+        else:
+            first, sources = _first_line(reading, draft)
         if first:
             # The figures come from the quoted provisions: the line cites them, so the claim checks
             # find its numbers in their texts.

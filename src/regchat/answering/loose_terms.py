@@ -66,25 +66,29 @@ def unclear_measure(text: str) -> tuple[Measure, ...]:
     measures (of any loose word: "ordered to leave by a set date; what if he cannot go?" is told
     already) by its own name; empty when it names one, or none is spoken of."""
     text = _QUOTES.sub("", text)  # words in quotes are still the words ("被公安“限制了”")
-    terms = loose_terms()
-    if any(r.names.search(text) for term in terms for r in term.readings):
+    if any(r.names.search(text) for term in loose_terms() for r in term.readings):
         return ()
-    return next((term.readings for term in terms if term.loose.search(text)), ())
+    term = _term_said(text)
+    return () if term is None else term.readings
+
+
+def _term_said(text: str) -> LooseTerm | None:
+    """The first term whose loose words ``text`` (its quotes taken off) says."""
+    return next((term for term in loose_terms() if term.loose.search(text)), None)
 
 
 def told_measures(text: str) -> tuple[Measure, ...]:
     """The measures ``text`` tells by a case only they govern when it speaks of them in a loose word
     ("I owe my staff wages; they'll stop me at the border": an exit ban); empty otherwise."""
     text = _QUOTES.sub("", text)
-    term = next((t for t in loose_terms() if t.loose.search(text)), None)
+    term = _term_said(text)
     return () if term is None else tuple(r for r in term.readings if r.names.search(text))
 
 
 def says_a_measure(text: str) -> bool:
     """Whether ``text`` speaks of one of the measures in a loose word ("they'll stop me at the
     border", "被遣返"): a measure of the documents, whichever it was."""
-    text = _QUOTES.sub("", text)
-    return any(term.loose.search(text) for term in loose_terms())
+    return _term_said(_QUOTES.sub("", text)) is not None
 
 
 def which_measure_line(readings: tuple[Measure, ...], lang: str) -> str:

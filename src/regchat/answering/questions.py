@@ -1291,11 +1291,12 @@ def asking_clauses(question: str) -> str:
     """The clauses of ``question`` that ask (ending with a question mark, or with a word that asks),
     whatever they refer back to; the whole question when none or all do."""
     clauses = clauses_of(question)
-    asking = [
-        c for c in clauses
-        if clause_asks_a_date(c) or _INTERROGATIVE.search(c) or _INVERTED.match(c)
-    ]
+    asking = [c for c in clauses if _clause_asks(c)]
     return question if not asking or len(asking) == len(clauses) else " ".join(asking)
+
+
+def _clause_asks(clause: str) -> bool:
+    return bool(clause_asks_a_date(clause) or _INTERROGATIVE.search(clause) or _INVERTED.match(clause))
 
 
 # A question asking whether what was just said holds ("Is that true?", "是这样吗？").
@@ -1313,14 +1314,12 @@ def asked_with_claims(question: str) -> str:
     or with the sentence before it when it stands alone ("They say so. Is that true?"): the claim is what
     it asks about."""
     clauses = clauses_of(question)
-    asking = asking_clauses(question)
-    if asking == question:
+    asking = [i for i, c in enumerate(clauses) if _clause_asks(c)]
+    if not asking or len(asking) == len(clauses):
         return question
     out: list[int] = []
-    for i, c in enumerate(clauses):
-        if c not in asking:
-            continue
-        if ASKS_IF_SO.search(c) and i > 0:
+    for i in asking:
+        if ASKS_IF_SO.search(clauses[i]) and i > 0:
             # (the sentence it ends, or the sentence just before when it stands alone: "X. Is that true?")
             j = i - 1
             while j > 0 and clauses[j - 1][-1:] in ",，、;；:：":
