@@ -18,6 +18,7 @@ from regchat.answering.dates import (
     read_roles,
     resolve_yearless,
     scan_dates,
+    time_of_day,
     zh_number,
 )
 from regchat.answering.language import detect_language
@@ -837,3 +838,44 @@ def test_a_clause_that_only_dates_reads_too_what_the_clauses_beside_it_tell():
     text = "护照换了本新的。5月4号才拿到。"
     (roled,) = read_roles(text, find_dates(text, TODAY))
     assert roled.roles == ("issue",)
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "clock"),
+    [
+        # a time after a date in its sentence is that date's, not the first time of the message
+        ("Landed 3 Nov near 10pm, slept at the airport, then reached my aunt's house on 4 Nov around 4pm.",
+         dt.date(2026, 11, 4), dt.time(16)),
+        ("Landed 3 Nov near 10pm, slept at the airport, then reached my aunt's house on 4 Nov around 4pm.",
+         dt.date(2026, 11, 3), dt.time(22)),
+        # a time written just before a date is that date's
+        ("He moved in at 7:45 on 12 March; his visa was issued on 2 March.", dt.date(2026, 3, 12), dt.time(7, 45)),
+        # a range is read at its start, the part of the day a few words before the hour
+        ("She checks in on the 9th after dinner, maybe 8-9pm.", dt.date(2026, 11, 9), dt.time(20)),
+        ("11月5号晚上（估计十点左右）搬进来", dt.date(2026, 11, 5), dt.time(22)),
+        ("11月5号下午2到3点到", dt.date(2026, 11, 5), dt.time(14)),
+        # one date and one time; or a time with no date written
+        ("昨天晚上8点半入住的", dt.date(2026, 11, 21), dt.time(20, 30)),
+        ("she arrives at 23:10, what's the deadline?", dt.date(2026, 11, 22), dt.time(23, 10)),
+        # a time of another day only: none for this one
+        ("Checked into a hotel on 3 Nov at 10pm; moved to a friend's flat on 5 Nov.", dt.date(2026, 11, 5), None),
+    ],
+)
+def test_the_time_of_day_is_the_one_written_with_that_day(text, day, clock):
+    assert time_of_day(text, day, TODAY) == clock
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        # asked on 12 March 2026, an arrival "on Thursday 26.3" is 2026's (a Thursday), though an arrival
+        # without a weekday is read in the past (2025's)
+        ("My engineer arrives on Thursday 26.3 on a port visa.", dt.date(2026, 3, 26)),
+        ("入境日期是3月26日（周四）", dt.date(2026, 3, 26)),
+        ("entered 26 March (Wednesday)", dt.date(2025, 3, 26)),
+        ("entered 26 March", dt.date(2025, 3, 26)),
+    ],
+)
+def test_a_weekday_written_beside_a_date_says_its_year(text, when):
+    (found,) = find_dates(text, dt.date(2026, 3, 12))
+    assert found.resolve(dt.date(2026, 3, 12), "past") == when

@@ -191,6 +191,7 @@ class FoundDate:
     year: int | None  # None when the text gives no year
     relative: bool = False
     monthless: bool = False  # "the 5th", "5号": a day of a month the text does not name
+    weekday: int | None = None  # the weekday written beside it ("Tuesday 24.3", "3月24日（周二）"), Monday 0
 
     @property
     def year_given(self) -> bool:
@@ -201,6 +202,13 @@ class FoundDate:
             return resolve_monthless(self.day, today, prefer)
         if self.year is not None:
             return _safe_date(self.year, self.month, self.day)
+        if self.weekday is not None:
+            # the weekday written beside it says which year's ("Tuesday 24.3" asked in March 2026:
+            # 2026's, a Tuesday, not 2025's, a Monday)
+            years = (today.year - 1, today.year, today.year + 1)
+            fitting = [d for y in years if (d := _safe_date(y, self.month, self.day)) and d.weekday() == self.weekday]
+            if fitting:
+                return _preferred(fitting, today, prefer)
         return resolve_yearless(self.month, self.day, today, prefer)
 
 
@@ -555,6 +563,7 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
                 year = today.year + _EN_YEAR_OFFSET[after["rel"].lower()]
                 found[i] = replace(f, text=text[f.start : after.end()], end=after.end(), year=year, relative=True)
                 taken.append((f.start, after.end()))
+    found = [_with_weekday(text, f) for f in found]
     stated = _stated_year(text, taken)
     if stated is not None:
         # "5月8日届满（2026年）", "on 8 May (in 2026)": the year stated once applies to the yearless dates
@@ -568,6 +577,25 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
             for f in found
         ]
     return sorted(found, key=lambda f: f.start), sorted(problems, key=lambda p: p.start)
+
+
+_WEEKDAY_BEFORE_EN = re.compile(r"\b(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s*[,，]?\s*(?:the\s+)?$", re.I)
+_WEEKDAY_AFTER_EN = re.compile(r"\s*[,，(（]?\s*(?:a\s+)?(?P<wd>mon|tue|wed|thu|fri|sat|sun)(?:day|\.|\b)", re.I)
+_WEEKDAY_BEFORE_ZH = re.compile(r"(?<![下上这本个])(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])[\s,，(（]*$")
+_WEEKDAY_AFTER_ZH = re.compile(r"\s*[（(，,]?\s*(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])")
+_EN_WEEKDAY_NUMBER = {d[:3]: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
+
+
+def _with_weekday(text: str, f: FoundDate) -> FoundDate:
+    """``f`` with the weekday written just before or after it, when it has no year of its own."""
+    if f.year is not None or f.monthless or f.relative:
+        return f
+    before = text[max(0, f.start - 14) : f.start]
+    m = _WEEKDAY_BEFORE_EN.search(before) or _WEEKDAY_AFTER_EN.match(text, f.end)
+    if m:
+        return replace(f, weekday=_EN_WEEKDAY_NUMBER[m["wd"].lower()[:3]])
+    m = _WEEKDAY_BEFORE_ZH.search(before) or _WEEKDAY_AFTER_ZH.match(text, f.end)
+    return replace(f, weekday=_ZH_WEEKDAYS[m["wd"]]) if m else f
 
 
 _ZH_WEEKDAY = re.compile(r"(?P<rel>下下|下个|下|上个|上|这个|这|本)(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])")
@@ -809,25 +837,100 @@ def dates_in(
 
 
 _TIME_24 = re.compile(r"(?<!\d)(?P<h>[01]?\d|2[0-3])[:：](?P<m>[0-5]\d)(?!\d)")
-_TIME_12 = re.compile(r"\b(?P<h>1[0-2]|0?[1-9])(?::(?P<m>[0-5]\d))?\s*(?P<ap>a\.?m\.?|p\.?m\.?)", re.I)
-_TIME_ZH = re.compile(rf"(?P<part>凌晨|早上|上午|中午|下午|傍晚|晚上|夜里)?\s*(?P<h>{_ZH_NUM})\s*[点點时](?:(?P<m>\d{{1,2}})分?|(?P<half>半))?")
+# "9 pm", "9:30am", and a range ("2-3pm", "2 to 3 pm"), read at its start
+_TIME_12 = re.compile(
+    r"\b(?:(?P<h0>1[0-2]|0?[1-9])\s*(?:-|–|to|or)\s*)?(?P<h>1[0-2]|0?[1-9])(?::(?P<m>[0-5]\d))?\s*(?P<ap>a\.?m\.?|p\.?m\.?)", re.I
+)
+# "晚上8点", "下午3点半", "晚上（大概九点半到）": the part of the day may stand a few words before the hour;
+# a range ("下午2-3点", "两到三点") is read at its start
+_TIME_ZH = re.compile(
+    r"(?:(?P<part>凌晨|早上|上午|中午|下午|傍晚|晚上|夜里)[^0-9零〇一二两三四五六七八九十，。,;；！？!?]{0,4}?)?"
+    rf"(?:(?P<h0>{_ZH_NUM})\s*[-–~到至]\s*)?(?P<h>{_ZH_NUM})\s*[点點时](?:(?P<m>\d{{1,2}})分?|(?P<half>半))?"
+)
+
+
+@dataclass(frozen=True)
+class FoundTime:
+    """A clock time written in a text, and where."""
+
+    value: dt.time
+    start: int
+    end: int
+
+
+def _clock(m: re.Match[str], pattern: re.Pattern) -> dt.time | None:
+    if pattern is _TIME_24:
+        return dt.time(int(m["h"]), int(m["m"]))
+    if pattern is _TIME_12:
+        pm = m["ap"].lower().startswith("p")
+        hour = int(m["h0"] or m["h"]) % 12 + (12 if pm else 0)
+        return dt.time(hour, 0 if m["h0"] else int(m["m"] or 0))
+    hour = zh_number(m["h0"] or m["h"])
+    if hour is None or hour > 24:
+        return None
+    if m["part"] in {"下午", "傍晚", "晚上", "夜里"} and hour < 12:
+        hour += 12
+    minute = 0 if m["h0"] else 30 if m["half"] else int(m["m"] or 0)
+    return dt.time(hour % 24, minute)
+
+
+def find_times(text: str) -> list[FoundTime]:
+    """Every clock time in ``text``, in order: '21:00', '9 pm', '9:30am', '晚上8点', '下午3点半'."""
+    found: list[FoundTime] = []
+    for pattern in (_TIME_24, _TIME_12, _TIME_ZH):
+        for m in pattern.finditer(text):
+            if any(m.start() < t.end and t.start < m.end() for t in found):
+                continue
+            if (value := _clock(m, pattern)) is not None:
+                found.append(FoundTime(value, m.start(), m.end()))
+    return sorted(found, key=lambda t: t.start)
 
 
 def find_time(text: str) -> dt.time | None:
-    """The first clock time in ``text``: '21:00', '9 pm', '9:30am', '晚上8点', '下午3点半'."""
-    if m := _TIME_24.search(text):
-        return dt.time(int(m["h"]), int(m["m"]))
-    if m := _TIME_12.search(text):
-        hour = int(m["h"]) % 12 + (12 if m["ap"].lower().startswith("p") else 0)
-        return dt.time(hour, int(m["m"] or 0))
-    if m := _TIME_ZH.search(text):
-        hour = zh_number(m["h"])
-        if hour is None or hour > 24:
-            return None
-        if m["part"] in {"下午", "傍晚", "晚上", "夜里"} and hour < 12:
-            hour += 12
-        minute = 30 if m["half"] else int(m["m"] or 0)
-        return dt.time(hour % 24, minute)
+    """The first clock time in ``text``."""
+    times = find_times(text)
+    return times[0].value if times else None
+
+
+# A time written just before a date is that date's ("at 11pm on 1 Oct", "21:00, 2 October").
+_TIME_BEFORE_DATE = re.compile(r"^[\s,，]*(?:on|of)?\s*$", re.I)
+
+
+def time_of_day(text: str, day: dt.date, today: dt.date | None = None) -> dt.time | None:
+    """The clock time ``text`` gives for ``day``: each time belongs to the date written just after it
+    ("at 11pm on 1 Oct"), else to the date written before it in its sentence ("on the 2nd after lunch,
+    maybe 2-3pm"), else to the next date of its sentence. When no written date is ``day``, the text's
+    only time, if it writes at most one date ("she arrived yesterday at 21:00")."""
+    text = text.translate(_WIDE)
+    times = find_times(text)
+    if not times:
+        return None
+    dates = find_dates(text, today)
+    if not dates:
+        return times[0].value
+    preferences: tuple[Prefer, ...] = ("nearest", "past", "future", "ahead")
+
+    def is_day(fd: FoundDate) -> bool:
+        return any(fd.resolve(today, way) == day for way in preferences) if today else (
+            (fd.month, fd.day) == (day.month, day.day) and fd.year in (None, day.year)
+        )
+
+    if not any(is_day(fd) for fd in dates):
+        return times[0].value if len(dates) == 1 else None
+    for t in times:
+        sentence = _sentence_of(text, t.start)
+        after = next((fd for fd in dates if fd.start >= t.end), None)
+        before = [fd for fd in dates if fd.end <= t.start and _sentence_of(text, fd.start) == sentence]
+        if after is not None and _TIME_BEFORE_DATE.match(text[t.end:after.start]):
+            owner = after
+        elif before:
+            owner = before[-1]
+        elif after is not None and _sentence_of(text, after.start) == sentence:
+            owner = after
+        else:
+            continue
+        if is_day(owner):
+            return t.value
     return None
 
 

@@ -1364,12 +1364,12 @@ def _averaged(first: Sequence[Hit], second: Sequence[Hit]) -> dict[str, Hit]:
 
 
 def _with_time(reading: Reading, day: dt.date, kind: str) -> dt.date | dt.datetime:
-    """For hour-based rules, the clock time the question gives ("at 21:00", "晚上8点")."""
+    """For hour-based rules, the clock time the question gives for that day ("at 21:00", "晚上8点")."""
     if kind != "hours":
         return day
-    from .dates import find_time
+    from .dates import time_of_day
 
-    clock = find_time(reading.question)
+    clock = time_of_day(reading.question, day, reading.today)
     return dt.datetime.combine(day, clock) if clock else day
 
 
