@@ -66,6 +66,18 @@ class TestKinds:
     def test_how_big_a_fine_or_jail_asks_the_penalty(self, question):
         assert "penalty" in [k.name for k in asked(question)]
 
+    @pytest.mark.parametrize(
+        ("question", "asks_a_figure"),
+        [
+            ("厂里二十几个工人等着，他能不能被拦下不让出境？", False),
+            ("前几天刚到，好几个同事说要登记，是真的吗？", False),
+            ("要提前几天申请？", True),
+            ("办下来要几个月？", True),
+        ],
+    )
+    def test_a_number_told_roughly_asks_no_figure(self, question, asks_a_figure):
+        assert bool(asked(question)) is asks_a_figure
+
     def test_paying_a_fine_is_not_asking_what_the_penalty_is(self):
         assert asked("Where do I pay the fine?") == [] and asked("交罚款最晚哪天？") == []
 

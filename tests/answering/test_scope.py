@@ -224,6 +224,9 @@ class TestNationalityAndForeignMatters:
             "Which documents does the Korean consulate want from a Chinese citizen on a work permit?",
             "I overstayed in Canada before: how long is the Canadian re-entry ban?",
             "泰国领事馆办旅游签要什么材料？我在上海有工作许可",
+            # the place's own rules
+            "What do Vietnamese rules say about how many hours a student may work there?",
+            "我儿子在曼谷读书，泰国那边规定留学生可以打工吗？",
         ],
     )
     def test_another_countrys_visa_by_adjective_or_letter_is_refused(self, question):

@@ -163,9 +163,21 @@ def without_asks(question: str, kinds_asked: Iterable[Kind]) -> str:
     return question
 
 
+# A number told roughly asks nothing: 十几个人, 好几个月, 这几天, 前几天 (but 提前几天 asks). (几千 may
+# still ask, of a fine: 是不是罚几千块?)
+_APPROXIMATE = re.compile(r"(?<=[十好这那过没])几|(?<=(?<!提)前)几")
+
+
+def without_approximations(text: str) -> str:
+    """``text`` with the 几 of a number told roughly made 数 (十几个人 -> 十数个人), offsets kept: what
+    remains of 几 asks how many."""
+    return _APPROXIMATE.sub("数", text)
+
+
 def asked(question: str) -> list[Kind]:
     """The kinds of fact ``question`` asks for (none for most questions); a question asking for a
     fee or a processing time is not also counted as asking for some figure."""
+    question = without_approximations(question)
     found = [k for k in kinds() if k.asked_in(question)]
     specific = [k for k in found if k.name != GENERIC]
     return specific or found

@@ -837,11 +837,11 @@ def dates_in(
 
 
 _TIME_24 = re.compile(r"(?<!\d)(?P<h>[01]?\d|2[0-3])[:：](?P<m>[0-5]\d)(?!\d)")
-# "9 pm", "9:30am", and a range ("2-3pm", "2 to 3 pm"), read at its start
+# "9 pm", "9:30am", and a range ("8-9pm", "8 to 9 pm"), read at its start
 _TIME_12 = re.compile(
     r"\b(?:(?P<h0>1[0-2]|0?[1-9])\s*(?:-|–|to|or)\s*)?(?P<h>1[0-2]|0?[1-9])(?::(?P<m>[0-5]\d))?\s*(?P<ap>a\.?m\.?|p\.?m\.?)", re.I
 )
-# "晚上8点", "下午3点半", "晚上（大概九点半到）": the part of the day may stand a few words before the hour;
+# "晚上8点", "下午3点半", "晚上（估计十点左右）": the part of the day may stand a few words before the hour;
 # a range ("下午2-3点", "两到三点") is read at its start
 _TIME_ZH = re.compile(
     r"(?:(?P<part>凌晨|早上|上午|中午|下午|傍晚|晚上|夜里)[^0-9零〇一二两三四五六七八九十，。,;；！？!?]{0,4}?)?"
@@ -898,8 +898,8 @@ _TIME_BEFORE_DATE = re.compile(r"^[\s,，]*(?:on|of)?\s*$", re.I)
 
 def time_of_day(text: str, day: dt.date, today: dt.date | None = None) -> dt.time | None:
     """The clock time ``text`` gives for ``day``: each time belongs to the date written just after it
-    ("at 11pm on 1 Oct"), else to the date written before it in its sentence ("on the 2nd after lunch,
-    maybe 2-3pm"), else to the next date of its sentence. When no written date is ``day``, the text's
+    ("at 11pm on 1 Oct"), else to the date written before it in its sentence ("checks in on the 9th
+    after dinner, maybe 8-9pm"), else to the next date of its sentence. When no written date is ``day``, the text's
     only time, if it writes at most one date ("she arrived yesterday at 21:00")."""
     text = text.translate(_WIDE)
     times = find_times(text)

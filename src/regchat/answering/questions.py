@@ -52,7 +52,7 @@ from .dates import (
     scan_dates,
     zh_number,
 )
-from .asked import without_period_asks
+from .asked import without_approximations, without_period_asks
 from .language import Lang, detect_language, english_terms, without_unaffected
 from .loose_terms import told_measures
 from .references import ArticleRef, find_article_refs
@@ -130,7 +130,7 @@ def clause_asks_a_date(clause: str) -> bool:
         return True
     if _DEADLINE_ASK.search(_STATE_WORDS.sub(" ", clause)):
         return True
-    return bool(_STATE_WORDS.search(clause) and (_INTERROGATIVE.search(clause) or _HOW_LONG_ZH.search(clause)))
+    return bool(_STATE_WORDS.search(clause) and (_interrogative(clause) or _HOW_LONG_ZH.search(clause)))
 
 
 _SENTENCE_END = re.compile(r"(?<=[!?。！？\n])|(?<=(?<!\d)\.)|(?<=\.)(?!\d)")
@@ -165,7 +165,7 @@ def asking_sentences(question: str) -> str:
     marked = any(s.endswith(("?", "？")) for s in sentences)
     asking = [
         s for s in sentences
-        if s.endswith(("?", "？")) or _ASK_VERB.search(s) or _ASK_START.search(s) or (not marked and _INTERROGATIVE.search(s))
+        if s.endswith(("?", "？")) or _ASK_VERB.search(s) or _ASK_START.search(s) or (not marked and _interrogative(s))
     ]
     return " ".join(asking) if asking and len(asking) < len(sentences) else question
 
@@ -1296,7 +1296,7 @@ def asking_clauses(question: str) -> str:
 
 
 def _clause_asks(clause: str) -> bool:
-    return bool(clause_asks_a_date(clause) or _INTERROGATIVE.search(clause) or _INVERTED.match(clause))
+    return bool(clause_asks_a_date(clause) or _interrogative(clause) or _INVERTED.match(clause))
 
 
 # A question asking whether what was just said holds ("Is that true?", "是这样吗？").
@@ -1344,6 +1344,11 @@ _INTERROGATIVE = re.compile(
 )
 
 
+def _interrogative(text: str) -> bool:
+    """Whether ``text`` has a question word (a number told roughly, 十几个, is none)."""
+    return bool(_INTERROGATIVE.search(without_approximations(text)))
+
+
 # A Chinese question in the A-not-A form, with or without its question mark ("会不会罚款").
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 
@@ -1355,7 +1360,7 @@ def asks(text: str) -> bool:
 
 def is_interrogative(text: str) -> bool:
     """Whether ``text`` holds words that ask ("how", "哪", "吗", "会不会"), question mark or not."""
-    return bool(_INTERROGATIVE.search(text) or _A_NOT_A.search(text))
+    return bool(_interrogative(text) or _A_NOT_A.search(text))
 
 
 def asking_part(question: str) -> str:

@@ -61,7 +61,9 @@ _FOREIGN_MATTER_EN = (
     r"citizenship|naturali[sz]ation|immigration|immigrant status|entry permits?|travel permits?|work passe?s?|"
     r"work authori[sz]ation|blue card|working holiday|id cards?|identity cards?|"
     # the place's own consulate or its bars on coming back ("the Japanese consulate", "the US re-entry bar")
-    r"consulates?|embass(?:y|ies)|re-?entry bars?|entry bans?)"
+    r"consulates?|embass(?:y|ies)|re-?entry bars?|entry bans?|"
+    # the place's own rules ("Korea's rules", "Thai immigration law"): what they say is not in the documents
+    r"rules?|laws?|regulations?|polic(?:y|ies))"
 )
 _GAP_EN = (  # up to two qualifiers ("H-1B", "skilled worker"), never a clause ("citizen on a Z visa")
     r"(?:(?!(?:passports?|citizens?|nationals?|nationality|and|or|but|with|who|which|that|a|an|the|on|in|at|for|"
@@ -80,7 +82,9 @@ _TRAVEL_EN = (  # "move (back) to the States"
     r"immigrat\w* to|emigrat\w* to|settle in|"
     r"(?:work(?:s|ed|ing)?|stay(?:s|ed|ing)?|overstay\w*|stud(?:y|ies|ied|ying)) in)"
 )
-_FOREIGN_MATTER_ZH = r"(?:签证|工签|工作许可|工作准证|准证|居留|永住|永居|移民|入籍|入境|通行证|通行證|簽證|领事馆|使馆)"
+_FOREIGN_MATTER_ZH = (  # ... and the place's own rules (韩国那边规定, 泰国的法律)
+    r"(?:签证|工签|工作许可|工作准证|准证|居留|永住|永居|移民|入籍|入境|通行证|通行證|簽證|领事馆|使馆|规定|法律|法规|政策)"
+)
 # A nationality, a passport or a person after the place describes the asker (巴西人, 美国护照, 日本籍,
 # 挪威员工的工作许可: the permit is the employee's).
 _NOT_A_MATTER_ZH = (
