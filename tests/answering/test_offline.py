@@ -287,6 +287,19 @@ def test_a_macao_question_never_gets_a_mainland_deadline(engine, retriever, ques
     assert_quotes_are_true(answer, retriever)
 
 
+def test_a_dated_macao_question_asking_where_to_go_gets_the_guides_address(engine, retriever):
+    # Macao's documents set no deadline, and what they do say is chosen as for any question: where
+    # to go is in the guide's enquiry section, which states the address
+    answer = engine.answer(
+        "Our cook lost her blue card in Macao on Sunday, her contract runs till 2028. What should we do now for a "
+        "new card, and where should we go?",
+        today=TODAY,
+    )
+    assert ("no deadline" in answer.text) and "Immigration Building" in answer.text
+    assert answer.outcome != "not_stated" and "do not state" not in answer.text
+    assert_quotes_are_true(answer, retriever)
+
+
 @pytest.mark.parametrize("question", ["how long do I have?", "最晚哪天？", "how much time have I got?"])
 def test_a_question_asking_only_for_a_deadline_is_asked_back_not_refused(engine, question):
     answer = engine.answer(question, today=TODAY)

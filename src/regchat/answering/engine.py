@@ -577,8 +577,11 @@ class Engine:
             # note too; a place with rules of its own (the mainland) was only not matched to one.
             rules_here = any(getattr(r, "region", "CN") == reading.region for r in self.rules)
             if (from_elsewhere or (reading.dates and not rules_here)) and local:
-                chosen = choose_provisions(reading, local)
-                draft = self._lookup(reading, chosen)
+                # (what it does say is chosen as for any question: a kind of fact asked, an office's
+                # address, comes from the provision stating it; each part gets its provision)
+                chosen = choose_provisions(reading, self._with_what_is_asked(reading, local, consulted))
+                draft = self._lookup(reading, chosen[:most])
+                draft = self._with_other_parts(reading, draft, question_parts(reading.question), consulted)
                 draft.text = no_deadline_note(reading, reading.region) + "\n" + draft.text
                 return draft
 
