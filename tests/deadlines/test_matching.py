@@ -302,6 +302,19 @@ def test_keyword_weight(keywords, text, weight):
     assert keyword_weight(keywords, text) == pytest.approx(weight)
 
 
+@pytest.mark.parametrize(
+    ("text", "weight"),
+    [
+        ("They issued his visa at the port.", 2.0),
+        ("a port-issued visa", 2.0),
+        ("She holds a Q1 visa from Lagos. She lands at Shekou port on Friday.", 0.0),
+    ],
+)
+def test_a_case_is_named_by_its_keywords_words_together(text, weight):
+    assert keyword_weight(["port visa"], text, together=True) == pytest.approx(weight)
+    assert keyword_weight(["port visa"], text) == pytest.approx(2.0)  # apart, they still speak of it
+
+
 def test_match_rules_is_the_matcher_on_keywords_alone():
     rules = load_rules()
     top = match_rules("how many days before my residence permit expiry must I apply to extend residence", rules)

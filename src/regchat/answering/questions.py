@@ -1519,8 +1519,11 @@ def rule_evidence(
             if reading.cited_before(rule.doc_id, rule.article):
                 # "那我9月28号交的话呢？" after an answer citing the receipt's article: that rule goes on
                 own += ANSWERED_WEIGHT
-        if getattr(rule, "named_only", False) and own <= 0 and before <= 0:
-            continue  # a rule for a case the question does not name (a port visa)
+        if getattr(rule, "named_only", False) and not (
+            keyword_weight(rule.keywords, reading.question, kw_tokens, shadows=shadows, together=True)
+            or (prev and keyword_weight(rule.keywords, prev, p_tokens, shadows=shadows, together=True))
+        ):
+            continue  # a rule for a case the question does not name, its words together (a port visa)
         if getattr(rule, "asked_only", False) and (asked <= 0 or (roled and _role_fit(rule, roled) < 1)):
             continue  # a rule the sentence that asks does not name, or whose event no date is said to be
         if (excluded := getattr(rule, "not_when", ())) and (

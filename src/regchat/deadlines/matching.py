@@ -321,18 +321,25 @@ ZH_MASK = re.compile(r"出入境|出境入境|\bexit(?:[-/]| and )entry\b|\bentr
 
 
 def keyword_weight(
-    keywords: Sequence[str], text: str, tokens: set[str] | None = None, *, shadows: Iterable[str] = ()
+    keywords: Sequence[str], text: str, tokens: set[str] | None = None, *, shadows: Iterable[str] = (),
+    together: bool = False,
 ) -> float:
     """Weight of the keywords found in ``text``: longer phrases weigh more.
 
     A Chinese keyword must appear as written (a keyword inside a longer matched one
     counts once) and weighs 1 plus a quarter per further character; an English one
     matches when all its (stemmed) words are in the text and weighs one per word.
+    ``together``: an English keyword's words must also lie together (with at most ``NEAR_GAP``
+    other words among them, not counting the words ``tokenize`` drops), as a case is named:
+    "visa at the port" names a port visa, a Z visa told a sentence before "the Hengqin port"
+    does not; words found only in ``tokens`` (the English a Chinese question's terms stand for)
+    have no place and count wherever they are.
     ``shadows``: longer terms (other rules' keywords) that a Chinese keyword found only
     inside them does not stand for (审查 in 拘留审查 is not an examination of an application).
     """
     text = ZH_MASK.sub("・", text)
-    tokens = tokens if tokens is not None else set(tokenize(text))
+    sequence = tokenize(text)
+    tokens = tokens if tokens is not None else set(sequence)
     total = 0.0
     zh_found: list[str] = []
     for kw in keywords:
@@ -344,12 +351,25 @@ def keyword_weight(
                 zh_found.append(k)
         else:
             words = tokenize(k)
-            if words and all(w in tokens for w in words):
+            if words and all(w in tokens for w in words) and (not together or _near(words, sequence)):
                 total += len(words)
     for k in zh_found:
         if not any(k != other and k in other for other in zh_found):
             total += 1.0 + 0.25 * (len(k) - 1)
     return total
+
+
+NEAR_GAP = 1  # other words a case's name may have among its words ("a visa issued at the port")
+
+
+def _near(words: Sequence[str], sequence: Sequence[str]) -> bool:
+    """Whether ``words`` (all of them in ``sequence``, or some found elsewhere) lie together in
+    ``sequence``, with at most ``NEAR_GAP`` other tokens among them."""
+    if len(words) < 2 or not all(w in sequence for w in words):
+        return True
+    span = len(set(words)) + NEAR_GAP
+    places = [i for i, t in enumerate(sequence) if t in words]
+    return any(set(words) <= {sequence[j] for j in places if i <= j < i + span} for i in places)
 
 
 def _only_inside(term: str, text: str, longer: Iterable[str]) -> bool:
