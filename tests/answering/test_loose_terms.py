@@ -87,3 +87,17 @@ def test_the_engine_asks_which_measure_and_quotes_each_provision(engine):
     assert answer.outcome == "clarify"
     assert answer.text.splitlines()[0].startswith("Which measure was it:")
     assert {(c.doc_id, c.article) for c in answer.citations} >= {("cn-exit-entry-law", 62), ("cn-exit-entry-law", 81)}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "My cousin got sent home by the police last spring. When is the earliest he may return to China?",
+        "我表哥前年被遣返了，最早什么时候可以再来中国？",
+    ],
+)
+def test_a_date_asked_with_none_to_count_from_depends_on_the_measure_and_is_asked_back(engine, question):
+    # when he may come back differs by measure (one to five years, ten years), and no day is told
+    answer = engine.answer(question, today=dt.date(2026, 10, 19))
+    assert answer.outcome == "clarify" and not answer.deadlines
+    assert {(c.doc_id, c.article) for c in answer.citations} >= {("cn-exit-entry-law", 62), ("cn-exit-entry-law", 81)}

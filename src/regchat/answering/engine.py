@@ -332,10 +332,12 @@ class Engine:
         each_said = False  # (each of several answers says already what it does not state)
         if candidates := unclear_card(reading.context, both):
             draft = self._which_card(reading, candidates, hits, consulted)
-        elif not reading.asks_deadline and not names_a_citizen(reading.context) \
+        elif (not reading.asks_deadline or not reading.dates) and not names_a_citizen(reading.context) \
                 and (measures := unclear_measure(reading.context)):
-            # (a deadline asked goes to its rule: "ordered to leave; by when?"; and the measures are the
-            # Law's for foreigners: a Chinese citizen sent back from abroad is Art. 75's)
+            # (a deadline asked from a date goes to its rule: "ordered to leave on 3 May; by when?"; one
+            # asked with no date to count from, "sent home: when may he come back?", depends on the
+            # measure; and the measures are the Law's for foreigners: a Chinese citizen sent back from
+            # abroad is Art. 75's)
             draft = self._which_measure(reading, measures, consulted)
         elif each_said := len(several) > 1:
             draft = self._each_answered(reading, several, history, consulted)
