@@ -78,6 +78,12 @@ class TestKinds:
     def test_a_number_told_roughly_asks_no_figure(self, question, asks_a_figure):
         assert bool(asked(question)) is asks_a_figure
 
+    @pytest.mark.parametrize("question", ["What's the office's email?", "移民局的邮箱是多少？", "Is there a website for this?"])
+    def test_an_email_or_website_asks_the_offices_contact(self, question):
+        assert [k.name for k in asked(question)] == ["contact"]
+        assert unstated(question, ["Email: desk@example.mo; Website: https://example.mo"]) == []
+        assert [k.name for k in unstated(question, ["The applicant submits a photo."])] == ["contact"]
+
     def test_paying_a_fine_is_not_asking_what_the_penalty_is(self):
         assert asked("Where do I pay the fine?") == [] and asked("交罚款最晚哪天？") == []
 

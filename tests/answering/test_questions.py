@@ -951,3 +951,15 @@ def test_an_event_only_one_rule_counts_from_told_beside_the_asked_one_is_compute
     )
     computed = {choice.rule.id, *(r.id for r, _ in choice.also)}
     assert computed == {"law-33-change-registration", "law-39-accommodation"}
+
+
+@pytest.mark.parametrize(
+    ("question", "asking"),
+    [
+        # a question word that a verb of showing or saying takes belongs to the story, not to what is asked
+        ("The landlord wants a letter showing how long my permit lasts, which office issues it?", "which office issues it?"),
+        ("The notice says when his stay ends, can he extend it?", "can he extend it?"),
+    ],
+)
+def test_a_question_word_a_verb_of_showing_takes_asks_nothing(question, asking):
+    assert asked_with_claims(question) == asking

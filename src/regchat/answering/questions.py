@@ -128,7 +128,7 @@ def clause_asks_a_date(clause: str) -> bool:
     in a clause without a question mark only beside a word that asks ("过期了多久")."""
     if clause.endswith(("?", "？")):
         return True
-    if _DEADLINE_ASK.search(_STATE_WORDS.sub(" ", clause)):
+    if _DEADLINE_ASK.search(_EMBEDDED_WH.sub(" ", _STATE_WORDS.sub(" ", clause))):
         return True
     return bool(_STATE_WORDS.search(clause) and (_interrogative(clause) or _HOW_LONG_ZH.search(clause)))
 
@@ -1344,9 +1344,19 @@ _INTERROGATIVE = re.compile(
 )
 
 
+# A question word a verb of showing or saying takes is no question of the asker's ("a paper showing how long
+# she may stay", "the notice says when it ends").
+_EMBEDDED_WH = re.compile(
+    r"\b(?:show(?:s|ing|ed|n)?|prov(?:e|es|ing|ed)|stat(?:es|ing|ed)|says|saying|said|record(?:s|ing|ed)?)\s+"
+    r"(?:how|what|which|when|where|who|whether)\b",
+    re.I,
+)
+
+
 def _interrogative(text: str) -> bool:
-    """Whether ``text`` has a question word (a number told roughly, 十几个, is none)."""
-    return bool(_INTERROGATIVE.search(without_approximations(text)))
+    """Whether ``text`` has a question word (a number told roughly, 十几个, is none; nor one a verb of
+    showing or saying takes)."""
+    return bool(_INTERROGATIVE.search(_EMBEDDED_WH.sub(" ", without_approximations(text))))
 
 
 # A Chinese question in the A-not-A form, with or without its question mark ("会不会罚款").
