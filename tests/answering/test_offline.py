@@ -807,6 +807,16 @@ def test_a_lead_in_and_the_list_numbers_are_not_part_of_a_question():
     assert asked[1].alone == "我是留学生。 实习要办什么手续？"
 
 
+def test_a_doubt_with_nothing_of_its_own_goes_with_the_question_after_it():
+    message = "他的居留证明年3月到期，他想4月回来再办。我心里总不踏实？按规定最迟什么时候要递申请？"
+    assert [q.asked for q in each_question(message)] == [message]  # one question, asked as a whole
+    asked = each_question("Her permit ends on 9 May. My boss thinks we're fine? When must she file? Must she go in person?")
+    assert [q.asked for q in asked] == ["My boss thinks we're fine? When must she file?", "Must she go in person?"]
+    # a question in its words is no doubt, whatever it names
+    asked = each_question("Her permit ends on 9 May. Do we owe her severance? When must she apply to extend her residence permit?")
+    assert [q.asked for q in asked] == ["Do we owe her severance?", "When must she apply to extend her residence permit?"]
+
+
 def test_a_question_naming_nothing_is_read_with_the_one_before_when_the_story_names_nothing_either():
     asked = each_question("Can a student on an X1 visa take a part-time job off campus? If not, what happens if he does?")
     assert asked[1].alone == "Can a student on an X1 visa take a part-time job off campus? If not, what happens if he does?"

@@ -963,3 +963,32 @@ def test_an_event_only_one_rule_counts_from_told_beside_the_asked_one_is_compute
 )
 def test_a_question_word_a_verb_of_showing_takes_asks_nothing(question, asking):
     assert asked_with_claims(question) == asking
+
+
+def test_a_date_cued_first_as_a_return_is_the_step_too_when_its_clause_plans_the_step():
+    # back from abroad on 12 September and filing then: a plan to compare with the filing deadline
+    reading, choice = choose("他的工作类居留许可9月20号到期，他9月12号从国外回来再去办延期。最晚哪天要申请？")
+    assert choice.rule.id == "law-32-extend-residence"
+    assert [(r.found.text, day) for r, day in action_dates(reading, choice.rule)] == [("9月12号", dt.date(2027, 9, 12))]
+    # ... and the return is no first entry whose residence permit is due 30 days later (Law Art. 30): a
+    # question extending a permit held tells a case that article does not govern
+    assert "law-30-residence-permit" not in [rule.id for rule, _ in choice.also]
+
+
+def test_a_rule_whose_case_the_chosen_one_rules_out_is_no_further_rule():
+    # an extension of a permit held (Law Art. 32) and a first application after entry (Art. 30): a date
+    # of entry told beside the expiry (back from a trip) is no first entry (corpus/rules.json "excludes")
+    from regchat.answering.questions import more_rules
+    from regchat.deadlines.matching import Candidate, Evidence
+
+    text = "Her residence permit expires on 2026-09-20. She lands in Shanghai on 2026-09-12 after a trip to Lisbon."
+    reading = read_question(text, [], TODAY, [])
+    roled = dated_roles(reading)
+    first = get_rule("law-30-residence-permit")
+    told = Candidate(first, 5.0, Evidence(asked_keywords=2.0, role_fit=1.0, role_unique=True, event_words=1.0))
+    assert first.excludes == ["law-32-extend-residence"]
+    extension = get_rule("law-32-extend-residence")
+    assert more_rules([told], extension, date_for(extension, roled), roled) == ()
+    # beside a rule it does not rule out, the same candidate is computed too
+    health = get_rule("reg-16-health-certificate")
+    assert [rule.id for rule, _ in more_rules([told], health, None, roled)] == [first.id]

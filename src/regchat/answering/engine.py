@@ -55,7 +55,7 @@ from .offline import (
 from .cards import Card, unclear_card, which_card_line
 from .loose_terms import Measure, unclear_measure, which_measure_line
 from .open_terms import left_open
-from .questions import Reading, corrected_question, date_for, dated_roles, names_both_places, place_of, asking_clauses, asked_with_claims, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
+from .questions import Reading, corrected_question, date_for, dated_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import (
     ScopeDecision, governs_citizens, has_domain_words, judge_scope, names_a_citizen, off_topic_question, refusal,
@@ -1152,6 +1152,16 @@ def each_question(message: str) -> list[OneQuestion]:
             nearby.append(" ".join(_LISTED.sub("", b).strip() or b for b in before))
     if rest and not rest_asks:
         told += sentences_of(rest)
+    # A doubt with nothing of its own that asks by its mark alone, before a question ("我总觉得来不及？最晚哪天
+    # 必须交？"), goes with that question: not answered alone with whatever the story finds.
+    i = 0
+    while i < len(own) - 1:
+        doubt = _LISTED.sub("", own[i])
+        if _goes_on_with_the_matter(doubt) and not has_asking_words(doubt):
+            own[i + 1], nearby[i + 1] = f"{own[i]} {own[i + 1]}", f"{nearby[i]} {nearby[i + 1]}".strip()
+            del own[i], nearby[i]
+        else:
+            i += 1
     story = " ".join(told)
     out: list[OneQuestion] = []
     for text, near in zip(own, nearby):

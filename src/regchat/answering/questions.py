@@ -1269,6 +1269,8 @@ def more_rules(
             continue
         if same_result(rule, chosen) or any(same_result(rule, r) for r, _ in picked):
             continue
+        if any(_excluded(rule, r) for r in (chosen, *(r for r, _ in picked))):
+            continue  # a case the chosen rule's rules out (a first entry's residence permit, beside its renewal)
         date = date_for(rule, roled)
         if date is None or date.role not in rule_roles(rule) or any(date is u for u in used):
             continue
@@ -1277,6 +1279,11 @@ def more_rules(
         picked.append((rule, date))
         used.append(date)
     return tuple(picked)
+
+
+def _excluded(rule: RuleLike, other: RuleLike) -> bool:
+    """Whether one of two rules names the other among the rules whose case rules it out."""
+    return other.id in getattr(rule, "excludes", ()) or rule.id in getattr(other, "excludes", ())
 
 
 _SENTENCE = re.compile(r"[^.!?。！？\n,，;；]+[.!?。！？,，;；]*")  # sentences, and clauses within them
@@ -1366,6 +1373,12 @@ _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 def asks(text: str) -> bool:
     """Whether ``text`` asks: a question mark, or words that ask."""
     return text.rstrip().endswith(("?", "？")) or is_interrogative(text)
+
+
+def has_asking_words(text: str) -> bool:
+    """Whether ``text`` asks in its words, not only by its question mark: a word that asks, or an English
+    verb before its subject ("Do we owe him ...?"); "我总觉得来不及？" asks by its mark alone."""
+    return is_interrogative(text) or bool(_INVERTED.match(text))
 
 
 def is_interrogative(text: str) -> bool:
@@ -1649,10 +1662,13 @@ def action_dates(reading: Reading, rule: RuleLike) -> list[tuple[RoledDate, dt.d
     wanted = compared_roles(rule)
     out = []
     for r in reading.roles:
-        if r is event or r.role not in wanted:
+        # (a date cued first as something else may be the step too: "回来再去续签", back on the 10th and
+        # filing then)
+        role = r.role if r.role in wanted else next((x for x in r.roles if x in wanted), None)
+        if r is event or role is None:
             continue
         # a day the user plans to act on is still to come, whatever the story's tense
-        day = r.found.resolve(reading.today, "future" if r.role == "plan" else "past" if reading.past_tense else "nearest")
+        day = r.found.resolve(reading.today, "future" if role == "plan" else "past" if reading.past_tense else "nearest")
         if day is not None:
             out.append((r, day))
     return out

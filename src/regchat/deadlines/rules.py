@@ -108,6 +108,10 @@ class Rule(BaseModel):
     # the visas Regulations Art. 6 issues for visits, trade, tourism, transit, crews and short stays): a
     # question naming visas, only such ones, never gets it.
     not_for_visas: list[str] = []
+    # Rules whose case rules this one's out in the same question (Law Art. 30's first application after
+    # entry, beside Art. 32's extension of a permit held: a return from a trip is no first entry): never
+    # computed as a further rule beside one of them.
+    excludes: list[str] = []
     # The rule of the provision that implements this one for the same period (Regulations Art. 18's
     # receipt, counted in working days, for the decision Law Art. 30 sets): where both fit, that one answers.
     implemented_by: str = ""
