@@ -1152,8 +1152,8 @@ def each_question(message: str) -> list[OneQuestion]:
             nearby.append(" ".join(_LISTED.sub("", b).strip() or b for b in before))
     if rest and not rest_asks:
         told += sentences_of(rest)
-    # A doubt with nothing of its own that asks by its mark alone, before a question ("我总觉得来不及？最晚哪天
-    # 必须交？"), goes with that question: not answered alone with whatever the story finds.
+    # A doubt with nothing of its own that asks by its mark alone, before a question ("心里没底？最晚哪天
+    # 交？"), goes with that question: not answered alone with whatever the story finds.
     i = 0
     while i < len(own) - 1:
         doubt = _LISTED.sub("", own[i])

@@ -1377,7 +1377,7 @@ def asks(text: str) -> bool:
 
 def has_asking_words(text: str) -> bool:
     """Whether ``text`` asks in its words, not only by its question mark: a word that asks, or an English
-    verb before its subject ("Do we owe him ...?"); "我总觉得来不及？" asks by its mark alone."""
+    verb before its subject ("Do we owe him ...?"); "心里没底？" asks by its mark alone."""
     return is_interrogative(text) or bool(_INVERTED.match(text))
 
 
@@ -1662,7 +1662,7 @@ def action_dates(reading: Reading, rule: RuleLike) -> list[tuple[RoledDate, dt.d
     wanted = compared_roles(rule)
     out = []
     for r in reading.roles:
-        # (a date cued first as something else may be the step too: "回来再去续签", back on the 10th and
+        # (a date cued first as something else may be the step too: "回来再去办延期", back on the 10th and
         # filing then)
         role = r.role if r.role in wanted else next((x for x in r.roles if x in wanted), None)
         if r is event or role is None:

@@ -82,7 +82,7 @@ _TRAVEL_EN = (  # "move (back) to the States"
     r"immigrat\w* to|emigrat\w* to|settle in|"
     r"(?:work(?:s|ed|ing)?|stay(?:s|ed|ing)?|overstay\w*|stud(?:y|ies|ied|ying)) in)"
 )
-_FOREIGN_MATTER_ZH = (  # ... and the place's own rules (韩国那边规定, 泰国的法律)
+_FOREIGN_MATTER_ZH = (  # ... and the place's own rules (泰国那边规定, 德国的法律)
     r"(?:签证|工签|工作许可|工作准证|准证|居留|永住|永居|移民|入籍|入境|通行证|通行證|簽證|领事馆|使馆|规定|法律|法规|政策)"
 )
 # A nationality, a passport or a person after the place describes the asker (巴西人, 美国护照, 日本籍,
