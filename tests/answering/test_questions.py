@@ -992,3 +992,19 @@ def test_a_rule_whose_case_the_chosen_one_rules_out_is_no_further_rule():
     # beside a rule it does not rule out, the same candidate is computed too
     health = get_rule("reg-16-health-certificate")
     assert [rule.id for rule, _ in more_rules([told], health, None, roled)] == [first.id]
+
+
+@pytest.mark.parametrize(
+    ("text", "clauses"),
+    [
+        # a comma or a point between digits ends no clause
+        ("Is the RMB 6,500 stipend taxed? And who pays social insurance?",
+         ["Is the RMB 6,500 stipend taxed?", "And who pays social insurance?"]),
+        ("罚了1.5万，还要交别的吗？", ["罚了1.5万，", "还要交别的吗？"]),
+        ("She came on 3 May, left on 9 May.", ["She came on 3 May,", "left on 9 May."]),
+    ],
+)
+def test_clauses_keep_the_numbers_whole(text, clauses):
+    from regchat.answering.questions import clauses_of
+
+    assert clauses_of(text) == clauses

@@ -1286,7 +1286,8 @@ def _excluded(rule: RuleLike, other: RuleLike) -> bool:
     return other.id in getattr(rule, "excludes", ()) or rule.id in getattr(other, "excludes", ())
 
 
-_SENTENCE = re.compile(r"[^.!?。！？\n,，;；]+[.!?。！？,，;；]*")  # sentences, and clauses within them
+# sentences, and clauses within them (a comma or point between digits, "RMB 4,000", "2.5", ends neither)
+_SENTENCE = re.compile(r"(?:[^.!?。！？\n,，;；]|(?<=\d)[.,](?=\d))+[.!?。！？,，;；]*")
 
 
 def clauses_of(question: str) -> list[str]:
