@@ -880,18 +880,3 @@ def test_a_weekday_written_beside_a_date_says_its_year(text, when):
     (found,) = find_dates(text, dt.date(2026, 3, 12))
     assert found.resolve(dt.date(2026, 3, 12), "past") == when
 
-
-@pytest.mark.parametrize(
-    ("text", "when"),
-    [
-        # a day written without its month, after a date with one: the day of that time, not of today's month
-        ("We fly back on 20 November, so I'd file on the 21st.", dt.date(2026, 11, 21)),
-        ("我们11月20号回来，打算21号去办。", dt.date(2026, 11, 21)),
-        ("Her permit ends on 2 December; could she go on the 30th?", dt.date(2026, 11, 30)),
-        # none written before it: the one nearest today
-        ("I'll file on the 3rd.", dt.date(2026, 9, 3)),
-    ],
-)
-def test_a_day_without_its_month_is_of_the_time_the_message_tells(text, when):
-    today = dt.date(2026, 9, 1)
-    assert find_dates(text, today)[-1].resolve(today) == when

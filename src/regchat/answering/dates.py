@@ -552,17 +552,8 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
                 if not free(m.start("d"), m.end("d")):
                     continue
                 day = int(m["day"])
-                if not 1 <= day <= 31:
-                    continue
-                written, start, end = span(m, "d")
-                # a date with its month written before it in the message is the story's time: the day is
-                # the one of its month (or the month before or after) nearest it ("back on 20 November,
-                # so I'd go on the 21st": 21 November, whatever today is)
-                anchor = max((f for f in found if not f.monthless and f.end <= start), key=lambda f: f.start, default=None)
-                near = anchor.resolve(today) if anchor is not None else None
-                if near is not None and (value := resolve_monthless(day, near)) is not None:
-                    add(FoundDate(written, start, end, value.month, day, value.year))
-                elif (value := resolve_monthless(day, today)) is not None:
+                if 1 <= day <= 31 and (value := resolve_monthless(day, today)) is not None:
+                    written, start, end = span(m, "d")
                     add(FoundDate(written, start, end, value.month, day, None, monthless=True))
     if today is not None:
         # "5 April next year", "April 5 this year": the year named relative to today.

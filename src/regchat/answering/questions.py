@@ -1286,8 +1286,8 @@ def _excluded(rule: RuleLike, other: RuleLike) -> bool:
     return other.id in getattr(rule, "excludes", ()) or rule.id in getattr(other, "excludes", ())
 
 
-# sentences, and clauses within them (a comma or point between digits, "RMB 4,000", "2.5", ends neither)
-_SENTENCE = re.compile(r"(?:[^.!?。！？\n,，;；]|(?<=\d)[.,](?=\d))+[.!?。！？,，;；]*")
+# sentences, and clauses within them (a thousands comma, "RMB 4,000", ends neither)
+_SENTENCE = re.compile(r"(?:[^.!?。！？\n,，;；]|(?<=\d),(?=\d{3}(?!\d)))+[.!?。！？,，;；]*")
 
 
 def clauses_of(question: str) -> list[str]:
