@@ -886,12 +886,6 @@ def find_times(text: str) -> list[FoundTime]:
     return sorted(found, key=lambda t: t.start)
 
 
-def find_time(text: str) -> dt.time | None:
-    """The first clock time in ``text``."""
-    times = find_times(text)
-    return times[0].value if times else None
-
-
 # A time written just before a date is that date's ("at 11pm on 1 Oct", "21:00, 2 October").
 _TIME_BEFORE_DATE = re.compile(r"^[\s,，]*(?:on|of)?\s*$", re.I)
 
