@@ -874,6 +874,9 @@ def test_the_time_of_day_is_the_one_written_with_that_day(text, day, clock):
         ("入境日期是3月26日（周四）", dt.date(2026, 3, 26)),
         ("entered 26 March (Wednesday)", dt.date(2025, 3, 26)),
         ("entered 26 March", dt.date(2025, 3, 26)),
+        ("ENTERED THURSDAY 26 MARCH", dt.date(2026, 3, 26)),
+        # the verb "sat" is no Saturday (28 March 2026 is one; 2025's is the past one)
+        ("He entered on 28 March, sat in the hotel and waited.", dt.date(2025, 3, 28)),
     ],
 )
 def test_a_weekday_written_beside_a_date_says_its_year(text, when):

@@ -579,8 +579,10 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
     return sorted(found, key=lambda f: f.start), sorted(problems, key=lambda p: p.start)
 
 
-_WEEKDAY_BEFORE_EN = re.compile(r"\b(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s*[,，]?\s*(?:the\s+)?$", re.I)
-_WEEKDAY_AFTER_EN = re.compile(r"\s*[,，(（]?\s*(?:a\s+)?(?P<wd>mon|tue|wed|thu|fri|sat|sun)(?:day|\.|\b)", re.I)
+# A weekday's whole name in any case, or its abbreviation capitalised ("Tue", not the verb "sat")
+_WEEKDAY_NAME_EN = r"(?P<wd>(?i:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)day)|Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b\.?"
+_WEEKDAY_BEFORE_EN = re.compile(rf"\b{_WEEKDAY_NAME_EN}\s*[,，]?\s*(?i:the\s+)?$")
+_WEEKDAY_AFTER_EN = re.compile(rf"\s*[,，(（]?\s*(?i:a\s+)?{_WEEKDAY_NAME_EN}")
 _WEEKDAY_BEFORE_ZH = re.compile(r"(?<![下上这本个])(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])[\s,，(（]*$")
 _WEEKDAY_AFTER_ZH = re.compile(r"\s*[（(，,]?\s*(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])")
 _EN_WEEKDAY_NUMBER = {d[:3]: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
@@ -893,8 +895,8 @@ _TIME_BEFORE_DATE = re.compile(r"^[\s,，]*(?:on|of)?\s*$", re.I)
 def time_of_day(text: str, day: dt.date, today: dt.date | None = None) -> dt.time | None:
     """The clock time ``text`` gives for ``day``: each time belongs to the date written just after it
     ("at 11pm on 1 Oct"), else to the date written before it in its sentence ("checks in on the 9th
-    after dinner, maybe 8-9pm"), else to the next date of its sentence. When no written date is ``day``, the text's
-    only time, if it writes at most one date ("she arrived yesterday at 21:00")."""
+    after dinner, maybe 8-9pm"), else to the next date of its sentence. When no written date is
+    ``day``, the text's first time if it writes one date at most ("she arrived yesterday at 21:00")."""
     text = text.translate(_WIDE)
     times = find_times(text)
     if not times:
