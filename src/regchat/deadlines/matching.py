@@ -338,7 +338,8 @@ def keyword_weight(
     inside them does not stand for (审查 in 拘留审查 is not an examination of an application).
     """
     text = ZH_MASK.sub("・", text)
-    sequence = tokenize(text)
+    # (the text's words in order only when placing them: this runs per rule on every question)
+    sequence = tokenize(text) if together or tokens is None else []
     tokens = tokens if tokens is not None else set(sequence)
     total = 0.0
     zh_found: list[str] = []
