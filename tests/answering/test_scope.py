@@ -723,6 +723,17 @@ def test_another_place_s_matter_set_aside_to_ask_what_else_is_to_be_done_leaves_
     assert judge_scope(question, top_score=None, min_score=0.5, follow_up_context=False).in_scope
 
 
+def test_another_place_s_visa_asked_with_who_needs_it_between_is_that_place_s_matter():
+    assert [m.code for m in foreign_matters("We send two staff to a course in Seoul. What visa do they need for Korea?")]
+    assert not in_scope("We send two staff to a course in Seoul. What visa do they need for Korea?", top_score=HIGH)
+    assert in_scope("What visa does my wife need for China?", top_score=HIGH)
+
+
+def test_a_trip_elsewhere_asked_with_coming_back_asks_of_the_return():
+    assert in_scope("我拿学习类居留许可，想出境去泰国玩两周再回来上课，需不需要重新办签证？", top_score=HIGH)
+    assert not in_scope("我拿学习类居留许可，想出境去泰国玩两周，需不需要办泰国签证？", top_score=HIGH)
+
+
 def test_what_is_asked_of_the_other_place_itself_stays_outside():
     decision = judge_scope("除了申请加拿大签证，我还要准备什么？", top_score=None, min_score=0.5, follow_up_context=False)
     assert not decision.in_scope  # nothing of China named: the Canadian visa is what is asked about
@@ -749,6 +760,23 @@ def test_a_measure_said_in_everyday_words_is_a_subject_the_regulations_govern():
 def test_work_injuries_notice_and_dual_nationality_are_subjects_the_regulations_do_not_treat(question):
     decision = judge_scope(question, top_score=None, min_score=0.5, follow_up_context=False)
     assert not decision.in_scope and decision.note is not None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "My wife holds a family residence permit. Can she apply for Chinese citizenship after ten years?",
+        "I have held a work-type residence permit for eight years. How do I naturalise?",
+        "我拿工作类居留许可八年了，想入籍，需要什么条件？",  # the question asks on about the clause before it
+    ],
+)
+def test_naturalisation_is_a_subject_the_regulations_do_not_treat(question):
+    decision = judge_scope(question, top_score=None, min_score=0.5, follow_up_context=False)
+    assert not decision.in_scope and decision.note is not None
+
+
+def test_a_question_after_a_governed_clause_of_its_sentence_stays_in_scope():
+    assert in_scope("我拿工作类居留许可，想续签，需要什么材料？", top_score=HIGH)
 
 
 def test_a_governed_question_beside_a_work_injury_stays_in_scope():

@@ -134,7 +134,12 @@ def _plain(text: str) -> str:
 
 # What joins a place to an immigration matter, read around each place the gazetteer finds.
 _AFTER_EN = re.compile(rf"(?:'s)?\s+{_GAP_EN}{_FOREIGN_MATTER_EN}\b", re.I)  # "Brazilian (work) visa"
-_BEFORE_EN = re.compile(rf"\b{_FOREIGN_MATTER_EN}\s+(?:for|to|in|into|of)\s+(?:the\s+)?$", re.I)  # "visa for Norway"
+# "visa for Norway", "which visa does my son need for Norway"
+_BEFORE_EN = re.compile(
+    rf"\b{_FOREIGN_MATTER_EN}\s+(?:(?:do|does|did|will|would|should|must)\s+(?:[\w']+\s+){{1,3}}?"
+    rf"(?:need|get|require|apply for)\s+)?(?:for|to|in|into|of)\s+(?:the\s+)?$",
+    re.I,
+)
 # "a Chinese visa in the US", "a Z visa in Japan": China's matter, applied for abroad (the letters are
 # China's visa codes, data/domain_terms.json, and their bare letters).
 @lru_cache(maxsize=1)
@@ -752,10 +757,22 @@ def _asks_only_of_elsewhere(question: str, matters: list[ForeignMatter]) -> bool
 
     asking = asking_sentences(question)
     sentences = _sentences(asking)
-    about = [s for s in sentences if any(m.text in s for m in matters)]
+    # (a trip elsewhere asked with coming back, "去泰国玩两周再回来，要重新办签证吗？", asks of the return)
+    about = [
+        s for s in sentences
+        if any(m.text in s for m in matters)
+        and not (all(m.travel for m in matters if m.text in s) and _COMING_BACK.search(s))
+    ]
     if not about:
         return False
     return not any(_CHINA_ANCHOR.search(s) for s in sentences if s not in about)
+
+
+# Words that tell coming back (to the mainland or Macao, where the question is asked from).
+_COMING_BACK = re.compile(
+    r"回来|回到|再回|返回|重新入境|再入境|\b(?:come|coming|came|get|getting|go|going) back\b|\bre-?ent(?:er|ry|ering)\b",
+    re.I,
+)
 
 
 def _asks_on_topic(text: str) -> bool:
@@ -805,7 +822,7 @@ def _every_ask_off_topic(text: str) -> bool:
     sentence that asks also names a governed subject ("he has no work permit yet: may we pay his
     salary?"), its question is read with it and stays in scope; several questions, all off-topic (or
     naming no subject of their own), are about what they ask. One asking clause without such a
-    subject ("... the bank wants a paper showing how long he may stay. Does the police issue one?")
+    subject ("... the landlord asks for a document saying until when he may stay. Does the police issue one?")
     keeps the question in scope."""
     from .questions import ASKS_IF_SO, asking_clauses, asking_sentences
 
@@ -824,7 +841,10 @@ def _every_ask_off_topic(text: str) -> bool:
         # (a claim about an off-topic subject told just before a question asking whether it holds; a story
         # saying who asks, "I study in Nanjing on a study residence permit", leaves it asking on about the
         # question before it)
-        claim = bool(told and off_topic(told[-1]) and not _asked_subject(told[-1]) and ASKS_IF_SO.search(q))
+        # (or the clause its own sentence tells before it, a comma between: "他想入籍，需要什么条件？")
+        just_before = re.split(r"[,，;；]", told[-1].rstrip(" ,，"))[-1] if told and told[-1].rstrip()[-1:] in ",，" else ""
+        claim = bool(told and off_topic(told[-1]) and not _asked_subject(told[-1]) and ASKS_IF_SO.search(q)) or bool(
+            just_before and off_topic(just_before) and not _asked_subject(just_before) and not has_domain_words(q))
         off = before_off or claim
         if off_topic(q) or has_domain_words(q) or not off:
             questions.append(q)
