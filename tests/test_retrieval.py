@@ -206,6 +206,11 @@ class TestEnglishSummaries:
         # for the first question, third to fifth.)
         assert key in keys(retriever.search(query, k=5))
 
+    @pytest.mark.parametrize("query", ["Can I appeal?", "不给延期，能上诉吗？"])
+    def test_an_appeal_asked_in_everyday_words_finds_the_final_decision(self, retriever, query):
+        # (the user's "appeal" is the Law's review and final decision: 复议, 最终决定)
+        assert keys(retriever.search(query, k=2))[0] in {f"{LAW}#36", f"{LAW}#64"}
+
     def test_a_summary_counts_a_hair_below_the_text_it_stands_for(self, retriever):
         summaries = [i for i, flag in enumerate(retriever._summary_records) if flag]
         assert len(summaries) == 72 + 14 and retriever.tuning.summary_discount > 0  # the Law's + the two guides'

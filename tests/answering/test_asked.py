@@ -73,10 +73,18 @@ class TestKinds:
             ("前几天刚到，好几个同事说要登记，是真的吗？", False),
             ("要提前几天申请？", True),
             ("办下来要几个月？", True),
+            ("听说收入要到平均水平的几倍什么的。", False),  # 什么的: "or so"
         ],
     )
     def test_a_number_told_roughly_asks_no_figure(self, question, asks_a_figure):
         assert bool(asked(question)) is asks_a_figure
+
+    def test_a_clause_closing_with_and_so_on_asks_nothing(self):
+        from regchat.answering.questions import asking_clauses
+
+        told = "朋友说要住满五年、收入达到平均水平的几倍什么的。具体条件是啥？"
+        assert asking_clauses(told) == "具体条件是啥？"
+        assert asking_clauses("要交什么材料？照片什么的？") == "要交什么材料？照片什么的？"
 
     @pytest.mark.parametrize("question", ["What's the office's email?", "移民局的邮箱是多少？", "Is there a website for this?"])
     def test_an_email_or_website_asks_the_offices_contact(self, question):

@@ -307,6 +307,27 @@ def test_one_rule_the_question_hardly_names_is_no_which_one(engine, question):
     assert answer.citations
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Our Canadian analyst on a work residence permit resigned; his last working day is 2026-11-27. What must "
+        "the company report, and by when?",
+        "我们的外籍设计师（工作类居留许可）辞职了，最后工作日是2026年11月27日。公司要向哪里报告？最晚什么时候？",
+    ],
+)
+def test_a_date_of_an_event_no_rule_counts_from_is_no_which_date(engine, question):
+    # (the residence permit the story names is not what is asked; the resignation starts no period)
+    answer = engine.answer(question, today=TODAY)
+    assert answer.outcome != "clarify" and not answer.deadlines and answer.citations
+
+
+def test_the_end_of_a_course_is_not_the_end_of_the_stay_that_is_counted_from_the_entry(engine):
+    answer = engine.answer("She entered on 2026-06-16 on an X2 visa with a duration of stay of 90 days. Her course "
+                           "ends around 2026-10-09. What is the last day to apply to extend her stay?",
+                           today=dt.date(2026, 8, 24))
+    assert [d.date for d in answer.deadlines][:1] == [dt.date(2026, 9, 7)]
+
+
 def test_one_rule_whose_event_the_question_dates_is_still_asked_about(engine):
     answer = engine.answer("landed in Chengdu a week ago. my deadline?", today=TODAY)
     assert answer.outcome == "clarify" and not answer.deadlines

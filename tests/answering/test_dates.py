@@ -181,6 +181,27 @@ def test_day_and_month_in_an_unknown_order_is_a_problem_not_a_guess():
     assert dates_in(question, TODAY) == {dt.date(2026, 8, 6), dt.date(2026, 6, 8)}
 
 
+@pytest.mark.parametrize(
+    "question, day",
+    [
+        ("The permit expires 5/10/2026, that is 5 October (we are Dutch). May we file on Sep 8?", dt.date(2026, 10, 5)),
+        ("The permit expires 5/10/2026 (10 May). May we file then?", dt.date(2026, 5, 10)),
+        ("居留许可到期日是3/2/2027（即2月3日），最晚哪天续？", dt.date(2027, 2, 3)),
+    ],
+)
+def test_an_ambiguous_date_restated_beside_it_is_the_reading_restated(question, day):
+    assert date_problems(question, TODAY) == []
+    first = find_dates(question, TODAY)[0]
+    assert question[first.start:first.end] in {"5/10/2026", "3/2/2027"} and (first.year, first.month, first.day) == (
+        day.year, day.month, day.day)
+    assert day in dates_in(question, TODAY)
+
+
+def test_a_date_in_another_sentence_or_both_readings_beside_it_restate_nothing():
+    assert date_problems("It expires 1/11/2026. On 1 November I travel.", TODAY)[0].kind == "ambiguous"
+    assert date_problems("It says 04/06/2026 (4 June or 6 April?). When must I apply?", TODAY)[0].kind == "ambiguous"
+
+
 def test_an_ambiguous_date_without_a_year_has_readings_only_against_today():
     (problem,) = date_problems("the meeting is due 9/10", TODAY)
     assert problem.kind == "ambiguous"
@@ -758,6 +779,24 @@ def test_picked_up_by_the_police_is_a_detention_not_an_issue():
     assert roles_of("He was picked up by police on 2026-11-04.") == [("2026-11-04", "detention")]
     assert roles_of("他2026年11月4日被警察带走了") == [("2026年11月4日", "detention")]
     assert roles_of("I picked up my new passport on 2026-11-04.") != [("2026-11-04", "detention")]
+
+
+def test_the_day_of_an_expulsion_is_a_removal():
+    assert roles_of("He was expelled from China on 3 March 2021.") == [("3 March 2021", "removal")]
+    assert roles_of("他2020年5月6日被驱逐出境。") == [("2020年5月6日", "removal")]
+
+
+def test_the_end_of_a_course_a_lease_or_a_trip_is_no_expiry():
+    assert roles_of("Her course would end around 2026-10-09.") == [("2026-10-09", "other_end")]
+    assert roles_of("我们的租约2026年10月9日到期。") == [("2026年10月9日", "expiry")]  # (到期: said of documents too)
+    assert roles_of("交流项目2026年10月9日结束。") == [("2026年10月9日", "other_end")]
+
+
+def test_the_end_of_a_job_is_no_entry_and_no_expiry():
+    assert roles_of("He resigned, last day June 30; what do we report?") == [("June 30", "job_end")]
+    assert roles_of("His contract ends on 2026-06-30 and he will leave.") == [("2026-06-30", "job_end")]
+    assert roles_of("她12月13号离职，之后去别的公司。") == [("12月13号", "job_end")]
+    assert roles_of("His residence permit ends on 2026-06-30.") == [("2026-06-30", "expiry")]
 
 
 def test_a_stay_wished_for_is_no_end_of_stay_and_no_step_taken():

@@ -6,7 +6,14 @@ import datetime as dt
 
 import pytest
 
-from regchat.answering.loose_terms import loose_terms, says_a_measure, told_measures, unclear_measure, which_measure_line
+from regchat.answering.loose_terms import (
+    feared_measures,
+    loose_terms,
+    says_a_measure,
+    told_measures,
+    unclear_measure,
+    which_measure_line,
+)
 
 
 def test_every_reading_points_at_its_provision_s_own_words(shipped_provisions):
@@ -56,8 +63,29 @@ def test_a_measure_named_or_none_spoken_of_is_clear(text):
 
 
 def test_being_stopped_at_the_border_is_a_loose_word_for_a_measure():
-    assert {r.zh for r in unclear_measure("If I try to fly home, will they stop me at the border?")} == {"不准出境", "限制活动范围"}
+    assert {r.zh for r in unclear_measure("They stopped me at the border. For how long?")} == {"不准出境", "限制活动范围"}
+    assert {r.zh for r in feared_measures("If I try to fly home, will they stop me at the border?")} == {"不准出境", "限制活动范围"}
     assert says_a_measure("they could block him at the airport") and not says_a_measure("the airport bus stops at the border")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "孩子会不会被遣返啊？",
+        "他担心会被遣返，被遣返了多久不能来？",  # said again in the supposing sentence
+        "What if she gets kicked out of China, can she come back?",
+        "我担心被赶出中国。",
+    ],
+)
+def test_a_measure_only_feared_is_no_measure_taken_and_each_is_what_is_asked_about(text):
+    assert unclear_measure(text) == ()
+    assert {r.zh for r in feared_measures(text)} == {"遣送出境", "驱逐出境", "限期出境"}
+
+
+def test_a_measure_told_after_one_feared_is_still_asked_which_it_was():
+    text = "我怕会被遣返。后来真的被遣返了，几年后能再来？"
+    assert {r.zh for r in unclear_measure(text)} == {"遣送出境", "驱逐出境", "限期出境"}
+    assert feared_measures(text) == ()
 
 
 def test_a_case_only_one_measure_governs_tells_which_it_is():
@@ -87,6 +115,27 @@ def test_the_engine_asks_which_measure_and_quotes_each_provision(engine):
     assert answer.outcome == "clarify"
     assert answer.text.splitlines()[0].startswith("Which measure was it:")
     assert {(c.doc_id, c.article) for c in answer.citations} >= {("cn-exit-entry-law", 62), ("cn-exit-entry-law", 81)}
+
+
+def test_an_expulsion_named_with_its_day_counts_the_ten_year_ban(engine):
+    answer = engine.answer("My former colleague was expelled from China on 3 March 2021. When can he enter China again?",
+                           today=dt.date(2026, 11, 22))
+    assert [d.date for d in answer.deadlines] == [dt.date(2031, 3, 3)]
+    assert ("cn-exit-entry-law", 81) in {(c.doc_id, c.article) for c in answer.citations}
+
+
+def test_an_expulsion_named_without_its_day_quotes_the_article_of_the_ban(engine):
+    answer = engine.answer("Our former director was expelled from China by the Ministry of Public Security. For how "
+                           "long is he banned from coming back?", today=dt.date(2026, 11, 22))
+    assert not answer.deadlines
+    assert answer.citations and answer.citations[0].article == 81
+
+
+def test_a_loose_word_with_a_day_is_still_asked_which_measure(engine):
+    # (repatriation bans entry for one to five years as decided, expulsion for ten)
+    answer = engine.answer("My brother was kicked out of China on 3 May 2022. How many years before he can come back?",
+                           today=dt.date(2026, 11, 22))
+    assert answer.outcome == "clarify" and not answer.deadlines
 
 
 @pytest.mark.parametrize(

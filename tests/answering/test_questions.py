@@ -9,6 +9,7 @@ import pytest
 from regchat.answering.questions import (
     action_dates,
     asked_with_claims,
+    asking_clauses,
     asking_part,
     asks_of_another_person,
     asking_sentences,
@@ -809,6 +810,35 @@ def test_a_residence_permit_is_never_the_deadline_of_a_short_stay_visa(question,
 def test_overdue_by_how_many_days_asks_for_a_count_not_a_date():
     assert not read_question("法律规定逾期多少天算情节严重？", [], TODAY, []).asks_deadline
     assert read_question("我的居留许可已经逾期了，怎么办？", [], TODAY, []).asks_deadline
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "网上说超期一天罚500，那他是不是要罚一万多？",
+        "已经逾期快三个礼拜了，这种情况会罚谁？",
+    ],
+)
+def test_a_lapse_told_with_its_length_asks_no_date(question):
+    assert not read_question(question, [], TODAY, []).asks_deadline
+
+
+def test_a_clause_telling_a_lapse_with_its_length_is_no_asking_clause():
+    told = "出院才发现居留许可已经过期6天了，去补手续，被罚了3000块。能不能等放完假再去银行交？"
+    assert asking_clauses(told) == "能不能等放完假再去银行交？"
+
+
+def test_a_step_told_in_the_sentence_a_question_points_back_at_is_measured_against_the_deadline():
+    told = "His permit expires on 2026-11-01. We want to file the renewal on Oct 8. That's inside the 30 days, right?"
+    assert read_question(told, [], TODAY, []).asks_deadline
+    assert read_question("他的居留证2027年1月1号到期。我们打算12月8号去申请延期。这样没问题吧？", [], TODAY, []).asks_deadline
+    # a step told earlier, not in the sentence pointed back at, is the story's
+    assert not read_question("We filed on Oct 8. The office is in Pudong. Is it open on Saturdays?", [], TODAY, []).asks_deadline
+
+
+def test_a_lapse_without_its_length_still_asks():
+    assert read_question("我的签证是不是过期了？", [], TODAY, []).asks_deadline
+    assert read_question("超期了还能补办吗？", [], TODAY, []).asks_deadline
 
 
 def test_a_terse_and_typed_as_n_opens_a_follow_up():

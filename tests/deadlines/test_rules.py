@@ -31,6 +31,7 @@ CASES = [
     ("law-60-detention-examination", D(2026, 11, 20), None, D(2026, 12, 20), None, False),
     ("law-60-detention-extended", D(2026, 3, 5), None, D(2026, 5, 4), None, False),  # a complex case: 60 days
     ("law-61-restricted-activities", D(2026, 3, 2), None, D(2026, 5, 1), None, False),  # Labour Day
+    ("law-81-expulsion-ban", D(2021, 3, 3), None, D(2031, 3, 3), None, True),  # ten years; 2031's holidays unpublished
     ("law-40-newborn", D(2026, 8, 1), None, D(2026, 9, 30), None, False),
     ("reg-13-receipt", D(2026, 9, 28), None, D(2026, 10, 13), None, False),  # working days
     ("reg-16-health-certificate", D(2026, 8, 31), None, D(2027, 2, 28), D(2027, 2, 26), True),
@@ -59,7 +60,7 @@ def test_the_table_covers_every_rule_of_the_catalogue():
 
 def test_the_catalogue_has_the_rules_the_law_and_regulations_set():
     articles = {(r.doc_id.split("-")[1], r.article) for r in load_rules()}
-    law = {("exit", a) for a in (20, 23, 29, 30, 32, 33, 34, 39, 40, 60, 61, 87)}
+    law = {("exit", a) for a in (20, 23, 29, 30, 32, 33, 34, 39, 40, 60, 61, 81, 87)}
     regulations = {("foreigner", a) for a in (13, 16, 18, 33, 36)}
     assert law | regulations <= articles
     assert len([r for r in load_rules() if r.article == 30 and r.doc_id == "cn-exit-entry-law"]) >= 3

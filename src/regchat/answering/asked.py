@@ -163,15 +163,20 @@ def without_asks(question: str, kinds_asked: Iterable[Kind]) -> str:
     return question
 
 
-# A number told roughly asks nothing: 十几个人, 好几个月, 这几天, 前几天 (but 提前几天 asks). (几千 may
-# still ask, of a fine: 是不是罚几千块?)
-_APPROXIMATE = re.compile(r"(?<=[十好这那过没])几|(?<=(?<!提)前)几")
+# A number told roughly asks nothing: 十几个人, 好几个月, 这几天, 前几天 (but 提前几天 asks), 几倍什么的
+# ("several times or so": 什么的 makes what comes before it vague). (几千 may still ask, of a fine:
+# 是不是罚几千块?)
+_APPROXIMATE = re.compile(r"(?<=[十好这那过没])几|(?<=(?<!提)前)几|几(?=[^\s，。？！,.?!]{0,3}什么的)")
+
+
+# "…什么的。" closing a clause is "and so on", no question (a question mark still asks).
+_AND_SO_ON = re.compile(r"什么的(?=[\s，。！、；;,.!）)]|$)")
 
 
 def without_approximations(text: str) -> str:
-    """``text`` with the 几 of a number told roughly made 数 (十几个人 -> 十数个人), offsets kept: what
-    remains of 几 asks how many."""
-    return _APPROXIMATE.sub("数", text)
+    """``text`` with the 几 of a number told roughly made 数 (十几个人 -> 十数个人) and a clause's closing
+    什么的 ("and so on") made 之类的, offsets kept: what remains of 几 or 什么 asks."""
+    return _AND_SO_ON.sub("之类的", _APPROXIMATE.sub("数", text))
 
 
 def asked(question: str) -> list[Kind]:

@@ -576,7 +576,34 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
             else f
             for f in found
         ]
+    found, problems = _restated(text, found, problems)
     return sorted(found, key=lambda f: f.start), sorted(problems, key=lambda p: p.start)
+
+
+_RESTATED_WITHIN = 40  # characters between a date written in numbers and its restatement beside it
+
+
+def _restated(
+    text: str, found: list[FoundDate], problems: list[DateProblem]
+) -> tuple[list[FoundDate], list[DateProblem]]:
+    """An ambiguous date the writer restates beside it in its sentence ("5/10/2026, that is 5
+    October", "3/2（即2月3日）") is the one reading the restatement names, its year kept. Dates
+    beside it naming both readings ("4 June or 6 April?") settle nothing."""
+    kept: list[DateProblem] = []
+    resolved: list[FoundDate] = []
+    for p in problems:
+        near = [
+            f for f in found
+            if p.kind == "ambiguous" and _sentence_of(text, f.start) == _sentence_of(text, p.start)
+            and (0 <= f.start - p.end <= _RESTATED_WITHIN or 0 <= p.start - f.end <= _RESTATED_WITHIN)
+        ]
+        named = {r for r in p.readings for f in near if (r.month, r.day) == (f.month, f.day)}
+        if len(named) != 1:
+            kept.append(p)
+            continue
+        (reading,) = named
+        resolved.append(FoundDate(p.text, p.start, p.end, reading.month, reading.day, p.year))
+    return found + resolved, kept
 
 
 # A weekday's whole name in any case, or its abbreviation capitalised ("Tue", not the verb "sat")
@@ -948,6 +975,7 @@ class RoleCues:
     order: tuple[str, ...]
     patterns: dict[str, re.Pattern[str]]
     labels: dict[str, tuple[str, str]]  # role -> (English, Chinese) words for it
+    inert: frozenset[str] = frozenset()  # roles no period of the documents starts from ('starts_nothing')
 
     def label(self, role: str, lang: str) -> str:
         en, zh = self.labels.get(role, (role, role))
@@ -964,7 +992,8 @@ def load_role_cues(path: Path = ROLES_FILE) -> RoleCues:
         labels[entry["role"]] = (entry.get("label_en", entry["role"]), entry.get("label_zh", entry["role"]))
         parts = [*entry.get("en", []), *entry.get("zh", [])]
         patterns[entry["role"]] = re.compile("|".join(f"(?:{p})" for p in parts), re.I)
-    return RoleCues(tuple(order), patterns, labels)
+    inert = frozenset(e["role"] for e in data["roles"] if e.get("starts_nothing"))
+    return RoleCues(tuple(order), patterns, labels, inert)
 
 
 @dataclass(frozen=True)

@@ -523,7 +523,14 @@ class Engine:
         asks_no_date = not (reading.asks_deadline or reading.reuses_previous)
         one_weak_candidate = choice.abstains and len(choice.candidates) == 1 and choice.reason == "low_score" \
             and choice.candidates[0].evidence.role_fit <= 0
-        if asks_no_date or one_weak_candidate:
+        # Nor does a "which date?" when each date's words tell an event no period starts from (a last
+        # working day, a resignation: data/date_roles.json 'starts_nothing') and the sentence that asks
+        # names none of the rules offered.
+        inert = load_role_cues().inert
+        dates_of_other_events = choice.abstains and choice.reason == "role" and bool(choice.candidates) \
+            and all(c.evidence.role_fit < 0 and c.evidence.asked_keywords == 0 for c in choice.candidates) \
+            and all(r.role in inert for r in dated_roles(reading))
+        if asks_no_date or one_weak_candidate or dates_of_other_events:
             choice = dataclasses.replace(choice, rule=None, reason="", candidates=(), event=None, also=(), via=None)
             rule = None
         if choice.abstains:  # the question does not clearly date one rule's event: ask which
@@ -559,7 +566,9 @@ class Engine:
                     log.info("no deadline for %s on %s: %s", rule.id, when, exc)
             # No date, but the question is plainly about this rule: quote its article.
             top_keys = [(h.provision.doc_id, h.provision.article) for h in hits]
-            on_topic = choice.keywords >= RULE_ON_TOPIC and (rule.doc_id, rule.article) in top_keys[:2]
+            # (a rule only a case named by its own words makes a candidate, an expulsion, is named already)
+            named = choice.keywords >= RULE_ON_TOPIC or getattr(rule, "named_only", False)
+            on_topic = named and (rule.doc_id, rule.article) in top_keys[:2]
             # A deadline question whose date could not be read is still about this rule.
             on_topic = on_topic or bool(reading.date_problems and reading.asks_deadline)
             if provision is not None and when is None and on_topic:
@@ -1145,7 +1154,8 @@ def each_question(message: str) -> list[OneQuestion]:
     for part, joined in marked + ([(rest, False)] if rest_asks else []):
         *before, last = sentences_of(part) or [part]
         told += before
-        if own and not before and _goes_with_the_one_before(last, joined):
+        # (a question with its own list number, "2) When must she leave?", is one of its own)
+        if own and not before and not _LISTED.match(last) and _goes_with_the_one_before(last, joined):
             own[-1] = f"{own[-1]} {last}" if re.search(r"\w", last) else own[-1] + last
         else:
             own.append(last)

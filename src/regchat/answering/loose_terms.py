@@ -69,7 +69,45 @@ def unclear_measure(text: str) -> tuple[Measure, ...]:
     if any(r.names.search(text) for term in loose_terms() for r in term.readings):
         return ()
     term = _term_said(text)
-    return () if term is None else term.readings
+    if term is None or _only_feared(term, text):
+        # (a measure only feared or supposed, "会不会被遣返？", "what if he's kicked out of China?", was
+        # not taken: there is no decision to tell which it was)
+        return ()
+    return term.readings
+
+
+def feared_measures(text: str) -> tuple[Measure, ...]:
+    """The measures a loose word in ``text`` may mean when the text only fears or supposes one
+    ("孩子会不会被遣返？"), naming none: each may follow, so each is what the question is about."""
+    text = _QUOTES.sub("", text)
+    if any(r.names.search(text) for term in loose_terms() for r in term.readings):
+        return ()
+    term = _term_said(text)
+    return term.readings if term is not None and _only_feared(term, text) else ()
+
+
+def _only_feared(term: LooseTerm, text: str) -> bool:
+    """Whether every mention of ``term`` is a possibility: feared or supposed in its clause
+    ("会不会被遣返"), or said again in the sentence of one that is ("怕他会被遣返：真被遣返的话几年不能来？")."""
+    feared_in: set[int] = set()
+    for m in term.loose.finditer(text):
+        sentence = len(_SENTENCE_END.findall(text[: m.start()]))
+        if _FEARED.search(text[: m.start()]):
+            feared_in.add(sentence)
+        elif sentence not in feared_in:
+            return False
+    return True
+
+
+_SENTENCE_END = re.compile(r"[。！？!?\n]|\.(?:\s|$)")
+
+
+# Words before a loose word in its clause that make the measure a possibility, not a fact.
+_FEARED = re.compile(
+    r"(?:会不会|不会|会|可能|是否|怕|担心|万一|如果|要是|假如|若)[^，。；？！,.;?!\n]{0,4}$"
+    r"|\b(?:will|would|could|might|may|can|gonna|going to|if|risk|afraid|worried)\b(?:\s+[\w']+){0,3}\s+$",
+    re.I,
+)
 
 
 def _term_said(text: str) -> LooseTerm | None:

@@ -54,7 +54,7 @@ from .dates import (
 )
 from .asked import without_approximations, without_period_asks
 from .language import Lang, detect_language, english_terms, without_unaffected
-from .loose_terms import told_measures
+from .loose_terms import feared_measures, told_measures
 from .references import ArticleRef, find_article_refs
 from .scope import has_domain_words, macao_places, mainland_places
 
@@ -99,12 +99,19 @@ def told_as_past(question: str, dates: Sequence[FoundDate]) -> bool:
 # Asking what to do, not when: "what should I do?", "需要做什么？" (a deadline question may ask it too).
 _WHAT_TO_DO_EN = r"what (?:do|should|must) (?:i|we|he|she|they) do"
 _WHAT_TO_DO_ZH = r"要做什么|该做什么|需要做什么|怎么办"
+# A lapse told with its length ("过期6天了", "超期快三个礼拜", "超期一天罚500") says how long, asks no date.
+_LAPSE_LENGTH = (
+    r"(?:了|已经?|都|快|将近|近|差不多|大概|约)?[零〇一二两三四五六七八九十百半\d]+\s*(?:个|多)?"
+    r"(?:天|日|周|礼拜|星期|个?月|年|小时)"
+)
+_NOT_LAPSE = rf"(?!{_LAPSE_LENGTH})"
 _DEADLINE_ASK = re.compile(  # English words bounded by non-letters: "是不是late了" asks too
     r"(?<![a-z])(?:when|by when|deadline|latest|(?:last|final) (?:permitted |possible |allowed |business |working |calendar )?(?:day|date)|cut-?off|until when|(?:valid|good|stay|last|lasts) until\?|due|expire|how long"
     r"|by what (?:date|day)|what date|(?:max(?:imum)?|end) date|(?:which|what) day(?! of the week)|(?:in|on) time\?|(?:was|is|am|are|were|be) (?:\w+ ){0,2}(?:in|on) time"
     r"|too late|late|overdue|expired|still valid|still be used|missed|miss the"
     rf"|{_WHAT_TO_DO_EN})(?![a-z])"
-    r"|最晚|最迟|截止|哪天|几号|什么时候|何时|到哪天|有效期|最后一天|期限|来得及|晚了|超期(?!多少|几)|超时|逾期(?!多少|几)|过期|还能|还有效|还管用|"
+    rf"|最晚|最迟|截止|哪天|几号|什么时候|何时|到哪天|有效期|最后一天|期限|来得及|晚了|超期(?!多少|几){_NOT_LAPSE}|超时"
+    rf"|逾期(?!多少|几){_NOT_LAPSE}|过期{_NOT_LAPSE}|还能|还有效|还管用|"
     + _WHAT_TO_DO_ZH,
     re.I,
 )
@@ -158,7 +165,7 @@ def asking_sentences(question: str) -> str:
     """The sentences of ``question`` that ask, when some do and some do not; the whole question
     otherwise. Where some sentence ends with a question mark, those ask, and those that say they
     ask ("he wants to know where and by when."); a sentence merely holding a question word ("the
-    bank wants a paper showing how long he may stay.") tells. Where none has one, a question word
+    landlord asks for a document saying until when he may stay.") tells. Where none has one, a question word
     asks. A statement ("his last day was 29 May.") asks for no date whatever its words."""
     # an aside in brackets ("(a holiday?? odd)") neither asks nor tells the asking apart
     sentences = [s.strip() for s in _SENTENCE_END.split(_ASIDE.sub(" ", question)) if s.strip()]
@@ -168,6 +175,23 @@ def asking_sentences(question: str) -> str:
         if s.endswith(("?", "？")) or _ASK_VERB.search(s) or _ASK_START.search(s) or (not marked and _interrogative(s))
     ]
     return " ".join(asking) if asking and len(asking) < len(sentences) else question
+
+
+def with_referred(question: str) -> str:
+    """The sentences of ``question`` that ask (:func:`asking_sentences`), each with the sentence
+    before it when it opens by pointing back at it ("… file on Oct 8. That's in time, right?")."""
+    sentences = [s.strip() for s in _SENTENCE_END.split(_ASIDE.sub(" ", question)) if s.strip()]
+    asking = asking_sentences(question)
+    out: list[str] = []
+    for i, s in enumerate(sentences):
+        if s in asking:
+            if i and _POINTS_BACK.match(s):
+                out.append(sentences[i - 1])
+            out.append(s)
+    return " ".join(dict.fromkeys(out)) or asking
+
+
+_POINTS_BACK = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:that|this|it|which|so)\b|^\W*(?:这样|那样|这个|那个|那|这)", re.I)
 
 
 # A sentence that opens as a question asks, with its mark or without ("how long is it valid."),
@@ -365,7 +389,8 @@ class Reading:
             text = text.replace(found.text, " ")
         # A measure told in everyday words and by a case only it governs ("they'll stop me at the border",
         # with wages owed: an exit ban) is searched by the words of its own provision too.
-        told = " ".join(w for m in told_measures(text) for w in (m.zh, *m.corpus))
+        # So is each measure a loose word only fears ("会不会被遣返": repatriation or expulsion).
+        told = " ".join(w for m in told_measures(text) + feared_measures(text) for w in (m.zh, *m.corpus))
         return re.sub(r"\s+", " ", f"{text} {told}").strip()
 
     @property
@@ -597,7 +622,7 @@ def read_question(
         # "When is the last day?", and "Can I pay on the 25th?": a step the asking sentence dates is
         # measured against its deadline.
         asks_deadline=bool(_DEADLINE_ASK.search(asking))
-        or (asks(asking) and any(r.role in ACTION_ROLES and r.found.text in asking for r in roles)),
+        or (asks(asking) and any(r.role in ACTION_ROLES and r.found.text in with_referred(question) for r in roles)),
         asks_working_day=bool(_WORKING_DAY_ASK.search(question)),
         past_tense=told_as_past(question, found),
         replied_to=question_asked,
