@@ -131,6 +131,12 @@ def test_an_expulsion_named_without_its_day_quotes_the_article_of_the_ban(engine
     assert answer.citations and answer.citations[0].article == 81
 
 
+def test_expulsion_compared_with_repatriation_is_not_answered_with_the_expulsion_ban_alone(engine):
+    answer = engine.answer("A client asks how long one stays barred from China after being repatriated (遣送出境), "
+                           "compared with being expelled (驱逐出境).", today=dt.date(2026, 11, 22))
+    assert ("cn-exit-entry-law", 62) in {(c.doc_id, c.article) for c in answer.citations}
+
+
 def test_a_loose_word_with_a_day_is_still_asked_which_measure(engine):
     # (repatriation bans entry for one to five years as decided, expulsion for ten)
     answer = engine.answer("My brother was kicked out of China on 3 May 2022. How many years before he can come back?",

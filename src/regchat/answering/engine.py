@@ -53,7 +53,7 @@ from .offline import (
     no_deadline_note,
 )
 from .cards import Card, unclear_card, which_card_line
-from .loose_terms import Measure, unclear_measure, which_measure_line
+from .loose_terms import Measure, alternatives_named, unclear_measure, which_measure_line
 from .open_terms import left_open
 from .questions import Reading, corrected_question, date_for, dated_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
@@ -566,8 +566,10 @@ class Engine:
                     log.info("no deadline for %s on %s: %s", rule.id, when, exc)
             # No date, but the question is plainly about this rule: quote its article.
             top_keys = [(h.provision.doc_id, h.provision.article) for h in hits]
-            # (a rule only a case named by its own words makes a candidate, an expulsion, is named already)
-            named = choice.keywords >= RULE_ON_TOPIC or getattr(rule, "named_only", False)
+            # (a rule only a case named by its own words makes a candidate, an expulsion, is named already,
+            # unless the question names another measure beside it: "repatriated or expelled: which bars longer?")
+            others = alternatives_named(reading.question, rule.doc_id, rule.article)
+            named = choice.keywords >= RULE_ON_TOPIC or (getattr(rule, "named_only", False) and not others)
             on_topic = named and (rule.doc_id, rule.article) in top_keys[:2]
             # A deadline question whose date could not be read is still about this rule.
             on_topic = on_topic or bool(reading.date_problems and reading.asks_deadline)

@@ -76,6 +76,16 @@ def unclear_measure(text: str) -> tuple[Measure, ...]:
     return term.readings
 
 
+def alternatives_named(text: str, doc_id: str, article: int) -> tuple[Measure, ...]:
+    """The measures ``text`` names that a loose word may mean beside the one of ``doc_id`` and
+    ``article`` ("repatriated or expelled: which bars longer?" names repatriation beside expulsion)."""
+    text = _QUOTES.sub("", text)
+    return tuple(
+        r for term in loose_terms() if any((m.doc_id, m.article) == (doc_id, article) for m in term.readings)
+        for r in term.readings if (r.doc_id, r.article) != (doc_id, article) and r.names.search(text)
+    )
+
+
 def feared_measures(text: str) -> tuple[Measure, ...]:
     """The measures a loose word in ``text`` may mean when the text only fears or supposes one
     ("孩子会不会被遣返？"), naming none: each may follow, so each is what the question is about."""
