@@ -767,7 +767,7 @@ def test_work_injuries_notice_and_dual_nationality_are_subjects_the_regulations_
     [
         "My wife holds a family residence permit. Can she apply for Chinese citizenship after ten years?",
         "I have held a work-type residence permit for eight years. How do I naturalise?",
-        "我拿工作类居留许可八年了，想入籍，需要什么条件？",  # the question asks on about the clause before it
+        "我拿工作类居留许可八年了，想问入籍需要什么条件？",
     ],
 )
 def test_naturalisation_is_a_subject_the_regulations_do_not_treat(question):
@@ -777,6 +777,8 @@ def test_naturalisation_is_a_subject_the_regulations_do_not_treat(question):
 
 def test_a_question_after_a_governed_clause_of_its_sentence_stays_in_scope():
     assert in_scope("我拿工作类居留许可，想续签，需要什么材料？", top_score=HIGH)
+    assert in_scope("got a repatriation decision for overstay, unfair (I was in hospital), how do I fight it",
+                    top_score=HIGH)
 
 
 def test_a_governed_question_beside_a_work_injury_stays_in_scope():

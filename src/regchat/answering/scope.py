@@ -841,10 +841,7 @@ def _every_ask_off_topic(text: str) -> bool:
         # (a claim about an off-topic subject told just before a question asking whether it holds; a story
         # saying who asks, "I study in Nanjing on a study residence permit", leaves it asking on about the
         # question before it)
-        # (or the clause its own sentence tells before it, a comma between: "他想入籍，需要什么条件？")
-        just_before = re.split(r"[,，;；]", told[-1].rstrip(" ,，"))[-1] if told and told[-1].rstrip()[-1:] in ",，" else ""
-        claim = bool(told and off_topic(told[-1]) and not _asked_subject(told[-1]) and ASKS_IF_SO.search(q)) or bool(
-            just_before and off_topic(just_before) and not _asked_subject(just_before) and not has_domain_words(q))
+        claim = bool(told and off_topic(told[-1]) and not _asked_subject(told[-1]) and ASKS_IF_SO.search(q))
         off = before_off or claim
         if off_topic(q) or has_domain_words(q) or not off:
             questions.append(q)
