@@ -755,22 +755,12 @@ def test_a_measure_said_in_everyday_words_is_a_subject_the_regulations_govern():
         "hospitalised. Is that a work injury, and must the company pay his bills?",
         "我是外劳，蓝卡还有半年。公司提前三个月解约，我能拿到多少赔偿？要提前几天通知我？",
         "Our baby will be born in Shenzhen; my husband is Canadian. Can she have dual nationality?",
-    ],
-)
-def test_work_injuries_notice_and_dual_nationality_are_subjects_the_regulations_do_not_treat(question):
-    decision = judge_scope(question, top_score=None, min_score=0.5, follow_up_context=False)
-    assert not decision.in_scope and decision.note is not None
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
         "My wife holds a family residence permit. Can she apply for Chinese citizenship after ten years?",
         "I have held a work-type residence permit for eight years. How do I naturalise?",
         "我拿工作类居留许可八年了，想问入籍需要什么条件？",
     ],
 )
-def test_naturalisation_is_a_subject_the_regulations_do_not_treat(question):
+def test_work_injuries_notice_nationality_and_naturalisation_are_subjects_the_regulations_do_not_treat(question):
     decision = judge_scope(question, top_score=None, min_score=0.5, follow_up_context=False)
     assert not decision.in_scope and decision.note is not None
 

@@ -628,10 +628,14 @@ NEIGHBOUR_NOTE = {
 }
 
 
+# Words that tell coming back (to the mainland or Macao, where the question is asked from).
+_COMING_BACK_WORDS = (
+    r"回来|回到|再回|返回|重新入境|再入境|\b(?:come|coming|came|get|getting|go|going) back\b|\bre-?ent(?:er|ry|ering)\b"
+)
+_COMING_BACK = re.compile(_COMING_BACK_WORDS, re.I)
 # Words that ask about leaving the mainland or coming back to it ("算出境吗", "come back on my permit").
 _BACK_OR_EXIT = re.compile(
-    r"出境|离境|回来|回到|再回|返回|重新入境|再入境|还能用|还有效|"
-    r"\b(?:come|coming|came|get|getting|go|going) back\b|\bre-?ent(?:er|ry|ering)\b|\bcount(?:s)? as (?:an? )?(?:exit|departure)\b|"
+    rf"出境|离境|还能用|还有效|{_COMING_BACK_WORDS}|\bcount(?:s)? as (?:an? )?(?:exit|departure)\b|"
     r"\bleav\w* (?:the )?mainland\b|\bstill (?:valid|good|work)\b",
     re.I,
 )
@@ -767,12 +771,6 @@ def _asks_only_of_elsewhere(question: str, matters: list[ForeignMatter]) -> bool
         return False
     return not any(_CHINA_ANCHOR.search(s) for s in sentences if s not in about)
 
-
-# Words that tell coming back (to the mainland or Macao, where the question is asked from).
-_COMING_BACK = re.compile(
-    r"回来|回到|再回|返回|重新入境|再入境|\b(?:come|coming|came|get|getting|go|going) back\b|\bre-?ent(?:er|ry|ering)\b",
-    re.I,
-)
 
 
 def _asks_on_topic(text: str) -> bool:
