@@ -592,11 +592,12 @@ def _restated(
     kept: list[DateProblem] = []
     resolved: list[FoundDate] = []
     for p in problems:
-        near = [
+        beside = [
             f for f in found
-            if p.kind == "ambiguous" and _sentence_of(text, f.start) == _sentence_of(text, p.start)
-            and (0 <= f.start - p.end <= _RESTATED_WITHIN or 0 <= p.start - f.end <= _RESTATED_WITHIN)
-        ]
+            if 0 <= f.start - p.end <= _RESTATED_WITHIN or 0 <= p.start - f.end <= _RESTATED_WITHIN
+        ] if p.kind == "ambiguous" else []
+        sentence = _sentence_of(text, p.start)
+        near = [f for f in beside if _sentence_of(text, f.start) == sentence]
         named = {r for r in p.readings for f in near if (r.month, r.day) == (f.month, f.day)}
         if len(named) != 1:
             kept.append(p)

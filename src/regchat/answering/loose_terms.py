@@ -65,15 +65,21 @@ def unclear_measure(text: str) -> tuple[Measure, ...]:
     """The measures ``text`` may mean when it says a loose word for them and names none of the
     measures (of any loose word: "ordered to leave by a set date; what if he cannot go?" is told
     already) by its own name; empty when it names one, or none is spoken of."""
-    text = _QUOTES.sub("", text)  # words in quotes are still the words ("被公安“限制了”")
-    if any(r.names.search(text) for term in loose_terms() for r in term.readings):
-        return ()
-    term = _term_said(text)
+    term, text = _said_loosely(text)
     if term is None or _only_feared(term, text):
         # (a measure only feared or supposed, "会不会被遣返？", "what if he's kicked out of China?", was
         # not taken: there is no decision to tell which it was)
         return ()
     return term.readings
+
+
+def _said_loosely(text: str) -> tuple[LooseTerm | None, str]:
+    """The term whose loose words ``text`` says when it names none of the measures by its own name
+    (None otherwise), and the text as read: words in quotes are still the words ("被公安“限制了”")."""
+    text = _QUOTES.sub("", text)
+    if any(r.names.search(text) for term in loose_terms() for r in term.readings):
+        return None, text
+    return _term_said(text), text
 
 
 def alternatives_named(text: str, doc_id: str, article: int) -> tuple[Measure, ...]:
@@ -89,10 +95,7 @@ def alternatives_named(text: str, doc_id: str, article: int) -> tuple[Measure, .
 def feared_measures(text: str) -> tuple[Measure, ...]:
     """The measures a loose word in ``text`` may mean when the text only fears or supposes one
     ("孩子会不会被遣返？"), naming none: each may follow, so each is what the question is about."""
-    text = _QUOTES.sub("", text)
-    if any(r.names.search(text) for term in loose_terms() for r in term.readings):
-        return ()
-    term = _term_said(text)
+    term, text = _said_loosely(text)
     return term.readings if term is not None and _only_feared(term, text) else ()
 
 

@@ -167,8 +167,7 @@ def asking_sentences(question: str) -> str:
     ask ("he wants to know where and by when."); a sentence merely holding a question word ("the
     landlord asks for a document saying until when he may stay.") tells. Where none has one, a question word
     asks. A statement ("his last day was 29 May.") asks for no date whatever its words."""
-    # an aside in brackets ("(a holiday?? odd)") neither asks nor tells the asking apart
-    sentences = [s.strip() for s in _SENTENCE_END.split(_ASIDE.sub(" ", question)) if s.strip()]
+    sentences = _asking_units(question)
     marked = any(s.endswith(("?", "？")) for s in sentences)
     asking = [
         s for s in sentences
@@ -177,10 +176,16 @@ def asking_sentences(question: str) -> str:
     return " ".join(asking) if asking and len(asking) < len(sentences) else question
 
 
+def _asking_units(question: str) -> list[str]:
+    """The sentences :func:`asking_sentences` reads: an aside in brackets ("(a holiday?? odd)")
+    neither asks nor tells the asking apart."""
+    return [s.strip() for s in _SENTENCE_END.split(_ASIDE.sub(" ", question)) if s.strip()]
+
+
 def with_referred(question: str) -> str:
     """The sentences of ``question`` that ask (:func:`asking_sentences`), each with the sentence
     before it when it opens by pointing back at it ("… file on Oct 8. That's in time, right?")."""
-    sentences = [s.strip() for s in _SENTENCE_END.split(_ASIDE.sub(" ", question)) if s.strip()]
+    sentences = _asking_units(question)
     asking = asking_sentences(question)
     out: list[str] = []
     for i, s in enumerate(sentences):
@@ -609,6 +614,9 @@ def read_question(
     roles = read_roles(question, found)
     asking = asking_sentences(question)
     before = answered if answered is not None else _last_assistant_turn(history) if follow else ""
+    # (a step's date is looked for in the asking sentences and those they point back at, when there is one)
+    acted = [r.found.text for r in roles if r.role in ACTION_ROLES]
+    referred = with_referred(question) if acted else ""
     reading = Reading(
         question=question,
         lang=detect_language(question),
@@ -622,7 +630,7 @@ def read_question(
         # "When is the last day?", and "Can I pay on the 25th?": a step the asking sentence dates is
         # measured against its deadline.
         asks_deadline=bool(_DEADLINE_ASK.search(asking))
-        or (asks(asking) and any(r.role in ACTION_ROLES and r.found.text in with_referred(question) for r in roles)),
+        or (asks(asking) and any(text in referred for text in acted)),
         asks_working_day=bool(_WORKING_DAY_ASK.search(question)),
         past_tense=told_as_past(question, found),
         replied_to=question_asked,

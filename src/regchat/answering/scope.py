@@ -772,7 +772,6 @@ def _asks_only_of_elsewhere(question: str, matters: list[ForeignMatter]) -> bool
     return not any(_CHINA_ANCHOR.search(s) for s in sentences if s not in about)
 
 
-
 def _asks_on_topic(text: str) -> bool:
     """The sentences that ask use the domain's words and no off-topic one: an everyday matter told
     in the story ("he takes the subway to school; must he carry his passport?") is not the subject."""
