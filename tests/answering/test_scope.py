@@ -18,6 +18,7 @@ from regchat.answering.scope import (
     governs_citizens,
     has_domain_words,
     has_subject,
+    english_term,
     judge_scope,
     off_topic,
     off_topic_question,
@@ -774,3 +775,25 @@ def test_a_question_after_a_governed_clause_of_its_sentence_stays_in_scope():
 def test_a_governed_question_beside_a_work_injury_stays_in_scope():
     question = "I was injured at work and I'm still in hospital. My residence permit expires on Friday: can my employer apply to extend it for me?"
     assert judge_scope(question, top_score=None, min_score=0.5, follow_up_context=False).in_scope
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["we are thinking of buying an old apartment", "can a foreigner buy property in Qingdao",
+     "she opened two bank accounts", "his drivers licenses"],
+)
+def test_an_off_topic_term_of_several_words_is_found_in_its_words_other_forms(text):
+    assert off_topic(text)
+
+
+def test_a_one_word_off_topic_term_is_only_itself_and_a_determiner_is_never_a_stem():
+    assert not off_topic("I work as a cook in a hotel kitchen")  # "cooking" is the term
+    assert re.fullmatch(english_term("buy a flat"), "buying a small flat", re.I)
+    assert not re.search(english_term("buy a flat"), "buy thing flat", re.I)
+
+
+def test_a_home_purchase_asked_by_a_resident_permit_holder_is_outside():
+    question = ("We have lived in Xiamen for four years on work residence permits and rent a flat."
+                " Are foreigners allowed to buy a second-hand apartment here?")
+    decision = judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False)
+    assert not decision.in_scope and decision.note is not None

@@ -440,9 +440,32 @@ def _off_topic() -> re.Pattern:
     cats = _data("off_topic.json")["categories"]
     en = sorted({t for c in cats for t in c["en"]}, key=len, reverse=True)
     zh = sorted({t for c in cats for t in c["zh"]}, key=len, reverse=True)
-    alternatives = [rf"\b(?:{'|'.join(re.escape(t) for t in en)})\b"] if en else []
+    alternatives = [rf"\b(?:{'|'.join(english_term(t) for t in en)})\b"] if en else []
     alternatives += ["|".join(re.escape(t) for t in zh)] if zh else []
     return re.compile("|".join(alternatives) or r"(?!)", re.I)
+
+
+_DETERMINERS = {"a", "an", "the", "my", "our", "his", "her", "their", "your", "this", "that", "some"}
+_ENDING = re.compile(r"(?:ing|es|ed|e|s)$")
+
+
+def english_term(term: str) -> str:
+    """The pattern of an English term of data/off_topic.json as people write it: a term of several
+    words with each word in its regular forms ("buying property": "buy property", "buys
+    property"), any determiner for its determiner and a word between it and its noun ("buy a
+    flat": "buying our first flat"); a one-word term exactly as written (a "cook" is someone's
+    job, "cooking" a subject)."""
+    words = term.split()
+    if len(words) < 2:
+        return re.escape(term)
+    out = []
+    for word in words:
+        if word.lower() in _DETERMINERS:
+            out.append(rf"(?:{'|'.join(sorted(_DETERMINERS))})(?:\s+[\w-]+)?")
+            continue
+        stem = _ENDING.sub("", word) if word.isalpha() else ""
+        out.append(rf"{re.escape(stem)}(?:ing|es|ed|e|s|d)?" if len(stem) >= 3 else re.escape(word))
+    return r"\s+".join(out)
 
 
 @lru_cache(maxsize=1)
@@ -539,7 +562,7 @@ def _off_topic_categories() -> tuple[tuple[dict[str, str], re.Pattern], ...]:
     return tuple(
         (
             {"en": c["category"], "zh": c["category_zh"]},
-            re.compile("|".join([rf"\b{re.escape(t)}\b" for t in c["en"]] + [re.escape(t) for t in c["zh"]]), re.I),
+            re.compile("|".join([rf"\b{english_term(t)}\b" for t in c["en"]] + [re.escape(t) for t in c["zh"]]), re.I),
         )
         for c in _data("off_topic.json")["categories"]
     )
