@@ -1213,3 +1213,20 @@ def test_a_measure_told_in_everyday_words_with_the_case_it_governs_quotes_its_pr
     )
     assert answer.outcome != "refused"
     assert ("cn-exit-entry-law", 28) in {(c.doc_id, c.article) for c in answer.citations}
+
+
+def test_questions_under_their_own_numbers_are_each_answered_even_asking_no_deadline(engine):
+    answer = engine.answer("我同事的居留证过期一个星期了才发现。1、罚款大概多少？2、会不会被遣送出境？", today=TODAY)
+    first, second = answer.text.split("\n\n（2）")
+    assert first.startswith("（1）罚款大概多少？")
+    assert "第七十八条" in first and "第六十二条" in second  # the fine for illegal residence; repatriation
+
+
+def test_a_numbered_question_naming_a_measure_loosely_is_answered_on_its_own(engine):
+    answer = engine.answer(
+        "Our trainee's stay permit lapsed ten days ago. (1) What is the fine for overstaying?"
+        " (2) Could he be sent out of the country for it?", today=TODAY,
+    )  # fmt: skip
+    second = answer.text.split("\n\n(2) ")[1]
+    assert "See the answer" not in second and "Art. 62" in second
+

@@ -53,7 +53,7 @@ from .offline import (
     no_deadline_note,
 )
 from .cards import Card, unclear_card, which_card_line
-from .loose_terms import Measure, alternatives_named, unclear_measure, which_measure_line
+from .loose_terms import Measure, alternatives_named, says_a_measure, unclear_measure, which_measure_line
 from .open_terms import left_open
 from .questions import Reading, corrected_question, date_for, dated_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
@@ -327,8 +327,11 @@ class Engine:
             and not asks_about_both(asking_sentences(reading.question))
         # A message asking a deadline among other questions is answered one question at a time, so the
         # deadline's rule is chosen on the words that ask it ("(1) 最晚哪天申请？(2) 体检报告要不要？");
-        # any other is answered as a whole, its story and all its questions choosing the provisions.
-        several = each_question(reading.question) if reading.asks_deadline else []
+        # so is one numbering its questions ("1. Can he leave? 2. How big is the fine?"): its asker
+        # wants each answered. Any other is answered as a whole, its story and all its questions
+        # choosing the provisions.
+        numbered = numbers_its_questions(reading.question)
+        several = each_question(reading.question) if reading.asks_deadline or numbered else []
         each_said = False  # (each of several answers says already what it does not state)
         if candidates := unclear_card(reading.context, both):
             draft = self._which_card(reading, candidates, hits, consulted)
@@ -1186,6 +1189,12 @@ def each_question(message: str) -> list[OneQuestion]:
     return out if len(out) > 1 else [OneQuestion(message, message)]
 
 
+def numbers_its_questions(message: str) -> bool:
+    """Whether ``message`` asks two or more questions each under its own list number ("1) … 2) …",
+    "（1）…（2）…", "一是…二是…")."""
+    return sum(bool(_LISTED.match((sentences_of(part) or [part])[-1].strip())) for part in question_parts(message)) >= 2
+
+
 def _goes_with_the_one_before(question: str, joined: bool) -> bool:
     """Whether a question only adds to the one before it: a stray mark ("??"), a short question
     ("要去哪里交？"), one a comma joins to it naming nothing of the domain (", and how much per
@@ -1356,10 +1365,11 @@ def _quote_fields(quote, provision: Provision) -> dict:
 
 def _goes_on_with_the_matter(part: str) -> bool:
     """Whether a part of a message that asks several things names no subject of its own, asks no
-    kind of fact (a penalty, an office, a fee) and no date, and tells no duty missed ("what if I
-    don't?"): "is that ok?", "会不会赶不上？", "有什么要求吗？" go on with the matter the question
-    before them is about."""
-    return not (has_domain_words(part) or asked(part) or asks_for_date(part) or tells_a_breach(part))
+    kind of fact (a penalty, an office, a fee) and no date, tells no duty missed ("what if I
+    don't?") and speaks of no measure in loose words ("could he be sent out of the country?"): "is
+    that ok?", "会不会赶不上？", "有什么要求吗？" go on with the matter the question before them is about."""
+    return not (has_domain_words(part) or asked(part) or asks_for_date(part) or tells_a_breach(part)
+                or says_a_measure(part))
 
 
 def _reranked(hits: Iterable[Hit], most: int | None = None) -> list[Hit]:
