@@ -10,6 +10,7 @@ from regchat.answering.loose_terms import (
     feared_measures,
     loose_terms,
     says_a_measure,
+    told_cases,
     told_measures,
     unclear_measure,
     which_measure_line,
@@ -21,7 +22,7 @@ def test_every_reading_points_at_its_provision_s_own_words(shipped_provisions):
         assert len(term.readings) >= 2, term.name
         for reading in term.readings:
             provision = shipped_provisions[(reading.doc_id, reading.article, None)]
-            for words in reading.corpus:
+            for words in (*reading.corpus, *(case.corpus for case in reading.cases)):
                 assert words in provision.all_text(), (term.name, reading.en, words)
             # a measure's own name is never one of the loose words for it
             assert not any(term.loose.fullmatch(w) for w in reading.corpus)
@@ -156,3 +157,20 @@ def test_a_date_asked_with_none_to_count_from_depends_on_the_measure_and_is_aske
     answer = engine.answer(question, today=dt.date(2026, 10, 19))
     assert answer.outcome == "clarify" and not answer.deadlines
     assert {(c.doc_id, c.article) for c in answer.citations} >= {("cn-exit-entry-law", 62), ("cn-exit-entry-law", 81)}
+
+
+@pytest.mark.parametrize(
+    "text, item",
+    [
+        ("老板欠了我们两个月的工资，听说他要回国了", "拖欠劳动者的劳动报酬"),
+        ("He owes the crew their back pay and wants to fly out on Friday.", "拖欠劳动者的劳动报酬"),
+        ("她还有一个没结的民事案件，法院会不会不让她走？", "未了结的民事案件"),
+        ("My neighbour is seven months pregnant; can they hold her?", "怀孕或者哺乳自己不满一周岁婴儿"),
+    ],
+)
+def test_a_case_one_measure_governs_is_told_by_the_words_of_the_item_stating_it(text, item):
+    assert item in told_cases(text)
+
+
+def test_a_story_telling_no_case_tells_none():
+    assert told_cases("My residence permit expires on 3 March; when must I apply to renew it?") == ()

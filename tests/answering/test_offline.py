@@ -1230,3 +1230,11 @@ def test_a_numbered_question_naming_a_measure_loosely_is_answered_on_its_own(eng
     second = answer.text.split("\n\n(2) ")[1]
     assert "See the answer" not in second and "Art. 62" in second
 
+
+def test_the_item_stating_the_case_told_is_the_one_quoted(engine):
+    answer = engine.answer(
+        "我们公司的外籍股东欠了工人半年工资，听说他打算下周回国。外国人欠薪能被限制出境吗？", today=TODAY,
+    )  # fmt: skip
+    assert "第二十八条第（三）项" in answer.text and "拖欠劳动者的劳动报酬" in answer.text
+    assert "刑事案件被告人" not in answer.text  # (not the criminal-case item)
+

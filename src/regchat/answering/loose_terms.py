@@ -28,6 +28,17 @@ class Measure:
     doc_id: str
     article: int
     corpus: tuple[str, ...]
+    cases: tuple["Case", ...] = ()
+
+
+@dataclass(frozen=True)
+class Case:
+    """A case only one measure's provision governs, as users tell it (``said``), and the words of
+    the item of the provision that states it (``corpus``): "he owes us three months' wages" is
+    Law Art. 28 (3), 拖欠劳动者的劳动报酬."""
+
+    said: re.Pattern
+    corpus: str
 
 
 @dataclass(frozen=True)
@@ -50,7 +61,11 @@ def loose_terms() -> tuple[LooseTerm, ...]:
             name=t["name"],
             loose=any_of(t["loose"]["en"] + t["loose"]["zh"]),
             readings=tuple(
-                Measure(r["en"], r["zh"], any_of(r["names"]), r["doc"], int(r["article"]), tuple(r["corpus"]))
+                Measure(
+                    r["en"], r["zh"], any_of(r["names"] + [p for c in r.get("cases", []) for p in c["said"]]),
+                    r["doc"], int(r["article"]), tuple(r["corpus"]),
+                    tuple(Case(any_of(c["said"]), c["corpus"]) for c in r.get("cases", [])),
+                )
                 for r in t["readings"]
             ),
         )
@@ -134,6 +149,12 @@ def told_measures(text: str) -> tuple[Measure, ...]:
     text = _QUOTES.sub("", text)
     term = _term_said(text)
     return () if term is None else tuple(r for r in term.readings if r.names.search(text))
+
+
+def told_cases(text: str) -> tuple[str, ...]:
+    """The words of the items stating the cases ``text`` tells ("老板欠了三个月工资": 拖欠劳动者的劳动
+    报酬), for quoting the item of the provision that governs the case told."""
+    return tuple(c.corpus for term in loose_terms() for r in term.readings for c in r.cases if c.said.search(text))
 
 
 def says_a_measure(text: str) -> bool:
