@@ -331,7 +331,9 @@ def test_a_follow_up_naming_only_another_relative_asks_which_visa_again():
     assert VisaCase("foreigner", "short").fit(item.split(";")[0]) is None
 
 
-@pytest.mark.parametrize("asking", ["我能替他去申请吗？", "可以帮她递材料吗？", "Can my employer file for me?"])
+@pytest.mark.parametrize(
+    "asking", ["我能替他去申请吗？", "可以帮她递材料吗？", "Can my employer file for me?", "Or can I go for her instead?"]
+)
 def test_asking_whether_someone_else_may_file_in_the_words_people_use(asking):
     assert "who_files" in linked_kinds(asking)
 

@@ -1238,3 +1238,10 @@ def test_the_item_stating_the_case_told_is_the_one_quoted(engine):
     assert "第二十八条第（三）项" in answer.text and "拖欠劳动者的劳动报酬" in answer.text
     assert "刑事案件被告人" not in answer.text  # (not the criminal-case item)
 
+
+def test_who_may_file_a_reissue_for_someone_who_cannot_go_is_quoted_with_it(engine):
+    answer = engine.answer(
+        "My father's passport and residence permit were stolen on the train. He is 72 and has trouble walking"
+        " since his operation. Can I go for him to get the residence permit reissued?", today=TODAY,
+    )  # fmt: skip
+    assert "cn-foreigner-entry-exit-regulations#19" in keys(answer)

@@ -797,3 +797,12 @@ def test_a_home_purchase_asked_by_a_resident_permit_holder_is_outside():
                 " Are foreigners allowed to buy a second-hand apartment here?")
     decision = judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False)
     assert not decision.in_scope and decision.note is not None
+
+
+def test_a_question_about_it_asks_about_the_governed_subject_named_just_before():
+    question = ("My wife will join me on a family visa. The bureau says she needs a health certificate for her"
+                " residence permit. Which hospital must it come from?")
+    assert in_scope(question, top_score=HIGH)
+    # (but "it" acted on by the question's own off-topic verb is that subject's: the tax owed on it)
+    assert not in_scope("My work permit is in order. I earned 50k on the side: how much income tax do I owe on it?",
+                        top_score=HIGH)

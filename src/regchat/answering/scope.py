@@ -835,6 +835,16 @@ def _asked_subject(text: str) -> bool:
     return has_subject(_PERSONS.sub(" ", _WHEN.sub(" ", without_off_topic(text))))
 
 
+# A word pointing back, as what a question is about (its subject), at what the sentence before names
+# ("Must it come from a public clinic?", "它要去哪里开？"); not one the question's own verb acts on
+# ("how much tax do I owe on it").
+_REFERS_BACK = re.compile(
+    r"\b(?:does|do|did|is|was|can|could|must|should|will|would|has)\s+it\b|\bit\s+(?:is|was|has|needs?|must|should|can|will)\b"
+    r"|它(?:要|需要|得|必须|能|可以|是|在)",
+    re.I,
+)
+
+
 def _every_ask_off_topic(text: str) -> bool:
     """Every clause that asks names an off-topic subject and none a governed one, whatever the story
     around them tells: HR relating an employee's permit and then asking how his income tax is worked
@@ -862,6 +872,10 @@ def _every_ask_off_topic(text: str) -> bool:
         # saying who asks, "I study in Nanjing on a study residence permit", leaves it asking on about the
         # question before it)
         claim = bool(told and off_topic(told[-1]) and not _asked_subject(told[-1]) and ASKS_IF_SO.search(q))
+        if told and not off_topic(told[-1]) and has_subject(told[-1]) and _REFERS_BACK.search(q):
+            # ("HR says I need a health certificate. Is it valid if done abroad?"): a word pointing
+            # back at what the sentence before names asks about that, a governed subject
+            return False
         off = before_off or claim
         if off_topic(q) or has_domain_words(q) or not off:
             questions.append(q)
