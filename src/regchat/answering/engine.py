@@ -354,9 +354,10 @@ class Engine:
         self, reading: Reading, questions: Sequence[OneQuestion], history: History, consulted: dict[str, Provision]
     ) -> Draft:
         """A message asking a deadline among several questions ("(1) By when must he apply? (2) Does he
-        need a health certificate?"): each answered in turn, under the question it answers, as if
-        asked alone with the message's story (what the message tells without asking), so each gets
-        its own deadline rule, its own provisions and its own "the documents do not say"."""
+        need a health certificate?"), or numbering its questions: each answered in turn, under the
+        question it answers, as if asked alone with the message's story (what the message tells
+        without asking), so each gets its own deadline rule, its own provisions and its own "the
+        documents do not say"."""
         drafts: list[Draft] = []
         for question in questions:
             drafts.append(self._one_of_several(reading, question, drafts, history, consulted))
@@ -1192,7 +1193,8 @@ def each_question(message: str) -> list[OneQuestion]:
 def numbers_its_questions(message: str) -> bool:
     """Whether ``message`` asks two or more questions each under its own list number ("1) … 2) …",
     "（1）…（2）…", "一是…二是…")."""
-    return sum(bool(_LISTED.match((sentences_of(part) or [part])[-1].strip())) for part in question_parts(message)) >= 2
+    last_sentences = ((sentences_of(part) or [part])[-1].strip() for part in question_parts(message))
+    return sum(bool(_LISTED.match(last)) for last in last_sentences) >= 2
 
 
 def _goes_with_the_one_before(question: str, joined: bool) -> bool:
