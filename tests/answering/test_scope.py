@@ -806,3 +806,9 @@ def test_a_question_about_it_asks_about_the_governed_subject_named_just_before()
     # (but "it" acted on by the question's own off-topic verb is that subject's: the tax owed on it)
     assert not in_scope("My work permit is in order. I earned 50k on the side: how much income tax do I owe on it?",
                         top_score=HIGH)
+
+
+def test_a_lao_visa_is_another_country_s_matter_and_a_small_lao_is_no_place():
+    assert not in_scope("We live in Kunming on family residence permits. Does a Lao visa on arrival cost much?",
+                        top_score=HIGH)
+    assert foreign_matters("lao wai friends told me my visa is fine") == []

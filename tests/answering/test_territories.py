@@ -72,7 +72,7 @@ class TestAdjectives:
 
 
 class TestShippedGazetteer:
-    @pytest.mark.parametrize("adjective", ["Norwegian", "Dutch", "Swiss", "Thai", "Filipino"])
+    @pytest.mark.parametrize("adjective", ["Norwegian", "Dutch", "Swiss", "Thai", "Filipino", "Lao"])
     def test_irregular_adjectives_come_from_the_data_file(self, adjective):
         assert gazetteer().code_en(adjective) not in (None, *HOME)
 
