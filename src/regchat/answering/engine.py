@@ -330,8 +330,8 @@ class Engine:
         # so is one numbering its questions ("1. Can he leave? 2. How big is the fine?"): its asker
         # wants each answered. Any other is answered as a whole, its story and all its questions
         # choosing the provisions.
-        numbered = numbers_its_questions(reading.question)
-        several = each_question(reading.question) if reading.asks_deadline or numbered else []
+        several = each_question(reading.question) \
+            if reading.asks_deadline or numbers_its_questions(reading.question) else []
         each_said = False  # (each of several answers says already what it does not state)
         if candidates := unclear_card(reading.context, both):
             draft = self._which_card(reading, candidates, hits, consulted)
