@@ -637,7 +637,7 @@ class Engine:
             # (the part is read in its message: "which visa would his wife get?" of a man working here)
             part_reading = dataclasses.replace(reading, question=part, refs=[], message=reading.question)
             if _already_stated(part, draft):
-                # "…, and where do we go?" when the quoted article names the office: its sentence that does
+                # "…, and which office handles it?" when the quoted article names the office: its sentence that does
                 draft = self._with_more_of_the_cited(part_reading, draft)
                 continue
             if len(draft.cited) >= MOST_PARTS:
@@ -1100,7 +1100,7 @@ class Engine:
 
 
 _ASKS = re.compile(r"[^?？]*[?？]")
-# A further question joined to one by a comma: "What is the last day, and where do we go?".
+# A further question joined to one by a comma: "By when must it be filed, and which office takes it?".
 _JOINED_ASK = re.compile(
     r"[,，;；]\s*(?:and|also|plus)\s+(?=(?:how|what|which|when|where|who|whether|can|could|may|do|does|"
     r"did|is|are|should|must|will|would)\b)|[，；;]\s*(?:还有|另外|以及|顺便问一下|顺便问)",
@@ -1110,7 +1110,7 @@ _JOINED_ASK = re.compile(
 
 def question_parts(question: str) -> list[str]:
     """The questions a message asks: each ending with a question mark ("Which office handles it? And
-    what do I bring?"), each joined to another by a comma (", and where do we go?"), and a last
+    what do I bring?"), each joined to another by a comma (", and which office takes it?"), and a last
     one left without its mark ("…来得及吗？会不会罚款"); one part when it asks one thing."""
     marked, rest, rest_asks = _asked_pieces(question)
     # (a short question after another is elliptic, "谁来登记？": it is not searched on its own)
