@@ -340,6 +340,8 @@ def test_a_follow_up_correcting_the_date_asks_the_earlier_question_again_with_it
         "I filed on 2026-05-20. Can I appeal a refusal?",  # a date told beside another question
         "What about the residence permit if I entered 2026-05-13?",  # another thing
         "我5月13日入境的，那又是哪天？",  # another language
+        # a date told beside two questions, one of which asks no date: news, not a correction
+        "ok going on the 13th. two things: do I pay at the counter when I get there? and could this hurt me later?",
     ],
 )
 def test_a_follow_up_that_asks_more_than_a_new_date_is_no_correction(follow):

@@ -553,7 +553,10 @@ def corrected_question(question: str, history: Sequence[Mapping[str, Any]], toda
         return None  # "and my wife?" after "how long do I have?": the date is asked of her, not the period
     if another and any(not asks_of_another_person(s) and not _DEADLINE_ASK.search(s) for s in _asking_pieces(asking)):
         return None  # "and his wife? ... which permit does she get?": more is asked of her than the date
-    told_beside = asking != question and found[0].text not in asking and not _DEADLINE_ASK.search(asking)
+    # (a date told beside questions of which one asks anything but a date, "ok, going tomorrow. Do I pay
+    # the fine there? And could it hurt my next application?", is news, not a correction)
+    told_beside = asking != question and found[0].text not in asking \
+        and not all(_DEADLINE_ASK.search(piece) for piece in _asking_pieces(asking))
     if told_beside and not another:
         return None  # the date is told beside another question ("filed on the 3rd. Can we appeal?")
     before = find_dates(previous, today)
