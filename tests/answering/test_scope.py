@@ -812,3 +812,39 @@ def test_a_lao_visa_is_another_country_s_matter_and_a_small_lao_is_no_place():
     assert not in_scope("We live in Kunming on family residence permits. Does a Lao visa on arrival cost much?",
                         top_score=HIGH)
     assert foreign_matters("lao wai friends told me my visa is fine") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'm in Xi'an on an X1 for my master's.", "she is here on a Z", "His stay ran out last week."],
+)
+def test_a_visa_named_by_its_letters_alone_and_a_stay_run_out_are_subjects(text):
+    assert has_subject(text)
+
+
+@pytest.mark.parametrize("text", ["based on a m", "on a D-day", "on an x2 basis"])
+def test_letters_that_are_no_visa_as_its_holders_say_it_are_no_subject(text):
+    assert not has_subject(text)
+
+
+def test_a_stay_run_out_told_with_a_hospital_stay_is_asked_about_not_the_hospital():
+    question = ("I'm in Chengdu on an X2 for a language course. My stay ran out two days ago because I was "
+                "in hospital with a broken leg. What happens now?")  # fmt: skip
+    assert judge_scope(question, top_score=0.6, min_score=0.47, follow_up_context=False).in_scope
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我们想招一个德国实习生，暑假在办公室实习六周，每周给点补贴。他还是学生，要办什么手续？",
+        "Can my son do a summer internship at a bank in Shenzhen while he studies there?",
+    ],
+)
+def test_an_internship_is_a_subject_the_regulations_govern_whatever_stipend_it_pays(question):
+    # (Regulations Art. 22: a student's off-campus work-study or internship, 勤工助学或者实习)
+    assert judge_scope(question, top_score=0.6, min_score=0.47, follow_up_context=False).in_scope
+
+
+@pytest.mark.parametrize("question", ["实习工资一般给多少？", "What is a normal internship salary in Shanghai?"])
+def test_what_an_intern_is_paid_is_pay_not_the_internship(question):
+    assert not judge_scope(question, top_score=0.6, min_score=0.47, follow_up_context=False).in_scope

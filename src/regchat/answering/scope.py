@@ -389,8 +389,11 @@ _SUBJECT_EN = re.compile(
     r"deport\w*|repatriat\w*|expel\w*|expulsion|overstay\w*|"
     r"illegal(?:ly)? (?:stay\w*|entry|enter\w*|employ\w*|work\w*|resid\w*|immigra\w*)|"
     r"(?:period|duration|length|extension|extend\w*|end) (?:of )?(?:my |the |a |his |her |their |our |your )?stay|"
+    r"(?:my|the|his|her|their|our|your) stay (?:ran|runs|has run|had run) out|"  # the duration of stay, ended
+    # a visa named by its letters alone, as its holders say it ("I'm on an X2", "here on a Z")
+    r"\bon (?:an? |my |his |her |their |our )?(?-i:[QSX][12]|[CDFGJKLMRZ])(?![\w'’-])|"
     r"permanent residen\w*|refugees?|asylum|fingerprint\w*|health certificates?|"
-    r"(?:international|foreign|overseas) students?|work-study|off-campus work|"
+    r"(?:international|foreign|overseas) students?|work-study|off-campus work|internships?|"
     r"accommodation registration|regist\w* (?:of )?(?:my |the |a )?(?:accommodation|residence|stay)|"
     r"public security (?:organs?|bureaus?|authorit\w+)|exit-entry (?:administration|office|bureau)s?)\b",
     re.I,
@@ -398,7 +401,7 @@ _SUBJECT_EN = re.compile(
 _SUBJECT_ZH = re.compile(
     r"签证|免签|居留|停留|逗留|工作许可|工作证|工作类|外国人工作|入境|出境|离境|出入境|过境|口岸|边检|边防检查|"
     r"遣返|遣送|驱逐|非法居留|非法就业|非法入境|非法工作|逾期滞留|滞留|永久居留|难民|外地雇员|非本地劳工|外劳|"
-    r"勤工助学|留学生|外国学生|外籍学生|"  # foreign students' work and study (Law Arts. 42-43, Regulations Art. 22)
+    r"勤工助学|实习|留学生|外国学生|外籍学生|"  # foreign students' work, internships and study (Law Arts. 42-43, Regulations Art. 22)
     r"外雇|"  # the short name of the Macao non-resident worker (外雇证: the worker's card)
     r"(?<![A-Za-z])[CDFGJKLMQRSXZcdfgjklmqrsxz][12]?签(?![名字约收订署])|"  # "K签", "z签": a visa, as people type it
     r"(?<!身份)证件?(?:丢|掉|遗失|被偷|被盗|不见)|"  # a lost or stolen card or permit (its reissue)
