@@ -90,3 +90,41 @@ def test_a_further_question_about_an_application_quotes_the_linked_parts(engine,
     answer = engine.answer(question, today=TODAY)
     articles = {c.article for c in answer.citations if c.doc_id == "cn-foreigner-entry-exit-regulations"}
     assert linked <= articles
+
+
+
+_REGISTRATION = [
+    {"role": "user", "content": "Our new engineer rents a flat instead of staying at a hotel. Who registers him with the police?"},
+    {"role": "assistant", "content": "He or his landlord must register within 24 hours of moving in (Exit and Entry Administration Law Art. 39 para. 2)."},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the answer before quoted the duty; the follow-up asks what missing it costs, in words of its own
+        "He forgot for two weeks. Is it a fine, and could it hurt his permit later?",
+        "ok and if nobody did it for a month, what penalty is there?",
+    ],
+)
+def test_a_follow_up_asking_the_penalty_gets_the_one_linked_to_the_provision_the_answer_before_quoted(engine, question):
+    answer = engine.answer(question, history=_REGISTRATION, today=TODAY)
+    articles = [c.article for c in answer.citations if c.doc_id == "cn-exit-entry-law"]
+    assert articles and articles[0] == 76
+    assert "Art. 76, para. 1(6)" in answer.text  # the item punishing that duty's breach, not the hotel's
+
+
+def test_not_leaving_before_the_stay_ends_is_punished_as_illegal_residence():
+    # Law Art. 37 sets two duties: activities matching the purpose of the stay (Art. 81 punishes the
+    # breach) and leaving before the stay ends (staying on is illegal residence: Art. 78)
+    penalties = {(link.doc_id, link.article) for link in LINKS.of("cn-exit-entry-law", 37, "penalty")}
+    assert {("cn-exit-entry-law", 78), ("cn-exit-entry-law", 81)} <= penalties
+
+
+def test_a_follow_up_asking_what_follows_not_leaving_in_time_quotes_the_illegal_residence_penalty(engine):
+    history = [
+        {"role": "user", "content": "Must a foreigner leave before the residence permit runs out?"},
+        {"role": "assistant", "content": "Yes: before the duration of residence ends (Exit and Entry Administration Law, Art. 37)."},
+    ]
+    answer = engine.answer("And if she stays on, what are the consequences?", history=history, today=TODAY)
+    assert 78 in [c.article for c in answer.citations if c.doc_id == "cn-exit-entry-law"]

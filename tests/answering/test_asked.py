@@ -446,3 +446,83 @@ def test_staying_on_once_a_permit_has_run_out_tells_a_breach_and_what_can_happen
 def test_a_grace_period_is_a_fact_of_its_own_that_a_time_limit_does_not_state(question):
     missing = unstated(question, ["Apply no later than 30 days before the residence permit expires."])
     assert "grace_period" in [k.name for k in missing]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Can I take a paid job for a month while I'm here on my business visa?",
+        "Is it legal for her to work part-time on a family residence permit?",
+        "Could we hire him before his work permit comes through?",
+        "他拿的是学习类居留证件，能不能先来我们公司上班？",
+        "公司可以聘用持探亲签证的外国人吗？",
+    ],
+)
+def test_whether_someone_may_work_on_what_they_hold_is_asked_and_answered_by_what_working_requires(question):
+    (kind,) = [k for k in asked(question) if k.name == "work_allowed"]
+    assert kind.choose and not kind.unstated
+    assert kind.stated_in("Foreigners who work in China shall obtain work permits and work-type residence permits")
+    assert kind.stated_in("外国人在中国境内工作，应当按照规定取得工作许可和工作类居留证件。")
+    assert not kind.stated_in("(8) M visas shall be issued to those who enter China for commercial and trade activities")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Can I apply for a work permit from abroad?",  # an application, not whether one may work
+        "Can I work out the last day myself?",
+        "我能在入职前办居留证件吗？",
+        "可以申请工作类居留证件吗？",
+    ],
+)
+def test_asking_about_an_application_for_work_or_a_date_is_not_asking_whether_one_may_work(question):
+    assert "work_allowed" not in [k.name for k in asked(question)]
+
+
+_REQUIRES = "Foreigners who work in China shall obtain work permits and work-type residence permits in accordance with relevant regulations."
+_REQUIRES_ZH = "外国人在中国境内工作，应当按照规定取得工作许可和工作类居留证件。"
+
+
+@pytest.mark.parametrize(
+    "question, lang, line",
+    [
+        ("Could she take a paid job on her L visa?", "en", "Not on the L visa alone: "),
+        ("Is it legal for him to work while he is here on a business visa?", "en", "Not on the business visa alone: "),
+        ("她拿Q2签证来的，能不能在我们店里打工？", "zh", "仅凭Q2字签证不能在中国境内工作："),
+    ],
+)
+def test_asked_whether_one_may_work_on_a_document_not_for_work_the_first_line_says_it_does_not_allow_it(question, lang, line):
+    text = _REQUIRES if lang == "en" else _REQUIRES_ZH
+    assert short_answer(question, text, lang).startswith(line)
+
+
+@pytest.mark.parametrize(
+    "question, text",
+    [
+        ("Could she take a paid job on her L visa?", "(6) L visas shall be issued to those who enter China as tourists"),  # no requirement quoted
+        ("Can he start working on his Z visa before the permit is out?", _REQUIRES),  # a document for work
+        ("Can a student on an X1 visa work part-time?", _REQUIRES),  # students' work-study is another route
+        ("Can she work?", _REQUIRES),  # no document named
+    ],
+)
+def test_no_such_line_without_the_requirement_quoted_or_a_document_not_for_work_named(question, text):
+    line = short_answer(question, text, "en")
+    assert line is None or not line.startswith("Not on")
+
+
+def test_asking_whether_some_work_is_allowed_is_no_figure_so_a_figure_asked_beside_it_stays_asked():
+    names = [k.name for k in asked("How many hours a day may an exchange student work off campus?")]
+    assert "work_allowed" in names and "quantity" in names
+    assert [k.name for k in asked("How much is the fee for the card?")] == ["fee"]  # a fee is the figure asked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Foreigners who have obtained permanent residence status may reside or work in China on the strength of permanent residence permits",
+        "持学习类居留证件的外国人所持居留证件未加注前款规定信息的，不得在校外勤工助学或者实习。",
+    ],
+)
+def test_a_permanent_residents_card_and_a_study_permit_without_the_remark_state_whether_one_may_work(text):
+    (kind,) = [k for k in asked("Can she work here?") if k.name == "work_allowed"]
+    assert kind.stated_in(text)

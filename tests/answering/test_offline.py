@@ -488,6 +488,21 @@ class TestThePenaltyAsked:
         assert [p.article for p in choose_provisions(reading, found)][:2] == [80, 43]
         assert [k.name for k in asked(question)] == ["penalty"]
 
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "Can I work as a paid sales rep for three weeks on my M visa?",
+            "他持S1签证来的，可以在我们公司上班吗？",
+            "拿着M签证可以在国内打工吗？",
+        ],
+    )
+    def test_whether_one_may_work_on_a_visa_not_for_work_is_answered_by_what_working_requires(self, engine, question):
+        answer = engine.answer(question, today=TODAY)
+        cited = {(c.doc_id, c.article) for c in answer.citations}
+        assert cited & {("cn-exit-entry-law", 41), ("cn-exit-entry-law", 43)}
+        # the answer first: the visa held does not allow the work
+        assert answer.text.startswith(("Not on the M visa alone", "仅凭S1字签证不能", "仅凭M字签证不能"))
+
     def test_no_penalty_is_linked_in_when_none_is_asked(self, engine, retriever):
         from regchat.answering.questions import read_question
         from regchat.documents import Hit

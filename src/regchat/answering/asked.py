@@ -46,6 +46,7 @@ class Kind:
     units: tuple[Unit, ...] = ()
     choose: bool = False  # a close provision stating this kind is quoted before the best one that does not
     unstated: bool = True  # reported as not stated when no quoted provision states it
+    figure: bool = True  # a kind of figure: a figure asked beside it is this one ("how much is the fee")
 
     def asked_in(self, question: str) -> bool:
         return any(p.search(question) for p in self.asks)
@@ -85,6 +86,7 @@ def kinds() -> tuple[Kind, ...]:
             states=tuple(re.compile(p, re.I) for p in record["states"]),
             choose=bool(record.get("choose", False)),
             unstated=bool(record.get("unstated", True)),
+            figure=bool(record.get("figure", True)),
             units=tuple(_unit(u) for u in record.get("units", [])),
         )  # fmt: skip
         for name, record in _data()["kinds"].items()
@@ -181,11 +183,12 @@ def without_approximations(text: str) -> str:
 
 def asked(question: str) -> list[Kind]:
     """The kinds of fact ``question`` asks for (none for most questions); a question asking for a
-    fee or a processing time is not also counted as asking for some figure."""
+    fee or a processing time is not also counted as asking for some figure, one asking whether some
+    work is allowed and for how long a day is."""
     question = without_approximations(question)
     found = [k for k in kinds() if k.asked_in(question)]
     specific = [k for k in found if k.name != GENERIC]
-    return specific or found
+    return found if not any(k.figure for k in specific) else specific
 
 
 def unstated(question: str, texts: Iterable[str]) -> list[Kind]:
@@ -233,9 +236,13 @@ def short_answer(
     from .claims import numbers_in
 
     answers = _data().get("answers", {})
-    for name in ("visa", "permit", "amount", "period"):
+    for name in ("visa", "permit", "work", "amount", "period"):
         record = answers.get(name)
         if not record or not _asks(record, question, earlier):
+            continue
+        if name == "work":
+            if (held := not_for_work(question, quoted, lang)) is not None:
+                return held
             continue
         if name in _KINDS_OF_PAPER:
             found = _visa_letters(parts or [quoted], record["finds"], score, question, earlier)
@@ -247,6 +254,27 @@ def short_answer(
             joined = ("、" if lang == "zh" else ", ").join(found[:4])
             return record[lang].format(found=joined)
     return None
+
+
+def not_for_work(question: str, quoted: str, lang: Lang) -> str | None:
+    """The line saying that the documents ``question`` names, none of them for work ("on my M visa",
+    "持S1签证"), do not allow the work it asks about, when the ``quoted`` text states what working
+    here requires (Law Art. 41); None when the question names a document for work, a study permit
+    or none, or the quoted text does not state it."""
+    record = _data()["answers"]["work"]
+    if not any(re.search(p, quoted, re.I) for p in record["finds"]):
+        return None
+    if any(re.search(p, question, re.I) for p in record["for_work"]):
+        return None
+    found = [m.group(1) for p in record["held"] for m in re.finditer(p, question, re.I)]
+    if not found:
+        return None
+    letters = re.compile(r"[A-Z][12]?")
+    if lang == "zh":
+        named = [f"{f}字签证" if letters.fullmatch(f) else f for f in found]
+        return record["zh"].format(found="或".join(dict.fromkeys(named)))
+    named = [f"the {f} visa" if letters.fullmatch(f) else f"the {f.lower()}" for f in found]
+    return record["en"].format(found=" or ".join(dict.fromkeys(named)))
 
 
 def _asks(record: dict, question: str, earlier: str | None) -> bool:

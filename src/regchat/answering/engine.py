@@ -604,7 +604,7 @@ class Engine:
 
         # A penalty asked for with no act named ("罚款多少？"): the penalties differ by act, so ask
         # which one, and show the nearest that state one meanwhile.
-        kinds = [k for k in asked(reading.question) if k.choose and not k.unstated]
+        kinds = [k for k in asked(reading.question) if k.name == "penalty"]
         if kinds and not reading.previous and not tokenize(without_asks(reading.question, kinds)):
             stating = [h for h in self._with_what_is_asked(reading, hits, consulted)
                        if states_kind(h.provision, kinds, reading.question)]
@@ -685,9 +685,35 @@ class Engine:
         already: up to ``MOST_PARTS`` more provisions."""
         if draft.outcome != "answered" or not draft.cited:
             return draft
-        kinds = linked_kinds(asking_clauses(asking_sentences(reading.question)))
+        asking = asking_clauses(asking_sentences(reading.question))
+        kinds = linked_kinds(asking)
         linked = self._linked_draft(reading, draft.cited, kinds, consulted)
+        if linked is None and reading.answered_refs:
+            return self._linked_to_the_answer_before(reading, draft, asking, kinds, consulted)
         return merge_drafts(draft, [linked]) if linked is not None else draft
+
+    def _linked_to_the_answer_before(
+        self, reading: Reading, draft: Draft, asking: str, kinds: list[str], consulted: dict[str, Provision]
+    ) -> Draft:
+        """``draft``, the answer to a follow-up asking on about what the answer before it quoted ("and
+        is there a fine for that?" after the registration duty: a penalty asked there is the one for missing
+        that duty), with the part linked to that provision first; ``draft`` alone when it quotes a
+        provision and the part linked to it already."""
+        if "penalty" not in kinds and any(k.name == "penalty" for k in asked(asking)):
+            kinds = ["penalty", *kinds]
+        if self._linked_parts(draft.cited, kinds, among_them=True):
+            return draft
+        before = [p for r in reading.answered_refs for p in self.retriever.lookup(r.article, r.doc_id)]
+        if draft.deadlines:
+            linked = self._linked_draft(reading, before, kinds, consulted)
+            return merge_drafts(linked, [draft]) if linked is not None else draft
+        # (a linked provision the search found too is quoted once, at the part the link names and the
+        # question's own words pick: "那雇人的一方呢？", the employer's paragraph of the penalty)
+        linked = self._linked_draft(reading, before, kinds, consulted, also=reading.question)
+        if linked is None:
+            return draft
+        rest = [p for p in draft.cited if p not in linked.cited]
+        return merge_drafts(linked, [self._lookup(reading, rest)] if rest else [])
 
     def _known_days(self, deadlines: Sequence[Deadline]) -> list[tuple[Any, str, dt.date]]:
         """(rule, "event" or "result", day) for each of the computed ``deadlines``."""
@@ -700,19 +726,29 @@ class Engine:
                 known.append((rule, "result", d.date))
         return known
 
-    def _linked_draft(
-        self, reading: Reading, sources: Sequence[Provision], kinds: Sequence[str], consulted: dict[str, Provision]
-    ) -> Draft | None:
-        """The parts of provisions that ``corpus/links.json`` links to ``sources`` for the ``kinds``
-        of further question asked (the penalty for breaching them, ...), those not among the
-        sources, each read in the words the links quote; None when there is none."""
+    def _linked_parts(
+        self, sources: Sequence[Provision], kinds: Sequence[str], among_them: bool = False
+    ) -> dict[tuple[str, int], list[str]]:
+        """(doc, article) -> the words of each part ``corpus/links.json`` links to ``sources`` for the
+        ``kinds`` of further question asked, for the provisions not among the sources (``among_them``:
+        for those among them)."""
         cited = {(p.doc_id, p.article) for p in sources}
         wanted: dict[tuple[str, int], list[str]] = {}
         for kind in kinds:
             for p in sources:
                 for link in self.links.of(p.doc_id, p.article, kind):
-                    if (link.doc_id, link.article) not in cited:
+                    if ((link.doc_id, link.article) in cited) == among_them:
                         wanted.setdefault((link.doc_id, link.article), []).append(link.text)
+        return wanted
+
+    def _linked_draft(
+        self, reading: Reading, sources: Sequence[Provision], kinds: Sequence[str], consulted: dict[str, Provision],
+        also: str = "",
+    ) -> Draft | None:
+        """The parts of provisions that ``corpus/links.json`` links to ``sources`` for the ``kinds``
+        of further question asked (the penalty for breaching them, ...), those not among the
+        sources, each read in the words the links quote (and ``also``'s); None when there is none."""
+        wanted = self._linked_parts(sources, kinds)
         drafts = []
         for (doc_id, article), texts in list(wanted.items())[:MOST_PARTS]:
             provision = next(iter(self.retriever.lookup(article, doc_id)), None)
@@ -720,7 +756,7 @@ class Engine:
                 continue
             consulted[provision.key] = provision
             # the part quoted is the one the links name, read in the words they quote
-            part_reading = dataclasses.replace(reading, question=" ".join(dict.fromkeys(texts)), refs=[])
+            part_reading = dataclasses.replace(reading, question=" ".join([*dict.fromkeys(texts), also]).strip(), refs=[])
             drafts.append(self._lookup(part_reading, [provision]))
         return merge_drafts(drafts[0], drafts[1:]) if drafts else None
 
