@@ -1040,3 +1040,44 @@ def test_clauses_keep_the_numbers_whole(text, clauses):
     from regchat.answering.questions import clauses_of
 
     assert clauses_of(text) == clauses
+
+
+@pytest.mark.parametrize(
+    "question, past",
+    [
+        # of a clause joining two events, the one with the date says whether it is past
+        ("Our new hire got her Z visa and lands in Shanghai on 5 December. By when must she apply?", False),
+        ("He arrived on 5 December and wants to extend. By when?", True),
+        ("She got her visa last month but lands on 5 December. When is the deadline?", False),
+    ],
+)
+def test_a_date_is_told_as_past_by_the_event_it_dates_not_by_another_in_its_clause(question, past):
+    from regchat.answering.questions import scan_dates, told_as_past
+
+    found, _ = scan_dates(question, TODAY)
+    assert told_as_past(question, found) is past
+
+
+@pytest.mark.parametrize(
+    "question, today, settled",
+    [
+        # told as past, and only 8 June is not after the day asked: no need to ask which
+        ("His new passport was issued 08/06/2026. By when must he update his permit?", dt.date(2026, 6, 10), (6, 8)),
+        ("我的新护照08/06/2026已经签发了，居留证件最晚哪天变更？", dt.date(2026, 6, 10), (6, 8)),
+    ],
+)
+def test_an_ambiguous_date_told_as_past_is_its_one_reading_not_after_today(question, today, settled):
+    reading = read_question(question, [], today, [])
+    assert not reading.date_problems
+    assert [(f.month, f.day) for f in reading.dates] == [settled]
+
+
+@pytest.mark.parametrize(
+    "question, today",
+    [
+        ("He will land on 08/06/2026. By when must he apply?", dt.date(2026, 6, 10)),  # planned: still asked
+        ("His passport was issued 03/04/2026. By when must he update his permit?", dt.date(2026, 6, 10)),  # both past
+    ],
+)
+def test_an_ambiguous_date_is_still_asked_about_when_tense_does_not_settle_it(question, today):
+    assert read_question(question, [], today, []).date_problems

@@ -93,7 +93,31 @@ def told_as_past(question: str, dates: Sequence[FoundDate]) -> bool:
     dated = [c for c in clauses_of(question) if any(d.text in c for d in dates)]
     if not dated:
         return bool(_PAST.search(question))
+    # (of a clause joining two events, the one with the date is read: "got her visa and lands on 7 April")
+    dated = [next((p for p in _JOINED.split(c) if any(d.text in p for d in dates)), c) for c in dated]
     return any(_PAST.search(c) and not _SUPPOSED.search(c) for c in dated)
+
+
+_JOINED = re.compile(r"\b(?:and|but|then)\b", re.I)
+
+
+def settled_by_tense(
+    question: str, found: list[FoundDate], problems: list[DateProblem], today: dt.date
+) -> tuple[list[FoundDate], list[DateProblem]]:
+    """The dates and date problems of ``question``, an ambiguous date ("08/06/2026": 8 June or 6
+    August) taken as its one reading not after ``today`` when the question tells its event as past
+    ("issued 08/06/2026", asked on 10 June): what has happened cannot be in August."""
+    kept: list[DateProblem] = []
+    for p in problems:
+        past = [d for d in p.readings if d <= today] if p.kind == "ambiguous" else []
+        if len(p.readings) == 2 and len(past) == 1:
+            (day,) = past
+            taken = FoundDate(p.text, p.start, p.end, day.month, day.day, p.year if p.year is not None else day.year)
+            if told_as_past(question, [taken]):
+                found = sorted([*found, taken], key=lambda f: f.start)
+                continue
+        kept.append(p)
+    return found, kept
 
 
 # Asking what to do, not when: "what should I do?", "需要做什么？" (a deadline question may ask it too).
@@ -613,7 +637,7 @@ def read_question(
         or bool(offsets and previous and find_dates(previous, today))
         or question_asked is not None
     )
-    found, problems = scan_dates(question, today)
+    found, problems = settled_by_tense(question, *scan_dates(question, today), today)
     roles = read_roles(question, found)
     asking = asking_sentences(question)
     before = answered if answered is not None else _last_assistant_turn(history) if follow else ""
