@@ -848,3 +848,31 @@ def test_an_internship_is_a_subject_the_regulations_govern_whatever_stipend_it_p
 @pytest.mark.parametrize("question", ["实习工资一般给多少？", "What is a normal internship salary in Shanghai?"])
 def test_what_an_intern_is_paid_is_pay_not_the_internship(question):
     assert not judge_scope(question, top_score=0.6, min_score=0.47, follow_up_context=False).in_scope
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the passport a country's mission issued is the story: China's permit is what is asked about
+        "My husband (Canadian) holds a family residence permit in Suzhou. He got a new passport at the Canadian "
+        "consulate last week. Must he update the permit, and by when?",
+        "我太太是德国人，在成都有居留证件，上周在德国领事馆换了新护照，居留证件要变更吗？",
+        # a place someone is only visiting is not where they live
+        "我们公司日籍员工的工作居留证9月到期，他现在在日本休假，8月底回来，续签来得及吗？",
+        "Our engineer's work residence permit expires on 15 September; he is in Italy on holiday until August. "
+        "When must we file the renewal?",
+    ],
+)
+def test_a_mission_that_issued_a_passport_and_a_holiday_abroad_leave_a_question_about_china_s_permit_in_scope(question):
+    assert judge_scope(question, top_score=0.8, min_score=0.47, follow_up_context=False).in_scope
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我在德国大使馆换了护照，德国的居留许可要重新办吗？",  # the other country's permit
+        "I am on holiday in Japan. Can I extend my Japanese visa?",
+    ],
+)
+def test_another_country_s_permit_stays_outside_whatever_mission_or_holiday_the_story_tells(question):
+    assert not judge_scope(question, top_score=0.8, min_score=0.47, follow_up_context=False).in_scope

@@ -299,9 +299,17 @@ def where_abroad(text: str) -> list[ForeignMatter]:
         if _APPLYING_ZH.match(text[end:]) or _CONSULATE_ZH.match(text[end:]) \
                 or _APPLIED_THERE_EN.search(text[max(0, start - 40) : start]):
             continue  # 在德国办签证, "apply at the embassy in Berlin": China's visa applied for there
+        if _AWAY_ZH.match(text[end:]) or _AWAY_EN.match(text[end:]) or _AWAY_BEFORE_EN.search(text[max(0, start - 30) : start]):
+            continue  # 在法国休假, "in France on holiday": a stay away, not where one lives
         if _IN_EN.search(back) or _IN_ZH.search(back):
             out.append(ForeignMatter(text[start:end], start, end, code))
     return out
+
+
+# A place someone only visits for a while: "在法国休假", "in France on holiday", "on a trip in Japan".
+_AWAY_ZH = re.compile(r"^(?:休假|度假|旅游|旅行|出差|探亲|玩)")
+_AWAY_EN = re.compile(r"^\s*(?:on|for)\s+(?:a\s+|his\s+|her\s+|their\s+|my\s+)?(?:holiday|vacation|trip|business trip|break|leave|visit)\b", re.I)
+_AWAY_BEFORE_EN = re.compile(r"\b(?:holiday|holidaying|vacation|vacationing|trip|travell?ing|touring)\s+(?:in|to|around)\s+(?:the\s+)?$", re.I)
 
 
 # What a place owns or holds in the sentence that asks: "香港的…计划", "香港那边的…".
@@ -749,10 +757,37 @@ _BESIDES = re.compile(
 
 
 def _set_aside(question: str, matter: ForeignMatter) -> bool:
-    """``matter`` is what the clause asks besides, and the question names China or Macao elsewhere."""
-    if not _BESIDES.search(question[max(0, matter.start - _LOOK_BACK) : matter.start]):
-        return False
-    return bool(_CHINA_ANCHOR.search(question[: matter.start] + " " + question[matter.end :]))
+    """``matter`` is what the clause asks besides, or the mission that issued a passport the story
+    tells of ("在美国领事馆换了新护照": the new passport is what China's rules then ask about), and
+    the question names China or Macao elsewhere."""
+    rest = question[: matter.start] + " " + question[matter.end :]
+    if _BESIDES.search(question[max(0, matter.start - _LOOK_BACK) : matter.start]):
+        return bool(_CHINA_ANCHOR.search(rest))
+    if _its_mission(question, matter) and _PASSPORT.search(_sentence_at(question, matter.start)):
+        return bool(_CHINA_ANCHOR.search(rest) or home_places(rest))
+    return False
+
+
+# A country's mission, named after the country ("美国领事馆", "the Canadian embassy", "embassy of France").
+_MISSION_AFTER_EN = re.compile(r"^\s*(?:embassy|consulate|consulate[- ]general|mission)\b", re.I)
+_MISSION_BEFORE_EN = re.compile(r"\b(?:embassy|consulate|consulate[- ]general)\s+(?:of|in)\s+(?:the\s+)?$", re.I)
+_PASSPORT = re.compile(r"passport|护照", re.I)
+_MISSION = re.compile(r"大使馆|使馆|领馆|领事馆|总领馆|\bembassy\b|\bconsulate\b", re.I)
+
+
+def _its_mission(question: str, matter: ForeignMatter) -> bool:
+    return bool(
+        _MISSION.search(matter.text)
+        or _CONSULATE_ZH.match(question[matter.end :]) or _MISSION_AFTER_EN.match(question[matter.end :])
+        or _MISSION_BEFORE_EN.search(question[max(0, matter.start - 30) : matter.start])
+    )
+
+
+def _sentence_at(text: str, index: int) -> str:
+    """The sentence of ``text`` holding the character at ``index``."""
+    start = max(text.rfind(mark, 0, index) for mark in "。.!?！？\n") + 1
+    ends = [e for mark in "。.!?！？\n" if (e := text.find(mark, index)) != -1]
+    return text[start : min(ends) if ends else len(text)]
 
 
 # A clause in which the asker says who they are ("I'm on a Z visa", "我在澳门打工"): first person
