@@ -758,7 +758,7 @@ _BESIDES = re.compile(
 
 def _set_aside(question: str, matter: ForeignMatter) -> bool:
     """``matter`` is what the clause asks besides, or the mission that issued a passport the story
-    tells of ("在美国领事馆换了新护照": the new passport is what China's rules then ask about), and
+    tells of ("在德国使馆领了新护照": the new passport is what China's rules then ask about), and
     the question names China or Macao elsewhere."""
     rest = question[: matter.start] + " " + question[matter.end :]
     if _BESIDES.search(question[max(0, matter.start - _LOOK_BACK) : matter.start]):
