@@ -222,7 +222,9 @@ class DateProblem:
     ``ambiguous``: day and month both written as numbers, and both orders give
     a real, different date ("02/03/2026": 2 March or 3 February). regchat does
     not guess: it names both readings and asks which one is meant, because a
-    deadline computed from the wrong one is wrong by weeks. ``readings`` holds
+    deadline computed from the wrong one is wrong by weeks (unless the question
+    tells the event as past and one reading only is not after the day asked:
+    ``questions.settled_by_tense``). ``readings`` holds
     the day-first reading, then the month-first one (for a date written
     without a year, in the year nearest ``today``). When only one order gives
     a real date ("13/02/2026") or both give the same ("05/05/2026"), it is
