@@ -1081,3 +1081,11 @@ def test_an_ambiguous_date_told_as_past_is_its_one_reading_not_after_today(quest
 )
 def test_an_ambiguous_date_is_still_asked_about_when_tense_does_not_settle_it(question, today):
     assert read_question(question, [], today, []).date_problems
+
+
+def test_of_two_dated_events_joined_in_a_clause_a_past_one_makes_the_question_past():
+    from regchat.answering.questions import scan_dates, told_as_past
+
+    question = "My residence permit expires on 2027-01-31 and I applied to extend it on 2027-01-05. In time?"
+    found, _ = scan_dates(question, TODAY)
+    assert told_as_past(question, found)

@@ -93,8 +93,8 @@ def told_as_past(question: str, dates: Sequence[FoundDate]) -> bool:
     dated = [c for c in clauses_of(question) if any(d.text in c for d in dates)]
     if not dated:
         return bool(_PAST.search(question))
-    # (of a clause joining two events, the one with the date is read: "got her visa and lands on 7 April")
-    dated = [next((p for p in _JOINED.split(c) if any(d.text in p for d in dates)), c) for c in dated]
+    # (of a clause joining two events, those with a date are read: "got her visa and lands on 7 April")
+    dated = [p for c in dated for p in ([p for p in _JOINED.split(c) if any(d.text in p for d in dates)] or [c])]
     return any(_PAST.search(c) and not _SUPPOSED.search(c) for c in dated)
 
 
