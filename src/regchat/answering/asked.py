@@ -284,7 +284,9 @@ def _asks(record: dict, question: str, earlier: str | None) -> bool:
     from .questions import asks_of_another_person
 
     again = bool(earlier) and asks_of_another_person(question)
-    return any(re.search(p, question, re.I) or (again and re.search(p, earlier, re.I)) for p in record["asks"])
+    # (a record asked as a kind of fact is asked with that kind's patterns: 'asks_as')
+    patterns = record["asks"] if "asks" in record else _data()["kinds"][record["asks_as"]]["asks"]
+    return any(re.search(p, question, re.I) or (again and re.search(p, earlier, re.I)) for p in patterns)
 
 
 def without_visa_letters(question: str) -> str:

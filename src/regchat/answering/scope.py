@@ -784,10 +784,8 @@ def _its_mission(question: str, matter: ForeignMatter) -> bool:
 
 
 def _sentence_at(text: str, index: int) -> str:
-    """The sentence of ``text`` holding the character at ``index``."""
-    start = max(text.rfind(mark, 0, index) for mark in "。.!?！？\n") + 1
-    ends = [e for mark in "。.!?！？\n" if (e := text.find(mark, index)) != -1]
-    return text[start : min(ends) if ends else len(text)]
+    """The sentence of ``text`` (as ``_sentences`` splits it) holding the character at ``index``."""
+    return next((m.group(0) for m in _SENTENCE.finditer(text) if m.start() <= index < m.end()), text)
 
 
 # A clause in which the asker says who they are ("I'm on a Z visa", "我在澳门打工"): first person
