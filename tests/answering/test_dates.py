@@ -621,6 +621,26 @@ def test_a_day_of_the_month_alone_is_read_in_the_month_its_role_prefers(text, pr
     assert found.monthless and not problems and found.resolve(dt.date(2026, 6, 12), prefer) == day
 
 
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        ("我们打算9月下旬再去办（28号左右）", dt.date(2026, 9, 28)),
+        ("准备十月初过去，大概2号", dt.date(2026, 10, 2)),
+        ("we'd go in late September, around the 27th", dt.date(2026, 9, 27)),
+        ("by the end of September, say the 29th", dt.date(2026, 9, 29)),
+    ],
+)
+def test_a_day_of_the_month_after_a_part_of_a_month_is_of_that_month(text, day):
+    (found,), _ = scan_dates(text, dt.date(2026, 8, 20))
+    assert not found.monthless and found.resolve(dt.date(2026, 8, 20)) == day
+
+
+@pytest.mark.parametrize("text", ["我9月份入境的，28号要去办", "permit runs out in September; I may go on the 28th"])
+def test_a_month_named_for_another_event_leaves_a_day_of_the_month_alone(text):
+    found = [f for f in scan_dates(text, dt.date(2026, 8, 20))[0] if f.text.endswith(("号", "th"))]
+    assert [f.monthless for f in found] == [True]
+
+
 @pytest.mark.parametrize("text", ["on the 5th floor", "住在5号楼", "the 3rd item of Article 6", "第5号", "the 2nd time I came"])
 def test_numbers_that_are_not_days_of_the_month_are_not_dates(text):
     assert scan_dates(text, dt.date(2026, 6, 12)) == ([], [])
@@ -922,3 +942,32 @@ def test_a_weekday_written_beside_a_date_says_its_year(text, when):
     (found,) = find_dates(text, dt.date(2026, 3, 12))
     assert found.resolve(dt.date(2026, 3, 12), "past") == when
 
+
+
+def test_the_end_of_a_month_is_a_time_not_the_end_of_a_stay():
+    # "until the end of August" says when, not what ends: the date beside it keeps its own role
+    text = "We want her to stay until the end of August for the wedding on 22/8."
+    (roled,) = read_roles(text, find_dates(text, dt.date(2026, 6, 1)))
+    assert "expiry" not in roled.roles
+    text = "Her stay ends on 22/8."
+    (roled,) = read_roles(text, find_dates(text, dt.date(2026, 6, 1)))
+    assert roled.role == "expiry"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "她12号晚上八点的航班落地，到我家大概十点了，住一个礼拜。",
+        "She landed on the 12th at 8pm, got to our flat around 10pm.",
+        "He lands on the 12th at 7pm, gets to our place by 10pm and stays a week.",
+    ],
+)
+def test_a_clause_telling_only_a_clock_time_after_a_date_tells_more_of_that_day(text):
+    (roled,) = read_roles(text, find_dates(text, dt.date(2026, 3, 20)))
+    assert roled.role == "entry" and "arrival" in roled.roles
+
+
+def test_a_clause_with_no_clock_time_is_not_read_as_the_same_day():
+    text = "她12号晚上八点的航班落地，以后再来我家住。"
+    (roled,) = read_roles(text, find_dates(text, dt.date(2026, 3, 20)))
+    assert roled.roles == ("entry",)

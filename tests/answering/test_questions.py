@@ -1089,3 +1089,39 @@ def test_of_two_dated_events_joined_in_a_clause_a_past_one_makes_the_question_pa
     question = "My residence permit expires on 2027-01-31 and I applied to extend it on 2027-01-05. In time?"
     found, _ = scan_dates(question, TODAY)
     assert told_as_past(question, found)
+
+
+@pytest.mark.parametrize(
+    "question, expiry",
+    [
+        ("My residence permit runs out on the 20th. By when must I apply to extend it?", dt.date(2026, 12, 20)),
+        ("My residence permit ran out on the 20th. What was the last day to apply to extend it?", dt.date(2026, 11, 20)),
+    ],
+)
+def test_a_day_of_the_month_alone_ends_a_permit_this_month_unless_told_as_past(question, expiry):
+    # asked on 22 November: "runs out on the 20th" is four weeks ahead, "ran out on the 20th" two days ago
+    reading, choice = choose(question)
+    assert choice.rule is not None and choice.rule.id == "law-32-extend-residence"
+    assert event_date(reading, choice.rule)[1] == expiry
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["好的，我后天就过去。要是他们不同意怎么办？", "OK, the day after tomorrow it is. What if they say no?"],
+)
+def test_a_date_told_as_news_beside_questions_asking_no_date_is_not_the_earlier_event(question):
+    history = [
+        {"role": "user", "content": "I entered on 2 November with 30 days of stay. By when must I apply to extend?"},
+        {"role": "assistant", "content": "Apply at least 7 days before the stay ends (Law Art. 29)."},
+    ]
+    reading = read_question(question, history, TODAY, [])
+    assert dt.date(2026, 11, 24) not in [r.found.resolve(TODAY) for r in dated_roles(reading)]
+
+
+def test_a_date_told_of_another_person_in_a_follow_up_is_theirs():
+    history = [
+        {"role": "user", "content": "I entered on a Z visa on 2 November. By when must I apply for the residence permit?"},
+        {"role": "assistant", "content": "Within 30 days of entry (Law Art. 30)."},
+    ]
+    reading = read_question("And his son flies in on the 28th. Same rule for him? What date would that be?", history, TODAY, [])
+    assert dt.date(2026, 11, 28) in [r.found.resolve(TODAY, "future") for r in dated_roles(reading)]

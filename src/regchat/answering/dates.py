@@ -554,8 +554,13 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
                 if not free(m.start("d"), m.end("d")):
                     continue
                 day = int(m["day"])
-                if 1 <= day <= 31 and (value := resolve_monthless(day, today)) is not None:
-                    written, start, end = span(m, "d")
+                written, start, end = span(m, "d")
+                named = _month_named_before(text, start, taken)
+                if named is not None and _safe_date(2024, named, day):
+                    # "11月下旬去办（25号左右）", "late November, around the 25th": the day of the month
+                    # its sentence names before it
+                    add(FoundDate(written, start, end, named, day, None))
+                elif 1 <= day <= 31 and (value := resolve_monthless(day, today)) is not None:
                     add(FoundDate(written, start, end, value.month, day, None, monthless=True))
     if today is not None:
         # "5 April next year", "April 5 this year": the year named relative to today.
@@ -648,6 +653,30 @@ _MONTHLESS = (
     ),
     re.compile(r"(?<![月\d年/.\-第])(?P<d>(?P<day>\d{1,2})号)(?![楼房线门院车馆口台窗])"),
 )
+
+
+# A part of a month named as a time ("11月下旬", "十二月初", "late November", "by the end of May"):
+# the day written close after it ("around the 25th", "25号左右") is of that month.
+_PART_OF_MONTH = re.compile(
+    rf"(?<![\d零〇一二两三四五六七八九十])(?P<zh>{_ZH_SMALL})\s*月份?\s*(?:初|中旬|上旬|下旬|中|底|末)"
+    rf"|\b(?:early|mid|late|end of|beginning of|start of)\s*-?\s*{_MONTH}(?!\s*\d)(?![a-z])",
+    re.I,
+)
+_MONTH_BEFORE_DAY = 24  # characters at most between the part of a month and the day of it
+
+
+def _month_named_before(text: str, start: int, taken: Sequence[tuple[int, int]]) -> int | None:
+    """The month of the part of a month named last before ``start``, close before it in its
+    sentence; None when there is none."""
+    sentence = _sentence_of(text, start)
+    month = None
+    for m in _PART_OF_MONTH.finditer(text, max(0, start - _MONTH_BEFORE_DAY), start):
+        if _sentence_of(text, m.start()) != sentence or any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        value = zh_number(m["zh"]) if m["zh"] else _month_of(m["mon"])
+        if value is not None and 1 <= value <= 12:
+            month = value
+    return month
 
 
 def _date_context(text: str, start: int, end: int) -> bool:
@@ -1154,6 +1183,17 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
             out += [c for c in all_cues if cs <= c.start and c.end <= ce]
         return out
 
+    def later_that_day(e: int) -> list[Cue]:
+        """The cues of the clause right after, in the same sentence, that dates nothing but tells a
+        clock time ("5号晚上落地，大约十点到她家"; "lands on the 5th, home by 10pm"): what it
+        tells happens later the same day."""
+        nxt = next(((cs, ce) for cs, ce in clauses if cs >= e), None)
+        if nxt is None or _SENTENCE_END.search(text[e:nxt[0]]) or any(nxt[0] <= o.start < nxt[1] for o in dates):
+            return []
+        if not find_times(text[nxt[0]:nxt[1]]):
+            return []
+        return [c for c in all_cues if nxt[0] <= c.start and c.end <= nxt[1]]
+
     out = []
     for d in dates:
         s, e = clause_of(d.start)
@@ -1178,6 +1218,8 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
         # "换了本新护照，上周一刚拿到": the day it was received is the day the passport changed. Those
         # readings follow the date's own (they never lead it).
         beside = sorted((c for c in told_beside(s, e, d, own) if c not in ranked), key=lambda c: distance(c, d))
+        if last:
+            beside += [c for c in later_that_day(e) if c not in ranked and c not in beside]
         roles = tuple(dict.fromkeys([c.role for c in ranked] + [c.role for c in beside if c.role != GENERIC_ROLE]))
         first = ranked[0] if ranked else None
         out.append(RoledDate(d, first.role if first else None, roles, first.text if first else None))

@@ -79,7 +79,7 @@ _FOLLOW_UP_CUE = re.compile(
     re.I,
 )
 _PAST = re.compile(
-    r"\b(?:entered|arrived|came|was|were|got|received|issued|changed|born|applied|submitted|landed|moved|died)\b"
+    r"\b(?:entered|arrived|came|was|were|got|received|issued|changed|born|applied|submitted|landed|moved|died|expired|ran out|lapsed)\b"
     r"|了|已经|过(?![来去])",  # 过来 / 过去 "come over" / "go over" are no past
     re.I,
 )
@@ -579,8 +579,9 @@ def corrected_question(question: str, history: Sequence[Mapping[str, Any]], toda
         return None  # "and his wife? ... which permit does she get?": more is asked of her than the date
     # (a date told beside questions of which one asks anything but a date, "ok, going tomorrow. Do I pay
     # the fine there? And could it hurt my next application?", is news, not a correction)
+    # ("what to do if they refuse?" asks what to do, not a date)
     told_beside = asking != question and found[0].text not in asking \
-        and not all(_DEADLINE_ASK.search(piece) for piece in _asking_pieces(asking))
+        and not all(asks_for_date(piece) for piece in _asking_pieces(asking))
     if told_beside and not another:
         return None  # the date is told beside another question ("filed on the 3rd. Can we appeal?")
     before = find_dates(previous, today)
@@ -671,9 +672,12 @@ def read_question(
         anchor = next((r for r in reading.previous_roles if r.role), reading.previous_roles[0])
         prefer: Prefer = "ahead" if anchor.role == "expiry" else "nearest"
         if anchor.role:
-            # "And if it was 10 May?": a new date the words do not place replaces the earlier one.
+            # "And if it was 10 May?": a new date the words do not place replaces the earlier one;
+            # not one told as news beside questions that ask no date ("going tomorrow. What if they
+            # refuse?")
             reading.roles = [
-                RoledDate(r.found, anchor.role, anchor.roles, None) if r.role is None else r for r in reading.roles
+                RoledDate(r.found, anchor.role, anchor.roles, None) if r.role is None and not _news(question, r) else r
+                for r in reading.roles
             ]
         taken = [(f.start, f.end) for f in reading.dates]
         for offset in offsets:
@@ -923,6 +927,8 @@ def dated_roles(reading: Reading) -> list[RoledDate]:
     roles = reading.roles
     if roles and not reading.follow_up and not asks_for_date(asking_sentences(reading.question)):
         roles = [r for r in roles if r.role is not None]
+    elif roles and reading.follow_up:
+        roles = [r for r in roles if r.role is not None or not _news(reading.question, r)]
     if roles:
         # a follow-up asking for a date keeps the earlier turn's dates of roles it gives none of ("my
         # permit runs to 30 April" ... "and if I only come back on 3 May, by when must I act?")
@@ -931,6 +937,25 @@ def dated_roles(reading: Reading) -> list[RoledDate]:
         kept = [r for r in reading.previous_roles if r.role and r.role not in own] if keeps else []
         return list(roles) + kept
     return list(reading.previous_roles) if reading.reuses_previous else []
+
+
+def _news(question: str, roled: RoledDate) -> bool:
+    """Whether a date of a follow-up is told as news beside its questions, not all of which ask a
+    date ("ok, going tomorrow. What if they refuse?"): no event of the earlier turn, no rule's. (A
+    date told of another person, "and my wife? she lands on the 3rd", "And his son flies in on
+    Monday. Same rule for him?", is theirs.)"""
+    asking = asking_sentences(question)
+    sentence = next((m.group(0) for m in _TOLD_SENTENCE.finditer(question) if m.start() <= roled.found.start < m.end()), "")
+    return bool(asking.strip()) and asking != question and roled.found.text not in asking \
+        and not all(asks_for_date(piece) for piece in _asking_pieces(asking)) \
+        and not asks_of_another_person(asking) and not _TOLD_OF_ANOTHER.match(sentence.strip())
+
+
+_TOLD_SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]*")
+# a sentence telling of another person: "And his wife and son fly in on Monday.", "我老婆下周一到。"
+_TOLD_OF_ANOTHER = re.compile(
+    rf"(?:(?:and|also|plus)\s+)?{_EN_ANOTHER}\b|(?:那|还有|另外)?(?:我|他|她|我们|他们)?的?{_ZH_PERSON}", re.I
+)
 
 
 _STEPS_TAKEN = frozenset({"action", "filing"})  # the user's own steps, done (a plan may be the event: "we land on the 15th")
@@ -1121,7 +1146,7 @@ def each_event_date(reading: Reading, rule: RuleLike, event: RoledDate | None) -
     for r in reading.roles:
         in_list = r.role == role or (role in r.roles and r.role not in ACTION_ROLES) \
             or (r.role is None and sentence[0] <= r.found.start < sentence[1])
-        day = r.found.resolve(reading.today, prefer_for(kind, reading))
+        day = r.found.resolve(reading.today, prefer_for(kind, reading, r.found))
         if r is event or not in_list or day is None or day in seen:
             continue
         seen.add(day)
@@ -1688,17 +1713,19 @@ def answered_before(rule: RuleLike, reading: Reading) -> float:
     return 0.0
 
 
-def prefer_for(kind: str, reading: Reading) -> Prefer:
-    """Which year a date written without one most likely means, for this kind of rule."""
+def prefer_for(kind: str, reading: Reading, found: FoundDate | None = None) -> Prefer:
+    """Which year (or month) a date written without one most likely means, for this kind of rule."""
     k = kind.lower().replace("_", " ")
-    if "before" in k or "expiry" in k or k == "lapses":  # (a validity's last day is most often ahead)
-        return "ahead"
+    if "before" in k or "expiry" in k or k == "lapses":
+        # A validity's last day is most often ahead, or lapsed lately; a day of the month alone
+        # told in the present ("her permit ends on the 9th", asked on the 4th) is this month's.
+        return "future" if found is not None and found.monthless and not reading.past_tense else "ahead"
     return "past" if reading.past_tense else "nearest"
 
 
 def resolve_for(reading: Reading, rule: RuleLike, roled: RoledDate) -> dt.date | None:
     """The day ``roled`` names, its year (when not written) chosen for the rule's kind."""
-    return roled.found.resolve(reading.today, prefer_for(rule.kind, reading))
+    return roled.found.resolve(reading.today, prefer_for(rule.kind, reading, roled.found))
 
 
 def event_date(reading: Reading, rule: RuleLike | str) -> tuple[RoledDate | None, dt.date | None]:
@@ -1712,7 +1739,7 @@ def event_date(reading: Reading, rule: RuleLike | str) -> tuple[RoledDate | None
         kind, pick = rule.kind, date_for(rule, roled)
     if pick is None:
         return None, None
-    return pick, pick.found.resolve(reading.today, prefer_for(kind, reading))
+    return pick, pick.found.resolve(reading.today, prefer_for(kind, reading, pick.found))
 
 
 def action_dates(reading: Reading, rule: RuleLike) -> list[tuple[RoledDate, dt.date]]:
