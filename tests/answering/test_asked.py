@@ -61,7 +61,8 @@ class TestKinds:
 
     @pytest.mark.parametrize(
         "question",
-        ["How high could the fine possibly be?", "Could he go to jail for this?", "工厂会按什么标准处罚？", "是不是罚几千块就完事了？"],
+        ["How high could the fine possibly be?", "Could he go to jail for this?", "工厂会按什么标准处罚？", "是不是罚几千块就完事了？",
+         "If he stays on, what is the worst case?", "逾期了，最坏会怎么样？"],
     )
     def test_how_big_a_fine_or_jail_asks_the_penalty(self, question):
         assert "penalty" in [k.name for k in asked(question)]
@@ -168,6 +169,9 @@ def test_a_question_for_a_length_of_time_is_told_from_one_for_a_date(question, p
         ("Until when could it be extended, at most?", True),
         ("延长停留最长可以延多久？", True),
         ("签证停留期限累计能延到哪天？", True),
+        ("停留能延长到8月中旬吗？", True),  # whether the extension reaches a given time
+        ("Could her stay be extended until the end of September?", True),
+        ("I want to extend my visa, where do I go?", False),
         ("When must I apply to extend my stay?", False),
         ("最晚哪天申请延期？", False),
     ],
@@ -456,6 +460,7 @@ def test_a_grace_period_is_a_fact_of_its_own_that_a_time_limit_does_not_state(qu
         "Could we hire him before his work permit comes through?",
         "他拿的是学习类居留证件，能不能先来我们公司上班？",
         "公司可以聘用持探亲签证的外国人吗？",
+        "她拿的是私人事务类居留证件，周末去餐厅打工应该没事吧？",
     ],
 )
 def test_whether_someone_may_work_on_what_they_hold_is_asked_and_answered_by_what_working_requires(question):
@@ -526,3 +531,20 @@ def test_asking_whether_some_work_is_allowed_is_no_figure_so_a_figure_asked_besi
 def test_a_permanent_residents_card_and_a_study_permit_without_the_remark_state_whether_one_may_work(text):
     (kind,) = [k for k in asked("Can she work here?") if k.name == "work_allowed"]
     assert kind.stated_in(text)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["After the overstay, will he be banned from China?", "被遣送回国以后，她以后还能再来中国吗？", "Could she ever come back to China?"],
+)
+def test_whether_someone_may_come_back_is_asked_and_stated_by_the_period_of_no_entry(question):
+    (kind,) = [k for k in asked(question) if k.name == "entry_ban"]
+    assert kind.choose and not kind.unstated
+    assert kind.stated_in("被遣送出境的人员，自被遣送出境之日起一至五年内不准入境。")
+    assert kind.stated_in("A deported foreigner shall not be permitted to enter China for 10 years from the date of deportation.")
+    assert not kind.stated_in("外国人有下列情形之一的，不准出境:")
+
+
+@pytest.mark.parametrize("question", ["Can I return to work next week?", "她下个月回中国上班"])
+def test_going_back_to_work_is_not_asking_about_a_ban(question):
+    assert "entry_ban" not in [k.name for k in asked(question)]

@@ -1051,6 +1051,7 @@ def test_a_part_naming_nothing_of_its_own_goes_on_with_the_matter_quoted(engine,
         ("最晚哪天？", False),  # a date: the rule's
         ("where is the office?", False),  # a kind of fact: the office
         ("does his wife need a visa too?", False),  # a subject of its own
+        ("她周末去朋友店里兼职应该不要紧吧？", False),  # whether one may work
     ],
 )
 def test_which_parts_go_on_with_the_matter(part, goes_on):
@@ -1260,3 +1261,11 @@ def test_who_may_file_a_reissue_for_someone_who_cannot_go_is_quoted_with_it(engi
         " since his operation. Can I go for him to get the residence permit reissued?", today=TODAY,
     )  # fmt: skip
     assert "cn-foreigner-entry-exit-regulations#19" in keys(answer)
+
+
+def test_a_part_asking_whether_the_stay_reaches_a_later_day_gets_the_longest_extension(engine):
+    answer = engine.answer(
+        "我朋友4月1号拿L签证入境，停留期限30天。1）延期最晚哪天要去办？2）能延到6月中旬吗？", today=dt.date(2026, 4, 10)
+    )
+    # the stay ends on 1 May; extensions add up to 30 days at most (Law Art. 29): 31 May
+    assert dt.date(2026, 5, 31) in [d.date for d in answer.deadlines]

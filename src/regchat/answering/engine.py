@@ -386,7 +386,9 @@ class Engine:
             # "Do we owe him severance?" beside "and when must his permit be renewed?": no quote of the
             # story's provisions answers a question the documents do not treat
             return Draft(outside[reading.lang], outcome="outside")
-        if earlier and earlier[-1].cited and _goes_on_with_the_matter(question.near or question.asked):
+        limit_of_a_day = asks_for_limit(question.asked) and any(e.deadlines for e in earlier)
+        if earlier and earlier[-1].cited and _goes_on_with_the_matter(question.near or question.asked) \
+                and not limit_of_a_day:  # ("能延到月底吗？" after a computed day: the longest period from it)
             # ("…, is that ok?"): more of what the answer before quoted, or "see above"; a search of
             # the story would only find some other provision
             return self._with_more_of_the_cited(read(question.asked), dataclasses.replace(earlier[-1]))
@@ -834,7 +836,7 @@ class Engine:
         found += [(f, None, True) for f in each_ambiguous_date(reading, event)]
         listed = [(event.found.start, date_label(reading.question, event.found.start, event.found.end), deadline)]
         for f, roled, either in found:
-            when = f.resolve(reading.today, prefer_for(rule.kind, reading))
+            when = f.resolve(reading.today, prefer_for(rule.kind, reading, f))
             if when is None:
                 continue
             try:
@@ -1403,9 +1405,10 @@ def _quote_fields(quote, provision: Provision) -> dict:
 
 def _goes_on_with_the_matter(part: str) -> bool:
     """Whether a part of a message that asks several things names no subject of its own, asks no
-    kind of fact (a penalty, an office, a fee) and no date, tells no duty missed ("what if I
-    don't?") and speaks of no measure in loose words ("could he be sent out of the country?"): "is
-    that ok?", "会不会赶不上？", "有什么要求吗？" go on with the matter the question before them is about."""
+    kind of fact (a penalty, an office, a fee, whether one may work: "周末兼职不要紧吧？") and no date,
+    tells no duty missed ("what if I don't?") and speaks of no measure in loose words ("could he be
+    sent out of the country?"): "is that ok?", "会不会赶不上？", "有什么要求吗？" go on with the matter
+    the question before them is about."""
     return not (has_domain_words(part) or asked(part) or asks_for_date(part) or tells_a_breach(part)
                 or says_a_measure(part))
 
