@@ -557,7 +557,7 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
                 written, start, end = span(m, "d")
                 named = _month_named_before(text, start, taken)
                 if named is not None and _safe_date(2024, named, day):
-                    # "11月下旬去办（25号左右）", "late November, around the 25th": the day of the month
+                    # "9月下旬去办（28号左右）", "late September, around the 28th": the day of the month
                     # its sentence names before it
                     add(FoundDate(written, start, end, named, day, None))
                 elif 1 <= day <= 31 and (value := resolve_monthless(day, today)) is not None:
@@ -655,8 +655,8 @@ _MONTHLESS = (
 )
 
 
-# A part of a month named as a time ("11月下旬", "十二月初", "late November", "by the end of May"):
-# the day written close after it ("around the 25th", "25号左右") is of that month.
+# A part of a month named as a time ("9月下旬", "十二月初", "late September", "by the end of May"):
+# the day written close after it ("around the 28th", "28号左右") is of that month.
 _PART_OF_MONTH = re.compile(
     rf"(?<![\d零〇一二两三四五六七八九十])(?P<zh>{_ZH_SMALL})\s*月份?\s*(?:初|中旬|上旬|下旬|中|底|末)"
     rf"|\b(?:early|mid|late|end of|beginning of|start of)\s*-?\s*{_MONTH}(?!\s*\d)(?![a-z])",
