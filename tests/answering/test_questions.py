@@ -467,7 +467,8 @@ def test_a_date_whose_words_say_nothing_is_not_counted_back_from():
     "question",
     ["12/13入境的，公司HR说1月10号带我去办，会不会overdue？", "体检报告是8月31日开的，明年3月还能用吗？",
      "Is my health certificate from 31 August still valid?", "What's the final date I may stay?",
-     "What is the maximum date the detention can last to?", "And the end date of the restriction?"],
+     "What is the maximum date the detention can last to?", "And the end date of the restriction?",
+     "她的证9月5号到期，要提前几天去续？", "How far in advance must we file before it runs out?"],
 )
 def test_questions_that_ask_about_a_date_in_other_words(question):
     assert read_question(question, [], dt.date(2025, 12, 20), []).asks_deadline

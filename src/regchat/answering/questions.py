@@ -132,9 +132,10 @@ _NOT_LAPSE = rf"(?!{_LAPSE_LENGTH})"
 _DEADLINE_ASK = re.compile(  # English words bounded by non-letters: "是不是late了" asks too
     r"(?<![a-z])(?:when|by when|deadline|latest|(?:last|final) (?:permitted |possible |allowed |business |working |calendar )?(?:day|date)|cut-?off|until when|(?:valid|good|stay|last|lasts) until\?|due|expire|how long"
     r"|by what (?:date|day)|what date|(?:max(?:imum)?|end) date|(?:which|what) day(?! of the week)|(?:in|on) time\?|(?:was|is|am|are|were|be) (?:\w+ ){0,2}(?:in|on) time"
-    r"|too late|late|overdue|expired|still valid|still be used|missed|miss the"
+    r"|too late|late|overdue|expired|still valid|still be used|missed|miss the|how (?:far|long|many days|many weeks) (?:in advance|ahead|beforehand)"
     rf"|{_WHAT_TO_DO_EN})(?![a-z])"
     rf"|最晚|最迟|截止|哪天|几号|什么时候|何时|到哪天|有效期|最后一天|期限|来得及|晚了|超期(?!多少|几){_NOT_LAPSE}|超时"
+    r"|提前(?:多久|多长时间|几天|几周|几个星期|多少天)"
     rf"|逾期(?!多少|几){_NOT_LAPSE}|过期{_NOT_LAPSE}|还能|还有效|还管用|"
     + _WHAT_TO_DO_ZH,
     re.I,
