@@ -876,3 +876,19 @@ def test_a_mission_that_issued_a_passport_and_a_holiday_abroad_leave_a_question_
 )
 def test_another_country_s_permit_stays_outside_whatever_mission_or_holiday_the_story_tells(question):
     assert not judge_scope(question, top_score=0.8, min_score=0.47, follow_up_context=False).in_scope
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我们老板是英国人，和客户的合同纠纷还没了结，他下周要飞新加坡参加婚礼，想知道他是不是被限制出境了。",
+        "我同事月底要飞日本看展览，担心自己被不准出境，能查吗？",
+    ],
+)
+def test_a_trip_out_asked_with_leaving_china_is_about_china_s_exit(question):
+    assert judge_scope(question, top_score=0.8, min_score=0.47, follow_up_context=False).in_scope
+
+
+@pytest.mark.parametrize("question", ["下周飞新加坡玩，新加坡那边要不要签证？", "月底飞日本看展览，日本入境要准备什么？"])
+def test_a_trip_out_asked_about_the_other_country_s_visa_stays_outside(question):
+    assert not judge_scope(question, top_score=0.8, min_score=0.47, follow_up_context=False).in_scope

@@ -667,6 +667,12 @@ _COMING_BACK_WORDS = (
     r"回来|回到|再回|返回|重新入境|再入境|\b(?:come|coming|came|get|getting|go|going) back\b|\bre-?ent(?:er|ry|ering)\b"
 )
 _COMING_BACK = re.compile(_COMING_BACK_WORDS, re.I)
+# Words of leaving China, which only China's rules govern: "限制出境", "stopped at the airport".
+_LEAVING_CHINA = re.compile(
+    r"出境|离境|\bleav\w* (?:china|the country|the mainland)\b|\bexit bans?\b|"
+    r"\b(?:stopped|held|blocked|turned back) at (?:the )?(?:airport|border)\b",
+    re.I,
+)
 # Words that ask about leaving the mainland or coming back to it ("算出境吗", "come back on my permit").
 _BACK_OR_EXIT = re.compile(
     rf"出境|离境|还能用|还有效|{_COMING_BACK_WORDS}|\bcount(?:s)? as (?:an? )?(?:exit|departure)\b|"
@@ -707,7 +713,8 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
         # (a mainland or Macao place ties it too: she lives in Chengdu, her own country's consulate gave her a
         # passport, and the residence permit is what she asks about)
         unlike = _COMPARED.sub(" ", rest)
-        anchored = _CHINA_ANCHOR.search(unlike) or home_places(unlike) or follow_up_context
+        anchored = _CHINA_ANCHOR.search(unlike) or home_places(unlike) or follow_up_context \
+            or (all(m.travel for m in matters) and _LEAVING_CHINA.search(unlike))  # (a trip out: the exit is China's)
         governed = governed and bool(anchored) and not _only_the_asker_is_governed(question, matters) \
             and (follow_up_context or not _asks_only_of_elsewhere(question, matters))
         if not governed:
@@ -820,11 +827,12 @@ def _asks_only_of_elsewhere(question: str, matters: list[ForeignMatter]) -> bool
 
     asking = asking_sentences(question)
     sentences = _sentences(asking)
-    # (a trip elsewhere asked with coming back, "去泰国玩两周再回来，要重新办签证吗？", asks of the return)
+    # (a trip elsewhere asked with coming back, "去泰国玩两周再回来，要重新办签证吗？", asks of the return;
+    # asked with leaving, "下周飞泰国，会不会被限制出境？", of the exit from China)
     about = [
         s for s in sentences
         if any(m.text in s for m in matters)
-        and not (all(m.travel for m in matters if m.text in s) and _COMING_BACK.search(s))
+        and not (all(m.travel for m in matters if m.text in s) and (_COMING_BACK.search(s) or _LEAVING_CHINA.search(s)))
     ]
     if not about:
         return False
