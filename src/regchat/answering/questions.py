@@ -579,8 +579,8 @@ def corrected_question(question: str, history: Sequence[Mapping[str, Any]], toda
     if another and any(not asks_of_another_person(s) and not _DEADLINE_ASK.search(s) for s in _asking_pieces(asking)):
         return None  # "and his wife? ... which permit does she get?": more is asked of her than the date
     # (a date told beside questions of which one asks anything but a date, "ok, going tomorrow. Do I pay
-    # the fine there? And could it hurt my next application?", is news, not a correction)
-    # ("what to do if they refuse?" asks what to do, not a date)
+    # the fine there? And could it hurt my next application?", is news, not a correction; "what to do
+    # if they refuse?" asks what to do, not a date)
     told_beside = asking != question and found[0].text not in asking \
         and not all(asks_for_date(piece) for piece in _asking_pieces(asking))
     if told_beside and not another:
