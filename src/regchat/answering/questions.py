@@ -186,6 +186,7 @@ def sentences_of(text: str) -> list[str]:
 _ENDS_NO_SENTENCE = re.compile(r"(?:^|[\s:：])\d{1,2}\.$|(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Art|para|vs)\.$", re.I)
 
 
+@lru_cache(maxsize=1024)
 def asking_sentences(question: str) -> str:
     """The sentences of ``question`` that ask, when some do and some do not; the whole question
     otherwise. Where some sentence ends with a question mark, those ask, and those that say they
@@ -581,8 +582,7 @@ def corrected_question(question: str, history: Sequence[Mapping[str, Any]], toda
     # (a date told beside questions of which one asks anything but a date, "ok, going tomorrow. Do I pay
     # the fine there? And could it hurt my next application?", is news, not a correction; "what to do
     # if they refuse?" asks what to do, not a date)
-    told_beside = asking != question and found[0].text not in asking \
-        and not all(asks_for_date(piece) for piece in _asking_pieces(asking))
+    told_beside = _told_beside_other_asks(question, asking, found[0].text)
     if told_beside and not another:
         return None  # the date is told beside another question ("filed on the 3rd. Can we appeal?")
     before = find_dates(previous, today)
@@ -940,19 +940,26 @@ def dated_roles(reading: Reading) -> list[RoledDate]:
     return list(reading.previous_roles) if reading.reuses_previous else []
 
 
+def _told_beside_other_asks(question: str, asking: str, said: str) -> bool:
+    """Whether ``said`` (a date's words) is told outside ``asking``, the sentences of ``question``
+    that ask, and those ask something besides a date."""
+    return asking != question and said not in asking \
+        and not all(asks_for_date(piece) for piece in _asking_pieces(asking))
+
+
 def _news(question: str, roled: RoledDate) -> bool:
     """Whether a date of a follow-up is told as news beside its questions, not all of which ask a
     date ("ok, going tomorrow. What if they refuse?"): no event of the earlier turn, no rule's. (A
     date told of another person, "and my wife? she lands on the 3rd", "And his son flies in on
     Monday. Same rule for him?", is theirs.)"""
     asking = asking_sentences(question)
-    sentence = next((m.group(0) for m in _TOLD_SENTENCE.finditer(question) if m.start() <= roled.found.start < m.end()), "")
-    return bool(asking.strip()) and asking != question and roled.found.text not in asking \
-        and not all(asks_for_date(piece) for piece in _asking_pieces(asking)) \
-        and not asks_of_another_person(asking) and not _TOLD_OF_ANOTHER.match(sentence.strip())
+    if not asking.strip() or not _told_beside_other_asks(question, asking, roled.found.text) \
+            or asks_of_another_person(asking):
+        return False
+    sentence = next((s for s in sentences_of(question) if roled.found.text in s), "")
+    return not _TOLD_OF_ANOTHER.match(sentence)
 
 
-_TOLD_SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]*")
 # a sentence telling of another person: "And his wife and son fly in on Monday.", "我老婆下周一到。"
 _TOLD_OF_ANOTHER = re.compile(
     rf"(?:(?:and|also|plus)\s+)?{_EN_ANOTHER}\b|(?:那|还有|另外)?(?:我|他|她|我们|他们)?的?{_ZH_PERSON}", re.I
@@ -1714,7 +1721,7 @@ def answered_before(rule: RuleLike, reading: Reading) -> float:
     return 0.0
 
 
-def prefer_for(kind: str, reading: Reading, found: FoundDate | None = None) -> Prefer:
+def prefer_for(kind: str, reading: Reading, found: FoundDate | None) -> Prefer:
     """Which year (or month) a date written without one most likely means, for this kind of rule."""
     k = kind.lower().replace("_", " ")
     if "before" in k or "expiry" in k or k == "lapses":
