@@ -1126,3 +1126,18 @@ def test_a_date_told_of_another_person_in_a_follow_up_is_theirs():
     ]
     reading = read_question("And his son flies in on the 28th. Same rule for him? What date would that be?", history, TODAY, [])
     assert dt.date(2026, 11, 28) in [r.found.resolve(TODAY, "future") for r in dated_roles(reading)]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Her residence permit lapses on 14 December. By when do we have to apply?",
+        "My residence permit runs out on 2027-01-09. When should I apply?",
+    ],
+)
+def test_words_of_another_rule_scattered_over_the_story_do_not_chain_it_past_the_rule_dated(question):
+    # "residence permit" in one sentence and "apply" in the next do not name the receipt of a
+    # residence-permit application: the extension, dated by the expiry, is what is asked
+    _, choice = choose(question)
+    assert choice.rule.id == "law-32-extend-residence" and choice.via is None
+
