@@ -521,16 +521,42 @@ def test_asking_whether_some_work_is_allowed_is_no_figure_so_a_figure_asked_besi
     assert [k.name for k in asked("How much is the fee for the card?")] == ["fee"]  # a fee is the figure asked
 
 
+_PERMANENT = "Foreigners who have obtained permanent residence status may reside or work in China on the strength of permanent residence permits"
+_STUDY_RULE = "持学习类居留证件的外国人所持居留证件未加注前款规定信息的，不得在校外勤工助学或者实习。"
+
+
 @pytest.mark.parametrize(
-    "text",
+    "question, text",
     [
-        "Foreigners who have obtained permanent residence status may reside or work in China on the strength of permanent residence permits",
-        "持学习类居留证件的外国人所持居留证件未加注前款规定信息的，不得在校外勤工助学或者实习。",
+        ("She has had permanent residence for years. Can she work here without a work permit?", _PERMANENT),
+        ("我有永久居留身份证，入职还要办工作许可吗？可以直接上班吗？", _PERMANENT),
+        ("On an X2 visa, can an exchange student work part-time off campus?", _STUDY_RULE),
+        ("留学生周末去咖啡店兼职可以吗？", _STUDY_RULE),
     ],
 )
-def test_a_permanent_residents_card_and_a_study_permit_without_the_remark_state_whether_one_may_work(text):
-    (kind,) = [k for k in asked("Can she work here?") if k.name == "work_allowed"]
-    assert kind.stated_in(text)
+def test_a_permanent_residents_card_and_a_study_permit_without_the_remark_state_whether_their_holder_may_work(question, text):
+    (kind,) = [k for k in asked(question) if k.name == "work_allowed"]
+    assert kind.stated_in(text, question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "He is here on a family residence permit. Can he work weekends at a language school for cash?",
+        "我老公拿团聚居留证，他去朋友公司兼职可以吗？",
+        "Can she work here?",
+    ],
+)
+def test_what_a_card_or_permit_allows_its_own_holders_does_not_answer_for_someone_holding_another(question):
+    # the rule of a study permit or of a permanent residence card speaks of its holders only
+    (kind,) = [k for k in asked(question) if k.name == "work_allowed"]
+    assert not kind.stated_in(_STUDY_RULE, question) and not kind.stated_in(_PERMANENT, question)
+    assert kind.stated_in(_REQUIRES, question) and kind.stated_in(_REQUIRES_ZH, question)
+
+
+def test_a_family_permit_named_in_users_words_is_not_enough_to_work_on():
+    line = short_answer("我老公拿团聚居留证，周末去培训机构兼职教英语没事吧？", _REQUIRES_ZH, "zh")
+    assert line.startswith("仅凭团聚居留证不能在中国境内工作")
 
 
 @pytest.mark.parametrize(

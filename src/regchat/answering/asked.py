@@ -44,6 +44,8 @@ class Kind:
     asks: tuple[re.Pattern, ...]
     states: tuple[re.Pattern, ...]
     units: tuple[Unit, ...] = ()
+    # texts that state it only for the holders the question names: (who holds, what states it for them)
+    held_states: tuple[tuple[re.Pattern, tuple[re.Pattern, ...]], ...] = ()
     choose: bool = False  # a close provision stating this kind is quoted before the best one that does not
     unstated: bool = True  # reported as not stated when no quoted provision states it
     figure: bool = True  # a kind of figure: a figure asked beside it is this one ("how much is the fee")
@@ -56,7 +58,10 @@ class Kind:
         named = [u.states for u in self.units if question and u.asks.search(question)]
         if named:
             return any(p.search(text) for p in named)
-        return any(p.search(text) for p in self.states)
+        if any(p.search(text) for p in self.states):
+            return True
+        # (what a study permit or a permanent residence card allows its own holders answers for them only)
+        return any(held.search(question) and any(p.search(text) for p in states) for held, states in self.held_states)
 
     def named_by(self, question: str) -> "Kind":
         """This kind as ``question`` names it: "how many days" asks for a period, so what is not
@@ -88,6 +93,10 @@ def kinds() -> tuple[Kind, ...]:
             unstated=bool(record.get("unstated", True)),
             figure=bool(record.get("figure", True)),
             units=tuple(_unit(u) for u in record.get("units", [])),
+            held_states=tuple(
+                (re.compile("|".join(h["held"]), re.I), tuple(re.compile(p, re.I) for p in h["states"]))
+                for h in record.get("states_for_holders", [])
+            ),
         )  # fmt: skip
         for name, record in _data()["kinds"].items()
     )
