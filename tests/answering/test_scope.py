@@ -892,3 +892,35 @@ def test_a_trip_out_asked_with_leaving_china_is_about_china_s_exit(question):
 @pytest.mark.parametrize("question", ["下周飞新加坡玩，新加坡那边要不要签证？", "月底飞日本看展览，日本入境要准备什么？"])
 def test_a_trip_out_asked_about_the_other_country_s_visa_stays_outside(question):
     assert not judge_scope(question, top_score=0.8, min_score=0.47, follow_up_context=False).in_scope
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "The restaurant owner asks how many days a reissued card takes for his Macau staff.",
+        "Our hospital staff from Nepal: can their employer apply for the residence permit?",
+        "她在餐厅打工，居留证件丢了要怎么补办？",
+        "饭店老板问：外地雇员的证件续期要带什么？",
+    ],
+)
+def test_an_off_topic_word_naming_a_persons_workplace_is_no_subject_of_the_question(question):
+    assert not off_topic(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Which restaurant near the exit-entry bureau is good for lunch?", "附近哪家餐厅好吃？", "Is the hospital open on Sundays?"],
+)
+def test_an_off_topic_word_as_the_subject_stays_off_topic(question):
+    assert off_topic(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Two of my Macau workers lost their blue cards in a robbery. What does a reissue cost and how long is it?",
+        "我的蓝卡在澳门被偷了，补领要多久？",
+    ],
+)
+def test_the_blue_card_is_the_macao_workers_card(question):
+    assert has_subject(question)

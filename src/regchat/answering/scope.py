@@ -390,7 +390,7 @@ def without_foreign_subjects(text: str, matters: list[ForeignMatter] | None = No
 _SUBJECT_EN = re.compile(
     r"\b(?:visas?|visa-free|(?:[CDFGJLMQRSXZ][12]?)[- ]visas?|"
     r"(?:residence|residency|stay|work|working|employment|entry|exit|exit-entry)[- ](?:type )?(?:residence )?permits?|"
-    r"residence (?:certificates?|cards?)|work permit cards?|non-resident workers?|blue card|"
+    r"residence (?:certificates?|cards?)|work permit cards?|non-resident workers?|blue[- ]cards?|"
     r"immigration|exit-entry|exit and entry|entry and exit|border (?:inspection|control|checks?)|ports? of entry|"
     r"(?:enter(?:s|ed|ing)?|entry (?:into|to)|leav(?:e|es|ing)|exit(?:s|ed|ing)?|depart(?:s|ed|ing|ure from)?)\s+"
     r"(?:mainland\s+)?(?:china|macao|macau|the prc|the country)|exit ban|"
@@ -451,9 +451,21 @@ def _off_topic() -> re.Pattern:
     cats = _data("off_topic.json")["categories"]
     en = sorted({t for c in cats for t in c["en"]}, key=len, reverse=True)
     zh = sorted({t for c in cats for t in c["zh"]}, key=len, reverse=True)
-    alternatives = [rf"\b(?:{'|'.join(english_term(t) for t in en)})\b"] if en else []
-    alternatives += ["|".join(re.escape(t) for t in zh)] if zh else []
+    after_en, after_zh = _not_a_workplace()
+    alternatives = [rf"\b(?:{'|'.join(english_term(t) for t in en)})\b{after_en}"] if en else []
+    alternatives += [f"(?:{'|'.join(re.escape(t) for t in zh)}){after_zh}"] if zh else []
     return re.compile("|".join(alternatives) or r"(?!)", re.I)
+
+
+@lru_cache(maxsize=1)
+def _not_a_workplace() -> tuple[str, str]:
+    """What must not follow an off-topic term, in English and in Chinese: a word that makes it the
+    place someone works or the business they run ("the restaurant owner", 在餐厅打工:
+    ``workplace_of`` in data/off_topic.json), where the question is about the person."""
+    words = _data("off_topic.json").get("workplace_of", {})
+    en = "|".join(re.escape(w) for w in words.get("en", []))
+    zh = "|".join(re.escape(w) for w in words.get("zh", []))
+    return (rf"(?!(?:'s)?\s+(?:{en})s?\b)" if en else "", f"(?!{zh})" if zh else "")
 
 
 _DETERMINERS = {"a", "an", "the", "my", "our", "his", "her", "their", "your", "this", "that", "some"}
@@ -573,7 +585,11 @@ def _off_topic_categories() -> tuple[tuple[dict[str, str], re.Pattern], ...]:
     return tuple(
         (
             {"en": c["category"], "zh": c["category_zh"]},
-            re.compile("|".join([rf"\b{english_term(t)}\b" for t in c["en"]] + [re.escape(t) for t in c["zh"]]), re.I),
+            re.compile(
+                "|".join([rf"\b{english_term(t)}\b{_not_a_workplace()[0]}" for t in c["en"]]
+                         + [f"{re.escape(t)}{_not_a_workplace()[1]}" for t in c["zh"]]),
+                re.I,
+            ),
         )
         for c in _data("off_topic.json")["categories"]
     )
