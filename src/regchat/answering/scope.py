@@ -23,7 +23,9 @@ of questions:
 * An **off-topic subject** of a category the documents never treat
   (``data/off_topic.json``: taxes, pay and social insurance, banking, phone
   service, driving, health care, city transport, food), or a request for a
-  recommendation, refuses unless a Chinese-system subject is there too.
+  recommendation, refuses unless a Chinese-system subject is there too. A term
+  that names someone's workplace ("the restaurant owner", 在餐厅打工:
+  ``workplace_of``) is no subject.
 * Otherwise the domain's weaker words (foreigner, work, apply, passport,
   hotel ...) and place names prove nothing alone: the question is in scope when
   it has one of them *and* retrieval finds a provision at or above
