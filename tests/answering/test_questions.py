@@ -1135,9 +1135,17 @@ def test_a_date_told_of_another_person_in_a_follow_up_is_theirs():
         "My residence permit runs out on 2027-01-09. When should I apply?",
     ],
 )
-def test_words_of_another_rule_scattered_over_the_story_do_not_chain_it_past_the_rule_dated(question):
-    # "residence permit" in one sentence and "apply" in the next do not name the receipt of a
-    # residence-permit application: the extension, dated by the expiry, is what is asked
+def test_asking_when_to_apply_asks_the_extension_deadline_not_the_receipt_counted_from_it(question):
+    # "residence permit" in one sentence and "apply" in the next match the receipt of a residence-permit
+    # application, counted from the day to apply; but that day is what the question asks
     _, choice = choose(question)
     assert choice.rule.id == "law-32-extend-residence" and choice.via is None
+
+
+def test_a_deadline_asked_without_naming_the_step_is_still_counted_via_the_end_of_the_stay():
+    _, choice = choose(
+        "My mother came on an S2 with 60 days each stay and landed on 2026-10-02. We forgot the extension "
+        "business until now. What was the deadline?"
+    )
+    assert choice.rule.id == "law-29-extend-stay" and choice.via[0].id == "reg-36-stay-period"
 

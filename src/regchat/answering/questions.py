@@ -1039,14 +1039,12 @@ def choose_rule(
         # anything, the entry and the days of stay are not. The sentence that asks may name it more
         # than the top one, whose words only the story says: "on a Q2 with 90 days of stay; by when
         # must she apply?")
-        # (Named as a case is named: "residence permit" in one sentence and "apply" in the next are no
-        # residence-permit application, whose receipt would then be counted instead of the extension.)
         for c in ranking.candidates[1:]:
-            if c.evidence.role_fit > 0 or (min(c.evidence.keywords, _named_together(c.rule, reading)) <= top.evidence.keywords
+            if c.evidence.role_fit > 0 or (c.evidence.keywords <= top.evidence.keywords
                                            and c.evidence.asked_keywords <= top.evidence.asked_keywords):
                 continue
             via = chain_for(c.rule, rules, reading, roled)
-            if via is not None:
+            if via is not None and not _asks_the_step_before(reading, c, via[0]):
                 return _counted_via(c, via, ranking.margin)
     unnamed = _unnamed_subject(reading, rules, evidence, decision, roled)
     if unnamed:
@@ -1082,17 +1080,13 @@ def choose_rule(
     )  # fmt: skip
 
 
-def _named_together(rule: RuleLike, reading: Reading) -> float:
-    """The weight of ``rule``'s keywords the question (or the earlier turn it goes on with) names with
-    each keyword's words together, as a case is named (``keyword_weight``'s ``together``)."""
-    def weight(text: str) -> float:
-        # (as ``rule_evidence`` weighs them: the English a Chinese question's terms stand for counts half)
-        own = keyword_weight(rule.keywords, text, together=True)
-        glossed = _tokens(text + " " + " ".join(english_terms(text)))
-        return own + 0.5 * (keyword_weight(rule.keywords, text, glossed, together=True) - own)
-
-    texts = [reading.question] + ([reading.previous] if reading.reuses_previous and reading.previous else [])
-    return max(weight(text) for text in texts)
+def _asks_the_step_before(reading: Reading, chosen: Candidate, via: RuleLike) -> bool:
+    """Whether the sentence that asks asks for the date ``via`` computes (what its result is the date
+    of: "by when do we need to apply?", a filing), not ``chosen``'s, and names none of ``chosen``'s
+    keywords: counting ``chosen`` from it would answer the step after the one asked (the receipt's
+    validity after the application, instead of the day to apply)."""
+    asked = {cue.role for cue in find_cues(_plain(asking_sentences(reading.question)))}
+    return chosen.evidence.asked_keywords == 0 and result_role(via) in asked and result_role(chosen.rule) not in asked
 
 
 def _loosely_meant(
