@@ -924,3 +924,8 @@ def test_an_off_topic_word_as_the_subject_stays_off_topic(question):
 )
 def test_the_blue_card_is_the_macao_workers_card(question):
     assert has_subject(question)
+
+
+def test_people_named_by_what_they_hold_do_not_make_an_off_topic_ask_about_their_permit():
+    question = "For our Macau shop's staff (all blue-card holders): how much pension do we pay for each?"
+    assert not judge_scope(question, top_score=0.8, min_score=0.47, follow_up_context=False).in_scope

@@ -882,7 +882,9 @@ def _asks_only_off_topic(text: str) -> bool:
 # asks about driving, not about students; "回国的时候公积金能取吗？" about a housing fund, not about exits.
 _PERSONS = re.compile(
     r"(?:留学生|外国学生|外籍学生|外籍员工|外籍同事|外地雇员|外劳)(?!身份|证|卡)"
-    r"|\b(?:foreign |international )?(?:students?|employees?|staff)\b(?! (?:card|permit|visa))", re.I
+    r"|\b(?:foreign |international )?(?:students?|employees?|staff)\b(?! (?:card|permit|visa))"
+    # people named by what they hold ("all blue-card holders", "Z visa holders"): who is asked about
+    r"|\b(?:[\w'-]+[- ]){1,3}holders?\b", re.I
 )
 _WHEN = re.compile(
     r"[^，,。？?！!；;\s]{0,12}(?:的时候|之时|以后|之后|前后)|\b(?:when|once|after|before) (?:i|we|he|she|they|you) "
