@@ -1082,7 +1082,7 @@ def choose_rule(
 
 def _asks_the_step_before(reading: Reading, chosen: Candidate, via: RuleLike) -> bool:
     """Whether the sentence that asks asks for the date ``via`` computes (what its result is the date
-    of: "by when do we need to apply?", a filing), not ``chosen``'s, and names none of ``chosen``'s
+    of: "until which day may we file?", a filing), not ``chosen``'s, and names none of ``chosen``'s
     keywords: counting ``chosen`` from it would answer the step after the one asked (the receipt's
     validity after the application, instead of the day to apply)."""
     asked = {cue.role for cue in find_cues(_plain(asking_sentences(reading.question)))}
