@@ -554,6 +554,12 @@ def test_what_a_card_or_permit_allows_its_own_holders_does_not_answer_for_someon
     assert kind.stated_in(_REQUIRES, question) and kind.stated_in(_REQUIRES_ZH, question)
 
 
+def test_a_follow_up_says_who_holds_what_through_the_turn_it_goes_on_with():
+    (kind,) = [k for k in asked("Can he take a paid job on weekends?") if k.name == "work_allowed"]
+    assert kind.stated_in(_STUDY_RULE, "Can he take a paid job on weekends?", "My son studies in Wuhan on an X1.")
+    assert not kind.stated_in(_STUDY_RULE, "Can he take a paid job on weekends?", "My father joined me here on a Q2.")
+
+
 def test_a_family_permit_named_in_users_words_is_not_enough_to_work_on():
     line = short_answer("我老公拿团聚居留证，周末去培训机构兼职教英语没事吧？", _REQUIRES_ZH, "zh")
     assert line.startswith("仅凭团聚居留证不能在中国境内工作")

@@ -1269,3 +1269,25 @@ def test_a_part_asking_whether_the_stay_reaches_a_later_day_gets_the_longest_ext
     )
     # the stay ends on 1 May; extensions add up to 30 days at most (Law Art. 29): 31 May
     assert dt.date(2026, 5, 31) in [d.date for d in answer.deadlines]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "My cousin's wife lives with him here on a family residence permit. Could a bakery hire her part-time, paid by the hour?",
+        "他太太拿私人事务类居留证件，按小时结钱的话，她周末去奶茶店兼职可以吗？",
+    ],
+)
+def test_of_what_is_unlawful_employment_the_item_stating_what_working_requires_is_quoted(engine, question):
+    # asked whether someone may work, the item on working without the permits, not the students' item
+    answer = engine.answer(question, today=TODAY)
+    if "cn-exit-entry-law#43" in keys(answer):
+        assert "(1)" in answer.text or "（一）" in answer.text
+        assert "Foreign students work" not in answer.text and "外国留学生违反勤工助学" not in answer.text
+    assert {"cn-exit-entry-law#41", "cn-exit-entry-law#43"} & set(keys(answer))
+    assert "cn-foreigner-entry-exit-regulations#22" not in keys(answer)[:1]
+
+
+def test_every_visa_item_states_a_category_so_the_item_asked_is_still_chosen_by_its_words(engine):
+    answer = engine.answer("My niece plans a five-month Chinese language course in Xiamen. X1 or X2?", today=TODAY)
+    assert answer.text.startswith("Visa: X2.")

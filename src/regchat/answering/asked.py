@@ -47,21 +47,24 @@ class Kind:
     # texts that state it only for the holders the question names: (who holds, what states it for them)
     held_states: tuple[tuple[re.Pattern, tuple[re.Pattern, ...]], ...] = ()
     choose: bool = False  # a close provision stating this kind is quoted before the best one that does not
+    part: bool = False  # ... and of its parts, one stating it before those only sharing the question's words
     unstated: bool = True  # reported as not stated when no quoted provision states it
     figure: bool = True  # a kind of figure: a figure asked beside it is this one ("how much is the fee")
 
     def asked_in(self, question: str) -> bool:
         return any(p.search(question) for p in self.asks)
 
-    def stated_in(self, text: str, question: str = "") -> bool:
-        """Whether ``text`` states a fact of this kind (of the unit ``question`` names, if any)."""
+    def stated_in(self, text: str, question: str = "", context: str = "") -> bool:
+        """Whether ``text`` states a fact of this kind (of the unit ``question`` names, if any);
+        ``context``, the turn a follow-up goes on with, may say who holds what ("she is a student")."""
         named = [u.states for u in self.units if question and u.asks.search(question)]
         if named:
             return any(p.search(text) for p in named)
         if any(p.search(text) for p in self.states):
             return True
         # (what a study permit or a permanent residence card allows its own holders answers for them only)
-        return any(held.search(question) and any(p.search(text) for p in states) for held, states in self.held_states)
+        holders = f"{question} {context}"
+        return any(held.search(holders) and any(p.search(text) for p in states) for held, states in self.held_states)
 
     def named_by(self, question: str) -> "Kind":
         """This kind as ``question`` names it: "how many days" asks for a period, so what is not
@@ -90,6 +93,7 @@ def kinds() -> tuple[Kind, ...]:
             asks=tuple(re.compile(p, re.I) for p in record["asks"]),
             states=tuple(re.compile(p, re.I) for p in record["states"]),
             choose=bool(record.get("choose", False)),
+            part=bool(record.get("part", False)),
             unstated=bool(record.get("unstated", True)),
             figure=bool(record.get("figure", True)),
             units=tuple(_unit(u) for u in record.get("units", [])),

@@ -209,6 +209,10 @@ GUIDE_PENALTY = 0.3
 # A part stating the case the question tells (data/loose_terms.json 'cases') comes before parts that
 # only share its words: it weighs as three of the rarest words shared (about 6.6 each).
 CASE_WEIGHT = 20.0
+# A part stating the kind of fact asked (``asked``, the kinds marked ``part``: what working requires, a
+# period without entry) weighs as one more of the rarest words shared with the question. (Not a visa's
+# category, which every item of the list of visas states, nor a penalty, often stated only by a list's lead-in.)
+KIND_WEIGHT = CASE_WEIGHT / 3
 SUBJECT_WEIGHT = 0.05  # a provision mostly about the thing the question names (residence permit, visa, ...)
 
 
@@ -333,21 +337,23 @@ def stating_what_is_asked(reading: Reading, hits: Sequence[Hit], margin: float =
     if not kinds or len(hits) < 2:
         return None
     best = hits[0]
-    if states_kind(best.provision, kinds, reading.question):
+    context = (reading.previous or "") if reading.follow_up else ""
+    if states_kind(best.provision, kinds, reading.question, context):
         return None
     for h in hits[1:]:
         if h.provision.jurisdiction != best.provision.jurisdiction or h.score < margin * best.score:
             continue
-        if states_kind(h.provision, kinds, reading.question):
+        if states_kind(h.provision, kinds, reading.question, context):
             return h
     return None
 
 
-def states_kind(provision: Provision, kinds: Sequence, question: str = "") -> bool:
+def states_kind(provision: Provision, kinds: Sequence, question: str = "", context: str = "") -> bool:
     """Whether a text of ``provision`` states a fact of one of ``kinds`` (``asked.Kind``), of the
-    unit ``question`` names if it names one (a fine: an amount of money, not any penalty)."""
+    unit ``question`` names if it names one (a fine: an amount of money, not any penalty);
+    ``context``: the turn a follow-up goes on with."""
     texts = [t.text for t in provision.texts] or [provision.text]
-    return any(k.stated_in(text, question) for k in kinds for text in texts)
+    return any(k.stated_in(text, question, context) for k in kinds for text in texts)
 
 
 # --------------------------------------------------------------------------- frames
@@ -400,11 +406,16 @@ def compose_lookup(
     topic = without_denied(without_visa_letters(topic_of(reading)))
     words, visa_fit = picker.scorer(topic), visa_fit_for(reading.question, reading.previous or reading.message or None)
     cases = told_cases(reading.context)  # ("the boss owes us wages": the exit-ban item on unpaid pay)
+    # ("may she work on it?": of the items of what is unlawful employment, the one stating what working requires)
+    kinds = [k for k in choosing_kinds(reading) if k.part]
+    context = (reading.previous or "") if reading.follow_up else ""
 
     def score(text: str) -> float:  # ... and on whose relative the visitor is, for how long
         fit = visa_fit(text)
         told = CASE_WEIGHT if any(case in text for case in cases) else 0.0
-        return 0.0 if fit is None else words(text) + fit + told
+        shared = words(text)
+        stated = KIND_WEIGHT if shared > 0 and any(k.stated_in(text, reading.question, context) for k in kinds) else 0.0
+        return 0.0 if fit is None else shared + fit + told + stated
 
     fallback = picker.scorer(reading.context) if reading.follow_up else None
     day = version_day(reading.today, [d for f in reading.dates if (d := f.resolve(reading.today)) is not None])
