@@ -929,3 +929,8 @@ def test_the_blue_card_is_the_macao_workers_card(question):
 def test_people_named_by_what_they_hold_do_not_make_an_off_topic_ask_about_their_permit():
     question = "For our Macau shop's staff (all blue-card holders): how much pension do we pay for each?"
     assert not judge_scope(question, top_score=0.8, min_score=0.47, follow_up_context=False).in_scope
+
+
+@pytest.mark.parametrize("question", ["A five-month language course in Xiamen: X1 or X2?", "读一学期的语言课，X1还是X2？"])
+def test_two_numbered_visas_weighed_against_each_other_are_a_subject(question):
+    assert has_subject(question)

@@ -402,6 +402,8 @@ _SUBJECT_EN = re.compile(
     r"(?:my|the|his|her|their|our|your) stay (?:ran|runs|has run|had run) out|"  # the duration of stay, ended
     # a visa named by its letters alone, as its holders say it ("I'm on an X2", "here on a Z")
     r"\bon (?:an? |my |his |her |their |our )?(?-i:[QSX][12]|[CDFGJKLMRZ])(?![\w'’-])|"
+    # two of China's numbered visas weighed against each other ("X1 or X2?")
+    r"(?<![\w-])(?-i:[JQSX][12]) or (?:an? )?(?-i:[JQSX][12])(?![\w'’-])|"
     r"permanent residen\w*|refugees?|asylum|fingerprint\w*|health certificates?|"
     r"(?:international|foreign|overseas) students?|work-study|off-campus work|internships?|"
     r"accommodation registration|regist\w* (?:of )?(?:my |the |a )?(?:accommodation|residence|stay)|"
@@ -414,6 +416,7 @@ _SUBJECT_ZH = re.compile(
     r"勤工助学|实习|留学生|外国学生|外籍学生|"  # foreign students' work, internships and study (Law Arts. 42-43, Regulations Art. 22)
     r"外雇|"  # the short name of the Macao non-resident worker (外雇证: the worker's card)
     r"(?<![A-Za-z])[CDFGJKLMQRSXZcdfgjklmqrsxz][12]?签(?![名字约收订署])|"  # "K签", "z签": a visa, as people type it
+    r"(?<![A-Za-z0-9])[JQSX][12](?:还是|或者|或)[JQSX][12](?![0-9])|"  # "X1还是X2": two numbered visas weighed
     r"(?<!身份)证件?(?:丢|掉|遗失|被偷|被盗|不见)|"  # a lost or stolen card or permit (its reissue)
     r"住宿登记|临时住宿|居留证|蓝卡|体检证明|健康证明|"
     r"出(?:不了|不去|得了|得去)?国|"  # 出国, "出不了国": leaving the country, as people say exit
