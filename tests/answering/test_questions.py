@@ -1149,3 +1149,28 @@ def test_a_deadline_asked_without_naming_the_step_is_still_counted_via_the_end_o
     )
     assert choice.rule.id == "law-29-extend-stay" and choice.via[0].id == "reg-36-stay-period"
 
+
+
+@pytest.mark.parametrize(
+    "question, day",
+    [
+        ("我们订了12月6号的机票回国内，她的居留证件最晚哪天要申请？", dt.date(2026, 12, 6)),
+        ("We booked flights for 6 December. By when must she apply for her residence permit?", dt.date(2026, 12, 6)),
+    ],
+)
+def test_a_trip_booked_is_ahead_though_the_booking_is_past(question, day):
+    reading = read_question(question, [], TODAY, [])
+    assert not reading.past_tense
+    assert reading.roles[0].found.resolve(TODAY, "past" if reading.past_tense else "nearest") == day
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我姑姑11月2号从罗湖进深圳，签证停留期30天，停留期到哪天？",
+        "My aunt is crossing into Shenzhen at Lo Wu on 2026-11-02 with 30 days of stay. When does her stay end?",
+    ],
+)
+def test_crossing_in_at_a_port_is_an_entry(question):
+    reading = read_question(question, [], TODAY, [])
+    assert [r.role for r in reading.roles] == ["entry"]

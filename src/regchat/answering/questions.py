@@ -83,8 +83,13 @@ _PAST = re.compile(
     r"|了|已经|过(?![来去])",  # 过来 / 过去 "come over" / "go over" are no past
     re.I,
 )
-# A supposed or planned event is no past one: "if she enters on 2 March", "如果3月2号入境", "we plan to".
-_SUPPOSED = re.compile(r"\b(?:if|suppose|supposing|assuming|in case|plan(?:s|ning)? to|will|going to)\b|如果|假如|要是|假设|万一|打算|计划|准备", re.I)
+# A supposed or planned event is no past one: "if she enters on 2 March", "如果3月2号入境", "we plan to";
+# nor is a trip booked ("booked a flight for the 9th", "订了9号的机票": the booking is past, the trip ahead).
+_SUPPOSED = re.compile(
+    r"\b(?:if|suppose|supposing|assuming|in case|plan(?:s|ning)? to|will|going to|book(?:s|ed|ing)?)\b|如果|假如|要是|假设|万一|打算|计划|准备"
+    r"|(?:订|买)(?:了|好了|好)?[^，。；？！,.;?!]{0,12}?(?:机票|车票|船票|航班|高铁票|火车票)",
+    re.I,
+)
 
 
 def told_as_past(question: str, dates: Sequence[FoundDate]) -> bool:
