@@ -1291,3 +1291,14 @@ def test_of_what_is_unlawful_employment_the_item_stating_what_working_requires_i
 def test_every_visa_item_states_a_category_so_the_item_asked_is_still_chosen_by_its_words(engine):
     answer = engine.answer("My niece plans a five-month Chinese language course in Xiamen. X1 or X2?", today=TODAY)
     assert answer.text.startswith("Visa: X2.")
+
+
+def test_after_a_computed_stay_the_fine_and_the_return_are_answered_from_their_own_articles(engine):
+    answer = engine.answer(
+        "我舅舅10月2号拿L签证从罗湖进深圳，签证停留期30天，现在还在我家。1）他的停留期哪天到期？"
+        "2）超了会罚多少？3）以后还能不能再来中国？", today=dt.date(2026, 11, 20),
+    )  # fmt: skip
+    assert dt.date(2026, 11, 1) in [d.date for d in answer.deadlines]
+    second, third = answer.text.split("（2）")[1].split("（3）")
+    assert "第七十八条" in second  # staying past the stay is illegal residence (Regs Art. 25 item 1)
+    assert "见上文" not in third and "第三十六条" not in third  # its own question, not the stay again

@@ -406,14 +406,17 @@ class Engine:
         draft = answer(one, hits)
         cited_before = {p.key for d in earlier for p in d.cited}
         computed_before = {(d.rule_id, d.date) for e in earlier for d in e.deadlines}
-        tells_its_own = bool(question.near) and question.near != question.asked
+        # (a part asking a fact that is no figure or date, "can she ever come back?", is not asking again
+        # for the day its story dates)
+        tells_its_own = bool(question.near) and question.near != question.asked \
+            or any(k.name != GENERIC for k in asked(question.asked))
         if cited_before and {p.key for p in draft.cited} <= cited_before and (not draft.deadlines or (
                 tells_its_own and all((d.rule_id, d.date) in computed_before for d in draft.deadlines))):
             # The story drowns the question, and its answer would only repeat one before it ("Our son was
             # born on …. Does my mother-in-law, staying with us, register too?"): what its own words find,
             # with what its own part of the message tells, when that is something else. A deadline computed
             # already is given up only for a part that tells something of its own ("(b) he moves into a
-            # flat on Saturday: does anyone register him there?").
+            # flat on Saturday: does anyone register him there?") or asks no date ("(3) will she be sent home?").
             own = read(question.near or question.asked)
             own_hits = search(own)
             if own_hits and own_hits[0].score >= self.retriever.min_score:
