@@ -337,7 +337,7 @@ def stating_what_is_asked(reading: Reading, hits: Sequence[Hit], margin: float =
     if not kinds or len(hits) < 2:
         return None
     best = hits[0]
-    context = (reading.previous or "") if reading.follow_up else ""
+    context = holders_context(reading)
     if states_kind(best.provision, kinds, reading.question, context):
         return None
     for h in hits[1:]:
@@ -346,6 +346,12 @@ def stating_what_is_asked(reading: Reading, hits: Sequence[Hit], margin: float =
         if states_kind(h.provision, kinds, reading.question, context):
             return h
     return None
+
+
+def holders_context(reading: Reading) -> str:
+    """Where a follow-up says who holds what besides its own words: the turn it goes on with ("my son
+    studies in Wuhan" ... "can he take a weekend job?")."""
+    return (reading.previous or "") if reading.follow_up else ""
 
 
 def states_kind(provision: Provision, kinds: Sequence, question: str = "", context: str = "") -> bool:
@@ -407,8 +413,7 @@ def compose_lookup(
     words, visa_fit = picker.scorer(topic), visa_fit_for(reading.question, reading.previous or reading.message or None)
     cases = told_cases(reading.context)  # ("the boss owes us wages": the exit-ban item on unpaid pay)
     # ("may she work on it?": of the items of what is unlawful employment, the one stating what working requires)
-    kinds = [k for k in choosing_kinds(reading) if k.part]
-    context = (reading.previous or "") if reading.follow_up else ""
+    kinds, context = [k for k in choosing_kinds(reading) if k.part], holders_context(reading)
 
     def score(text: str) -> float:  # ... and on whose relative the visitor is, for how long
         fit = visa_fit(text)
