@@ -41,6 +41,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -456,10 +457,16 @@ def _off_topic() -> re.Pattern:
     cats = _data("off_topic.json")["categories"]
     en = sorted({t for c in cats for t in c["en"]}, key=len, reverse=True)
     zh = sorted({t for c in cats for t in c["zh"]}, key=len, reverse=True)
+    return re.compile(_terms_pattern(en, zh), re.I)
+
+
+def _terms_pattern(en: Sequence[str], zh: Sequence[str]) -> str:
+    """The pattern of off-topic terms, English ones as people write them (``english_term``), each
+    not followed by a word that makes it someone's workplace (``_not_a_workplace``)."""
     after_en, after_zh = _not_a_workplace()
     alternatives = [rf"\b(?:{'|'.join(english_term(t) for t in en)})\b{after_en}"] if en else []
     alternatives += [f"(?:{'|'.join(re.escape(t) for t in zh)}){after_zh}"] if zh else []
-    return re.compile("|".join(alternatives) or r"(?!)", re.I)
+    return "|".join(alternatives) or r"(?!)"
 
 
 @lru_cache(maxsize=1)
@@ -590,11 +597,7 @@ def _off_topic_categories() -> tuple[tuple[dict[str, str], re.Pattern], ...]:
     return tuple(
         (
             {"en": c["category"], "zh": c["category_zh"]},
-            re.compile(
-                "|".join([rf"\b{english_term(t)}\b{_not_a_workplace()[0]}" for t in c["en"]]
-                         + [f"{re.escape(t)}{_not_a_workplace()[1]}" for t in c["zh"]]),
-                re.I,
-            ),
+            re.compile(_terms_pattern(c["en"], c["zh"]), re.I),
         )
         for c in _data("off_topic.json")["categories"]
     )
