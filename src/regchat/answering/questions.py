@@ -56,6 +56,7 @@ from .asked import without_approximations, without_period_asks
 from .language import Lang, detect_language, english_terms, without_unaffected
 from .loose_terms import feared_measures, told_measures
 from .references import ArticleRef, find_article_refs
+from .matters import place_of_matters
 from .scope import has_domain_words, macao_places, mainland_places
 
 
@@ -406,7 +407,12 @@ class Reading:
         """'MO' when the question is about Macao alone, 'CN' when about mainland China alone, None
         when it names neither or both; a follow-up naming no place of its own is about the place
         of the turn it follows, one naming a place ("and on the mainland?") about that place; any
-        later message in a conversation naming no place stays in the place of the turn before."""
+        later message in a conversation naming no place stays in the place of the turn before. A
+        question naming both places is about the one whose matters it names (a residence permit or a
+        visa is the mainland's, the non-resident worker's card Macao's), whoever asks and wherever
+        they work."""
+        if names_both_places(self.question):
+            return place_of_matters(self.question) or place_of(self.context) or self.previous_place
         return place_of(self.question) or place_of(self.context) or self.previous_place
 
     @property
