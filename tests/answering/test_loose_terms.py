@@ -174,3 +174,56 @@ def test_a_case_one_measure_governs_is_told_by_the_words_of_the_item_stating_it(
 
 def test_a_story_telling_no_case_tells_none():
     assert told_cases("My residence permit expires on 3 March; when must I apply to renew it?") == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My colleague needs an extension. Where does he apply?",
+        "他的护照交上去办延期了，要等几天？",
+        "If she extends, what does she have to bring?",  # a supposed extension is asked about all the same
+    ],
+)
+def test_extending_without_naming_what_is_extended_asks_which_document(text):
+    assert [(r.doc_id, r.article) for r in unclear_measure(text)] == [("cn-exit-entry-law", 29), ("cn-exit-entry-law", 32)]
+    assert not says_a_measure(text)  # a word for a document, not for a measure taken
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How do I extend my visa?",
+        "居留证件怎么延期？",
+        "Can I extend my stay by a month?",
+        "My blue card needs an extension.",  # the Macao card: another thing extended
+        "公司要跟他续签合同。",
+        "航班延期了，签证当天到期怎么办？",
+    ],
+)
+def test_extending_a_document_named_or_something_else_is_clear(text):
+    assert unclear_measure(text) == ()
+
+
+def test_a_loose_word_for_a_document_does_not_hide_a_loose_word_for_a_measure():
+    # the visa named settles what is extended, not which measure "kicked out" was
+    assert {r.zh for r in unclear_measure("He was kicked out of China after his visa extension was refused.")} == {
+        "遣送出境", "驱逐出境", "限期出境"}
+
+
+def test_the_engine_asks_which_document_is_extended_and_quotes_both(engine):
+    answer = engine.answer("我同事说要去办延期，需要提前多久去？", today=dt.date(2026, 10, 19))
+    assert answer.outcome == "clarify"
+    assert answer.text.splitlines()[0].startswith("请问您指的是哪一种：")
+    assert {(c.doc_id, c.article) for c in answer.citations} >= {("cn-exit-entry-law", 29), ("cn-exit-entry-law", 32)}
+
+
+def test_a_document_named_with_a_small_typo_is_named():
+    assert unclear_measure("居流证延期提前几天申请？") == ()
+
+
+def test_an_extension_told_beside_a_measure_taken_asks_no_document():
+    # the message is about the repatriation, not about which extension was pending
+    assert unclear_measure("He was repatriated last month while his extension was pending. How long to appeal?") == ()
+    assert unclear_measure("他延期还没批下来就被遣送出境了，多久内可以申请复议？") == ()
+    # ... and a measure said loosely is asked about, not the document
+    assert {r.group for r in unclear_measure("He got kicked out of China while his extension was pending.")} == {"measure"}

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .fuzzy import correct
+
 
 @dataclass(frozen=True)
 class Measure:
@@ -29,6 +31,7 @@ class Measure:
     article: int
     corpus: tuple[str, ...]
     cases: tuple["Case", ...] = ()
+    group: str = "measure"  # what the loose word is a word for: a measure taken, or a document
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,11 @@ class LooseTerm:
     name: str
     loose: re.Pattern
     readings: tuple[Measure, ...]
+    group: str = "measure"
+    others: re.Pattern | None = None  # words naming something else the loose word may be said of
+
+
+MEASURE = "measure"
 
 
 def any_of(patterns: list[str]) -> re.Pattern:
@@ -65,9 +73,12 @@ def loose_terms() -> tuple[LooseTerm, ...]:
                     r["en"], r["zh"], any_of(r["names"] + [p for c in r.get("cases", []) for p in c["said"]]),
                     r["doc"], int(r["article"]), tuple(r["corpus"]),
                     tuple(Case(any_of(c["said"]), c["corpus"]) for c in r.get("cases", [])),
+                    t.get("group", MEASURE),
                 )
                 for r in t["readings"]
             ),
+            group=t.get("group", MEASURE),
+            others=any_of(t["others"]) if t.get("others") else None,
         )
         for t in data["terms"]
     )
@@ -81,7 +92,7 @@ def unclear_measure(text: str) -> tuple[Measure, ...]:
     measures (of any loose word: "ordered to leave by a set date; what if he cannot go?" is told
     already) by its own name; empty when it names one, or none is spoken of."""
     term, text = _said_loosely(text)
-    if term is None or _only_feared(term, text):
+    if term is None or (term.group == MEASURE and _only_feared(term, text)):
         # (a measure only feared or supposed, "会不会被遣返？", "what if he's kicked out of China?", was
         # not taken: there is no decision to tell which it was)
         return ()
@@ -89,12 +100,27 @@ def unclear_measure(text: str) -> tuple[Measure, ...]:
 
 
 def _said_loosely(text: str) -> tuple[LooseTerm | None, str]:
-    """The term whose loose words ``text`` says when it names none of the measures by its own name
-    (None otherwise), and the text as read: words in quotes are still the words ("被公安“限制了”")."""
+    """The term whose loose words ``text`` says when it names none of the readings of its group (the
+    measures, or the documents) by their own name, nor another thing the word may be said of (None
+    otherwise), and the text as read: words in quotes are still the words ("被公安“限制了”")."""
     text = _QUOTES.sub("", text)
-    if any(r.names.search(text) for term in loose_terms() for r in term.readings):
-        return None, text
-    return _term_said(text), text
+    read = None
+    for term in loose_terms():
+        if not term.loose.search(text):
+            continue
+        read = read or correct(text)  # (a name with a small typo is still the name: "居流证延期")
+        if any(r.names.search(text) or r.names.search(read)
+               for other in loose_terms() if other.group == term.group for r in other.readings):
+            continue
+        if term.others is not None and term.others.search(text):
+            continue
+        if term.group != MEASURE and any(
+            other.loose.search(text) or any(r.names.search(text) for r in other.readings)
+            for other in loose_terms() if other.group == MEASURE
+        ):
+            continue  # (a measure taken is what the message is about: "repatriated while his extension was pending")
+        return term, text
+    return None, text
 
 
 def alternatives_named(text: str, doc_id: str, article: int) -> tuple[Measure, ...]:
@@ -111,7 +137,7 @@ def feared_measures(text: str) -> tuple[Measure, ...]:
     """The measures a loose word in ``text`` may mean when the text only fears or supposes one
     ("孩子会不会被遣返？"), naming none: each may follow, so each is what the question is about."""
     term, text = _said_loosely(text)
-    return term.readings if term is not None and _only_feared(term, text) else ()
+    return term.readings if term is not None and term.group == MEASURE and _only_feared(term, text) else ()
 
 
 def _only_feared(term: LooseTerm, text: str) -> bool:
@@ -138,9 +164,9 @@ _FEARED = re.compile(
 )
 
 
-def _term_said(text: str) -> LooseTerm | None:
-    """The first term whose loose words ``text`` (its quotes taken off) says."""
-    return next((term for term in loose_terms() if term.loose.search(text)), None)
+def _term_said(text: str, group: str = MEASURE) -> LooseTerm | None:
+    """The first term of ``group`` whose loose words ``text`` (its quotes taken off) says."""
+    return next((term for term in loose_terms() if term.group == group and term.loose.search(text)), None)
 
 
 def told_measures(text: str) -> tuple[Measure, ...]:
@@ -164,7 +190,11 @@ def says_a_measure(text: str) -> bool:
 
 
 def which_measure_line(readings: tuple[Measure, ...], lang: str) -> str:
-    """The clarifying question naming the measures; each one's provision follows it."""
+    """The clarifying question naming the measures (or documents); each one's provision follows it."""
+    if readings and readings[0].group != MEASURE:
+        if lang == "zh":
+            return f"请问您指的是哪一种：{'，还是'.join(dict.fromkeys(r.zh for r in readings))}？两者的规定和期限不同，下面分别引用。"
+        return f"Which do you mean: {', or '.join(dict.fromkeys(r.en for r in readings))}? Their rules and deadlines differ; each is quoted below."
     if lang == "zh":
         named = "，还是".join(dict.fromkeys(r.zh for r in readings))
         return f"请问是哪一种措施：{named}？决定书上会写明。不同措施的规定和后果不同，下面分别引用。"
