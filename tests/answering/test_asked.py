@@ -5,7 +5,8 @@ import re
 import pytest
 
 from regchat.answering.asked import (
-    VisaCase, asked, asks_for_limit, linked_kinds, asks_for_period, short_answer, sponsor_of, stay_term, unstated, visa_case, visa_fit_for,
+    VisaCase, asked, asks_for_limit, linked_kinds, asks_for_period, not_stated_line, short_answer, sponsor_of, stay_term, unstated,
+    visa_case, visa_fit_for,
     whose_relative_line, whose_relative_unsaid, without_visa_letters,
 )
 
@@ -580,3 +581,92 @@ def test_whether_someone_may_come_back_is_asked_and_stated_by_the_period_of_no_e
 @pytest.mark.parametrize("question", ["Can I return to work next week?", "她下个月回中国上班"])
 def test_going_back_to_work_is_not_asking_about_a_ban(question):
     assert "entry_ban" not in [k.name for k in asked(question)]
+
+
+MO_RENEWAL = "2.1. Renewal: Individuals who need to renew their card accordingly after the employment authorization is renewed."
+CARD_ONLINE = "file an application for the loss of the card online through this system"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Can we book an appointment for the renewal, or is it walk-in only?",
+        "Is it possible to apply for the reissue online?",
+        "续证可以网上预约吗？还是要去排队？",
+        "补办能不能在网上申请？",
+    ],
+)
+def test_whether_it_can_be_done_online_or_by_appointment_is_a_fact_of_its_own(question):
+    assert "channel" in [k.name for k in unstated(question, [MO_RENEWAL])]
+    assert "channel" not in [k.name for k in unstated(question, [CARD_ONLINE])]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["I read online that a student may work part-time, is that true?", "网上说留学生可以打工，是真的吗？",
+     "Can I pay the fee online?"],
+)
+def test_reading_or_paying_online_does_not_ask_how_to_file(question):
+    assert "channel" not in [k.name for k in asked(question)]
+
+
+def test_each_fact_not_stated_is_named_apart():
+    missing = unstated("How much is the renewal, and can I book an appointment?", [MO_RENEWAL])
+    assert [k.name for k in missing] == ["fee", "channel"]
+    assert not_stated_line(missing, "en").startswith("The documents I hold do not state the fee or cost, or whether")
+
+
+@pytest.mark.parametrize("question", ["How much is the fine for overstaying?", "How much is the period of stay?"])
+def test_how_much_the_fine_or_the_stay_is_asks_no_fee(question):
+    assert "fee" not in [k.name for k in asked(question)]
+
+
+@pytest.mark.parametrize(
+    "question", ["Do I need two years of work experience for a work permit?", "K字签证需要什么学历？", "Do teachers have to be native speakers?"]
+)
+def test_qualifications_no_document_states_are_reported_not_stated(question):
+    assert "qualification" in [k.name for k in unstated(question, ["Foreigners who work in China shall obtain work permits."])]
+
+
+def test_a_degree_told_of_the_asker_asks_no_qualification():
+    assert "qualification" not in [k.name for k in asked("I have a master's degree in chemistry. When must I apply for my residence permit?")]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "HR says she still has to renew her work permit every year.",
+        "Does my permanent-resident director need a work permit?",
+        "他拿到永居证以后还要办工作许可吗？",
+    ],
+)
+def test_whether_someone_still_needs_a_work_permit_asks_whether_that_work_is_allowed(question):
+    assert "work_allowed" in [k.name for k in asked(question)]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What documents do I need for the work permit?", "When does he need to renew his work permit card?", "办工作许可需要什么材料？"],
+)
+def test_asking_how_to_get_a_work_permit_is_not_asking_whether_one_may_work(question):
+    assert "work_allowed" not in [k.name for k in asked(question)]
+
+
+def test_a_text_stating_it_for_the_holders_named_is_told_from_one_stating_it_for_everyone():
+    (kind,) = [k for k in asked("I have permanent residence now. Do I still need a work permit?") if k.name == "work_allowed"]
+    question = "I have permanent residence now. Do I still need a work permit?"
+    assert kind.holders_named(question) and kind.stated_for_holders(_PERMANENT, question)
+    assert kind.stated_in(_REQUIRES, question) and not kind.stated_for_holders(_REQUIRES, question)
+    assert not kind.holders_named("Do I still need a work permit?")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Can he still use that certificate for his 3 August appointment?",  # an appointment told, not asked about
+        "Can my team file for them so the family doesn't have to queue?",
+        "我们已经预约了下周二去办。",
+    ],
+)
+def test_an_appointment_or_a_queue_told_asks_nothing_of_how_to_file(question):
+    assert "channel" not in [k.name for k in asked(question)]

@@ -1302,3 +1302,30 @@ def test_after_a_computed_stay_the_fine_and_the_return_are_answered_from_their_o
     second, third = answer.text.split("（2）")[1].split("（3）")
     assert "第七十八条" in second  # staying past the stay is illegal residence (Regs Art. 25 item 1)
     assert "见上文" not in third and "第三十六条" not in third  # its own question, not the stay again
+
+
+def test_the_holders_own_provision_answers_first_whether_they_may_work(retriever):
+    from regchat.answering.questions import read_question
+    from regchat.documents import Hit
+
+    everyone, holders = retriever.get("cn-exit-entry-law#41"), retriever.get("cn-exit-entry-law#48")
+    hits = [Hit(provision=everyone, score=0.8, rank=1), Hit(provision=holders, score=0.65, rank=2)]
+
+    def first(question):
+        return choose_provisions(read_question(question, [], TODAY, retriever.provisions), hits)[0].key
+
+    # Art. 48 says what a permanent residence card allows; Art. 41 what working requires of everyone
+    assert first("I got my permanent residence card last month. HR says I still have to renew my work permit. Is that right?") == holders.key
+    assert first("我太太有永居证了，公司说她还要办工作许可，对吗？") == holders.key
+    assert first("Our new hire came on a Z visa. Does he still need a work permit?") == everyone.key
+
+
+def test_one_of_several_questions_asking_if_a_claim_holds_asks_what_the_claim_is_about(retriever):
+    from regchat.answering.offline import choosing_kinds
+    from regchat.answering.questions import read_question
+
+    message = "HR says I still have to renew my work permit every year. Is that right? And what do I show at the border?"
+    part = read_question("Is that right?", [], TODAY, retriever.provisions)
+    import dataclasses
+    assert [k.name for k in choosing_kinds(dataclasses.replace(part, message=message))] == ["work_allowed"]
+    assert choosing_kinds(part) == []

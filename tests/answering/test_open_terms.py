@@ -82,3 +82,14 @@ def test_the_line_is_said_only_when_a_quoted_provision_uses_the_term():
 )
 def test_words_of_a_term_s_measure_told_in_passing_ask_nothing(question):
     assert left_open(question, [ALL]) == []
+
+
+def test_a_standard_left_open_is_named_once_not_again_as_a_qualification(retriever, shipped_settings):
+    import datetime as dt
+
+    from regchat.answering import Engine
+
+    answer = Engine(retriever, shipped_settings).answer("K字签证的青年科技人才，年龄和学历有什么要求？", today=dt.date(2026, 11, 2))
+    first = answer.text.splitlines()[0]
+    assert answer.outcome == "not_stated" and "外国青年科技人才" in first
+    assert "母语或积分" not in first

@@ -50,6 +50,7 @@ class Kind:
     part: bool = False  # ... and of its parts, one stating it before those only sharing the question's words
     unstated: bool = True  # reported as not stated when no quoted provision states it
     figure: bool = True  # a kind of figure: a figure asked beside it is this one ("how much is the fee")
+    said_by_open_terms: bool = False  # not named when a standard the quoted text leaves open is (open_terms)
 
     def asked_in(self, question: str) -> bool:
         return any(p.search(question) for p in self.asks)
@@ -63,6 +64,17 @@ class Kind:
         if any(p.search(text) for p in self.states):
             return True
         # (what a study permit or a permanent residence card allows its own holders answers for them only)
+        holders = f"{question} {context}"
+        return any(held.search(holders) and any(p.search(text) for p in states) for held, states in self.held_states)
+
+    def holders_named(self, question: str, context: str = "") -> bool:
+        """Whether ``question`` (or ``context``) speaks of holders a text may state this kind for
+        ("my permanent residence card": Law Art. 48 says what it allows)."""
+        holders = f"{question} {context}"
+        return any(held.search(holders) for held, _ in self.held_states)
+
+    def stated_for_holders(self, text: str, question: str = "", context: str = "") -> bool:
+        """Whether ``text`` states this kind for the holders ``question`` (or ``context``) speaks of."""
         holders = f"{question} {context}"
         return any(held.search(holders) and any(p.search(text) for p in states) for held, states in self.held_states)
 
@@ -96,6 +108,7 @@ def kinds() -> tuple[Kind, ...]:
             part=bool(record.get("part", False)),
             unstated=bool(record.get("unstated", True)),
             figure=bool(record.get("figure", True)),
+            said_by_open_terms=bool(record.get("said_by_open_terms", False)),
             units=tuple(_unit(u) for u in record.get("units", [])),
             held_states=tuple(
                 (re.compile("|".join(h["held"]), re.I), tuple(re.compile(p, re.I) for p in h["states"]))
@@ -213,7 +226,7 @@ def unstated(question: str, texts: Iterable[str]) -> list[Kind]:
 def not_stated_line(missing: list[Kind], lang: Lang) -> str:
     if lang == "zh":
         return f"所收录的文件没有规定{'、'.join(k.zh for k in missing)}。以下是最相关的条文："
-    return f"The documents I hold do not state {' or '.join(k.en for k in missing)}. The nearest provisions:"
+    return f"The documents I hold do not state {', or '.join(k.en for k in missing)}. The nearest provisions:"
 
 
 def not_answered(lang: Lang) -> str:

@@ -39,6 +39,8 @@ from .offline import (
     asks_about_both,
     choosing_kinds,
     states_kind,
+    states_for_holders,
+    holders_context,
     SentencePicker,
     choose_provisions,
     compose_day,
@@ -795,11 +797,19 @@ class Engine:
         hits = self._with_linked_hits(hits, [k.name for k in kinds], place)
         consulted.update({h.provision.key: h.provision for h in hits})
         local = [h for h in hits if h.provision.jurisdiction == place]
-        if any(states_kind(h.provision, kinds, reading.question) for h in local):
+        context = holders_context(reading)
+        if any(k.holders_named(reading.question, context) for k in kinds):
+            # (the holders the question speaks of have a provision of their own: it must be among them)
+            def stating(p: Provision) -> bool:
+                return states_for_holders(p, kinds, reading.question, context)
+        else:
+            def stating(p: Provision) -> bool:
+                return states_kind(p, kinds, reading.question)
+        if any(stating(h.provision) for h in local):
             return hits
         seen = {h.provision.key for h in hits}
         deeper = [h for h in self.retriever.search(reading.search_query, k=DEEPER_K) if h.provision.key not in seen]
-        more = [h for h in deeper if h.provision.jurisdiction == place and states_kind(h.provision, kinds, reading.question)][:2]
+        more = [h for h in deeper if h.provision.jurisdiction == place and stating(h.provision)][:2]
         consulted.update({h.provision.key: h.provision for h in more})
         return list(hits) + more
 
@@ -1330,7 +1340,8 @@ def _say_what_is_not_stated(reading: Reading, draft: Draft, message: str | None 
     # clause that tells. Its line says what figure is missing, so "that figure" is not said too.
     opened = left_open(sentences, texts)
     # (a clause asking whether a claim holds asks about the claim: "they say there's a grace period, is it true?")
-    missing = [k for k in unstated(asked_with_claims(sentences), texts) if not (opened and k.name == GENERIC)] + opened
+    missing = [k for k in unstated(asked_with_claims(sentences), texts)
+               if not (opened and (k.name == GENERIC or k.said_by_open_terms))] + opened
     if not missing:
         if whose_relative_unsaid(reading.question, reading.previous) and (
             message is None or whose_relative_unsaid(message, reading.previous)

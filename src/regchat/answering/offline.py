@@ -26,7 +26,7 @@ from .asked import asked, visa_fit_for, without_visa_letters
 from .language import WEEKDAYS_ZH, Lang, english_terms, without_denied
 from .loose_terms import told_cases
 from .quoting import Quote, quote_provision, version_day
-from .questions import Reading, main_subject_of_text, subject_of
+from .questions import ASKS_IF_SO, Reading, main_subject_of_text, sentences_of, subject_of
 from .scope import china_visa_codes
 
 _BOTH_PLACES = re.compile(r"\bcompare\b|\bdifference\b|\bboth\b|\bversus\b|\bvs\.?\b|有什么不同|区别|比较|对比", re.I)
@@ -290,7 +290,8 @@ def choose_provisions(reading: Reading, hits: Sequence[Hit]) -> list[Provision]:
     hits = rerank(reading, hits)
     stating = stating_what_is_asked(reading, hits, margin=KIND_BESIDE)
     if stating is not None:  # hits are best first: no closer hit states it
-        if stating.score >= KIND_MARGIN * hits[0].score:
+        own = states_for_holders(stating.provision, choosing_kinds(reading), reading.question, holders_context(reading))
+        if own or stating.score >= KIND_MARGIN * hits[0].score:  # (the holders' own provision answers first)
             return [stating.provision, hits[0].provision]
         return [hits[0].provision, stating.provision]  # the rule broken, then the penalty for it
     chosen = [hits[0].provision]
@@ -320,6 +321,11 @@ def choosing_kinds(reading: Reading) -> list:
     a follow-up that asks none of its own ("and for the employer?") keeps the turn it follows
     ("what is the penalty for ...?")."""
     kinds = [k for k in asked(reading.question) if k.choose]
+    if not kinds and reading.message and ASKS_IF_SO.search(reading.question):
+        # one of a message's questions asking whether what was just said holds ("the employer says a
+        # work permit is still due each year; right?"): the claim is what it asks about
+        told = sentences_of(reading.message[: max(reading.message.find(reading.question), 0)])
+        kinds = [k for k in asked(told[-1]) if k.choose] if told else []
     if not kinds and reading.previous and not asked(reading.question):
         kinds = [k for k in asked(reading.previous) if k.choose]
     return kinds
@@ -338,6 +344,13 @@ def stating_what_is_asked(reading: Reading, hits: Sequence[Hit], margin: float =
         return None
     best = hits[0]
     context = holders_context(reading)
+    if any(k.holders_named(reading.question, context) for k in kinds):
+        # what the holders the question speaks of may do is stated by their own provision first (a
+        # permanent resident's card, Law Art. 48), before the rule for everyone (Art. 41)
+        for h in hits:
+            if h.provision.jurisdiction == best.provision.jurisdiction and h.score >= margin * best.score \
+                    and states_for_holders(h.provision, kinds, reading.question, context):
+                return None if h is best else h
     if states_kind(best.provision, kinds, reading.question, context):
         return None
     for h in hits[1:]:
@@ -349,9 +362,10 @@ def stating_what_is_asked(reading: Reading, hits: Sequence[Hit], margin: float =
 
 
 def holders_context(reading: Reading) -> str:
-    """Where a follow-up says who holds what besides its own words: the turn it goes on with ("my son
-    studies in Wuhan" ... "can he take a weekend job?")."""
-    return (reading.previous or "") if reading.follow_up else ""
+    """Where a question says who holds what besides its own words: the turn a follow-up goes on with
+    ("my son studies in Wuhan" ... "can he take a weekend job?"), the message a question is one of
+    several of ("I received my permanent residence card last month. ... (1) Is that right?")."""
+    return " ".join(t for t in (reading.previous if reading.follow_up else "", reading.message) if t)
 
 
 def states_kind(provision: Provision, kinds: Sequence, question: str = "", context: str = "") -> bool:
@@ -360,6 +374,13 @@ def states_kind(provision: Provision, kinds: Sequence, question: str = "", conte
     ``context``: the turn a follow-up goes on with."""
     texts = [t.text for t in provision.texts] or [provision.text]
     return any(k.stated_in(text, question, context) for k in kinds for text in texts)
+
+
+def states_for_holders(provision: Provision, kinds: Sequence, question: str = "", context: str = "") -> bool:
+    """Whether a text of ``provision`` states one of ``kinds`` for the holders ``question`` (or
+    ``context``) speaks of: what a permanent residence card allows its holders (Law Art. 48)."""
+    texts = [t.text for t in provision.texts] or [provision.text]
+    return any(k.stated_for_holders(text, question, context) for k in kinds for text in texts)
 
 
 # --------------------------------------------------------------------------- frames
