@@ -1329,3 +1329,28 @@ def test_one_of_several_questions_asking_if_a_claim_holds_asks_what_the_claim_is
     import dataclasses
     assert [k.name for k in choosing_kinds(dataclasses.replace(part, message=message))] == ["work_allowed"]
     assert choosing_kinds(part) == []
+
+
+def test_every_overview_section_exists(shipped_provisions):
+    from regchat.answering.offline import overview_sections
+
+    sections = {(p.doc_id, p.section) for p in shipped_provisions.values() if p.article is None}
+    assert overview_sections() and overview_sections() <= sections
+
+
+def test_a_section_on_the_matter_asked_comes_before_the_guides_list_of_services(retriever):
+    from regchat.answering.offline import OVERVIEW_PENALTY, rerank
+    from regchat.answering.questions import read_question
+    from regchat.documents import Hit
+
+    guide = [p for p in retriever.provisions if p.doc_id == "mo-non-resident-worker-card"]
+    coverage = next(p for p in guide if p.section == "Service coverage")
+    reissue = next(p for p in guide if p.section.startswith("Reissue"))
+    reading = read_question("Our helper in Macao lost her blue card. Where is it reissued?", [], TODAY, retriever.provisions)
+
+    def first(gap):
+        hits = [Hit(provision=coverage, score=1.0, rank=1), Hit(provision=reissue, score=1.0 - gap, rank=2)]
+        return rerank(reading, hits)[0].provision.section
+
+    assert first(OVERVIEW_PENALTY / 2) == reissue.section  # close behind: the matter asked first
+    assert first(OVERVIEW_PENALTY * 2) == coverage.section  # far behind: the list of services stays first

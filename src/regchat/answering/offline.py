@@ -10,12 +10,14 @@ model would, so its text passes through the same guardrails.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 
 from ..documents import Deadline, Hit, Provision
 from ..gists import Gists
@@ -214,6 +216,16 @@ CASE_WEIGHT = 20.0
 # category, which every item of the list of visas states, nor a penalty, often stated only by a list's lead-in.)
 KIND_WEIGHT = CASE_WEIGHT / 3
 SUBJECT_WEIGHT = 0.05  # a provision mostly about the thing the question names (residence permit, visa, ...)
+# A section about the whole guide (the services it covers, data/sections.json) yields to a section on
+# the matter asked that comes up this close behind it.
+OVERVIEW_PENALTY = 0.04
+
+
+@lru_cache(maxsize=1)
+def overview_sections() -> frozenset[tuple[str, str]]:
+    """(doc id, section) of the sections that speak of a whole guide (``data/sections.json``)."""
+    data = json.loads(resources.files("regchat").joinpath("data/sections.json").read_text(encoding="utf-8"))
+    return frozenset((s["doc"], s["section"]) for s in data["overview"])
 
 
 def asks_about_both(text: str) -> bool:
@@ -267,6 +279,7 @@ def rerank(reading: Reading, hits: Sequence[Hit]) -> list[Hit]:
             update={
                 "score": h.score
                 - (GUIDE_PENALTY if not names_subject(reading, h.provision) else 0.0)
+                - (OVERVIEW_PENALTY if (h.provision.doc_id, h.provision.section) in overview_sections() else 0.0)
                 + (SUBJECT_WEIGHT if asked and main_subject_of_text(h.provision.text) == asked else 0.0)
             }
         )
