@@ -971,3 +971,16 @@ def test_a_clause_with_no_clock_time_is_not_read_as_the_same_day():
     text = "她12号晚上八点的航班落地，以后再来我家住。"
     (roled,) = read_roles(text, find_dates(text, dt.date(2026, 3, 20)))
     assert roled.roles == ("entry",)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a cue read across a comma belongs to the clause it ends in
+        ("She got a new one at her embassy, issued on 4 August 2026.", [("4 August 2026", "change")]),
+        ("We put in her extension on 3 August 2026.", [("3 August 2026", "filing")]),
+        ("They put in his renewal on 3 August 2026 and got a slip.", [("3 August 2026", "filing")]),
+    ],
+)
+def test_a_cue_across_a_comma_and_an_application_put_in(text, expected):
+    assert roles_of(text) == expected

@@ -1197,7 +1197,9 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
     out = []
     for d in dates:
         s, e = clause_of(d.start)
-        same = [c for c in all_cues if s <= c.start and c.end <= e]
+        # (a cue read across a comma, "got a new one from the consulate, issued on 9 June", is of the
+        # clause it ends in: its last words are the date's)
+        same = [c for c in all_cues if s <= c.start and c.end <= e or c.start < s < c.end <= e]
         mates = [o for o in dates if s <= o.start < e]
         own = [c for c in same if min(mates, key=lambda o: (distance(c, o), o.start)) is d]
         # A clause only saying the date is written ("issued me a new passport, dated 9 March") dates what
