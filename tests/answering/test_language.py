@@ -32,3 +32,20 @@ def test_a_bare_denial_is_a_fact_of_the_case_and_stays(text):
 def test_a_question_carried_by_chinese_characters_is_chinese():
     assert detect_language("我的 residence permit 12月15日到期") == "zh"
     assert detect_language("When does my Z visa expire?") == "en"
+
+
+@pytest.mark.parametrize(
+    "text, gone, kept",
+    [
+        ("She will stay at our flat (not a hotel). Must we register her?", "hotel", "flat"),
+        ("我们住小区，不是酒店，需要去派出所登记吗？", "酒店", "小区"),
+        ("他不是学生，可以打工吗？", "学生", "打工"),
+    ],
+)
+def test_what_a_place_or_person_is_said_not_to_be_is_no_fact_of_the_case(text, gone, kept):
+    assert gone not in without_denied(text) and kept in without_denied(text)
+
+
+@pytest.mark.parametrize("text", ["这不是违法吗？", "我还不是很清楚。", "是不是要先登记？"])
+def test_a_question_asked_with_bu_shi_denies_nothing(text):
+    assert without_denied(text) == text
