@@ -21,7 +21,8 @@ def test_every_reading_points_at_its_provision_s_own_words(shipped_provisions):
     for term in loose_terms():
         assert len(term.readings) >= 2, term.name
         for reading in term.readings:
-            provision = shipped_provisions[(reading.doc_id, reading.article, None)]
+            # (a guide's reading names its section: the guide has no articles)
+            provision = shipped_provisions[(reading.doc_id, reading.article, reading.section)]
             for words in (*reading.corpus, *(case.corpus for case in reading.cases)):
                 assert words in provision.all_text(), (term.name, reading.en, words)
             # a measure's own name is never one of the loose words for it
@@ -227,3 +228,33 @@ def test_an_extension_told_beside_a_measure_taken_asks_no_document():
     assert unclear_measure("他延期还没批下来就被遣送出境了，多久内可以申请复议？") == ()
     # ... and a measure said loosely is asked about, not the document
     assert {r.group for r in unclear_measure("He got kicked out of China while his extension was pending.")} == {"measure"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The work card of our Wuxi engineer went missing on a train. What now?", "他的工作证丢了，公司该怎么办？"],
+)
+def test_a_work_card_lost_and_named_loosely_asks_which_document(text):
+    readings = unclear_measure(text)
+    assert [(r.doc_id, r.article) for r in readings] == [
+        ("cn-work-permit-card", None), ("cn-foreigner-entry-exit-regulations", 17), ("mo-non-resident-worker-card", None)]
+    assert all(r.section for r in readings if r.article is None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["He lost his work permit card.", "他的工作证（居留证件）丢了", "Her Macao work card is gone.", "外雇的工作证丢了",
+     "隔壁工地有两个外国人没有工作证在干活，能举报吗？",  # a work card only mentioned: nothing asked of it
+     "What is printed on the back of a work card?"],
+)
+def test_a_work_card_named_by_its_own_name_in_macao_or_only_mentioned_is_clear(text):
+    assert unclear_measure(text) == ()
+
+
+def test_the_engine_asks_which_work_card_and_quotes_the_guide_and_the_regulations(engine):
+    answer = engine.answer("A colleague in Suzhou mislaid her work card at the gym. How is it replaced?", today=dt.date(2026, 10, 19))
+    assert answer.outcome == "clarify" and answer.text.startswith("Which do you mean: the Foreigner's Work Permit card")
+    # (Suzhou is on the mainland: Macao's card is not among the readings)
+    assert {c.doc_id for c in answer.citations} == {"cn-work-permit-card", "cn-foreigner-entry-exit-regulations"}
+    anywhere = engine.answer("I lost my work card yesterday. How is it replaced?", today=dt.date(2026, 10, 19))
+    assert "mo-non-resident-worker-card" in {c.doc_id for c in anywhere.citations}

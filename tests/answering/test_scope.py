@@ -934,3 +934,10 @@ def test_people_named_by_what_they_hold_do_not_make_an_off_topic_ask_about_their
 @pytest.mark.parametrize("question", ["A five-month language course in Xiamen: X1 or X2?", "读一学期的语言课，X1还是X2？"])
 def test_two_numbered_visas_weighed_against_each_other_are_a_subject(question):
     assert has_subject(question)
+
+
+def test_a_work_card_lost_on_the_metro_is_about_the_card_not_the_metro():
+    from regchat.answering.scope import judge_scope
+
+    assert judge_scope("Her work card went missing on the metro. How is it replaced?", top_score=0.8, min_score=0.3,
+                       follow_up_context=False).in_scope

@@ -480,11 +480,18 @@ class Engine:
     def _which_measure(
         self, reading: Reading, measures: tuple[Measure, ...], consulted: dict[str, Provision]
     ) -> Draft:
-        """A measure named by a loose word ("deported", 被限制了): ask which it was, and quote
-        the provision of each meanwhile."""
+        """A measure (or a document) named by a loose word ("deported", 被限制了, "my work card"): ask
+        which it was, and quote the provision of each meanwhile (a guide's section for a guide)."""
         chosen: list[Provision] = []
+        if reading.region:  # (a question about one place is asked about that place's documents only)
+            places = {p.doc_id: p.jurisdiction for p in self.retriever.provisions}
+            measures = tuple(m for m in measures if places.get(m.doc_id, reading.region) == reading.region) or measures
         for measure in measures:
-            found = self.retriever.lookup(measure.article, measure.doc_id)
+            if measure.article is None:
+                found = [p for p in self.retriever.provisions
+                         if p.doc_id == measure.doc_id and p.article is None and p.section == measure.section]  # fmt: skip
+            else:
+                found = self.retriever.lookup(measure.article, measure.doc_id)
             if found and found[0] not in chosen:
                 chosen.append(found[0])
         consulted.update({p.key: p for p in chosen})

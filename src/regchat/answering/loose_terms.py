@@ -28,10 +28,11 @@ class Measure:
     zh: str
     names: re.Pattern
     doc_id: str
-    article: int
+    article: int | None  # None for a section of a guide without articles (``section``)
     corpus: tuple[str, ...]
     cases: tuple["Case", ...] = ()
     group: str = "measure"  # what the loose word is a word for: a measure taken, or a document
+    section: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class LooseTerm:
     readings: tuple[Measure, ...]
     group: str = "measure"
     others: re.Pattern | None = None  # words naming something else the loose word may be said of
+    acts: re.Pattern | None = None  # what must be said of it for it to be asked about (lost, expiring)
 
 
 MEASURE = "measure"
@@ -71,14 +73,15 @@ def loose_terms() -> tuple[LooseTerm, ...]:
             readings=tuple(
                 Measure(
                     r["en"], r["zh"], any_of(r["names"] + [p for c in r.get("cases", []) for p in c["said"]]),
-                    r["doc"], int(r["article"]), tuple(r["corpus"]),
+                    r["doc"], None if r.get("article") is None else int(r["article"]), tuple(r["corpus"]),
                     tuple(Case(any_of(c["said"]), c["corpus"]) for c in r.get("cases", [])),
-                    t.get("group", MEASURE),
+                    t.get("group", MEASURE), r.get("section"),
                 )
                 for r in t["readings"]
             ),
             group=t.get("group", MEASURE),
             others=any_of(t["others"]) if t.get("others") else None,
+            acts=any_of(t["acts"]) if t.get("acts") else None,
         )
         for t in data["terms"]
     )
@@ -114,6 +117,8 @@ def _said_loosely(text: str) -> tuple[LooseTerm | None, str]:
             continue
         if term.others is not None and term.others.search(text):
             continue
+        if term.acts is not None and not term.acts.search(text):
+            continue  # ("workers without a work card": the card is not what is asked about)
         if term.group != MEASURE and any(
             other.loose.search(text) or any(r.names.search(text) for r in other.readings)
             for other in loose_terms() if other.group == MEASURE
@@ -189,12 +194,19 @@ def says_a_measure(text: str) -> bool:
     return _term_said(_QUOTES.sub("", text)) is not None
 
 
+def says_a_document(text: str) -> bool:
+    """Whether ``text`` names a document of the documents in a loose word ("my work card", 工作证,
+    "an extension"): a subject they govern, whichever document it is."""
+    text = _QUOTES.sub("", text)
+    return any(term.group != MEASURE and term.loose.search(text) for term in loose_terms())
+
+
 def which_measure_line(readings: tuple[Measure, ...], lang: str) -> str:
     """The clarifying question naming the measures (or documents); each one's provision follows it."""
     if readings and readings[0].group != MEASURE:
         if lang == "zh":
-            return f"请问您指的是哪一种：{'，还是'.join(dict.fromkeys(r.zh for r in readings))}？两者的规定和期限不同，下面分别引用。"
-        return f"Which do you mean: {', or '.join(dict.fromkeys(r.en for r in readings))}? Their rules and deadlines differ; each is quoted below."
+            return f"请问您指的是哪一种：{'，还是'.join(dict.fromkeys(r.zh for r in readings))}？两者的规定不同，下面分别引用。"
+        return f"Which do you mean: {', or '.join(dict.fromkeys(r.en for r in readings))}? Their rules differ; each is quoted below."
     if lang == "zh":
         named = "，还是".join(dict.fromkeys(r.zh for r in readings))
         return f"请问是哪一种措施：{named}？决定书上会写明。不同措施的规定和后果不同，下面分别引用。"

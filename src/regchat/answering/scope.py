@@ -48,7 +48,7 @@ from importlib import resources
 
 from .fuzzy import correct
 from .language import Lang, without_denied
-from .loose_terms import says_a_measure
+from .loose_terms import says_a_document, says_a_measure
 from .territories import HOME, NEIGHBOURS, gazetteer
 
 # -- another country's or region's immigration --------------------------------------------
@@ -588,6 +588,7 @@ def _subject(text: str) -> bool:
     return bool(
         _SUBJECT_EN.search(text) or _SUBJECT_ZH.search(text) or _patterns()[0].search(text) or _lexicon_term(text)
         or says_a_measure(text)  # "stop me at the border": an exit ban or another measure (data/loose_terms.json)
+        or says_a_document(text)  # "her work card went missing on the metro": a permit, whichever it is
     )
 
 
