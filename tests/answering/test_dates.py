@@ -717,8 +717,9 @@ def test_a_visa_said_to_be_valid_through_a_day_is_the_visas_validity():
 
 
 def test_the_exit_entry_administration_is_no_entry():
-    # 出入境 names the office: a date beside it is not an entry date
-    assert roles_of("他2026年3月20号被出入境带走了") == [("2026年3月20号", None)]
+    # 出入境 names the office: a date beside it is not an entry date (taken away by its police: detention)
+    assert roles_of("他2026年3月20号被出入境带走了") == [("2026年3月20号", "detention")]
+    assert roles_of("他2026年3月20号在出入境排了一上午队") == [("2026年3月20号", None)]
     assert roles_of("9月28号去出入境办了签证延期") == [("9月28号", "filing")]
 
 
@@ -980,6 +981,7 @@ def test_a_clause_with_no_clock_time_is_not_read_as_the_same_day():
         ("She got a new one at her embassy, issued on 4 August 2026.", [("4 August 2026", "change")]),
         ("We put in her extension on 3 August 2026.", [("3 August 2026", "filing")]),
         ("They put in his renewal on 3 August 2026 and got a slip.", [("3 August 2026", "filing")]),
+        ("我同事2026年5月3日被机场边检的民警带走了", [("2026年5月3日", "detention")]),
     ],
 )
 def test_a_cue_across_a_comma_and_an_application_put_in(text, expected):

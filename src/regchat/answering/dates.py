@@ -1197,7 +1197,7 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
     out = []
     for d in dates:
         s, e = clause_of(d.start)
-        # (a cue read across a comma, "got a new one from the consulate, issued on 9 June", is of the
+        # (a cue read across a comma, "a replacement from her embassy, issued on 4 August", is of the
         # clause it ends in: its last words are the date's)
         same = [c for c in all_cues if s <= c.start and c.end <= e or c.start < s < c.end <= e]
         mates = [o for o in dates if s <= o.start < e]

@@ -207,7 +207,7 @@ _DENIED = re.compile(
     r"|\b(?:rather than|instead of)\s+[^,.;!?\n]{1,30}?(?=\s*(?:[,.;!?\n]|$))"
     r"|(?<!是)不是[^，,。？?！!；;\n]{1,20}?(?=[，,]?\s*而是)"
     r"|而不是[^，,。？?！!；;\n]{1,20}"
-    # what a place or a person is not, said on its own: "(not a hotel)", "我们住小区，不是酒店"
+    # what a place or a person is not, said on its own: "(not a hotel)", "住朋友家，不是宾馆"
     r"|\bnot (?:a|an)\s+[^,.;:!?\n()]{1,20}?(?=\s*(?:[,.;:!?\n)]|$))"
     r"|(?<![是还])不是(?![^，,。？?！!；;\n（）()]*[吗吧呢么])[^，,。？?！!；;\n（）()]{1,8}?(?=[，,。；;）)]|$)",
     re.I,
