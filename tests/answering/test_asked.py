@@ -670,3 +670,17 @@ def test_a_text_stating_it_for_the_holders_named_is_told_from_one_stating_it_for
 )
 def test_an_appointment_or_a_queue_told_asks_nothing_of_how_to_file(question):
     assert "channel" not in [k.name for k in asked(question)]
+
+
+@pytest.mark.parametrize(
+    "question, penalty",
+    [
+        ("他的居留证件要怎么处理？", False),  # what to do with a document: a procedure
+        ("公司这边该怎么处理？", False),
+        ("逾期住了五天，现在会怎么处理？", True),  # what will follow: a penalty
+        ("他会被怎么处理？", True),
+        ("没批准就进去了怎么处理？", True),  # a breach told: what follows it
+    ],
+)
+def test_what_to_do_with_something_is_not_asking_what_follows(question, penalty):
+    assert ("penalty" in [k.name for k in asked(question)]) is penalty
