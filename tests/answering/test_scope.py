@@ -941,3 +941,23 @@ def test_a_work_card_lost_on_the_metro_is_about_the_card_not_the_metro():
 
     assert judge_scope("Her work card went missing on the metro. How is it replaced?", top_score=0.8, min_score=0.3,
                        follow_up_context=False).in_scope
+
+
+@pytest.mark.parametrize(
+    "question, in_scope",
+    [
+        # taxes or social insurance asked, with no governed subject where it asks: refused whatever the story
+        ("Our new engineer's work permit is being processed. Must the company pay into his housing fund, and can he skip the pension part?", False),
+        ("他的工作许可已经办下来了。年终奖的个税要怎么算？", False),
+        ("A French chemist joins our Suzhou lab next month (work permit under way). Accounts ask: must she join the "
+         "pension, medical and housing-fund schemes here? Since France and China signed a social security agreement, "
+         "may she opt out of the pension? Which certificate must she show us?", False),
+        # pay may be a permit's condition: not refused
+        ("Our new engineer's work permit is being processed. Is there a minimum salary he has to be paid?", True),
+        ("他的工作类居留证件下个月到期，续签要交社保证明吗？", True),
+    ],
+)
+def test_taxes_or_social_insurance_asked_alone_are_refused_whatever_the_story(question, in_scope):
+    from regchat.answering.scope import judge_scope
+
+    assert judge_scope(question, top_score=0.8, min_score=0.3, follow_up_context=False).in_scope is in_scope

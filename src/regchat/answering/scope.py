@@ -460,6 +460,17 @@ def _off_topic() -> re.Pattern:
     return re.compile(_terms_pattern(en, zh), re.I)
 
 
+@lru_cache(maxsize=1)
+def _asked_alone() -> re.Pattern:
+    """The terms of the categories never a permit's condition (data/off_topic.json, 'asked_alone')."""
+    data = _data("off_topic.json")
+    alone = data["asked_alone"]
+    cats = [c for c in data["categories"] if c["category"] in alone["categories"]]
+    en = sorted({t for c in cats for t in c["en"]} - set(alone["except"]), key=len, reverse=True)
+    zh = sorted({t for c in cats for t in c["zh"]} - set(alone["except"]), key=len, reverse=True)
+    return re.compile(_terms_pattern(en, zh), re.I)
+
+
 def _terms_pattern(en: Sequence[str], zh: Sequence[str]) -> str:
     """The pattern of off-topic terms, English ones as people write them (``english_term``), each
     not followed by a word that makes it someone's workplace (``_not_a_workplace``)."""
@@ -760,8 +771,11 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
             return ScopeDecision(False, "another country's or region's rules", firm=True)
     # (a topic the message says its matter is not, "不是欠工资，而是…", is not asked about)
     said = without_denied(rest)
+    asking = asking_clauses(said)
     if off_topic(said) and (not governed or _asks_only_off_topic(said) or _every_ask_off_topic(said)
-                            or (off_topic(asking_clauses(said)) and not _asked_subject(said))) \
+                            or (off_topic(asking) and not _asked_subject(said))
+                            # (taxes or social insurance asked with no governed subject where it asks)
+                            or (_asked_alone().search(asking) and not _asked_subject(asking))) \
             and not _asks_on_topic(said):
         from .questions import asking_clauses
 
