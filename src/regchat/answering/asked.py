@@ -64,8 +64,7 @@ class Kind:
         if any(p.search(text) for p in self.states):
             return True
         # (what a study permit or a permanent residence card allows its own holders answers for them only)
-        holders = f"{question} {context}"
-        return any(held.search(holders) and any(p.search(text) for p in states) for held, states in self.held_states)
+        return self.stated_for_holders(text, question, context)
 
     def holders_named(self, question: str, context: str = "") -> bool:
         """Whether ``question`` (or ``context``) speaks of holders a text may state this kind for

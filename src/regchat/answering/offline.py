@@ -385,15 +385,17 @@ def states_kind(provision: Provision, kinds: Sequence, question: str = "", conte
     """Whether a text of ``provision`` states a fact of one of ``kinds`` (``asked.Kind``), of the
     unit ``question`` names if it names one (a fine: an amount of money, not any penalty);
     ``context``: the turn a follow-up goes on with."""
-    texts = [t.text for t in provision.texts] or [provision.text]
-    return any(k.stated_in(text, question, context) for k in kinds for text in texts)
+    return any(k.stated_in(text, question, context) for k in kinds for text in _texts_of(provision))
 
 
 def states_for_holders(provision: Provision, kinds: Sequence, question: str = "", context: str = "") -> bool:
     """Whether a text of ``provision`` states one of ``kinds`` for the holders ``question`` (or
     ``context``) speaks of: what a permanent residence card allows its holders (Law Art. 48)."""
-    texts = [t.text for t in provision.texts] or [provision.text]
-    return any(k.stated_for_holders(text, question, context) for k in kinds for text in texts)
+    return any(k.stated_for_holders(text, question, context) for k in kinds for text in _texts_of(provision))
+
+
+def _texts_of(provision: Provision) -> list[str]:
+    return [t.text for t in provision.texts] or [provision.text]
 
 
 # --------------------------------------------------------------------------- frames

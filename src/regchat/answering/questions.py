@@ -411,9 +411,8 @@ class Reading:
         question naming both places is about the one whose matters it names (a residence permit or a
         visa is the mainland's, the non-resident worker's card Macao's), whoever asks and wherever
         they work."""
-        if names_both_places(self.question):
-            return place_of_matters(self.question) or place_of(self.context) or self.previous_place
-        return place_of(self.question) or place_of(self.context) or self.previous_place
+        here = place_of_matters(self.question) if names_both_places(self.question) else place_of(self.question)
+        return here or place_of(self.context) or self.previous_place
 
     @property
     def standalone_query(self) -> str:

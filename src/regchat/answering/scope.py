@@ -454,10 +454,7 @@ def _data(name: str) -> dict:
 
 @lru_cache(maxsize=1)
 def _off_topic() -> re.Pattern:
-    cats = _data("off_topic.json")["categories"]
-    en = sorted({t for c in cats for t in c["en"]}, key=len, reverse=True)
-    zh = sorted({t for c in cats for t in c["zh"]}, key=len, reverse=True)
-    return re.compile(_terms_pattern(en, zh), re.I)
+    return _categories_pattern(_data("off_topic.json")["categories"])
 
 
 @lru_cache(maxsize=1)
@@ -465,9 +462,13 @@ def _asked_alone() -> re.Pattern:
     """The terms of the categories never a permit's condition (data/off_topic.json, 'asked_alone')."""
     data = _data("off_topic.json")
     alone = data["asked_alone"]
-    cats = [c for c in data["categories"] if c["category"] in alone["categories"]]
-    en = sorted({t for c in cats for t in c["en"]} - set(alone["except"]), key=len, reverse=True)
-    zh = sorted({t for c in cats for t in c["zh"]} - set(alone["except"]), key=len, reverse=True)
+    return _categories_pattern([c for c in data["categories"] if c["category"] in alone["categories"]], alone["except"])
+
+
+def _categories_pattern(cats: Sequence[dict], leave_out: Sequence[str] = ()) -> re.Pattern:
+    """The terms of ``cats`` but those in ``leave_out``, longest first."""
+    en = sorted({t for c in cats for t in c["en"]} - set(leave_out), key=len, reverse=True)
+    zh = sorted({t for c in cats for t in c["zh"]} - set(leave_out), key=len, reverse=True)
     return re.compile(_terms_pattern(en, zh), re.I)
 
 
@@ -777,9 +778,7 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
                             # (taxes or social insurance asked with no governed subject where it asks)
                             or (_asked_alone().search(asking) and not _asked_subject(asking))) \
             and not _asks_on_topic(said):
-        from .questions import asking_clauses
-
-        note = off_topic_note(asking_clauses(said)) or off_topic_note(said)
+        note = off_topic_note(asking) or off_topic_note(said)
         return ScopeDecision(False, "topic the regulations do not treat", firm=True, note=note)
     if governed:
         return ScopeDecision(True, "a subject the regulations govern")
