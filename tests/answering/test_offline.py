@@ -1354,3 +1354,25 @@ def test_a_section_on_the_matter_asked_comes_before_the_guides_list_of_services(
 
     assert first(OVERVIEW_PENALTY / 2) == reissue.section  # close behind: the matter asked first
     assert first(OVERVIEW_PENALTY * 2) == coverage.section  # far behind: the list of services stays first
+
+
+@pytest.mark.parametrize(
+    "question, said",
+    [("她签证上写着停留30天，日期是3月1日。她最晚哪天必须离开中国？", "（“3月1日”按入境之日计算。）"),
+     ("His visa says stay 30 days, and the date on it is March 1. When is the last day he can stay?",
+      "(“March 1” is taken as the date of entry.)")],
+)
+def test_a_date_counted_from_without_saying_what_it_is_is_said_to_be_taken_as_the_event(engine, question, said):
+    answer = engine.answer(question, today=dt.date(2026, 2, 20))
+    assert "2026-03-31" in answer.text and said in answer.text
+
+
+def test_a_date_said_to_be_the_entry_is_counted_without_that_line(engine):
+    answer = engine.answer("她签证停留30天，3月1日入境。最晚哪天必须离开中国？", today=dt.date(2026, 2, 20))
+    assert "2026-03-31" in answer.text and "按入境之日计算" not in answer.text
+
+
+def test_rules_giving_the_same_day_from_the_same_date_are_not_asked_about(engine):
+    # a port visa's longest stay and the stay its holder says it states count thirty days from entry alike
+    answer = engine.answer("朋友在机场办的口岸签证，签证上写停留30天，4月28号入境。最晚哪天必须离境？", today=dt.date(2026, 5, 2))
+    assert answer.outcome == "answered" and "2026-05-28" in answer.text

@@ -478,7 +478,7 @@ def test_questions_that_ask_about_a_date_in_other_words(question):
     "question, days",
     [("On an M visa with 30 days stay, entered on March 3.", 30), ("a 45-day stay", 45),
      ("Duration of each stay: 060", 60), ("停留30天", 30), ("Came in on a Q2 visa, 90 days per stay.", 90),
-     ("签证每次停留60天", 60), ("签证上停留期是90天", 90), ("签证上停留期限写的是30天", 30), ("the stay on it says 45 days", 45), ("Each stay allowed is 30 days.", 30), ("the visa says 90 days duration of stay", 90)],
+     ("签证每次停留60天", 60), ("签证上停留期是90天", 90), ("签证上停留期限写的是30天", 30), ("the stay on it says 45 days", 45), ("Each stay allowed is 30 days.", 30), ("the visa says 90 days duration of stay", 90), ("her visa says stay 30 days", 30)],
 )
 def test_the_visas_days_of_stay_in_the_forms_people_write_them(question, days):
     assert read_question(question, [], dt.date(2026, 3, 10), []).stay_days == days
@@ -1174,3 +1174,15 @@ def test_a_trip_booked_is_ahead_though_the_booking_is_past(question, day):
 def test_crossing_in_at_a_port_is_an_entry(question):
     reading = read_question(question, [], TODAY, [])
     assert [r.role for r in reading.roles] == ["entry"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["她签证上写着停留30天，日期是2月10日。她最晚哪天必须离开中国？",
+     "His visa says stay 45 days and the date on it is 10 February. What is the last day he can be here?"],
+)
+def test_a_stay_told_with_a_date_of_no_role_is_counted_as_the_stay(question):
+    # the visa's duration of stay is what the stay rule counts, whatever words ask for its end
+    reading = read_question(question, [], dt.date(2026, 2, 1), [])
+    choice = choose_rule(reading, RULES, [])
+    assert choice.rule is not None and choice.rule.id == "reg-36-stay-period"

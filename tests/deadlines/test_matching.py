@@ -274,6 +274,12 @@ def test_a_birth_date_alone_names_the_only_rule_counting_from_a_birth():
     assert not Evidence(role_fit=-1.0, role_unique=True).named
 
 
+def test_the_stay_told_names_the_rule_counting_that_stay():
+    assert Evidence(stay_counted=True, amount_named=True).named
+    assert not Evidence(amount_named=True).named
+    assert score(Evidence(stay_counted=True, amount_named=True)) > score(Evidence(amount_named=True))
+
+
 def test_every_kind_of_evidence_moves_the_score_its_way():
     base = score(Evidence(keywords=2.0))
     assert score(Evidence(keywords=2.0, role_fit=1.0)) > base > score(Evidence(keywords=2.0, role_fit=-1.0))

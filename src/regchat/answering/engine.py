@@ -551,6 +551,11 @@ class Engine:
         if asks_no_date or one_weak_candidate or dates_of_other_events:
             choice = dataclasses.replace(choice, rule=None, reason="", candidates=(), event=None, also=(), via=None)
             rule = None
+        if choice.reason == "close" and self._one_day_for_all(reading, choice):
+            # rules close in score that give the same day from the same date (a port visa's longest stay
+            # and the stay its holder says it states, both 30 days): no need to ask which
+            choice = dataclasses.replace(choice, rule=choice.candidates[0].rule, reason="", candidates=())
+            rule = choice.rule
         if choice.abstains:  # the question does not clearly date one rule's event: ask which
             provisions = {c.rule.id: self._provision_of(c.rule) for c in choice.candidates}
             consulted.update({p.key: p for p in provisions.values() if p is not None})
@@ -567,7 +572,8 @@ class Engine:
                 consulted[provision.key] = provision
                 try:
                     deadline = self._compute(reading, rule, when, _counted_from(rule, event, reading.lang))
-                    draft = compose_deadline(reading, rule, deadline, provision, self.titles_zh)
+                    untold = event.found.text if event is not None and event.role is None and step is None else None
+                    draft = compose_deadline(reading, rule, deadline, provision, self.titles_zh, untold)
                     if event is not None and (choice.each or each_ambiguous_date(reading, event)):
                         draft = self._each_from(reading, rule, draft, event, deadline, choice.each)
                     more = [step] + [self._deadline_draft(reading, r, d, consulted) for r, d in choice.also]
@@ -895,6 +901,21 @@ class Engine:
                 log.info("no deadline for %s on %s: %s", c.rule.id, when, exc)
                 return {}
         return out
+
+    def _one_day_for_all(self, reading: Reading, choice) -> bool:
+        """Whether every candidate of ``choice`` counts from the same date of the question to the same day."""
+        roled = dated_roles(reading)
+        days = set()
+        for c in choice.candidates:
+            event = date_for(c.rule, roled)
+            when = resolve_for(reading, c.rule, event) if event is not None else None
+            if when is None:
+                return False
+            try:
+                days.add((when, self._compute(reading, c.rule, when).date))
+            except DeadlineError:
+                return False
+        return len(days) == 1
 
     def _deadline_draft(self, reading: Reading, rule, roled, consulted: dict[str, Provision]) -> Draft | None:
         """The computed deadline of a further rule the question asks about, from its own date."""

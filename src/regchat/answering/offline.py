@@ -573,10 +573,23 @@ def without_steps(text: str) -> str:
     return "\n".join(kept).strip()
 
 
+def taken_as(words: str, rule, lang: Lang) -> str:
+    """The line saying which event a date whose words give it no role is taken for ("the date on it
+    is 1 March": the entry, not the visa's issue): the rule's event, without its note on the period."""
+    if lang == "zh":
+        return f"（“{words}”按{_NOTE.sub('', rule.event_zh)}计算。）"
+    return f"(“{words}” is taken as {_NOTE.sub('', rule.event_en)}.)"
+
+
+_NOTE = re.compile(r"\s*[（(][^（()）]*[)）]")  # "入境之日（天数 = ...）": the parenthesis on the period
+
+
 def compose_deadline(
-    reading: Reading, rule, deadline: Deadline, provision: Provision, titles_zh: Mapping[str, str]
+    reading: Reading, rule, deadline: Deadline, provision: Provision, titles_zh: Mapping[str, str],
+    untold: str | None = None,
 ) -> Draft:
-    """The computed date first, then the rule it comes from (quoted), then the steps."""
+    """The computed date first, then the rule it comes from (quoted), then the steps; ``untold``: the
+    words of the date counted from when the question does not say what it is the date of."""
     zh = reading.lang == "zh"
     phrase = _phrase_in(rule.phrase or getattr(rule, "phrase_zh", ""), provision)
     if zh and getattr(rule, "phrase_zh", "") and "zh" in provision.languages:
@@ -597,6 +610,8 @@ def compose_deadline(
     passed = past_note(deadline, rule.kind, reading.today, reading.lang)
     if passed:
         lines.insert(1, passed)
+    if untold:
+        lines.insert(1, taken_as(untold, rule, reading.lang))
     lines += _steps(deadline, reading.lang)
     in_zh = "zh" if phrase == getattr(rule, "phrase_zh", None) else "en"
     official = provision.official_text(reading.today)

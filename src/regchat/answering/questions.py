@@ -275,7 +275,7 @@ _WORKING_DAY_ASK = re.compile(
 _STAY_DAYS = re.compile(
     r"(?P<n>\d{1,3})[- ]days?'?\s+(?:of\s+)?stay|stay of (?P<n2>\d{1,3}) days|(?P<n3>\d{1,3}) days of stay|"
     r"(?:allows?|gives?|grants?) (?:(?:her|him|them|me|you|us) )?(?:a )?(?P<n4>\d{1,3})[- ]days?|\bstay (?:on it |on the visa |printed |shown )?(?:says|is|reads) (?P<n12>\d{1,3}) days\b|停留期(?:限)?[^\d，。,；;？?!！]{0,6}?(?P<n5>\d{1,3})\s*[天日]|停留\s*(?P<n6>\d{1,3})\s*[天日]|"
-    r"(?:duration of (?:each )?stay|stay duration)\W{0,3}(?P<n7>\d{1,3})\b|"
+    r"(?:duration of (?:each )?stay|stay duration)\W{0,3}(?P<n7>\d{1,3})\b|\bstay:?\s+(?P<n13>\d{1,3})\s*days\b|"
     r"(?P<n8>\d{1,3})[- ]days? (?:per|each|a|for each) (?:stay|entry|visit)|每次(?:可)?停留\s*(?P<n9>\d{1,3})\s*[天日]|"
     r"\b(?:each|every|per|a|the) stay (?:allowed |permitted |granted )?(?:is |was |of |are )?(?:up to |at most )?"
     r"(?P<n10>\d{1,3})[- ]days?\b|(?P<n11>\d{1,3})[- ]days?['’\"]?\s+(?:duration|period|length)\s+of\s+stay",
@@ -1669,6 +1669,7 @@ def rule_evidence(
         if (short := getattr(rule, "not_for_visas", ())) and (visas := _visas_of(reading)) and visas <= set(short):
             continue  # only visas whose holders the rule never concerns (an M visa's trade visit, for a residence permit)
         answered = answered_before(rule, reading)
+        stay_told = stay_amount(rule, reading) is not None and bool(_STAY_DAYS.search(reading.question))
         out[rule.id] = Evidence(
             keywords=own,
             asked_keywords=asked,
@@ -1680,7 +1681,10 @@ def rule_evidence(
             event_words=sum(math.log(n_rules / ev_df[t]) for t in clause_tokens & events[rule.id]),
             role_fit=_role_fit(rule, roled),
             subject_fit=subject_fit,
-            amount_named=(getattr(rule, "amount", None), getattr(rule, "unit", None)) in amounts,
+            # (a rule whose period is the visa's duration of stay has it named by the stay this message
+            # tells, "停留30天"; an earlier turn's is asked on about already)
+            amount_named=(getattr(rule, "amount", None), getattr(rule, "unit", None)) in amounts or stay_told,
+            stay_counted=rule.kind == "stay_period" and stay_told,
             retrieval_rank=rank_of.get((rule.doc_id, rule.article)),
             document_named=rule.doc_id in named_docs,
             kind_named=bool(named_kind and named_kind in rule.doc_id),

@@ -36,6 +36,7 @@ WEIGHTS: Mapping[str, float] = {
     "subject_match": 1.5,  # the dated clause names what the rule's event happens to
     "subject_mismatch": -2.0,
     "amount_named": 2.0,  # the question names the rule's period ("15 working days")
+    "stay_counted": 1.0,  # ... and more when that period is the visa's stay, the very thing the rule counts
     "retrieval": 0.75,  # divided by the rank retrieval gives the rule's article
     "document_named": 1.0,
     "kind_named": 1.0,  # "the Law" / "the Regulations"
@@ -72,6 +73,7 @@ class Evidence:
     role_fit: float = 0.0
     subject_fit: float = 0.0  # +1 / 0 / -1, like role_fit
     amount_named: bool = False
+    stay_counted: bool = False  # the question tells the visa's duration of stay, and the rule counts that stay itself
     retrieval_rank: int | None = None
     document_named: bool = False
     kind_named: bool = False
@@ -88,8 +90,10 @@ class Evidence:
         or a role no other rule's event has (a birth date points at the birth rule), or the clause
         of a date whose own role is the rule's event telling that event in its words ("the penalty
         decision, I got it on 10 December": the fine rule, whatever word the question uses for
-        paying; a permit's expiry beside the words of an extension application is no filing date)."""
-        return self.keywords + self.previous_keywords > 0 or (
+        paying; a permit's expiry beside the words of an extension application is no filing date), or
+        the visa's duration of stay told ("停留30天") for the rule counting that stay (a dated stay's end is
+        what it computes, whatever words ask for it)."""
+        return self.keywords + self.previous_keywords > 0 or self.stay_counted or (
             self.role_fit > 0 and (self.subject_fit > 0 or self.role_unique)
         ) or (self.role_fit >= 1 and self.event_words >= EVENT_TOLD)
 
@@ -113,6 +117,8 @@ def score(e: Evidence, weights: Mapping[str, float] = WEIGHTS) -> float:
         total += weights["subject_mismatch"] * -e.subject_fit
     if e.amount_named:
         total += weights["amount_named"]
+    if e.stay_counted:
+        total += weights["stay_counted"]
     if e.retrieval_rank:
         total += weights["retrieval"] / e.retrieval_rank
     if e.document_named:
