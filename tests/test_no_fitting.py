@@ -107,3 +107,17 @@ def _provision_texts(key: str) -> str:
 def test_an_entry_naming_provisions_finds_its_chinese_word_in_them(entry):
     for key in entry["reaches"]:
         assert entry["zh"][0] in _provision_texts(key), f"{entry['zh'][0]} is not in {key}"
+
+
+@pytest.mark.parametrize("entry", GLOSSARY["terms"], ids=lambda e: e["zh"][0])
+def test_an_entry_leads_with_the_official_word_when_it_has_one(entry):
+    # a question saying another of the entry's words also searches for the first: when one of them is the
+    # official texts' own (居留证件, not the users' 居留许可), the first is that one
+    official = [w for w in entry["zh"] if w in _official_chinese()]
+    assert not official or entry["zh"][0] in official, f"{entry['zh'][0]} leads, but the texts say {official}"
+
+
+@lru_cache(maxsize=1)
+def _official_chinese() -> str:
+    """The official Chinese texts (not the corpus's own plain-words summaries)."""
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.zh.md")) if ".summary." not in p.name)

@@ -175,6 +175,11 @@ class TestGlossary:
         expanded = glossary.expand("工作类居留许可怎么延期")
         assert "work-type residence permit" in expanded and "extension" in expanded
 
+    def test_a_users_word_also_searches_for_the_official_texts_own(self):
+        # the official texts say 居留证件 and 遗失; people write 居留许可 and 丢了
+        extra, _ = load_glossary().match("居留许可丢了怎么办")
+        assert "居留证件" in extra and "遗失" in extra
+
     def test_longest_chinese_term_wins(self):
         extra, sources = load_glossary().match("外地雇员身份认别证")
         assert sources[0] == "外地雇员身份认别证"
