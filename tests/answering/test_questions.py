@@ -1186,3 +1186,10 @@ def test_a_stay_told_with_a_date_of_no_role_is_counted_as_the_stay(question):
     reading = read_question(question, [], dt.date(2026, 2, 1), [])
     choice = choose_rule(reading, RULES, [])
     assert choice.rule is not None and choice.rule.id == "reg-36-stay-period"
+
+
+def test_the_stay_a_story_tells_does_not_outweigh_the_rule_the_asking_sentence_names():
+    reading = read_question("我姐姐拿S2签证过来，签证上停留期是45天。她5月3号到，住在我家。她住我家要去派出所登记吗？最晚什么时候？",
+                            [], dt.date(2026, 4, 20), [])
+    choice = choose_rule(reading, RULES, [])
+    assert choice.best is None or choice.best.id != "reg-36-stay-period"

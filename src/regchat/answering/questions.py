@@ -281,6 +281,7 @@ _STAY_DAYS = re.compile(
     r"(?P<n10>\d{1,3})[- ]days?\b|(?P<n11>\d{1,3})[- ]days?['’\"]?\s+(?:duration|period|length)\s+of\s+stay",
     re.I,
 )
+_STAY_EVENT = "停留期限"  # a rule whose event names the visa's period of stay (its end, its extension) is about the stay
 _THING = re.compile(r"\b(?:it|that|this|one)\b|它|这个|那个|该证|此", re.I)  # a thing, not people ("they")
 _OTHER = re.compile(r"\bthe other\b|另一个|另外那个|另一部", re.I)
 _MACAO = re.compile(r"\bmaca[ou]\b|澳门", re.I)
@@ -1611,6 +1612,9 @@ def rule_evidence(
     own_things = subjects_in(reading.question)
     context = (subjects_in(reading.previous or "") - own_things) if reading.follow_up else set()
     out: dict[str, Evidence] = {}
+    # (the rules the asking sentence names, but those counting from the visa's stay: "最晚能待到哪天" asks of it)
+    asked_by_name = {rule.id for rule in rules if asking != reading.question and _STAY_EVENT not in getattr(rule, "event_zh", "")
+                     and keyword_weight(rule.keywords, asking, asking_tokens, shadows=shadows) > 0}
     for rule in rules:
         if region and getattr(rule, "region", region) != region:
             continue  # a question about Macao never gets a mainland rule (and the other way round)
@@ -1669,7 +1673,10 @@ def rule_evidence(
         if (short := getattr(rule, "not_for_visas", ())) and (visas := _visas_of(reading)) and visas <= set(short):
             continue  # only visas whose holders the rule never concerns (an M visa's trade visit, for a residence permit)
         answered = answered_before(rule, reading)
-        stay_told = stay_amount(rule, reading) is not None and bool(_STAY_DAYS.search(reading.question))
+        # (the stay a story tells points at nothing when the sentence that asks names another rule: "停留30天
+        # ... 要去派出所登记吗？最晚什么时候？" asks the registration's day)
+        stay_told = stay_amount(rule, reading) is not None and bool(_STAY_DAYS.search(reading.question)) \
+            and not (asked_by_name - {rule.id})
         out[rule.id] = Evidence(
             keywords=own,
             asked_keywords=asked,
