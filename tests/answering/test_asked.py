@@ -684,3 +684,16 @@ def test_an_appointment_or_a_queue_told_asks_nothing_of_how_to_file(question):
 )
 def test_what_to_do_with_something_is_not_asking_what_follows(question, penalty):
     assert ("penalty" in [k.name for k in asked(question)]) is penalty
+
+
+@pytest.mark.parametrize(
+    "question, sponsor",
+    [("我表妹是中国人，在成都上班，嫁给了一位德国人。她的德国婆婆想来看她，办什么签证？", "citizen"),
+     ("As a Chinese citizen working in Nanjing, may my Dutch in-laws visit for a month? Which visa?", "citizen"),
+     # a foreigner's own document beside a citizen: whose relative stays unsaid
+     ("My wife is Chinese and I work in Nanjing on a work permit. My parents want to visit: which visa?", None)],
+)
+def test_a_citizen_said_to_work_somewhere_is_still_the_host_a_citizen(question, sponsor):
+    from regchat.answering.asked import sponsor_of
+
+    assert sponsor_of(question) == sponsor

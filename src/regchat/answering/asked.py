@@ -517,7 +517,16 @@ def sponsor_of(question: str) -> str | None:
 
 def _sponsors_named(question: str) -> list[str]:
     sponsors = _data()["answers"]["visa"].get("sponsors") or {}
-    return [n for n in ("citizen", "foreigner") if any(re.search(p, question) for p in sponsors.get(f"asked_{n}", []))]
+    found = [n for n in ("citizen", "foreigner") if any(re.search(p, question) for p in sponsors.get(f"asked_{n}", []))]
+    if len(found) == 2:
+        # a Chinese citizen said to work or study somewhere ("她是中国公民，在厦门工作") is no foreign host:
+        # only a foreigner's own document (work permit, Z visa) names one beside a citizen
+        rest = question
+        for p in sponsors.get("place_only", []):
+            rest = re.sub(p, " ", rest)
+        if not any(re.search(p, rest) for p in sponsors.get("asked_foreigner", [])):
+            return ["citizen"]
+    return found
 
 
 def _purposes() -> dict:
