@@ -955,6 +955,8 @@ def test_a_work_card_lost_on_the_metro_is_about_the_card_not_the_metro():
         # pay may be a permit's condition: not refused
         ("Our new engineer's work permit is being processed. Is there a minimum salary he has to be paid?", True),
         ("他的工作类居留证件下个月到期，续签要交社保证明吗？", True),
+        # ... nor asked as the condition of a document the message asks or says it applies for
+        ("我们的技术总监在北京工作十年了。公司打算帮她申请永久居留。请问：需要在中国工作满几年？个税要交到多少？公司要出哪些证明？", True),
     ],
 )
 def test_taxes_or_social_insurance_asked_alone_are_refused_whatever_the_story(question, in_scope):

@@ -775,8 +775,9 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
     asking = asking_clauses(said)
     if off_topic(said) and (not governed or _asks_only_off_topic(said) or _every_ask_off_topic(said)
                             or (off_topic(asking) and not _asked_subject(said))
-                            # (taxes or social insurance asked with no governed subject where it asks)
-                            or (_asked_alone().search(asking) and not _asked_subject(asking))) \
+                            # (taxes or social insurance asked with no governed subject where it asks: in
+                            # its asking sentences, or the sentence before them telling what is applied for)
+                            or (_asked_alone().search(asking) and not _asked_subject(_asking_with_aim(said)))) \
             and not _asks_on_topic(said):
         note = off_topic_note(asking) or off_topic_note(said)
         return ScopeDecision(False, "topic the regulations do not treat", firm=True, note=note)
@@ -911,6 +912,26 @@ _WHEN = re.compile(
     r"(?:leave|exit|enter|arrive|move|go)\b[^,.;?!]*",
     re.I,
 )
+
+
+# A sentence telling what is to be applied for ("现在想帮他申请永久居留。", "we'd like to apply for a visa for her.").
+_AIM = re.compile(
+    r"(?:想|要|打算|准备|计划)(?:帮[^，,。]{0,6})?(?:申请|办理?)"
+    r"|\b(?:want|wants|plan|plans|hope|hopes|intend|intends|would like|'d like)\s+to\s+(?:apply|get|obtain)\b",
+    re.I,
+)
+
+
+def _asking_with_aim(text: str) -> str:
+    """The sentences of ``text`` that ask, with the one just before them when it tells what is to be
+    applied for ("…想帮他申请永久居留。请问：要工作满几年？": the questions are about that application)."""
+    from .questions import asking_clauses, asking_sentences, sentences_of
+
+    asking, sentences = asking_sentences(text), sentences_of(text)
+    first = next((i for i, s in enumerate(sentences) if s.strip() and s.strip() in asking), None)
+    if first and _AIM.search(sentences[first - 1]):
+        return f"{sentences[first - 1]} {asking_clauses(text)}"
+    return asking_clauses(text)
 
 
 def _asked_subject(text: str) -> bool:
