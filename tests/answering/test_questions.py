@@ -1193,3 +1193,9 @@ def test_the_stay_a_story_tells_does_not_outweigh_the_rule_the_asking_sentence_n
                             [], dt.date(2026, 4, 20), [])
     choice = choose_rule(reading, RULES, [])
     assert choice.best is None or choice.best.id != "reg-36-stay-period"
+
+
+@pytest.mark.parametrize("question", ["签证停留期过了5天才发现，会罚多少？", "停留期限超了3天，怎么办？"])
+def test_days_past_the_stay_are_no_stay(question):
+    # days overstayed are not the visa's duration of stay
+    assert read_question(question, [], dt.date(2026, 3, 10), []).stay_days is None

@@ -274,7 +274,7 @@ _WORKING_DAY_ASK = re.compile(
 )
 _STAY_DAYS = re.compile(
     r"(?P<n>\d{1,3})[- ]days?'?\s+(?:of\s+)?stay|stay of (?P<n2>\d{1,3}) days|(?P<n3>\d{1,3}) days of stay|"
-    r"(?:allows?|gives?|grants?) (?:(?:her|him|them|me|you|us) )?(?:a )?(?P<n4>\d{1,3})[- ]days?|\bstay (?:on it |on the visa |printed |shown )?(?:says|is|reads) (?P<n12>\d{1,3}) days\b|停留期(?:限)?[^\d，。,；;？?!！]{0,6}?(?P<n5>\d{1,3})\s*[天日]|停留\s*(?P<n6>\d{1,3})\s*[天日]|"
+    r"(?:allows?|gives?|grants?) (?:(?:her|him|them|me|you|us) )?(?:a )?(?P<n4>\d{1,3})[- ]days?|\bstay (?:on it |on the visa |printed |shown )?(?:says|is|reads) (?P<n12>\d{1,3}) days\b|停留期(?:限)?[^\d，。,；;？?!！过超逾]{0,6}?(?P<n5>\d{1,3})\s*[天日]|停留\s*(?P<n6>\d{1,3})\s*[天日]|"
     r"(?:duration of (?:each )?stay|stay duration)\W{0,3}(?P<n7>\d{1,3})\b|\bstay:?\s+(?P<n13>\d{1,3})\s*days\b|"
     r"(?P<n8>\d{1,3})[- ]days? (?:per|each|a|for each) (?:stay|entry|visit)|每次(?:可)?停留\s*(?P<n9>\d{1,3})\s*[天日]|"
     r"\b(?:each|every|per|a|the) stay (?:allowed |permitted |granted )?(?:is |was |of |are )?(?:up to |at most )?"
