@@ -776,7 +776,7 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
     if off_topic(said) and (not governed or _asks_only_off_topic(said) or _every_ask_off_topic(said)
                             or (off_topic(asking) and not _asked_subject(said))
                             # (taxes or social insurance asked with no governed subject where it asks: in
-                            # its asking sentences, or the sentence before them telling what is applied for)
+                            # its asking clauses, or the sentence before them telling what is applied for)
                             or (_asked_alone().search(asking) and not _asked_subject(_asking_with_aim(said)))) \
             and not _asks_on_topic(said):
         note = off_topic_note(asking) or off_topic_note(said)
@@ -923,8 +923,9 @@ _AIM = re.compile(
 
 
 def _asking_with_aim(text: str) -> str:
-    """The sentences of ``text`` that ask, with the one just before them when it tells what is to be
-    applied for ("…想帮他申请永久居留。请问：要工作满几年？": the questions are about that application)."""
+    """The clauses of ``text`` that ask, with the sentence just before its asking sentences when that
+    one tells what is to be applied for ("…想帮他申请永久居留。请问：要工作满几年？": the questions are
+    about that application)."""
     from .questions import asking_clauses, asking_sentences, sentences_of
 
     asking, sentences = asking_sentences(text), sentences_of(text)
