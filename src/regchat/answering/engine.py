@@ -886,36 +886,32 @@ class Engine:
         visa?), every candidate's date counted from it; empty unless every one can be computed."""
         if choice.reason != "close" or len(choice.candidates) < 2:
             return {}
-        roled = dated_roles(reading)
-        out: dict[str, Deadline] = {}
-        for c in choice.candidates:
-            event = date_for(c.rule, roled)
-            if event is None or c.evidence.role_fit < 1 or c.rule.kind == "maximum":
-                return {}
-            when = resolve_for(reading, c.rule, event)
-            if when is None:
-                return {}
-            try:
-                out[c.rule.id] = self._compute(reading, c.rule, when, _counted_from(c.rule, event, reading.lang))
-            except DeadlineError as exc:
-                log.info("no deadline for %s on %s: %s", c.rule.id, when, exc)
-                return {}
-        return out
+        if any(c.evidence.role_fit < 1 or c.rule.kind == "maximum" for c in choice.candidates):
+            return {}
+        counted = self._counted_each(reading, choice.candidates)
+        return {rule_id: deadline for rule_id, (_, deadline) in counted.items()} if counted else {}
 
     def _one_day_for_all(self, reading: Reading, choice) -> bool:
         """Whether every candidate of ``choice`` counts from the same date of the question to the same day."""
+        counted = self._counted_each(reading, choice.candidates)
+        return counted is not None and len({(when, d.date) for when, d in counted.values()}) == 1
+
+    def _counted_each(self, reading: Reading, candidates) -> dict[str, tuple[dt.date, Deadline]] | None:
+        """Each candidate rule counted from the question's date of its event: rule id -> (that day, the
+        deadline); None when one of them has no such date or cannot be computed."""
         roled = dated_roles(reading)
-        days = set()
-        for c in choice.candidates:
+        out: dict[str, tuple[dt.date, Deadline]] = {}
+        for c in candidates:
             event = date_for(c.rule, roled)
             when = resolve_for(reading, c.rule, event) if event is not None else None
             if when is None:
-                return False
+                return None
             try:
-                days.add((when, self._compute(reading, c.rule, when).date))
-            except DeadlineError:
-                return False
-        return len(days) == 1
+                out[c.rule.id] = (when, self._compute(reading, c.rule, when, _counted_from(c.rule, event, reading.lang)))
+            except DeadlineError as exc:
+                log.info("no deadline for %s on %s: %s", c.rule.id, when, exc)
+                return None
+        return out
 
     def _deadline_draft(self, reading: Reading, rule, roled, consulted: dict[str, Provision]) -> Draft | None:
         """The computed deadline of a further rule the question asks about, from its own date."""

@@ -1615,6 +1615,7 @@ def rule_evidence(
     # (the rules the asking sentence names, but those counting from the visa's stay: "最晚能待到哪天" asks of it)
     asked_by_name = {rule.id for rule in rules if asking != reading.question and _STAY_EVENT not in getattr(rule, "event_zh", "")
                      and keyword_weight(rule.keywords, asking, asking_tokens, shadows=shadows) > 0}
+    stay_here = bool(_STAY_DAYS.search(reading.question))  # the visa's stay told by this message itself
     for rule in rules:
         if region and getattr(rule, "region", region) != region:
             continue  # a question about Macao never gets a mainland rule (and the other way round)
@@ -1673,10 +1674,9 @@ def rule_evidence(
         if (short := getattr(rule, "not_for_visas", ())) and (visas := _visas_of(reading)) and visas <= set(short):
             continue  # only visas whose holders the rule never concerns (an M visa's trade visit, for a residence permit)
         answered = answered_before(rule, reading)
-        # (the stay a story tells points at nothing when the sentence that asks names another rule: "停留30天
-        # ... 要去派出所登记吗？最晚什么时候？" asks the registration's day)
-        stay_told = stay_amount(rule, reading) is not None and bool(_STAY_DAYS.search(reading.question)) \
-            and not (asked_by_name - {rule.id})
+        # (the stay a story tells points at nothing when the sentence that asks names another rule: "停留45天
+        # ... 住宿登记哪天截止？" asks the registration's day)
+        stay_told = stay_here and stay_amount(rule, reading) is not None and not (asked_by_name - {rule.id})
         out[rule.id] = Evidence(
             keywords=own,
             asked_keywords=asked,

@@ -777,7 +777,7 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
                             or (off_topic(asking) and not _asked_subject(said))
                             # (taxes or social insurance asked with no governed subject where it asks: in
                             # its asking clauses, or the sentence before them telling what is applied for)
-                            or (_asked_alone().search(asking) and not _asked_subject(_asking_with_aim(said)))) \
+                            or (_asked_alone().search(asking) and not _asked_subject(_with_aim(said, asking)))) \
             and not _asks_on_topic(said):
         note = off_topic_note(asking) or off_topic_note(said)
         return ScopeDecision(False, "topic the regulations do not treat", firm=True, note=note)
@@ -922,17 +922,17 @@ _AIM = re.compile(
 )
 
 
-def _asking_with_aim(text: str) -> str:
-    """The clauses of ``text`` that ask, with the sentence just before its asking sentences when that
-    one tells what is to be applied for ("…想帮他申请永久居留。请问：要工作满几年？": the questions are
-    about that application)."""
-    from .questions import asking_clauses, asking_sentences, sentences_of
+def _with_aim(text: str, asking: str) -> str:
+    """The clauses of ``text`` that ask (``asking``), with the sentence just before its asking
+    sentences when that one tells what is to be applied for ("…想帮他申请永久居留。请问：要工作满几年？":
+    the questions are about that application)."""
+    from .questions import asking_sentences, sentences_of
 
-    asking, sentences = asking_sentences(text), sentences_of(text)
-    first = next((i for i, s in enumerate(sentences) if s.strip() and s.strip() in asking), None)
+    asked, sentences = asking_sentences(text), sentences_of(text)
+    first = next((i for i, s in enumerate(sentences) if s.strip() and s.strip() in asked), None)
     if first and _AIM.search(sentences[first - 1]):
-        return f"{sentences[first - 1]} {asking_clauses(text)}"
-    return asking_clauses(text)
+        return f"{sentences[first - 1]} {asking}"
+    return asking
 
 
 def _asked_subject(text: str) -> bool:
