@@ -9,7 +9,7 @@ import re
 import pytest
 
 from regchat.answering import Engine
-from regchat.answering.cards import _data, cards, unclear_card, which_card_line
+from regchat.answering.cards import _data, cards, cards_not_asked_about, names_loosely, unclear_card, which_card_line
 from regchat.settings import PROJECT_ROOT
 
 TODAY = dt.date(2026, 3, 10)
@@ -73,3 +73,93 @@ def test_the_engine_asks_which_card_and_quotes_each_places_document(engine):
 def test_a_question_comparing_the_two_places_is_answered(engine):
     answer = engine.answer("Compare how a lost work card is reissued in mainland China and in Macao.", today=TODAY)
     assert answer.outcome != "clarify"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My residence permit was pickpocketed on the bus; how do I get a new one?",
+        "我的居留证件被偷了，怎么补办？",
+        "Our engineer's visa page got torn, what now?",
+    ],
+)
+def test_a_message_naming_another_document_and_no_card_asks_about_no_card(text):
+    assert {c.place for c in cards_not_asked_about(text)} == {"CN", "MO"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My residence permit and my work permit were both in the stolen bag.",  # what the card permits
+        "居留证件和外雇证都丢了",  # the Macao card by its name
+        "My residence permit and my card were stolen",  # a card named loosely may be either
+    ],
+)
+def test_a_card_named_in_any_way_is_asked_about(text):
+    assert {c.place for c in cards_not_asked_about(text)} != {"CN", "MO"}
+
+
+def test_the_card_guide_makes_way_for_the_provisions_on_the_document_named(engine):
+    # the guide to reissuing a lost work permit card is no answer to a lost residence permit
+    hits = engine._search(engine_reading(engine, "A thief took my residence permit with my wallet. What do I do about it now?"))
+    assert not any(h.provision.doc_id == "cn-work-permit-card" for h in hits)
+
+
+def test_a_message_naming_the_card_still_finds_its_guide(engine):
+    hits = engine._search(engine_reading(engine, "A thief took my work permit card with my wallet. What do I do about it now?"))
+    assert any(h.provision.doc_id == "cn-work-permit-card" for h in hits)
+
+
+def engine_reading(engine, text):
+    from regchat.answering.questions import read_question
+
+    return read_question(text, [], TODAY, engine.retriever.provisions)
+
+
+@pytest.mark.parametrize(
+    "text", ["his permit runs out on 31 July", "Mr. Lee's permit expires soon", "我的证下个月到期", "my card expires"]
+)
+def test_a_permit_or_card_named_loosely_may_be_a_card(text):
+    assert names_loosely(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["his residence permit expires", "my work permit card expires", "我的外雇证下个月到期", "I need a permit"]
+)
+def test_a_thing_named_fully_is_not_loose(text):
+    assert not names_loosely(text)
+
+
+def test_a_date_of_a_loosely_named_permit_gives_each_readings_date_and_says_the_card_has_no_deadline(engine):
+    answer = engine.answer(
+        "HR here: one of our analysts, his permit runs out on 31 July. Which day is the last to hand in the renewal?",
+        today=dt.date(2026, 6, 22),
+    )
+    assert answer.outcome == "clarify"
+    assert "2026-07-01" in answer.text  # if it is the residence permit: 30 days before its expiry
+    assert "Work Permit card: the documents set no deadline" in answer.text
+    assert "cn-work-permit-card" in {c.doc_id for c in answer.citations}
+
+
+def test_the_same_date_of_a_residence_permit_is_answered(engine):
+    answer = engine.answer(
+        "HR here: one of our analysts, his residence permit runs out on 31 July. Which day is the last to hand in the renewal?",
+        today=dt.date(2026, 6, 22),
+    )
+    assert answer.outcome == "answered" and "2026-07-01" in answer.text
+    assert "Work Permit card" not in answer.text
+
+
+def test_a_date_of_a_work_permit_is_the_cards_or_the_residence_permits_not_a_visas_stay(engine):
+    # people say "work permit" of the work-type residence permit too; a permit is no visa
+    answer = engine.answer("My work permit runs out on 30 September. Last day to apply to renew it?", today=dt.date(2026, 8, 1))
+    assert answer.outcome == "clarify"
+    assert "2026-08-31" in answer.text and "Work Permit card: the documents set no deadline" in answer.text
+    assert "duration of stay" not in answer.text
+
+
+def test_the_card_reading_is_kept_when_no_date_is_computed(engine):
+    # the guide is cited though retrieval did not find it: the answer looked it up
+    answer = engine.answer("Her permit runs out on the 30th. Latest day we can hand in the extension?", today=dt.date(2026, 6, 10))
+    assert answer.outcome == "clarify"
+    assert "Work Permit card: the documents set no deadline" in answer.text

@@ -263,10 +263,18 @@ def test_a_bare_date_and_a_request_for_the_deadline_asks_which_one(provisions):
     assert choice.reason == "subject" and len(choice.candidates) > 1
 
 
+def test_a_permit_named_loosely_is_asked_about_even_in_the_words_of_renewing_one():
+    # "my permit" may be the residence permit or the work permit card, which both get renewed
+    reading = read_question("My permit expires on 2026-12-15. When should I apply to renew it?", [], TODAY, [])
+    choice = choose_rule(reading, RULES, [])
+    assert choice.abstains and choice.reason == "subject"
+    assert "law-32-extend-residence" in {c.rule.id for c in choice.candidates}
+
+
 @pytest.mark.parametrize(
     "question, rule_id",
     [
-        ("My permit expires on 2026-12-15. When should I apply?", "law-32-extend-residence"),  # a permit is named
+        ("My residence permit expires on 2026-12-15. When should I apply?", "law-32-extend-residence"),  # it is named
         ("It expires 31/05/2027; we file 'within 30 days' before. Last day to file?", "law-32-extend-residence"),
         ("我今天（2026年11月20日）收到了罚款决定书，最晚哪天要交钱？", "law-87-pay-fine"),  # its event's own words
     ],

@@ -23,6 +23,8 @@ class Card:
     zh: str
     doc_id: str  # the document that governs it
     names: re.Pattern  # its own names: a question using one means this card
+    about: re.Pattern  # words naming the card or what it permits (a work permit, a non-resident worker)
+    undated: dict[str, str]  # by language: what its guide gives for a date asked of it (no deadline)
 
 
 @lru_cache(maxsize=1)
@@ -33,7 +35,8 @@ def _data() -> dict:
 @lru_cache(maxsize=1)
 def cards() -> tuple[Card, ...]:
     return tuple(
-        Card(c["place"], c["en"], c["zh"], c["reaches"], re.compile("|".join(c["names"]), re.I))
+        Card(c["place"], c["en"], c["zh"], c["reaches"], re.compile("|".join(c["names"]), re.I),
+             re.compile("|".join(c["names"] + c["about"]), re.I), c["undated"])
         for c in _data()["cards"]
     )
 
@@ -63,6 +66,35 @@ def unclear_card(text: str, both_places: bool) -> tuple[Card, ...]:
         return ()  # "a Macao work card", "内地…的工作证": the place says which
     return cards()
 
+
+def names_loosely(text: str) -> bool:
+    """Whether ``text`` names a permit or card only loosely ("his permit", "我的证", "my card", or by
+    what it permits: "my work permit", which people also say of the work-type residence permit) and
+    no card by its own name: it may be a residence permit, or a card."""
+    if any(card.names.search(text) for card in cards()):
+        return False
+    return bool(_loose().search(text)) or any(card.about.search(text) for card in cards())
+
+
+def cards_of(region: str | None) -> tuple[Card, ...]:
+    """The cards of the place a question is about: Macao's there, the mainland's otherwise (a loose
+    name with no place named is most often the mainland's)."""
+    return tuple(card for card in cards() if card.place == (region or "CN"))
+
+
+def cards_not_asked_about(text: str) -> tuple[Card, ...]:
+    """The cards ``text`` names in no way: not by their names, not by the words of what they
+    permit (a work permit, a non-resident worker), not loosely ("my card", 工作证). A message naming
+    a residence permit or a visa and none of these asks about that document, not about the card
+    (so the guide to the card is searched after the provisions on what it names)."""
+    if _loose().search(text) or _any_card().search(text):
+        return ()
+    return tuple(card for card in cards() if not card.about.search(text))
+
+
+@lru_cache(maxsize=1)
+def _any_card() -> re.Pattern:
+    return re.compile("|".join(_data()["any_card"]), re.I)
 
 
 def which_card_line(candidates: tuple[Card, ...], lang: str) -> str:

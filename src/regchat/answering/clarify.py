@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..documents import Deadline, Provision
+from .cards import Card
 from .dates import describe_comparison, describe_derived, load_role_cues
 from .guardrails import marker
 from .offline import Draft, day_status, from_today
@@ -123,16 +124,18 @@ class Clarification(Draft):
 
 def compose_clarification(
     reading: Reading, choice: RuleChoice, provisions: Mapping[str, Provision | None],
-    each: Mapping[str, Deadline] | None = None,
+    each: Mapping[str, Deadline] | None = None, cards: Sequence[tuple[Card, Provision]] = (),
 ) -> Clarification:
     """A short question naming the rules the question may mean (``choice.candidates``);
     ``provisions``: rule id -> the provision of its article (to quote and cite). ``each``:
     rule id -> its date counted from the question's own date, given for every candidate when
-    the date is the event of each of them: then every reading's date is stated beside it."""
+    the date is the event of each of them: then every reading's date is stated beside it.
+    ``cards``: the cards a thing named loosely ("his permit", 我的证) may also be, each with its
+    guide's first provision: a last reading says what the guide gives for it (no deadline)."""
     lang = "zh" if reading.lang == "zh" else "en"
     rules = [c.rule for c in choice.candidates]
     if each and rules and all(r.id in each for r in rules):
-        return _each_reading(reading, rules, provisions, each, lang)
+        return _each_reading(reading, rules, provisions, each, lang, cards)
     why = _WHY.get(choice.reason, _WHY["close"])[lang]
     if choice.reason == "role" and rules:
         dates = dated_roles(reading)
@@ -166,9 +169,20 @@ def compose_clarification(
             f"{n}. {result} ({_period(rule, lang)}): {_label(rule, lang)}"
         )
         lines.append(line + _quoted(draft, rule, provisions.get(rule.id), lang))
+    lines += _card_lines(draft, cards, len(rules), lang)
     lines.append(_TELL[lang])
     draft.text = "\n".join(lines)
     return draft
+
+
+def _card_lines(draft: Draft, cards: Sequence[tuple[Card, Provision]], after: int, lang: str) -> list[str]:
+    """One numbered line per card a loosely named thing may be, citing its guide."""
+    lines = []
+    for n, (card, provision) in enumerate(cards, after + 1):
+        if provision not in draft.cited:
+            draft.cited.append(provision)
+        lines.append(f"{n}. {card.undated[lang]} {marker(provision)}")
+    return lines
 
 
 def _quoted(draft: Draft, rule: RuleLike, provision: Provision | None, lang: str) -> str:
@@ -187,7 +201,7 @@ def _quoted(draft: Draft, rule: RuleLike, provision: Provision | None, lang: str
 
 def _each_reading(
     reading: Reading, rules: Sequence[RuleLike], provisions: Mapping[str, Provision | None],
-    each: Mapping[str, Deadline], lang: str,
+    each: Mapping[str, Deadline], lang: str, cards: Sequence[tuple[Card, Provision]] = (),
 ) -> Clarification:
     """Which reading is meant, with the date of each ("if it is the residence permit's expiry: the
     last filing day is 15 November; if it is the end of the visa's stay: 8 December")."""
@@ -206,6 +220,7 @@ def _each_reading(
         )
         draft.deadlines.append(deadline)
         lines.append(line + _quoted(draft, rule, provisions.get(rule.id), lang))
+    lines += _card_lines(draft, cards, len(rules), lang)
     lines.append(_TELL_EACH[lang])
     draft.text = "\n".join(lines)
     return draft

@@ -54,10 +54,11 @@ from .offline import (
     date_hint,
     no_deadline_note,
 )
-from .cards import Card, unclear_card, which_card_line
+from .visa_families import residence_line, unnumbered_family
+from .cards import Card, cards_not_asked_about, cards_of, names_loosely, unclear_card, which_card_line
 from .loose_terms import Measure, alternatives_named, says_a_measure, unclear_measure, which_measure_line
 from .open_terms import left_open
-from .questions import Reading, corrected_question, date_for, dated_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
+from .questions import Reading, subjects_in, corrected_question, date_for, dated_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .scope import (
     ScopeDecision, governs_citizens, has_domain_words, judge_scope, names_a_citizen, off_topic_question, refusal,
@@ -71,6 +72,9 @@ TOP_K = 5
 MOST_PARTS = 3  # provisions quoted for a question that asks several things
 MOST_EACH = 2  # provisions quoted for each of several questions asked in one message
 CITIZENS_DISCOUNT = 0.8  # the score of a provision addressed to Chinese citizens, for a foreigner's question
+CARD_UNASKED_DISCOUNT = 0.8  # the score of a card's guide, for a question naming another document and not the card
+UNASKED_DEPTH = 4 * TOP_K  # how deep to search past a card's guide a question does not ask about
+_OTHER_DOCUMENTS = frozenset({"residence", "stay", "stay_permit", "passport"})  # things (questions.subjects_in) no card is
 DEEPER_K = 20  # how deep to look for a provision that states the kind of fact asked
 ONE_MEANT_MARGIN = 0.9  # an article the rest of the question fits this nearly as well is meant as much
 CLEARLY_MEANT_MARGIN = 0.67  # ... unless the rest is about another provision first: then two thirds as well
@@ -559,7 +563,9 @@ class Engine:
         if choice.abstains:  # the question does not clearly date one rule's event: ask which
             provisions = {c.rule.id: self._provision_of(c.rule) for c in choice.candidates}
             consulted.update({p.key: p for p in provisions.values() if p is not None})
-            return compose_clarification(reading, choice, provisions, self._each_reading(reading, choice))
+            cards = self._cards_loosely_named(reading, choice)
+            consulted.update({p.key: p for _, p in cards})
+            return compose_clarification(reading, choice, provisions, self._each_reading(reading, choice, cards), cards)
         if rule is not None:
             provision = self._provision_of(rule)
             event, when = event_date(reading, rule)
@@ -574,6 +580,7 @@ class Engine:
                     deadline = self._compute(reading, rule, when, _counted_from(rule, event, reading.lang))
                     untold = event.found.text if event is not None and event.role is None and step is None else None
                     draft = compose_deadline(reading, rule, deadline, provision, self.titles_zh, untold)
+                    draft = _for_the_residence_visa(reading, rule, event, draft)
                     if event is not None and (choice.each or each_ambiguous_date(reading, event)):
                         draft = self._each_from(reading, rule, draft, event, deadline, choice.each)
                     more = [step] + [self._deadline_draft(reading, r, d, consulted) for r, d in choice.also]
@@ -880,16 +887,36 @@ class Engine:
         listed.sort(key=lambda entry: entry[0])
         return compose_each(reading, rule, draft, [(label, d) for _, label, d in listed], listed.index(first))
 
-    def _each_reading(self, reading: Reading, choice) -> dict[str, Deadline]:
+    def _each_reading(self, reading: Reading, choice, cards: Sequence = ()) -> dict[str, Deadline]:
         """For a choice left open between rules that each take the question's date as their event
         ("my visa expires on 15 December": the visa's stay, or the residence permit people call a
-        visa?), every candidate's date counted from it; empty unless every one can be computed."""
-        if choice.reason != "close" or len(choice.candidates) < 2:
+        visa?), every candidate's date counted from it; empty unless every one can be computed. So
+        for a date of a thing named loosely that may be a card (``cards``): "his permit expires on
+        31 July" is the residence permit's expiry, or the work permit card's."""
+        if choice.reason not in ("close", "subject") or len(choice.candidates) + len(cards) < 2:
+            return {}
+        if choice.reason == "subject" and not cards:
             return {}
         if any(c.evidence.role_fit < 1 or c.rule.kind == "maximum" for c in choice.candidates):
             return {}
         counted = self._counted_each(reading, choice.candidates)
         return {rule_id: deadline for rule_id, (_, deadline) in counted.items()} if counted else {}
+
+    def _cards_loosely_named(self, reading: Reading, choice) -> list[tuple[Card, Provision]]:
+        """The cards a thing the message names only loosely ("his permit", 我的证) may be, with their
+        guides' first provisions, when the answer asks which thing a date is of; none when the message
+        names the thing (a residence permit, a visa) or a card by its name."""
+        if choice.reason not in ("close", "subject", "low_score") or not names_loosely(reading.context):
+            return []
+        if subjects_in(reading.context) - {"passport"}:
+            return []
+        out = []
+        for card in cards_of(reading.region):
+            first = min((p for p in self.retriever.provisions if p.doc_id == card.doc_id),
+                        key=lambda p: p.ordinal, default=None)  # fmt: skip
+            if first is not None:
+                out.append((card, first))
+        return out
 
     def _one_day_for_all(self, reading: Reading, choice) -> bool:
         """Whether every candidate of ``choice`` counts from the same date of the question to the same day."""
@@ -1028,6 +1055,16 @@ class Engine:
         unless the conversation names a Chinese citizen: regchat's readers are foreigners and those
         who employ or help them, and "deported: when may I come back?" is a foreigner's question."""
         hits = self._retrieve(reading)
+        unasked = self._cards_unasked(reading)
+        if unasked and any(h.provision.doc_id in unasked for h in hits):
+            # each of the guide's places is open to the next provision a deeper search finds
+            guides = [h for h in hits if h.provision.doc_id in unasked]
+            kept = [h for h in hits if h.provision.doc_id not in unasked]
+            seen = {h.provision.key for h in kept}
+            deeper = [h for h in self._retrieve(reading, UNASKED_DEPTH)
+                      if h.provision.doc_id not in unasked and h.provision.key not in seen]  # fmt: skip
+            discounted = [h.model_copy(update={"score": h.score * CARD_UNASKED_DISCOUNT}) for h in guides]
+            hits = _reranked([*kept, *deeper[: len(guides)], *discounted], TOP_K)
         theirs = {h.provision.key for h in hits if self._governs_citizens(h.provision)}
         if not theirs or names_a_citizen(reading.context):
             return hits
@@ -1035,29 +1072,48 @@ class Engine:
                   for h in hits]  # fmt: skip
         return _reranked(scored)
 
+    def _cards_unasked(self, reading: Reading) -> frozenset[str]:
+        """The guides to cards a message does not ask about: it names a residence permit, a visa or a
+        passport and no card (nor what a card permits), so a card's guide comes after the provisions
+        on what it names ("my residence permit was stolen" is Law Art. 35, not the work permit card's
+        reissue), and is searched deeper for them; unless the guide is all there is for the place
+        the question is about (Macao's card)."""
+        if not subjects_in(reading.context) & _OTHER_DOCUMENTS:
+            return frozenset()
+        only = self._only_documents()
+        return frozenset(card.doc_id for card in cards_not_asked_about(reading.context)
+                         if not (reading.region == card.place and card.doc_id in only))  # fmt: skip
+
+    def _only_documents(self) -> frozenset[str]:
+        """The documents that are all the corpus has for their place."""
+        places: dict[str, set[str]] = {}
+        for p in self.retriever.provisions:
+            places.setdefault(p.jurisdiction, set()).add(p.doc_id)
+        return frozenset(next(iter(docs)) for docs in places.values() if len(docs) == 1)
+
     def _governs_citizens(self, provision: Provision) -> bool:
         official = provision.official_text()
         return governs_citizens(official.text if official is not None else provision.text)
 
-    def _retrieve(self, reading: Reading) -> list[Hit]:
+    def _retrieve(self, reading: Reading, k: int = TOP_K) -> list[Hit]:
         """Retrieve for the question; a follow-up also with the turn it follows, best score per provision."""
-        hits = self.retriever.search(reading.search_query, k=TOP_K)
+        hits = self.retriever.search(reading.search_query, k=k)
         if not reading.follow_up:
             if asking := reading.asking_query:
                 # A story told apart from the question: a provision found by the question alone counts
                 # nearly as much as one the whole message finds (each provision keeps its better score).
                 alone = [h.model_copy(update={"score": h.score * ASKING_ALONE})
-                         for h in self.retriever.search(asking, k=TOP_K)]  # fmt: skip
-                hits = _reranked(_best_of(hits, alone).values(), TOP_K)
+                         for h in self.retriever.search(asking, k=k)]  # fmt: skip
+                hits = _reranked(_best_of(hits, alone).values(), k)
             return self._with_the_conversations_place(reading, hits)
         if reading.carried_subject:
             # The question names no subject of its own ("And which papers does that take?"):
             # a provision must fit both the earlier turn (its main subject) and the question
             # with that subject ("... residence permit"), so the two searches are averaged.
             pair = f"{reading.standalone_query} {reading.carried_subject}"
-            best = _averaged(self.retriever.search(reading.search_query, k=2 * TOP_K),
-                             self.retriever.search(pair, k=2 * TOP_K))  # fmt: skip
-            return _reranked(best.values(), TOP_K)
+            best = _averaged(self.retriever.search(reading.search_query, k=2 * k),
+                             self.retriever.search(pair, k=2 * k))  # fmt: skip
+            return _reranked(best.values(), k)
         # The question's own words count a little more than the turn it follows; a provision the
         # answer before cited, which the question's own words also reach, a little more again: the
         # conversation is about it ("这种签证能待多少天？" after an answer on port visas).
@@ -1065,10 +1121,10 @@ class Engine:
         own = [
             h.model_copy(update={"score": h.score * ANSWERED_BOOST})
             if reading.cited_before(h.provision.doc_id, h.provision.article) else h
-            for h in self.retriever.search(reading.standalone_query, k=2 * TOP_K)
-            if h.rank <= TOP_K or reading.cited_before(h.provision.doc_id, h.provision.article)
+            for h in self.retriever.search(reading.standalone_query, k=2 * k)
+            if h.rank <= k or reading.cited_before(h.provision.doc_id, h.provision.article)
         ]
-        return _reranked(_best_of(earlier, own).values(), TOP_K)
+        return _reranked(_best_of(earlier, own).values(), k)
 
     def _with_the_conversations_place(self, reading: Reading, hits: list[Hit]) -> list[Hit]:
         """A message that names no place, in a conversation about one (Macao), searched where the
@@ -1449,6 +1505,19 @@ def _goes_on_with_the_matter(part: str) -> bool:
     the question before them is about."""
     return not (has_domain_words(part) or asked(part) or asks_for_date(part) or tells_a_breach(part)
                 or says_a_measure(part))
+
+
+def _for_the_residence_visa(reading: Reading, rule, event, draft: Draft) -> Draft:
+    """A residence permit's deadline from the entry on a visa named by its letter alone ("came in on a
+    Q visa"): the line after the date says it is the residence visa's (Q1), not the visit's (Q2)."""
+    if event is None or event.role != "entry" or "residence" not in subjects_in(str(getattr(rule, "result_en", ""))):
+        return draft
+    family = unnumbered_family(reading.context)
+    if family is None:
+        return draft
+    first, _, rest = draft.text.partition("\n")
+    draft.text = "\n".join([first, residence_line(family, reading.lang), rest])
+    return draft
 
 
 def _reranked(hits: Iterable[Hit], most: int | None = None) -> list[Hit]:

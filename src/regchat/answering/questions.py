@@ -56,6 +56,7 @@ from .asked import without_approximations, without_period_asks
 from .language import Lang, detect_language, english_terms, without_unaffected
 from .loose_terms import feared_measures, told_measures
 from .references import ArticleRef, find_article_refs
+from .cards import names_loosely
 from .matters import place_of_matters
 from .scope import has_domain_words, macao_places, mainland_places
 
@@ -1230,13 +1231,16 @@ def _unnamed_subject(
     at the chosen rule by more than generic words (its period, the words of its action in the
     sentence that asks, or its event's own words next to the date)."""
     # (a passport carries the visas and permits whose dates are asked of: naming it names none of them)
-    if not roled or subjects_in(reading.context) - {"passport"} or _A_PERMIT.search(reading.context):
+    # "his permit runs out", 我的证到期: a residence permit's expiry, or a card's (whose renewal and
+    # expiry are in the same words); a permit's other events (a change of passport) are the residence permit's
+    loose = names_loosely(reading.context) and getattr(decision.rule, "kind", "before_expiry") == "before_expiry"
+    if not roled or subjects_in(reading.context) - {"passport"} or (_A_PERMIT.search(reading.context) and not loose):
         return ()
     if decision.rule is None and not (decision.reason == "no_rule" and _DEADLINE_WORD.search(reading.question)):
         return ()
     if decision.rule is not None:
         e = evidence[decision.rule.id]
-        if e.amount_named or e.asked_keywords > 0 or e.event_words >= EVENT_WORDS_CLEAR:
+        if e.amount_named or (not loose and (e.asked_keywords > 0 or e.event_words >= EVENT_WORDS_CLEAR)):
             return ()  # the question names the rule's period, asks in its words, or tells its event
     region = reading.region
     fitting = [
@@ -1250,13 +1254,17 @@ def _unnamed_subject(
     if decision.rule is not None and evidence[decision.rule.id].role_fit > 0 and not roled_fit:
         return ()  # the words of a date make it the chosen rule's event ("带走…拘留审查" of 7月8日), no filing rule's
     fitting = sorted(roled_fit or fitting, key=lambda c: -c.score)
+    if loose and _A_PERMIT.search(reading.context):
+        # a permit is no visa: its date is not the end of a visa's stay
+        fitting = [c for c in fitting if "stay" not in subjects_in(_plain(str(getattr(c.rule, "event_en", ""))))]
     distinct: list[Candidate] = []
     for c in fitting:
         if not any(same_result(c.rule, o.rule) for o in distinct):
             distinct.append(c)
     # A rule the question named is replaced only by a real choice; a question naming none is
     # asked even about the one rule its date may start.
-    enough = 2 if decision.rule is not None else 1
+    # (A thing named loosely may also be a card, which the answer names beside the rules.)
+    enough = 2 if decision.rule is not None and not loose else 1
     return tuple(distinct[:MAX_NAMED]) if len(distinct) >= enough else ()
 
 
