@@ -211,6 +211,11 @@ class TestEnglishSummaries:
         # for the first question, third to fifth.)
         assert key in keys(retriever.search(query, k=5))
 
+    @pytest.mark.parametrize("query", ["How much will my residence permit cost? Finance is planning the year."])
+    def test_a_price_asked_in_everyday_words_finds_the_fees_article(self, retriever, query):
+        # the Law names the fees (签证费、证件费, Art. 92) and no amount: the answer to point at
+        assert f"{LAW}#92" in keys(retriever.search(query, k=5))
+
     @pytest.mark.parametrize("query", ["Can I appeal?", "不给延期，能上诉吗？"])
     def test_an_appeal_asked_in_everyday_words_finds_the_final_decision(self, retriever, query):
         # (the user's "appeal" is the Law's review and final decision: 复议, 最终决定)
