@@ -387,6 +387,8 @@ def roles_of(text: str) -> list[tuple[str, str | None]]:
         ("We showed up at the office on 2026-02-16.", [("2026-02-16", "action")]),
         ("The technicians land in Chongqing on 2026-05-13.", [("2026-05-13", "entry")]),
         ("If they land on 2026-07-05 with 30 days of stay", [("2026-07-05", "entry")]),
+        ("My aunt is landing 2026-06-02 on an L visa.", [("2026-06-02", "entry")]),
+        ("Flying in on 2026-06-09, thirty days of stay.", [("2026-06-09", "entry")]),
         ("Her residence permit is good through 3/20.", [("3/20", "expiry")]),
     ],
 )
