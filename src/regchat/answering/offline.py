@@ -23,6 +23,7 @@ from ..documents import Deadline, Hit, Provision
 from ..gists import Gists
 from ..parsing import int_to_chinese
 from ..tokens import tokenize
+from .ages import age_rules, ages_told, singled_out
 from .guardrails import marker
 from .asked import asked, visa_fit_for, without_visa_letters
 from .language import WEEKDAYS_ZH, Lang, english_terms, without_denied
@@ -307,6 +308,9 @@ def choose_provisions(reading: Reading, hits: Sequence[Hit]) -> list[Provision]:
         if own or stating.score >= KIND_MARGIN * hits[0].score:  # (the holders' own provision answers first)
             return [stating.provision, hits[0].provision]
         return [hits[0].provision, stating.provision]  # the rule broken, then the penalty for it
+    aged = for_the_age_told(reading, hits)
+    if aged is not None:  # the rule for a child's or an old person's age the message tells
+        return [aged.provision, hits[0].provision]
     chosen = [hits[0].provision]
     spans_both = bool(_MACAO.search(reading.question)) and (
         bool(_MAINLAND.search(reading.question)) or bool(_BOTH_PLACES.search(reading.question))
@@ -372,6 +376,27 @@ def stating_what_is_asked(reading: Reading, hits: Sequence[Hit], margin: float =
         if states_kind(h.provision, kinds, reading.question, context):
             return h
     return None
+
+
+def for_the_age_told(reading: Reading, hits: Sequence[Hit]) -> Hit | None:
+    """The close hit whose official text states a rule for the age of a child or an old person the
+    message tells ("my dad is 72": no detention for examination from 70, Law Art. 61), when the best
+    hit states no age at all: of the same jurisdiction, scoring at least ``KIND_MARGIN`` of the best."""
+    ages = ages_told(holders_context(reading) or reading.question)
+    if not ages or len(hits) < 2:
+        return None
+    best = hits[0]
+    if _ages_of(best.provision):
+        return None  # the best speaks of ages itself (carrying a passport from 16)
+    for h in hits[1:]:
+        if h.provision.jurisdiction == best.provision.jurisdiction and h.score >= KIND_MARGIN * best.score \
+                and singled_out(ages, _ages_of(h.provision)):
+            return h
+    return None
+
+
+def _ages_of(provision: Provision) -> list[tuple[str, int]]:
+    return [rule for text in _texts_of(provision) for rule in age_rules(text)]
 
 
 def holders_context(reading: Reading) -> str:
@@ -450,10 +475,11 @@ def compose_lookup(
     cases = told_cases(reading.context)  # ("the boss owes us wages": the exit-ban item on unpaid pay)
     # ("may she work on it?": of the items of what is unlawful employment, the one stating what working requires)
     kinds, context = [k for k in choosing_kinds(reading) if k.part], holders_context(reading)
+    ages = ages_told(context or reading.question)  # ("my dad is 72": the item on those from 70)
 
     def score(text: str) -> float:  # ... and on whose relative the visitor is, for how long
         fit = visa_fit(text)
-        told = CASE_WEIGHT if any(case in text for case in cases) else 0.0
+        told = CASE_WEIGHT if any(case in text for case in cases) or (ages and singled_out(ages, age_rules(text))) else 0.0
         shared = words(text)
         stated = KIND_WEIGHT if shared > 0 and any(k.stated_in(text, reading.question, context) for k in kinds) else 0.0
         return 0.0 if fit is None else shared + fit + told + stated
