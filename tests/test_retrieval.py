@@ -216,6 +216,11 @@ class TestEnglishSummaries:
         # the Law names the fees (签证费、证件费, Art. 92) and no amount: the answer to point at
         assert f"{LAW}#92" in keys(retriever.search(query, k=5))
 
+    def test_who_pays_asked_in_everyday_words_finds_who_bears_the_expenses(self, retriever):
+        # Regulations Art. 32: the expenses of sending a foreigner out are borne by ...
+        query = "They are sending my cousin home next week; who pays for the plane ticket?"
+        assert f"{REGS}#32" in keys(retriever.search(query, k=5))
+
     @pytest.mark.parametrize("query", ["Can I appeal?", "不给延期，能上诉吗？"])
     def test_an_appeal_asked_in_everyday_words_finds_the_final_decision(self, retriever, query):
         # (the user's "appeal" is the Law's review and final decision: 复议, 最终决定)

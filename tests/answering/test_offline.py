@@ -816,6 +816,15 @@ def test_a_part_that_would_repeat_a_deadline_answered_already_is_answered_from_i
     assert "See the answer to" not in second and "Art. 39" in second  # registration of where one stays
 
 
+def test_a_step_asked_without_its_matter_goes_with_the_question_before_it():
+    # "to apply" for what? For the extension the question before asks about
+    asked = each_question(
+        "Our guest professor flew in on 2 March with 30 days of stay. 1) Which office registers him? "
+        "2) He may stay on a week: is an extension possible, and when is the deadline to apply?"
+    )
+    assert len(asked) == 2 and "extension" in asked[1].asked and "deadline to apply" in asked[1].asked
+
+
 def test_a_lead_in_and_the_list_numbers_are_not_part_of_a_question():
     asked = each_question("我是留学生。想问两个问题：一、能不能在校外实习？二、实习要办什么手续？")
     assert [q.asked for q in asked] == ["能不能在校外实习？", "实习要办什么手续？"]

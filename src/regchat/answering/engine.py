@@ -54,12 +54,12 @@ from .offline import (
     date_hint,
     no_deadline_note,
 )
-from .visa_families import residence_line, unnumbered_family
 from .cards import Card, cards_not_asked_about, cards_of, names_loosely, unclear_card, which_card_line
 from .loose_terms import Measure, alternatives_named, says_a_measure, unclear_measure, which_measure_line
 from .open_terms import left_open
 from .questions import Reading, subjects_in, corrected_question, date_for, dated_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
+from .visa_families import residence_line, unnumbered_family
 from .scope import (
     ScopeDecision, governs_citizens, has_domain_words, judge_scope, names_a_citizen, off_topic_question, refusal,
     warm_up,
@@ -893,9 +893,8 @@ class Engine:
         visa?), every candidate's date counted from it; empty unless every one can be computed. So
         for a date of a thing named loosely that may be a card (``cards``): "his permit expires on
         31 July" is the residence permit's expiry, or the work permit card's."""
-        if choice.reason not in ("close", "subject") or len(choice.candidates) + len(cards) < 2:
-            return {}
-        if choice.reason == "subject" and not cards:
+        each_date = choice.reason == "close" or (choice.reason == "subject" and cards)
+        if not each_date or len(choice.candidates) + len(cards) < 2:
             return {}
         if any(c.evidence.role_fit < 1 or c.rule.kind == "maximum" for c in choice.candidates):
             return {}
@@ -910,13 +909,8 @@ class Engine:
             return []
         if subjects_in(reading.context) - {"passport"}:
             return []
-        out = []
-        for card in cards_of(reading.region):
-            first = min((p for p in self.retriever.provisions if p.doc_id == card.doc_id),
-                        key=lambda p: p.ordinal, default=None)  # fmt: skip
-            if first is not None:
-                out.append((card, first))
-        return out
+        return [(card, first) for card in cards_of(reading.region)
+                if (first := self._first_provision_of(card.doc_id)) is not None]  # fmt: skip
 
     def _one_day_for_all(self, reading: Reading, choice) -> bool:
         """Whether every candidate of ``choice`` counts from the same date of the question to the same day."""
@@ -1090,6 +1084,9 @@ class Engine:
         for p in self.retriever.provisions:
             places.setdefault(p.jurisdiction, set()).add(p.doc_id)
         return frozenset(next(iter(docs)) for docs in places.values() if len(docs) == 1)
+
+    def _first_provision_of(self, doc_id: str) -> Provision | None:
+        return min((p for p in self.retriever.provisions if p.doc_id == doc_id), key=lambda p: p.ordinal, default=None)
 
     def _governs_citizens(self, provision: Provision) -> bool:
         official = provision.official_text()
@@ -1332,9 +1329,15 @@ def _goes_with_the_one_before(question: str, joined: bool) -> bool:
     """Whether a question only adds to the one before it: a stray mark ("??"), a short question
     ("要去哪里交？"), one a comma joins to it naming nothing of the domain (", and how much per
     day?"), or one asking for a date or a length of time about nothing it names ("最晚可能是哪天？",
-    "how long do I have")."""
-    return len(question) < 8 or (joined and not has_domain_words(question)) \
-        or (asks_for_date(question) and not has_domain_words(without_asking(question)))
+    "how long do I have"); a step named without its matter names nothing (", and what's the last
+    day to apply?": to apply for what the question before it asks about)."""
+    bare = _STEP_ONLY.sub(" ", question)
+    return len(question) < 8 or (joined and not has_domain_words(bare)) \
+        or (asks_for_date(question) and not has_domain_words(without_asking(bare)))
+
+
+# A step named without what it is for: "to apply", "the deadline", "递交申请".
+_STEP_ONLY = re.compile(r"\b(?:apply|applying|application|file|filing|submit|deadline)\b|申请|递交|截止|最晚|期限", re.I)
 
 
 # The number of a listed question ("(2)", "2）", "2.", "二、") at its start.
