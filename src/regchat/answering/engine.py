@@ -1329,8 +1329,8 @@ def _goes_with_the_one_before(question: str, joined: bool) -> bool:
     """Whether a question only adds to the one before it: a stray mark ("??"), a short question
     ("要去哪里交？"), one a comma joins to it naming nothing of the domain (", and how much per
     day?"), or one asking for a date or a length of time about nothing it names ("最晚可能是哪天？",
-    "how long do I have"); a step named without its matter names nothing (", and what's the last
-    day to apply?": to apply for what the question before it asks about)."""
+    "how long do I have"); a step named without its matter names nothing (", and by when must we
+    file?": file for what the question before it asks about)."""
     bare = _STEP_ONLY.sub(" ", question)
     return len(question) < 8 or (joined and not has_domain_words(bare)) \
         or (asks_for_date(question) and not has_domain_words(without_asking(bare)))
