@@ -84,6 +84,9 @@ def test_asking_how_a_matter_is_handled_asks_no_penalty(engine):
         ("我的居留证件2027年1月15日到期，最晚哪天申请延期？要带什么材料？", {17}),
         ("My residence permit expires on 2027-01-20. By when must I apply to extend it, and can my employer "
          "file for me?", {19}),
+        # which residence permit a relative applies for (Regulations Art. 15), and whether one may file it
+        ("工作类居留的外籍工程师，太太刚拿S1签证过来，她的私人事务类居留证件能不能我替她去办？", {19}),
+        ("我持工作类居留许可在成都上班，女儿拿X1签证来读大学了，她的居留证件我能不能代她去办？", {19}),
     ],
 )
 def test_a_further_question_about_an_application_quotes_the_linked_parts(engine, question, linked):
