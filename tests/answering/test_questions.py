@@ -1199,3 +1199,10 @@ def test_the_stay_a_story_tells_does_not_outweigh_the_rule_the_asking_sentence_n
 def test_days_past_the_stay_are_no_stay(question):
     # days overstayed are not the visa's duration of stay
     assert read_question(question, [], dt.date(2026, 3, 10), []).stay_days is None
+
+
+def test_a_when_a_copula_takes_tells_a_date_rather_than_asks_one():
+    # "Friday was when we moved in" tells; only the last sentence asks
+    clauses = asking_clauses("Friday was when we moved into the flat, the landlord is abroad. Who registers us now?")
+    assert clauses == "Who registers us now?"
+    assert asking_clauses("When is the deadline, and where do we go?") == "When is the deadline, and where do we go?"

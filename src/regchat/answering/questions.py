@@ -1477,7 +1477,9 @@ _INTERROGATIVE = re.compile(
 # she may stay", "the notice says when it ends").
 _EMBEDDED_WH = re.compile(
     r"\b(?:show(?:s|ing|ed|n)?|prov(?:e|es|ing|ed)|stat(?:es|ing|ed)|says|saying|said|record(?:s|ing|ed)?)\s+"
-    r"(?:how|what|which|when|where|who|whether)\b",
+    r"(?:how|what|which|when|where|who|whether)\b"
+    # ... nor one a copula takes after what it tells of: "3 March is when we left the hospital"
+    r"|(?<=\w )(?:is|was)\s+(?:when|where)\b(?!\s+(?:is|was|do|does|did|can|must|should)\b)",
     re.I,
 )
 
