@@ -1478,7 +1478,7 @@ _INTERROGATIVE = re.compile(
 _EMBEDDED_WH = re.compile(
     r"\b(?:show(?:s|ing|ed|n)?|prov(?:e|es|ing|ed)|stat(?:es|ing|ed)|says|saying|said|record(?:s|ing|ed)?)\s+"
     r"(?:how|what|which|when|where|who|whether)\b"
-    # ... nor one a copula takes after what it tells of: "3 March is when we left the hospital"
+    # ... nor one a copula takes after what it tells of: "Friday was when we moved in"
     r"|(?<=\w )(?:is|was)\s+(?:when|where)\b(?!\s+(?:is|was|do|does|did|can|must|should)\b)",
     re.I,
 )
