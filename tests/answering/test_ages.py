@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from regchat.answering import Engine
-from regchat.answering.ages import age_rules, ages_told, chinese_number, singled_out
+from regchat.answering.ages import age_rules, ages_told, singled_out
 
 TODAY = dt.date(2026, 5, 4)
 
@@ -18,9 +18,10 @@ def engine(retriever, shipped_settings):
     return Engine(retriever, shipped_settings)
 
 
-@pytest.mark.parametrize(("text", "n"), [("七十", 70), ("十六", 16), ("二十一", 21), ("18", 18), ("一", 1), ("百", None)])
-def test_chinese_numbers(text, n):
-    assert chinese_number(text) == n
+@pytest.mark.parametrize(("text", "n"), [("七十", 70), ("十六", 16), ("二十一", 21), ("18", 18), ("一", 1)])
+def test_an_age_in_chinese_numerals_or_digits(text, n):
+    assert ages_told(f"他今年{text}岁") == [n]
+    assert age_rules(f"已满{text}周岁") == [("from", n)]
 
 
 @pytest.mark.parametrize(

@@ -13,27 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ..parsing import chinese_to_int
+
 # The ages the law singles out are a child's (below these) and an old person's (from these): an adult's
 # "年满十六周岁" (carrying a passport, Law Art. 38) applies to nearly everyone and says nothing of them.
 CHILD_BELOW = 18
 OLD_FROM = 60
-
-_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_number(text: str) -> int | None:
-    """'七十' -> 70, '十六' -> 16, '18' -> 18, '一' -> 1; None for anything else."""
-    if text.isdigit():
-        return int(text)
-    if not text or any(c not in _DIGITS + "十" for c in text):
-        return None
-    if "十" not in text:
-        return _DIGITS.index(text) if len(text) == 1 else None
-    tens, _, units = text.partition("十")
-    t = _DIGITS.index(tens) if tens else 1
-    u = _DIGITS.index(units) if units else 0
-    return t * 10 + u
-
 
 _NUMBER = r"(\d{1,3}|[一二三四五六七八九十]{1,3})"
 _THRESHOLD = re.compile(rf"(已满|年满|满|未满|不满){_NUMBER}周岁")
@@ -53,7 +38,7 @@ _TOLD = re.compile("|".join(_TOLD_EN), re.I)
 def ages_told(text: str) -> list[int]:
     """The ages ``text`` tells of people, in order (years)."""
     out = [int(next(g for g in m.groups() if g)) for m in _TOLD.finditer(text)]
-    out += [n for m in _TOLD_ZH.finditer(text) if (n := chinese_number(m.group(1))) is not None]
+    out += [chinese_to_int(m.group(1)) for m in _TOLD_ZH.finditer(text)]
     return [n for n in out if 0 < n < 120]
 
 
@@ -67,9 +52,7 @@ def age_rules(text: str) -> list[tuple[str, int]]:
     "under 16 years of age"."""
     out = []
     for m in _THRESHOLD.finditer(text):
-        n = chinese_number(m.group(2))
-        if n is not None:
-            out.append(("below" if m.group(1) in ("未满", "不满") else "from", n))
+        out.append(("below" if m.group(1) in ("未满", "不满") else "from", chinese_to_int(m.group(2))))
     out += [("below", int(m.group(1))) for m in _BELOW_EN.finditer(text)]
     out += [("from", int(next(g for g in m.groups() if g))) for m in _FROM_EN.finditer(text)]
     return out

@@ -1231,10 +1231,13 @@ def _unnamed_subject(
     at the chosen rule by more than generic words (its period, the words of its action in the
     sentence that asks, or its event's own words next to the date)."""
     # (a passport carries the visas and permits whose dates are asked of: naming it names none of them)
+    if not roled or subjects_in(reading.context) - {"passport"}:
+        return ()
     # "his permit runs out", 我的证到期: a residence permit's expiry, or a card's (whose renewal and
     # expiry are in the same words); a permit's other events (a change of passport) are the residence permit's
     loose = names_loosely(reading.context) and getattr(decision.rule, "kind", "before_expiry") == "before_expiry"
-    if not roled or subjects_in(reading.context) - {"passport"} or (_A_PERMIT.search(reading.context) and not loose):
+    permit = bool(_A_PERMIT.search(reading.context))
+    if permit and not loose:
         return ()
     if decision.rule is None and not (decision.reason == "no_rule" and _DEADLINE_WORD.search(reading.question)):
         return ()
@@ -1254,7 +1257,7 @@ def _unnamed_subject(
     if decision.rule is not None and evidence[decision.rule.id].role_fit > 0 and not roled_fit:
         return ()  # the words of a date make it the chosen rule's event ("带走…拘留审查" of 7月8日), no filing rule's
     fitting = sorted(roled_fit or fitting, key=lambda c: -c.score)
-    if loose and _A_PERMIT.search(reading.context):
+    if loose and permit:
         # a permit is no visa: its date is not the end of a visa's stay
         fitting = [c for c in fitting if "stay" not in subjects_in(_plain(str(getattr(c.rule, "event_en", ""))))]
     distinct: list[Candidate] = []
