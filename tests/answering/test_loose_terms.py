@@ -36,6 +36,10 @@ def test_every_reading_points_at_its_provision_s_own_words(shipped_provisions):
         ("我朋友上个月被遣返了，几年后能再来？", {"遣送出境", "驱逐出境", "限期出境"}),
         ("The police say she is not allowed to leave for now. For how long?", {"不准出境", "限制活动范围"}),
         ("他被派出所限制了，说不准离开，要等多久？", {"不准出境", "限制活动范围"}),
+        # "deported", asked of coming back: the ban differs by measure (one to five years, or ten)
+        ("My uncle was deported two years ago. When is he allowed back?", {"遣送出境", "驱逐出境"}),
+        ("She got deported in 2024; can she ever re-enter China?", {"遣送出境", "驱逐出境"}),
+        ("After his deportation, how many years is the ban?", {"遣送出境", "驱逐出境"}),
         ("她被公安“限制了”，要等通知。", {"不准出境", "限制活动范围"}),
     ],
 )
@@ -58,6 +62,8 @@ def test_a_loose_word_without_the_measure_s_own_name_is_unclear(text, measures):
         "他被处限期出境，要是到期走不了会怎么样？",  # a measure named already (and no loose word)
         "They gave her 限期出境; what if she is not allowed to leave because of the court case?",
         "Who pays when a foreigner is deported?",  # the translation's own word for repatriation
+        "What happens to his residence permit now that he has been deported?",  # no coming back asked
+        "He was deported and expelled; how many years before he may come back?",  # a measure named
     ],
 )
 def test_a_measure_named_or_none_spoken_of_is_clear(text):
@@ -116,6 +122,14 @@ def test_the_engine_asks_which_measure_and_quotes_each_provision(engine):
                            today=dt.date(2026, 10, 19))
     assert answer.outcome == "clarify"
     assert answer.text.splitlines()[0].startswith("Which measure was it:")
+    assert {(c.doc_id, c.article) for c in answer.citations} >= {("cn-exit-entry-law", 62), ("cn-exit-entry-law", 81)}
+
+
+def test_the_engine_asks_which_measure_a_deportation_was_when_coming_back_is_asked(engine):
+    answer = engine.answer("Our former driver was deported in April. When may he come back to work for us?",
+                           today=dt.date(2026, 10, 19))
+    assert answer.outcome == "clarify"
+    assert "repatriation (遣送出境), or expulsion (驱逐出境)?" in answer.text.splitlines()[0]
     assert {(c.doc_id, c.article) for c in answer.citations} >= {("cn-exit-entry-law", 62), ("cn-exit-entry-law", 81)}
 
 

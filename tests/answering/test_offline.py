@@ -666,6 +666,12 @@ class TestWhatTheDocumentsLeaveOpen:
         answer = engine.answer("同事说过境免签现在能待240个小时，还能去好几个省，真的假的？", today=TODAY)
         assert answer.outcome == "not_stated" and "特定区域" in answer.text.splitlines()[0]
 
+    def test_a_measure_asked_of_a_transit_trip_told_in_the_sentence_before_is_left_open(self, engine):
+        answer = engine.answer("My aunt flies Lima to Beijing to Seoul on one ticket and wants some visa-free "
+                               "transit days in Beijing. Which areas may she visit?", today=TODAY)
+        assert answer.outcome == "not_stated" and "visa-free transit" in answer.text.splitlines()[0]
+        assert "cn-exit-entry-law#22" in keys(answer)
+
     def test_what_follows_from_the_standard_is_answered(self, engine):
         answer = engine.answer("外国人非法居留，情节严重的，罚款多少？", today=TODAY)
         assert answer.outcome == "answered" and "cn-exit-entry-law#78" in keys(answer)

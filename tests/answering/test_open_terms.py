@@ -67,6 +67,25 @@ def test_a_question_not_asking_a_term_s_measure_is_not(question):
     assert left_open(question, [ALL]) == []
 
 
+@pytest.mark.parametrize(
+    "sentences, message",
+    [
+        ("Which cities can she visit, and is Hangzhou one?",
+         "She flies Seoul to Shanghai to Lima on one ticket and wants a week of visa-free transit. "
+         "Which cities can she visit, and is Hangzhou one?"),
+        ("这次最多能待多少个小时？", "下个月经上海转机去温哥华，想出机场玩一下。这次最多能待多少个小时？"),
+    ],
+)
+def test_a_transit_trip_told_in_one_sentence_is_what_the_next_asks_the_measure_of(sentences, message):
+    assert [t.name for t in left_open(sentences, [ALL], message)] == ["visa-free transit areas"]
+
+
+def test_a_term_of_a_generic_measure_told_in_another_sentence_is_not_asked_about():
+    # "serious" in the story, "how many days" asked of something else
+    message = "His overstay was serious, the officer said. How many days does he have to pay?"
+    assert left_open("How many days does he have to pay?", [ALL], message) == []
+
+
 def test_the_line_is_said_only_when_a_quoted_provision_uses_the_term():
     question = "How many days of overstay count as serious?"
     assert left_open(question, ["A foreigner in illegal residence shall be given a warning."]) == []

@@ -1421,7 +1421,7 @@ def _say_what_is_not_stated(reading: Reading, draft: Draft, message: str | None 
     # days of overstay make it serious?"), is left open. It is read in the whole sentence that asks,
     # not its asking clauses: "a colleague says transit allows 240 hours, is it true?" asks of the
     # clause that tells. Its line says what figure is missing, so "that figure" is not said too.
-    opened = left_open(sentences, texts)
+    opened = left_open(sentences, texts, reading.question)
     # (a clause asking whether a claim holds asks about the claim: "they say there's a grace period, is it true?")
     missing = [k for k in unstated(asked_with_claims(sentences), texts)
                if not (opened and (k.name == GENERIC or k.said_by_open_terms))] + opened

@@ -4,7 +4,8 @@ The Law fines an overstay per day "where the circumstances are serious" (情节�
 how many days make it serious; the Regulations want an employer to report "promptly" (及时) with no
 number of days; visa-free transit runs in "specific areas" for "the prescribed time", neither given.
 A question naming such a term and asking its measure in the same sentence ("how many days count
-as serious?", 多少岁才算青年？) is answered first that the documents leave it open
+as serious?", 多少岁才算青年？), or anywhere in the message for a term that is the message's topic
+wherever it is named (a transit trip: "which cities?"), is answered first that the documents leave it open
 (:func:`left_open`), and then with the provisions that use it. The terms live in
 ``data/open_terms.json``, each with the provisions whose text uses it.
 
@@ -38,9 +39,14 @@ class OpenTerm:
     corpus: tuple[str, ...]
     provisions: tuple[tuple[str, int], ...]
 
-    def measure_asked(self, sentence: str) -> bool:
-        """Whether ``sentence`` names the term and asks how far it goes."""
-        return bool(self.names.search(sentence) and self.measure.search(sentence))
+    named_anywhere: bool = False  # the message's topic wherever it is named (a transit trip)
+
+    def measure_asked(self, sentence: str, message: str = "") -> bool:
+        """Whether ``sentence`` names the term and asks how far it goes; a term that is the topic of
+        the message wherever it is named (a transit trip, "which cities?") may be named anywhere in
+        ``message``."""
+        named = self.names.search(sentence) or (self.named_anywhere and self.names.search(message))
+        return bool(named and self.measure.search(sentence))
 
     def used_in(self, text: str) -> bool:
         return any(word in text for word in self.corpus)
@@ -58,17 +64,20 @@ def open_terms() -> tuple[OpenTerm, ...]:
             measure=any_of(t["measure"]["en"] + t["measure"]["zh"]),
             corpus=tuple(t["corpus"]),
             provisions=tuple((doc, article) for doc, article in t["provisions"]),
+            named_anywhere=bool(t.get("named_anywhere")),
         )
         for t in data["terms"]
     )
 
 
-def left_open(question: str, texts: Iterable[str]) -> list[OpenTerm]:
-    """The terms whose measure a sentence of ``question`` asks and that one of ``texts`` (the quoted
-    provisions) uses: the documents leave their measure open."""
+def left_open(question: str, texts: Iterable[str], message: str = "") -> list[OpenTerm]:
+    """The terms whose measure a sentence of ``question`` (the sentences that ask) asks and that one
+    of ``texts`` (the quoted provisions) uses: the documents leave their measure open. ``message``:
+    the whole message, where a term named anywhere may be named ("A friend says transit is 240 hours
+    now. Which cities?")."""
     texts = list(texts)
     sentences = [s for sentence in sentences_of(question) for s in _SEMICOLON.split(sentence) if s.strip()]
     return [
         term for term in open_terms()
-        if any(term.measure_asked(s) for s in sentences) and any(term.used_in(t) for t in texts)
+        if any(term.measure_asked(s, message or question) for s in sentences) and any(term.used_in(t) for t in texts)
     ]
