@@ -53,7 +53,10 @@ from .offline import (
     compose_missing_articles,
     date_hint,
     no_deadline_note,
+    mishap_fit,
+    MISHAP_MARGIN,
 )
+from .mishaps import Words, documents_befallen, follows_asked
 from .cards import Card, cards_not_asked_about, cards_of, names_loosely, unclear_card, which_card_line
 from .loose_terms import Measure, alternatives_named, says_a_measure, unclear_measure, which_measure_line
 from .open_terms import left_open
@@ -74,6 +77,7 @@ MOST_EACH = 2  # provisions quoted for each of several questions asked in one me
 CITIZENS_DISCOUNT = 0.8  # the score of a provision addressed to Chinese citizens, for a foreigner's question
 CARD_UNASKED_DISCOUNT = 0.8  # the score of a card's guide, for a question naming another document and not the card
 UNASKED_DEPTH = 4 * TOP_K  # how deep to search past a card's guide a question does not ask about
+MISHAP_DEPTH = 4 * TOP_K  # how deep to search for the provision on a lost, stolen or damaged document
 _OTHER_DOCUMENTS = frozenset({"residence", "stay", "stay_permit", "passport"})  # things (questions.subjects_in) no card is
 DEEPER_K = 20  # how deep to look for a provision that states the kind of fact asked
 ONE_MEANT_MARGIN = 0.9  # an article the rest of the question fits this nearly as well is meant as much
@@ -1059,12 +1063,43 @@ class Engine:
                       if h.provision.doc_id not in unasked and h.provision.key not in seen]  # fmt: skip
             discounted = [h.model_copy(update={"score": h.score * CARD_UNASKED_DISCOUNT}) for h in guides]
             hits = _reranked([*kept, *deeper[: len(guides)], *discounted], TOP_K)
+        if hits and (befallen := documents_befallen(reading.question)):
+            hits = self._with_the_mishaps_provisions(reading, hits, befallen, unasked)
         theirs = {h.provision.key for h in hits if self._governs_citizens(h.provision)}
         if not theirs or names_a_citizen(reading.context):
             return hits
         scored = [h.model_copy(update={"score": h.score * CITIZENS_DISCOUNT}) if h.provision.key in theirs else h
                   for h in hits]  # fmt: skip
         return _reranked(scored)
+
+    def _with_the_mishaps_provisions(
+        self, reading: Reading, hits: list[Hit], befallen: tuple[Words, ...], unasked: frozenset[str]
+    ) -> list[Hit]:
+        """``hits`` for a message telling of documents lost, stolen or damaged: for each document
+        whose case no hit states (with what the message asks follows it: a reissue), the provision a
+        deeper search finds that states it and scores close to the best (a residence permit's
+        reissue, Law Art. 35), the fittest first, takes one of the last places (a guide to a card the
+        message does not ask about is not searched for)."""
+        follows = follows_asked(asking_sentences(reading.question))
+        deeper: list[Hit] | None = None
+        added: list[Hit] = []
+        # (what is asked stated already for one document told: another only by a provision doing so too)
+        least = 3 if any(mishap_fit(h.provision, befallen, follows) >= 3 for h in hits) else 2
+        for document in befallen:
+            fit = max(mishap_fit(h.provision, (document,), follows) for h in [*hits, *added])
+            if fit >= 3:
+                continue
+            if deeper is None:
+                seen = {h.provision.key for h in hits}
+                deeper = [h for h in self._retrieve(reading, MISHAP_DEPTH) if h.provision.key not in seen
+                          and h.provision.doc_id not in unasked and h.score >= MISHAP_MARGIN * hits[0].score]  # fmt: skip
+            fitting = [(f, h.score, h) for h in deeper
+                       if h not in added and (f := mishap_fit(h.provision, (document,), follows)) > fit and f >= least]  # fmt: skip
+            if fitting:
+                added.append(max(fitting, key=lambda c: c[:2])[2])
+        if not added:
+            return hits
+        return _reranked([*hits[: TOP_K - len(added)], *added])
 
     def _cards_unasked(self, reading: Reading) -> frozenset[str]:
         """The guides to cards a message does not ask about: it names a residence permit, a visa or a

@@ -24,12 +24,13 @@ from ..gists import Gists
 from ..parsing import int_to_chinese
 from ..tokens import tokenize
 from .ages import age_rules, ages_told, singled_out
+from .mishaps import Words, documents_befallen, follows_asked, states_mishap
 from .guardrails import marker
 from .asked import asked, visa_fit_for, without_visa_letters
 from .language import WEEKDAYS_ZH, Lang, english_terms, without_denied
 from .loose_terms import told_cases
 from .quoting import Quote, quote_provision, version_day
-from .questions import ASKS_IF_SO, Reading, main_subject_of_text, sentences_of, subject_of
+from .questions import ASKS_IF_SO, Reading, asking_sentences, main_subject_of_text, sentences_of, subject_of
 from .scope import china_visa_codes
 
 _BOTH_PLACES = re.compile(r"\bcompare\b|\bdifference\b|\bboth\b|\bversus\b|\bvs\.?\b|有什么不同|区别|比较|对比", re.I)
@@ -311,6 +312,9 @@ def choose_provisions(reading: Reading, hits: Sequence[Hit]) -> list[Provision]:
     aged = for_the_age_told(reading, hits)
     if aged is not None:  # the rule for a child's or an old person's age the message tells
         return [aged.provision, hits[0].provision]
+    mishaps = for_the_mishaps_told(reading, hits)
+    if mishaps:  # what follows each document lost, stolen or damaged, then the best
+        return [*(h.provision for h in mishaps), hits[0].provision]
     chosen = [hits[0].provision]
     spans_both = bool(_MACAO.search(reading.question)) and (
         bool(_MAINLAND.search(reading.question)) or bool(_BOTH_PLACES.search(reading.question))
@@ -350,6 +354,9 @@ def choosing_kinds(reading: Reading) -> list:
 
 KIND_MARGIN = 0.9  # a lower hit that states the kind of fact asked is quoted first when this close to the best
 KIND_BESIDE = 0.75  # ... and after the best one when this close
+# A hit stating the case of the document a message tells was lost, stolen or damaged is quoted first
+# when this close to the best: the case told and the document named are a surer sign than a kind of fact
+MISHAP_MARGIN = 0.8
 
 
 def stating_what_is_asked(reading: Reading, hits: Sequence[Hit], margin: float = KIND_MARGIN) -> Hit | None:
@@ -393,6 +400,43 @@ def for_the_age_told(reading: Reading, hits: Sequence[Hit]) -> Hit | None:
                 and singled_out(ages, _ages_of(h.provision)):
             return h
     return None
+
+
+def for_the_mishaps_told(reading: Reading, hits: Sequence[Hit]) -> list[Hit]:
+    """For each document the message tells was lost, stolen or damaged, the close hit stating that
+    case for it (遗失、损毁、被盗抢: a residence permit's reissue, Law Art. 35; a passport's, leaving
+    without one, Regulations Art. 23) when the best hit does not state it as well (the materials a
+    residence permit application submits): of the same jurisdiction, scoring at least
+    ``MISHAP_MARGIN`` of the best, the fittest (what the message asks follows: a reissue) first."""
+    # (read in the question itself: a mishap a follow-up's earlier turn told was answered there, and
+    # "how long until they decide?" after it asks something else)
+    documents = documents_befallen(reading.question) if len(hits) > 1 else ()
+    follows = follows_asked(asking_sentences(reading.question)) if documents else ()
+    best, out = hits[0] if hits else None, []
+    fits = [mishap_fit(best.provision, (document,), follows) for document in documents]
+    # (the best already states what is asked for one document told: another only by a provision that
+    # does too, "the visa page in my passport got torn" being no passport lost)
+    least = 3 if any(fit >= 3 for fit in fits) else 2
+    for document, fit in zip(documents, fits):
+        close = [(f, h.score, h) for h in hits[1:] if h not in out and h.score >= MISHAP_MARGIN * best.score
+                 and h.provision.jurisdiction == best.provision.jurisdiction
+                 and (f := mishap_fit(h.provision, (document,), follows)) > fit and f >= least]  # fmt: skip
+        if close:
+            out.append(max(close, key=lambda c: c[:2])[2])
+    return out
+
+
+def mishap_fit(provision: Provision, documents: Sequence[Words] = (), follows: Sequence[Words] = ()) -> int:
+    """How well ``provision`` answers a mishap of ``documents``: 0 when it states no such case, 1
+    when it states it for another document, 2 for one of them, 3 when it also states what the
+    message asks follows (``follows``: the reissue asked for, 补发)."""
+    official = provision.official_text()
+    text = official.text if official is not None else provision.text
+    if not states_mishap(official.text if official is not None else "", provision.text):
+        return 0
+    if not any(d.stated_in(text) for d in documents):
+        return 1
+    return 3 if any(f.stated_in(text) for f in follows) else 2
 
 
 def _ages_of(provision: Provision) -> list[tuple[str, int]]:
