@@ -131,3 +131,10 @@ def test_a_passport_and_a_residence_permit_stolen_together_get_what_follows_for_
                            "What has he got to do now?", today=TODAY)
     cited = {(c.doc_id, c.article) for c in answer.citations}
     assert {("cn-exit-entry-law", 35), ("cn-foreigner-entry-exit-regulations", 23)} <= cited
+
+
+def test_what_a_reissue_of_a_lost_residence_permit_submits_is_linked_to_it(engine):
+    answer = engine.answer("他的居留证件丢了，补办要带哪些材料？", today=TODAY)
+    cited = [(c.doc_id, c.article) for c in answer.citations]
+    assert cited[0] == ("cn-exit-entry-law", 35)
+    assert ("cn-foreigner-entry-exit-regulations", 17) in cited
