@@ -1,5 +1,5 @@
-"""Mishaps: a document lost, stolen or damaged, as a message tells it ("my bag was snatched with
-my passport in it", 居留证被偷了) and as the provisions state the case (遗失、损毁、被盗抢).
+"""Mishaps: a document lost, stolen or damaged, as a message tells it ("someone lifted her purse on
+the tram, passport inside", 居留证被偷了) and as the provisions state the case (遗失、损毁、被盗抢).
 
 The provisions stating it say what follows: a reissue (Law Art. 35, Regulations Art. 11), the
 document declared void (Law Art. 67, Regulations Art. 34), leaving without a valid passport
@@ -101,7 +101,7 @@ def mishap_told(text: str) -> bool:
 
 
 def follows_asked(text: str) -> tuple[Words, ...]:
-    """What ``text`` asks follows a mishap: a reissue ("how do I get a new one?", 怎么补), the
+    """What ``text`` asks follows a mishap: a reissue ("where is a replacement issued?", 怎么补), the
     document's voiding ("can someone misuse it?"), leaving without a passport; asking none ("what
     do I do now?"), the one the holder must apply for (the reissue, marked ``default``)."""
     follows = _data().follows
