@@ -57,6 +57,7 @@ from .offline import (
     MISHAP_MARGIN,
 )
 from .mishaps import Words, documents_befallen, follows_asked
+from .addressees import unnamed_addressees
 from .cards import Card, cards_not_asked_about, cards_of, names_loosely, unclear_card, which_card_line
 from .loose_terms import Measure, alternatives_named, says_a_measure, unclear_measure, which_measure_line
 from .open_terms import left_open
@@ -75,6 +76,7 @@ TOP_K = 5
 MOST_PARTS = 3  # provisions quoted for a question that asks several things
 MOST_EACH = 2  # provisions quoted for each of several questions asked in one message
 CITIZENS_DISCOUNT = 0.8  # the score of a provision addressed to Chinese citizens, for a foreigner's question
+# (and of one addressed to a group of foreigners the message names none of: students)
 CARD_UNASKED_DISCOUNT = 0.8  # the score of a card's guide, for a question naming another document and not the card
 UNASKED_DEPTH = 4 * TOP_K  # how deep to search past a card's guide a question does not ask about
 MISHAP_DEPTH = 4 * TOP_K  # how deep to search for the provision on a lost, stolen or damaged document
@@ -1065,11 +1067,14 @@ class Engine:
             hits = _reranked([*kept, *deeper[: len(guides)], *discounted], TOP_K)
         if hits and (befallen := documents_befallen(reading.question)):
             hits = self._with_the_mishaps_provisions(reading, hits, befallen, unasked)
-        theirs = {h.provision.key for h in hits if self._governs_citizens(h.provision)}
-        if not theirs or names_a_citizen(reading.context):
+        theirs = set() if names_a_citizen(reading.context) else \
+            {h.provision.key for h in hits if self._governs_citizens(h.provision)}
+        # (a provision addressed to students alone, for a message naming no student: Regulations Art. 22)
+        others = {h.provision.key for h in hits if self._addressed_to_others(h.provision, reading.context)}
+        if not theirs and not others:
             return hits
-        scored = [h.model_copy(update={"score": h.score * CITIZENS_DISCOUNT}) if h.provision.key in theirs else h
-                  for h in hits]  # fmt: skip
+        scored = [h.model_copy(update={"score": h.score * CITIZENS_DISCOUNT}) if h.provision.key in theirs | others
+                  else h for h in hits]  # fmt: skip
         return _reranked(scored)
 
     def _with_the_mishaps_provisions(
@@ -1122,6 +1127,11 @@ class Engine:
 
     def _first_provision_of(self, doc_id: str) -> Provision | None:
         return min((p for p in self.retriever.provisions if p.doc_id == doc_id), key=lambda p: p.ordinal, default=None)
+
+    def _addressed_to_others(self, provision: Provision, message: str) -> bool:
+        """Whether ``provision`` is addressed to a group of foreigners ``message`` names none of."""
+        official = provision.official_text()
+        return official is not None and bool(unnamed_addressees(official.text, message))
 
     def _governs_citizens(self, provision: Provision) -> bool:
         official = provision.official_text()
