@@ -50,6 +50,8 @@ def test_the_provisions_stating_the_case(shipped_provisions):
         "上周在商场把护照弄丢了。",
         "居留证件被人偷了，怎么办？",
         "孩子把我的签证页撕坏了。",
+        "Somebody grabbed her handbag at the market, her residence permit was inside.",  # taken by a stranger
+        "He left his wallet in a taxi with his work permit card in it.",
     ],
 )
 def test_a_mishap_of_a_document_is_told(text):
@@ -63,6 +65,7 @@ def test_a_mishap_of_a_document_is_told(text):
         "My passport expires in May.",  # no mishap
         "他丢了工作。居留证还有效吗？",  # a job lost, the permit only asked about
         "The stolen goods case is still open.",
+        "The officer took my passport when I applied.",  # held by the office, no mishap
         "If my application is missing documents, what happens?",  # documents missing from a file
         "工厂设备坏了急需工程师来抢修，来不及在国外办签证。",  # a machine broken, a visa applied for
     ],
