@@ -425,6 +425,8 @@ def test_roles_in_chinese(text, expected):
         ("She flew in Monday on an S1.", dt.date(2026, 11, 16)),  # the past: the Monday just gone
         ("He arrived on Sunday.", dt.date(2026, 11, 22)),  # today, when today is that day
         ("I will file on Friday.", dt.date(2026, 11, 27)),  # the future: the next Friday
+        ("On Thursday the officers took his passport away.", dt.date(2026, 11, 19)),  # its clause's verb: the past
+        ("On Thursday, the office will decide.", dt.date(2026, 11, 26)),
     ],
 )
 def test_a_weekday_named_alone_is_the_last_or_the_next_one_as_the_words_before_it_tell(text, day):

@@ -133,6 +133,12 @@ def test_the_engine_asks_which_measure_a_deportation_was_when_coming_back_is_ask
     assert {(c.doc_id, c.article) for c in answer.citations} >= {("cn-exit-entry-law", 62), ("cn-exit-entry-law", 81)}
 
 
+def test_a_loose_word_with_its_day_asked_of_coming_back_asks_which_measure(engine):
+    answer = engine.answer("我表哥4月2号被遣返回国了，他最早什么时候可以再来中国？", today=dt.date(2026, 10, 19))
+    assert answer.outcome == "clarify" and answer.text.startswith("请问是哪一种措施")
+    assert {(c.doc_id, c.article) for c in answer.citations} >= {("cn-exit-entry-law", 62), ("cn-exit-entry-law", 81)}
+
+
 def test_an_expulsion_named_with_its_day_counts_the_ten_year_ban(engine):
     answer = engine.answer("My former colleague was expelled from China on 3 March 2021. When can he enter China again?",
                            today=dt.date(2026, 11, 22))

@@ -527,6 +527,9 @@ def test_until_in_a_story_is_no_question_about_a_date():
         ("Does she need to register anywhere, and what should we do?", False),
         ("另外我婆婆来住，需要做什么吗？", False),
         ("Who pays for his flight home?", False),
+        ("旧的体检报告还能用吗？", True),  # whether it is still good: its time has a limit
+        ("2月1日落地的话还能凭这张签证入境吗？", True),
+        ("护照丢了，这种情况她还能出境吗？", False),  # whether leaving is possible at all, no time asked
     ],
 )
 def test_a_part_asks_for_a_date_or_only_what_to_do(part, asks):

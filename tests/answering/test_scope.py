@@ -417,6 +417,16 @@ class TestNearDomainAndShortQuestions:
         assert in_scope("Our foreign hire's work permit is still pending; may the company pay wages already?")
         assert in_scope("I'm on a Z visa. Can my employer pay my salary before the residence permit is issued?")
 
+    def test_a_place_of_work_or_a_victim_s_damages_are_no_off_topic_subject(self):
+        # a worksite at a hospital is where he worked; compensation paid to someone hurt is no severance
+        assert in_scope("Police took our engineer from a hospital site where he installed scanners; he is in "
+                        "detention for examination now. How long may they hold him?")
+        assert in_scope("Our son is a suspect in a criminal case after a fight; we will pay the other man "
+                        "compensation. Can he still leave China next week?", top_score=HIGH)
+        assert not in_scope("Do we owe our foreign employee economic compensation when his contract ends?",
+                            top_score=HIGH)
+        assert not in_scope("My blue card job ends next month. How many months' pay am I owed?", top_score=HIGH)
+
     def test_a_visa_card_is_a_payment_card(self):
         assert not in_scope("My Visa debit card was declined at the bank, what now?", top_score=HIGH)
         assert not in_scope("How do I add a Visa card to Alipay?", top_score=HIGH)

@@ -531,7 +531,8 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
             # and one after "to" ends a range
             beside = _DATE_BESIDE_AFTER.match(text, m.end()) or _DATE_BESIDE_BEFORE.search(text[max(0, m.start() - 12):m.start()])
             if free(m.start(), m.end()) and not beside:
-                value = _bare_weekday(m["wd"], today, past=bool(_PAST_BEFORE.search(text[max(0, m.start() - 40):m.start()])))
+                past = _PAST_BEFORE.search(text[max(0, m.start() - 40):m.start()]) or _PAST_AFTER.match(text, m.end())
+                value = _bare_weekday(m["wd"], today, past=bool(past))
                 add(FoundDate(m.group(0), m.start(), m.end(), value.month, value.day, value.year, relative=True))
         for m in _ZH_RELATIVE.finditer(text):
             if not free(m.start(), m.end()):
@@ -808,7 +809,8 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 # A weekday named alone ("she flew in Monday", "I file on Friday"): the last one when the words just
-# before it tell of the past, else the next one; never a range ("Monday to Friday") or a habit ("on Mondays").
+# before it tell of the past (or its clause's verb after it), else the next one; never a range
+# ("Monday to Friday") or a habit ("on Mondays").
 _EN_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _EN_WEEKDAY = re.compile(
     rf"(?<!last )(?<!next )(?<!this )\b(?:on\s+)?(?P<wd>{'|'.join(_EN_WEEKDAYS)})\b(?!s\b|\s*(?:to|through|till|until|-|–|and|or)\b)",
@@ -823,6 +825,14 @@ _DATE_BESIDE_BEFORE = re.compile(
 _PAST_BEFORE = re.compile(
     r"\b(?:\w+ed|came|flew|went|got|was|were|did|left|gave|took|had|sent|paid|lost|made|told|met|saw|began|"
     r"brought|bought|caught|drove|flown|gone|given|taken|arrived|landed|entered)\b[^.;!?]*$",
+    re.I,
+)
+
+
+# ... or the verb of its own clause, just after it, does ("On Tuesday the police took him", "Monday I got it")
+_PAST_AFTER = re.compile(
+    r"\s*,?\s*(?:[\w']+\s+){0,3}?(?:\w+ed|came|flew|went|got|was|were|did|left|gave|took|had|sent|paid|lost|made|"
+    r"told|met|saw|began|brought|bought|caught|drove|arrived|landed|entered)\b",
     re.I,
 )
 

@@ -25,6 +25,7 @@ from ..gists import load_gists
 from ..links import load_links
 from ..settings import Settings, get_settings
 from ..tokens import tokenize
+from .addressees import unnamed_addressees
 from .asked import GENERIC, asked, linked_kinds, not_answered, tells_a_breach, asks_for_limit, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask, whose_relative_line, whose_relative_unsaid
 from .clarify import compare_actions, compose_clarification, merge_drafts
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
@@ -57,7 +58,6 @@ from .offline import (
     MISHAP_MARGIN,
 )
 from .mishaps import Words, documents_befallen, follows_asked
-from .addressees import unnamed_addressees
 from .cards import Card, cards_not_asked_about, cards_of, names_loosely, unclear_card, which_card_line
 from .loose_terms import Measure, alternatives_named, says_a_measure, unclear_measure, which_measure_line
 from .open_terms import left_open
@@ -65,8 +65,8 @@ from .questions import Reading, subjects_in, corrected_question, date_for, dated
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .visa_families import residence_line, unnumbered_family
 from .scope import (
-    ScopeDecision, governs_citizens, has_domain_words, judge_scope, names_a_citizen, off_topic_question, refusal,
-    warm_up,
+    ScopeDecision, asks_coming_back, governs_citizens, has_domain_words, judge_scope, names_a_citizen,
+    off_topic_question, refusal, warm_up,
 )
 
 log = logging.getLogger(__name__)
@@ -347,12 +347,13 @@ class Engine:
         each_said = False  # (each of several answers says already what it does not state)
         if candidates := unclear_card(reading.context, both):
             draft = self._which_card(reading, candidates, hits, consulted)
-        elif (not reading.asks_deadline or not reading.dates) and not names_a_citizen(reading.context) \
-                and (measures := unclear_measure(reading.context)):
+        elif (not reading.asks_deadline or not reading.dates or asks_coming_back(reading.question)) \
+                and not names_a_citizen(reading.context) and (measures := unclear_measure(reading.context)):
             # (a deadline asked from a date goes to its rule: "ordered to leave on 3 May; by when?"; one
             # asked with no date to count from, "sent home: when may he come back?", depends on the
-            # measure; and the measures are the Law's for foreigners: a Chinese citizen sent back from
-            # abroad is Art. 75's)
+            # measure, and so does coming back from the day one was sent home, "遣返 on 5 March: when
+            # can he come again?"; and the measures are the Law's for foreigners: a Chinese citizen
+            # sent back from abroad is Art. 75's)
             draft = self._which_measure(reading, measures, consulted)
         elif each_said := len(several) > 1:
             draft = self._each_answered(reading, several, history, consulted)
@@ -1053,7 +1054,10 @@ class Engine:
         """Retrieve for the question (``_retrieve``); provisions addressed to Chinese citizens (their
         exit, an exit ban on them, a citizen sent back from abroad) come after those for foreigners
         unless the conversation names a Chinese citizen: regchat's readers are foreigners and those
-        who employ or help them, and "deported: when may I come back?" is a foreigner's question."""
+        who employ or help them, and "deported: when may I come back?" is a foreigner's question. So
+        do provisions addressed to a group of foreigners the conversation names none of (students);
+        a message telling of a document lost, stolen or damaged gets the provision stating that case
+        (``_with_the_mishaps_provisions``)."""
         hits = self._retrieve(reading)
         unasked = self._cards_unasked(reading)
         if unasked and any(h.provision.doc_id in unasked for h in hits):

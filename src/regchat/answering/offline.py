@@ -411,8 +411,10 @@ def for_the_mishaps_told(reading: Reading, hits: Sequence[Hit]) -> list[Hit]:
     # (read in the question itself: a mishap a follow-up's earlier turn told was answered there, and
     # "how long until they decide?" after it asks something else)
     documents = documents_befallen(reading.question) if len(hits) > 1 else ()
-    follows = follows_asked(asking_sentences(reading.question)) if documents else ()
-    best, out = hits[0] if hits else None, []
+    if not documents:
+        return []
+    follows = follows_asked(asking_sentences(reading.question))
+    best, out = hits[0], []
     fits = [mishap_fit(best.provision, (document,), follows) for document in documents]
     # (the best already states what is asked for one document told: another only by a provision that
     # does too, "the visa page in my passport got torn" being no passport lost)
@@ -431,9 +433,10 @@ def mishap_fit(provision: Provision, documents: Sequence[Words] = (), follows: S
     when it states it for another document, 2 for one of them, 3 when it also states what the
     message asks follows (``follows``: the reissue asked for, 补发)."""
     official = provision.official_text()
-    text = official.text if official is not None else provision.text
-    if not states_mishap(official.text if official is not None else "", provision.text):
+    official_text = official.text if official is not None else ""
+    if not states_mishap(official_text, provision.text):
         return 0
+    text = official_text or provision.text
     if not any(d.stated_in(text) for d in documents):
         return 1
     return 3 if any(f.stated_in(text) for f in follows) else 2

@@ -143,7 +143,7 @@ _DEADLINE_ASK = re.compile(  # English words bounded by non-letters: "是不是l
     rf"|{_WHAT_TO_DO_EN})(?![a-z])"
     rf"|最晚|最迟|截止|哪天|几号|什么时候|何时|到哪天|有效期|最后一天|期限|来得及|晚了|超期(?!多少|几){_NOT_LAPSE}|超时"
     r"|提前(?:多久|多长时间|几天|几周|几个星期|多少天)"
-    rf"|逾期(?!多少|几){_NOT_LAPSE}|过期{_NOT_LAPSE}|还能|还有效|还管用|"
+    rf"|逾期(?!多少|几){_NOT_LAPSE}|过期{_NOT_LAPSE}|还能[^，。？?！!]{{0,8}}?(?:用|延|续|入境|进)|还有效|还管用|"
     + _WHAT_TO_DO_ZH,
     re.I,
 )
