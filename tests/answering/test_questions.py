@@ -667,6 +667,7 @@ def test_a_person_the_conversation_named_and_a_then_mark_a_follow_up(question):
         ("Crossed from Macao into Zhuhai on my Z visa: when must I apply for the residence permit?", None),
         ("我之前在澳门做外地雇员，现在转到深圳工作，居留证件什么时候续？", None),
         ("我是广西人，在澳门做外地雇员，蓝卡怎么续期？", "MO"),  # where she comes from is not the matter
+        ("A cook from Chengdu, I work in Macao on a blue card: how do I renew it?", "MO"),  # ... in English
         ("I work in Macao as a non-resident worker: how do I renew my card?", "MO"),
     ],
 )

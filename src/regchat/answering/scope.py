@@ -367,7 +367,7 @@ def macao_places(text: str) -> list[str]:
 
 # Where someone comes from ("我是广西人", "a guy from Chengdu") is who they are, not where the matter is.
 _ORIGIN = re.compile(r"^(?:人|籍|老乡)")
-_FROM = re.compile(r"(?:from|native of)\s+$", re.I)
+_FROM = re.compile(r"\b(?:from|native of)\s+$", re.I)
 
 
 def home_places(text: str) -> list[str]:
