@@ -84,10 +84,10 @@ def documents_befallen(text: str) -> tuple[Words, ...]:
     clauses: list[str] = []  # those telling a mishap, and those saying what was inside
     sentences: list[str] = []
     for sentence in (s for s in _SENTENCE.split(text) if s):
-        parts = _CLAUSE.split(sentence)
-        if any(befalls(c) for c in parts):
+        parts = [(c, befalls(c)) for c in _CLAUSE.split(sentence)]
+        if any(told for _, told in parts):
             sentences.append(sentence)
-            clauses += [c for c in parts if befalls(c) or data.inside.search(c)]
+            clauses += [c for c, told in parts if told or data.inside.search(c)]
     # the documents those clauses name ("I have my passport, but the card is lost"; "my passport was
     # stolen, with my permit in it"), else those their sentences name ("the bag they took had my passport")
     named = [d for d in data.documents if any(d.said.search(c) for c in clauses)] \
