@@ -275,7 +275,7 @@ def rerank(reading: Reading, hits: Sequence[Hit]) -> list[Hit]:
     if len(hits) < 2:
         return list(hits)
     topic = topic_of(reading)
-    asked = subject_of(topic) if reading.carried_subject else None  # "what do I need for it?" (it = ...)
+    asked = subject_of(topic) if reading.carried_subject else None  # "what must I bring for it?" (it = ...)
     rescored = [
         h.model_copy(
             update={
