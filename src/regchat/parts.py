@@ -78,11 +78,18 @@ def items_of(text: str, paragraph: int | None = None) -> list[Part]:
     return [p for p in split_parts(text) if p.item is not None and (paragraph is None or p.paragraph == paragraph)]
 
 
-def pinpoint(article: int | None, part: Part, lang: str, *, paragraphs: int = 1) -> str | None:
+def pinpoint(
+    article: int | None, part: Part, lang: str, *, paragraphs: int = 1, span: tuple[int, int] | None = None
+) -> str | None:
     """How a citation names ``part``; None for a guide's section (no article) or the whole
-    of a one-paragraph article."""
+    of a one-paragraph article. ``span``: the first and last paragraphs quoted, when the quote
+    holds the paragraph a part refers back to as well: "Art. 22, paras. 1-2", "第二十二条第一款、第二款"."""
     if article is None:
         return None
+    if span is not None and span[0] < span[1]:
+        if lang == "zh":
+            return f"第{int_to_chinese(article)}条" + "、".join(f"第{int_to_chinese(n)}款" for n in range(span[0], span[1] + 1))
+        return f"Art. {article}, paras. {span[0]}-{span[1]}"
     if lang == "zh":
         head = f"第{int_to_chinese(article)}条"
         para = f"第{int_to_chinese(part.paragraph)}款" if paragraphs > 1 else ""
@@ -93,6 +100,37 @@ def pinpoint(article: int | None, part: Part, lang: str, *, paragraphs: int = 1)
     if part.item is not None:
         return f"Art. {article}{para}({part.item})" if para else f"Art. {article}({part.item})"
     return f"Art. {article}{para}" if para else None
+
+
+# A paragraph that speaks of the paragraph(s) before it: "前款", "前两款", "the preceding paragraph",
+# "the preceding two paragraphs"; with an item of it named: "前款第一项", "item (1) of the preceding paragraph".
+_BACK_ZH = re.compile(r"前([两二三])?款(?:第([一二三四五六七八九十]{1,3})项)?")
+_BACK_EN = re.compile(
+    r"(?:\bitem\s*\((\d{1,2})\)\s*of\s+)?the\s+(?:preceding|previous)\s+(?:(two|three)\s+)?paragraphs?\b"
+    r"|\bthe\s+(two|three)\s+(?:preceding|previous)\s+paragraphs\b",
+    re.I,
+)
+_HOW_MANY = {"两": 2, "二": 2, "三": 3, "two": 2, "three": 3}
+
+
+def referred(parts: list[Part], part: Part) -> list[Part]:
+    """The parts ``part`` refers back to, which it needs to be understood: "有前款行为的" says
+    what follows for the acts of the paragraph before it, "未加注前款规定信息的" of the
+    information that paragraph names. The whole paragraph(s) before (their own text and items),
+    or the lead-in and the item named ("违反前款第一项规定"); none when the part refers to none."""
+    m = _BACK_ZH.search(part.text)
+    if m:
+        count, item = _HOW_MANY.get(m.group(1) or "", 1), chinese_to_int(m.group(2)) if m.group(2) else None
+    elif m := _BACK_EN.search(part.text):
+        count = _HOW_MANY.get((m.group(2) or m.group(3) or "").lower(), 1)
+        item = int(m.group(1)) if m.group(1) else None
+    else:
+        return []
+    first = max(1, part.paragraph - count)
+    before = [p for p in parts if first <= p.paragraph < part.paragraph]
+    if item is not None and count == 1:
+        before = [p for p in before if p.item is None or p.item == item]
+    return before
 
 
 def plain(text: str) -> str:

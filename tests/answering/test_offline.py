@@ -1391,3 +1391,25 @@ def test_rules_giving_the_same_day_from_the_same_date_are_not_asked_about(engine
     # a port visa's longest stay and the stay its holder says it states count thirty days from entry alike
     answer = engine.answer("朋友在机场办的口岸签证，签证上写停留30天，4月28号入境。最晚哪天必须离境？", today=dt.date(2026, 5, 2))
     assert answer.outcome == "answered" and "2026-05-28" in answer.text
+
+
+def test_a_paragraph_that_refers_back_is_quoted_after_the_paragraph_it_refers_to(retriever):
+    """Regulations Art. 22 para. 2 forbids an internship without "the information stipulated in the
+    preceding paragraph": para. 1 says what that is and how it is added, so it comes first."""
+    from regchat.answering.quoting import quote_provision
+
+    (article,) = retriever.lookup(22, "cn-foreigner-entry-exit-regulations")
+    second = lambda text: 1.0 if "不得在校外" in text or "shall not undertake" in text else 0.0  # noqa: E731
+    for lang, pinpoint, first in (("zh", "第二十二条第一款、第二款", "经所在学校同意"), ("en", "Art. 22, paras. 1-2", "consent of his/her school")):
+        quote = quote_provision(article, lang, TODAY, second)
+        assert quote.pinpoint == pinpoint and len(quote.pieces) == 2
+        assert first in quote.pieces[0] and second(quote.pieces[1])
+        assert len(quote.parts) == 2  # both paragraphs are said in plain words
+
+
+def test_a_paragraph_referring_to_nothing_before_it_is_quoted_alone(retriever):
+    from regchat.answering.quoting import quote_provision
+
+    (article,) = retriever.lookup(22, "cn-foreigner-entry-exit-regulations")
+    quote = quote_provision(article, "zh", TODAY, lambda text: 1.0 if "经所在学校同意" in text else 0.0)
+    assert quote.pinpoint == "第二十二条第一款" and len(quote.pieces) == 1

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from ..documents import Provision, ProvisionText
 from ..parsing import chinese_to_int
-from ..parts import Part, align_items, paragraph_count, pinpoint, plain, split_parts
+from ..parts import Part, align_items, paragraph_count, pinpoint, plain, referred, split_parts
 from .language import Lang
 
 PARAGRAPH_CHARS = {"en": 520, "zh": 220}  # a paragraph this short is quoted whole
@@ -189,8 +189,11 @@ def quote_provision(
             quote.pieces = [parts[0].text if len(parts[0].text) <= limit else _first(parts[0].text, sentences)]
             asked_parts = parts[:1]
     else:
+        # A part that refers back ("有前款行为的", "the information stipulated in the preceding
+        # paragraph") says nothing alone: the paragraph it refers to is quoted before it.
+        context = _referred_context(chosen, parts, LIST_CHARS["zh" if in_lang == "zh" else "en"])
         pieces: list[str] = []
-        for part in chosen:
+        for part in sorted([*context, *chosen], key=parts.index):
             if part.lead and part.lead not in pieces:
                 pieces.append(part.lead if len(part.lead) <= limit else _first(part.lead, sentences))
             if len(part.text) <= limit or sentences is None:
@@ -206,7 +209,10 @@ def quote_provision(
             same = [p for p in split_parts(official.text) if p.paragraph == first.paragraph and p.item == item]
             quote.official_pieces = [p.text for p in same]
         shown = Part(first.paragraph, None if listed else item, first.text, first.lead)
-        quote.pinpoint = pinpoint(provision.article, shown, lang, paragraphs=paragraphs)
+        quoted = [p.paragraph for p in [*context, *chosen]]
+        span = (min(quoted), max(quoted)) if context else None
+        quote.pinpoint = pinpoint(provision.article, shown, lang, paragraphs=paragraphs, span=span)
+        asked_parts = [*_said_by(context), *(p for p in asked_parts if p not in context)]
     quote.lang, quote.translation, quote.reader_lang = in_lang, translation, lang
     quote.parts = authoritative_parts(asked_parts, text, full, day) if translation else [p.text for p in asked_parts]
     if translation and official is not None:
@@ -221,6 +227,23 @@ def quote_provision(
             quote.untranslated = untranslated_note(provision, lang, " ".join(quote.pieces),
                                                    part=bool(quote.pinpoint), summary=False)
     return quote
+
+
+def _referred_context(chosen: list[Part], parts: list[Part], limit: int) -> list[Part]:
+    """The parts ``chosen`` parts refer back to and do not hold themselves: a paragraph's own text,
+    with its items when they fit ``limit`` (else the lead-in alone says what the items are about)."""
+    context: list[Part] = []
+    for part in chosen:
+        context += [p for p in referred(parts, part) if p not in chosen and p not in context]
+    items = [p for p in context if p.item is not None]
+    if sum(len(p.text) for p in items) > limit:
+        context = [p for p in context if p.item is None]
+    return context
+
+
+def _said_by(parts: list[Part]) -> list[Part]:
+    """The parts that say something of their own: a lead-in is said by its items when they are there."""
+    return [p for p in parts if not any(q.item is not None and q.paragraph == p.paragraph for q in parts)]
 
 
 def _covers(restated: list[Part], parts: list[Part]) -> bool:
