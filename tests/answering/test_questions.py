@@ -506,6 +506,22 @@ def test_the_clauses_that_ask_are_told_from_the_story(question, asking):
     assert asking_clauses(question) == asking
 
 
+@pytest.mark.parametrize(
+    "text, asks_it",
+    [
+        ("我们俩是退休教师，来帮女儿看孩子，什么都不懂", False),  # 什么都: "nothing at all"
+        ("这周他哪儿都没去", False),
+        ("证件怎么也找不到了", False),
+        ("什么都要带吗", True),  # 吗 still asks
+        ("要带什么", True),
+    ],
+)
+def test_a_question_word_before_dou_or_ye_says_any_and_asks_nothing(text, asks_it):
+    from regchat.answering.questions import has_asking_words
+
+    assert has_asking_words(text) is asks_it
+
+
 def test_until_in_a_story_is_no_question_about_a_date():
     from regchat.answering.questions import asking_part
 

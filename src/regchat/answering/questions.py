@@ -1487,10 +1487,16 @@ _EMBEDDED_WH = re.compile(
 )
 
 
+# A Chinese question word before 都 or 也 says "any" or "every", and asks nothing: "什么都不懂" (knows
+# nothing), "哪儿都没去" (went nowhere), "怎么也找不到" (cannot find it however one looks).
+_INDEFINITE_WH = re.compile(r"(?:什么|哪儿|哪里|哪|怎么|谁)(?:都|也)")
+
+
 def _interrogative(text: str) -> bool:
     """Whether ``text`` has a question word (a number told roughly, 十几个, is none; nor one a verb of
-    showing or saying takes)."""
-    return bool(_INTERROGATIVE.search(_EMBEDDED_WH.sub(" ", without_approximations(text))))
+    showing or saying takes, nor one saying "any": 什么都不懂)."""
+    plain = _INDEFINITE_WH.sub(" ", _EMBEDDED_WH.sub(" ", without_approximations(text)))
+    return bool(_INTERROGATIVE.search(plain))
 
 
 # A Chinese question in the A-not-A form, with or without its question mark ("会不会罚款").
