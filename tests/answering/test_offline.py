@@ -891,6 +891,17 @@ def test_several_answers_are_numbered_and_a_line_given_already_is_not_repeated()
     assert compose_several("en", ["By when?", "And my wife?"], [first, again]).outcome == "answered"
 
 
+def test_quoting_lines_given_already_stand_as_see_above_where_they_were():
+    first = Draft("Art. 49:\n“(4) fails to meet the residence period” [law#49]", outcome="answered")
+    unstated = Draft("The documents do not state the period. The closest provisions:\nArt. 49:\n"
+                     "“(4) fails to meet the residence period” [law#49]\nAsk the local office.", outcome="not_stated")
+    whole = compose_several("en", ["Can he lose it?", "How long may he be away?"], [first, unstated])
+    assert whole.text.split("\n\n")[1] == (
+        "(2) How long may he be away?\nThe documents do not state the period. The closest provisions:\n"
+        "See also the answer to (1) above.\nAsk the local office."
+    )
+
+
 def test_a_last_question_without_its_mark_after_a_told_sentence_is_told_once():
     asked = each_question(
         "Agent note: the customer asks when his permit must be renewed? He holds a blue card and a mainland"
@@ -1073,6 +1084,19 @@ def test_which_parts_go_on_with_the_matter(part, goes_on):
     from regchat.answering.engine import _goes_on_with_the_matter
 
     assert _goes_on_with_the_matter(part) is goes_on
+
+
+def test_a_part_whose_own_words_find_another_part_of_an_article_quoted_before_gets_that_part(engine):
+    """Being away for years is asked of permanent residence after its cancellation on expulsion was
+    quoted: Law Art. 49 again, at another item, not "see above"."""
+    answer = engine.answer(
+        "律师事务所这边，当事人是英国人，持中国永久居留证件，住在苏州。三个问题：1）他再婚了，新太太是泰国籍，"
+        "想来苏州长期一起生活，应该办什么签证？2）他有个行政案件，万一被驱逐出境，永久居留会不会没了？"
+        "3）他以后可能要回英国照顾父母两三年，长期不在中国会不会影响永久居留？",
+        today=dt.date(2026, 3, 10),
+    )  # fmt: skip
+    third = answer.text.split("（3）", 1)[1]
+    assert "见上文" not in third and "第四十九条" in third
 
 
 def test_a_part_asking_which_visa_is_read_in_the_whole_message(engine):

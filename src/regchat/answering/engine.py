@@ -434,7 +434,13 @@ class Engine:
             own_hits = search(own)
             if own_hits and own_hits[0].score >= self.retriever.min_score:
                 other = answer(own, own_hits)
-                if {p.key for p in other.cited} - cited_before:
+                # (something not given before: a provision, or, for a part asking no day and no longest
+                # period, which the days given before answer, another part of one quoted before: "出国几年
+                # 会不会影响永久居留？" after that article's item on expulsion answered another question)
+                given = {(key, quote.text) for d in earlier for key, quote in d.quoted.items()}
+                dayless = not asks_for_date(question.asked) and not asks_for_limit(question.asked)
+                if {p.key for p in other.cited} - cited_before or dayless and any(
+                        (key, quote.text) not in given for key, quote in other.quoted.items()):
                     one, draft = own, other
         draft = self._following_earlier(one, question, draft, earlier, consulted)
         if not draft.text.strip():

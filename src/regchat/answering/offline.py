@@ -25,7 +25,7 @@ from ..parsing import int_to_chinese
 from ..tokens import tokenize
 from .ages import age_rules, ages_told, singled_out
 from .mishaps import Words, documents_befallen, follows_asked, states_mishap
-from .guardrails import marker
+from .guardrails import MARKER, marker
 from .asked import asked, visa_fit_for, without_visa_letters
 from .language import WEEKDAYS_ZH, Lang, english_terms, without_denied
 from .loose_terms import told_cases
@@ -743,10 +743,9 @@ def compose_several(lang: Lang, asked: Sequence[str], drafts: Sequence[Draft]) -
             given = given[:1]  # the same fact not stated again ("按年收还是按次收？" after "交多少钱？")
         lines = [line for line in given if line not in said]
         earlier = sorted({said[line] for line in given if line in said})
+        body = "\n".join(_with_what_was_given(given, said, lang)) if lines else _see_above(earlier, lang)
         for line in lines:
             said.setdefault(line, n)
-        body = "\n".join(lines) or _SEE_ABOVE[lang].format(n="、".join(f"（{e}）" for e in earlier) if lang == "zh"
-                                                            else ", ".join(f"({e})" for e in earlier))
         blocks.append(f"（{n}）{question}\n{body}" if lang == "zh" else f"({n}) {question}\n{body}")
         for d in draft.deadlines:
             if (d.rule_id, d.date) not in computed:
@@ -766,6 +765,30 @@ def compose_several(lang: Lang, asked: Sequence[str], drafts: Sequence[Draft]) -
 
 
 _SEE_ABOVE = {"en": "See the answer to {n} above.", "zh": "见上文{n}的回答。"}
+_SEE_ALSO = {"en": "See also the answer to {n} above.", "zh": "另见上文{n}的回答。"}
+
+
+def _see_above(numbers: Sequence[int], lang: Lang, *, also: bool = False) -> str:
+    return (_SEE_ALSO if also else _SEE_ABOVE)[lang].format(
+        n="、".join(f"（{e}）" for e in numbers) if lang == "zh" else ", ".join(f"({e})" for e in numbers))
+
+
+def _with_what_was_given(given: Sequence[str], said: Mapping[str, int], lang: Lang) -> list[str]:
+    """The lines of one of several answers not given before, each run of quoting lines given before
+    (they cite a provision) standing as "see also above": "以下是最相关的条文：" then points at them."""
+    out: list[str] = []
+    run: list[int] = []
+    for line in [*given, ""]:
+        if line in said:
+            if MARKER.search(line):
+                run.append(said[line])
+            continue
+        if run:
+            out.append(_see_above(sorted(set(run)), lang, also=True))
+            run = []
+        if line:
+            out.append(line)
+    return out
 
 
 def reading_note(found, lang: Lang) -> str:
