@@ -46,7 +46,13 @@ def test_the_english_translation_refers_back_in_its_own_words():
 
 def test_a_quote_holding_the_paragraph_referred_to_is_cited_by_both_paragraphs():
     part = Part(2, None, "单位有前款行为的……")
-    assert pinpoint(74, part, "zh", paragraphs=2, span=(1, 2)) == "第七十四条第一款、第二款"
-    assert pinpoint(22, part, "en", paragraphs=2, span=(1, 2)) == "Art. 22, paras. 1-2"
+    assert pinpoint(74, part, "zh", paragraphs=2, several=(1, 2)) == "第七十四条第一款、第二款"
+    assert pinpoint(22, part, "en", paragraphs=2, several=(1, 2)) == "Art. 22, paras. 1-2"
     assert pinpoint(74, part, "zh", paragraphs=2) == "第七十四条第二款"
-    assert pinpoint(22, Part(2, 3, "(3) x", "lead"), "en", paragraphs=2, span=(2, 2)) == "Art. 22, para. 2(3)"
+    assert pinpoint(22, Part(2, 3, "(3) x", "lead"), "en", paragraphs=2, several=(2,)) == "Art. 22, para. 2(3)"
+
+
+def test_two_paragraphs_quoted_apart_are_both_named_and_nothing_between():
+    part = Part(1, None, "...")
+    assert pinpoint(60, part, "en", paragraphs=3, several=(1, 3)) == "Art. 60, paras. 1, 3"
+    assert pinpoint(60, part, "zh", paragraphs=3, several=(1, 3)) == "第六十条第一款、第三款"

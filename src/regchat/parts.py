@@ -79,17 +79,20 @@ def items_of(text: str, paragraph: int | None = None) -> list[Part]:
 
 
 def pinpoint(
-    article: int | None, part: Part, lang: str, *, paragraphs: int = 1, span: tuple[int, int] | None = None
+    article: int | None, part: Part, lang: str, *, paragraphs: int = 1, several: tuple[int, ...] = ()
 ) -> str | None:
     """How a citation names ``part``; None for a guide's section (no article) or the whole
-    of a one-paragraph article. ``span``: the first and last paragraphs quoted, when the quote
-    holds the paragraph a part refers back to as well: "Art. 22, paras. 1-2", "第二十二条第一款、第二款"."""
+    of a one-paragraph article. ``several``: the paragraphs quoted, when the quote holds more than
+    one (a paragraph and the one it refers back to, two paragraphs that answer): "Art. 22, paras.
+    1-2", "Art. 60, paras. 1, 3", "第二十二条第一款、第二款"."""
     if article is None:
         return None
-    if span is not None and span[0] < span[1]:
+    if len(several) > 1:
         if lang == "zh":
-            return f"第{int_to_chinese(article)}条" + "、".join(f"第{int_to_chinese(n)}款" for n in range(span[0], span[1] + 1))
-        return f"Art. {article}, paras. {span[0]}-{span[1]}"
+            return f"第{int_to_chinese(article)}条" + "、".join(f"第{int_to_chinese(n)}款" for n in several)
+        if list(several) == list(range(several[0], several[-1] + 1)):
+            return f"Art. {article}, paras. {several[0]}-{several[-1]}"
+        return f"Art. {article}, paras. {', '.join(str(n) for n in several)}"
     if lang == "zh":
         head = f"第{int_to_chinese(article)}条"
         para = f"第{int_to_chinese(part.paragraph)}款" if paragraphs > 1 else ""

@@ -1437,3 +1437,12 @@ def test_a_paragraph_referring_to_nothing_before_it_is_quoted_alone(retriever):
     (article,) = retriever.lookup(22, "cn-foreigner-entry-exit-regulations")
     quote = quote_provision(article, "zh", TODAY, lambda text: 1.0 if "经所在学校同意" in text else 0.0)
     assert quote.pinpoint == "第二十二条第一款" and len(quote.pieces) == 1
+
+
+def test_two_paragraphs_that_answer_are_both_named_in_the_citation(retriever):
+    from regchat.answering.quoting import quote_provision
+
+    (article,) = retriever.lookup(60, "cn-exit-entry-law")
+    both = lambda text: 1.0 if "可以拘留审查" in text or "二十四小时内进行询问" in text else 0.0  # noqa: E731
+    quote = quote_provision(article, "zh", TODAY, both)
+    assert len(quote.pieces) == 2 and quote.pinpoint == "第六十条第一款、第二款"

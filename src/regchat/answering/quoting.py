@@ -209,9 +209,11 @@ def quote_provision(
             same = [p for p in split_parts(official.text) if p.paragraph == first.paragraph and p.item == item]
             quote.official_pieces = [p.text for p in same]
         shown = Part(first.paragraph, None if listed else item, first.text, first.lead)
-        quoted = [p.paragraph for p in [*context, *chosen]]
-        span = (min(quoted), max(quoted)) if context else None
-        quote.pinpoint = pinpoint(provision.article, shown, lang, paragraphs=paragraphs, span=span)
+        # (a quote holding several paragraphs names them all: the one referred back to, or two that answer)
+        several = tuple(sorted({p.paragraph for p in [*context, *chosen]}))
+        whole_paragraphs = context or all(p.item is None for p in chosen)
+        quote.pinpoint = pinpoint(provision.article, shown, lang, paragraphs=paragraphs,
+                                  several=several if whole_paragraphs else ())
         asked_parts = [*_said_by(context), *(p for p in asked_parts if p not in context)]
     quote.lang, quote.translation, quote.reader_lang = in_lang, translation, lang
     quote.parts = authoritative_parts(asked_parts, text, full, day) if translation else [p.text for p in asked_parts]
