@@ -252,7 +252,8 @@ def test_an_extension_told_beside_a_measure_taken_asks_no_document():
 
 @pytest.mark.parametrize(
     "text",
-    ["The work card of our Wuxi engineer went missing on a train. What now?", "他的工作证丢了，公司该怎么办？"],
+    ["The work card of our Wuxi engineer went missing on a train. What now?", "他的工作证丢了，公司该怎么办？",
+     "My nephew lost his permit card at the station. How does he get a new one?"],
 )
 def test_a_work_card_lost_and_named_loosely_asks_which_document(text):
     readings = unclear_measure(text)
@@ -265,7 +266,8 @@ def test_a_work_card_lost_and_named_loosely_asks_which_document(text):
     "text",
     ["He lost his work permit card.", "他的工作证（居留证件）丢了", "Her Macao work card is gone.", "外雇的工作证丢了",
      "隔壁工地有两个外国人没有工作证在干活，能举报吗？",  # a work card only mentioned: nothing asked of it
-     "What is printed on the back of a work card?"],
+     "What is printed on the back of a work card?",
+     "Our engineer's wrk permit card got lost."],  # the permit named, with a typo: no loose word
 )
 def test_a_work_card_named_by_its_own_name_in_macao_or_only_mentioned_is_clear(text):
     assert unclear_measure(text) == ()

@@ -951,6 +951,8 @@ def test_a_work_card_lost_on_the_metro_is_about_the_card_not_the_metro():
 
     assert judge_scope("Her work card went missing on the metro. How is it replaced?", top_score=0.8, min_score=0.3,
                        follow_up_context=False).in_scope
+    assert judge_scope("He left his permit card in a taxi last night. How is it replaced?", top_score=0.8,
+                       min_score=0.3, follow_up_context=False).in_scope  # a permit card, whichever it is
 
 
 @pytest.mark.parametrize(
