@@ -900,6 +900,11 @@ def test_quoting_lines_given_already_stand_as_see_above_where_they_were():
         "(2) How long may he be away?\nThe documents do not state the period. The closest provisions:\n"
         "See also the answer to (1) above.\nAsk the local office."
     )
+    # quoting lines given already after an answer of its own, announced by nothing, are only left out
+    own = Draft("In short: he must leave.\n“(2) is expelled” [law#81]\nArt. 49:\n"
+                "“(4) fails to meet the residence period” [law#49]", outcome="answered")
+    whole = compose_several("en", ["Can he lose it?", "And if expelled?"], [first, own])
+    assert whole.text.split("\n\n")[1] == "(2) And if expelled?\nIn short: he must leave.\n“(2) is expelled” [law#81]"
 
 
 def test_a_last_question_without_its_mark_after_a_told_sentence_is_told_once():

@@ -774,8 +774,9 @@ def _see_above(numbers: Sequence[int], lang: Lang, *, also: bool = False) -> str
 
 
 def _with_what_was_given(given: Sequence[str], said: Mapping[str, int], lang: Lang) -> list[str]:
-    """The lines of one of several answers not given before, each run of quoting lines given before
-    (they cite a provision) standing as "see also above": "以下是最相关的条文：" then points at them."""
+    """The lines of one of several answers not given before; a run of quoting lines given before
+    (they cite a provision) that a line announces ("以下是最相关的条文：", "The closest provisions:")
+    stands as "see also above", so that line points at them."""
     out: list[str] = []
     run: list[int] = []
     for line in [*given, ""]:
@@ -783,9 +784,9 @@ def _with_what_was_given(given: Sequence[str], said: Mapping[str, int], lang: La
             if MARKER.search(line):
                 run.append(said[line])
             continue
-        if run:
+        if run and out and out[-1].rstrip().endswith((":", "：")):
             out.append(_see_above(sorted(set(run)), lang, also=True))
-            run = []
+        run = []
         if line:
             out.append(line)
     return out
