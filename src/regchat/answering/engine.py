@@ -1081,9 +1081,10 @@ class Engine:
             {h.provision.key for h in hits if self._governs_citizens(h.provision)}
         # (a provision addressed to students alone, for a message naming no student: Regulations Art. 22)
         others = {h.provision.key for h in hits if self._addressed_to_others(h.provision, reading.context)}
-        if not theirs and not others:
+        discounted = theirs | others
+        if not discounted:
             return hits
-        scored = [h.model_copy(update={"score": h.score * CITIZENS_DISCOUNT}) if h.provision.key in theirs | others
+        scored = [h.model_copy(update={"score": h.score * CITIZENS_DISCOUNT}) if h.provision.key in discounted
                   else h for h in hits]  # fmt: skip
         return _reranked(scored)
 

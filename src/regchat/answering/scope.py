@@ -704,6 +704,8 @@ _COMING_BACK_WORDS = (
     r"回来|回到|再回|返回|重新入境|再入境|\b(?:come|coming|came|get|getting|go|going) back\b|\bre-?ent(?:er|ry|ering)\b"
 )
 _COMING_BACK = re.compile(_COMING_BACK_WORDS, re.I)
+# ... and coming again, asked of a measure ("最早什么时候能再来？", "may she visit China again?")
+_AGAIN = re.compile(r"再来|再进|\b(?:enter|visit|come to) (?:china )?again\b", re.I)
 
 
 def asks_coming_back(question: str) -> bool:
@@ -713,9 +715,6 @@ def asks_coming_back(question: str) -> bool:
 
     asking = asking_sentences(question)
     return bool(_COMING_BACK.search(asking) or _AGAIN.search(asking))
-
-
-_AGAIN = re.compile(r"再来|再入境|再进|\b(?:enter|visit|come to) (?:china )?again\b", re.I)
 # Words of leaving China, which only China's rules govern: "限制出境", "stopped at the airport".
 _LEAVING_CHINA = re.compile(
     r"出境|离境|\bleav\w* (?:china|the country|the mainland)\b|\bexit bans?\b|"
