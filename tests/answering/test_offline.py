@@ -1451,3 +1451,14 @@ def test_two_paragraphs_that_answer_are_both_named_in_the_citation(retriever):
     both = lambda text: 1.0 if "可以拘留审查" in text or "二十四小时内进行询问" in text else 0.0  # noqa: E731
     quote = quote_provision(article, "zh", TODAY, both)
     assert len(quote.pieces) == 2 and quote.pinpoint == "第六十条第一款、第二款"
+
+
+def test_an_item_referred_back_to_is_said_in_plain_words_with_the_paragraph_referring_to_it(retriever):
+    """Regulations Art. 19 para. 2 speaks of "前款第一项规定情形": item (1) of para. 1 is quoted and
+    restated before it (its lead-in is said by the item)."""
+    from regchat.answering.quoting import quote_provision
+
+    (article,) = retriever.lookup(19, "cn-foreigner-entry-exit-regulations")
+    quote = quote_provision(article, "zh", TODAY, lambda text: 1.0 if "前款第一项" in text else 0.0)
+    assert quote.pinpoint == "第十九条第一款、第二款"
+    assert len(quote.parts) == 2 and "未满16周岁" in quote.parts[0] and "前款第一项" in quote.parts[1]

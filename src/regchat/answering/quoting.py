@@ -180,7 +180,7 @@ def quote_provision(
             quote.pieces = [" ".join(line.strip() for line in text.split("\n") if line.strip())]
             # Restated part by part: a list's items in place of its lead-in, when they are few enough;
             # else paragraph by paragraph.
-            itemised = [p for p in parts if not any(q.lead == p.text and q.item is not None for q in parts)]
+            itemised = _said_by(parts)
             asked_parts = itemised if len(itemised) <= WHOLE_ITEMS else [p for p in parts if p.item is None][:WHOLE_GISTS]
             if whole and len(text) > WHOLE_CHARS["zh" if in_lang == "zh" else "en"]:
                 quote.pieces = [p.text for p in parts if p.item is None][:2]
@@ -245,7 +245,7 @@ def _referred_context(chosen: list[Part], parts: list[Part], limit: int) -> list
 
 def _said_by(parts: list[Part]) -> list[Part]:
     """The parts that say something of their own: a lead-in is said by its items when they are there."""
-    return [p for p in parts if not any(q.item is not None and q.paragraph == p.paragraph for q in parts)]
+    return [p for p in parts if not any(q.item is not None and q.lead == p.text for q in parts)]
 
 
 def _covers(restated: list[Part], parts: list[Part]) -> bool:
