@@ -5,6 +5,8 @@ import re
 import pytest
 
 from regchat.answering.asked import (
+    lists_visa_categories,
+    names_a_visa,
     VisaCase, asked, asks_for_limit, linked_kinds, asks_for_period, not_stated_line, short_answer, sponsor_of, stay_term, unstated,
     visa_case, visa_fit_for,
     whose_relative_line, whose_relative_unsaid, without_visa_letters,
@@ -578,6 +580,61 @@ def test_whether_someone_may_come_back_is_asked_and_stated_by_the_period_of_no_e
     assert not kind.stated_in("外国人有下列情形之一的，不准出境:")
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["The bureau decided to detain my brother. Can we appeal that decision?", "对遣送出境的决定不服，可以复议吗？",
+     "Could she sue the police over the restriction order?", "他们要把他遣返，我们能申诉吗？"],
+)
+def test_how_to_challenge_a_decision_is_asked_and_stated_by_the_remedy_or_its_finality(question):
+    (kind,) = [k for k in asked(question) if k.name == "remedy"]
+    assert kind.choose and not kind.unstated
+    assert kind.stated_in("外国人对依照本法规定对其实施的继续盘问、拘留审查、限制活动范围、遣送出境措施不服的，可以依法申请行政复议，该行政复议决定为最终决定。")
+    assert kind.stated_in("Decisions made by the exit/entry administration on rejecting applications for visa extension shall be final.")
+    assert not kind.stated_in("外国人有下列情形之一的，可以遣送出境：")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Who covers the ticket home once she is repatriated?", "遣送出境的机票钱谁来出？", "Can we make his employer pay for it?",
+     "能不能让用人单位承担？"],
+)
+def test_who_pays_is_asked_and_stated_by_the_text_saying_who_bears_the_cost(question):
+    (kind,) = [k for k in asked(question) if k.name == "payer"]
+    assert kind.choose and not kind.unstated
+    assert kind.stated_in("外国人被遣送出境所需的费用由本人承担。")
+    assert kind.stated_in("The expenses incurred for deportation of a foreigner shall be borne by the deported foreigner.")
+    assert not kind.stated_in("外国人有下列情形之一的，可以遣送出境：")
+    assert "fee" not in [k.name for k in asked(question)]
+
+
+@pytest.mark.parametrize("question", ["When will his exit ban be lifted?", "欠款还清以后，不准出境能解除吗？", "判决下来后是不是自动就能出境？"])
+def test_how_a_ban_ends_is_asked_and_stated_by_its_revocation(question):
+    (kind,) = [k for k in asked(question) if k.name == "lifting"]
+    assert kind.choose and not kind.unstated
+    assert kind.stated_in("不准出境、入境情形消失的，决定机关应当及时撤销不准出境、入境决定")
+    assert not kind.stated_in("外国人有下列情形之一的，不准出境:")
+
+
+@pytest.mark.parametrize("question", ["Can his permanent residence be revoked later?", "学校要不要向出入境报告学生退学？", "永久居留会被取消吗？"])
+def test_a_status_cancelled_or_a_report_asks_no_lifting_nor_remedy(question):
+    assert not {"lifting", "remedy"} & {k.name for k in asked(question)}
+
+
+def test_a_period_asked_of_a_challenge_is_still_a_period_asked():
+    # (the documents state no time limit for reconsideration: the period must be reported not stated)
+    assert {"quantity", "remedy"} <= {k.name for k in asked("How many days do we have to appeal the detention decision?")}
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["When may he come back after the repatriation?", "遣返以后几年不能来？",
+     "他的房东去年起诉了他，案子还没判。他下个月能出境吗？",  # a suit told of, not a challenge asked
+     "Her landlord sued her last spring. Can she still leave China?"],
+)
+def test_asking_about_a_decision_without_challenging_it_asks_no_remedy(question):
+    assert "remedy" not in [k.name for k in asked(question)]
+
+
 @pytest.mark.parametrize("question", ["Can I return to work next week?", "她下个月回中国上班"])
 def test_going_back_to_work_is_not_asking_about_a_ban(question):
     assert "entry_ban" not in [k.name for k in asked(question)]
@@ -638,6 +695,10 @@ def test_a_degree_told_of_the_asker_asks_no_qualification():
         "HR says she still has to renew her work permit every year.",
         "Does my permanent-resident director need a work permit?",
         "他拿到永居证以后还要办工作许可吗？",
+        # the process of getting one, said at length
+        "Our lawyer says we would still have to go through the entire work permit procedure for him.",
+        # the permits named first, then asked about by a word standing for them
+        "中介说他得先办工作许可和工作类居留证件。可他有永居啊？真的还需要办这些吗？",
     ],
 )
 def test_whether_someone_still_needs_a_work_permit_asks_whether_that_work_is_allowed(question):
@@ -646,7 +707,8 @@ def test_whether_someone_still_needs_a_work_permit_asks_whether_that_work_is_all
 
 @pytest.mark.parametrize(
     "question",
-    ["What documents do I need for the work permit?", "When does he need to renew his work permit card?", "办工作许可需要什么材料？"],
+    ["What documents do I need for the work permit?", "When does he need to renew his work permit card?", "办工作许可需要什么材料？",
+     "工作许可和工作类居留证件要准备什么？这些材料要公证吗？"],
 )
 def test_asking_how_to_get_a_work_permit_is_not_asking_whether_one_may_work(question):
     assert "work_allowed" not in [k.name for k in asked(question)]
@@ -697,3 +759,18 @@ def test_a_citizen_said_to_work_somewhere_is_still_the_host_a_citizen(question, 
     from regchat.answering.asked import sponsor_of
 
     assert sponsor_of(question) == sponsor
+
+
+def test_a_text_naming_the_visa_letters_one_by_one_lists_the_visa_categories(shipped_provisions):
+    listed = {key[:2] for key, p in shipped_provisions.items() if lists_visa_categories(p.official_text().text if p.official_text() else p.text)}
+    # the categories (Regulations Art. 6) and what each one's application submits (Art. 7), nothing else
+    assert listed == {("cn-foreigner-entry-exit-regulations", 6), ("cn-foreigner-entry-exit-regulations", 7)}
+
+
+@pytest.mark.parametrize(
+    "text, named",
+    [("Is an S2 enough for this?", True), ("办Q2要多久？", True), ("Which visa should she get?", True),
+     ("Must we carry our passports on the train?", False), ("I am 2 days late. Am I fined?", False)],
+)
+def test_a_visa_is_named_by_the_word_or_by_its_letter(text, named):
+    assert names_a_visa(text) is named

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from regchat.answering.loose_terms import (
+    cases_of_measures_spoken,
     feared_measures,
     loose_terms,
     says_a_measure,
@@ -70,10 +71,26 @@ def test_a_measure_named_or_none_spoken_of_is_clear(text):
     assert unclear_measure(text) == ()
 
 
-def test_being_stopped_at_the_border_is_a_loose_word_for_a_measure():
-    assert {r.zh for r in unclear_measure("They stopped me at the border. For how long?")} == {"不准出境", "限制活动范围"}
-    assert {r.zh for r in feared_measures("If I try to fly home, will they stop me at the border?")} == {"不准出境", "限制活动范围"}
+def test_being_stopped_at_the_border_is_a_refusal_of_entry_or_an_exit_ban():
+    assert {r.zh for r in unclear_measure("They stopped me at the border. For how long?")} == {"不准入境", "不准出境"}
+    assert {r.zh for r in unclear_measure("她在口岸过边检时被拦住了，能问原因吗？")} == {"不准入境", "不准出境"}
+    assert {r.zh for r in feared_measures("Could they block him at the airport?")} == {"不准入境", "不准出境"}
     assert says_a_measure("they could block him at the airport") and not says_a_measure("the airport bus stops at the border")
+
+
+@pytest.mark.parametrize(
+    "text, told",
+    [
+        ("If I try to fly home, will they stop me at the border?", "不准出境"),
+        ("她出境的时候被边检拦下了，为什么？", "不准出境"),
+        ("I owe my staff wages; they'll stop me at the border", "不准出境"),  # a case only an exit ban governs
+        ("He was stopped at passport control when he arrived. Why?", "不准入境"),
+        ("他飞到上海，在边检被拦住了。", "不准入境"),
+    ],
+)
+def test_the_way_through_the_border_told_tells_which_measure_stopped_someone(text, told):
+    assert unclear_measure(text) == ()
+    assert {r.zh for r in told_measures(text)} == {told}
 
 
 @pytest.mark.parametrize(
@@ -123,6 +140,13 @@ def test_the_engine_asks_which_measure_and_quotes_each_provision(engine):
     assert answer.outcome == "clarify"
     assert answer.text.splitlines()[0].startswith("Which measure was it:")
     assert {(c.doc_id, c.article) for c in answer.citations} >= {("cn-exit-entry-law", 62), ("cn-exit-entry-law", 81)}
+
+
+def test_the_engine_asks_which_way_someone_stopped_at_the_border_was_going(engine):
+    answer = engine.answer("我朋友今天在机场过边检时被拦住了，边检不放行，也不说理由。这合法吗？", today=dt.date(2026, 10, 19))
+    assert answer.outcome == "clarify"
+    assert "不准入境" in answer.text.splitlines()[0] and "不准出境" in answer.text.splitlines()[0]
+    assert {(c.doc_id, c.article) for c in answer.citations} >= {("cn-exit-entry-law", 25), ("cn-exit-entry-law", 28)}
 
 
 def test_the_engine_asks_which_measure_a_deportation_was_when_coming_back_is_asked(engine):
@@ -191,6 +215,14 @@ def test_a_date_asked_with_none_to_count_from_depends_on_the_measure_and_is_aske
 )
 def test_a_case_one_measure_governs_is_told_by_the_words_of_the_item_stating_it(text, item):
     assert item in told_cases(text)
+
+
+def test_a_case_counts_only_told_of_a_measure_the_message_speaks_of():
+    assert cases_of_measures_spoken("她怀孕四个月了，派出所能对她拘留审查吗？") == ("怀孕或者哺乳自己不满一周岁婴儿",)
+    assert cases_of_measures_spoken("He owes his cooks wages. Will they stop him at the border?") == ("拖欠劳动者的劳动报酬",)
+    # a court named of another matter, a pregnancy told of no measure: no case of a measure
+    assert cases_of_measures_spoken("The repatriation decision stands; would a court hear us next?") == ()
+    assert cases_of_measures_spoken("My wife is pregnant; which visa does she need?") == ()
 
 
 def test_a_story_telling_no_case_tells_none():

@@ -1364,6 +1364,54 @@ def test_the_holders_own_provision_answers_first_whether_they_may_work(retriever
     assert first("Our new hire came on a Z visa. Does he still need a work permit?") == everyone.key
 
 
+def test_the_provision_stating_the_remedy_answers_first_how_to_challenge_a_measure(retriever):
+    from regchat.answering.questions import read_question
+    from regchat.documents import Hit
+
+    measure, remedy = retriever.get("cn-exit-entry-law#62"), retriever.get("cn-exit-entry-law#64")
+    hits = [Hit(provision=measure, score=0.8, rank=1), Hit(provision=remedy, score=0.76, rank=2)]
+
+    def first(question):
+        return choose_provisions(read_question(question, [], TODAY, retriever.provisions), hits)[0].key
+
+    # Art. 64 states the remedy (reconsideration, final); Art. 62 only when repatriation may follow
+    assert first("The police decided to repatriate our client for overstaying. How can we contest it?") == remedy.key
+    assert first("公安决定把他遣送出境，我们不服，怎么办？") == remedy.key
+    assert first("The police decided to repatriate our client for overstaying. On what grounds may they?") == measure.key
+
+
+def test_a_visa_the_story_tells_does_not_bring_the_list_of_visas_to_a_question_about_another_thing(engine):
+    from regchat.answering.questions import read_question
+
+    def scores(question):
+        reading = read_question(question, [], TODAY, engine.retriever.provisions)
+        raw = {h.provision.key: h.score for h in engine._retrieve(reading)}
+        return raw, {h.provision.key: h.score for h in engine._search(reading)}
+
+    lists = {"cn-foreigner-entry-exit-regulations#6", "cn-foreigner-entry-exit-regulations#7"}
+    raw, found = scores("Our parents came on S1 and S2 visas. Must they carry their passports on day trips?")
+    assert lists & raw.keys() and all(found.get(k, 0) < raw[k] for k in lists & raw.keys())
+    # ... while a question asking of a visa keeps them
+    raw, found = scores("Our parents carry their passports. Which visa should they apply for?")
+    assert all(found[k] == raw[k] for k in lists & raw.keys() & found.keys())
+
+
+def test_the_provision_governing_a_case_the_message_tells_answers_first(retriever):
+    from regchat.answering.questions import read_question
+    from regchat.documents import Hit
+
+    detention, exempt = retriever.get("cn-exit-entry-law#60"), retriever.get("cn-exit-entry-law#61")
+    hits = [Hit(provision=detention, score=0.8, rank=1), Hit(provision=exempt, score=0.76, rank=2)]
+
+    def first(question):
+        return choose_provisions(read_question(question, [], TODAY, retriever.provisions), hits)[0].key
+
+    # Art. 61 item (2): no detention for examination of a woman pregnant or nursing her baby
+    assert first("我妻子怀孕七个月，被派出所带走了。能对她拘留审查吗？") == exempt.key
+    assert first("The police took in my sister, who is pregnant. Can they detain her for examination?") == exempt.key
+    assert first("The police took in my sister. Can they detain her for examination?") == detention.key
+
+
 def test_one_of_several_questions_asking_if_a_claim_holds_asks_what_the_claim_is_about(retriever):
     from regchat.answering.offline import choosing_kinds
     from regchat.answering.questions import read_question

@@ -546,6 +546,14 @@ def test_until_in_a_story_is_no_question_about_a_date():
         ("旧的体检报告还能用吗？", True),  # whether it is still good: its time has a limit
         ("2月1日落地的话还能凭这张签证入境吗？", True),
         ("护照丢了，这种情况她还能出境吗？", False),  # whether leaving is possible at all, no time asked
+        # "when" opening a clause of time tells when the thing asked holds; asked of, it asks a date
+        ("Must my kids carry ID when they ride the metro?", False),
+        ("Is a registration needed when a friend sleeps on our sofa for a night?", False),
+        ("When do they have to register?", True),
+        ("Could you tell me when he must leave?", True),
+        ("We are unsure when the permit runs out.", True),
+        ("May she file it when she is back from Osaka on 3 May?", True),  # whether that day is in time
+        ("Is the visa still good when she lands at the airport?", True),
     ],
 )
 def test_a_part_asks_for_a_date_or_only_what_to_do(part, asks):

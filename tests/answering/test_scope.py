@@ -521,6 +521,15 @@ def test_engine_refuses_outside_subjects_without_citations(engine, question):
     first, *why = answer.text.split("\n")
     assert first in REFUSAL.values() and len(why) <= 1
 
+def test_a_place_the_conversation_told_already_is_no_new_subject_of_a_follow_up():
+    earlier = "Our nanny was caught working at a hospital on a visit visa and is being repatriated. For how long is she barred?"
+    question = "She has no savings left. Could they make the hospital cover her ticket?"
+    assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=True, told_before=earlier).in_scope
+    assert not judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=True).in_scope
+    # ... while a subject the conversation never told is one
+    assert not judge_scope("Which restaurant near the airport is cheapest?", top_score=HIGH, min_score=MIN,
+                           follow_up_context=True, told_before=earlier).in_scope
+
 
 class TestCreativeWriting:
     """A poem about visas is still a poem: refused whatever its subject."""

@@ -314,6 +314,27 @@ def _asks(record: dict, question: str, earlier: str | None) -> bool:
     return any(re.search(p, question, re.I) or (again and re.search(p, earlier, re.I)) for p in patterns)
 
 
+def names_a_visa(text: str) -> bool:
+    """Whether ``text`` speaks of a visa: the word, or a letter of Regulations Art. 6 ("an S2", 办Q2)."""
+    record = _data().get("answers", {}).get("visa")
+    return bool(_VISA_WORD.search(text) or (record and re.search(record["named"], text)))
+
+
+_VISA_WORD = re.compile(r"\bvisas?\b|签证", re.I)
+
+
+def lists_visa_categories(text: str) -> bool:
+    """Whether ``text`` goes through the visa categories, naming at least ``VISA_LIST`` of their
+    letters (Regulations Art. 6, the categories, and Art. 7, what each one's application submits)."""
+    record = _data().get("answers", {}).get("visa")
+    if not record:
+        return False
+    return len({m.group(0).rstrip("字签证visa ").strip() for m in re.finditer(record["named"], text)}) >= VISA_LIST
+
+
+VISA_LIST = 3  # letters a text names to be a list of the visa categories
+
+
 def without_visa_letters(question: str) -> str:
     """A question asking which visa, without the visa letters it names ("A colleague said Q1"):
     those are the choices asked about, so the item that answers is matched on the asker's case

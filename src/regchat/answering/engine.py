@@ -26,7 +26,7 @@ from ..links import load_links
 from ..settings import Settings, get_settings
 from ..tokens import tokenize
 from .addressees import unnamed_addressees
-from .asked import GENERIC, asked, linked_kinds, not_answered, tells_a_breach, asks_for_limit, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask, whose_relative_line, whose_relative_unsaid
+from .asked import GENERIC, asked, linked_kinds, lists_visa_categories, names_a_visa, not_answered, tells_a_breach, asks_for_limit, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask, whose_relative_line, whose_relative_unsaid
 from .clarify import compare_actions, compose_clarification, merge_drafts
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
 from .dates import READINGS, RoledDate, dates_in, describe_date_problem, load_role_cues
@@ -198,7 +198,8 @@ class Engine:
         t = time.perf_counter()
         top = hits[0].score if hits else None
         decision = judge_scope(
-            question, top_score=top, min_score=self.retriever.min_score, follow_up_context=reading.follow_up
+            question, top_score=top, min_score=self.retriever.min_score, follow_up_context=reading.follow_up,
+            told_before=reading.previous or "",
         )
         if not decision.in_scope and not decision.firm and unclear_measure(question) and not names_a_citizen(question):
             # "kicked out of China", 被遣返: everyday words for a measure of the documents
@@ -1079,6 +1080,11 @@ class Engine:
             hits = self._with_the_mishaps_provisions(reading, hits, befallen, unasked)
         theirs = set() if names_a_citizen(reading.context) else \
             {h.provision.key for h in hits if self._governs_citizens(h.provision)}
+        # (the list of visas, for a message whose questions ask of another thing, no visa: a visa its
+        # story tells, "they came on S1 visas: must they carry passports on day trips?", is who asks, not what is asked)
+        asking = asking_sentences(reading.question)
+        if subjects_in(asking) and not names_a_visa(asking):
+            theirs |= {h.provision.key for h in hits if not h.exact and self._lists_visas(h.provision)}
         # (a provision addressed to students alone, for a message naming no student: Regulations Art. 22)
         others = {h.provision.key for h in hits if self._addressed_to_others(h.provision, reading.context)}
         discounted = theirs | others
@@ -1143,6 +1149,10 @@ class Engine:
         """Whether ``provision`` is addressed to a group of foreigners ``message`` names none of."""
         official = provision.official_text()
         return official is not None and bool(unnamed_addressees(official.text, message))
+
+    def _lists_visas(self, provision: Provision) -> bool:
+        official = provision.official_text()
+        return lists_visa_categories(official.text if official is not None else provision.text)
 
     def _governs_citizens(self, provision: Provision) -> bool:
         official = provision.official_text()

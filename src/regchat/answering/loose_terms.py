@@ -33,6 +33,10 @@ class Measure:
     cases: tuple["Case", ...] = ()
     group: str = "measure"  # what the loose word is a word for: a measure taken, or a document
     section: str | None = None
+    # words telling this reading of its own term's loose word, naming no measure ("stopped at the
+    # border on his way home": leaving, so an exit ban, not a refusal of entry)
+    told: re.Pattern | None = None
+    own_names: re.Pattern | None = None  # ``names`` without the cases' words: the measure named as such
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,8 @@ def loose_terms() -> tuple[LooseTerm, ...]:
                     r["en"], r["zh"], any_of(r["names"] + [p for c in r.get("cases", []) for p in c["said"]]),
                     r["doc"], None if r.get("article") is None else int(r["article"]), tuple(r["corpus"]),
                     tuple(Case(any_of(c["said"]), c["corpus"]) for c in r.get("cases", [])),
-                    t.get("group", MEASURE), r.get("section"),
+                    t.get("group", MEASURE), r.get("section"), any_of(r["told"]) if r.get("told") else None,
+                    any_of(r["names"]),
                 )
                 for r in t["readings"]
             ),
@@ -117,6 +122,8 @@ def _said_loosely(text: str) -> tuple[LooseTerm | None, str]:
             continue
         if term.others is not None and term.others.search(text):
             continue
+        if any(r.told is not None and r.told.search(text) for r in term.readings):
+            continue  # (the message tells which: "stopped at the border when leaving")
         if term.acts is not None and not term.acts.search(text):
             continue  # ("workers without a work card": the card is not what is asked about)
         if term.group != MEASURE and any(
@@ -179,7 +186,21 @@ def told_measures(text: str) -> tuple[Measure, ...]:
     ("I owe my staff wages; they'll stop me at the border": an exit ban); empty otherwise."""
     text = _QUOTES.sub("", text)
     term = _term_said(text)
-    return () if term is None else tuple(r for r in term.readings if r.names.search(text))
+    return () if term is None else tuple(
+        r for r in term.readings if r.names.search(text) or (r.told is not None and r.told.search(text)))
+
+
+def cases_of_measures_spoken(text: str) -> tuple[str, ...]:
+    """The words of the items stating the cases ``text`` tells of a measure it speaks of, by a loose
+    word or the measure's own name ("怀孕五个月，能拘留审查吗": no detention for examination of a
+    pregnant woman, Law Art. 61 item (2)); a case told of nothing of the kind ("the
+    appeal failed: is a court next?") is none."""
+    text = _QUOTES.sub("", text)
+    return tuple(
+        c.corpus for term in loose_terms() for r in term.readings
+        if term.loose.search(text) or (r.own_names is not None and r.own_names.search(text))
+        for c in r.cases if c.said.search(text)
+    )
 
 
 def told_cases(text: str) -> tuple[str, ...]:

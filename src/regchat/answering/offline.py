@@ -28,7 +28,7 @@ from .mishaps import Words, documents_befallen, follows_asked, states_mishap
 from .guardrails import MARKER, marker
 from .asked import asked, visa_fit_for, without_visa_letters
 from .language import WEEKDAYS_ZH, Lang, english_terms, without_denied
-from .loose_terms import told_cases
+from .loose_terms import cases_of_measures_spoken, told_cases
 from .quoting import Quote, quote_provision, version_day
 from .questions import ASKS_IF_SO, Reading, asking_sentences, main_subject_of_text, sentences_of, subject_of
 from .scope import china_visa_codes
@@ -303,6 +303,9 @@ def choose_provisions(reading: Reading, hits: Sequence[Hit]) -> list[Provision]:
         local = [h for h in hits if h.provision.jurisdiction == reading.region]
         hits = local or list(hits)
     hits = rerank(reading, hits)
+    told = for_the_case_told(reading, hits)
+    if told is not None:  # the provision governing a case the message tells (a pregnancy), then the best
+        return [told.provision, hits[0].provision]
     stating = stating_what_is_asked(reading, hits, margin=KIND_BESIDE)
     if stating is not None:  # hits are best first: no closer hit states it
         own = states_for_holders(stating.provision, choosing_kinds(reading), reading.question, holders_context(reading))
@@ -400,6 +403,21 @@ def for_the_age_told(reading: Reading, hits: Sequence[Hit]) -> Hit | None:
                 and singled_out(ages, _ages_of(h.provision)):
             return h
     return None
+
+
+def for_the_case_told(reading: Reading, hits: Sequence[Hit]) -> Hit | None:
+    """The close hit whose text states a case the message tells of a measure it speaks of, a case
+    only that measure's provision governs (a pregnancy, of detention for examination: none, Law Art.
+    61 item (2); wages owed, of being stopped at the border: an exit ban, Art. 28 item (3);
+    data/loose_terms.json), when the best hit states none of the cases told: of the same
+    jurisdiction, scoring at least ``KIND_MARGIN`` of the best."""
+    cases = cases_of_measures_spoken(reading.context) if len(hits) > 1 else ()
+    best = hits[0] if hits else None
+    if not cases or any(case in best.provision.all_text() for case in cases):
+        return None
+    return next((h for h in hits[1:] if h.provision.jurisdiction == best.provision.jurisdiction
+                 and h.score >= KIND_MARGIN * best.score and any(case in h.provision.all_text() for case in cases)),
+                None)  # fmt: skip
 
 
 def for_the_mishaps_told(reading: Reading, hits: Sequence[Hit]) -> list[Hit]:

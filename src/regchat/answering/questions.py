@@ -161,13 +161,49 @@ _STATE_WORDS = re.compile(
 _HOW_LONG_ZH = re.compile(r"多久|多长时间")  # (beside the question words of _INTERROGATIVE)
 
 
+# "when" opening a clause of time after what a sentence asks ("must the kids carry ID when they ride
+# the metro?") tells when the thing asked holds, and asks no date; after a word that asks or tells of a
+# question ("tell me when I must apply", "not sure when he has to leave"), and opening a sentence,
+# it asks one.
+_WHEN_CLAUSE = re.compile(
+    r"(?P<before>[A-Za-z']+)(?P<between>\s+)when(?=\s+(?:we|i|you|he|she|they|it|my|our|his|her|their|your|the|a|an|someone|people|one)\b)"
+    r"(?P<clause>[^.?!;,]*)",
+    re.I,
+)
+# ... unless its sentence tells a time ("can they renew when they get back on the 25th?", "we go after
+# the holiday, when it is quiet: fine?": whether that time is in time is what is asked)
+_TELLS_A_TIME = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b(?:back|return\w*|arriv\w*|leav\w*|"
+    r"holidays?|festival|new year|weeks?|months?|years?|days?|expir\w*|runs? out|ends?|land(?:s|ed|ing)?|"
+    r"gets? (?:to|there|here|in)|reach\w*|enter\w*|cross\w*)\b",
+    re.I,
+)
+_ASKS_WHEN = frozenset(
+    "know knows tell ask asked asking wonder wondering sure unsure clear certain idea and or but by until from "
+    "since exactly say says confirm check explain out about me us".split()
+)
+
+
+def without_temporal_when(text: str) -> str:
+    """``text`` with each "when" opening a clause of time blanked (``_WHEN_CLAUSE``) in a sentence
+    telling no time (``_TELLS_A_TIME``), offsets kept."""
+    return "".join(
+        part if _TELLS_A_TIME.search(part) else _WHEN_CLAUSE.sub(
+            lambda m: m.group(0) if m.group("before").lower() in _ASKS_WHEN
+            else f"{m.group('before')}{m.group('between')}    {m.group('clause')}", part)
+        for part in _SENTENCE_PARTS.split(text))
+
+
+_SENTENCE_PARTS = re.compile(r"(?<=[.?!。？！\n])")
+
+
 def clause_asks_a_date(clause: str) -> bool:
     """Whether a clause asks for a date or what to do: its question mark, or a word of
     ``_DEADLINE_ASK`` that asks; a word that may only tell what happened ("expired", 过期了) asks
     in a clause without a question mark only beside a word that asks ("过期了多久")."""
     if clause.endswith(("?", "？")):
         return True
-    if _DEADLINE_ASK.search(_EMBEDDED_WH.sub(" ", _STATE_WORDS.sub(" ", clause))):
+    if _DEADLINE_ASK.search(without_temporal_when(_EMBEDDED_WH.sub(" ", _STATE_WORDS.sub(" ", clause)))):
         return True
     return bool(_STATE_WORDS.search(clause) and (_interrogative(clause) or _HOW_LONG_ZH.search(clause)))
 
@@ -258,7 +294,7 @@ def asks_for_date(text: str) -> bool:
     days?"), not only what to do."""
     from .asked import asks_for_period
 
-    return bool(_DEADLINE_ASK.search(_WHAT_TO_DO.sub(" ", text))) or asks_for_period(text)
+    return bool(_DEADLINE_ASK.search(without_temporal_when(_WHAT_TO_DO.sub(" ", text)))) or asks_for_period(text)
 
 
 def without_asking(text: str) -> str:
@@ -670,7 +706,7 @@ def read_question(
         roles=roles,
         # "When is the last day?", and "Can I pay on the 25th?": a step the asking sentence dates is
         # measured against its deadline.
-        asks_deadline=bool(_DEADLINE_ASK.search(asking))
+        asks_deadline=bool(_DEADLINE_ASK.search(without_temporal_when(asking)))
         or (asks(asking) and any(text in referred for text in acted)),
         asks_working_day=bool(_WORKING_DAY_ASK.search(question)),
         past_tense=told_as_past(question, found),

@@ -654,6 +654,14 @@ def off_topic(text: str) -> bool:
     return bool(_off_topic().search(text))
 
 
+def without_told_before(text: str, told_before: str) -> str:
+    """``text`` with the off-topic terms the conversation told already blanked out: in a follow-up,
+    the hospital an earlier turn told a nurse was found working at ("should the hospital cover
+    her fare?") is the story the conversation is about, not a new subject."""
+    told = {m.group(0).lower() for m in _off_topic().finditer(told_before)} if told_before else set()
+    return _off_topic().sub(lambda m: " " * len(m.group(0)) if m.group(0).lower() in told else m.group(0), text)
+
+
 def without_off_topic(text: str) -> str:
     """``text`` with the off-topic terms blanked out: a "Visa card" is a payment card, not a visa."""
     return _off_topic().sub(lambda m: " " * len(m.group(0)), text)
@@ -729,13 +737,17 @@ _BACK_OR_EXIT = re.compile(
 )
 
 
-def judge_scope(question: str, *, top_score: float | None, min_score: float, follow_up_context: bool) -> ScopeDecision:
+def judge_scope(
+    question: str, *, top_score: float | None, min_score: float, follow_up_context: bool, told_before: str = ""
+) -> ScopeDecision:
     """Decide from the question's subject and the best retrieval score.
 
     ``follow_up_context``: the conversation so far was about the domain, so a
     short follow-up without the domain's words ("And after that?")
-    still counts. Nothing here depends on the question's length: a terse
-    message with a typo ("residnce permit?") is read like a long one.
+    still counts; ``told_before``, what its earlier turn told, whose
+    off-topic words (the restaurant someone worked at) are no new subject.
+    Nothing here depends on the question's length: a terse message with a
+    typo ("residnce permit?") is read like a long one.
     """
     from .questions import asking_clauses, asking_sentences
 
@@ -783,6 +795,8 @@ def judge_scope(question: str, *, top_score: float | None, min_score: float, fol
             return ScopeDecision(False, "another country's or region's rules", firm=True)
     # (a topic the message says its matter is not, "不是欠工资，而是…", is not asked about)
     said = without_denied(rest)
+    if follow_up_context:
+        said = without_told_before(said, told_before)
     asking = asking_clauses(said)
     if off_topic(said) and (not governed or _asks_only_off_topic(said) or _every_ask_off_topic(said)
                             or (off_topic(asking) and not _asked_subject(said))
