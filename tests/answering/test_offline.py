@@ -1380,6 +1380,17 @@ def test_the_provision_stating_the_remedy_answers_first_how_to_challenge_a_measu
     assert first("The police decided to repatriate our client for overstaying. On what grounds may they?") == measure.key
 
 
+def test_a_case_told_does_not_displace_a_best_hit_stating_what_is_asked(retriever):
+    from regchat.answering.questions import read_question
+    from regchat.documents import Hit
+
+    revoked, ban = retriever.get("cn-exit-entry-law#65"), retriever.get("cn-exit-entry-law#28")
+    hits = [Hit(provision=revoked, score=0.8, rank=1), Hit(provision=ban, score=0.78, rank=2)]
+    question = "A court gave our director an exit ban over a civil lawsuit, since settled. When will the exit ban be lifted?"
+    chosen = choose_provisions(read_question(question, [], TODAY, retriever.provisions), hits)
+    assert chosen[0].key == revoked.key  # Art. 65: revoked once its grounds cease
+
+
 def test_a_visa_the_story_tells_does_not_bring_the_list_of_visas_to_a_question_about_another_thing(engine):
     from regchat.answering.questions import read_question
 
