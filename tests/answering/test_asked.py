@@ -18,6 +18,14 @@ X_ITEM = "(11) X1 visas shall be issued to persons applying for enrolment in lon
          "X2 visas shall be issued to persons applying for enrolment in a short-term course in China."
 
 
+def _choosing_kind(question: str, name: str):
+    """The kind ``name`` that ``question`` asks, one that chooses the provision quoted and is never
+    reported as not stated."""
+    (kind,) = [k for k in asked(question) if k.name == name]
+    assert kind.choose and not kind.unstated
+    return kind
+
+
 class TestStayTerm:
     @pytest.mark.parametrize(
         "question, term",
@@ -467,8 +475,7 @@ def test_a_grace_period_is_a_fact_of_its_own_that_a_time_limit_does_not_state(qu
     ],
 )
 def test_whether_someone_may_work_on_what_they_hold_is_asked_and_answered_by_what_working_requires(question):
-    (kind,) = [k for k in asked(question) if k.name == "work_allowed"]
-    assert kind.choose and not kind.unstated
+    kind = _choosing_kind(question, "work_allowed")
     assert kind.stated_in("Foreigners who work in China shall obtain work permits and work-type residence permits")
     assert kind.stated_in("外国人在中国境内工作，应当按照规定取得工作许可和工作类居留证件。")
     assert not kind.stated_in("(8) M visas shall be issued to those who enter China for commercial and trade activities")
@@ -573,8 +580,7 @@ def test_a_family_permit_named_in_users_words_is_not_enough_to_work_on():
     ["After the overstay, will he be banned from China?", "被遣送回国以后，她以后还能再来中国吗？", "Could she ever come back to China?"],
 )
 def test_whether_someone_may_come_back_is_asked_and_stated_by_the_period_of_no_entry(question):
-    (kind,) = [k for k in asked(question) if k.name == "entry_ban"]
-    assert kind.choose and not kind.unstated
+    kind = _choosing_kind(question, "entry_ban")
     assert kind.stated_in("被遣送出境的人员，自被遣送出境之日起一至五年内不准入境。")
     assert kind.stated_in("A deported foreigner shall not be permitted to enter China for 10 years from the date of deportation.")
     assert not kind.stated_in("外国人有下列情形之一的，不准出境:")
@@ -586,8 +592,7 @@ def test_whether_someone_may_come_back_is_asked_and_stated_by_the_period_of_no_e
      "Could she sue the police over the restriction order?", "他们要把他遣返，我们能申诉吗？"],
 )
 def test_how_to_challenge_a_decision_is_asked_and_stated_by_the_remedy_or_its_finality(question):
-    (kind,) = [k for k in asked(question) if k.name == "remedy"]
-    assert kind.choose and not kind.unstated
+    kind = _choosing_kind(question, "remedy")
     assert kind.stated_in("外国人对依照本法规定对其实施的继续盘问、拘留审查、限制活动范围、遣送出境措施不服的，可以依法申请行政复议，该行政复议决定为最终决定。")
     assert kind.stated_in("Decisions made by the exit/entry administration on rejecting applications for visa extension shall be final.")
     assert not kind.stated_in("外国人有下列情形之一的，可以遣送出境：")
@@ -599,8 +604,7 @@ def test_how_to_challenge_a_decision_is_asked_and_stated_by_the_remedy_or_its_fi
      "能不能让用人单位承担？"],
 )
 def test_who_pays_is_asked_and_stated_by_the_text_saying_who_bears_the_cost(question):
-    (kind,) = [k for k in asked(question) if k.name == "payer"]
-    assert kind.choose and not kind.unstated
+    kind = _choosing_kind(question, "payer")
     assert kind.stated_in("外国人被遣送出境所需的费用由本人承担。")
     assert kind.stated_in("The expenses incurred for deportation of a foreigner shall be borne by the deported foreigner.")
     assert not kind.stated_in("外国人有下列情形之一的，可以遣送出境：")
@@ -609,8 +613,7 @@ def test_who_pays_is_asked_and_stated_by_the_text_saying_who_bears_the_cost(ques
 
 @pytest.mark.parametrize("question", ["When will his exit ban be lifted?", "欠款还清以后，不准出境能解除吗？", "判决下来后是不是自动就能出境？"])
 def test_how_a_ban_ends_is_asked_and_stated_by_its_revocation(question):
-    (kind,) = [k for k in asked(question) if k.name == "lifting"]
-    assert kind.choose and not kind.unstated
+    kind = _choosing_kind(question, "lifting")
     assert kind.stated_in("不准出境、入境情形消失的，决定机关应当及时撤销不准出境、入境决定")
     assert not kind.stated_in("外国人有下列情形之一的，不准出境:")
 
@@ -697,6 +700,8 @@ def test_a_degree_told_of_the_asker_asks_no_qualification():
         "他拿到永居证以后还要办工作许可吗？",
         # the process of getting one, said at length
         "Our lawyer says we would still have to go through the entire work permit procedure for him.",
+        # asked indirectly, of starting the process
+        "The agency wonders if we must begin the full work permit application for her again.",
         # the permits named first, then asked about by a word standing for them
         "中介说他得先办工作许可和工作类居留证件。可他有永居啊？真的还需要办这些吗？",
     ],

@@ -370,6 +370,7 @@ def roles_of(text: str) -> list[tuple[str, str | None]]:
         ("She received a new passport on 2026-09-23.", [("2026-09-23", "change")]),
         ("The old passport was full, so I got a new one issued on 2026-09-14.", [("2026-09-14", "change")]),
         ("Pages ran out, so I received a new passport on 2026-09-14.", [("2026-09-14", "change")]),
+        ("I had the passport replaced in Shanghai; the new one is dated 2026-09-14.", [("2026-09-14", "change")]),
         ("I was ordered to leave on 2026-05-20.", [("2026-05-20", "decision")]),
         ("The proof of health was issued on 2026-08-27.", [("2026-08-27", "issue")]),
         ("A friend moved into my flat on 2026-11-20.", [("2026-11-20", "arrival")]),
@@ -453,6 +454,11 @@ def test_a_clause_saying_only_that_a_date_is_written_dates_what_the_clause_befor
     (roled,) = read_roles(text, find_dates(text, TODAY))
     assert roled.role == "change" and "issue" in roled.roles
     assert roles_of("Her health certificate is dated 4 May.") == [("4 May", "issue")]  # nothing before it: its own word
+    # ... and so is the date of issue written on a new passport told of in the clause before
+    text = "她在使馆换了新护照，签发日期5月4日。"
+    (roled,) = read_roles(text, find_dates(text, TODAY))
+    assert roled.role == "change"
+    assert roles_of("体检证明签发日期5月4日。") == [("5月4日", "issue")]
 
 
 def test_a_clause_that_only_dates_what_the_clause_before_tells_takes_its_role():

@@ -219,6 +219,7 @@ def test_a_case_one_measure_governs_is_told_by_the_words_of_the_item_stating_it(
 
 def test_a_case_counts_only_told_of_a_measure_the_message_speaks_of():
     assert cases_of_measures_spoken("她怀孕四个月了，派出所能对她拘留审查吗？") == ("怀孕或者哺乳自己不满一周岁婴儿",)
+    assert cases_of_measures_spoken("她在哺乳期，公安会把她拘留起来审查吗？") == ("怀孕或者哺乳自己不满一周岁婴儿",)
     assert cases_of_measures_spoken("He owes his cooks wages. Will they stop him at the border?") == ("拖欠劳动者的劳动报酬",)
     # a court named of another matter, a pregnancy told of no measure: no case of a measure
     assert cases_of_measures_spoken("The repatriation decision stands; would a court hear us next?") == ()

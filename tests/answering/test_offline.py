@@ -1348,47 +1348,44 @@ def test_after_a_computed_stay_the_fine_and_the_return_are_answered_from_their_o
     assert "见上文" not in third and "第三十六条" not in third  # its own question, not the stay again
 
 
-def test_the_holders_own_provision_answers_first_whether_they_may_work(retriever):
+def _quoted_first(retriever, ranked: list[tuple[str, float]], question: str) -> str:
+    """The key of the provision quoted first for ``question`` when the provisions ``ranked`` (key and
+    score, best first) come up."""
     from regchat.answering.questions import read_question
     from regchat.documents import Hit
 
-    everyone, holders = retriever.get("cn-exit-entry-law#41"), retriever.get("cn-exit-entry-law#48")
-    hits = [Hit(provision=everyone, score=0.8, rank=1), Hit(provision=holders, score=0.65, rank=2)]
+    hits = [Hit(provision=retriever.get(key), score=score, rank=i) for i, (key, score) in enumerate(ranked, 1)]
+    return choose_provisions(read_question(question, [], TODAY, retriever.provisions), hits)[0].key
+
+
+def test_the_holders_own_provision_answers_first_whether_they_may_work(retriever):
+    everyone, holders = "cn-exit-entry-law#41", "cn-exit-entry-law#48"
 
     def first(question):
-        return choose_provisions(read_question(question, [], TODAY, retriever.provisions), hits)[0].key
+        return _quoted_first(retriever, [(everyone, 0.8), (holders, 0.65)], question)
 
     # Art. 48 says what a permanent residence card allows; Art. 41 what working requires of everyone
-    assert first("I got my permanent residence card last month. HR says I still have to renew my work permit. Is that right?") == holders.key
-    assert first("我太太有永居证了，公司说她还要办工作许可，对吗？") == holders.key
-    assert first("Our new hire came on a Z visa. Does he still need a work permit?") == everyone.key
+    assert first("I got my permanent residence card last month. HR says I still have to renew my work permit. Is that right?") == holders
+    assert first("我太太有永居证了，公司说她还要办工作许可，对吗？") == holders
+    assert first("Our new hire came on a Z visa. Does he still need a work permit?") == everyone
 
 
 def test_the_provision_stating_the_remedy_answers_first_how_to_challenge_a_measure(retriever):
-    from regchat.answering.questions import read_question
-    from regchat.documents import Hit
-
-    measure, remedy = retriever.get("cn-exit-entry-law#62"), retriever.get("cn-exit-entry-law#64")
-    hits = [Hit(provision=measure, score=0.8, rank=1), Hit(provision=remedy, score=0.76, rank=2)]
+    measure, remedy = "cn-exit-entry-law#62", "cn-exit-entry-law#64"
 
     def first(question):
-        return choose_provisions(read_question(question, [], TODAY, retriever.provisions), hits)[0].key
+        return _quoted_first(retriever, [(measure, 0.8), (remedy, 0.76)], question)
 
     # Art. 64 states the remedy (reconsideration, final); Art. 62 only when repatriation may follow
-    assert first("The police decided to repatriate our client for overstaying. How can we contest it?") == remedy.key
-    assert first("公安决定把他遣送出境，我们不服，怎么办？") == remedy.key
-    assert first("The police decided to repatriate our client for overstaying. On what grounds may they?") == measure.key
+    assert first("The police decided to repatriate our client for overstaying. How can we contest it?") == remedy
+    assert first("公安决定把他遣送出境，我们不服，怎么办？") == remedy
+    assert first("The police decided to repatriate our client for overstaying. On what grounds may they?") == measure
 
 
 def test_a_case_told_does_not_displace_a_best_hit_stating_what_is_asked(retriever):
-    from regchat.answering.questions import read_question
-    from regchat.documents import Hit
-
-    revoked, ban = retriever.get("cn-exit-entry-law#65"), retriever.get("cn-exit-entry-law#28")
-    hits = [Hit(provision=revoked, score=0.8, rank=1), Hit(provision=ban, score=0.78, rank=2)]
+    revoked, ban = "cn-exit-entry-law#65", "cn-exit-entry-law#28"
     question = "A court gave our director an exit ban over a civil lawsuit, since settled. When will the exit ban be lifted?"
-    chosen = choose_provisions(read_question(question, [], TODAY, retriever.provisions), hits)
-    assert chosen[0].key == revoked.key  # Art. 65: revoked once its grounds cease
+    assert _quoted_first(retriever, [(revoked, 0.8), (ban, 0.78)], question) == revoked  # Art. 65: revoked once its grounds cease
 
 
 def test_a_visa_the_story_tells_does_not_bring_the_list_of_visas_to_a_question_about_another_thing(engine):
@@ -1408,20 +1405,15 @@ def test_a_visa_the_story_tells_does_not_bring_the_list_of_visas_to_a_question_a
 
 
 def test_the_provision_governing_a_case_the_message_tells_answers_first(retriever):
-    from regchat.answering.questions import read_question
-    from regchat.documents import Hit
-
-    detention, exempt = retriever.get("cn-exit-entry-law#60"), retriever.get("cn-exit-entry-law#61")
-    hits = [Hit(provision=detention, score=0.8, rank=1), Hit(provision=exempt, score=0.76, rank=2)]
+    detention, exempt = "cn-exit-entry-law#60", "cn-exit-entry-law#61"
 
     def first(question):
-        return choose_provisions(read_question(question, [], TODAY, retriever.provisions), hits)[0].key
+        return _quoted_first(retriever, [(detention, 0.8), (exempt, 0.76)], question)
 
     # Art. 61 item (2): no detention for examination of a woman pregnant or nursing her baby
-    assert first("我妻子怀孕七个月，被派出所带走了。能对她拘留审查吗？") == exempt.key
-    assert first("The police took in my sister, who is pregnant. Can they detain her for examination?") == exempt.key
-    assert first("The police took in my sister. Can they detain her for examination?") == detention.key
-
+    assert first("我妻子怀孕七个月，被派出所带走了。能对她拘留审查吗？") == exempt
+    assert first("The police took in my sister, who is pregnant. Can they detain her for examination?") == exempt
+    assert first("The police took in my sister. Can they detain her for examination?") == detention
 
 def test_one_of_several_questions_asking_if_a_claim_holds_asks_what_the_claim_is_about(retriever):
     from regchat.answering.offline import choosing_kinds

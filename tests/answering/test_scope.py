@@ -967,6 +967,25 @@ def test_a_work_card_lost_on_the_metro_is_about_the_card_not_the_metro():
 @pytest.mark.parametrize(
     "question, in_scope",
     [
+        # a question naming nothing, asked in the sentence whose clause before it names an off-topic subject
+        ("她持工作许可和工作类居留证件。公司上周辞退了她。她能不能要求经济补偿金，按几个月算？仲裁的时效多长？", False),
+        # ... while one naming a governed subject there stays in scope
+        ("公司辞退了她，她的工作类居留证件要注销吗，几天内办？", True),
+        # (a clause telling a number, "有几个人", is no question naming nothing)
+        ("她在苏州开了家小厂，今年生意差，拖了工人一个月工资，有几个人去劳动部门投诉了。听说会被限制出境，是真的吗？谁决定？", True),
+        # (a question after an emoji or a space starts a sentence of its own)
+        ("公司要遣送他出境，机票不管。工资也欠着，他身上没钱了😭 这笔钱谁来出？", True),
+    ],
+)
+def test_a_subject_less_question_asks_of_the_off_topic_subject_its_own_sentence_names(question, in_scope):
+    from regchat.answering.scope import judge_scope
+
+    assert judge_scope(question, top_score=0.8, min_score=0.3, follow_up_context=False).in_scope is in_scope
+
+
+@pytest.mark.parametrize(
+    "question, in_scope",
+    [
         # taxes or social insurance asked, with no governed subject where it asks: refused whatever the story
         ("Our new engineer's work permit is being processed. Must the company pay into his housing fund, and can he skip the pension part?", False),
         ("他的工作许可已经办下来了。年终奖的个税要怎么算？", False),

@@ -314,13 +314,15 @@ def _asks(record: dict, question: str, earlier: str | None) -> bool:
     return any(re.search(p, question, re.I) or (again and re.search(p, earlier, re.I)) for p in patterns)
 
 
+_VISA_WORD = re.compile(r"\bvisas?\b|签证", re.I)
+_VISA_LETTER = re.compile(r"[A-Z][12]?")
+VISA_LIST = 3  # letters a text names to be a list of the visa categories
+
+
 def names_a_visa(text: str) -> bool:
     """Whether ``text`` speaks of a visa: the word, or a letter of Regulations Art. 6 ("an S2", 办Q2)."""
     record = _data().get("answers", {}).get("visa")
     return bool(_VISA_WORD.search(text) or (record and re.search(record["named"], text)))
-
-
-_VISA_WORD = re.compile(r"\bvisas?\b|签证", re.I)
 
 
 def lists_visa_categories(text: str) -> bool:
@@ -329,10 +331,8 @@ def lists_visa_categories(text: str) -> bool:
     record = _data().get("answers", {}).get("visa")
     if not record:
         return False
-    return len({m.group(0).rstrip("字签证visa ").strip() for m in re.finditer(record["named"], text)}) >= VISA_LIST
-
-
-VISA_LIST = 3  # letters a text names to be a list of the visa categories
+    letters = {_VISA_LETTER.match(m.group(0)).group(0) for m in re.finditer(record["named"], text)}
+    return len(letters) >= VISA_LIST
 
 
 def without_visa_letters(question: str) -> str:

@@ -1076,8 +1076,9 @@ GENERIC_ROLE = "action"  # something the user did, without saying what the deed 
 _DATING_ONLY = 4  # what a clause may say beside its date and still only date it: "落款", "dated", "signed on"
 
 
-# A word saying only that a date is written on something ("dated", 落款): the clause before tells what.
-DATING_WORDS = r"dated|落款(?:日期)?"
+# A word saying only that a date is written on something ("dated", 落款, 签发日期 of a new passport): the
+# clause before tells what.
+DATING_WORDS = r"dated|落款(?:日期)?|签发(?:日期)?"
 _DATING_WORD = re.compile(rf"^(?:{DATING_WORDS})$", re.I)
 
 

@@ -997,12 +997,16 @@ def _every_ask_off_topic(text: str) -> bool:
     questions, inherited, before_off, at = [], False, False, 0
     for q in sentences:
         where = text.find(q.strip(), at)
-        told = [t for t in _sentences(text[at:max(where, at)]) if off_topic(t) or has_subject(t)]
+        before = text[at:max(where, at)]
+        told = [t for t in _sentences(before) if off_topic(t) or has_subject(t)]
         at = max(where, at) + len(q.strip())
-        # (a claim about an off-topic subject told just before a question asking whether it holds; a story
-        # saying who asks, "I study in Nanjing on a study residence permit", leaves it asking on about the
-        # question before it)
-        claim = bool(told and off_topic(told[-1]) and not _asked_subject(told[-1]) and ASKS_IF_SO.search(q))
+        # (a claim about an off-topic subject told just before a question asking whether it holds, or the
+        # clause of its own sentence naming one, "能不能要求经济补偿金，按几个月算？"; a story saying who asks,
+        # "I study in Nanjing on a study residence permit", leaves it asking on about the question before it)
+        same_sentence = bool(told) and q.rstrip().endswith(("?", "？")) and not _BREAKS.search(q.strip()) \
+            and before.rstrip().endswith(told[-1].rstrip()) and bool(_ENDS_CLAUSE.search(before))
+        claim = bool(told and off_topic(told[-1]) and not _asked_subject(told[-1])
+                     and (ASKS_IF_SO.search(q) or same_sentence))
         if told and not off_topic(told[-1]) and has_subject(told[-1]) and _REFERS_BACK.search(q):
             # ("HR says I need a health certificate. Is it valid if done abroad?"): a word pointing
             # back at what the sentence before names asks about that, a governed subject
@@ -1018,6 +1022,10 @@ def _every_ask_off_topic(text: str) -> bool:
     if not all(off_topic(q) for q in questions):
         return False
     return len(sentences) > 1 or not has_subject(without_off_topic(asking_sentences(text)))
+
+
+_ENDS_CLAUSE = re.compile(r"[，,、；;：:]\s*$")  # (a clause of the sentence goes on: no full stop, no emoji, no line)
+_BREAKS = re.compile(r"[\s，,；;：:]|[\U0001F000-\U0001FAFF\u2600-\u27BF]")  # (a question of one clause)
 
 
 def _told_only_who_asks(text: str, asking: str) -> bool:
