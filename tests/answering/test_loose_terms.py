@@ -75,6 +75,10 @@ def test_being_stopped_at_the_border_is_a_refusal_of_entry_or_an_exit_ban():
     assert {r.zh for r in unclear_measure("They stopped me at the border. For how long?")} == {"不准入境", "不准出境"}
     assert {r.zh for r in unclear_measure("她在口岸过边检时被拦住了，能问原因吗？")} == {"不准入境", "不准出境"}
     assert {r.zh for r in feared_measures("Could they block him at the airport?")} == {"不准入境", "不准出境"}
+    # ... and so is not being let through at a crossing, which goods stopped by customs are not
+    assert {r.zh for r in unclear_measure("At the checkpoint the officers would not let her through. Why?")} == {"不准入境", "不准出境"}
+    assert {r.zh for r in unclear_measure("口岸的边检不让他过，也不说为什么。")} == {"不准入境", "不准出境"}
+    assert unclear_measure("Customs would not let us pass with the durian.") == ()
     assert says_a_measure("they could block him at the airport") and not says_a_measure("the airport bus stops at the border")
 
 
