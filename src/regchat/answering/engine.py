@@ -16,6 +16,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 from ..deadlines import calendar_for, compute_deadline, describe_day, get_rule, load_rules
@@ -100,6 +101,12 @@ MODEL_FALLBACK_NOTICE = {
 
 def _ms(start: float) -> float:
     return round((time.perf_counter() - start) * 1000, 2)
+
+
+def _official_or_own(provision: Provision) -> str:
+    """A provision's official text, or its own where it has none (the guides)."""
+    official = provision.official_text()
+    return official.text if official is not None else provision.text
 
 
 class Engine:
@@ -1079,15 +1086,15 @@ class Engine:
         if hits and (befallen := documents_befallen(reading.question)):
             hits = self._with_the_mishaps_provisions(reading, hits, befallen, unasked)
         theirs = set() if names_a_citizen(reading.context) else \
-            {h.provision.key for h in hits if self._governs_citizens(h.provision)}
+            {h.provision.key for h in hits if h.provision.key in self._citizens_provisions}
         # (the list of visas, for a message whose questions ask of another thing, no visa: a visa its
         # story tells, "they came on S1 visas: must they carry passports on day trips?", is who asks, not what is asked)
         asking = asking_sentences(reading.question)
-        if subjects_in(asking) and not names_a_visa(asking):
-            theirs |= {h.provision.key for h in hits if not h.exact and self._lists_visas(h.provision)}
+        listed = {h.provision.key for h in hits if not h.exact and h.provision.key in self._visa_lists} \
+            if subjects_in(asking) and not names_a_visa(asking) else set()
         # (a provision addressed to students alone, for a message naming no student: Regulations Art. 22)
         others = {h.provision.key for h in hits if self._addressed_to_others(h.provision, reading.context)}
-        discounted = theirs | others
+        discounted = theirs | listed | others
         if not discounted:
             return hits
         scored = [h.model_copy(update={"score": h.score * CITIZENS_DISCOUNT}) if h.provision.key in discounted
@@ -1150,13 +1157,15 @@ class Engine:
         official = provision.official_text()
         return official is not None and bool(unnamed_addressees(official.text, message))
 
-    def _lists_visas(self, provision: Provision) -> bool:
-        official = provision.official_text()
-        return lists_visa_categories(official.text if official is not None else provision.text)
+    @cached_property
+    def _citizens_provisions(self) -> frozenset[str]:
+        """The provisions addressed to Chinese citizens, read once from their official text."""
+        return frozenset(p.key for p in self.retriever.provisions if governs_citizens(_official_or_own(p)))
 
-    def _governs_citizens(self, provision: Provision) -> bool:
-        official = provision.official_text()
-        return governs_citizens(official.text if official is not None else provision.text)
+    @cached_property
+    def _visa_lists(self) -> frozenset[str]:
+        """The provisions going through the visa categories (Regulations Arts. 6 and 7), read once."""
+        return frozenset(p.key for p in self.retriever.provisions if lists_visa_categories(_official_or_own(p)))
 
     def _retrieve(self, reading: Reading, k: int = TOP_K) -> list[Hit]:
         """Retrieve for the question; a follow-up also with the turn it follows, best score per provision."""

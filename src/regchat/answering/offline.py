@@ -412,11 +412,12 @@ def for_the_case_told(reading: Reading, hits: Sequence[Hit]) -> Hit | None:
     data/loose_terms.json), when the best hit states none of the cases told nor the kind of fact
     asked: of the same jurisdiction, scoring at least ``KIND_MARGIN`` of the best."""
     cases = cases_of_measures_spoken(reading.context) if len(hits) > 1 else ()
-    best = hits[0] if hits else None
-    if not cases or any(case in best.provision.all_text() for case in cases):
+    if not cases:
         return None
-    if any(k.stated_in(best.provision.all_text(), reading.question) for k in choosing_kinds(reading)):
-        return None  # (the best states what is asked: a ban's revocation, asked once the court case is over)
+    best = hits[0]
+    if any(case in best.provision.all_text() for case in cases) \
+            or any(k.stated_in(best.provision.all_text(), reading.question) for k in choosing_kinds(reading)):
+        return None  # (the best states a case told, or what is asked: a ban's revocation once the court case is over)
     return next((h for h in hits[1:] if h.provision.jurisdiction == best.provision.jurisdiction
                  and h.score >= KIND_MARGIN * best.score and any(case in h.provision.all_text() for case in cases)),
                 None)  # fmt: skip
