@@ -1002,7 +1002,7 @@ def _every_ask_off_topic(text: str) -> bool:
         at = max(where, at) + len(q.strip())
         # (a claim about an off-topic subject told just before a question asking whether it holds, or the
         # clause of its own sentence naming one, "能不能要求经济补偿金，按几个月算？"; a story saying who asks,
-        # "I study in Nanjing on a study residence permit", leaves it asking on about the question before it)
+        # "I am a student in Xiamen, on a study permit", leaves it asking on about the question before it)
         same_sentence = bool(told) and q.rstrip().endswith(("?", "？")) and not _BREAKS.search(q.strip()) \
             and before.rstrip().endswith(told[-1].rstrip()) and bool(_ENDS_CLAUSE.search(before))
         claim = bool(told and off_topic(told[-1]) and not _asked_subject(told[-1])
