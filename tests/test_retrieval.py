@@ -377,3 +377,10 @@ class TestQuestionsInUsersWords:
         bare = Retriever(retriever.handle, retriever.embedder, glossary=retriever.glossary)
         (provision,) = retriever.lookup(80, LAW)
         assert bare.part_fit("who pays the fine", provision) == {}
+
+
+def test_the_official_texts_words_are_the_chinese_of_an_english_question_s_terms_and_of_a_chinese_one_s_own_words():
+    glossary = load_glossary()
+    assert "居留证件" in glossary.official_words("Is a valid residence permit enough to come back?")
+    assert "健康证明" in glossary.official_words("居留申请要交体检报告吗？")
+    assert glossary.official_words("居留证件够不够？") == []  # the texts' own word already

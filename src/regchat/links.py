@@ -25,7 +25,7 @@ from .settings import PROJECT_ROOT
 
 LINKS_FILE = "links.json"
 DEFAULT_LINKS_PATH = PROJECT_ROOT / "corpus" / LINKS_FILE
-KINDS = ("penalty", "materials", "who_files", "while_held", "processing_time")
+KINDS = ("penalty", "materials", "who_files", "while_held", "processing_time", "visa_needed")
 
 
 @dataclass(frozen=True)

@@ -155,25 +155,13 @@ class Glossary:
 
     def match(self, query: str) -> tuple[list[str], list[str]]:
         """(English terms to add, the query's own words that the glossary recognised)."""
-        lowered = query.lower()
         extra: list[str] = []
         sources: list[str] = []
-        covered: list[tuple[int, int]] = []
-        # Longest Chinese variants first, so 工作类居留许可 is not also read as 工作 + 居留.
-        for zh, en in sorted(self.terms, key=lambda t: -max(len(z) for z in t[0])):
-            for variant in sorted(zh, key=len, reverse=True):
-                start = lowered.find(variant)
-                if start < 0:
-                    continue
-                end = start + len(variant)
-                if any(s <= start and end <= e for s, e in covered):
-                    continue
-                covered.append((start, end))
-                extra.extend(en)
-                if variant != zh[0]:
-                    extra.append(zh[0])  # the word the official text uses for what the user wrote
-                sources.append(variant)
-                break
+        for zh, en, variant in self._chinese_found(query):
+            extra.extend(en)
+            if variant != zh[0]:
+                extra.append(zh[0])  # the word the official text uses for what the user wrote
+            sources.append(variant)
         stems = tokenize(query)
         for group in self.en_synonyms:
             # compared as stems, so "entering" finds the group of "entered" / "entry"
@@ -184,12 +172,46 @@ class Glossary:
         if not _CJK.search(query):
             # An English question also searches the official Chinese texts, by the Chinese words
             # of the terms it names (most articles of the Law have no English translation).
-            for zh, en in self.terms:
-                found = [term for term in en if _contains(stems, _term_stems(term))]
-                if found:
-                    extra.extend(zh[:2])
-                    sources.extend(found)
+            for words, found in self._chinese_of(stems):
+                extra.extend(words)
+                sources.extend(found)
         return extra, sources
+
+    def official_words(self, query: str) -> list[str]:
+        """The official Chinese texts' words for the terms ``query`` names: for an English query,
+        the Chinese word of each (the first of its entry, the texts' own); for a Chinese one, the
+        word the texts use where the query says another (体检 for 健康证明)."""
+        if not _CJK.search(query):
+            return [words[0] for words, _ in self._chinese_of(tokenize(query))]
+        return [zh[0] for zh, _, variant in self._chinese_found(query) if variant != zh[0]]
+
+    def _chinese_found(self, query: str) -> list[tuple[tuple[str, ...], tuple[str, ...], str]]:
+        """(the term's Chinese words, its English ones, the variant found) for each term whose
+        Chinese words ``query`` uses, longest variants first, so 工作类居留许可 is not also read as
+        工作 + 居留."""
+        lowered = query.lower()
+        out = []
+        covered: list[tuple[int, int]] = []
+        for zh, en in sorted(self.terms, key=lambda t: -max(len(z) for z in t[0])):
+            for variant in sorted(zh, key=len, reverse=True):
+                start = lowered.find(variant)
+                if start < 0:
+                    continue
+                end = start + len(variant)
+                if any(s <= start and end <= e for s, e in covered):
+                    continue
+                covered.append((start, end))
+                out.append((zh, en, variant))
+                break
+        return out
+
+    def _chinese_of(self, stems: list[str]) -> list[tuple[tuple[str, ...], list[str]]]:
+        out = []
+        for zh, en in self.terms:
+            found = [term for term in en if _contains(stems, _term_stems(term))]
+            if found:
+                out.append((zh[:2], found))
+        return out
 
     def terms_in(self, query: str) -> list[str]:
         """The terms of the lexicon's entries that name the provisions they reach (legal notions such

@@ -347,7 +347,8 @@ def test_a_follow_up_naming_only_another_relative_asks_which_visa_again():
 
 
 @pytest.mark.parametrize(
-    "asking", ["我能替他去申请吗？", "可以帮她递材料吗？", "Can my employer file for me?", "Or can I go for her instead?"]
+    "asking", ["我能替他去申请吗？", "可以帮她递材料吗？", "Can my employer file for me?", "Or can I go for her instead?",
+               "Could we simply hand in his paperwork?"]
 )
 def test_asking_whether_someone_else_may_file_in_the_words_people_use(asking):
     assert "who_files" in linked_kinds(asking)
@@ -779,3 +780,33 @@ def test_a_text_naming_the_visa_letters_one_by_one_lists_the_visa_categories(shi
 )
 def test_a_visa_is_named_by_the_word_or_by_its_letter(text, named):
     assert names_a_visa(text) is named
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["She holds a family residence permit. Will she need a new visa to fly back in after Christmas?",
+     "Is his work permit card enough to re-enter, or does he have to apply for a visa?",
+     "我有居留证件，回国过年以后回来还要重新办签证吗？", "拿着居留许可出境再回来，需要签证吗？"],
+)
+def test_whether_a_visa_is_needed_is_asked_and_stated_by_the_cases_of_visa_exemption(question):
+    kind = _choosing_kind(question, "visa_needed")
+    assert kind.stated_in("外国人有下列情形之一的，可以免办签证:")
+    assert kind.stated_in("A foreigner may enter without a visa (visa exemption) if he or she: ...")
+    # an item of the list alone is a case, not the statement that those cases need no visa
+    assert not kind.stated_in("（四）国务院规定的可以免办签证的其他情形。")
+    assert not kind.stated_in("Foreigners applying for a Z visa shall submit a work permit.")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Which visa does my mother need to visit for three months?", "What documents do I need for my visa application?",
+     "Entered visa-free last week; how do I stay on longer?", "我爸妈来探亲需要办什么签证？", "签证申请需要哪些材料？",
+     "他是免签入境的，想多留一周怎么办？"],
+)
+def test_asking_which_visa_or_what_an_application_needs_is_not_asking_whether_one_is_needed(question):
+    assert "visa_needed" not in [k.name for k in asked(question)]
+
+
+def test_whether_a_visa_is_needed_puts_the_further_question_the_links_answer():
+    assert "visa_needed" in linked_kinds("Does he need a new visa to come back, or is his residence permit enough?")
+    assert "visa_needed" not in linked_kinds("Which visa does he need to come back?")

@@ -6,6 +6,7 @@ import pytest
 
 from regchat.answering.dates import (
     date_problems,
+    load_role_cues,
     dates_in,
     describe_comparison,
     FoundDate,
@@ -828,6 +829,16 @@ def test_the_end_of_a_job_is_no_entry_and_no_expiry():
     assert roles_of("His contract ends on 2026-06-30 and he will leave.") == [("2026-06-30", "job_end")]
     assert roles_of("她12月13号离职，之后去别的公司。") == [("12月13号", "job_end")]
     assert roles_of("His residence permit ends on 2026-06-30.") == [("2026-06-30", "expiry")]
+
+
+def test_the_day_someone_was_stopped_at_the_border_starts_nothing():
+    assert roles_of("She was stopped at the Gongbei crossing on 2026-05-03 and sent back.") == [("2026-05-03", "border_stop")]
+    assert roles_of("On 3 May the officers refused him entry at the airport.") == [("3 May", "border_stop")]
+    assert roles_of("他5月3号在口岸被边检拦下了，不让他出境。") == [("5月3号", "border_stop")]
+    assert "border_stop" in load_role_cues().inert
+    # a refusal of something else is still a decision, and an entry still an entry
+    assert roles_of("The bureau refused the extension on 3 May.") == [("3 May", "decision")]
+    assert roles_of("He entered at Luohu on 3 May.") == [("3 May", "entry")]
 
 
 def test_a_stay_wished_for_is_no_end_of_stay_and_no_step_taken():

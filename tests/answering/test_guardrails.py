@@ -120,6 +120,14 @@ def test_date_from_the_computation_stands():
     assert result.text == "Apply by 2026-04-01." and result.notices == []
 
 
+def test_the_question_s_own_date_words_quoted_back_stand_whatever_day_they_read_as_today():
+    # "on Tuesday" in the question was the Tuesday before it was asked; read on today's calendar it
+    # may be another, yet the answer only says what it took the user's words for
+    line = "(“On Tuesday” is taken as the date of entry into China.)"
+    assert check_dates(line, allowed=set(), deadlines=[COMPUTED], today=TODAY, written={"On Tuesday"}).text == line
+    assert check_dates(line, allowed=set(), deadlines=[COMPUTED], today=TODAY).text != line
+
+
 def test_date_from_the_question_stands_in_any_form():
     result = check_dates(
         "You entered on 2 March 2026.", allowed={dt.date(2026, 3, 2)}, deadlines=[COMPUTED], today=TODAY

@@ -1141,15 +1141,14 @@ def test_a_chinese_answer_restates_the_part_in_plain_chinese(engine):
     assert "九十日" in answer.text  # the official text itself, quoted below
 
 
-def test_an_english_reader_of_an_untranslated_article_gets_its_plain_words_once(engine):
-    """Law Art. 78 has only its official Chinese text: the plain words of its paragraphs open the
-    answer, in place of the document's summary of the article and of a bare list of its figures."""
+def test_an_english_reader_of_an_untranslated_article_gets_the_part_asked_in_plain_words_first(engine):
+    """Law Art. 78 has only its official Chinese text: the paragraph asked about is quoted, its plain
+    words opening the answer, the rest of the article left to the document's summary of it."""
     answer = engine.answer("Can someone who overstayed be fined, and how much per day?", today=TODAY)
-    assert keys(answer)[0] == "cn-exit-entry-law#78"
+    assert keys(answer)[0] == "cn-exit-entry-law#78" and answer.citations[0].pinpoint == "Art. 78, para. 1"
     first = answer.text.split("\n", 1)[0]
     assert first.startswith("In short: ") and "500 yuan for each day" in first and "10,000 yuan" in first
-    assert "There is no English translation" in answer.text
-    assert "a summary, not a translation" not in answer.text
+    assert "There is no English translation of this part" in answer.text
     assert "The text quoted below states" not in answer.text
 
 
@@ -1513,3 +1512,55 @@ def test_an_item_referred_back_to_is_said_in_plain_words_with_the_paragraph_refe
     quote = quote_provision(article, "zh", TODAY, lambda text: 1.0 if "前款第一项" in text else 0.0)
     assert quote.pinpoint == "第十九条第一款、第二款"
     assert len(quote.parts) == 2 and "未满16周岁" in quote.parts[0] and "前款第一项" in quote.parts[1]
+
+
+def test_the_cases_of_visa_exemption_answer_first_whether_a_permit_holder_needs_a_visa(retriever):
+    permit, exemption = "cn-exit-entry-law#30", "cn-exit-entry-law#22"
+
+    def first(question):
+        return _quoted_first(retriever, [(permit, 0.8), (exemption, 0.74)], question)
+
+    # Art. 22 item (2): a valid residence permit exempts its holder from a visa
+    assert first("She has a residence permit until next year. Does she need a new visa to come back from Paris?") == exemption
+    assert first("我有居留证件，出国一趟回来还要重新办签证吗？") == exemption
+    assert first("She has a residence permit until next year. When must she renew it?") == permit
+
+
+def test_the_engine_brings_the_exemption_a_residence_permit_gives_to_a_question_whether_a_visa_is_needed(engine):
+    answer = engine.answer("My colleague holds a work residence permit valid until 2027. He is going to Seoul for a "
+                           "week. Does he need a new visa to return, or is the permit enough?", today=TODAY)
+    assert keys(answer)[0] == "cn-exit-entry-law#22"
+    assert answer.citations[0].pinpoint == "Art. 22(2)"  # the item on a valid residence permit, not the whole list
+
+
+def test_an_english_question_picks_its_item_of_an_article_quoted_in_official_chinese_only(retriever):
+    from regchat.answering.offline import SentencePicker
+
+    score = SentencePicker(retriever.provisions).scorer("Is a valid residence permit enough to come back without a visa?")
+    assert score("（二）持有效的外国人居留证件的；") > score("（三）持联程客票搭乘国际航行的航空器、船舶、列车从中国过境前往第三国或者地区")
+
+
+def test_a_stop_at_the_border_dated_with_how_long_it_lasts_asked_is_asked_which_measure_it_was(engine):
+    answer = engine.answer("Maria lives in Zhuhai on a residence permit. She got stopped at Gongbei on Saturday: "
+                           "the officers wouldn't let her through. She missed work yesterday. How long will this last?",
+                           today=dt.date(2026, 10, 27))
+    assert answer.outcome == "clarify" and not answer.deadlines
+    assert {"cn-exit-entry-law#25", "cn-exit-entry-law#28"} <= set(keys(answer))
+
+
+def test_a_chinese_question_picks_the_part_saying_in_the_texts_words_what_it_says_in_its_own(retriever):
+    from regchat.answering.offline import SentencePicker
+
+    score = SentencePicker(retriever.provisions).scorer("去年做的体检报告还能用吗？")
+    # 体检 in the question, 健康证明 in Regulations Art. 16
+    assert score("健康证明自开具之日起6个月内有效。") > score("（二）学习类居留证件，应当按照规定提交招收单位出具的注明学习期限的函件等证明材料。")
+
+
+def test_a_part_asking_who_may_file_after_a_computed_day_gets_the_provision_linked_for_it(engine):
+    answer = engine.answer("我岳父是英国人，72岁，私人事务类居留许可12月20号到期，想续一年。最晚哪天申请？我能替他去办吗？",
+                           today=dt.date(2026, 11, 2))
+    assert keys(answer)[0] == "cn-exit-entry-law#32" and "cn-foreigner-entry-exit-regulations#19" in keys(answer)
+    answer = engine.answer("My father-in-law (72, British) has a private-affairs residence permit expiring on 20 December. "
+                           "By when must he apply to renew it? Can I file it on his behalf?", today=dt.date(2026, 11, 2))
+    assert "cn-foreigner-entry-exit-regulations#19" in keys(answer)
+

@@ -355,13 +355,14 @@ class Engine:
         each_said = False  # (each of several answers says already what it does not state)
         if candidates := unclear_card(reading.context, both):
             draft = self._which_card(reading, candidates, hits, consulted)
-        elif (not reading.asks_deadline or not reading.dates or asks_coming_back(reading.question)) \
+        elif (not reading.asks_deadline or not _dates_an_event(reading) or asks_coming_back(reading.question)) \
                 and not names_a_citizen(reading.context) and (measures := unclear_measure(reading.context)):
             # (a deadline asked from a date goes to its rule: "ordered to leave on 3 May; by when?"; one
-            # asked with no date to count from, "sent home: when may he come back?", depends on the
-            # measure, and so does coming back from the day one was sent home, "遣返 on 5 March: when
-            # can he come again?"; and the measures are the Law's for foreigners: a Chinese citizen
-            # sent back from abroad is Art. 75's)
+            # asked with no date to count from, "sent home: when may he come back?", or only with dates
+            # of events no period starts from, "stopped at the crossing on Sunday: how long will it
+            # last?", depends on the measure, and so does coming back from the day one was sent home,
+            # "遣返 on 5 March: when can he come again?"; and the measures are the Law's for foreigners:
+            # a Chinese citizen sent back from abroad is Art. 75's)
             draft = self._which_measure(reading, measures, consulted)
         elif each_said := len(several) > 1:
             draft = self._each_answered(reading, several, history, consulted)
@@ -411,8 +412,12 @@ class Engine:
         if earlier and earlier[-1].cited and _goes_on_with_the_matter(question.near or question.asked) \
                 and not limit_of_a_day:  # ("能延到月底吗？" after a computed day: the longest period from it)
             # ("…, is that ok?"): more of what the answer before quoted, or "see above"; a search of
-            # the story would only find some other provision
-            return self._with_more_of_the_cited(read(question.asked), dataclasses.replace(earlier[-1]))
+            # the story would only find some other provision. A further question about what it quoted
+            # ("can I file it for her?" after the day to apply) gets the part linked to it for that question.
+            part = read(question.asked)
+            kinds = linked_kinds(asking_clauses(asking_sentences(part.question)))
+            linked = self._linked_draft(part, earlier[-1].cited, kinds, consulted) if kinds else None
+            return linked if linked is not None else self._with_more_of_the_cited(part, dataclasses.replace(earlier[-1]))
         one = read(question.alone)
         hits = search(one)
         if question.with_before and one.asks_deadline and (
@@ -1011,7 +1016,9 @@ class Engine:
             allowed |= {day for t in p.texts for day in (t.in_force, t.until) if day is not None}
         dated = check_dates(
             claims.text, allowed=allowed, deadlines=draft.deadlines, today=reading.today,
-            written={p.text for p in reading.date_problems},
+            # (the offline composer quotes the question's own date words back, "“on Sunday” is taken
+            # as the date of entry": read again on today's calendar they may be another day)
+            written={p.text for p in reading.date_problems} | (set() if model_text else {f.text for f in reading.dates}),
         )  # fmt: skip
         removed = checked.removed + claims.removed
         dated_text, date_notices = dated.text, dated.notices
@@ -1428,6 +1435,14 @@ _WHICH_DOCUMENT = re.compile(
     r"哪个第|哪一个第|哪部|哪一部|哪个法|哪个条例|哪个文件|不知道是哪|不清楚是哪",
     re.I,
 )
+
+
+def _dates_an_event(reading: Reading) -> bool:
+    """Whether a date of the question is told as the date of an event some period of the documents
+    starts from (an order to leave, a removal, an entry), not only of events none starts from (being
+    stopped at the border, a job's end: data/date_roles.json 'starts_nothing') or of nothing said."""
+    inert = load_role_cues().inert
+    return any(r.role is not None and r.role not in inert for r in dated_roles(reading))
 
 
 def _asks_which_document(reading: Reading) -> bool:

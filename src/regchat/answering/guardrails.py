@@ -211,7 +211,7 @@ def check_dates(
     whose day and month order is unknown stands when either reading is
     permitted. A day the calendar does not have ("2026-02-30") never stands,
     unless its text is among ``written`` (date texts from the question, which
-    an answer may quote to say what is wrong with them).
+    an answer may quote to say what is wrong with them, or what it took them for).
     """
     permitted = set(allowed) | deadline_dates(deadlines) | {today}
     found, problems = scan_dates(text, today)
@@ -248,7 +248,7 @@ def _date_stands(item: FoundDate | DateProblem, permitted: set[dt.date], today: 
             )
         return any(r in permitted for r in item.readings)
     value = item.resolve(today)
-    if value is None or value in permitted:
+    if value is None or value in permitted or item.text in written:
         return True
     # A yearless date is fine when any year's reading of it is permitted.
     return item.year is None and any((p.month, p.day) == (item.month, item.day) for p in permitted)

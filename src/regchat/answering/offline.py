@@ -107,6 +107,13 @@ def _visa_letters(text: str) -> set[str]:
     return {m.group(1).upper() for m in _visa_letter().finditer(text)}
 
 
+def official_words(question: str) -> list[str]:
+    """The official Chinese texts' words for the question's terms (``Glossary.official_words``)."""
+    from ..retrieval import load_glossary
+
+    return load_glossary().official_words(question)
+
+
 def lexicon_terms(question: str) -> list[str]:
     """The words the bilingual lexicon adds to a question (the same lexicon retrieval expands
     with): the texts' own words for what the user wrote, in both languages."""
@@ -183,8 +190,11 @@ class SentencePicker:
 
     def scorer(self, question: str):
         """``score(text)``: how well a piece of text answers ``question`` (IDF-weighted shared words,
-        normalised for length), for choosing the part of a provision to quote."""
-        terms = _terms(question + " " + " ".join(english_terms(question)))
+        normalised for length), for choosing the part of a provision to quote. The question's terms
+        count in the official texts' words too: an English question finds its part of a text that is
+        official Chinese only (the Law's items on visa exemption: "residence permit", 居留证件), a
+        Chinese one the part saying in the texts' words what it says in its own (体检, 健康证明)."""
+        terms = _terms(question + " " + " ".join(english_terms(question)) + " " + " ".join(official_words(question)))
         letters = _visa_letters(question)
 
         def score(text: str) -> float:
