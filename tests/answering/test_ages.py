@@ -63,3 +63,8 @@ def test_a_childs_age_asked_of_a_rule_that_speaks_of_ages_itself_keeps_that_rule
     # carrying a passport from 16 (Law Art. 38) answers; a rule for those under 16 elsewhere does not
     answer = engine.answer("我家老二13岁，英国籍，住在广州，放学后自己出去玩。规定上他得一直随身带着护照吗？", today=TODAY)
     assert answer.citations[0].article == 38
+
+
+def test_an_age_told_without_its_unit_this_year_is_read():
+    assert ages_told("她今年71了，也被带走了") == [71]
+    assert ages_told("今年3月了") == []

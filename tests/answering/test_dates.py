@@ -831,6 +831,17 @@ def test_the_end_of_a_job_is_no_entry_and_no_expiry():
     assert roles_of("His residence permit ends on 2026-06-30.") == [("2026-06-30", "expiry")]
 
 
+def test_last_night_is_yesterday_and_a_clock_time_before_a_weekday_is_no_date_beside_it():
+    today = dt.date(2026, 2, 16)  # a Monday
+    found = [(f.text, f.resolve(today)) for f in find_dates("He moved in last night, around 9pm Sunday.", today)]
+    assert found == [("last night", dt.date(2026, 2, 15)), ("Sunday", dt.date(2026, 2, 15))]
+    assert [f.text for f in find_dates("arrived 20 March (Friday)", today)] == ["20 March"]  # the weekday of that date
+
+
+def test_taking_someone_to_the_office_on_a_day_is_a_plan():
+    assert roles_of("I was planning to take him to the police station on the 24th.") == [("the 24th", "plan")]
+
+
 def test_the_day_someone_was_stopped_at_the_border_starts_nothing():
     assert roles_of("She was stopped at the Gongbei crossing on 2026-05-03 and sent back.") == [("2026-05-03", "border_stop")]
     assert roles_of("On 3 May the officers refused him entry at the airport.") == [("3 May", "border_stop")]
@@ -839,6 +850,10 @@ def test_the_day_someone_was_stopped_at_the_border_starts_nothing():
     # a refusal of something else is still a decision, and an entry still an entry
     assert roles_of("The bureau refused the extension on 3 May.") == [("3 May", "decision")]
     assert roles_of("He entered at Luohu on 3 May.") == [("3 May", "entry")]
+    # a clause telling nothing of its date, the sentence going on to the stop, dates the stop
+    assert roles_of("他5月3号在机场准备出境，结果被边检拦下了。") == [("5月3号", "border_stop")]
+    assert roles_of("He flew out of Pudong on 3 May, and was stopped at passport control.") == [("3 May", "border_stop")]
+    assert roles_of("He arrived on 3 May, and we want to register him.") == [("3 May", "entry")]
 
 
 def test_a_stay_wished_for_is_no_end_of_stay_and_no_step_taken():

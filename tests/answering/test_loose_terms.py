@@ -42,6 +42,12 @@ def test_every_reading_points_at_its_provision_s_own_words(shipped_provisions):
         ("She got deported in 2024; can she ever re-enter China?", {"遣送出境", "驱逐出境"}),
         ("After his deportation, how many years is the ban?", {"遣送出境", "驱逐出境"}),
         ("她被公安“限制了”，要等通知。", {"不准出境", "限制活动范围"}),
+        # refused, with nothing said of what: a visa abroad, entry at the border, a residence permit here
+        ("Our new hire just got refused. Can he appeal?", {"不予签发签证", "不准入境", "不予签发外国人居留证件"}),
+        ("他的申请被拒了，能不能问原因？", {"不予签发签证", "不准入境", "不予签发外国人居留证件"}),
+        # sent back by the police, to a country or a city
+        ("他去年被警察弄回曼谷了，什么时候能再来？", {"遣送出境", "驱逐出境", "限期出境"}),
+        ("Immigration put her on a plane home in March. When may she return?", {"遣送出境", "驱逐出境", "限期出境"}),
     ],
 )
 def test_a_loose_word_without_the_measure_s_own_name_is_unclear(text, measures):
@@ -317,3 +323,13 @@ def test_the_engine_asks_which_work_card_and_quotes_the_guide_and_the_regulation
     assert {c.doc_id for c in answer.citations} == {"cn-work-permit-card", "cn-foreigner-entry-exit-regulations"}
     anywhere = engine.answer("I lost my work card yesterday. How is it replaced?", today=dt.date(2026, 10, 19))
     assert "mo-non-resident-worker-card" in {c.doc_id for c in anywhere.citations}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["His visa was refused at the embassy. Can he appeal?", "She was refused entry at Pudong.",
+     "Her work permit application was rejected.", "He was rejected for the job.", "我们的材料被拒收了。",
+     "And if his renewal is denied?", "我申请延长居留期限被拒绝了，怎么办？"],
+)
+def test_a_refusal_that_says_what_was_refused_or_refuses_something_else_is_not_asked_back(text):
+    assert not any(r.zh == "不予签发外国人居留证件" for r in unclear_measure(text))

@@ -1564,3 +1564,11 @@ def test_a_part_asking_who_may_file_after_a_computed_day_gets_the_provision_link
                            "By when must he apply to renew it? Can I file it on his behalf?", today=dt.date(2026, 11, 2))
     assert "cn-foreigner-entry-exit-regulations#19" in keys(answer)
 
+
+
+def test_a_deadline_of_detention_asked_for_someone_the_law_takes_out_of_it_is_the_restriction_s(engine):
+    # Law Art. 61 item (3): no detention for examination from 70; the restriction replacing it lasts at most 60 days
+    answer = engine.answer("我公公今年72了，昨天在工地被公安带走拘留审查，最晚哪天会放出来？", today=dt.date(2026, 7, 6))
+    assert keys(answer)[0] == "cn-exit-entry-law#61" and "2026-09-03" in answer.text
+    answer = engine.answer("我丈夫今年45岁，昨天在工地被公安带走拘留审查，最晚哪天会放出来？", today=dt.date(2026, 7, 6))
+    assert keys(answer)[0] == "cn-exit-entry-law#60"

@@ -1234,3 +1234,12 @@ def test_a_when_a_copula_takes_tells_a_date_rather_than_asks_one():
     clauses = asking_clauses("Friday was when we moved into the flat, the landlord is abroad. Who registers us now?")
     assert clauses == "Who registers us now?"
     assert asking_clauses("When is the deadline, and where do we go?") == "When is the deadline, and where do we go?"
+
+
+def test_a_step_told_as_planned_for_a_day_is_compared_on_the_coming_day_even_in_a_story_told_in_the_past():
+    # 19 February and 19 March 2026 are both Thursdays, a fortnight either side of the day asked
+    reading = read_question(
+        "Our daughter was born on Friday Jan 16. My wife was planning to go to the office on Thursday the 19th "
+        "to register the baby. Is the 19th still ok?", [], dt.date(2026, 3, 5), [],
+    )  # fmt: skip
+    assert [day for _, day in action_dates(reading, get_rule("law-40-newborn"))] == [dt.date(2026, 3, 19)]

@@ -1003,3 +1003,25 @@ def test_taxes_or_social_insurance_asked_alone_are_refused_whatever_the_story(qu
     from regchat.answering.scope import judge_scope
 
     assert judge_scope(question, top_score=0.8, min_score=0.3, follow_up_context=False).in_scope is in_scope
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["A Panamanian vessel berths on Friday; do the repair technicians going aboard need a pass?",
+     "The captain's wife wants a day in the city while the ship is in port. What does she need?",
+     "货轮靠港期间，修理工要登轮维修，需要办什么证？"],
+)
+def test_ships_in_port_and_boarding_them_are_words_of_the_domain(question):
+    # Law Arts. 23, 34 and 54: crew ashore, boarding permits
+    assert has_domain_words(question) and in_scope(question, HIGH)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["I study in Wuhan on a study residence permit. How many hours may I work? Is there a cap like the 20-hour rule in Australia?",
+     "我在上海留学，拿学习类居留证件。打工有没有像英国那样的签证规定，每周最多20小时？"],
+)
+def test_another_country_named_to_compare_china_s_rule_with_is_not_what_is_asked(question):
+    assert in_scope(question, HIGH)
+    # ... while a question about that country's own rule is still another country's matter
+    assert not in_scope("Can I get a work visa for Australia like my colleagues did?", HIGH)

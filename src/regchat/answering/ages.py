@@ -31,14 +31,14 @@ _TOLD_EN = [
     r"\b(?:mum|mom|mother|dad|father|son|daughter|grandma|grandpa|grandmother|grandfather|granny) \(?(\d{1,2})\b(?![ -]?(?:days?|weeks?|months?|years?(?! old)|hours?|%|:|/|\.\d))",
     r"\b(?:is|'s|am|'m|turns|turned|turning) (\d{1,2})\b(?![ -]?(?:days?|weeks?|months?|years?(?! old)|hours?|yuan|rmb|%|th\b|st\b|nd\b|rd\b|:|/|\.\d))",
 ]
-_TOLD_ZH = re.compile(rf"{_NUMBER}\s*(?:周)?岁(?!以[上下])")
+_TOLD_ZH = re.compile(rf"{_NUMBER}\s*(?:周)?岁(?!以[上下])|(?:今年|已经|都)\s*{_NUMBER}\s*了")  # "她今年71了"
 _TOLD = re.compile("|".join(_TOLD_EN), re.I)
 
 
 def ages_told(text: str) -> list[int]:
     """The ages ``text`` tells of people, in order (years)."""
     out = [int(next(g for g in m.groups() if g)) for m in _TOLD.finditer(text)]
-    out += [chinese_to_int(m.group(1)) for m in _TOLD_ZH.finditer(text)]
+    out += [chinese_to_int(next(g for g in m.groups() if g)) for m in _TOLD_ZH.finditer(text)]
     return [n for n in out if 0 < n < 120]
 
 

@@ -163,7 +163,7 @@ _EN_COUNT = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five":
              "thirty": 30}  # fmt: skip
 _EN_COUNT_WORD = r"(?:\d+|" + "|".join(_EN_COUNT) + r")"
 _EN_RELATIVE = re.compile(
-    r"\b(?:today|tonight|this (?:morning|afternoon|evening)|yesterday|tomorrow|the day before yesterday|the day after tomorrow"
+    r"\b(?:today|tonight|this (?:morning|afternoon|evening)|yesterday|last night|tomorrow|the day before yesterday|the day after tomorrow"
     rf"|{_EN_COUNT_WORD}\s+(?:days?|weeks?|months?)\s+(?:ago|back|from now)"
     rf"|in\s+{_EN_COUNT_WORD}\s+(?:days?|weeks?|months?)(?!\s+(?:after|before|later|earlier)\b)"
     r"|(?:last|next)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week))\b",
@@ -818,7 +818,7 @@ _EN_WEEKDAY = re.compile(
 )
 _DATE_BESIDE_AFTER = re.compile(r"\s*[,，(（]?\s*(?:\d|(?:the\s+)?\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d)", re.I)
 _DATE_BESIDE_BEFORE = re.compile(
-    r"(?:(?:\d\w{0,2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)\s*[,，(（]?"
+    r"(?:(?:\d(?!\s*[ap]\.?m\b)\w{0,2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)\s*[,，(（]?"
     r"|\b(?:to|through|till|until|from)|[-–])\s*$",
     re.I,
 )
@@ -848,6 +848,8 @@ def _bare_weekday(name: str, today: dt.date, *, past: bool) -> dt.date:
 def _en_relative(phrase: str, today: dt.date) -> dt.date | None:
     if re.fullmatch(r"tonight|this (?:morning|afternoon|evening)", phrase.strip(), re.I):
         return today
+    if re.fullmatch(r"last night", phrase.strip(), re.I):
+        return today - dt.timedelta(days=1)
     counted = _EN_COUNTED.fullmatch(phrase.strip())
     if counted:
         raw = counted["n"].lower()
@@ -1136,7 +1138,8 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
     Ties go to the more specific role.
     """
     text = text.translate(_WIDE)
-    order = (cues or load_role_cues()).order
+    cues = cues or load_role_cues()
+    order, inert = cues.order, cues.inert
     all_cues = find_cues(text, [(d.start, d.end) for d in dates], cues)
     clauses = _clauses(text)
 
@@ -1219,6 +1222,10 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
         own = own or told_before(s, e, mates)
         last = max(mates, key=lambda o: o.start) is d  # ("today (Tue 5 May) we went ...": the latter)
         after = told_after(e) if last and own and all(c.role == GENERIC_ROLE for c in own) else []
+        if last and not own:
+            # A clause whose words tell nothing of its date, the sentence going on to an event no
+            # period starts from ("上周五准备出关，结果在口岸被拦下"): the day is that event's.
+            after = [c for c in told_after(e) if c.role in inert]
         # A cue read across the words of a more specific one ("签证[入境有效期]到") is not nearer for
         # it: those words are the specific cue's ("入境有效期到1月8日" is the last day to enter).
         own = [c for c in own if not any(o is not c and c.start <= o.start and o.end <= c.end

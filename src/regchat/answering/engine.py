@@ -35,8 +35,10 @@ from .quoting import summary_for
 from .guardrails import MARKER, check_citations, marker, check_dates, quote_in, render_markers, split_sentences
 from .fuzzy import spell_out
 from .language import simplified
+from .ages import ages_told, singled_out
 from .offline import (
     IN_SHORT,
+    ages_stated,
     Draft,
     asks_about_both,
     choosing_kinds,
@@ -539,6 +541,11 @@ class Engine:
         # Deadlines.
         choice = choose_rule(reading, self.rules, hits)
         rule = choice.rule
+        if rule is not None and (theirs := self._rule_for_the_age_told(reading, rule)) is not None:
+            # "she is 71: will they hold her that long too?": the Law takes the young and the old out of
+            # detention for examination (Art. 61 item (3)); the restriction replacing it, and its limit, is theirs
+            choice = dataclasses.replace(choice, rule=theirs, also=())
+            rule = theirs
         if reading.asks_working_day and reading.dates:
             day = reading.dates[0].resolve(reading.today)
             if day is not None:
@@ -1255,6 +1262,24 @@ class Engine:
         if runner_up >= margin * scores[best]:
             return found  # the rest fits more than one of them ("the deadline in Article 33"): keep each
         return [p for p in found if p.key == best]
+
+    def _rule_for_the_age_told(self, reading: Reading, rule) -> Any:
+        """The rule counting from the same date as ``rule`` whose provision singles out an age the
+        question tells, when ``rule``'s provision does not (a 71-year-old held: the restriction of
+        activities, Law Art. 61, not detention for examination, Art. 60); None otherwise."""
+        ages = ages_told(reading.question)
+        own = self._provision_of(rule)
+        if not ages or own is None or singled_out(ages, ages_stated(own)):
+            return None
+        roled = dated_roles(reading)
+        if (dated := date_for(rule, roled)) is None:
+            return None
+        for other in self.rules:
+            provision = self._provision_of(other)
+            if provision is not None and provision.key != own.key and singled_out(ages, ages_stated(provision)) \
+                    and date_for(other, roled) is dated:
+                return other
+        return None
 
     def _provision_of(self, rule) -> Provision | None:
         found = self.retriever.lookup(rule.article, rule.doc_id)

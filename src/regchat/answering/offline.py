@@ -406,11 +406,11 @@ def for_the_age_told(reading: Reading, hits: Sequence[Hit]) -> Hit | None:
     if not ages or len(hits) < 2:
         return None
     best = hits[0]
-    if _ages_of(best.provision):
+    if ages_stated(best.provision):
         return None  # the best speaks of ages itself (carrying a passport from 16)
     for h in hits[1:]:
         if h.provision.jurisdiction == best.provision.jurisdiction and h.score >= KIND_MARGIN * best.score \
-                and singled_out(ages, _ages_of(h.provision)):
+                and singled_out(ages, ages_stated(h.provision)):
             return h
     return None
 
@@ -473,7 +473,8 @@ def mishap_fit(provision: Provision, documents: Sequence[Words] = (), follows: S
     return 3 if any(f.stated_in(text) for f in follows) else 2
 
 
-def _ages_of(provision: Provision) -> list[tuple[str, int]]:
+def ages_stated(provision: Provision) -> list[tuple[str, int]]:
+    """The ages a text of ``provision`` singles out ("已满七十周岁": ("from", 70))."""
     return [rule for text in _texts_of(provision) for rule in age_rules(text)]
 
 

@@ -530,7 +530,9 @@ _DOMAIN_EN = re.compile(
     r"job|intern\w*|study|student|school|card|reissue|lost|damaged|stolen|fingerprints?|health certificate|"
     r"proof of health|acknowledge?ment receipt|receipt|refugee|permanent|baby|infant|born|birth|death|"
     r"deadline|apply|application|exit-entry|public security|police|non-resident|authori[sz]ation|"
-    r"spouse|family|relatives?|journalist|crew|transit|leave china|overstay|illegal)\b",
+    r"spouse|family|relatives?|journalist|crew|transit|leave china|overstay|illegal|"
+    # ships in port and boarding them (Law Arts. 23, 34, 54: crew ashore, boarding permits)
+    r"aboard|vessels?|ships?|captain|seam[ae]n|sailors?|port calls?|berth(?:s|ed|ing)?)\b",
     re.I,
 )
 _DOMAIN_ZH = re.compile(
@@ -538,6 +540,7 @@ _DOMAIN_ZH = re.compile(
     r"延期|到期|登记|住宿|永久居留|难民|驱逐|遣返|出生|回执|体检|健康证明|申请|补发|换发|变更|老外|"
     r"澳门|外地雇员|专局|学生|实习|留学|团聚|记者|截止|最晚|期限|工作日|过境|转机|中转|口岸|边检|边防|"
     r"民警|警察|派出所|决定书|"  # the police and their decisions (as "police" in English)
+    r"船员|船舶|海员|登轮|靠港|港口|"  # ships in port and boarding them (Law Arts. 23, 34, 54)
     # a nationality other than China's ("日本籍", "巴拿马籍"): the person is a foreigner
     r"(?<!中)(?:(?![户书祖学党原])[\u4e00-\u9fff])籍(?!贯)"
 )
@@ -827,13 +830,24 @@ _BESIDES = re.compile(
 )
 
 
+# Another place named to compare with ("a weekly limit as in Australia?", "unlike in Japan", 像英国那样).
+_COMPARED_WITH = re.compile(
+    r"\b(?:like|unlike|as in|compared (?:to|with)|similar to|than)\b[^.?!;,]{0,40}$|(?:像|不像|比起)[^，,。；;？?！!]{0,12}$",
+    re.I,
+)
+
+
 def _set_aside(question: str, matter: ForeignMatter) -> bool:
-    """``matter`` is what the clause asks besides, or the mission that issued a passport the story
-    tells of ("在德国使馆领了新护照": the new passport is what China's rules then ask about), and
-    the question names China or Macao elsewhere."""
+    """``matter`` is what the clause asks besides, another place's rule China's is compared with, or
+    the mission that issued a passport the story tells of ("在德国使馆领了新护照": the new passport is
+    what China's rules then ask about), and the question names China or Macao elsewhere."""
     rest = question[: matter.start] + " " + question[matter.end :]
     if _BESIDES.search(question[max(0, matter.start - _LOOK_BACK) : matter.start]):
         return bool(_CHINA_ANCHOR.search(rest))
+    if _COMPARED_WITH.search(question[max(0, matter.start - _LOOK_BACK) : matter.start]):
+        # another place's rule the question compares China's with ("a weekly limit as in Australia?",
+        # 像英国那样): China's is what it asks about, when it names a place here
+        return bool(_CHINA_ANCHOR.search(rest) or home_places(rest))
     if _its_mission(question, matter) and _PASSPORT.search(_sentence_at(question, matter.start)):
         return bool(_CHINA_ANCHOR.search(rest) or home_places(rest))
     return False
