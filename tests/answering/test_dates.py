@@ -838,6 +838,11 @@ def test_last_night_is_yesterday_and_a_clock_time_before_a_weekday_is_no_date_be
     assert [f.text for f in find_dates("arrived 20 March (Friday)", today)] == ["20 March"]  # the weekday of that date
 
 
+def test_staying_until_a_day_is_a_stay_wished_for_and_moving_in_on_a_day_an_arrival():
+    assert roles_of("朋友打算住到10号。") == [("10号", "stay_wish")]
+    assert roles_of("朋友3号住到我家来了。") == [("3号", "arrival")]
+
+
 def test_taking_someone_to_the_office_on_a_day_is_a_plan():
     assert roles_of("I was planning to take him to the police station on the 24th.") == [("the 24th", "plan")]
 

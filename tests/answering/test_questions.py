@@ -1243,3 +1243,15 @@ def test_a_step_told_as_planned_for_a_day_is_compared_on_the_coming_day_even_in_
         "to register the baby. Is the 19th still ok?", [], dt.date(2026, 3, 5), [],
     )  # fmt: skip
     assert [day for _, day in action_dates(reading, get_rule("law-40-newborn"))] == [dt.date(2026, 3, 19)]
+
+
+@pytest.mark.parametrize("asked", ["Is that ok?", "Would that be in time?", "Is it fine?"])
+def test_a_question_opening_with_is_that_asks_of_the_step_the_sentence_before_it_dates(asked):
+    reading = read_question(f"They handed him the penalty decision on 16 November. He plans to pay on 3 December. {asked}",
+                            [], dt.date(2026, 11, 24), [])
+    assert reading.asks_deadline
+
+
+def test_a_date_told_first_as_a_stay_wished_for_is_not_the_arrival_its_other_cues_read():
+    reading = read_question("客户昨晚到的杭州，我让他住我家客房，打算住到10号。最晚哪天要去登记？", [], dt.date(2026, 10, 4), [])
+    assert date_for(get_rule("law-39-accommodation"), reading.roles).found.text == "昨晚"

@@ -265,7 +265,10 @@ def with_referred(question: str) -> str:
     return " ".join(dict.fromkeys(out)) or asking
 
 
-_POINTS_BACK = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:that|this|it|which|so)\b|^\W*(?:这样|那样|这个|那个|那|这)", re.I)
+_POINTS_BACK = re.compile(
+    r"^\W*(?:(?:and|so|but)\s+)?(?:(?:is|was|would|will|does|did)\s+)?(?:that|this|it|which|so)\b|^\W*(?:这样|那样|这个|那个|那|这)",
+    re.I,
+)  # ("… pay on 3 December. Is that ok?": the question asks of the sentence before it)
 
 
 # A sentence that opens as a question asks, with its mark or without ("how long is it valid."),
@@ -1031,7 +1034,10 @@ def date_for(rule: RuleLike, roled: Sequence[RoledDate]) -> RoledDate | None:
         counted = getattr(rule, "counts_from", "")
         if counted and (received := [r for r in roled if r.role == counted and set(r.roles) <= {counted}]):
             return received[-1]  # (only received: "dated 26 February" also dates the decision)
-        picks = (lambda r: r.role == role, lambda r: r.role in roles, lambda r: role in r.roles)
+        # (a date told first as an event no period starts from, "打算住到10号", a stay wished for, is
+        # not the event its other cues may read: the arrival told beside it is another day)
+        inert = load_role_cues().inert
+        picks = (lambda r: r.role == role, lambda r: r.role in roles, lambda r: role in r.roles and r.role not in inert)
         own_step = role in ACTION_ROLES
         for dates in ([r for r in roled if own_step or not set(r.roles) & _STEPS_TAKEN], roled):
             for pick in picks:
