@@ -247,7 +247,7 @@ def compare_actions(reading: Reading, rule: RuleLike, deadline: Deadline, draft:
     for roled, day in action_dates(reading, rule):
         what = _DONE.get(roled.role or "action", _DONE["action"])[reading.lang if reading.lang == "zh" else "en"]
         # a day still to come is a plan ("3月25日去交罚款可以吗？"), unless the message tells it as done
-        planned = reading.today if roled.role == "plan" or "plan" in (roled.roles or ()) or not reading.past_tense else None
+        planned = reading.today if roled.planned or not reading.past_tense else None
         notes.append(describe_comparison(day, deadline.date, reading.lang, what=what, today=planned))
     if not notes:
         return draft

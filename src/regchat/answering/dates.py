@@ -1067,6 +1067,12 @@ class RoledDate:
     def text(self) -> str:
         return self.found.text
 
+    @property
+    def planned(self) -> bool:
+        """Whether a cue of its clause tells a day the user plans to act on ("was planning to go on
+        the 19th to register her": the registering is the step, the plan says when)."""
+        return self.role == "plan" or "plan" in self.roles
+
 
 # Where one clause ends and the next begins: sentence ends, commas, semicolons, "and", "but".
 # (full-width marks end a clause before a digit too: "收到决定书，3月25日去交"; ASCII ones not in "1,000")

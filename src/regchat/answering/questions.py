@@ -1854,10 +1854,8 @@ def action_dates(reading: Reading, rule: RuleLike) -> list[tuple[RoledDate, dt.d
         role = r.role if r.role in wanted else next((x for x in r.roles if x in wanted), None)
         if r is event or role is None:
             continue
-        # a day the user plans to act on is still to come, whatever the story's tense ("was planning to
-        # go on the 19th to register her": the registering is the step, the plan says when)
-        planned = role == "plan" or "plan" in (r.roles or ())
-        day = r.found.resolve(reading.today, "future" if planned else "past" if reading.past_tense else "nearest")
+        # a day the user plans to act on is still to come, whatever the story's tense
+        day = r.found.resolve(reading.today, "future" if r.planned else "past" if reading.past_tense else "nearest")
         if day is not None:
             out.append((r, day))
     return out
