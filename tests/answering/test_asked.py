@@ -810,3 +810,60 @@ def test_asking_which_visa_or_what_an_application_needs_is_not_asking_whether_on
 def test_whether_a_visa_is_needed_puts_the_further_question_the_links_answer():
     assert "visa_needed" in linked_kinds("Does he need a new visa to come back, or is his residence permit enough?")
     assert "visa_needed" not in linked_kinds("Which visa does he need to come back?")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What does the card cost? Also, how many years does he have to have lived here first?",
+        "补证要交多少钱？他要在这边住满几年才行？",
+    ],
+)
+def test_a_figure_asked_in_a_sentence_of_its_own_stays_asked_beside_a_fee(question):
+    missing = unstated(question, ["The application is made by the employer."])
+    assert [k.name for k in missing] == ["fee", "quantity"]
+
+
+@pytest.mark.parametrize("question", ["How much is the fee?", "这个要交多少钱？", "How much would the fee be, roughly?"])
+def test_the_figure_of_a_fee_question_is_the_fee(question):
+    assert [k.name for k in asked(question)] == ["fee"]
+
+
+@pytest.mark.parametrize(
+    "question, en, zh",
+    [
+        ("Is there a minimum wage for interns?", "any salary or wage figure", "工资或薪酬标准"),
+        ("实习生时薪最低多少？", "any salary or wage figure", "工资或薪酬标准"),
+        ("Do I pay income tax here, and what about sick leave?", "anything about tax or anything about leave", "税费、休假"),
+    ],
+)
+def test_pay_tax_social_insurance_and_leave_are_each_named_as_asked(question, en, zh):
+    (kind,) = unstated(question, ["Foreigners who work in China shall obtain work permits."])
+    assert (kind.en, kind.zh) == (en, zh)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a warning, and a fine of not more than 2,000 yuan may also be imposed",
+        "有下列情形之一的，给予警告，可以并处二千元以下罚款:",
+    ],
+)
+def test_a_fines_amount_states_no_fee(text):
+    assert [k.name for k in unstated("How much does the renewal cost?", [text])] == ["fee"]
+
+
+def test_an_amount_outside_a_fines_clause_still_states_the_fee():
+    assert unstated("How much does the renewal cost?", ["Offenders are fined 500 yuan; the renewal fee is 800 yuan."]) == []
+
+
+@pytest.mark.parametrize(
+    "question", ["Can they start their shifts before the cards come?", "Could she begin her new job on Monday?"]
+)
+def test_starting_a_shift_or_a_job_asks_whether_that_work_is_allowed(question):
+    assert "work_allowed" in [k.name for k in asked(question)]
+
+
+def test_money_asked_beside_a_penalty_is_the_fines_amount():
+    question = "If she overstays, what is the penalty, and roughly how much money would that be?"
+    assert "fee" not in [k.name for k in unstated(question, ["a fine of not more than 2,000 yuan may be imposed"])]

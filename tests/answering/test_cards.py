@@ -9,7 +9,7 @@ import re
 import pytest
 
 from regchat.answering import Engine
-from regchat.answering.cards import _data, cards, cards_not_asked_about, names_loosely, unclear_card, which_card_line
+from regchat.answering.cards import _data, cards, cards_not_asked_about, names_a_card, names_loosely, unclear_card, which_card_line
 from regchat.settings import PROJECT_ROOT
 
 TODAY = dt.date(2026, 3, 10)
@@ -163,3 +163,13 @@ def test_the_card_reading_is_kept_when_no_date_is_computed(engine):
     answer = engine.answer("Her permit runs out on the 30th. Latest day we can hand in the extension?", today=dt.date(2026, 6, 10))
     assert answer.outcome == "clarify"
     assert "Work Permit card: the documents set no deadline" in answer.text
+
+
+@pytest.mark.parametrize("text", ["How does one get a Chinese green card?", "绿卡能被取消吗？"])
+def test_a_green_card_is_no_card_of_the_guides(text):
+    assert not names_a_card(text)
+
+
+@pytest.mark.parametrize("text", ["He lost his card on the bus.", "那张卡丢了"])
+def test_a_card_named_at_all_is_one(text):
+    assert names_a_card(text)

@@ -74,6 +74,16 @@ def test_no_mishap_of_a_document_is_told(text):
     assert not mishap_told(text)
 
 
+def test_a_guide_whose_authentic_text_is_english_states_the_case_in_english(shipped_provisions):
+    # (the Macao card's reissue: damaged, lost, stolen or plundered; its renewal states no mishap)
+    sections = {key: p for key, p in shipped_provisions.items() if key[0] == "mo-non-resident-worker-card"}
+    stating = {p.section for p in sections.values() if mishap_fit(p)}
+    assert stating == {"Reissue / Replacement"}
+    card = documents_befallen("My bag was snatched with my worker card inside.")
+    reissue = next(p for p in sections.values() if p.section == "Reissue / Replacement")
+    assert mishap_fit(reissue, card, follows_asked("How does he get a replacement?")) == 3
+
+
 def test_the_document_told_prefers_the_provision_stating_its_case(shipped_provisions):
     permit = documents_befallen("My residence permit was stolen.")
     reissue = shipped_provisions[("cn-exit-entry-law", 35, None)]
@@ -141,3 +151,17 @@ def test_what_a_reissue_of_a_lost_residence_permit_submits_is_linked_to_it(engin
     cited = [(c.doc_id, c.article) for c in answer.citations]
     assert cited[0] == ("cn-exit-entry-law", 35)
     assert ("cn-foreigner-entry-exit-regulations", 17) in cited
+
+
+def test_a_permit_named_in_no_other_way_is_the_one_the_turn_before_names():
+    told = documents_befallen("And if my permit got lost instead?", "My name changed. What do I do about my residence permit?")
+    assert [d.stated for d in told] == [("居留证件",)]
+    assert [d.stated for d in documents_befallen("And if my permit got lost instead?")] == [("证件", "card")]
+
+
+def test_a_long_story_of_a_stolen_permit_is_answered_from_the_reissue_first(engine):
+    question = ("你好！我是阿根廷来的研究生，在武汉读硕士第二年，平时周末在外面做家教。上周日晚上在江汉路地铁站"
+                "书包被人偷了，护照和里面夹着的学习类居留许可都在包里。阿根廷领馆说新护照要等一个月。"
+                "我想问居留许可这边应该怎么办？")
+    answer = engine.answer(question, today=TODAY)
+    assert (answer.citations[0].doc_id, answer.citations[0].article) == ("cn-exit-entry-law", 35)

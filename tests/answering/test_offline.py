@@ -1572,3 +1572,31 @@ def test_a_deadline_of_detention_asked_for_someone_the_law_takes_out_of_it_is_th
     assert keys(answer)[0] == "cn-exit-entry-law#61" and "2026-09-03" in answer.text
     answer = engine.answer("我丈夫今年45岁，昨天在工地被公安带走拘留审查，最晚哪天会放出来？", today=dt.date(2026, 7, 6))
     assert keys(answer)[0] == "cn-exit-entry-law#60"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Our Dutch accountant in Suzhou lost his card at the train station on Friday. What's the process to get it back?",
+        "我们苏州分公司的荷兰会计周五在火车站把卡弄丢了，怎么补？",
+    ],
+)
+def test_a_card_lost_in_a_mainland_city_is_answered_from_the_work_permit_cards_guide(engine, question):
+    answer = engine.answer(question, today=dt.date(2026, 6, 8))
+    assert answer.citations and answer.citations[0].doc_id == "cn-work-permit-card"
+
+
+def test_a_story_naming_only_who_leaves_a_bare_question_going_on_with_the_one_before():
+    message = ("我是成都一家小餐馆的老板。法国客人Pierre前天晚上到，住在我家客房。"
+               "外国人住在私人家里是不是要去派出所登记？我能不能等下周一再带他去？")
+    first, second = each_question(message)
+    assert first.asked in second.alone  # the registration it goes on with, not the guest alone
+
+
+def test_what_one_of_several_questions_asks_is_read_in_its_own_words(engine):
+    # (a bare question is searched with the one before it, which asked a period answered there)
+    answer = engine.answer("我是在杭州当老师的西班牙人，自己租的公寓。我妹妹下周三晚上从马德里过来，打算在我这儿住十天。"
+                           "外国人住朋友家要去派出所登记吗？要在多长时间内登记？最晚什么时候？我要是忘了会怎样？",
+                           today=dt.date(2026, 6, 8))
+    last = answer.text.split("（3）")[-1]
+    assert "没有规定" not in last and "第七十六条" in last

@@ -143,6 +143,21 @@ class TestSubjects:
     def test_a_domain_verb_is_read_in_its_forms(self, text):
         assert has_domain_words(text)
 
+    @pytest.mark.parametrize(
+        "text",
+        ["Which towns are closed to foreign nationals?", "Do aliens have to carry ID?", "rules for non-Chinese citizens"],
+    )
+    def test_the_laws_foreigners_in_other_words_are_the_domains(self, text):
+        assert has_domain_words(text)
+
+    @pytest.mark.parametrize("text", ["我们的荷兰会计把卡丢了", "一个韩国人问怎么补", "她是巴西客户"])
+    def test_a_person_named_by_a_country_in_chinese_is_a_foreigner(self, text):
+        assert has_domain_words(text)
+
+    @pytest.mark.parametrize("text", ["日本车好不好？", "中国人去哪里玩", "台湾同学请客"])
+    def test_a_country_named_beside_no_person_or_the_home_places_people_are_not(self, text):
+        assert not has_domain_words(text)
+
 
 class TestJudgeScope:
     @pytest.mark.parametrize("question", GOVERNED_WITH_DISTRACTIONS)

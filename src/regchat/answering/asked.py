@@ -46,6 +46,9 @@ class Kind:
     units: tuple[Unit, ...] = ()
     # texts that state it only for the holders the question names: (who holds, what states it for them)
     held_states: tuple[tuple[re.Pattern, tuple[re.Pattern, ...]], ...] = ()
+    # clauses of a text that state no fact of this kind whatever figure they give (a fine's amount is no fee)
+    not_in: re.Pattern | None = None
+    not_in_unless: str = ""  # ... unless the question asks this kind too: then they state what it asks (a fine)
     choose: bool = False  # a close provision stating this kind is quoted before the best one that does not
     part: bool = False  # ... and of its parts, one stating it before those only sharing the question's words
     unstated: bool = True  # reported as not stated when no quoted provision states it
@@ -58,6 +61,8 @@ class Kind:
     def stated_in(self, text: str, question: str = "", context: str = "") -> bool:
         """Whether ``text`` states a fact of this kind (of the unit ``question`` names, if any);
         ``context``, the turn a follow-up goes on with, may say who holds what ("she is a student")."""
+        if self.not_in is not None:
+            text = " ".join(c for c in _TEXT_CLAUSE.split(text) if not self.not_in.search(c))
         named = [u.states for u in self.units if question and u.asks.search(question)]
         if named:
             return any(p.search(text) for p in named)
@@ -80,10 +85,12 @@ class Kind:
     def named_by(self, question: str) -> "Kind":
         """This kind as ``question`` names it: "how many days" asks for a period, so what is not
         stated is the period's length, not "that figure"."""
-        for unit in self.units:
-            if unit.label is not None and unit.asks.search(question):
-                return dataclasses.replace(self, en=unit.label[0], zh=unit.label[1])
-        return self
+        labels = [unit.label for unit in self.units if unit.label is not None and unit.asks.search(question)]
+        if not labels:
+            return self
+        # (each measure asked is named: "what about income tax and sick days?")
+        labels = list(dict.fromkeys(labels))
+        return dataclasses.replace(self, en=" or ".join(en for en, _ in labels), zh="、".join(zh for _, zh in labels))
 
 
 def _unit(record: dict) -> Unit:
@@ -108,6 +115,8 @@ def kinds() -> tuple[Kind, ...]:
             unstated=bool(record.get("unstated", True)),
             figure=bool(record.get("figure", True)),
             said_by_open_terms=bool(record.get("said_by_open_terms", False)),
+            not_in=re.compile("|".join(record["not_in"]), re.I) if record.get("not_in") else None,
+            not_in_unless=record.get("not_in_unless", ""),
             units=tuple(_unit(u) for u in record.get("units", [])),
             held_states=tuple(
                 (re.compile("|".join(h["held"]), re.I), tuple(re.compile(p, re.I) for p in h["states"]))
@@ -116,6 +125,10 @@ def kinds() -> tuple[Kind, ...]:
         )  # fmt: skip
         for name, record in _data()["kinds"].items()
     )
+
+
+# The clauses of a provision's text: a sentence, or a part of one between semicolons or commas.
+_TEXT_CLAUSE = re.compile(r"(?<!\d)[.;,](?!\d)|[。；，;]")
 
 
 GENERIC = "quantity"  # asked only when no more specific kind is
@@ -216,13 +229,30 @@ def asked(question: str) -> list[Kind]:
     question = without_approximations(question)
     found = [k for k in kinds() if k.asked_in(question)]
     specific = [k for k in found if k.name != GENERIC]
-    return found if not any(k.figure for k in specific) else specific
+    if not any(k.figure for k in specific):
+        return found
+    # The figure a specific kind is asked with is that kind's ("how much is the fee"); a figure asked
+    # in a sentence or clause of its own is still asked ("how much is it? and how many years must he
+    # have lived here?").
+    alone = any(
+        generic.asked_in(clause) and not any(k.figure and k.asked_in(clause) for k in specific)
+        for generic in found if generic.name == GENERIC for clause in _CLAUSE.split(question)
+    )
+    return found if alone else specific
+
+
+# Where one asking clause ends and the next begins: a sentence's end, a comma, an enumeration comma.
+_CLAUSE = re.compile(r"[?？!！。;；,，、]|\band\b|\bor\b|还有|另外|以及")
 
 
 def unstated(question: str, texts: Iterable[str]) -> list[Kind]:
     """The kinds of fact asked for that none of ``texts`` states, each named as the question asks it."""
     texts = list(texts)
-    return [k.named_by(question) for k in asked(question) if k.unstated and not any(k.stated_in(t, question) for t in texts)]
+    kinds_asked = asked(question)
+    names = {k.name for k in kinds_asked}
+    # (money asked beside a penalty is the fine's: the clauses about a fine state it)
+    kinds_asked = [dataclasses.replace(k, not_in=None) if k.not_in_unless in names else k for k in kinds_asked]
+    return [k.named_by(question) for k in kinds_asked if k.unstated and not any(k.stated_in(t, question) for t in texts)]
 
 
 def not_stated_line(missing: list[Kind], lang: Lang) -> str:

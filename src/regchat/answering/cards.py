@@ -92,6 +92,12 @@ def cards_not_asked_about(text: str) -> tuple[Card, ...]:
     return tuple(card for card in cards() if not card.about.search(text))
 
 
+def names_a_card(text: str) -> bool:
+    """Whether ``text`` names a card at all ("he lost his card", 那张卡), other than a residence card
+    or a bank card: a card's guide speaks of what it names."""
+    return bool(_any_card().search(text))
+
+
 @lru_cache(maxsize=1)
 def _any_card() -> re.Pattern:
     return re.compile("|".join(_data()["any_card"]), re.I)

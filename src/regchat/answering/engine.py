@@ -60,7 +60,8 @@ from .offline import (
     mishap_fit,
     MISHAP_MARGIN,
 )
-from .mishaps import Words, documents_befallen, follows_asked
+from .mishaps import Words, case_words, documents_befallen, follows_asked
+from .quoted import named_by_quotes
 from .cards import Card, cards_not_asked_about, cards_of, names_loosely, unclear_card, which_card_line
 from .loose_terms import Measure, alternatives_named, says_a_measure, unclear_measure, which_measure_line
 from .open_terms import left_open
@@ -462,7 +463,7 @@ class Engine:
             # nothing in the documents answers this one
             draft = Draft(f"{not_answered(reading.lang)}\n{where_to_ask(reading.region, reading.lang)}",
                           outcome="not_stated")
-        return _say_what_is_not_stated(one, draft, reading.question)
+        return _say_what_is_not_stated(one, draft, reading.question, own=question.near or question.asked)
 
     def _following_earlier(
         self, one: Reading, question: OneQuestion, draft: Draft, earlier: Sequence[Draft],
@@ -1085,7 +1086,23 @@ class Engine:
         who employ or help them, and "deported: when may I come back?" is a foreigner's question. So
         do provisions addressed to a group of foreigners the conversation names none of (students);
         a message telling of a document lost, stolen or damaged gets the provision stating that case
-        (``_with_the_mishaps_provisions``)."""
+        (``_with_the_mishaps_provisions``). A provision a term the question quotes names (a service's
+        name copied from an official page) comes first (``_quoted_first``)."""
+        return self._quoted_first(reading, self._searched(reading))
+
+    def _quoted_first(self, reading: Reading, hits: list[Hit]) -> list[Hit]:
+        """``hits`` with those whose provision a term the question quotes names first ("a status called
+        'Special Authorization to Stay'": the guide's only section using it), scored as the best."""
+        named = named_by_quotes(reading.question, self.retriever.provisions) if hits else set()
+        first = [h for h in hits if h.provision.key in named]
+        if not first or hits[0] in first:
+            return hits
+        top = hits[0].score
+        lifted = [h.model_copy(update={"score": max(h.score, top)}) for h in first]
+        rest = [h for h in hits if h.provision.key not in named]
+        return [h.model_copy(update={"rank": i}) for i, h in enumerate([*lifted, *rest], 1)]
+
+    def _searched(self, reading: Reading) -> list[Hit]:
         hits = self._retrieve(reading)
         unasked = self._cards_unasked(reading)
         if unasked and any(h.provision.doc_id in unasked for h in hits):
@@ -1097,7 +1114,7 @@ class Engine:
                       if h.provision.doc_id not in unasked and h.provision.key not in seen]  # fmt: skip
             discounted = [h.model_copy(update={"score": h.score * CARD_UNASKED_DISCOUNT}) for h in guides]
             hits = _reranked([*kept, *deeper[: len(guides)], *discounted], TOP_K)
-        if hits and (befallen := documents_befallen(reading.question)):
+        if hits and (befallen := documents_befallen(reading.question, reading.previous)):
             hits = self._with_the_mishaps_provisions(reading, hits, befallen, unasked)
         theirs = set() if names_a_citizen(reading.context) else \
             {h.provision.key for h in hits if h.provision.key in self._citizens_provisions}
@@ -1140,6 +1157,21 @@ class Engine:
                        if h not in added and (f := mishap_fit(h.provision, (document,), follows)) > fit and f >= least]  # fmt: skip
             if fitting:
                 added.append(max(fitting, key=lambda c: c[:2])[2])
+                continue
+            # None close, and no hit stating what is asked for any document told: the provision stating
+            # the case and what is asked of it (a residence permit's reissue), found by the case in the
+            # texts' own words, of the place the best hit is about, takes a place scored as close as a
+            # deeper hit must be. (A lost card asked of beside a permit's renewal loses no permit: the
+            # card's reissue, found already, answers.)
+            if least >= 3:
+                continue
+            taken = {h.provision.key for h in [*hits, *added]}
+            stating = [h for h in self.retriever.search(case_words(document, follows), k=TOP_K)
+                       if h.provision.key not in taken and h.provision.doc_id not in unasked
+                       and h.provision.jurisdiction == hits[0].provision.jurisdiction
+                       and mishap_fit(h.provision, (document,), follows) >= 3 > fit]  # fmt: skip
+            if stating:
+                added.append(stating[0].model_copy(update={"score": max(stating[0].score, MISHAP_MARGIN * hits[0].score)}))
         if not added:
             return hits
         return _reranked([*hits[: TOP_K - len(added)], *added])
@@ -1418,7 +1450,8 @@ def each_question(message: str) -> list[OneQuestion]:
     for text, near in zip(own, nearby):
         asked = _LISTED.sub("", text).strip() or text
         alone = asked
-        if out and not has_domain_words(asked) and not has_domain_words(story):
+        # (a story naming only who, "德国客户", tells no matter the question goes on with)
+        if out and not has_domain_words(asked) and not has_domain_words(story, persons=False):
             alone = f"{out[-1].asked} {asked}"  # "If not, what happens if he does?"
         before = f"{story} {out[-1].asked} {asked}".strip() if out else None
         out.append(OneQuestion(asked, f"{story} {alone}".strip(), before, f"{near} {asked}".strip()))
@@ -1522,16 +1555,18 @@ def _answering_texts(draft: Draft) -> list[str]:
     return [t for t in out if t]
 
 
-def _say_what_is_not_stated(reading: Reading, draft: Draft, message: str | None = None) -> Draft:
+def _say_what_is_not_stated(reading: Reading, draft: Draft, message: str | None = None, own: str | None = None) -> Draft:
     """A question asking for a kind of fact (a fee, a processing time, an office's contact) that no
     quoted provision states: the first line says so, the provisions follow, then where to ask.
-    ``message``: the whole message a question is one of several of (what it tells of who asks)."""
+    ``message``: the whole message a question is one of several of (what it tells of who asks);
+    ``own``: that question's own words, read with the one before it (``reading``) to find its
+    provisions: what it asks is read in its own words, not in the one before it, answered there."""
     if draft.deadlines or not draft.cited or draft.outcome == "clarify":
         return draft
     texts = _answering_texts(draft)
     # What is asked is read in the clauses that ask: wages the story mentions ("the company owes
     # its workers' wages; may he be stopped from leaving?") are not a question about wages.
-    sentences = asking_sentences(reading.question)
+    sentences = asking_sentences(own or reading.question)
     # A standard the quoted provisions use without measuring it, asked how far it goes ("how many
     # days of overstay make it serious?"), is left open. It is read in the whole sentence that asks,
     # not its asking clauses: "a colleague says transit allows 240 hours, is it true?" asks of the

@@ -49,6 +49,7 @@ class _Data:
     follows: tuple[Words, ...]
     stated_zh: re.Pattern
     stated_en: re.Pattern
+    stated_words: tuple[str, ...] = ()  # the official texts' words for the case (遗失、损毁、被盗抢)
 
 
 @lru_cache(maxsize=1)
@@ -67,14 +68,25 @@ def _data() -> _Data:
         words(data["follows"]),
         any_of([re.escape(w) for w in data["stated"]["zh"]]),
         any_of(data["stated"]["en"]),
+        tuple(data["stated"]["zh"]),
     )
 
 
-def documents_befallen(text: str) -> tuple[Words, ...]:
+def documents_befallen(text: str, earlier: str | None = None) -> tuple[Words, ...]:
     """The documents ``text`` tells were lost, stolen or damaged: those named in a clause telling a
     mishap of a document or of what held one ("my passport was stolen") or in a clause of its
     sentence saying what was inside ("my bag was snatched, my passport was in it", 钱包被偷了，居留证
-    在里面), else those its sentence names; empty when it tells of none."""
+    在里面), else those its sentence names; empty when it tells of none. A document named in no
+    other way ("my permit") is the one ``earlier``, the turn a follow-up goes on with, names ("her
+    residence permit runs out in May" / "and if the permit got stolen first?")."""
+    told = _befallen(text)
+    if earlier and told and all(d.fallback for d in told):
+        named = tuple(d for d in _data().documents if not d.fallback and d.said.search(earlier))
+        return named or told
+    return told
+
+
+def _befallen(text: str) -> tuple[Words, ...]:
     data = _data()
 
     def befalls(clause: str) -> bool:  # (a machine broken beside a visa applied for befalls no document)
@@ -106,6 +118,13 @@ def follows_asked(text: str) -> tuple[Words, ...]:
     do I do now?"), the one the holder must apply for (the reissue, marked ``default``)."""
     follows = _data().follows
     return tuple(f for f in follows if f.said.search(text)) or tuple(f for f in follows if f.default)
+
+
+def case_words(document: Words, follows: tuple[Words, ...]) -> str:
+    """The case of ``document`` lost, stolen or damaged, and what ``follows`` it, in the official
+    texts' own words ("居留证件 遗失 损毁 被盗抢 补发"): a search with them finds the provision stating
+    it however a long story words it."""
+    return " ".join(dict.fromkeys([*document.stated, *_data().stated_words, *(w for f in follows for w in f.stated)]))
 
 
 def states_mishap(official: str, english: str = "") -> bool:

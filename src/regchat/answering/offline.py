@@ -24,6 +24,8 @@ from ..gists import Gists
 from ..parsing import int_to_chinese
 from ..tokens import tokenize
 from .ages import age_rules, ages_told, singled_out
+from .cards import cards, names_a_card
+from .events import events_told
 from .mishaps import Words, documents_befallen, follows_asked, states_mishap
 from .guardrails import MARKER, marker
 from .asked import asked, visa_fit_for, without_visa_letters
@@ -247,9 +249,12 @@ def asks_about_both(text: str) -> bool:
 
 def names_subject(reading: Reading, provision: Provision) -> bool:
     """Whether the question names what a mainland guide (a document without articles) is about:
-    two consecutive words of its title ("work permit"). Articles of laws and regulations always
-    pass; Macao material is already weighed by retrieval's jurisdiction prior."""
+    two consecutive words of its title ("work permit"), or a card, for the guide to a card ("he lost
+    his card"). Articles of laws and regulations always pass; Macao material is already weighed by
+    retrieval's jurisdiction prior."""
     if provision.article is not None:
+        return True
+    if provision.doc_id in {card.doc_id for card in cards()} and names_a_card(reading.context):
         return True
     title = tokenize(provision.doc_title)
     pairs = {f"{a} {b}" for a, b in zip(title, title[1:])}
@@ -314,9 +319,11 @@ def choose_provisions(reading: Reading, hits: Sequence[Hit]) -> list[Provision]:
         hits = local or list(hits)
     hits = rerank(reading, hits)
     told = for_the_case_told(reading, hits)
-    if told is not None:  # the provision governing a case the message tells (a pregnancy), then the best
-        return [told.provision, hits[0].provision]
     stating = stating_what_is_asked(reading, hits, margin=KIND_BESIDE)
+    if told is not None:  # the provision governing a case the message tells (a pregnancy), then the best
+        # (and the one stating what is asked, when another does: where to go, once the case's step is found)
+        also = [stating.provision] if stating is not None else []
+        return list(dict.fromkeys([told.provision, *also, hits[0].provision]))
     if stating is not None:  # hits are best first: no closer hit states it
         own = states_for_holders(stating.provision, choosing_kinds(reading), reading.question, holders_context(reading))
         if own or stating.score >= KIND_MARGIN * hits[0].score:  # (the holders' own provision answers first)
@@ -421,7 +428,8 @@ def for_the_case_told(reading: Reading, hits: Sequence[Hit]) -> Hit | None:
     61 item (2); wages owed, of being stopped at the border: an exit ban, Art. 28 item (3);
     data/loose_terms.json), when the best hit states none of the cases told nor the kind of fact
     asked: of the same jurisdiction, scoring at least ``KIND_MARGIN`` of the best."""
-    cases = cases_of_measures_spoken(reading.context) if len(hits) > 1 else ()
+    # (and an event of a life the question tells, whose duty only its own provision states: a death)
+    cases = (*cases_of_measures_spoken(reading.context), *events_told(reading.question)) if len(hits) > 1 else ()
     if not cases:
         return None
     best = hits[0]
@@ -441,7 +449,7 @@ def for_the_mishaps_told(reading: Reading, hits: Sequence[Hit]) -> list[Hit]:
     ``MISHAP_MARGIN`` of the best, the fittest (what the message asks follows: a reissue) first."""
     # (read in the question itself: a mishap a follow-up's earlier turn told was answered there, and
     # "how long until they decide?" after it asks something else)
-    documents = documents_befallen(reading.question) if len(hits) > 1 else ()
+    documents = documents_befallen(reading.question, reading.previous) if len(hits) > 1 else ()
     if not documents:
         return []
     follows = follows_asked(asking_sentences(reading.question))
@@ -464,7 +472,8 @@ def mishap_fit(provision: Provision, documents: Sequence[Words] = (), follows: S
     when it states it for another document, 2 for one of them, 3 when it also states what the
     message asks follows (``follows``: the reissue asked for, 补发)."""
     official = provision.official_text()
-    official_text = official.text if official is not None else ""
+    # (a guide whose authentic text is English, the Macao card's, states the case in English)
+    official_text = official.text if official is not None and official.lang == "zh" else ""
     if not states_mishap(official_text, provision.text):
         return 0
     text = official_text or provision.text

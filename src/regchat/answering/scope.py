@@ -532,7 +532,9 @@ _DOMAIN_EN = re.compile(
     r"deadline|apply|application|exit-entry|public security|police|non-resident|authori[sz]ation|"
     r"spouse|family|relatives?|journalist|crew|transit|leave china|overstay|illegal|"
     # ships in port and boarding them (Law Arts. 23, 34, 54: crew ashore, boarding permits)
-    r"aboard|vessels?|ships?|captain|seam[ae]n|sailors?|port calls?|berth(?:s|ed|ing)?)\b",
+    r"aboard|vessels?|ships?|captain|seam[ae]n|sailors?|port calls?|berth(?:s|ed|ing)?|"
+    # the Law's 外国人 in other words than its translation's "foreigners"
+    r"foreign (?:nationals?|citizens?|people|persons?|residents?|visitors?|nationality)|aliens?|non-chinese)\b",
     re.I,
 )
 _DOMAIN_ZH = re.compile(
@@ -559,16 +561,17 @@ def _read(text: str) -> str:
     return correct(text)
 
 
-def has_domain_words(text: str) -> bool:
+def has_domain_words(text: str, *, persons: bool = True) -> bool:
     """Any of the domain's words, strong or weak ("visa", but also "foreigner", "apply", "passport"),
-    typos of the corpus's terms included ("residnce", "居流许可")."""
-    return _domain_words(text) or _domain_words(_read(text))
+    typos of the corpus's terms included ("residnce", "居流许可"); with ``persons`` False, a foreign
+    national named by a country ("our Dutch accountant", 德国客户) does not count: who, not what matter."""
+    return _domain_words(text, persons) or _domain_words(_read(text), persons)
 
 
-def _domain_words(text: str) -> bool:
+def _domain_words(text: str, persons: bool = True) -> bool:
     return bool(
         _DOMAIN_EN.search(text) or _DOMAIN_ZH.search(text) or _patterns()[0].search(text) or _lexicon_term(text)
-        or _a_foreign_national(text)
+        or (persons and _a_foreign_national(text))
     )
 
 
@@ -580,9 +583,21 @@ _PERSON_EN = re.compile(
 )
 
 
+# ... and in Chinese ("荷兰会计", "美国同事", "一个韩国人"): a foreigner, as 荷兰籍 is.
+_PERSON_ZH = re.compile(
+    r"(?:人|同事|员工|雇员|工程师|会计|老师|外教|学生|留学生|实习生|朋友|客户|客人|房客|租客|游客|太太|先生|丈夫|老公|老婆|"
+    r"妻子|男友|女友|保姆|厨师|司机|经理|总监|专家|工人|师傅|船员|小伙|姑娘|籍)"
+)
+
+
+# (people of Hong Kong and Taiwan are no foreigners of the Law)
+_NOT_FOREIGN = HOME | {"HK", "TW"}
+
+
 def _a_foreign_national(text: str) -> bool:
     g = gazetteer()
-    return any(code not in HOME and _PERSON_EN.match(text[e:]) for _, e, code in g.find_en(_plain(text)))
+    return any(code not in _NOT_FOREIGN and _PERSON_EN.match(text[e:]) for _, e, code in g.find_en(_plain(text))) \
+        or any(code not in _NOT_FOREIGN and _PERSON_ZH.match(text, e) for _, e, code in g.find_zh(text))
 
 
 def _lexicon_term(text: str) -> bool:

@@ -1,0 +1,37 @@
+"""Events of a life a message tells that bring a duty of their own: a death, a birth in China.
+
+"My father passed away at home last night: what do we do about his residence permit?" shares more
+words with the provisions on cancelling permits than with the one stating the family's report of
+a death (Law Art. 40 para. 2). A message telling such an event is answered first from the close
+provision whose official text states it. The words live in ``data/events.json``.
+
+Pure: the data file is read once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .loose_terms import any_of
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    told: re.Pattern  # the words a message tells it with
+    stated: tuple[str, ...]  # the words of the official texts stating the duty it brings
+
+
+@lru_cache(maxsize=1)
+def events() -> tuple[Event, ...]:
+    data = json.loads(resources.files("regchat").joinpath("data/events.json").read_text(encoding="utf-8"))
+    return tuple(Event(e["name"], any_of(e["told"]), tuple(e["stated"])) for e in data["events"])
+
+
+def events_told(text: str) -> tuple[str, ...]:
+    """The words of the official texts stating the events ``text`` tells ("he passed away": 死亡)."""
+    return tuple(word for e in events() if e.told.search(text) for word in e.stated)
