@@ -1027,3 +1027,21 @@ def test_a_clause_with_no_clock_time_is_not_read_as_the_same_day():
 )
 def test_a_cue_across_a_comma_and_an_application_put_in(text, expected):
     assert roles_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我表哥3月8号晚上九点多落地上海，直接住到我家。",
+        "Her parents landed in Chengdu on 8 March and went straight to our flat.",
+    ],
+)
+def test_a_clause_going_straight_on_tells_what_the_same_day_was_too(text):
+    (roled,) = read_roles(text, find_dates(text, dt.date(2026, 3, 10)))
+    assert roled.role == "entry" and "arrival" in roled.roles
+
+
+def test_a_clause_not_going_straight_on_tells_nothing_of_the_day():
+    text = "Her parents landed in Chengdu on 8 March, and they will stay with us for a while."
+    (roled,) = read_roles(text, find_dates(text, dt.date(2026, 3, 10)))
+    assert "arrival" not in roled.roles

@@ -27,10 +27,10 @@ def test_every_word_stating_an_event_is_the_official_texts_own(shipped_provision
 @pytest.mark.parametrize(
     "text, stated",
     [
-        ("Our colleague passed away in hospital on Friday.", ("死亡",)),
-        ("我公公上个月在上海病逝了。", ("死亡",)),
-        ("My wife gave birth in Shenzhen on 3 May.", ("出生证明", "出生登记")),
-        ("宝宝出生两周了，还没办手续。", ("出生证明", "出生登记")),
+        ("Our colleague passed away in hospital on Friday.", ("死亡证明",)),
+        ("我公公上个月在上海病逝了。", ("死亡证明",)),
+        ("My wife gave birth in Shenzhen on 3 May.", ("出生证明",)),
+        ("宝宝出生两周了，还没办手续。", ("出生证明",)),
         ("Her switch to a new employer in Taipa was approved on Monday.", ("transfer to another employing entity",)),
         ("他在澳门转换雇主已经批了。", ("transfer to another employing entity",)),
     ],
@@ -46,6 +46,7 @@ def test_an_event_told_is_read_as_the_texts_state_it(text, stated):
         "My date of birth is wrong on the permit.",
         "He says his residence permit dies the day he quits.",  # a permit running out, no death
         "The project is dead, so she leaves in May.",
+        "气死了！签证被拒了，领馆一句理由都不给。",  # furious, nobody died
     ],
 )
 def test_no_event_is_told(text):
@@ -77,3 +78,16 @@ def test_the_events_step_comes_first_and_what_is_asked_of_it_beside_it(engine):
     answer = engine.answer("我是广西人，在澳门茶楼做点心师傅，拿外雇证。原来的老板月底结业，新老板那边已经批了转雇主。"
                            "证上面写的还是旧公司，要去办什么手续？在哪里办？得满足什么条件？", today=TODAY)
     assert "转换雇主" in answer.text and "氹仔" in answer.text and answer.outcome != "not_stated"
+
+
+def test_a_birth_told_beside_a_registration_asked_is_answered_from_the_babys_registration(engine):
+    answer = engine.answer("我们公司一位德国籍员工，他太太上个月在广州生了个儿子，宝宝要去哪里办什么登记？要带什么？",
+                           today=TODAY)
+    first = answer.citations[0]
+    assert (first.doc_id, first.article) == ("cn-exit-entry-law", 40)
+
+
+def test_a_birth_the_story_only_tells_does_not_make_the_babys_registration_the_answer(engine):
+    answer = engine.answer("We just had a baby in Suzhou. My mother-in-law from Utrecht wants to live with us for a "
+                           "year to help. Which visa should she apply for?", today=TODAY)
+    assert ("cn-exit-entry-law", 40) not in [(c.doc_id, c.article) for c in answer.citations]

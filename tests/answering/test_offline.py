@@ -1600,3 +1600,17 @@ def test_what_one_of_several_questions_asks_is_read_in_its_own_words(engine):
                            today=dt.date(2026, 6, 8))
     last = answer.text.split("（3）")[-1]
     assert "没有规定" not in last and "第七十六条" in last
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我表姐怀孕五个月，昨天在工厂被公安带走拘留审查，最晚哪天会放出来？",
+        "My sister-in-law is six months pregnant and was taken for detention for examination yesterday. "
+        "How long can they hold her?",
+    ],
+)
+def test_a_deadline_of_detention_asked_for_a_case_the_law_takes_out_of_it_is_the_restrictions(engine, question):
+    # Law Art. 61 item (2): no detention for examination in pregnancy; the restriction lasts at most 60 days
+    answer = engine.answer(question, today=dt.date(2026, 7, 6))
+    assert "2026-09-03" in answer.text and "cn-exit-entry-law#61" in keys(answer)

@@ -1255,3 +1255,20 @@ def test_a_question_opening_with_is_that_asks_of_the_step_the_sentence_before_it
 def test_a_date_told_first_as_a_stay_wished_for_is_not_the_arrival_its_other_cues_read():
     reading = read_question("客户昨晚到的杭州，我让他住我家客房，打算住到10号。最晚哪天要去登记？", [], dt.date(2026, 10, 4), [])
     assert date_for(get_rule("law-39-accommodation"), reading.roles).found.text == "昨晚"
+
+
+def test_a_messages_last_sentence_asking_in_its_words_asks_without_its_question_mark():
+    message = ("Her permit ends on 3 August. The agent booked her a slot for 20 July. Is that fine? "
+               "and if not, what's the last day she could still go")
+    assert "what's the last day she could still go" in asking_sentences(message)
+    assert asking_sentences("New passport came on the 3rd, permit still has the old number. Must I update it? by when") \
+        == "Must I update it? by when"
+    assert "by when 2)" in asking_sentences("Moved flats on Friday. 1) must I register? by when 2) and the new lease")
+    # (a sentence in the middle holding a question word still tells)
+    told = "The agent told us when to come. Is 20 July fine?"
+    assert asking_sentences(told) == "Is 20 July fine?"
+
+
+def test_a_messages_last_sentence_holding_a_question_word_it_does_not_open_with_still_tells():
+    message = "How long does the bureau take? What's the fee? We need to tell them when they'll have the cards back."
+    assert asking_sentences(message) == "How long does the bureau take? What's the fee?"

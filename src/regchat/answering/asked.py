@@ -129,6 +129,9 @@ def kinds() -> tuple[Kind, ...]:
 
 # The clauses of a provision's text: a sentence, or a part of one between semicolons or commas.
 _TEXT_CLAUSE = re.compile(r"(?<!\d)[.;,](?!\d)|[。；，;]")
+# Where one clause of a question ends and the next begins: a sentence's end, a comma, an enumeration
+# comma, "and", "or".
+_ASKING_CLAUSE = re.compile(r"[?？!！。;；,，、]|\band\b|\bor\b|还有|另外|以及")
 
 
 GENERIC = "quantity"  # asked only when no more specific kind is
@@ -236,13 +239,9 @@ def asked(question: str) -> list[Kind]:
     # have lived here?").
     alone = any(
         generic.asked_in(clause) and not any(k.figure and k.asked_in(clause) for k in specific)
-        for generic in found if generic.name == GENERIC for clause in _CLAUSE.split(question)
+        for generic in found if generic.name == GENERIC for clause in _ASKING_CLAUSE.split(question)
     )
     return found if alone else specific
-
-
-# Where one asking clause ends and the next begins: a sentence's end, a comma, an enumeration comma.
-_CLAUSE = re.compile(r"[?？!！。;；,，、]|\band\b|\bor\b|还有|另外|以及")
 
 
 def unstated(question: str, texts: Iterable[str]) -> list[Kind]:

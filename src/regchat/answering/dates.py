@@ -1136,6 +1136,15 @@ def event_role(description: str, cues: RoleCues | None = None) -> str | None:
     return min((c.role for c in found), key=order.index, default=None)
 
 
+# A clause going straight on from the one before ("…落地，直接住到我家"; "landed at 9, went straight to
+# her flat"): what it tells happens the same day.
+_STRAIGHT_ON = re.compile(
+    r"\W*(?:(?:and|then)\s+)?(?:went\s+|came\s+|drove\s+|headed\s+)?(?:straight|directly|right away|immediately)\b|"
+    r"\W*(?:然后|就)?(?:直接|径直|马上|随即|立刻|当晚|当天)",
+    re.I,
+)
+
+
 def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = None) -> list[RoledDate]:
     """Each date of ``text`` with its role, read from the cue words of its clause.
 
@@ -1210,7 +1219,7 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
         nxt = next(((cs, ce) for cs, ce in clauses if cs >= e), None)
         if nxt is None or _SENTENCE_END.search(text[e:nxt[0]]) or any(nxt[0] <= o.start < nxt[1] for o in dates):
             return []
-        if not find_times(text[nxt[0]:nxt[1]]):
+        if not find_times(text[nxt[0]:nxt[1]]) and not _STRAIGHT_ON.match(text[nxt[0]:nxt[1]]):
             return []
         return [c for c in all_cues if nxt[0] <= c.start and c.end <= nxt[1]]
 

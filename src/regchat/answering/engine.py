@@ -58,12 +58,14 @@ from .offline import (
     date_hint,
     no_deadline_note,
     mishap_fit,
+    KIND_MARGIN,
     MISHAP_MARGIN,
 )
+from .events import events_told
 from .mishaps import Words, case_words, documents_befallen, follows_asked
 from .quoted import named_by_quotes
 from .cards import Card, cards_not_asked_about, cards_of, names_loosely, unclear_card, which_card_line
-from .loose_terms import Measure, alternatives_named, says_a_measure, unclear_measure, which_measure_line
+from .loose_terms import Measure, alternatives_named, cases_of_measures_spoken, says_a_measure, unclear_measure, which_measure_line
 from .open_terms import left_open
 from .questions import Reading, subjects_in, corrected_question, date_for, dated_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
@@ -1116,6 +1118,10 @@ class Engine:
             hits = _reranked([*kept, *deeper[: len(guides)], *discounted], TOP_K)
         if hits and (befallen := documents_befallen(reading.question, reading.previous)):
             hits = self._with_the_mishaps_provisions(reading, hits, befallen, unasked)
+        # (an event told in a sentence that asks: "他太太上个月生了个女儿，宝宝要办什么登记？"; one the
+        # story only tells, "we just had a baby" before asking a grandmother's visa, is no matter asked)
+        if hits and (events := events_told(asking_sentences(reading.question))):
+            hits = self._with_the_events_provisions(hits, events)
         theirs = set() if names_a_citizen(reading.context) else \
             {h.provision.key for h in hits if h.provision.key in self._citizens_provisions}
         # (the list of visas, for a message whose questions ask of another thing, no visa: a visa its
@@ -1175,6 +1181,30 @@ class Engine:
         if not added:
             return hits
         return _reranked([*hits[: TOP_K - len(added)], *added])
+
+    def _with_the_events_provisions(self, hits: list[Hit], events: tuple[str, ...]) -> list[Hit]:
+        """``hits`` for a message telling an event that brings a step of its own (a birth, a death;
+        ``events``: the official texts' words stating it): the provision stating it, of the place the
+        best hit is about, among the hits or else found by a search with those words (taking the last
+        place), scored as close as a provision stating a case told must be to be quoted first (a baby's
+        registration, Law Art. 40, for "我太太上个月生了个女儿，要办什么登记？", which shares more words
+        with a lodger's)."""
+        def states(h: Hit) -> bool:
+            return h.provision.jurisdiction == hits[0].provision.jurisdiction \
+                and any(word in h.provision.all_text() for word in events)
+
+        floor = KIND_MARGIN * hits[0].score
+        if (found := next((h for h in hits if states(h)), None)) is not None:
+            if found.score >= floor:
+                return hits
+            lifted = found.model_copy(update={"score": floor})
+            return _reranked([lifted if h is found else h for h in hits])
+        seen = {h.provision.key for h in hits}
+        stating = [h for h in self.retriever.search(" ".join(events), k=TOP_K) if h.provision.key not in seen and states(h)]
+        if not stating:
+            return hits
+        added = stating[0].model_copy(update={"score": max(stating[0].score, floor)})
+        return _reranked([*hits[: TOP_K - 1], added])
 
     def _cards_unasked(self, reading: Reading) -> frozenset[str]:
         """The guides to cards a message does not ask about: it names a residence permit, a visa or a
@@ -1297,18 +1327,27 @@ class Engine:
 
     def _rule_for_the_age_told(self, reading: Reading, rule) -> Any:
         """The rule counting from the same date as ``rule`` whose provision singles out an age the
-        question tells, when ``rule``'s provision does not (a 71-year-old held: the restriction of
-        activities, Law Art. 61, not detention for examination, Art. 60); None otherwise."""
+        question tells, or states a case it tells of the measure it speaks of, when ``rule``'s provision
+        does not (a 71-year-old held, or a pregnant woman: the restriction of activities, Law Art. 61,
+        not detention for examination, Art. 60; data/loose_terms.json); None otherwise."""
         ages = ages_told(reading.question)
+        cases = cases_of_measures_spoken(reading.question)
         own = self._provision_of(rule)
-        if not ages or own is None or singled_out(ages, ages_stated(own)):
+        if not (ages or cases) or own is None:
+            return None
+
+        def singles_out(provision: Provision) -> bool:
+            return bool(ages) and singled_out(ages, ages_stated(provision)) \
+                or any(case in provision.all_text() for case in cases)
+
+        if singles_out(own):
             return None
         roled = dated_roles(reading)
         if (dated := date_for(rule, roled)) is None:
             return None
         for other in self.rules:
             provision = self._provision_of(other)
-            if provision is not None and provision.key != own.key and singled_out(ages, ages_stated(provision)) \
+            if provision is not None and provision.key != own.key and singles_out(provision) \
                     and date_for(other, roled) is dated:
                 return other
         return None

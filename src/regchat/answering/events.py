@@ -33,5 +33,5 @@ def events() -> tuple[Event, ...]:
 
 
 def events_told(text: str) -> tuple[str, ...]:
-    """The words of the official texts stating the events ``text`` tells ("he passed away": 死亡)."""
+    """The words of the official texts stating the events ``text`` tells ("he passed away": 死亡证明)."""
     return tuple(word for e in events() if e.told.search(text) for word in e.stated)

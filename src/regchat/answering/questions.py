@@ -238,11 +238,22 @@ def asking_sentences(question: str) -> str:
     asks. A statement ("his last day was 29 May.") asks for no date whatever its words."""
     sentences = _asking_units(question)
     marked = any(s.endswith(("?", "？")) for s in sentences)
+    # (a message's last sentence asks, its question mark dropped, when a clause of it opens as a
+    # question, "…, and if not, which day is the last one" ending a voice message's transcript, or is
+    # a few words holding a question word, "by when"; "we must let them know when it is ready" still
+    # tells)
     asking = [
-        s for s in sentences
-        if s.endswith(("?", "？")) or _ASK_VERB.search(s) or _ASK_START.search(s) or (not marked and _interrogative(s))
+        s for i, s in enumerate(sentences)
+        if s.endswith(("?", "？")) or _ASK_VERB.search(s) or _ASK_START.search(s)
+        or (not marked and _interrogative(s))
+        or (i == len(sentences) - 1 and any(_ASK_START.match(c) or len(c.split()) <= 3 and _interrogative(c)
+                                            for c in _LAST_CLAUSE.split(s) if c.strip()))
     ]
     return " ".join(asking) if asking and len(asking) < len(sentences) else question
+
+
+# The clauses of a last sentence, split at commas and at list numbers ("by when 2) and the flat?").
+_LAST_CLAUSE = re.compile(r"\s*(?:[,，;；:：]|(?<!\S)\(?\d[).、])\s*")
 
 
 def _asking_units(question: str) -> list[str]:
