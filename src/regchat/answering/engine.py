@@ -544,7 +544,7 @@ class Engine:
         # Deadlines.
         choice = choose_rule(reading, self.rules, hits)
         rule = choice.rule
-        if rule is not None and (theirs := self._rule_for_the_age_told(reading, rule)) is not None:
+        if rule is not None and (theirs := self._rule_for_the_age_or_case_told(reading, rule)) is not None:
             # "she is 71: will they hold her that long too?": the Law takes the young and the old out of
             # detention for examination (Art. 61 item (3)); the restriction replacing it, and its limit, is theirs
             choice = dataclasses.replace(choice, rule=theirs, also=())
@@ -1325,7 +1325,7 @@ class Engine:
             return found  # the rest fits more than one of them ("the deadline in Article 33"): keep each
         return [p for p in found if p.key == best]
 
-    def _rule_for_the_age_told(self, reading: Reading, rule) -> Any:
+    def _rule_for_the_age_or_case_told(self, reading: Reading, rule) -> Any:
         """The rule counting from the same date as ``rule`` whose provision singles out an age the
         question tells, or states a case it tells of the measure it speaks of, when ``rule``'s provision
         does not (a 71-year-old held, or a pregnant woman: the restriction of activities, Law Art. 61,

@@ -1,9 +1,12 @@
-"""Events of a life a message tells that bring a duty of their own: a death, a birth in China.
+"""Events a message tells that bring a step of their own: a death, a birth in China, a Macao
+worker's approved move to a new employer.
 
 "My father passed away at home last night: what do we do about his residence permit?" shares more
 words with the provisions on cancelling permits than with the one stating the family's report of
-a death (Law Art. 40 para. 2). A message telling such an event is answered first from the close
-provision whose official text states it. The words live in ``data/events.json``.
+a death (Law Art. 40 para. 2); a Macao card holder whose change of boss got the green light, asking
+whether the card is renewed now, more with the card's renewal than with its replacement. A message telling such an event is
+answered first from the close provision whose text states its step. The words live in
+``data/events.json``.
 
 Pure: the data file is read once.
 """
@@ -23,7 +26,7 @@ from .loose_terms import any_of
 class Event:
     name: str
     told: re.Pattern  # the words a message tells it with
-    stated: tuple[str, ...]  # the words of the official texts stating the duty it brings
+    stated: tuple[str, ...]  # the words of the texts stating the step it brings
 
 
 @lru_cache(maxsize=1)
@@ -33,5 +36,5 @@ def events() -> tuple[Event, ...]:
 
 
 def events_told(text: str) -> tuple[str, ...]:
-    """The words of the official texts stating the events ``text`` tells ("he passed away": 死亡证明)."""
+    """The words of the texts stating the steps the events ``text`` tells bring ("he passed away": 死亡证明)."""
     return tuple(word for e in events() if e.told.search(text) for word in e.stated)
