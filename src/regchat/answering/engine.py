@@ -35,10 +35,9 @@ from .quoting import summary_for
 from .guardrails import MARKER, check_citations, marker, check_dates, quote_in, render_markers, split_sentences
 from .fuzzy import spell_out
 from .language import simplified
-from .ages import ages_told, singled_out
+from .ages import ages_told
 from .offline import (
     IN_SHORT,
-    ages_stated,
     Draft,
     asks_about_both,
     choosing_kinds,
@@ -58,6 +57,7 @@ from .offline import (
     date_hint,
     no_deadline_note,
     mishap_fit,
+    singles_out,
     KIND_MARGIN,
     MISHAP_MARGIN,
 )
@@ -1171,13 +1171,12 @@ class Engine:
             # card's reissue, found already, answers.)
             if least >= 3:
                 continue
-            taken = {h.provision.key for h in [*hits, *added]}
-            stating = [h for h in self.retriever.search(case_words(document, follows), k=TOP_K)
-                       if h.provision.key not in taken and h.provision.doc_id not in unasked
-                       and h.provision.jurisdiction == hits[0].provision.jurisdiction
-                       and mishap_fit(h.provision, (document,), follows) >= 3 > fit]  # fmt: skip
-            if stating:
-                added.append(stating[0].model_copy(update={"score": max(stating[0].score, MISHAP_MARGIN * hits[0].score)}))
+            found = self._found_in_own_words(
+                case_words(document, follows), [*hits, *added], MISHAP_MARGIN * hits[0].score,
+                lambda p: p.doc_id not in unasked and mishap_fit(p, (document,), follows) >= 3 > fit,
+            )  # fmt: skip
+            if found is not None:
+                added.append(found)
         if not added:
             return hits
         return _reranked([*hits[: TOP_K - len(added)], *added])
@@ -1189,22 +1188,29 @@ class Engine:
         place), scored as close as a provision stating a case told must be to be quoted first (a baby's
         registration, Law Art. 40, for "我太太上个月生了个女儿，要办什么登记？", which shares more words
         with a lodger's)."""
-        def states(h: Hit) -> bool:
-            return h.provision.jurisdiction == hits[0].provision.jurisdiction \
-                and any(word in h.provision.all_text() for word in events)
+        def states(provision: Provision) -> bool:
+            return provision.jurisdiction == hits[0].provision.jurisdiction and singles_out(provision, cases=events)
 
         floor = KIND_MARGIN * hits[0].score
-        if (found := next((h for h in hits if states(h)), None)) is not None:
+        if (found := next((h for h in hits if states(h.provision)), None)) is not None:
             if found.score >= floor:
                 return hits
             lifted = found.model_copy(update={"score": floor})
             return _reranked([lifted if h is found else h for h in hits])
-        seen = {h.provision.key for h in hits}
-        stating = [h for h in self.retriever.search(" ".join(events), k=TOP_K) if h.provision.key not in seen and states(h)]
-        if not stating:
-            return hits
-        added = stating[0].model_copy(update={"score": max(stating[0].score, floor)})
-        return _reranked([*hits[: TOP_K - 1], added])
+        added = self._found_in_own_words(" ".join(events), hits, floor, states)
+        return hits if added is None else _reranked([*hits[: TOP_K - 1], added])
+
+    def _found_in_own_words(
+        self, words: str, taken: Sequence[Hit], floor: float, fits: Callable[[Provision], bool]
+    ) -> Hit | None:
+        """The best hit of a search with the texts' own words for a case told (居留证件 遗失 补发;
+        出生证明) that ``fits`` and is not ``taken`` already, of the place the best of ``taken`` is about,
+        scored at least ``floor``: that search's scores say nothing beside the question's own."""
+        seen = {h.provision.key for h in taken}
+        place = taken[0].provision.jurisdiction
+        found = next((h for h in self.retriever.search(words, k=TOP_K)
+                      if h.provision.key not in seen and h.provision.jurisdiction == place and fits(h.provision)), None)  # fmt: skip
+        return None if found is None else found.model_copy(update={"score": max(found.score, floor)})
 
     def _cards_unasked(self, reading: Reading) -> frozenset[str]:
         """The guides to cards a message does not ask about: it names a residence permit, a visa or a
@@ -1333,21 +1339,14 @@ class Engine:
         ages = ages_told(reading.question)
         cases = cases_of_measures_spoken(reading.question)
         own = self._provision_of(rule)
-        if not (ages or cases) or own is None:
-            return None
-
-        def singles_out(provision: Provision) -> bool:
-            return bool(ages) and singled_out(ages, ages_stated(provision)) \
-                or any(case in provision.all_text() for case in cases)
-
-        if singles_out(own):
+        if not (ages or cases) or own is None or singles_out(own, ages=ages, cases=cases):
             return None
         roled = dated_roles(reading)
         if (dated := date_for(rule, roled)) is None:
             return None
         for other in self.rules:
             provision = self._provision_of(other)
-            if provision is not None and provision.key != own.key and singles_out(provision) \
+            if provision is not None and provision.key != own.key and singles_out(provision, ages=ages, cases=cases) \
                     and date_for(other, roled) is dated:
                 return other
         return None

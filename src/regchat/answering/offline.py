@@ -417,9 +417,16 @@ def for_the_age_told(reading: Reading, hits: Sequence[Hit]) -> Hit | None:
         return None  # the best speaks of ages itself (carrying a passport from 16)
     for h in hits[1:]:
         if h.provision.jurisdiction == best.provision.jurisdiction and h.score >= KIND_MARGIN * best.score \
-                and singled_out(ages, ages_stated(h.provision)):
+                and singles_out(h.provision, ages=ages):
             return h
     return None
+
+
+def singles_out(provision: Provision, *, ages: Sequence[int] = (), cases: Sequence[str] = ()) -> bool:
+    """Whether a text of ``provision`` singles out one of ``ages`` (a child's, an old person's: "已满七十
+    周岁") or states one of ``cases`` in its own words (a pregnancy: 怀孕或者哺乳自己不满一周岁婴儿)."""
+    return bool(ages) and singled_out(ages, ages_stated(provision)) \
+        or any(case in provision.all_text() for case in cases)
 
 
 def for_the_case_told(reading: Reading, hits: Sequence[Hit]) -> Hit | None:
@@ -433,11 +440,11 @@ def for_the_case_told(reading: Reading, hits: Sequence[Hit]) -> Hit | None:
     if not cases:
         return None
     best = hits[0]
-    if any(case in best.provision.all_text() for case in cases) \
+    if singles_out(best.provision, cases=cases) \
             or any(k.stated_in(best.provision.all_text(), reading.question) for k in choosing_kinds(reading)):
         return None  # (the best states a case told, or what is asked: a ban's revocation once the court case is over)
     return next((h for h in hits[1:] if h.provision.jurisdiction == best.provision.jurisdiction
-                 and h.score >= KIND_MARGIN * best.score and any(case in h.provision.all_text() for case in cases)),
+                 and h.score >= KIND_MARGIN * best.score and singles_out(h.provision, cases=cases)),
                 None)  # fmt: skip
 
 
