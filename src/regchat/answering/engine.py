@@ -1415,7 +1415,7 @@ _JOINED_ASK = re.compile(
 
 def question_parts(question: str) -> list[str]:
     """The questions a message asks: each ending with a question mark ("Which office handles it? And
-    what do I bring?"), each joined to another by a comma (", and which office takes it?"), and a last
+    which papers go with it?"), each joined to another by a comma (", and which office takes it?"), and a last
     one left without its mark ("…来得及吗？会不会罚款"); one part when it asks one thing."""
     marked, rest, rest_asks = _asked_pieces(question)
     # (a short question after another is elliptic, "谁来登记？": it is not searched on its own)
