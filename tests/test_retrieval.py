@@ -179,6 +179,12 @@ class TestGlossary:
         # the official texts say 居留证件 and 遗失; people write 居留许可 and 丢了
         extra, _ = load_glossary().match("居留许可丢了怎么办")
         assert "居留证件" in extra and "遗失" in extra
+        # ... and the Law says 登陆 of crew going ashore in the port's city, people say 上岸
+        extra, _ = load_glossary().match("船靠港以后船员能上岸吗")
+        assert "登陆" in extra
+        # ... and 联程客票 of a transit passenger's ticket, people say "one booking"
+        extra, _ = load_glossary().match("Lagos to Seoul via Beijing, all on one booking")
+        assert "联程客票" in extra
 
     def test_longest_chinese_term_wins(self):
         extra, sources = load_glossary().match("外地雇员身份认别证")

@@ -234,6 +234,10 @@ def test_which_visa_is_answered_by_the_text_saying_to_whom_visas_are_issued():
         ("我在苏州工作，有工作类居留证，想接我妈过来住两个月，她办什么签证？", "foreigner"),
         ("I am a Chinese citizen. Which visa does the engineer my company hires need?", None),  # no relative
         ("Which visa does my wife need?", None),  # whose relative she is, the question does not say
+        # an employee named by a nationality is a foreigner working here
+        ("我们的加拿大籍工程师想把9岁的女儿接来一起住，女儿办什么签证？", "foreigner"),
+        ("Our Kenyan engineer's wife wants to join him for a year: which visa?", "foreigner"),
+        ("我们的中国籍员工想接她丈夫过来，办什么签证？", "citizen"),
     ],
 )
 def test_whose_relative_the_visitor_is(question, sponsor):

@@ -406,6 +406,9 @@ def test_each_date_gets_the_role_its_words_give_it(text, expected):
         ("我10月10日递交了申请", [("10月10日", "filing")]),
         ("宝宝于2026年8月3日出生", [("2026年8月3日", "birth")]),
         ("他在2026年9月23日换发了护照", [("2026年9月23日", "change")]),
+        # going to have the permit changed is filing the change, not the change itself
+        ("她6月2号去出入境办变更", [("6月2号", "filing")]),
+        ("护照号码3月5号变更了", [("3月5号", "change")]),
         ("健康证明于2026年8月27日签发", [("2026年8月27日", "issue")]),
         ("朋友11月20日入住我家", [("11月20日", "arrival")]),
         ("我三天前入境", [("三天前", "entry")]),

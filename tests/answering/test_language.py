@@ -15,6 +15,9 @@ from regchat.answering.language import detect_language, without_denied
         ("He is not a tourist but a worker.", "tourist", "worker"),
         ("His residence permit was stolen. Passport is safe at home.", "Passport", "residence permit"),
         ("外雇证被偷了，护照还在。", "护照", "外雇证"),
+        # two documents said safe together are both out of the matter
+        ("钱包里的工作许可证卡被偷了（护照和居留证件在家没丢）。", "护照", "工作许可证"),
+        ("Only his card was stolen; his passport and residence permit are safe.", "passport", "card"),
     ],
 )
 def test_what_a_message_says_its_matter_is_not_is_left_out(text, gone, kept):

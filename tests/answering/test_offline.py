@@ -300,6 +300,25 @@ def test_a_dated_macao_question_asking_where_to_go_gets_the_guides_address(engin
     assert_quotes_are_true(answer, retriever)
 
 
+def test_one_of_several_questions_dating_its_own_permit_is_counted_from_that_date(engine):
+    # the story's permit and filing are the asker's; the second question dates another person's permit
+    answer = engine.answer(
+        "My residence permit runs until 20 January 2027 and I filed my renewal on 2 November 2026. "
+        "Was I late? And my colleague's residence permit ends 15 March 2027, what is his last day to apply?",
+        today=dt.date(2026, 11, 22),
+    )
+    second = answer.text.split("(2)", 1)[1]
+    assert "2027-02-13" in second and "2026-12-21" not in second
+    assert "2 November" not in second  # his step is not the asker's filing
+
+
+def test_what_to_do_asked_of_nothing_dated_in_macao_gets_no_deadline_note(engine):
+    # asking what to do about a card, with no date told, asks no deadline: the guide's answer comes first
+    answer = engine.answer("我们澳门的餐厅刚批了聘请一名外地厨师，他下个月坐飞机入境澳门。之后他的外地雇员身份认别证要怎么办？去哪里办？", today=TODAY)
+    assert "没有规定办理此事的期限" not in answer.text
+    assert answer.citations and all(c.doc_id.startswith("mo-") for c in answer.citations)
+
+
 @pytest.mark.parametrize("question", ["how long do I have?", "最晚哪天？", "how much time have I got?"])
 def test_a_question_asking_only_for_a_deadline_is_asked_back_not_refused(engine, question):
     answer = engine.answer(question, today=TODAY)

@@ -206,6 +206,11 @@ def test_the_asking_sentence_is_told_from_the_story():
     # "it" points back at the story: the whole question is what is asked about.
     story = "The medical certificate is dated 1 May. Until when can it be used?"
     assert asking_part(story) == story
+    # ... unless the sentence of the clause that asks names a thing the story does not: "it" is that
+    # sentence's (the registration of a move into a flat, not the visas the story tells of)
+    told = "My in-laws arrive on 3 June with S2 visas."
+    asked = "Must we register them when they move into our flat, and by when does it have to be done?"
+    assert asking_part(f"{told} {asked}") == asked
 
 
 def test_the_longest_validity_counts_only_from_a_date_said_to_be_the_issue():

@@ -26,6 +26,7 @@ CASES = [
     ("law-33-change-registration", D(2026, 9, 25), None, D(2026, 10, 5), D(2026, 9, 30), False),
     ("law-34-stay-permit-max", D(2026, 3, 2), None, D(2026, 8, 29), None, False),
     ("law-39-accommodation", D(2026, 3, 2), None, D(2026, 3, 3), None, False),
+    ("law-22-transit-24h", D(2026, 3, 2), None, D(2026, 3, 3), None, False),  # at most 24 hours in transit
     ("law-20-port-visa-stay", D(2026, 11, 20), None, D(2026, 12, 20), None, False),  # at most 30 days
     ("law-23-temporary-entry", D(2026, 3, 2), None, D(2026, 3, 17), None, False),
     ("law-60-detention-examination", D(2026, 11, 20), None, D(2026, 12, 20), None, False),
@@ -176,6 +177,20 @@ def test_accommodation_with_an_arrival_time():
     result = compute_deadline("law-39-accommodation", dt.datetime(2026, 3, 2, 22, 30))
     assert result.date == D(2026, 3, 3)
     assert any("2026-03-03 22:30" in step for step in result.steps)
+
+
+def test_a_visa_free_transit_ends_24_hours_after_landing():
+    # Law Art. 22 item (3): a connecting ticket, at most 24 hours, not leaving the port
+    result = compute_deadline("law-22-transit-24h", dt.datetime(2026, 1, 23, 21, 40))
+    assert result.date == D(2026, 1, 24)
+    assert any("2026-01-24 21:40" in step for step in result.steps)
+
+
+@pytest.mark.parametrize(
+    "question", ["I have a layover in Guangzhou on a connecting ticket: how long may I stay without a visa?", "在北京转机去首尔，不办签证能停留多久？"]
+)
+def test_a_transit_question_names_the_transit_rule(question):
+    assert "law-22-transit-24h" in [r.id for r in match_rules(question)]
 
 
 def test_chinese_rendering_cites_the_article_in_chinese():

@@ -193,6 +193,12 @@ def linked_kinds(asking: str) -> list[str]:
     return kinds
 
 
+def asks_who_files(text: str) -> bool:
+    """Whether ``text`` asks who may file an application for the applicant ("can I apply for her?",
+    "要本人去吗？"): the data's ``links`` words of "who_files"."""
+    return any(p.search(text) for p in _link_asks().get("who_files", ()))
+
+
 def without_period_asks(text: str) -> str:
     """``text`` without the words that ask for a length of time ("how many days", "多久")."""
     for asks in _period_asks():
@@ -282,17 +288,24 @@ _EN_FIGURE = re.compile(
 
 def short_answer(
     question: str, quoted: str, lang: Lang, *, parts: list[str] | None = None, score=None, earlier: str | None = None,
-    restated: str = "",
+    restated: str = "", told: str = "",
 ) -> str | None:
     """A first line stating what the question asks for, as the quoted text gives it: the visa
     letters of a 'which visa' question, the periods or amounts of a 'how long' or 'how much'
-    question (in digits). None when the question asks none of these or the text states none.
+    question (in digits), whether someone else may file for the applicant in the case told. None
+    when the question asks none of these or the text states none.
     ``earlier``: the turn a follow-up follows up (whose relative the visitor is may be said there);
     ``restated``: the answer's plain-words lines, which state figures in digits already (a list of
-    them above would say them twice)."""
+    them above would say them twice); ``told``: the whole message a question is one of several of
+    (the applicant's age may be told in its story)."""
     from .claims import numbers_in
 
     answers = _data().get("answers", {})
+    if asks_who_files(question):
+        from .proxies import who_may_apply
+
+        if (line := who_may_apply(f"{told} {question}" if told else question, quoted, lang)) is not None:
+            return line
     for name in ("visa", "permit", "work", "amount", "period"):
         record = answers.get(name)
         if not record or not _asks(record, question, earlier):

@@ -422,8 +422,19 @@ class Engine:
             part = read(question.asked)
             kinds = linked_kinds(asking_clauses(asking_sentences(part.question)))
             linked = self._linked_draft(part, earlier[-1].cited, kinds, consulted) if kinds else None
-            return linked if linked is not None else self._with_more_of_the_cited(part, dataclasses.replace(earlier[-1]))
+            if linked is None:
+                return self._with_more_of_the_cited(part, dataclasses.replace(earlier[-1]))
+            # (what the linked part states for the case the message tells: "可以让老师帮我去办吗？")
+            return _say_what_is_not_stated(read(question.alone), linked, reading.question, own=question.asked)
         one = read(question.alone)
+        if one.asks_deadline and question.alone.endswith(question.asked) and question.alone != question.asked:
+            # A question dating the same kind of event as the story ("my permit runs to 15 July …. And
+            # his ends 30 September: what's his last day?") asks of its own date: the story's dates and
+            # the steps it tells are another matter.
+            own = read(question.near or question.asked)
+            told = len(question.alone) - len(question.asked)
+            if {r.role for r in own.roles if r.role} & {r.role for r in one.roles if r.role and r.found.start < told}:
+                one = own
         hits = search(one)
         if question.with_before and one.asks_deadline and (
             not one.dates or choose_rule(one, self.rules, hits).rule is None
@@ -649,7 +660,9 @@ class Engine:
 
         # A deadline asked about in a place whose documents set none (a mainland rule would
         # have answered it): say so, and quote what that place's documents do say.
-        if rule is None and reading.region and reading.asks_deadline:
+        # (what to do, asked of nothing dated, "外雇证之后要怎么办？", asks no deadline: no note of one)
+        if rule is None and reading.region and reading.asks_deadline \
+                and (reading.dates or asks_for_date(asking_sentences(reading.question))):
             elsewhere = choose_rule(reading, self.rules, hits, any_region=True).best
             from_elsewhere = elsewhere is not None and getattr(elsewhere, "region", None) != reading.region
             local = [h for h in hits if h.provision.jurisdiction == reading.region]
@@ -1620,7 +1633,7 @@ def _say_what_is_not_stated(reading: Reading, draft: Draft, message: str | None 
             # which visa a relative takes, and whose family the relative joins is not said: asked back
             first, sources, draft.outcome = whose_relative_line(reading.question, reading.lang), list(draft.quotes), "clarify"
         else:
-            first, sources = _first_line(reading, draft)
+            first, sources = _first_line(reading, draft, message)
         if first:
             # The figures come from the quoted provisions: the line cites them, so the claim checks
             # find its numbers in their texts.
@@ -1633,11 +1646,13 @@ def _say_what_is_not_stated(reading: Reading, draft: Draft, message: str | None 
     return draft
 
 
-def _first_line(reading: Reading, draft: Draft) -> tuple[str | None, list[str]]:
+def _first_line(reading: Reading, draft: Draft, message: str | None = None) -> tuple[str | None, list[str]]:
     """The line that states what the question asks for (a visa letter, a period, an amount) as the
     quoted texts give it, and the provisions it comes from. A question asking several things gets
     it for the first part that asks for one, from the quoted provision that answers that part best:
-    a figure of another part's provision would answer the wrong question."""
+    a figure of another part's provision would answer the wrong question. ``message``: the whole
+    message the question is one of several of, whose story may tell the case asked about."""
+    told = message if message and message != reading.question else ""
     def pieces(q) -> list[str]:
         return q.pieces[1:] if q.pinpoint and len(q.pieces) > 1 else q.pieces
 
@@ -1648,7 +1663,7 @@ def _first_line(reading: Reading, draft: Draft) -> tuple[str | None, list[str]]:
         items = [piece for q in draft.quoted.values() for piece in pieces(q)]
         first = short_answer(
             reading.question, " ".join(draft.quotes.values()), reading.lang, parts=items, score=score,
-            earlier=reading.previous, restated=restated,
+            earlier=reading.previous, restated=restated, told=told,
         )  # fmt: skip
         return first, list(draft.quotes)
     for part in parts:
@@ -1663,7 +1678,7 @@ def _first_line(reading: Reading, draft: Draft) -> tuple[str | None, list[str]]:
         items = [piece for k in keys for piece in pieces(draft.quoted[k])]
         first = short_answer(
             part, " ".join(draft.quotes[k] for k in keys), reading.lang, parts=items, score=score, earlier=reading.previous,
-            restated=restated,
+            restated=restated, told=told,
         )
         if first:
             return first, keys

@@ -214,9 +214,11 @@ _DENIED = re.compile(
 )
 # A document the story says is safe is not what was lost ("Passport is safe at home", "护照还在").
 _UNAFFECTED = re.compile(
-    r"\b(?:(?:my|his|her|their|our|the)\s+)?(?:passport|residence permit|visa|card)s?\s+(?:is|are|was|were|'s)\s+"
+    r"\b(?:(?:my|his|her|their|our|the)\s+)?(?:(?:passport|residence permit|visa|card)s?\s+(?:and|&)\s+(?:(?:my|his|her|their|our|the)\s+)?)?"
+    r"(?:passport|residence permit|visa|card)s?\s+(?:is|are|was|were|'s)\s+"
     r"(?:still\s+)?(?:safe|fine|ok|okay|intact|not (?:lost|stolen|affected)|(?:still\s+)?(?:with (?:me|him|her|them|us)|at home))\b"
-    r"|(?:护照|居留证件?|居留许可|签证|证件)(?:还在|没丢|没有丢|没被偷|没事|在家(?:里)?|安全|没问题)",
+    # (two documents said safe together: "签证和护照都还在")
+    r"|(?:(?:护照|居留证件?|居留许可|签证|证件)[和、跟与及])?(?:护照|居留证件?|居留许可|签证|证件)(?:都)?(?:还在|没丢|没有丢|没被偷|没事|在家(?:里)?|安全|没问题)",
     re.I,
 )
 

@@ -1380,6 +1380,9 @@ def chain_for(
             continue
         if other.kind == "maximum":
             continue  # the longest a permit may run is not the day it does end
+        if getattr(other, "named_only", False) and not keyword_weight(
+                other.keywords, reading.question, _tokens(reading.question), together=True):
+            continue  # a case the question does not name (a transit's 24 hours) ends no stay of it
         if region and getattr(other, "region", region) != region:
             continue
         if not things & subjects_in(_plain(str(getattr(other, "result_en", "")))):
@@ -1588,8 +1591,15 @@ def asking_part(question: str) -> str:
             asking.append(sentences[i - 1])
         asking.append(sentences[i])
     joined = " ".join(asking)
-    # "Until when is it valid?": the sentence asks about the thing the story is about.
-    return question if _THING.search(joined) else joined
+    if not _THING.search(joined):
+        return joined
+    # "Until when is it valid?": the clause asks about the thing the story is about, unless its own
+    # sentence names a thing the story does not ("a lodger takes the spare flat on Friday, and who does it?").
+    whole = [s for s in sentences_of(question) if any(c in s for c in asking)]
+    story = " ".join(s for s in sentences_of(question) if s not in whole)
+    if subject_of(joined) is None and subjects_in(" ".join(whole)) - subjects_in(story):
+        return " ".join(whole)
+    return question
 
 
 def _things_of(rule: RuleLike) -> set[str]:
