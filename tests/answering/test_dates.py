@@ -387,6 +387,8 @@ def roles_of(text: str) -> list[tuple[str, str | None]]:
         ("Their permits run to 8/15.", [("8/15", "expiry")]),  # a bare day and month after "run to"
         ("A friend showed up at my apartment on 2026-02-16.", [("2026-02-16", "arrival")]),  # not a step taken
         ("We showed up at the office on 2026-02-16.", [("2026-02-16", "action")]),
+        # going to the office to have something done is filing it
+        ("On 2026-03-04 we went to the exit-entry office in Wuhan to renew her permit.", [("2026-03-04", "filing")]),
         ("The technicians land in Chongqing on 2026-05-13.", [("2026-05-13", "entry")]),
         ("If they land on 2026-07-05 with 30 days of stay", [("2026-07-05", "entry")]),
         ("My aunt is landing 2026-06-02 on an L visa.", [("2026-06-02", "entry")]),
@@ -406,6 +408,7 @@ def test_each_date_gets_the_role_its_words_give_it(text, expected):
         ("我10月10日递交了申请", [("10月10日", "filing")]),
         ("宝宝于2026年8月3日出生", [("2026年8月3日", "birth")]),
         ("他在2026年9月23日换发了护照", [("2026年9月23日", "change")]),
+        ("我们3月2号回哈尔滨老家住几天", [("3月2号", "arrival")]),  # going home to the family's house
         # going to have the permit changed is filing the change, not the change itself
         ("她6月2号去出入境办变更", [("6月2号", "filing")]),
         ("护照号码3月5号变更了", [("3月5号", "change")]),
@@ -628,6 +631,7 @@ def test_words_that_are_not_an_offset_from_an_earlier_date():
         ("dropped it off on the 5th, right before the holiday", "nearest", dt.date(2026, 6, 5)),
         ("我5号入境的", "past", dt.date(2026, 6, 5)),
         ("居留证3号到期", "future", dt.date(2026, 7, 3)),
+        ("we went to the office on Tuesday (9th) with the forms", "nearest", dt.date(2026, 6, 9)),  # beside its weekday
     ],
 )
 def test_a_day_of_the_month_alone_is_read_in_the_month_its_role_prefers(text, prefer, day):

@@ -180,6 +180,15 @@ def test_the_role_of_each_rule_event_decides_which_date_it_takes():
     assert rule_role(get_rule("reg-18-receipt")) == "filing"
 
 
+def test_asked_for_the_day_the_authority_decides_the_rule_computing_it_answers():
+    # a story of a renewal names the filing rule's words often; the sentence that asks wants the decision
+    reading, choice = choose(
+        "Subject: residence permit renewal. My residence permit expires on 2027-01-30; the renewal was "
+        "accepted on 2026-11-16 and they kept my passport. By when must they give me a decision?"
+    )
+    assert choice.rule.id == "reg-18-receipt"
+
+
 def test_what_a_deadline_is_compared_with_is_read_from_its_result():
     assert asks_user_action(get_rule("law-32-extend-residence"))
     assert asks_user_action(get_rule("law-40-newborn"))
@@ -633,6 +642,8 @@ def test_a_supposed_event_is_no_past_one(question, past):
 
 def test_asking_whether_time_ran_out_asks_for_the_deadline():
     assert read_question("换了护照要在几天内去改居留证件，我们是不是已经超时了？", [], TODAY, []).asks_deadline
+    # a step dated in brackets in the sentence the question points back at is measured against its deadline
+    assert read_question("朋友2月10号住到我家，我们打算等初十（2月26号）再去派出所。这样可以吗？", [], TODAY, []).asks_deadline
 
 
 @pytest.mark.parametrize(

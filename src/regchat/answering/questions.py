@@ -28,6 +28,7 @@ from ..deadlines.matching import (
     ZH_MASK,
     Candidate,
     Evidence,
+    Ranking,
     decide,
     keyword_weight,
     rank_rules,
@@ -264,15 +265,17 @@ def _asking_units(question: str) -> list[str]:
 
 def with_referred(question: str) -> str:
     """The sentences of ``question`` that ask (:func:`asking_sentences`), each with the sentence
-    before it when it opens by pointing back at it ("… file on Oct 8. That's in time, right?")."""
-    sentences = _asking_units(question)
+    before it when it opens by pointing back at it ("… file on Oct 8. That's in time, right?"), as
+    written: the date of a step may stand in brackets ("等初八（2月24号）再去。这样可以吗？")."""
+    written = [s.strip() for s in _SENTENCE_END.split(question) if s.strip()]
+    sentences = [_ASIDE.sub(" ", s).strip() for s in written]
     asking = asking_sentences(question)
     out: list[str] = []
     for i, s in enumerate(sentences):
-        if s in asking:
+        if s and s in asking:
             if i and _POINTS_BACK.match(s):
-                out.append(sentences[i - 1])
-            out.append(s)
+                out.append(written[i - 1])
+            out.append(written[i])
     return " ".join(dict.fromkeys(out)) or asking
 
 
@@ -1084,7 +1087,7 @@ def choose_rule(
     would have applied).
     """
     evidence = rule_evidence(reading, rules, hits, any_region=any_region)
-    ranking = rank_rules(evidence, rules)
+    ranking = _asked_of_the_authority(reading, rank_rules(evidence, rules))
     roled = dated_roles(reading)
     days = {r.found.resolve(reading.today) for r in roled}
     decision = decide(ranking, dated=bool(roled), one_day=len(days) == 1 and None not in days)
@@ -1143,6 +1146,26 @@ def choose_rule(
         event, more_rules(ranking.candidates, decision.rule, event, roled),
         each=each_event_date(reading, decision.rule, event),
     )  # fmt: skip
+
+
+def _asked_of_the_authority(reading: Reading, ranking: Ranking) -> Ranking:
+    """``ranking``, or only its rules computing the day the authority decides, when the sentence that
+    asks asks for that day ("by when must they give me a decision?"): a filing day a story of a
+    permit's renewal names more often is not asked, nor counted on to."""
+    top = ranking.top
+    # (a rule counting from a decision, a fine paid after it, is asked of with the decision's words)
+    if top is None or rule_role(top.rule) == DECISION:
+        return ranking
+    asking = _plain(asking_sentences(reading.question))
+    # (a decision's paper, "决定书是上周五开的", "the decision notice", is something received, not the day asked)
+    if not any(c.role == DECISION and not _DECISION_PAPER.match(asking, c.end) for c in find_cues(asking)):
+        return ranking
+    theirs = tuple(c for c in ranking.candidates if result_role(c.rule) == DECISION)
+    return Ranking(theirs) if theirs else ranking
+
+
+DECISION = "decision"  # the role of the day an authority decides
+_DECISION_PAPER = re.compile(r"书|\s*(?:notice|letter|document|paper)s?\b", re.I)
 
 
 def _asks_the_step_before(reading: Reading, chosen: Candidate, via: RuleLike) -> bool:
