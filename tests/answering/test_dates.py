@@ -409,6 +409,7 @@ def test_each_date_gets_the_role_its_words_give_it(text, expected):
         ("宝宝于2026年8月3日出生", [("2026年8月3日", "birth")]),
         ("他在2026年9月23日换发了护照", [("2026年9月23日", "change")]),
         ("我们3月2号回哈尔滨老家住几天", [("3月2号", "arrival")]),  # going home to the family's house
+        ("客户换了新护照，新护照签发日期是2026年5月6日", [("2026年5月6日", "change")]),  # the new passport's day
         # going to have the permit changed is filing the change, not the change itself
         ("她6月2号去出入境办变更", [("6月2号", "filing")]),
         ("护照号码3月5号变更了", [("3月5号", "change")]),
@@ -637,6 +638,11 @@ def test_words_that_are_not_an_offset_from_an_earlier_date():
 def test_a_day_of_the_month_alone_is_read_in_the_month_its_role_prefers(text, prefer, day):
     (found,), problems = scan_dates(text, dt.date(2026, 6, 12))
     assert found.monthless and not problems and found.resolve(dt.date(2026, 6, 12), prefer) == day
+
+
+def test_a_day_of_the_month_beside_a_weekday_and_a_time_of_day_is_a_date():
+    found, _ = scan_dates("I'll take him on Monday morning (15th)", dt.date(2026, 6, 12))
+    assert dt.date(2026, 6, 15) in [f.resolve(dt.date(2026, 6, 12)) for f in found if f.monthless]
 
 
 @pytest.mark.parametrize(

@@ -312,6 +312,12 @@ def test_one_of_several_questions_dating_its_own_permit_is_counted_from_that_dat
     assert "2 November" not in second  # his step is not the asker's filing
 
 
+def test_within_how_many_days_asked_of_a_dated_event_gives_the_day_too(engine):
+    answer = engine.answer("他的新护照是3月16日签发的，居留证件还在旧护照上。法律规定多少天内要去办变更？",
+                           today=dt.date(2026, 3, 20))
+    assert [(d.rule_id, d.date) for d in answer.deadlines] == [("law-33-change-registration", dt.date(2026, 3, 26))]
+
+
 def test_what_to_do_asked_of_nothing_dated_in_macao_gets_no_deadline_note(engine):
     # asking what to do about a card, with no date told, asks no deadline: the guide's answer comes first
     answer = engine.answer("我们澳门的餐厅刚批了聘请一名外地厨师，他下个月坐飞机入境澳门。之后他的外地雇员身份认别证要怎么办？去哪里办？", today=TODAY)

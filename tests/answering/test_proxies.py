@@ -89,6 +89,14 @@ def test_a_good_record_after_earlier_stays_needs_both_told():
     assert cases_told("我来中国第四年了，可以让公司帮我办续签吗？", RENEWALS_ZH, "zh")[0] == []
 
 
+def test_a_residence_permits_renewal_is_no_first_entry():
+    # the record of stay is not told: item (2) holds if it is good, and the line says so
+    line = who_may_apply("His residence permit renewal is due next month; can our HR file it for him?", RENEWALS_EN, "en")
+    assert "no first entry" in line and "item (2)" in line and "tells none" not in line
+    # a visa's extension may be on a first visit: the list, as before
+    assert "tells none" in who_may_apply("His visa extension: can our HR file it for him?", RENEWALS_EN, "en")
+
+
 def test_one_person_singled_out_and_one_not_are_said_apart():
     line = who_may_apply("Mum is 66 and dad is 59. Can I renew both their permits?", RENEWALS_EN, "en")
     assert "66" in line and "aged 59" in line and "only if another case" in line

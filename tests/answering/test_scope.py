@@ -211,6 +211,18 @@ class TestEveryCountry:
             assert in_scope(question, top_score=LOW), question
 
 
+class TestWhatTheStoryOnlyTells:
+    def test_an_everyday_matter_only_the_story_tells_is_no_subject(self):
+        # the taxi is where the permit was lost; the question asks how to replace the permit
+        assert in_scope("Our engineer left his permit in a taxi on Monday. How can we get it back, or get another?", top_score=HIGH)
+        # ... but a card only the story names, asked about with nothing of the domain, stays out
+        assert not in_scope("My Visa debit card was declined at the bank, what now?", top_score=HIGH)
+
+    def test_a_consulate_named_beside_a_question_on_a_chinese_permit_is_in_scope(self):
+        assert in_scope("我住在三亚，今天包被偷了，护照和居留证都在里面。先找美国领事馆还是先找出入境？居留证怎么补？要带什么？", top_score=HIGH)
+        assert not in_scope("Which visa does the German consulate give for a trip to Germany?", top_score=HIGH)
+
+
 class TestNationalityAndForeignMatters:
     @pytest.mark.parametrize(
         "question",

@@ -653,8 +653,11 @@ _MONTHLESS = (
         re.I,
     ),
     re.compile(r"(?<![月\d年/.\-第])(?P<d>(?P<day>\d{1,2})号)(?![楼房线门院车馆口台窗])"),
-    # a day of the month beside its weekday: "on Thursday (24th)", "Friday, 3rd"
-    re.compile(rf"\b{_WEEKDAY_NAME_EN}\s*[,(（]\s*(?P<d>(?P<day>\d{{1,2}})(?:st|nd|rd|th))\b", re.I),
+    # a day of the month beside its weekday: "on Thursday (24th)", "Friday, 3rd", "Monday morning (31st)"
+    re.compile(
+        rf"\b{_WEEKDAY_NAME_EN}(?:\s+(?:morning|afternoon|evening|night))?\s*[,(（]\s*(?P<d>(?P<day>\d{{1,2}})(?:st|nd|rd|th))\b",
+        re.I,
+    ),
 )
 
 

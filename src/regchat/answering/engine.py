@@ -589,7 +589,10 @@ class Engine:
         # hardly names and none of whose dates is that rule's event (a visa's last day of validity, a
         # lost visa's replacement read as a receipt). The question is answered from the texts.
         # ("Landed ten days ago: my deadline?" still asks: its date is the one rule's event.)
-        asks_no_date = not (reading.asks_deadline or reading.reuses_previous)
+        # (asking within how many days, with the event dated, "新护照3月16日签发，多少天内要去办？", asks the day too)
+        asks_no_date = not (reading.asks_deadline or reading.reuses_previous
+                            or (reading.dates and rule is not None and not choice.abstains
+                                and _WITHIN_DAYS.search(asking_sentences(reading.question))))
         one_weak_candidate = choice.abstains and len(choice.candidates) == 1 and choice.reason == "low_score" \
             and choice.candidates[0].evidence.role_fit <= 0
         # Nor does a "which date?" when each date's words tell an event no period starts from (a last
@@ -1701,6 +1704,14 @@ def _quote_fields(quote, provision: Provision) -> dict:
         "original": quote.original,
         "version": quote.version,
     }
+
+
+# Asking within how many days a step is due ("多少天内要去办？", "within how many days must we file?"):
+# the period of a deadline, not how long something lasts or takes ("办下来要多久？", "超过多少天算严重？").
+_WITHIN_DAYS = re.compile(
+    r"(?:多少|几)(?:个工作)?[天日]内|\bwithin how many (?:working )?days\b|\bhow many days (?:do|does|have|has) \w+ (?:got|have)\b",
+    re.I,
+)
 
 
 def _goes_on_with_the_matter(part: str) -> bool:

@@ -816,7 +816,12 @@ def judge_scope(
     if follow_up_context:
         said = without_told_before(said, told_before)
     asking = asking_clauses(said)
-    if off_topic(said) and (not governed or _asks_only_off_topic(said) or _every_ask_off_topic(said)
+    # (an everyday matter only the story tells, "he left his permit in a taxi", is no subject when the
+    # clauses that ask name none and ask of the domain's thing, by its words or pointing back at it:
+    # "how is it reissued?")
+    story_only = asking != said and not off_topic(asking) and (
+        has_domain_words(asking) or bool(_POINTS_AT_IT.search(asking)) and has_domain_words(without_off_topic(said)))
+    if off_topic(said) and (not governed and not story_only or _asks_only_off_topic(said) or _every_ask_off_topic(said)
                             or (off_topic(asking) and not _asked_subject(said))
                             # (taxes or social insurance asked with no governed subject where it asks: in
                             # its asking clauses, or the sentence before them telling what is applied for)
@@ -850,6 +855,9 @@ _COMPARED_WITH = re.compile(
     r"\b(?:like|unlike|as in|compared (?:to|with)|similar to|than)\b[^.?!;,]{0,40}$|(?:像|不像|比起)[^，,。；;？?！!]{0,12}$",
     re.I,
 )
+
+
+_POINTS_AT_IT = re.compile(r"\b(?:it|them)\b|它", re.I)  # (a thing the story names, asked about)
 
 
 def _set_aside(question: str, matter: ForeignMatter) -> bool:
@@ -912,11 +920,14 @@ def _sentences(text: str) -> list[str]:
     return [m.group(0) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
 
 
+_OWN_DOCUMENTS = frozenset({"residence", "stay_permit"})  # (kinds of questions.subjects_in)
+
+
 def _asks_only_of_elsewhere(question: str, matters: list[ForeignMatter]) -> bool:
     """A sentence that asks names another place's immigration matter ("which Singapore work pass
     must he get, or will his Chinese permit do there?"), and no other asking sentence is about China
     or Macao: the story's Chinese permits are who asks, the question is the other place's."""
-    from .questions import asking_sentences
+    from .questions import asking_sentences, subjects_in
 
     asking = asking_sentences(question)
     sentences = _sentences(asking)
@@ -929,7 +940,9 @@ def _asks_only_of_elsewhere(question: str, matters: list[ForeignMatter]) -> bool
     ]
     if not about:
         return False
-    return not any(_CHINA_ANCHOR.search(s) for s in sentences if s not in about)
+    # (another asking sentence about China or Macao, or about a residence or stay permit, the documents
+    # their rules issue: "居留证怎么补？")
+    return not any(_CHINA_ANCHOR.search(s) or subjects_in(s) & _OWN_DOCUMENTS for s in sentences if s not in about)
 
 
 def _asks_on_topic(text: str) -> bool:
