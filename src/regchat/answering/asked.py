@@ -23,6 +23,7 @@ from importlib import resources
 
 from .fuzzy import correct
 from .language import Lang
+from .proxies import who_may_apply
 
 
 @dataclass(frozen=True)
@@ -302,8 +303,6 @@ def short_answer(
 
     answers = _data().get("answers", {})
     if asks_who_files(question):
-        from .proxies import who_may_apply
-
         if (line := who_may_apply(f"{told} {question}" if told else question, quoted, lang)) is not None:
             return line
     for name in ("visa", "permit", "work", "amount", "period"):

@@ -99,8 +99,8 @@ def who_may_apply(message: str, quoted: str, lang: Lang) -> str | None:
         if others:
             line += " " + lines["others"][lang].format(ages=("、" if lang == "zh" else ", ").join(map(str, others)))
         return line
-    record = _data()["cases"]["item2"]
-    if "item2" in paragraph["cases"] and all(re.search(p, message, re.I) for p in record.get("renewal_of", ())):
+    renewal_of = _data()["cases"]["item2"].get("renewal_of", ())
+    if "item2" in paragraph["cases"] and renewal_of and all(re.search(p, message, re.I) for p in renewal_of):
         # a resident's renewal is no first entry: item (2) holds if the record is good, which is not told
         return lines["if_record"][lang]
     listed = []

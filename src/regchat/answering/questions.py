@@ -1148,6 +1148,10 @@ def choose_rule(
     )  # fmt: skip
 
 
+DECISION = "decision"  # the role of the day an authority decides
+_DECISION_PAPER = re.compile(r"书|\s*(?:notice|letter|document|paper)s?\b", re.I)
+
+
 def _asked_of_the_authority(reading: Reading, ranking: Ranking) -> Ranking:
     """``ranking``, or only its rules computing the day the authority decides, when the sentence that
     asks asks for that day ("by when must they give me a decision?"): a filing day a story of a
@@ -1162,10 +1166,6 @@ def _asked_of_the_authority(reading: Reading, ranking: Ranking) -> Ranking:
         return ranking
     theirs = tuple(c for c in ranking.candidates if result_role(c.rule) == DECISION)
     return Ranking(theirs) if theirs else ranking
-
-
-DECISION = "decision"  # the role of the day an authority decides
-_DECISION_PAPER = re.compile(r"书|\s*(?:notice|letter|document|paper)s?\b", re.I)
 
 
 def _asks_the_step_before(reading: Reading, chosen: Candidate, via: RuleLike) -> bool:

@@ -821,7 +821,7 @@ def judge_scope(
     # "how is it reissued?")
     story_only = asking != said and not off_topic(asking) and (
         has_domain_words(asking) or bool(_POINTS_AT_IT.search(asking)) and has_domain_words(without_off_topic(said)))
-    if off_topic(said) and (not governed and not story_only or _asks_only_off_topic(said) or _every_ask_off_topic(said)
+    if off_topic(said) and ((not governed and not story_only) or _asks_only_off_topic(said) or _every_ask_off_topic(said)
                             or (off_topic(asking) and not _asked_subject(said))
                             # (taxes or social insurance asked with no governed subject where it asks: in
                             # its asking clauses, or the sentence before them telling what is applied for)
