@@ -1717,8 +1717,8 @@ _WITHIN_DAYS = re.compile(
 def _goes_on_with_the_matter(part: str) -> bool:
     """Whether a part of a message that asks several things names no subject of its own, asks no
     kind of fact (a penalty, an office, a fee, whether one may work: "周末兼职不要紧吧？") and no date,
-    tells no duty missed ("what if I don't?") and speaks of no measure in loose words ("could he be
-    sent out of the country?"): "is that ok?", "会不会赶不上？", "有什么要求吗？" go on with the matter
+    tells no duty missed ("what if I don't?") and speaks of no measure in loose words ("might they
+    deport him?"): "is that ok?", "会不会赶不上？", "有什么要求吗？" go on with the matter
     the question before them is about."""
     return not (has_domain_words(part) or asked(part) or asks_for_date(part) or tells_a_breach(part)
                 or says_a_measure(part))
