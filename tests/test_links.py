@@ -131,3 +131,25 @@ def test_a_follow_up_asking_what_follows_not_leaving_in_time_quotes_the_illegal_
     ]
     answer = engine.answer("And if she stays on, what are the consequences?", history=history, today=TODAY)
     assert 78 in [c.article for c in answer.citations if c.doc_id == "cn-exit-entry-law"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I'm a Filipino deckhand on a bulk carrier calling at Dalian on Monday; my wife travels on board with me. "
+        "May the two of us go ashore there, and what do we have to arrange?",
+        "外籍货轮下周停靠青岛港，船员和随船家属想上岸，可以吗？要办什么？",
+    ],
+)
+def test_a_question_asking_no_penalty_is_answered_by_the_duty_before_the_penalty_for_breaching_it(engine, question):
+    # the fine for going ashore without temporary entry (Art. 82) shares the question's words; temporary
+    # entry itself (Art. 23), whose breach it punishes, answers what must be done
+    answer = engine.answer(question, today=TODAY)
+    articles = [c.article for c in answer.citations if c.doc_id == "cn-exit-entry-law"]
+    assert articles and articles[0] == 23
+
+
+def test_a_question_speaking_of_the_fine_keeps_the_penalty_first(engine):
+    answer = engine.answer("外国船员没办临时入境手续就登陆了，会被罚多少？", today=TODAY)
+    articles = [c.article for c in answer.citations if c.doc_id == "cn-exit-entry-law"]
+    assert articles and articles[0] == 82

@@ -93,6 +93,11 @@ class TestTopicalSearch:
     def test_chinese_questions_find_english_provisions(self, retriever, query, key):
         assert key in keys(retriever.search(query, k=3))
 
+    def test_leaving_the_airport_in_transit_finds_temporary_entry(self, retriever):
+        # Law Art. 23 item (2): transit passengers who need to leave the port (离开口岸) apply for temporary entry
+        query = "转机的时候航班延误到明天，能不能去机场外的宾馆住一晚？"
+        assert f"{LAW}#23" in keys(retriever.search(query, k=3))
+
     def test_hits_carry_scores_parts_and_metadata(self, retriever):
         hits = retriever.search("residence permit extension", k=5)
         assert [h.rank for h in hits] == [1, 2, 3, 4, 5]

@@ -48,6 +48,9 @@ def test_every_reading_points_at_its_provision_s_own_words(shipped_provisions):
         # sent back by the police, to a country or a city
         ("他去年被警察弄回曼谷了，什么时候能再来？", {"遣送出境", "驱逐出境", "限期出境"}),
         ("Immigration put her on a plane home in March. When may she return?", {"遣送出境", "驱逐出境", "限期出境"}),
+        # sent home, told with no one who did it ("被“押回国”了"), the quotation marks of hearsay or not
+        ("听老乡说他已经被“押回国”了，几年内不能再来？", {"遣送出境", "驱逐出境", "限期出境"}),
+        ("她上个月被弄回老家了，还能再入境吗？", {"遣送出境", "驱逐出境", "限期出境"}),
     ],
 )
 def test_a_loose_word_without_the_measure_s_own_name_is_unclear(text, measures):

@@ -12,6 +12,7 @@ import pytest
 from regchat.answering import Engine
 from regchat.answering.scope import (
     NEIGHBOUR_NOTE,
+    asks_of_visiting_macao,
     REFUSAL,
     foreign_matters,
     foreign_subjects,
@@ -617,6 +618,61 @@ class TestVisaCodes:
     @pytest.mark.parametrize("question", ["What is a K visa?", "X1 or X2 visa for a 3-month course?", "申请Q1签证要什么材料？"])
     def test_the_regulations_own_categories_stay_in_scope(self, question):
         assert judge_scope(question, top_score=0.8, min_score=0.47, follow_up_context=False).in_scope
+
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "After my master's in Hong Kong, how long is the first TTPS visa valid, and can my partner join me?",
+            "读完香港的硕士以后，那个TTPS签证怎么申请，要多久？",
+        ],
+    )
+    def test_a_visa_named_by_a_schemes_capitals_is_another_places(self, question):
+        # China's visas have one or two characters (Regulations Art. 6); "TTPS" is no G visa
+        decision = judge_scope(question, top_score=0.8, min_score=0.47, follow_up_context=False)
+        assert not decision.in_scope and decision.firm
+
+    def test_the_abbreviation_of_a_body_of_the_domain_before_visa_is_no_scheme(self):
+        question = "I went to the PSB visa office to extend my Z visa: how long does it take?"
+        assert judge_scope(question, top_score=0.8, min_score=0.47, follow_up_context=False).in_scope
+
+    def test_a_visa_letter_inside_a_longer_code_is_not_chinas(self):
+        from regchat.answering.scope import _CHINA_ANCHOR
+
+        assert not _CHINA_ANCHOR.search("那个TTPS签证")
+        assert _CHINA_ANCHOR.search("那个S签证")
+
+
+class TestVisitingMacao:
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "A Kenyan guest at our Zhuhai hotel asks: can he enter Macau visa-free, and how long can he stay in Macau?",
+            "我是泰国人，明年想去澳门读大学，澳门的学生证件怎么办？",
+        ],
+    )
+    def test_macaos_own_rules_for_visitors_and_students_are_refused_with_a_note(self, question):
+        decision = judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False)
+        assert not decision.in_scope and decision.firm and "Macao" in decision.note["en"]
+
+    @pytest.mark.parametrize(
+        "question",
+        [
+            # a trip to Macao is an exit from the mainland: whether the visa still works on the way back is the mainland's
+            "I'm in Zhuhai on a single-entry L visa: if I visit Macau for a day, can I come back on it?",
+            # the card the Macao guide governs
+            "My blue card holder cook wants a visa for Macau for his wife: where does he ask?",
+            # the mainland named where it asks
+            "Does a Chinese X1 visa let me study in Macau too?",
+        ],
+    )
+    def test_the_mainlands_matters_and_the_workers_card_keep_a_macao_question_in_scope(self, question):
+        assert not asks_of_visiting_macao(question)
+
+    def test_its_words_are_not_in_the_macao_guide(self):
+        data = json.loads(resources.files("regchat").joinpath("data/places.json").read_text(encoding="utf-8"))
+        guide = (Path(__file__).resolve().parents[2] / "corpus" / "mo-non-resident-worker-card.md").read_text(encoding="utf-8")
+        words = data["macao_visitors"]["en"] + data["macao_visitors"]["zh"]
+        assert not [w for w in words if w.lower() in guide.lower()]
 
 
 class TestWhereTheAskerIs:

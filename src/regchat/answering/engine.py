@@ -697,7 +697,7 @@ class Engine:
 
         # Everything else: quote the provisions that answer it; a question asking several things
         # gets the provision that answers each.
-        chosen = choose_provisions(reading, self._with_what_is_asked(reading, hits, consulted))
+        chosen = choose_provisions(reading, self._with_what_is_asked(reading, self._duty_first(reading, hits), consulted))
         draft = self._lookup(reading, chosen[:most])
         return self._with_other_parts(reading, draft, question_parts(reading.question), consulted)
 
@@ -856,6 +856,26 @@ class Engine:
         quote = more.quoted.get(provision.key)
         new = [piece for piece in (quote.pieces if quote else []) if piece not in draft.text and score(piece) > 0]
         return merge_drafts(draft, [more]) if new else draft
+
+    def _duty_first(self, reading: Reading, hits: list[Hit]) -> list[Hit]:
+        """``hits`` with, when the best is a penalty (``corpus/links.json``: the act it punishes) for
+        breaching the duty of another hit and the question asks for no penalty, that duty first: "can
+        the crew go ashore, and what must they do?" finds the fine for going ashore without temporary
+        entry (Law Art. 82) above temporary entry itself (Art. 23), which answers it; the penalty
+        stays among the hits, after it."""
+        # (a follow-up going on with a penalty asked before, "and the agency that placed him?", asks one too;
+        # a message speaking of the fine, "is it 500 a day?", is about the penalty whatever it asks)
+        said = f"{reading.previous or ''} {reading.question}"
+        if len(hits) < 2 or any(k.name == "penalty" for k in asked(said)) or _SPEAKS_OF_A_PENALTY.search(said):
+            return hits
+        best = hits[0].provision
+        duty = next((h for h in hits[1:] if any((link.doc_id, link.article) == (best.doc_id, best.article)
+                                                for link in self.links.of(h.provision.doc_id, h.provision.article, "penalty"))),
+                    None)  # fmt: skip
+        if duty is None:
+            return hits
+        first = duty.model_copy(update={"score": hits[0].score})
+        return [h.model_copy(update={"rank": i}) for i, h in enumerate([first, *(h for h in hits if h is not duty)], 1)]
 
     def _with_what_is_asked(self, reading: Reading, hits: list[Hit], consulted: dict[str, Provision]) -> list[Hit]:
         """The hits, and when the question asks for a kind of fact that guides the choice (a
@@ -1735,6 +1755,10 @@ def _for_the_residence_visa(reading: Reading, rule, event, draft: Draft) -> Draf
     first, _, rest = draft.text.partition("\n")
     draft.text = "\n".join([first, residence_line(family, reading.lang), rest])
     return draft
+
+
+# Words naming a penalty, whatever is asked of it: a fine (罚), a warning, detention.
+_SPEAKS_OF_A_PENALTY = re.compile(r"罚|警告|拘留|\bfine[sd]?\b|\bpenalt(?:y|ies)\b|\bwarning\b|\bdetention\b", re.I)
 
 
 def _reranked(hits: Iterable[Hit], most: int | None = None) -> list[Hit]:

@@ -102,6 +102,11 @@ _TRAVEL_ZH = r"(?:去|到|赴|前往|移民|移居|飞|飛)(?:到)?"
 _LETTERED_EN = re.compile(r"\b([A-Z]{1,2})-?(\d[A-Z]?)(?:/[A-Z]{1,2}-?\d)?\s+visas?\b")
 _LETTERED_ZH = re.compile(r"(?<![A-Za-z])([A-Z]{1,2})-?(\d[A-Z]?)字?(?:签证|簽證)")
 _LETTERED_BARE = re.compile(r"(?<![\w-])([A-Z])-(\d[A-Z]?)(?![\w-])")  # "renew my H-1B": the code alone
+# A visa named by a scheme's capitals ("the first IANG visa", "IANG签证"): China's visas have letters of
+# one or two characters (Regulations Art. 6), so a longer code before "visa" is another place's scheme,
+# unless it is the abbreviation of a body of the domain (data/domain_terms.json: "PSB visa office").
+_SCHEME_EN = re.compile(r"(?<![\w-])([A-Z]{3,5})\s+visas?\b")
+_SCHEME_ZH = re.compile(r"(?<![A-Za-z])([A-Z]{3,5})(?:签证|簽證)")
 
 
 @dataclass(frozen=True)
@@ -248,6 +253,10 @@ def foreign_matters(text: str) -> list[ForeignMatter]:
             if any(f.start <= m.start() < f.end for f in found):
                 continue  # already read ("H-1B visa" by the pattern with the word)
             if (m.group(1) + m.group(2)).upper() not in china_visa_codes():
+                found.append(ForeignMatter(text[m.start() : m.end()], m.start(), m.end()))
+    for pattern in (_SCHEME_EN, _SCHEME_ZH):
+        for m in pattern.finditer(plain):
+            if not any(f.start <= m.start() < f.end for f in found) and m.group(1) not in domain_abbreviations():
                 found.append(ForeignMatter(text[m.start() : m.end()], m.start(), m.end()))
     for m in neighbour_docs.finditer(plain):
         found.append(ForeignMatter(text[m.start() : m.end()], m.start(), m.end(), g.neighbour_document(m.group(0)), True))
@@ -428,7 +437,7 @@ _SUBJECT_ZH = re.compile(
 # ("I hold a US green card: can I enter China without a visa?").
 _CHINA_ANCHOR = re.compile(
     r"\b(?:china|chinese|mainland|prc|macao|macau|[CDFGJKLMQRSXZ][12]?[- ]visas?|exit-entry|public security|"
-    r"non-resident workers?)\b|中国|中國|内地|內地|大陆|大陸|澳门|澳門|来华|在华|[CDFGJKLMQRSXZ][12]?字?签证|外地雇员|外地僱員|公安机关|"
+    r"non-resident workers?)\b|中国|中國|内地|內地|大陆|大陸|澳门|澳門|来华|在华|(?<![A-Za-z])[CDFGJKLMQRSXZ][12]?字?签证|外地雇员|外地僱員|公安机关|"
     r"出入境|(?<![A-Za-z])[CDFGJKLMQRSXZ][12]?签(?![名字约收订署])|"  # "递Z签": China's visa, as people type it
     r"居留证件|工作类居留|学习类居留|外国人工作许可|外雇证",  # the corpus's own names of China's and Macao's permits
     re.I,
@@ -516,6 +525,12 @@ def english_term(term: str) -> str:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
+def domain_abbreviations() -> frozenset[str]:
+    """The abbreviations users write for the domain's terms and bodies ("PSB"), data/domain_terms.json."""
+    return frozenset(a for t in _data("domain_terms.json")["terms"] for a in t.get("abbreviations", ()))
+
+
 def china_visa_codes() -> frozenset[str]:
     """The letters of the ordinary visas China issues (Regulations Art. 6): C, D, F, ... K ..., Z."""
     return frozenset(_data("domain_terms.json")["visa_categories"]["codes"])
@@ -803,6 +818,8 @@ def judge_scope(
         if all(m.neighbour for m in there):
             return ScopeDecision(False, "Hong Kong's or Taiwan's rules", firm=True, note=NEIGHBOUR_NOTE)
         return ScopeDecision(False, "another country's or region's rules", firm=True)
+    if not follow_up_context and asks_of_visiting_macao(question):
+        return ScopeDecision(False, "Macao's rules for visitors", firm=True, note=_macao_visitors()[1])
     if not matters and not follow_up_context and (abroad := where_abroad(question)):
         # The asker is in another place ("I live in Seoul: how long is my permit there?") and nothing ties the
         # question to the mainland or Macao: that place's rules are asked about.
@@ -840,6 +857,35 @@ def judge_scope(
     if top_score is not None and top_score >= min_score:
         return ScopeDecision(False, "no word of the domain, whatever retrieval found")
     return ScopeDecision(False, "nothing relevant in the documents")
+
+
+@lru_cache(maxsize=1)
+def _macao_visitors() -> tuple[re.Pattern, dict[str, str]]:
+    """The words asking of Macao's entry for visitors and students, and the refusal's note
+    (data/places.json, 'macao_visitors')."""
+    data = _data("places.json")["macao_visitors"]
+    en = "|".join(re.escape(t) for t in sorted(data["en"], key=len, reverse=True))
+    zh = "|".join(re.escape(t) for t in sorted(data["zh"], key=len, reverse=True))
+    return re.compile(rf"\b(?:{en})\b|{zh}", re.I), data["note"]
+
+
+def asks_of_visiting_macao(question: str) -> bool:
+    """A sentence that asks names Macao with a visitor's or student's matter ("does Macau let Indian
+    passports in visa-free?", 澳门的学生逗留许可怎么申请), and the message names neither the
+    non-resident worker's card nor its holders (the only Macao document held), the sentences that ask
+    name nothing of the mainland, and they ask of no exit from it or return to it (a trip to Macao is
+    an exit from the mainland, whose rules govern it): Macao's own rules for visitors are asked about."""
+    from .cards import cards_of, names_loosely
+    from .questions import asking_sentences
+
+    asking = asking_sentences(question)
+    words, _ = _macao_visitors()
+    if not any(_MACAO_NAMED.search(s) and words.search(s) for s in _sentences(asking)):
+        return False
+    if any(card.about.search(question) for card in cards_of("MO")) or names_loosely(question):
+        return False  # (a card or permit named loosely, "她的工作证丢了", may be the worker's card)
+    elsewhere = _MACAO_NAMED.sub(" ", asking)
+    return not (_CHINA_ANCHOR.search(elsewhere) or _BACK_OR_EXIT.search(asking) or _LEAVING_CHINA.search(asking))
 
 
 # Another place's matter the question sets aside to ask what else is to be done ("besides telling his
