@@ -1639,3 +1639,26 @@ def test_a_deadline_of_detention_asked_for_a_case_the_law_takes_out_of_it_is_the
     # Law Art. 61 item (2): no detention for examination in pregnancy; the restriction lasts at most 60 days
     answer = engine.answer(question, today=dt.date(2026, 7, 6))
     assert "2026-09-03" in answer.text and "cn-exit-entry-law#61" in keys(answer)
+
+
+def test_a_registration_asked_of_guests_told_only_by_their_landing_day_counts_from_it_and_says_so(engine):
+    answer = engine.answer(
+        "My parents land in Chengdu on 2026-12-05 and will live in our flat for two months. "
+        "Do we have to register them with the police, and by when?",
+        today=TODAY,
+    )
+    assert "2026-12-06" in answer.text
+    assert "Taken as arriving at the home on the day of entry" in answer.text
+
+
+def test_a_chat_message_parted_by_spaces_is_answered_question_by_question(engine):
+    # no question mark: each clause that asks is a question of its own
+    question = "我朋友德国人 11月20号住进我家 要去派出所登记吗 最晚哪天 不登记会怎么样"
+    answer = engine.answer(question, today=dt.date(2026, 11, 20))
+    assert "（1）" in answer.text and "（2）" in answer.text
+    assert 76 in [c.article for c in answer.citations if c.doc_id == "cn-exit-entry-law"]
+
+
+def test_a_date_written_with_a_point_at_the_start_of_a_question_is_no_list_number():
+    first = each_question("9.28交的居留证延期，回执最晚到哪天？这期间我算合法居留吗？")[0]
+    assert first.asked.startswith("9.28")

@@ -180,6 +180,33 @@ def test_the_role_of_each_rule_event_decides_which_date_it_takes():
     assert rule_role(get_rule("reg-18-receipt")) == "filing"
 
 
+def test_an_arrival_at_a_home_told_only_by_the_day_of_entry_is_taken_to_fall_on_it():
+    # Law Art. 39 counts 24 hours from arriving at the home; a family landing on a day and coming to live
+    # with the asker is taken to move in that day (the answer says so), not asked which date it is
+    reading, choice = choose(
+        "My in-laws land in Chengdu on 2026-12-05 and will live with us for two months. "
+        "Do we have to register them with the police, and by when?"
+    )
+    assert choice.rule.id == "law-39-accommodation"
+    assert date_for(choice.rule, reading.roles).found.text == "2026-12-05"
+    assert event_date(reading, choice.rule)[1] == dt.date(2026, 12, 5)
+
+
+def test_an_arrival_at_a_home_dated_by_its_own_words_is_counted_from_that_day():
+    reading = read_question(
+        "He entered China on 2026-12-01 and moved into my flat on 2026-12-04. By when must he be registered?",
+        [], TODAY, [],
+    )  # fmt: skip
+    assert date_for(get_rule("law-39-accommodation"), reading.roles).found.text == "2026-12-04"
+
+
+def test_the_role_a_rules_event_is_taken_to_fall_on_is_a_role_the_dates_are_read_with():
+    from regchat.answering.dates import load_role_cues
+
+    assumed = {r.assumed_from for r in load_rules() if r.assumed_from}
+    assert assumed and assumed <= set(load_role_cues().order)
+
+
 def test_asked_for_the_day_the_authority_decides_the_rule_computing_it_answers():
     # a story of a renewal names the filing rule's words often; the sentence that asks wants the decision
     reading, choice = choose(

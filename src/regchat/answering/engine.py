@@ -67,7 +67,8 @@ from .quoted import named_by_quotes
 from .cards import Card, cards_not_asked_about, cards_of, names_loosely, unclear_card, which_card_line
 from .loose_terms import Measure, alternatives_named, cases_of_measures_spoken, says_a_measure, unclear_measure, which_measure_line
 from .open_terms import left_open
-from .questions import Reading, subjects_in, corrected_question, date_for, dated_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
+from .punctuation import punctuated
+from .questions import Reading, subjects_in, corrected_question, date_for, dated_roles, rule_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .visa_families import residence_line, unnumbered_family
 from .scope import (
@@ -193,8 +194,9 @@ class Engine:
         start = time.perf_counter()
         # Traditional characters are read as simplified ones: the official texts and the lexicon use those.
         # Abbreviations of the corpus's terms ("RP") are read as the terms they stand for.
-        question = spell_out(simplified((question or "").strip()))
-        history = [{**turn, "content": spell_out(simplified(str(turn.get("content", ""))))} for turn in history]
+        # A Chinese message parted by spaces, with no question mark, gets its marks: each clause that asks is a question.
+        question = punctuated(spell_out(simplified((question or "").strip())), is_interrogative)
+        history = [{**turn, "content": _read_turn(turn)} for turn in history]
         answered = None
         if (corrected := corrected_question(question, history, today)) is not None:
             # "不对，她是14号到的，那最晚呢？": the earlier question is asked again with the new date,
@@ -629,7 +631,8 @@ class Engine:
                 try:
                     deadline = self._compute(reading, rule, when, _counted_from(rule, event, reading.lang))
                     untold = event.found.text if event is not None and event.role is None and step is None else None
-                    draft = compose_deadline(reading, rule, deadline, provision, self.titles_zh, untold)
+                    draft = compose_deadline(reading, rule, deadline, provision, self.titles_zh, untold,
+                                             _assumed(rule, event, reading.lang))
                     draft = _for_the_residence_visa(reading, rule, event, draft)
                     if event is not None and (choice.each or each_ambiguous_date(reading, event)):
                         draft = self._each_from(reading, rule, draft, event, deadline, choice.each)
@@ -869,6 +872,8 @@ class Engine:
         if len(hits) < 2 or any(k.name == "penalty" for k in asked(said)) or _SPEAKS_OF_A_PENALTY.search(said):
             return hits
         best = hits[0].provision
+        if left_open(reading.question, [t.text for t in best.texts]):
+            return hits  # (a measure the penalty's own words leave open, "how many days count as 'serious'?")
         duty = next((h for h in hits[1:] if any((link.doc_id, link.article) == (best.doc_id, best.article)
                                                 for link in self.links.of(h.provision.doc_id, h.provision.article, "penalty"))),
                     None)  # fmt: skip
@@ -1554,9 +1559,9 @@ def _goes_with_the_one_before(question: str, joined: bool) -> bool:
 _STEP_ONLY = re.compile(r"\b(?:apply|applying|application|file|filing|submit|deadline)\b|申请|递交|截止|最晚|期限", re.I)
 
 
-# The number of a listed question ("(2)", "2）", "2.", "二、") at its start.
+# The number of a listed question ("(2)", "2）", "2.", "二、") at its start (not a date's month: "9.28交的").
 _LISTED = re.compile(
-    r"^(?:[^:：?？]{0,12}[:：]\s*)?\W*?(?:[(（]?(?:\d{1,2}|[a-hA-H])[)）]|\d{1,2}[.、]|[(（]?[一二三四五六七八九十][)）、]"
+    r"^(?:[^:：?？]{0,12}[:：]\s*)?\W*?(?:[(（]?(?:\d{1,2}|[a-hA-H])[)）]|\d{1,2}(?:、|\.(?!\d))|[(（]?[一二三四五六七八九十][)）、]"
     r"|[一二三四五六七八九十]是)\s*"
 )
 
@@ -1591,6 +1596,15 @@ def _already_stated(part: str, draft: Draft) -> bool:
     # gives is not stated by the residence-permit article beside it)
     texts = _cited_texts(draft)
     return all(any(k.stated_in(t, part) for t in texts) for k in kinds)
+
+
+def _assumed(rule, event: RoledDate | None, lang: str) -> str | None:
+    """The line saying the rule's event is taken to fall on the day of another the question dates
+    (an arrival at a home on the day of entry: rules.json 'assumed_from'), and what holds otherwise."""
+    assumed = getattr(rule, "assumed_from", "")
+    if event is None or not assumed or event.role != assumed or event.role in rule_roles(rule):
+        return None
+    return str(getattr(rule, "assumed_zh" if lang == "zh" else "assumed_en", "")).format(date=event.found.text) or None
 
 
 def _counted_from(rule, event: RoledDate | None, lang: str) -> str | None:
@@ -1759,6 +1773,13 @@ def _for_the_residence_visa(reading: Reading, rule, event, draft: Draft) -> Draf
 
 # Words naming a penalty, whatever is asked of it: a fine (罚), a warning, detention.
 _SPEAKS_OF_A_PENALTY = re.compile(r"罚|警告|拘留|\bfine[sd]?\b|\bpenalt(?:y|ies)\b|\bwarning\b|\bdetention\b", re.I)
+
+
+def _read_turn(turn: Mapping[str, Any]) -> str:
+    """An earlier turn's text read as a question is: simplified, abbreviations spelled out, and a
+    user's message parted by spaces given its marks."""
+    text = spell_out(simplified(str(turn.get("content", ""))))
+    return punctuated(text, is_interrogative) if turn.get("role") == "user" else text
 
 
 def _reranked(hits: Iterable[Hit], most: int | None = None) -> list[Hit]:

@@ -30,6 +30,7 @@ from .mishaps import Words, documents_befallen, follows_asked, states_mishap
 from .guardrails import MARKER, marker
 from .asked import asked, visa_fit_for, without_visa_letters
 from .language import WEEKDAYS_ZH, Lang, english_terms, without_denied
+from .cases import cases_asked
 from .loose_terms import cases_of_measures_spoken, told_cases
 from .quoting import Quote, quote_provision, version_day
 from .questions import ASKS_IF_SO, Reading, asking_sentences, main_subject_of_text, sentences_of, subject_of
@@ -568,6 +569,7 @@ def compose_lookup(
     topic = without_denied(without_visa_letters(topic_of(reading)))
     words, visa_fit = picker.scorer(topic), visa_fit_for(reading.question, reading.previous or reading.message or None)
     cases = told_cases(reading.context)  # ("the boss owes us wages": the exit-ban item on unpaid pay)
+    cases += cases_asked(reading.question)  # ("公司会被罚多少？": the employer's paragraph of the fine)
     # ("may she work on it?": of the items of what is unlawful employment, the one stating what working requires)
     kinds, context = [k for k in choosing_kinds(reading) if k.part], holders_context(reading)
     ages = ages_told(context or reading.question)  # ("my dad is 72": the item on those from 70)
@@ -708,9 +710,12 @@ _NOTE = re.compile(r"\s*[（(][^（()）]*[)）]")  # "入境之日（天数 = .
 def compose_deadline(
     reading: Reading, rule, deadline: Deadline, provision: Provision, titles_zh: Mapping[str, str],
     untold: str | None = None,
+    assumed: str | None = None,
 ) -> Draft:
     """The computed date first, then the rule it comes from (quoted), then the steps; ``untold``: the
-    words of the date counted from when the question does not say what it is the date of."""
+    words of the date counted from when the question does not say what it is the date of; ``assumed``:
+    the line saying which day the event is taken to fall on, when the question dates it by another
+    event (the rule's 'assumed_from')."""
     zh = reading.lang == "zh"
     phrase = _phrase_in(rule.phrase or getattr(rule, "phrase_zh", ""), provision)
     if zh and getattr(rule, "phrase_zh", "") and "zh" in provision.languages:
@@ -733,6 +738,8 @@ def compose_deadline(
         lines.insert(1, passed)
     if untold:
         lines.insert(1, taken_as(untold, rule, reading.lang))
+    elif assumed:
+        lines.insert(1, assumed)
     lines += _steps(deadline, reading.lang)
     in_zh = "zh" if phrase == getattr(rule, "phrase_zh", None) else "en"
     official = provision.official_text(reading.today)

@@ -1058,10 +1058,20 @@ def date_for(rule: RuleLike, roled: Sequence[RoledDate]) -> RoledDate | None:
                 found = next((r for r in dates if pick(r)), None)
                 if found is not None:
                     return found
+        # (no date of the event itself, nor one whose words say nothing, "they move in on Monday": a date of
+        # the role the event is taken to fall on, the entry for an arrival at a home)
+        assumed = getattr(rule, "assumed_from", "")
+        if assumed and not any(r.role is None for r in roled) \
+                and (taken := next((r for r in roled if r.role == assumed), None)) is not None:
+            return taken
     return next((r for r in roled if r.role is None), None)
 
 
-def _role_fit(rule: RuleLike, roled: Sequence[RoledDate]) -> float:
+def _role_fit(rule: RuleLike, roled: Sequence[RoledDate], asked: bool = False) -> float:
+    """How well the question's dates fit the rule's event: 1 a date of its role, 0.5 a date one of
+    whose cues is its role, 0 a date of no role, -1 dates of other events only. ``asked``: the
+    question names the rule by its words ("register", 派出所), so a date of the role its event is taken
+    to fall on (``assumed_from``: an entry, for an arrival at a home) fits too."""
     role, roles = rule_role(rule), rule_roles(rule)
     if counted := getattr(rule, "counts_from", ""):
         roles = (*roles, counted)  # a date it counts from fits it as well as its event's
@@ -1071,6 +1081,8 @@ def _role_fit(rule: RuleLike, roled: Sequence[RoledDate]) -> float:
         return 1.0
     if any(role in r.roles for r in roled):
         return 0.5
+    if asked and (assumed := getattr(rule, "assumed_from", "")) and any(r.role == assumed for r in roled):
+        return 1.0  # (the event taken to fall on it: an arrival at a home on the day of entry)
     if any(r.role is None for r in roled):
         return 0.0
     return -1.0
@@ -1791,7 +1803,7 @@ def rule_evidence(
             previous_keywords=before,
             described=sum(math.log(n_rules / df[t]) for t in q_tokens & described[rule.id]),
             event_words=sum(math.log(n_rules / ev_df[t]) for t in clause_tokens & events[rule.id]),
-            role_fit=_role_fit(rule, roled),
+            role_fit=_role_fit(rule, roled, asked=own > 0),
             subject_fit=subject_fit,
             # (a rule whose period is the visa's duration of stay has it named by the stay this message
             # tells, "停留30天"; an earlier turn's is asked on about already)

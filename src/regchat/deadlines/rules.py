@@ -120,6 +120,13 @@ class Rule(BaseModel):
     counts_from: str = ""
     # ... and the official words that say so, quoted in the steps when the date of that role is counted from
     counts_from_zh: str = ""
+    # The role of a date the rule's event is taken to fall on when the question dates no event of its
+    # own: an arrival at a home told only by the day of entry ("they land on 12 September and will stay
+    # with us") is taken to be that day, and the answer says so in 'assumed_en' / 'assumed_zh' ({date}: the
+    # date's words), with what holds if the event comes later.
+    assumed_from: str = ""
+    assumed_en: str = ""
+    assumed_zh: str = ""
     # Another rule the words that name this one may loosely mean, in a story that tells it: a worker's
     # or a student's "visa" is most often the residence permit that carries their stay (Law Art. 30).
     loosely_also: LooseMeaning | None = None
