@@ -180,6 +180,16 @@ def test_the_role_of_each_rule_event_decides_which_date_it_takes():
     assert rule_role(get_rule("reg-18-receipt")) == "filing"
 
 
+def test_in_time_said_of_what_the_authority_gives_back_asks_its_deadline_not_the_askers_lateness():
+    # the renewal was filed on a day, a flight is booked: "do I get the passport back in time?" asks by
+    # when the authority decides (Regulations Art. 18), not whether the filing was late
+    reading, choice = choose(
+        "I filed my residence permit renewal on 2026-11-12 and they kept my passport, giving me a receipt. "
+        "My flight to Seoul is on 2026-12-04. Do I get the passport back in time?"
+    )
+    assert choice.rule is not None and choice.rule.id == "reg-18-receipt"
+
+
 def test_an_arrival_at_a_home_told_only_by_the_day_of_entry_is_taken_to_fall_on_it():
     # Law Art. 39 counts 24 hours from arriving at the home; a family landing on a day and coming to live
     # with the asker is taken to move in that day (the answer says so), not asked which date it is

@@ -1650,6 +1650,15 @@ _IN_TIME = re.compile(
 )
 
 
+# Something the authority gives back or decides, said to come in time: "the passport back in time",
+# "拿回护照来得及吗", "能按时出结果吗".
+_RETURNED_IN_TIME = re.compile(
+    r"\b(?:back|returned|decision|decided|result|approved)\b[^.?!;]{0,30}\b(?:in time|on time)\b|"
+    r"(?:拿回|取回|还给|退还|出结果|给结果|批下来|拿到护照)[^，。？！；]{0,10}(?:来得及|来不来得及|赶得上|赶上|按时)",
+    re.I,
+)
+
+
 def _timeliness(rule: RuleLike, event: RoledDate | None, roled: Sequence[RoledDate]) -> float:
     """For a question asking whether a step was in time: +1 for a rule whose last day is for the
     user's step, or ends a validity the step needs (a health certificate), when the question dates
@@ -1703,7 +1712,10 @@ def rule_evidence(
     asking_tokens = _tokens(asking)
     asked_subject = subject_of(asking)
     role_counts = Counter(rule_role(rule) for rule in rules)
-    asks_in_time = bool(_IN_TIME.search(asking_sentences(reading.question)))
+    # (in time for what comes back from the authority, "is the passport returned in time?", asks of its
+    # decision's day, not whether the asker was late)
+    asks_in_time = any(_IN_TIME.search(s) and not _RETURNED_IN_TIME.search(s)
+                       for s in sentences_of(asking_sentences(reading.question)))
     # A follow-up that names no rule of its own ("那11月15号呢？") carries the earlier turn's whole.
     # A keyword found only inside a longer one of another rule stands for that one (拘留审查, not 审查).
     shadows = tuple(k for rule in rules for k in rule.keywords if re.search(r"[\u4e00-\u9fff]", k))
