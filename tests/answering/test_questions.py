@@ -210,6 +210,24 @@ def test_an_arrival_at_a_home_dated_by_its_own_words_is_counted_from_that_day():
     assert date_for(get_rule("law-39-accommodation"), reading.roles).found.text == "2026-12-04"
 
 
+def test_a_passports_change_told_only_by_the_day_the_new_one_was_collected_is_counted_from_it():
+    reading, choice = choose(
+        "My old passport was full, so my consulate made me another one; I collected it on 2026-11-16. "
+        "The residence permit's passport number must be changed within some days, I hear. What is my deadline?"
+    )
+    assert choice.rule.id == "law-33-change-registration"
+    assert event_date(reading, choice.rule)[1] == dt.date(2026, 11, 16)
+
+
+def test_a_visitor_on_a_short_visa_has_no_residence_permit_to_change():
+    # Law Art. 33 concerns residence permits: an M visa's holder whose passport is renewed is asked of the visa
+    _, choice = choose(
+        "Our M visa guest lost his passport on 2026-11-16 and his consulate is issuing him a new passport. "
+        "What must he do about the visa, and how long does it take?"
+    )
+    assert choice.rule is None or choice.rule.id != "law-33-change-registration"
+
+
 def test_the_role_a_rules_event_is_taken_to_fall_on_is_a_role_the_dates_are_read_with():
     from regchat.answering.dates import load_role_cues
 

@@ -642,6 +642,31 @@ class TestVisaCodes:
         assert _CHINA_ANCHOR.search("那个S签证")
 
 
+class TestWhenTheyLeave:
+    def test_a_pension_asked_of_the_day_one_finally_exits_china_is_still_about_pensions(self):
+        # the time the clause sets ("once he finally exits China") names no subject of its own
+        question = ("Our Berlin hire holds a work permit and a work-type residence permit. "
+                    "Will he get his pension money back once he finally exits China?")
+        assert not in_scope(question, HIGH)
+
+
+class TestRegisteringWithThePolice:
+    @pytest.mark.parametrize(
+        "text",
+        ["朋友说外国人住在家里要去派出所登记", "住进来以后要到公安那边登记吗", "Do we need to register my in-laws with the police?"],
+    )
+    def test_registering_with_the_police_is_a_governed_subject(self, text):
+        assert has_subject(text)  # Law Art. 39: 向居住地公安机关办理登记
+
+    def test_a_story_of_overtime_does_not_make_a_registration_question_a_labour_one(self):
+        question = "我爸妈昨晚住进我们家了，听说要去派出所登记，有时间限制吗？我老公周末加班，下周一再去来得及吗？"
+        assert in_scope(question, HIGH)
+
+    def test_a_card_left_in_a_taxi_asked_to_be_replaced_is_no_question_about_taxis(self):
+        question = "My card fell out of my pocket in a taxi yesterday. How do I get a replacement, and where do I go?"
+        assert in_scope(question, HIGH)
+
+
 class TestVisitingMacao:
     @pytest.mark.parametrize(
         "question",

@@ -417,6 +417,7 @@ _SUBJECT_EN = re.compile(
     r"permanent residen\w*|refugees?|asylum|fingerprint\w*|health certificates?|"
     r"(?:international|foreign|overseas) students?|work-study|off-campus work|internships?|"
     r"accommodation registration|regist\w* (?:of )?(?:my |the |a )?(?:accommodation|residence|stay)|"
+    r"regist\w* (?:[\w'-]+ ){0,3}?with (?:the )?(?:local )?police|police registration|"  # (Law Art. 39)
     r"public security (?:organs?|bureaus?|authorit\w+)|exit-entry (?:administration|office|bureau)s?)\b",
     re.I,
 )
@@ -429,6 +430,7 @@ _SUBJECT_ZH = re.compile(
     r"(?<![A-Za-z0-9])[JQSX][12](?:还是|或者|或)[JQSX][12](?![0-9])|"  # "X1还是X2": two numbered visas weighed
     r"(?<!身份)证件?(?:丢|掉|遗失|被偷|被盗|不见)|"  # a lost or stolen card or permit (its reissue)
     r"住宿登记|临时住宿|居留证|蓝卡|体检证明|健康证明|"
+    r"(?:派出所|公安)[^，。？！,.?!]{0,6}登记|登记[^，。？！,.?!]{0,4}(?:派出所|公安)|"  # registering with the police (Law Art. 39)
     r"出(?:不了|不去|得了|得去)?国|"  # 出国, "出不了国": leaving the country, as people say exit
     r"回国|离开中国"  # a foreigner going home leaves China; a Chinese citizen coming home enters it
 )
@@ -542,7 +544,7 @@ _DOMAIN_EN = re.compile(
     r"\b(?:visas?|resid\w*|permits?|stay(?:ing)?|entry|enter(?:ed|ing)?|exit(?:s|ed|ing)?|embark\w*|"
     r"disembark\w*|immigration|foreigners?|expats?|passports?|travel documents?|deport\w*|repatriat\w*|"
     r"extend|extension|expir\w*|registration|register|accommodation|hotel|landlord|work(?:ing|s)?|employ\w*|"
-    r"job|intern\w*|study|student|school|card|reissue|lost|damaged|stolen|fingerprints?|health certificate|"
+    r"job|intern\w*|study|student|school|card|reissue|replac\w*|lost|damaged|stolen|fingerprints?|health certificate|"
     r"proof of health|acknowledge?ment receipt|receipt|refugee|permanent|baby|infant|born|birth|death|"
     r"deadline|apply|application|exit-entry|public security|police|non-resident|authori[sz]ation|"
     r"spouse|family|relatives?|journalist|crew|transit|leave china|overstay|illegal|"
@@ -1022,7 +1024,7 @@ _PERSONS = re.compile(
 )
 _WHEN = re.compile(
     r"[^，,。？?！!；;\s]{0,12}(?:的时候|之时|以后|之后|前后)|\b(?:when|once|after|before) (?:i|we|he|she|they|you) "
-    r"(?:leave|exit|enter|arrive|move|go)\b[^,.;?!]*",
+    r"(?:\w+ly )?(?:leaves?|exits?|enters?|arrives?|moves?|go(?:es)?)\b[^,.;?!]*",  # ("when he eventually leaves China")
     re.I,
 )
 
