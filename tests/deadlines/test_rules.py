@@ -227,6 +227,16 @@ def test_a_broken_rules_file_is_rejected_with_the_file_and_the_rule(tmp_path):
         load_rules(Path(tmp_path / "missing.json"))
 
 
+def test_an_event_taken_to_fall_on_another_day_must_say_so_in_both_languages(tmp_path):
+    data = json.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
+    rule = next(r for r in data["rules"] if r.get("assumed_from"))
+    rule["assumed_zh"] = ""
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(DocumentError, match=f"rule {rule['id']}.*assumed_zh"):
+        load_rules(path)
+
+
 def test_a_loose_meaning_with_a_broken_pattern_is_refused():
     from pydantic import ValidationError
 

@@ -24,6 +24,14 @@ class Case:
     not_when: re.Pattern | None  # words asking of another party (an agency that placed the worker)
 
 
+# A sentence of a message, with its end mark.
+_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
+
+
+def _any_of(patterns: list[str]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+
+
 @lru_cache(maxsize=1)
 def cases() -> tuple[Case, ...]:
     data = json.loads(resources.files("regchat").joinpath("data/cases.json").read_text(encoding="utf-8"))
@@ -31,10 +39,6 @@ def cases() -> tuple[Case, ...]:
         Case(c["name"], c["provision"], c["corpus"], _any_of(c["said"]), _any_of(c["not_when"]) if c.get("not_when") else None)
         for c in data["cases"]
     )
-
-
-def _any_of(patterns: list[str]) -> re.Pattern:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
 
 
 def cases_asked(question: str) -> tuple[str, ...]:
@@ -49,5 +53,3 @@ def cases_asked(question: str) -> tuple[str, ...]:
         if any(c.said.search(s) and not (c.not_when and c.not_when.search(s)) for s in sentences)
     )
 
-
-_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")

@@ -1067,9 +1067,9 @@ def date_for(rule: RuleLike, roled: Sequence[RoledDate]) -> RoledDate | None:
     return next((r for r in roled if r.role is None), None)
 
 
-def _role_fit(rule: RuleLike, roled: Sequence[RoledDate], asked: bool = False) -> float:
+def _role_fit(rule: RuleLike, roled: Sequence[RoledDate], named: bool = False) -> float:
     """How well the question's dates fit the rule's event: 1 a date of its role, 0.5 a date one of
-    whose cues is its role, 0 a date of no role, -1 dates of other events only. ``asked``: the
+    whose cues is its role, 0 a date of no role, -1 dates of other events only. ``named``: the
     question names the rule by its words ("register", 派出所), so a date of the role its event is taken
     to fall on (``assumed_from``: an entry, for an arrival at a home) fits too."""
     role, roles = rule_role(rule), rule_roles(rule)
@@ -1081,7 +1081,7 @@ def _role_fit(rule: RuleLike, roled: Sequence[RoledDate], asked: bool = False) -
         return 1.0
     if any(role in r.roles for r in roled):
         return 0.5
-    if asked and (assumed := getattr(rule, "assumed_from", "")) and any(r.role == assumed for r in roled):
+    if named and (assumed := getattr(rule, "assumed_from", "")) and any(r.role == assumed for r in roled):
         return 1.0  # (the event taken to fall on it: an arrival at a home on the day of entry)
     if any(r.role is None for r in roled):
         return 0.0
@@ -1815,7 +1815,7 @@ def rule_evidence(
             previous_keywords=before,
             described=sum(math.log(n_rules / df[t]) for t in q_tokens & described[rule.id]),
             event_words=sum(math.log(n_rules / ev_df[t]) for t in clause_tokens & events[rule.id]),
-            role_fit=_role_fit(rule, roled, asked=own > 0),
+            role_fit=_role_fit(rule, roled, named=own > 0),
             subject_fit=subject_fit,
             # (a rule whose period is the visa's duration of stay has it named by the stay this message
             # tells, "停留30天"; an earlier turn's is asked on about already)

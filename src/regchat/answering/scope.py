@@ -875,7 +875,8 @@ def asks_of_visiting_macao(question: str) -> bool:
     """A sentence that asks names Macao with a visitor's or student's matter ("does Macau let Indian
     passports in visa-free?", 澳门的学生逗留许可怎么申请), and the message names neither the
     non-resident worker's card nor its holders (the only Macao document held), the sentences that ask
-    name nothing of the mainland, and they ask of no exit from it or return to it (a trip to Macao is
+    name nothing of the mainland's own (its visas, permits, bodies: a mainland city saying where the
+    asker is leaves Macao's entry Macao's), and they ask of no exit from it or return to it (a trip to Macao is
     an exit from the mainland, whose rules govern it): Macao's own rules for visitors are asked about."""
     from .cards import cards_of, names_loosely
     from .questions import asking_sentences

@@ -153,6 +153,8 @@ class Rule(BaseModel):
             raise ValueError(f"rule {self.id}: a validity that lapses on its last day has no period: amount 0")
         if self.kind != "lapses" and self.amount is not None and self.amount <= 0:
             raise ValueError(f"rule {self.id}: amount must be positive")
+        if self.assumed_from and not (self.assumed_en and self.assumed_zh):
+            raise ValueError(f"rule {self.id}: an event taken to fall on another's day ('assumed_from') says so in 'assumed_en' and 'assumed_zh'")
         return self
 
     @property
