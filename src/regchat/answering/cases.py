@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .loose_terms import any_of
+
 
 @dataclass(frozen=True)
 class Case:
@@ -28,15 +30,11 @@ class Case:
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
 
 
-def _any_of(patterns: list[str]) -> re.Pattern:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
-
-
 @lru_cache(maxsize=1)
 def cases() -> tuple[Case, ...]:
     data = json.loads(resources.files("regchat").joinpath("data/cases.json").read_text(encoding="utf-8"))
     return tuple(
-        Case(c["name"], c["provision"], c["corpus"], _any_of(c["said"]), _any_of(c["not_when"]) if c.get("not_when") else None)
+        Case(c["name"], c["provision"], c["corpus"], any_of(c["said"]), any_of(c["not_when"]) if c.get("not_when") else None)
         for c in data["cases"]
     )
 

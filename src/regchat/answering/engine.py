@@ -195,8 +195,9 @@ class Engine:
         # Traditional characters are read as simplified ones: the official texts and the lexicon use those.
         # Abbreviations of the corpus's terms ("RP") are read as the terms they stand for.
         # A Chinese message parted by spaces, with no question mark, gets its marks: each clause that asks is a question.
-        question = punctuated(spell_out(simplified((question or "").strip())), is_interrogative)
-        history = [{**turn, "content": _read_turn(turn)} for turn in history]
+        question = _read_text((question or "").strip(), asked=True)
+        history = [{**turn, "content": _read_text(str(turn.get("content", "")), asked=turn.get("role") == "user")}
+                   for turn in history]  # fmt: skip
         answered = None
         if (corrected := corrected_question(question, history, today)) is not None:
             # "不对，她是14号到的，那最晚呢？": the earlier question is asked again with the new date,
@@ -1775,11 +1776,11 @@ def _for_the_residence_visa(reading: Reading, rule, event, draft: Draft) -> Draf
 _SPEAKS_OF_A_PENALTY = re.compile(r"罚|警告|拘留|\bfine[sd]?\b|\bpenalt(?:y|ies)\b|\bwarning\b|\bdetention\b", re.I)
 
 
-def _read_turn(turn: Mapping[str, Any]) -> str:
-    """An earlier turn's text read as a question is: simplified, abbreviations spelled out, and a
-    user's message parted by spaces given its marks."""
-    text = spell_out(simplified(str(turn.get("content", ""))))
-    return punctuated(text, is_interrogative) if turn.get("role") == "user" else text
+def _read_text(text: str, *, asked: bool) -> str:
+    """A turn's text as it is read: simplified, abbreviations spelled out, and one a user asks
+    (``asked``) parted by spaces given its marks."""
+    text = spell_out(simplified(text))
+    return punctuated(text, is_interrogative) if asked else text
 
 
 def _reranked(hits: Iterable[Hit], most: int | None = None) -> list[Hit]:
