@@ -40,6 +40,8 @@ def test_a_question_asking_of_the_employer_asks_the_employers_case(question):
     [
         # the employer only in the story: the worker's own fine is asked
         "他在一家公司上班，没有工作许可。他本人会被罚多少？",
+        # ... or only in a clause of the asking sentence telling where the worker works
+        "有个交换生周末在校外一家饭馆帮厨，拿现金，这样的话交换生本人要罚多少？",
         # an agency is who introduces the work, not who employs
         "那家中介机构会不会被罚？",
         "我帮两个朋友介绍了工厂的活儿，被查到的话我本人会被罚多少？",
@@ -64,3 +66,13 @@ def test_the_employers_fine_asked_is_quoted_from_the_employers_paragraph(engine)
                 "万一被查，我们餐厅要罚多少钱？")
     answer = engine.answer(question, today=TODAY)
     assert "每非法聘用一人一万元" in answer.text
+
+
+def test_the_employers_fine_asked_after_a_duty_answered_before_is_quoted_from_the_employers_paragraph(engine):
+    # the second question's penalty is the one linked to the first answer's duty (Regulations Art. 22):
+    # asked of the company, the employer's paragraph is quoted too
+    question = ("两个问题：1. 浙大一位持学习类居留证件的研究生想到我们设计公司实习三个月，每周两天，需要办哪些手续？"
+                "2. 要是我们不办手续就让她来，公司会受什么处罚？")
+    answer = engine.answer(question, today=TODAY)
+    second = answer.text.split("（2）")[1]
+    assert "每非法聘用一人一万元" in second

@@ -858,6 +858,9 @@ def test_staying_until_a_day_is_a_stay_wished_for_and_moving_in_on_a_day_an_arri
 
 def test_taking_someone_to_the_office_on_a_day_is_a_plan():
     assert roles_of("I was planning to take him to the police station on the 24th.") == [("the 24th", "plan")]
+    assert roles_of("我周末没空，想着24号再带我岳母一起去。") == [("24号", "plan")]
+    assert roles_of("Everyone is away this week; she plans to sort it out on the 24th.") == [("the 24th", "plan")]
+    assert roles_of("My plan was to go to the bureau on Thursday the 24th.") == [("the 24th", "plan")]
 
 
 def test_the_day_someone_was_stopped_at_the_border_starts_nothing():
@@ -970,6 +973,10 @@ def test_a_clause_that_only_dates_reads_too_what_the_clauses_beside_it_tell():
         ("11月5号下午2到3点到", dt.date(2026, 11, 5), dt.time(14)),
         # one date and one time; or a time with no date written
         ("昨天晚上8点半入住的", dt.date(2026, 11, 21), dt.time(20, 30)),
+        # the evening said with the day in one word ("昨晚", "今晚"), or late at night
+        ("他们昨晚十点左右才进门", dt.date(2026, 11, 21), dt.time(22)),
+        ("朋友今晚九点半到我家", dt.date(2026, 11, 22), dt.time(21, 30)),
+        ("深夜11点到的酒店", dt.date(2026, 11, 22), dt.time(23)),
         ("she arrives at 23:10, what's the deadline?", dt.date(2026, 11, 22), dt.time(23, 10)),
         # a time of another day only: none for this one
         ("Checked into a hotel on 3 Nov at 10pm; moved to a friend's flat on 5 Nov.", dt.date(2026, 11, 5), None),
@@ -1058,3 +1065,15 @@ def test_a_clause_not_going_straight_on_tells_nothing_of_the_day():
     text = "Her parents landed in Chengdu on 8 March, and they will stay with us for a while."
     (roled,) = read_roles(text, find_dates(text, dt.date(2026, 3, 10)))
     assert "arrival" not in roled.roles
+
+
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        ("打算下周三（25号）带她去派出所", dt.date(2026, 11, 25)),
+        ("We plan to go next Wednesday (the 25th).", dt.date(2026, 11, 25)),
+    ],
+)
+def test_a_day_said_again_in_brackets_after_a_date_is_that_date(text, day):
+    found = find_dates(text, TODAY)
+    assert [f.resolve(TODAY) for f in found] == [day]

@@ -828,13 +828,31 @@ def test_each_question_of_a_message_is_asked_alone_with_the_story_the_message_te
 
 def test_each_question_keeps_what_its_own_part_of_the_message_tells():
     asked = each_question(
-        "Ms. Okafor joined us on 3 June with a Z visa. (1) Until when can she apply for her residence permit? "
-        "(2) Her flat lease starts on Monday, she leaves the hotel then. Who registers her at the flat?"
+        "Ms. Okafor joined us on 3 June with a Z visa. Until when can she apply for her residence permit? "
+        "Her flat lease starts on Monday, she leaves the hotel then. Who registers her at the flat?"
     )
     assert [q.near for q in asked] == [
         "Ms. Okafor joined us on 3 June with a Z visa. Until when can she apply for her residence permit?",
         "Her flat lease starts on Monday, she leaves the hotel then. Who registers her at the flat?",
     ]
+    # under list numbers, a question's own part begins at its number: before the first is the whole story
+    listed = each_question(
+        "Ms. Okafor joined us on 3 June with a Z visa. (1) Until when can she apply for her residence permit? "
+        "(2) Her flat lease starts on Monday, she leaves the hotel then. Who registers her at the flat?"
+    )
+    assert [q.near for q in listed] == [
+        "Until when can she apply for her residence permit?",
+        "Her flat lease starts on Monday, she leaves the hotel then. Who registers her at the flat?",
+    ]
+
+
+def test_a_question_is_read_right_after_the_sentence_it_follows_in_the_message():
+    # "Is that OK?" asks of the plan told just before it, not of what the message tells after it
+    first = each_question(
+        "My permit ends on 30 June. We are away until the 25th of May, so we would go on the 27th. Is that OK? "
+        "My wife has a bad back. May our son file her papers?"
+    )[0]
+    assert first.alone.endswith("so we would go on the 27th. Is that OK?")
 
 
 def test_a_part_that_would_repeat_a_deadline_answered_already_is_answered_from_its_own_part(engine):
@@ -909,7 +927,7 @@ def test_several_answers_are_numbered_and_a_line_given_already_is_not_repeated()
     whole = compose_several("en", ["By when?", "And for my wife?", "What does it cost?"], [first, again, unstated])
     assert whole.text.split("\n\n") == [
         "(1) By when?\nIn short: apply within 30 days.\n“within 30 days” [law#30]",
-        "(2) And for my wife?\nSee the answer to (1) above.",
+        "(2) And for my wife?\nSee the answer to (1) above.\nIn short: apply within 30 days.",  # (what it says)
         "(3) What does it cost?\nThe documents do not state this figure.\nAsk the local office.",
     ]
     assert whole.outcome == "not_stated"  # one of its answers says what the documents do not state
@@ -1649,6 +1667,24 @@ def test_a_registration_asked_of_guests_told_only_by_their_landing_day_counts_fr
     )
     assert "2026-12-06" in answer.text
     assert "Taken as arriving at the home on the day of entry" in answer.text
+
+
+def test_the_landing_day_a_registration_is_counted_from_is_said_as_a_date_whatever_words_told_it(engine):
+    # "next Saturday" is no date a reader can check: the line says which day it took
+    answer = engine.answer("我岳父下周六从法兰克福飞过来，住我们家两个星期，派出所登记最晚什么时候？",
+                           today=dt.date(2026, 1, 20))
+    assert "2026-02-01" in answer.text
+    assert "按入境当天（2026-01-31）即入住计算" in answer.text
+
+
+def test_each_numbered_question_chooses_its_deadline_by_its_own_words_not_the_story_before_the_list(engine):
+    # the story names the husband's residence permit; the first question is about a guest's registration
+    question = ("两个问题：我先生是荷兰人，持团聚类居留证件，我们住在厦门。1）他表弟下周六从阿姆斯特丹过来，"
+                "住我们家十天，据说得去派出所登记一下，谁去办？哪天之前要登？2）我先生的居留证件5月20日到期，最晚哪天去续？")
+    answer = engine.answer(question, today=dt.date(2026, 1, 20))
+    first, second = answer.text.split("（2）")
+    assert "2026-02-01" in first and "第三十九条" in first and "第三十条" not in first
+    assert "2026-04-20" in second
 
 
 def test_a_chat_message_parted_by_spaces_is_answered_question_by_question(engine):

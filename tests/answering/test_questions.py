@@ -479,6 +479,26 @@ def test_a_date_a_follow_up_only_tells_beside_another_question_starts_nothing():
     assert asked.reuses_previous
 
 
+@pytest.mark.parametrize(
+    "first, follow, reused",
+    [
+        # another person, asked about in questions of her own that ask no date: the earlier deadline is the asker's
+        ("我的工作类居留证件2026年12月20日到期，最晚哪天申请延期？", "那我爸爸呢？他退休了想来长住，办哪种签证？能不能由我替他办手续？", False),
+        ("My study permit runs out on 2026-12-20. Latest day to file the renewal?",
+         "And my brother? Which visa lets him visit me, and may I file his papers?", False),
+        # asking the same of her, in words of sameness or of a date, carries the earlier date to her
+        ("我的工作类居留证件2026年12月20日到期，最晚哪天申请延期？", "那我太太呢？她的也是同一天到期，也是这个日子之前吗？", True),
+        ("My study permit runs out on 2026-12-20. Latest day to file the renewal?",
+         "And my brother? Does the same deadline hold for him?", True),
+        ("My study permit runs out on 2026-12-20. Latest day to file the renewal?", "And my brother?", True),
+    ],
+)  # fmt: skip
+def test_a_follow_up_about_another_person_carries_the_earlier_date_only_when_it_asks_the_same(first, follow, reused):
+    reading, _ = choose(follow, _turns(first))
+    assert reading.follow_up
+    assert reading.reuses_previous is reused
+
+
 def test_without_the_days_of_stay_there_is_nothing_to_chain_and_the_question_is_asked_back():
     _, choice = choose("I arrived on 2026-11-01. When must I apply to extend my stay?")
     assert choice.rule is None and choice.via is None and choice.reason == "role"
@@ -1343,3 +1363,42 @@ def test_a_messages_last_sentence_asking_in_its_words_asks_without_its_question_
 def test_a_messages_last_sentence_holding_a_question_word_it_does_not_open_with_still_tells():
     message = "How long does the bureau take? What's the fee? We need to tell them when they'll have the cards back."
     assert asking_sentences(message) == "How long does the bureau take? What's the fee?"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我先生是意大利人，跟我们住在厦门，他的证明年1月15日到期。他还想接着住下去，请问要提前多久办延期？",
+    ],
+)
+def test_an_extension_of_a_thing_not_named_asks_whether_it_is_the_visa_stay_or_the_residence_permit(question):
+    _, choice = choose(question)
+    assert choice.rule is None and choice.reason == "close"
+    assert {c.rule.id for c in choice.candidates} == {"law-29-extend-stay", "law-32-extend-residence"}
+
+
+@pytest.mark.parametrize(
+    "question, rule_id",
+    [
+        ("我太太的居留证2027年1月15日到期，最晚什么时候要去办延期？", "law-32-extend-residence"),
+        ("My husband's visa stay runs out on 2027-01-15. How early must he ask for an extension?", "law-29-extend-stay"),
+    ],
+)
+def test_an_extension_of_a_named_thing_is_counted_without_asking(question, rule_id):
+    _, choice = choose(question)
+    assert choice.rule is not None and choice.rule.id == rule_id
+
+
+@pytest.mark.parametrize(
+    "question, day",
+    [
+        ("Our engineer entered on the 14th, sorry, I checked the stamp and it is 13 November, on a Z visa. "
+         "By when must he apply for the residence permit?", dt.date(2026, 11, 13)),
+        ("他11月14号入境的，不对，护照上盖的章是11月13号，拿的Z签证。居留证件最晚哪天申请？", dt.date(2026, 11, 13)),
+    ],
+)
+def test_a_date_the_message_takes_back_gives_way_to_the_one_written_in_its_place(question, day):
+    reading, choice = choose(question)
+    assert [f.text for f in reading.dates] and len(reading.dates) == 1
+    assert choice.rule.id == "law-30-residence-permit"
+    assert event_date(reading, choice.rule)[1] == day

@@ -87,6 +87,9 @@ OUTSIDE_WITH_CHINA_WORDS = [
     "After her contract ends, may she stay in HK a while, and are overstayers fined there as in China?",
     # every clause that asks is about Hong Kong; the Macao card only says who asks
     "I work in Macao on a blue card. How do I apply for the HK employment visa, and do my years count toward HK permanent residency?",
+    # another place's card named by its colour, in Chinese as in English
+    "我们苏州的公司要派一名工程师常驻荷兰，他该申请欧盟蓝卡吗？多久能下来？",
+    "在广州工作的外国人能申请美国绿卡吗？",
 ]
 
 

@@ -42,12 +42,14 @@ def cases() -> tuple[Case, ...]:
 def cases_asked(question: str) -> tuple[str, ...]:
     """The words of the parts stating the cases a sentence of ``question`` that asks speaks of (the
     employer's fine: 非法聘用外国人的), and of no other party (an agency that placed the worker)."""
-    from .questions import asking_sentences
+    from .questions import asking_clauses, asking_sentences
 
-    # (each sentence on its own: "餐厅会被罚多少？那家中介呢？" asks of the employer, then of the agency)
+    # (each sentence on its own: "餐厅会被罚多少？那家中介呢？" asks of the employer, then of the agency; and in
+    # it the clauses that ask: "他周末在一家饭馆帮工，他本人罚多少？" asks of the worker, the restaurant only
+    # telling where)
     sentences = [m.group(0) for m in _SENTENCE.finditer(asking_sentences(question))]
     return tuple(
         c.corpus for c in cases()
-        if any(c.said.search(s) and not (c.not_when and c.not_when.search(s)) for s in sentences)
+        if any(c.said.search(asking_clauses(s)) and not (c.not_when and c.not_when.search(s)) for s in sentences)
     )
 

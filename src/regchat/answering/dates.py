@@ -585,7 +585,26 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
             for f in found
         ]
     found, problems = _restated(text, found, problems)
-    return sorted(found, key=lambda f: f.start), sorted(problems, key=lambda p: p.start)
+    return _said_again(text, sorted(found, key=lambda f: f.start)), sorted(problems, key=lambda p: p.start)
+
+
+_OPENS_ASIDE = re.compile(r"\s*[（(]\s*(?:即|也就是|that is|i\.e\.)?\s*$", re.I)
+_CLOSES_ASIDE = re.compile(r"\s*[）)]")
+
+
+def _said_again(text: str, found: list[FoundDate]) -> list[FoundDate]:
+    """``found`` without a date written in brackets just after another ("下周一（8号）", "next Monday (the
+    8th)", "3/2（即2月3日）"): the same day said again, the first one's words (here the week's) read for it."""
+    kept: list[FoundDate] = []
+    for f in found:
+        before = kept[-1] if kept else None
+        if before is not None and _OPENS_ASIDE.fullmatch(text[before.end:f.start]) \
+                and (close := _CLOSES_ASIDE.match(text, f.end)):
+            if before.relative:  # (its words reach to the bracket's end: the cues beside it are read from there)
+                kept[-1] = replace(before, text=text[before.start:close.end()], end=close.end())
+            continue
+        kept.append(f)
+    return kept
 
 
 _RESTATED_WITHIN = 40  # characters between a date written in numbers and its restatement beside it
@@ -922,7 +941,7 @@ _TIME_12 = re.compile(
 # "晚上8点", "下午3点半", "晚上（估计十点左右）": the part of the day may stand a few words before the hour;
 # a range ("下午2-3点", "两到三点") is read at its start
 _TIME_ZH = re.compile(
-    r"(?:(?P<part>凌晨|早上|上午|中午|下午|傍晚|晚上|夜里)[^0-9零〇一二两三四五六七八九十，。,;；！？!?]{0,4}?)?"
+    r"(?:(?P<part>凌晨|早上|上午|中午|下午|傍晚|晚上|夜里|(?:昨|今|明|前|当)?晚|深夜)[^0-9零〇一二两三四五六七八九十，。,;；！？!?]{0,4}?)?"
     rf"(?:(?P<h0>{_ZH_NUM})\s*[-–~到至]\s*)?(?P<h>{_ZH_NUM})\s*[点點时](?:(?P<m>\d{{1,2}})分?|(?P<half>半))?"
 )
 
@@ -946,7 +965,7 @@ def _clock(m: re.Match[str], pattern: re.Pattern) -> dt.time | None:
     hour = zh_number(m["h0"] or m["h"])
     if hour is None or hour > 24:
         return None
-    if m["part"] in {"下午", "傍晚", "晚上", "夜里"} and hour < 12:
+    if m["part"] and (m["part"] in {"下午", "深夜", "夜里"} or m["part"].endswith(("晚", "晚上"))) and hour < 12:
         hour += 12
     minute = 0 if m["h0"] else 30 if m["half"] else int(m["m"] or 0)
     return dt.time(hour % 24, minute)
@@ -960,7 +979,9 @@ def find_times(text: str) -> list[FoundTime]:
             if any(m.start() < t.end and t.start < m.end() for t in found):
                 continue
             if (value := _clock(m, pattern)) is not None:
-                found.append(FoundTime(value, m.start(), m.end()))
+                # (from the hour: the part of the day may be a date's word too, "昨晚十点")
+                start = m.start("h0") if pattern is _TIME_ZH and m["h0"] else m.start("h") if pattern is _TIME_ZH else m.start()
+                found.append(FoundTime(value, start, m.end()))
     return sorted(found, key=lambda t: t.start)
 
 

@@ -64,11 +64,12 @@ from .offline import (
 from .events import events_told
 from .mishaps import Words, case_words, documents_befallen, follows_asked
 from .quoted import named_by_quotes
+from .cases import cases_asked
 from .cards import Card, cards_not_asked_about, cards_of, names_loosely, unclear_card, which_card_line
 from .loose_terms import Measure, alternatives_named, cases_of_measures_spoken, says_a_measure, unclear_measure, which_measure_line
 from .open_terms import left_open
 from .punctuation import punctuated
-from .questions import Reading, subjects_in, corrected_question, date_for, dated_roles, rule_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
+from .questions import Reading, rule_evidence, subjects_in, corrected_question, date_for, dated_roles, rule_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .visa_families import residence_line, unnumbered_family
 from .scope import (
@@ -439,6 +440,14 @@ class Engine:
             if {r.role for r in own.roles if r.role} & {r.role for r in one.roles if r.role and r.found.start < told}:
                 one = own
         hits = search(one)
+        if one.asks_deadline and question.near and one.question != question.near:
+            # ("他持团聚类居留证件。1）岳母周日到，住家里，据说得到派出所报一下，哪天前要办？"): a rule only the
+            # story's words name is not asked when the question's own part names another
+            own = read(question.near)
+            own_hits = search(own)
+            if (theirs := self._named_in_story_only(one, hits, own, own_hits)) is not None:
+                one, hits = own, theirs
+        
         if question.with_before and one.asks_deadline and (
             not one.dates or choose_rule(one, self.rules, hits).rule is None
         ):
@@ -480,6 +489,18 @@ class Engine:
             draft = Draft(f"{not_answered(reading.lang)}\n{where_to_ask(reading.region, reading.lang)}",
                           outcome="not_stated")
         return _say_what_is_not_stated(one, draft, reading.question, own=question.near or question.asked)
+
+    def _named_in_story_only(self, one: Reading, hits: list[Hit], own: Reading, own_hits: list[Hit]) -> list[Hit] | None:
+        """``own_hits`` when the deadline rule ``one`` (a question read with its message's story) gets is
+        named by none of the words of ``own`` (the question with only its own part of the message) and
+        ``own`` gets another rule its words name, counted from a date of its own; None otherwise."""
+        chosen = choose_rule(one, self.rules, hits).rule
+        theirs = choose_rule(own, self.rules, own_hits)
+        if chosen is None or theirs.rule is None or theirs.rule.id == chosen.id or theirs.keywords <= 0 \
+                or theirs.event is None:
+            return None
+        named = rule_evidence(own, self.rules, own_hits).get(chosen.id)
+        return own_hits if named is None or named.keywords <= 0 else None
 
     def _following_earlier(
         self, one: Reading, question: OneQuestion, draft: Draft, earlier: Sequence[Draft],
@@ -633,7 +654,7 @@ class Engine:
                     deadline = self._compute(reading, rule, when, _counted_from(rule, event, reading.lang))
                     untold = event.found.text if event is not None and event.role is None and step is None else None
                     draft = compose_deadline(reading, rule, deadline, provision, self.titles_zh, untold,
-                                             _assumed(rule, event, reading.lang))
+                                             _assumed(rule, event, when, reading.lang))
                     draft = _for_the_residence_visa(reading, rule, event, draft)
                     if event is not None and (choice.each or each_ambiguous_date(reading, event)):
                         draft = self._each_from(reading, rule, draft, event, deadline, choice.each)
@@ -838,9 +859,13 @@ class Engine:
             if provision is None:
                 continue
             consulted[provision.key] = provision
-            # the part quoted is the one the links name, read in the words they quote
+            # the part quoted is the one the links name, read in the words they quote, and the part stating
+            # a case the question asks of besides ("公司会被怎么罚？": the employer's paragraph of the fine)
             part_reading = dataclasses.replace(reading, question=" ".join([*dict.fromkeys(texts), also]).strip(), refs=[])
             drafts.append(self._lookup(part_reading, [provision]))
+            for case in cases_asked(reading.question):
+                if any(case in x.text for x in provision.texts) and case not in drafts[-1].quotes.get(provision.key, ""):
+                    drafts.append(self._lookup(dataclasses.replace(part_reading, question=case), [provision]))
         return merge_drafts(drafts[0], drafts[1:]) if drafts else None
 
     def _with_more_of_the_cited(self, part_reading: Reading, draft: Draft, provision: Provision | None = None) -> Draft:
@@ -1503,6 +1528,7 @@ def each_question(message: str) -> list[OneQuestion]:
     told: list[str] = []
     own: list[str] = []
     nearby: list[str] = []  # what each question's own part of the message tells before it
+    just_before: list[int | None] = []  # the story's sentence right before each question, if any
     marked, rest, rest_asks = _asked_pieces(message)
     for part, joined in marked + ([(rest, False)] if rest_asks else []):
         *before, last = sentences_of(part) or [part]
@@ -1512,7 +1538,11 @@ def each_question(message: str) -> list[OneQuestion]:
             own[-1] = f"{own[-1]} {last}" if re.search(r"\w", last) else own[-1] + last
         else:
             own.append(last)
-            nearby.append(" ".join(_LISTED.sub("", b).strip() or b for b in before))
+            just_before.append(len(told) - 1 if before else None)
+            # (under a list number, its own part begins there: what comes before it is the message's story)
+            listed = [i for i, b in enumerate(before) if _LISTED.match(b)]
+            mine = before[listed[-1]:] if listed else [] if _LISTED.match(last) else before
+            nearby.append(" ".join(_LISTED.sub("", b).strip() or b for b in mine))
     if rest and not rest_asks:
         told += sentences_of(rest)
     # A doubt with nothing of its own that asks by its mark alone, before a question ("心里没底？最晚哪天
@@ -1522,19 +1552,24 @@ def each_question(message: str) -> list[OneQuestion]:
         doubt = _LISTED.sub("", own[i])
         if _goes_on_with_the_matter(doubt) and not has_asking_words(doubt):
             own[i + 1], nearby[i + 1] = f"{own[i]} {own[i + 1]}", f"{nearby[i]} {nearby[i + 1]}".strip()
-            del own[i], nearby[i]
+            just_before[i + 1] = just_before[i] if just_before[i] is not None else just_before[i + 1]
+            del own[i], nearby[i], just_before[i]
         else:
             i += 1
     story = " ".join(told)
     out: list[OneQuestion] = []
-    for text, near in zip(own, nearby):
+    for text, near, j in zip(own, nearby, just_before):
         asked = _LISTED.sub("", text).strip() or text
         alone = asked
         # (a story naming only who, "德国客户", tells no matter the question goes on with)
         if out and not has_domain_words(asked) and not has_domain_words(story, persons=False):
             alone = f"{out[-1].asked} {asked}"  # "If not, what happens if he does?"
         before = f"{story} {out[-1].asked} {asked}".strip() if out else None
-        out.append(OneQuestion(asked, f"{story} {alone}".strip(), before, f"{near} {asked}".strip()))
+        # (the story's sentence right before the question stays right before it: "…so we plan to go on
+        # the 20th. Is that OK?" asks of that sentence, not of what the message tells after)
+        told_first = " ".join(s for k, s in enumerate(told) if k != j) if j is not None else story
+        own_story = f"{told_first} {told[j]}" if j is not None else story
+        out.append(OneQuestion(asked, f"{own_story} {alone}".strip(), before, f"{near} {asked}".strip()))
     return out if len(out) > 1 else [OneQuestion(message, message)]
 
 
@@ -1599,13 +1634,14 @@ def _already_stated(part: str, draft: Draft) -> bool:
     return all(any(k.stated_in(t, part) for t in texts) for k in kinds)
 
 
-def _assumed(rule, event: RoledDate | None, lang: str) -> str | None:
+def _assumed(rule, event: RoledDate | None, day: dt.date, lang: str) -> str | None:
     """The line saying the rule's event is taken to fall on the day of another the question dates
-    (an arrival at a home on the day of entry: rules.json 'assumed_from'), and what holds otherwise."""
+    (an arrival at a home on the day of entry: rules.json 'assumed_from'), and what holds otherwise;
+    the day (``day``) given as a date, whatever words the question dated it with ("next Saturday")."""
     assumed = getattr(rule, "assumed_from", "")
     if event is None or not assumed or event.role != assumed or event.role in rule_roles(rule):
         return None
-    return str(getattr(rule, "assumed_zh" if lang == "zh" else "assumed_en", "")).format(date=event.found.text) or None
+    return str(getattr(rule, "assumed_zh" if lang == "zh" else "assumed_en", "")).format(date=day.isoformat()) or None
 
 
 def _counted_from(rule, event: RoledDate | None, lang: str) -> str | None:

@@ -60,6 +60,7 @@ class LooseTerm:
 
 
 MEASURE = "measure"
+DOCUMENT = "document"  # (the group of words for a thing done to a document none is named of: "办延期")
 
 
 def any_of(patterns: list[str]) -> re.Pattern:

@@ -798,7 +798,11 @@ def compose_several(lang: Lang, asked: Sequence[str], drafts: Sequence[Draft]) -
             given = given[:1]  # the same fact not stated again ("按年收还是按次收？" after "交多少钱？")
         lines = [line for line in given if line not in said]
         earlier = sorted({said[line] for line in given if line in said})
-        body = "\n".join(_with_what_was_given(given, said, lang)) if lines else _see_above(earlier, lang)
+        # (an answer given in full already is pointed at, with what it says in short: "see above" alone
+        # leaves the reader to find which of its lines answers this question)
+        gist = next((line for line in given if line.startswith(IN_SHORT[lang])), None)
+        body = "\n".join(_with_what_was_given(given, said, lang)) if lines \
+            else "\n".join(filter(None, [_see_above(earlier, lang), gist]))
         for line in lines:
             said.setdefault(line, n)
         blocks.append(f"（{n}）{question}\n{body}" if lang == "zh" else f"({n}) {question}\n{body}")

@@ -55,7 +55,7 @@ from .dates import (
 )
 from .asked import without_approximations, without_period_asks
 from .language import Lang, detect_language, english_terms, without_unaffected
-from .loose_terms import feared_measures, told_measures
+from .loose_terms import DOCUMENT, feared_measures, told_measures, unclear_measure
 from .references import ArticleRef, find_article_refs
 from .cards import names_loosely
 from .matters import place_of_matters
@@ -434,7 +434,8 @@ class Reading:
         return self.follow_up and bool(
             self.dates_asked_about or self.asks_deadline or _STAY_DAYS.search(self.question) or self.replied_to
             or ((self.dates or self.previous_dates) and asks_of_another_person(asking_sentences(self.question))
-                and asks_for_date(asking_sentences(self.previous or "")))
+                and asks_for_date(asking_sentences(self.previous or ""))
+                and not _asks_other_things(asking_sentences(self.question)))
         )
 
     @property
@@ -593,6 +594,50 @@ def asks_of_another_person(text: str) -> bool:
     return bool(_ASKS_OF_ANOTHER.search(text))
 
 
+# Words by which a writer takes back what they just wrote ("the 12th, sorry, the stamp says 11 May",
+# "3号，不对，是4号").
+_TAKES_BACK = re.compile(
+    r"\b(?:sorry|correction|i mean|i meant|actually|scratch that|my mistake|my bad)\b|不对|说错了|搞错了|记错了|更正|纠正|应该是|其实是",
+    re.I,
+)
+_TAKEN_BACK_WITHIN = 80  # characters from a date to the one put in its place
+
+
+def corrected_within(
+    text: str, found: list[FoundDate], roles: list[RoledDate]
+) -> tuple[list[FoundDate], list[RoledDate]]:
+    """``found`` and ``roles`` without a date the message takes back ("arrived on the 12th, sorry, the
+    stamp says 11 May"): the date after words taking it back, with no other role of its own, stands in
+    its place and is the date of what it was said of."""
+    out = list(roles)
+    i = 0
+    while i < len(out) - 1:
+        a, b = out[i], out[i + 1]
+        between = text[a.found.end:b.found.start]
+        if len(between) <= _TAKEN_BACK_WITHIN and _TAKES_BACK.search(between) and a.role is not None \
+                and b.role in (None, a.role):
+            out[i + 1] = dataclasses.replace(b, role=a.role, roles=a.roles or (a.role,), cue=a.cue)
+            del out[i]
+            continue
+        i += 1
+    kept = {id(r.found) for r in out}
+    return [f for f in found if id(f) in kept], out
+
+
+def _asks_other_things(asking: str) -> bool:
+    """Whether ``asking``, a message's asking sentences, asks besides its "and my wife?" something
+    of its own and no date: "那我妈妈呢？她能办什么签证？" asks which visa the mother gets, not the
+    deadline the earlier turn counted for the asker's own permit. A question asking whether the same
+    holds for her ("也是这天之前吗？", "does she get held that long too?") asks the earlier turn's
+    question again."""
+    rest = _ASKS_OF_ANOTHER.sub(" ", asking)
+    pieces = [piece for piece in _asking_pieces(rest) if asks(piece)]
+    return bool(pieces) and not asks_for_date(rest) and not any(_THE_SAME.search(p) for p in pieces)
+
+
+_THE_SAME = re.compile(r"也|同样|一样|\bsame\b|\btoo\b|\bas well\b|\balso\b|\beither\b", re.I)
+
+
 def is_follow_up(question: str, previous: str | None, answer: str = "") -> bool:
     """A question follows up the previous turn when that turn was about the
     regulations (its words, or those of the ``answer`` it got: "能不能落地签？" was answered
@@ -706,6 +751,7 @@ def read_question(
     )
     found, problems = settled_by_tense(question, *scan_dates(question, today), today)
     roles = read_roles(question, found)
+    found, roles = corrected_within(question, found, roles)
     asking = asking_sentences(question)
     before = answered if answered is not None else _last_assistant_turn(history) if follow else ""
     # (a step's date is looked for in the asking sentences and those they point back at, when there is one)
@@ -1149,9 +1195,11 @@ def choose_rule(
         )  # fmt: skip
     chosen = next(c for c in ranking.candidates if c.rule is decision.rule)
     event = date_for(decision.rule, roled)
-    if event is not None and (other := _loosely_meant(reading, decision.rule, rules, evidence)):
+    if event is not None and (other := _loosely_meant(reading, decision.rule, rules, evidence)
+                              or _other_thing_extended(reading, chosen, rules, evidence)):
         # "my visa expires on the 15th", from someone who works here: the visa's stay, or the
-        # residence permit people call their visa? The two deadlines differ by weeks.
+        # residence permit people call their visa? The two deadlines differ by weeks. So do
+        # "他的证下月到期，要提前多久办延期？": which thing is extended the message does not say.
         return RuleChoice(None, chosen.score, chosen.evidence.keywords, "close", (chosen, other), ranking.margin)
     return RuleChoice(
         decision.rule, chosen.score, chosen.evidence.keywords, "", decision.candidates, ranking.margin,
@@ -1201,6 +1249,25 @@ def _loosely_meant(
         return None
     e = evidence.get(other.id) or Evidence()
     return Candidate(other, score(e), e)  # (a candidate is never falsy)
+
+
+def _other_thing_extended(
+    reading: Reading, chosen: Candidate, rules: Sequence[RuleLike], evidence: Mapping[str, Evidence]
+) -> Candidate | None:
+    """When the message extends a thing it does not name ("办延期", "get an extension": a visa's
+    stay, Law Art. 29, or a residence permit, Art. 32; ``data/loose_terms.json``) and ``chosen``'s
+    rule is one of them, the rule of the other counting from the same kind of day (the expiry);
+    None otherwise."""
+    articles = {(m.doc_id, m.article) for m in unclear_measure(reading.context) if m.group == DOCUMENT}
+    if (chosen.rule.doc_id, chosen.rule.article) not in articles:
+        return None
+    role = rule_role(chosen.rule)
+    other = next((r for r in rules if (r.doc_id, r.article) in articles and r.article != chosen.rule.article
+                  and rule_role(r) == role), None)
+    if other is None:
+        return None
+    e = evidence.get(other.id) or Evidence()
+    return Candidate(other, score(e), e)
 
 
 def _counted_via(chosen: Candidate, via: tuple[RuleLike, RoledDate], margin: float) -> RuleChoice:

@@ -86,7 +86,8 @@ _TRAVEL_EN = (  # "move (back) to the States"
     r"(?:work(?:s|ed|ing)?|stay(?:s|ed|ing)?|overstay\w*|stud(?:y|ies|ied|ying)) in)"
 )
 _FOREIGN_MATTER_ZH = (  # ... and the place's own rules (泰国那边规定, 德国的法律)
-    r"(?:签证|工签|工作许可|工作准证|准证|居留|永住|永居|移民|入籍|入境|通行证|通行證|簽證|领事馆|使馆|规定|法律|法规|政策)"
+    r"(?:签证|工签|工作许可|工作准证|准证|居留|永住|永居|移民|入籍|入境|通行证|通行證|簽證|领事馆|使馆|规定|法律|法规|政策|"
+    r"蓝卡|绿卡)"  # (as "blue card", "green card" in English: 欧盟蓝卡 is the EU's, Macao's is 澳门的 or no place's)
 )
 # A nationality, a passport or a person after the place describes the asker (巴西人, 美国护照, 日本籍,
 # 挪威员工的工作许可: the permit is the employee's).
