@@ -977,6 +977,8 @@ def test_a_clause_that_only_dates_reads_too_what_the_clauses_beside_it_tell():
         ("他们昨晚十点左右才进门", dt.date(2026, 11, 21), dt.time(22)),
         ("朋友今晚九点半到我家", dt.date(2026, 11, 22), dt.time(21, 30)),
         ("深夜11点到的酒店", dt.date(2026, 11, 22), dt.time(23)),
+        # the digits with a colon and the half of the day after them
+        ("her train gets in around 9:45pm", dt.date(2026, 11, 22), dt.time(21, 45)),
         ("she arrives at 23:10, what's the deadline?", dt.date(2026, 11, 22), dt.time(23, 10)),
         # a time of another day only: none for this one
         ("Checked into a hotel on 3 Nov at 10pm; moved to a friend's flat on 5 Nov.", dt.date(2026, 11, 5), None),

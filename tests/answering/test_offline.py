@@ -1698,3 +1698,14 @@ def test_a_chat_message_parted_by_spaces_is_answered_question_by_question(engine
 def test_a_date_written_with_a_point_at_the_start_of_a_question_is_no_list_number():
     first = each_question("9.28交的居留证延期，回执最晚到哪天？这期间我算合法居留吗？")[0]
     assert first.asked.startswith("9.28")
+
+
+def test_a_deadline_asked_with_no_date_quotes_the_part_stating_the_period_and_asks_for_the_date(engine):
+    answer = engine.answer(
+        "Our hostel guest from Chile would like to remain another month. How can she extend her stay, and "
+        "what is the deadline for asking? She has not shown us her passport.",
+        today=dt.date(2026, 5, 6),
+    )
+    assert "cn-exit-entry-law#29" in keys(answer)
+    assert "seven days prior to the expiry" in answer.text
+    assert "Tell me the date" in answer.text

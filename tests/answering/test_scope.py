@@ -65,6 +65,8 @@ GOVERNED_WITH_DISTRACTIONS = [
     "拿K签入境的人可以在这边上班领工资吗？",  # K签: a K visa, as people write it
     "m签能延几次",  # typed in lower case on a phone
     "老外同事的证丢了，怎么补？",  # a lost card or permit
+    # a posting abroad, asked with what it does to a Chinese permit
+    "公司打算派她去迪拜的分公司待两年，她的中国永居会不会因为长期不在中国被取消？",
 ]
 
 # Another place's visas or immigration, or a subject the regulations never treat, with China words around it.
@@ -90,6 +92,9 @@ OUTSIDE_WITH_CHINA_WORDS = [
     # another place's card named by its colour, in Chinese as in English
     "我们苏州的公司要派一名工程师常驻荷兰，他该申请欧盟蓝卡吗？多久能下来？",
     "在广州工作的外国人能申请美国绿卡吗？",
+    # a tenancy dispute, whatever became of the tenant
+    "My tenant from Peru flew home for good in May. He is two months behind on the rent: may I keep the security deposit?",
+    "我的租客是英国人，已经回国了，走之前还欠两个月房租。押金能不能不退？",
 ]
 
 

@@ -974,7 +974,8 @@ def _clock(m: re.Match[str], pattern: re.Pattern) -> dt.time | None:
 def find_times(text: str) -> list[FoundTime]:
     """Every clock time in ``text``, in order: '21:00', '9 pm', '9:30am', '晚上8点', '下午3点半'."""
     found: list[FoundTime] = []
-    for pattern in (_TIME_24, _TIME_12, _TIME_ZH):
+    # (a time with its am or pm first: "10:30pm" is 22:30, not the 10:30 its digits alone say)
+    for pattern in (_TIME_12, _TIME_24, _TIME_ZH):
         for m in pattern.finditer(text):
             if any(m.start() < t.end and t.start < m.end() for t in found):
                 continue

@@ -447,7 +447,6 @@ class Engine:
             own_hits = search(own)
             if (theirs := self._named_in_story_only(one, hits, own, own_hits)) is not None:
                 one, hits = own, theirs
-        
         if question.with_before and one.asks_deadline and (
             not one.dates or choose_rule(one, self.rules, hits).rule is None
         ):
@@ -597,14 +596,21 @@ class Engine:
                     return compose_day(reading, described, provision, self.picker)
                 except DeadlineError as exc:
                     log.info("cannot describe %s: %s", day, exc)
-        if rule is not None and not reading.dates and not choice.abstains and asks_for_period(reading.question):
-            # "How many days after entry ...?": the period of a rule the question plainly names is
-            # the answer; its article leads, and the date it gives is offered.
+        period = asks_for_period(reading.question)
+        if rule is not None and not reading.dates and not choice.abstains and (period or (
+                reading.asks_deadline and not reading.previous_dates
+                and _NAMES_A_DEADLINE.search(asking_sentences(reading.question)))):
+            # "How many days after entry ...?", or "what is the deadline for it?" with no date to count
+            # from: the period of a rule the question plainly names is the answer; its article leads
+            # (the part stating the period, when the question words no period), and the date it gives
+            # is offered.
             provision = self._provision_of(rule)
             retrieved = {(h.provision.doc_id, h.provision.article) for h in hits}
             if provision is not None and choice.keywords >= RULE_ON_TOPIC and (rule.doc_id, rule.article) in retrieved:
                 consulted[provision.key] = provision
-                draft = self._lookup(reading, [provision])
+                phrase = str(getattr(rule, "phrase_zh" if reading.lang == "zh" else "phrase", "") or "")
+                read = reading if period else dataclasses.replace(reading, question=f"{reading.question} {phrase}")
+                draft = self._lookup(read, [provision])
                 if rule.kind not in {"maximum"}:
                     draft.text += "\n" + date_hint(rule, reading.lang)
                 return draft
@@ -1567,8 +1573,7 @@ def each_question(message: str) -> list[OneQuestion]:
         before = f"{story} {out[-1].asked} {asked}".strip() if out else None
         # (the story's sentence right before the question stays right before it: "…so we plan to go on
         # the 20th. Is that OK?" asks of that sentence, not of what the message tells after)
-        told_first = " ".join(s for k, s in enumerate(told) if k != j) if j is not None else story
-        own_story = f"{told_first} {told[j]}" if j is not None else story
+        own_story = story if j is None else " ".join([*(s for k, s in enumerate(told) if k != j), told[j]])
         out.append(OneQuestion(asked, f"{own_story} {alone}".strip(), before, f"{near} {asked}".strip()))
     return out if len(out) > 1 else [OneQuestion(message, message)]
 
@@ -1806,6 +1811,11 @@ def _for_the_residence_visa(reading: Reading, rule, event, draft: Draft) -> Draf
     first, _, rest = draft.text.partition("\n")
     draft.text = "\n".join([first, residence_line(family, reading.lang), rest])
     return draft
+
+
+# Words naming a deadline as what is asked ("what is the deadline for it?", "最晚哪天？"), not only a time
+# ("when I apply, is a printout needed?").
+_NAMES_A_DEADLINE = re.compile(r"\bdeadlines?\b|\bby when\b|\blatest\b|\bcut-?off\b|最晚|最迟|截止|期限|之前要", re.I)
 
 
 # Words naming a penalty, whatever is asked of it: a fine (罚), a warning, detention.

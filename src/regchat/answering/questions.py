@@ -301,7 +301,12 @@ _ASIDE = re.compile(r"[(（][^()（）]*[)）]")
 # Words with which a sentence says it asks, question mark or not.
 _ASK_VERB = re.compile(
     r"\b(?:wants? to know|wanted to know|wonder(?:s|ing)?|tell (?:me|us|him|her)|let (?:me|us) know|"
-    r"need to know|(?:am|is|are|'m) not sure)\b|想问|请问|想知道|问一下|问下|请教|不知道|不清楚|不确定",
+    r"need to know|(?:am|is|are|'m) not sure|"
+    # a question passed on ("she wants us to check: where does she renew, and by when?", "she asked me to find out
+    # where to file")
+    r"asked (?:us|me|him|her|them) to (?:find out|check|ask)|find out (?:how|what|when|where|whether|if|which|who)|"
+    r"(?:asks?|asked) (?:us |me )?(?:how|what|when|where|whether|if|which|who))\b|"
+    r"想问|请问|想知道|问一下|问下|请教|不知道|不清楚|不确定|让我(?:们)?(?:帮忙)?问|帮(?:他|她|他们)问|托我(?:们)?问",
     re.I,
 )
 
@@ -597,7 +602,7 @@ def asks_of_another_person(text: str) -> bool:
 # Words by which a writer takes back what they just wrote ("the 12th, sorry, the stamp says 11 May",
 # "3号，不对，是4号").
 _TAKES_BACK = re.compile(
-    r"\b(?:sorry|correction|i mean|i meant|actually|scratch that|my mistake|my bad)\b|不对|说错了|搞错了|记错了|更正|纠正|应该是|其实是",
+    r"\b(?:sorry|correction|i mean|i meant|actually|scratch that|my mistake|my bad)\b|不对|说错了|搞错了|记错了|更正|纠正|应该是|其实是|不好意思|抱歉|对不起",
     re.I,
 )
 _TAKEN_BACK_WITHIN = 80  # characters from a date to the one put in its place
@@ -624,6 +629,10 @@ def corrected_within(
     return [f for f in found if id(f) in kept], out
 
 
+# Words asking whether the same holds for someone else ("也是这天之前吗？", "the same for him?").
+_THE_SAME = re.compile(r"也|同样|一样|\bsame\b|\btoo\b|\bas well\b|\balso\b|\beither\b", re.I)
+
+
 def _asks_other_things(asking: str) -> bool:
     """Whether ``asking``, a message's asking sentences, asks besides its "and my wife?" something
     of its own and no date: "那我妈妈呢？她能办什么签证？" asks which visa the mother gets, not the
@@ -633,9 +642,6 @@ def _asks_other_things(asking: str) -> bool:
     rest = _ASKS_OF_ANOTHER.sub(" ", asking)
     pieces = [piece for piece in _asking_pieces(rest) if asks(piece)]
     return bool(pieces) and not asks_for_date(rest) and not any(_THE_SAME.search(p) for p in pieces)
-
-
-_THE_SAME = re.compile(r"也|同样|一样|\bsame\b|\btoo\b|\bas well\b|\balso\b|\beither\b", re.I)
 
 
 def is_follow_up(question: str, previous: str | None, answer: str = "") -> bool:

@@ -973,6 +973,9 @@ def _sentences(text: str) -> list[str]:
 _OWN_DOCUMENTS = frozenset({"residence", "stay_permit"})  # (kinds of questions.subjects_in)
 
 
+_CHINA_ITSELF = re.compile(r"中国|中國|内地|內地|大陆|\bchina\b|\bchinese\b|\bmainland\b", re.I)
+
+
 def _asks_only_of_elsewhere(question: str, matters: list[ForeignMatter]) -> bool:
     """A sentence that asks names another place's immigration matter ("which Singapore work pass
     must he get, or will his Chinese permit do there?"), and no other asking sentence is about China
@@ -983,10 +986,16 @@ def _asks_only_of_elsewhere(question: str, matters: list[ForeignMatter]) -> bool
     sentences = _sentences(asking)
     # (a trip elsewhere asked with coming back, "去泰国玩两周再回来，要重新办签证吗？", asks of the return;
     # asked with leaving, "下周飞泰国，会不会被限制出境？", of the exit from China)
+    # (nor does one sending someone there that asks, after it, of China itself: "她要调去迪拜两年，这样中国的永久
+    # 居留资格还保得住吗？", what a stay abroad does to a Chinese permit)
+    def of_china(s: str, there: list[ForeignMatter]) -> bool:
+        after = max(s.find(m.text) + len(m.text) for m in there)
+        return bool(_CHINA_ITSELF.search(s[after:]))
+
     about = [
         s for s in sentences
-        if any(m.text in s for m in matters)
-        and not (all(m.travel for m in matters if m.text in s) and (_COMING_BACK.search(s) or _LEAVING_CHINA.search(s)))
+        if (there := [m for m in matters if m.text in s])
+        and not (all(m.travel for m in there) and (_COMING_BACK.search(s) or _LEAVING_CHINA.search(s) or of_china(s, there)))
     ]
     if not about:
         return False
