@@ -461,6 +461,17 @@ def test_staying_on_once_a_permit_has_run_out_tells_a_breach_and_what_can_happen
 
 
 @pytest.mark.parametrize(
+    "question",
+    ["I only filed the change two days late. What can the police do to me?", "十天要是超了会怎么样？", "朋友住我家，没登的话会怎样？"],
+)
+def test_a_step_missed_in_few_words_tells_a_breach_and_asks_its_penalty(question):
+    from regchat.answering.asked import linked_kinds
+
+    assert "penalty" in linked_kinds(question)
+    assert "penalty" not in linked_kinds("他登机了吗？")
+
+
+@pytest.mark.parametrize(
     "question", ["Is there a grace period after my work permit is cancelled?", "离职以后有没有缓冲期？", "宽限几天可以吗？"]
 )
 def test_a_grace_period_is_a_fact_of_its_own_that_a_time_limit_does_not_state(question):

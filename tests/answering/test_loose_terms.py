@@ -336,3 +336,13 @@ def test_the_engine_asks_which_work_card_and_quotes_the_guide_and_the_regulation
 )
 def test_a_refusal_that_says_what_was_refused_or_refuses_something_else_is_not_asked_back(text):
     assert not any(r.zh == "不予签发外国人居留证件" for r in unclear_measure(text))
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["我岳父今年七十三岁，昨天被带去拘留审查了，会不会一直关着？", "Our neighbour, 74 years old, was taken for detention for examination."],
+)
+def test_an_age_of_seventy_or_more_told_in_everyday_words_is_the_case_detention_does_not_apply_to(question):
+    assert cases_of_measures_spoken(question) == ("未满十六周岁或者已满七十周岁",)
+    # a duration in years is no age
+    assert cases_of_measures_spoken("He has lived here 75 yrs in all and was taken for detention for examination.") == ()
