@@ -981,7 +981,7 @@ def find_times(text: str) -> list[FoundTime]:
                 continue
             if (value := _clock(m, pattern)) is not None:
                 # (from the hour: the part of the day may be a date's word too, "昨晚十点")
-                start = m.start("h0") if pattern is _TIME_ZH and m["h0"] else m.start("h") if pattern is _TIME_ZH else m.start()
+                start = m.start("h0" if m["h0"] else "h") if pattern is _TIME_ZH else m.start()
                 found.append(FoundTime(value, start, m.end()))
     return sorted(found, key=lambda t: t.start)
 

@@ -493,10 +493,11 @@ class Engine:
         """``own_hits`` when the deadline rule ``one`` (a question read with its message's story) gets is
         named by none of the words of ``own`` (the question with only its own part of the message) and
         ``own`` gets another rule its words name, counted from a date of its own; None otherwise."""
-        chosen = choose_rule(one, self.rules, hits).rule
         theirs = choose_rule(own, self.rules, own_hits)
-        if chosen is None or theirs.rule is None or theirs.rule.id == chosen.id or theirs.keywords <= 0 \
-                or theirs.event is None:
+        if theirs.rule is None or theirs.keywords <= 0 or theirs.event is None:
+            return None
+        chosen = choose_rule(one, self.rules, hits).rule
+        if chosen is None or chosen.id == theirs.rule.id:
             return None
         named = rule_evidence(own, self.rules, own_hits).get(chosen.id)
         return own_hits if named is None or named.keywords <= 0 else None

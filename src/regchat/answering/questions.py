@@ -1253,8 +1253,14 @@ def _loosely_meant(
     other = next((r for r in rules if r.id == loose.rule), None) if loose is not None else None
     if other is None or not loose.meant_in(reading.context):
         return None
-    e = evidence.get(other.id) or Evidence()
-    return Candidate(other, score(e), e)  # (a candidate is never falsy)
+    return _candidate(other, evidence)
+
+
+def _candidate(rule: RuleLike, evidence: Mapping[str, Evidence]) -> Candidate:
+    """``rule`` as a candidate, with the evidence read for it (none when it was not read): a rule offered
+    beside the chosen one whatever its rank. (A candidate is never falsy.)"""
+    e = evidence.get(rule.id) or Evidence()
+    return Candidate(rule, score(e), e)
 
 
 def _other_thing_extended(
@@ -1270,10 +1276,7 @@ def _other_thing_extended(
     role = rule_role(chosen.rule)
     other = next((r for r in rules if (r.doc_id, r.article) in articles and r.article != chosen.rule.article
                   and rule_role(r) == role), None)
-    if other is None:
-        return None
-    e = evidence.get(other.id) or Evidence()
-    return Candidate(other, score(e), e)
+    return None if other is None else _candidate(other, evidence)
 
 
 def _counted_via(chosen: Candidate, via: tuple[RuleLike, RoledDate], margin: float) -> RuleChoice:

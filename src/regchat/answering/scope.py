@@ -528,12 +528,12 @@ def english_term(term: str) -> str:
 
 
 @lru_cache(maxsize=1)
-@lru_cache(maxsize=1)
 def domain_abbreviations() -> frozenset[str]:
     """The abbreviations users write for the domain's terms and bodies ("PSB"), data/domain_terms.json."""
     return frozenset(a for t in _data("domain_terms.json")["terms"] for a in t.get("abbreviations", ()))
 
 
+@lru_cache(maxsize=1)
 def china_visa_codes() -> frozenset[str]:
     """The letters of the ordinary visas China issues (Regulations Art. 6): C, D, F, ... K ..., Z."""
     return frozenset(_data("domain_terms.json")["visa_categories"]["codes"])

@@ -122,8 +122,8 @@ class Rule(BaseModel):
     counts_from_zh: str = ""
     # The role of a date the rule's event is taken to fall on when the question dates no event of its
     # own: an arrival at a home told only by the day of entry ("they land on 12 September and will stay
-    # with us") is taken to be that day, and the answer says so in 'assumed_en' / 'assumed_zh' ({date}: the
-    # date's words), with what holds if the event comes later.
+    # with us") is taken to be that day, and the answer says so in 'assumed_en' / 'assumed_zh' ({date}: that
+    # day as a date, YYYY-MM-DD), with what holds if the event comes later.
     assumed_from: str = ""
     assumed_en: str = ""
     assumed_zh: str = ""
