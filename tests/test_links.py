@@ -24,7 +24,9 @@ def test_the_shipped_file_has_links_of_every_kind():
     assert {link.kind for link in LINKS.all} == set(KINDS)
 
 
-@pytest.mark.parametrize("link", LINKS.all, ids=lambda link: f"{link.kind}:{link.from_article}->{link.article}")
+@pytest.mark.parametrize(
+    "link", [link for link in LINKS.all if not link.states_none], ids=lambda link: f"{link.kind}:{link.from_article}->{link.article}"
+)
 def test_every_link_joins_two_provisions_of_the_corpus_in_the_linked_texts_own_words(link, shipped_provisions):
     assert (link.from_doc, link.from_article, None) in shipped_provisions
     linked = shipped_provisions[(link.doc_id, link.article, None)]
@@ -37,6 +39,27 @@ def test_links_are_found_by_the_provision_they_start_from_and_their_kind():
     assert [(link.doc_id, link.article) for link in found] == [("cn-exit-entry-law", 76)]
     assert {link.article for link in LINKS.of("cn-exit-entry-law", 32, "materials")} == {17}
     assert LINKS.of("cn-exit-entry-law", 1) == []
+
+
+@pytest.mark.parametrize("link", [link for link in LINKS.all if link.states_none], ids=lambda link: f"{link.kind}:{link.from_article}")
+def test_a_link_to_nothing_starts_from_a_provision_of_the_corpus_that_has_no_other_link_of_its_kind(link, shipped_provisions):
+    assert (link.from_doc, link.from_article, None) in shipped_provisions and link.note
+    assert all(other.states_none for other in LINKS.of(link.from_doc, link.from_article, link.kind))
+
+
+def test_no_penalty_article_of_the_law_names_the_report_that_links_to_no_penalty(shipped_provisions):
+    # the Law's penalties name a duty by its article only once (Art. 76 item 6: "本法第三十九条第二款");
+    # none names Art. 45, the employer's report
+    penalties = [p for (doc, article, _), p in shipped_provisions.items() if doc == "cn-exit-entry-law" and article and 71 <= article <= 88]
+    assert penalties and not any("第四十五条" in p.all_text() for p in penalties)
+    assert any(link.states_none for link in LINKS.of("cn-exit-entry-law", 45, "penalty"))
+
+
+def test_a_link_to_nothing_must_say_why():
+    with pytest.raises(DocumentError, match="link 1: a link to nothing"):
+        parse_links({"links": [{"kind": "penalty", "from": {"doc": "d", "article": 1}, "to": None}]})
+    found = parse_links({"links": [{"kind": "penalty", "from": {"doc": "d", "article": 1}, "to": None, "note": "no article punishes it"}]})
+    assert [link.states_none for link in found.all] == [True]
 
 
 def test_a_link_without_its_text_or_of_an_unknown_kind_is_an_error_naming_it():
@@ -115,6 +138,23 @@ def test_a_follow_up_asking_the_penalty_gets_the_one_linked_to_the_provision_the
     articles = [c.article for c in answer.citations if c.doc_id == "cn-exit-entry-law"]
     assert articles and articles[0] == 76
     assert "Art. 76, para. 1(6)" in answer.text  # the item punishing that duty's breach, not the hotel's
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "If our company doesn't report a foreign employee's resignation to the police, what's the fine?",
+        "学校没有及时报告留学生退学，会被罚款吗？",
+        # asked of the report the answer before it quoted
+        "Our Indian engineer resigned; his last day was 13 November. How many days do we have to report it to the "
+        "police? And what is the penalty for a late report?",
+    ],
+)
+def test_a_penalty_asked_of_a_duty_no_article_punishes_is_said_to_be_stated_nowhere(engine, question):
+    answer = engine.answer(question, today=TODAY)
+    assert "state no penalty" in answer.text or "没有规定不履行这项义务的处罚" in answer.text
+    assert 80 not in [c.article for c in answer.citations if c.doc_id == "cn-exit-entry-law"]  # (another act's fine)
+    assert {"cn-foreigner-entry-exit-regulations", "cn-exit-entry-law"} & {c.doc_id for c in answer.citations}
 
 
 def test_not_leaving_before_the_stay_ends_is_punished_as_illegal_residence():

@@ -10,12 +10,16 @@ to submit, Art. 19 who may file for the applicant, Art. 18 how long the receipt 
 covers the stay while the passport is held. Each link names both provisions, its kind (``penalty``,
 ``materials``, ``who_files``, ``while_held``, ``processing_time``) and the words of the linked
 text that answer, so the answer can quote that part; a test checks every quote against the corpus.
+A link to nothing says the documents have no such part: no article of the Law punishes an
+employer's missed report (Regs Art. 26), so an answer asked that penalty, by a message naming the
+report in the words the link lists, says the documents state none.
 
 Pure apart from ``load_links``, which reads the file.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,10 +39,22 @@ class Link:
     kind: str
     from_doc: str
     from_article: int
-    doc_id: str
-    article: int
+    doc_id: str | None  # None: the documents have no part answering it ("to": null)
+    article: int | None
     text: str  # words of the linked provision's official text that answer
     note: str = ""
+    said: tuple[re.Pattern, ...] = ()  # for a link to nothing: words a message names the duty in
+
+    def said_in(self, text: str) -> bool:
+        """Whether ``text`` names the duty the link starts from in words of its own (any, when the
+        link lists none)."""
+        return not self.said or any(p.search(text) for p in self.said)
+
+    @property
+    def states_none(self) -> bool:
+        """Whether the link says the documents state nothing of its kind for the provision (an
+        employer's report no article of the Law punishes)."""
+        return self.doc_id is None
 
 
 class Links:
@@ -63,20 +79,24 @@ def parse_links(data: dict, source: Path | str = LINKS_FILE) -> Links:
     out: list[Link] = []
     for n, entry in enumerate(data.get("links") or [], 1):
         try:
+            to = entry["to"]
             link = Link(
                 kind=str(entry["kind"]),
                 from_doc=str(entry["from"]["doc"]),
                 from_article=int(entry["from"]["article"]),
-                doc_id=str(entry["to"]["doc"]),
-                article=int(entry["to"]["article"]),
-                text=str(entry["to"]["text"]).strip(),
+                doc_id=None if to is None else str(to["doc"]),
+                article=None if to is None else int(to["article"]),
+                text="" if to is None else str(to["text"]).strip(),
                 note=str(entry.get("note", "")),
+                said=tuple(re.compile(p, re.I) for p in entry.get("said", [])),
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, re.error) as exc:
             raise DocumentError(source, f"link {n}: {exc!r}") from None
         if link.kind not in KINDS:
             raise DocumentError(source, f"link {n}: 'kind' must be one of {', '.join(KINDS)}")
-        if not link.text:
+        if link.states_none and not link.note:
+            raise DocumentError(source, f"link {n}: a link to nothing ('to': null) must say why in its 'note'")
+        if not link.states_none and not link.text:
             raise DocumentError(source, f"link {n}: 'text' must not be empty")
         out.append(link)
     return Links(tuple(out))

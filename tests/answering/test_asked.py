@@ -73,7 +73,8 @@ class TestKinds:
     @pytest.mark.parametrize(
         "question",
         ["How high could the fine possibly be?", "Could he go to jail for this?", "工厂会按什么标准处罚？", "是不是罚几千块就完事了？",
-         "If he stays on, what is the worst case?", "逾期了，最坏会怎么样？"],
+         "If he stays on, what is the worst case?", "逾期了，最坏会怎么样？", "So what's the fine?",
+         "What is the fine, roughly?"],
     )
     def test_how_big_a_fine_or_jail_asks_the_penalty(self, question):
         assert "penalty" in [k.name for k in asked(question)]
@@ -605,7 +606,8 @@ def test_whether_someone_may_come_back_is_asked_and_stated_by_the_period_of_no_e
 @pytest.mark.parametrize(
     "question",
     ["The bureau decided to detain my brother. Can we appeal that decision?", "对遣送出境的决定不服，可以复议吗？",
-     "Could she sue the police over the restriction order?", "他们要把他遣返，我们能申诉吗？"],
+     "Could she sue the police over the restriction order?", "他们要把他遣返，我们能申诉吗？", "so can we fight it",
+     "Is there any way to fight the detention decision?"],
 )
 def test_how_to_challenge_a_decision_is_asked_and_stated_by_the_remedy_or_its_finality(question):
     kind = _choosing_kind(question, "remedy")
@@ -882,3 +884,8 @@ def test_starting_a_shift_or_a_job_asks_whether_that_work_is_allowed(question):
 def test_money_asked_beside_a_penalty_is_the_fines_amount():
     question = "If she overstays, what is the penalty, and roughly how much money would that be?"
     assert "fee" not in [k.name for k in unstated(question, ["a fine of not more than 2,000 yuan may be imposed"])]
+
+
+@pytest.mark.parametrize("question", ["如果超时没报，单位会被罚多少钱？", "If we report late, how much money will the company be fined?"])
+def test_money_asked_beside_a_penalty_no_text_states_is_the_penalty_left_unstated(question):
+    assert [k.name for k in unstated(question, ["应当及时向所在地公安机关出入境管理机构报告"])] == ["penalty"]

@@ -826,6 +826,16 @@ def test_each_question_of_a_message_is_asked_alone_with_the_story_the_message_te
     assert [q.alone for q in asked] == [f"{story} {q.asked}" for q in asked]
 
 
+def test_questions_left_without_their_marks_after_the_last_one_are_each_asked():
+    asked = each_question(
+        "The police put my daughter (15) in detention for examination yesterday. for how many days?? "
+        "isnt she too young for that, she is only in ninth grade. and can we appeal it"
+    )
+    assert [q.asked for q in asked] == [
+        "for how many days??", "isnt she too young for that, she is only in ninth grade.", "and can we appeal it",
+    ]
+
+
 def test_each_question_keeps_what_its_own_part_of_the_message_tells():
     asked = each_question(
         "Ms. Okafor joined us on 3 June with a Z visa. Until when can she apply for her residence permit? "
@@ -1709,3 +1719,15 @@ def test_a_deadline_asked_with_no_date_quotes_the_part_stating_the_period_and_as
     assert "cn-exit-entry-law#29" in keys(answer)
     assert "seven days prior to the expiry" in answer.text
     assert "Tell me the date" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question, period",
+    [
+        # an English question on an article only the Chinese text has: no word of it meets a paragraph
+        ("The police handed my brother a 拘留审查 decision. For how long may that last?", "拘留审查的期限不得超过三十日"),
+    ],
+)
+def test_a_question_asking_how_long_quotes_the_paragraph_stating_a_period(engine, question, period):
+    answer = engine.answer(question, today=dt.date(2026, 12, 1))
+    assert period in answer.text

@@ -611,6 +611,17 @@ def test_a_question_word_before_dou_or_ye_says_any_and_asks_nothing(text, asks_i
     assert has_asking_words(text) is asks_it
 
 
+@pytest.mark.parametrize(
+    "text, asks_it",
+    [("doesnt her illness matter here", True), ("Isn't she too old for that?", True), ("can't we just wait", True),
+     ("Don't worry, we will file it", False), ("He can't come until May", False)],
+)
+def test_a_verb_before_its_subject_asks_when_it_is_negated_too(text, asks_it):
+    from regchat.answering.questions import has_asking_words
+
+    assert has_asking_words(text) is asks_it
+
+
 def test_until_in_a_story_is_no_question_about_a_date():
     from regchat.answering.questions import asking_part
 

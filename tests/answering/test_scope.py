@@ -1132,6 +1132,12 @@ def test_ships_in_port_and_boarding_them_are_words_of_the_domain(question):
     assert has_domain_words(question) and in_scope(question, HIGH)
 
 
+@pytest.mark.parametrize("question", ["被限制活动范围，最长多久？", "他被继续盘问了十个小时，合法吗？", "拘留审查期间家属能探视吗？"])
+def test_the_measures_of_questioning_detention_and_restriction_named_alone_are_words_of_the_domain(question):
+    # Law Arts. 59-61: 继续盘问, 拘留审查, 限制活动范围
+    assert has_domain_words(question) and in_scope(question, HIGH)
+
+
 @pytest.mark.parametrize(
     "question",
     ["I study in Wuhan on a study residence permit. How many hours may I work? Is there a cap like the 20-hour rule in Australia?",

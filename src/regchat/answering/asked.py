@@ -256,15 +256,25 @@ def unstated(question: str, texts: Iterable[str]) -> list[Kind]:
     texts = list(texts)
     kinds_asked = asked(question)
     names = {k.name for k in kinds_asked}
-    # (money asked beside a penalty is the fine's: the clauses about a fine state it)
+    # (money asked beside a penalty is the fine's: the clauses about a fine state it, and where none of the
+    # texts does, what is missing is the penalty, not a fee)
+    by_name = {k.name: k for k in kinds_asked}
     kinds_asked = [dataclasses.replace(k, not_in=None) if k.not_in_unless in names else k for k in kinds_asked]
-    return [k.named_by(question) for k in kinds_asked if k.unstated and not any(k.stated_in(t, question) for t in texts)]
+    missing = [k.named_by(question) for k in kinds_asked if k.unstated and not any(k.stated_in(t, question) for t in texts)]
+    return list({(fine := by_name.get(k.not_in_unless, k)).name: fine for k in missing}.values())
 
 
 def not_stated_line(missing: list[Kind], lang: Lang) -> str:
     if lang == "zh":
         return f"所收录的文件没有规定{'、'.join(k.zh for k in missing)}。以下是最相关的条文："
     return f"The documents I hold do not state {', or '.join(k.en for k in missing)}. The nearest provisions:"
+
+
+def no_penalty_line(duty: str, lang: Lang) -> str:
+    """The line for a penalty asked of a duty no article punishes (``duty``: where it is set)."""
+    if lang == "zh":
+        return f"所收录的文件没有规定不履行这项义务的处罚：{duty}规定了这项义务，但没有条文对不履行它规定处罚。"
+    return f"The documents I hold state no penalty for missing this duty: {duty} sets it, and no article punishes not meeting it."
 
 
 def not_answered(lang: Lang) -> str:

@@ -27,7 +27,7 @@ from ..links import load_links
 from ..settings import Settings, get_settings
 from ..tokens import tokenize
 from .addressees import unnamed_addressees
-from .asked import GENERIC, asked, linked_kinds, lists_visa_categories, names_a_visa, not_answered, tells_a_breach, asks_for_limit, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask, whose_relative_line, whose_relative_unsaid
+from .asked import GENERIC, asked, linked_kinds, lists_visa_categories, names_a_visa, no_penalty_line, not_answered, tells_a_breach, asks_for_limit, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask, whose_relative_line, whose_relative_unsaid
 from .clarify import compare_actions, compose_clarification, merge_drafts
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
 from .dates import READINGS, RoledDate, dates_in, describe_date_problem, load_role_cues
@@ -517,6 +517,9 @@ class Engine:
                 and tells_a_breach(question.alone):
             kinds.insert(0, "penalty")
         linked = self._linked_draft(one, [p for e in earlier for p in e.cited], kinds, consulted) if kinds else None
+        if linked is None and not has_domain_words(without_asks(question.asked, asked(question.asked))) \
+                and (none := self._none_linked(one, [p for e in earlier for p in e.cited], draft, kinds, question.with_before or question.alone)):
+            return none  # ("and the fine for a late report?" after the employer's report no article punishes)
         if linked is not None:
             # (a date this question asks that no earlier answer gave stays: "最晚哪天？逾期会罚吗？")
             new = any((d.rule_id, d.date) not in given_days for d in draft.deadlines)
@@ -798,7 +801,11 @@ class Engine:
             return draft
         asking = asking_clauses(asking_sentences(reading.question))
         kinds = linked_kinds(asking)
+        if "penalty" not in kinds and any(k.name == "penalty" for k in asked(asking)) and tells_a_breach(reading.question):
+            kinds.insert(0, "penalty")  # ("If the company doesn't report it, what's the fine?")
         linked = self._linked_draft(reading, draft.cited, kinds, consulted)
+        if linked is None and (none := self._none_linked(reading, draft.cited, draft, kinds, reading.question)):
+            return none
         if linked is None and reading.answered_refs:
             return self._linked_to_the_answer_before(reading, draft, asking, kinds, consulted)
         return merge_drafts(draft, [linked]) if linked is not None else draft
@@ -848,9 +855,40 @@ class Engine:
         for kind in kinds:
             for p in sources:
                 for link in self.links.of(p.doc_id, p.article, kind):
-                    if ((link.doc_id, link.article) in cited) == among_them:
+                    if not link.states_none and ((link.doc_id, link.article) in cited) == among_them:
                         wanted.setdefault((link.doc_id, link.article), []).append(link.text)
         return wanted
+
+    def _none_linked(
+        self, reading: Reading, sources: Sequence[Provision], draft: Draft, kinds: Sequence[str], told: str
+    ) -> Draft | None:
+        """The answer saying the documents state no penalty for missing a duty of ``sources`` that
+        ``corpus/links.json`` links to nothing ("what's the fine if we report late?" after the employer's
+        report), with that duty quoted, in place of ``draft`` when ``told`` (the message) names the duty
+        and all ``draft`` quotes besides is penalties for other acts; None otherwise."""
+        if "penalty" not in kinds:
+            return None
+        duties = [p for p in sources if any(link.states_none and link.said_in(told)
+                                            for link in self.links.of(p.doc_id, p.article, "penalty"))]  # fmt: skip
+        if not duties or any(p not in duties and not self._of_penalties(p) for p in draft.cited):
+            return None
+        duty = duties[0]
+        quoted = self._lookup(reading, [duty])
+        line = no_penalty_line(duty.label_zh if reading.lang == "zh" else duty.label, reading.lang)
+        quoted.text = f"{line} {marker(duty)}\n{quoted.text}\n{where_to_ask(duty.jurisdiction, reading.lang)}"
+        quoted.outcome = "not_stated"
+        return quoted
+
+    @cached_property
+    def _penalty_chapters(self) -> set[tuple[str, str]]:
+        """(doc, chapter) of the provisions penalties are linked to (the Law's legal liability)."""
+        targets = {(link.doc_id, link.article) for link in self.links.all if link.kind == "penalty" and not link.states_none}
+        return {(p.doc_id, chapter) for p in self.retriever.provisions
+                if (p.doc_id, p.article) in targets and (chapter := p.chapter or p.chapter_zh)}  # fmt: skip
+
+    def _of_penalties(self, provision: Provision) -> bool:
+        """Whether ``provision`` is of the chapter penalties are linked to (how fines are paid too)."""
+        return (provision.doc_id, provision.chapter or provision.chapter_zh) in self._penalty_chapters
 
     def _linked_draft(
         self, reading: Reading, sources: Sequence[Provision], kinds: Sequence[str], consulted: dict[str, Provision],
@@ -1508,6 +1546,16 @@ def _asked_pieces(question: str) -> tuple[list[tuple[str, bool]], str, bool]:
         parts += [(p, i > 0) for i, p in enumerate(pieces) if p]
         end = m.end()
     rest = question[end:].strip()
+    # (questions left without their marks after the last one, each asking in its words, are each
+    # one: "… for how many days?? isnt she too young for that, she is 15. and can we appeal it")
+    if parts and len(asking := [s for s in sentences_of(rest) if has_asking_words(s)]) > 1:
+        told = ""
+        for sentence in sentences_of(rest):
+            told = f"{told} {sentence}".strip()
+            if sentence in asking:
+                parts.append((told, False))
+                told = ""
+        return parts, told, False
     return parts, rest, bool(parts) and is_interrogative(rest) and len(rest) >= 4
 
 
@@ -1706,6 +1754,8 @@ def _say_what_is_not_stated(reading: Reading, draft: Draft, message: str | None 
     # (a clause asking whether a claim holds asks about the claim: "they say there's a grace period, is it true?")
     missing = [k for k in unstated(asked_with_claims(sentences), texts)
                if not (opened and (k.name == GENERIC or k.said_by_open_terms))] + opened
+    if draft.outcome == "not_stated":  # (a line of its own says no penalty is stated: _none_linked)
+        missing = [k for k in missing if k.name != "penalty"]
     if not missing:
         if whose_relative_unsaid(reading.question, reading.previous) and (
             message is None or whose_relative_unsaid(message, reading.previous)

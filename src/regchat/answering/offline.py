@@ -571,19 +571,27 @@ def compose_lookup(
     cases = told_cases(reading.context)  # ("the boss owes us wages": the exit-ban item on unpaid pay)
     cases += cases_asked(reading.question)  # ("公司会被罚多少？": the employer's paragraph of the fine)
     # ("may she work on it?": of the items of what is unlawful employment, the one stating what working requires)
+    # ("for how many days may it last?": of the paragraphs, the one stating a period)
     kinds, context = [k for k in choosing_kinds(reading) if k.part], holders_context(reading)
+    kinds += [k for k in asked(reading.question) if k.part and not k.choose]
     ages = ages_told(context or reading.question)  # ("my dad is 72": the item on those from 70)
 
-    def score(text: str) -> float:  # ... and on whose relative the visitor is, for how long
-        fit = visa_fit(text)
-        told = CASE_WEIGHT if any(case in text for case in cases) or (ages and singled_out(ages, age_rules(text))) else 0.0
-        shared = words(text)
-        stated = KIND_WEIGHT if shared > 0 and any(k.stated_in(text, reading.question, context) for k in kinds) else 0.0
-        return 0.0 if fit is None else shared + fit + told + stated
+    def scorer(wordless: bool):
+        """How well a part answers; ``wordless``: the question shares no word with any text of the
+        provision (an English question on an article only the Chinese text has), so a part stating
+        the kind of fact asked is picked on that alone."""
+        def score(text: str) -> float:  # ... and on whose relative the visitor is, for how long
+            fit = visa_fit(text)
+            told = CASE_WEIGHT if any(case in text for case in cases) or (ages and singled_out(ages, age_rules(text))) else 0.0
+            shared = words(text)
+            stated = KIND_WEIGHT if (shared > 0 or wordless) and any(k.stated_in(text, reading.question, context) for k in kinds) else 0.0
+            return 0.0 if fit is None else shared + fit + told + stated
+        return score
 
     fallback = picker.scorer(reading.context) if reading.follow_up else None
     day = version_day(reading.today, [d for f in reading.dates if (d := f.resolve(reading.today)) is not None])
     for p in provisions:
+        score = scorer(wordless=bool(kinds) and not any(words(t.text) > 0 for t in p.texts))
         quote = quote_provision(
             p, reading.lang, day, score if fallback is None or _any_match(p, score) else fallback,
             whole=whole, sentences=SentencePicker.text_sentences, fit=(fits or {}).get(p.key),

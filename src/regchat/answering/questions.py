@@ -1631,7 +1631,7 @@ def asked_with_claims(question: str) -> str:
 # A clause opening with its verb before its subject asks, wherever its question mark is ("How do
 # I apply, can I switch without leaving, and ...?").
 _INVERTED = re.compile(
-    r"\W*(?:and\s+|or\s+)?(?:can|could|may|might|do|does|did|is|are|was|were|should|shall|will|would|must|has|have)\s+"
+    r"\W*(?:and\s+|or\s+)?(?:(?:can|could|may|might|do|does|did|is|are|was|were|should|shall|will|would|must|has|have)(?:n['’]?t)?|ca(?:n['’]?t)|wo(?:n['’]?t))\s+"
     r"(?:i|we|you|he|she|they|it|my|our|his|her|their|the|this|that)\b",
     re.I,
 )

@@ -560,6 +560,7 @@ _DOMAIN_ZH = re.compile(
     r"延期|到期|登记|住宿|永久居留|难民|驱逐|遣返|出生|回执|体检|健康证明|申请|补发|换发|变更|老外|"
     r"澳门|外地雇员|专局|学生|实习|留学|团聚|记者|截止|最晚|期限|工作日|过境|转机|中转|口岸|边检|边防|"
     r"民警|警察|派出所|决定书|"  # the police and their decisions (as "police" in English)
+    r"盘问|拘留审查|限制活动范围|"  # the measures of the Law's Chapter VI (Arts. 59-61), named without a subject
     r"船员|船舶|海员|登轮|靠港|港口|"  # ships in port and boarding them (Law Arts. 23, 34, 54)
     # a nationality other than China's ("日本籍", "巴拿马籍"): the person is a foreigner
     r"(?<!中)(?:(?![户书祖学党原])[\u4e00-\u9fff])籍(?!贯)"
