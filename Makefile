@@ -104,6 +104,7 @@ eval: install index
 	$(PY) evals/run.py --questions evals/heldback52/fresh52.jsonl --report evals/results/fresh52-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback53/fresh53.jsonl --report evals/results/fresh53-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback54/fresh54.jsonl --report evals/results/fresh54-as-dev.json
+	$(PY) evals/run.py --questions evals/heldback55/fresh55.jsonl --report evals/results/fresh55-as-dev.json
 
 bench: install index
 	$(PY) evals/bench.py --out evals/results/bench.json

@@ -1180,6 +1180,8 @@ def test_clauses_keep_the_numbers_whole(text, clauses):
         ("Our new hire got her Z visa and lands in Shanghai on 5 December. By when must she apply?", False),
         ("He arrived on 5 December and wants to extend. By when?", True),
         ("She got her visa last month but lands on 5 December. When is the deadline?", False),
+        # an estimate of what is ahead, whatever its 了
+        ("我父母明天来，到家估计要半夜了（12月2号晚）。住宿登记最晚什么时候？", False),
     ],
 )
 def test_a_date_is_told_as_past_by_the_event_it_dates_not_by_another_in_its_clause(question, past):
@@ -1417,6 +1419,21 @@ def test_a_date_the_message_takes_back_gives_way_to_the_one_written_in_its_place
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        # the date taken back is the last one said of something, another told between them
+        "我们的孩子10月8号在上海出生，约了12月5号去办登记。等等，我看了出生医学证明，写的是10月7号。最晚哪天办？",
+        "Our son was born on 8 October; the appointment is on 5 December. Wait, the birth certificate says "
+        "7 October. What is the last day to register him?",
+    ],
+)
+def test_a_date_taken_back_past_another_date_gives_way_to_the_one_in_its_place(question):
+    reading, choice = choose(question)
+    assert choice.rule is not None and choice.rule.id == "law-40-newborn"
+    assert event_date(reading, choice.rule)[1] == dt.date(2026, 10, 7)
+
+
+@pytest.mark.parametrize(
     "question, passed_on",
     [
         ("Our lodger loves Kunming. She asked me to find out how long she may stay and where to apply. Any idea?",
@@ -1426,3 +1443,9 @@ def test_a_date_the_message_takes_back_gives_way_to_the_one_written_in_its_place
 )
 def test_a_question_passed_on_for_someone_else_is_asked(question, passed_on):
     assert passed_on in asking_sentences(question)
+
+
+def test_a_word_like_actually_between_two_todays_takes_back_no_date_written_out():
+    reading, _ = choose("Our consultant came in on an M visa (30-day stay) on 2 November and is still here today. "
+                        "When did his stay actually end, and how many days is he over as of today?")
+    assert dt.date(2026, 11, 2) in [r.found.resolve(reading.today) for r in reading.roles if r.role == "entry"]

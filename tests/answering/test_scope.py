@@ -818,6 +818,16 @@ def test_one_of_several_questions_asking_only_an_off_topic_subject_is_said_to_be
                               "months?") is None
 
 
+def test_one_of_several_questions_asking_how_a_ban_ends_is_the_documents_matter_whatever_it_names():
+    # (Law Art. 65: the ban is revoked once its grounds end; the wages are why it was imposed)
+    assert off_topic_question("如果我们春节前把工资都补上了，这个限制会不会解除？") is None
+    assert off_topic_question("Once the back wages are paid, will the ban be lifted?") is None
+
+
+def test_being_stopped_at_the_border_is_a_word_of_the_domain():
+    assert has_domain_words("Can they really block me at the border when I fly home?")
+
+
 def test_leaving_the_country_as_people_say_it_is_exit():
     # 出不了国: an exit ban (Law Art. 28), even where the story names unpaid wages
     assert in_scope("厂子拖了工人两个月工资，有人说外籍老板就出不了国了，真的吗？谁来决定？", top_score=HIGH)

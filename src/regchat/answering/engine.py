@@ -516,10 +516,13 @@ class Engine:
         if "penalty" not in kinds and any(k.name == "penalty" for k in asked(question.asked)) \
                 and tells_a_breach(question.alone):
             kinds.insert(0, "penalty")
-        linked = self._linked_draft(one, [p for e in earlier for p in e.cited], kinds, consulted) if kinds else None
+        quoted_before = [p for e in earlier for p in e.cited]
+        linked = self._linked_draft(one, quoted_before, kinds, consulted) if kinds else None
+        # ("and the fine for a late report?" after the employer's report no article punishes)
+        told = question.with_before or question.alone
         if linked is None and not has_domain_words(without_asks(question.asked, asked(question.asked))) \
-                and (none := self._none_linked(one, [p for e in earlier for p in e.cited], draft, kinds, question.with_before or question.alone)):
-            return none  # ("and the fine for a late report?" after the employer's report no article punishes)
+                and (none := self._none_linked(one, quoted_before, draft, kinds, told)):
+            return none
         if linked is not None:
             # (a date this question asks that no earlier answer gave stays: "最晚哪天？逾期会罚吗？")
             new = any((d.rule_id, d.date) not in given_days for d in draft.deadlines)

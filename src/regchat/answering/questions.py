@@ -89,7 +89,8 @@ _PAST = re.compile(
 # A supposed or planned event is no past one: "if she enters on 2 March", "如果3月2号入境", "we plan to";
 # nor is a trip booked ("booked a flight for the 9th", "订了9号的机票": the booking is past, the trip ahead).
 _SUPPOSED = re.compile(
-    r"\b(?:if|suppose|supposing|assuming|in case|plan(?:s|ning)? to|will|going to|book(?:s|ed|ing)?)\b|如果|假如|要是|假设|万一|打算|计划|准备"
+    r"\b(?:if|suppose|supposing|assuming|in case|plan(?:s|ning)? to|will|going to|book(?:s|ed|ing)?)\b"
+    r"|如果|假如|要是|假设|万一|打算|计划|准备|估计|预计"  # (估计要11点半了: an estimate of what is ahead)
     r"|(?:订|买)(?:了|好了|好)?[^，。；？！,.;?!]{0,12}?(?:机票|车票|船票|航班|高铁票|火车票)",
     re.I,
 )
@@ -602,7 +603,8 @@ def asks_of_another_person(text: str) -> bool:
 # Words by which a writer takes back what they just wrote ("the 12th, sorry, the stamp says 11 May",
 # "3号，不对，是4号").
 _TAKES_BACK = re.compile(
-    r"\b(?:sorry|correction|i mean|i meant|actually|scratch that|my mistake|my bad)\b|不对|说错了|搞错了|记错了|更正|纠正|应该是|其实是|不好意思|抱歉|对不起",
+    r"\b(?:sorry|correction|i mean|i meant|actually|scratch that|my mistake|my bad)\b|\b(?:hold on|wait)(?=\s*[,.!—–-])|不对|说错了|搞错了|记错了|更正|纠正|应该是|其实是|不好意思|抱歉|对不起"
+    r"|等等[，,!！]|等一下|等一等",
     re.I,
 )
 _TAKEN_BACK_WITHIN = 80  # characters from a date to the one put in its place
@@ -619,11 +621,18 @@ def corrected_within(
     while i < len(out) - 1:
         a, b = out[i], out[i + 1]
         between = text[a.found.end:b.found.start]
-        if len(between) <= _TAKEN_BACK_WITHIN and _TAKES_BACK.search(between) and a.role is not None \
-                and b.role in (None, a.role):
-            out[i + 1] = dataclasses.replace(b, role=a.role, roles=a.roles or (a.role,), cue=a.cue)
-            del out[i]
-            continue
+        if len(between) <= _TAKEN_BACK_WITHIN and _TAKES_BACK.search(between):
+            # (the date taken back is the last one said of what this one is, or of anything when this one
+            # tells nothing: "born on 20 September, the appointment is 19 November. Wait, the certificate
+            # says 19 September")
+            # (past the date right before it, only a date written out stands in another's place: "today" is no correction)
+            j = next((k for k in range(i, -1, -1) if out[k].role is not None and b.role in (None, out[k].role)
+                      and (k == i or not b.found.relative)), None)  # fmt: skip
+            if j is not None and b.found.start - out[j].found.end <= 2 * _TAKEN_BACK_WITHIN:
+                c = out[j]
+                out[i + 1] = dataclasses.replace(b, role=c.role, roles=c.roles or (c.role,), cue=c.cue)
+                del out[j]
+                continue
         i += 1
     kept = {id(r.found) for r in out}
     return [f for f in found if id(f) in kept], out

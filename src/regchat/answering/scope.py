@@ -552,7 +552,8 @@ _DOMAIN_EN = re.compile(
     # ships in port and boarding them (Law Arts. 23, 34, 54: crew ashore, boarding permits)
     r"aboard|vessels?|ships?|captain|seam[ae]n|sailors?|port calls?|berth(?:s|ed|ing)?|"
     # the Law's 外国人 in other words than its translation's "foreigners"
-    r"foreign (?:nationals?|citizens?|people|persons?|residents?|visitors?|nationality)|aliens?|non-chinese)\b",
+    r"foreign (?:nationals?|citizens?|people|persons?|residents?|visitors?|nationality)|aliens?|non-chinese|"
+    r"borders?)\b",  # (stopped at the border: the exit and entry border inspection, Law Chapter V)
     re.I,
 )
 _DOMAIN_ZH = re.compile(
@@ -680,6 +681,10 @@ def off_topic_question(text: str) -> dict[str, str] | None:
     note = off_topic_note(text)  # (None when no off-topic word is there)
     if note is None or _asked_subject(text) or has_domain_words(without_off_topic(text)):
         return None
+    from .asked import asked
+
+    if any(k.domain for k in asked(text)):
+        return None  # ("if the wages are paid, will the ban be lifted?": how the documents' ban ends)
     return {lang: f"{_OUTSIDE_PART[lang]}{note[lang]}" for lang in ("en", "zh")}
 
 
