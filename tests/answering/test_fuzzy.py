@@ -123,3 +123,19 @@ def test_the_next_word_at_the_edge_of_a_three_character_term_is_no_typo():
     assert correct("在上海工作的外国员工") == "在上海工作的外国员工"  # not 工作证
     assert correct("要求在中国工作满三年") == "要求在中国工作满三年"
     assert correct("居留许克") == "居留许可"  # a longer term may still have its last character wrong
+
+
+@pytest.mark.parametrize(
+    "text, read",
+    [
+        ("ok she lands at 07:40 now. still fine the same way?", "ok she lands at 07:40 now. still ok the same way?"),
+        ("Is it fine if I file on the 8th?", "Is it ok if I file on the 8th?"),
+        # the penalty keeps its word
+        ("What is the fine if he stays on?", "What is the fine if he stays on?"),
+        ("He got a fine of 2,000 yuan.", "He got a fine of 2,000 yuan."),
+    ],
+)
+def test_fine_meaning_all_right_is_read_as_ok_and_the_penalty_stays_a_fine(text, read):
+    from regchat.answering.fuzzy import in_everyday_sense
+
+    assert in_everyday_sense(text) == read

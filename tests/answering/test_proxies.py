@@ -83,6 +83,16 @@ def test_an_illness_told_in_everyday_words_is_the_items_case():
     assert line.startswith("Yes") and "unable to get about because of illness" in line
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["他在海边摔伤了，下不了床，他女儿能替他去办停留证件吗？", "He fractured his ankle and can't get out of bed; may his son file for him?"],
+)
+def test_an_injury_told_in_everyday_words_is_the_items_case(text):
+    lang = "zh" if "他" in text else "en"
+    line = who_may_apply(text, RENEWALS_ZH if lang == "zh" else RENEWALS_EN, lang)
+    assert line.startswith(("可以", "Yes"))
+
+
 def test_a_good_record_after_earlier_stays_needs_both_told():
     both = cases_told("我来中国第四年了，一直没有违规记录，可以让公司帮我办续签吗？", RENEWALS_ZH, "zh")[0]
     assert both and "非首次入境" in both[0]

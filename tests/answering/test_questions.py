@@ -654,6 +654,9 @@ def test_until_in_a_story_is_no_question_about_a_date():
         ("We are unsure when the permit runs out.", True),
         ("May she file it when she is back from Osaka on 3 May?", True),  # whether that day is in time
         ("Is the visa still good when she lands at the airport?", True),
+        # ... unless a question of its own follows it that asks no date
+        ("He says to pay it at the border when I leave in March, how big is the fine?", False),
+        ("We will file when we get back in May, is that too late?", True),
     ],
 )
 def test_a_part_asks_for_a_date_or_only_what_to_do(part, asks):
@@ -1449,3 +1452,62 @@ def test_a_word_like_actually_between_two_todays_takes_back_no_date_written_out(
     reading, _ = choose("Our consultant came in on an M visa (30-day stay) on 2 November and is still here today. "
                         "When did his stay actually end, and how many days is he over as of today?")
     assert dt.date(2026, 11, 2) in [r.found.resolve(reading.today) for r in reading.roles if r.role == "entry"]
+
+
+@pytest.mark.parametrize(
+    "text, letters",
+    [("she comes on a tourist visa", {"L"}), ("他拿旅游签证来的", {"L"}), ("a transit visa and a Z visa", {"G", "Z"}),
+     ("a work permit and a visa", set())],
+)
+def test_a_visa_named_by_what_it_is_for_is_the_letter_issued_for_it(text, letters):
+    from regchat.answering.questions import visas_named
+
+    assert visas_named(text) == letters
+
+
+def test_a_residence_permit_counted_from_entry_is_not_offered_for_a_visitor_named_by_her_tourist_visa():
+    _, choice = choose("My girlfriend comes on a tourist visa and lands on 11 December. By when must she apply "
+                       "for her residence permit?")
+    assert choice.rule is None or choice.rule.id != "law-30-residence-permit"
+
+
+def test_a_permits_longest_validity_is_counted_only_when_the_sentence_that_asks_names_it():
+    _, told = choose("He holds a work-type residence permit; his new passport was issued on 19 November. "
+                     "Is he late if we go on 1 December?")
+    assert told.rule is None or told.rule.id != "law-30-work-permit-validity"
+    _, asked = choose("His work-type residence permit was issued on 3 March 2026. How long can a work-type "
+                      "residence permit be valid at most?")
+    assert asked.rule is not None and asked.rule.id == "law-30-work-permit-validity"
+
+
+def test_a_follow_up_reads_the_earlier_turns_its_last_turn_goes_on_with():
+    history = [
+        {"role": "user", "content": "My mother transits Guangzhou for 19 hours on one ticket to Osaka. Does she need a visa?"},
+        {"role": "assistant", "content": "No, within 24 hours without leaving the port (Law Art. 22 item 3)."},
+        {"role": "user", "content": "Could she sleep at our place instead of the airport?"},
+        {"role": "assistant", "content": "She must first apply for temporary entry (Law Art. 23)."},
+    ]
+    reading = read_question("Now she lands at 07:40 on the 14th and flies on at 10:05 on the 15th. Still ok?", history, TODAY, [])
+    assert reading.previous is not None and "transits Guangzhou" in reading.previous and "sleep at our place" in reading.previous
+
+
+@pytest.mark.parametrize(
+    "text, asks_it",
+    [("I rent a serviced flat for now, which is ok apart from the noise.", False),
+     ("Z or M, which is right for me?", True), ("Which is quicker?", True)],
+)
+def test_a_relative_which_after_a_comma_asks_nothing(text, asks_it):
+    from regchat.answering.questions import is_interrogative
+
+    assert is_interrogative(text) is asks_it
+
+
+def test_each_visa_named_by_its_purpose_points_at_the_item_issuing_it():
+    import json
+    from importlib import resources
+    from pathlib import Path
+
+    terms = json.loads(resources.files("regchat").joinpath("data/domain_terms.json").read_text(encoding="utf-8"))
+    english = (Path(__file__).parents[2] / "corpus" / "cn-foreigner-entry-exit-regulations.md").read_text(encoding="utf-8")
+    for visa in terms["visa_categories"]["by_purpose"]["visas"]:
+        assert visa["corpus"] in english and visa["corpus"].startswith(f"{visa['letter']} visas")

@@ -33,7 +33,7 @@ from .claims import Library, check_claims, drop_unverified, numbers_in, with_dea
 from .dates import READINGS, RoledDate, dates_in, describe_date_problem, load_role_cues
 from .quoting import summary_for
 from .guardrails import MARKER, check_citations, marker, check_dates, quote_in, render_markers, split_sentences
-from .fuzzy import spell_out
+from .fuzzy import in_everyday_sense, spell_out
 from .language import simplified
 from .ages import ages_told
 from .offline import (
@@ -1879,7 +1879,7 @@ _SPEAKS_OF_A_PENALTY = re.compile(r"罚|警告|拘留|\bfine[sd]?\b|\bpenalt(?:y
 def _read_text(text: str, *, asked: bool) -> str:
     """A turn's text as it is read: simplified, abbreviations spelled out, and one a user asks
     (``asked``) parted by spaces given its marks."""
-    text = spell_out(simplified(text))
+    text = in_everyday_sense(spell_out(simplified(text)))
     return punctuated(text, is_interrogative) if asked else text
 
 

@@ -201,6 +201,22 @@ def _abbreviations() -> tuple[re.Pattern, dict[str, str]]:
     return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])" if spelled else r"(?!)"), spelled
 
 
+@lru_cache(maxsize=1)
+def _everyday_senses() -> tuple[tuple[re.Pattern, str, str], ...]:
+    raw = json.loads(resources.files("regchat").joinpath("data/domain_terms.json").read_text(encoding="utf-8"))
+    senses = raw.get("everyday_senses", {}).get("senses", [])
+    return tuple((re.compile(s["said"], re.I), s["word"], s["read"]) for s in senses)
+
+
+def in_everyday_sense(text: str) -> str:
+    """``text`` with the corpus's words users write in an everyday sense read as the plain word
+    (``data/domain_terms.json``, 'everyday_senses'): "is she still fine the same way?" asks whether
+    all is right, not about a fine."""
+    for pattern, word, read in _everyday_senses():
+        text = pattern.sub(lambda m: re.sub(rf"\b{re.escape(word)}\b", read, m.group(0), flags=re.I), text)
+    return text
+
+
 def spell_out(text: str) -> str:
     """``text`` with the abbreviations users write for the corpus's terms spelled out, matched as
     whole words in capitals or all in lower case ("my RP expires", "my rp expires" -> "my residence

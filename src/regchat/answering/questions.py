@@ -188,12 +188,27 @@ _ASKS_WHEN = frozenset(
 
 def without_temporal_when(text: str) -> str:
     """``text`` with each "when" opening a clause of time blanked (``_WHEN_CLAUSE``) in a sentence
-    telling no time (``_TELLS_A_TIME``), offsets kept."""
+    telling no time (``_TELLS_A_TIME``), or ahead of a question of its own that asks no date ("we will
+    pay it at the border when we go, how much is it?"), offsets kept."""
+    def blanked(m: re.Match) -> str:
+        return f"{m.group('before')}{m.group('between')}    {m.group('clause')}"
+
+    def temporal(m: re.Match) -> str:
+        if m.group("before").lower() in _ASKS_WHEN:
+            return m.group(0)
+        after = _ASKED_AFTER.match(m.string, m.end())
+        return blanked(m) if after and not _DEADLINE_ASK.search(after.group("asked")) else m.group(0)
+
     return "".join(
-        part if _TELLS_A_TIME.search(part) else _WHEN_CLAUSE.sub(
-            lambda m: m.group(0) if m.group("before").lower() in _ASKS_WHEN
-            else f"{m.group('before')}{m.group('between')}    {m.group('clause')}", part)
+        _WHEN_CLAUSE.sub(temporal, part) if _TELLS_A_TIME.search(part) else _WHEN_CLAUSE.sub(
+            lambda m: m.group(0) if m.group("before").lower() in _ASKS_WHEN else blanked(m), part)
         for part in _SENTENCE_PARTS.split(text))
+
+
+# A question of its own right after a clause of time and its comma: ", how bad is the fine?"
+_ASKED_AFTER = re.compile(
+    r"\s*,\s*(?P<asked>(?:how|what|which|who|can|could|will|would|is|are|do|does|should|must)\b[^.?!;]*\?)", re.I
+)
 
 
 _SENTENCE_PARTS = re.compile(r"(?<=[.?!。？！\n])")
@@ -566,6 +581,30 @@ def _previous_user_turn(history: Sequence[Mapping[str, Any]]) -> str | None:
     return None
 
 
+MOST_THREAD_TURNS = 3  # user turns a follow-up's thread reaches back over
+
+
+def _thread_of(history: Sequence[Mapping[str, Any]]) -> str | None:
+    """The last user turn, with the turns before it that it follows up, in their order: "could she
+    sleep at our place instead?" after "she transits Guangzhou for 19 hours: does she need a visa?"
+    goes on with the transit that turn asked about. Up to ``MOST_THREAD_TURNS`` turns."""
+    turns: list[tuple[str, str]] = []  # (user turn, the answer it got)
+    for turn in history:
+        content = str(turn.get("content", ""))
+        if turn.get("role") == "user" and content.strip():
+            turns.append((content, ""))
+        elif turn.get("role") == "assistant" and turns:
+            turns[-1] = (turns[-1][0], content)
+    if not turns:
+        return None
+    thread = [turns[-1][0]]
+    for (before, answer), (after, _) in zip(turns[-2::-1], turns[::-1]):
+        if len(thread) >= MOST_THREAD_TURNS or not is_follow_up(after, before, answer):
+            break
+        thread.insert(0, before)
+    return "\n".join(thread)
+
+
 _NEW_TOPIC = re.compile(
     r"\b(?:unrelated|off[- ]topic|(?:a )?(?:different|new|separate) (?:question|topic|matter))\b|无关|换个话题|题外话|另外一个问题|另一个问题",
     re.I,
@@ -755,6 +794,7 @@ def read_question(
     """What ``question`` asks, read once with its conversation. ``answered``: the answer given to
     the question this message asks again (:func:`corrected_question`), whose rule goes on."""
     previous = _previous_user_turn(history)
+    thread = _thread_of(history)  # (what the previous turn goes on with, read with it)
     offsets = find_offsets(question)
     question_asked = asked_back(history) if previous and has_domain_words(previous) else None
     # "Hers expires a month after mine": a date counted from one given earlier follows that turn up;
@@ -776,7 +816,7 @@ def read_question(
         question=question,
         lang=detect_language(question),
         today=today,
-        previous=previous if follow else None,
+        previous=thread if follow else None,
         refs=find_article_refs(question, provisions),
         dates=found,
         date_problems=problems,
@@ -1322,8 +1362,12 @@ _VISA_NAMED = re.compile(
 
 
 def visas_named(text: str) -> set[str]:
-    """The letters of China's visas ``text`` names ({"M"}, {"Z", "S1"})."""
-    return {m.group(1).upper() for m in _VISA_NAMED.finditer(text)}
+    """The letters of China's visas ``text`` names ({"M"}, {"Z", "S1"}), by letter or by what they are
+    for ("on a tourist visa": {"L"})."""
+    from .scope import visas_by_purpose
+
+    return {m.group(1).upper() for m in _VISA_NAMED.finditer(text)} | {
+        letter for said, letter in visas_by_purpose() if said.search(text)}
 
 
 def _visas_of(reading: Reading) -> set[str]:
@@ -1658,7 +1702,9 @@ _EMBEDDED_WH = re.compile(
     r"\b(?:show(?:s|ing|ed|n)?|prov(?:e|es|ing|ed)|stat(?:es|ing|ed)|says|saying|said|record(?:s|ing|ed)?)\s+"
     r"(?:how|what|which|when|where|who|whether)\b"
     # ... nor one a copula takes after what it tells of: "Friday was when we moved in"
-    r"|(?<=\w )(?:is|was)\s+(?:when|where)\b(?!\s+(?:is|was|do|does|did|can|must|should)\b)",
+    r"|(?<=\w )(?:is|was)\s+(?:when|where)\b(?!\s+(?:is|was|do|does|did|can|must|should)\b)"
+    # ... nor a relative "which" after a comma, its verb right after it: "a serviced flat, which is fine"
+    r"|(?:(?<=,)|^)\s*which(?=\s+(?:is|was|are|were|has|had|means|meant|makes|made|seems|sounds)\b)(?![^.!;?]*\?)",
     re.I,
 )
 

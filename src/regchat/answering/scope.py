@@ -539,6 +539,14 @@ def china_visa_codes() -> frozenset[str]:
     return frozenset(_data("domain_terms.json")["visa_categories"]["codes"])
 
 
+@lru_cache(maxsize=1)
+def visas_by_purpose() -> tuple[tuple[re.Pattern, str], ...]:
+    """The visas users name by what they are for ("a tourist visa", 旅游签证), each with the letter
+    Regulations Art. 6 issues for it (L)."""
+    listed = _data("domain_terms.json")["visa_categories"].get("by_purpose", {}).get("visas", [])
+    return tuple((re.compile(v["said"], re.I), v["letter"]) for v in listed)
+
+
 # -- the domain's words, strong or weak (what a follow-up or a retrieval match leans on) --------
 
 _DOMAIN_EN = re.compile(
