@@ -105,6 +105,7 @@ eval: install index
 	$(PY) evals/run.py --questions evals/heldback53/fresh53.jsonl --report evals/results/fresh53-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback54/fresh54.jsonl --report evals/results/fresh54-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback55/fresh55.jsonl --report evals/results/fresh55-as-dev.json
+	$(PY) evals/run.py --questions evals/heldback56/fresh56.jsonl --report evals/results/fresh56-as-dev.json
 
 bench: install index
 	$(PY) evals/bench.py --out evals/results/bench.json

@@ -93,6 +93,19 @@ def test_an_injury_told_in_everyday_words_is_the_items_case(text):
     assert line.startswith(("可以", "Yes"))
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["My wife has been here since 2022, never had any trouble. Can I file her extension for her?",
+     "This is her fourth renewal and she has a clean record; may the company apply for her?",
+     "她2021年就来中国了，一直没有任何违规，我能替她去办居留证件延期吗？"],
+)
+def test_years_here_told_by_the_year_or_the_renewals_count_and_a_good_record_let_another_file(text):
+    lang = "zh" if "她" in text else "en"
+    line = who_may_apply(text, RENEWALS_ZH if lang == "zh" else RENEWALS_EN, lang)
+    assert line.startswith(("可以", "Yes"))
+    assert lang == "zh" or "、" not in line  # (an English line joins what the message tells with commas)
+
+
 def test_a_good_record_after_earlier_stays_needs_both_told():
     both = cases_told("我来中国第四年了，一直没有违规记录，可以让公司帮我办续签吗？", RENEWALS_ZH, "zh")[0]
     assert both and "非首次入境" in both[0]
@@ -132,3 +145,13 @@ def test_a_part_asking_who_files_is_answered_with_the_case_told(engine):
     second = answer.text.split("（2）", 1)[1]
     assert "可以由他人代为申请" in second and "73岁，已满60周岁" in second
     assert any(c.doc_id == "cn-foreigner-entry-exit-regulations" and c.article == 19 for c in answer.citations)
+
+
+def test_the_case_told_after_the_questions_of_a_message_answers_who_may_file(engine):
+    answer = engine.answer(
+        "My handbag with my passport and residence permit was stolen on Sunday. What do I have to do with immigration "
+        "to be able to leave? Can my husband go to the bureau for me? I have lived here 5 years and never had any "
+        "problems.",
+        today=dt.date(2026, 12, 1),
+    )
+    assert "Yes, someone else may apply" in answer.text and "item (2)" in answer.text

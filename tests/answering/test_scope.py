@@ -1157,3 +1157,33 @@ def test_another_country_named_to_compare_china_s_rule_with_is_not_what_is_asked
     assert in_scope(question, HIGH)
     # ... while a question about that country's own rule is still another country's matter
     assert not in_scope("Can I get a work visa for Australia like my colleagues did?", HIGH)
+
+
+@pytest.mark.parametrize(
+    "question, in_scope_",
+    [
+        ("I work in Chengdu on a work permit. My Chinese fiancée and I want to register our marriage in May: what does "
+         "the civil affairs bureau need from me, and must my documents be apostilled?", False),
+        ("我持工作类居留在杭州上班，下个月和中国女朋友办结婚登记，民政局要我提供什么材料？", False),
+        # what a marriage leads to, or a marriage certificate brought for a permit, stays the documents' matter
+        ("We registered our marriage in May. Can my husband now get a Q1 visa?", True),
+        ("Can I take his passport and our marriage certificate to the office to replace his lost work permit card?", True),
+    ],
+)
+def test_registering_a_marriage_is_a_topic_the_regulations_do_not_treat(question, in_scope_):
+    assert in_scope(question, HIGH) is in_scope_
+
+
+@pytest.mark.parametrize(
+    "question, in_scope_",
+    [
+        # a person's own identity document carried here: what China's or Macao's rules ask of it
+        ("My wife filed her residence permit renewal and holds the receipt. Can she cross into Macao with the "
+         "receipt and her Korean ID card?", True),
+        ("She lives in Shenzhen; can she board a domestic flight with her Korean ID card?", True),
+        # ... not how her own country issues it
+        ("How do I renew my Korean ID card?", False),
+    ],
+)
+def test_a_persons_own_identity_document_used_here_is_no_other_countrys_matter(question, in_scope_):
+    assert in_scope(question, HIGH) is in_scope_

@@ -315,7 +315,8 @@ def short_answer(
 
     answers = _data().get("answers", {})
     if asks_who_files(question):
-        if (line := who_may_apply(f"{told} {question}" if told else question, quoted, lang)) is not None:
+        message = told if question in told else f"{told} {question}".strip()  # (a part of the message: read once)
+        if (line := who_may_apply(message, quoted, lang)) is not None:
             return line
     for name in ("visa", "permit", "work", "amount", "period"):
         record = answers.get(name)

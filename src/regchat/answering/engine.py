@@ -1809,9 +1809,9 @@ def _first_line(reading: Reading, draft: Draft, message: str | None = None) -> t
         # the provisions that speak to this part in its words best, or every one when none does
         keys = [k for k, v in fit.items() if v == top] if top > 0 else list(candidates)
         items = [piece for k in keys for piece in pieces(draft.quoted[k])]
-        first = short_answer(
+        first = short_answer(  # (a part's case may be told anywhere in the message: "… I've lived here 4 years")
             part, " ".join(draft.quotes[k] for k in keys), reading.lang, parts=items, score=score, earlier=reading.previous,
-            restated=restated, told=told,
+            restated=restated, told=told or reading.question,
         )
         if first:
             return first, keys

@@ -34,7 +34,7 @@ def _paragraph(quoted: str, message: str) -> dict | None:
     return next(named, given[0] if given else None)
 
 
-def _told(case: dict, message: str) -> str | None:
+def _told(case: dict, message: str, lang: Lang) -> str | None:
     """The words of ``message`` telling ``case`` (one of each of its pattern groups), or None."""
     found = []
     for group in case.get("told", ()):
@@ -42,7 +42,7 @@ def _told(case: dict, message: str) -> str | None:
         if match is None:
             return None
         found.append(match.group(0))
-    return "、".join(found) if found else None
+    return ("、" if lang == "zh" else ", ").join(found) if found else None
 
 
 def _limits(case: dict) -> dict[str, int]:
@@ -74,11 +74,11 @@ def cases_told(message: str, quoted: str, lang: Lang) -> tuple[list[str], list[i
                     continue
                 said = lines[f"age_{kind}"][lang].format(age=age, limit=limits[kind])
                 found.append(f"{said}（{item}）" if lang == "zh" else f"{said} ({item})")
-            words = _told(case, message)
+            words = _told(case, message, lang)
             if words:
                 found.append(lines["case"][lang].format(told=words, what=lines["illness"][lang], item=item))
             continue
-        words = _told(case, message)
+        words = _told(case, message, lang)
         if words:
             what = lines["list"][name][lang]
             found.append(lines["case"][lang].format(told=words, what=what, item=item))
@@ -92,6 +92,7 @@ def who_may_apply(message: str, quoted: str, lang: Lang) -> str | None:
     if read is None:
         return None
     found, others, paragraph = read
+    found = list(dict.fromkeys(found))  # (an age told twice is one case)
     lines = _data()["lines"]
     sep = "；" if lang == "zh" else "; "
     if found:

@@ -937,7 +937,15 @@ def _set_aside(question: str, matter: ForeignMatter) -> bool:
         return bool(_CHINA_ANCHOR.search(rest) or home_places(rest))
     if _its_mission(question, matter) and _PASSPORT.search(_sentence_at(question, matter.start)):
         return bool(_CHINA_ANCHOR.search(rest) or home_places(rest))
+    if _IDENTITY.search(matter.text) and _HELD.search(question[max(0, matter.start - _LOOK_BACK) : matter.start]):
+        # a person's own identity document ("her Korean ID card") carried here: what China's rules ask of it
+        return bool(_CHINA_ANCHOR.search(rest) or home_places(rest))
     return False
+
+
+# An identity document, and the words saying whose it is ("her ...", "他的…").
+_IDENTITY = re.compile(r"\b(?:ID|identity)(?: card)?\b|身份证", re.I)
+_HELD = re.compile(r"\b(?:my|his|her|their|our|your)\s+$|(?:我|他|她|他们|我们)的\s*$", re.I)
 
 
 # A country's mission, named after the country ("美国领事馆", "the Canadian embassy", "embassy of France").
