@@ -203,8 +203,7 @@ def _abbreviations() -> tuple[re.Pattern, dict[str, str]]:
 
 @lru_cache(maxsize=1)
 def _everyday_senses() -> tuple[tuple[re.Pattern, str, str], ...]:
-    raw = json.loads(resources.files("regchat").joinpath("data/domain_terms.json").read_text(encoding="utf-8"))
-    senses = raw.get("everyday_senses", {}).get("senses", [])
+    senses = _domain_terms().get("everyday_senses", {}).get("senses", [])
     return tuple((re.compile(s["said"], re.I), s["word"], s["read"]) for s in senses)
 
 
@@ -225,9 +224,13 @@ def spell_out(text: str) -> str:
     return pattern.sub(lambda m: spelled[m.group(0)], text)
 
 
+@lru_cache(maxsize=1)
+def _domain_terms() -> dict:
+    return json.loads(resources.files("regchat").joinpath("data/domain_terms.json").read_text(encoding="utf-8"))
+
+
 def load_terms() -> list[dict]:
-    raw = resources.files("regchat").joinpath("data/domain_terms.json").read_text(encoding="utf-8")
-    return json.loads(raw)["terms"]
+    return _domain_terms()["terms"]
 
 
 @lru_cache(maxsize=1)

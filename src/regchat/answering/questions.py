@@ -663,8 +663,8 @@ def corrected_within(
         if len(between) <= _TAKEN_BACK_WITHIN and _TAKES_BACK.search(between):
             # (the date taken back is the last one said of what this one is, or of anything when this one
             # tells nothing: "born on 20 September, the appointment is 19 November. Wait, the certificate
-            # says 19 September")
-            # (past the date right before it, only a date written out stands in another's place: "today" is no correction)
+            # says 19 September"; past the date right before it, only a date written out stands in another's
+            # place: a second "today" is no correction)
             j = next((k for k in range(i, -1, -1) if out[k].role is not None and b.role in (None, out[k].role)
                       and (k == i or not b.found.relative)), None)  # fmt: skip
             if j is not None and b.found.start - out[j].found.end <= 2 * _TAKEN_BACK_WITHIN:
