@@ -179,15 +179,16 @@ def _link_asks() -> dict[str, tuple[re.Pattern, ...]]:
     return {kind: tuple(re.compile(p, re.I) for p in patterns) for kind, patterns in data.items() if kind != "about"}
 
 
-def linked_kinds(asking: str) -> list[str]:
+def linked_kinds(asking: str, told: str = "") -> list[str]:
     """The kinds of further question (``corpus/links.json``) the asking words put: "penalty" (a
-    penalty asked and a breach told, "晚了会罚吗"), "processing_time", and those the data's
+    penalty asked and a breach told, "晚了会罚吗", there or in ``told``, the message they are asked in:
+    "If the company doesn't report it, what's the fine?"), "processing_time", and those the data's
     ``links`` words ask ("what do I bring?": "materials"; "can the company file for me?":
     "who_files"; "am I legal while they keep my passport?": "while_held"), and "visa_needed" (does a
     valid residence permit spare its holder the visa?)."""
     kinds = [kind for kind, patterns in _link_asks().items() if any(p.search(asking) for p in patterns)]
     names = {k.name for k in asked(asking)}
-    if "penalty" in names and tells_a_breach(asking):
+    if "penalty" in names and (tells_a_breach(asking) or (told and tells_a_breach(told))):
         kinds.insert(0, "penalty")
     if "processing_time" in names:
         kinds.append("processing_time")

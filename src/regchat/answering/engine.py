@@ -512,10 +512,7 @@ class Engine:
         computed ("(2) How far could the stay be extended?")."""
         given = [d for e in earlier for d in e.deadlines]
         given_days = {(g.rule_id, g.date) for g in given}
-        kinds = linked_kinds(question.asked)
-        if "penalty" not in kinds and any(k.name == "penalty" for k in asked(question.asked)) \
-                and tells_a_breach(question.alone):
-            kinds.insert(0, "penalty")
+        kinds = linked_kinds(question.asked, told=question.alone)
         quoted_before = [p for e in earlier for p in e.cited]
         linked = self._linked_draft(one, quoted_before, kinds, consulted) if kinds else None
         # ("and the fine for a late report?" after the employer's report no article punishes)
@@ -803,9 +800,7 @@ class Engine:
         if draft.outcome != "answered" or not draft.cited:
             return draft
         asking = asking_clauses(asking_sentences(reading.question))
-        kinds = linked_kinds(asking)
-        if "penalty" not in kinds and any(k.name == "penalty" for k in asked(asking)) and tells_a_breach(reading.question):
-            kinds.insert(0, "penalty")  # ("If the company doesn't report it, what's the fine?")
+        kinds = linked_kinds(asking, told=reading.question)
         linked = self._linked_draft(reading, draft.cited, kinds, consulted)
         if linked is None and (none := self._none_linked(reading, draft.cited, draft, kinds, reading.question)):
             return none
@@ -1551,9 +1546,10 @@ def _asked_pieces(question: str) -> tuple[list[tuple[str, bool]], str, bool]:
     rest = question[end:].strip()
     # (questions left without their marks after the last one, each asking in its words, are each
     # one: "… for how many days?? isnt she too young for that, she is 15. and can we appeal it")
-    if parts and len(asking := [s for s in sentences_of(rest) if has_asking_words(s)]) > 1:
+    rest_sentences = sentences_of(rest) if parts else []
+    if len(asking := [s for s in rest_sentences if has_asking_words(s)]) > 1:
         told = ""
-        for sentence in sentences_of(rest):
+        for sentence in rest_sentences:
             told = f"{told} {sentence}".strip()
             if sentence in asking:
                 parts.append((told, False))

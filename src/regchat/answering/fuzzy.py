@@ -203,7 +203,7 @@ def _abbreviations() -> tuple[re.Pattern, dict[str, str]]:
 
 @lru_cache(maxsize=1)
 def _everyday_senses() -> tuple[tuple[re.Pattern, str, str], ...]:
-    senses = _domain_terms().get("everyday_senses", {}).get("senses", [])
+    senses = domain_terms().get("everyday_senses", {}).get("senses", [])
     return tuple((re.compile(s["said"], re.I), s["word"], s["read"]) for s in senses)
 
 
@@ -225,12 +225,13 @@ def spell_out(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _domain_terms() -> dict:
+def domain_terms() -> dict:
+    """``data/domain_terms.json``, read once: the corpus's terms, the visa letters, everyday senses."""
     return json.loads(resources.files("regchat").joinpath("data/domain_terms.json").read_text(encoding="utf-8"))
 
 
 def load_terms() -> list[dict]:
-    return _domain_terms()["terms"]
+    return domain_terms()["terms"]
 
 
 @lru_cache(maxsize=1)

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .fuzzy import correct
+from .fuzzy import correct, domain_terms
 from .language import Lang, without_denied
 from .loose_terms import says_a_document, says_a_measure
 from .territories import HOME, NEIGHBOURS, gazetteer
@@ -530,20 +530,20 @@ def english_term(term: str) -> str:
 @lru_cache(maxsize=1)
 def domain_abbreviations() -> frozenset[str]:
     """The abbreviations users write for the domain's terms and bodies ("PSB"), data/domain_terms.json."""
-    return frozenset(a for t in _data("domain_terms.json")["terms"] for a in t.get("abbreviations", ()))
+    return frozenset(a for t in domain_terms()["terms"] for a in t.get("abbreviations", ()))
 
 
 @lru_cache(maxsize=1)
 def china_visa_codes() -> frozenset[str]:
     """The letters of the ordinary visas China issues (Regulations Art. 6): C, D, F, ... K ..., Z."""
-    return frozenset(_data("domain_terms.json")["visa_categories"]["codes"])
+    return frozenset(domain_terms()["visa_categories"]["codes"])
 
 
 @lru_cache(maxsize=1)
 def visas_by_purpose() -> tuple[tuple[re.Pattern, str], ...]:
     """The visas users name by what they are for ("a tourist visa", 旅游签证), each with the letter
     Regulations Art. 6 issues for it (L)."""
-    listed = _data("domain_terms.json")["visa_categories"].get("by_purpose", {}).get("visas", [])
+    listed = domain_terms()["visa_categories"].get("by_purpose", {}).get("visas", [])
     return tuple((re.compile(v["said"], re.I), v["letter"]) for v in listed)
 
 
