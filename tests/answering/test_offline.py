@@ -890,6 +890,11 @@ def test_a_lead_in_and_the_list_numbers_are_not_part_of_a_question():
     assert asked[1].alone == "我是留学生。 实习要办什么手续？"
 
 
+def test_circled_numbers_list_questions_and_a_doubt_before_the_next_number_stays_with_its_own():
+    asked = each_question("我女儿在厦门读书，持学习类居留证件。①她能去公司实习吗？她自己去还是我们陪着去？②学校要去哪里办手续？")
+    assert [q.asked for q in asked] == ["她能去公司实习吗？ 她自己去还是我们陪着去？", "学校要去哪里办手续？"]
+
+
 def test_a_doubt_with_nothing_of_its_own_goes_with_the_question_after_it():
     message = "他的居留证明年3月到期，他想4月回来再办。我心里总不踏实？按规定最迟什么时候要递申请？"
     assert [q.asked for q in each_question(message)] == [message]  # one question, asked as a whole

@@ -1187,3 +1187,35 @@ def test_registering_a_marriage_is_a_topic_the_regulations_do_not_treat(question
 )
 def test_a_persons_own_identity_document_used_here_is_no_other_countrys_matter(question, in_scope_):
     assert in_scope(question, HIGH) is in_scope_
+
+
+@pytest.mark.parametrize(
+    "question, in_scope_",
+    [
+        # the clauses of a sentence that tells ("…加注了地点和期限，现在…。") ask nothing, whatever their words:
+        # the questions after it are about pay deductions
+        ("我在南京读博士，学校同意了，居留证件上加注了实习单位和期限，现在每月拿实习补贴。公司说要代扣个税。这样扣对吗？"
+         "社保能不能不交？", False),
+        ("他的工作许可和居留都在有效期内，公司下个月要裁掉他。1）裁员要给几个月的补偿金？2）提前几天通知？", False),
+        # ... while a question of its own on the permit keeps it in scope
+        ("他的工作许可和居留都在有效期内，公司下个月要裁掉他。他的居留证件要不要注销？", True),
+    ],
+)
+def test_the_clauses_of_a_sentence_that_tells_ask_nothing(question, in_scope_):
+    assert in_scope(question, HIGH) is in_scope_
+
+
+@pytest.mark.parametrize(
+    "question, in_scope_",
+    [
+        # the sentence before the questions tells what they are about: an off-topic subject
+        ("Swiss, 15 years in Shanghai, permanent residence card holder. I'm considering applying to naturalise. "
+         "How long does it take, and what happens to my Swiss passport?", False),
+        ("我在广州住了二十年，有永居证。最近考虑加入中国国籍。流程是怎样的？原来的护照要交回吗？", False),
+        # ... a governed one stays in scope
+        ("Swiss, 15 years in Shanghai, work permit. I'm thinking about applying for permanent residence. "
+         "How long does it take, and what do I bring?", True),
+    ],
+)
+def test_the_aim_told_before_the_questions_is_what_they_ask_about(question, in_scope_):
+    assert in_scope(question, HIGH) is in_scope_

@@ -1584,6 +1584,7 @@ def each_question(message: str) -> list[OneQuestion]:
     nearby: list[str] = []  # what each question's own part of the message tells before it
     just_before: list[int | None] = []  # the story's sentence right before each question, if any
     marked, rest, rest_asks = _asked_pieces(message)
+    numbered = numbers_its_questions(message)
     for part, joined in marked + ([(rest, False)] if rest_asks else []):
         *before, last = sentences_of(part) or [part]
         told += before
@@ -1594,7 +1595,9 @@ def each_question(message: str) -> list[OneQuestion]:
             own.append(last)
             just_before.append(len(told) - 1 if before else None)
             # (under a list number, its own part begins there: what comes before it is the message's story)
-            listed = [i for i, b in enumerate(before) if _LISTED.match(b)]
+            # (numbers before a question that has none list what the story tells, "① Mr A's permit ends …
+            # ② Ms B's …", not the question's own part)
+            listed = [i for i, b in enumerate(before) if _LISTED.match(b)] if numbered else []
             mine = before[listed[-1]:] if listed else [] if _LISTED.match(last) else before
             nearby.append(" ".join(_LISTED.sub("", b).strip() or b for b in mine))
     if rest and not rest_asks:
@@ -1604,7 +1607,12 @@ def each_question(message: str) -> list[OneQuestion]:
     i = 0
     while i < len(own) - 1:
         doubt = _LISTED.sub("", own[i])
-        if _goes_on_with_the_matter(doubt) and not has_asking_words(doubt):
+        if i and _LISTED.match(own[i + 1]) and not _LISTED.match(own[i]) and _goes_on_with_the_matter(doubt):
+            # (before the next list number, it goes on with the item it stands under: "①要登记吗？
+            # 是本人去办还是房东去？②不办呢？")
+            own[i - 1], nearby[i - 1] = f"{own[i - 1]} {own[i]}", f"{nearby[i - 1]} {nearby[i]}".strip()
+            del own[i], nearby[i], just_before[i]
+        elif _goes_on_with_the_matter(doubt) and not has_asking_words(doubt):
             own[i + 1], nearby[i + 1] = f"{own[i]} {own[i + 1]}", f"{nearby[i]} {nearby[i + 1]}".strip()
             just_before[i + 1] = just_before[i] if just_before[i] is not None else just_before[i + 1]
             del own[i], nearby[i], just_before[i]
@@ -1615,8 +1623,8 @@ def each_question(message: str) -> list[OneQuestion]:
     for text, near, j in zip(own, nearby, just_before):
         asked = _LISTED.sub("", text).strip() or text
         alone = asked
-        # (a story naming only who, "德国客户", tells no matter the question goes on with)
-        if out and not has_domain_words(asked) and not has_domain_words(story, persons=False):
+        # (a story or a question naming only who, "德国客户", "其中一个外国人", tells no matter of its own)
+        if out and not has_domain_words(asked, persons=False) and not has_domain_words(story, persons=False):
             alone = f"{out[-1].asked} {asked}"  # "If not, what happens if he does?"
         before = f"{story} {out[-1].asked} {asked}".strip() if out else None
         # (the story's sentence right before the question stays right before it: "…so we plan to go on
@@ -1651,7 +1659,7 @@ _STEP_ONLY = re.compile(r"\b(?:apply|applying|application|file|filing|submit|dea
 # The number of a listed question ("(2)", "2）", "2.", "二、") at its start (not a date's month: "9.28交的").
 _LISTED = re.compile(
     r"^(?:[^:：?？]{0,12}[:：]\s*)?\W*?(?:[(（]?(?:\d{1,2}|[a-hA-H])[)）]|\d{1,2}(?:、|\.(?!\d))|[(（]?[一二三四五六七八九十][)）、]"
-    r"|[一二三四五六七八九十]是)\s*"
+    r"|[一二三四五六七八九十]是|[\u2460-\u2473\u2776-\u277f])\s*"  # (circled numbers: ①, ❷)
 )
 
 

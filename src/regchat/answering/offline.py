@@ -32,6 +32,7 @@ from .asked import asked, visa_fit_for, without_visa_letters
 from .language import WEEKDAYS_ZH, Lang, english_terms, without_denied
 from .cases import cases_asked
 from .loose_terms import cases_of_measures_spoken, told_cases
+from .quantities import weighed
 from .quoting import Quote, quote_provision, version_day
 from .questions import ASKS_IF_SO, Reading, asking_sentences, main_subject_of_text, sentences_of, subject_of
 from .scope import china_visa_codes
@@ -605,6 +606,8 @@ def compose_lookup(
             lines.append(said)
             if quote.untranslated:
                 notes = [*notes[:-1], quote.untranslated]  # (its summary would say it again)
+        # ("and if the wait were 30 hours?": the figure asked, against the limit the quoted part states)
+        lines += weighed(asking_sentences(reading.question), " ".join([*quote.pieces, *quote.official_pieces]), reading.lang)
         lines.append(heading(p, quote, reading.lang, titles_zh))
         lines += notes
         lines.append(" ".join(f"“{piece}”" for piece in quote.pieces) + f" {marker(p)}")

@@ -143,7 +143,7 @@ _DEADLINE_ASK = re.compile(  # English words bounded by non-letters: "是不是l
     r"|by what (?:date|day)|what date|(?:max(?:imum)?|end) date|(?:which|what) day(?! of the week)|(?:in|on) time\?|(?:was|is|am|are|were|be) (?:\w+ ){0,2}(?:in|on) time"
     r"|too late|late|overdue|expired|still valid|still be used|missed|miss the|how (?:far|long|many days|many weeks) (?:in advance|ahead|beforehand)"
     rf"|{_WHAT_TO_DO_EN})(?![a-z])"
-    rf"|最晚|最迟|截止|哪天|几号|什么时候|何时|到哪天|有效期|最后一天|期限|来得及|晚了|超期(?!多少|几){_NOT_LAPSE}|超时"
+    rf"|最晚|最迟|截止|哪天|几号|什么时候|何时|到哪天|有效期(?!内)|最后一天|期限(?!内)|来得及|晚了|超期(?!多少|几){_NOT_LAPSE}|超时"
     r"|提前(?:多久|多长时间|几天|几周|几个星期|多少天)"
     rf"|逾期(?!多少|几){_NOT_LAPSE}|过期{_NOT_LAPSE}|还能[^，。？?！!]{{0,8}}?(?:用|延|续|入境|进)|还有效|还管用|"
     + _WHAT_TO_DO_ZH,
@@ -277,6 +277,11 @@ def _asking_units(question: str) -> list[str]:
     """The sentences :func:`asking_sentences` reads: an aside in brackets ("(a holiday?? odd)")
     neither asks nor tells the asking apart."""
     return [s.strip() for s in _SENTENCE_END.split(_ASIDE.sub(" ", question)) if s.strip()]
+
+
+def without_asides(text: str) -> str:
+    """``text`` without its asides in brackets, as :func:`asking_sentences` reads it."""
+    return _ASIDE.sub(" ", text).strip()
 
 
 def with_referred(question: str) -> str:
@@ -1643,12 +1648,29 @@ def asking_clauses(question: str) -> str:
     """The clauses of ``question`` that ask (ending with a question mark, or with a word that asks),
     whatever they refer back to; the whole question when none or all do."""
     clauses = clauses_of(question)
-    asking = [c for c in clauses if _clause_asks(c)]
+    asking = [c for c in clauses if _clause_asks(c) and (_asks_by_its_words(c) or not _in_a_telling_sentence(c, question))]
     return question if not asking or len(asking) == len(clauses) else " ".join(asking)
 
 
+def _in_a_telling_sentence(clause: str, question: str) -> bool:
+    """Whether ``clause`` lies in a sentence that tells, beside sentences that ask (:func:`asking_sentences`):
+    "证件上写明了单位和期限，下周开始上班。" tells the story a later question asks about."""
+    asked = asking_sentences(question)
+    if asked == question:
+        return False
+    bare = without_asides(clause)
+    return bare not in asked and any(bare in s for s in _asking_units(question))
+
+
 def _clause_asks(clause: str) -> bool:
-    return bool(clause_asks_a_date(clause) or _interrogative(clause) or _INVERTED.match(clause))
+    return bool(clause_asks_a_date(clause) or _asks_by_its_words(clause))
+
+
+def _asks_by_its_words(clause: str) -> bool:
+    """A question word, or a verb before its subject: a clause asking so asks in any sentence ("He's
+    asking which papers the consulate wants."), where one naming a period asks only in a sentence that
+    asks ("证件上写明了单位和期限，下周开始上班。" tells)."""
+    return bool(_interrogative(clause) or _INVERTED.match(clause))
 
 
 # A question asking whether what was just said holds ("Is that true?", "是这样吗？").

@@ -853,14 +853,19 @@ def judge_scope(
     # (an everyday matter only the story tells, "he left his permit in a taxi", is no subject when the
     # clauses that ask name none and ask of the domain's thing, by its words or pointing back at it:
     # "how is it reissued?")
+    aimed, aim = _with_aim(said, asking), _aim_told(said)
+    aimed_off_topic = bool(aim) and off_topic(aim) and not _asked_subject(f"{aim} {asking}")
     story_only = asking != said and not off_topic(asking) and (
         has_domain_words(asking) or bool(_POINTS_AT_IT.search(asking)) and has_domain_words(without_off_topic(said)))
     if off_topic(said) and ((not governed and not story_only) or _asks_only_off_topic(said) or _every_ask_off_topic(said)
                             or (off_topic(asking) and not _asked_subject(said))
+                            # (or in the sentence before them telling what is to be applied for: "I'm
+                            # considering applying to naturalise. How long does it take?")
+                            or aimed_off_topic
                             # (taxes or social insurance asked with no governed subject where it asks: in
                             # its asking clauses, or the sentence before them telling what is applied for)
-                            or (_asked_alone().search(asking) and not _asked_subject(_with_aim(said, asking)))) \
-            and not _asks_on_topic(said):
+                            or (_asked_alone().search(asking) and not _asked_subject(aimed))) \
+            and (aimed_off_topic or not _asks_on_topic(said)):
         note = off_topic_note(asking) or off_topic_note(said)
         return ScopeDecision(False, "topic the regulations do not treat", firm=True, note=note)
     if governed:
@@ -1064,8 +1069,10 @@ _WHEN = re.compile(
 
 # A sentence telling what is to be applied for ("现在想帮他申请永久居留。", "we'd like to apply for a visa for her.").
 _AIM = re.compile(
-    r"(?:想|要|打算|准备|计划)(?:帮[^，,。]{0,6})?(?:申请|办理?)"
-    r"|\b(?:want|wants|plan|plans|hope|hopes|intend|intends|would like|'d like)\s+to\s+(?:apply|get|obtain)\b",
+    r"(?:想|要|打算|准备|计划|考虑)(?:帮[^，,。]{0,6})?(?:申请|办理|办(?![法事])|加入|取得)"
+    r"|\b(?:want|wants|plan|plans|hope|hopes|intend|intends|would like|'d like)\s+to\s+(?:apply|get|obtain|take)\b"
+    r"|\b(?:thinking|think|thought)\s+(?:about|of)\s+(?:applying|getting|obtaining|taking)\b"
+    r"|\b(?:considering|consider)\s+(?:applying|getting|obtaining|taking)\b",
     re.I,
 )
 
@@ -1074,13 +1081,22 @@ def _with_aim(text: str, asking: str) -> str:
     """The clauses of ``text`` that ask (``asking``), with the sentence just before its asking
     sentences when that one tells what is to be applied for ("…想帮他申请永久居留。请问：要工作满几年？":
     the questions are about that application)."""
-    from .questions import asking_sentences, sentences_of
+    from .questions import without_asides, asking_sentences, sentences_of
 
     asked, sentences = asking_sentences(text), sentences_of(text)
-    first = next((i for i, s in enumerate(sentences) if s.strip() and s.strip() in asked), None)
+    first = next((i for i, s in enumerate(sentences) if s.strip() and without_asides(s) in asked), None)
     if first and _AIM.search(sentences[first - 1]):
         return f"{sentences[first - 1]} {asking}"
     return asking
+
+
+def _aim_told(text: str) -> str:
+    """The clause telling what is to be applied for in the sentence just before the asking ones
+    ("I'm considering applying to naturalise." before "How long does it take?"), or ""."""
+    from .questions import clauses_of
+
+    aimed = _with_aim(text, "")
+    return next((c for c in clauses_of(aimed) if _AIM.search(c)), "")
 
 
 def _asked_subject(text: str) -> bool:
