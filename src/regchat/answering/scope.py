@@ -931,7 +931,7 @@ _POINTS_AT_IT = re.compile(r"\b(?:it|them)\b|它", re.I)  # (a thing the story n
 
 def _set_aside(question: str, matter: ForeignMatter) -> bool:
     """``matter`` is what the clause asks besides, another place's rule China's is compared with, or
-    the mission that issued a passport the story tells of ("在德国使馆领了新护照": the new passport is
+    the mission that issued a passport the story tells of ("新护照是在德国使馆领的": the new passport is
     what China's rules then ask about), and the question names China or Macao elsewhere."""
     rest = question[: matter.start] + " " + question[matter.end :]
     if _BESIDES.search(question[max(0, matter.start - _LOOK_BACK) : matter.start]):
