@@ -42,6 +42,7 @@ def test_a_figure_is_weighed_against_the_bound_of_its_unit_in_the_readers_langua
         "Can she stay 3 years?",  # years against hours: another kind of time
         "He waited 30 hours, then 40 hours: which counts?",  # two figures of one unit: which meets the bound?
         "不到二十四小时也要签证吗？",  # the text's own figure said again
+        "转机正好24个小时，可以吗？",  # ... or written otherwise
     ],
 )
 def test_nothing_is_said_where_a_count_cannot_tell(asked):

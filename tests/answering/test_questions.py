@@ -1511,3 +1511,33 @@ def test_each_visa_named_by_its_purpose_points_at_the_item_issuing_it():
     english = (Path(__file__).parents[2] / "corpus" / "cn-foreigner-entry-exit-regulations.md").read_text(encoding="utf-8")
     for visa in terms["visa_categories"]["by_purpose"]["visas"]:
         assert visa["corpus"] in english and visa["corpus"].startswith(f"{visa['letter']} visas")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Sorry, my mistake: her permit ends on 3 March, not June. Is the 10th still ok?",
+     "不对，我看错了，她的居留证件是3月到期，不是6月。10号去还来得及吗？"],
+)
+def test_a_correction_of_what_was_told_follows_up_the_conversation(question):
+    previous = "Her residence permit ends on 3 June. We plan to file the renewal on 10 May. Is that in time?"
+    assert is_follow_up(question, previous)
+    assert not is_follow_up("What papers does a Z visa application need?", previous)
+
+
+def test_an_auxiliary_before_a_name_asks_like_one_before_a_pronoun():
+    message = "Maria moves to Macao in May. For the card, does Maria apply herself or does the agency do it, and where?"
+    assert "does Maria apply herself or does the agency do it," in asking_clauses(message)
+
+
+def test_a_when_of_time_in_a_sentence_that_tells_asks_nothing():
+    message = "We moved to Ningbo in May when my husband got his work permit. Is my own visa enough for a year?"
+    assert asking_clauses(message) == "Is my own visa enough for a year?"
+    # ... while a word that asks before it still asks
+    assert "not sure when" in asking_clauses("I'm not sure when she must leave, the notice is unclear. Can you help?")
+
+
+def test_a_relative_who_after_a_name_or_a_comma_asks_nothing():
+    message = ("the twins, Mia who's nine and Leo who's eleven, had permits that ran out on the 4th. "
+               "what I want to know is how much the fine is for the parents")
+    assert asking_sentences(message) == "what I want to know is how much the fine is for the parents"
+    assert not read_question(message, [], dt.date(2026, 3, 20), []).asks_deadline

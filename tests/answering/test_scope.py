@@ -1219,3 +1219,35 @@ def test_the_clauses_of_a_sentence_that_tells_ask_nothing(question, in_scope_):
 )
 def test_the_aim_told_before_the_questions_is_what_they_ask_about(question, in_scope_):
     assert in_scope(question, HIGH) is in_scope_
+
+
+@pytest.mark.parametrize(
+    "question, in_scope_",
+    [
+        # what the asker holds is who asks: the question is about driving
+        ("我持工作类居留证件在深圳上班。持居留证件能不能直接换本地驾照？要考理论吗？", False),
+        ("Now that she holds a work-type residence permit, may she exchange her foreign driving licence for a local one?", False),
+        # ... and the permit asked about itself stays in scope
+        ("持居留证件出境还要签证吗？", True),
+    ],
+)
+def test_a_document_the_asker_holds_says_who_asks_not_what(question, in_scope_):
+    assert in_scope(question, HIGH) is in_scope_
+
+
+def test_the_macao_workers_card_by_a_short_name_is_a_subject():
+    # (data/cards.json: the card's own names)
+    question = ("He starts at a restaurant in Taipa in March. Does Omar get the worker's ID card himself or does the "
+                "restaurant apply, and where?")
+    assert in_scope(question, HIGH)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["We hold work-type residence permits in Wuxi. Can our son get a place at a public primary school, and are there "
+     "school fees for foreigners?",
+     "我们一家持居留证件住在青岛。孩子想进公办小学，要交借读费吗？",
+     "Our engineer came in on a Z visa last week. Must the airline pay for his lost luggage, or his insurer?"],
+)
+def test_schooling_and_insurance_claims_are_topics_the_regulations_do_not_treat(question):
+    assert not in_scope(question, HIGH)

@@ -60,18 +60,24 @@ def unclear_card(text: str, both_places: bool) -> tuple[Card, ...]:
     loose = list(_loose().finditer(text))
     if not both_places or not loose:
         return ()
-    if any(card.names.search(text) for card in cards()):
+    if names_a_card_by_name(text):
         return ()
     if all(_PLACE_BEFORE.search(text[max(0, m.start() - 12):m.start()]) for m in loose):
         return ()  # "a Macao work card", "内地…的工作证": the place says which
     return cards()
 
 
+def names_a_card_by_name(text: str) -> bool:
+    """Whether ``text`` names one of the cards by its own name ("the worker's ID card", 外雇证): a
+    document of the documents, a subject they govern."""
+    return any(card.names.search(text) for card in cards())
+
+
 def names_loosely(text: str) -> bool:
     """Whether ``text`` names a permit or card only loosely ("his permit", "我的证", "my card", or by
     what it permits: "my work permit", which people also say of the work-type residence permit) and
     no card by its own name: it may be a residence permit, or a card."""
-    if any(card.names.search(text) for card in cards()):
+    if names_a_card_by_name(text):
         return False
     return bool(_loose().search(text)) or any(card.about.search(text) for card in cards())
 

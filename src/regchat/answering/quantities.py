@@ -77,10 +77,7 @@ def bounds(text: str) -> list[Quantity]:
     return out
 
 
-_RELATION = {
-    "en": {1: "more than", -1: "less than", 0: "the same as"},
-    "zh": {1: "多于", -1: "少于", 0: "正好等于"},
-}
+_RELATION = {"en": {1: "more than", -1: "less than"}, "zh": {1: "多于", -1: "少于"}}
 
 
 def weighed(asked: str, stated: str, lang: Lang) -> list[str]:
@@ -96,6 +93,8 @@ def weighed(asked: str, stated: str, lang: Lang) -> list[str]:
         if len(mine) != 1 or len(theirs) != 1:
             continue  # (several figures or several bounds of one unit: which meets which is not for a count to say)
         (amount, q), bound = next(iter(mine.items())), Quantity(theirs.pop(), unit, "")
+        if amount == bound.amount:
+            continue  # (the text's own figure, written otherwise: "一年" for "1年", said again)
         relation = _RELATION[lang][(amount > bound.amount) - (amount < bound.amount)]
         if lang == "zh":
             out.append(f"您给出的{q.written}，{relation}本条所说的{spoken(bound, lang)}。")

@@ -78,7 +78,11 @@ _FOLLOW_UP_CUE = re.compile(
     r"|^\W*(?:明白了?|了解了?|知道了|懂了|收到|好的|好|嗯|哦|ok)\W+(?:那|那么)"
     # a person the conversation already named ("她是前天到的"), and "..., 那最晚哪天？"
     r"|^\W*(?:他|她)(?:们)?(?:是|在|的|已经|刚|上|下|昨天|今天|前天)|[，,]\s*那(?:么)?(?=最|还|要|他|她|我|是|能|可以)"
-    r"|^\W*(?:he|she)\b(?!\s+(?:is|was)\s+(?:a|an)\b)",  # "he gets to mine on the 31st" (not "He is a ...": a story begins)
+    r"|^\W*(?:he|she)\b(?!\s+(?:is|was)\s+(?:a|an)\b)"  # "he gets to mine on the 31st" (not "He is a ...": a story begins)
+    # a correction of what was told ("my mistake, it expires in March") and a plan asked again ("does the 14th
+    # still work?", "还来得及吗")
+    r"|\b(?:my mistake|my bad|correction|i meant|i misread)\b|不对|说错了|搞错了|看错了|记错了|更正"
+    r"|\bstill (?:work|ok|okay|fine|in time|good)\b|还(?:行|可以|来得及)吗",
     re.I,
 )
 _PAST = re.compile(
@@ -1648,7 +1652,8 @@ def asking_clauses(question: str) -> str:
     """The clauses of ``question`` that ask (ending with a question mark, or with a word that asks),
     whatever they refer back to; the whole question when none or all do."""
     clauses = clauses_of(question)
-    asking = [c for c in clauses if _clause_asks(c) and (_asks_by_its_words(c) or not _in_a_telling_sentence(c, question))]
+    asking = [c for c in clauses if _clause_asks(c) and (
+        not _in_a_telling_sentence(c, question) or _asks_by_its_words(_without_when_of_time(c)))]
     return question if not asking or len(asking) == len(clauses) else " ".join(asking)
 
 
@@ -1660,6 +1665,13 @@ def _in_a_telling_sentence(clause: str, question: str) -> bool:
         return False
     bare = without_asides(clause)
     return bare not in asked and any(bare in s for s in _asking_units(question))
+
+
+def _without_when_of_time(clause: str) -> str:
+    """``clause`` with each "when" opening a clause of time blanked, unless a word before it asks
+    ("not sure when she must leave"): in a sentence that tells, "we moved here when my wife got her
+    visa" asks nothing."""
+    return _WHEN_CLAUSE.sub(lambda m: m.group(0) if m.group("before").lower() in _ASKS_WHEN else m.group("before"), clause)
 
 
 def _clause_asks(clause: str) -> bool:
@@ -1707,7 +1719,7 @@ def asked_with_claims(question: str) -> str:
 # I apply, can I switch without leaving, and ...?").
 _INVERTED = re.compile(
     r"\W*(?:and\s+|or\s+)?(?:(?:can|could|may|might|do|does|did|is|are|was|were|should|shall|will|would|must|has|have)(?:n['’]?t)?|ca(?:n['’]?t)|wo(?:n['’]?t))\s+"
-    r"(?:i|we|you|he|she|they|it|my|our|his|her|their|the|this|that)\b",
+    r"(?:i|we|you|he|she|they|it|my|our|his|her|their|the|this|that|(?-i:[A-Z][a-z]+(?!\w)))\b",  # (or a name: "does Karim apply")
     re.I,
 )
 
@@ -1726,7 +1738,9 @@ _EMBEDDED_WH = re.compile(
     # ... nor one a copula takes after what it tells of: "Friday was when we moved in"
     r"|(?<=\w )(?:is|was)\s+(?:when|where)\b(?!\s+(?:is|was|do|does|did|can|must|should)\b)"
     # ... nor a relative "which" after a comma, its verb right after it: "a serviced flat, which is fine"
-    r"|(?:(?<=,)|^)\s*which(?=\s+(?:is|was|are|were|has|had|means|meant|makes|made|seems|sounds)\b)(?![^.!;?]*\?)",
+    r"|(?:(?<=,)|^)\s*which(?=\s+(?:is|was|are|were|has|had|means|meant|makes|made|seems|sounds)\b)(?![^.!;?]*\?)"
+    # ... nor a relative "who" after a name or a comma: "Lucas who's fourteen", "my son, who is 12"
+    r"|(?:(?-i:\b[A-Z][a-z]+)\s+|(?<=,)\s*)who(?:['’]s|\s+(?:is|was|are|were|has|had)\b)(?![^.!;?]*\?)",
     re.I,
 )
 

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .cards import names_a_card_by_name
 from .fuzzy import correct, domain_terms
 from .language import Lang, without_denied
 from .loose_terms import says_a_document, says_a_measure
@@ -647,6 +648,7 @@ def _subject(text: str) -> bool:
         _SUBJECT_EN.search(text) or _SUBJECT_ZH.search(text) or _patterns()[0].search(text) or _lexicon_term(text)
         or says_a_measure(text)  # "stop me at the border": an exit ban or another measure (data/loose_terms.json)
         or says_a_document(text)  # "her work card went missing on the metro": a permit, whichever it is
+        or names_a_card_by_name(text)  # "the worker's ID card" (data/cards.json)
     )
 
 
@@ -1057,8 +1059,12 @@ def _asks_only_off_topic(text: str) -> bool:
 _PERSONS = re.compile(
     r"(?:留学生|外国学生|外籍学生|外籍员工|外籍同事|外地雇员|外劳)(?!身份|证|卡)"
     r"|\b(?:foreign |international )?(?:students?|employees?|staff)\b(?! (?:card|permit|visa))"
-    # people named by what they hold ("all blue-card holders", "Z visa holders"): who is asked about
-    r"|\b(?:[\w'-]+[- ]){1,3}holders?\b", re.I
+    # people named by what they hold ("all blue-card holders", "Z visa holders", "持永居证的", "now that she holds
+    # a work permit"): who is asked about
+    r"|\b(?:[\w'-]+[- ]){1,3}holders?\b"
+    r"|持有?[^，,。？?！!、\s]{1,10}?(?:证件|证|卡|签证)(?:的)?"
+    r"|\bnow that (?:i|we|you|he|she|they) (?:ha(?:ve|s)|hold|holds|got) (?:the|a|an|my|our|his|her|their|your) [\w' -]{0,30}?(?:permit|visa|card)\b",
+    re.I,
 )
 _WHEN = re.compile(
     r"[^，,。？?！!；;\s]{0,12}(?:的时候|之时|以后|之后|前后)|\b(?:when|once|after|before) (?:i|we|he|she|they|you) "
