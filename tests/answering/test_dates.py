@@ -837,6 +837,14 @@ def test_the_end_of_a_course_a_lease_or_a_trip_is_no_expiry():
     assert roles_of("交流项目2026年10月9日结束。") == [("2026年10月9日", "other_end")]
 
 
+def test_the_day_a_trip_sets_off_is_no_expiry_and_starts_nothing():
+    assert roles_of("她下个月出差，8月3号走，10号回来。") == [("8月3号", "trip"), ("10号", "entry")]
+    assert roles_of("她8月3号出发，去泰国一周。") == [("8月3号", "trip")]
+    # (a thing taken away, a ship sailing off, is no departure on a trip)
+    assert roles_of("8月3号警察把他的居留证件收走了。") != [("8月3号", "trip")]
+    assert roles_of("船8月3号下午就开走了。") != [("8月3号", "trip")]
+
+
 def test_the_end_of_a_job_is_no_entry_and_no_expiry():
     assert roles_of("He resigned, last day June 30; what do we report?") == [("June 30", "job_end")]
     assert roles_of("His contract ends on 2026-06-30 and he will leave.") == [("2026-06-30", "job_end")]

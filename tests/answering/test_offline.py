@@ -1736,3 +1736,12 @@ def test_a_deadline_asked_with_no_date_quotes_the_part_stating_the_period_and_as
 def test_a_question_asking_how_long_quotes_the_paragraph_stating_a_period(engine, question, period):
     answer = engine.answer(question, today=dt.date(2026, 12, 1))
     assert period in answer.text
+
+
+def test_a_trips_dates_in_a_follow_up_leave_the_earlier_turns_expiry_as_the_event(engine):
+    history = [
+        {"role": "user", "content": "我太太的居留证件9月20号到期，续签要准备什么？"},
+        {"role": "assistant", "content": "续签居留证件需要提交护照、申请表和相关证明材料。"},
+    ]
+    answer = engine.answer("那最晚哪天要递申请？她要出差，8月10号走，17号回来。", history=history, today=dt.date(2026, 7, 1))
+    assert "2026-08-21" in answer.text and "2026-07-11" not in answer.text

@@ -1251,3 +1251,9 @@ def test_the_macao_workers_card_by_a_short_name_is_a_subject():
 )
 def test_schooling_and_insurance_claims_are_topics_the_regulations_do_not_treat(question):
     assert not in_scope(question, HIGH)
+
+
+@pytest.mark.parametrize("question", ["朋友的证件全丢了，下周还要出差，先去哪儿补？", "他说证件都被偷了，怎么补办？"])
+def test_documents_all_lost_are_the_documents_matter_whatever_word_stands_between(question):
+    # (Law Art. 35, Regulations Art. 23: a lost or stolen document's reissue)
+    assert has_subject(question) and in_scope(question, HIGH)

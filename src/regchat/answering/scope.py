@@ -430,7 +430,7 @@ _SUBJECT_ZH = re.compile(
     r"外雇|"  # the short name of the Macao non-resident worker (外雇证: the worker's card)
     r"(?<![A-Za-z])[CDFGJKLMQRSXZcdfgjklmqrsxz][12]?签(?![名字约收订署])|"  # "K签", "z签": a visa, as people type it
     r"(?<![A-Za-z0-9])[JQSX][12](?:还是|或者|或)[JQSX][12](?![0-9])|"  # "X1还是X2": two numbered visas weighed
-    r"(?<!身份)证件?(?:丢|掉|遗失|被偷|被盗|不见)|"  # a lost or stolen card or permit (its reissue)
+    r"(?<!身份)证件?[都全也又]{0,2}(?:丢|掉|遗失|被偷|被盗|不见)|"  # a lost or stolen card or permit (its reissue; "证件全丢了")
     r"住宿登记|临时住宿|居留证|蓝卡|体检证明|健康证明|"
     r"(?:派出所|公安)[^，。？！,.?!]{0,6}登记|登记[^，。？！,.?!]{0,4}(?:派出所|公安)|"  # registering with the police (Law Art. 39)
     r"出(?:不了|不去|得了|得去)?国|"  # 出国, "出不了国": leaving the country, as people say exit
