@@ -1652,19 +1652,19 @@ def asking_clauses(question: str) -> str:
     """The clauses of ``question`` that ask (ending with a question mark, or with a word that asks),
     whatever they refer back to; the whole question when none or all do."""
     clauses = clauses_of(question)
+    asked = asking_sentences(question)
+    told = [] if asked == question else [s for s in _asking_units(question) if s not in asked]
     asking = [c for c in clauses if _clause_asks(c) and (
-        not _in_a_telling_sentence(c, question) or _asks_by_its_words(_without_when_of_time(c)))]
+        not _in_a_telling_sentence(c, asked, told) or _asks_by_its_words(_without_when_of_time(c)))]
     return question if not asking or len(asking) == len(clauses) else " ".join(asking)
 
 
-def _in_a_telling_sentence(clause: str, question: str) -> bool:
-    """Whether ``clause`` lies in a sentence that tells, beside sentences that ask (:func:`asking_sentences`):
-    "证件上写明了单位和期限，下周开始上班。" tells the story a later question asks about."""
-    asked = asking_sentences(question)
-    if asked == question:
-        return False
+def _in_a_telling_sentence(clause: str, asked: str, told: Sequence[str]) -> bool:
+    """Whether ``clause`` lies in one of the sentences that tell (``told``), not in those that ask
+    (``asked``, :func:`asking_sentences`): "证件上写明了单位和期限，下周开始上班。" tells the story a
+    later question asks about."""
     bare = without_asides(clause)
-    return bare not in asked and any(bare in s for s in _asking_units(question))
+    return bool(told) and bare not in asked and any(bare in s for s in told)
 
 
 def _without_when_of_time(clause: str) -> str:

@@ -855,7 +855,8 @@ def judge_scope(
     # (an everyday matter only the story tells, "he left his permit in a taxi", is no subject when the
     # clauses that ask name none and ask of the domain's thing, by its words or pointing back at it:
     # "how is it reissued?")
-    aimed, aim = _with_aim(said, asking), _aim_told(said)
+    aim_sentence = _aim_sentence(said)
+    aimed, aim = _with_aim(aim_sentence, asking), _aim_told(aim_sentence)
     aimed_off_topic = bool(aim) and off_topic(aim) and not _asked_subject(f"{aim} {asking}")
     story_only = asking != said and not off_topic(asking) and (
         has_domain_words(asking) or bool(_POINTS_AT_IT.search(asking)) and has_domain_words(without_off_topic(said)))
@@ -1083,26 +1084,27 @@ _AIM = re.compile(
 )
 
 
-def _with_aim(text: str, asking: str) -> str:
-    """The clauses of ``text`` that ask (``asking``), with the sentence just before its asking
-    sentences when that one tells what is to be applied for ("…想帮他申请永久居留。请问：要工作满几年？":
-    the questions are about that application)."""
+def _aim_sentence(text: str) -> str:
+    """The sentence just before the asking sentences of ``text`` when it tells what is to be applied
+    for ("…想帮他申请永久居留。请问：要工作满几年？": the questions are about that application), or ""."""
     from .questions import without_asides, asking_sentences, sentences_of
 
     asked, sentences = asking_sentences(text), sentences_of(text)
     first = next((i for i, s in enumerate(sentences) if s.strip() and without_asides(s) in asked), None)
-    if first and _AIM.search(sentences[first - 1]):
-        return f"{sentences[first - 1]} {asking}"
-    return asking
+    return sentences[first - 1] if first and _AIM.search(sentences[first - 1]) else ""
 
 
-def _aim_told(text: str) -> str:
-    """The clause telling what is to be applied for in the sentence just before the asking ones
-    ("I'm considering applying to naturalise." before "How long does it take?"), or ""."""
+def _with_aim(aim: str, asking: str) -> str:
+    """The clauses that ask (``asking``), after the sentence telling their aim (``aim``), if any."""
+    return f"{aim} {asking}" if aim else asking
+
+
+def _aim_told(aim: str) -> str:
+    """The clause of the aim's sentence telling what is to be applied for ("I'm considering applying
+    to naturalise." before "How long does it take?"), or ""."""
     from .questions import clauses_of
 
-    aimed = _with_aim(text, "")
-    return next((c for c in clauses_of(aimed) if _AIM.search(c)), "")
+    return next((c for c in clauses_of(aim) if _AIM.search(c)), "")
 
 
 def _asked_subject(text: str) -> bool:
