@@ -239,6 +239,10 @@ def test_which_visa_is_answered_by_the_text_saying_to_whom_visas_are_issued():
         ("我们的加拿大籍工程师想把9岁的女儿接来一起住，女儿办什么签证？", "foreigner"),
         ("Our Kenyan engineer's wife wants to join him for a year: which visa?", "foreigner"),
         ("我们的中国籍员工想接她丈夫过来，办什么签证？", "citizen"),
+        # a foreign student is a foreigner here for study; a citizen studying somewhere is a citizen all the same
+        ("女儿在成都的大学念书，我想去陪她一年，办哪种签证？", "foreigner"),
+        ("我们的儿子是留学生，我想去看他两个月，办什么签证？", "foreigner"),
+        ("My husband is Chinese and studies at a university in Xi'an. Which visa do I need to join him?", "citizen"),
     ],
 )
 def test_whose_relative_the_visitor_is(question, sponsor):
