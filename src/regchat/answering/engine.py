@@ -1607,12 +1607,13 @@ def each_question(message: str) -> list[OneQuestion]:
     i = 0
     while i < len(own) - 1:
         doubt = _LISTED.sub("", own[i])
-        if i and _LISTED.match(own[i + 1]) and not _LISTED.match(own[i]) and _goes_on_with_the_matter(doubt):
+        goes_on = _goes_on_with_the_matter(doubt)
+        if i and _LISTED.match(own[i + 1]) and not _LISTED.match(own[i]) and goes_on:
             # (before the next list number, it goes on with the item it stands under: "①要登记吗？
             # 是本人去办还是房东去？②不办呢？")
             own[i - 1], nearby[i - 1] = f"{own[i - 1]} {own[i]}", f"{nearby[i - 1]} {nearby[i]}".strip()
             del own[i], nearby[i], just_before[i]
-        elif _goes_on_with_the_matter(doubt) and not has_asking_words(doubt):
+        elif goes_on and not has_asking_words(doubt):
             own[i + 1], nearby[i + 1] = f"{own[i]} {own[i + 1]}", f"{nearby[i]} {nearby[i + 1]}".strip()
             just_before[i + 1] = just_before[i] if just_before[i] is not None else just_before[i + 1]
             del own[i], nearby[i], just_before[i]

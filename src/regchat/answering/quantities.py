@@ -48,7 +48,7 @@ def _unit_en(word: str) -> str:
 
 
 def given(text: str) -> list[Quantity]:
-    """The amounts of time ``text`` names, in order: "30 hours", "two weeks", "三十个小时", "两年"."""
+    """The amounts of hours and years ``text`` names, in order: "30 hours", "two years", "三十个小时", "两年"."""
     found: list[tuple[int, Quantity]] = []
     for m in _EN.finditer(text):
         found.append((m.start(), Quantity(int(m.group(1)), _unit_en(m.group(2)), m.group(0))))

@@ -1664,7 +1664,7 @@ def _in_a_telling_sentence(clause: str, asked: str, told: Sequence[str]) -> bool
     (``asked``, :func:`asking_sentences`): "证件上写明了单位和期限，下周开始上班。" tells the story a
     later question asks about."""
     bare = without_asides(clause)
-    return bool(told) and bare not in asked and any(bare in s for s in told)
+    return bare not in asked and any(bare in s for s in told)
 
 
 def _without_when_of_time(clause: str) -> str:
