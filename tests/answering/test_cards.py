@@ -81,6 +81,10 @@ def test_a_question_comparing_the_two_places_is_answered(engine):
         "My residence permit was pickpocketed on the bus; how do I get a new one?",
         "我的居留证件被偷了，怎么补办？",
         "Our engineer's visa page got torn, what now?",
+        # the work permit as one of the two permissions to work, and the permanent resident's own ID card
+        "Before she starts, must we get her a work permit plus a work-type residence permit?",
+        "他换了新公司，工作许可和工作类居留证件都要重新办吗？",
+        "He holds a permanent residence ID card; may he start at our firm straight away?",
     ],
 )
 def test_a_message_naming_another_document_and_no_card_asks_about_no_card(text):

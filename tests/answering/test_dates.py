@@ -332,6 +332,10 @@ def test_a_bare_day_and_month_that_could_be_either_order_is_asked_about():
         "Article 3.2 of the rules",  # an article number
         "it takes 2.5 days",  # an amount
         "it takes 3-5 working days",  # a range
+        "after the card was issued I will live in Leeds 2-3 yrs",  # a range, its unit abbreviated
+        "we arrived and stayed 1-2 mths",
+        "visa valid, staying 6-8 wks",
+        "the permit was issued; the check took 5-6 hrs",
         "the fee went up 3/4 of a point",  # a fraction
         "open 24/7",
         "第3.2条",
@@ -376,6 +380,9 @@ def roles_of(text: str) -> list[tuple[str, str | None]]:
         ("The proof of health was issued on 2026-08-27.", [("2026-08-27", "issue")]),
         ("A friend moved into my flat on 2026-11-20.", [("2026-11-20", "arrival")]),
         ("We moved into a rented house on 2026-11-20.", [("2026-11-20", "arrival")]),  # not an entry into China
+        ("On 2026-11-20 he moved out of the hotel into a rented flat.", [("2026-11-20", "arrival")]),  # from where, then where
+        ("She graduates on 2026-06-30.", [("2026-06-30", "other_end")]),  # no period starts from it
+        ("她2026年6月30号毕业。", [("2026年6月30号", "other_end")]),
         ("On 2026-11-20 she went by taxi to her new apartment.", [("2026-11-20", "arrival")]),
         ("We registered her on 2026-10-03.", [("2026-10-03", "action")]),
         ("I arrived three weeks ago.", [("three weeks ago", "entry")]),
@@ -454,6 +461,12 @@ def test_a_range_or_a_habit_of_weekdays_is_no_date(text):
 @pytest.mark.parametrize("text", ["Friday, 20 March 2026", "on 16 March (Monday)", "Monday, Jan 5th"])
 def test_a_weekday_beside_a_written_date_names_that_dates_day(text):
     assert len(find_dates(text, TODAY)) == 1
+
+
+def test_a_month_written_with_its_year_keeps_its_clause_s_cue_from_the_next_clause_s_date():
+    # "valid until January 2027" is the permit's expiry, a month with no day: not the next clause's 5 March
+    text = "居留证件有效期到2027年1月，3月5号。"
+    assert [r.role for r in read_roles(text, find_dates(text, TODAY))] == [None]
 
 
 def test_a_clause_saying_only_that_a_date_is_written_dates_what_the_clause_before_tells():

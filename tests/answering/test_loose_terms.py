@@ -51,6 +51,9 @@ def test_every_reading_points_at_its_provision_s_own_words(shipped_provisions):
         # sent home, told with no one who did it ("被“押回国”了"), the quotation marks of hearsay or not
         ("听老乡说他已经被“押回国”了，几年内不能再来？", {"遣送出境", "驱逐出境", "限期出境"}),
         ("她上个月被弄回老家了，还能再入境吗？", {"遣送出境", "驱逐出境", "限期出境"}),
+        # made to leave, by whatever measure ("说要让他离开中国"): which one decides when he may come back
+        ("派出所来人查了以后，要他离境，过几年能再来？", {"遣送出境", "驱逐出境", "限期出境"}),
+        ("The authorities made her leave the country in May. Can she return next year?", {"遣送出境", "驱逐出境", "限期出境"}),
     ],
 )
 def test_a_loose_word_without_the_measure_s_own_name_is_unclear(text, measures):
@@ -68,6 +71,7 @@ def test_a_loose_word_without_the_measure_s_own_name_is_unclear(text, measures):
         "I can't leave the company before my contract ends.",
         "他被限制了，说是因为公司拖欠工资，不能离开。",  # unpaid wages: only an exit ban's case
         "She is not allowed to leave the area while pregnant.",  # a pregnancy: only a restriction's case
+        "我们想让他离开中国之前把工作交接好。",  # what the asker wants done before he leaves
         "遣返场所一般设在哪里？",  # the texts' own term, not a loose word
         "他被处限期出境，要是到期走不了会怎么样？",  # a measure named already (and no loose word)
         "They gave her 限期出境; what if she is not allowed to leave because of the court case?",

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from regchat.answering.engine import each_question, question_parts
+from regchat.answering.questions import settles_the_matter
 from regchat.answering.offline import choose_provisions
 from regchat.answering.offline import Draft, compose_several
 
@@ -668,6 +669,13 @@ class TestWhatTheDocumentsDoNotSay:
         assert answer.text.splitlines()[0].startswith("The documents I hold do not state the fee")
         assert "12367" in answer.text
 
+    def test_a_fee_asked_beside_a_deadline_is_said_to_be_not_stated_and_the_day_still_computed(self, engine):
+        # (the fee's part is read with the story, whose expiry computes the day again: the fee is still asked)
+        answer = engine.answer("居留证件明年3月10日到期，最迟几号递交延期申请？另外费用怎么收？", today=TODAY)
+        assert answer.outcome == "not_stated"
+        assert "没有规定费用" in answer.text
+        assert [d.date for d in answer.deadlines] == [dt.date(2027, 2, 8)]
+
     def test_a_fine_the_law_states_is_answered(self, engine):
         answer = engine.answer("外国人非法就业，罚款多少？", today=TODAY)
         assert answer.outcome == "answered"
@@ -834,6 +842,30 @@ def test_questions_left_without_their_marks_after_the_last_one_are_each_asked():
     assert [q.asked for q in asked] == [
         "for how many days??", "isnt she too young for that, she is only in ninth grade.", "and can we appeal it",
     ]
+
+
+def test_a_message_opening_by_settling_the_matter_before_tells_its_questions_nothing():
+    # the fine answered before will be paid: what comes next is asked of the order to leave, not the fine
+    asked = each_question("好的，罚款我们这两天就去交。那限期出境以后怎么办手续？他的居留证件怎么处理？")
+    assert [q.alone for q in asked] == ["那限期出境以后怎么办手续？", "他的居留证件怎么处理？"]
+    assert [q.near for q in asked] == [q.asked for q in asked]
+    # a sentence after the acknowledgement telling a date or a done step is still the story
+    told = each_question("OK, she goes to the office tomorrow. Can she travel meanwhile? Who keeps her passport?")
+    assert all(q.alone.startswith("OK, she goes to the office tomorrow.") for q in told)
+
+
+@pytest.mark.parametrize(
+    "sentence, settles",
+    [
+        ("Got it, the HR team will file the report.", True),
+        ("好，罚款这两天就去交。", True),
+        ("Thanks, we will file on the 20th.", False),  # a date: the questions may weigh it
+        ("好的，今天上午交了材料。", False),  # a step done, no plan
+        ("Our HR team will file the report.", False),  # no acknowledgement: a story
+    ],
+)
+def test_an_acknowledgement_with_what_will_be_done_settles_the_matter(sentence, settles):
+    assert settles_the_matter(sentence) is settles
 
 
 def test_each_question_keeps_what_its_own_part_of_the_message_tells():

@@ -808,6 +808,14 @@ def test_a_question_naming_no_subject_after_an_off_topic_claim_asks_about_that_c
                     "before it runs out. Is that right?", top_score=HIGH)
 
 
+def test_a_question_whether_the_act_just_told_is_allowed_asks_about_that_act():
+    assert not in_scope("I work in Macao on a blue card. My boss says from now on I pay my hospital bills myself. "
+                        "Is she allowed to do that?", top_score=HIGH)
+    # an act on a governed subject keeps the question in scope
+    assert in_scope("I work in Macao on a blue card. My boss says she will keep my card in her safe. "
+                    "Is she allowed to do that? And where do I renew it?", top_score=HIGH)
+
+
 def test_one_of_several_questions_asking_only_an_off_topic_subject_is_said_to_be_outside():
     note = off_topic_question("Do we also owe him severance under the labour contract law?")
     assert note is not None and note["en"].startswith("The documents I hold do not cover this question.")

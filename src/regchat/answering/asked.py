@@ -56,6 +56,7 @@ class Kind:
     figure: bool = True  # a kind of figure: a figure asked beside it is this one ("how much is the fee")
     said_by_open_terms: bool = False  # not named when a standard the quoted text leaves open is (open_terms)
     domain: bool = False  # asked only of the documents' own matter (how an exit ban ends)
+    of_time: bool = False  # a measure of time, which a computed deadline may be what answers
 
     def asked_in(self, question: str) -> bool:
         return any(p.search(question) for p in self.asks)
@@ -118,6 +119,7 @@ def kinds() -> tuple[Kind, ...]:
             figure=bool(record.get("figure", True)),
             said_by_open_terms=bool(record.get("said_by_open_terms", False)),
             domain=bool(record.get("domain", False)),
+            of_time=bool(record.get("of_time", False)),
             not_in=re.compile("|".join(record["not_in"]), re.I) if record.get("not_in") else None,
             not_in_unless=record.get("not_in_unless", ""),
             units=tuple(_unit(u) for u in record.get("units", [])),

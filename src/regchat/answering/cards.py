@@ -25,6 +25,12 @@ class Card:
     names: re.Pattern  # its own names: a question using one means this card
     about: re.Pattern  # words naming the card or what it permits (a work permit, a non-resident worker)
     undated: dict[str, str]  # by language: what its guide gives for a date asked of it (no deadline)
+    # what it permits named as one of the two permissions to work, beside the work-type residence permit:
+    # the permission, not the card
+    permissions: re.Pattern | None = None
+
+    def without_permissions(self, text: str) -> str:
+        return text if self.permissions is None else self.permissions.sub(" ", text)
 
 
 @lru_cache(maxsize=1)
@@ -36,7 +42,8 @@ def _data() -> dict:
 def cards() -> tuple[Card, ...]:
     return tuple(
         Card(c["place"], c["en"], c["zh"], c["reaches"], re.compile("|".join(c["names"]), re.I),
-             re.compile("|".join(c["names"] + c["about"]), re.I), c["undated"])
+             re.compile("|".join(c["names"] + c["about"]), re.I), c["undated"],
+             re.compile("|".join(c["permissions"]), re.I) if c.get("permissions") else None)
         for c in _data()["cards"]
     )
 
@@ -92,10 +99,12 @@ def cards_not_asked_about(text: str) -> tuple[Card, ...]:
     """The cards ``text`` names in no way: not by their names, not by the words of what they
     permit (a work permit, a non-resident worker), not loosely ("my card", 工作证). A message naming
     a residence permit or a visa and none of these asks about that document, not about the card
-    (so the guide to the card is searched after the provisions on what it names)."""
+    (so the guide to the card is searched after the provisions on what it names). A work permit named
+    as one of the two permissions to work ("must we get him a work permit plus a work-type residence
+    permit?") names the permission, not the card."""
     if _loose().search(text) or _any_card().search(text):
         return ()
-    return tuple(card for card in cards() if not card.about.search(text))
+    return tuple(card for card in cards() if not card.about.search(card.without_permissions(text)))
 
 
 def names_a_card(text: str) -> bool:

@@ -133,7 +133,7 @@ _EN_YEAR_OFFSET = {"last": -1, "this": 0, "next": 1}
 _NUMERIC_BARE = re.compile(r"(?<![A-Za-z0-9./:-])(?P<date>(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2}))(?![0-9]|[./-]\d)")
 _NOT_A_DATE_AFTER = re.compile(
     r"\s*(?:of\b|%|percent|per\b|x\b|times\b|points?\b|yuan|rmb|usd|mop|元|块|倍|分|"
-    r"(?:working |business )?days?\b|weeks?\b|months?\b|years?\b|hours?\b|km|kg|a\.?m\.?|p\.?m\.?|"
+    r"(?:working |business )?days?\b|weeks?\b|wks?\b|months?\b|mths?\b|mos?\b|years?\b|yrs?\b|hours?\b|hrs?\b|km|kg|a\.?m\.?|p\.?m\.?|"
     r"天|周|个|年|小时|点|岁|万|千|百)",
     re.I,
 )
@@ -739,6 +739,13 @@ _LONE_YEAR = re.compile(
 
 
 _SENTENCE_END = re.compile(r"[.!?。！？\n]+(?=\s|$|[^\d])")
+# A month written with its year and no day ("有效期到2027年1月", "valid until January 2027"): no date to
+# count from, but a clause holding one dates its own cue, which is none of a later clause's date.
+_MONTH_OF_YEAR = re.compile(
+    rf"(?:19|20)\d{{2}}\s*年\s*{_ZH_SMALL}\s*月(?!\s*{_ZH_SMALL}\s*[日号])(?!份?\s*(?:初|中旬|上旬|下旬|中|底|末))"
+    rf"|(?<!\d\s)(?<!\d(?:st|nd|rd|th)\s)(?<!\bof\s)\b{_MONTH}\s*,?\s*(?:19|20)\d{{2}}\b",
+    re.I,
+)
 
 
 def _sentence_of(text: str, pos: int) -> int:
@@ -1202,7 +1209,7 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
         if not _only_dates(text[s:d.start] + " " + text[d.end:e]):
             return []
         cs, ce = before[-1]
-        if _SENTENCE_END.search(text[ce:s]) or any(cs <= o.start < ce for o in dates):
+        if _SENTENCE_END.search(text[ce:s]) or any(cs <= o.start < ce for o in dates) or _MONTH_OF_YEAR.search(text[cs:ce]):
             return []
         return [c for c in all_cues if cs <= c.start and c.end <= ce]
 
@@ -1234,7 +1241,8 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
             if i < 0 or not 0 <= j < len(clauses):
                 continue
             cs, ce = clauses[j]
-            if any(cs <= o.start < ce for o in dates) or _SENTENCE_END.search(text[min(ce, e):max(cs, s)]):
+            if any(cs <= o.start < ce for o in dates) or _MONTH_OF_YEAR.search(text[cs:ce]) \
+                    or _SENTENCE_END.search(text[min(ce, e):max(cs, s)]):
                 continue
             out += [c for c in all_cues if cs <= c.start and c.end <= ce]
         return out

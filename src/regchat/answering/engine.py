@@ -69,7 +69,7 @@ from .cards import Card, cards_not_asked_about, cards_of, names_loosely, unclear
 from .loose_terms import Measure, alternatives_named, cases_of_measures_spoken, says_a_measure, unclear_measure, which_measure_line
 from .open_terms import left_open
 from .punctuation import punctuated
-from .questions import Reading, rule_evidence, subjects_in, corrected_question, date_for, dated_roles, rule_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
+from .questions import Reading, rule_evidence, subjects_in, corrected_question, date_for, dated_roles, rule_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, settles_the_matter, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .visa_families import residence_line, unnumbered_family
 from .scope import (
@@ -1602,6 +1602,12 @@ def each_question(message: str) -> list[OneQuestion]:
             nearby.append(" ".join(_LISTED.sub("", b).strip() or b for b in mine))
     if rest and not rest_asks:
         told += sentences_of(rest)
+    if told and settles_the_matter(told[0]) and message.lstrip().startswith(told[0]):
+        # ("Got it, HR will report. And him: may he start at the new firm?"): the matter the message opens
+        # by settling is no story of its questions
+        nearby[0] = nearby[0].removeprefix(told[0]).strip()
+        just_before = [None if j in (None, 0) else j - 1 for j in just_before]
+        del told[0]
     # A doubt with nothing of its own that asks by its mark alone, before a question ("心里没底？最晚哪天
     # 交？"), goes with that question: not answered alone with whatever the story finds.
     i = 0
@@ -1748,7 +1754,7 @@ def _say_what_is_not_stated(reading: Reading, draft: Draft, message: str | None 
     ``message``: the whole message a question is one of several of (what it tells of who asks);
     ``own``: that question's own words, read with the one before it (``reading``) to find its
     provisions: what it asks is read in its own words, not in the one before it, answered there."""
-    if draft.deadlines or not draft.cited or draft.outcome == "clarify":
+    if not draft.cited or draft.outcome == "clarify":
         return draft
     texts = _answering_texts(draft)
     # What is asked is read in the clauses that ask: wages the story mentions ("the company owes
@@ -1758,10 +1764,19 @@ def _say_what_is_not_stated(reading: Reading, draft: Draft, message: str | None 
     # days of overstay make it serious?"), is left open. It is read in the whole sentence that asks,
     # not its asking clauses: "a colleague says transit allows 240 hours, is it true?" asks of the
     # clause that tells. Its line says what figure is missing, so "that figure" is not said too.
-    opened = left_open(sentences, texts, reading.question)
+    # A computed deadline answers what is asked of time; a fee or an office asked beside it ("最晚哪天申请？
+    # 要多少钱？") is still not stated, and said so above the computation, which stays as it is.
+    opened = [] if draft.deadlines else left_open(sentences, texts, reading.question)
+    if draft.deadlines:
+        # (beside the deadline, what the clauses asking no date and weighing none ask: "最晚哪天要交钱？"
+        # asks when, not how much; "等30号发工资再交可以吗？" weighs a plan against it, and asks no wage)
+        sentences = " ".join(c for c in clauses_of(asking_clauses(sentences)) if _clause_asks_no_date(c, reading.today))
     # (a clause asking whether a claim holds asks about the claim: "they say there's a grace period, is it true?")
     missing = [k for k in unstated(asked_with_claims(sentences), texts)
-               if not (opened and (k.name == GENERIC or k.said_by_open_terms))] + opened
+               if not (opened and (k.name == GENERIC or k.said_by_open_terms))
+               and not (draft.deadlines and (k.of_time or not k.unstated))] + opened
+    if draft.deadlines and not missing:
+        return draft
     if draft.outcome == "not_stated":  # (a line of its own says no penalty is stated: _none_linked)
         missing = [k for k in missing if k.name != "penalty"]
     if not missing:
@@ -1782,6 +1797,10 @@ def _say_what_is_not_stated(reading: Reading, draft: Draft, message: str | None 
     draft.text = f"{not_stated_line(missing, reading.lang)}\n{draft.text}\n{where_to_ask(region, reading.lang)}"
     draft.outcome = "not_stated"
     return draft
+
+
+def _clause_asks_no_date(clause: str, today: dt.date) -> bool:
+    return has_asking_words(clause) and not asks_for_date(clause) and not dates_in(clause, today)
 
 
 def _first_line(reading: Reading, draft: Draft, message: str | None = None) -> tuple[str | None, list[str]]:

@@ -250,6 +250,29 @@ def sentences_of(text: str) -> list[str]:
 _ENDS_NO_SENTENCE = re.compile(r"(?:^|[\s:：])\d{1,2}\.$|(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Art|para|vs)\.$", re.I)
 
 
+# An acknowledgement of the answer before and what the asker will now do about it ("Got it, HR will
+# report.", "好，罚款回头我们去交。"): that matter is settled, and its words are no story of the
+# questions after it. A sentence telling a date ("OK, she goes tomorrow") or a done step ("好的，今天上午
+# 交了材料") is still told.
+_ACKNOWLEDGED = re.compile(
+    r"^\W*(?:明白了?|了解了?|知道了|懂了|收到|好的|好吧|好|嗯|行|ok(?:ay)?|got it|thanks?(?: you)?|understood|noted|great|perfect)(?![a-z])",
+    re.I,
+)
+_WILL_DO = re.compile(r"\b(?:will|going to|gonna)\b|['’]ll\b|这两天|马上|回头|稍后|晚点|就去|会去|这就去", re.I)
+
+
+def settles_the_matter(sentence: str) -> bool:
+    """Whether ``sentence`` only acknowledges the answer before and says what will now be done about
+    it, with no date and nothing asked."""
+    return bool(
+        _ACKNOWLEDGED.match(sentence) and _WILL_DO.search(sentence)
+        and not any(scan_dates(sentence, _ANY_DAY)) and not find_offsets(sentence) and not has_asking_words(sentence)
+    )
+
+
+_ANY_DAY = dt.date(2026, 1, 1)  # (whether a date is written, relative ones too; not which)
+
+
 @lru_cache(maxsize=1024)
 def asking_sentences(question: str) -> str:
     """The sentences of ``question`` that ask, when some do and some do not; the whole question

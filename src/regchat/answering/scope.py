@@ -1123,6 +1123,15 @@ _REFERS_BACK = re.compile(
 )
 
 
+# A question whether the act just told is allowed ("she will dock my pay: may she do that?",
+# "可以这样做吗？") asks of that act.
+_OF_THE_ACT_TOLD = re.compile(
+    r"\b(?:allowed|entitled|permitted)\s+to\s+do\s+(?:that|this|so)\b"
+    r"|\b(?:is|was)\s+(?:that|this)\s+(?:legal|lawful|allowed|permitted)\b|(?:可以|能|允许)(?:这样|这么)做|(?:这样|这么)做(?:合法|可以|行)",
+    re.I,
+)
+
+
 def _every_ask_off_topic(text: str) -> bool:
     """Every clause that asks names an off-topic subject and none a governed one, whatever the story
     around them tells: HR relating an employee's permit and then asking how his income tax is worked
@@ -1153,7 +1162,7 @@ def _every_ask_off_topic(text: str) -> bool:
         same_sentence = bool(told) and q.rstrip().endswith(("?", "？")) and not _BREAKS.search(q.strip()) \
             and before.rstrip().endswith(told[-1].rstrip()) and bool(_ENDS_CLAUSE.search(before))
         claim = bool(told and off_topic(told[-1]) and not _asked_subject(told[-1])
-                     and (ASKS_IF_SO.search(q) or same_sentence))
+                     and (ASKS_IF_SO.search(q) or same_sentence or _OF_THE_ACT_TOLD.search(q)))
         if told and not off_topic(told[-1]) and has_subject(told[-1]) and _REFERS_BACK.search(q):
             # ("HR says I need a health certificate. Is it valid if done abroad?"): a word pointing
             # back at what the sentence before names asks about that, a governed subject
