@@ -34,6 +34,8 @@ def test_each_card_reaches_the_document_that_governs_it():
         "我们在澳门和珠海都有外籍员工，其中一个人的工作证丢了，补办流程是怎样的？",
         "Customer lost his work card yesterday; we have addresses for him in both Zhuhai and Taipa.",
         "我们在横琴和澳门都有员工，有个同事说他的卡过期了，怎么续？",  # "his card", said in Chinese
+        "珠海和澳门两边都有同事，有人说上班用的那张卡不见了，怎么补？",  # "that card"
+        "珠海和澳门两边都有同事，阿May说她的“卡”丢了。",  # the card in quotation marks
     ],
 )
 def test_a_loose_name_about_both_places_is_unclear(text):

@@ -382,6 +382,11 @@ def roles_of(text: str) -> list[tuple[str, str | None]]:
         ("We moved into a rented house on 2026-11-20.", [("2026-11-20", "arrival")]),  # not an entry into China
         ("On 2026-11-20 he moved out of the hotel into a rented flat.", [("2026-11-20", "arrival")]),  # from where, then where
         ("She graduates on 2026-06-30.", [("2026-06-30", "other_end")]),  # no period starts from it
+        ("Orientation week runs until 2026-04-02.", [("2026-04-02", "other_end")]),  # not a permit's expiry
+        ("The earliest slot they've got is 2026-04-07.", [("2026-04-07", "plan")]),  # an appointment booked
+        ("We had pencilled in 2026-04-01 for the bureau.", [("2026-04-01", "plan")]),
+        ("I picked it up at the consulate on 2026-11-03.", [("2026-11-03", "issue")]),  # the new passport, collected
+        ("He took it to the exit-entry bureau on 2026-11-14.", [("2026-11-14", "action")]),  # a step of his own
         ("她2026年6月30号毕业。", [("2026年6月30号", "other_end")]),
         ("On 2026-11-20 she went by taxi to her new apartment.", [("2026-11-20", "arrival")]),
         ("We registered her on 2026-10-03.", [("2026-10-03", "action")]),
@@ -452,7 +457,8 @@ def test_a_weekday_named_alone_is_the_last_or_the_next_one_as_the_words_before_i
 
 @pytest.mark.parametrize(
     "text",
-    ["The office opens Monday to Friday.", "We meet on Mondays.", "the office is closed from Monday-Friday"],
+    ["The office opens Monday to Friday.", "We meet on Mondays.", "the office is closed from Monday-Friday",
+     "He is at meetings in Foshan all next week."],  # a week long, no day
 )
 def test_a_range_or_a_habit_of_weekdays_is_no_date(text):
     assert find_dates(text, TODAY) == []

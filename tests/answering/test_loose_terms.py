@@ -54,6 +54,11 @@ def test_every_reading_points_at_its_provision_s_own_words(shipped_provisions):
         # made to leave, by whatever measure ("说要让他离开中国"): which one decides when he may come back
         ("派出所来人查了以后，要他离境，过几年能再来？", {"遣送出境", "驱逐出境", "限期出境"}),
         ("The authorities made her leave the country in May. Can she return next year?", {"遣送出境", "驱逐出境", "限期出境"}),
+        # a decision handed over, its heading unread: a refusal, a measure open to review, or an order to leave
+        ("Last week the exit-entry office gave him a decision, in Chinese. Can he challenge it?",
+         {"不予办理停留居留证件或不予延长居留期限的决定", "遣送出境、拘留审查或限制活动范围的措施", "限期出境", "驱逐出境"}),
+        ("派出所昨天给了她一份决定，她看不懂，能不能复议？",
+         {"不予办理停留居留证件或不予延长居留期限的决定", "遣送出境、拘留审查或限制活动范围的措施", "限期出境", "驱逐出境"}),
     ],
 )
 def test_a_loose_word_without_the_measure_s_own_name_is_unclear(text, measures):
@@ -72,6 +77,10 @@ def test_a_loose_word_without_the_measure_s_own_name_is_unclear(text, measures):
         "他被限制了，说是因为公司拖欠工资，不能离开。",  # unpaid wages: only an exit ban's case
         "She is not allowed to leave the area while pregnant.",  # a pregnancy: only a restriction's case
         "我们想让他离开中国之前把工作交接好。",  # what the asker wants done before he leaves
+        "He received the penalty decision on Monday: a fine of 3,000 yuan.",  # the decision names itself
+        "The office will make its decision within 15 days.",  # a decision awaited, none handed over
+        "听说受理以后15天内要给决定，我们9月22号交的。",  # a decision still to be given
+        "He got a decision ordering him to leave China within a set time.",  # it says which it is
         "遣返场所一般设在哪里？",  # the texts' own term, not a loose word
         "他被处限期出境，要是到期走不了会怎么样？",  # a measure named already (and no loose word)
         "They gave her 限期出境; what if she is not allowed to leave because of the court case?",
@@ -198,6 +207,13 @@ def test_expulsion_compared_with_repatriation_is_not_answered_with_the_expulsion
     answer = engine.answer("A client asks how long one stays barred from China after being repatriated (遣送出境), "
                            "compared with being expelled (驱逐出境).", today=dt.date(2026, 11, 22))
     assert ("cn-exit-entry-law", 62) in {(c.doc_id, c.article) for c in answer.citations}
+
+
+def test_a_decision_handed_over_unnamed_is_asked_which_whatever_date_it_gives(engine):
+    answer = engine.answer("On 3 November the exit-entry office handed him a decision he cannot read. "
+                           "By when must he appeal?", today=dt.date(2026, 11, 5))
+    assert answer.outcome == "clarify" and not answer.deadlines
+    assert {36, 64, 81} <= {c.article for c in answer.citations}
 
 
 def test_a_loose_word_with_a_day_is_still_asked_which_measure(engine):

@@ -367,6 +367,42 @@ def test_the_same_question_for_another_person_asks_no_date_when_the_first_asked_
     assert choice.event is None
 
 
+def test_a_day_the_event_is_taken_to_fall_on_comes_before_a_step_only_a_second_reading_makes_the_event():
+    # the new passport collected on the 3rd is the change; the 14th is the day she went to the bureau
+    reading, choice = choose("I got a new passport and picked it up at the consulate on 2026-11-03. I only took it "
+                             "to the exit-entry bureau on 2026-11-14 to update my residence permit for the new "
+                             "passport number. Was I late?")
+    assert choice.rule.id == "law-33-change-registration"
+    assert event_date(reading, choice.rule)[1] == dt.date(2026, 11, 3)
+
+
+def test_a_plan_changed_later_in_a_conversation_is_weighed_against_the_date_told_turns_before():
+    # the birth day is told two user turns back; the turn between asks who may go, and dates nothing
+    history = [
+        {"role": "user", "content": "我们的女儿2026年10月2日在苏州出生，外国宝宝的登记最晚哪天？"},
+        {"role": "assistant", "content": "..."},
+        {"role": "user", "content": "那我们两个人都要去吗？"},
+        {"role": "assistant", "content": "父母一方持出生证明到出入境管理机构办理即可。"},
+    ]
+    reading, choice = choose("那我们打算12月5号再去办，还来得及吗？", history)
+    assert [f.text for f in reading.previous_dates] == ["2026年10月2日"]
+    assert choice.rule.id == "law-40-newborn"
+
+
+@pytest.mark.parametrize(
+    "question, day",
+    [
+        # the landing is told ahead in its own clause, whatever the clause before it tells as past
+        ("Her Z visa was issued on 20 November, and she lands on 9 December. By when must she apply for the "
+         "residence permit?", dt.date(2026, 12, 9)),
+        ("她的Z签证11月20号已经签发了，12月9号入境，居留证件最晚哪天申请？", dt.date(2026, 12, 9)),
+    ],
+)
+def test_a_date_is_read_in_the_tense_of_its_own_clause(question, day):
+    reading, choice = choose(question)
+    assert event_date(reading, choice.rule)[1] == day
+
+
 def test_a_follow_up_giving_only_a_date_keeps_the_rule_and_the_role():
     reading, choice = choose("那11月15号呢？", _turns("我是2026年11月2日入境的，居留证件最迟哪一天要申请？"))
     assert [r.role for r in reading.roles] == ["entry"]

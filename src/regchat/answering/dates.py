@@ -166,7 +166,8 @@ _EN_RELATIVE = re.compile(
     r"\b(?:today|tonight|this (?:morning|afternoon|evening)|yesterday|last night|tomorrow|the day before yesterday|the day after tomorrow"
     rf"|{_EN_COUNT_WORD}\s+(?:days?|weeks?|months?)\s+(?:ago|back|from now)"
     rf"|in\s+{_EN_COUNT_WORD}\s+(?:days?|weeks?|months?)(?!\s+(?:after|before|later|earlier)\b)"
-    r"|(?:last|next)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week))\b",
+    r"|(?:last|next)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"|(?<!\ball )(?<!whole of )(?<!throughout )(?<!\bfor )(?:last|next)\s+week)\b",  # ("all next week": a span, no day)
     re.I,
 )
 _EN_COUNTED = re.compile(

@@ -66,7 +66,7 @@ from .mishaps import Words, case_words, documents_befallen, follows_asked
 from .quoted import named_by_quotes
 from .cases import cases_asked
 from .cards import Card, cards_not_asked_about, cards_of, names_loosely, unclear_card, which_card_line
-from .loose_terms import Measure, alternatives_named, cases_of_measures_spoken, says_a_measure, unclear_measure, which_measure_line
+from .loose_terms import Measure, alternatives_named, dated_only_once_named, cases_of_measures_spoken, says_a_measure, unclear_measure, which_measure_line
 from .open_terms import left_open
 from .punctuation import punctuated
 from .questions import Reading, rule_evidence, subjects_in, corrected_question, date_for, dated_roles, rule_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, settles_the_matter, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
@@ -364,7 +364,8 @@ class Engine:
         each_said = False  # (each of several answers says already what it does not state)
         if candidates := unclear_card(reading.context, both):
             draft = self._which_card(reading, candidates, hits, consulted)
-        elif (not reading.asks_deadline or not _dates_an_event(reading) or asks_coming_back(reading.question)) \
+        elif (not reading.asks_deadline or not _dates_an_event(reading) or asks_coming_back(reading.question)
+              or dated_only_once_named(reading.context)) \
                 and not names_a_citizen(reading.context) and (measures := unclear_measure(reading.context)):
             # (a deadline asked from a date goes to its rule: "ordered to leave on 3 May; by when?"; one
             # asked with no date to count from, "sent home: when may he come back?", or only with dates

@@ -57,6 +57,9 @@ class LooseTerm:
     group: str = "measure"
     others: re.Pattern | None = None  # words naming something else the loose word may be said of
     acts: re.Pattern | None = None  # what must be said of it for it to be asked about (lost, expiring)
+    # the day it was taken dates no period until the measure is known ("handed the decision yesterday:
+    # how long to appeal?" depends on which decision)
+    undated: bool = False
 
 
 MEASURE = "measure"
@@ -88,6 +91,7 @@ def loose_terms() -> tuple[LooseTerm, ...]:
             group=t.get("group", MEASURE),
             others=any_of(t["others"]) if t.get("others") else None,
             acts=any_of(t["acts"]) if t.get("acts") else None,
+            undated=bool(t.get("undated", False)),
         )
         for t in data["terms"]
     )
@@ -134,6 +138,13 @@ def _said_loosely(text: str) -> tuple[LooseTerm | None, str]:
             continue  # (a measure taken is what the message is about: "repatriated while his extension was pending")
         return term, text
     return None, text
+
+
+def dated_only_once_named(text: str) -> bool:
+    """Whether ``text`` says a loose word for measures whose day dates no period until it is known
+    which was taken (a decision handed over, its heading unread): asked which, whatever date it gives."""
+    term, _ = _said_loosely(text)
+    return term is not None and term.undated
 
 
 def alternatives_named(text: str, doc_id: str, article: int) -> tuple[Measure, ...]:

@@ -86,7 +86,7 @@ _FOLLOW_UP_CUE = re.compile(
     re.I,
 )
 _PAST = re.compile(
-    r"\b(?:entered|arrived|came|was|were|got|received|issued|changed|born|applied|submitted|landed|moved|died|expired|ran out|lapsed)\b"
+    r"\b(?:entered|arrived|came|was|were|(?<!['’]ve )(?<!have )(?<!has )got|received|issued|changed|born|applied|submitted|landed|moved|died|expired|ran out|lapsed)\b"
     r"|了|已经|过(?![来去])",  # 过来 / 过去 "come over" / "go over" are no past
     re.I,
 )
@@ -620,6 +620,21 @@ def _thread_of(history: Sequence[Mapping[str, Any]]) -> str | None:
     """The last user turn, with the turns before it that it follows up, in their order: "could she
     sleep at our place instead?" after "she transits Guangzhou for 19 hours: does she need a visa?"
     goes on with the transit that turn asked about. Up to ``MOST_THREAD_TURNS`` turns."""
+    return "\n".join(_thread_turns(history)) or None
+
+
+def _dated_turn(history: Sequence[Mapping[str, Any]], today: dt.date) -> str | None:
+    """The user turns of the thread from the latest one before the last that writes a date: "他们夫妻都要
+    去吗？" after "宝宝2月10号出生，最晚哪天登记？" leaves the birth day told one turn further back, which a
+    new plan is weighed against; so does "plan to go on the 16th, OK?" after it."""
+    turns = _thread_turns(history)
+    if not turns:
+        return None
+    first = next((i for i in range(len(turns) - 2, -1, -1) if find_dates(turns[i], today)), len(turns) - 1)
+    return "\n".join(turns[first:])
+
+
+def _thread_turns(history: Sequence[Mapping[str, Any]]) -> list[str]:
     turns: list[tuple[str, str]] = []  # (user turn, the answer it got)
     for turn in history:
         content = str(turn.get("content", ""))
@@ -628,13 +643,13 @@ def _thread_of(history: Sequence[Mapping[str, Any]]) -> str | None:
         elif turn.get("role") == "assistant" and turns:
             turns[-1] = (turns[-1][0], content)
     if not turns:
-        return None
+        return []
     thread = [turns[-1][0]]
     for (before, answer), (after, _) in zip(turns[-2::-1], turns[::-1]):
         if len(thread) >= MOST_THREAD_TURNS or not is_follow_up(after, before, answer):
             break
         thread.insert(0, before)
-    return "\n".join(thread)
+    return thread
 
 
 _NEW_TOPIC = re.compile(
@@ -827,6 +842,7 @@ def read_question(
     the question this message asks again (:func:`corrected_question`), whose rule goes on."""
     previous = _previous_user_turn(history)
     thread = _thread_of(history)  # (what the previous turn goes on with, read with it)
+    dated = _dated_turn(history, today)  # (the dates it goes on with may be told a turn further back)
     offsets = find_offsets(question)
     question_asked = asked_back(history) if previous and has_domain_words(previous) else None
     # "Hers expires a month after mine": a date counted from one given earlier follows that turn up;
@@ -852,7 +868,7 @@ def read_question(
         refs=find_article_refs(question, provisions),
         dates=found,
         date_problems=problems,
-        previous_dates=find_dates(previous, today) if follow and previous else [],
+        previous_dates=find_dates(dated, today) if follow and dated else [],
         roles=roles,
         # "When is the last day?", and "Can I pay on the 25th?": a step the asking sentence dates is
         # measured against its deadline.
@@ -866,8 +882,8 @@ def read_question(
         answered_refs=find_article_refs(before, provisions) if before else [],
         answer_before=before,
     )
-    if reading.previous_dates and previous:
-        reading.previous_roles = read_roles(previous, reading.previous_dates)
+    if reading.previous_dates and dated:
+        reading.previous_roles = read_roles(dated, reading.previous_dates)
         anchor = next((r for r in reading.previous_roles if r.role), reading.previous_roles[0])
         prefer: Prefer = "ahead" if anchor.role == "expiry" else "nearest"
         if anchor.role:
@@ -1186,16 +1202,20 @@ def date_for(rule: RuleLike, roled: Sequence[RoledDate]) -> RoledDate | None:
         inert = load_role_cues().inert
         picks = (lambda r: r.role == role, lambda r: r.role in roles, lambda r: role in r.roles and r.role not in inert)
         own_step = role in ACTION_ROLES
+        assumed = getattr(rule, "assumed_from", "")
+        taken = next((r for r in roled if r.role == assumed), None) if assumed else None
         for dates in ([r for r in roled if own_step or not set(r.roles) & _STEPS_TAKEN], roled):
             for pick in picks:
                 found = next((r for r in dates if pick(r)), None)
                 if found is not None:
-                    return found
+                    # (a step of the user's that only a second reading makes the event comes after a date
+                    # of the role the event is taken to fall on: "collected her renewed passport on the
+                    # 3rd, took it to the bureau on the 14th")
+                    step = not own_step and bool(set(found.roles) & _STEPS_TAKEN)
+                    return taken if step and taken is not None else found
         # (no date of the event itself, nor one whose words say nothing, "they move in on Monday": a date of
         # the role the event is taken to fall on, the entry for an arrival at a home)
-        assumed = getattr(rule, "assumed_from", "")
-        if assumed and not any(r.role is None for r in roled) \
-                and (taken := next((r for r in roled if r.role == assumed), None)) is not None:
+        if taken is not None and not any(r.role is None for r in roled):
             return taken
     return next((r for r in roled if r.role is None), None)
 
@@ -2076,8 +2096,16 @@ def prefer_for(kind: str, reading: Reading, found: FoundDate | None) -> Prefer:
     if "before" in k or "expiry" in k or k == "lapses":
         # A validity's last day is most often ahead, or lapsed lately; a day of the month alone
         # told in the present ("her permit ends on the 9th", asked on the 4th) is this month's.
-        return "future" if found is not None and found.monthless and not reading.past_tense else "ahead"
-    return "past" if reading.past_tense else "nearest"
+        return "future" if found is not None and found.monthless and not _told_as_past(reading, found) else "ahead"
+    return "past" if _told_as_past(reading, found) else "nearest"
+
+
+def _told_as_past(reading: Reading, found: FoundDate | None) -> bool:
+    """Whether the event of ``found`` is told as past: in its own clause, when the question writes it
+    ("the visa was issued last month; she lands on the 9th": the landing is ahead); else as the question tells."""
+    if found is None or found.text not in reading.question:
+        return reading.past_tense
+    return told_as_past(reading.question, [found])
 
 
 def resolve_for(reading: Reading, rule: RuleLike, roled: RoledDate) -> dt.date | None:
