@@ -1766,12 +1766,14 @@ def _say_what_is_not_stated(reading: Reading, draft: Draft, message: str | None 
     # not its asking clauses: "a colleague says transit allows 240 hours, is it true?" asks of the
     # clause that tells. Its line says what figure is missing, so "that figure" is not said too.
     # A computed deadline answers what is asked of time; a fee or an office asked beside it ("最晚哪天申请？
-    # 要多少钱？") is still not stated, and said so above the computation, which stays as it is.
-    opened = [] if draft.deadlines else left_open(sentences, texts, reading.question)
+    # 要多少钱？") is still not stated, and said so above the computation, which stays as it is: what the
+    # clauses asking no date and weighing none ask ("最晚哪天要交钱？" asks when, not how much;
+    # "等30号发工资再交可以吗？" weighs a plan against it, and asks no wage).
     if draft.deadlines:
-        # (beside the deadline, what the clauses asking no date and weighing none ask: "最晚哪天要交钱？"
-        # asks when, not how much; "等30号发工资再交可以吗？" weighs a plan against it, and asks no wage)
+        opened = []
         sentences = " ".join(c for c in clauses_of(asking_clauses(sentences)) if _clause_asks_no_date(c, reading.today))
+    else:
+        opened = left_open(sentences, texts, reading.question)
     # (a clause asking whether a claim holds asks about the claim: "they say there's a grace period, is it true?")
     missing = [k for k in unstated(asked_with_claims(sentences), texts)
                if not (opened and (k.name == GENERIC or k.said_by_open_terms))

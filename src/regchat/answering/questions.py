@@ -261,6 +261,9 @@ _ACKNOWLEDGED = re.compile(
 _WILL_DO = re.compile(r"\b(?:will|going to|gonna)\b|['’]ll\b|这两天|马上|回头|稍后|晚点|就去|会去|这就去", re.I)
 
 
+_ANY_DAY = dt.date(2026, 1, 1)  # (whether a date is written, relative ones too; not which)
+
+
 def settles_the_matter(sentence: str) -> bool:
     """Whether ``sentence`` only acknowledges the answer before and says what will now be done about
     it, with no date and nothing asked."""
@@ -268,9 +271,6 @@ def settles_the_matter(sentence: str) -> bool:
         _ACKNOWLEDGED.match(sentence) and _WILL_DO.search(sentence)
         and not any(scan_dates(sentence, _ANY_DAY)) and not find_offsets(sentence) and not has_asking_words(sentence)
     )
-
-
-_ANY_DAY = dt.date(2026, 1, 1)  # (whether a date is written, relative ones too; not which)
 
 
 @lru_cache(maxsize=1024)
@@ -616,25 +616,20 @@ def _previous_user_turn(history: Sequence[Mapping[str, Any]]) -> str | None:
 MOST_THREAD_TURNS = 3  # user turns a follow-up's thread reaches back over
 
 
-def _thread_of(history: Sequence[Mapping[str, Any]]) -> str | None:
-    """The last user turn, with the turns before it that it follows up, in their order: "could she
-    sleep at our place instead?" after "she transits Guangzhou for 19 hours: does she need a visa?"
-    goes on with the transit that turn asked about. Up to ``MOST_THREAD_TURNS`` turns."""
-    return "\n".join(_thread_turns(history)) or None
-
-
-def _dated_turn(history: Sequence[Mapping[str, Any]], today: dt.date) -> str | None:
+def _dated_turns(thread: Sequence[str], today: dt.date) -> str | None:
     """The user turns of the thread from the latest one before the last that writes a date: "他们夫妻都要
     去吗？" after "宝宝2月10号出生，最晚哪天登记？" leaves the birth day told one turn further back, which a
     new plan is weighed against; so does "plan to go on the 16th, OK?" after it."""
-    turns = _thread_turns(history)
-    if not turns:
+    if not thread:
         return None
-    first = next((i for i in range(len(turns) - 2, -1, -1) if find_dates(turns[i], today)), len(turns) - 1)
-    return "\n".join(turns[first:])
+    first = next((i for i in range(len(thread) - 2, -1, -1) if find_dates(thread[i], today)), len(thread) - 1)
+    return "\n".join(thread[first:])
 
 
 def _thread_turns(history: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The last user turn, with the turns before it that it follows up, in their order: "could she
+    sleep at our place instead?" after "she transits Guangzhou for 19 hours: does she need a visa?"
+    goes on with the transit that turn asked about. Up to ``MOST_THREAD_TURNS`` turns."""
     turns: list[tuple[str, str]] = []  # (user turn, the answer it got)
     for turn in history:
         content = str(turn.get("content", ""))
@@ -841,8 +836,9 @@ def read_question(
     """What ``question`` asks, read once with its conversation. ``answered``: the answer given to
     the question this message asks again (:func:`corrected_question`), whose rule goes on."""
     previous = _previous_user_turn(history)
-    thread = _thread_of(history)  # (what the previous turn goes on with, read with it)
-    dated = _dated_turn(history, today)  # (the dates it goes on with may be told a turn further back)
+    turns = _thread_turns(history)
+    thread = "\n".join(turns) or None  # (what the previous turn goes on with, read with it)
+    dated = _dated_turns(turns, today)  # (the dates it goes on with may be told a turn further back)
     offsets = find_offsets(question)
     question_asked = asked_back(history) if previous and has_domain_words(previous) else None
     # "Hers expires a month after mine": a date counted from one given earlier follows that turn up;
