@@ -46,3 +46,21 @@ def test_a_student_asking_about_an_internship_still_gets_the_work_study_article(
     answer = engine.answer("I'm a master's student in Hangzhou. Can I take a paid internship off campus this summer?",
                            today=TODAY)
     assert ("cn-foreigner-entry-exit-regulations", 22) in [(c.doc_id, c.article) for c in answer.citations]
+
+
+def test_the_chapter_on_vehicles_speaks_to_those_in_charge_of_them(shipped_provisions):
+    carriers_report = shipped_provisions[("cn-exit-entry-law", 51, None)].official_text().text
+    assert unnamed_addressees(carriers_report, "Our engineer's last day was 30 November. By when must we report it?") == ("vehicles",)
+    assert unnamed_addressees(carriers_report, "我们的货轮下周靠泊青岛港，船员名单要提前报吗？") == ()
+    assert unnamed_addressees(carriers_report, "The captain asks when the crew list is due.") == ()
+
+
+def test_an_employer_asked_to_report_a_departure_is_not_given_a_carriers_report(engine):
+    answer = engine.answer("Our French engineer's last day was 30 November. By when exactly must we report his "
+                           "departure to the exit-entry bureau?", today=dt.date(2026, 12, 3))
+    cited = [(c.doc_id, c.article) for c in answer.citations]
+    assert ("cn-exit-entry-law", 51) not in cited
+    assert ("cn-foreigner-entry-exit-regulations", 26) in cited
+    # the provision says only "promptly": no day is computed, and the answer says so first
+    assert not answer.deadlines
+    assert answer.text.startswith("The documents I hold do not state how many days 'promptly'")

@@ -105,8 +105,17 @@ class TestKinds:
         assert unstated(question, ["Email: desk@example.mo; Website: https://example.mo"]) == []
         assert [k.name for k in unstated(question, ["The applicant submits a photo."])] == ["contact"]
 
+    @pytest.mark.parametrize("question", ["By when must we report his death?", "最晚哪天要去申报？", "离职后几天之内要报告？"])
+    def test_asking_by_when_asks_a_time_limit_a_text_states_with_a_length_of_time(self, question):
+        assert "time_limit" in [k.name for k in asked(question)]
+        assert [k.name for k in unstated(question, ["应当在婴儿出生后六十日内办理停留或者居留登记"])] == []
+        death = "外国人在中国境内死亡的，其家属、监护人或者代理人，应当按照规定，持该外国人的死亡证明向公安机关出入境管理机构申报"
+        # (said once: as the period, when the question asks how many days too)
+        assert {"time_limit", "quantity"} & {k.name for k in unstated(question, [death])}
+
     def test_paying_a_fine_is_not_asking_what_the_penalty_is(self):
-        assert asked("Where do I pay the fine?") == [] and asked("交罚款最晚哪天？") == []
+        assert asked("Where do I pay the fine?") == []
+        assert "penalty" not in [k.name for k in asked("交罚款最晚哪天？")]
 
     @pytest.mark.parametrize("question", ["这样的话罚款上限是多少？", "最高能罚多少钱？", "罚款的金额是多少"])
     def test_the_ceiling_of_a_fine_is_the_penalty_asked(self, question):

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from regchat.answering.clarify import compare_actions, compose_clarification, merge_drafts
+from regchat.answering.clarify import also_quoted, compare_actions, compose_clarification, merge_drafts, unquoted_rest
 from regchat.answering.offline import Draft
 from regchat.answering.questions import choose_rule, dated_roles, read_question
 from regchat.deadlines import compute_deadline, get_rule, load_rules
@@ -497,3 +497,75 @@ def test_a_date_every_candidate_takes_as_its_event_is_counted_under_each_reading
 def test_a_trip_named_keeps_the_visa_s_own_stay(engine):
     answer = engine.answer("We are on holiday here; my visa expires on 2026-12-15. When must I apply to extend?", today=TODAY)
     assert [(d.rule_id, d.date.isoformat()) for d in answer.deadlines] == [("law-29-extend-stay", "2026-12-08")]
+
+
+@pytest.mark.parametrize(
+    "question, lines",
+    [
+        (
+            "My residence permit expires on 15 January 2027. I'm travelling until the 10th, so I can only go to "
+            "the bureau on the 12th. Is that OK?",
+            ["If done on 12 December 2026: 4 days before the last day, 16 December 2026, so in time.",
+             "If done on 12 January 2027: 27 days after the last day, 16 December 2026, so it would be late."],
+        ),
+        (
+            "我的居留许可2027年1月15日到期，我出差到10号，12号才能去出入境办延期，来得及吗？",
+            ["如在2026年12月12日办理：比最后一天（2026年12月16日）早4天，不会逾期。",
+             "如在2027年1月12日办理：比最后一天（2026年12月16日）晚27天，将会逾期。"],
+        ),
+    ],
+)
+def test_a_day_written_without_its_month_is_weighed_in_the_month_written_before_it_too(engine, question, lines):
+    # "the 12th" after "15 January" may be January's or the coming one: the two stand differently
+    answer = engine.answer(question, today=dt.date(2026, 12, 7))
+    assert answer.text.splitlines()[:2] == lines
+
+
+def test_a_day_without_its_month_that_stands_the_same_either_way_is_weighed_once(engine):
+    answer = engine.answer("I entered China on 2 March 2026 on a Z visa. The earliest slot at the bureau is the 30th. "
+                           "Is that in time for my residence permit?", today=dt.date(2026, 3, 5))
+    assert answer.text.splitlines()[0].startswith("If done on 30 March 2026: ")
+    assert not answer.text.splitlines()[1].startswith("If done on")
+
+
+def test_more_of_a_provision_quoted_already_is_only_what_it_adds():
+    quoted = ["3.1. Reissue: the card is lost."]
+    whole = "Target People 3. Reissue / Replacement: 3.1. Reissue: the card is lost. 3.2. Replacement: the data changed."
+    assert unquoted_rest([whole], quoted) == ["3.2. Replacement: the data changed."]
+    assert unquoted_rest(["3.1. Reissue: the card is lost."], quoted) == []
+
+    class P:
+        key, label = "mo#3", "Guide, Reissue"
+
+    assert also_quoted(["3.2. Replacement: the data changed."], P(), "zh").startswith("该条文还规定：“3.2. Replacement")
+
+
+@pytest.mark.parametrize(
+    "question, first",
+    [
+        ("My father-in-law, a British citizen, died in hospital in Nanning on 5 December. By when must we report "
+         "his death, and to whom?", "The documents I hold do not state a time limit (a number of days) for it."),
+        ("我公公是英国人，12月5日在南宁的医院去世了。最晚哪天要去申报？去哪里报？", "所收录的文件没有规定办理的具体期限（天数）。"),
+    ],
+)
+def test_a_death_asked_by_when_is_told_the_law_sets_no_number_of_days(engine, question, first):
+    # Law Art. 40 para. 2 has the death reported "as the rules require"; the sixty days of para. 1 are a birth's
+    answer = engine.answer(question, today=dt.date(2026, 12, 7))
+    assert answer.outcome == "not_stated" and not answer.deadlines
+    assert answer.text.startswith(first)
+    assert ("cn-exit-entry-law", 40) in [(c.doc_id, c.article) for c in answer.citations]
+
+
+def test_a_permit_asked_of_when_someone_leaves_asks_no_date(engine):
+    # "when he leaves us" tells the case asked about, not a day to count to
+    answer = engine.answer("One of our Spanish engineers left on Dec 19. Does his work residence permit get cancelled "
+                           "automatically when he leaves us?", today=dt.date(2026, 1, 12))
+    assert answer.outcome != "clarify" and not answer.deadlines
+
+
+def test_a_stolen_permit_asked_by_when_is_no_which_date(engine):
+    # "3 December" is the theft; the residence permit the story names is no rule the asking sentence names
+    answer = engine.answer("My passport with my residence permit inside was stolen on 3 December. By when exactly "
+                           "must I report it to the police?", today=dt.date(2026, 12, 7))
+    assert answer.outcome != "clarify" and not answer.deadlines
+    assert ("cn-exit-entry-law", 35) in [(c.doc_id, c.article) for c in answer.citations]

@@ -515,7 +515,7 @@ def test_a_date_of_something_done_takes_what_the_rest_of_its_sentence_says_was_d
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("My wallet got stolen on 2026-09-27.", None),
+        ("My wallet got stolen on 2026-09-27.", "loss"),
         ("my wallet got nicked on the metro on 2026-09-27", None),
         ("I got my permit on 2026-09-27.", "issue"),
     ],
@@ -1106,3 +1106,37 @@ def test_a_clause_not_going_straight_on_tells_nothing_of_the_day():
 def test_a_day_said_again_in_brackets_after_a_date_is_that_date(text, day):
     found = find_dates(text, TODAY)
     assert [f.resolve(TODAY) for f in found] == [day]
+
+
+def test_a_death_and_a_leaving_start_nothing():
+    # the family reports a death "as the rules require" (Law Art. 40 para. 2) and an employer a leaving
+    # "promptly" (Regulations Art. 26): no number of days to count
+    assert roles_of("My father-in-law died in hospital on 5 December.") == [("5 December", "death")]
+    assert roles_of("我公公12月5日在医院去世了。") == [("12月5日", "death")]
+    assert roles_of("One of our engineers left on Dec 19 and nobody reported anything.") == [("Dec 19", "departure")]
+    assert roles_of("他12月19号已经回国了。") == [("12月19号", "departure")]
+    assert {"death", "departure"} <= load_role_cues().inert
+    # days left are no leaving
+    assert roles_of("I have 5 days left on my visa, which ends on 9 March.") != [("9 March", "departure")]
+
+
+def test_someones_last_day_is_the_end_of_a_job_and_an_appointment_booked_a_plan():
+    assert roles_of("Our French engineer's last day was 30 November.") == [("30 November", "job_end")]
+    assert roles_of("His last day is 30 November.") == [("30 November", "job_end")]
+    assert roles_of("出入境那边最早只能约到30号。") == [("30号", "plan")]
+    # (a visa's last day is no job's)
+    assert roles_of("The visa's last day is 30 November.") != [("30 November", "job_end")]
+
+
+def test_a_journey_told_on_its_day_is_dated_by_the_entry_it_ends_in():
+    assert roles_of("他3月2号从仁川飞青岛，在流亭机场入境。") == [("3月2号", "entry")]
+    assert roles_of("On 2 March he flew from Incheon to Qingdao, and entered at Liuting airport.") == [("2 March", "entry")]
+    # the next sentence's entry is no entry of this day
+    assert roles_of("他3月2号从仁川飞青岛。下周再入境。") == [("3月2号", None)]
+
+
+def test_the_day_a_document_was_lost_starts_nothing():
+    # a lost visa's reissue is applied for "promptly" (Regulations Art. 11); a new passport's issue is the change
+    assert roles_of("My passport with my residence permit inside was stolen on 3 December.") == [("3 December", "loss")]
+    assert roles_of("我的签证12月3日丢了。") == [("12月3日", "loss")]
+    assert "loss" in load_role_cues().inert

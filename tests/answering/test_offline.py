@@ -1777,3 +1777,54 @@ def test_a_trips_dates_in_a_follow_up_leave_the_earlier_turns_expiry_as_the_even
     ]
     answer = engine.answer("那最晚哪天要递申请？她要出差，8月10号走，17号回来。", history=history, today=dt.date(2026, 7, 1))
     assert "2026-08-21" in answer.text and "2026-07-11" not in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我们公司美国籍总监的工作类居留证件11月30号到期，要续。这是他第三次来中国工作了，之前一直没有违规记录。"
+        "想问：1. 我们HR能不能拿着材料替他去出入境办？2. 要准备哪些材料？3. 最晚哪天？",
+        "Our director's work residence permit expires on 30 November and he needs to renew it; it is his third "
+        "stay in China with a clean record. 1) Can HR take his papers in and file for him? 2) What documents "
+        "do we bring? 3) What is the last day to apply?",
+    ],
+)
+def test_the_steps_of_a_matter_another_question_computes_come_from_what_it_links(engine, question):
+    # who may file and what to bring for the renewal computed in (3): Regulations Arts. 19 and 17, not
+    # what the story's words about working find
+    answer = engine.answer(question, today=dt.date(2026, 10, 12))
+    assert [d.rule_id for d in answer.deadlines] == ["law-32-extend-residence"]
+    cited = {(c.doc_id, c.article) for c in answer.citations}
+    assert {("cn-foreigner-entry-exit-regulations", 19), ("cn-foreigner-entry-exit-regulations", 17)} <= cited
+    assert ("cn-exit-entry-law", 41) not in cited
+
+
+@pytest.mark.parametrize(
+    "question, lead",
+    [
+        ("What is the procedure to renew my work residence permit? Walk me through the steps.",
+         "The steps, in order, as the documents set them out:"),
+        ("续签工作类居留许可的流程是什么？", "按所收录文件的规定，办理步骤依次如下："),
+    ],
+)
+def test_a_procedure_asked_of_a_matter_gives_its_rule_then_the_steps_linked_to_it(engine, question, lead):
+    answer = engine.answer(question, today=TODAY)
+    assert answer.text.splitlines()[0] == lead and not answer.deadlines
+    cited = [(c.doc_id, c.article) for c in answer.citations]
+    # when to apply (Law Art. 32), what to submit (Regulations Art. 17), the receipt and decision (Art. 18)
+    assert cited[:3] == [("cn-exit-entry-law", 32), ("cn-foreigner-entry-exit-regulations", 17),
+                         ("cn-foreigner-entry-exit-regulations", 18)]
+
+
+def test_a_deadline_asked_is_no_procedure(engine):
+    answer = engine.answer("My residence permit expires on 2027-01-31. By when must I apply to renew it?", today=TODAY)
+    assert not answer.text.startswith("The steps") and answer.deadlines
+
+
+def test_a_procedure_asked_of_another_matter_than_the_rule_the_story_names_is_not_that_rules(engine):
+    # the renewal is told; the card's reissue is asked
+    answer = engine.answer("Our Spanish teacher lost her Foreigner's Work Permit card on a trip last weekend. We also "
+                           "have her residence permit renewal coming up next month. How do we get the card reissued, "
+                           "step by step?", today=TODAY)
+    assert not answer.text.startswith("The steps")
+    assert answer.citations[0].doc_id == "cn-work-permit-card"

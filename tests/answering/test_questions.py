@@ -294,9 +294,10 @@ def test_a_permit_named_where_the_question_asks_is_no_question_of_its_longest_va
 def test_a_date_of_nothing_said_counts_no_rule_when_the_question_asks_what_to_do():
     _, choice = choose("昨天在火车上包被偷了，护照和居留许可都在里面。现在该怎么办？先去哪里？")
     assert choice.rule is None or choice.event is None
-    # asked for a date, the same words leave the date to a rule that may take it
+    # asked for a date, the same words date the theft, which starts no period (a reissue is applied for
+    # "as the rules require", Law Art. 35)
     reading, _ = choose("昨天在火车上包被偷了，护照和居留许可都在里面。最晚哪天要去补办？")
-    assert [r.role for r in dated_roles(reading)] == [None]
+    assert [r.role for r in dated_roles(reading)] == ["loss"]
 
 
 @pytest.mark.parametrize("question", ["他的居留卡上印着到2027年1月10日，最晚哪天申请延期？", "签证上注明至2027年1月10日，能续吗？"])
@@ -1577,3 +1578,15 @@ def test_a_relative_who_after_a_name_or_a_comma_asks_nothing():
                "what I want to know is how much the fine is for the parents")
     assert asking_sentences(message) == "what I want to know is how much the fine is for the parents"
     assert not read_question(message, [], dt.date(2026, 3, 20), []).asks_deadline
+
+
+def test_a_date_with_its_month_taken_back_replaces_the_one_of_that_month_not_a_plan_between():
+    from regchat.answering.dates import find_dates, read_roles
+    from regchat.answering.questions import corrected_within
+
+    text = ("宝宝9月20号在深圳出生了。我们约的是11月19号去。等等，出生证明上面写的是9月19号，我一直记成20号了。")
+    today = dt.date(2026, 10, 12)
+    found = find_dates(text, today)
+    _, roles = corrected_within(text, found, read_roles(text, found))
+    told = {r.found.text: r.role for r in roles}
+    assert told.get("9月19号") == "birth" and told.get("11月19号") == "plan" and "9月20号" not in told

@@ -140,6 +140,7 @@ _ASKING_CLAUSE = re.compile(r"[?？!！。;；,，、]|\band\b|\bor\b|还有|另
 
 
 GENERIC = "quantity"  # asked only when no more specific kind is
+TIME_LIMIT = "time_limit"  # by when something falls due; said once with the period asked beside it
 
 
 @lru_cache(maxsize=1)
@@ -197,6 +198,21 @@ def linked_kinds(asking: str, told: str = "") -> list[str]:
     if "visa_needed" in names:
         kinds.append("visa_needed")
     return kinds
+
+
+@lru_cache(maxsize=1)
+def _procedure_asks() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p, re.I) for p in _data()["procedure"]["asks"])
+
+
+def asks_procedure(text: str) -> bool:
+    """Whether ``text`` asks for a matter's whole procedure, step by step ("what's the process?", 流程)."""
+    return any(p.search(text) for p in _procedure_asks())
+
+
+def procedure_steps() -> tuple[str, ...]:
+    """The kinds of link (corpus/links.json) that are a matter's steps, in the order they are taken."""
+    return tuple(_data()["procedure"]["steps"])
 
 
 def asks_who_files(text: str) -> bool:
@@ -266,6 +282,8 @@ def unstated(question: str, texts: Iterable[str]) -> list[Kind]:
     by_name = {k.name: k for k in kinds_asked}
     kinds_asked = [dataclasses.replace(k, not_in=None) if k.not_in_unless in names else k for k in kinds_asked]
     missing = [k.named_by(question) for k in kinds_asked if k.unstated and not any(k.stated_in(t, question) for t in texts)]
+    if any(k.name == GENERIC for k in missing):  # (the period asked names what is missing: said once)
+        missing = [k for k in missing if k.name != TIME_LIMIT]
     return list({(fine := by_name.get(k.not_in_unless, k)).name: fine for k in missing}.values())
 
 

@@ -30,7 +30,7 @@ from .cards import Card
 from .dates import describe_comparison, describe_derived, load_role_cues
 from .guardrails import marker
 from .offline import Draft, day_status, from_today
-from .questions import Reading, RuleChoice, RuleLike, action_dates, dated_roles
+from .questions import Reading, RuleChoice, RuleLike, action_dates, dated_roles, month_read_before
 
 _ASK = {
     "en": "Which deadline do you mean?",
@@ -249,11 +249,60 @@ def compare_actions(reading: Reading, rule: RuleLike, deadline: Deadline, draft:
         # a day still to come is a plan ("3月25日去交罚款可以吗？"), unless the message tells it as done
         planned = reading.today if roled.planned or not reading.past_tense else None
         notes.append(describe_comparison(day, deadline.date, reading.lang, what=what, today=planned))
+        # a day written without its month may be of the month written before it: when that reading
+        # stands otherwise against the last day ("on the 12th", after "expires on 15 January"), both are said
+        other = month_read_before(reading, roled.found, day)
+        if other is not None and (other <= deadline.date) != (day <= deadline.date) \
+                and not (planned and other < reading.today):  # (a plan is of a day to come)
+            notes.append(describe_comparison(other, deadline.date, reading.lang, what=what, today=planned))
     if not notes:
         return draft
     # "Was I on time?" is answered first; the computed last day and its rule follow.
     draft.text = "\n".join([*notes, draft.text])
     return draft
+
+
+def unquoted_rest(pieces: Sequence[str], quoted: Sequence[str], shortest: int = 12) -> list[str]:
+    """What ``pieces`` hold that ``quoted`` does not: each piece cut at the passages quoted already (a
+    whole section holding the sentence quoted above), the stretches left of at least ``shortest``
+    characters, in order."""
+    out: list[str] = []
+    for piece in pieces:
+        stretches = [piece]
+        for known in sorted({q.strip() for q in quoted if q.strip()}, key=len, reverse=True):
+            stretches = [part for s in stretches for part in s.split(known)]
+        # (a heading left alone by the cuts, "Target People 3. Reissue / Replacement:", says nothing; a
+        # list's lead-in quoted whole, "有下列情形之一的，给予警告…:", says what its items are)
+        out += [s.strip() for s in stretches if len(s.strip()) >= shortest and s.strip() not in out
+                and not (s.strip().endswith((":", "：")) and s.strip() != piece.strip())]
+    return out
+
+
+_SAID_SENTENCE = re.compile(r"(?<=[。！？])|(?<=[.!?])\s+")
+_NOTE_LINE = ("这一", "中文摘要", "There is no English translation")
+
+
+def also_quoted(pieces: Sequence[str], provision: Provision, lang: str, block: str = "", said: str = "") -> str:
+    """More sentences of a provision an answer quotes already (``said``: the answer so far): only they,
+    under a line saying so, after what ``block`` (the provision's answer for them, composed whole) says
+    beside its quote that the answer does not say yet: the sentences of its plain-words line not said
+    already, and a line weighing the question's figure against the text ("您给出的三年，少于本条所说的10年")."""
+    lines = []
+    for line in block.splitlines():
+        line = line.strip()
+        if not line or line.startswith("“") or line.startswith(_NOTE_LINE) or line.endswith((":", "：")):
+            continue  # (its quote, the heading naming the part quoted, a note on its language)
+        head = next((h for h in ("In short:", "简要地说：") if line.startswith(h)), None)
+        if head is not None:
+            body = line[len(head):].replace(marker(provision), " ").strip()
+            new = [x.strip() for x in _SAID_SENTENCE.split(body) if x.strip() and x.strip() not in said]
+            if new:
+                lines.append(f"{head}{'' if lang == 'zh' else ' '}{('' if lang == 'zh' else ' ').join(new)} {marker(provision)}")
+        elif line not in said:
+            lines.append(line)
+    quoted = " ".join(f"“{piece}”" for piece in pieces)
+    lead = "该条文还规定：" if lang == "zh" else "The same provision also says: "
+    return "\n".join([*lines, f"{lead}{quoted} {marker(provision)}"])
 
 
 def merge_drafts(first: Draft, more: Sequence[Draft]) -> Draft:

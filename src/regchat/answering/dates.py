@@ -1180,6 +1180,14 @@ _STRAIGHT_ON = re.compile(
 )
 
 
+_TRIP_ENDS_IN = "entry"  # the role a journey told before it ends in (read_roles) ...
+# ... when its words are of crossing into China, not of coming back from a trip at home ("过完五一才回来")
+_CROSSING_WORD = re.compile(r"入境|入关|落地|过关|\b(?:entered|entering|entry|landed|landing|lands|crossed)\b", re.I)
+# ... and when the date's own clause tells a journey (a flight, a crossing from one place to another)
+_JOURNEY = re.compile(r"飞|航班|乘|坐[^，,。]{0,6}(?:船|车|飞机)|从[^，,。]{1,10}(?:到|去|来|飞)|\bfl(?:y|ies|ew|ight|ying)\b|"
+                      r"\b(?:ferry|train|sailed|drove)\b|\bfrom\b[^,.]{1,40}\bto\b", re.I)
+
+
 def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = None) -> list[RoledDate]:
     """Each date of ``text`` with its role, read from the cue words of its clause.
 
@@ -1275,8 +1283,11 @@ def read_roles(text: str, dates: Sequence[FoundDate], cues: RoleCues | None = No
         after = told_after(e) if last and own and all(c.role == GENERIC_ROLE for c in own) else []
         if last and not own:
             # A clause whose words tell nothing of its date, the sentence going on to an event no
-            # period starts from ("上周五准备出关，结果在口岸被拦下"): the day is that event's.
-            after = [c for c in told_after(e) if c.role in inert]
+            # period starts from ("上周五准备出关，结果在口岸被拦下"), or to the entry the trip it tells
+            # ends in ("3月2号从仁川飞青岛，在流亭机场入境"): the day is that event's.
+            journey = bool(_JOURNEY.search(text[s:e]))
+            after = [c for c in told_after(e) if c.role in inert
+                     or journey and c.role == _TRIP_ENDS_IN and _CROSSING_WORD.search(c.text)]
         # A cue read across the words of a more specific one ("签证[入境有效期]到") is not nearer for
         # it: those words are the specific cue's ("入境有效期到1月8日" is the last day to enter).
         own = [c for c in own if not any(o is not c and c.start <= o.start and o.end <= c.end

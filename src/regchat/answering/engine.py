@@ -27,8 +27,8 @@ from ..links import load_links
 from ..settings import Settings, get_settings
 from ..tokens import tokenize
 from .addressees import unnamed_addressees
-from .asked import GENERIC, asked, linked_kinds, lists_visa_categories, names_a_visa, no_penalty_line, not_answered, tells_a_breach, asks_for_limit, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask, whose_relative_line, whose_relative_unsaid
-from .clarify import compare_actions, compose_clarification, merge_drafts
+from .asked import GENERIC, TIME_LIMIT, asked, asks_procedure, procedure_steps, linked_kinds, lists_visa_categories, names_a_visa, no_penalty_line, not_answered, tells_a_breach, asks_for_limit, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask, whose_relative_line, whose_relative_unsaid
+from .clarify import also_quoted, compare_actions, compose_clarification, merge_drafts, unquoted_rest
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
 from .dates import READINGS, RoledDate, dates_in, describe_date_problem, load_role_cues
 from .quoting import summary_for
@@ -69,7 +69,7 @@ from .cards import Card, cards_not_asked_about, cards_of, names_loosely, unclear
 from .loose_terms import Measure, alternatives_named, dated_only_once_named, cases_of_measures_spoken, says_a_measure, unclear_measure, which_measure_line
 from .open_terms import left_open
 from .punctuation import punctuated
-from .questions import Reading, rule_evidence, subjects_in, corrected_question, date_for, dated_roles, rule_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, settles_the_matter, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
+from .questions import Reading, month_read_before, rule_evidence, subjects_in, corrected_question, date_for, dated_roles, rule_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, settles_the_matter, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .visa_families import residence_line, unnumbered_family
 from .scope import (
@@ -393,7 +393,33 @@ class Engine:
         drafts: list[Draft] = []
         for question in questions:
             drafts.append(self._one_of_several(reading, question, drafts, history, consulted))
+        drafts = self._steps_of_the_matter(reading, questions, drafts, history, consulted)
         return compose_several(reading.lang, [q.asked for q in questions], drafts)
+
+    def _steps_of_the_matter(
+        self, reading: Reading, questions: Sequence[OneQuestion], drafts: list[Draft], history: History,
+        consulted: dict[str, Provision],
+    ) -> list[Draft]:
+        """``drafts`` with each question asking a step of the matter another question's deadline is
+        computed for (who may file, what to bring, how long it takes, whether one stays lawfully
+        meanwhile: "1. 我们HR能不能替他去办？2. 要准备哪些材料？3. 去哪儿办，最晚哪天？" of a permit's
+        renewal) answered from the parts ``corpus/links.json`` links to that deadline's provision for
+        it, when its own answer quotes none of them."""
+        computed = [self._provision_of(rule) for d in drafts for dl in d.deadlines
+                    if (rule := next((r for r in self.rules if r.id == dl.rule_id), None)) is not None]
+        sources = list(dict.fromkeys(p for p in computed if p is not None))
+        if not sources:
+            return drafts
+        out = list(drafts)
+        for i, (question, draft) in enumerate(zip(questions, drafts)):
+            kinds = [k for k in linked_kinds(asking_clauses(asking_sentences(question.asked))) if k in _STEP_KINDS]
+            if not kinds or draft.deadlines or draft.outcome in {"clarify", "outside"}:
+                continue
+            part = read_question(question.asked, history, reading.today, self.retriever.provisions)
+            linked = self._linked_draft(part, sources, kinds, consulted)
+            if linked is not None and not {p.key for p in linked.cited} <= {p.key for p in draft.cited}:
+                out[i] = _say_what_is_not_stated(part, linked, reading.question, own=question.asked)
+        return out
 
     def _one_of_several(
         self, reading: Reading, question: OneQuestion, earlier: Sequence[Draft], history: History,
@@ -463,7 +489,7 @@ class Engine:
         # (a part asking a fact that is no figure or date, "can she ever come back?", is not asking again
         # for the day its story dates)
         tells_its_own = bool(question.near) and question.near != question.asked \
-            or any(k.name != GENERIC for k in asked(question.asked))
+            or any(k.name not in {GENERIC, TIME_LIMIT} for k in asked(question.asked))
         if cited_before and {p.key for p in draft.cited} <= cited_before and (not draft.deadlines or (
                 tells_its_own and all((d.rule_id, d.date) in computed_before for d in draft.deadlines))):
             # The story drowns the question, and its answer would only repeat one before it ("Our son was
@@ -619,6 +645,16 @@ class Engine:
                 if rule.kind not in {"maximum"}:
                     draft.text += "\n" + date_hint(rule, reading.lang)
                 return draft
+        if rule is not None and not reading.dates and not choice.abstains \
+                and choice.candidates and choice.candidates[0].rule is rule \
+                and choice.keywords >= RULE_ON_TOPIC and choice.candidates[0].evidence.asked_keywords > 0 \
+                and asks_procedure(asking_sentences(reading.question)) and rule.kind not in {"maximum"}:
+            # "What is the procedure to renew my residence permit?": the rule's article and its period,
+            # then the steps the links give for it (what to submit, the receipt and decision, who may file);
+            # the sentence asking the procedure names the rule's matter (a renewal the story only tells of,
+            # beside a lost card asked about, is not it)
+            if (steps := self._procedure_draft(reading, rule, consulted)) is not None:
+                return steps
         # A date in a question that asks for none ("refused entry yesterday: may they?") starts no
         # computation and no "which deadline?"; nor does a "which one?" offering one rule the question
         # hardly names and none of whose dates is that rule's event (a visa's last day of validity, a
@@ -631,11 +667,11 @@ class Engine:
         one_weak_candidate = choice.abstains and len(choice.candidates) == 1 and choice.reason == "low_score" \
             and choice.candidates[0].evidence.role_fit <= 0
         # Nor does a "which date?" when each date's words tell an event no period starts from (a last
-        # working day, a resignation: data/date_roles.json 'starts_nothing') and the sentence that asks
-        # names none of the rules offered.
+        # working day, a resignation, a stolen passport: data/date_roles.json 'starts_nothing') and the
+        # sentence that asks plainly names none of the rules offered.
         inert = load_role_cues().inert
         dates_of_other_events = choice.abstains and choice.reason == "role" and bool(choice.candidates) \
-            and all(c.evidence.role_fit < 0 and c.evidence.asked_keywords == 0 for c in choice.candidates) \
+            and all(c.evidence.role_fit < 0 and c.evidence.asked_keywords < RULE_ON_TOPIC for c in choice.candidates) \
             and all(r.role in inert for r in dated_roles(reading))
         if asks_no_date or one_weak_candidate or dates_of_other_events:
             choice = dataclasses.replace(choice, rule=None, reason="", candidates=(), event=None, also=(), via=None)
@@ -736,6 +772,24 @@ class Engine:
         chosen = choose_provisions(reading, self._with_what_is_asked(reading, self._duty_first(reading, hits), consulted))
         draft = self._lookup(reading, chosen[:most])
         return self._with_other_parts(reading, draft, question_parts(reading.question), consulted)
+
+    def _procedure_draft(self, reading: Reading, rule, consulted: dict[str, Provision]) -> Draft | None:
+        """A matter's procedure, step by step, for a question asking it of ``rule``'s matter: the rule's
+        provision where it states the period, with the date it would give offered, then the parts
+        ``corpus/links.json`` links to it as steps (``asked.json`` 'procedure'); None when it links to no step."""
+        provision = self._provision_of(rule)
+        if provision is None:
+            return None
+        steps = self._linked_draft(reading, [provision], procedure_steps(), consulted, also=reading.question)
+        if steps is None:
+            return None
+        consulted[provision.key] = provision
+        phrase = str(getattr(rule, "phrase_zh" if reading.lang == "zh" else "phrase", "") or "")
+        first = self._lookup(dataclasses.replace(reading, question=f"{reading.question} {phrase}"), [provision])
+        first.text += "\n" + date_hint(rule, reading.lang)
+        lead = "按所收录文件的规定，办理步骤依次如下：" if reading.lang == "zh" else "The steps, in order, as the documents set them out:"
+        first.text = f"{lead}\n{first.text}"
+        return merge_drafts(first, [steps])
 
     def _with_other_parts(self, reading: Reading, draft: Draft, parts: Sequence[str], consulted: dict[str, Provision]) -> Draft:
         """``draft`` and, for each of the question's ``parts`` (its several questions), the provision
@@ -928,7 +982,26 @@ class Engine:
         more = self._lookup(part_reading, [provision])
         quote = more.quoted.get(provision.key)
         new = [piece for piece in (quote.pieces if quote else []) if piece not in draft.text and score(piece) > 0]
-        return merge_drafts(draft, [more]) if new else draft
+        if not new:
+            return draft
+        if provision in draft.cited and (quote.lang == part_reading.lang or part_reading.lang not in provision.languages):
+            # a provision quoted already gets only the sentences it adds, not its summary, heading and
+            # quote again (a lost card's reissue, then what the reissue gives, from the same section);
+            # one quoted in another language than the reader's where it has the reader's (a translation
+            # older than the text in force) keeps its notes and both texts
+            before = draft.quoted.get(provision.key)
+            # (every piece of its quote not quoted yet: a list's item comes with its lead-in)
+            new = unquoted_rest(quote.pieces, [*(before.pieces if before else []), *re.findall(r"“([^”]+)”", draft.text)])
+            if not new:
+                return draft
+            more.text = also_quoted(new, provision, part_reading.lang, more.text, draft.text)
+            # (what the answer quotes of it is now both parts, of the provision as a whole: what the quoted
+            # text states is read in all of it)
+            if before is not None:
+                both = dataclasses.replace(before, pieces=[*before.pieces, *new], pinpoint=None,
+                                           official_pieces=[*before.official_pieces, *quote.official_pieces])
+                draft.quoted[provision.key], draft.quotes[provision.key] = both, both.text
+        return merge_drafts(draft, [more])
 
     def _duty_first(self, reading: Reading, hits: list[Hit]) -> list[Hit]:
         """``hits`` with, when the best is a penalty (``corpus/links.json``: the act it punishes) for
@@ -1127,6 +1200,9 @@ class Engine:
             # A date written without its year or month is repeated back in whichever reading the
             # answer took it in (a plan "on the 30th" is the coming 30th, a filing the last one).
             allowed |= dates_in(reading.question, reading.today, READINGS)
+            # (and a day written without its month, in the month written before it: "… 15 January … the 12th")
+            allowed |= {other for f in reading.dates for prefer in READINGS if (day := f.resolve(reading.today, prefer))
+                        and (other := month_read_before(reading, f, day)) is not None}
             for turn in history:
                 allowed |= dates_in(str(turn.get("content", "")), reading.today, READINGS)
             # The rules catalogue is a source too: its summaries give worked examples.
@@ -1524,6 +1600,10 @@ _JOINED_ASK = re.compile(
 )
 
 
+# The further questions about a matter that are steps of it (corpus/links.json kinds), not what follows a breach.
+_STEP_KINDS = frozenset({"who_files", "materials", "processing_time", "while_held"})
+
+
 def question_parts(question: str) -> list[str]:
     """The questions a message asks: each ending with a question mark ("Which office handles it? And
     which papers go with it?"), each joined to another by a comma (", and which office takes it?"), and a last
@@ -1731,18 +1811,19 @@ def _cited_texts(draft: Draft) -> list[str]:
     return [t.text for p in draft.cited for t in p.texts] + [p.text for p in draft.cited]
 
 
-_ITEM_PINPOINT = re.compile(r"\(\d{1,2}\)$|第（[一二三四五六七八九十]+）项$")
+_PART_PINPOINT = re.compile(r"\(\d{1,2}\)$|第（[一二三四五六七八九十]+）项$|\bparas?\. [\d, -]+$|款$")
 
 
 def _answering_texts(draft: Draft) -> list[str]:
     """What the cited provisions say to the question: of a provision quoted at one item of a list
-    (Regulations Art. 6(6), the K visa), that item with its lead-in, in each language quoted, for
-    the other items speak of other cases (a child "under 18" in the S1 item is no age limit of the
-    K visa); every text of any other provision."""
+    (Regulations Art. 6(6), the K visa) or at one paragraph, that part (an item with its lead-in), in
+    each language quoted, for the other parts speak of other cases (a child "under 18" in the S1 item
+    is no age limit of the K visa; a birth's sixty days, Law Art. 40 para. 1, no time limit for
+    reporting a death, para. 2); every text of any other provision."""
     out = []
     for p in draft.cited:
         quote = draft.quoted.get(p.key)
-        if quote is not None and quote.pinpoint and _ITEM_PINPOINT.search(quote.pinpoint):
+        if quote is not None and quote.pinpoint and _PART_PINPOINT.search(quote.pinpoint):
             out += [quote.text, " … ".join(quote.official_pieces)]
         else:
             out += [t.text for t in p.texts] + [p.text]

@@ -22,7 +22,7 @@ from importlib import resources
 from typing import Iterable
 
 from .loose_terms import any_of
-from .questions import sentences_of
+from .questions import asks_for_date, sentences_of
 
 _SEMICOLON = re.compile(r"(?<=[；;])")  # (a semicolon ends a sentence here too: the check stays as strict)
 
@@ -40,13 +40,15 @@ class OpenTerm:
     provisions: tuple[tuple[str, int], ...]
 
     named_anywhere: bool = False  # the message's topic wherever it is named (a transit trip)
+    by_time: bool = False  # a time limit left open: asking by when asks its measure, named or not
 
     def measure_asked(self, sentence: str, message: str = "") -> bool:
         """Whether ``sentence`` names the term and asks how far it goes; a term that is the topic of
         the message wherever it is named (a transit trip, "which cities?") may be named anywhere in
-        ``message``."""
+        ``message``; a time limit left open ("promptly") is asked by any sentence asking by when or
+        within how long ("最晚哪天要报告？")."""
         named = self.names.search(sentence) or (self.named_anywhere and self.names.search(message))
-        return bool(named and self.measure.search(sentence))
+        return bool(named and self.measure.search(sentence)) or (self.by_time and asks_for_date(sentence))
 
     def used_in(self, text: str) -> bool:
         return any(word in text for word in self.corpus)
@@ -65,6 +67,7 @@ def open_terms() -> tuple[OpenTerm, ...]:
             corpus=tuple(t["corpus"]),
             provisions=tuple((doc, article) for doc, article in t["provisions"]),
             named_anywhere=bool(t.get("named_anywhere")),
+            by_time=bool(t.get("by_time")),
         )
         for t in data["terms"]
     )
@@ -77,7 +80,21 @@ def left_open(question: str, texts: Iterable[str], message: str = "") -> list[Op
     now. Which cities?")."""
     texts = list(texts)
     sentences = [s for sentence in sentences_of(question) for s in _SEMICOLON.split(sentence) if s.strip()]
+    def asks(term: OpenTerm, sentence: str) -> bool:
+        # (a sentence asking the measure of a term it names asks no other term's by its time words:
+        # "超过多少天就算“情节严重”？" asks of the serious case, not of a report due promptly)
+        if term.by_time and not term.names.search(sentence):
+            if any(o.names.search(sentence) and o.measure_asked(sentence) for o in open_terms() if o is not term):
+                return False
+            # (nor does one asking how long the authority takes: "how long does it take?" asks a
+            # processing time, which the texts state or not)
+            from .asked import asked
+
+            if any(k.name == "processing_time" for k in asked(sentence)):
+                return False
+        return term.measure_asked(sentence, message or question)
+
     return [
         term for term in open_terms()
-        if any(term.measure_asked(s, message or question) for s in sentences) and any(term.used_in(t) for t in texts)
+        if any(asks(term, s) for s in sentences) and any(term.used_in(t) for t in texts)
     ]

@@ -179,7 +179,7 @@ _WHEN_CLAUSE = re.compile(
 # ... unless its sentence tells a time ("can they renew when they get back on the 25th?", "we go after
 # the holiday, when it is quiet: fine?": whether that time is in time is what is asked)
 _TELLS_A_TIME = re.compile(
-    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b(?:back|return\w*|arriv\w*|leav\w*|"
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b(?:back|return\w*|arriv\w*|"
     r"holidays?|festival|new year|weeks?|months?|years?|days?|expir\w*|runs? out|ends?|land(?:s|ed|ing)?|"
     r"gets? (?:to|there|here|in)|reach\w*|enter\w*|cross\w*)\b",
     re.I,
@@ -707,8 +707,13 @@ def corrected_within(
             # tells nothing: "born on 20 September, the appointment is 19 November. Wait, the certificate
             # says 19 September"; past the date right before it, only a date written out stands in another's
             # place: a second "today" is no correction)
-            j = next((k for k in range(i, -1, -1) if out[k].role is not None and b.role in (None, out[k].role)
-                      and (k == i or not b.found.relative)), None)  # fmt: skip
+            fits = [k for k in range(i, -1, -1) if out[k].role is not None and b.role in (None, out[k].role)
+                    and (k == i or not b.found.relative)]
+            # (a date written with its month takes back the one of that month, not a plan between them:
+            # "born 9月20号 … booked for 11月19号. Wait, the certificate says 9月19号")
+            same_month = [k for k in fits if not b.found.monthless and not out[k].found.monthless
+                          and out[k].found.month == b.found.month and not b.found.relative]
+            j = (same_month or fits or [None])[0]
             if j is not None and b.found.start - out[j].found.end <= 2 * _TAKEN_BACK_WITHIN:
                 c = out[j]
                 out[i + 1] = dataclasses.replace(b, role=c.role, roles=c.roles or (c.role,), cue=c.cue)
@@ -2121,6 +2126,25 @@ def event_date(reading: Reading, rule: RuleLike | str) -> tuple[RoledDate | None
     if pick is None:
         return None, None
     return pick, pick.found.resolve(reading.today, prefer_for(kind, reading, pick.found))
+
+
+def month_read_before(reading: Reading, found: FoundDate, day: dt.date) -> dt.date | None:
+    """The other reading of a day written without its month ("I can only go on the 12th"), read as
+    ``day`` (the nearest such day): that day of the month of the full date written last before it
+    ("my permit expires on 15 January … on the 12th" may be 12 January), when that month is another;
+    None when there is none."""
+    if not found.monthless:
+        return None
+    before = [f for f in reading.dates if f.end <= found.start and not f.monthless and not f.relative]
+    if not before:
+        return None
+    written = before[-1].resolve(reading.today)
+    if written is None or written.month == day.month:
+        return None
+    try:
+        return dt.date(written.year, written.month, found.day)
+    except ValueError:
+        return None
 
 
 def action_dates(reading: Reading, rule: RuleLike) -> list[tuple[RoledDate, dt.date]]:
