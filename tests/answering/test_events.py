@@ -33,6 +33,8 @@ def test_every_word_stating_an_event_is_the_official_texts_own(shipped_provision
         ("宝宝出生两周了，还没办手续。", ("出生证明",)),
         ("Her switch to a new employer in Taipa was approved on Monday.", ("transfer to another employing entity",)),
         ("他在澳门转换雇主已经批了。", ("transfer to another employing entity",)),
+        ("Do we have to tell anybody he's left?", ("聘用的外国人离职",)),
+        ("公司要不要去报备他离职？", ("聘用的外国人离职",)),
     ],
 )
 def test_an_event_told_is_read_as_the_texts_state_it(text, stated):
@@ -44,7 +46,9 @@ def test_an_event_told_is_read_as_the_texts_state_it(text, stated):
     [
         "I was born in Canada and moved here in 2019.",  # the asker's own birth abroad, no birth in China
         "My date of birth is wrong on the permit.",
-        "He says his residence permit dies the day he quits.",  # a permit running out, no death
+        "He says his residence permit dies the day it expires.",  # a permit running out, no death
+        "He has left China for good.",  # a departure from the country, no job ended
+        "他去年已经离职回国了，现在还能罚公司吗？",  # a resignation told beside a question that asks no report
         "The project is dead, so she leaves in May.",
         "气死了！签证被拒了，领馆一句理由都不给。",  # furious, nobody died
     ],

@@ -1828,3 +1828,15 @@ def test_a_procedure_asked_of_another_matter_than_the_rule_the_story_names_is_no
                            "step by step?", today=TODAY)
     assert not answer.text.startswith("The steps")
     assert answer.citations[0].doc_id == "cn-work-permit-card"
+
+
+def test_a_report_due_promptly_asked_among_several_questions_is_not_the_permits_deadline(engine):
+    # the story dates the permit; the first question asks of the employer's report of the resignation,
+    # which the Regulations want made promptly, with no number of days (Art. 26)
+    answer = engine.answer(
+        "Our Thai analyst resigned and works her last day on 30 October; her work-type residence permit runs "
+        "until 20 December 2026. 1) Must the company inform the police that she resigned, and by what date? "
+        "2) What is the last day to apply to renew her permit?", today=dt.date(2026, 10, 20))
+    first = answer.text.split("\n\n")[0]
+    assert "Art. 26" in first and "promptly" in first and "Art. 32" not in first
+    assert [d.rule_id for d in answer.deadlines] == ["law-32-extend-residence"]

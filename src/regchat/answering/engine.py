@@ -37,6 +37,7 @@ from .fuzzy import in_everyday_sense, spell_out
 from .language import simplified
 from .ages import ages_told
 from .offline import (
+    for_the_case_told,
     IN_SHORT,
     Draft,
     asks_about_both,
@@ -67,7 +68,7 @@ from .quoted import named_by_quotes
 from .cases import cases_asked
 from .cards import Card, cards_not_asked_about, cards_of, names_loosely, unclear_card, which_card_line
 from .loose_terms import Measure, alternatives_named, dated_only_once_named, cases_of_measures_spoken, says_a_measure, unclear_measure, which_measure_line
-from .open_terms import left_open
+from .open_terms import left_open, open_terms
 from .punctuation import punctuated
 from .questions import Reading, month_read_before, rule_evidence, subjects_in, corrected_question, date_for, dated_roles, rule_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, settles_the_matter, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
@@ -519,12 +520,21 @@ class Engine:
     def _named_in_story_only(self, one: Reading, hits: list[Hit], own: Reading, own_hits: list[Hit]) -> list[Hit] | None:
         """``own_hits`` when the deadline rule ``one`` (a question read with its message's story) gets is
         named by none of the words of ``own`` (the question with only its own part of the message) and
-        ``own`` gets another rule its words name, counted from a date of its own; None otherwise."""
+        ``own`` gets another rule its words name, counted from a date of its own, or names a duty due
+        with no number of days ("1) Must the company tell the police she resigned, and by what date?": the
+        employer's report, due promptly, data/open_terms.json 'by_time'); None otherwise."""
         theirs = choose_rule(own, self.rules, own_hits)
         if theirs.rule is None or theirs.keywords <= 0 or theirs.event is None:
-            return None
+            # (the close provision stating what the question tells happened, his leaving, before the best)
+            best = (for_the_case_told(own, own_hits) or own_hits[0]) if own_hits else None
+            top = best.provision if best is not None else None
+            if top is None or not any(t.by_time and (top.doc_id, top.article) in t.provisions for t in open_terms()):
+                return None
+            theirs = None
         chosen = choose_rule(one, self.rules, hits).rule
-        if chosen is None or chosen.id == theirs.rule.id:
+        if chosen is None and theirs is None:
+            return own_hits  # (nor a "which date?" of the story's dates)
+        if chosen is None or (theirs is not None and chosen.id == theirs.rule.id):
             return None
         named = rule_evidence(own, self.rules, own_hits).get(chosen.id)
         return own_hits if named is None or named.keywords <= 0 else None

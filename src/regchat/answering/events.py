@@ -27,14 +27,19 @@ class Event:
     name: str
     told: re.Pattern  # the words a message tells it with
     stated: tuple[str, ...]  # the words of the texts stating the step it brings
+    asked: re.Pattern | None = None  # the words asking for that step, when it is brought only to them
+
+    def told_in(self, text: str) -> bool:
+        return bool(self.told.search(text)) and (self.asked is None or bool(self.asked.search(text)))
 
 
 @lru_cache(maxsize=1)
 def events() -> tuple[Event, ...]:
     data = json.loads(resources.files("regchat").joinpath("data/events.json").read_text(encoding="utf-8"))
-    return tuple(Event(e["name"], any_of(e["told"]), tuple(e["stated"])) for e in data["events"])
+    return tuple(Event(e["name"], any_of(e["told"]), tuple(e["stated"]), any_of(e["asked"]) if e.get("asked") else None)
+                 for e in data["events"])
 
 
 def events_told(text: str) -> tuple[str, ...]:
     """The words of the texts stating the steps the events ``text`` tells bring ("he passed away": 死亡证明)."""
-    return tuple(word for e in events() if e.told.search(text) for word in e.stated)
+    return tuple(word for e in events() if e.told_in(text) for word in e.stated)
