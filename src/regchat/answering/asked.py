@@ -215,6 +215,12 @@ def procedure_steps() -> tuple[str, ...]:
     return tuple(_data()["procedure"]["steps"])
 
 
+def step_kinds() -> frozenset[str]:
+    """The kinds of further question about a matter that ask of it, not of what follows a breach: its
+    steps, and whether one stays lawful meanwhile."""
+    return frozenset(procedure_steps()) | frozenset(_data()["procedure"]["meanwhile"])
+
+
 def asks_who_files(text: str) -> bool:
     """Whether ``text`` asks who may file an application for the applicant ("can I apply for her?",
     "要本人去吗？"): the data's ``links`` words of "who_files"."""

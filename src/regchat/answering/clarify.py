@@ -29,7 +29,8 @@ from ..documents import Deadline, Provision
 from .cards import Card
 from .dates import describe_comparison, describe_derived, load_role_cues
 from .guardrails import marker
-from .offline import Draft, day_status, from_today
+from .offline import IN_SHORT, Draft, day_status, from_today
+from .quoting import NOTE_OPENINGS
 from .questions import Reading, RuleChoice, RuleLike, action_dates, dated_roles, month_read_before
 
 _ASK = {
@@ -279,7 +280,6 @@ def unquoted_rest(pieces: Sequence[str], quoted: Sequence[str], shortest: int = 
 
 
 _SAID_SENTENCE = re.compile(r"(?<=[。！？])|(?<=[.!?])\s+")
-_NOTE_LINE = ("这一", "中文摘要", "There is no English translation")
 
 
 def also_quoted(pieces: Sequence[str], provision: Provision, lang: str, block: str = "", said: str = "") -> str:
@@ -290,9 +290,9 @@ def also_quoted(pieces: Sequence[str], provision: Provision, lang: str, block: s
     lines = []
     for line in block.splitlines():
         line = line.strip()
-        if not line or line.startswith("“") or line.startswith(_NOTE_LINE) or line.endswith((":", "：")):
+        if not line or line.startswith("“") or line.startswith(NOTE_OPENINGS) or line.endswith((":", "：")):
             continue  # (its quote, the heading naming the part quoted, a note on its language)
-        head = next((h for h in ("In short:", "简要地说：") if line.startswith(h)), None)
+        head = next((h for h in IN_SHORT.values() if line.startswith(h)), None)
         if head is not None:
             body = line[len(head):].replace(marker(provision), " ").strip()
             new = [x.strip() for x in _SAID_SENTENCE.split(body) if x.strip() and x.strip() not in said]

@@ -27,7 +27,7 @@ from ..links import load_links
 from ..settings import Settings, get_settings
 from ..tokens import tokenize
 from .addressees import unnamed_addressees
-from .asked import GENERIC, TIME_LIMIT, asked, asks_procedure, procedure_steps, linked_kinds, lists_visa_categories, names_a_visa, no_penalty_line, not_answered, tells_a_breach, asks_for_limit, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask, whose_relative_line, whose_relative_unsaid
+from .asked import GENERIC, TIME_LIMIT, asked, asks_procedure, procedure_steps, step_kinds, linked_kinds, lists_visa_categories, names_a_visa, no_penalty_line, not_answered, tells_a_breach, asks_for_limit, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask, whose_relative_line, whose_relative_unsaid
 from .clarify import also_quoted, compare_actions, compose_clarification, merge_drafts, unquoted_rest
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
 from .dates import READINGS, RoledDate, dates_in, describe_date_problem, load_role_cues
@@ -406,6 +406,7 @@ class Engine:
         meanwhile: "1. 我们HR能不能替他去办？2. 要准备哪些材料？3. 去哪儿办，最晚哪天？" of a permit's
         renewal) answered from the parts ``corpus/links.json`` links to that deadline's provision for
         it, when its own answer quotes none of them."""
+        # (a deadline of no rule, a day described, has no provision: only the rules' own are looked up)
         computed = [self._provision_of(rule) for d in drafts for dl in d.deadlines
                     if (rule := next((r for r in self.rules if r.id == dl.rule_id), None)) is not None]
         sources = list(dict.fromkeys(p for p in computed if p is not None))
@@ -413,7 +414,7 @@ class Engine:
             return drafts
         out = list(drafts)
         for i, (question, draft) in enumerate(zip(questions, drafts)):
-            kinds = [k for k in linked_kinds(asking_clauses(asking_sentences(question.asked))) if k in _STEP_KINDS]
+            kinds = [k for k in linked_kinds(asking_clauses(asking_sentences(question.asked))) if k in step_kinds()]
             if not kinds or draft.deadlines or draft.outcome in {"clarify", "outside"}:
                 continue
             part = read_question(question.asked, history, reading.today, self.retriever.provisions)
@@ -1608,10 +1609,6 @@ _JOINED_ASK = re.compile(
     r"did|is|are|should|must|will|would)\b)|[，；;]\s*(?:还有|另外|以及|顺便问一下|顺便问)",
     re.I,
 )
-
-
-# The further questions about a matter that are steps of it (corpus/links.json kinds), not what follows a breach.
-_STEP_KINDS = frozenset({"who_files", "materials", "processing_time", "while_held"})
 
 
 def question_parts(question: str) -> list[str]:

@@ -21,6 +21,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable
 
+from .asked import asked
 from .loose_terms import any_of
 from .questions import asks_for_date, sentences_of
 
@@ -88,8 +89,6 @@ def left_open(question: str, texts: Iterable[str], message: str = "") -> list[Op
                 return False
             # (nor does one asking how long the authority takes: "how long does it take?" asks a
             # processing time, which the texts state or not)
-            from .asked import asked
-
             if any(k.name == "processing_time" for k in asked(sentence)):
                 return False
         return term.measure_asked(sentence, message or question)

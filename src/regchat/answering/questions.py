@@ -2141,10 +2141,7 @@ def month_read_before(reading: Reading, found: FoundDate, day: dt.date) -> dt.da
     written = before[-1].resolve(reading.today)
     if written is None or written.month == day.month:
         return None
-    try:
-        return dt.date(written.year, written.month, found.day)
-    except ValueError:
-        return None
+    return _safe_date(written.year, written.month, found.day)
 
 
 def action_dates(reading: Reading, rule: RuleLike) -> list[tuple[RoledDate, dt.date]]:

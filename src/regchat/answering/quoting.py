@@ -344,6 +344,10 @@ def summary_for(provision: Provision, lang: Lang) -> ProvisionText | None:
     return next((t for t in provision.summaries if t.lang == lang), None)
 
 
+# How the lines of :func:`untranslated_note` open (what an answer quoting more of a provision leaves out).
+NOTE_OPENINGS = ("这一部分仅有英文文本", "这一条仅有英文文本", "中文摘要", "There is no English translation")
+
+
 def untranslated_note(provision: Provision, lang: Lang, quoted: str, *, part: bool = False, summary: bool = True) -> str:
     """Say that the reader's language has no text of this provision; give its figures in digits, or
     the document's summary of it in the reader's language (not when ``summary`` is false: the answer
