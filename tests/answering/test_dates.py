@@ -827,6 +827,9 @@ def test_may_in_lower_case_is_the_month_only_where_a_date_is_expected(text, foun
         ("she came in on New Year's Day", dt.date(2026, 1, 1)),
         ("孩子是儿童节那天出生的", dt.date(2026, 6, 1)),
         ("我们平安夜落地的", dt.date(2025, 12, 24)),
+        # (a holiday period's first day, named as that one day)
+        ("签证是国庆节当天签发的", dt.date(2025, 10, 1)),
+        ("he landed on Labour Day itself", dt.date(2026, 5, 1)),
     ],
 )
 def test_a_day_named_instead_of_written_is_that_date(text, day):
@@ -834,7 +837,7 @@ def test_a_day_named_instead_of_written_is_that_date(text, day):
     assert problems == [] and [f.resolve(dt.date(2026, 6, 20), "past") for f in found] == [day]
 
 
-@pytest.mark.parametrize("text", ["We travel over the Christmas holidays", "圣诞节假期去哪里玩"])
+@pytest.mark.parametrize("text", ["We travel over the Christmas holidays", "圣诞节假期去哪里玩", "国庆去杭州玩", "over National Day"])
 def test_a_named_holiday_period_is_no_date(text):
     assert find_dates(text, TODAY) == []
 

@@ -11,6 +11,10 @@ from regchat.answering import Engine
 from regchat.answering.events import events, events_told
 
 TODAY = dt.date(2026, 6, 8)
+LEAVING_THE_JOB = ("聘用的外国人离职", "resignation or change of work location")
+LEAVING_THE_SCHOOL = ("毕业、结业、肄业、退学", "completed the course without graduation")
+MOVING_IN = ("旅馆以外的其他住所", "domiciles other than hotels")
+WORK_WITHOUT_PERMIT = ("非法就业", "unlawful employment")
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +37,14 @@ def test_every_word_stating_an_event_is_the_official_texts_own(shipped_provision
         ("宝宝出生两周了，还没办手续。", ("出生证明",)),
         ("Her switch to a new employer in Taipa was approved on Monday.", ("transfer to another employing entity",)),
         ("他在澳门转换雇主已经批了。", ("transfer to another employing entity",)),
-        ("Do we have to tell anybody he's left?", ("聘用的外国人离职",)),
-        ("公司要不要去报备他离职？", ("聘用的外国人离职",)),
+        ("Do we have to tell anybody he's left?", LEAVING_THE_JOB),
+        ("公司要不要去报备他离职？", LEAVING_THE_JOB),
+        ("她下周辞职，公司这边要做什么？", LEAVING_THE_JOB),
+        ("He dropped out in March: did the college have to report it?", LEAVING_THE_SCHOOL),
+        ("My aunt is moving in with us next week: do we register her anywhere?", MOVING_IN),
+        ("朋友下周搬进我家住，要去派出所登记吗？", MOVING_IN),
+        ("Two of our tutors came in on tourist visas and teach weekend classes. Is that legal?", WORK_WITHOUT_PERMIT),
+        ("那位厨师拿商务签证来的，已经在后厨干活两周了，会被罚吗？", WORK_WITHOUT_PERMIT),
     ],
 )
 def test_an_event_told_is_read_as_the_texts_state_it(text, stated):
@@ -51,10 +61,25 @@ def test_an_event_told_is_read_as_the_texts_state_it(text, stated):
         "他去年已经离职回国了，现在还能罚公司吗？",  # a resignation told beside a question that asks no report
         "The project is dead, so she leaves in May.",
         "气死了！签证被拒了，领馆一句理由都不给。",  # furious, nobody died
+        "She moved into a new role in May; is her work permit still valid?",  # a job, no home
+        "He moved in with us in March. His visa ends on 10 May: by when must he extend it?",  # no registration asked
+        "My mother visits on a tourist visa while I work in Chengdu. Is that legal?",  # two people: who works holds no visa told
+        "申请X1签证被拒了，工作人员没说理由，合法吗？",  # the visa office's staff, no work done
     ],
 )
 def test_no_event_is_told(text):
     assert events_told(text) == ()
+
+
+def test_an_event_told_in_the_story_is_brought_to_the_question_asking_its_step():
+    story = "He moves out of the company flat on the 16th into a friend's apartment."
+    assert events_told(f"{story} Anything to do for that?", "Anything to do for that?") == MOVING_IN
+    # (a question asking a penalty asks none of the story's steps, but asks of a breach the story tells)
+    assert events_told("He resigned last week. What is the fine for a late report?", "What is the fine for a late report?") == ()
+    story = "Our two tutors came on tourist visas and we pay them by the hour."
+    assert events_told(f"{story} What fine could we get?", "What fine could we get?") == WORK_WITHOUT_PERMIT
+    # (an event with no words of asking, a birth, is brought only where it is asked of)
+    assert events_told("We had a baby on 2 May. Which visa does grandma need?", "Which visa does grandma need?") == ()
 
 
 def test_a_death_told_is_answered_from_the_familys_report_first(engine):

@@ -1840,3 +1840,58 @@ def test_a_report_due_promptly_asked_among_several_questions_is_not_the_permits_
     first = answer.text.split("\n\n")[0]
     assert "Art. 26" in first and "promptly" in first and "Art. 32" not in first
     assert [d.rule_id for d in answer.deadlines] == ["law-32-extend-residence"]
+
+
+def test_a_question_the_messages_story_drowns_is_answered_from_what_its_own_words_find(engine):
+    # the story is of two students; the second question asks of a guest's registration (Law Art. 39 para. 2)
+    answer = engine.answer(
+        "我们夫妻俩都是留学生，持学习类居留证件，在校外租了公寓。儿子5月3日在南京出生。公公5月12日从开罗过来，"
+        "直接住进我们租的公寓，持探亲签证。1. 孩子的出生要在哪天前登记？2. 公公住进来，要不要登记？哪天之前？",
+        today=dt.date(2026, 5, 14),
+    )
+    second = answer.text.split("（2）")[-1]
+    assert "第三十九条" in second and "第二十二条" not in second
+
+
+def test_a_move_told_before_a_bare_question_is_what_the_question_asks_of(engine):
+    answer = engine.answer(
+        "Two things about our former analyst Ivan (Russian). 1) If he keeps working for another firm without a work "
+        "permit, what is the fine? 2) He moves from our staff dormitory into a friend's flat on 20 June. Anything to do for that?",
+        today=dt.date(2026, 6, 15),
+    )
+    second = answer.text.split("(2)")[-1]
+    assert "Art. 39" in second and "See the answer" not in second
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "要是她做了半年就辞职（居留证件那时还没到期），单位要做什么？几天之内必须办？",
+        "If he quits after a few months, with his permit still valid, what must the company do, and within how many days?",
+    ],
+)
+def test_an_employee_leaving_asked_of_within_days_is_the_employers_report_not_the_permit(engine, question):
+    # Regulations Art. 26 item (1): the report is due promptly, with no number of days; no permit date is offered
+    answer = engine.answer(question, today=dt.date(2026, 3, 20))
+    assert "cn-foreigner-entry-exit-regulations#26" in keys(answer)
+    assert "及时" in answer.text and ("没有规定" in answer.text or "do not state" in answer.text)
+    assert "cn-exit-entry-law#32" not in keys(answer)
+
+
+def test_a_studies_ended_in_the_story_bring_the_schools_report_to_a_question_asking_it(engine):
+    answer = engine.answer(
+        "Our intern Amir (Iranian) dropped out of his Wuhan college in April, and his study residence permit lapsed on"
+        " 31 July. Was the college obliged to report him, and was there a deadline?",
+        today=dt.date(2026, 9, 10),
+    )
+    assert "cn-foreigner-entry-exit-regulations#26" in keys(answer) and "promptly" in answer.text
+
+
+def test_a_fine_for_work_on_a_business_visa_is_paid_by_its_own_deadline(engine):
+    # the breach told (unlawful employment) brings no step of its own: the payment's 15 days (Law Art. 87) are asked
+    answer = engine.answer(
+        "Client Mr. Rahimi came on an M visa and was caught working in a furniture shop. He received the penalty"
+        " decision (a 6,000 yuan fine) on 2026-11-02. By which day must he pay?",
+        today=dt.date(2026, 11, 5),
+    )
+    assert "2026-11-17" in answer.text and "cn-exit-entry-law#87" in keys(answer)

@@ -117,6 +117,7 @@ def test_a_standard_left_open_is_named_once_not_again_as_a_qualification(retriev
     assert "母语或积分" not in first
 
 
+ENGLISH_REPORT = "Organisations which employ foreigners or enrol foreign students shall promptly report"
 REPORT = "聘用外国人工作或者招收外国留学生的单位，发现有下列情形之一的，应当及时向所在地县级以上地方人民政府公安机关出入境管理机构报告"
 
 
@@ -127,11 +128,14 @@ REPORT = "聘用外国人工作或者招收外国留学生的单位，发现有�
         "公司最晚哪天要向公安报告？",
         "离职后几天之内必须报告？",
         "How many days do we have to notify the bureau?",
+        "Is there a time limit for telling the police?",
     ],
 )
 def test_a_duty_due_promptly_asked_by_when_is_left_open_though_the_term_is_not_named(question):
     # the provision setting the duty says only "promptly" (Regulations Art. 26): no day can be given
     assert [t.name for t in left_open(question, [REPORT])] == ["promptly"]
+    # ... in the English translation quoted to an English reader as in the official text
+    assert [t.name for t in left_open(question, [ENGLISH_REPORT])] == ["promptly"]
 
 
 @pytest.mark.parametrize(
@@ -139,6 +143,7 @@ def test_a_duty_due_promptly_asked_by_when_is_left_open_though_the_term_is_not_n
     [
         "Do we have to report his resignation?",  # no time asked
         "超过多少天就算“情节严重”？",  # the time words ask the measure of the term named
+        "What is the fine for a late report?",  # the penalty of lateness, not how late is late
     ],
 )
 def test_a_duty_due_promptly_is_not_left_open_unless_asked_by_when(question):

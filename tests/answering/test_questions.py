@@ -944,6 +944,21 @@ def test_a_message_opening_with_he_or_she_leans_on_the_person_the_conversation_n
 
 
 @pytest.mark.parametrize(
+    "question, follows",
+    [
+        ("办这个要带哪些证件？交材料的时候她的护照要留在那里吗？", True),
+        ("Which papers go with the application, and will they keep his passport meanwhile?", True),
+        # (a person the message names first is its own story)
+        ("我表妹的居留许可下月到期，她要提前多久去续？", False),
+        ("Our new hire Lena got her work permit: when must she apply for the residence permit?", False),
+    ],
+)
+def test_a_person_spoken_of_before_anyone_is_named_is_the_one_the_conversation_named(question, follows):
+    previous = "我同事的太太拿S1签证来厦门，要办居留许可。"
+    assert is_follow_up(question, previous) is follows
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "我在上海上班，签证2026年12月15日到期，最晚哪天要去办延期？",
@@ -1590,3 +1605,22 @@ def test_a_date_with_its_month_taken_back_replaces_the_one_of_that_month_not_a_p
     _, roles = corrected_within(text, found, read_roles(text, found))
     told = {r.found.text: r.role for r in roles}
     assert told.get("9月19号") == "birth" and told.get("11月19号") == "plan" and "9月20号" not in told
+
+
+@pytest.mark.parametrize(
+    "question, today, expiry",
+    [
+        # a validity told as lapsed is the last one, however long ago
+        ("His residence permit expired on 30 June. By when should he have filed for the extension?",
+         dt.date(2026, 9, 2), dt.date(2026, 6, 30)),
+        ("她的居留证6月30号已经过期了，原来最晚哪天该去延期？", dt.date(2026, 9, 2), dt.date(2026, 6, 30)),
+        # ... one about to lapse is ahead
+        ("我的居留证12月15号就过期了，最晚哪天去续？", dt.date(2026, 11, 22), dt.date(2026, 12, 15)),
+        ("工作居留证11月30号到期 许可证卡已经续好了 最晚哪天交延期申请", dt.date(2026, 10, 20), dt.date(2026, 11, 30)),
+    ],
+)
+def test_an_expiry_told_as_lapsed_is_the_last_one_and_one_told_as_coming_is_ahead(question, today, expiry):
+    reading = read_question(question, [], today, [])
+    rule = get_rule("law-32-extend-residence", RULES)
+    assert event_date(reading, rule)[1] == expiry
+

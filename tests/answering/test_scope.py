@@ -108,6 +108,14 @@ class TestSubjects:
         assert foreign_subjects("办理新加坡的工作准证") == ["新加坡的工作准证"]
         assert foreign_subjects("Travelling to Vietnam next week") == ["Travelling to Vietnam"]
 
+    def test_a_place_requiring_or_granting_a_matter_is_that_places_matter(self):
+        assert foreign_subjects("Which entry permit does Thailand require for students?") == ["entry permit does Thailand require"]
+        assert foreign_subjects("How long does the Hong Kong side give visitors?") == ["Hong Kong side"]
+        assert foreign_subjects("泰国那边一般给几天？") == ["泰国那边一般给"]
+        # (China's office requiring, or a trip that starts there, is not)
+        assert foreign_subjects("Which papers does the exit-entry office require for my renewal?") == []
+        assert foreign_subjects("从泰国给公司寄了材料") == []
+
     def test_setting_the_foreign_matter_aside_leaves_the_rest(self):
         rest = without_foreign_subjects("I have a Schengen visa; can I enter China visa-free?")
         assert "Schengen" not in rest and "enter China" in rest
@@ -131,6 +139,8 @@ class TestSubjects:
         assert off_topic("Does the labour law give me severance if my contract ends early?")
         assert off_topic("外籍员工的年终奖怎么扣税？") and off_topic("Is medical insurance compulsory for my kids?")
         assert off_topic("试用期可以不交养老保险吗？")
+        # (the English names of the social insurance schemes the Chinese list holds: 公积金, 失业保险)
+        assert off_topic("Do we owe the housing fund for him?") and off_topic("What is the employer contribution rate?")
         assert not off_topic("Will the exit-entry administration call my employer to verify?")
 
     def test_no_off_topic_term_occurs_in_the_corpus(self):
@@ -403,6 +413,32 @@ class TestHongKongTaiwanAndMacao:
             " Which Singapore work pass does he need? Will his Chinese residence permit still be valid when he is back?"
         )
         assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
+
+    def test_a_stay_another_place_grants_is_its_matter_beside_a_mainland_document(self):
+        question = (
+            "My parents live in Guangzhou and will visit us in Hong Kong. How many days does the Hong Kong side"
+            " give them on their exit-entry permit? Can my mother see a doctor there at local rates?"
+        )
+        decision = judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False)
+        assert not decision.in_scope and decision.note == NEIGHBOUR_NOTE
+
+    def test_a_birth_told_with_its_hospital_is_asked_of_the_babys_registration(self):
+        question = (
+            "Our son Mateo was born in a Wuhan hospital on 2 March; we left the hospital on the 5th. My cousin says"
+            " the days count from leaving the hospital. Which day is the last one, and which office do we visit?"
+        )
+        assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
+        # (the hospital asked about is still health care)
+        assert not judge_scope("My wife gave birth in Wuhan last week: does medical insurance cover the hospital?",
+                               top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
+
+    def test_a_question_naming_only_the_off_topic_matters_own_verb_goes_on_with_it(self):
+        question = (
+            "I'm Irish, living in Xi'an for five years on a work permit. We plan to register our marriage at the civil"
+            " affairs bureau in Xi'an in June. Which papers do I need: a certificate of no impediment, and must it be"
+            " apostilled? And can we register in Baoji, her hometown, instead of Xi'an?"
+        )
+        assert not judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
 
     def test_another_countrys_refusal_has_no_hong_kong_line(self):
         decision = judge_scope("Mexican visa?", top_score=HIGH, min_score=MIN, follow_up_context=False)

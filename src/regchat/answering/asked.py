@@ -53,7 +53,7 @@ class Kind:
     choose: bool = False  # a close provision stating this kind is quoted before the best one that does not
     part: bool = False  # ... and of its parts, one stating it before those only sharing the question's words
     unstated: bool = True  # reported as not stated when no quoted provision states it
-    figure: bool = True  # a kind of figure: a figure asked beside it is this one ("how much is the fee")
+    figure: bool = True  # a kind of figure: a figure asked beside it is this one ("the fee: how much?")
     said_by_open_terms: bool = False  # not named when a standard the quoted text leaves open is (open_terms)
     domain: bool = False  # asked only of the documents' own matter (how an exit ban ends)
     of_time: bool = False  # a measure of time, which a computed deadline may be what answers
@@ -268,7 +268,7 @@ def asked(question: str) -> list[Kind]:
     specific = [k for k in found if k.name != GENERIC]
     if not any(k.figure for k in specific):
         return found
-    # The figure a specific kind is asked with is that kind's ("how much is the fee"); a figure asked
+    # The figure a specific kind is asked with is that kind's ("what does the fee come to"); a figure asked
     # in a sentence or clause of its own is still asked ("how much is it? and how many years must he
     # have lived here?").
     alone = any(

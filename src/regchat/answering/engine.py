@@ -486,8 +486,14 @@ class Engine:
             if (other.dates or not one.dates) and choose_rule(other, self.rules, other_hits).rule is not None:
                 one, hits = other, other_hits
         draft = answer(one, hits)
-        cited_before = {p.key for d in earlier for p in d.cited}
         computed_before = {(d.rule_id, d.date) for e in earlier for d in e.deadlines}
+        near = question.near or question.asked
+        # (a question naming its own matter, or an event its own part tells, whose answer computes nothing new)
+        if draft.cited and near != question.alone and all((d.rule_id, d.date) in computed_before for d in draft.deadlines) \
+                and (has_domain_words(without_asks(question.asked, asked(question.asked)), persons=False)
+                     or events_told(near, asking_sentences(near))):
+            draft, hits = self._on_its_own_words(question, draft, hits, search, answer, read)
+        cited_before = {p.key for d in earlier for p in d.cited}
         # (a part asking a fact that is no figure or date, "can she ever come back?", is not asking again
         # for the day its story dates)
         tells_its_own = bool(question.near) and question.near != question.asked \
@@ -517,6 +523,31 @@ class Engine:
             draft = Draft(f"{not_answered(reading.lang)}\n{where_to_ask(reading.region, reading.lang)}",
                           outcome="not_stated")
         return _say_what_is_not_stated(one, draft, reading.question, own=question.near or question.asked)
+
+    def _on_its_own_words(self, question: OneQuestion, draft: Draft, hits: list[Hit], search, answer, read):
+        """``draft`` and ``hits``, or, when a provision ``draft`` quotes is none of those the question's own
+        words find (the message's story drowns it: a student couple's story bringing the students' part-time
+        work to "does my mother-in-law staying with us register?"), the answer to the question read with
+        only the story's sentences sharing a word with it (who it asks of, what she did): when that answer
+        quotes a provision its own words find and, if ``draft`` quotes one too, quotes only such provisions,
+        with as many deadlines."""
+        own_hits = search(read(question.near or question.asked))
+        found = {h.provision.key for h in own_hits}
+        cited = {p.key for p in draft.cited}
+        if not own_hits or own_hits[0].score < self.retriever.min_score or cited <= found:
+            return draft, hits
+        story = question.alone.removesuffix(question.asked) if question.alone.endswith(question.asked) else ""
+        words = {t for t in tokenize(question.asked) if len(t) >= 2}
+        told = [s for s in sentences_of(story) if words & set(tokenize(s))]
+        if not told:
+            return draft, hits  # (a question sharing no word with the story, "罚款大概多少？", is asked of all of it)
+        mine = read(" ".join([*told, question.asked]))
+        mine_hits = search(mine)
+        other = answer(mine, mine_hits)
+        keys = {p.key for p in other.cited}
+        if keys & found and (not cited & found or keys <= found and len(other.deadlines) >= len(draft.deadlines)):
+            return other, mine_hits
+        return draft, hits
 
     def _named_in_story_only(self, one: Reading, hits: list[Hit], own: Reading, own_hits: list[Hit]) -> list[Hit] | None:
         """``own_hits`` when the deadline rule ``one`` (a question read with its message's story) gets is
@@ -648,7 +679,8 @@ class Engine:
             # is offered.
             provision = self._provision_of(rule)
             retrieved = {(h.provision.doc_id, h.provision.article) for h in hits}
-            if provision is not None and choice.keywords >= RULE_ON_TOPIC and (rule.doc_id, rule.article) in retrieved:
+            if provision is not None and choice.keywords >= RULE_ON_TOPIC and (rule.doc_id, rule.article) in retrieved \
+                    and not _an_events_step_first(reading, rule, hits, self.rules):
                 consulted[provision.key] = provision
                 phrase = str(getattr(rule, "phrase_zh" if reading.lang == "zh" else "phrase", "") or "")
                 read = reading if period else dataclasses.replace(reading, question=f"{reading.question} {phrase}")
@@ -684,7 +716,16 @@ class Engine:
         dates_of_other_events = choice.abstains and choice.reason == "role" and bool(choice.candidates) \
             and all(c.evidence.role_fit < 0 and c.evidence.asked_keywords < RULE_ON_TOPIC for c in choice.candidates) \
             and all(r.role in inert for r in dated_roles(reading))
-        if asks_no_date or one_weak_candidate or dates_of_other_events:
+        # Nor does a rule the sentence that asks does not plainly name, when the best provision states the
+        # step of an event the message tells and that sentence asks of (a student who dropped out, whose
+        # permit lapsed in June: "was the school bound to report it, and within what time?"), or names it only
+        # beside the event itself ("within what time must the widow report the death? 30 days, like a
+        # permit after entry?")
+        asking = asking_sentences(reading.question)
+        of_an_event = rule is not None and _an_events_step_first(reading, rule, hits, self.rules) and (
+            bool(events_told(asking, steps_only=True)) or not any(c.rule is rule and c.evidence.asked_keywords >= RULE_ON_TOPIC
+                                                 for c in choice.candidates))
+        if asks_no_date or one_weak_candidate or dates_of_other_events or of_an_event:
             choice = dataclasses.replace(choice, rule=None, reason="", candidates=(), event=None, also=(), via=None)
             rule = None
         if choice.reason == "close" and self._one_day_for_all(reading, choice):
@@ -737,7 +778,8 @@ class Engine:
             on_topic = named and (rule.doc_id, rule.article) in top_keys[:2]
             # A deadline question whose date could not be read is still about this rule.
             on_topic = on_topic or bool(reading.date_problems and reading.asks_deadline)
-            if provision is not None and when is None and on_topic:
+            if provision is not None and when is None and on_topic \
+                    and not _an_events_step_first(reading, rule, hits, self.rules):
                 consulted[provision.key] = provision
                 draft = self._lookup(reading, [provision])
                 if reading.asks_deadline and rule.kind not in {"maximum"}:
@@ -1318,7 +1360,7 @@ class Engine:
             hits = self._with_the_mishaps_provisions(reading, hits, befallen, unasked)
         # (an event told in a sentence that asks: "他太太上个月生了个女儿，宝宝要办什么登记？"; one the
         # story only tells, "we just had a baby" before asking a grandmother's visa, is no matter asked)
-        if hits and (events := events_told(asking_sentences(reading.question))):
+        if hits and (events := events_told(reading.question, asking_sentences(reading.question))):
             hits = self._with_the_events_provisions(hits, events)
         theirs = set() if names_a_citizen(reading.context) else \
             {h.provision.key for h in hits if h.provision.key in self._citizens_provisions}
@@ -1732,8 +1774,15 @@ def each_question(message: str) -> list[OneQuestion]:
 def numbers_its_questions(message: str) -> bool:
     """Whether ``message`` asks two or more questions each under its own list number ("1) … 2) …",
     "（1）…（2）…", "一是…二是…")."""
-    last_sentences = ((sentences_of(part) or [part])[-1].strip() for part in question_parts(message))
-    return sum(bool(_LISTED.match(last)) for last in last_sentences) >= 2
+    def listed(part: str) -> bool:
+        # (under its number, or with the number on the sentence telling its own case before it: "2) He moves
+        # out on the 20th. Anything to do?"; not numbers listing the story's cases before one question)
+        sentences = [s.strip() for s in sentences_of(part)] or [part.strip()]
+        numbered = [s for s in sentences if _LISTED.match(s)]
+        return bool(_LISTED.match(sentences[-1])) or len(numbered) == 1 \
+            and sentences.index(numbered[0]) == len(sentences) - 2
+
+    return sum(listed(part) for part in question_parts(message)) >= 2
 
 
 def _goes_with_the_one_before(question: str, joined: bool) -> bool:
@@ -1959,14 +2008,30 @@ _WITHIN_DAYS = re.compile(
 )
 
 
+def _an_events_step_first(reading: Reading, rule, hits: Sequence[Hit], rules: Sequence = ()) -> bool:
+    """Whether a close provision (as close as one stating a case told must be to be quoted first) states
+    the step of an event the question tells and asks of, a step without a period of its own (none of
+    ``rules`` is its), and is not ``rule``'s: "he may quit before his permit ends: what must the company
+    do, within how many days?" asks of the employer's report (Regulations Art. 26, due promptly), not
+    of the permit's renewal its words also name (data/events.json)."""
+    stated = events_told(reading.question, asking_sentences(reading.question), steps_only=True)
+    if not hits or not stated:
+        return False
+    stating = next((h for h in hits if any(word in h.provision.all_text() for word in stated)), None)
+    # (a step with a period of its own, a registration within 24 hours, is counted like any rule's)
+    where = (stating.provision.doc_id, stating.provision.article) if stating is not None else None
+    return stating is not None and stating.score >= KIND_MARGIN * hits[0].score \
+        and where != (rule.doc_id, rule.article) and not any((r.doc_id, r.article) == where for r in rules)
+
+
 def _goes_on_with_the_matter(part: str) -> bool:
     """Whether a part of a message that asks several things names no subject of its own, asks no
     kind of fact (a penalty, an office, a fee, whether one may work: "周末兼职不要紧吧？") and no date,
-    tells no duty missed ("what if I don't?") and speaks of no measure in loose words ("might they
-    deport him?"): "is that ok?", "会不会赶不上？", "有什么要求吗？" go on with the matter
-    the question before them is about."""
+    tells no duty missed ("what if I don't?"), speaks of no measure in loose words ("might they
+    deport him?") and tells no event asked of ("he moves in with a friend: anything to do?"): "is that
+    ok?", "会不会赶不上？", "有什么要求吗？" go on with the matter the question before them is about."""
     return not (has_domain_words(part) or asked(part) or asks_for_date(part) or tells_a_breach(part)
-                or says_a_measure(part))
+                or says_a_measure(part) or events_told(part, asking_sentences(part)))
 
 
 def _for_the_residence_visa(reading: Reading, rule, event, draft: Draft) -> Draft:

@@ -28,6 +28,7 @@ class Event:
     told: re.Pattern  # the words a message tells it with
     stated: tuple[str, ...]  # the words of the texts stating the step it brings
     asked: re.Pattern | None = None  # the words asking for that step, when it is brought only to them
+    penalty: bool = False  # a breach: a question asking its penalty asks of it
 
     def told_in(self, text: str) -> bool:
         return bool(self.told.search(text)) and (self.asked is None or bool(self.asked.search(text)))
@@ -36,10 +37,32 @@ class Event:
 @lru_cache(maxsize=1)
 def events() -> tuple[Event, ...]:
     data = json.loads(resources.files("regchat").joinpath("data/events.json").read_text(encoding="utf-8"))
-    return tuple(Event(e["name"], any_of(e["told"]), tuple(e["stated"]), any_of(e["asked"]) if e.get("asked") else None)
-                 for e in data["events"])
+    return tuple(Event(e["name"], any_of(e["told"]), tuple(e["stated"]), any_of(e["asked"]) if e.get("asked") else None,
+                       bool(e.get("penalty"))) for e in data["events"])
 
 
-def events_told(text: str) -> tuple[str, ...]:
-    """The words of the texts stating the steps the events ``text`` tells bring ("he passed away": 死亡证明)."""
-    return tuple(word for e in events() if e.told_in(text) for word in e.stated)
+def events_told(text: str, asking: str | None = None, *, steps_only: bool = False) -> tuple[str, ...]:
+    """The words of the texts stating the steps the events ``text`` tells bring ("he passed away": 死亡证明).
+    With ``asking``, the sentences of ``text`` that ask: an event is told in them, or, for one brought only
+    to the words asking for its step, anywhere in ``text`` with those words in them ("He moves into a
+    friend's flat on the 16th. Anything to do for that?"). With ``steps_only``, no breach (work on a
+    visitor's visa brings a penalty, no step to take)."""
+    kinds = [e for e in events() if not (steps_only and e.penalty)]
+    if asking is None:
+        return tuple(word for e in kinds if e.told_in(text) for word in e.stated)
+    # (an event the asking sentences tell is what they ask of, before any the story tells: "the baby's
+    # birth: by when do we register it?" asks the birth's, whoever the story has moving in)
+    own = tuple(word for e in kinds if e.told_in(asking) for word in e.stated)
+    if own:
+        return own
+    # ("what is the fine for a late report?" asks the penalty, not the report the story's event brings;
+    # "what fine do we face?" after teachers paid on tourist visas asks the breach's)
+    penalty = _asks_a_penalty(asking)
+    return tuple(word for e in kinds if e.asked is not None and e.told_in(text) and bool(e.asked.search(asking))
+                 and (e.penalty or not penalty) for word in e.stated)
+
+
+def _asks_a_penalty(asking: str) -> bool:
+    from .asked import asked
+
+    return any(k.name == "penalty" for k in asked(asking))

@@ -571,6 +571,8 @@ def compose_lookup(
     words, visa_fit = picker.scorer(topic), visa_fit_for(reading.question, reading.previous or reading.message or None)
     cases = told_cases(reading.context)  # ("the boss owes us wages": the exit-ban item on unpaid pay)
     cases += cases_asked(reading.question)  # ("公司会被罚多少？": the employer's paragraph of the fine)
+    # ("must we tell anybody he's left?": of the items of the reports, the one on an employee's leaving)
+    cases += events_told(reading.question, asking_sentences(reading.question))
     # ("may she work on it?": of the items of what is unlawful employment, the one stating what working requires)
     # ("for how many days may it last?": of the paragraphs, the one stating a period)
     kinds, context = [k for k in choosing_kinds(reading) if k.part], holders_context(reading)

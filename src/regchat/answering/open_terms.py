@@ -89,7 +89,8 @@ def left_open(question: str, texts: Iterable[str], message: str = "") -> list[Op
                 return False
             # (nor does one asking how long the authority takes: "how long does it take?" asks a
             # processing time, which the texts state or not)
-            if any(k.name == "processing_time" for k in asked(sentence)):
+            # (nor one asking the penalty of being late: "what is the fine for a late report?")
+            if any(k.name in {"processing_time", "penalty"} for k in asked(sentence)):
                 return False
         return term.measure_asked(sentence, message or question)
 

@@ -145,6 +145,7 @@ _NOT_LAPSE = rf"(?!{_LAPSE_LENGTH})"
 _DEADLINE_ASK = re.compile(  # English words bounded by non-letters: "是不是late了" asks too
     r"(?<![a-z])(?:when|by when|deadline|latest|(?:last|final) (?:permitted |possible |allowed |business |working |calendar )?(?:day|date)|cut-?off|until when|(?:valid|good|stay|last|lasts) until\?|due|expire|how long"
     r"|by what (?:date|day)|what date|(?:max(?:imum)?|end) date|(?:which|what) day(?! of the week)|(?:in|on) time\?|(?:was|is|am|are|were|be) (?:\w+ ){0,2}(?:in|on) time"
+    r"|time.?limits?|time.?frames?|(?:fixed|set) (?:number of )?days"
     r"|too late|late|overdue|expired|still valid|still be used|missed|miss the|how (?:far|long|many days|many weeks) (?:in advance|ahead|beforehand)"
     rf"|{_WHAT_TO_DO_EN})(?![a-z])"
     rf"|最晚|最迟|截止|哪天|几号|什么时候|何时|到哪天|有效期(?!内)|最后一天|期限(?!内)|来得及|晚了|超期(?!多少|几){_NOT_LAPSE}|超时"
@@ -747,9 +748,34 @@ def is_follow_up(question: str, previous: str | None, answer: str = "") -> bool:
         return False
     if _NEW_TOPIC.search(question[:40]):
         return False  # "Unrelated: ...", "换个话题": the message says it starts afresh
-    if _FOLLOW_UP_CUE.search(question) or asks_of_another_person(question):
+    if _FOLLOW_UP_CUE.search(question) or asks_of_another_person(question) or _names_someone_told_before(question):
         return True
     return not has_domain_words(question)
+
+
+# A person spoken of by a pronoun ("交材料时她的护照要押在那里吗？", "will they keep his passport?")
+# with nobody named before it in the message: someone the conversation named already. (A pronoun opening
+# the message is read by _FOLLOW_UP_CUE: "He is a Canadian engineer …" begins a story of its own.)
+_PRONOUN = re.compile(r"(?:他|她)(?:的|们|也|会|要|能|可以|得|还)|\b(?:he|she|his|her|him)\b", re.I)
+_SOMEONE_NAMED = re.compile(
+    r"朋友|同事|员工|雇员|老婆|妻子|丈夫|老公|爱人|孩子|儿子|女儿|父母|母亲|父亲|妈|爸|客户|学生|老师|租客|房客|岳母|岳父|婆婆|"
+    r"公公|先生|太太|女士|小姐|外教|工程师|司机|保姆|阿姨|表|堂|哥|姐|弟|妹|人"
+    r"|\b(?:friend|colleague|employee|staff|wife|husband|partner|spouse|son|daughter|child|kid|mother|father|mum|mom|"
+    r"dad|parent|client|student|teacher|tenant|guest|engineer|driver|nanny|brother|sister|cousin|aunt|uncle|"
+    r"man|woman|guy|girl|boy|someone|somebody|worker|hire|intern|chef|manager)s?\b"
+    r"|(?-i:\b[A-Z][a-z]+\b)",  # (a name: "Anna's passport")
+    re.I,
+)
+
+
+def _names_someone_told_before(question: str) -> bool:
+    first = next((m for m in _PRONOUN.finditer(question) if question[: m.start()].strip(" \t\n\"'“‘")), None)
+    if first is None:
+        return False
+    before = question[: first.start()]
+    # (a capital opening a sentence is no name)
+    before = re.sub(r"(?:^|(?<=[.!?。！？]\s))[A-Z][a-z]*", " ", before.strip())
+    return not _SOMEONE_NAMED.search(before)
 
 
 def _asking_pieces(asking: str) -> list[str]:
@@ -2096,9 +2122,22 @@ def prefer_for(kind: str, reading: Reading, found: FoundDate | None) -> Prefer:
     k = kind.lower().replace("_", " ")
     if "before" in k or "expiry" in k or k == "lapses":
         # A validity's last day is most often ahead, or lapsed lately; a day of the month alone
-        # told in the present ("her permit ends on the 9th", asked on the 4th) is this month's.
+        # told in the present ("her permit ends on the 9th", asked on the 4th) is this month's; one told
+        # as lapsed ("his permit expired on 30 June", "6月30号已经过期了") is the last one, however long ago
+        # ("12月15号就过期了" is about to lapse).
+        if found is not None and not found.monthless and _told_as_lapsed(reading, found):
+            return "past"
         return "future" if found is not None and found.monthless and not _told_as_past(reading, found) else "ahead"
     return "past" if _told_as_past(reading, found) else "nearest"
+
+
+_LAPSED = re.compile(r"\b(?:expired|ran out|lapsed|had run out)\b|已经?(?:过期|到期|失效)|(?<![就快要将])(?:过期|到期|失效)了", re.I)
+
+
+def _told_as_lapsed(reading: Reading, found: FoundDate) -> bool:
+    """Whether the clause of ``found`` tells a validity as lapsed, not as lapsing or planned."""
+    clause = next((c for c in clauses_of(reading.question) if found.text in c), "")
+    return bool(_LAPSED.search(clause)) and not _SUPPOSED.search(clause)
 
 
 def _told_as_past(reading: Reading, found: FoundDate | None) -> bool:

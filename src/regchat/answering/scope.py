@@ -47,6 +47,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .cards import names_a_card_by_name
+from .events import events_told
 from .fuzzy import correct, domain_terms
 from .language import Lang, without_denied
 from .loose_terms import says_a_document, says_a_measure
@@ -67,7 +68,9 @@ _FOREIGN_MATTER_EN = (
     # the place's own consulate or its bars on coming back ("the Japanese consulate", "the US re-entry bar")
     r"consulates?|embass(?:y|ies)|re-?entry bars?|entry bans?|"
     # the place's own rules ("Korea's rules", "Thai immigration law"): what they say is not in the documents
-    r"rules?|laws?|regulations?|polic(?:y|ies))"
+    r"rules?|laws?|regulations?|polic(?:y|ies)|"
+    # the place's own officials deciding ("the Hong Kong side", "the Thai authorities"): their decision
+    r"side|authorities|government)"
 )
 _GAP_EN = (  # up to two qualifiers ("H-1B", "skilled worker"), never a clause ("citizen on a Z visa")
     r"(?:(?!(?:passports?|citizens?|nationals?|nationality|and|or|but|with|who|which|that|a|an|the|on|in|at|for|"
@@ -160,8 +163,20 @@ def _home_qualified() -> re.Pattern:
 
 
 _TRAVEL_BEFORE_EN = re.compile(rf"\b{_TRAVEL_EN}\s+(?:the\s+)?$", re.I)  # "travel to Mexico"
+# "what entry permit does Taiwan require", "which visa will Japan give him": the place, as the one that
+# requires or grants the matter, is whose matter it is.
+_MATTER_OF_DOER_EN = re.compile(
+    rf"\b{_FOREIGN_MATTER_EN}\s+(?:do|does|did|will|would|can|could|should|must)\s+(?:the\s+)?$", re.I
+)
+_DOER_GIVES_EN = re.compile(
+    r"(?:\s+(?:side|authorities|government|immigration))?\s+"
+    r"(?:requires?|needs?|issues?|grants?|gives?|asks? for|demands?|expects?)\b",
+    re.I,
+)
 _AFTER_ZH = re.compile(rf"(?:那边|那里|当地)?的?(?:(?!{_NOT_A_MATTER_ZH})[^\s，。？！、；,.?!;]){{0,4}}?{_FOREIGN_MATTER_ZH}")
 _TRAVEL_BEFORE_ZH = re.compile(rf"{_TRAVEL_ZH}$")
+# 台湾要求什么入境证件, 香港那边给几天: the place's own side requiring or granting is that place's matter.
+_DOER_GIVES_ZH = re.compile(r"(?:那边|方面|政府|当局|入境处|移民局)?(?:会|能|一般|通常)?(?:要求|给|批给?|签发|发给)")
 _FROM_BEFORE_ZH = re.compile(r"[从自由經经]$")  # 从墨西哥入境: Mexico is where the trip starts
 # 在德国办签证: Germany is where a visa is applied for (China's, at its embassy there), not Germany's visa.
 _AT_BEFORE_ZH = re.compile(r"在$")
@@ -231,6 +246,8 @@ def foreign_matters(text: str) -> list[ForeignMatter]:
             add(m.start(), end, code)
         elif m := _TRAVEL_BEFORE_EN.search(plain, back, start):
             add(m.start(), end, code, travel=True)
+        elif (m := _MATTER_OF_DOER_EN.search(plain, back, start)) and (after := _DOER_GIVES_EN.match(plain, end)):
+            add(m.start(), after.end(), code)
     if re.search(r"[\u4e00-\u9fff]", plain):
         starts: list[int] | None = None
         for start, end, code in g.find_zh(plain):
@@ -246,6 +263,9 @@ def foreign_matters(text: str) -> list[ForeignMatter]:
                 add(start, m.end(), code)
             elif m := _TRAVEL_BEFORE_ZH.search(plain, back, start):
                 add(m.start(), end, code, travel=True)
+            elif (m := _DOER_GIVES_ZH.match(plain, end)) and not _FROM_BEFORE_ZH.search(plain, back, start) \
+                    and not _AT_BEFORE_ZH.search(plain, back, start):
+                add(start, m.end(), code)
             elif (m := _AT_BEFORE_ZH.search(plain, back, start)) and _STAYING_THERE_ZH.match(plain[end:]):
                 add(m.start(), end, code)
             elif (m := _APPLYING_BEFORE_ZH.search(plain, back, start)) and plain[end:end + 1] == "的":
@@ -868,7 +888,7 @@ def judge_scope(
                             # (taxes or social insurance asked with no governed subject where it asks: in
                             # its asking clauses, or the sentence before them telling what is applied for)
                             or (_asked_alone().search(asking) and not _asked_subject(aimed))) \
-            and (aimed_off_topic or not _asks_on_topic(said)):
+            and (aimed_off_topic or not _asks_on_topic(said)) and not _asks_of_an_event_told(said):
         note = off_topic_note(asking) or off_topic_note(said)
         return ScopeDecision(False, "topic the regulations do not treat", firm=True, note=note)
     if governed:
@@ -1034,6 +1054,16 @@ def _asks_only_of_elsewhere(question: str, matters: list[ForeignMatter]) -> bool
     return not any(_CHINA_ANCHOR.search(s) or subjects_in(s) & _OWN_DOCUMENTS for s in sentences if s not in about)
 
 
+def _asks_of_an_event_told(text: str) -> bool:
+    """The message tells an event whose step the documents set (a birth in China, a death: data/events.json)
+    and its sentences that ask name no off-topic subject: "born at the hospital on 8 December … we have 60
+    days from coming home from the hospital, a friend said. Which day is really the last?" asks of the
+    baby's registration, whatever the story's hospital."""
+    from .questions import asking_sentences
+
+    return bool(events_told(text)) and not off_topic(asking_sentences(text))
+
+
 def _asks_on_topic(text: str) -> bool:
     """The sentences that ask use the domain's words and no off-topic one: an everyday matter told
     in the story ("he takes the subway to school; must he carry his passport?") is not the subject."""
@@ -1168,7 +1198,7 @@ def _every_ask_off_topic(text: str) -> bool:
             # back at what the sentence before names asks about that, a governed subject
             return False
         off = before_off or claim
-        if off_topic(q) or has_domain_words(q) or not off:
+        if off_topic(q) or has_domain_words(_without_off_topic_words(q, text)) or not off:
             questions.append(q)
             before_off = off_topic(q) and not _asked_subject(q)
         else:
@@ -1178,6 +1208,15 @@ def _every_ask_off_topic(text: str) -> bool:
     if not all(off_topic(q) for q in questions):
         return False
     return len(sentences) > 1 or not has_subject(without_off_topic(asking_sentences(text)))
+
+
+def _without_off_topic_words(question: str, text: str) -> str:
+    """``question`` without the words of the off-topic terms ``text`` names: "may we register it in his
+    home town?" after "we hope to register the marriage" names the marriage's registering, no subject of its own."""
+    words = {w.lower() for m in _off_topic().finditer(text) for w in re.findall(r"[^\W\d_]{3,}", m.group(0))}
+    if not words:
+        return question
+    return re.sub(r"[^\W\d_]+", lambda m: " " if m.group(0).lower() in words else m.group(0), question)
 
 
 _ENDS_CLAUSE = re.compile(r"[，,、；;：:]\s*$")  # (a clause of the sentence goes on: no full stop, no emoji, no line)
