@@ -837,6 +837,19 @@ def test_a_day_named_instead_of_written_is_that_date(text, day):
     assert problems == [] and [f.resolve(dt.date(2026, 6, 20), "past") for f in found] == [day]
 
 
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        ("能不能拖到月底再交？", dt.date(2026, 10, 31)),
+        ("他的证件下个月底到期", dt.date(2026, 11, 30)),
+        ("can she wait until the end of next month?", dt.date(2026, 11, 30)),
+        ("we landed at the end of last month", dt.date(2026, 9, 30)),
+    ],
+)
+def test_the_end_of_a_month_named_relative_to_today_is_its_last_day(text, day):
+    assert [f.resolve(dt.date(2026, 10, 13)) for f in find_dates(text, dt.date(2026, 10, 13))] == [day]
+
+
 @pytest.mark.parametrize("text", ["We travel over the Christmas holidays", "圣诞节假期去哪里玩", "国庆去杭州玩", "over National Day"])
 def test_a_named_holiday_period_is_no_date(text):
     assert find_dates(text, TODAY) == []

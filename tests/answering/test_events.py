@@ -11,6 +11,7 @@ from regchat.answering import Engine
 from regchat.answering.events import events, events_told
 
 TODAY = dt.date(2026, 6, 8)
+DEATH = ("死亡证明", "出现死亡、失踪等情形")  # the family's report (Law Art. 40 para. 2), the employer's (Regs Art. 26 (4))
 LEAVING_THE_JOB = ("聘用的外国人离职", "resignation or change of work location")
 LEAVING_THE_SCHOOL = ("毕业、结业、肄业、退学", "completed the course without graduation")
 MOVING_IN = ("旅馆以外的其他住所", "domiciles other than hotels")
@@ -31,8 +32,8 @@ def test_every_word_stating_an_event_is_the_official_texts_own(shipped_provision
 @pytest.mark.parametrize(
     "text, stated",
     [
-        ("Our colleague passed away in hospital on Friday.", ("死亡证明",)),
-        ("我公公上个月在上海病逝了。", ("死亡证明",)),
+        ("Our colleague passed away in hospital on Friday.", DEATH),
+        ("我公公上个月在上海病逝了。", DEATH),
         ("My wife gave birth in Shenzhen on 3 May.", ("出生证明",)),
         ("宝宝出生两周了，还没办手续。", ("出生证明",)),
         ("Her switch to a new employer in Taipa was approved on Monday.", ("transfer to another employing entity",)),
@@ -61,6 +62,7 @@ def test_an_event_told_is_read_as_the_texts_state_it(text, stated):
         "他去年已经离职回国了，现在还能罚公司吗？",  # a resignation told beside a question that asks no report
         "The project is dead, so she leaves in May.",
         "气死了！签证被拒了，领馆一句理由都不给。",  # furious, nobody died
+        "这周忙死了，下周三才有空去办变更，来得及吗？",  # busy, nobody died
         "She moved into a new role in May; is her work permit still valid?",  # a job, no home
         "He moved in with us in March. His visa ends on 10 May: by when must he extend it?",  # no registration asked
         "My mother visits on a tourist visa while I work in Chengdu. Is that legal?",  # two people: who works holds no visa told
@@ -78,6 +80,8 @@ def test_an_event_told_in_the_story_is_brought_to_the_question_asking_its_step()
     assert events_told("He resigned last week. What is the fine for a late report?", "What is the fine for a late report?") == ()
     story = "Our two tutors came on tourist visas and we pay them by the hour."
     assert events_told(f"{story} What fine could we get?", "What fine could we get?") == WORK_WITHOUT_PERMIT
+    # (a death the story tells, to a sentence asking of reporting it)
+    assert events_told("Our engineer died on Monday. Must the firm notify anyone?", "Must the firm notify anyone?") == DEATH
     # (an event with no words of asking, a birth, is brought only where it is asked of)
     assert events_told("We had a baby on 2 May. Which visa does grandma need?", "Which visa does grandma need?") == ()
 

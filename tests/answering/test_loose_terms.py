@@ -241,6 +241,7 @@ def test_a_date_asked_with_none_to_count_from_depends_on_the_measure_and_is_aske
     "text, item",
     [
         ("老板欠了我们两个月的工资，听说他要回国了", "拖欠劳动者的劳动报酬"),
+        ("厂里的工资拖了三个月没发，老板订了回国的机票", "拖欠劳动者的劳动报酬"),
         ("He owes the crew their back pay and wants to fly out on Friday.", "拖欠劳动者的劳动报酬"),
         ("她还有一个没结的民事案件，法院会不会不让她走？", "未了结的民事案件"),
         ("My neighbour is seven months pregnant; can they hold her?", "怀孕或者哺乳自己不满一周岁婴儿"),
@@ -261,6 +262,8 @@ def test_a_case_counts_only_told_of_a_measure_the_message_speaks_of():
 
 def test_a_story_telling_no_case_tells_none():
     assert told_cases("My residence permit expires on 3 March; when must I apply to renew it?") == ()
+    # (a wage paid, named as a time, is owed to nobody)
+    assert told_cases("罚款能不能等下周发了工资再交？") == ()
 
 
 @pytest.mark.parametrize(

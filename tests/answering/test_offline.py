@@ -1895,3 +1895,27 @@ def test_a_fine_for_work_on_a_business_visa_is_paid_by_its_own_deadline(engine):
         today=dt.date(2026, 11, 5),
     )
     assert "2026-11-17" in answer.text and "cn-exit-entry-law#87" in keys(answer)
+
+
+def test_a_later_question_weighing_a_day_against_the_computed_last_day_says_how_it_stands(engine):
+    answer = engine.answer("处罚决定书是10月2日拿到的。1. 罚款最晚哪天交？2. 想等月底发了工资再去交，行吗？",
+                           today=dt.date(2026, 10, 9))
+    second = answer.text.split("（2）")[-1]
+    assert "2026年10月31日" in second and "逾期" in second and "第二十八条" not in second
+
+
+def test_a_follow_up_asking_how_long_promptly_allows_is_answered_from_the_provision_cited_before(engine):
+    history = [
+        {"role": "user", "content": "A friend of ours overstayed her visa and is hiding at a flat we rent out. Must we do anything?"},
+        {"role": "assistant", "content": "Yes: whoever finds a foreigner staying illegally must report it promptly to the "
+                                         "local public security organ (Exit and Entry Administration Law Art 45 para 2)."},
+    ]
+    answer = engine.answer("and that 'promptly' thing, is there a hard cut-off in days?", history=history,
+                           today=dt.date(2026, 8, 10))
+    assert "cn-exit-entry-law#45" in keys(answer) and "Which is it" not in answer.text
+
+
+def test_promptly_said_only_in_the_story_asks_no_measure_of_it(engine):
+    answer = engine.answer("想问一下，我前几年有一次居留延期没有及时办，后来被限期离境。这回在领馆申请商务签证，一定要面谈吗？",
+                           today=dt.date(2026, 6, 1))
+    assert "“及时”的具体天数" not in answer.text

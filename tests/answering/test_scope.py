@@ -440,6 +440,30 @@ class TestHongKongTaiwanAndMacao:
         )
         assert not judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
 
+    def test_a_story_sentence_opened_politely_does_not_tie_another_places_questions_to_china(self):
+        question = ("麻烦问下🙏 我在广州上班，儿子在广州读书，持学习类居留许可，可多次往返。他班里七月去香港交流四天。"
+                    "英国护照去香港需不需要签证？香港那边能让他停留多久？")
+        decision = judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False)
+        assert not decision.in_scope and decision.note == NEIGHBOUR_NOTE
+
+    def test_a_question_marked_as_one_about_another_places_rules_is_read_as_asking(self):
+        question = ("I work as a nanny in Singapore; my contract ended last month and my new pass is pending. "
+                    "Do I overstay under Singapore immigration rules? What fine applies there?")
+        assert not judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
+
+    @pytest.mark.parametrize(
+        "question",
+        [
+            # (an abbreviation's full stop inside brackets and an emoji end no question and no clause early)
+            "Our Polish hire got his permits sorted ✅ Payroll wants to know: must we pay his social insurance "
+            "(pension etc.) here, or does the EU agreement exempt him? And is IIT withheld from month one?",
+            "I'm a non-resident worker in Macao since spring. Do non-resident workers pay into the social security "
+            "fund there? And must I file my own tax return?",
+        ],
+    )
+    def test_social_insurance_and_tax_asked_beside_permits_are_outside(self, question):
+        assert not judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
+
     def test_another_countrys_refusal_has_no_hong_kong_line(self):
         decision = judge_scope("Mexican visa?", top_score=HIGH, min_score=MIN, follow_up_context=False)
         assert refusal("zh", decision) == REFUSAL["zh"]

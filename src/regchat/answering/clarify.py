@@ -21,6 +21,7 @@ Pure: provisions and rules come in as arguments.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -261,6 +262,13 @@ def compare_actions(reading: Reading, rule: RuleLike, deadline: Deadline, draft:
     # "Was I on time?" is answered first; the computed last day and its rule follow.
     draft.text = "\n".join([*notes, draft.text])
     return draft
+
+
+def weighed_days(days: Sequence[dt.date], last: dt.date, lang: str, today: dt.date) -> list[str]:
+    """One sentence per day a later question weighs against a last day computed before ("等月底领了薪水
+    再去交行不行？"): how each stands against it, as a plan."""
+    what = _DONE["action"][lang if lang == "zh" else "en"]
+    return [describe_comparison(day, last, lang, what=what, today=today) for day in sorted(days)]
 
 
 def unquoted_rest(pieces: Sequence[str], quoted: Sequence[str], shortest: int = 12) -> list[str]:

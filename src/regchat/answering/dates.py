@@ -32,6 +32,7 @@ Ambiguous and impossible dates
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import re
@@ -124,6 +125,12 @@ _ZH_RELATIVE_MONTH = re.compile(rf"(?P<rel>上个月|上月|本月|这个月|这
 _EN_RELATIVE_MONTH = re.compile(
     r"\b(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)\s+(?:of\s+)?(?P<rel>next|this|last)\s+month\b"
     r"|\b(?P<rel2>next|this|last)\s+month\s+on\s+the\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?\b",
+    re.I,
+)
+# The end of a month named relative to today ("拖到月底", "下个月底", "by the end of the month"): its last day.
+_MONTH_END = re.compile(
+    r"(?<![\d一二三四五六七八九十])(?P<zh>上个|上|本|这个|这|下个|下)?月(?:底|末)"
+    r"|\b(?:the\s+)?end\s+of\s+(?P<en>this|next|last|the)\s+month\b",
     re.I,
 )
 _EN_YEAR_AFTER = re.compile(r"\s*,?\s*(?P<rel>next|this|last)\s+year\b", re.I)
@@ -483,6 +490,12 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
                 rel = (m["rel"] or m["rel2"]).lower()
                 day = int(m["day"] or m["day2"])
                 _month_relative(m, rel, _EN_YEAR_OFFSET[rel], day, today, add, problem, span)
+        for m in _MONTH_END.finditer(text):
+            if free(m.start(), m.end()):
+                offset = _ZH_MONTH_OFFSET.get(f"{m['zh']}月", 0) if m["zh"] else _EN_YEAR_OFFSET.get((m["en"] or "").lower(), 0)
+                year, month = divmod(today.year * 12 + today.month - 1 + offset, 12)
+                last = calendar.monthrange(year, month + 1)[1]
+                add(FoundDate(m.group(0), m.start(), m.end(), month + 1, last, year, relative=True))
     for m in _NUMERIC_YEAR_LAST.finditer(text):
         if free(m.start(), m.end()):
             numeric(m, 0, _year_of(m["year"]))

@@ -28,7 +28,7 @@ from ..settings import Settings, get_settings
 from ..tokens import tokenize
 from .addressees import unnamed_addressees
 from .asked import GENERIC, TIME_LIMIT, asked, asks_procedure, procedure_steps, step_kinds, linked_kinds, lists_visa_categories, names_a_visa, no_penalty_line, not_answered, tells_a_breach, asks_for_limit, asks_for_period, not_stated_line, without_asks, without_visa_letters, short_answer, unstated, where_to_ask, whose_relative_line, whose_relative_unsaid
-from .clarify import also_quoted, compare_actions, compose_clarification, merge_drafts, unquoted_rest
+from .clarify import also_quoted, compare_actions, compose_clarification, merge_drafts, unquoted_rest, weighed_days
 from .claims import Library, check_claims, drop_unverified, numbers_in, with_deadlines_shown
 from .dates import READINGS, RoledDate, dates_in, describe_date_problem, load_role_cues
 from .quoting import summary_for
@@ -442,13 +442,18 @@ class Engine:
         def read(text: str) -> Reading:
             return read_question(text, history, reading.today, self.retriever.provisions)
 
-        if (outside := off_topic_question(question.asked)) is not None:
+        # (a day weighed against a deadline computed before, "等月底领了薪水再去交行不行？", is no question about pay)
+        # (one asking a day of its own, "his permit ends 15 March: his last day?", is another computation)
+        weighs_a_day = any(e.deadlines for e in earlier) and not asks_for_date(question.asked) \
+            and bool(dates_in(question.asked, reading.today))
+        if not weighs_a_day and (outside := off_topic_question(question.asked)) is not None:
             # "Do we owe him severance?" beside "and when must his permit be renewed?": no quote of the
             # story's provisions answers a question the documents do not treat
             return Draft(outside[reading.lang], outcome="outside")
         limit_of_a_day = asks_for_limit(question.asked) and any(e.deadlines for e in earlier)
-        if earlier and earlier[-1].cited and _goes_on_with_the_matter(question.near or question.asked) \
-                and not limit_of_a_day:  # ("能延到月底吗？" after a computed day: the longest period from it)
+        goes_on = _goes_on_with_the_matter(question.near or question.asked) or weighs_a_day
+        # ("能延到月底吗？" after a computed day asks the longest period from it)
+        if earlier and earlier[-1].cited and goes_on and not limit_of_a_day:
             # ("…, is that ok?"): more of what the answer before quoted, or "see above"; a search of
             # the story would only find some other provision. A further question about what it quoted
             # ("can I file it for her?" after the day to apply) gets the part linked to it for that question.
@@ -456,7 +461,12 @@ class Engine:
             kinds = linked_kinds(asking_clauses(asking_sentences(part.question)))
             linked = self._linked_draft(part, earlier[-1].cited, kinds, consulted) if kinds else None
             if linked is None:
-                return self._with_more_of_the_cited(part, dataclasses.replace(earlier[-1]))
+                more = self._with_more_of_the_cited(part, dataclasses.replace(earlier[-1]))
+                if weighs_a_day:  # (how the day weighed stands against the last day computed before)
+                    last = next(e for e in reversed(earlier) if e.deadlines).deadlines[0].date
+                    days = dates_in(question.asked, reading.today)
+                    more.text = "\n".join([*weighed_days(days, last, reading.lang, reading.today), more.text])
+                return more
             # (what the linked part states for the case the message tells: "可以让老师帮我去办吗？")
             return _say_what_is_not_stated(read(question.alone), linked, reading.question, own=question.asked)
         one = read(question.alone)
@@ -548,6 +558,22 @@ class Engine:
         if keys & found and (not cited & found or keys <= found and len(other.deadlines) >= len(draft.deadlines)):
             return other, mine_hits
         return draft, hits
+
+    def _open_time_named(self, reading: Reading, hits: list[Hit]) -> list[Hit]:
+        """The hits using a time limit left open that a sentence of the question names and asks the
+        measure of ("is 'promptly' an actual cut-off?", "“及时”是几天？"), best first; [] when none."""
+        # (in a sentence ending as a question: "证件没及时去续，后来被罚了款。" tells, whatever opens it)
+        asking = " ".join(s for s in sentences_of(asking_sentences(reading.question))
+                          if s.rstrip().endswith(("?", "？")))
+        named = [t for t in open_terms() if t.by_time and t.names.search(asking) and left_open(asking, t.corpus)]
+        if not named:
+            return []
+        # (the one the answer followed up cited first, "the 'promptly' you quoted", then those the search found)
+        cited = [found[0] for t in named for doc, article in t.provisions if reading.cited_before(doc, article)
+                 and (found := self.retriever.lookup(article, doc))]
+        if cited:
+            return [Hit(provision=p, score=hits[0].score if hits else 1.0, rank=i) for i, p in enumerate(cited, 1)]
+        return [h for h in hits if any((h.provision.doc_id, h.provision.article) in t.provisions for t in named)]
 
     def _named_in_story_only(self, one: Reading, hits: list[Hit], own: Reading, own_hits: list[Hit]) -> list[Hit] | None:
         """``own_hits`` when the deadline rule ``one`` (a question read with its message's story) gets is
@@ -648,6 +674,13 @@ class Engine:
         """The answer to one question: its deadline computed, its "which one?", or the provisions
         (at most ``most``) that answer it."""
 
+        # A time limit the documents leave open, named where the sentence asks how long it allows ("that
+        # 'promptly' report: how many days is that?"): the provisions using it answer, whatever dates
+        # the conversation holds (data/open_terms.json 'by_time').
+        if (using := self._open_time_named(reading, hits)):
+            consulted.update({h.provision.key: h.provision for h in using})
+            return self._lookup(reading, [h.provision for h in using[:most]])
+
         # Deadlines.
         choice = choose_rule(reading, self.rules, hits)
         rule = choice.rule
@@ -680,7 +713,7 @@ class Engine:
             provision = self._provision_of(rule)
             retrieved = {(h.provision.doc_id, h.provision.article) for h in hits}
             if provision is not None and choice.keywords >= RULE_ON_TOPIC and (rule.doc_id, rule.article) in retrieved \
-                    and not _an_events_step_first(reading, rule, hits, self.rules):
+                    and not _an_events_step_first(reading, rule, hits):
                 consulted[provision.key] = provision
                 phrase = str(getattr(rule, "phrase_zh" if reading.lang == "zh" else "phrase", "") or "")
                 read = reading if period else dataclasses.replace(reading, question=f"{reading.question} {phrase}")
@@ -722,9 +755,9 @@ class Engine:
         # beside the event itself ("within what time must the widow report the death? 30 days, like a
         # permit after entry?")
         asking = asking_sentences(reading.question)
-        of_an_event = rule is not None and _an_events_step_first(reading, rule, hits, self.rules) and (
-            bool(events_told(asking, steps_only=True)) or not any(c.rule is rule and c.evidence.asked_keywords >= RULE_ON_TOPIC
-                                                 for c in choice.candidates))
+        of_an_event = rule is not None and _an_events_step_first(reading, rule, hits) and (
+            bool(events_told(asking, steps_only=True, uncounted=True))
+            or not any(c.rule is rule and c.evidence.asked_keywords >= RULE_ON_TOPIC for c in choice.candidates))
         if asks_no_date or one_weak_candidate or dates_of_other_events or of_an_event:
             choice = dataclasses.replace(choice, rule=None, reason="", candidates=(), event=None, also=(), via=None)
             rule = None
@@ -779,7 +812,7 @@ class Engine:
             # A deadline question whose date could not be read is still about this rule.
             on_topic = on_topic or bool(reading.date_problems and reading.asks_deadline)
             if provision is not None and when is None and on_topic \
-                    and not _an_events_step_first(reading, rule, hits, self.rules):
+                    and not _an_events_step_first(reading, rule, hits):
                 consulted[provision.key] = provision
                 draft = self._lookup(reading, [provision])
                 if reading.asks_deadline and rule.kind not in {"maximum"}:
@@ -2008,20 +2041,18 @@ _WITHIN_DAYS = re.compile(
 )
 
 
-def _an_events_step_first(reading: Reading, rule, hits: Sequence[Hit], rules: Sequence = ()) -> bool:
+def _an_events_step_first(reading: Reading, rule, hits: Sequence[Hit]) -> bool:
     """Whether a close provision (as close as one stating a case told must be to be quoted first) states
-    the step of an event the question tells and asks of, a step without a period of its own (none of
-    ``rules`` is its), and is not ``rule``'s: "he may quit before his permit ends: what must the company
-    do, within how many days?" asks of the employer's report (Regulations Art. 26, due promptly), not
-    of the permit's renewal its words also name (data/events.json)."""
-    stated = events_told(reading.question, asking_sentences(reading.question), steps_only=True)
+    the step of an event the question tells and asks of, a step without a period of its own (no rule
+    counts it: data/events.json 'counted'), and is not ``rule``'s: "he may quit before his permit ends:
+    what must the company do, within how many days?" asks of the employer's report (Regulations Art.
+    26, due promptly), not of the permit's renewal its words also name."""
+    stated = events_told(reading.question, asking_sentences(reading.question), steps_only=True, uncounted=True)
     if not hits or not stated:
         return False
     stating = next((h for h in hits if any(word in h.provision.all_text() for word in stated)), None)
-    # (a step with a period of its own, a registration within 24 hours, is counted like any rule's)
-    where = (stating.provision.doc_id, stating.provision.article) if stating is not None else None
     return stating is not None and stating.score >= KIND_MARGIN * hits[0].score \
-        and where != (rule.doc_id, rule.article) and not any((r.doc_id, r.article) == where for r in rules)
+        and (stating.provision.doc_id, stating.provision.article) != (rule.doc_id, rule.article)
 
 
 def _goes_on_with_the_matter(part: str) -> bool:

@@ -235,7 +235,7 @@ _SENTENCE_END = re.compile(r"(?<=[!?。！？\n])|(?<=(?<!\d)\.)|(?<=\.)(?!\d)")
 
 def sentences_of(text: str) -> list[str]:
     """The sentences of ``text``; a list number's full stop ("想问三件事：1. …？2. …？") ends none, nor
-    does a title's or a reference's ("Mr. Kim", "Art. 30")."""
+    does a title's, a reference's or an abbreviation's ("Mr. Kim", "Art. 30", "etc."), nor one in brackets."""
     out: list[str] = []
     carry = ""
     for piece in (s.strip() for s in _SENTENCE_END.split(text)):
@@ -248,7 +248,10 @@ def sentences_of(text: str) -> list[str]:
     return out + ([carry] if carry else [])
 
 
-_ENDS_NO_SENTENCE = re.compile(r"(?:^|[\s:：])\d{1,2}\.$|(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Art|para|vs)\.$", re.I)
+# (nor does an abbreviation's, "etc.", or one inside brackets still open: "social insurance (pension etc.) or not?")
+_ENDS_NO_SENTENCE = re.compile(
+    r"(?:^|[\s:：])\d{1,2}\.$|(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Art|para|vs|etc|e\.g|i\.e|approx|incl)\.$|[(（][^)）]*$", re.I
+)
 
 
 # An acknowledgement of the answer before and what the asker will now do about it ("Got it, HR will
@@ -1710,7 +1713,12 @@ def _excluded(rule: RuleLike, other: RuleLike) -> bool:
 
 
 # sentences, and clauses within them (a thousands comma, "RMB 4,000", ends neither)
-_SENTENCE = re.compile(r"(?:[^.!?。！？\n,，;；]|(?<=\d),(?=\d{3}(?!\d)))+[.!?。！？,，;；]*")
+# (an abbreviation's full stop ends no clause: "social insurance (pension etc.) or not?"; an emoji ends
+# one: "permits all sorted ✅ Payroll wants to know …")
+_SENTENCE = re.compile(
+    r"(?:[^.!?。！？\n,，;；\U0001F000-\U0001FAFF\u2600-\u27BF]|(?<=\d),(?=\d{3}(?!\d))|(?<=\betc)\.|(?<=\bincl)\.|(?<=\bapprox)\.)+"
+    r"[.!?。！？,，;；\U0001F000-\U0001FAFF\u2600-\u27BF\ufe0f]*"
+)
 
 
 def clauses_of(question: str) -> list[str]:

@@ -1030,10 +1030,13 @@ def _asks_only_of_elsewhere(question: str, matters: list[ForeignMatter]) -> bool
     """A sentence that asks names another place's immigration matter ("which Singapore work pass
     must he get, or will his Chinese permit do there?"), and no other asking sentence is about China
     or Macao: the story's Chinese permits are who asks, the question is the other place's."""
-    from .questions import asking_sentences, subjects_in
+    from .questions import asking_sentences, is_interrogative, subjects_in
 
     asking = asking_sentences(question)
-    sentences = _sentences(asking)
+    # (a sentence taken for asking by its opening, "请教一下🙏 我是…，女儿持学习类居留证。", that asks
+    # nothing tells who asks)
+    sentences = [s for s in _sentences(asking) if s.rstrip().endswith(("?", "？")) or is_interrogative(s)] \
+        or _sentences(asking)
     # (a trip elsewhere asked with coming back, "去泰国玩两周再回来，要重新办签证吗？", asks of the return;
     # asked with leaving, "下周飞泰国，会不会被限制出境？", of the exit from China)
     # (nor does one sending someone there that asks, after it, of China itself: "她要调去迪拜两年，这样中国的永久
@@ -1090,6 +1093,7 @@ def _asks_only_off_topic(text: str) -> bool:
 _PERSONS = re.compile(
     r"(?:留学生|外国学生|外籍学生|外籍员工|外籍同事|外地雇员|外劳)(?!身份|证|卡)"
     r"|\b(?:foreign |international )?(?:students?|employees?|staff)\b(?! (?:card|permit|visa))"
+    r"|\b(?:non-resident|foreign|migrant) workers?\b(?!['’]s| (?:card|permit|visa|id))"
     # people named by what they hold ("all blue-card holders", "Z visa holders", "持永居证的", "now that she holds
     # a work permit"): who is asked about
     r"|\b(?:[\w'-]+[- ]){1,3}holders?\b"
