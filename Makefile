@@ -110,6 +110,7 @@ eval: install index
 	$(PY) evals/run.py --questions evals/heldback58/fresh58.jsonl --report evals/results/fresh58-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback59/fresh59.jsonl --report evals/results/fresh59-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback60/fresh60.jsonl --report evals/results/fresh60-as-dev.json
+	$(PY) evals/run.py --questions evals/heldback61/fresh61.jsonl --report evals/results/fresh61-as-dev.json
 
 bench: install index
 	$(PY) evals/bench.py --out evals/results/bench.json
