@@ -492,10 +492,11 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
                 _month_relative(m, rel, _EN_YEAR_OFFSET[rel], day, today, add, problem, span)
         for m in _MONTH_END.finditer(text):
             if free(m.start(), m.end()):
-                offset = _ZH_MONTH_OFFSET.get(f"{m['zh']}月", 0) if m["zh"] else _EN_YEAR_OFFSET.get((m["en"] or "").lower(), 0)
-                year, month = divmod(today.year * 12 + today.month - 1 + offset, 12)
-                last = calendar.monthrange(year, month + 1)[1]
-                add(FoundDate(m.group(0), m.start(), m.end(), month + 1, last, year, relative=True))
+                offset = _ZH_MONTH_OFFSET.get(f"{m['zh']}月", 0) if m["zh"] \
+                    else _EN_YEAR_OFFSET.get((m["en"] or "").lower(), 0)
+                year, month = _shifted_month(today, offset)
+                last = calendar.monthrange(year, month)[1]
+                add(FoundDate(m.group(0), m.start(), m.end(), month, last, year, relative=True))
     for m in _NUMERIC_YEAR_LAST.finditer(text):
         if free(m.start(), m.end()):
             numeric(m, 0, _year_of(m["year"]))
@@ -729,12 +730,16 @@ def _date_context(text: str, start: int, end: int) -> bool:
     return bool(_DATE_CONTEXT.search(window))
 
 
+def _shifted_month(today: dt.date, offset: int) -> tuple[int, int]:
+    """The year and month ``offset`` months from today's (-1: last month)."""
+    year, month = divmod(today.year * 12 + today.month - 1 + offset, 12)
+    return year, month + 1
+
+
 def _month_relative(m, rel, offset, day, today, add, problem, span) -> None:
     """A day of a month named relative to today's ("下个月15号", "the 15th of next month")."""
     written, start, end = span(m)
-    month_index = today.year * 12 + (today.month - 1) + offset
-    year, month = divmod(month_index, 12)
-    month += 1
+    year, month = _shifted_month(today, offset)
     if day is None or not 1 <= day <= 31:
         return
     if _safe_date(year, month, day):

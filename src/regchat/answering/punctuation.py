@@ -18,6 +18,8 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _ASKED = re.compile(r"[?？]")
 _ENDS = "，,。！!；;：:、…~～"
+# The emoji and pictographs a chat ends a clause with ("all done ✅ Now…"): the body of a character class.
+EMOJI = "\U0001F000-\U0001FAFF\u2600-\u27BF"
 # Words chats ask with besides those every question uses: "多久", "谁", colloquial 啥/咋, a final 呢/么.
 _CHAT_ASKS = re.compile(r"多久|多长|谁|啥|咋|几|[呢么嘛]$")
 # A number heading one of several questions ("想问三个事：1 入境以后……"): it goes with the clause after it.

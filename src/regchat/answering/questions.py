@@ -56,6 +56,7 @@ from .dates import (
 from .asked import without_approximations, without_period_asks
 from .language import Lang, detect_language, english_terms, without_unaffected
 from .loose_terms import DOCUMENT, feared_measures, told_measures, unclear_measure
+from .punctuation import EMOJI
 from .references import ArticleRef, find_article_refs
 from .cards import names_loosely
 from .matters import place_of_matters
@@ -1716,8 +1717,8 @@ def _excluded(rule: RuleLike, other: RuleLike) -> bool:
 # (an abbreviation's full stop ends no clause: "social insurance (pension etc.) or not?"; an emoji ends
 # one: "permits all sorted ✅ Payroll wants to know …")
 _SENTENCE = re.compile(
-    r"(?:[^.!?。！？\n,，;；\U0001F000-\U0001FAFF\u2600-\u27BF]|(?<=\d),(?=\d{3}(?!\d))|(?<=\betc)\.|(?<=\bincl)\.|(?<=\bapprox)\.)+"
-    r"[.!?。！？,，;；\U0001F000-\U0001FAFF\u2600-\u27BF\ufe0f]*"
+    rf"(?:[^.!?。！？\n,，;；{EMOJI}]|(?<=\d),(?=\d{{3}}(?!\d))|(?<=\betc)\.|(?<=\bincl)\.|(?<=\bapprox)\.)+"
+    rf"[.!?。！？,，;；{EMOJI}\ufe0f]*"
 )
 
 

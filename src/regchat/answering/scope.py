@@ -51,6 +51,7 @@ from .events import events_told
 from .fuzzy import correct, domain_terms
 from .language import Lang, without_denied
 from .loose_terms import says_a_document, says_a_measure
+from .punctuation import EMOJI
 from .territories import HOME, NEIGHBOURS, gazetteer
 
 # -- another country's or region's immigration --------------------------------------------
@@ -1185,6 +1186,7 @@ def _every_ask_off_topic(text: str) -> bool:
     # right before it: a question on an off-topic subject and no governed one, or a claim the story tells
     # ("my accountant says I owe tax here"); one after it naming nothing either asks on about the same.
     questions, inherited, before_off, at = [], False, False, 0
+    told_off = _off_topic_words(text)
     for q in sentences:
         where = text.find(q.strip(), at)
         before = text[at:max(where, at)]
@@ -1202,7 +1204,7 @@ def _every_ask_off_topic(text: str) -> bool:
             # back at what the sentence before names asks about that, a governed subject
             return False
         off = before_off or claim
-        if off_topic(q) or has_domain_words(_without_off_topic_words(q, text)) or not off:
+        if off_topic(q) or has_domain_words(_without_words(q, told_off)) or not off:
             questions.append(q)
             before_off = off_topic(q) and not _asked_subject(q)
         else:
@@ -1214,17 +1216,21 @@ def _every_ask_off_topic(text: str) -> bool:
     return len(sentences) > 1 or not has_subject(without_off_topic(asking_sentences(text)))
 
 
-def _without_off_topic_words(question: str, text: str) -> str:
-    """``question`` without the words of the off-topic terms ``text`` names: "may we register it in his
-    home town?" after "we hope to register the marriage" names the marriage's registering, no subject of its own."""
-    words = {w.lower() for m in _off_topic().finditer(text) for w in re.findall(r"[^\W\d_]{3,}", m.group(0))}
+def _off_topic_words(text: str) -> frozenset[str]:
+    """The words of the off-topic terms ``text`` names ("register", "marriage" of "register the marriage")."""
+    return frozenset(w.lower() for m in _off_topic().finditer(text) for w in re.findall(r"[^\W\d_]{3,}", m.group(0)))
+
+
+def _without_words(question: str, words: frozenset[str]) -> str:
+    """``question`` without ``words``: "may we register it in his home town?" after "we hope to register the
+    marriage", without that term's words, names the marriage's registering and no subject of its own."""
     if not words:
         return question
     return re.sub(r"[^\W\d_]+", lambda m: " " if m.group(0).lower() in words else m.group(0), question)
 
 
 _ENDS_CLAUSE = re.compile(r"[，,、；;：:]\s*$")  # (a clause of the sentence goes on: no full stop, no emoji, no line)
-_BREAKS = re.compile(r"[\s，,；;：:]|[\U0001F000-\U0001FAFF\u2600-\u27BF]")  # (a question of one clause)
+_BREAKS = re.compile(rf"[\s，,；;：:]|[{EMOJI}]")  # (a question of one clause)
 
 
 def _told_only_who_asks(text: str, asking: str) -> bool:
