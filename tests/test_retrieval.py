@@ -395,3 +395,9 @@ def test_the_official_texts_words_are_the_chinese_of_an_english_question_s_terms
     assert "居留证件" in glossary.official_words("Is a valid residence permit enough to come back?")
     assert "健康证明" in glossary.official_words("居留申请要交体检报告吗？")
     assert glossary.official_words("居留证件够不够？") == []  # the texts' own word already
+
+
+def test_a_passport_kept_in_users_words_searches_the_passport_retained_while_a_permit_is_processed():
+    # (Regulations Arts. 13 and 18: the receipt stands in while the passport is retained)
+    assert "passport retained" in load_glossary().expansions("Will the office keep my passport while it decides?")
+    assert "passport retained" not in load_glossary().expansions("May I keep working while my passport is renewed?")

@@ -902,3 +902,26 @@ def test_money_asked_beside_a_penalty_is_the_fines_amount():
 @pytest.mark.parametrize("question", ["如果超时没报，单位会被罚多少钱？", "If we report late, how much money will the company be fined?"])
 def test_money_asked_beside_a_penalty_no_text_states_is_the_penalty_left_unstated(question):
     assert [k.name for k in unstated(question, ["应当及时向所在地公安机关出入境管理机构报告"])] == ["penalty"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["A bakery in Chengdu would like my brother to come over and bake for them. Which visa does he apply for?",
+     "老家有个工厂想让我表弟过去开车，他该办哪种签证？"],
+)
+def test_a_business_wanting_someone_to_come_and_do_something_for_it_says_work(question):
+    from regchat.answering.asked import purpose_of
+
+    assert purpose_of(question) == "work"
+
+
+def test_a_business_inviting_someone_to_a_meeting_says_no_work():
+    from regchat.answering.asked import purpose_of
+
+    assert purpose_of("A company in Xiamen invited him to come and discuss the order. Which visa?") is None
+
+
+def test_which_visa_is_read_from_the_clause_issuing_it_not_from_the_papers_of_another():
+    issuing = "（三）F字签证，发给入境从事交流、访问、考察等活动的人员。"
+    papers = "（一）申请C字签证，应当提交外国运输公司出具的担保函件或者中国境内有关单位出具的邀请函件。"
+    assert short_answer("单位发了邀请函请他来交流，办什么签证？", papers, "zh", parts=[papers, issuing]) == "签证：F。"

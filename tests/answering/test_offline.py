@@ -1919,3 +1919,55 @@ def test_promptly_said_only_in_the_story_asks_no_measure_of_it(engine):
     answer = engine.answer("想问一下，我前几年有一次居留延期没有及时办，后来被限期离境。这回在领馆申请商务签证，一定要面谈吗？",
                            today=dt.date(2026, 6, 1))
     assert "“及时”的具体天数" not in answer.text
+
+
+def test_a_question_about_one_person_of_the_story_is_not_answered_with_another_persons_deadline(engine):
+    answer = engine.answer(
+        "My husband works in Xi'an; his work-type residence permit expires on 20 January 2027. Our daughter finished "
+        "her master's degree in Nanjing last week. 1) When should my husband apply to renew his permit? 2) Does "
+        "anything need to be done about our daughter now that she has graduated?",
+        today=dt.date(2026, 12, 7),
+    )
+    first, _, second = answer.text.partition("(2)")
+    assert "2026-12-21" in first
+    assert "2026-12-21" not in second and "See the answer" not in second and "Art. 26" in second
+
+
+def test_a_relative_told_moving_in_after_anothers_deadline_is_asked_of_her_own_stay(engine):
+    answer = engine.answer(
+        "我先生是法国人，在天津上班，居留证件明年2月3日到期。我婆婆下周二从里昂过来，住到我们家里。"
+        "一是我先生最晚哪天去办延期？二是婆婆过来以后我们要办什么？",
+        today=dt.date(2026, 12, 1),
+    )
+    second = answer.text.split("（2）")[-1]
+    assert "第三十九条" in second and "见上文" not in second
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["We are both PhD students in Wuhan on study residence permits. My father-in-law flew in from Nairobi on 2 June "
+     "and moved straight into our rented flat, on a family-visit visa. Now that he has moved in, must he register, "
+     "and by when?",
+     "我们俩在武汉读博，持学习类居留证件。岳父6月2日从内罗毕飞过来，直接住进我们租的房子，拿的是探亲签证。"
+     "岳父住进来，要不要去登记？哪天之前？"],
+)
+def test_a_move_into_a_home_asked_of_is_counted_by_the_registrations_rule_not_the_entrys(engine, question):
+    # (Law Art. 39 para. 2, 24 hours from moving in; not Art. 30's residence permit, 30 days from entry)
+    answer = engine.answer(question, today=dt.date(2026, 6, 3))
+    assert answer.text.startswith(("End of the 24 hours", "向公安机关办理住宿登记")) and "2026-07-02" not in answer.text
+
+
+def test_drivers_in_everyday_words_find_the_visa_item_of_road_transport_drivers(engine):
+    answer = engine.answer("我们车队的货车司机要开车把货送到新疆，要办哪种签证？", today=dt.date(2026, 6, 9))
+    assert answer.text.startswith("签证：C") and "国际道路运输的汽车驾驶员" in answer.text
+
+
+def test_a_question_of_another_places_rules_beside_one_of_chinas_is_declined_alone(engine):
+    answer = engine.answer(
+        "我持学习类居留证件在珠海读书，国庆想去香港看朋友。香港那边要我办什么签证吗？回珠海的时候要不要重新办签证？",
+        today=dt.date(2026, 9, 20),
+    )
+    first, _, second = answer.text.partition("（2）")
+    assert not answer.refused
+    assert "所收录的文件不涉及这一问题" in first and "香港和台湾有各自的" in first
+    assert "所收录的文件不涉及这一问题" not in second

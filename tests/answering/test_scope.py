@@ -1325,3 +1325,23 @@ def test_schooling_and_insurance_claims_are_topics_the_regulations_do_not_treat(
 def test_documents_all_lost_are_the_documents_matter_whatever_word_stands_between(question):
     # (Law Art. 35, Regulations Art. 23: a lost or stolen document's reissue)
     assert has_subject(question) and in_scope(question, HIGH)
+
+
+@pytest.mark.parametrize("question", ["我妈妈下个月从巴黎来，住在我们家，要办什么手续吗？", "我朋友下周住到我这儿来，需要做什么？"])
+def test_a_stay_at_a_home_told_in_everyday_words_and_asked_of_is_in_scope(question):
+    # (Law Art. 39 para. 2: registration of a stay outside a hotel; data/events.json 'moving_in')
+    assert in_scope(question, HIGH)
+
+
+@pytest.mark.parametrize("question", ["Can our daughter go to a public school in Dalian?", "孩子能在大连上小学吗？"])
+def test_a_childs_schooling_is_a_topic_the_regulations_do_not_treat(question):
+    assert off_topic_question(question) is not None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["We live in Guangzhou on residence permits. Does Thailand need a visa from my son for a school trip?",
+     "我们在广州持居留证件生活，孩子寒假去新加坡，新加坡那边要他办什么签证吗？"],
+)
+def test_another_place_asked_as_the_one_that_requires_a_visa_is_that_places_matter(question):
+    assert not in_scope(question, HIGH)

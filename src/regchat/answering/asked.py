@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -354,7 +354,7 @@ def short_answer(
                 return held
             continue
         if name in _KINDS_OF_PAPER:
-            found = _visa_letters(parts or [quoted], record["finds"], score, question, earlier)
+            found = _visa_letters(parts or [quoted], record["finds"], score, question, earlier, record.get("issues", ()))
         else:
             found = _figures(quoted, lang, money=name == "amount")
             if found and restated and numbers_in(" ".join(found)) <= numbers_in(restated):
@@ -439,7 +439,8 @@ def _figures(text: str, lang: Lang, *, money: bool) -> list[str]:
 
 
 def _visa_letters(
-    parts: list[str], patterns: list[str], score, question: str = "", earlier: str | None = None
+    parts: list[str], patterns: list[str], score, question: str = "", earlier: str | None = None,
+    issuing: Sequence[str] = (),
 ) -> list[str]:
     """The visa letters of the clause that answers: the parts quoted (the item first) are cut at
     semicolons, each clause naming its visas ("X1 ... long-term course; X2 ... short-term course");
@@ -447,8 +448,12 @@ def _visa_letters(
     A question that gives the length of the stay (``stay_term``) tips the choice to the clause of
     that term (long-term or short-term); one that says whose relative the visitor is
     (``sponsor_of``: a Chinese citizen's, a foreign worker's) keeps only the clauses of that kind
-    of host."""
+    of host. When a clause quoted issues visas (``issuing``: Regulations Art. 6, "shall be issued to",
+    发给), only such clauses answer: one naming the visa an applicant submits papers for (Art. 7, 申请C字签证，
+    应当提交…邀请函件) says what to hand in, not which visa fits."""
     clauses = [c for part in parts for c in re.split(r"[;；]", part)]
+    issued = [c for c in clauses if any(re.search(p, c) for p in issuing)]
+    clauses = issued or clauses
     case = visa_case(question, earlier) if question else VisaCase()
     named = []
     for clause in clauses:

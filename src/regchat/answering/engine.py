@@ -70,12 +70,13 @@ from .cards import Card, cards_not_asked_about, cards_of, names_loosely, unclear
 from .loose_terms import Measure, alternatives_named, dated_only_once_named, cases_of_measures_spoken, says_a_measure, unclear_measure, which_measure_line
 from .open_terms import left_open, open_terms
 from .punctuation import punctuated
-from .questions import Reading, month_read_before, rule_evidence, subjects_in, corrected_question, date_for, dated_roles, rule_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, settles_the_matter, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
+from .persons import asks_of_someone_else, their_own_story
+from .questions import Reading, RuleChoice, month_read_before, rule_evidence, subjects_in, corrected_question, date_for, dated_roles, rule_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, settles_the_matter, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .visa_families import residence_line, unnumbered_family
 from .scope import (
-    ScopeDecision, asks_coming_back, governs_citizens, has_domain_words, judge_scope, names_a_citizen,
-    off_topic_question, refusal, warm_up,
+    ELSEWHERE, ScopeDecision, asks_coming_back, asks_of_china_itself, elsewhere_question, governs_citizens, has_domain_words, judge_scope,
+    names_a_citizen, off_topic_question, refusal, warm_up,
 )
 
 log = logging.getLogger(__name__)
@@ -218,6 +219,14 @@ class Engine:
             question, top_score=top, min_score=self.retriever.min_score, follow_up_context=reading.follow_up,
             told_before=reading.previous or "",
         )
+        if not decision.in_scope and decision.reason in ELSEWHERE and not reading.follow_up \
+                and len(parts := each_question(question)) > 1 \
+                and any(asks_of_china_itself(one.asked) and elsewhere_question(one.alone, one.asked) is None
+                        and judge_scope(one.alone, top_score=top, min_score=self.retriever.min_score, follow_up_context=False).in_scope
+                        for one in parts):
+            # "香港那边要我办签证吗？回来的时候凭居留证件能入境吗？": one of the questions asks another place's
+            # rules, another China's: the one is declined on its own, the other answered
+            decision = ScopeDecision(True, "a question of China's beside another place's")
         if not decision.in_scope and not decision.firm and unclear_measure(question) and not names_a_citizen(question):
             # "kicked out of China", 被遣返: everyday words for a measure of the documents
             decision = ScopeDecision(True, "a measure of the documents named in everyday words")
@@ -358,10 +367,13 @@ class Engine:
         # A message asking a deadline among other questions is answered one question at a time, so the
         # deadline's rule is chosen on the words that ask it ("(1) 最晚哪天申请？(2) 体检报告要不要？");
         # so is one numbering its questions ("1. Can he leave? 2. How big is the fine?"): its asker
-        # wants each answered. Any other is answered as a whole, its story and all its questions
-        # choosing the provisions.
-        several = each_question(reading.question) \
-            if reading.asks_deadline or numbers_its_questions(reading.question) else []
+        # wants each answered. So is one of whose questions one asks another place's rules ("香港那边要我
+        # 办签证吗？回来凭居留证件能入境吗？"): that one is declined, the others answered. Any other is answered
+        # as a whole, its story and all its questions choosing the provisions.
+        several = each_question(reading.question)
+        if not (reading.asks_deadline or numbers_its_questions(reading.question)
+                or len(several) > 1 and any(elsewhere_question(one.alone, one.asked) for one in several)):
+            several = []
         each_said = False  # (each of several answers says already what it does not state)
         if candidates := unclear_card(reading.context, both):
             draft = self._which_card(reading, candidates, hits, consulted)
@@ -446,12 +458,15 @@ class Engine:
         # (one asking a day of its own, "his permit ends 15 March: his last day?", is another computation)
         weighs_a_day = any(e.deadlines for e in earlier) and not asks_for_date(question.asked) \
             and bool(dates_in(question.asked, reading.today))
+        if (elsewhere := elsewhere_question(question.alone, question.asked)) is not None:
+            # ("does Hong Kong want a visa from me?" beside "may I come back on my permit?")
+            return Draft(elsewhere[reading.lang], outcome="outside")
         if not weighs_a_day and (outside := off_topic_question(question.asked)) is not None:
             # "Do we owe him severance?" beside "and when must his permit be renewed?": no quote of the
             # story's provisions answers a question the documents do not treat
             return Draft(outside[reading.lang], outcome="outside")
         limit_of_a_day = asks_for_limit(question.asked) and any(e.deadlines for e in earlier)
-        goes_on = _goes_on_with_the_matter(question.near or question.asked) or weighs_a_day
+        goes_on = not question.someone_else and _goes_on_with_the_matter(question.near or question.asked) or weighs_a_day
         # ("能延到月底吗？" after a computed day asks the longest period from it)
         if earlier and earlier[-1].cited and goes_on and not limit_of_a_day:
             # ("…, is that ok?"): more of what the answer before quoted, or "see above"; a search of
@@ -689,6 +704,10 @@ class Engine:
             # detention for examination (Art. 61 item (3)); the restriction replacing it, and its limit, is theirs
             choice = dataclasses.replace(choice, rule=theirs, also=())
             rule = theirs
+        if rule is not None and (theirs := self._rule_of_the_event_asked(reading, rule, hits)) is not None:
+            # "公公5月12日从开罗过来，直接住进我们租的公寓。住进来，要不要登记？哪天之前？": the move the asking
+            # sentence tells is counted by the registration's rule, not the entry's residence permit
+            choice, rule = theirs, theirs.rule
         if reading.asks_working_day and reading.dates:
             day = reading.dates[0].resolve(reading.today)
             if day is not None:
@@ -1604,6 +1623,31 @@ class Engine:
             return found  # the rest fits more than one of them ("the deadline in Article 33"): keep each
         return [p for p in found if p.key == best]
 
+    def _rule_of_the_event_asked(self, reading: Reading, rule, hits: Sequence[Hit]) -> RuleChoice | None:
+        """The choice among the rules whose provision states the step of an event the sentences that ask
+        tell, a step some rule counts (data/events.json 'counted': a move into a home, a birth), when the
+        rule chosen (``rule``) is not one of them; None when there is none, or it dates nothing."""
+        asking = asking_sentences(reading.question)
+        counted = set(events_told(asking, steps_only=True)) - set(events_told(asking, steps_only=True, uncounted=True))
+        if not counted:
+            return None
+        def states(r) -> bool:
+            provision = self._provision_of(r)
+            return provision is not None and any(word in provision.all_text() for word in counted)
+        if states(rule):
+            return None
+        theirs = [r for r in self.rules if states(r)]
+        if not theirs:
+            return None
+        choice = choose_rule(reading, theirs, hits)
+        if choice.rule is not None and not choice.abstains:
+            return choice
+        # (the event the asking sentence tells is the evidence its words do not give: the one rule stating
+        # its step counts it, from the date the question gives its event)
+        if len(theirs) == 1 and (event := date_for(theirs[0], dated_roles(reading))) is not None:
+            return RuleChoice(theirs[0], event=event)
+        return None
+
     def _rule_for_the_age_or_case_told(self, reading: Reading, rule) -> Any:
         """The rule counting from the same date as ``rule`` whose provision singles out an age the
         question tells, or states a case it tells of the measure it speaks of, when ``rule``'s provision
@@ -1730,6 +1774,7 @@ class OneQuestion:
     alone: str
     with_before: str | None = None  # ... read with the question before it too
     near: str | None = None  # ... with only what the message tells between the question before it and it
+    someone_else: bool = False  # ... names someone the story tells of whom the question before it does not
 
 
 def each_question(message: str) -> list[OneQuestion]:
@@ -1799,8 +1844,18 @@ def each_question(message: str) -> list[OneQuestion]:
         before = f"{story} {out[-1].asked} {asked}".strip() if out else None
         # (the story's sentence right before the question stays right before it: "…so we plan to go on
         # the 20th. Is that OK?" asks of that sentence, not of what the message tells after)
-        own_story = story if j is None else " ".join([*(s for k, s in enumerate(told) if k != j), told[j]])
-        out.append(OneQuestion(asked, f"{own_story} {alone}".strip(), before, f"{near} {asked}".strip()))
+        # (a question naming someone the story tells apart from others is read without what it tells of the
+        # others only: the husband's expiry counts no deadline in the question about the daughter)
+        # (who the question asks of is named where it asks: "my wife is still in bed after the birth; may I
+        # go alone?" asks of the asker going alone, whoever the clause before it names)
+        of_whom = asking_clauses(asked)
+        kept = their_own_story(told, of_whom)
+        if kept is not None:
+            before = None  # (nor with the question before it, about another person)
+        order = [k for k in range(len(told)) if k != j] + ([] if j is None else [j])
+        own_story = " ".join(told[k] for k in order if kept is None or k in kept)
+        someone_else = bool(out) and asks_of_someone_else(told, of_whom, out[-1].asked)
+        out.append(OneQuestion(asked, f"{own_story} {alone}".strip(), before, f"{near} {asked}".strip(), someone_else))
     return out if len(out) > 1 else [OneQuestion(message, message)]
 
 

@@ -169,15 +169,21 @@ _TRAVEL_BEFORE_EN = re.compile(rf"\b{_TRAVEL_EN}\s+(?:the\s+)?$", re.I)  # "trav
 _MATTER_OF_DOER_EN = re.compile(
     rf"\b{_FOREIGN_MATTER_EN}\s+(?:do|does|did|will|would|can|could|should|must)\s+(?:the\s+)?$", re.I
 )
+# "does Hong Kong need a visa from me?", "will Japan require any permit": the place asked of as the one
+# that requires the matter named after it.
+_ASKED_DOER_EN = re.compile(r"\b(?:do|does|did|will|would|can|could|should|must)\s+(?:the\s+)?$", re.I)
+_MATTER_AFTER_DOER_EN = re.compile(rf"\s+(?:(?:an?|any|the|some|their|its|own)\s+)*(?:[\w-]+\s+)?{_FOREIGN_MATTER_EN}", re.I)
 _DOER_GIVES_EN = re.compile(
     r"(?:\s+(?:side|authorities|government|immigration))?\s+"
-    r"(?:requires?|needs?|issues?|grants?|gives?|asks? for|demands?|expects?)\b",
+    r"(?:requires?|needs?|issues?|grants?|gives?|asks? for|demands?|expects?|wants?)\b",
     re.I,
 )
 _AFTER_ZH = re.compile(rf"(?:那边|那里|当地)?的?(?:(?!{_NOT_A_MATTER_ZH})[^\s，。？！、；,.?!;]){{0,4}}?{_FOREIGN_MATTER_ZH}")
 _TRAVEL_BEFORE_ZH = re.compile(rf"{_TRAVEL_ZH}$")
-# 台湾要求什么入境证件, 香港那边给几天: the place's own side requiring or granting is that place's matter.
-_DOER_GIVES_ZH = re.compile(r"(?:那边|方面|政府|当局|入境处|移民局)?(?:会|能|一般|通常)?(?:要求|给|批给?|签发|发给)")
+# 台湾要求什么入境证件, 香港那边给几天, 那边要我办什么: the place's own side requiring or granting is that place's matter.
+_DOER_GIVES_ZH = re.compile(
+    r"(?:那边|方面|政府|当局|入境处|移民局)?(?:会|能|一般|通常)?(?:要求|要(?=[我你他她]们?办)|给|批给?|签发|发给)"
+)
 _FROM_BEFORE_ZH = re.compile(r"[从自由經经]$")  # 从墨西哥入境: Mexico is where the trip starts
 # 在德国办签证: Germany is where a visa is applied for (China's, at its embassy there), not Germany's visa.
 _AT_BEFORE_ZH = re.compile(r"在$")
@@ -249,6 +255,9 @@ def foreign_matters(text: str) -> list[ForeignMatter]:
             add(m.start(), end, code, travel=True)
         elif (m := _MATTER_OF_DOER_EN.search(plain, back, start)) and (after := _DOER_GIVES_EN.match(plain, end)):
             add(m.start(), after.end(), code)
+        elif (m := _ASKED_DOER_EN.search(plain, back, start)) and (after := _DOER_GIVES_EN.match(plain, end)) \
+                and (matter := _MATTER_AFTER_DOER_EN.match(plain, after.end())):
+            add(start, matter.end(), code)  # ("does Hong Kong need a visa from me?")
     if re.search(r"[\u4e00-\u9fff]", plain):
         starts: list[int] | None = None
         for start, end, code in g.find_zh(plain):
@@ -721,6 +730,36 @@ def off_topic_question(text: str) -> dict[str, str] | None:
 
 _OUTSIDE_PART = {"en": "The documents I hold do not cover this question. ", "zh": "所收录的文件不涉及这一问题。"}
 
+# The reasons of a refusal for the place whose rules are asked (not China's nor Macao's).
+ELSEWHERE = ("Hong Kong's or Taiwan's rules", "another country's or region's rules")
+_ELSEWHERE_NOTE = {
+    "en": "It asks about another country's or region's own rules, which the regulations I hold do not cover.",
+    "zh": "这个问题问的是其他国家或地区自己的规定，我所收录的法规不涉及。",
+}
+
+
+def asks_of_china_itself(asked: str) -> bool:
+    """Whether a question's own words ask of leaving the mainland or coming back, or whether a permit
+    still holds ("回来的时候凭居留证件能入境吗？", "回珠海要不要重新办签证？", "can I come back to Shenzhen on my
+    permit?"): China's
+    matter beside a trip elsewhere (not "can my mainland permit cover it there?")."""
+    return bool(_BACK_OR_EXIT.search(asked)) or any(f"回{place}" in asked for place in home_places(asked))
+
+
+def elsewhere_question(text: str, asked: str) -> dict[str, str] | None:
+    """For one of a message's several questions (``text``: its story, then its own words, ``asked``):
+    the line saying the documents do not cover it, when its own words name another place's matter
+    and what it asks is that place's rules ("does Hong Kong need a visa from me?" beside "can I come
+    back on my residence permit?"). None otherwise (a trip or a stay elsewhere the story tells makes
+    no question of it that place's: "年龄上限是多少？" after "在德国做博后")."""
+    if not any(not m.travel for m in foreign_matters(asked)):
+        return None
+    decision = judge_scope(text, top_score=None, min_score=1.0, follow_up_context=False)
+    if decision.in_scope or decision.reason not in ELSEWHERE:
+        return None
+    note = decision.note or _ELSEWHERE_NOTE
+    return {lang: f"{_OUTSIDE_PART[lang]}{note[lang]}" for lang in ("en", "zh")}
+
 
 def off_topic(text: str) -> bool:
     """A subject the regulations never treat (a category of data/off_topic.json: taxes, banking ...)."""
@@ -900,6 +939,9 @@ def judge_scope(
         return ScopeDecision(False, "a request for a recommendation", firm=True)
     if top_score is not None and top_score >= min_score and has_domain_words(rest):
         return ScopeDecision(True, "retrieval found relevant provisions")
+    if top_score is not None and top_score >= min_score and _asks_the_step_of_an_event(rest):
+        # ("我妈妈下周来，住在我们家，要办什么手续？": a stay at a home told in everyday words brings its registration)
+        return ScopeDecision(True, "an event whose step the documents set, asked of")
     if top_score is not None and top_score >= min_score:
         return ScopeDecision(False, "no word of the domain, whatever retrieval found")
     return ScopeDecision(False, "nothing relevant in the documents")
@@ -1066,6 +1108,15 @@ def _asks_of_an_event_told(text: str) -> bool:
     from .questions import asking_sentences
 
     return bool(events_told(text)) and not off_topic(asking_sentences(text))
+
+
+def _asks_the_step_of_an_event(text: str) -> bool:
+    """The sentences that ask tell an event whose step the documents set, or ask for the step of one the
+    message tells (data/events.json 'asked'), and name no off-topic subject."""
+    from .questions import asking_sentences
+
+    asking = asking_sentences(text)
+    return bool(events_told(text, asking, steps_only=True)) and not off_topic(asking)
 
 
 def _asks_on_topic(text: str) -> bool:
