@@ -124,3 +124,13 @@ def test_a_birth_the_story_only_tells_does_not_make_the_babys_registration_the_a
     answer = engine.answer("We just had a baby in Suzhou. My mother-in-law from Utrecht wants to live with us for a "
                            "year to help. Which visa should she apply for?", today=TODAY)
     assert ("cn-exit-entry-law", 40) not in [(c.doc_id, c.article) for c in answer.citations]
+
+
+def test_a_birth_told_in_the_story_is_asked_of_by_a_question_naming_what_to_do():
+    message = "我们家宝宝10月2号在杭州出生了，医院给了证明。这个小家伙这边是不是要办点什么东西？"
+    assert events_told(message, "这个小家伙这边是不是要办点什么东西？") == ("出生证明",)
+
+
+@pytest.mark.parametrize("asking", ["我岳母下周搬来跟我们住，需不需要弄什么？", "朋友住到我家来了，要不要去登记？"])
+def test_a_move_asked_in_everyday_words_asks_its_registration(asking):
+    assert events_told(asking, asking) == MOVING_IN

@@ -1971,3 +1971,34 @@ def test_a_question_of_another_places_rules_beside_one_of_chinas_is_declined_alo
     assert not answer.refused
     assert "所收录的文件不涉及这一问题" in first and "香港和台湾有各自的" in first
     assert "所收录的文件不涉及这一问题" not in second
+
+
+def test_a_move_asked_when_the_chooser_would_ask_which_deadline_is_counted_by_the_registrations_rule(engine):
+    # (Law Art. 39 para. 2: 24 hours from the move the clause dates, not from the permit's expiry)
+    answer = engine.answer(
+        "我是柬埔寨家长，女儿索菲在贵阳读大二，学习类居留证有效到今年10月31号。她周二（19号）办完了退学，"
+        "昨天晚上（21号）从宿舍搬到她同学租的公寓里。辅导员说学校会去报告。请问：①学校多久内要报？"
+        "②她搬到同学那儿要不要去登记？最晚什么时候？③她想留下来在同学的奶茶店帮忙，行吗？",
+        today=dt.date(2026, 5, 22),
+    )
+    second = answer.text.split("（2）")[1].split("（3）")[0]
+    assert "2026-05-22" in second and "第三十九条" in second and "2026-11-01" not in second
+
+
+def test_each_of_two_dates_of_the_same_kind_of_event_is_counted_when_each_is_asked(engine):
+    answer = engine.answer(
+        "我和我太太都在广州有居留证件。我的新护照上周三（4月8号）在总领馆签发，当天就领了；她的今天（15号）才签发领到。"
+        "换了护照居留证件要去变更，我们俩各自最晚哪天之前去？",
+        today=dt.date(2026, 4, 15),
+    )
+    # (Law Art. 33: ten days from each change; the second date's clause says only that it was issued)
+    assert "2026-04-18" in answer.text and "2026-04-25" in answer.text
+
+
+def test_a_passport_kept_while_a_residence_permit_is_processed_dates_the_receipt(engine):
+    answer = engine.answer(
+        "他6月1号去递居留证件延期的材料，护照会被收走。他6月20号要飞回国，来得及拿回护照吗？",
+        today=dt.date(2026, 5, 25),
+    )
+    # (Regulations Arts. 18 and 36: 15 working days from 1 June, the Dragon Boat Festival, 19-21 June, skipped)
+    assert "第十八条" in answer.text and "2026-06-23" in answer.text

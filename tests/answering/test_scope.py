@@ -1345,3 +1345,7 @@ def test_a_childs_schooling_is_a_topic_the_regulations_do_not_treat(question):
 )
 def test_another_place_asked_as_the_one_that_requires_a_visa_is_that_places_matter(question):
     assert not in_scope(question, HIGH)
+
+
+def test_commercial_health_insurance_is_a_topic_the_regulations_do_not_treat():
+    assert off_topic_question("孩子能不能加到公司给员工买的商业医疗险里？") is not None

@@ -62,7 +62,7 @@ from .offline import (
     KIND_MARGIN,
     MISHAP_MARGIN,
 )
-from .events import events_told
+from .events import events, events_told
 from .mishaps import Words, case_words, documents_befallen, follows_asked
 from .quoted import named_by_quotes
 from .cases import cases_asked
@@ -704,10 +704,12 @@ class Engine:
             # detention for examination (Art. 61 item (3)); the restriction replacing it, and its limit, is theirs
             choice = dataclasses.replace(choice, rule=theirs, also=())
             rule = theirs
-        if rule is not None and (theirs := self._rule_of_the_event_asked(reading, rule, hits)) is not None:
+        if (rule is not None or choice.abstains) and (theirs := self._rule_of_the_event_asked(reading, rule, hits)) is not None:
             # "公公5月12日从开罗过来，直接住进我们租的公寓。住进来，要不要登记？哪天之前？": the move the asking
             # sentence tells is counted by the registration's rule, not the entry's residence permit
-            choice, rule = theirs, theirs.rule
+            choice, rule, told_event = theirs, theirs.rule, theirs.event
+        else:
+            told_event = None
         if reading.asks_working_day and reading.dates:
             day = reading.dates[0].resolve(reading.today)
             if day is not None:
@@ -794,6 +796,8 @@ class Engine:
         if rule is not None:
             provision = self._provision_of(rule)
             event, when = event_date(reading, rule)
+            if told_event is not None:  # (the day the clause telling the event dates)
+                event, when = told_event, told_event.found.resolve(reading.today, prefer_for(rule.kind, reading, told_event.found))
             step = self._deadline_draft(reading, *choice.via, consulted) if choice.via else None
             if step is not None and (when is None or (event is not None and event.role is None)):
                 # this rule counts from another's computed date (a date whose words give it no role
@@ -1623,20 +1627,23 @@ class Engine:
             return found  # the rest fits more than one of them ("the deadline in Article 33"): keep each
         return [p for p in found if p.key == best]
 
-    def _rule_of_the_event_asked(self, reading: Reading, rule, hits: Sequence[Hit]) -> RuleChoice | None:
+    def _rule_of_the_event_asked(self, reading: Reading, rule: Any, hits: Sequence[Hit]) -> RuleChoice | None:
         """The choice among the rules whose provision states the step of an event the sentences that ask
         tell, a step some rule counts (data/events.json 'counted': a move into a home, a birth), when the
-        rule chosen (``rule``) is not one of them; None when there is none, or it dates nothing."""
+        rule chosen (``rule``) is not one of them or none is (the choice asks which); None when there is
+        none, or it dates nothing."""
         asking = asking_sentences(reading.question)
         counted = set(events_told(asking, steps_only=True)) - set(events_told(asking, steps_only=True, uncounted=True))
         if not counted:
             return None
-        def states(r) -> bool:
+        def states(r, words: set[str]) -> bool:
             provision = self._provision_of(r)
-            return provision is not None and any(word in provision.all_text() for word in counted)
-        if states(rule):
+            return provision is not None and any(word in provision.all_text() for word in words)
+        # (a rule counting the step of this event, or of another one some rule counts, stays: "那最晚是哪天？"
+        # of a baby's registration, beside a grandmother moving in, is still the baby's)
+        if rule is not None and states(rule, {word for e in events() if e.counted for word in e.stated}):
             return None
-        theirs = [r for r in self.rules if states(r)]
+        theirs = [r for r in self.rules if states(r, counted)]
         if not theirs:
             return None
         choice = choose_rule(reading, theirs, hits)
@@ -1644,7 +1651,8 @@ class Engine:
             return choice
         # (the event the asking sentence tells is the evidence its words do not give: the one rule stating
         # its step counts it, from the date the question gives its event)
-        if len(theirs) == 1 and (event := date_for(theirs[0], dated_roles(reading))) is not None:
+        roled = dated_roles(reading)
+        if len(theirs) == 1 and (event := _dated_where_told(reading.question, roled, counted) or date_for(theirs[0], roled)) is not None:
             return RuleChoice(theirs[0], event=event)
         return None
 
@@ -2108,6 +2116,25 @@ def _an_events_step_first(reading: Reading, rule, hits: Sequence[Hit]) -> bool:
     stating = next((h for h in hits if any(word in h.provision.all_text() for word in stated)), None)
     return stating is not None and stating.score >= KIND_MARGIN * hits[0].score \
         and (stating.provision.doc_id, stating.provision.article) != (rule.doc_id, rule.article)
+
+
+def _dated_where_told(text: str, roled: Sequence[Any], stated: set[str]) -> Any:
+    """The date of ``text`` written in the clause telling a counted event (data/events.json 'counted': "昨天
+    晚上（21号）从宿舍搬到同学租的房子里", a move; "宝宝9月3号出生", a birth), nearest before the event's words:
+    the day that event happened, whatever else the message dates (the permit's expiry); None when no
+    such clause holds a date of no other role. ``stated``: the words stating the step asked of, whose
+    event's clause is read (not a birth's, when the move is asked of)."""
+    told = [e for e in events() if e.counted and set(e.stated) & stated]
+    for at in sorted(m.start() for e in told for m in e.told.finditer(text)):
+        start = max(text.rfind(mark, 0, at) for mark in _CLAUSE_MARKS) + 1
+        end = min((i for i in (text.find(mark, at) for mark in _CLAUSE_MARKS) if i >= 0), default=len(text))
+        near = [r for r in roled if r.role is None and start <= r.found.start < end]
+        if near:
+            return min(near, key=lambda r: abs(at - r.found.end))
+    return None
+
+
+_CLAUSE_MARKS = "，,。；;！!？?\n"
 
 
 def _goes_on_with_the_matter(part: str) -> bool:

@@ -2,9 +2,11 @@
 
 A story about a family or a few colleagues that asks one question about each ("My husband's permit
 expires on 20 January. Our daughter graduated last week. 1) When must he renew? 2) Anything to do
-about our daughter?") tells dates and events that belong to one of them. :func:`their_own_story` reads a question naming
-someone with the story's sentences that name only other people left out, so the husband's expiry
-counts no deadline in the daughter's answer, and his work permit finds nothing for her.
+about our daughter?") tells dates and events that belong to one of them. :func:`their_own_story`
+reads a question naming someone with the story's sentences that name only other people left out, so
+the husband's expiry counts no deadline in the daughter's answer, and his work permit finds nothing
+for her; :func:`asks_of_someone_else` tells a question about another person of the story from one
+going on with the question before it.
 
 The kinds of people live in ``data/persons.json``. Pure: the data file is read once.
 """
@@ -16,7 +18,6 @@ import re
 from functools import lru_cache
 from importlib import resources
 from typing import Sequence
-
 
 
 @lru_cache(maxsize=1)
@@ -35,7 +36,7 @@ def _patterns() -> tuple[tuple[str, re.Pattern], ...]:
 
 
 def persons_named(text: str) -> frozenset[str]:
-    """The kinds of people ``text`` names ("spouse", "daughter", "Mr:Li"), not the asker."""
+    """The kinds of people ``text`` names ("spouse", "daughter", "titled:li" for Mr Li), not the asker."""
     found = {kind for kind, pattern in _patterns() if pattern.search(text)}
     titled = _data()["titled"]
     found |= {f"titled:{m.group(1).lower()}" for m in re.finditer(titled["en"], text)}
@@ -68,8 +69,8 @@ def their_own_story(story: Sequence[str], asked: str) -> set[int] | None:
 
 def asks_of_someone_else(story: Sequence[str], asked: str, before: str) -> bool:
     """Whether a question (``asked``) names someone the story (``story``) tells apart from someone else,
-    whom the question before it (``before``) does not name: a question about the mother's formalities after one about the
-    husband's renewal asks of her case, and does not go on with his."""
+    whom the question before it (``before``) does not name: a question about the mother's formalities
+    after one about the husband's renewal asks of her case, and does not go on with his."""
     mine = persons_named(asked)
     named = [persons_named(s) for s in story]
     # (the story tells them apart: a sentence of this person's and one of someone else's)

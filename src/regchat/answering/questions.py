@@ -1473,8 +1473,11 @@ def each_event_date(reading: Reading, rule: RuleLike, event: RoledDate | None) -
     seen = {resolve_for(reading, rule, event)}
     out: list[RoledDate] = []
     for r in reading.roles:
+        # (or a date told of the same kind of event as the event's, whichever role its own clause gives
+        # first: "我的新护照3月3号签发…她的今天才签发", both issues of the passport changing the permit)
         in_list = r.role == role or (role in r.roles and r.role not in ACTION_ROLES) \
-            or (r.role is None and sentence[0] <= r.found.start < sentence[1])
+            or (r.role is None and sentence[0] <= r.found.start < sentence[1]) \
+            or bool((set(r.roles) & set(event.roles)) - set(ACTION_ROLES))
         day = r.found.resolve(reading.today, prefer_for(kind, reading, r.found))
         if r is event or not in_list or day is None or day in seen:
             continue

@@ -741,8 +741,7 @@ _ELSEWHERE_NOTE = {
 def asks_of_china_itself(asked: str) -> bool:
     """Whether a question's own words ask of leaving the mainland or coming back, or whether a permit
     still holds ("回来的时候凭居留证件能入境吗？", "回珠海要不要重新办签证？", "can I come back to Shenzhen on my
-    permit?"): China's
-    matter beside a trip elsewhere (not "can my mainland permit cover it there?")."""
+    permit?"): China's matter beside a trip elsewhere (not "can my mainland permit cover it there?")."""
     return bool(_BACK_OR_EXIT.search(asked)) or any(f"回{place}" in asked for place in home_places(asked))
 
 
