@@ -730,8 +730,7 @@ def off_topic_question(text: str) -> dict[str, str] | None:
 
 _OUTSIDE_PART = {"en": "The documents I hold do not cover this question. ", "zh": "所收录的文件不涉及这一问题。"}
 
-# The reasons of a refusal for the place whose rules are asked (not China's nor Macao's).
-ELSEWHERE = ("Hong Kong's or Taiwan's rules", "another country's or region's rules")
+# (the line of a part declined for another place's rules, when its refusal gives none of its own)
 _ELSEWHERE_NOTE = {
     "en": "It asks about another country's or region's own rules, which the regulations I hold do not cover.",
     "zh": "这个问题问的是其他国家或地区自己的规定，我所收录的法规不涉及。",
@@ -848,6 +847,12 @@ _BACK_OR_EXIT = re.compile(
 )
 
 
+# The reasons of a refusal for the place whose rules are asked (not China's nor Macao's).
+NEIGHBOURS_RULES = "Hong Kong's or Taiwan's rules"
+ELSEWHERE_RULES = "another country's or region's rules"
+ELSEWHERE = (NEIGHBOURS_RULES, ELSEWHERE_RULES)
+
+
 def judge_scope(
     question: str, *, top_score: float | None, min_score: float, follow_up_context: bool, told_before: str = ""
 ) -> ScopeDecision:
@@ -874,7 +879,7 @@ def judge_scope(
     if any(m.document for m in matters) and not _MACAO_NAMED.search(question):
         # Who holds a Hong Kong, Macao or Taiwan residents' document (台胞证, a Home Return Permit) is no
         # foreigner: on the mainland the foreigners' rules are not theirs, whatever permits the question names.
-        return ScopeDecision(False, "Hong Kong's or Taiwan's rules", firm=True, note=NEIGHBOUR_NOTE)
+        return ScopeDecision(False, NEIGHBOURS_RULES, firm=True, note=NEIGHBOUR_NOTE)
     if matters:
         # Another place's visa or immigration is the subject unless what remains is tied to China or Macao
         # ("go to Thailand: do I need a visa?" asks about Thailand's visa), and more than who asks ("with
@@ -890,12 +895,12 @@ def judge_scope(
             and (follow_up_context or not _asks_only_of_elsewhere(question, matters))
         if not governed:
             if all(m.neighbour for m in matters):
-                return ScopeDecision(False, "Hong Kong's or Taiwan's rules", firm=True, note=NEIGHBOUR_NOTE)
-            return ScopeDecision(False, "another country's or region's rules", firm=True)
+                return ScopeDecision(False, NEIGHBOURS_RULES, firm=True, note=NEIGHBOUR_NOTE)
+            return ScopeDecision(False, ELSEWHERE_RULES, firm=True)
     if not follow_up_context and (there := asked_elsewhere(question)):
         if all(m.neighbour for m in there):
-            return ScopeDecision(False, "Hong Kong's or Taiwan's rules", firm=True, note=NEIGHBOUR_NOTE)
-        return ScopeDecision(False, "another country's or region's rules", firm=True)
+            return ScopeDecision(False, NEIGHBOURS_RULES, firm=True, note=NEIGHBOUR_NOTE)
+        return ScopeDecision(False, ELSEWHERE_RULES, firm=True)
     if not follow_up_context and asks_of_visiting_macao(question):
         return ScopeDecision(False, "Macao's rules for visitors", firm=True, note=_macao_visitors()[1])
     if not matters and not follow_up_context and (abroad := where_abroad(question)):
@@ -904,8 +909,8 @@ def judge_scope(
         unasked = _CITIZEN.sub(" ", _COMPARED.sub(" ", rest))
         if not _CHINA_ANCHOR.search(unasked) and not home_places(unasked):
             if all(m.neighbour for m in abroad):
-                return ScopeDecision(False, "Hong Kong's or Taiwan's rules", firm=True, note=NEIGHBOUR_NOTE)
-            return ScopeDecision(False, "another country's or region's rules", firm=True)
+                return ScopeDecision(False, NEIGHBOURS_RULES, firm=True, note=NEIGHBOUR_NOTE)
+            return ScopeDecision(False, ELSEWHERE_RULES, firm=True)
     # (a topic the message says its matter is not, "不是欠工资，而是…", is not asked about)
     said = without_denied(rest)
     if follow_up_context:
