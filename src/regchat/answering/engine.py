@@ -795,9 +795,9 @@ class Engine:
             return compose_clarification(reading, choice, provisions, self._each_reading(reading, choice, cards), cards)
         if rule is not None:
             provision = self._provision_of(rule)
-            event, when = event_date(reading, rule)
-            if told_event is not None:  # (the day the clause telling the event dates)
-                event, when = told_event, told_event.found.resolve(reading.today, prefer_for(rule.kind, reading, told_event.found))
+            # (an event the asking sentence tells is counted from the day its own clause dates)
+            event, when = event_date(reading, rule) if told_event is None \
+                else (told_event, told_event.found.resolve(reading.today, prefer_for(rule.kind, reading, told_event.found)))
             step = self._deadline_draft(reading, *choice.via, consulted) if choice.via else None
             if step is not None and (when is None or (event is not None and event.role is None)):
                 # this rule counts from another's computed date (a date whose words give it no role

@@ -35,8 +35,10 @@ def _patterns() -> tuple[tuple[str, re.Pattern], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1024)
 def persons_named(text: str) -> frozenset[str]:
-    """The kinds of people ``text`` names ("spouse", "daughter", "titled:li" for Mr Li), not the asker."""
+    """The kinds of people ``text`` names ("spouse", "daughter", "titled:li" for Mr Li), not the asker.
+    (Cached: each question of a message reads the same story's sentences.)"""
     found = {kind for kind, pattern in _patterns() if pattern.search(text)}
     titled = _data()["titled"]
     found |= {f"titled:{m.group(1).lower()}" for m in re.finditer(titled["en"], text)}
@@ -45,12 +47,12 @@ def persons_named(text: str) -> frozenset[str]:
 
 
 def _same_people(one: frozenset[str], other: frozenset[str]) -> bool:
+    """Whether two sets of kinds may name the same person: a kind in both, or one a broader word of
+    either covers ("child" covers "son")."""
     kinds = _data()["kinds"]
     def wide(found: frozenset[str]) -> set[str]:
         return set(found) | {c for k in found for c in kinds.get(k, {}).get("covers", [])}
-    return bool(wide(one) & wide(other)) or any(
-        c in other for k in one for c in kinds.get(k, {}).get("covers", [])
-    ) or any(c in one for k in other for c in kinds.get(k, {}).get("covers", []))
+    return bool(wide(one) & wide(other))
 
 
 def their_own_story(story: Sequence[str], asked: str) -> set[int] | None:

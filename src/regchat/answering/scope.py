@@ -750,13 +750,20 @@ def elsewhere_question(text: str, asked: str) -> dict[str, str] | None:
     and what it asks is that place's rules ("does Hong Kong need a visa from me?" beside "can I come
     back on my residence permit?"). None otherwise (a trip or a stay elsewhere the story tells makes
     no question of it that place's: "年龄上限是多少？" after "在德国做博后")."""
+    lines = _elsewhere_lines(text, asked)
+    return None if lines is None else {"en": lines[0], "zh": lines[1]}
+
+
+@lru_cache(maxsize=256)
+def _elsewhere_lines(text: str, asked: str) -> tuple[str, str] | None:
+    # (read once per question: a message's several questions are judged when it is split and when each is answered)
     if not any(not m.travel for m in foreign_matters(asked)):
         return None
     decision = judge_scope(text, top_score=None, min_score=1.0, follow_up_context=False)
     if decision.in_scope or decision.reason not in ELSEWHERE:
         return None
     note = decision.note or _ELSEWHERE_NOTE
-    return {lang: f"{_OUTSIDE_PART[lang]}{note[lang]}" for lang in ("en", "zh")}
+    return f"{_OUTSIDE_PART['en']}{note['en']}", f"{_OUTSIDE_PART['zh']}{note['zh']}"
 
 
 def off_topic(text: str) -> bool:
