@@ -975,8 +975,8 @@ class Engine:
     def _linked_to_the_answer_before(
         self, reading: Reading, draft: Draft, asking: str, kinds: list[str], consulted: dict[str, Provision]
     ) -> Draft:
-        """``draft``, the answer to a follow-up asking on about what the answer before it quoted ("and
-        is there a fine for that?" after the registration duty: a penalty asked there is the one for missing
+        """``draft``, the answer to a follow-up asking on about what the answer before it quoted ("any
+        penalty if we miss it?" after the registration duty: a penalty asked there is the one for missing
         that duty), with the part linked to that provision first; ``draft`` alone when it quotes a
         provision and the part linked to it already."""
         if "penalty" not in kinds and any(k.name == "penalty" for k in asked(asking)):
