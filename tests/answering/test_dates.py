@@ -1156,3 +1156,79 @@ def test_the_day_a_document_was_lost_starts_nothing():
     assert roles_of("My passport with my residence permit inside was stolen on 3 December.") == [("3 December", "loss")]
     assert roles_of("我的签证12月3日丢了。") == [("12月3日", "loss")]
     assert "loss" in load_role_cues().inert
+
+
+@pytest.mark.parametrize(
+    "text, first, last",
+    [
+        ("我的居留许可下个月中旬到期", dt.date(2027, 1, 11), dt.date(2027, 1, 20)),
+        ("明年1月初入境", dt.date(2027, 1, 1), dt.date(2027, 1, 10)),
+        ("arriving early next month", dt.date(2027, 1, 1), dt.date(2027, 1, 10)),
+        ("my permit expires mid-January 2027", dt.date(2027, 1, 11), dt.date(2027, 1, 20)),
+        ("签证明年2月下旬到期", dt.date(2027, 2, 21), dt.date(2027, 2, 28)),
+    ],
+)
+def test_a_part_of_a_month_named_without_a_day_is_its_first_day_with_its_last_beside_it(text, first, last):
+    today = dt.date(2026, 12, 7)
+    (found,) = find_dates(text, today)
+    assert found.loose and found.resolve(today) == first and found.last_day == last.day
+    assert {first, last} <= dates_in(text, today)
+
+
+@pytest.mark.parametrize("text, day", [("3月底到期", 31), ("the permit ends at the end of March", 31)])
+def test_the_end_of_a_named_month_is_its_last_day(text, day):
+    (found,) = find_dates(text, dt.date(2026, 12, 7))
+    assert not found.loose and (found.month, found.day) == (3, day)
+
+
+def test_a_part_of_a_month_with_its_day_written_after_it_is_that_day():
+    (found,) = find_dates("9月下旬去办（28号左右）", dt.date(2026, 8, 1))
+    assert not found.loose and (found.month, found.day) == (9, 28)
+
+
+def test_the_middle_of_a_word_is_not_a_part_of_a_month():
+    assert find_dates("6月中国的规定变了吗", dt.date(2026, 12, 7)) == []
+
+
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        ("我2026年春节后的第一个周一入境", dt.date(2026, 3, 2)),  # the break ran to 23 February (a Monday at work)
+        ("He lands the Monday after the Spring Festival holiday of 2026.", dt.date(2026, 3, 2)),
+        ("元旦后第一个工作日入职", dt.date(2026, 1, 4)),  # 2026: 1-3 January off, Sunday 4 January a make-up working day
+    ],
+)
+def test_a_weekday_after_a_public_holiday_is_read_off_the_calendar(text, day):
+    (found,) = find_dates(text, dt.date(2026, 1, 10))
+    assert found.resolve(dt.date(2026, 1, 10)) == day
+
+
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        ("I fly in two weeks from tomorrow", dt.date(2026, 12, 22)),
+        ("the office said 10 days from today", dt.date(2026, 12, 17)),
+        ("she comes three days after next Monday", dt.date(2026, 12, 17)),
+    ],
+)
+def test_a_period_counted_from_a_day_named_relative_to_today_gives_a_date(text, day):
+    (found,) = find_dates(text, dt.date(2026, 12, 7))
+    assert found.resolve(dt.date(2026, 12, 7)) == day
+
+
+def test_a_period_from_a_date_written_out_states_a_period_not_a_date():
+    (found,) = find_dates("within 30 days from 2 March", dt.date(2026, 12, 7))
+    assert (found.month, found.day) == (3, 2)
+
+
+def test_coming_on_a_visa_on_a_day_is_an_entry():
+    assert roles_of("I came on an S1 visa on 25 November with our son.") == [("25 November", "entry")]
+
+
+def test_a_part_of_a_month_beside_a_date_written_out_is_no_date():
+    # (a plan told loosely beside the day a certificate was issued counts nothing)
+    assert [f.text for f in find_dates("体检报告是2025年8月31日开的，打算明年3月初申请", dt.date(2025, 12, 1))] == ["2025年8月31日"]
+
+
+def test_two_parts_of_months_and_no_day_tell_a_story_told_loosely_and_date_nothing():
+    assert find_dates("她4月初入境，大概7月初到期", dt.date(2026, 6, 10)) == []

@@ -139,3 +139,13 @@ def test_fine_meaning_all_right_is_read_as_ok_and_the_penalty_stays_a_fine(text,
     from regchat.answering.fuzzy import in_everyday_sense
 
     assert in_everyday_sense(text) == read
+
+
+def test_an_abbreviation_among_chinese_characters_is_spelled_out_in_chinese():
+    assert spell_out("我的RP快到期了，WP卡也丢了") == "我的居留许可快到期了，工作许可卡也丢了"
+    assert spell_out("公司说去PSB报备") == "公司说去公安机关报备"
+    assert spell_out("我的 rp 快到期") == "我的 居留许可 快到期"
+
+
+def test_the_abbreviations_of_macao_s_non_resident_workers():
+    assert spell_out("my TNR card and his NRW card") == "my non-resident worker card and his non-resident worker card"

@@ -816,6 +816,9 @@ def test_a_deadline_question_asking_one_thing_quotes_only_its_rule(engine):
         ("When must I apply for the permit, and which office do I go to? Thanks a lot!",
          ["When must I apply for the permit", "which office do I go to?"]),
         ("When must I apply for the permit? Thanks a lot!", ["When must I apply for the permit? Thanks a lot!"]),
+        ("What do I need to do first and by when must I renew?", ["What do I need to do first", "by when must I renew?"]),
+        ("Which papers and which office?", ["Which papers and which office?"]),
+        ("What does he need and how long can it last?", ["What does he need and how long can it last?"]),
     ],
 )
 def test_a_message_is_split_into_the_questions_it_asks(message, parts):
@@ -2002,3 +2005,89 @@ def test_a_passport_kept_while_a_residence_permit_is_processed_dates_the_receipt
     )
     # (Regulations Arts. 18 and 36: 15 working days from 1 June, the Dragon Boat Festival, 19-21 June, skipped)
     assert "第十八条" in answer.text and "2026-06-23" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question, safest, latest",
+    [
+        ("我的居留许可下个月中旬到期，最晚什么时候要去续？", dt.date(2026, 12, 12), dt.date(2026, 12, 21)),
+        ("My residence permit expires mid-January 2027. What is the last day to apply to renew it?",
+         dt.date(2026, 12, 12), dt.date(2026, 12, 21)),
+    ],
+)
+def test_an_expiry_told_as_a_part_of_a_month_is_counted_from_its_first_day_with_the_last_days_date_beside(
+    engine, question, safest, latest
+):
+    answer = engine.answer(question, today=dt.date(2026, 12, 7))
+    assert [d.date for d in answer.deadlines] == [safest, latest]
+    assert "cn-exit-entry-law#32" in keys(answer)
+    assert "2027-01-11" in answer.text and "2027-01-20" in answer.text and latest.isoformat() in answer.text
+
+
+def test_an_abbreviation_among_chinese_characters_is_read_as_its_term(engine):
+    answer = engine.answer("我的RP 1月20号到期，最晚哪天去续？", today=dt.date(2026, 12, 7))
+    assert [d.date for d in answer.deadlines] == [dt.date(2026, 12, 21)] and "cn-exit-entry-law#32" in keys(answer)
+    lost = engine.answer("WP卡丢了咋办，要补办吗", today=dt.date(2026, 12, 7))
+    assert not lost.refused and {c.doc_id for c in lost.citations} == {"cn-work-permit-card"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["我的居留许可上个月20号到期了，最晚哪天申请延期？",
+     "My residence permit expired on 20 November. What was the last day to apply to extend it?"],
+)
+def test_a_permitted_stay_already_ended_is_said_to_be_illegal_residence_with_its_penalty(engine, question):
+    answer = engine.answer(question, today=dt.date(2026, 12, 7))
+    assert [d.date for d in answer.deadlines] == [dt.date(2026, 10, 21)]
+    assert {"cn-exit-entry-law#32", "cn-foreigner-entry-exit-regulations#25", "cn-exit-entry-law#78"} <= set(keys(answer))
+    assert "2026-11-20" in answer.text.splitlines()[1]
+
+
+def test_a_permitted_stay_still_ahead_or_applied_for_in_time_is_no_illegal_residence(engine):
+    ahead = engine.answer("My residence permit expires on 20 January 2027. Last day to apply to extend?", today=dt.date(2026, 12, 7))
+    applied = engine.answer(
+        "My residence permit expired on 20 November; I applied to extend it on 15 October. When was my last day to apply?",
+        today=dt.date(2026, 12, 7),
+    )
+    for answer in (ahead, applied):
+        assert "cn-exit-entry-law#78" not in keys(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["I'm a foreigner married to a Chinese citizen. Which visa should I apply for to live with her in China?",
+     "我是外国人，去年跟中国人结婚了，想来中国和她一起生活，应该办什么签证？"],
+)
+def test_a_foreigner_married_to_a_chinese_citizen_coming_to_live_takes_the_q1_visa(engine, question):
+    answer = engine.answer(question, today=TODAY)
+    assert answer.text.splitlines()[0].startswith(("Visa: Q1", "签证：Q1"))
+    assert "cn-foreigner-entry-exit-regulations#6" in keys(answer)
+
+
+def test_an_hr_message_on_an_arrival_on_a_visa_of_residence_gets_the_residence_permit_day(engine):
+    answer = engine.answer(
+        "HR here. A new guy arrived yesterday on Z, first day of work next Monday. What do we need to do and what are the deadlines?",
+        today=dt.date(2026, 12, 7),
+    )
+    assert dt.date(2027, 1, 5) in [d.date for d in answer.deadlines] and "cn-exit-entry-law#30" in keys(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["居留证申请了要等几天才能拿到？", "How long does the office take to decide on my residence permit application?"],
+)
+def test_how_long_the_office_takes_is_answered_from_the_provision_timing_its_decision(engine, question):
+    answer = engine.answer(question, today=TODAY)
+    assert answer.outcome == "answered"
+    assert {"cn-exit-entry-law#30", "cn-foreigner-entry-exit-regulations#18"} & set(keys(answer))
+    assert "15" in answer.text
+
+
+def test_each_person_of_one_sentence_gets_the_deadline_of_their_own_case(engine):
+    answer = engine.answer(
+        "你好，我是公司HR。我们有个法国员工，工作类居留许可2027年1月15日到期，他老婆是S2签证11月20日入境的，停留期90天。"
+        "请问：1. 员工最晚哪天申请延期？2. 他老婆能不能延期，最晚哪天？", today=dt.date(2026, 12, 7),
+    )  # fmt: skip
+    first, second = answer.text.split("（2）")
+    assert "2026-12-16" in first and "第三十二条" in first
+    assert "2027-02-11" in second and "第二十九条" in second

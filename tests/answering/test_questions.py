@@ -440,6 +440,20 @@ def test_a_follow_up_correcting_the_date_asks_the_earlier_question_again_with_it
 
 
 @pytest.mark.parametrize(
+    "follow, asked",
+    [
+        # the date said not to be the one is the earlier turn's, put right
+        ("Sorry, I entered on 2026-05-13, not 2026-05-03. Is that still ok?",
+         "I entered on 2026-05-13 with a 30-day stay. By when do I apply to extend?"),
+        ("my mistake: 2026-05-13 rather than the 3rd. What changes?",
+         "I entered on 2026-05-13 with a 30-day stay. By when do I apply to extend?"),
+    ],
+)  # fmt: skip
+def test_a_message_putting_the_earlier_date_right_asks_the_earlier_question_again(follow, asked):
+    assert corrected_question(follow, _turns("I entered on 2026-05-03 with a 30-day stay. By when do I apply to extend?"), TODAY) == (asked, [])
+
+
+@pytest.mark.parametrize(
     "follow",
     [
         "And my wife? The 13th.",  # another person, and what the date is for her is not said
@@ -594,7 +608,8 @@ def test_a_date_whose_words_say_nothing_is_not_counted_back_from():
     ["12/13入境的，公司HR说1月10号带我去办，会不会overdue？", "体检报告是8月31日开的，明年3月还能用吗？",
      "Is my health certificate from 31 August still valid?", "What's the final date I may stay?",
      "What is the maximum date the detention can last to?", "And the end date of the restriction?",
-     "她的证9月5号到期，要提前几天去续？", "How far in advance must we file before it runs out?"],
+     "她的证9月5号到期，要提前几天去续？", "How far in advance must we file before it runs out?",
+     "He landed yesterday. What are the deadlines for us?"],
 )
 def test_questions_that_ask_about_a_date_in_other_words(question):
     assert read_question(question, [], dt.date(2025, 12, 20), []).asks_deadline
@@ -1515,6 +1530,24 @@ def test_a_visa_named_by_what_it_is_for_is_the_letter_issued_for_it(text, letter
     from regchat.answering.questions import visas_named
 
     assert visas_named(text) == letters
+
+
+@pytest.mark.parametrize(
+    "text, letters",
+    [("our engineer landed on Z, starts Monday", {"Z"}), ("came in on an X1 and enrolled", {"X1"}),
+     ("他持Z入境", {"Z"}), ("她是拿Q1来的", {"Q1"}),
+     ("we meet on Monday", set()), ("on a visa", set()), ("Plan on C level", set())],
+)
+def test_a_visa_letter_alone_after_the_words_of_holding_it_is_that_visa(text, letters):
+    from regchat.answering.questions import visas_named
+
+    assert visas_named(text) == letters
+
+
+def test_an_entry_dated_on_a_visa_of_residence_dates_the_residence_permit_whatever_words_ask():
+    _, choice = choose("HR here. Our new engineer landed yesterday on Z and starts work next week. "
+                       "What must we do, and what are the deadlines?")
+    assert choice.rule is not None and choice.rule.id == "law-30-residence-permit"
 
 
 def test_a_residence_permit_counted_from_entry_is_not_offered_for_a_visitor_named_by_her_tourist_visa():

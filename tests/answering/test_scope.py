@@ -493,7 +493,8 @@ class TestNearDomainAndShortQuestions:
     def test_a_near_domain_fact_about_a_governed_subject_is_in_scope(self, question):
         assert in_scope(question, top_score=LOW)
 
-    @pytest.mark.parametrize("question", ["How much income tax does a foreign employee pay?", "外国人在北京怎么开银行账户？"])
+    @pytest.mark.parametrize("question", ["How much income tax does a foreign employee pay?", "外国人在北京怎么开银行账户？",
+                                          "外国人在中国开车要什么证？"])
     def test_an_off_topic_subject_alone_is_refused(self, question):
         assert not in_scope(question, top_score=HIGH)
 
@@ -1349,3 +1350,13 @@ def test_another_place_asked_as_the_one_that_requires_a_visa_is_that_places_matt
 
 def test_commercial_health_insurance_is_a_topic_the_regulations_do_not_treat():
     assert off_topic_question("孩子能不能加到公司给员工买的商业医疗险里？") is not None
+
+
+@pytest.mark.parametrize("text", ["家属签能在中国工作吗？", "陪读签到期了怎么办", "工签快到期了"])
+def test_a_visa_named_the_short_way_is_a_word_of_the_domain(text):
+    assert has_domain_words(text)
+
+
+@pytest.mark.parametrize("text", ["公司跟我签了合同", "老板签个字就行", "明天要去签到", "他签劳动合同了吗"])
+def test_signing_something_is_no_visa(text):
+    assert not has_domain_words(text)

@@ -172,11 +172,12 @@ _EN_COUNT_WORD = r"(?:\d+|" + "|".join(_EN_COUNT) + r")"
 _EN_RELATIVE = re.compile(
     r"\b(?:today|tonight|this (?:morning|afternoon|evening)|yesterday|last night|tomorrow|the day before yesterday|the day after tomorrow"
     rf"|{_EN_COUNT_WORD}\s+(?:days?|weeks?|months?)\s+(?:ago|back|from now)"
-    rf"|in\s+{_EN_COUNT_WORD}\s+(?:days?|weeks?|months?)(?!\s+(?:after|before|later|earlier)\b)"
+    rf"|in\s+{_EN_COUNT_WORD}\s+(?:days?|weeks?|months?)(?!\s+(?:after|before|later|earlier|from)\b)"
     r"|(?:last|next)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"|(?<!\ball )(?<!whole of )(?<!throughout )(?<!\bfor )(?:last|next)\s+week)\b",  # ("all next week": a span, no day)
     re.I,
 )
+_COUNTED_FROM = re.compile(rf"\b(?P<n>{_EN_COUNT_WORD})\s+(?P<unit>day|week|month)s?\s+(?:from|after)\s+$", re.I)
 _EN_COUNTED = re.compile(
     rf"(?P<in>in\s+)?(?P<n>{_EN_COUNT_WORD})\s+(?P<unit>day|week|month)s?(?:\s+(?P<dir>ago|back|from now))?",
     re.I,
@@ -200,6 +201,12 @@ class FoundDate:
     relative: bool = False
     monthless: bool = False  # "the 5th", "5号": a day of a month the text does not name
     weekday: int | None = None  # the weekday written beside it ("Tuesday 24.3", "3月24日（周二）"), Monday 0
+    last_day: int | None = None  # a part of a month ("下个月中旬", "mid-January"): ``day`` is its first day, this its last
+
+    @property
+    def loose(self) -> bool:
+        """Whether the text names a part of a month, not a day ("early May", "3月下旬")."""
+        return self.last_day is not None
 
     @property
     def year_given(self) -> bool:
@@ -372,6 +379,30 @@ _AFTER_HOLIDAY = (
 )
 
 
+# A weekday after a public holiday ("the Monday after Spring Festival", "春节后的第一个周一"): the first
+# such day once the break is over.
+_WEEKDAY_AFTER_HOLIDAY = (
+    re.compile(
+        rf"(?:(?P<year>\d{{4}})年)?(?P<name>{_ZH_HOLIDAY})(?:节)?(?:小长假|长假|假期|放假)?(?:结束)?(?:后|以后|之后)的?"
+        r"(?:第一个|头一个|首个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])"
+    ),
+    re.compile(
+        r"\b(?:the\s+)?(?:first\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+after\s+(?:the\s+)?"
+        rf"(?P<name>{_EN_HOLIDAY})(?:\s+(?:holidays?|break|week))?(?:\s+(?:of|in)\s+(?P<year>\d{{4}}))?",
+        re.I,
+    ),
+)
+_WEEKDAY_NUMBER = {**{c: i for i, c in enumerate("一二三四五六日")}, "天": 6,
+                   **{d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}}
+
+
+def weekday_after(holiday_zh: str, weekday: int, today: dt.date, year: int | None = None) -> dt.date | None:
+    """The first ``weekday`` (Monday 0) on or after the mainland's first working day once its
+    ``holiday_zh`` break is over; None when the calendar does not know the break."""
+    first = first_working_day_after(holiday_zh, today, year)
+    return None if first is None else first + dt.timedelta(days=(weekday - first.weekday()) % 7)
+
+
 def first_working_day_after(holiday_zh: str, today: dt.date, year: int | None = None) -> dt.date | None:
     """The mainland's first working day once its ``holiday_zh`` break of ``year`` is over (else the
     break nearest ``today``), from the holiday calendar; None when the calendar does not know it."""
@@ -520,12 +551,16 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
                 add(FoundDate(written, start, end, month, day, None))
             else:
                 problem(DateProblem("nonexistent", written, start, end, None, month, day))
-    for pattern, month, day in _named_days():
-        # "born on Valentine's Day", "圣诞节入境": that day, in a year the words around it settle
-        for m in pattern.finditer(text):
-            if free(m.start(), m.end()):
-                add(FoundDate(m.group(0), m.start(), m.end(), month, day, None))
     if today is not None:
+        # "春节后的第一个周一", "the Monday after Spring Festival": the first such weekday after the break.
+        for pattern in _WEEKDAY_AFTER_HOLIDAY:
+            for m in pattern.finditer(text):
+                if not free(m.start(), m.end()):
+                    continue
+                year = int(m["year"]) if m["year"] else None
+                value = weekday_after(_HOLIDAY_NAMES[m["name"].lower()], _WEEKDAY_NUMBER[m["wd"].lower()], today, year)
+                if value:
+                    add(FoundDate(m.group(0), m.start(), m.end(), value.month, value.day, value.year, relative=True))
         # "春节后第一个工作日", "the first working day after National Day": read off the holiday calendar.
         for pattern in _AFTER_HOLIDAY:
             for m in pattern.finditer(text):
@@ -535,6 +570,12 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
                 value = first_working_day_after(_HOLIDAY_NAMES[m["name"].lower()], today, year)
                 if value:
                     add(FoundDate(m.group(0), m.start(), m.end(), value.month, value.day, value.year, relative=True))
+    for pattern, month, day in _named_days():
+        # "born on Valentine's Day", "圣诞节入境": that day, in a year the words around it settle
+        for m in pattern.finditer(text):
+            if free(m.start(), m.end()):
+                add(FoundDate(m.group(0), m.start(), m.end(), month, day, None))
+    if today is not None:
         for m in _EN_RELATIVE.finditer(text):
             if not free(m.start(), m.end()):
                 continue
@@ -578,6 +619,26 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
                     add(FoundDate(written, start, end, named, day, None))
                 elif 1 <= day <= 31 and (value := resolve_monthless(day, today)) is not None:
                     add(FoundDate(written, start, end, value.month, day, None, monthless=True))
+    if today is not None and not found and len(loose := _loose_dates(text, today, found, free)) == 1:
+        # (only where the text gives no day at all, and one part of a month: beside a date written out,
+        # "打算明年3月初申请" tells a plan loosely, no event to count from; two, "4月初入境…大概7月初到期",
+        # tell a story told loosely throughout)
+        add(loose[0])
+    if today is not None:
+        # "two weeks from tomorrow", "10 days from today", "a week from Friday": the period counted
+        # from a day named relative to today (not from a date written out: "30 days from 2 March"
+        # states a period, the date is its event's).
+        for i, f in enumerate(found):
+            before = _COUNTED_FROM.search(text, max(0, f.start - 30), f.start)
+            if not f.relative or f.loose or before is None or (value := f.resolve(today)) is None:
+                continue
+            raw = before["n"].lower()
+            n = int(raw) if raw.isdigit() else _EN_COUNT[raw]
+            unit = before["unit"].lower()
+            value = _add_months(value, n) if unit == "month" else value + dt.timedelta(days=n * (7 if unit == "week" else 1))
+            found[i] = FoundDate(text[before.start() : f.end], before.start(), f.end, value.month, value.day, value.year,
+                                 relative=True)
+            taken.append((before.start(), f.end))
     if today is not None:
         # "5 April next year", "April 5 this year": the year named relative to today.
         for i, f in enumerate(found):
@@ -717,6 +778,63 @@ def _month_named_before(text: str, start: int, taken: Sequence[tuple[int, int]])
         if value is not None and 1 <= value <= 12:
             month = value
     return month
+
+
+# A part of a month named without a day ("下个月中旬到期", "arrives early next month", "mid-January 2027"):
+# a span of days, read as its first day with its last beside it. The end of a month ("3月底", "end of
+# March") is its last day, as ``_MONTH_END`` reads one named relative to today ("下个月底").
+_PARTS_ZH = {"初": (1, 10), "上旬": (1, 10), "中旬": (11, 20), "中": (11, 20), "下旬": (21, 31), "底": (31, 31), "末": (31, 31)}
+_PARTS_EN = {"early": (1, 10), "beginning": (1, 10), "start": (1, 10), "mid": (11, 20), "middle": (11, 20),
+             "late": (21, 31), "end": (31, 31)}
+_ZH_PART = r"(?P<part>初|上旬|中旬|下旬|中(?=$|[\s，。！？、,.!?（(左前后到的时])|底|末)"
+_LOOSE_MONTH = (
+    re.compile(rf"(?P<rel>上个月|上月|本月|这个月|这月|下个月|下月){_ZH_PART.replace('|底|末', '')}"),
+    re.compile(
+        rf"(?:(?P<year>\d{{4}})\s*年|(?P<ryear>前年|去年|今年|明年|后年))?\s*"
+        rf"(?<![\d零〇一二两三四五六七八九十])(?P<zh>{_ZH_SMALL})\s*月份?\s*{_ZH_PART}"
+    ),
+    re.compile(
+        r"\b(?:the\s+)?(?P<part>early|beginning|start|mid|middle|late|end)(?:\s+of)?\s*-?\s*"
+        rf"(?:(?P<rel>next|this|last)\s+month\b|(?:the\s+)?{_MONTH}(?![a-z])(?!\s*\d{{1,2}}\b(?!\d))(?:\s*,?\s*(?P<year>\d{{4}}))?)",
+        re.I,
+    ),
+)
+
+
+def _loose_dates(text: str, today: dt.date, found: list[FoundDate], free) -> list[FoundDate]:
+    """The parts of months ``text`` names without a day, each as its first day with ``last_day`` set;
+    not one with a day written close after it in its sentence ("9月下旬（28号左右）": that day)."""
+    out = []
+    for pattern in _LOOSE_MONTH:
+        for m in pattern.finditer(text):
+            start, end = m.start(), m.end()
+            while start < end and text[start].isspace():
+                start += 1
+            if not free(start, end):
+                continue
+            part = m["part"]
+            first, last = _PARTS_ZH[part] if part in _PARTS_ZH else _PARTS_EN[part.lower()]
+            groups = m.groupdict()
+            year = int(groups["year"]) if groups.get("year") else None
+            if groups.get("rel"):
+                rel = groups["rel"]
+                year, month = _shifted_month(today, _ZH_MONTH_OFFSET[rel] if rel in _ZH_MONTH_OFFSET
+                                             else _EN_YEAR_OFFSET[rel.lower()])
+            else:
+                month = zh_number(groups["zh"]) if groups.get("zh") else _month_of(groups["mon"])
+                if groups.get("ryear"):
+                    year = today.year + _ZH_YEAR_OFFSET[groups["ryear"]]
+            if month is None or not 1 <= month <= 12:
+                continue
+            sentence = _sentence_of(text, start)
+            if any(f.month == month and end <= f.start <= end + _MONTH_BEFORE_DAY and _sentence_of(text, f.start) == sentence
+                   for f in found):
+                continue
+            last = min(last, calendar.monthrange(year or 2023, month)[1])
+            first = min(first, last)
+            out.append(FoundDate(text[start:end], start, end, month, first, year, relative=bool(groups.get("rel")),
+                                 last_day=last if last > first else None))
+    return out
 
 
 def _date_context(text: str, start: int, end: int) -> bool:
@@ -942,7 +1060,8 @@ def dates_in(
     without one may mean).
 
     A date whose day and month order is unknown ("02/03/2026") gives both
-    readings: either may be repeated back without being a new date.
+    readings: either may be repeated back without being a new date; a part of a month ("下个月中旬")
+    gives its first and last days.
     """
     found, problems = scan_dates(text, today)
     prefers = (prefer,) if isinstance(prefer, str) else prefer
@@ -954,6 +1073,8 @@ def dates_in(
             value = fd.resolve(today, way) if today else fd.resolve(dt.date.min)
             if value:
                 out.add(value)
+                if fd.loose:  # a part of a month: its last day too ("mid-May": 11 to 20 May)
+                    out.add(value.replace(day=min(fd.last_day, calendar.monthrange(value.year, value.month)[1])))
     for p in problems:
         out.update(p.readings)
     return out

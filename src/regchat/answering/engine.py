@@ -8,6 +8,8 @@ only place the real clock is read (``today`` defaults to it there).
 
 from __future__ import annotations
 
+import calendar
+import contextvars
 import dataclasses
 import datetime as dt
 import json
@@ -56,6 +58,8 @@ from .offline import (
     compose_lookup,
     compose_missing_articles,
     date_hint,
+    lapsed_note,
+    loose_note,
     no_deadline_note,
     mishap_fit,
     singles_out,
@@ -70,7 +74,7 @@ from .cards import Card, cards_not_asked_about, cards_of, names_loosely, unclear
 from .loose_terms import Measure, alternatives_named, dated_only_once_named, cases_of_measures_spoken, says_a_measure, unclear_measure, which_measure_line
 from .open_terms import left_open, open_terms
 from .punctuation import punctuated
-from .persons import asks_of_someone_else, their_own_story
+from .persons import asks_of_someone_else, persons_named, their_own_story
 from .questions import Reading, RuleChoice, month_read_before, rule_evidence, subjects_in, corrected_question, date_for, dated_roles, rule_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, settles_the_matter, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .visa_families import residence_line, unnumbered_family
@@ -80,6 +84,9 @@ from .scope import (
 )
 
 log = logging.getLogger(__name__)
+# The message whose several questions are being answered one by one (``_each_answered``): what one
+# answer may leave to another's.
+_SEVERAL: contextvars.ContextVar[str] = contextvars.ContextVar("several", default="")
 
 History = Sequence[Mapping[str, Any]]
 TOP_K = 5
@@ -404,8 +411,12 @@ class Engine:
         without asking), so each gets its own deadline rule, its own provisions and its own "the
         documents do not say"."""
         drafts: list[Draft] = []
-        for question in questions:
-            drafts.append(self._one_of_several(reading, question, drafts, history, consulted))
+        token = _SEVERAL.set(reading.question)
+        try:
+            for question in questions:
+                drafts.append(self._one_of_several(reading, question, drafts, history, consulted))
+        finally:
+            _SEVERAL.reset(token)
         drafts = self._steps_of_the_matter(reading, questions, drafts, history, consulted)
         return compose_several(reading.lang, [q.asked for q in questions], drafts)
 
@@ -808,9 +819,16 @@ class Engine:
                 try:
                     deadline = self._compute(reading, rule, when, _counted_from(rule, event, reading.lang))
                     untold = event.found.text if event is not None and event.role is None and step is None else None
-                    draft = compose_deadline(reading, rule, deadline, provision, self.titles_zh, untold,
-                                             _assumed(rule, event, when, reading.lang))
+                    assumed = _assumed(rule, event, when, reading.lang)
+                    loose = self._loose_note(reading, rule, event, when) if event is not None and event.found.loose \
+                        and step is None else None
+                    if loose is not None:
+                        assumed = " ".join(filter(None, [assumed, loose[1]]))
+                    draft = compose_deadline(reading, rule, deadline, provision, self.titles_zh, untold, assumed or None)
+                    if loose is not None:
+                        draft.deadlines.append(loose[0])
                     draft = _for_the_residence_visa(reading, rule, event, draft)
+                    draft = self._with_lapsed(reading, rule, when, draft, consulted)
                     if event is not None and (choice.each or each_ambiguous_date(reading, event)):
                         draft = self._each_from(reading, rule, draft, event, deadline, choice.each)
                     more = [step] + [self._deadline_draft(reading, r, d, consulted) for r, d in choice.also]
@@ -1267,6 +1285,39 @@ class Engine:
         """The computed deadline of a further rule the question asks about, from its own date."""
         when = resolve_for(reading, rule, roled)
         return None if when is None else self._draft_from(reading, rule, when, consulted)
+
+    def _with_lapsed(self, reading: Reading, rule, when: dt.date, draft: Draft, consulted: dict[str, Provision]) -> Draft:
+        """``draft`` told, after its computed day, that the permitted stay the rule counts back from ended
+        before today, with the provisions on staying on after it (rules.json 'lapsed': illegal residence
+        and its penalty); unchanged when the end is still ahead, the message tells an application or a
+        departure, or another of its questions asks the penalty."""
+        if not rule.lapsed or when >= reading.today or any(
+                role in ("filing", "departure") for r in dated_roles(reading) for role in (r.role, *r.roles)):
+            return draft  # (an application told, or a departure: no one stays on)
+        message = reading.message or _SEVERAL.get()
+        if message and message != reading.question and any(k.name == "penalty" for k in asked(message)):
+            return draft  # another question of the message asks the penalty: it is answered there
+        provisions = [found[0] for doc, article in rule.lapsed if (found := self.retriever.lookup(article, doc))]
+        if not provisions:
+            return draft
+        consulted.update({p.key: p for p in provisions})
+        quoted = self._lookup(dataclasses.replace(reading, question=rule.lapsed_words), provisions)
+        lead = lapsed_note(rule, when, reading.lang)
+        first, _, rest = draft.text.partition("\n")
+        draft.text = f"{first}\n{lead}\n{rest}" if rest else f"{first}\n{lead}"
+        return merge_drafts(draft, [quoted])
+
+    def _loose_note(self, reading: Reading, rule, event: RoledDate, when: dt.date) -> tuple[Deadline, str] | None:
+        """For an event dated by a part of a month ("下个月中旬"), counted from its first day: the day
+        its last day would give, and the line saying so, so the span of possible days is said."""
+        last = when.replace(day=min(event.found.last_day, calendar.monthrange(when.year, when.month)[1]))
+        if last <= when:
+            return None
+        try:
+            at_last = self._compute(reading, rule, last)
+        except DeadlineError:
+            return None
+        return at_last, loose_note(when, last, at_last, reading.lang)
 
     def _draft_from(self, reading: Reading, rule, when: dt.date, consulted: dict[str, Provision]) -> Draft | None:
         """The computed deadline of ``rule`` counted from ``when``, composed with its provision."""
@@ -1733,7 +1784,10 @@ _ASKS = re.compile(r"[^?？]*[?？]")
 # A further question joined to one by a comma: "By when must it be filed, and which office takes it?".
 _JOINED_ASK = re.compile(
     r"[,，;；]\s*(?:and|also|plus)\s+(?=(?:how|what|which|when|where|who|whether|can|could|may|do|does|"
-    r"did|is|are|should|must|will|would)\b)|[，；;]\s*(?:还有|另外|以及|顺便问一下|顺便问)",
+    r"did|is|are|should|must|will|would)\b)|[，；;]\s*(?:还有|另外|以及|顺便问一下|顺便问)"
+    # (without a comma, "when" with its verb after "and" opens a question of a date beside another:
+    # "Which papers go with it and by when must she file?")
+    r"|(?<=\w)\s+and\s+(?=(?:by when|when)\s+(?:must|do|does|did|is|are|should|can|could|will|would|shall|may)\b)",
     re.I,
 )
 
@@ -1857,14 +1911,20 @@ def each_question(message: str) -> list[OneQuestion]:
         # (who the question asks of is named where it asks: "my wife is still in bed after the birth; may I
         # go alone?" asks of the asker going alone, whoever the clause before it names)
         of_whom = asking_clauses(asked)
+        if not persons_named(of_whom) and not _ASKER.search(of_whom):
+            of_whom = asked  # (a clause asking with no subject, "他老婆能不能延期，最晚哪天？", asks of the one its question names)
         kept = their_own_story(told, of_whom)
         if kept is not None:
             before = None  # (nor with the question before it, about another person)
         order = [k for k in range(len(told)) if k != j] + ([] if j is None else [j])
-        own_story = " ".join(told[k] for k in order if kept is None or k in kept)
+        own_story = " ".join(told[k] if kept is None else kept[k] for k in order if kept is None or k in kept)
         someone_else = bool(out) and asks_of_someone_else(told, of_whom, out[-1].asked)
         out.append(OneQuestion(asked, f"{own_story} {alone}".strip(), before, f"{near} {asked}".strip(), someone_else))
     return out if len(out) > 1 else [OneQuestion(message, message)]
+
+
+# The asker named as the subject of a clause: "may I go alone?", "我可以自己去吗": who it asks of.
+_ASKER = re.compile(r"\b(?:I|me|my|we|us|our)\b|我", re.I)
 
 
 def numbers_its_questions(message: str) -> bool:

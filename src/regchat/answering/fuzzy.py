@@ -193,12 +193,13 @@ def chinese_word(text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _abbreviations() -> tuple[re.Pattern, dict[str, str]]:
+def _abbreviations() -> tuple[re.Pattern, dict[str, dict]]:
     """The shipped terms' abbreviations (RP -> residence permit), as one pattern of whole words, in
-    capitals or, as phone messages write them, all in lower case ("rp"; not "Rp", the rupiah)."""
-    spelled = {form: t["en"] for t in load_terms() for a in t.get("abbreviations", ()) for form in (a, a.lower())}
+    capitals or, as phone messages write them, all in lower case ("rp"; not "Rp", the rupiah). A
+    Chinese character beside one does not join it to a word: "RP下月底到期" writes RP alone."""
+    spelled = {form: t for t in load_terms() for a in t.get("abbreviations", ()) for form in (a, a.lower())}
     alternation = "|".join(re.escape(a) for a in sorted(spelled, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])" if spelled else r"(?!)"), spelled
+    return re.compile(rf"(?<![A-Za-z0-9_-])(?:{alternation})(?![A-Za-z0-9_-])" if spelled else r"(?!)"), spelled
 
 
 @lru_cache(maxsize=1)
@@ -219,9 +220,16 @@ def in_everyday_sense(text: str) -> str:
 def spell_out(text: str) -> str:
     """``text`` with the abbreviations users write for the corpus's terms spelled out, matched as
     whole words in capitals or all in lower case ("my RP expires", "my rp expires" -> "my residence
-    permit expires"; "Rp 500" stays)."""
+    permit expires"; "Rp 500" stays); written among Chinese characters, by the term's Chinese
+    ("RP下月底到期" -> "居留许可下月底到期")."""
     pattern, spelled = _abbreviations()
-    return pattern.sub(lambda m: spelled[m.group(0)], text)
+
+    def term(m: re.Match[str]) -> str:
+        entry = spelled[m.group(0)]
+        beside = text[max(0, m.start() - 2) : m.start()] + text[m.end() : m.end() + 2]
+        return entry["zh"][0] if _CJK.search(beside) and entry.get("zh") else entry["en"]
+
+    return pattern.sub(term, text)
 
 
 @lru_cache(maxsize=1)

@@ -932,6 +932,27 @@ def compose_day(reading: Reading, day: Deadline, provision: Provision | None, pi
     return draft
 
 
+def lapsed_note(rule, end: dt.date, lang: Lang) -> str:
+    """The line saying the end of a permitted stay a rule counts back from (``end``) is already past, so
+    staying on is the case the provisions quoted after the computed day govern."""
+    if lang == "zh":
+        return (f"{rule.event_zh}（{end.isoformat()}）已经过去：期满后仍在中国境内停留居留的，属于文件所说的非法居留，"
+                "下面引用有关规定；请立即到当地公安机关出入境管理机构说明情况。")
+    return (f"{rule.event_en[:1].upper()}{rule.event_en[1:]} ({end.isoformat()}) is already past: staying on in China after it is what the "
+            "documents call illegal residence (quoted below); go to the local exit/entry administration at once.")
+
+
+def loose_note(first: dt.date, last: dt.date, at_last: Deadline, lang: Lang) -> str:
+    """The line saying a date told as a part of a month ("下个月中旬", "early May", ``first`` to
+    ``last``) was counted from its first day, the earliest and safest, with the day its last gives."""
+    if lang == "zh":
+        return (f"您给的是一段日子（{first.isoformat()} 至 {last.isoformat()}），不是具体哪一天：上面按其中最早的一天计算，"
+                f"得出的是最稳妥的日期；按最晚的一天计算则为 {day_status(at_last, 'zh')}。告诉我具体日期，我可以算出准确的一天。")
+    return (f"You gave a part of a month ({first.isoformat()} to {last.isoformat()}), not a day: the date above is "
+            f"counted from its earliest day, the safest; from its latest day it would be {day_status(at_last, 'en')}. "
+            "Tell me the exact date and I will compute the exact day.")
+
+
 def date_hint(rule, lang: Lang) -> str:
     """What to give for a computed date under ``rule``."""
     if lang == "zh":

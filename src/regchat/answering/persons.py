@@ -55,18 +55,48 @@ def _same_people(one: frozenset[str], other: frozenset[str]) -> bool:
     return bool(wide(one) & wide(other))
 
 
-def their_own_story(story: Sequence[str], asked: str) -> set[int] | None:
+# Where a clause of a sentence ends: "我们有个法国员工，居留许可1月15日到期，他老婆是S2签证入境的，停留期90天".
+_CLAUSE = re.compile(r"(?<=[，,；;])\s*")
+
+
+def _pieces(sentence: str) -> list[tuple[str, frozenset[str]]]:
+    """A sentence's clauses, each with the people it tells of: those it names, or naming none, those
+    the clause before it in the sentence names ("他老婆是S2签证入境的，停留期90天": the stay is hers).
+    The whole sentence as one piece when it names at most one kind of person."""
+    people = persons_named(sentence)
+    if len(people) < 2:
+        return [(sentence, people)]
+    out: list[tuple[str, frozenset[str]]] = []
+    for clause in _CLAUSE.split(sentence):
+        if clause:
+            out.append((clause, persons_named(clause) or (out[-1][1] if out else frozenset())))
+    return out
+
+
+def their_own_story(story: Sequence[str], asked: str) -> dict[int, str] | None:
     """The story's sentences (``story``, by their index) told for a question naming someone (``asked``),
-    when a sentence of the story names that person (so the story tells their case apart): all but those
-    naming only other people. None when that leaves out nothing."""
+    when the story tells that person's case apart: all but the clauses naming only other people, each
+    kept sentence by its index with what is kept of it. None when that leaves out nothing."""
     mine = persons_named(asked)
     if not mine:
         return None
-    named = [persons_named(s) for s in story]
-    if not any(n and _same_people(mine, n) for n in named):
+    pieces = [_pieces(s) for s in story]
+    if not any(people and _same_people(mine, people) for sentence in pieces for _, people in sentence):
         return None
-    kept = {i for i, people in enumerate(named) if not people or _same_people(mine, people)}
-    return kept if len(kept) < len(story) else None
+    kept: dict[int, str] = {}
+    for i, sentence in enumerate(pieces):
+        own = [clause for clause, people in sentence if not people or _same_people(mine, people)]
+        if own:
+            kept[i] = story[i] if len(own) == len(sentence) else "".join(own).rstrip("，,；; 。.!?！？") + _end_of(story[i])
+    if len(kept) == len(story) and all(kept[i] == story[i] for i in kept):
+        return None
+    return kept
+
+
+def _end_of(sentence: str) -> str:
+    """The mark ending ``sentence`` ("。", "."), to end what is kept of it."""
+    end = sentence.rstrip()[-1:] if sentence.strip() else ""
+    return end if end in "。.!?！？" else ""
 
 
 def asks_of_someone_else(story: Sequence[str], asked: str, before: str) -> bool:
@@ -74,8 +104,8 @@ def asks_of_someone_else(story: Sequence[str], asked: str, before: str) -> bool:
     whom the question before it (``before``) does not name: a question about the mother's formalities
     after one about the husband's renewal asks of her case, and does not go on with his."""
     mine = persons_named(asked)
-    named = [persons_named(s) for s in story]
-    # (the story tells them apart: a sentence of this person's and one of someone else's)
+    named = [people for s in story for _, people in _pieces(s)]
+    # (the story tells them apart: a clause of this person's and one of someone else's)
     if not mine or not any(n and _same_people(mine, n) for n in named) \
             or not any(n and not _same_people(mine, n) for n in named):
         return False

@@ -144,7 +144,7 @@ _LAPSE_LENGTH = (
 )
 _NOT_LAPSE = rf"(?!{_LAPSE_LENGTH})"
 _DEADLINE_ASK = re.compile(  # English words bounded by non-letters: "是不是late了" asks too
-    r"(?<![a-z])(?:when|by when|deadline|latest|(?:last|final) (?:permitted |possible |allowed |business |working |calendar )?(?:day|date)|cut-?off|until when|(?:valid|good|stay|last|lasts) until\?|due|expire|how long"
+    r"(?<![a-z])(?:when|by when|deadlines?|latest|(?:last|final) (?:permitted |possible |allowed |business |working |calendar )?(?:day|date)|cut-?off|until when|(?:valid|good|stay|last|lasts) until\?|due|expire|how long"
     r"|by what (?:date|day)|what date|(?:max(?:imum)?|end) date|(?:which|what) day(?! of the week)|(?:in|on) time\?|(?:was|is|am|are|were|be) (?:\w+ ){0,2}(?:in|on) time"
     r"|time.?limits?|time.?frames?|(?:fixed|set) (?:number of )?days"
     r"|too late|late|overdue|expired|still valid|still be used|missed|miss the|how (?:far|long|many days|many weeks) (?:in advance|ahead|beforehand)"
@@ -810,6 +810,8 @@ def corrected_question(question: str, history: Sequence[Mapping[str, Any]], toda
     if detect_language(question) != lang:
         return None
     found, problems = scan_dates(question, today)
+    # "3 November, not 3 December": the date said not to be the one is the earlier turn's, put right
+    found = [f for f in found if not _NOT_THIS_DATE.search(question[max(0, f.start - 16) : f.start])] or found
     if len(found) != 1 or problems or find_offsets(question) or _STAY_DAYS.search(question):
         return None
     asking = asking_sentences(question)
@@ -824,6 +826,8 @@ def corrected_question(question: str, history: Sequence[Mapping[str, Any]], toda
     # the fine there? And could it hurt my next application?", is news, not a correction; "what to do
     # if they refuse?" asks what to do, not a date)
     told_beside = _told_beside_other_asks(question, asking, found[0].text)
+    if told_beside and _PUTS_RIGHT.match(question) and not has_domain_words(asking):
+        told_beside = False  # "Sorry, it was the 3rd. Is it still ok?": the same question, of the date put right
     if told_beside and not another:
         return None  # the date is told beside another question ("filed on the 3rd. Can we appeal?")
     before = find_dates(previous, today)
@@ -860,6 +864,9 @@ def corrected_question(question: str, history: Sequence[Mapping[str, Any]], toda
     return text, list(history[:index])
 
 
+_LOOSE_UNCOUNTED = (None, "plan", "filing", "action", "stay_wish", "trip")
+
+
 def read_question(
     question: str,
     history: Sequence[Mapping[str, Any]],
@@ -886,6 +893,12 @@ def read_question(
     found, problems = settled_by_tense(question, *scan_dates(question, today), today)
     roles = read_roles(question, found)
     found, roles = corrected_within(question, found, roles)
+    # (a part of a month dates an event its clause tells, "RP下个月中旬到期"; one told as a plan, "下个月初
+    # 要去办", or of nothing said, is too loose a day to count from)
+    loose = [r for r in roles if r.found.loose and r.role in _LOOSE_UNCOUNTED]
+    if loose:
+        found = [f for f in found if all(f is not r.found for r in loose)]
+        roles = [r for r in roles if r not in loose]
     asking = asking_sentences(question)
     before = answered if answered is not None else _last_assistant_turn(history) if follow else ""
     # (a step's date is looked for in the asking sentences and those they point back at, when there is one)
@@ -1185,6 +1198,16 @@ def dated_roles(reading: Reading) -> list[RoledDate]:
     return list(reading.previous_roles) if reading.reuses_previous else []
 
 
+# A message opening by putting an earlier fact right ("sorry, ...", "actually ...", "不对，...", "搞错了").
+_PUTS_RIGHT = re.compile(
+    r"\s*(?:(?:oh\s+)?sorry|oops|my (?:bad|mistake)|correction|actually|wait|i mean[t]?|i was wrong|no,|"
+    r"不对|不是|抱歉|对不起|更正|搞错了|说错了|写错了|记错了|纠正一下|等一下)",
+    re.I,
+)
+# the words before a date saying it is not the one ("3 November, not 3 December", "是13号不是3号")
+_NOT_THIS_DATE = re.compile(r"(?:\bnot|\brather than|\binstead of|不是|而非|并非)\s*(?:on\s+)?(?:the\s+)?$", re.I)
+
+
 def _told_beside_other_asks(question: str, asking: str, said: str) -> bool:
     """Whether ``said`` (a date's words) is told outside ``asking``, the sentences of ``question``
     that ask, and those ask something besides a date."""
@@ -1444,12 +1467,21 @@ _VISA_NAMED = re.compile(
 )
 
 
+# A capital letter alone after the words of holding it, as people write the visa they came on ("arrived
+# yesterday on Z,", "came in on an X1 and", "持Z入境", "拿Q1来的").
+_VISA_LETTER_HELD = re.compile(
+    r"\b(?:on|with|holding)\s+(?:an?\s+)?([CDFGJKLMQRSXZ][12]?)(?=\s*[,.;:!?，。)]|\s+(?:and|but|so|last|yesterday|today|this|in|on|at|from|to)\b|\s*$)"
+    r"|(?:持|拿着?|用)\s*([CDFGJKLMQRSXZ][12]?)\s*(?=入境|来|进|过来|进来)"
+)
+
+
 def visas_named(text: str) -> set[str]:
     """The letters of China's visas ``text`` names ({"M"}, {"Z", "S1"}), by letter or by what they are
-    for ("on a tourist visa": {"L"})."""
+    for ("on a tourist visa": {"L"}), or by the capital alone after the words of holding it ("on Z")."""
     from .scope import visas_by_purpose
 
-    return {m.group(1).upper() for m in _VISA_NAMED.finditer(text)} | {
+    held = {(m.group(1) or m.group(2)).upper() for m in _VISA_LETTER_HELD.finditer(text)}
+    return held | {m.group(1).upper() for m in _VISA_NAMED.finditer(text)} | {
         letter for said, letter in visas_by_purpose() if said.search(text)}
 
 
@@ -2030,6 +2062,11 @@ def rule_evidence(
         if subject_fit < 0 and date is not None and date.role is not None and role_counts[date.role] == 1 \
                 and date.role == rule_role(rule):
             subject_fit = 0.0  # a date whose role only this rule's event has (a birth) says what it is of
+        if subject_fit <= 0 and date is not None and (letters := getattr(rule, "for_visas", ())) \
+                and _visas_of(reading) & set(letters) and not (asked_by_name - {rule.id}):
+            # an entry on a visa whose holder then applies for what the rule counts (a Z visa's permit),
+            # unless the sentence that asks names another rule (the health certificate's)
+            subject_fit = 1.0
         if told and rule_subjects:
             covered = told & (rule_subjects | result_subjects)
             subject_fit = 1.0 if covered == told else 0.0 if covered else -1.0

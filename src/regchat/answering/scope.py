@@ -603,7 +603,10 @@ _DOMAIN_ZH = re.compile(
     r"盘问|拘留审查|限制活动范围|"  # the measures of the Law's Chapter VI (Arts. 59-61), named without a subject
     r"船员|船舶|海员|登轮|靠港|港口|"  # ships in port and boarding them (Law Arts. 23, 34, 54)
     # a nationality other than China's ("日本籍", "巴拿马籍"): the person is a foreigner
-    r"(?<!中)(?:(?![户书祖学党原])[\u4e00-\u9fff])籍(?!贯)"
+    r"(?<!中)(?:(?![户书祖学党原])[\u4e00-\u9fff])籍(?!贯)|"
+    # a visa named the short way, by what it is for ("家属签", "工签", "陪读签", "落地签"), not a signing
+    # ("签名", "签合同", "标签", "抽签")
+    r"(?<![标书抽求中我你他她们要去来得会能再先已没不就])(?<=[\u4e00-\u9fff])签(?![名字约收订署单到了合劳过个下])"
 )
 
 

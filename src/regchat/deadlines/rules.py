@@ -108,6 +108,15 @@ class Rule(BaseModel):
     # the visas Regulations Art. 6 issues for visits, trade, tourism, transit, crews and short stays): a
     # question naming visas, only such ones, never gets it.
     not_for_visas: list[str] = []
+    # The visas whose holders the rule always concerns, by letter (Law Art. 30's residence permit, for the
+    # visas of residence: their holders' permits are the kinds Regulations Art. 15 lists): an entry dated on
+    # one of them dates the rule's event, whatever words ask.
+    for_visas: list[str] = []
+    # For a rule counted back from the end of a permitted stay: the provisions on staying on once that end
+    # has passed (what illegal residence is, its penalty), each [doc_id, article], and the words their
+    # parts are chosen by; said when a question dates the end before today and tells no filing.
+    lapsed: list[tuple[str, int]] = []
+    lapsed_words: str = ""
     # Rules whose case rules this one's out in the same question (Law Art. 30's first application after
     # entry, beside Art. 32's extension of a permit held: a return from a trip is no first entry): never
     # computed as a further rule beside one of them.
