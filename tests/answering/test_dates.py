@@ -1232,3 +1232,13 @@ def test_a_part_of_a_month_beside_a_date_written_out_is_no_date():
 
 def test_two_parts_of_months_and_no_day_tell_a_story_told_loosely_and_date_nothing():
     assert find_dates("她4月初入境，大概7月初到期", dt.date(2026, 6, 10)) == []
+
+
+@pytest.mark.parametrize(
+    "text, day",
+    [("新护照是国庆放假前那个周一拿到的", dt.date(2026, 9, 28)),  # the 2026 break ran 1-7 October
+     ("She got it the Friday before Spring Festival 2026.", dt.date(2026, 2, 13))],  # the break began on 15 February
+)
+def test_a_weekday_before_a_public_holiday_is_read_off_the_calendar(text, day):
+    (found,) = find_dates(text, dt.date(2026, 10, 2))
+    assert found.resolve(dt.date(2026, 10, 2)) == day

@@ -2021,7 +2021,8 @@ def test_an_expiry_told_as_a_part_of_a_month_is_counted_from_its_first_day_with_
     answer = engine.answer(question, today=dt.date(2026, 12, 7))
     assert [d.date for d in answer.deadlines] == [safest, latest]
     assert "cn-exit-entry-law#32" in keys(answer)
-    assert "2027-01-11" in answer.text and "2027-01-20" in answer.text and latest.isoformat() in answer.text
+    written = f"{latest.year}年{latest.month}月{latest.day}日" if answer.lang == "zh" else latest.isoformat()
+    assert "2027-01-11" in answer.text and "2027-01-20" in answer.text and written in answer.text
 
 
 def test_an_abbreviation_among_chinese_characters_is_read_as_its_term(engine):
@@ -2091,3 +2092,18 @@ def test_each_person_of_one_sentence_gets_the_deadline_of_their_own_case(engine)
     first, second = answer.text.split("（2）")
     assert "2026-12-16" in first and "第三十二条" in first
     assert "2027-02-11" in second and "第二十九条" in second
+
+
+def test_a_follow_up_putting_the_visa_right_is_answered_for_the_visa_put_right(engine):
+    history = [
+        {"role": "user", "content": "我是房东。租客的加拿大籍妈妈5月20号拿Q1签证来了，跟她一起住。她妈妈要办什么？"},
+        {"role": "assistant", "content": "Q1签证入境后30日内申请团聚类居留证件（出境入境管理法第三十条）。"},
+    ]
+    answer = engine.answer("不好意思，签证上印的是Q2不是Q1，停留期90天。那她最晚哪天申请延期？", history=history,
+                           today=dt.date(2026, 5, 22))
+    assert "cn-exit-entry-law#29" in keys(answer) and "cn-exit-entry-law#30" not in keys(answer)
+
+
+def test_a_computed_day_is_written_in_chinese_as_chinese_readers_write_it(engine):
+    answer = engine.answer("罚款决定书是9月28号收到的，最晚哪天要交罚款？", today=dt.date(2026, 9, 29))
+    assert answer.text.startswith("缴纳罚款的最后一天：2026年10月13日（星期二）")

@@ -609,7 +609,8 @@ def test_a_date_whose_words_say_nothing_is_not_counted_back_from():
      "Is my health certificate from 31 August still valid?", "What's the final date I may stay?",
      "What is the maximum date the detention can last to?", "And the end date of the restriction?",
      "她的证9月5号到期，要提前几天去续？", "How far in advance must we file before it runs out?",
-     "He landed yesterday. What are the deadlines for us?"],
+     "He landed yesterday. What are the deadlines for us?", "We fly home on the 15th. Ok or cutting it too close?",
+     "I think they can wait until May. Pls confirm the latest date to submit."],
 )
 def test_questions_that_ask_about_a_date_in_other_words(question):
     assert read_question(question, [], dt.date(2025, 12, 20), []).asks_deadline
@@ -1536,7 +1537,9 @@ def test_a_visa_named_by_what_it_is_for_is_the_letter_issued_for_it(text, letter
     "text, letters",
     [("our engineer landed on Z, starts Monday", {"Z"}), ("came in on an X1 and enrolled", {"X1"}),
      ("他持Z入境", {"Z"}), ("她是拿Q1来的", {"Q1"}),
-     ("we meet on Monday", set()), ("on a visa", set()), ("Plan on C level", set())],
+     ("we meet on Monday", set()), ("on a visa", set()), ("Plan on C level", set()),
+     # (a letter said to be the visa is it; one said not to be it is not)
+     ("签证上印的是Q2不是Q1", {"Q2"}), ("sorry, it was a Q2, not a Q1", {"Q2"})],
 )
 def test_a_visa_letter_alone_after_the_words_of_holding_it_is_that_visa(text, letters):
     from regchat.answering.questions import visas_named

@@ -388,12 +388,56 @@ _WEEKDAY_AFTER_HOLIDAY = (
     ),
     re.compile(
         r"\b(?:the\s+)?(?:first\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+after\s+(?:the\s+)?"
-        rf"(?P<name>{_EN_HOLIDAY})(?:\s+(?:holidays?|break|week))?(?:\s+(?:of|in)\s+(?P<year>\d{{4}}))?",
+        rf"(?P<name>{_EN_HOLIDAY})(?:\s+(?:holidays?|break|week))?(?:(?:\s+(?:of|in))?\s+(?P<year>\d{{4}}))?",
         re.I,
     ),
 )
 _WEEKDAY_NUMBER = {**{c: i for i, c in enumerate("一二三四五六日")}, "天": 6,
                    **{d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}}
+
+
+# ... and a weekday before one ("国庆放假前那个周一", "the Friday before Spring Festival"): the last such day
+# before the break's first day off.
+_WEEKDAY_BEFORE_HOLIDAY = (
+    re.compile(
+        rf"(?:(?P<year>\d{{4}})年)?(?P<name>{_ZH_HOLIDAY})(?:节)?(?:小长假|长假|假期|放假)?(?:前|之前|以前)(?:的|那个|那)?"
+        r"(?:最后一个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])"
+    ),
+    re.compile(
+        r"\b(?:the\s+)?(?:last\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+before\s+(?:the\s+)?"
+        rf"(?P<name>{_EN_HOLIDAY})(?:\s+(?:holidays?|break|week))?(?:(?:\s+(?:of|in))?\s+(?P<year>\d{{4}}))?",
+        re.I,
+    ),
+)
+
+
+def weekday_before(holiday_zh: str, weekday: int, today: dt.date, year: int | None = None) -> dt.date | None:
+    """The last ``weekday`` (Monday 0) before the mainland's ``holiday_zh`` break (of ``year``, else the
+    break nearest ``today``) begins; None when the calendar does not know the break."""
+    breaks = _breaks(holiday_zh, today, year)
+    if not breaks:
+        return None
+    start = min((b[0] for b in breaks), key=lambda d: abs((d - today).days))
+    return start - dt.timedelta(days=(start.weekday() - weekday) % 7 or 7)
+
+
+def _breaks(holiday_zh: str, today: dt.date, year: int | None) -> list[list[dt.date]]:
+    """The days off of the mainland's ``holiday_zh`` break of ``year``, else of each year around ``today``
+    (one list per year the calendar knows)."""
+    from ..deadlines.calendars import calendar_for
+    from ..errors import DeadlineError
+
+    calendar = calendar_for("CN")
+    breaks: list[list[dt.date]] = []
+    for y in [year] if year else [today.year - 1, today.year, today.year + 1]:
+        try:
+            days = [info.date for info in (calendar.day(dt.date(y, 1, 1) + dt.timedelta(n)) for n in range(366))
+                    if info.date.year == y and info.holiday_zh == holiday_zh and not info.is_working_day]
+        except DeadlineError:
+            continue
+        if days:
+            breaks.append(days)
+    return breaks
 
 
 def weekday_after(holiday_zh: str, weekday: int, today: dt.date, year: int | None = None) -> dt.date | None:
@@ -410,21 +454,12 @@ def first_working_day_after(holiday_zh: str, today: dt.date, year: int | None = 
     from ..deadlines.calendars import calendar_for
     from ..errors import DeadlineError
 
-    calendar = calendar_for("CN")
-    ends: list[dt.date] = []
-    for y in [year] if year else [today.year - 1, today.year, today.year + 1]:
-        try:
-            days = [info.date for info in (calendar.day(dt.date(y, 1, 1) + dt.timedelta(n)) for n in range(366))
-                    if info.date.year == y and info.holiday_zh == holiday_zh and not info.is_working_day]
-        except DeadlineError:
-            continue
-        if days:
-            ends.append(days[-1])
-    if not ends:
+    breaks = _breaks(holiday_zh, today, year)
+    if not breaks:
         return None
-    end = min(ends, key=lambda d: abs((d - today).days))
+    end = min((b[-1] for b in breaks), key=lambda d: abs((d - today).days))
     try:
-        return add_working_days(end, 1, calendar=calendar).date
+        return add_working_days(end, 1, calendar=calendar_for("CN")).date
     except DeadlineError:
         return None
 
@@ -552,15 +587,17 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
             else:
                 problem(DateProblem("nonexistent", written, start, end, None, month, day))
     if today is not None:
-        # "春节后的第一个周一", "the Monday after Spring Festival": the first such weekday after the break.
-        for pattern in _WEEKDAY_AFTER_HOLIDAY:
-            for m in pattern.finditer(text):
-                if not free(m.start(), m.end()):
-                    continue
-                year = int(m["year"]) if m["year"] else None
-                value = weekday_after(_HOLIDAY_NAMES[m["name"].lower()], _WEEKDAY_NUMBER[m["wd"].lower()], today, year)
-                if value:
-                    add(FoundDate(m.group(0), m.start(), m.end(), value.month, value.day, value.year, relative=True))
+        # "春节后的第一个周一", "the Monday after Spring Festival": the first such weekday after the break;
+        # "国庆放假前那个周一": the last one before it.
+        for patterns, read in ((_WEEKDAY_AFTER_HOLIDAY, weekday_after), (_WEEKDAY_BEFORE_HOLIDAY, weekday_before)):
+            for pattern in patterns:
+                for m in pattern.finditer(text):
+                    if not free(m.start(), m.end()):
+                        continue
+                    year = int(m["year"]) if m["year"] else None
+                    value = read(_HOLIDAY_NAMES[m["name"].lower()], _WEEKDAY_NUMBER[m["wd"].lower()], today, year)
+                    if value:
+                        add(FoundDate(m.group(0), m.start(), m.end(), value.month, value.day, value.year, relative=True))
         # "春节后第一个工作日", "the first working day after National Day": read off the holiday calendar.
         for pattern in _AFTER_HOLIDAY:
             for m in pattern.finditer(text):

@@ -819,14 +819,11 @@ class Engine:
                 try:
                     deadline = self._compute(reading, rule, when, _counted_from(rule, event, reading.lang))
                     untold = event.found.text if event is not None and event.role is None and step is None else None
-                    assumed = _assumed(rule, event, when, reading.lang)
-                    loose = self._loose_note(reading, rule, event, when) if event is not None and event.found.loose \
-                        and step is None else None
-                    if loose is not None:
-                        assumed = " ".join(filter(None, [assumed, loose[1]]))
+                    # (a part of a month, "下个月中旬", is counted from its first day; the day its last gives is said too)
+                    loose = self._loose_note(reading, rule, event, when) if event is not None and step is None else None
+                    assumed = " ".join(filter(None, [_assumed(rule, event, when, reading.lang), loose and loose[1]]))
                     draft = compose_deadline(reading, rule, deadline, provision, self.titles_zh, untold, assumed or None)
-                    if loose is not None:
-                        draft.deadlines.append(loose[0])
+                    draft.deadlines += [loose[0]] if loose else []
                     draft = _for_the_residence_visa(reading, rule, event, draft)
                     draft = self._with_lapsed(reading, rule, when, draft, consulted)
                     if event is not None and (choice.each or each_ambiguous_date(reading, event)):
@@ -1309,7 +1306,10 @@ class Engine:
 
     def _loose_note(self, reading: Reading, rule, event: RoledDate, when: dt.date) -> tuple[Deadline, str] | None:
         """For an event dated by a part of a month ("下个月中旬"), counted from its first day: the day
-        its last day would give, and the line saying so, so the span of possible days is said."""
+        its last day would give, and the line saying so, so the span of possible days is said; None for
+        an event dated by a day."""
+        if not event.found.loose:
+            return None
         last = when.replace(day=min(event.found.last_day, calendar.monthrange(when.year, when.month)[1]))
         if last <= when:
             return None

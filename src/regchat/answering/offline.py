@@ -657,16 +657,22 @@ def heading(p: Provision, quote: Quote, lang: Lang, titles_zh: Mapping[str, str]
     return f"{label}:"
 
 
+def zh_day(day: dt.date) -> str:
+    """A date as Chinese readers write it: 2026年10月13日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def day_status(d: Deadline, lang: Lang) -> str:
-    """The computed day as the first line gives it: the date, its weekday, and whether it is a working day."""
+    """The computed day as the first line gives it: the date (in Chinese as Chinese readers write it), its
+    weekday, and whether it is a working day."""
     if d.kind == "lapses":  # a validity's last day: used, not acted on, so no working-day status
-        return f"{d.date.isoformat()}（{WEEKDAYS_ZH[d.date.weekday()]}）" if lang == "zh" else f"{d.date.isoformat()} ({d.weekday})"
+        return f"{zh_day(d.date)}（{WEEKDAYS_ZH[d.date.weekday()]}）" if lang == "zh" else f"{d.date.isoformat()} ({d.weekday})"
     if lang == "zh":
         weekday = WEEKDAYS_ZH[d.date.weekday()]
         status = "工作日" if d.is_working_day else "非工作日" + (f"（{d.holiday}）" if d.holiday else "")
-        text = f"{d.date.isoformat()}（{weekday}），{status}"
+        text = f"{zh_day(d.date)}（{weekday}），{status}"
         if d.act_by:
-            text += f"；请最晚在 {d.act_by.isoformat()}（{WEEKDAYS_ZH[d.act_by.weekday()]}）办理，即当日或之前的最后一个工作日"
+            text += f"；请最晚在 {zh_day(d.act_by)}（{WEEKDAYS_ZH[d.act_by.weekday()]}）办理，即当日或之前的最后一个工作日"
         if d.provisional:
             text += "（暂定：该年节假日安排尚未公布，见下文）"
         return text

@@ -148,6 +148,7 @@ _DEADLINE_ASK = re.compile(  # English words bounded by non-letters: "是不是l
     r"|by what (?:date|day)|what date|(?:max(?:imum)?|end) date|(?:which|what) day(?! of the week)|(?:in|on) time\?|(?:was|is|am|are|were|be) (?:\w+ ){0,2}(?:in|on) time"
     r"|time.?limits?|time.?frames?|(?:fixed|set) (?:number of )?days"
     r"|too late|late|overdue|expired|still valid|still be used|missed|miss the|how (?:far|long|many days|many weeks) (?:in advance|ahead|beforehand)"
+    r"|(?:too|that) close|cutting it (?:too )?(?:close|fine)|(?:cut|cuts|cutting) it"
     rf"|{_WHAT_TO_DO_EN})(?![a-z])"
     rf"|最晚|最迟|截止|哪天|几号|什么时候|何时|到哪天|有效期(?!内)|最后一天|期限(?!内)|来得及|晚了|超期(?!多少|几){_NOT_LAPSE}|超时"
     r"|提前(?:多久|多长时间|几天|几周|几个星期|多少天)"
@@ -355,11 +356,14 @@ _ASIDE = re.compile(r"[(（][^()（）]*[)）]")
 _ASK_VERB = re.compile(
     r"\b(?:wants? to know|wanted to know|wonder(?:s|ing)?|tell (?:me|us|him|her)|let (?:me|us) know|"
     r"need to know|(?:am|is|are|'m) not sure|"
+    # a request to confirm or check ("Pls confirm the latest date", "please advise", "请确认一下最晚哪天")
+    r"(?:pls|please|plz|kindly|can you|could you)\s+(?:\w+\s+)?(?:confirm|check|advise|verify|clarify)|"
     # a question passed on ("she wants us to check: where does she renew, and by when?", "she asked me to find out
     # where to file")
     r"asked (?:us|me|him|her|them) to (?:find out|check|ask)|find out (?:how|what|when|where|whether|if|which|who)|"
     r"(?:asks?|asked) (?:us |me )?(?:how|what|when|where|whether|if|which|who))\b|"
-    r"想问|请问|想知道|问一下|问下|请教|不知道|不清楚|不确定|让我(?:们)?(?:帮忙)?问|帮(?:他|她|他们)问|托我(?:们)?问",
+    r"想问|请问|想知道|问一下|问下|请教|不知道|不清楚|不确定|让我(?:们)?(?:帮忙)?问|帮(?:他|她|他们)问|托我(?:们)?问|"
+    r"(?:请|麻烦|帮忙|帮我)(?:\w{0,2})?(?:确认|核实|看看|看一下)",
     re.I,
 )
 
@@ -811,7 +815,7 @@ def corrected_question(question: str, history: Sequence[Mapping[str, Any]], toda
         return None
     found, problems = scan_dates(question, today)
     # "3 November, not 3 December": the date said not to be the one is the earlier turn's, put right
-    found = [f for f in found if not _NOT_THIS_DATE.search(question[max(0, f.start - 16) : f.start])] or found
+    found = [f for f in found if not _NOT_THIS.search(question[max(0, f.start - 16) : f.start])] or found
     if len(found) != 1 or problems or find_offsets(question) or _STAY_DAYS.search(question):
         return None
     asking = asking_sentences(question)
@@ -1204,8 +1208,9 @@ _PUTS_RIGHT = re.compile(
     r"不对|不是|抱歉|对不起|更正|搞错了|说错了|写错了|记错了|纠正一下|等一下)",
     re.I,
 )
-# the words before a date saying it is not the one ("3 November, not 3 December", "是13号不是3号")
-_NOT_THIS_DATE = re.compile(r"(?:\bnot|\brather than|\binstead of|不是|而非|并非)\s*(?:on\s+)?(?:the\s+)?$", re.I)
+# the words before a date or a visa saying it is not the one ("3 November, not 3 December", "是13号不是3号",
+# "a Q2 not a Q1")
+_NOT_THIS = re.compile(r"(?:\bnot|\brather than|\binstead of|不是|而非|并非)\s*(?:on\s+)?(?:the\s+|an?\s+)?$", re.I)
 
 
 def _told_beside_other_asks(question: str, asking: str, said: str) -> bool:
@@ -1468,10 +1473,13 @@ _VISA_NAMED = re.compile(
 
 
 # A capital letter alone after the words of holding it, as people write the visa they came on ("arrived
-# yesterday on Z,", "came in on an X1 and", "持Z入境", "拿Q1来的").
+# yesterday on Z,", "came in on an X1 and", "持Z入境", "拿Q1来的"), or of saying it is the one.
 _VISA_LETTER_HELD = re.compile(
     r"\b(?:on|with|holding)\s+(?:an?\s+)?([CDFGJKLMQRSXZ][12]?)(?=\s*[,.;:!?，。)]|\s+(?:and|but|so|last|yesterday|today|this|in|on|at|from|to)\b|\s*$)"
     r"|(?:持|拿着?|用)\s*([CDFGJKLMQRSXZ][12]?)\s*(?=入境|来|进|过来|进来)"
+    # ... or said to be the one ("签证上印的是Q2", "it was a Q2, not a Q1")
+    r"|(?:(?<![不并而])是|写的是|印的是|写着|印着)\s*([CDFGJKLMQRSXZ][12]?)(?![A-Za-z0-9])"
+    r"|\b(?:was|is|it's|it’s)\s+(?:an?\s+)?([CDFGJKLMQRSXZ][12]?)(?=\s*[,.;:!?，。)]|\s+(?:not|and|but)\b|\s*$)"
 )
 
 
@@ -1480,8 +1488,11 @@ def visas_named(text: str) -> set[str]:
     for ("on a tourist visa": {"L"}), or by the capital alone after the words of holding it ("on Z")."""
     from .scope import visas_by_purpose
 
-    held = {(m.group(1) or m.group(2)).upper() for m in _VISA_LETTER_HELD.finditer(text)}
-    return held | {m.group(1).upper() for m in _VISA_NAMED.finditer(text)} | {
+    def said(m: re.Match[str]) -> bool:  # not one said not to be it: "印的是Q2不是Q1", "a Q2, not a Q1"
+        return not _NOT_THIS.search(text[max(0, m.start() - 12) : m.start()])
+
+    held = {next(g for g in m.groups() if g).upper() for m in _VISA_LETTER_HELD.finditer(text) if said(m)}
+    return held | {m.group(1).upper() for m in _VISA_NAMED.finditer(text) if said(m)} | {
         letter for said, letter in visas_by_purpose() if said.search(text)}
 
 
