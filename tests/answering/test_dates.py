@@ -1242,3 +1242,7 @@ def test_two_parts_of_months_and_no_day_tell_a_story_told_loosely_and_date_nothi
 def test_a_weekday_before_a_public_holiday_is_read_off_the_calendar(text, day):
     (found,) = find_dates(text, dt.date(2026, 10, 2))
     assert found.resolve(dt.date(2026, 10, 2)) == day
+
+
+def test_a_day_someone_wants_to_take_a_person_to_the_office_is_a_plan():
+    assert roles_of("The admin wants to bring her to the bureau on the 11th to update it.") == [("the 11th", "plan")]
