@@ -208,6 +208,11 @@ class FoundDate:
         """Whether the text names a part of a month, not a day ("early May", "3月下旬")."""
         return self.last_day is not None
 
+    def span_end(self, first: dt.date) -> dt.date:
+        """The last day of the part of a month this date names, in the month of ``first`` (its first
+        day, as resolved): 20 May for "mid-May"."""
+        return first.replace(day=min(self.last_day or first.day, calendar.monthrange(first.year, first.month)[1]))
+
     @property
     def year_given(self) -> bool:
         return self.year is not None
@@ -379,36 +384,33 @@ _AFTER_HOLIDAY = (
 )
 
 
+def _weekday_by_holiday(zh_side: str, en_order: str, en_side: str) -> tuple[re.Pattern, re.Pattern]:
+    """The Chinese and English patterns of a weekday told by a public holiday's break: ``zh_side`` the
+    words between the holiday and the weekday ("后的第一个"), ``en_order`` the word before the weekday
+    ("first"), ``en_side`` the word after it ("after")."""
+    return (
+        re.compile(
+            rf"(?:(?P<year>\d{{4}})年)?(?P<name>{_ZH_HOLIDAY})(?:节)?(?:小长假|长假|假期|放假)?{zh_side}"
+            r"(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])"
+        ),
+        re.compile(
+            rf"\b(?:the\s+)?(?:{en_order}\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+{en_side}\s+"
+            rf"(?:the\s+)?(?P<name>{_EN_HOLIDAY})(?:\s+(?:holidays?|break|week))?(?:(?:\s+(?:of|in))?\s+(?P<year>\d{{4}}))?",
+            re.I,
+        ),
+    )
+
+
 # A weekday after a public holiday ("the Monday after Spring Festival", "春节后的第一个周一"): the first
-# such day once the break is over.
-_WEEKDAY_AFTER_HOLIDAY = (
-    re.compile(
-        rf"(?:(?P<year>\d{{4}})年)?(?P<name>{_ZH_HOLIDAY})(?:节)?(?:小长假|长假|假期|放假)?(?:结束)?(?:后|以后|之后)的?"
-        r"(?:第一个|头一个|首个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])"
-    ),
-    re.compile(
-        r"\b(?:the\s+)?(?:first\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+after\s+(?:the\s+)?"
-        rf"(?P<name>{_EN_HOLIDAY})(?:\s+(?:holidays?|break|week))?(?:(?:\s+(?:of|in))?\s+(?P<year>\d{{4}}))?",
-        re.I,
-    ),
-)
-_WEEKDAY_NUMBER = {**{c: i for i, c in enumerate("一二三四五六日")}, "天": 6,
-                   **{d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}}
+# such day once the break is over; and one before it ("国庆放假前那个周一", "the Friday before Spring
+# Festival"): the last such day before the break's first day off.
+_WEEKDAY_AFTER_HOLIDAY = _weekday_by_holiday(r"(?:结束)?(?:后|以后|之后)的?(?:第一个|头一个|首个)?", "first", "after")
+_WEEKDAY_BEFORE_HOLIDAY = _weekday_by_holiday(r"(?:前|之前|以前)(?:的|那个|那)?(?:最后一个)?", "last", "before")
 
 
-# ... and a weekday before one ("国庆放假前那个周一", "the Friday before Spring Festival"): the last such day
-# before the break's first day off.
-_WEEKDAY_BEFORE_HOLIDAY = (
-    re.compile(
-        rf"(?:(?P<year>\d{{4}})年)?(?P<name>{_ZH_HOLIDAY})(?:节)?(?:小长假|长假|假期|放假)?(?:前|之前|以前)(?:的|那个|那)?"
-        r"(?:最后一个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])"
-    ),
-    re.compile(
-        r"\b(?:the\s+)?(?:last\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+before\s+(?:the\s+)?"
-        rf"(?P<name>{_EN_HOLIDAY})(?:\s+(?:holidays?|break|week))?(?:(?:\s+(?:of|in))?\s+(?P<year>\d{{4}}))?",
-        re.I,
-    ),
-)
+def _weekday_number(written: str) -> int:
+    """Monday 0 ... Sunday 6, from a weekday written in Chinese ("一", "天") or English ("Monday")."""
+    return _ZH_WEEKDAYS[written] if written in _ZH_WEEKDAYS else _EN_WEEKDAY_NUMBER[written[:3].lower()]
 
 
 def weekday_before(holiday_zh: str, weekday: int, today: dt.date, year: int | None = None) -> dt.date | None:
@@ -595,7 +597,7 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
                     if not free(m.start(), m.end()):
                         continue
                     year = int(m["year"]) if m["year"] else None
-                    value = read(_HOLIDAY_NAMES[m["name"].lower()], _WEEKDAY_NUMBER[m["wd"].lower()], today, year)
+                    value = read(_HOLIDAY_NAMES[m["name"].lower()], _weekday_number(m["wd"]), today, year)
                     if value:
                         add(FoundDate(m.group(0), m.start(), m.end(), value.month, value.day, value.year, relative=True))
         # "春节后第一个工作日", "the first working day after National Day": read off the holiday calendar.
@@ -656,7 +658,7 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
                     add(FoundDate(written, start, end, named, day, None))
                 elif 1 <= day <= 31 and (value := resolve_monthless(day, today)) is not None:
                     add(FoundDate(written, start, end, value.month, day, None, monthless=True))
-    if today is not None and not found and len(loose := _loose_dates(text, today, found, free)) == 1:
+    if today is not None and not found and len(loose := _loose_dates(text, today, free)) == 1:
         # (only where the text gives no day at all, and one part of a month: beside a date written out,
         # "打算明年3月初申请" tells a plan loosely, no event to count from; two, "4月初入境…大概7月初到期",
         # tell a story told loosely throughout)
@@ -669,10 +671,7 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
             before = _COUNTED_FROM.search(text, max(0, f.start - 30), f.start)
             if not f.relative or f.loose or before is None or (value := f.resolve(today)) is None:
                 continue
-            raw = before["n"].lower()
-            n = int(raw) if raw.isdigit() else _EN_COUNT[raw]
-            unit = before["unit"].lower()
-            value = _add_months(value, n) if unit == "month" else value + dt.timedelta(days=n * (7 if unit == "week" else 1))
+            value = _moved(value, before["n"], before["unit"])
             found[i] = FoundDate(text[before.start() : f.end], before.start(), f.end, value.month, value.day, value.year,
                                  relative=True)
             taken.append((before.start(), f.end))
@@ -838,9 +837,10 @@ _LOOSE_MONTH = (
 )
 
 
-def _loose_dates(text: str, today: dt.date, found: list[FoundDate], free) -> list[FoundDate]:
-    """The parts of months ``text`` names without a day, each as its first day with ``last_day`` set;
-    not one with a day written close after it in its sentence ("9月下旬（28号左右）": that day)."""
+def _loose_dates(text: str, today: dt.date, free) -> list[FoundDate]:
+    """The parts of months ``text`` names without a day, each as its first day with ``last_day`` set.
+    (Read only where no day is written: a day written close after one, "9月下旬（28号左右）", is that day,
+    read with its month by the monthless patterns.)"""
     out = []
     for pattern in _LOOSE_MONTH:
         for m in pattern.finditer(text):
@@ -862,10 +862,6 @@ def _loose_dates(text: str, today: dt.date, found: list[FoundDate], free) -> lis
                 if groups.get("ryear"):
                     year = today.year + _ZH_YEAR_OFFSET[groups["ryear"]]
             if month is None or not 1 <= month <= 12:
-                continue
-            sentence = _sentence_of(text, start)
-            if any(f.month == month and end <= f.start <= end + _MONTH_BEFORE_DAY and _sentence_of(text, f.start) == sentence
-                   for f in found):
                 continue
             last = min(last, calendar.monthrange(year or 2023, month)[1])
             first = min(first, last)
@@ -1050,6 +1046,15 @@ def _bare_weekday(name: str, today: dt.date, *, past: bool) -> dt.date:
     return today + dt.timedelta(days=(wanted - today.weekday()) % 7 or 7)
 
 
+def _moved(day: dt.date, count: str, unit: str, sign: int = 1) -> dt.date:
+    """``day`` moved by a period written in English (``count`` "two" or "2", ``unit`` "week"; ``sign``
+    -1 for one counted back, "ago")."""
+    raw = count.lower()
+    n = sign * (int(raw) if raw.isdigit() else _EN_COUNT[raw])
+    unit = unit.lower()
+    return _add_months(day, n) if unit == "month" else day + dt.timedelta(days=n * (7 if unit == "week" else 1))
+
+
 def _en_relative(phrase: str, today: dt.date) -> dt.date | None:
     if re.fullmatch(r"tonight|this (?:morning|afternoon|evening)", phrase.strip(), re.I):
         return today
@@ -1057,13 +1062,7 @@ def _en_relative(phrase: str, today: dt.date) -> dt.date | None:
         return today - dt.timedelta(days=1)
     counted = _EN_COUNTED.fullmatch(phrase.strip())
     if counted:
-        raw = counted["n"].lower()
-        n = int(raw) if raw.isdigit() else _EN_COUNT[raw]
-        sign = -1 if (counted["dir"] or "").lower() in {"ago", "back"} else 1
-        unit = counted["unit"].lower()
-        if unit == "month":
-            return _add_months(today, sign * n)
-        return today + dt.timedelta(days=sign * n * (7 if unit == "week" else 1))
+        return _moved(today, counted["n"], counted["unit"], -1 if (counted["dir"] or "").lower() in {"ago", "back"} else 1)
     base = dt.datetime.combine(today, dt.time(12))
     parsed = dateparser.parse(
         phrase,
@@ -1111,7 +1110,7 @@ def dates_in(
             if value:
                 out.add(value)
                 if fd.loose:  # a part of a month: its last day too ("mid-May": 11 to 20 May)
-                    out.add(value.replace(day=min(fd.last_day, calendar.monthrange(value.year, value.month)[1])))
+                    out.add(fd.span_end(value))
     for p in problems:
         out.update(p.readings)
     return out

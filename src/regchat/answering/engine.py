@@ -8,7 +8,6 @@ only place the real clock is read (``today`` defaults to it there).
 
 from __future__ import annotations
 
-import calendar
 import contextvars
 import dataclasses
 import datetime as dt
@@ -1310,7 +1309,7 @@ class Engine:
         an event dated by a day."""
         if not event.found.loose:
             return None
-        last = when.replace(day=min(event.found.last_day, calendar.monthrange(when.year, when.month)[1]))
+        last = event.found.span_end(when)
         if last <= when:
             return None
         try:
