@@ -7,7 +7,7 @@ of questions:
 
 * A **Chinese-system subject** (a visa China issues, a residence or stay
   permit, a work permit, entry into or exit from China, deportation,
-  overstaying, the Macao non-resident worker card, a document the corpus
+  overstaying, the Macao card for non-resident workers, a document the corpus
   names such as the 往来港澳通行证 ...) keeps a question in scope whatever else
   it mentions: a salary, a fee, the asker's nationality or passport ("I'm
   Brazilian ...", "持墨西哥护照 ..."). Small typos of the corpus's terms are read

@@ -39,7 +39,7 @@ EXAMPLES = [
     "我的居留证件2027年1月20日到期，最迟什么时候要递交延期申请？",
     "My Foreigner's Work Permit card is damaged. How do I have it replaced?",
     "外籍员工来华上班，要办哪些证件？",
-    "Renewing a Macao non-resident worker card that is about to expire: what is needed?",
+    "Renewing a Macao card for non-resident workers that is about to expire: what is needed?",
 ]
 
 SOURCES_TITLE = {"en": "Sources", "zh": "来源"}
