@@ -93,7 +93,7 @@ def test_a_working_day_deadline_is_one_event_and_chinese_text_survives():
     [event] = cal.walk("VEVENT")
     assert event.decoded("dtstart") == dt.date(2026, 4, 1)
     description = str(event["description"])
-    assert description.startswith("申请外国人居留证件的最后一天：2026-04-01（星期三）")
+    assert description.startswith("申请外国人居留证件的最后一天：2026年4月1日（星期三）")  # as Chinese readers write it
     assert "依据：law-30-residence-permit, Exit and Entry Administration Law, Art. 30" in description
     assert "2026-03-02 加 30 个自然日 = 2026-04-01" in description
     midnight = dt.datetime.combine(dt.date(2026, 4, 1), dt.time())

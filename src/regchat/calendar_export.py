@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from regchat.answering.language import day_in, zh_day
 from regchat.deadlines.arithmetic import weekday_name
 from regchat.deadlines.calendars import Calendar, calendar_for
 from regchat.documents import Answer, Deadline
@@ -102,14 +103,14 @@ def describe(deadline: Deadline, lang: str = "en") -> str:
     """The event description: what the date is, act-by, rule and article, steps, warnings."""
     text = _TEXT[lang]
     zh = lang == "zh"
-    day = f"{deadline.date.isoformat()}（{weekday_name(deadline.date, lang)}）" if zh else \
+    day = f"{zh_day(deadline.date)}（{weekday_name(deadline.date, lang)}）" if zh else \
         f"{deadline.date.isoformat()} ({weekday_name(deadline.date, lang)})"
     colon = "：" if zh else ": "
     lines = [f"{_summary(deadline, lang)}{colon}{day}"]
     if deadline.act_by and deadline.act_by != deadline.date:
         why = (f"（{deadline.holiday}）" if zh else f" ({deadline.holiday})") if deadline.holiday else ""
         lines.append(text["act_by_note"].format(
-            date=deadline.date.isoformat(), why=why, act_by=deadline.act_by.isoformat(),
+            date=day_in(deadline.date, lang), why=why, act_by=day_in(deadline.act_by, lang),
             weekday=weekday_name(deadline.act_by, lang)))
     if deadline.citation is not None:
         rule = f"{deadline.rule_id}, " if deadline.rule_id else ""

@@ -240,6 +240,9 @@ class Deadline(BaseModel):
         default=None, description="The date (or time) a rule's period counts from, for deadlines computed from a rule"
     )
     amount: int | None = Field(default=None, description="The period's length when the case gave it (not the rule's)")
+    time: dt.time | None = Field(
+        default=None, description="For a period in hours counted from a time given: the clock time it ends at on its day"
+    )
     ics: str | None = Field(
         default=None, description="Link to this deadline as an iCalendar file, relative to the server (set by the API)"
     )

@@ -252,6 +252,11 @@ def test_which_visa_is_answered_by_the_text_saying_to_whom_visas_are_issued():
         ("女儿在成都的大学念书，我想去陪她一年，办哪种签证？", "foreigner"),
         ("我们的儿子是留学生，我想去看他两个月，办什么签证？", "foreigner"),
         ("My husband is Chinese and studies at a university in Xi'an. Which visa do I need to join him?", "citizen"),
+        # a permanent resident's card named the short way is a permanent resident's
+        ("She got her PR card last month. Her husband wants to come and live with her: which visa?", "citizen"),
+        # a relative travelling with a ship's crew member goes as the crew does
+        ("Our second officer wants to bring his wife on board for the first voyage. Which visa for her?", "crew"),
+        ("船员的太太想随船一起来，办什么签证？", "crew"),
     ],
 )
 def test_whose_relative_the_visitor_is(question, sponsor):

@@ -469,7 +469,7 @@ def test_a_visas_entry_deadline_asked_about_is_the_day_it_lapses_at_midnight(eng
     )
     assert answer.deadlines[0].rule_id == "reg-36-enter-before"
     first = answer.text.splitlines()[0]
-    assert first.startswith("可凭签证入境的最后一天（当日北京时间24时失效）：2027年1月9日（星期六）；尚未到（今天是 ")
+    assert first.startswith("可凭签证入境的最后一天（当日北京时间24时失效）：2027年1月9日（星期六）；尚未到（今天是")
 
 
 @pytest.mark.parametrize(

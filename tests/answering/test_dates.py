@@ -552,6 +552,16 @@ def test_a_receipt_issued_on_a_day_is_also_a_filing_date():
     assert roled.role == "issue" and "filing" in roled.roles
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["We went to the exit-entry center on 24 April 2026 for his residence permit.",
+     "She went to the PSB office on 3 May 2026 for her extension."],
+)
+def test_going_to_the_office_for_a_permit_on_a_day_is_filing_on_it(text):
+    (roled,) = read_roles(text, find_dates(text))
+    assert roled.role == "filing"
+
+
 def test_every_rule_event_has_a_role():
     from regchat.deadlines import load_rules
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from regchat.answering.language import detect_language, without_denied
+from regchat.answering.language import asked_language, detect_language, without_denied
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,19 @@ def test_what_a_place_or_person_is_said_not_to_be_is_no_fact_of_the_case(text, g
 @pytest.mark.parametrize("text", ["这不是违法吗？", "我还不是很清楚。", "是不是要先登记？"])
 def test_a_question_asked_with_bu_shi_denies_nothing(text):
     assert without_denied(text) == text
+
+
+@pytest.mark.parametrize(
+    "question, lang, other",
+    [
+        ("Can you show me the Chinese wording of that rule?", "en", "zh"),
+        ("What does it say in Chinese exactly?", "en", "zh"),
+        ("英文原文怎么说？", "zh", "en"),
+        ("这条规定的英文版是什么？", "zh", "en"),
+        # a language named for anything but a provision's words asks for none
+        ("Do I need to fill in the application form in Chinese?", "en", None),
+        ("我不会说中文，可以找人陪同吗？", "zh", None),
+    ],
+)
+def test_a_question_may_ask_for_a_provisions_words_in_the_other_language(question, lang, other):
+    assert asked_language(question, lang) == other

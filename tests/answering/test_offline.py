@@ -1,6 +1,7 @@
 """Offline answers over the shipped corpus: every kind of question, real index."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -89,7 +90,8 @@ def test_working_days_skip_the_national_day_holiday(engine):
         today=TODAY,
     )
     assert [d.date for d in answer.deadlines] == [dt.date(2026, 10, 23)]
-    assert keys(answer) == ["cn-foreigner-entry-exit-regulations#18"]
+    # the receipt's article, and the one that makes its days working days
+    assert keys(answer) == ["cn-foreigner-entry-exit-regulations#18", "cn-foreigner-entry-exit-regulations#36"]
 
 
 def test_follow_up_reuses_the_rule_of_the_earlier_turn(engine):
@@ -629,7 +631,7 @@ class TestTheLawInItsOwnWords:
     @pytest.mark.parametrize("question", ["K字签证是发给什么人的？", "Is the K visa for young science talent available yet?"])
     def test_a_part_only_the_next_version_has_is_quoted_with_the_day_it_applies_from(self, engine, question):
         answer = engine.answer(question, today=dt.date(2025, 9, 10))
-        assert "K字签证" in answer.text and "2025-10-01" in answer.text
+        assert "K字签证" in answer.text and ("2025年10月1日" if answer.lang == "zh" else "2025-10-01") in answer.text
         assert "尚未施行" in answer.text or "not yet in force" in answer.text
 
     def test_an_english_reader_gets_the_gist_of_an_item_the_translation_lacks(self, engine):
@@ -1324,7 +1326,7 @@ def test_the_first_line_of_a_deadline_says_whether_the_day_has_passed(engine):
     assert ahead.startswith("Last day to apply for the residence permit: 2026-12-02") and ahead.endswith("still ahead (today is 2026-11-20).")
     assert past.endswith("already past (today is 2026-12-20).")
     zh = engine.answer("我2026年11月2日持Z签证入境，居留证件最晚哪天申请？", today=dt.date(2026, 11, 20)).text.splitlines()[0]
-    assert zh.endswith("尚未到（今天是 2026-11-20）。")
+    assert zh.endswith("尚未到（今天是2026年11月20日）。")
 
 
 def test_a_follow_up_searches_first_the_provision_the_answer_before_cited(engine):
@@ -1724,7 +1726,7 @@ def test_the_landing_day_a_registration_is_counted_from_is_said_as_a_date_whatev
     answer = engine.answer("我岳父下周六从法兰克福飞过来，住我们家两个星期，派出所登记最晚什么时候？",
                            today=dt.date(2026, 1, 20))
     assert "2026-02-01" in answer.text
-    assert "按入境当天（2026-01-31）即入住计算" in answer.text
+    assert "按入境当天（2026年1月31日）即入住计算" in answer.text
 
 
 def test_each_numbered_question_chooses_its_deadline_by_its_own_words_not_the_story_before_the_list(engine):
@@ -2022,7 +2024,8 @@ def test_an_expiry_told_as_a_part_of_a_month_is_counted_from_its_first_day_with_
     assert [d.date for d in answer.deadlines] == [safest, latest]
     assert "cn-exit-entry-law#32" in keys(answer)
     written = f"{latest.year}年{latest.month}月{latest.day}日" if answer.lang == "zh" else latest.isoformat()
-    assert "2027-01-11" in answer.text and "2027-01-20" in answer.text and written in answer.text
+    span = ("2027年1月11日", "2027年1月20日") if answer.lang == "zh" else ("2027-01-11", "2027-01-20")
+    assert span[0] in answer.text and span[1] in answer.text and written in answer.text
 
 
 def test_an_abbreviation_among_chinese_characters_is_read_as_its_term(engine):
@@ -2041,7 +2044,19 @@ def test_a_permitted_stay_already_ended_is_said_to_be_illegal_residence_with_its
     answer = engine.answer(question, today=dt.date(2026, 12, 7))
     assert [d.date for d in answer.deadlines] == [dt.date(2026, 10, 21)]
     assert {"cn-exit-entry-law#32", "cn-foreigner-entry-exit-regulations#25", "cn-exit-entry-law#78"} <= set(keys(answer))
-    assert "2026-11-20" in answer.text.splitlines()[1]
+    assert ("2026年11月20日" if "居留" in question else "2026-11-20") in answer.text.splitlines()[1]
+
+
+@pytest.mark.parametrize(
+    "question, today",
+    [("我的居留许可上个月20号到期了，最晚哪天申请延期？", dt.date(2026, 12, 7)),
+     ("我的居留许可下个月中旬到期，最晚哪天申请延期？", dt.date(2026, 12, 7)),
+     ("我2026年11月2日持Z签证入境，居留证件最晚哪天申请？", dt.date(2026, 12, 20))],
+)
+def test_a_chinese_answer_writes_its_dates_as_chinese_readers_do(engine, question, today):
+    text = engine.answer(question, today=today).text
+    told = text.split("计算步骤")[0]  # (the computation's own steps are arithmetic: 2026-11-15 减 30 日)
+    assert re.search(r"20\d\d年\d{1,2}月\d{1,2}日", told) and not re.search(r"20\d\d-\d\d-\d\d", told)
 
 
 def test_a_permitted_stay_still_ahead_or_applied_for_in_time_is_no_illegal_residence(engine):
@@ -2063,6 +2078,28 @@ def test_a_foreigner_married_to_a_chinese_citizen_coming_to_live_takes_the_q1_vi
     answer = engine.answer(question, today=TODAY)
     assert answer.text.splitlines()[0].startswith(("Visa: Q1", "签证：Q1"))
     assert "cn-foreigner-entry-exit-regulations#6" in keys(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Twelve seafarers join a bulk carrier at Dalian next month, and the chief engineer wants to bring his wife "
+     "along on the voyage. Which visa does she apply for?",
+     "我们船上的二副想带太太随船一起走，她应该办哪种签证？"],
+)
+def test_a_relative_travelling_with_a_ship_crew_member_takes_the_crew_visa(engine, question):
+    answer = engine.answer(question, today=TODAY)
+    assert answer.text.splitlines()[0].startswith(("Visa: C", "签证：C"))
+
+
+def test_a_transit_told_by_its_flights_gets_the_end_of_its_24_hours_at_the_clock_time(engine):
+    answer = engine.answer(
+        "Our client flies Lagos-Shanghai-Seoul on one booking, landing at Pudong on 4 March 2026 at 06:30 and "
+        "leaving for Seoul on 5 March 2026 at 09:00. Can she wait in the airport without a visa? By what time "
+        "must her flight leave?",
+        today=dt.date(2026, 2, 20),
+    )
+    assert [d.rule_id for d in answer.deadlines] == ["law-22-transit-24h"]
+    assert "2026-03-05 06:30" in answer.text.splitlines()[0]
 
 
 def test_an_hr_message_on_an_arrival_on_a_visa_of_residence_gets_the_residence_permit_day(engine):
@@ -2107,3 +2144,55 @@ def test_a_follow_up_putting_the_visa_right_is_answered_for_the_visa_put_right(e
 def test_a_computed_day_is_written_in_chinese_as_chinese_readers_write_it(engine):
     answer = engine.answer("罚款决定书是9月28号收到的，最晚哪天要交罚款？", today=dt.date(2026, 9, 29))
     assert answer.text.startswith("缴纳罚款的最后一天：2026年10月13日（星期二）")
+
+
+@pytest.mark.parametrize(
+    "question, lang",
+    [("We filed his residence permit renewal on 24 April 2026 and got a receipt. By when must they decide?", "en"),
+     ("我4月24日递交了居留证件延期申请，拿到了受理回执，最晚哪天出结果？", "zh")],
+)
+def test_a_period_in_working_days_quotes_the_provision_that_makes_them_working_days(engine, question, lang):
+    answer = engine.answer(question, today=dt.date(2026, 4, 27))
+    assert [d.date for d in answer.deadlines] == [dt.date(2026, 5, 19)]
+    assert "cn-foreigner-entry-exit-regulations#36" in keys(answer)
+    assert ("以工作日计算，不含法定节假日" if lang == "zh" else "shall be computed in working days") in answer.text
+
+
+@pytest.mark.parametrize(
+    "question, item",
+    [("I'm starting a three-year bachelor's course in Wuhan this autumn. X1 or X2, and what docs do they want?",
+      "notice of recruitment"),
+     ("R签是发给谁的 申请要交啥", "申请R字签证")],
+)
+def test_which_visa_and_what_to_submit_quotes_the_item_for_that_visa(engine, question, item):
+    answer = engine.answer(question, today=TODAY)
+    assert {"cn-foreigner-entry-exit-regulations#6", "cn-foreigner-entry-exit-regulations#7"} <= set(keys(answer))
+    assert item in answer.text
+
+
+def test_a_follow_up_asking_for_the_other_languages_words_quotes_the_provision_before_in_it(engine):
+    english = engine.answer(
+        "Could I see the Chinese wording of that?",
+        history=[{"role": "user", "content": "My residence permit expires on 20 January 2027. When must I apply to extend it?"},
+                 {"role": "assistant", "content": "By 21 December 2026 (Exit and Entry Administration Law, Art. 32)."}],
+        today=dt.date(2026, 12, 7),
+    )
+    assert keys(english) == ["cn-exit-entry-law#32"] and "应当在居留证件有效期限届满三十日前" in english.text
+    chinese = engine.answer(
+        "第三十二条英文原文是怎么写的？",
+        history=[{"role": "user", "content": "我的居留许可2027年1月20日到期，最晚哪天申请延期？"},
+                 {"role": "assistant", "content": "最晚2026年12月21日（出境入境管理法第三十二条）。"}],
+        today=dt.date(2026, 12, 7),
+    )
+    assert keys(chinese) == ["cn-exit-entry-law#32"] and "within 30 days prior to the expiry" in chinese.text
+
+
+def test_a_follow_up_asking_what_a_holiday_inside_changes_gets_the_earlier_deadline_again(engine):
+    answer = engine.answer(
+        "And if the National Day holiday falls inside that period, does it change anything?",
+        history=[{"role": "user", "content": "My residence permit expires on 5 November 2026. When must I apply to extend it?"},
+                 {"role": "assistant", "content": "By 6 October 2026 (Exit and Entry Administration Law, Art. 32)."}],
+        today=dt.date(2026, 9, 1),
+    )
+    (deadline,) = answer.deadlines
+    assert (deadline.date, deadline.act_by) == (dt.date(2026, 10, 6), dt.date(2026, 9, 30))

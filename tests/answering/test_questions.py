@@ -2,12 +2,14 @@
 abstains and names the rules it hesitates between. Dates feed the rules whose events
 they are the dates of."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
 from regchat.answering.questions import (
     action_dates,
+    asked_again_for_holidays,
     asked_with_claims,
     asking_clauses,
     asking_part,
@@ -710,6 +712,7 @@ def test_until_in_a_story_is_no_question_about_a_date():
         # ... unless a question of its own follows it that asks no date
         ("He says to pay it at the border when I leave in March, how big is the fine?", False),
         ("We will file when we get back in May, is that too late?", True),
+        ("By what time would his flight have to leave?", True),  # a period in hours ends at a time
     ],
 )
 def test_a_part_asks_for_a_date_or_only_what_to_do(part, asks):
@@ -1660,3 +1663,34 @@ def test_an_expiry_told_as_lapsed_is_the_last_one_and_one_told_as_coming_is_ahea
     rule = get_rule("law-32-extend-residence", RULES)
     assert event_date(reading, rule)[1] == expiry
 
+
+
+def test_one_of_several_questions_reads_the_visa_its_message_puts_right_before_the_earlier_turns():
+    history = [
+        {"role": "user", "content": "My mother entered China on 4 April 2026 on a Q1 visa to live with us; I am "
+                                    "Chinese. When must she apply for her residence permit?"},
+        {"role": "assistant", "content": "Within 30 days of entry: by 4 May 2026 (Law Art. 30)."},
+    ]
+    part = "when does she have to apply?"
+    message = "Sorry, it is a Q2 not a Q1. (1) Is the 4 May date still right? (2) when does she have to apply?"
+    reading = dataclasses.replace(read_question(part, history, dt.date(2026, 4, 10), []), message=message)
+    # (a Q2 is a visa for a short visit: its holder applies for no residence permit)
+    assert choose_rule(reading, RULES, []).rule.id != "law-30-residence-permit"
+
+
+@pytest.mark.parametrize(
+    "question, asked_again",
+    [
+        ("What if the Spring Festival holiday is in the middle of it?", True),
+        ("要是中间赶上国庆放假呢？", True),
+        # a date told, or another thing named, is another question
+        ("What if the holiday ends on 8 October?", False),
+        ("And does the holiday change the fine?", False),
+        ("要是拖到国庆假期以后才去办呢？会怎么样？", False),  # what follows from being late
+    ],
+)
+def test_a_follow_up_asking_what_a_holiday_changes_asks_the_earlier_question_again(question, asked_again):
+    history = [{"role": "user", "content": "My residence permit expires on 5 February 2026. When must I apply to extend it?"},
+               {"role": "assistant", "content": "By 6 January 2026 (Law Art. 32)."}]
+    again = asked_again_for_holidays(question, history, dt.date(2025, 12, 20))
+    assert (again == (history[0]["content"], [])) is asked_again

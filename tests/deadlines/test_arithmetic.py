@@ -78,7 +78,9 @@ def test_hours_run_through_holidays_and_give_no_act_by_day():
     assert result.date == D(2026, 10, 2)
     assert result.holiday == "National Day" and result.act_by is None
     assert any("2026-10-02 22:00" in step for step in result.steps)
+    assert result.time == dt.time(22, 0)  # a period counted from a time given ends at a clock time
     assert add_hours(D(2026, 3, 2), 24).date == D(2026, 3, 3)
+    assert add_hours(D(2026, 3, 2), 24).time is None  # (no time given: none to end at)
     with pytest.raises(DeadlineError, match="give the time"):
         add_hours(D(2026, 3, 2), 5)
 

@@ -625,17 +625,21 @@ def sponsor_of(question: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def _hosts(sponsors: dict) -> tuple[str, ...]:
+    return tuple(sponsors.get("hosts") or ("citizen", "foreigner"))
+
+
 def _sponsors_named(question: str) -> list[str]:
     sponsors = _data()["answers"]["visa"].get("sponsors") or {}
-    found = [n for n in ("citizen", "foreigner") if any(re.search(p, question) for p in sponsors.get(f"asked_{n}", []))]
-    if len(found) == 2:
+    found = [n for n in _hosts(sponsors) if any(re.search(p, question) for p in sponsors.get(f"asked_{n}", []))]
+    if {"citizen", "foreigner"} <= set(found):
         # a Chinese citizen said to work or study somewhere ("她是中国公民，在厦门工作") is no foreign host:
         # only a foreigner's own document (work permit, Z visa) names one beside a citizen
         rest = question
         for p in sponsors.get("place_only", []):
             rest = re.sub(p, " ", rest)
         if not any(re.search(p, rest) for p in sponsors.get("asked_foreigner", [])):
-            return ["citizen"]
+            return [n for n in found if n != "foreigner"]
     return found
 
 
@@ -657,7 +661,7 @@ def _clause_purpose(clause: str) -> str | None:
 
 def _clause_sponsor(clause: str) -> str | None:
     sponsors = _data()["answers"]["visa"].get("sponsors") or {}
-    found = [n for n in ("citizen", "foreigner") if any(re.search(p, clause, re.I) for p in sponsors.get(n, []))]
+    found = [n for n in _hosts(sponsors) if any(re.search(p, clause, re.I) for p in sponsors.get(n, []))]
     return found[0] if len(found) == 1 else None
 
 

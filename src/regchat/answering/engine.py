@@ -8,7 +8,6 @@ only place the real clock is read (``today`` defaults to it there).
 
 from __future__ import annotations
 
-import contextvars
 import dataclasses
 import datetime as dt
 import json
@@ -35,7 +34,7 @@ from .dates import READINGS, RoledDate, dates_in, describe_date_problem, load_ro
 from .quoting import summary_for
 from .guardrails import MARKER, check_citations, marker, check_dates, quote_in, render_markers, split_sentences
 from .fuzzy import in_everyday_sense, spell_out
-from .language import simplified
+from .language import asked_language, day_in, simplified
 from .ages import ages_told
 from .offline import (
     for_the_case_told,
@@ -50,6 +49,7 @@ from .offline import (
     choose_provisions,
     compose_day,
     compose_deadline,
+    with_counting,
     compose_each,
     compose_several,
     date_label,
@@ -74,7 +74,7 @@ from .loose_terms import Measure, alternatives_named, dated_only_once_named, cas
 from .open_terms import left_open, open_terms
 from .punctuation import punctuated
 from .persons import asks_of_someone_else, persons_named, their_own_story
-from .questions import Reading, RuleChoice, month_read_before, rule_evidence, subjects_in, corrected_question, date_for, dated_roles, rule_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, settles_the_matter, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, without_asking
+from .questions import Reading, RuleChoice, asked_again_for_holidays, month_read_before, rule_evidence, subjects_in, corrected_question, date_for, dated_roles, rule_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, settles_the_matter, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, visas_named, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .visa_families import residence_line, unnumbered_family
 from .scope import (
@@ -85,7 +85,6 @@ from .scope import (
 log = logging.getLogger(__name__)
 # The message whose several questions are being answered one by one (``_each_answered``): what one
 # answer may leave to another's.
-_SEVERAL: contextvars.ContextVar[str] = contextvars.ContextVar("several", default="")
 
 History = Sequence[Mapping[str, Any]]
 TOP_K = 5
@@ -208,7 +207,7 @@ class Engine:
         history = [{**turn, "content": _read_text(str(turn.get("content", "")), asked=turn.get("role") == "user")}
                    for turn in history]  # fmt: skip
         answered = None
-        if (corrected := corrected_question(question, history, today)) is not None:
+        if (corrected := corrected_question(question, history, today) or asked_again_for_holidays(question, history, today)) is not None:
             # "不对，她是14号到的，那最晚呢？": the earlier question is asked again with the new date,
             # and the rule its answer computed goes on.
             answered = next((str(t.get("content", "")) for t in reversed(history) if t.get("role") == "assistant"), "")
@@ -342,6 +341,8 @@ class Engine:
         self, reading: Reading, hits: list[Hit], history: History = ()
     ) -> tuple[Draft, dict[str, Provision]]:
         consulted: dict[str, Provision] = {h.provision.key: h.provision for h in hits}
+        if (words := self._in_the_other_language(reading, consulted)) is not None:
+            return words, consulted
         note = ""
         # Articles the question names.
         if reading.refs:
@@ -401,6 +402,28 @@ class Engine:
             draft.text = f"{note}\n{draft.text}".strip()
         return (draft if each_said else _say_what_is_not_stated(reading, draft)), consulted
 
+    def _in_the_other_language(self, reading: Reading, consulted: dict[str, Provision]) -> Draft | None:
+        """A message asking for the words of the provisions it names, or of those the answer before it
+        quoted, in the other language ("can I see the Chinese wording?", "英文原文怎么说？"): those provisions
+        quoted in that language (the official Chinese text; the English translation), the parts the
+        question before asked about; None for any other message."""
+        other = asked_language(reading.question, reading.lang)
+        refs = reading.refs or (reading.answered_refs if reading.follow_up else [])
+        if other is None or not refs:
+            return None
+        provisions = [p for r in refs for p in self.retriever.lookup(r.article, r.doc_id)]
+        provisions = [p for p in dict.fromkeys(provisions) if other in p.languages]
+        # ("Article 32 in English?" after an answer quoting the Law's Article 32: the Law's, not the Regulations')
+        provisions = [p for p in provisions if reading.cited_before(p.doc_id, p.article)] or provisions
+        if not provisions:
+            return None
+        consulted.update({p.key: p for p in provisions})
+        asked_about = reading.previous if reading.follow_up and not reading.refs else reading.question
+        draft = self._lookup(
+            dataclasses.replace(reading, lang=other, question=asked_about, previous=None, refs=[]), provisions, whole=True)
+        draft.text = f"{_OTHER_LANGUAGE[other]}\n{draft.text}"
+        return draft
+
     def _each_answered(
         self, reading: Reading, questions: Sequence[OneQuestion], history: History, consulted: dict[str, Provision]
     ) -> Draft:
@@ -410,12 +433,8 @@ class Engine:
         without asking), so each gets its own deadline rule, its own provisions and its own "the
         documents do not say"."""
         drafts: list[Draft] = []
-        token = _SEVERAL.set(reading.question)
-        try:
-            for question in questions:
-                drafts.append(self._one_of_several(reading, question, drafts, history, consulted))
-        finally:
-            _SEVERAL.reset(token)
+        for question in questions:
+            drafts.append(self._one_of_several(reading, question, drafts, history, consulted))
         drafts = self._steps_of_the_matter(reading, questions, drafts, history, consulted)
         return compose_several(reading.lang, [q.asked for q in questions], drafts)
 
@@ -439,7 +458,8 @@ class Engine:
             kinds = [k for k in linked_kinds(asking_clauses(asking_sentences(question.asked))) if k in step_kinds()]
             if not kinds or draft.deadlines or draft.outcome in {"clarify", "outside"}:
                 continue
-            part = read_question(question.asked, history, reading.today, self.retriever.provisions)
+            part = dataclasses.replace(
+                read_question(question.asked, history, reading.today, self.retriever.provisions), message=reading.question)
             linked = self._linked_draft(part, sources, kinds, consulted)
             if linked is not None and not {p.key for p in linked.cited} <= {p.key for p in draft.cited}:
                 out[i] = _say_what_is_not_stated(part, linked, reading.question, own=question.asked)
@@ -461,8 +481,9 @@ class Engine:
         def answer(one: Reading, hits: list[Hit]) -> Draft:
             return self._with_linked_parts(one, self._answer_draft(one, hits, consulted, MOST_EACH), consulted)
 
-        def read(text: str) -> Reading:
-            return read_question(text, history, reading.today, self.retriever.provisions)
+        def read(text: str) -> Reading:  # (one of the message's questions: the whole message is its context)
+            return dataclasses.replace(
+                read_question(text, history, reading.today, self.retriever.provisions), message=reading.question)
 
         # (a day weighed against a deadline computed before, "等月底领了薪水再去交行不行？", is no question about pay)
         # (one asking a day of its own, "his permit ends 15 March: his last day?", is another computation)
@@ -822,6 +843,7 @@ class Engine:
                     loose = self._loose_note(reading, rule, event, when) if event is not None and step is None else None
                     assumed = " ".join(filter(None, [_assumed(rule, event, when, reading.lang), loose and loose[1]]))
                     draft = compose_deadline(reading, rule, deadline, provision, self.titles_zh, untold, assumed or None)
+                    draft = self._with_counting(reading, rule, draft, consulted)
                     draft.deadlines += [loose[0]] if loose else []
                     draft = _for_the_residence_visa(reading, rule, event, draft)
                     draft = self._with_lapsed(reading, rule, when, draft, consulted)
@@ -979,7 +1001,11 @@ class Engine:
             return draft
         asking = asking_clauses(asking_sentences(reading.question))
         kinds = linked_kinds(asking, told=reading.question)
-        linked = self._linked_draft(reading, draft.cited, kinds, consulted)
+        # (the visa the answer names picks its own item of a list the link leads to: what an S1 visa's
+        # application submits)
+        named = sorted(visas_named(draft.text.splitlines()[0])) if draft.text else []
+        letters = " ".join(f"{v} visa {v}字签证" for v in named)
+        linked = self._linked_draft(reading, draft.cited, kinds, consulted, items=letters)
         if linked is None and (none := self._none_linked(reading, draft.cited, draft, kinds, reading.question)):
             return none
         if linked is None and reading.answered_refs:
@@ -1068,11 +1094,13 @@ class Engine:
 
     def _linked_draft(
         self, reading: Reading, sources: Sequence[Provision], kinds: Sequence[str], consulted: dict[str, Provision],
-        also: str = "",
+        also: str = "", items: str = "",
     ) -> Draft | None:
         """The parts of provisions that ``corpus/links.json`` links to ``sources`` for the ``kinds``
         of further question asked (the penalty for breaching them, ...), those not among the
-        sources, each read in the words the links quote (and ``also``'s); None when there is none."""
+        sources, each read in the words the links quote (and ``also``'s), with the part ``items`` names
+        besides (the item of a visa's letter, in a list of what each visa's application submits); None
+        when there is none."""
         wanted = self._linked_parts(sources, kinds)
         drafts = []
         for (doc_id, article), texts in list(wanted.items())[:MOST_PARTS]:
@@ -1084,6 +1112,8 @@ class Engine:
             # a case the question asks of besides ("公司会被怎么罚？": the employer's paragraph of the fine)
             part_reading = dataclasses.replace(reading, question=" ".join([*dict.fromkeys(texts), also]).strip(), refs=[])
             drafts.append(self._lookup(part_reading, [provision]))
+            if items:
+                drafts[-1] = self._with_more_of_the_cited(dataclasses.replace(part_reading, question=items), drafts[-1], provision)
             for case in cases_asked(reading.question):
                 if any(case in x.text for x in provision.texts) and case not in drafts[-1].quotes.get(provision.key, ""):
                     drafts.append(self._lookup(dataclasses.replace(part_reading, question=case), [provision]))
@@ -1290,7 +1320,7 @@ class Engine:
         if not rule.lapsed or when >= reading.today or any(
                 role in ("filing", "departure") for r in dated_roles(reading) for role in (r.role, *r.roles)):
             return draft  # (an application told, or a departure: no one stays on)
-        message = reading.message or _SEVERAL.get()
+        message = reading.message
         if message and message != reading.question and any(k.name == "penalty" for k in asked(message)):
             return draft  # another question of the message asks the penalty: it is answered there
         provisions = [found[0] for doc, article in rule.lapsed if (found := self.retriever.lookup(article, doc))]
@@ -1329,7 +1359,17 @@ class Engine:
             log.info("no deadline for %s on %s: %s", rule.id, when, exc)
             return None
         consulted[provision.key] = provision
-        return compose_deadline(reading, rule, deadline, provision, self.titles_zh)
+        return self._with_counting(reading, rule, compose_deadline(reading, rule, deadline, provision, self.titles_zh), consulted)
+
+    def _with_counting(self, reading: Reading, rule, draft: Draft, consulted: dict[str, Provision]) -> Draft:
+        """``draft``, a deadline computed under ``rule``, with the provision saying how the rule's period
+        counts (rules.json 'counted_by') quoted and cited, unless the draft cites it already."""
+        by = next((r for r in self.rules if r.id == getattr(rule, "counted_by", "")), None)
+        provision = self._provision_of(by) if by is not None else None
+        if provision is None or provision in draft.cited:
+            return draft
+        consulted[provision.key] = provision
+        return with_counting(reading, by, provision, draft)
 
     def _compute(self, reading: Reading, rule, when: dt.date, counted_from: str | None = None):
         """``rule`` counted from ``when`` (at the time of day the question gives, for a rule in hours),
@@ -2001,7 +2041,14 @@ def _assumed(rule, event: RoledDate | None, day: dt.date, lang: str) -> str | No
     assumed = getattr(rule, "assumed_from", "")
     if event is None or not assumed or event.role != assumed or event.role in rule_roles(rule):
         return None
-    return str(getattr(rule, "assumed_zh" if lang == "zh" else "assumed_en", "")).format(date=day.isoformat()) or None
+    return str(getattr(rule, "assumed_zh" if lang == "zh" else "assumed_en", "")).format(date=day_in(day, lang)) or None
+
+
+# The line before provisions quoted in the other language than the reader's, by that language.
+_OTHER_LANGUAGE = {
+    "zh": "The official Chinese text (以下为官方中文文本):",
+    "en": "以下为英文文本（非官方译文，以中文文本为准）：",
+}
 
 
 def _counted_from(rule, event: RoledDate | None, lang: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Literal
 
@@ -22,6 +23,35 @@ def detect_language(text: str) -> Lang:
 
 
 WEEKDAYS_ZH = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"]
+
+
+# A message asking for a provision's words in the other language: an English reader asking for the
+# Chinese text (the official one), a Chinese reader asking for the English translation.
+_ASKS_OTHER = {
+    "en": re.compile(
+        r"\b(?:chinese|mandarin)\s+(?:text|wording|version|original|words)\b"
+        r"|\b(?:text|wording|version|original|say|says|written|reads?|put)\b[^.?!]{0,25}\bin\s+(?:chinese|mandarin)\b"
+        r"|原文",
+        re.I,
+    ),
+    "zh": re.compile(r"(?:英文|英语)(?:的)?(?:原文|版本?|文本|翻译|译文|条文|规定|表述|怎么说|怎么写|是怎么)|\bEnglish\s+(?:text|version|wording)\b", re.I),
+}
+
+
+def asked_language(question: str, lang: Lang) -> Lang | None:
+    """The other language, when ``question`` (of a reader of ``lang``) asks for a provision's words in
+    it ("can I see the Chinese wording?", "英文原文怎么说？"); None otherwise."""
+    return ("zh" if lang == "en" else "en") if _ASKS_OTHER[lang].search(question) else None
+
+
+def zh_day(day: dt.date) -> str:
+    """A date as Chinese readers write it: 2026年10月13日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def day_in(day: dt.date, lang: Lang) -> str:
+    """A date written for readers of ``lang``: 2026年10月13日 in Chinese, 2026-10-13 in English."""
+    return zh_day(day) if lang == "zh" else day.isoformat()
 
 # Chinese terms and the English words the (English) source texts use for them.
 # Used to match Chinese questions against English provisions sentence by sentence.

@@ -29,7 +29,7 @@ from .events import events_told
 from .mishaps import Words, documents_befallen, follows_asked, states_mishap
 from .guardrails import MARKER, marker
 from .asked import asked, visa_fit_for, without_visa_letters
-from .language import WEEKDAYS_ZH, Lang, english_terms, without_denied
+from .language import WEEKDAYS_ZH, Lang, day_in, english_terms, without_denied, zh_day
 from .cases import cases_asked
 from .loose_terms import cases_of_measures_spoken, told_cases
 from .quantities import weighed
@@ -657,27 +657,23 @@ def heading(p: Provision, quote: Quote, lang: Lang, titles_zh: Mapping[str, str]
     return f"{label}:"
 
 
-def zh_day(day: dt.date) -> str:
-    """A date as Chinese readers write it: 2026年10月13日."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def day_status(d: Deadline, lang: Lang) -> str:
     """The computed day as the first line gives it: the date (in Chinese as Chinese readers write it), its
     weekday, and whether it is a working day."""
     if d.kind == "lapses":  # a validity's last day: used, not acted on, so no working-day status
         return f"{zh_day(d.date)}（{WEEKDAYS_ZH[d.date.weekday()]}）" if lang == "zh" else f"{d.date.isoformat()} ({d.weekday})"
+    at = f" {d.time.strftime('%H:%M')}" if d.time else ""  # (a period in hours ends at a clock time)
     if lang == "zh":
         weekday = WEEKDAYS_ZH[d.date.weekday()]
         status = "工作日" if d.is_working_day else "非工作日" + (f"（{d.holiday}）" if d.holiday else "")
-        text = f"{zh_day(d.date)}（{weekday}），{status}"
+        text = f"{zh_day(d.date)}{at}（{weekday}），{status}"
         if d.act_by:
             text += f"；请最晚在 {zh_day(d.act_by)}（{WEEKDAYS_ZH[d.act_by.weekday()]}）办理，即当日或之前的最后一个工作日"
         if d.provisional:
             text += "（暂定：该年节假日安排尚未公布，见下文）"
         return text
     status = "a working day" if d.is_working_day else "not a working day" + (f" ({d.holiday})" if d.holiday else "")
-    text = f"{d.date.isoformat()} ({d.weekday}), {status}"
+    text = f"{d.date.isoformat()}{at} ({d.weekday}), {status}"
     if d.act_by:
         text += (
             f"; act by {d.act_by.isoformat()} ({d.act_by.strftime('%A')}), "
@@ -736,9 +732,7 @@ def compose_deadline(
     the line saying which day the event is taken to fall on, when the question dates it by another
     event (the rule's 'assumed_from')."""
     zh = reading.lang == "zh"
-    phrase = _phrase_in(rule.phrase or getattr(rule, "phrase_zh", ""), provision)
-    if zh and getattr(rule, "phrase_zh", "") and "zh" in provision.languages:
-        phrase = rule.phrase_zh
+    phrase, quote = _rule_quote(reading, rule, provision)
     when = from_today(deadline.date, reading.today, reading.lang)
     if zh:
         lines = [
@@ -760,6 +754,18 @@ def compose_deadline(
     elif assumed:
         lines.insert(1, assumed)
     lines += _steps(deadline, reading.lang)
+    return Draft(
+        text="\n".join(lines), quotes={provision.key: phrase}, deadlines=[deadline], cited=[provision],
+        quoted={provision.key: quote},
+    )
+
+
+def _rule_quote(reading: Reading, rule, provision: Provision) -> tuple[str, Quote]:
+    """A rule's phrase as the answer quotes it (the official Chinese to a Chinese reader, where the
+    provision has it), and the quote it makes."""
+    phrase = _phrase_in(rule.phrase or getattr(rule, "phrase_zh", ""), provision)
+    if reading.lang == "zh" and getattr(rule, "phrase_zh", "") and "zh" in provision.languages:
+        phrase = rule.phrase_zh
     in_zh = "zh" if phrase == getattr(rule, "phrase_zh", None) else "en"
     official = provision.official_text(reading.today)
     quote = Quote(
@@ -767,10 +773,26 @@ def compose_deadline(
         original=(getattr(rule, "phrase_zh", "") or official.text) if in_zh == "en" and official is not None else "",
         version=official.version if official else None,
     )  # fmt: skip
-    return Draft(
-        text="\n".join(lines), quotes={provision.key: phrase}, deadlines=[deadline], cited=[provision],
-        quoted={provision.key: quote},
-    )
+    return phrase, quote
+
+
+_COUNTED_BY = {"en": "How the period counts: {label}: “{phrase}” {marker}", "zh": "期限的计算：依据{label}：“{phrase}” {marker}"}
+
+
+def with_counting(reading: Reading, rule, provision: Provision, draft: Draft) -> Draft:
+    """A computed deadline's ``draft`` with the provision that says how its period counts (``rule``, the
+    rule of that provision: a receipt's days are working days under Regulations Art. 36) quoted before
+    the steps, and cited."""
+    phrase, quote = _rule_quote(reading, rule, provision)
+    line = _COUNTED_BY[reading.lang].format(
+        label=provision.label_zh if reading.lang == "zh" else provision.label, phrase=phrase, marker=marker(provision))
+    lines = draft.text.split("\n")
+    at = lines.index(STEPS_HEADING[reading.lang]) if STEPS_HEADING[reading.lang] in lines else len(lines)
+    draft.text = "\n".join([*lines[:at], line, *lines[at:]])
+    draft.cited.append(provision)
+    draft.quotes.setdefault(provision.key, phrase)
+    draft.quoted.setdefault(provision.key, quote)
+    return draft
 
 
 def compose_each(reading: Reading, rule, first: Draft, listed: Sequence[tuple[str, Deadline]], shown: int = 0) -> Draft:
@@ -786,7 +808,7 @@ def compose_each(reading: Reading, rule, first: Draft, listed: Sequence[tuple[st
         for label, d in listed
     ]
     if any(d.date < reading.today for _, d in listed):
-        lines.append(_LIST_PAST[reading.lang].format(today=reading.today.isoformat()))
+        lines.append(_LIST_PAST[reading.lang].format(today=day_in(reading.today, reading.lang)))
     body = first.text.split("\n", 1)[1] if "\n" in first.text else ""
     own_note = past_note(first.deadlines[0], rule.kind, reading.today, reading.lang) if first.deadlines else None
     body = "\n".join(line for line in body.splitlines() if line != own_note)
@@ -880,7 +902,7 @@ def reading_note(found, lang: Lang) -> str:
 _LIST_PAST = {
     "en": "Today is {today}: a day marked past is behind us; whoever has not applied yet should contact the local "
     "exit/entry administration without delay.",
-    "zh": "今天是 {today}：标“已过”的日期已经过去，尚未办理的请尽快联系当地公安机关出入境管理机构。",
+    "zh": "今天是{today}：标“已过”的日期已经过去，尚未办理的请尽快联系当地公安机关出入境管理机构。",
 }
 
 
@@ -903,7 +925,7 @@ FILING_KINDS = {"after_event", "before_expiry"}
 def from_today(day: dt.date, today: dt.date, lang: Lang) -> str:
     """Whether ``day`` has passed, in words the first line can carry ("still ahead (today is ...)")."""
     if lang == "zh":
-        return "即今天" if day == today else f"{'尚未到' if day > today else '已经过去'}（今天是 {today.isoformat()}）"
+        return "即今天" if day == today else f"{'尚未到' if day > today else '已经过去'}（今天是{zh_day(today)}）"
     return "that is today" if day == today else f"{'still ahead' if day > today else 'already past'} (today is {today.isoformat()})"
 
 
@@ -912,7 +934,7 @@ def past_note(deadline: Deadline, kind: str, today: dt.date, lang: Lang) -> str 
     if deadline.date >= today:
         return None
     if lang == "zh":
-        note = f"注意：该日期已经过去（今天是 {today.isoformat()}）。"
+        note = f"注意：该日期已经过去（今天是{zh_day(today)}）。"
         if kind in FILING_KINDS:
             note += "如尚未办理，请尽快联系当地公安机关出入境管理机构。"
         return note
@@ -942,7 +964,7 @@ def lapsed_note(rule, end: dt.date, lang: Lang) -> str:
     """The line saying the end of a permitted stay a rule counts back from (``end``) is already past, so
     staying on is the case the provisions quoted after the computed day govern."""
     if lang == "zh":
-        return (f"{rule.event_zh}（{end.isoformat()}）已经过去：期满后仍在中国境内停留居留的，属于文件所说的非法居留，"
+        return (f"{rule.event_zh}（{zh_day(end)}）已经过去：期满后仍在中国境内停留居留的，属于文件所说的非法居留，"
                 "下面引用有关规定；请立即到当地公安机关出入境管理机构说明情况。")
     return (f"{rule.event_en[:1].upper()}{rule.event_en[1:]} ({end.isoformat()}) is already past: staying on in China after it is what the "
             "documents call illegal residence (quoted below); go to the local exit/entry administration at once.")
@@ -952,8 +974,8 @@ def loose_note(first: dt.date, last: dt.date, at_last: Deadline, lang: Lang) -> 
     """The line saying a date told as a part of a month ("下个月中旬", "early May", ``first`` to
     ``last``) was counted from its first day, the earliest and safest, with the day its last gives."""
     if lang == "zh":
-        return (f"您给的是一段日子（{first.isoformat()} 至 {last.isoformat()}），不是具体哪一天：上面按其中最早的一天计算，"
-                f"得出的是最稳妥的日期；按最晚的一天计算则为 {day_status(at_last, 'zh')}。告诉我具体日期，我可以算出准确的一天。")
+        return (f"您给的是一段日子（{zh_day(first)}至{zh_day(last)}），不是具体哪一天：上面按其中最早的一天计算，"
+                f"得出的是最稳妥的日期；按最晚的一天计算则为{day_status(at_last, 'zh')}。告诉我具体日期，我可以算出准确的一天。")
     return (f"You gave a part of a month ({first.isoformat()} to {last.isoformat()}), not a day: the date above is "
             f"counted from its earliest day, the safest; from its latest day it would be {day_status(at_last, 'en')}. "
             "Tell me the exact date and I will compute the exact day.")
@@ -996,4 +1018,4 @@ def _phrase_in(phrase: str, provision: Provision) -> str:
 
 
 def today_note(today: dt.date, lang: Lang) -> str:
-    return f"（今天是 {today.isoformat()}）" if lang == "zh" else f"(Today is {today.isoformat()}.)"
+    return f"（今天是{zh_day(today)}）" if lang == "zh" else f"(Today is {today.isoformat()}.)"

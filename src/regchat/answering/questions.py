@@ -145,7 +145,7 @@ _LAPSE_LENGTH = (
 _NOT_LAPSE = rf"(?!{_LAPSE_LENGTH})"
 _DEADLINE_ASK = re.compile(  # English words bounded by non-letters: "是不是late了" asks too
     r"(?<![a-z])(?:when|by when|deadlines?|latest|(?:last|final) (?:permitted |possible |allowed |business |working |calendar )?(?:day|date)|cut-?off|until when|(?:valid|good|stay|last|lasts) until\?|due|expire|how long"
-    r"|by what (?:date|day)|what date|(?:max(?:imum)?|end) date|(?:which|what) day(?! of the week)|(?:in|on) time\?|(?:was|is|am|are|were|be) (?:\w+ ){0,2}(?:in|on) time"
+    r"|by what (?:date|day|time)|what date|(?:max(?:imum)?|end) date|(?:which|what) day(?! of the week)|(?:in|on) time\?|(?:was|is|am|are|were|be) (?:\w+ ){0,2}(?:in|on) time"
     r"|time.?limits?|time.?frames?|(?:fixed|set) (?:number of )?days"
     r"|too late|late|overdue|expired|still valid|still be used|missed|miss the|how (?:far|long|many days|many weeks) (?:in advance|ahead|beforehand)"
     r"|(?:too|that) close|cutting it (?:too )?(?:close|fine)|(?:cut|cuts|cutting) it"
@@ -868,6 +868,42 @@ def corrected_question(question: str, history: Sequence[Mapping[str, Any]], toda
     return text, list(history[:index])
 
 
+# Words naming public holidays or days off, as a follow-up asks what one inside a period changes.
+_HOLIDAY_ASK = re.compile(
+    r"\b(?:public |national |bank |statutory )?holidays?\b|\bnational day\b|\bspring festival\b|\bchinese new year\b"
+    r"|\blabou?r day\b|\bgolden week\b|\bdays? off\b|\bweekends?\b"
+    r"|节假日|假期|放假|国庆|春节|过年|五一|劳动节|元旦|中秋|端午|清明|调休|周末",
+    re.I,
+)
+
+
+# Words asking what follows from being late, not how a period counts.
+_CONSEQUENCE_ASK = re.compile(
+    r"\bwhat (?:happens|would happen|will happen)\b|\bconsequences?\b|\bpenalt(?:y|ies)\b|\bfined?\b|\bpunish"
+    r"|会怎么样|会怎样|后果|罚",
+    re.I,
+)
+
+
+def asked_again_for_holidays(question: str, history: Sequence[Mapping[str, Any]], today: dt.date) -> tuple[str, list] | None:
+    """A follow-up asking what a public holiday or a weekend inside the period changes ("and if the
+    National Day holiday falls in between?", "中间有春节假期呢？"), telling no date, naming nothing else and
+    asking no consequence, after a question asking a date from a date it told: the earlier question
+    asked again (its answer says how days off count: a last day on one, the working days a period
+    skips), with the history before it. None for any other message."""
+    previous = _previous_user_turn(history)
+    if not previous or not is_follow_up(question, previous) or not _HOLIDAY_ASK.search(question):
+        return None
+    if find_dates(question, today) or find_offsets(question) or not _DEADLINE_ASK.search(asking_sentences(previous)):
+        return None
+    if not find_dates(previous, today):
+        return None  # (nothing was computed: how days off count is asked of the period itself)
+    if has_domain_words(_HOLIDAY_ASK.sub(" ", question)) or _CONSEQUENCE_ASK.search(question):
+        return None  # ("does the holiday change the fine?", "拖到五一以后会怎么样？": another thing asked)
+    index = max(i for i, turn in enumerate(history) if turn.get("role") == "user" and str(turn.get("content", "")).strip())
+    return previous, list(history[:index])
+
+
 _LOOSE_UNCOUNTED = (None, "plan", "filing", "action", "stay_wish", "trip")
 
 
@@ -1497,8 +1533,11 @@ def visas_named(text: str) -> set[str]:
 
 
 def _visas_of(reading: Reading) -> set[str]:
-    """The visas the question names, or for a follow-up naming none, those of the turn it follows."""
-    return visas_named(reading.question) or (visas_named(reading.previous) if reading.previous else set())
+    """The visas the question names; for one of a message's questions naming none, those of the whole
+    message (the visa put right, "an S2, not the S1 I said", for "by when must she leave?"); for a
+    follow-up naming none, those of the turn it follows."""
+    return visas_named(reading.question) or (visas_named(reading.message) if reading.message else set()) or (
+        visas_named(reading.previous) if reading.previous else set())
 
 
 def each_event_date(reading: Reading, rule: RuleLike, event: RoledDate | None) -> tuple[RoledDate, ...]:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from ..documents import Provision, ProvisionText
 from ..parsing import chinese_to_int
 from ..parts import Part, align_items, paragraph_count, pinpoint, plain, referred, split_parts
-from .language import Lang
+from .language import Lang, zh_day
 
 PARAGRAPH_CHARS = {"en": 520, "zh": 220}  # a paragraph this short is quoted whole
 WHOLE_CHARS = {"en": 900, "zh": 420}  # an article this short is quoted whole when nothing in it matches
@@ -313,7 +313,7 @@ def _follows(provision: Provision, translation: str) -> str | None:
 def upcoming_note(provision: Provision, in_force: dt.date, day: dt.date, lang: Lang) -> str:
     """Say that the part quoted is in a version not yet in force on the day asked about."""
     if lang == "zh":
-        return f"注意：以下内容见自{in_force.isoformat()}起施行的修订文本，{day.isoformat()}尚未施行。"
+        return f"注意：以下内容见自{zh_day(in_force)}起施行的修订文本，{zh_day(day)}尚未施行。"
     return (
         f"Note: the part quoted is in the revised text of {provision.ref} in force from {in_force.isoformat()}; "
         f"on {day.isoformat()} it is not yet in force."

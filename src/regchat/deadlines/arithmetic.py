@@ -413,7 +413,8 @@ def add_hours(
         ]
     work = _Work(_resolve(calendar, region), lang)
     # Hours run on non-working days too (police stations register every day): no act-by day.
-    return work.finish(last, "hours", steps, window_start=first, find_act_by=False)
+    deadline = work.finish(last, "hours", steps, window_start=first, find_act_by=False)
+    return deadline.model_copy(update={"time": end.time()}) if isinstance(start, dt.datetime) else deadline
 
 
 def stay_period_end(

@@ -112,6 +112,9 @@ class Rule(BaseModel):
     # visas of residence: their holders' permits are the kinds Regulations Art. 15 lists): an entry dated on
     # one of them dates the rule's event, whatever words ask.
     for_visas: list[str] = []
+    # The rule whose provision says how this rule's period is counted (a receipt's days are working days
+    # under Regulations Art. 36): the answer quotes and cites it beside the rule's own.
+    counted_by: str = ""
     # For a rule counted back from the end of a permitted stay: the provisions on staying on once that end
     # has passed (what illegal residence is, its penalty), each [doc_id, article], and the words their
     # parts are chosen by; said when a question dates the end before today and tells no filing.
