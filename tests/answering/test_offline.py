@@ -2170,21 +2170,20 @@ def test_which_visa_and_what_to_submit_quotes_the_item_for_that_visa(engine, que
     assert item in answer.text
 
 
-def test_a_follow_up_asking_for_the_other_languages_words_quotes_the_provision_before_in_it(engine):
-    english = engine.answer(
-        "Could I see the Chinese wording of that?",
-        history=[{"role": "user", "content": "My residence permit expires on 20 January 2027. When must I apply to extend it?"},
-                 {"role": "assistant", "content": "By 21 December 2026 (Exit and Entry Administration Law, Art. 32)."}],
-        today=dt.date(2026, 12, 7),
-    )
-    assert keys(english) == ["cn-exit-entry-law#32"] and "应当在居留证件有效期限届满三十日前" in english.text
-    chinese = engine.answer(
-        "第三十二条英文原文是怎么写的？",
-        history=[{"role": "user", "content": "我的居留许可2027年1月20日到期，最晚哪天申请延期？"},
-                 {"role": "assistant", "content": "最晚2026年12月21日（出境入境管理法第三十二条）。"}],
-        today=dt.date(2026, 12, 7),
-    )
-    assert keys(chinese) == ["cn-exit-entry-law#32"] and "within 30 days prior to the expiry" in chinese.text
+@pytest.mark.parametrize(
+    "question, earlier, said, words",
+    [("Could I see the Chinese wording of that?",
+      "My residence permit expires on 20 January 2027. When must I apply to extend it?",
+      "By 21 December 2026 (Exit and Entry Administration Law, Art. 32).", "应当在居留证件有效期限届满三十日前"),
+     ("第三十二条英文原文是怎么写的？", "我的居留许可2027年1月20日到期，最晚哪天申请延期？",
+      "最晚2026年12月21日（出境入境管理法第三十二条）。", "within 30 days prior to the expiry")],
+)
+def test_a_follow_up_asking_for_the_other_languages_words_quotes_the_provision_before_in_it(
+    engine, question, earlier, said, words
+):
+    history = [{"role": "user", "content": earlier}, {"role": "assistant", "content": said}]
+    answer = engine.answer(question, history=history, today=dt.date(2026, 12, 7))
+    assert keys(answer) == ["cn-exit-entry-law#32"] and words in answer.text
 
 
 def test_a_follow_up_asking_what_a_holiday_inside_changes_gets_the_earlier_deadline_again(engine):
@@ -2196,3 +2195,14 @@ def test_a_follow_up_asking_what_a_holiday_inside_changes_gets_the_earlier_deadl
     )
     (deadline,) = answer.deadlines
     assert (deadline.date, deadline.act_by) == (dt.date(2026, 10, 6), dt.date(2026, 9, 30))
+
+
+def test_a_message_asking_the_other_languages_words_and_more_gets_both(engine):
+    answer = engine.answer(
+        "Thanks. Can you paste the Chinese wording of that rule for our lawyer? And how much is the fine if we are late?",
+        history=[{"role": "user", "content": "Our guest moved into my flat on 3 March 2026. By when must he register with the police?"},
+                 {"role": "assistant", "content": "Within 24 hours of arrival (Exit and Entry Administration Law Art 39 para 2)."}],
+        today=dt.date(2026, 3, 3),
+    )
+    assert "应当在入住后二十四小时内" in answer.text  # the rule before, in Chinese
+    assert "cn-exit-entry-law#76" in keys(answer)  # ... and the fine asked besides

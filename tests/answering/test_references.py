@@ -64,6 +64,12 @@ class TestResolution:
         assert find_article_refs("Regulations art 33", PROVISIONS) == [ArticleRef(33, REGS)]
         assert find_article_refs("条例33条", PROVISIONS) == [ArticleRef(33, REGS)]
 
+    def test_a_text_naming_both_documents_ties_each_article_to_the_name_just_before_it(self):
+        said = "Report it now (Regulations Art 33 item 1; Exit and Entry Administration Law Art 34 para 1)."
+        assert find_article_refs(said, PROVISIONS) == [ArticleRef(33, REGS), ArticleRef(34, LAW)]
+        both = "条例第三十三条和出境入境管理法第三十三条有什么不同？"
+        assert find_article_refs(both, PROVISIONS) == [ArticleRef(33, REGS), ArticleRef(33, LAW)]
+
     @pytest.mark.parametrize("question", ["He cites Article 33, no idea which law.", "按第33条，到底是哪部法？"])
     def test_asking_which_law_names_none(self, question):
         assert find_article_refs(question, PROVISIONS) == [ArticleRef(33, None)]

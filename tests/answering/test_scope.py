@@ -1187,6 +1187,10 @@ def test_a_subject_less_question_asks_of_the_off_topic_subject_its_own_sentence_
         ("A French chemist joins our Suzhou lab next month (work permit under way). Accounts ask: must she join the "
          "pension, medical and housing-fund schemes here? Since France and China signed a social security agreement, "
          "may she opt out of the pension? Which certificate must she show us?", False),
+        # ... and so are a marriage's registration and schooling, never a permit's condition either
+        ("My girlfriend is here on an S2 visa. We want to register our marriage next month: which documents does the "
+         "civil affairs bureau want, and must her certificate of no impediment be apostilled?", False),
+        ("我儿子持X1签证在读硕士，拿的是奖学金。转学以后奖学金还能继续吗？", False),
         # pay may be a permit's condition: not refused
         ("Our new engineer's work permit is being processed. Is there a minimum salary he has to be paid?", True),
         ("他的工作类居留证件下个月到期，续签要交社保证明吗？", True),
@@ -1194,7 +1198,7 @@ def test_a_subject_less_question_asks_of_the_off_topic_subject_its_own_sentence_
         ("我们的技术总监在北京工作十年了。公司打算帮她申请永久居留。请问：需要在中国工作满几年？个税要交到多少？公司要出哪些证明？", True),
     ],
 )
-def test_taxes_or_social_insurance_asked_alone_are_refused_whatever_the_story(question, in_scope):
+def test_a_category_never_a_permits_condition_asked_alone_is_refused_whatever_the_story(question, in_scope):
     from regchat.answering.scope import judge_scope
 
     assert judge_scope(question, top_score=0.8, min_score=0.3, follow_up_context=False).in_scope is in_scope

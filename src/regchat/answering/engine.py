@@ -341,7 +341,10 @@ class Engine:
         self, reading: Reading, hits: list[Hit], history: History = ()
     ) -> tuple[Draft, dict[str, Provision]]:
         consulted: dict[str, Provision] = {h.provision.key: h.provision for h in hits}
-        if (words := self._in_the_other_language(reading, consulted)) is not None:
+        # (the words of the provisions quoted before, in the other language, answer the message; one asking
+        # more besides gets them after its answer: "can you paste the Chinese wording? And is his daughter fined too?")
+        words = self._in_the_other_language(reading, consulted)
+        if words is not None and len(each_question(reading.question)) <= 1:
             return words, consulted
         note = ""
         # Articles the question names.
@@ -400,7 +403,8 @@ class Engine:
             draft = self._with_linked_parts(reading, self._answer_draft(reading, hits, consulted), consulted)
         if note:
             draft.text = f"{note}\n{draft.text}".strip()
-        return (draft if each_said else _say_what_is_not_stated(reading, draft)), consulted
+        draft = draft if each_said else _say_what_is_not_stated(reading, draft)
+        return (merge_drafts(draft, [words]) if words is not None else draft), consulted
 
     def _in_the_other_language(self, reading: Reading, consulted: dict[str, Provision]) -> Draft | None:
         """A message asking for the words of the provisions it names, or of those the answer before it

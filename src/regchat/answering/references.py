@@ -65,12 +65,30 @@ def _named_kind(question: str) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
+_KIND_NAMES = {
+    "regulation": re.compile(r"\bregulations?\b|条例|细则", re.I),
+    "law": re.compile(r"\blaw\b|出入?境(?:入境)?(?:管理)?法", re.I),
+}
+
+
+def _nearest_kind(text: str) -> str | None:
+    """The kind of document named last in ``text`` (the words just before an article's number)."""
+    ends = {kind: max((m.end() for m in p.finditer(text)), default=-1) for kind, p in _KIND_NAMES.items()}
+    kind, end = max(ends.items(), key=lambda e: e[1])
+    return kind if end >= 0 else None
+
+
 def article_numbers(question: str, existing: set[int] | None = None) -> list[int]:
     """The article numbers a question names, in order of appearance.
 
     ``existing``: the article numbers some document has; a bare "N条" or "§N"
     counts only when N is one of them (without it, bare forms always count).
     """
+    return [n for _, n in _mentions(question, existing)]
+
+
+def _mentions(question: str, existing: set[int] | None = None) -> list[tuple[int, int]]:
+    """(where, number) of each article the question names, in order of appearance."""
     found: list[tuple[int, int]] = [(m.start(), int(m.group(1))) for m in EN_ARTICLE_REF.finditer(question)]
     for m in ZH_ARTICLE_REF.finditer(question):
         n = zh_number(m.group(1))
@@ -80,7 +98,11 @@ def article_numbers(question: str, existing: set[int] | None = None) -> list[int
         n = int(m.group(1) or m.group(2))
         if existing is None or n in existing:
             found.append((m.start(), n))
-    return [n for _, n in sorted(found)]
+    return sorted(found)
+
+
+# How far before an article's number the name of its document may stand ("Regulations Art 26", "条例第二十六条").
+_NAMED_BEFORE = 30
 
 
 def find_article_refs(question: str, provisions: Iterable[Provision]) -> list[ArticleRef]:
@@ -91,17 +113,23 @@ def find_article_refs(question: str, provisions: Iterable[Provision]) -> list[Ar
     for p in provisions:
         if p.article is not None:
             docs_with.setdefault(p.article, set()).add(p.doc_id)
-    numbers = article_numbers(question, set(docs_with))
-    if not numbers:
+    mentions = _mentions(question, set(docs_with))
+    if not mentions:
         return []
-    kind = _named_kind(question)
-    named = None
-    if kind:
-        matching = [d for d, k in _doc_kinds(provisions).items() if k == kind]
-        named = matching[0] if len(matching) == 1 else None
-    seen: dict[int, ArticleRef] = {}
-    for n in numbers:
+    kinds = _doc_kinds(provisions)
+
+    def document(kind: str | None) -> str | None:
+        matching = [d for d, k in kinds.items() if k == kind] if kind else []
+        return matching[0] if len(matching) == 1 else None
+
+    named = document(_named_kind(question))
+    seen: dict[tuple[int, str | None], ArticleRef] = {}
+    for start, n in mentions:
         only = docs_with.get(n, set())
-        doc_id = named or (next(iter(only)) if len(only) == 1 else None)
-        seen.setdefault(n, ArticleRef(n, doc_id))
-    return list(seen.values())
+        # (a message naming both documents names each article's by the name just before it:
+        # "Regulations Art 26 ...; Exit and Entry Administration Law Art 45")
+        before = question[max(0, start - _NAMED_BEFORE) : start].split(";")[-1].split("；")[-1]
+        doc_id = named or (next(iter(only)) if len(only) == 1 else None) or document(_nearest_kind(before))
+        seen.setdefault((n, doc_id), ArticleRef(n, doc_id))
+    # (an article named once with its document and once without is that document's)
+    return [r for (n, d), r in seen.items() if d is not None or not any(k == n and e for k, e in seen)]
