@@ -12,7 +12,7 @@ from regchat.answering.events import events, events_told
 
 TODAY = dt.date(2026, 6, 8)
 DEATH = ("死亡证明", "出现死亡、失踪等情形")  # the family's report (Law Art. 40 para. 2), the employer's (Regs Art. 26 (4))
-LEAVING_THE_JOB = ("聘用的外国人离职", "resignation or change of work location")
+LEAVING_THE_JOB = ("聘用的外国人离职", "resignation or change of work location", "Residence and Stay Affairs Department cancels")
 LEAVING_THE_SCHOOL = ("毕业、结业、肄业、退学", "completed the course without graduation")
 MOVING_IN = ("旅馆以外的其他住所", "domiciles other than hotels")
 WORK_WITHOUT_PERMIT = ("非法就业", "unlawful employment")
@@ -99,6 +99,10 @@ def test_a_death_told_is_answered_from_the_familys_report_first(engine):
         "My brother drives for a bakery in Macao on the blue card; his transfer to a new employer got approved. "
         "Is it a renewal of the card now?",
         "我在澳门做外劳，转换雇主批下来了，外雇证是不是要续期？",
+        # ... told in everyday words
+        "My tenant in Taipa moved to a laundry company last month (the transfer was approved). Her blue card still "
+        "shows the old shop. Does she have to do anything about the card?",
+        "我老公在澳门酒店做厨师，拿蓝卡。新东家的聘用许可批下来了，下个月转过去。他的卡要怎么办？",
     ],
 )
 def test_an_approved_move_to_a_new_employer_in_macao_is_answered_from_the_cards_replacement(engine, question):
@@ -134,3 +138,9 @@ def test_a_birth_told_in_the_story_is_asked_of_by_a_question_naming_what_to_do()
 @pytest.mark.parametrize("asking", ["我岳母下周搬来跟我们住，需不需要弄什么？", "朋友住到我家来了，要不要去登记？"])
 def test_a_move_asked_in_everyday_words_asks_its_registration(asking):
     assert events_told(asking, asking) == MOVING_IN
+
+
+def test_a_macao_worker_leaving_for_good_is_answered_from_the_cards_cancellation(engine):
+    answer = engine.answer("我们在澳门开餐厅，菲律宾厨师合约做完，下个月离职回国，他那张外雇证要不要去注销？", today=TODAY)
+    first = answer.citations[0]
+    assert (first.doc_id, first.section) == ("mo-non-resident-worker-card", "Cancellation")
