@@ -12,6 +12,7 @@ from regchat.answering.events import events, events_told
 
 TODAY = dt.date(2026, 6, 8)
 DEATH = ("死亡证明", "出现死亡、失踪等情形")  # the family's report (Law Art. 40 para. 2), the employer's (Regs Art. 26 (4))
+PERMANENT_RESIDENT = ("凭永久居留证件在中国境内居留和工作", "may reside or work in China on the strength of permanent residence permits")
 LEAVING_THE_JOB = ("聘用的外国人离职", "resignation or change of work location", "Residence and Stay Affairs Department cancels")
 LEAVING_THE_SCHOOL = ("毕业、结业、肄业、退学", "completed the course without graduation")
 MOVING_IN = ("旅馆以外的其他住所", "domiciles other than hotels")
@@ -46,6 +47,9 @@ def test_every_word_stating_an_event_is_the_official_texts_own(shipped_provision
         ("朋友下周搬进我家住，要去派出所登记吗？", MOVING_IN),
         ("Two of our tutors came in on tourist visas and teach weekend classes. Is that legal?", WORK_WITHOUT_PERMIT),
         ("那位厨师拿商务签证来的，已经在后厨干活两周了，会被罚吗？", WORK_WITHOUT_PERMIT),
+        # a standing that settles what is asked of working: a permanent resident works on the card
+        ("She holds a Chinese permanent residence card. Does she need a work permit to join us?", PERMANENT_RESIDENT),
+        ("他拿到了五星卡，去公司上班还要办工作许可吗？", PERMANENT_RESIDENT),
     ],
 )
 def test_an_event_told_is_read_as_the_texts_state_it(text, stated):
@@ -144,3 +148,14 @@ def test_a_macao_worker_leaving_for_good_is_answered_from_the_cards_cancellation
     answer = engine.answer("我们在澳门开餐厅，菲律宾厨师合约做完，下个月离职回国，他那张外雇证要不要去注销？", today=TODAY)
     first = answer.citations[0]
     assert (first.doc_id, first.section) == ("mo-non-resident-worker-card", "Cancellation")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["My husband got his Chinese permanent residence card last year. A design firm wants to hire him and their HR "
+     "says he still needs a work permit and a work-type residence permit first. Is that right?",
+     "我太太拿到了中国永久居留身份证，现在想去朋友公司上班，公司说还得先办工作许可和工作类居留证，真的吗？"],
+)
+def test_a_permanent_resident_asked_about_work_is_answered_from_the_permanent_residence_article_first(engine, question):
+    first = engine.answer(question, today=TODAY).citations[0]
+    assert (first.doc_id, first.article) == ("cn-exit-entry-law", 48)
