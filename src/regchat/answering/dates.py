@@ -46,6 +46,7 @@ import dateparser
 
 from ..deadlines.matching import ZH_MASK
 from ..tokens import is_chinese
+from .language import zh_day
 
 Prefer = Literal["past", "future", "nearest", "ahead"]
 READINGS: tuple[Prefer, ...] = ("past", "future", "nearest")
@@ -956,10 +957,6 @@ def _en(d: dt.date) -> str:
     return f"{d.day} {_MONTH_EN[d.month - 1]} {d.year}"
 
 
-def _zh(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def _why_not(problem: DateProblem, lang: str) -> str:
     """Why the day does not exist: a leap year, or the length of the month."""
     month, year = problem.month, problem.year
@@ -983,7 +980,7 @@ def describe_date_problem(problem: DateProblem, lang: str) -> str:
             return f"{problem.text} 这个日期不存在：{_why_not(problem, 'zh')}。请核对日期后再问我。"
         return f"{problem.text} does not exist: {_why_not(problem, 'en')}. Please check the date and ask again."
     if len(problem.readings) == 2:
-        show = _zh if zh else _en
+        show = zh_day if zh else _en
         if problem.year is None:  # no year written: none is shown
             show = (lambda d: f"{d.month}月{d.day}日") if zh else (lambda d: f"{d.day} {_MONTH_EN[d.month - 1]}")
         first, second = (show(d) for d in problem.readings)
@@ -1491,12 +1488,12 @@ def describe_comparison(done: dt.date, last: dt.date, lang: str, *, what: str | 
     gap = (done - last).days
     planned = today is not None and done > today
     if lang == "zh":
-        head = f"如在{_zh(done)}办理：" if planned else f"{what or '办理日期'}{_zh(done)}："
+        head = f"如在{zh_day(done)}办理：" if planned else f"{what or '办理日期'}{zh_day(done)}："
         if gap == 0:
-            return head + f"正是最后一天（{_zh(last)}），{'不会逾期' if planned else '未逾期'}。"
+            return head + f"正是最后一天（{zh_day(last)}），{'不会逾期' if planned else '未逾期'}。"
         if gap < 0:
-            return head + f"比最后一天（{_zh(last)}）早{-gap}天，{'不会逾期' if planned else '未逾期'}。"
-        return head + f"比最后一天（{_zh(last)}）晚{gap}天，{'将会逾期' if planned else '已逾期'}。"
+            return head + f"比最后一天（{zh_day(last)}）早{-gap}天，{'不会逾期' if planned else '未逾期'}。"
+        return head + f"比最后一天（{zh_day(last)}）晚{gap}天，{'将会逾期' if planned else '已逾期'}。"
     head = f"If done on {_en(done)}: " if planned else f"{what or 'Done'} on {_en(done)}: "
     days = lambda n: "one day" if n == 1 else f"{n} days"  # noqa: E731
     if gap == 0:
@@ -1595,5 +1592,5 @@ def describe_derived(roled: RoledDate, lang: str) -> str | None:
     if day is None:
         return None
     if lang == "zh":
-        return f"“{roled.text}”：按{_zh(roled.base)}推算为{_zh(day)}。"
+        return f"“{roled.text}”：按{zh_day(roled.base)}推算为{zh_day(day)}。"
     return f"“{roled.text}”: {_en(day)} (counted from {_en(roled.base)})."

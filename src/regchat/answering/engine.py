@@ -83,8 +83,6 @@ from .scope import (
 )
 
 log = logging.getLogger(__name__)
-# The message whose several questions are being answered one by one (``_each_answered``): what one
-# answer may leave to another's.
 
 History = Sequence[Mapping[str, Any]]
 TOP_K = 5

@@ -22,10 +22,11 @@ from .dates import zh_number
 EN_ARTICLE_REF = re.compile(r"\b(?:articles?|arts?\.?)\s*(\d{1,3})\b", re.I)
 ZH_ARTICLE_REF = re.compile(r"第\s*([0-9零〇一二两三四五六七八九十百]+)\s*条")
 
-# Words that name a kind of instrument, matched against document titles.
-_KIND_WORDS = {
-    "law": ("law", "法"),
-    "regulation": ("regulation", "条例", "细则"),
+# The words that name a kind of instrument in a question ("法" alone is too common in Chinese, "办法",
+# "方法": the law is named by its name).
+_KIND_NAMES = {
+    "regulation": re.compile(r"\bregulations?\b|条例|细则", re.I),
+    "law": re.compile(r"\blaw\b|出入?境(?:入境)?(?:管理)?法", re.I),
 }
 
 
@@ -54,21 +55,10 @@ _WHICH_KIND = re.compile(r"\b(?:which|what|whichever|any)\s+(?:law|regulations?)
 
 
 def _named_kind(question: str) -> str | None:
+    """The one kind of instrument the question names (None for both or neither)."""
     question = _WHICH_KIND.sub(" ", question)
-    q = question.lower()
-    named = set()
-    if re.search(r"\bregulations?\b", q) or any(w in question for w in _KIND_WORDS["regulation"][1:]):
-        named.add("regulation")
-    # "法" alone is too common in Chinese ("办法", "方法"); look for the law's name.
-    if re.search(r"\blaw\b", q) or re.search(r"出入?境(?:入境)?(?:管理)?法", question):
-        named.add("law")
+    named = {kind for kind, words in _KIND_NAMES.items() if words.search(question)}
     return named.pop() if len(named) == 1 else None
-
-
-_KIND_NAMES = {
-    "regulation": re.compile(r"\bregulations?\b|条例|细则", re.I),
-    "law": re.compile(r"\blaw\b|出入?境(?:入境)?(?:管理)?法", re.I),
-}
 
 
 def _nearest_kind(text: str) -> str | None:
