@@ -69,6 +69,23 @@ def test_a_link_without_its_text_or_of_an_unknown_kind_is_an_error_naming_it():
         parse_links({"links": [{"kind": "fee", "from": {"doc": "d", "article": 1}, "to": {"doc": "d", "article": 2, "text": "x"}}]})
 
 
+def test_a_link_does_not_hold_for_a_message_naming_a_case_another_provision_governs():
+    found = parse_links({"links": [{"kind": "work_allowed", "from": {"doc": "d", "article": 1},
+                                    "to": {"doc": "d", "article": 2, "text": "x"}, "unless": ["\\bstudents?\\b", "学生"]}]})
+    (link,) = found.all
+    assert link.holds_for("Can my wife work on her S2 visa?")
+    assert not link.holds_for("I'm a student on an X1 visa: may I work 20 hours a week?")
+    assert not link.holds_for("留学生可以打工吗？")
+
+
+def test_a_student_asked_whether_he_may_work_is_not_answered_with_what_working_requires_of_everyone(engine):
+    # the work-study rules govern (Law Arts. 42-43 item (3)), not Art. 41
+    answer = engine.answer("As a foreign undergraduate in Harbin, how many hours a week may I work part time? "
+                           "Would 20 hours be ok?", today=TODAY)
+    cited = [f"{c.doc_id}#{c.article}" for c in answer.citations]
+    assert "cn-exit-entry-law#43" in cited and "cn-exit-entry-law#41" not in cited
+
+
 def test_a_corpus_without_the_file_has_no_links(tmp_path):
     assert len(load_links(tmp_path)) == 0
 

@@ -29,7 +29,7 @@ from .settings import PROJECT_ROOT
 
 LINKS_FILE = "links.json"
 DEFAULT_LINKS_PATH = PROJECT_ROOT / "corpus" / LINKS_FILE
-KINDS = ("penalty", "materials", "who_files", "while_held", "processing_time", "visa_needed")
+KINDS = ("penalty", "materials", "who_files", "while_held", "processing_time", "visa_needed", "leaving_the_port", "work_allowed")
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,13 @@ class Link:
     text: str  # words of the linked provision's official text that answer
     note: str = ""
     said: tuple[re.Pattern, ...] = ()  # for a link to nothing: words a message names the duty in
+    unless: tuple[re.Pattern, ...] = ()  # words of a message whose case another provision governs
+
+    def holds_for(self, text: str) -> bool:
+        """Whether the link answers a message reading ``text``: none of its ``unless`` words are in it
+        (a student asked whether he may work is answered by the work-study rules, not by what working
+        requires of everyone)."""
+        return not any(p.search(text) for p in self.unless)
 
     def said_in(self, text: str) -> bool:
         """Whether ``text`` names the duty the link starts from in words of its own (any, when the
@@ -89,6 +96,7 @@ def parse_links(data: dict, source: Path | str = LINKS_FILE) -> Links:
                 text="" if to is None else str(to["text"]).strip(),
                 note=str(entry.get("note", "")),
                 said=tuple(re.compile(p, re.I) for p in entry.get("said", [])),
+                unless=tuple(re.compile(p, re.I) for p in entry.get("unless", [])),
             )
         except (KeyError, TypeError, ValueError, re.error) as exc:
             raise DocumentError(source, f"link {n}: {exc!r}") from None

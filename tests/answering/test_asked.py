@@ -842,6 +842,26 @@ def test_asking_which_visa_or_what_an_application_needs_is_not_asking_whether_on
     assert "visa_needed" not in [k.name for k in asked(question)]
 
 
+@pytest.mark.parametrize(
+    "question, leaving",
+    [("With a 19-hour layover, can she leave the airport and get into the city for dinner?", True),
+     ("How long could he be let out for?", True),
+     ("转机停留二十个小时，能出机场吗？", True),
+     ("过境的时候可以去市区逛逛吗？", True),
+     ("Which airport does she land at, and at what time?", False),
+     ("他几点到机场？", False)],
+)
+def test_leaving_the_port_on_a_transit_puts_the_further_question_the_links_answer(question, leaving):
+    assert ("leaving_the_port" in linked_kinds(question)) is leaving
+
+
+@pytest.mark.parametrize(
+    "question", ["Can she work on her S2 visa?", "Is that allowed??", "这样合法吗？", "他拿学生居留证可以去打工吗？"]
+)
+def test_whether_someone_may_work_puts_the_further_question_of_what_working_requires(question):
+    assert "work_allowed" in linked_kinds(question)
+
+
 def test_whether_a_visa_is_needed_puts_the_further_question_the_links_answer():
     assert "visa_needed" in linked_kinds("Does he need a new visa to come back, or is his residence permit enough?")
     assert "visa_needed" not in linked_kinds("Which visa does he need to come back?")

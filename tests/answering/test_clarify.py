@@ -143,6 +143,20 @@ def test_a_step_the_question_dates_is_measured_against_its_deadline(engine, ques
     assert answer.text.splitlines()[0] == first_line
 
 
+@pytest.mark.parametrize(
+    "question, first_line",
+    [
+        # a plan told in the filing's own words, after an entry told in the past: the day is still to come
+        ("I entered on a Z visa on 2 November. Can I apply for my residence permit on 5 December?",
+         "If done on 5 December 2026: 3 days after the last day, 2 December 2026, so it would be late."),
+        ("我11月2日持Z字签证入境的，12月5日再去申请居留证件可以吗？", "如在2026年12月5日办理：比最后一天（2026年12月2日）晚3天，将会逾期。"),
+    ],
+)
+def test_a_filing_day_asked_as_a_plan_is_a_day_to_come(engine, question, first_line):
+    answer = engine.answer(question, today=dt.date(2026, 11, 20))
+    assert answer.text.splitlines()[0] == first_line
+
+
 def test_the_engine_computes_each_rule_asked_and_compares_the_filing_date(engine):
     answer = engine.answer(
         "My residence permit expires on 2027-01-31 and I applied to extend it on 2027-01-05. Was that in time?",

@@ -17,6 +17,8 @@ LEAVING_THE_JOB = ("聘用的外国人离职", "resignation or change of work lo
 LEAVING_THE_SCHOOL = ("毕业、结业、肄业、退学", "completed the course without graduation")
 MOVING_IN = ("旅馆以外的其他住所", "domiciles other than hotels")
 WORK_WITHOUT_PERMIT = ("非法就业", "unlawful employment")
+CREW_ASHORE = ("外国船员及其随行家属登陆港口所在城市的",)
+CREW_LEAVES_THE_PORT_CITY = ("外国船员及其随行家属在中国境内停留需要离开港口所在城市",)
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +37,8 @@ def test_every_word_stating_an_event_is_the_official_texts_own(shipped_provision
     [
         ("Our colleague passed away in hospital on Friday.", DEATH),
         ("我公公上个月在上海病逝了。", DEATH),
+        ("技术总监周六晚上突发心梗，在医院走了。", DEATH),
+        ("送到医院抢救无效。", DEATH),
         ("My wife gave birth in Shenzhen on 3 May.", ("出生证明",)),
         ("宝宝出生两周了，还没办手续。", ("出生证明",)),
         ("Her switch to a new employer in Taipa was approved on Monday.", ("transfer to another employing entity",)),
@@ -45,8 +49,14 @@ def test_every_word_stating_an_event_is_the_official_texts_own(shipped_provision
         ("He dropped out in March: did the college have to report it?", LEAVING_THE_SCHOOL),
         ("My aunt is moving in with us next week: do we register her anywhere?", MOVING_IN),
         ("朋友下周搬进我家住，要去派出所登记吗？", MOVING_IN),
+        ("My parents land on Friday and they'll stay with us for a month: do we register them anywhere?", MOVING_IN),
         ("Two of our tutors came in on tourist visas and teach weekend classes. Is that legal?", WORK_WITHOUT_PERMIT),
         ("那位厨师拿商务签证来的，已经在后厨干活两周了，会被罚吗？", WORK_WITHOUT_PERMIT),
+        # a crew member going ashore: temporary entry (Law Art. 23 item (1)), a stay permit beyond the port city (Art. 34)
+        ("Two deckhands want shore leave tonight while the ship is at berth.", CREW_ASHORE),
+        ("船上的轮机长想下船去市区逛逛，要办什么？", CREW_ASHORE),
+        ("The ship's chief engineer wants to take the train to Beijing for two days.", CREW_LEAVES_THE_PORT_CITY),
+        ("二副想趁靠港去杭州玩两天。", CREW_LEAVES_THE_PORT_CITY),
         # a standing that settles what is asked of working: a permanent resident works on the card
         ("She holds a Chinese permanent residence card. Does she need a work permit to join us?", PERMANENT_RESIDENT),
         ("他拿到了五星卡，去公司上班还要办工作许可吗？", PERMANENT_RESIDENT),
@@ -66,11 +76,13 @@ def test_an_event_told_is_read_as_the_texts_state_it(text, stated):
         "他去年已经离职回国了，现在还能罚公司吗？",  # a resignation told beside a question that asks no report
         "The project is dead, so she leaves in May.",
         "气死了！签证被拒了，领馆一句理由都不给。",  # furious, nobody died
+        "他昨天从医院走了，回家休养。",  # left the hospital, nobody died
         "这周忙死了，下周三才有空去办变更，来得及吗？",  # busy, nobody died
         "She moved into a new role in May; is her work permit still valid?",  # a job, no home
         "He moved in with us in March. His visa ends on 10 May: by when must he extend it?",  # no registration asked
         "My mother visits on a tourist visa while I work in Chengdu. Is that legal?",  # two people: who works holds no visa told
         "申请X1签证被拒了，工作人员没说理由，合法吗？",  # the visa office's staff, no work done
+        "The captain of our flight said we would land early.",  # told of a crew, nobody going ashore
     ],
 )
 def test_no_event_is_told(text):
@@ -159,3 +171,14 @@ def test_a_macao_worker_leaving_for_good_is_answered_from_the_cards_cancellation
 def test_a_permanent_resident_asked_about_work_is_answered_from_the_permanent_residence_article_first(engine, question):
     first = engine.answer(question, today=TODAY).citations[0]
     assert (first.doc_id, first.article) == ("cn-exit-entry-law", 48)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Our ship is berthed at Tianjin for a week. Two of the crew have no Chinese visa, only seaman's books. Can they "
+     "go ashore to see the city, and what do they apply for?",
+     "我们的货轮在天津港靠泊一周，两个船员没有中国签证，只有海员证，想上岸去市区逛逛，要办什么手续？"],
+)
+def test_crew_going_ashore_are_answered_from_temporary_entry_first(engine, question):
+    first = engine.answer(question, today=TODAY).citations[0]
+    assert (first.doc_id, first.article) == ("cn-exit-entry-law", 23)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from regchat.answering.language import asked_language, detect_language, without_denied
+from regchat.answering.language import asked_language, detect_language, simplified, standard_written, without_denied
 
 
 @pytest.mark.parametrize(
@@ -68,3 +68,25 @@ def test_a_question_asked_with_bu_shi_denies_nothing(text):
 )
 def test_a_question_may_ask_for_a_provisions_words_in_the_other_language(question, lang, other):
     assert asked_language(question, lang) == other
+
+
+@pytest.mark.parametrize(
+    "cantonese, standard",
+    [
+        ("上星期六喺巴士上俾人偷咗銀包，藍卡都冇咗", "上星期六在巴士上被人偷了钱包，蓝卡都没有了"),
+        ("佢下個月返菲律賓，要唔要去銷卡？去邊度辦？", "他下个月返菲律宾，要不要去销卡？去边度办？"),
+        ("琴日老細話佢唔使再返工", "昨天老板话他不用再上班"),
+        # thanks is read as thanks, not as a negation
+        ("唔該晒🙏", "谢谢🙏"),
+    ],
+)
+def test_written_cantonese_is_read_as_standard_chinese(cantonese, standard):
+    assert standard_written(simplified(cantonese)) == standard
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["请点击返回，我们同意仲裁吗？你呢？", "我先去一点钟的会。", "一周来三天，给点补贴。", "My boss said no.", ""],
+)
+def test_standard_chinese_and_other_text_are_left_as_written(text):
+    assert standard_written(text) == text

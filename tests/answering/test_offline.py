@@ -718,6 +718,35 @@ class TestReadingMoreForms:
         assert not answer.refused and answer.outcome == "not_stated"
         assert answer.citations and answer.citations[0].doc_id == "mo-non-resident-worker-card"
 
+    @pytest.mark.parametrize(
+        "question",
+        ["I fly Delhi to Seoul through Beijing on one ticket with a 20-hour layover and no Chinese visa. Can I leave "
+         "the airport to see the city?",
+         "我从德里经北京转机去首尔，联程机票，中间停二十个小时，没有中国签证。可以出机场去市区看看吗？"],
+    )
+    def test_a_transit_passenger_asking_to_leave_the_port_gets_the_temporary_entry_too(self, engine, question):
+        # Law Art. 22 item (3): 24 hours without leaving the port; Art. 23 item (2): who needs to leave
+        # it applies to border inspection for temporary entry, at most 15 days
+        answer = engine.answer(question, today=TODAY)
+        assert {"cn-exit-entry-law#22", "cn-exit-entry-law#23"} <= set(keys(answer))
+        assert "十五日" in answer.text
+
+    @pytest.mark.parametrize(
+        "question",
+        ["I'm in Yiwu on an L visa. My new boss says I can just start working this week and they'll sort out the "
+         "work permit later. Is that allowed?",
+         "我持L字签证在义乌，新公司说工作许可还在办，让我这周先上班。这样合法吗？"],
+    )
+    def test_whether_someone_may_work_is_answered_with_what_working_requires(self, engine, question):
+        # Law Art. 43 item (1), unlawful employment, and Art. 41, what working requires
+        assert {"cn-exit-entry-law#41", "cn-exit-entry-law#43"} <= set(keys(engine.answer(question, today=TODAY)))
+
+    def test_written_cantonese_is_read_as_standard_chinese(self, engine):
+        # 俾人偷咗 (stolen) and 冇咗 (gone): the card's reissue, not a change of its information
+        answer = engine.answer("我喺澳門做嘢，上星期六喺巴士上俾人偷咗銀包，藍卡都冇咗，而家要點做？", today=TODAY)
+        assert answer.citations[0].doc_id == "mo-non-resident-worker-card"
+        assert answer.citations[0].section == "Reissue / Replacement"
+
     def test_a_figure_no_quoted_text_states_is_not_stated(self, engine):
         answer = engine.answer("外国留学生勤工助学每周最多能工作多少小时？", today=TODAY)
         assert answer.outcome == "not_stated" and answer.text.startswith("所收录的文件没有规定")
@@ -821,6 +850,10 @@ def test_a_deadline_question_asking_one_thing_quotes_only_its_rule(engine):
         ("What do I need to do first and by when must I renew?", ["What do I need to do first", "by when must I renew?"]),
         ("Which papers and which office?", ["Which papers and which office?"]),
         ("What does he need and how long can it last?", ["What does he need and how long can it last?"]),
+        # a question mark inside brackets asks nothing of its own
+        ("Where must he go? Who guarantees him (the school? his parents?) while he is here?",
+         ["Where must he go?", "Who guarantees him (the school? his parents?) while he is here?"]),
+        ("谁来担保（公司？航空公司？）？他要提交哪些申请材料？", ["谁来担保（公司？航空公司？）？", "他要提交哪些申请材料？"]),
     ],
 )
 def test_a_message_is_split_into_the_questions_it_asks(message, parts):

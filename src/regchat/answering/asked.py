@@ -187,8 +187,8 @@ def linked_kinds(asking: str, told: str = "") -> list[str]:
     penalty asked and a breach told, "晚了会罚吗", there or in ``told``, the message they are asked in:
     "If the company doesn't report it, what's the fine?"), "processing_time", and those the data's
     ``links`` words ask ("what do I bring?": "materials"; "can the company file for me?":
-    "who_files"; "am I legal while they keep my passport?": "while_held"), and "visa_needed" (does a
-    valid residence permit spare its holder the visa?)."""
+    "who_files"; "am I legal while they keep my passport?": "while_held"), "visa_needed" (does a
+    valid residence permit spare its holder the visa?) and "work_allowed" (may she work on it?)."""
     kinds = [kind for kind, patterns in _link_asks().items() if any(p.search(asking) for p in patterns)]
     names = {k.name for k in asked(asking)}
     if "penalty" in names and (tells_a_breach(asking) or (told and tells_a_breach(told))):
@@ -197,6 +197,8 @@ def linked_kinds(asking: str, told: str = "") -> list[str]:
         kinds.append("processing_time")
     if "visa_needed" in names:
         kinds.append("visa_needed")
+    if "work_allowed" in names and "work_allowed" not in kinds:
+        kinds.append("work_allowed")
     return kinds
 
 

@@ -32,7 +32,7 @@ from .dates import describe_comparison, describe_derived, load_role_cues
 from .guardrails import marker
 from .offline import IN_SHORT, Draft, day_status, from_today
 from .quoting import NOTE_OPENINGS
-from .questions import Reading, RuleChoice, RuleLike, action_dates, dated_roles, month_read_before
+from .questions import Reading, RuleChoice, RuleLike, action_dates, dated_roles, month_read_before, planned_day
 
 _ASK = {
     "en": "Which deadline do you mean?",
@@ -249,7 +249,7 @@ def compare_actions(reading: Reading, rule: RuleLike, deadline: Deadline, draft:
     for roled, day in action_dates(reading, rule):
         what = _DONE.get(roled.role or "action", _DONE["action"])[reading.lang if reading.lang == "zh" else "en"]
         # a day still to come is a plan ("3月25日去交罚款可以吗？"), unless the message tells it as done
-        planned = reading.today if roled.planned or not reading.past_tense else None
+        planned = reading.today if planned_day(reading, roled) or not reading.past_tense else None
         notes.append(describe_comparison(day, deadline.date, reading.lang, what=what, today=planned))
         # a day written without its month may be of the month written before it: when that reading
         # stands otherwise against the last day ("on the 12th", after "expires on 15 January"), both are said

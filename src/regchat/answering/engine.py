@@ -34,7 +34,7 @@ from .dates import READINGS, RoledDate, dates_in, describe_date_problem, load_ro
 from .quoting import summary_for
 from .guardrails import MARKER, check_citations, marker, check_dates, quote_in, render_markers, split_sentences
 from .fuzzy import in_everyday_sense, spell_out
-from .language import asked_language, day_in, simplified
+from .language import asked_language, day_in, simplified, standard_written
 from .ages import ages_told
 from .offline import (
     for_the_case_told,
@@ -198,7 +198,8 @@ class Engine:
     def _answer(self, question: str, history: History, today: dt.date) -> Iterator[str | Answer]:
         timings: dict[str, float] = {}
         start = time.perf_counter()
-        # Traditional characters are read as simplified ones: the official texts and the lexicon use those.
+        # Traditional characters are read as simplified ones, written Cantonese as standard Chinese: the
+        # official texts and the lexicon use those.
         # Abbreviations of the corpus's terms ("RP") are read as the terms they stand for.
         # A Chinese message parted by spaces, with no question mark, gets its marks: each clause that asks is a question.
         question = _read_text((question or "").strip(), asked=True)
@@ -1049,17 +1050,18 @@ class Engine:
         return known
 
     def _linked_parts(
-        self, sources: Sequence[Provision], kinds: Sequence[str], among_them: bool = False
+        self, sources: Sequence[Provision], kinds: Sequence[str], among_them: bool = False, said: str = ""
     ) -> dict[tuple[str, int], list[str]]:
         """(doc, article) -> the words of each part ``corpus/links.json`` links to ``sources`` for the
         ``kinds`` of further question asked, for the provisions not among the sources (``among_them``:
-        for those among them)."""
+        for those among them), of the links holding for a message reading ``said``."""
         cited = {(p.doc_id, p.article) for p in sources}
         wanted: dict[tuple[str, int], list[str]] = {}
         for kind in kinds:
             for p in sources:
                 for link in self.links.of(p.doc_id, p.article, kind):
-                    if not link.states_none and ((link.doc_id, link.article) in cited) == among_them:
+                    if not link.states_none and ((link.doc_id, link.article) in cited) == among_them \
+                            and link.holds_for(said):
                         wanted.setdefault((link.doc_id, link.article), []).append(link.text)
         return wanted
 
@@ -1103,7 +1105,7 @@ class Engine:
         sources, each read in the words the links quote (and ``also``'s), with the part ``items`` names
         besides (the item of a visa's letter, in a list of what each visa's application submits); None
         when there is none."""
-        wanted = self._linked_parts(sources, kinds)
+        wanted = self._linked_parts(sources, kinds, said=reading.message or reading.question)
         drafts = []
         for (doc_id, article), texts in list(wanted.items())[:MOST_PARTS]:
             provision = next(iter(self.retriever.lookup(article, doc_id)), None)
@@ -1821,7 +1823,9 @@ class Engine:
         return self._chat_model
 
 
-_ASKS = re.compile(r"[^?？]*[?？]")
+# (a question mark inside brackets asks nothing of its own: "who guarantees him (the school? his
+# parents?) while he is here?" is one question)
+_ASKS = re.compile(r"(?:[(（][^()（）?？]*[?？][^()（）]*[)）]|[^?？])*[?？]")
 # A further question joined to one by a comma: "By when must it be filed, and which office takes it?".
 _JOINED_ASK = re.compile(
     r"[,，;；]\s*(?:and|also|plus)\s+(?=(?:how|what|which|when|where|who|whether|can|could|may|do|does|"
@@ -2278,9 +2282,9 @@ _SPEAKS_OF_A_PENALTY = re.compile(r"罚|警告|拘留|\bfine[sd]?\b|\bpenalt(?:y
 
 
 def _read_text(text: str, *, asked: bool) -> str:
-    """A turn's text as it is read: simplified, abbreviations spelled out, and one a user asks
-    (``asked``) parted by spaces given its marks."""
-    text = in_everyday_sense(spell_out(simplified(text)))
+    """A turn's text as it is read: simplified, written Cantonese in standard Chinese, abbreviations
+    spelled out, and one a user asks (``asked``) parted by spaces given its marks."""
+    text = in_everyday_sense(spell_out(standard_written(simplified(text))))
     return punctuated(text, is_interrogative) if asked else text
 
 

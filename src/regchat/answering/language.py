@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from functools import lru_cache
+from importlib import resources
 from typing import Literal
 
 from ..tokens import is_chinese
@@ -226,6 +229,23 @@ def simplified(text: str) -> str:
 
         _TO_SIMPLIFIED = opencc.OpenCC("t2s")
     return _TO_SIMPLIFIED.convert(text)
+
+
+@lru_cache(maxsize=1)
+def _cantonese() -> tuple[re.Pattern, dict[str, str]]:
+    pairs = json.loads(resources.files("regchat").joinpath("data/cantonese.json").read_text(encoding="utf-8"))["written"]
+    standard = dict(pairs)
+    return re.compile("|".join(re.escape(form) for form in sorted(standard, key=len, reverse=True))), standard
+
+
+def standard_written(text: str) -> str:
+    """``text`` (simplified) with written Cantonese read as standard written Chinese
+    (``data/cantonese.json``): 俾人偷咗银包 -> 被人偷了钱包, 佢下个月返工 -> 他下个月上班. Standard
+    Chinese and other text are unchanged."""
+    if not text or not _CJK.search(text):
+        return text
+    pattern, standard = _cantonese()
+    return pattern.sub(lambda m: standard[m.group(0)], text)
 
 
 # What a sentence says its matter is not, beside what it is: "not just visit", "not X but Y", "rather

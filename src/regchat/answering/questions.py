@@ -2282,6 +2282,14 @@ def month_read_before(reading: Reading, found: FoundDate, day: dt.date) -> dt.da
     return _safe_date(written.year, written.month, found.day)
 
 
+def planned_day(reading: Reading, roled: RoledDate) -> bool:
+    """Whether ``roled`` is a day the user plans to act on: cued as a plan, or told in a sentence
+    with the words of a plan ("can I apply on 5 April?", "4月5日再去申请可以吗？": the filing's own cue
+    is the nearest, the plan is in its words)."""
+    sentence = _sentence_around(reading.question, roled.found.start)
+    return roled.planned or bool(load_role_cues().patterns["plan"].search(sentence))
+
+
 def action_dates(reading: Reading, rule: RuleLike) -> list[tuple[RoledDate, dt.date]]:
     """Dates of the question recording the step the rule's deadline is for (the user filed or
     registered; the authority decided), other than the rule's own event: each is compared
@@ -2296,7 +2304,7 @@ def action_dates(reading: Reading, rule: RuleLike) -> list[tuple[RoledDate, dt.d
         if r is event or role is None:
             continue
         # a day the user plans to act on is still to come, whatever the story's tense
-        day = r.found.resolve(reading.today, "future" if r.planned else "past" if reading.past_tense else "nearest")
+        day = r.found.resolve(reading.today, "future" if planned_day(reading, r) else "past" if reading.past_tense else "nearest")
         if day is not None:
             out.append((r, day))
     return out
