@@ -203,6 +203,44 @@ def test_a_date_in_another_sentence_or_both_readings_beside_it_restate_nothing()
     assert date_problems("It says 04/06/2026 (4 June or 6 April?). When must I apply?", TODAY)[0].kind == "ambiguous"
 
 
+@pytest.mark.parametrize(
+    "text, month, day",
+    [
+        # the order the message says
+        ("She is Dutch, so her dates are day.month: the permit ends on 3/12.", 12, 3),
+        ("签发日期写的是3.12.（她说德国写法是日在前）", 12, 3),
+        # the order its other dates written in numbers show
+        ("The hearing was on 16.4. and she is back on 11.5.", 5, 11),
+        ("He landed on 3/14 and his permit notice came on 2/5.", 2, 5),
+    ],
+)
+def test_an_ambiguous_date_is_the_reading_the_message_settles(text, month, day):
+    assert date_problems(text, TODAY) == []
+    last = find_dates(text, TODAY)[-1]
+    assert (last.month, last.day) == (month, day)
+
+
+def test_an_ambiguous_date_is_the_reading_falling_on_the_weekday_its_sentence_names():
+    # asked on 20 August 2026: 9 October 2026 is a Friday, 10 September a Thursday
+    found = find_dates("The office can see us on 9/10, it's a Thursday.", dt.date(2026, 8, 20))
+    assert (found[0].text, found[0].month, found[0].day) == ("9/10", 9, 10)
+    found = find_dates("The office can see us on 9/10, it's a Friday.", dt.date(2026, 8, 20))
+    assert (found[0].text, found[0].month, found[0].day) == ("9/10", 10, 9)
+    assert date_problems("The office can see us on 9/10, it's a Monday.", dt.date(2026, 8, 20))[0].kind == "ambiguous"
+
+
+def test_a_date_written_with_dots_and_the_year_last_puts_the_day_first():
+    (found,) = find_dates("Her permit says valid until 01.11.2026.", TODAY)
+    assert (found.year, found.month, found.day) == (2026, 11, 1)
+    assert date_problems("Her permit says valid until 01/11/2026.", TODAY)[0].kind == "ambiguous"
+
+
+def test_the_dot_closing_a_day_and_month_written_with_dots_ends_no_clause():
+    text = "The inspection was on 2.4., and on Friday 24.4. the penalty decision reached us."
+    roled = read_roles(text, find_dates(text, TODAY))
+    assert [(r.found.day, r.role) for r in roled] == [(2, None), (24, "decision")]
+
+
 def test_an_ambiguous_date_without_a_year_has_readings_only_against_today():
     (problem,) = date_problems("the meeting is due 9/10", TODAY)
     assert problem.kind == "ambiguous"

@@ -510,8 +510,10 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
             if (_safe_date(year, mon, day) if year is not None else _exists_yearless(mon, day))
         ]  # fmt: skip
         real = list(dict.fromkeys(real))
-        if len(real) == 2 and month_first and m.groupdict().get("sep") == ".":
-            real = real[1:]  # Chinese writes a dotted day and month month first: "12.10" is 12月10日
+        if len(real) == 2 and year is not None and m.groupdict().get("sep") == "." and _YEAR_LAST_DOTTED.fullmatch(m.group(0).strip()):
+            real = real[:1]  # dots with the year last put the day first ("01.11.2026", as Germans write it): nobody writes mm.dd.yyyy
+        if len(real) == 2 and month_first and m.groupdict().get("sep") == "." and not _DAY_FIRST_SAID.search(text):
+            real = real[1:]  # Chinese writes a dotted day and month month first: "12.10" is 12月10日 (unless it says 日在前)
         if len(real) == 1:
             (mon, day), = real
             add(FoundDate(written, start, end, mon, day, year))
@@ -698,6 +700,7 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
             for f in found
         ]
     found, problems = _restated(text, found, problems)
+    found, problems = _settled_by_order(text, found, problems)
     return _said_again(text, sorted(found, key=lambda f: f.start)), sorted(problems, key=lambda p: p.start)
 
 
@@ -745,6 +748,70 @@ def _restated(
         (reading,) = named
         resolved.append(FoundDate(p.text, p.start, p.end, reading.month, reading.day, p.year))
     return found + resolved, kept
+
+
+# Words saying in which order the writer puts a date's day and month ("her dates are day.month",
+# "dd/mm", "日在前"), and the shape of a date written as two numbers.
+_DAY_FIRST_SAID = re.compile(r"\bday[ ./-]?(?:first|before (?:the )?month|month\b)|\bdd[./-]mm\b|日在前|先写日|日/月|日\.月", re.I)
+_MONTH_FIRST_SAID = re.compile(r"\bmonth[ ./-]?(?:first|before (?:the )?day|day\b)|\bmm[./-]dd\b|月在前|先写月|月/日|月\.日", re.I)
+_YEAR_LAST_DOTTED = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
+_TWO_NUMBERS = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?![\d])")
+_WEEKDAY_SAID_AFTER = 40  # characters after a date within which its sentence may name its weekday ("9/10, it's a Thursday")
+
+
+def _settled_by_order(
+    text: str, found: list[FoundDate], problems: list[DateProblem]
+) -> tuple[list[FoundDate], list[DateProblem]]:
+    """An ambiguous date written as two numbers (both orders real) taken in the one reading the message
+    settles: the weekday its sentence names beside it ("we can go on 9/10, it's a Thursday": 10
+    September 2026 is one, 9 October a Friday); else the order the message says ("her dates are day.month", 日在前);
+    else the order its other dates written as two numbers show, when all show the same ("Monday
+    11.5." beside "23.11.": the day first). Left ambiguous otherwise."""
+    said = {"day": bool(_DAY_FIRST_SAID.search(text)), "month": bool(_MONTH_FIRST_SAID.search(text))}
+    stated = next((o for o, v in said.items() if v), None) if sum(said.values()) == 1 else None
+    shown: set[str] = set()
+    for f in found:
+        if (m := _TWO_NUMBERS.match(f.text)) is not None:
+            a, b = int(m.group(1)), int(m.group(2))
+            if a > 12 >= b:
+                shown.add("day")
+            elif b > 12 >= a:
+                shown.add("month")
+    kept: list[DateProblem] = []
+    resolved: list[FoundDate] = []
+    for p in problems:
+        if p.kind != "ambiguous":
+            kept.append(p)
+            continue
+        # (the readings: day first, then month first, as written; resolved in a year when they can be)
+        readings = {"day": FoundDate(p.text, p.start, p.end, p.month, p.day, p.year),
+                    "month": FoundDate(p.text, p.start, p.end, p.day, p.month, p.year)}
+        order = _weekday_settles(text, p) or stated or (next(iter(shown)) if len(shown) == 1 else None)
+        if order is None:
+            kept.append(p)
+            continue
+        resolved.append(readings[order])
+    return found + resolved, kept
+
+
+def _weekday_settles(text: str, p: DateProblem) -> str | None:
+    """'day' or 'month': the order whose reading of ``p`` falls on the weekday written beside it, or
+    named after it in its sentence; None when no weekday is, or both or neither reading fits."""
+    sentence = _sentence_of(text, p.start)
+    after = text[p.end : p.end + _WEEKDAY_SAID_AFTER]
+    after = after[: next((i for i in range(len(after)) if _sentence_of(text, p.end + i) != sentence), len(after))]
+    before = text[max(0, p.start - 14) : p.start]
+    m = _WEEKDAY_BEFORE_EN.search(before) or re.search(_WEEKDAY_NAME_EN, after)
+    if m:
+        weekday = _EN_WEEKDAY_NUMBER[m["wd"].lower()[:3]]
+    elif m := (_WEEKDAY_BEFORE_ZH.search(before) or re.search(r"(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])", after)):
+        weekday = _ZH_WEEKDAYS[m["wd"]]
+    else:
+        return None
+    if len(p.readings) != 2:
+        return None
+    fits = [order for order, day in zip(("day", "month"), p.readings) if day.weekday() == weekday]
+    return fits[0] if len(fits) == 1 else None
 
 
 # A weekday's whole name in any case, or its abbreviation capitalised ("Tue", not the verb "sat")
@@ -1283,7 +1350,8 @@ class RoledDate:
 
 # Where one clause ends and the next begins: sentence ends, commas, semicolons, "and", "but".
 # (full-width marks end a clause before a digit too: "收到决定书，3月25日去交"; ASCII ones not in "1,000")
-_CLAUSE_END = re.compile(r"[。！？；，\n]+|[.!?;,]+(?=\s|\D|$)|\s+(?:and|but|while|so|then|because)\s+|而且|但是|并且|然后|所以|因为", re.I)
+# (the dot closing a day and month written with dots, "the letter came Friday 24.4. and we paid", ends nothing)
+_CLAUSE_END = re.compile(r"[。！？；，\n]+|(?<!\d\.\d)(?<!\d\.\d\d)[.!?;,]+(?=\s|\D|$)|\s+(?:and|but|while|so|then|because)\s+|而且|但是|并且|然后|所以|因为", re.I)
 
 
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
