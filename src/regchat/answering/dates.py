@@ -510,10 +510,11 @@ def scan_dates(text: str, today: dt.date | None = None) -> tuple[list[FoundDate]
             if (_safe_date(year, mon, day) if year is not None else _exists_yearless(mon, day))
         ]  # fmt: skip
         real = list(dict.fromkeys(real))
-        if len(real) == 2 and year is not None and m.groupdict().get("sep") == "." and _YEAR_LAST_DOTTED.fullmatch(m.group(0).strip()):
-            real = real[:1]  # dots with the year last put the day first ("01.11.2026", as Germans write it): nobody writes mm.dd.yyyy
-        if len(real) == 2 and month_first and m.groupdict().get("sep") == "." and not _DAY_FIRST_SAID.search(text):
-            real = real[1:]  # Chinese writes a dotted day and month month first: "12.10" is 12月10日 (unless it says 日在前)
+        dotted = m.groupdict().get("sep") == "."
+        if len(real) == 2 and dotted and year is not None and _YEAR_LAST_DOTTED.fullmatch(m.group(0).strip()):
+            real = real[:1]  # dots with the year last put the day first ("01.11.2026"): nobody writes mm.dd.yyyy
+        if len(real) == 2 and month_first and dotted and not _DAY_FIRST_SAID.search(text):
+            real = real[1:]  # Chinese writes a dotted day and month month first: "12.10" is 12月10日 (unless 日在前)
         if len(real) == 1:
             (mon, day), = real
             add(FoundDate(written, start, end, mon, day, year))
@@ -752,8 +753,12 @@ def _restated(
 
 # Words saying in which order the writer puts a date's day and month ("her dates are day.month",
 # "dd/mm", "日在前"), and the shape of a date written as two numbers.
-_DAY_FIRST_SAID = re.compile(r"\bday[ ./-]?(?:first|before (?:the )?month|month\b)|\bdd[./-]mm\b|日在前|先写日|日/月|日\.月", re.I)
-_MONTH_FIRST_SAID = re.compile(r"\bmonth[ ./-]?(?:first|before (?:the )?day|day\b)|\bmm[./-]dd\b|月在前|先写月|月/日|月\.日", re.I)
+_DAY_FIRST_SAID = re.compile(
+    r"\bday[ ./-]?(?:first|before (?:the )?month|month\b)|\bdd[./-]mm\b|日在前|先写日|日/月|日\.月", re.I
+)
+_MONTH_FIRST_SAID = re.compile(
+    r"\bmonth[ ./-]?(?:first|before (?:the )?day|day\b)|\bmm[./-]dd\b|月在前|先写月|月/日|月\.日", re.I
+)
 _YEAR_LAST_DOTTED = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
 _TWO_NUMBERS = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?![\d])")
 _WEEKDAY_SAID_AFTER = 40  # characters after a date within which its sentence may name its weekday ("9/10, it's a Thursday")
@@ -764,9 +769,9 @@ def _settled_by_order(
 ) -> tuple[list[FoundDate], list[DateProblem]]:
     """An ambiguous date written as two numbers (both orders real) taken in the one reading the message
     settles: the weekday its sentence names beside it ("we can go on 9/10, it's a Thursday": 10
-    September 2026 is one, 9 October a Friday); else the order the message says ("her dates are day.month", 日在前);
-    else the order its other dates written as two numbers show, when all show the same ("Monday
-    11.5." beside "23.11.": the day first). Left ambiguous otherwise."""
+    September 2026 is one, 9 October a Friday); else the order the message says ("her dates are
+    day.month", 日在前); else the order its other dates written as two numbers show, when all show the
+    same ("back on 7.5." beside "19.4.": the day first). Left ambiguous otherwise."""
     said = {"day": bool(_DAY_FIRST_SAID.search(text)), "month": bool(_MONTH_FIRST_SAID.search(text))}
     stated = next((o for o, v in said.items() if v), None) if sum(said.values()) == 1 else None
     shown: set[str] = set()
@@ -1351,7 +1356,11 @@ class RoledDate:
 # Where one clause ends and the next begins: sentence ends, commas, semicolons, "and", "but".
 # (full-width marks end a clause before a digit too: "收到决定书，3月25日去交"; ASCII ones not in "1,000")
 # (the dot closing a day and month written with dots, "the letter came Friday 24.4. and we paid", ends nothing)
-_CLAUSE_END = re.compile(r"[。！？；，\n]+|(?<!\d\.\d)(?<!\d\.\d\d)[.!?;,]+(?=\s|\D|$)|\s+(?:and|but|while|so|then|because)\s+|而且|但是|并且|然后|所以|因为", re.I)
+_CLAUSE_END = re.compile(
+    r"[。！？；，\n]+|(?<!\d\.\d)(?<!\d\.\d\d)[.!?;,]+(?=\s|\D|$)|\s+(?:and|but|while|so|then|because)\s+"
+    r"|而且|但是|并且|然后|所以|因为",
+    re.I,
+)
 
 
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
