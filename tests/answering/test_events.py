@@ -182,3 +182,13 @@ def test_a_permanent_resident_asked_about_work_is_answered_from_the_permanent_re
 def test_crew_going_ashore_are_answered_from_temporary_entry_first(engine, question):
     first = engine.answer(question, today=TODAY).citations[0]
     assert (first.doc_id, first.article) == ("cn-exit-entry-law", 23)
+
+
+def test_a_permanent_resident_asked_whether_a_rule_told_before_applies_is_answered_from_permanent_residence(engine):
+    # the words of working stand in the sentence the question points back at
+    answer = engine.answer("We plan to take on Tomas, whose Chinese green card he says spares us any work permit or Z "
+                           "visa. Our accountant insists all staff from abroad need a work permit plus a work-type "
+                           "residence permit, or the firm is fined per head. Which of them is correct? Is that true for "
+                           "him as well, given his PR status?", today=TODAY)
+    first = answer.citations[0]
+    assert (first.doc_id, first.article) == ("cn-exit-entry-law", 48)

@@ -1694,3 +1694,12 @@ def test_a_follow_up_asking_what_a_holiday_changes_asks_the_earlier_question_aga
                {"role": "assistant", "content": "By 6 January 2026 (Law Art. 32)."}]
     again = asked_again_for_holidays(question, history, dt.date(2025, 12, 20))
     assert (again == (history[0]["content"], [])) is asked_again
+
+
+def test_a_question_pointing_back_is_read_with_the_last_sentence_before_it_that_tells():
+    from regchat.answering.questions import asking_with_referents
+
+    text = "She has a residence card. HR says all staff from abroad must hold a work permit. Who is right? Is that true for her?"
+    assert asking_with_referents(text) == ("Who is right? HR says all staff from abroad must hold a work permit. "
+                                           "Is that true for her?")
+    assert asking_with_referents("Her permit ends in May. When must she apply?") == "When must she apply?"

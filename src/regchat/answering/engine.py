@@ -74,7 +74,7 @@ from .loose_terms import Measure, alternatives_named, dated_only_once_named, cas
 from .open_terms import left_open, open_terms
 from .punctuation import punctuated
 from .persons import asks_of_someone_else, persons_named, their_own_story
-from .questions import Reading, RuleChoice, asked_again_for_holidays, month_read_before, rule_evidence, subjects_in, corrected_question, date_for, dated_roles, rule_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asks_for_date, asks_user_action, clauses_of, choose_rule, settles_the_matter, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, visas_named, without_asking
+from .questions import Reading, RuleChoice, asked_again_for_holidays, month_read_before, rule_evidence, subjects_in, corrected_question, date_for, dated_roles, rule_roles, names_both_places, place_of, asking_clauses, asked_with_claims, has_asking_words, is_interrogative, asking_sentences, asking_with_referents, asks_for_date, asks_user_action, clauses_of, choose_rule, settles_the_matter, counts_from, each_ambiguous_date, event_date, prefer_for, read_question, resolve_for, sentences_of, stay_amount, visas_named, without_asking
 from .references import EN_ARTICLE_REF, ZH_ARTICLE_REF
 from .visa_families import residence_line, unnumbered_family
 from .scope import (
@@ -1510,7 +1510,7 @@ class Engine:
             hits = self._with_the_mishaps_provisions(reading, hits, befallen, unasked)
         # (an event told in a sentence that asks: "他太太上个月生了个女儿，宝宝要办什么登记？"; one the
         # story only tells, "we just had a baby" before asking a grandmother's visa, is no matter asked)
-        if hits and (events := events_told(reading.question, asking_sentences(reading.question))):
+        if hits and (events := events_told(reading.question, asking_with_referents(reading.question))):
             hits = self._with_the_events_provisions(hits, events)
         theirs = set() if names_a_citizen(reading.context) else \
             {h.provision.key for h in hits if h.provision.key in self._citizens_provisions}

@@ -333,6 +333,25 @@ def with_referred(question: str) -> str:
     return " ".join(dict.fromkeys(out)) or asking
 
 
+def asking_with_referents(question: str) -> str:
+    """The sentences of ``question`` that ask (:func:`asking_sentences`), each pointing back ("Is that
+    true for her as well?") after the last sentence before it that tells (what it points at: "Our
+    lawyer says all staff from abroad must hold a work permit."), not another question."""
+    sentences = [_ASIDE.sub(" ", s).strip() for s in _SENTENCE_END.split(question) if s.strip()]
+    asking = asking_sentences(question)
+    if asking == question:
+        return question
+    out: list[str] = []
+    for i, s in enumerate(sentences):
+        if s and s in asking:
+            if _POINTS_BACK.match(s):
+                told = next((t for t in reversed(sentences[:i]) if t and t not in asking), None)
+                if told is not None:
+                    out.append(told)
+            out.append(s)
+    return " ".join(dict.fromkeys(out)) or asking
+
+
 _POINTS_BACK = re.compile(
     r"^\W*(?:(?:and|so|but)\s+)?(?:(?:is|was|would|will|does|did)\s+)?(?:that|this|it|which|so)\b|^\W*(?:这样|那样|这个|那个|那|这)",
     re.I,
