@@ -8,8 +8,11 @@ penalty sits in Art. 76 item 4. Likewise the steps of an application are spread 
 articles: Law Art. 32 says when to apply for a residence permit's extension, Regs Art. 17 what
 to submit, Art. 19 who may file for the applicant, Art. 18 how long the receipt runs and that it
 covers the stay while the passport is held. Each link names both provisions, its kind (``penalty``,
-``materials``, ``who_files``, ``while_held``, ``processing_time``) and the words of the linked
-text that answer, so the answer can quote that part; a test checks every quote against the corpus.
+``materials``, ``who_files``, ``while_held``, ``processing_time``, ``visa_needed``,
+``leaving_the_port``, ``work_allowed``) and the words of the linked text that answer, so the answer
+can quote that part; a test checks every quote against the corpus. A link may list words of a message
+whose case another provision governs (``unless``: a student asked whether he may work is answered by
+the work-study rules, not by what working requires of everyone).
 A link to nothing says the documents have no such part: no article of the Law punishes an
 employer's missed report (Regs Art. 26), so an answer asked that penalty, by a message naming the
 report in the words the link lists, says the documents state none.
@@ -29,7 +32,10 @@ from .settings import PROJECT_ROOT
 
 LINKS_FILE = "links.json"
 DEFAULT_LINKS_PATH = PROJECT_ROOT / "corpus" / LINKS_FILE
-KINDS = ("penalty", "materials", "who_files", "while_held", "processing_time", "visa_needed", "leaving_the_port", "work_allowed")
+KINDS = (
+    "penalty", "materials", "who_files", "while_held", "processing_time", "visa_needed", "leaving_the_port",
+    "work_allowed",
+)
 
 
 @dataclass(frozen=True)
