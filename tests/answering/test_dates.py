@@ -229,6 +229,12 @@ def test_an_ambiguous_date_is_the_reading_falling_on_the_weekday_its_sentence_na
     assert date_problems("The office can see us on 9/10, it's a Monday.", dt.date(2026, 8, 20))[0].kind == "ambiguous"
 
 
+def test_a_weekday_before_last_is_a_week_before_last_weeks():
+    # asked on Monday 23 March 2026: last Thursday is the 19th, the Thursday before last the 12th
+    (found,) = find_dates("He flew in on the Thursday before last.", dt.date(2026, 3, 23))
+    assert found.resolve(dt.date(2026, 3, 23)) == dt.date(2026, 3, 12)
+
+
 def test_a_date_written_with_dots_and_the_year_last_puts_the_day_first():
     (found,) = find_dates("Her permit says valid until 01.11.2026.", TODAY)
     assert (found.year, found.month, found.day) == (2026, 11, 1)

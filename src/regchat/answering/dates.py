@@ -175,6 +175,7 @@ _EN_RELATIVE = re.compile(
     rf"|{_EN_COUNT_WORD}\s+(?:days?|weeks?|months?)\s+(?:ago|back|from now)"
     rf"|in\s+{_EN_COUNT_WORD}\s+(?:days?|weeks?|months?)(?!\s+(?:after|before|later|earlier|from)\b)"
     r"|(?:last|next)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"|the\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+before\s+last"  # (a week before last's)
     r"|(?<!\ball )(?<!whole of )(?<!throughout )(?<!\bfor )(?:last|next)\s+week)\b",  # ("all next week": a span, no day)
     re.I,
 )
@@ -1129,6 +1130,10 @@ def _en_relative(phrase: str, today: dt.date) -> dt.date | None:
         return today
     if re.fullmatch(r"last night", phrase.strip(), re.I):
         return today - dt.timedelta(days=1)
+    if (before_last := re.fullmatch(r"the\s+(\w+day)\s+before\s+last", phrase.strip(), re.I)) is not None:
+        # "the Thursday before last": the one a week before last Thursday
+        last = _en_relative(f"last {before_last.group(1)}", today)
+        return None if last is None else last - dt.timedelta(days=7)
     counted = _EN_COUNTED.fullmatch(phrase.strip())
     if counted:
         return _moved(today, counted["n"], counted["unit"], -1 if (counted["dir"] or "").lower() in {"ago", "back"} else 1)
