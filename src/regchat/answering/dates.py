@@ -803,9 +803,8 @@ def _settled_by_order(
 def _weekday_settles(text: str, p: DateProblem) -> str | None:
     """'day' or 'month': the order whose reading of ``p`` falls on the weekday written beside it, or
     named after it in its sentence; None when no weekday is, or both or neither reading fits."""
-    sentence = _sentence_of(text, p.start)
-    after = text[p.end : p.end + _WEEKDAY_SAID_AFTER]
-    after = after[: next((i for i in range(len(after)) if _sentence_of(text, p.end + i) != sentence), len(after))]
+    end = _SENTENCE_END.search(text, p.end)  # (the sentence's end, its mark kept)
+    after = text[p.end : min(end.end() if end else len(text), p.end + _WEEKDAY_SAID_AFTER)]
     before = text[max(0, p.start - 14) : p.start]
     m = _WEEKDAY_BEFORE_EN.search(before) or re.search(_WEEKDAY_NAME_EN, after)
     if m:

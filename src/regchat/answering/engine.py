@@ -461,12 +461,17 @@ class Engine:
             kinds = [k for k in linked_kinds(asking_clauses(asking_sentences(question.asked))) if k in step_kinds()]
             if not kinds or draft.deadlines or draft.outcome in {"clarify", "outside"}:
                 continue
-            part = dataclasses.replace(
-                read_question(question.asked, history, reading.today, self.retriever.provisions), message=reading.question)
+            part = self._read_part(question.asked, reading, history)
             linked = self._linked_draft(part, sources, kinds, consulted)
             if linked is not None and not {p.key for p in linked.cited} <= {p.key for p in draft.cited}:
                 out[i] = _say_what_is_not_stated(part, linked, reading.question, own=question.asked)
         return out
+
+    def _read_part(self, text: str, reading: Reading, history: History) -> Reading:
+        """``text``, one of the questions of the message ``reading`` reads, read with the whole message as
+        its context."""
+        return dataclasses.replace(
+            read_question(text, history, reading.today, self.retriever.provisions), message=reading.question)
 
     def _one_of_several(
         self, reading: Reading, question: OneQuestion, earlier: Sequence[Draft], history: History,
@@ -484,9 +489,8 @@ class Engine:
         def answer(one: Reading, hits: list[Hit]) -> Draft:
             return self._with_linked_parts(one, self._answer_draft(one, hits, consulted, MOST_EACH), consulted)
 
-        def read(text: str) -> Reading:  # (one of the message's questions: the whole message is its context)
-            return dataclasses.replace(
-                read_question(text, history, reading.today, self.retriever.provisions), message=reading.question)
+        def read(text: str) -> Reading:
+            return self._read_part(text, reading, history)
 
         # (a day weighed against a deadline computed before, "等月底领了薪水再去交行不行？", is no question about pay)
         # (one asking a day of its own, "his permit ends 15 March: his last day?", is another computation)

@@ -322,33 +322,33 @@ def with_referred(question: str) -> str:
     before it when it opens by pointing back at it ("… file on Oct 8. That's in time, right?"), as
     written: the date of a step may stand in brackets ("等初八（2月24号）再去。这样可以吗？")."""
     written = [s.strip() for s in _SENTENCE_END.split(question) if s.strip()]
-    sentences = [_ASIDE.sub(" ", s).strip() for s in written]
-    asking = asking_sentences(question)
-    out: list[str] = []
-    for i, s in enumerate(sentences):
-        if s and s in asking:
-            if i and _POINTS_BACK.match(s):
-                out.append(written[i - 1])
-            out.append(written[i])
-    return " ".join(dict.fromkeys(out)) or asking
+    return _with_pointed_at([_ASIDE.sub(" ", s).strip() for s in written], written, asking_sentences(question))
 
 
 def asking_with_referents(question: str) -> str:
     """The sentences of ``question`` that ask (:func:`asking_sentences`), each pointing back ("Is that
     true for her as well?") after the last sentence before it that tells (what it points at: "Our
     lawyer says all staff from abroad must hold a work permit."), not another question."""
-    sentences = [_ASIDE.sub(" ", s).strip() for s in _SENTENCE_END.split(question) if s.strip()]
     asking = asking_sentences(question)
     if asking == question:
         return question
+    sentences = [_ASIDE.sub(" ", s).strip() for s in _SENTENCE_END.split(question) if s.strip()]
+    return _with_pointed_at(sentences, sentences, asking, told_only=True)
+
+
+def _with_pointed_at(sentences: list[str], shown: list[str], asking: str, *, told_only: bool = False) -> str:
+    """The ``shown`` form of each of ``sentences`` that is among ``asking``, each opening by pointing back
+    after the one it points at: the sentence just before it, or (``told_only``) the last one before it
+    that does not ask."""
     out: list[str] = []
     for i, s in enumerate(sentences):
         if s and s in asking:
             if _POINTS_BACK.match(s):
-                told = next((t for t in reversed(sentences[:i]) if t and t not in asking), None)
-                if told is not None:
-                    out.append(told)
-            out.append(s)
+                at = next((j for j in range(i - 1, -1, -1)
+                           if not told_only or (sentences[j] and sentences[j] not in asking)), None)  # fmt: skip
+                if at is not None:
+                    out.append(shown[at])
+            out.append(shown[i])
     return " ".join(dict.fromkeys(out)) or asking
 
 
