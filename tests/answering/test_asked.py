@@ -637,7 +637,7 @@ def test_how_to_challenge_a_decision_is_asked_and_stated_by_the_remedy_or_its_fi
 @pytest.mark.parametrize(
     "question",
     ["Who covers the ticket home once she is repatriated?", "遣送出境的机票钱谁来出？", "Can we make his employer pay for it?",
-     "能不能让用人单位承担？"],
+     "能不能让用人单位承担？", "要遣送的话机票谁出？", "回国的路费由谁付？"],
 )
 def test_who_pays_is_asked_and_stated_by_the_text_saying_who_bears_the_cost(question):
     kind = _choosing_kind(question, "payer")

@@ -450,6 +450,9 @@ def roles_of(text: str) -> list[tuple[str, str | None]]:
         ("My aunt is landing 2026-06-02 on an L visa.", [("2026-06-02", "entry")]),
         ("Flying in on 2026-06-09, thirty days of stay.", [("2026-06-09", "entry")]),
         ("Her residence permit is good through 3/20.", [("3/20", "expiry")]),
+        # a child coming on a visa enters; a baby that came, with nothing after, was born
+        ("Our son came on an S1 visa on 2026-11-05.", [("2026-11-05", "entry")]),
+        ("Our baby came on 2026-05-03.", [("2026-05-03", "birth")]),
     ],
 )
 def test_each_date_gets_the_role_its_words_give_it(text, expected):

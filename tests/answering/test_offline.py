@@ -1132,6 +1132,75 @@ def test_a_planned_day_is_compared_with_the_deadline(engine):
     assert answer.text.splitlines()[0].startswith("If done on 20 October 2026: 9 days after the last day")
 
 
+def test_a_planned_day_told_before_a_bare_request_for_assent_is_compared_with_the_deadline(engine):
+    answer = engine.answer(
+        "My residence permit expires on 2026-10-08. Someone told me renewing up to a month after expiry "
+        "is fine, so I'll go to the office on 20 Oct. ok?", today=dt.date(2026, 9, 1),
+    )  # fmt: skip
+    assert [(d.rule_id, d.date.isoformat()) for d in answer.deadlines] == [("law-32-extend-residence", "2026-09-08")]
+    assert answer.text.splitlines()[0].startswith("If done on 20 October 2026: 42 days after the last day")
+
+
+def test_a_term_written_in_pinyin_is_read_as_the_term(engine):
+    answer = engine.answer("my juliuzheng expires on 2027-01-20, last day to renew?", today=dt.date(2026, 12, 7))
+    assert [(d.rule_id, d.date.isoformat()) for d in answer.deadlines] == [("law-32-extend-residence", "2026-12-21")]
+
+
+def test_a_word_a_text_names_only_in_contrast_with_another_is_set_aside():
+    from regchat.answering.offline import set_aside
+
+    assert set_aside("If the card is simply damaged and not lost, bring the original.") == {"lost"}
+    assert set_aside("不是遗失，而是损坏的，应当交回原证") == {"遗失"}
+    assert set_aside("证件损坏而非遗失的，应当交回原证") == {"遗失"}
+    assert set_aside("The card is damaged and not lost. A lost card must be reported.") == set()
+    assert set_aside("No one shall not employ foreigners without permits.") == set()  # a prohibition
+
+
+def test_a_lost_card_is_not_answered_by_the_sentence_on_a_card_damaged_and_not_lost(engine):
+    answer = engine.answer("if my work permit card is lost what do i do", today=dt.date(2026, 12, 7))
+    assert "not lost" not in answer.text
+    assert "reissue" in answer.text.splitlines()[0]
+    damaged = engine.answer("my work permit card is damaged but not lost, what do I bring?", today=dt.date(2026, 12, 7))
+    assert "present the original" in damaged.text
+
+
+def test_a_part_citing_a_paragraph_of_its_own_law_by_number_is_read_with_that_paragraph(engine):
+    cited = engine.picker.with_cited("（六）未按照本法第三十九条第二款规定办理登记的。", "cn-exit-entry-law")
+    assert "旅馆以外的其他住所" in cited and "旅馆应当" not in cited  # paragraph 2 of Art. 39, not paragraph 1
+    assert engine.picker.with_cited("（三）未按照规定办理外国人出生登记的；", "cn-exit-entry-law").endswith("登记的；")
+
+
+def test_the_fine_for_not_registering_a_stay_in_a_home_is_the_item_citing_that_duty(engine):
+    answer = engine.answer("外国朋友住我家没去派出所登记，会罚款吗？", today=dt.date(2026, 12, 7))
+    assert keys(answer)[0] == "cn-exit-entry-law#76"
+    assert "（六）未按照本法第三十九条第二款规定办理登记的" in answer.text
+    assert "旅馆未按照规定办理外国人住宿登记的" not in answer.text
+
+
+def test_who_pays_for_the_flight_of_someone_repatriated_is_answered_by_who_bears_the_expenses(engine):
+    answer = engine.answer("如果被遣送出境，机票钱谁出？", today=dt.date(2026, 12, 7))
+    assert keys(answer)[0] == "cn-foreigner-entry-exit-regulations#32"
+
+
+
+def test_each_date_of_a_household_is_labelled_with_whose_it_is():
+    from regchat.answering.offline import date_label
+
+    text = "我和老婆都是Z签证，11月3号入境；孩子是S1签证，11月5号才到。"
+    assert date_label(text, text.index("11月5号"), text.index("11月5号") + 5) == "孩子是S1签证，11月5号"
+    text = "My wife and I came on Z visas on 3 Nov 2026. Our son came on an S1 visa on 5 Nov 2026."
+    at = text.index("5 Nov")
+    assert date_label(text, at, at + 10) == "Our son came on an S1 visa on 5 Nov 2026"
+
+
+def test_a_household_asking_each_ones_day_gets_one_per_date(engine):
+    answer = engine.answer(
+        "My wife and I came on Z visas on 3 Nov 2026. Our son came on an S1 visa on 5 Nov 2026. "
+        "By when must each of us apply for residence permits?", today=dt.date(2026, 11, 20),
+    )  # fmt: skip
+    assert [d.date.isoformat() for d in answer.deadlines] == ["2026-12-03", "2026-12-05"]
+
+
 def test_a_part_the_quoted_article_answers_gets_the_sentence_that_answers_it(engine):
     answer = engine.answer(
         "Our son was born in Shanghai on 2 October. What is the last day to register him, and where do we go?",

@@ -1703,3 +1703,11 @@ def test_a_question_pointing_back_is_read_with_the_last_sentence_before_it_that_
     assert asking_with_referents(text) == ("Who is right? HR says all staff from abroad must hold a work permit. "
                                            "Is that true for her?")
     assert asking_with_referents("Her permit ends in May. When must she apply?") == "When must she apply?"
+
+
+@pytest.mark.parametrize("seeking", ["ok?", "Right?", "对吗？", "行吗？"])
+def test_a_sentence_only_seeking_assent_asks_of_the_sentence_before_it(seeking):
+    from regchat.answering.questions import with_referred
+
+    text = f"Her permit ends on 8 October. She will file on 20 October. {seeking}"
+    assert with_referred(text) == f"She will file on 20 October. {seeking}"

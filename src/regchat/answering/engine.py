@@ -34,6 +34,7 @@ from .dates import READINGS, RoledDate, dates_in, describe_date_problem, load_ro
 from .quoting import summary_for
 from .guardrails import MARKER, check_citations, marker, check_dates, quote_in, render_markers, split_sentences
 from .fuzzy import in_everyday_sense, spell_out
+from .pinyin import read_pinyin
 from .language import asked_language, day_in, simplified, standard_written
 from .ages import ages_told
 from .offline import (
@@ -921,7 +922,8 @@ class Engine:
 
         # Everything else: quote the provisions that answer it; a question asking several things
         # gets the provision that answers each.
-        chosen = choose_provisions(reading, self._with_what_is_asked(reading, self._duty_first(reading, hits), consulted))
+        chosen = choose_provisions(reading, self._with_what_is_asked(reading, self._duty_first(reading, hits), consulted),
+                                   self._punishes)
         draft = self._lookup(reading, chosen[:most])
         return self._with_other_parts(reading, draft, question_parts(reading.question), consulted)
 
@@ -1185,6 +1187,11 @@ class Engine:
             return hits
         first = duty.model_copy(update={"score": hits[0].score})
         return [h.model_copy(update={"rank": i}) for i, h in enumerate([first, *(h for h in hits if h is not duty)], 1)]
+
+    def _punishes(self, penalty: Provision, duty: Provision) -> bool:
+        """Whether ``penalty`` is the penalty ``corpus/links.json`` gives for breaching ``duty``'s rule."""
+        return any((link.doc_id, link.article) == (penalty.doc_id, penalty.article)
+                   for link in self.links.of(duty.doc_id, duty.article, "penalty"))  # fmt: skip
 
     def _with_what_is_asked(self, reading: Reading, hits: list[Hit], consulted: dict[str, Provision]) -> list[Hit]:
         """The hits, and when the question asks for a kind of fact that guides the choice (a
@@ -2287,8 +2294,9 @@ _SPEAKS_OF_A_PENALTY = re.compile(r"罚|警告|拘留|\bfine[sd]?\b|\bpenalt(?:y
 
 def _read_text(text: str, *, asked: bool) -> str:
     """A turn's text as it is read: simplified, written Cantonese in standard Chinese, abbreviations
-    spelled out, and one a user asks (``asked``) parted by spaces given its marks."""
-    text = in_everyday_sense(spell_out(standard_written(simplified(text))))
+    spelled out, terms written in pinyin in Chinese, and one a user asks (``asked``) parted by spaces
+    given its marks."""
+    text = in_everyday_sense(read_pinyin(spell_out(standard_written(simplified(text)))))
     return punctuated(text, is_interrogative) if asked else text
 
 

@@ -14,18 +14,20 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
 from ..documents import Deadline, Hit, Provision
 from ..gists import Gists
-from ..parsing import int_to_chinese
+from ..parsing import chinese_to_int, int_to_chinese
+from ..parts import split_parts
 from ..tokens import tokenize
 from .ages import age_rules, ages_told, singled_out
 from .cards import cards, names_a_card
 from .events import events_told
+from .persons import persons_named
 from .mishaps import Words, documents_befallen, follows_asked, states_mishap
 from .guardrails import MARKER, marker
 from .asked import asked, visa_fit_for, without_visa_letters
@@ -107,6 +109,27 @@ def _terms(text: str) -> set[str]:
     return {t[:6] for t in tokenize(text)}
 
 
+# A word a text names only to set it aside, in contrast with another: "damaged and not lost", "rather
+# than X", "损坏而非遗失", "不是遗失，而是…" (the word right after). Such a text does not speak of what the
+# word names, for a question naming it as it is. (A prohibition, "shall not employ", sets nothing aside.)
+_SET_ASIDE = re.compile(
+    r"\b(?:(?:and|but)\s+not|rather\s+than)\s+(?:simply\s+|merely\s+|just\s+)?([A-Za-z][\w-]*)"
+    r"|(?:而非|而不是|并非)([\u4e00-\u9fff]{2})|不是([\u4e00-\u9fff]{2})[^。；？！]{0,12}而是",
+    re.I,
+)
+
+
+def set_aside(text: str) -> set[str]:
+    """The words (``_terms``) ``text`` names only after a negation, nowhere else: "If the card is
+    damaged and not lost" sets aside "lost"."""
+    negated = {t for m in _SET_ASIDE.finditer(text) for t in _terms(next(g for g in m.groups() if g))}
+    return negated - _terms(_SET_ASIDE.sub(" ", text)) if negated else set()
+
+
+# A provision citing another of its own document by number: 本法第三十九条第二款.
+_CITES_OWN = re.compile(r"本法第([零〇一二两三四五六七八九十百]+)条(?:第([一二三四五六七八九十]+)款)?")
+
+
 def _visa_letters(text: str) -> set[str]:
     return {m.group(1).upper() for m in _visa_letter().finditer(text)}
 
@@ -142,9 +165,24 @@ class SentencePicker:
                 counts.update(terms)
                 lengths += len(terms)
                 n += 1
+        self._by_article = {(p.doc_id, p.article): p for p in provisions if p.article is not None}
         self._idf = {t: math.log(1 + n / c) for t, c in counts.items()}
         self._default_idf = math.log(1 + n)
         self._avg_len = lengths / n if n else 1.0
+
+    def with_cited(self, text: str, doc_id: str) -> str:
+        """``text`` followed by the paragraphs of its own document it cites by number ("未按照本法第三十九条
+        第二款规定办理登记的" with the paragraph on registering where one stays outside a hotel): a part
+        that names a duty only by its number is about what that paragraph says."""
+        cited = []
+        for m in _CITES_OWN.finditer(text):
+            provision = self._by_article.get((doc_id, chinese_to_int(m.group(1))))
+            official = provision.official_text() if provision is not None else None
+            if official is None:
+                continue
+            paragraph = chinese_to_int(m.group(2)) if m.group(2) else None
+            cited += [p.text for p in split_parts(official.text) if paragraph in (None, p.paragraph)]
+        return " ".join([text, *cited])
 
     @staticmethod
     def sentences(provision: Provision) -> list[str]:
@@ -199,11 +237,15 @@ class SentencePicker:
         official Chinese only (the Law's items on visa exemption: "residence permit", 居留证件), a
         Chinese one the part saying in the texts' words what it says in its own (体检, 健康证明)."""
         terms = _terms(question + " " + " ".join(english_terms(question)) + " " + " ".join(official_words(question)))
+        asked_aside = set_aside(question)  # (matched only by a text setting it aside too)
+        terms -= asked_aside
         letters = _visa_letters(question)
 
         def score(text: str) -> float:
             own = _terms(text)
-            weight = sum(self._idf.get(t, self._default_idf) for t in terms & own)
+            # (a word the text names only to set it aside answers no question naming it as it is)
+            shared = (terms & own) - set_aside(text) | (asked_aside & set_aside(text))
+            weight = sum(self._idf.get(t, self._default_idf) for t in shared)
             weight += self._default_idf * len(letters & _visa_letters(text)) if letters else 0.0
             return weight / (0.5 + 0.5 * len(own) / self._avg_len)
 
@@ -307,7 +349,23 @@ def rerank(reading: Reading, hits: Sequence[Hit]) -> list[Hit]:
     return sorted(rescored, key=lambda h: -h.score)
 
 
-def choose_provisions(reading: Reading, hits: Sequence[Hit]) -> list[Provision]:
+def choose_provisions(
+    reading: Reading, hits: Sequence[Hit], punishes: Callable[[Provision, Provision], bool] = lambda p, q: False
+) -> list[Provision]:
+    """The provisions to quote (``_chosen``); when the question asks for a penalty and the first of
+    them states none, the hit that ``punishes`` breaching its rule (``corpus/links.json``) first: "我们店
+    会被怎么罚？" after a story of students working off campus gets the fine for employing them before
+    the work-study rule they broke."""
+    chosen = _chosen(reading, hits)
+    penalty = [k for k in choosing_kinds(reading) if k.name == "penalty"]
+    if not chosen or not penalty or states_kind(chosen[0], penalty, reading.question):
+        return chosen
+    fine = next((h.provision for h in hits if h.provision.jurisdiction == chosen[0].jurisdiction
+                 and punishes(h.provision, chosen[0])), None)  # fmt: skip
+    return chosen if fine is None else list(dict.fromkeys([fine, *chosen]))
+
+
+def _chosen(reading: Reading, hits: Sequence[Hit]) -> list[Provision]:
     """The provisions to quote: the best hit (and a close second when the question compares,
     or the best of the other jurisdiction when it spans mainland China and Macao). A question
     asking for a kind of fact the best hit does not state (a penalty) gets first the close hit that
@@ -579,14 +637,14 @@ def compose_lookup(
     kinds += [k for k in asked(reading.question) if k.part and not k.choose]
     ages = ages_told(context or reading.question)  # ("my dad is 72": the item on those from 70)
 
-    def scorer(wordless: bool):
+    def scorer(wordless: bool, doc_id: str):
         """How well a part answers; ``wordless``: the question shares no word with any text of the
         provision (an English question on an article only the Chinese text has), so a part stating
         the kind of fact asked is picked on that alone."""
         def score(text: str) -> float:  # ... and on whose relative the visitor is, for how long
             fit = visa_fit(text)
             told = CASE_WEIGHT if any(case in text for case in cases) or (ages and singled_out(ages, age_rules(text))) else 0.0
-            shared = words(text)
+            shared = words(picker.with_cited(text, doc_id))
             stated = KIND_WEIGHT if (shared > 0 or wordless) and any(k.stated_in(text, reading.question, context) for k in kinds) else 0.0
             return 0.0 if fit is None else shared + fit + told + stated
         return score
@@ -594,7 +652,7 @@ def compose_lookup(
     fallback = picker.scorer(reading.context) if reading.follow_up else None
     day = version_day(reading.today, [d for f in reading.dates if (d := f.resolve(reading.today)) is not None])
     for p in provisions:
-        score = scorer(wordless=bool(kinds) and not any(words(t.text) > 0 for t in p.texts))
+        score = scorer(wordless=bool(kinds) and not any(words(t.text) > 0 for t in p.texts), doc_id=p.doc_id)
         quote = quote_provision(
             p, reading.lang, day, score if fallback is None or _any_match(p, score) else fallback,
             whole=whole, sentences=SentencePicker.text_sentences, fit=(fits or {}).get(p.key),
@@ -912,10 +970,18 @@ _LABEL_START = re.compile(r"[,，;；:：、\n]|(?:^|\s)(?:and|or)\s|以及|和|
 _LABEL_MOST = 48
 
 
+_SENTENCE_BREAK = re.compile(r"[.。;；!！?？\n]")
+
+
 def date_label(question: str, start: int, end: int) -> str:
-    """The clause of ``question`` that gives the date at ``start:end``, up to the date's end."""
+    """The clause of ``question`` that gives the date at ``start:end``, up to the date's end; from its
+    sentence's start when the clause names no one and the sentence before it names whose date it is
+    ("我和老婆都是Z签证，11月3号入境；孩子是S1签证，11月5号才到": the child's date is "孩子是S1签证，11月5号")."""
     begin = max((m.end() for m in _LABEL_START.finditer(question, 0, start)), default=0)
-    begin = max(begin, start - _LABEL_MOST)
+    opening = max((m.end() for m in _SENTENCE_BREAK.finditer(question, 0, start)), default=0)
+    begin = max(begin, start - _LABEL_MOST, opening)  # (never from the sentence before)
+    if not persons_named(question[begin:end]) and start - opening <= _LABEL_MOST and persons_named(question[opening:start]):
+        begin = opening
     return re.sub(r"\s+", " ", question[begin:end]).strip(" .")
 
 

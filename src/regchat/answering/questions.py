@@ -353,7 +353,9 @@ def _with_pointed_at(sentences: list[str], shown: list[str], asking: str, *, tol
 
 
 _POINTS_BACK = re.compile(
-    r"^\W*(?:(?:and|so|but)\s+)?(?:(?:is|was|would|will|does|did)\s+)?(?:that|this|it|which|so)\b|^\W*(?:这样|那样|这个|那个|那|这)",
+    r"^\W*(?:(?:and|so|but)\s+)?(?:(?:is|was|would|will|does|did)\s+)?(?:that|this|it|which|so)\b|^\W*(?:这样|那样|这个|那个|那|这)"
+    # a sentence that only seeks assent ("… go on 20 Oct. ok?", "……28号去。行吗？")
+    r"|^\W*(?:ok(?:ay)?|right|correct|fine|alright|yes or no|对吗|对不对|对吧|行吗|行不行|可以吗|没问题吧|是吗)\W*$",
     re.I,
 )  # ("… pay on 3 December. Is that ok?": the question asks of the sentence before it)
 
