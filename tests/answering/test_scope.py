@@ -396,6 +396,10 @@ class TestHongKongTaiwanAndMacao:
         assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=True).in_scope
         assert judge_scope(question, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
         assert judge_scope("周末去澳门玩一天，算不算出境？", top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
+        # ... and so is going there on a mainland paper: the receipt kept while a permit is renewed
+        for travel in ("Her passport is with the exit-entry office for a renewal. May she fly to Macao with the receipt?",
+                       "护照在出入境办延期，凭回执可以去香港吗？"):
+            assert judge_scope(travel, top_score=HIGH, min_score=MIN, follow_up_context=False).in_scope
         # ... but what Hong Kong asks of a visitor is Hong Kong's
         decision = judge_scope("去香港旅游要什么签证？", top_score=HIGH, min_score=MIN, follow_up_context=False)
         assert not decision.in_scope and decision.note == NEIGHBOUR_NOTE
@@ -494,7 +498,8 @@ class TestNearDomainAndShortQuestions:
         assert in_scope(question, top_score=LOW)
 
     @pytest.mark.parametrize("question", ["How much income tax does a foreign employee pay?", "外国人在北京怎么开银行账户？",
-                                          "外国人在中国开车要什么证？"])
+                                          "外国人在中国开车要什么证？", "Do expats pay IIT on a housing allowance?",
+                                          "Does the 183-day rule apply to foreign staff?", "外籍员工的个人所得税怎么算？"])
     def test_an_off_topic_subject_alone_is_refused(self, question):
         assert not in_scope(question, top_score=HIGH)
 

@@ -852,7 +852,11 @@ _LEAVING_CHINA = re.compile(
 # Words that ask about leaving the mainland or coming back to it ("算出境吗", "come back on my permit").
 _BACK_OR_EXIT = re.compile(
     rf"出境|离境|还能用|还有效|{_COMING_BACK_WORDS}|\bcount(?:s)? as (?:an? )?(?:exit|departure)\b|"
-    r"\bleav\w* (?:the )?mainland\b|\bstill (?:valid|good|work)\b",
+    r"\bleav\w* (?:the )?mainland\b|\bstill (?:valid|good|work)\b|"
+    # (travelling on a mainland paper: "may she fly to Macao with the receipt?", "凭回执可以去香港吗？")
+    r"\b(?:go|goes|going|travel\w*|fly|flying|leave|leaving|pop over)\b[^.?!]{0,30}?\b(?:on|with|using|holding)\s+"
+    r"(?:(?:the|my|his|her|their|our|just|only)\s+)*(?:receipt|residence permit|permit|RP)\b|"
+    r"(?:拿着|凭着?|用|带着)(?:受理)?(?:回执|居留证件?|居留许可)",
     re.I,
 )
 
