@@ -115,6 +115,7 @@ eval: install index
 	$(PY) evals/run.py --questions evals/heldback63/fresh63.jsonl --report evals/results/fresh63-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback64/fresh64.jsonl --report evals/results/fresh64-as-dev.json
 	$(PY) evals/run.py --questions evals/heldback65/fresh65.jsonl --report evals/results/fresh65-as-dev.json
+	$(PY) evals/run.py --questions evals/heldback66/fresh66.jsonl --report evals/results/fresh66-as-dev.json
 
 bench: install index
 	$(PY) evals/bench.py --out evals/results/bench.json
