@@ -1313,14 +1313,16 @@ def _told_only_who_asks(text: str, asking: str) -> bool:
 
 def warm_up() -> None:
     """Build what the first question would otherwise wait for (the gazetteer, the patterns, the
-    typo lexicon, the pinyin table): call once when an engine starts."""
+    typo lexicon, the pinyin table, the terms' pinyin spellings): call once when an engine starts."""
     from .fuzzy import _pinyin, default_lexicon
+    from .pinyin import read_pinyin
 
     gazetteer()
     _patterns()
     _off_topic()
     default_lexicon()
     _pinyin("证")
+    read_pinyin("")
 
 
 REFUSAL = {
