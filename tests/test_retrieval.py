@@ -194,6 +194,12 @@ class TestGlossary:
         for said in ("he'll just get a VOA at the airport", "what do I need for this airport visa?"):
             assert "口岸签证" in load_glossary().match(said)[0]
 
+    def test_a_term_whose_entry_reaches_one_provision_names_it(self):
+        glossary = load_glossary()
+        assert glossary.reached_alone("he can sort out a VOA when he lands") == {"cn-exit-entry-law#20"}
+        assert glossary.reached_alone("船员能上岸吗？") == {"cn-exit-entry-law#23"}  # 上岸 alone; 船员 reaches two
+        assert glossary.reached_alone("How long is a residence permit valid?") == set()
+
     def test_longest_chinese_term_wins(self):
         extra, sources = load_glossary().match("外地雇员身份认别证")
         assert sources[0] == "外地雇员身份认别证"

@@ -143,6 +143,7 @@ class Glossary:
     mainland_terms: tuple[str, ...]
     document_aliases: dict[str, tuple[str, ...]]
     pointed: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()  # entries that name the provisions they reach
+    reaches: tuple[tuple[str, ...], ...] = ()  # the provisions each of ``pointed`` reaches ('cn-exit-entry-law#20')
 
     def expand(self, query: str) -> str:
         """The query plus the English terms of every glossary term it contains."""
@@ -224,12 +225,20 @@ class Glossary:
             found += [t for t in en if _contains(stems, _term_stems(t))]
         return found
 
+    def reached_alone(self, query: str) -> set[str]:
+        """The provisions (keys) the query names by a term whose entry reaches that provision alone
+        ("VOA", 落地签: the port visa, Law Art. 20)."""
+        lowered = query.lower()
+        stems = tokenize(query)
+        return {keys[0] for (zh, en), keys in zip(self.pointed, self.reaches) if len(keys) == 1 and (
+            any(v in lowered for v in zh) or any(_contains(stems, _term_stems(t)) for t in en))}
+
     def without_expansion(self) -> "Glossary":
         """The same glossary with no query expansion (for measuring what expansion adds):
         place names and document aliases stay, the term mappings go."""
         return Glossary(terms=(), en_synonyms=(), macao_terms=self.macao_terms,
                         mainland_terms=self.mainland_terms, document_aliases=self.document_aliases,
-                        pointed=self.pointed)
+                        pointed=self.pointed, reaches=self.reaches)
 
     def names_macao(self, query: str) -> bool:
         return _mentions(query, self.macao_terms)
@@ -274,6 +283,7 @@ def load_glossary() -> Glossary:
         mainland_terms=tuple(t.lower() for t in data.get("mainland_terms", [])),
         document_aliases={k: tuple(v) for k, v in data.get("document_aliases", {}).items()},
         pointed=tuple((tuple(t["zh"]), tuple(t["en"])) for t in data["terms"] if t.get("reaches")),
+        reaches=tuple(tuple(t["reaches"]) for t in data["terms"] if t.get("reaches")),
     )
 
 

@@ -133,6 +133,10 @@ def test_the_next_word_at_the_edge_of_a_three_character_term_is_no_typo():
         # the penalty keeps its word
         ("What is the fine if he stays on?", "What is the fine if he stays on?"),
         ("He got a fine of 2,000 yuan.", "He got a fine of 2,000 yuan."),
+        # "carry on" goes on; carrying a passport stays
+        ("Does her permit just carry on as before?", "Does her permit just go on as before?"),
+        ("Must he carry his passport at all times?", "Must he carry his passport at all times?"),
+        ("Can I carry on board my old permit?", "Can I carry on board my old permit?"),
     ],
 )
 def test_fine_meaning_all_right_is_read_as_ok_and_the_penalty_stays_a_fine(text, read):

@@ -1201,6 +1201,15 @@ def test_a_household_asking_each_ones_day_gets_one_per_date(engine):
     assert [d.date.isoformat() for d in answer.deadlines] == ["2026-12-03", "2026-12-05"]
 
 
+def test_a_provision_the_question_names_by_a_term_pointing_at_it_alone_comes_first_in_a_long_story(engine):
+    answer = engine.answer(
+        "Our plant's boiler failed last night and the supplier in Munich is flying an engineer over tomorrow. "
+        "The agent we use says he can sort out a VOA when he lands in Chengdu and stay as long as needed. "
+        "Is that how it works?", today=dt.date(2026, 12, 7),
+    )  # fmt: skip
+    assert keys(answer)[0] == "cn-exit-entry-law#20"
+
+
 def test_a_part_the_quoted_article_answers_gets_the_sentence_that_answers_it(engine):
     answer = engine.answer(
         "Our son was born in Shanghai on 2 October. What is the last day to register him, and where do we go?",

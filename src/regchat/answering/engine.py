@@ -70,7 +70,7 @@ from .events import events, events_told
 from .mishaps import Words, case_words, documents_befallen, follows_asked
 from .quoted import named_by_quotes
 from .cases import cases_asked
-from .cards import Card, cards_not_asked_about, cards_of, names_loosely, unclear_card, which_card_line
+from .cards import Card, cards_not_asked_about, cards_of, names_a_card, names_loosely, unclear_card, which_card_line
 from .loose_terms import Measure, alternatives_named, dated_only_once_named, cases_of_measures_spoken, says_a_measure, unclear_measure, which_measure_line
 from .open_terms import left_open, open_terms
 from .punctuation import punctuated
@@ -1491,7 +1491,30 @@ class Engine:
         a message telling of a document lost, stolen or damaged gets the provision stating that case
         (``_with_the_mishaps_provisions``). A provision a term the question quotes names (a service's
         name copied from an official page) comes first (``_quoted_first``)."""
-        return self._quoted_first(reading, self._searched(reading))
+        return self._quoted_first(reading, self._named_alone_first(reading, self._searched(reading)))
+
+    def _named_alone_first(self, reading: Reading, hits: list[Hit]) -> list[Hit]:
+        """``hits`` with the provision the sentences that ask name by a term pointing at it alone
+        (``Glossary.reached_alone``: "our agent says he can get a VOA", the port visa, Law Art. 20)
+        first, scored as the best, when a long story kept it out of the hits: of the place the best hit
+        is about, stating the kind of fact asked if one is, and only one (two such names leave the order
+        to the search)."""
+        asking = asking_with_referents(reading.question)
+        named = self.retriever.glossary.reached_alone(asking) if hits else set()
+        if len(named) != 1 or (key := next(iter(named))) in {h.provision.key for h in hits}:
+            return hits  # (among the hits, the search's order stands: what is asked of it may be elsewhere)
+        if any(f"{link.doc_id}#{link.article}" == key for h in hits for link in self.links.of(h.provision.doc_id, h.provision.article)):
+            return hits  # (a hit's link brings it beside that hit: a transit passenger's temporary entry)
+        provision = next((p for p in self.retriever.provisions if p.key == key), None)
+        if provision is None or provision.jurisdiction != hits[0].provision.jurisdiction or names_a_card(reading.question):
+            return hits  # (a card's guide speaks of the card a message names: its fees are no permit's)
+        # (nor when it states none of the kinds of fact asked: who pays for a repatriation is another's)
+        kinds = [k for k in asked(asking) if k.choose]
+        if kinds and not states_kind(provision, kinds, asking):
+            return hits
+        first = Hit(provision=provision, score=hits[0].score, rank=1)
+        rest = hits[: TOP_K - 1]
+        return [h.model_copy(update={"rank": i}) for i, h in enumerate([first, *rest], 1)]
 
     def _quoted_first(self, reading: Reading, hits: list[Hit]) -> list[Hit]:
         """``hits`` with those whose provision a term the question quotes names first ("a status called
