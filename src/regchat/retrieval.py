@@ -217,21 +217,20 @@ class Glossary:
     def terms_in(self, query: str) -> list[str]:
         """The terms of the lexicon's entries that name the provisions they reach (legal notions such
         as overstay, fines, repatriation), in either language, that the query uses."""
-        lowered = query.lower()
-        stems = tokenize(query)
-        found = []
-        for zh, en in self.pointed:
-            found += [v for v in zh if v in lowered]
-            found += [t for t in en if _contains(stems, _term_stems(t))]
-        return found
+        return [term for found, _ in self._pointed_in(query) for term in found]
 
     def reached_alone(self, query: str) -> set[str]:
         """The provisions (keys) the query names by a term whose entry reaches that provision alone
         ("VOA", 落地签: the port visa, Law Art. 20)."""
+        return {keys[0] for found, keys in self._pointed_in(query) if found and len(keys) == 1}
+
+    def _pointed_in(self, query: str) -> list[tuple[list[str], tuple[str, ...]]]:
+        """For each entry naming the provisions it reaches: the terms of it the query uses (Chinese
+        ones as written, English ones as stems), and those provisions."""
         lowered = query.lower()
         stems = tokenize(query)
-        return {keys[0] for (zh, en), keys in zip(self.pointed, self.reaches) if len(keys) == 1 and (
-            any(v in lowered for v in zh) or any(_contains(stems, _term_stems(t)) for t in en))}
+        return [([v for v in zh if v in lowered] + [t for t in en if _contains(stems, _term_stems(t))], keys)
+                for (zh, en), keys in zip(self.pointed, self.reaches, strict=True)]
 
     def without_expansion(self) -> "Glossary":
         """The same glossary with no query expansion (for measuring what expansion adds):

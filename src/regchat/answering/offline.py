@@ -244,7 +244,8 @@ class SentencePicker:
         def score(text: str) -> float:
             own = _terms(text)
             # (a word the text names only to set it aside answers no question naming it as it is)
-            shared = (terms & own) - set_aside(text) | (asked_aside & set_aside(text))
+            aside = set_aside(text)
+            shared = (terms & own) - aside | (asked_aside & aside)
             weight = sum(self._idf.get(t, self._default_idf) for t in shared)
             weight += self._default_idf * len(letters & _visa_letters(text)) if letters else 0.0
             return weight / (0.5 + 0.5 * len(own) / self._avg_len)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 
 MIN_LETTERS = 6  # shorter spellings ("bufa", "yanqi") are too often something else
 SPACED_FROM = 3  # syllables from which a spelling may also be written apart ("ju liu zheng")
